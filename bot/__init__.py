@@ -1,0 +1,1 @@
+"""Safar: pre-departure orientation for labour migrants, in the messenger they already use."""

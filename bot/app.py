@@ -1,0 +1,162 @@
+"""Wiring only: build the Bot, the Dispatcher, routers and middlewares, then run them."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+import aiosqlite
+from aiogram import Bot, Dispatcher, Router
+from aiogram.client.default import DefaultBotProperties
+from aiogram.enums import ParseMode
+from aiogram.types import BotCommand, ErrorEvent
+from aiogram.utils.callback_answer import CallbackAnswerMiddleware
+from aiogram.utils.i18n import I18n
+
+from bot.config import Settings
+from bot.content import load_curriculum
+from bot.handlers import build_router
+from bot.i18n import N_, load_i18n, translator
+from bot.limits import LANGUAGES
+from bot.middlewares import UserLocaleMiddleware
+from bot.services.content_holder import ContentHolder
+from bot.services.pseudonym import Pseudonymizer, load_or_create_key
+from bot.storage.database import open_database
+from bot.storage.fsm import SQLiteStorage
+from bot.storage.user_settings import UserSettingsStore
+from bot.telegram_session import create_session
+
+log = logging.getLogger(__name__)
+
+COMMANDS = (
+    ("start", N_("Start")),
+    ("menu", N_("Main menu")),
+    ("sos", N_("Hotlines: help now")),
+    ("language", N_("Change language")),
+    ("privacy", N_("What Safar keeps")),
+    ("forget", N_("Erase my data")),
+)
+"""Command names and English descriptions; descriptions are translated per language."""
+
+
+@dataclass
+class Application:
+    bot: Bot
+    dispatcher: Dispatcher
+    database: aiosqlite.Connection
+    content: ContentHolder
+    i18n: I18n
+
+
+def errors_router() -> Router:
+    """Logs an update that failed, without its text, and keeps the process running."""
+    router = Router(name="errors")
+
+    @router.error()
+    async def log_error(event: ErrorEvent) -> bool:
+        log.error(
+            "update %s (%s) failed: %s",
+            event.update.update_id,
+            event.update.event_type,
+            type(event.exception).__name__,
+            exc_info=event.exception,
+        )
+        return True
+
+    return router
+
+
+def create_dispatcher(
+    database: aiosqlite.Connection, content: ContentHolder, i18n: I18n, pseudonyms: Pseudonymizer
+) -> Dispatcher:
+    users = UserSettingsStore(database)
+    dispatcher = Dispatcher(storage=SQLiteStorage(database, pseudonyms), content=content, users=users)
+    UserLocaleMiddleware(i18n, users, pseudonyms).setup(dispatcher)
+    dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
+    dispatcher.include_routers(build_router(), errors_router())
+    return dispatcher
+
+
+@asynccontextmanager
+async def application(settings: Settings) -> AsyncIterator[Application]:
+    """Everything the bot needs, opened in order and closed in reverse."""
+    assert settings.bot_token is not None
+    i18n = load_i18n()
+    curriculum = load_curriculum(settings.content_dir, translator(i18n))
+    for warning in curriculum.warnings:
+        log.warning("content: %s", warning)
+    key = load_or_create_key(
+        settings.pseudonym_key.get_secret_value() if settings.pseudonym_key else None,
+        settings.db_path,
+    )
+    database = await open_database(settings.db_path)
+    bot = Bot(
+        token=settings.bot_token.get_secret_value(),
+        session=create_session(settings.bot_api_base_url),
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
+    )
+    content = ContentHolder(curriculum)
+    dispatcher = create_dispatcher(database, content, i18n, Pseudonymizer(key))
+    try:
+        yield Application(bot, dispatcher, database, content, i18n)
+    finally:
+        await bot.session.close()
+        await database.close()
+
+
+async def register_commands(bot: Bot, i18n: I18n) -> None:
+    """The command menu in each language; the default list is Russian."""
+    for language in (None, *LANGUAGES):
+        locale = language or "ru"
+        commands = [
+            BotCommand(command=name, description=i18n.gettext(description, locale=locale))
+            for name, description in COMMANDS
+        ]
+        await bot.set_my_commands(commands, language_code=language)
+
+
+async def poll(app: Application, *, handle_signals: bool = True, polling_timeout: int = 10) -> None:
+    """Long polling until stopped (SIGINT/SIGTERM, or `dispatcher.stop_polling()`)."""
+    await app.bot.delete_webhook(drop_pending_updates=False)
+    await register_commands(app.bot, app.i18n)
+    log.info("Safar is running (long polling)")
+    await app.dispatcher.start_polling(
+        app.bot, handle_signals=handle_signals, close_bot_session=False, polling_timeout=polling_timeout
+    )
+
+
+async def run_polling(settings: Settings) -> None:
+    async with application(settings) as app:
+        await poll(app)
+
+
+async def run_webhook(settings: Settings) -> None:
+    """Serve Telegram's webhook calls; requests without the secret token are rejected."""
+    import asyncio
+    import signal
+
+    from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+    from aiohttp import web
+
+    assert settings.webhook_url is not None and settings.webhook_secret is not None
+    secret = settings.webhook_secret.get_secret_value()
+    async with application(settings) as app:
+        web_app = web.Application()
+        SimpleRequestHandler(app.dispatcher, app.bot, secret_token=secret).register(web_app, path=WEBHOOK_PATH)
+        setup_application(web_app, app.dispatcher, bot=app.bot)
+        runner = web.AppRunner(web_app)
+        await runner.setup()
+        site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
+        await site.start()
+        await register_commands(app.bot, app.i18n)
+        await app.bot.set_webhook(settings.webhook_url.rstrip("/") + WEBHOOK_PATH, secret_token=secret)
+        log.info("Safar is serving its webhook on %s:%d", settings.webhook_host, settings.webhook_port)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await stop.wait()
+        await runner.cleanup()
+
+
+WEBHOOK_PATH = "/telegram/webhook"

@@ -1,0 +1,47 @@
+"""The one Settings class: every environment variable Safar reads is named here."""
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+TELEGRAM_API_BASE_URL = "https://api.telegram.org"
+
+
+class Settings(BaseSettings):
+    """Settings from the environment and an optional `.env` file in the working directory."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: SecretStr | None = None
+    bot_api_base_url: str = TELEGRAM_API_BASE_URL
+    db_path: Path = Path("data/safar.sqlite3")
+    admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    pseudonym_key: SecretStr | None = None
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_host: str = "127.0.0.1"
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
+    log_level: str = "INFO"
+    content_dir: Path | None = None
+    """Where lessons and contacts are read from; the packaged content when unset."""
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_admin_ids(cls, value: object) -> object:
+        """Accept `ADMIN_IDS=1,2 3` as operators write it, not only JSON."""
+        if isinstance(value, str):
+            parts = value.replace(",", " ").split()
+            return frozenset(int(part) for part in parts)
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _upper_log_level(cls, value: str) -> str:
+        return value.upper()
+
+    @field_validator("bot_api_base_url")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        return value.rstrip("/")

@@ -1,0 +1,137 @@
+"""The loaded, checked curriculum: lessons, contacts and their compiled templates."""
+
+import hashlib
+from base64 import urlsafe_b64encode
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from jinja2 import Template
+
+from bot.content.models import Contact, Lesson, Localized, Node, ResultCase
+from bot.content.rendering import ContactRenderer, pick, render
+from bot.limits import FALLBACK_CHAIN
+
+MAIN_LESSON = "main"
+"""The lesson whose start node is the main menu."""
+HOTLINES_LESSON = "hotlines"
+"""The lesson `/sos` and the help button open."""
+
+REF_LENGTH = 8
+"""Characters of a node reference in callback data: 48 bits, collisions are checked at load."""
+
+
+class NodeId(NamedTuple):
+    lesson: str
+    node: str
+
+    def __str__(self) -> str:
+        return f"{self.lesson}/{self.node}"
+
+
+def node_ref(node_id: NodeId) -> str:
+    """A short, stable name for a node in callback data, whatever length its ids have.
+
+    It depends only on the ids, so buttons on old messages keep working across restarts and
+    unrelated edits, and stop (as 'this menu has changed') only when their node is gone.
+    """
+    digest = hashlib.blake2b(str(node_id).encode(), digest_size=6).digest()
+    return urlsafe_b64encode(digest).decode()[:REF_LENGTH]
+
+
+def answers_ref(node_id: NodeId, node: Node) -> str:
+    """Like `node_ref`, but changes when a check question's answers change, so an old answer
+    button can never be counted as a different answer."""
+    shape = "|".join(f"{a.goto}:{a.points}:{a.category}" for a in node.answers)
+    digest = hashlib.blake2b(f"{node_id}#{shape}".encode(), digest_size=6).digest()
+    return urlsafe_b64encode(digest).decode()[:REF_LENGTH]
+
+
+@dataclass(frozen=True)
+class RenderedNode:
+    text: str
+    result: ResultCase | None = None
+
+
+@dataclass
+class Curriculum:
+    """Everything the bot shows from content; built only by the loader, after every check."""
+
+    lessons: dict[str, Lesson]
+    contacts: dict[str, Contact]
+    contact_renderer: ContactRenderer
+    templates: dict[tuple[NodeId, str, str], Template]
+    """Compiled templates by (node, part, language); part is 'text' or 'result:<i>'."""
+    warnings: list[str] = field(default_factory=list)
+    _by_ref: dict[str, NodeId] = field(default_factory=dict)
+    _answers_by_ref: dict[str, NodeId] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for node_id in self.node_ids():
+            self._by_ref[node_ref(node_id)] = node_id
+            node = self.node(node_id)
+            if node.answers:
+                self._answers_by_ref[answers_ref(node_id, node)] = node_id
+
+    def node_ids(self) -> list[NodeId]:
+        return [NodeId(lesson_id, node_id) for lesson_id, lesson in self.lessons.items() for node_id in lesson.nodes]
+
+    def node(self, node_id: NodeId) -> Node:
+        return self.lessons[node_id.lesson].nodes[node_id.node]
+
+    def has(self, node_id: NodeId) -> bool:
+        lesson = self.lessons.get(node_id.lesson)
+        return lesson is not None and node_id.node in lesson.nodes
+
+    def start_of(self, lesson_id: str) -> NodeId:
+        return NodeId(lesson_id, self.lessons[lesson_id].start)
+
+    @property
+    def home(self) -> NodeId:
+        return self.start_of(MAIN_LESSON)
+
+    @property
+    def hotlines(self) -> NodeId:
+        return self.start_of(HOTLINES_LESSON)
+
+    def by_ref(self, ref: str) -> NodeId | None:
+        return self._by_ref.get(ref)
+
+    def by_answers_ref(self, ref: str) -> NodeId | None:
+        return self._answers_by_ref.get(ref)
+
+    def title(self, lesson_id: str, language: str) -> str:
+        return pick(self.lessons[lesson_id].title, language)
+
+    def label(self, text: Localized, language: str) -> str:
+        return pick(text, language)
+
+    def render_node(
+        self,
+        node_id: NodeId,
+        language: str,
+        score: int = 0,
+        categories: frozenset[str] = frozenset(),
+    ) -> RenderedNode:
+        """The node's message in `language`; a result node adds the text its check result picks."""
+        node = self.node(node_id)
+        parts = []
+        if node.text is not None:
+            parts.append(self._render(node_id, "text", node.text, language))
+        chosen = None
+        for index, case in enumerate(node.results):
+            if case.matches(score, categories):
+                chosen = case
+                parts.append(self._render(node_id, f"result:{index}", case.text, language))
+                break
+        return RenderedNode(text="\n\n".join(parts), result=chosen)
+
+    def _render(self, node_id: NodeId, part: str, text: Localized, language: str) -> str:
+        for candidate in _chain(text, language):
+            template = self.templates.get((node_id, part, candidate))
+            if template is not None:
+                return render(template, language, self.contact_renderer)
+        raise KeyError(f"{node_id} {part}")  # the loader compiles every existing translation
+
+
+def _chain(text: Localized, language: str) -> list[str]:
+    return [c for c in FALLBACK_CHAIN.get(language, FALLBACK_CHAIN["en"]) if c in text]

@@ -1,0 +1,32 @@
+"""Problems found in content, reported to editors as `file:line: what is wrong`."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing an editor must fix (an error) or should look at (a warning)."""
+
+    file: str
+    line: int
+    message: str
+    is_warning: bool = False
+
+    def __str__(self) -> str:
+        prefix = "warning: " if self.is_warning else ""
+        return f"{self.file}:{self.line}: {prefix}{self.message}"
+
+
+class ContentError(Exception):
+    """Raised when content has errors; carries every problem found, not just the first."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems)
+        super().__init__(self.report())
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_warning]
+
+    def report(self) -> str:
+        return "\n".join(str(p) for p in self.problems)

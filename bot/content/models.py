@@ -1,0 +1,138 @@
+"""The shape of content files, as pydantic models that refuse unknown fields.
+
+A lesson is a graph of nodes, after RapidPro flows: a node shows text and either buttons that
+lead elsewhere or the answers of a check; a result node picks its text by score or category.
+"""
+
+import re
+from datetime import date
+from typing import Annotated, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+LanguageCode = Literal["tg", "ru", "uz", "en"]
+Localized = dict[LanguageCode, Annotated[str, StringConstraints(min_length=1)]]
+"""One text in several languages, side by side, so an editor sees at once what is missing."""
+
+Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,40}$")]
+
+NEEDS = ("emergency", "trafficking", "labour_rights", "consular", "legal_aid", "psychological")
+Need = Literal["emergency", "trafficking", "labour_rights", "consular", "legal_aid", "psychological"]
+
+_PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{1,24}$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Fact(_Strict):
+    """A legal fact, fee or deadline a lesson states, with where it comes from."""
+
+    claim: str
+    source: str = Field(min_length=3)
+    checked: date
+
+
+class Button(_Strict):
+    """A button under a node: to another node of this lesson, to another lesson, or to a page."""
+
+    label: Localized
+    goto: Identifier | None = None
+    lesson: Identifier | None = None
+    url: Annotated[str, StringConstraints(pattern=r"^https://\S+$")] | None = None
+
+    @model_validator(mode="after")
+    def _one_target(self) -> Self:
+        targets = [t for t in (self.goto, self.lesson, self.url) if t is not None]
+        if len(targets) != 1:
+            raise ValueError("a button needs exactly one of 'goto', 'lesson' or 'url'")
+        return self
+
+
+class Answer(_Strict):
+    """One answer to a check question; its points and category are added up for the result."""
+
+    label: Localized
+    goto: Identifier
+    points: int = Field(default=0, ge=0, le=100)
+    category: Identifier | None = None
+
+
+class ResultCase(_Strict):
+    """A text shown when the check's score lies in a band and/or a category was chosen.
+
+    Cases are tried in order and the first that matches wins; the last must match anything.
+    """
+
+    min_score: int | None = None
+    max_score: int | None = None
+    category: Identifier | None = None
+    name: Identifier
+    """The named result, recorded for statistics (like a RapidPro category)."""
+    text: Localized
+
+    @property
+    def is_default(self) -> bool:
+        return self.min_score is None and self.max_score is None and self.category is None
+
+    def matches(self, score: int, categories: frozenset[str]) -> bool:
+        if self.min_score is not None and score < self.min_score:
+            return False
+        if self.max_score is not None and score > self.max_score:
+            return False
+        return self.category is None or self.category in categories
+
+
+class Node(_Strict):
+    """One screen of a lesson."""
+
+    text: Localized | None = None
+    buttons: list[Button] = []
+    answers: list[Answer] = []
+    results: list[ResultCase] = []
+    facts: list[Identifier] = []
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.text is None and not self.results:
+            raise ValueError("a node needs 'text' or 'results'")
+        if self.answers and self.buttons:
+            raise ValueError("a node has either 'buttons' or 'answers', not both")
+        if self.results and not self.results[-1].is_default:
+            raise ValueError("the last of 'results' must have no condition, so every score fits")
+        return self
+
+
+class Lesson(_Strict):
+    """One lesson file: a title, a start node and the nodes, every language side by side."""
+
+    title: Localized
+    start: Identifier
+    keywords: dict[LanguageCode, list[str]] = {}
+    facts: dict[Identifier, Fact] = {}
+    nodes: dict[Identifier, Node] = Field(min_length=1)
+
+
+class Contact(_Strict):
+    """A hotline, embassy or organisation; lessons refer to it by id and never copy it."""
+
+    name: Localized
+    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+    needs: list[Need] = Field(min_length=1)
+    phone: str | None = None
+    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
+    hours: Localized | None = None
+    note: Localized | None = None
+    source: str = Field(min_length=3)
+    source_date: date | None = None
+    """When the source was published, where that differs from when we checked it."""
+    checked: date
+
+    @model_validator(mode="after")
+    def _reachable(self) -> Self:
+        if self.phone is None and self.url is None:
+            raise ValueError("a contact needs a 'phone' or a 'url'")
+        if self.phone is not None and not _PHONE.match(self.phone):
+            raise ValueError(f"'{self.phone}' does not look like a phone number")
+        return self

@@ -1,0 +1,97 @@
+"""Turns node text (jinja2 over Telegram HTML) into a message in one language.
+
+Templates are compiled once at load time so a reply never parses content; contacts are
+inserted by id so a phone number lives in one place only.
+"""
+
+import html
+from collections.abc import Callable
+from datetime import date
+
+from jinja2 import StrictUndefined, Template
+from jinja2.sandbox import SandboxedEnvironment
+
+from bot.content.models import Contact, Localized
+from bot.limits import FALLBACK_CHAIN
+
+Translate = Callable[[str, str], str]
+"""`translate(language, msgid)`: interface strings (labels such as 'checked') for a language."""
+
+
+def english(language: str, msgid: str) -> str:
+    """The translator used when no catalogue is given: the English msgid itself."""
+    return msgid
+
+
+def pick(text: Localized, language: str) -> str:
+    """The text in `language`, or in the first language of its fallback chain that has one."""
+    for candidate in FALLBACK_CHAIN.get(language, FALLBACK_CHAIN["en"]):
+        if candidate in text:
+            return text[candidate]  # type: ignore[index,unused-ignore]
+    return next(iter(text.values()))
+
+
+class UnknownContactError(LookupError):
+    """A template names a contact id that the contacts file does not have."""
+
+
+def template_environment() -> SandboxedEnvironment:
+    """Sandboxed, strict: editors' templates can read values but not reach Python internals."""
+    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+
+
+def _format_date(day: date) -> str:
+    return day.strftime("%d.%m.%Y")
+
+
+class ContactRenderer:
+    """Formats contacts as HTML blocks in a user's language, with when they were checked."""
+
+    def __init__(self, contacts: dict[str, Contact], translate: Translate) -> None:
+        self._contacts = contacts
+        self._translate = translate
+
+    def one(self, contact_id: str, language: str) -> str:
+        contact = self._contacts.get(contact_id)
+        if contact is None:
+            raise UnknownContactError(contact_id)
+        return self._block(contact, language)
+
+    def matching(self, language: str, country: str | None = None, need: str | None = None) -> str:
+        blocks = [
+            self._block(contact, language)
+            for contact in self._contacts.values()
+            if (country is None or contact.country == country) and (need is None or need in contact.needs)
+        ]
+        return "\n\n".join(blocks)
+
+    def _block(self, contact: Contact, language: str) -> str:
+        translate = self._translate
+        lines = [f"<b>{html.escape(pick(contact.name, language))}</b>"]
+        if contact.phone:
+            lines.append(f"☎️ {html.escape(contact.phone)}")
+        if contact.hours:
+            lines.append(f"🕘 {html.escape(pick(contact.hours, language))}")
+        if contact.url:
+            lines.append(f"🔗 {html.escape(contact.url)}")
+        if contact.note:
+            lines.append(html.escape(pick(contact.note, language)))
+        provenance = translate(language, "checked {date}").format(date=_format_date(contact.checked))
+        if contact.source_date:
+            provenance += " · " + translate(language, "information from {date}").format(
+                date=_format_date(contact.source_date)
+            )
+        lines.append(f"<i>{html.escape(provenance)}</i>")
+        return "\n".join(lines)
+
+
+def render(template: Template, language: str, contacts: ContactRenderer) -> str:
+    """Render one compiled template for a user; `contact()` and `contacts()` are in scope."""
+
+    def contact(contact_id: str) -> str:
+        return contacts.one(contact_id, language)
+
+    def contacts_for(country: str | None = None, need: str | None = None) -> str:
+        return contacts.matching(language, country=country, need=need)
+
+    return template.render(lang=language, contact=contact, contacts=contacts_for).strip()

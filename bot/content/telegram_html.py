@@ -1,0 +1,85 @@
+"""Checks text against Telegram's HTML parse mode, so a broken tag is found before a user sees it.
+
+Telegram rejects the whole message on one bad tag or a bare `<` or `&`; editors learn of it here,
+with the reason, instead of a user getting nothing.
+"""
+
+import html
+import re
+
+from bot.limits import MAX_MESSAGE_CHARS
+
+_ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
+    "b": set(), "strong": set(), "i": set(), "em": set(), "u": set(), "ins": set(),
+    "s": set(), "strike": set(), "del": set(), "tg-spoiler": set(), "pre": set(),
+    "span": {"class"}, "a": {"href"}, "code": {"class"}, "blockquote": {"expandable"},
+    "tg-emoji": {"emoji-id"},
+}  # fmt: skip
+
+_TOKEN = re.compile(
+    r"<(?P<closing>/?)(?P<tag>[a-zA-Z][a-zA-Z0-9-]*)(?P<attrs>(?:\s+[^<>]*?)?)\s*>"
+    r"|&(?P<entity>#[0-9]{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]+);"
+    r"|(?P<bare>[<>&])"
+)
+_ATTRIBUTE = re.compile(r"""([a-zA-Z-]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'))?""")
+_NAMED_ENTITIES = {"lt", "gt", "amp", "quot"}
+_TAG = re.compile(r"<[^>]*>")
+
+
+def html_problems(text: str) -> list[str]:
+    """Every reason Telegram would refuse `text` in HTML parse mode; empty when it is valid."""
+    problems: list[str] = []
+    open_tags: list[str] = []
+    for match in _TOKEN.finditer(text):
+        if match["bare"]:
+            problems.append(f"a bare '{match['bare']}' must be written as {html.escape(match['bare'])}")
+        elif match["entity"]:
+            entity = match["entity"]
+            if not entity.startswith("#") and entity not in _NAMED_ENTITIES:
+                problems.append(f"'&{entity};' is not an entity Telegram knows; use &amp;")
+        else:
+            problems.extend(_tag_problems(match, open_tags))
+    problems.extend(f"<{tag}> is never closed" for tag in reversed(open_tags))
+    return problems
+
+
+def _tag_problems(match: re.Match[str], open_tags: list[str]) -> list[str]:
+    tag = match["tag"].lower()
+    if tag not in _ALLOWED_ATTRIBUTES:
+        hint = " (write a line break as a new line)" if tag == "br" else ""
+        return [f"<{tag}> is not a tag Telegram supports{hint}"]
+    if match["closing"]:
+        if not open_tags or open_tags[-1] != tag:
+            expected = f"</{open_tags[-1]}>" if open_tags else "nothing"
+            return [f"</{tag}> closes a tag that is not open here (expected {expected})"]
+        open_tags.pop()
+        return []
+    problems = []
+    attributes = {name.lower(): value or alt for name, value, alt in _ATTRIBUTE.findall(match["attrs"])}
+    for name in attributes.keys() - _ALLOWED_ATTRIBUTES[tag]:
+        problems.append(f"<{tag}> cannot have the attribute '{name}'")
+    if tag == "a" and not attributes.get("href"):
+        problems.append("<a> needs an href")
+    if tag == "span" and attributes.get("class") != "tg-spoiler":
+        problems.append('<span> is only allowed as <span class="tg-spoiler">')
+    if open_tags and open_tags[-1] in {"pre", "code"} and not (open_tags[-1] == "pre" and tag == "code"):
+        problems.append(f"<{tag}> cannot be inside <{open_tags[-1]}>")
+    open_tags.append(tag)
+    return problems
+
+
+def visible_length(text: str) -> int:
+    """Length as Telegram counts it against the 4096 limit: tags removed, UTF-16 code units."""
+    plain = html.unescape(_TAG.sub("", text))
+    return len(plain.encode("utf-16-le")) // 2
+
+
+def message_problems(text: str) -> list[str]:
+    """HTML problems plus the length and emptiness rules of one message."""
+    problems = html_problems(text)
+    length = visible_length(text)
+    if length > MAX_MESSAGE_CHARS:
+        problems.append(f"the text is {length} characters long; Telegram allows {MAX_MESSAGE_CHARS}")
+    if not html.unescape(_TAG.sub("", text)).strip():
+        problems.append("the text is empty")
+    return problems

@@ -1,0 +1,35 @@
+"""Typed callback data for every button Safar sends. Content buttons carry short node refs,
+so callback data stays far below Telegram's 64 bytes whatever the node ids are."""
+
+from enum import StrEnum
+
+from aiogram.filters.callback_data import CallbackData
+
+from bot.limits import CALLBACK_PREFIX_ANSWER, CALLBACK_PREFIX_GO
+
+
+class OpenNode(CallbackData, prefix=CALLBACK_PREFIX_GO):
+    ref: str
+
+
+class AnswerCheck(CallbackData, prefix=CALLBACK_PREFIX_ANSWER):
+    ref: str
+    index: int
+
+
+class NavTarget(StrEnum):
+    BACK = "back"
+    HOME = "home"
+    HELP = "help"
+
+
+class Navigate(CallbackData, prefix="n"):
+    to: NavTarget
+
+
+class ChooseLanguage(CallbackData, prefix="l"):
+    code: str
+
+
+class ConfirmForget(CallbackData, prefix="f"):
+    confirmed: bool

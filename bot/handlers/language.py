@@ -1,0 +1,91 @@
+"""`/start` and `/language`: choosing the language, remembered across restarts."""
+
+import html
+
+from aiogram import F, Router
+from aiogram.enums import ChatType
+from aiogram.filters import Command, CommandStart
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.handlers.callbacks import ChooseLanguage
+from bot.handlers.conversation import load_conversation, save_conversation
+from bot.handlers.screens import send_screen, show_screen
+from bot.handlers.stale import answer_stale
+from bot.limits import LANGUAGE_NAMES, LANGUAGES
+from bot.middlewares import language_from_client
+from bot.services.content_holder import ContentHolder
+from bot.storage.user_settings import UserSettingsStore
+
+
+
+def picker(i18n: I18n, preselected: str) -> tuple[str, InlineKeyboardMarkup]:
+    """The prompt in every language (the likely one first) and one button per language."""
+    order = [preselected, *(code for code in LANGUAGES if code != preselected)]
+    text = "\n".join(html.escape(i18n.gettext("Choose your language", locale=code)) for code in order)
+    builder = InlineKeyboardBuilder()
+    for code in LANGUAGES:
+        mark = "✅ " if code == preselected else ""
+        builder.button(text=f"{mark}{LANGUAGE_NAMES[code]}", callback_data=ChooseLanguage(code=code))
+    builder.adjust(2)
+    return text, builder.as_markup()
+
+
+async def start(
+    message: Message,
+    state: FSMContext,
+    content: ContentHolder,
+    i18n: I18n,
+    stored_language: str | None,
+    language: str,
+) -> None:
+    if stored_language is None:
+        text, markup = picker(i18n, language_from_client(message.from_user))
+        await message.answer(text, reply_markup=markup)
+        return
+    conversation = await load_conversation(state)
+    screen = content.current.engine.home(conversation, language)
+    await save_conversation(state, conversation)
+    await send_screen(message, screen)
+
+
+async def change_language(message: Message, i18n: I18n, language: str) -> None:
+    text, markup = picker(i18n, language)
+    await message.answer(text, reply_markup=markup)
+
+
+async def language_chosen(
+    query: CallbackQuery,
+    callback_data: ChooseLanguage,
+    state: FSMContext,
+    content: ContentHolder,
+    users: UserSettingsStore,
+    i18n: I18n,
+    user_key: str,
+    language: str,
+    callback_answer: CallbackAnswer,
+) -> None:
+    chosen = callback_data.code
+    if chosen not in LANGUAGES:
+        await answer_stale(query, state, content, language, callback_answer)
+        return
+    await users.set_language(user_key, chosen)
+    with i18n.use_locale(chosen):
+        callback_answer.text = _("Language: {name}").format(name=LANGUAGE_NAMES[chosen])
+        conversation = await load_conversation(state)
+        screen = content.current.engine.current(conversation, chosen)
+        await save_conversation(state, conversation)
+        await show_screen(query, screen)
+
+
+def build_router() -> Router:
+    router = Router(name="language")
+    router.message.filter(F.chat.type == ChatType.PRIVATE)
+    router.message.register(start, CommandStart())
+    router.message.register(change_language, Command("language"))
+    router.callback_query.register(language_chosen, ChooseLanguage.filter())
+    return router

@@ -1,0 +1,64 @@
+"""`/privacy` says what is kept; `/forget` erases it after a confirmation."""
+
+from aiogram import F, Router
+from aiogram.enums import ChatType
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.handlers.callbacks import ConfirmForget
+from bot.handlers.screens import replace_screen
+from bot.storage.user_settings import UserSettingsStore
+
+
+
+async def privacy(message: Message) -> None:
+    await message.answer(
+        _(
+            "<b>What Safar keeps</b>\n"
+            "• The language you chose and where you are in a lesson.\n"
+            "• They are stored under a code made from your Telegram account, not your name, username or phone number.\n"
+            "• What you type is never stored.\n\n"
+            "/forget erases all of it."
+        )
+    )
+
+
+async def forget(message: Message) -> None:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("Yes, erase"), callback_data=ConfirmForget(confirmed=True))
+    builder.button(text=_("No, keep"), callback_data=ConfirmForget(confirmed=False))
+    await message.answer(
+        _("Erase everything Safar keeps about you: your language and your place in the lessons?"),
+        reply_markup=builder.as_markup(),
+    )
+
+
+async def forget_confirmed(
+    query: CallbackQuery,
+    callback_data: ConfirmForget,
+    state: FSMContext,
+    users: UserSettingsStore,
+    user_key: str,
+) -> None:
+    if not callback_data.confirmed:
+        await replace_screen(query, _("Nothing was erased."), None)
+        return
+    await state.clear()
+    await users.forget(user_key)
+    await replace_screen(
+        query,
+        _("Done: everything Safar kept about you is erased. Send /start to begin again."),
+        None,
+    )
+
+
+def build_router() -> Router:
+    router = Router(name="privacy")
+    router.message.filter(F.chat.type == ChatType.PRIVATE)
+    router.message.register(privacy, Command("privacy"))
+    router.message.register(forget, Command("forget"))
+    router.callback_query.register(forget_confirmed, ConfirmForget.filter())
+    return router

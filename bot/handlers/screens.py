@@ -1,0 +1,66 @@
+"""Puts a dialogue `Screen` on the user's phone: text, content buttons and the nav row."""
+
+import logging
+
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.handlers.callbacks import AnswerCheck, Navigate, NavTarget, OpenNode
+from bot.services.dialogue import NavAction, Screen
+
+log = logging.getLogger(__name__)
+
+
+def nav_label(action: NavAction) -> str:
+    labels = {
+        NavAction.BACK: _("◀️ Back"),
+        NavAction.HOME: _("🏠 Menu"),
+        NavAction.HELP: _("🆘 Help"),
+    }
+    return labels[action]
+
+
+def screen_markup(screen: Screen) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for row in screen.rows:
+        for button in row:
+            if button.kind == "url":
+                builder.button(text=button.label, url=button.target)
+            elif button.kind == "answer":
+                builder.button(
+                    text=button.label,
+                    callback_data=AnswerCheck(ref=button.target, index=button.index),
+                )
+            else:
+                builder.button(text=button.label, callback_data=OpenNode(ref=button.target))
+    for action in screen.nav:
+        builder.button(text=nav_label(action), callback_data=Navigate(to=NavTarget(action.value)))
+    layout = [len(row) for row in screen.rows] + ([len(screen.nav)] if screen.nav else [])
+    if layout:
+        builder.adjust(*layout)
+    return builder.as_markup()
+
+
+async def send_screen(message: Message, screen: Screen) -> None:
+    await message.answer(screen.text, reply_markup=screen_markup(screen))
+
+
+async def replace_screen(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:
+    """Edit the message the button was on; send a new one if it can no longer be edited."""
+    message = query.message
+    if isinstance(message, Message):
+        try:
+            await message.edit_text(text, reply_markup=markup)
+            return
+        except TelegramBadRequest as error:
+            if "message is not modified" in error.message:
+                return
+            log.info("could not edit a message, sending a new one: %s", error.message)
+    if query.bot is not None:
+        await query.bot.send_message(query.from_user.id, text, reply_markup=markup)
+
+
+async def show_screen(query: CallbackQuery, screen: Screen) -> None:
+    await replace_screen(query, screen.text, screen_markup(screen))

@@ -1,0 +1,52 @@
+"""Free text: lessons whose words match, or a short hint and the menu. Nothing typed is kept."""
+
+import html
+
+from aiogram import F, Router
+from aiogram.enums import ChatType
+from aiogram.fsm.context import FSMContext
+from aiogram.types import Message
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.content.curriculum import node_ref
+from bot.handlers.callbacks import OpenNode
+from bot.handlers.conversation import load_conversation, save_conversation
+from bot.handlers.screens import screen_markup
+from bot.services.content_holder import ContentHolder
+from bot.services.dialogue import NavAction, Screen
+
+
+MAX_QUERY_CHARS = 500
+"""Longer texts are not searched: nobody asks a question that long, and it costs time."""
+
+
+async def free_text(message: Message, state: FSMContext, content: ContentHolder, language: str) -> None:
+    loaded = content.current
+    found = loaded.search.find((message.text or "")[:MAX_QUERY_CHARS], language)
+    if not found:
+        conversation = await load_conversation(state)
+        home = loaded.engine.home(conversation, language)
+        await save_conversation(state, conversation)
+        hint = _(
+            "I did not find a lesson for that. "
+            "Try one or two words, such as “passport” or “contract”, or choose a topic:"
+        )
+        await message.answer(f"{html.escape(hint)}\n\n{home.text}", reply_markup=screen_markup(home))
+        return
+    curriculum = loaded.curriculum
+    builder = InlineKeyboardBuilder()
+    for lesson_id in found:
+        target = curriculum.start_of(lesson_id)
+        builder.button(text=curriculum.title(lesson_id, language), callback_data=OpenNode(ref=node_ref(target)))
+    nav = screen_markup(Screen(node=curriculum.home, text="", rows=[], nav=[NavAction.HOME, NavAction.HELP]))
+    builder.adjust(1)
+    builder.attach(InlineKeyboardBuilder(markup=nav.inline_keyboard))
+    await message.answer(html.escape(_("Lessons that may help:")), reply_markup=builder.as_markup())
+
+
+def build_router() -> Router:
+    router = Router(name="search")
+    router.message.filter(F.chat.type == ChatType.PRIVATE)
+    router.message.register(free_text, F.text, ~F.text.startswith("/"))
+    return router

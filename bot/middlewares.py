@@ -1,0 +1,39 @@
+"""Cross-cutting concerns: who the user is (pseudonymously) and which language they read."""
+
+from typing import Any
+
+from aiogram.types import TelegramObject, User
+from aiogram.utils.i18n import I18n, I18nMiddleware
+
+from bot.limits import DEFAULT_LANGUAGE, LANGUAGES
+from bot.services.pseudonym import Pseudonymizer
+from bot.storage.user_settings import UserSettingsStore
+
+
+def language_from_client(user: User | None) -> str:
+    """The user's Telegram app language when Safar speaks it (e.g. 'ru-RU' → 'ru')."""
+    code = (user.language_code or "").lower().split("-")[0] if user else ""
+    return code if code in LANGUAGES else DEFAULT_LANGUAGE
+
+
+class UserLocaleMiddleware(I18nMiddleware):
+    """Sets the locale to the language the user chose, or their app's language until they do.
+
+    Puts `user_key` (keyed hash of the Telegram id), `stored_language` (None before the user
+    chose) and `language` (the locale in use) into the handler data.
+    """
+
+    def __init__(self, i18n: I18n, users: UserSettingsStore, pseudonyms: Pseudonymizer) -> None:
+        super().__init__(i18n)
+        self._users = users
+        self._pseudonyms = pseudonyms
+
+    async def get_locale(self, event: TelegramObject, data: dict[str, Any]) -> str:
+        user: User | None = data.get("event_from_user")
+        stored = None
+        if user is not None:
+            data["user_key"] = self._pseudonyms.user_key(user.id)
+            stored = await self._users.language(data["user_key"])
+        data["stored_language"] = stored
+        data["language"] = stored or language_from_client(user)
+        return str(data["language"])

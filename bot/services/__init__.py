@@ -1,0 +1,1 @@
+"""Behaviour with no aiogram in it: the dialogue engine, search, pseudonyms."""

@@ -1,0 +1,179 @@
+"""The dialogue engine: where a user is in the curriculum and what they see next.
+
+A conversation is plain data kept in the FSM storage; the engine turns a user's move (open a
+node, answer, go back, go home) into the next `Screen`, without knowing about Telegram.
+"""
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Literal
+
+from bot.content import Curriculum, NodeId
+from bot.content.curriculum import HOTLINES_LESSON, answers_ref, node_ref
+
+MAX_HISTORY = 30
+"""Steps 'back' can undo; older ones are dropped so the stored state stays small."""
+
+
+class NavAction(Enum):
+    BACK = "back"
+    HOME = "home"
+    HELP = "help"
+
+
+@dataclass(frozen=True)
+class ScreenButton:
+    label: str
+    kind: Literal["go", "answer", "url"]
+    target: str
+    """A node ref for 'go', an answers ref for 'answer', an address for 'url'."""
+    index: int = 0
+
+
+@dataclass(frozen=True)
+class Screen:
+    node: NodeId
+    text: str
+    rows: list[list[ScreenButton]]
+    nav: list[NavAction]
+    result: str | None = None
+    """The named result a check ended in, when this screen shows one."""
+
+
+@dataclass
+class Conversation:
+    """A user's place: the node shown, the way back, and answers of the check under way."""
+
+    position: NodeId | None = None
+    history: list[NodeId] = field(default_factory=list)
+    answers: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> "Conversation":
+        def node(value: Any) -> NodeId | None:
+            if isinstance(value, list) and len(value) == 2:
+                return NodeId(str(value[0]), str(value[1]))
+            return None
+
+        history = [n for n in (node(item) for item in data.get("history", [])) if n is not None]
+        answers = {str(k): int(v) for k, v in dict(data.get("answers", {})).items()}
+        return cls(position=node(data.get("position")), history=history, answers=answers)
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "position": list(self.position) if self.position else None,
+            "history": [list(n) for n in self.history],
+            "answers": self.answers,
+        }
+
+
+class DialogueEngine:
+    def __init__(self, curriculum: Curriculum) -> None:
+        self.curriculum = curriculum
+
+    def open(self, conversation: Conversation, target: NodeId, language: str) -> Screen:
+        """Move to `target`, remembering the way back."""
+        if conversation.position is not None and conversation.position != target:
+            conversation.history = [*conversation.history, conversation.position][-MAX_HISTORY:]
+        if target == self.curriculum.start_of(target.lesson) or (
+            conversation.position is not None and conversation.position.lesson != target.lesson
+        ):
+            conversation.answers = {}
+        conversation.position = target
+        return self.screen(conversation, language)
+
+    def answer(self, conversation: Conversation, question: NodeId, index: int, language: str) -> Screen:
+        """Record a check answer (replacing an earlier one to the same question) and move on."""
+        answer = self.curriculum.node(question).answers[index]
+        conversation.position = question
+        conversation.answers[question.node] = index
+        return self.open(conversation, NodeId(question.lesson, answer.goto), language)
+
+    def back(self, conversation: Conversation, language: str) -> Screen:
+        while conversation.history:
+            previous = conversation.history.pop()
+            if self.curriculum.has(previous):
+                conversation.position = previous
+                return self.screen(conversation, language)
+        return self.home(conversation, language)
+
+    def home(self, conversation: Conversation, language: str) -> Screen:
+        conversation.history = []
+        conversation.answers = {}
+        conversation.position = self.curriculum.home
+        return self.screen(conversation, language)
+
+    def help(self, conversation: Conversation, language: str) -> Screen:
+        return self.open(conversation, self.curriculum.hotlines, language)
+
+    def current(self, conversation: Conversation, language: str) -> Screen:
+        """Show again where the user is; home if that place no longer exists."""
+        if conversation.position is None or not self.curriculum.has(conversation.position):
+            return self.home(conversation, language)
+        return self.screen(conversation, language)
+
+    def screen(self, conversation: Conversation, language: str) -> Screen:
+        assert conversation.position is not None
+        node_id = conversation.position
+        node = self.curriculum.node(node_id)
+        score, categories = self._tally(conversation)
+        rendered = self.curriculum.render_node(node_id, language, score, categories)
+        label = self.curriculum.label
+        rows = [
+            [
+                self._button(
+                    node_id.lesson,
+                    button.goto,
+                    button.lesson,
+                    button.url,
+                    label(button.label, language),
+                )
+            ]
+            for button in node.buttons
+        ]
+        if node.answers:
+            ref = answers_ref(node_id, node)
+            answer_buttons = [
+                ScreenButton(label(a.label, language), "answer", ref, index) for index, a in enumerate(node.answers)
+            ]
+            rows = [answer_buttons] if len(answer_buttons) <= 3 else [[b] for b in answer_buttons]
+        return Screen(
+            node=node_id,
+            text=rendered.text,
+            rows=rows,
+            nav=self._nav(conversation, node_id),
+            result=rendered.result.name if rendered.result else None,
+        )
+
+    def _button(
+        self, lesson: str, goto: str | None, other_lesson: str | None, url: str | None, label: str
+    ) -> ScreenButton:
+        if url is not None:
+            return ScreenButton(label, "url", url)
+        target = NodeId(lesson, goto) if goto else self.curriculum.start_of(str(other_lesson))
+        return ScreenButton(label, "go", node_ref(target))
+
+    def _tally(self, conversation: Conversation) -> tuple[int, frozenset[str]]:
+        score, categories = 0, set[str]()
+        if conversation.position is None:
+            return 0, frozenset()
+        lesson = self.curriculum.lessons[conversation.position.lesson]
+        for question, index in conversation.answers.items():
+            node = lesson.nodes.get(question)
+            if node is None or index >= len(node.answers):
+                continue
+            chosen = node.answers[index]
+            score += chosen.points
+            if chosen.category is not None:
+                categories.add(chosen.category)
+        return score, frozenset(categories)
+
+    def _nav(self, conversation: Conversation, node_id: NodeId) -> list[NavAction]:
+        nav = []
+        if conversation.history:
+            nav.append(NavAction.BACK)
+        if node_id != self.curriculum.home:
+            nav.append(NavAction.HOME)
+        if node_id.lesson != HOTLINES_LESSON:
+            nav.append(NavAction.HELP)
+        return nav

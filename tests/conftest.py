@@ -1,0 +1,81 @@
+"""Fixtures: a fake Bot API on loopback, and the real bot (real SQLite file, real content)
+polling it, startable and stoppable so tests can restart it."""
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+
+from bot.app import Application, application, poll
+from bot.config import Settings
+from tests.fake_telegram import TOKEN, FakeTelegram
+
+
+@pytest.fixture
+async def telegram() -> AsyncIterator[FakeTelegram]:
+    fake = FakeTelegram()
+    await fake.start()
+    yield fake
+    await fake.stop()
+    assert fake.protocol_errors == [], "the bot broke Telegram's rules"
+    unanswered = [query for query, event in fake.open_queries.items() if not event.is_set()]
+    assert unanswered == [], "callback queries left unanswered (the user sees a spinner)"
+
+
+@pytest.fixture
+def settings(tmp_path: Path, telegram: FakeTelegram) -> Settings:
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        bot_token=SecretStr(TOKEN),
+        bot_api_base_url=telegram.base_url,
+        db_path=tmp_path / "data" / "safar.sqlite3",
+    )
+
+
+class RunningBot:
+    """The bot as `python -m bot` wires it, polling the fake server in this event loop."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._task: asyncio.Task[None] | None = None
+        self._app: Application | None = None
+        self._ready = asyncio.Event()
+
+    async def start(self) -> None:
+        self._ready = asyncio.Event()
+        self._task = asyncio.create_task(self._run())
+        await asyncio.wait_for(self._ready.wait(), 10)
+
+    async def _run(self) -> None:
+        async with application(self.settings) as app:
+            self._app = app
+            polling = asyncio.create_task(poll(app, handle_signals=False, polling_timeout=1))
+            while not app.dispatcher._running_lock.locked() and not polling.done():
+                await asyncio.sleep(0.01)
+            self._ready.set()
+            await polling
+
+    async def stop(self) -> None:
+        if self._app is not None and self._task is not None:
+            await self._app.dispatcher.stop_polling()
+            await asyncio.wait_for(self._task, 10)
+            self._app = None
+
+    async def restart(self) -> None:
+        await self.stop()
+        await self.start()
+
+    @property
+    def app(self) -> Application:
+        assert self._app is not None
+        return self._app
+
+
+@pytest.fixture
+async def bot(settings: Settings) -> AsyncIterator[RunningBot]:
+    running = RunningBot(settings)
+    await running.start()
+    yield running
+    await running.stop()

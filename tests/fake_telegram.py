@@ -1,0 +1,376 @@
+"""A fake Telegram Bot API server on 127.0.0.1, as strict as the real one where it matters.
+
+It knows every method and required parameter from the official list
+(`../shared/telegram-bot-api-10.1.json`, with a copy of the names we use as a fallback), refuses
+text over 4096 characters or with HTML Telegram would not parse, callback data over 64 bytes,
+an edit that changes nothing, and a callback query answered twice. Tests play users: they queue
+updates and read what the bot sent.
+"""
+
+import asyncio
+import itertools
+from collections import defaultdict
+import json
+import time
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+SPEC_PATH = Path(__file__).resolve().parents[2] / "shared" / "telegram-bot-api-10.1.json"
+BOT_ID = 7000001
+TOKEN = f"{BOT_ID}:AAE-fakeTokenForSafarTests_0123456789ab"
+ALLOWED_TAGS = {
+    "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a", "code",
+    "pre", "blockquote", "tg-emoji",
+}  # fmt: skip
+
+
+def _load_spec() -> dict[str, dict[str, bool]]:
+    """method → {parameter: required}."""
+    spec = json.loads(SPEC_PATH.read_text(encoding="utf-8"))
+    return {
+        name: {f["name"]: bool(f["required"]) for f in method.get("fields", [])}
+        for name, method in spec["methods"].items()
+    }
+
+
+class _StrictHTML(HTMLParser):
+    """Telegram's HTML parse mode, independently of the bot's own checker."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.stack: list[str] = []
+        self.errors: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in ALLOWED_TAGS:
+            self.errors.append(f"unsupported start tag \"{tag}\"")
+        self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"unmatched end tag \"{tag}\"")
+        else:
+            self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        if "<" in data or "&" in data:
+            self.errors.append("unescaped character")
+        self.text.append(data)
+
+    def handle_entityref(self, name: str) -> None:
+        if name not in {"lt", "gt", "amp", "quot"}:
+            self.errors.append(f"unsupported entity &{name};")
+        self.text.append("x")
+
+    def handle_charref(self, name: str) -> None:
+        self.text.append("x")
+
+
+def parse_html(text: str) -> tuple[str, list[str]]:
+    parser = _StrictHTML()
+    parser.feed(text)
+    parser.close()
+    errors = parser.errors + [f"unclosed tag \"{t}\"" for t in parser.stack]
+    if parser.rawdata:
+        errors.append("can't find end of the entity")
+    return "".join(parser.text), errors
+
+
+class BadRequest(Exception):
+    def __init__(self, description: str, code: int = 400, retry_after: int | None = None) -> None:
+        super().__init__(description)
+        self.description = description
+        self.code = code
+        self.retry_after = retry_after
+
+
+@dataclass
+class Sent:
+    """A message as the user's phone shows it now (edits replace text and buttons)."""
+
+    method: str
+    chat_id: int
+    message_id: int
+    text: str
+    buttons: list[list[dict[str, Any]]] = field(default_factory=list)
+
+    def labels(self) -> list[str]:
+        return [b["text"] for row in self.buttons for b in row]
+
+    def button(self, label: str) -> dict[str, Any]:
+        matches = [b for row in self.buttons for b in row if label in b["text"]]
+        if len(matches) != 1:
+            raise AssertionError(f"{len(matches)} buttons match {label!r} in {self.labels()}")
+        return matches[0]
+
+
+class FakeTelegram:
+    def __init__(self) -> None:
+        self.methods = _load_spec()
+        self.updates: list[dict[str, Any]] = []
+        self.update_ids = itertools.count(1)
+        self.message_ids = itertools.count(100)
+        self.new_updates = asyncio.Condition()
+        self.outboxes: defaultdict[int, asyncio.Queue[Sent]] = defaultdict(asyncio.Queue)
+        self.messages: dict[tuple[int, int], Sent] = {}
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.open_queries: dict[str, asyncio.Event] = {}
+        self.query_answers: dict[str, dict[str, Any]] = {}
+        self.failures: list[tuple[str, BadRequest]] = []
+        self.protocol_errors: list[str] = []
+        self.commands: dict[str | None, list[dict[str, str]]] = {}
+        self.runner: web.AppRunner | None = None
+        self.base_url = ""
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_post("/bot{token}/{method}", self._handle)
+        self.runner = web.AppRunner(app)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.base_url = f"http://127.0.0.1:{port}"
+
+    async def stop(self) -> None:
+        if self.runner:
+            await self.runner.cleanup()
+
+    def fail_next(self, method: str, error: BadRequest) -> None:
+        """The next call of `method` gets `error` instead of success (429, 5xx, 403 ...)."""
+        self.failures.append((method, error))
+
+    # --- the HTTP side -------------------------------------------------------------------
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        if request.match_info["token"] != TOKEN:
+            return self._error(BadRequest("Unauthorized", 401))
+        if method not in self.methods:
+            return self._error(BadRequest("Not Found: method not found", 404))
+        params = await self._params(request)
+        try:
+            self._check_parameters(method, params)
+            for index, (failing, error) in enumerate(self.failures):
+                if failing == method:
+                    del self.failures[index]
+                    raise error
+            self.calls.append((method, params))
+            result = await getattr(self, f"_{method}", self._accept)(params)
+        except BadRequest as error:
+            return self._error(error)
+        return web.json_response({"ok": True, "result": result})
+
+    @staticmethod
+    async def _params(request: web.Request) -> dict[str, Any]:
+        if request.content_type == "application/json":
+            return dict(await request.json())
+        form = await request.post()
+        params: dict[str, Any] = {}
+        for key, value in form.items():
+            text = str(value)
+            try:
+                params[key] = json.loads(text) if text[:1] in "[{" or text in ("true", "false") else text
+            except json.JSONDecodeError:
+                params[key] = text
+        return params
+
+    def _check_parameters(self, method: str, params: dict[str, Any]) -> None:
+        known = self.methods[method]
+        for name, required in known.items():
+            if required and name not in params:
+                self.protocol_errors.append(f"{method} without {name}")
+                raise BadRequest(f"Bad Request: parameter {name} is required")
+
+    def _error(self, error: BadRequest) -> web.Response:
+        body: dict[str, Any] = {"ok": False, "error_code": error.code, "description": error.description}
+        if error.retry_after is not None:
+            body["parameters"] = {"retry_after": error.retry_after}
+        return web.json_response(body, status=error.code)
+
+    # --- methods -------------------------------------------------------------------------
+
+    async def _accept(self, params: dict[str, Any]) -> bool:
+        return True
+
+    async def _getMe(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"id": BOT_ID, "is_bot": True, "first_name": "Safar", "username": "safar_test_bot"}
+
+    async def _setMyCommands(self, params: dict[str, Any]) -> bool:
+        for command in params["commands"]:
+            if not 1 <= len(command["description"]) <= 256:
+                raise BadRequest("Bad Request: command description is invalid")
+        self.commands[params.get("language_code")] = params["commands"]
+        return True
+
+    async def _getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(params.get("offset", 0))
+        timeout = float(params.get("timeout", 0))
+        deadline = time.monotonic() + timeout
+        async with self.new_updates:
+            self.updates = [u for u in self.updates if u["update_id"] >= offset]
+            while not self.updates and time.monotonic() < deadline:
+                try:
+                    await asyncio.wait_for(self.new_updates.wait(), deadline - time.monotonic())
+                except TimeoutError:
+                    break
+            return list(self.updates[:100])
+
+    async def _sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = int(params["chat_id"])
+        text, buttons = self._check_message(params)
+        sent = Sent("sendMessage", chat_id, next(self.message_ids), text, buttons)
+        self.messages[(chat_id, sent.message_id)] = sent
+        await self.outboxes[chat_id].put(sent)
+        return self._message_json(sent)
+
+    async def _editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id, message_id = int(params["chat_id"]), int(params["message_id"])
+        old = self.messages.get((chat_id, message_id))
+        if old is None:
+            raise BadRequest("Bad Request: message to edit not found")
+        text, buttons = self._check_message(params)
+        if text == old.text and buttons == old.buttons:
+            raise BadRequest(
+                "Bad Request: message is not modified: specified new message content and reply markup "
+                "are exactly the same as a current content and reply markup of the message"
+            )
+        sent = Sent("editMessageText", chat_id, message_id, text, buttons)
+        self.messages[(chat_id, message_id)] = sent
+        await self.outboxes[chat_id].put(sent)
+        return self._message_json(sent)
+
+    async def _answerCallbackQuery(self, params: dict[str, Any]) -> bool:
+        query_id = str(params["callback_query_id"])
+        event = self.open_queries.get(query_id)
+        if event is None or event.is_set():
+            self.protocol_errors.append(f"callback query {query_id} answered twice or never issued")
+            raise BadRequest("Bad Request: query is too old and response timeout expired or query ID is invalid")
+        if len(params.get("text", "")) > 200:
+            raise BadRequest("Bad Request: MESSAGE_TOO_LONG")
+        self.query_answers[query_id] = params
+        event.set()
+        return True
+
+    def _check_message(self, params: dict[str, Any]) -> tuple[str, list[list[dict[str, Any]]]]:
+        raw = str(params["text"])
+        if params.get("parse_mode") == "HTML":
+            visible, errors = parse_html(raw)
+            if errors:
+                self.protocol_errors.append(f"bad HTML: {errors[0]}")
+                raise BadRequest(f"Bad Request: can't parse entities: {errors[0]}")
+        else:
+            visible = raw
+        length = len(visible.encode("utf-16-le")) // 2
+        if not visible.strip():
+            raise BadRequest("Bad Request: message text is empty")
+        if length > 4096:
+            self.protocol_errors.append("text over 4096")
+            raise BadRequest("Bad Request: message is too long")
+        buttons: list[list[dict[str, Any]]] = []
+        markup = params.get("reply_markup")
+        if isinstance(markup, dict) and "inline_keyboard" in markup:
+            buttons = markup["inline_keyboard"]
+            for row in buttons:
+                for button in row:
+                    self._check_button(button)
+        return raw, buttons
+
+    def _check_button(self, button: dict[str, Any]) -> None:
+        actions = [k for k in button if k not in ("text", "style", "icon_custom_emoji_id")]
+        if not button.get("text") or len(actions) != 1:
+            self.protocol_errors.append(f"bad button {button}")
+            raise BadRequest("Bad Request: inline keyboard button must have exactly one action")
+        data = button.get("callback_data")
+        if data is not None and not 1 <= len(str(data).encode()) <= 64:
+            self.protocol_errors.append(f"callback data of {len(str(data).encode())} bytes")
+            raise BadRequest("Bad Request: BUTTON_DATA_INVALID")
+
+    def _message_json(self, sent: Sent) -> dict[str, Any]:
+        message: dict[str, Any] = {
+            "message_id": sent.message_id,
+            "date": int(time.time()),
+            "chat": {"id": sent.chat_id, "type": "private", "first_name": "User"},
+            "from": {"id": BOT_ID, "is_bot": True, "first_name": "Safar"},
+            "text": sent.text,
+        }
+        if sent.buttons:
+            message["reply_markup"] = {"inline_keyboard": sent.buttons}
+        return message
+
+    # --- the user side -------------------------------------------------------------------
+
+    async def push_update(self, payload: dict[str, Any]) -> int:
+        update_id = next(self.update_ids)
+        async with self.new_updates:
+            self.updates.append({"update_id": update_id, **payload})
+            self.new_updates.notify_all()
+        return update_id
+
+    def user(self, user_id: int = 501, language_code: str | None = "ru") -> "FakeUser":
+        return FakeUser(self, user_id, language_code)
+
+
+class FakeUser:
+    """A person in a private chat with the bot."""
+
+    def __init__(self, telegram: FakeTelegram, user_id: int, language_code: str | None) -> None:
+        self.telegram = telegram
+        self.id = user_id
+        self.language_code = language_code
+        self.query_ids = itertools.count(1)
+
+    def _from(self) -> dict[str, Any]:
+        user = {"id": self.id, "is_bot": False, "first_name": "Test"}
+        if self.language_code:
+            user["language_code"] = self.language_code
+        return user
+
+    async def send(self, text: str) -> None:
+        message: dict[str, Any] = {
+            "message_id": next(self.telegram.message_ids),
+            "date": int(time.time()),
+            "chat": {"id": self.id, "type": "private", "first_name": "Test"},
+            "from": self._from(),
+            "text": text,
+        }
+        if text.startswith("/"):
+            command = text.split()[0]
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        await self.telegram.push_update({"message": message})
+
+    async def send_sticker(self) -> None:
+        await self.telegram.push_update({"message": {
+            "message_id": next(self.telegram.message_ids), "date": int(time.time()),
+            "chat": {"id": self.id, "type": "private", "first_name": "Test"}, "from": self._from(),
+            "sticker": {"file_id": "x", "file_unique_id": "y", "type": "regular", "width": 1, "height": 1,
+                        "is_animated": False, "is_video": False},
+        }})  # fmt: skip
+
+    async def press(self, message: Sent, label: str) -> dict[str, Any]:
+        """Tap a button on `message` (as the phone shows it now); returns the callback answer."""
+        current = self.telegram.messages.get((message.chat_id, message.message_id), message)
+        return await self.press_data(current, str(current.button(label)["callback_data"]))
+
+    async def press_data(self, message: Sent, data: str) -> dict[str, Any]:
+        query_id = f"{self.id}-{next(self.query_ids)}"
+        answered = asyncio.Event()
+        self.telegram.open_queries[query_id] = answered
+        await self.telegram.push_update({"callback_query": {
+            "id": query_id, "from": self._from(), "chat_instance": f"ci{self.id}", "data": data,
+            "message": self.telegram._message_json(message),
+        }})  # fmt: skip
+        await asyncio.wait_for(answered.wait(), 10)
+        return self.telegram.query_answers[query_id]
+
+    async def reply(self, timeout: float = 10) -> Sent:
+        """The next message the bot sends or edits in this chat."""
+        return await asyncio.wait_for(self.telegram.outboxes[self.id].get(), timeout)
+
+    def nothing_sent(self) -> bool:
+        return self.telegram.outboxes[self.id].empty()

@@ -1,0 +1,21 @@
+"""Steps shared by the end-to-end tests, in the words a user would use."""
+
+from bot.content import load_curriculum
+from bot.content.curriculum import NodeId
+from bot.i18n import load_i18n, translator
+from tests.fake_telegram import FakeUser, Sent
+
+
+
+def expected_text(lesson: str, node: str, language: str) -> str:
+    """What the real content says at a node, so tests follow content edits."""
+    curriculum = load_curriculum(None, translator(load_i18n()))
+    return curriculum.render_node(NodeId(lesson, node), language).text
+
+
+async def start_in(user: FakeUser, language_label: str) -> Sent:
+    """Send /start, pick a language, and return the main menu message."""
+    await user.send("/start")
+    picker = await user.reply()
+    await user.press(picker, language_label)
+    return await user.reply()

@@ -1,0 +1,61 @@
+"""A new user opens Safar, is asked for a language, and sees the menu in it, remembered."""
+
+import pytest
+
+from tests.conftest import RunningBot
+from tests.fake_telegram import FakeTelegram
+from tests.journeys import expected_text, start_in
+
+LANGUAGE_LABELS = {"tg": "Тоҷикӣ", "ru": "Русский", "uz": "Oʻzbekcha", "en": "English"}
+
+
+@pytest.mark.parametrize("language", ["tg", "ru", "uz", "en"])
+async def test_first_start_preselects_the_phone_language_and_shows_the_menu_in_it(
+    telegram: FakeTelegram, bot: RunningBot, language: str
+) -> None:
+    user = telegram.user(language_code=language)
+    await user.send("/start")
+    picker = await user.reply()
+    assert f"✅ {LANGUAGE_LABELS[language]}" in picker.labels()
+    assert len(picker.labels()) == 4
+    answer = await user.press(picker, LANGUAGE_LABELS[language])
+    assert LANGUAGE_LABELS[language] in answer.get("text", "")
+    menu = await user.reply()
+    assert menu.message_id == picker.message_id, "the picker turns into the menu in place"
+    assert menu.text == expected_text("main", "menu", language)
+
+
+async def test_an_unsupported_phone_language_preselects_russian(telegram: FakeTelegram, bot: RunningBot) -> None:
+    user = telegram.user(language_code="de")
+    await user.send("/start")
+    picker = await user.reply()
+    assert "✅ Русский" in picker.labels()
+    assert picker.text.splitlines()[0] == "Выберите язык"
+
+
+async def test_the_chosen_language_survives_a_restart(telegram: FakeTelegram, bot: RunningBot) -> None:
+    user = telegram.user(language_code="ru")
+    await start_in(user, "Тоҷикӣ")
+    await bot.restart()
+    await user.send("/start")
+    menu = await user.reply()
+    assert menu.text == expected_text("main", "menu", "tg")
+
+
+async def test_language_command_changes_the_language(telegram: FakeTelegram, bot: RunningBot) -> None:
+    user = telegram.user(language_code="en")
+    await start_in(user, "English")
+    await user.send("/language")
+    picker = await user.reply()
+    assert "✅ English" in picker.labels()
+    await user.press(picker, "Oʻzbekcha")
+    menu = await user.reply()
+    assert menu.text == expected_text("main", "menu", "uz")
+    assert "🆘 Yordam" in menu.labels()
+
+
+async def test_commands_are_registered_in_every_language(telegram: FakeTelegram, bot: RunningBot) -> None:
+    assert set(telegram.commands) == {None, "tg", "ru", "uz", "en"}
+    russian = {c["command"]: c["description"] for c in telegram.commands["ru"]}
+    assert russian["sos"] == "Горячие линии: помощь сейчас"
+    assert {c["command"] for c in telegram.commands["tg"]} == {"start", "menu", "sos", "language", "privacy", "forget"}
