@@ -6,10 +6,8 @@ import logging
 import sys
 from pathlib import Path
 
-from aiogram.utils.token import TokenValidationError, validate_token
 from pydantic import ValidationError
 
-from bot.app import run_polling, run_webhook
 from bot.config import Settings
 from bot.content import ContentError, load_curriculum
 from bot.i18n import load_i18n, translator
@@ -21,8 +19,13 @@ def _fail(message: str) -> int:
 
 
 def run(settings: Settings) -> int:
+    # aiogram takes seconds to import; a missing token is reported before that.
     if settings.bot_token is None:
         return _fail("BOT_TOKEN is not set. Get a token from @BotFather in Telegram and set BOT_TOKEN.")
+    from aiogram.utils.token import TokenValidationError, validate_token
+
+    from bot.app import run_polling, run_webhook
+
     try:
         validate_token(settings.bot_token.get_secret_value())
     except TokenValidationError:

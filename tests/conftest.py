@@ -51,11 +51,8 @@ class RunningBot:
     async def _run(self) -> None:
         async with application(self.settings) as app:
             self._app = app
-            polling = asyncio.create_task(poll(app, handle_signals=False, polling_timeout=1))
-            while not app.dispatcher._running_lock.locked() and not polling.done():
-                await asyncio.sleep(0.01)
-            self._ready.set()
-            await polling
+            app.dispatcher.startup.register(self._ready.set)
+            await poll(app, handle_signals=False, polling_timeout=1)
 
     async def stop(self) -> None:
         if self._app is not None and self._task is not None:

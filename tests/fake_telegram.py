@@ -9,9 +9,9 @@ updates and read what the bot sent.
 
 import asyncio
 import itertools
-from collections import defaultdict
 import json
 import time
+from collections import defaultdict
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -48,12 +48,12 @@ class _StrictHTML(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag not in ALLOWED_TAGS:
-            self.errors.append(f"unsupported start tag \"{tag}\"")
+            self.errors.append(f'unsupported start tag "{tag}"')
         self.stack.append(tag)
 
     def handle_endtag(self, tag: str) -> None:
         if not self.stack or self.stack[-1] != tag:
-            self.errors.append(f"unmatched end tag \"{tag}\"")
+            self.errors.append(f'unmatched end tag "{tag}"')
         else:
             self.stack.pop()
 
@@ -75,7 +75,7 @@ def parse_html(text: str) -> tuple[str, list[str]]:
     parser = _StrictHTML()
     parser.feed(text)
     parser.close()
-    errors = parser.errors + [f"unclosed tag \"{t}\"" for t in parser.stack]
+    errors = parser.errors + [f'unclosed tag "{t}"' for t in parser.stack]
     if parser.rawdata:
         errors.append("can't find end of the entity")
     return "".join(parser.text), errors
@@ -126,6 +126,7 @@ class FakeTelegram:
         self.commands: dict[str | None, list[dict[str, str]]] = {}
         self.runner: web.AppRunner | None = None
         self.base_url = ""
+        self.closing = False
 
     async def start(self) -> None:
         app = web.Application()
@@ -138,6 +139,9 @@ class FakeTelegram:
         self.base_url = f"http://127.0.0.1:{port}"
 
     async def stop(self) -> None:
+        self.closing = True
+        async with self.new_updates:
+            self.new_updates.notify_all()  # long polls still open return at once
         if self.runner:
             await self.runner.cleanup()
 
@@ -214,7 +218,7 @@ class FakeTelegram:
         deadline = time.monotonic() + timeout
         async with self.new_updates:
             self.updates = [u for u in self.updates if u["update_id"] >= offset]
-            while not self.updates and time.monotonic() < deadline:
+            while not self.updates and not self.closing and time.monotonic() < deadline:
                 try:
                     await asyncio.wait_for(self.new_updates.wait(), deadline - time.monotonic())
                 except TimeoutError:
@@ -368,9 +372,9 @@ class FakeUser:
         await asyncio.wait_for(answered.wait(), 10)
         return self.telegram.query_answers[query_id]
 
-    async def reply(self, timeout: float = 10) -> Sent:
+    async def reply(self, within: float = 10) -> Sent:
         """The next message the bot sends or edits in this chat."""
-        return await asyncio.wait_for(self.telegram.outboxes[self.id].get(), timeout)
+        return await asyncio.wait_for(self.telegram.outboxes[self.id].get(), within)
 
     def nothing_sent(self) -> bool:
         return self.telegram.outboxes[self.id].empty()

@@ -6,7 +6,6 @@ from bot.i18n import load_i18n, translator
 from tests.fake_telegram import FakeUser, Sent
 
 
-
 def expected_text(lesson: str, node: str, language: str) -> str:
     """What the real content says at a node, so tests follow content edits."""
     curriculum = load_curriculum(None, translator(load_i18n()))

@@ -70,6 +70,8 @@ class _Source:
 @dataclass
 class _Report:
     problems: list[Problem] = field(default_factory=list)
+    broken_contacts: set[str] = field(default_factory=set)
+    """Contacts already reported as invalid: a lesson naming one is not reported again."""
 
     def error(self, source: _Source | str, line: int, message: str) -> None:
         name = source if isinstance(source, str) else source.name
@@ -107,8 +109,9 @@ def load_curriculum(content_dir: Path | None = None, translate: Translate = engl
                 1,
                 f"the lesson '{required}' is required but missing",
             )
+    lesson_names = {path.stem for path in lesson_files}  # an invalid lesson is reported once, not at each link
     for lesson_id, lesson in lessons.items():
-        _check_links(lesson, lessons, lesson_sources[lesson_id], report)
+        _check_links(lesson, lesson_names, lesson_sources[lesson_id], report)
         _check_translations(lesson, lesson_sources[lesson_id], report)
     _check_lessons_reachable(lessons, lesson_sources, report)
     renderer = ContactRenderer(contacts, translate)
@@ -148,22 +151,19 @@ def _parse(root: Path, path: Path, report: _Report) -> _Source | None:
     return _Source(name, tree)
 
 
-def _validate(model: type[M], source: _Source, report: _Report, tree: Any = None) -> M | None:
+def _validate(model: type[M], source: _Source, report: _Report, entry: str | None = None) -> M | None:
+    """Validate the whole file, or with `entry` one top-level entry of it (a contact)."""
+    tree = source.tree if entry is None else source.tree[entry]
     try:
-        return model.model_validate(source.tree if tree is None else tree)
+        return model.model_validate(tree)
     except ValidationError as error:
+        prefix: tuple[str, ...] = () if entry is None else (entry,)
         for detail in error.errors():
-            location = tuple(detail["loc"])
-            prefix: tuple[str | int, ...] = () if tree is None else _prefix_of(source, tree)
-            report.error(source, source.line(*prefix, *location), _explain(detail))
+            message = _explain(detail)
+            if entry is not None:
+                message = f"{entry}: {message}"
+            report.error(source, source.line(*prefix, *detail["loc"]), message)
         return None
-
-
-def _prefix_of(source: _Source, subtree: Any) -> tuple[str]:
-    for key, value in source.tree.items():
-        if value is subtree:
-            return (key,)
-    return ()  # type: ignore[return-value]
 
 
 def _explain(detail: Any) -> str:
@@ -185,9 +185,10 @@ def _explain(detail: Any) -> str:
 
 def _validate_contacts(source: _Source, report: _Report) -> dict[str, Contact]:
     contacts: dict[str, Contact] = {}
-    for contact_id, tree in source.tree.items():
-        contact = _validate(Contact, source, report, tree)
+    for contact_id in source.tree:
+        contact = _validate(Contact, source, report, contact_id)
         if contact is None:
+            report.broken_contacts.add(str(contact_id))
             continue
         contacts[str(contact_id)] = contact
         if date.today() - contact.checked > CONTACT_RECHECK_AFTER:
@@ -199,7 +200,7 @@ def _validate_contacts(source: _Source, report: _Report) -> dict[str, Contact]:
     return contacts
 
 
-def _check_links(lesson: Lesson, lessons: dict[str, Lesson], source: _Source, report: _Report) -> None:
+def _check_links(lesson: Lesson, lesson_names: set[str], source: _Source, report: _Report) -> None:
     if lesson.start not in lesson.nodes:
         report.error(source, source.line("start"), f"'start' points to unknown node '{lesson.start}'")
         return
@@ -219,7 +220,7 @@ def _check_links(lesson: Lesson, lessons: dict[str, Lesson], source: _Source, re
                     where,
                     f"button {index + 1} of '{node_id}' points to unknown node '{button.goto}'",
                 )
-            if button.lesson is not None and button.lesson not in lessons:
+            if button.lesson is not None and button.lesson not in lesson_names:
                 report.error(
                     source,
                     where,
@@ -338,13 +339,16 @@ def _check_rendered(template: Template, renderer: ContactRenderer, source: _Sour
         try:
             text = render(template, language, renderer)
         except UnknownContactError as error:
-            report.error(source, line, f"the text names unknown contact '{error.args[0]}'")
+            if error.args[0] not in report.broken_contacts:
+                report.error(source, line, f"the text names unknown contact '{error.args[0]}'")
             return
         except (UndefinedError, TypeError) as error:
             report.error(source, line, f"template error: {error}")
             return
-        for problem in message_problems(text):
+        found = message_problems(text)
+        for problem in found:
             report.error(source, line, f"{problem} (shown in '{language}')")
+        if found:
             return
 
 

@@ -14,7 +14,6 @@ from bot.handlers.stale import answer_stale
 from bot.services.content_holder import ContentHolder
 
 
-
 async def menu_command(message: Message, state: FSMContext, content: ContentHolder, language: str) -> None:
     conversation = await load_conversation(state)
     screen = content.current.engine.home(conversation, language)

@@ -13,7 +13,6 @@ from bot.handlers.stale import answer_stale
 from bot.services.content_holder import ContentHolder
 
 
-
 async def not_understood(message: Message, state: FSMContext, content: ContentHolder, language: str) -> None:
     if message.text:
         hint = _("I do not know that command. Here is the menu; /sos shows the hotlines.")

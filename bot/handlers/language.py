@@ -22,7 +22,6 @@ from bot.services.content_holder import ContentHolder
 from bot.storage.user_settings import UserSettingsStore
 
 
-
 def picker(i18n: I18n, preselected: str) -> tuple[str, InlineKeyboardMarkup]:
     """The prompt in every language (the likely one first) and one button per language."""
     order = [preselected, *(code for code in LANGUAGES if code != preselected)]

@@ -13,7 +13,6 @@ from bot.handlers.screens import replace_screen
 from bot.storage.user_settings import UserSettingsStore
 
 
-
 async def privacy(message: Message) -> None:
     await message.answer(
         _(

@@ -16,7 +16,6 @@ from bot.handlers.screens import screen_markup
 from bot.services.content_holder import ContentHolder
 from bot.services.dialogue import NavAction, Screen
 
-
 MAX_QUERY_CHARS = 500
 """Longer texts are not searched: nobody asks a question that long, and it costs time."""
 

@@ -1,0 +1,192 @@
+"""The loader reports every problem in broken content as `file:line: message`, and never
+half-loads. Each fixture is a small content directory with one thing wrong."""
+
+from pathlib import Path
+from textwrap import dedent
+
+import pytest
+
+from bot.content import ContentError, load_curriculum
+from bot.content.curriculum import NodeId
+
+CONTACTS = """\
+ru_emergency:
+  name: {tg: Рақами 112, ru: Номер 112, uz: 112 raqami, en: Number 112}
+  country: RU
+  needs: [emergency]
+  phone: "112"
+  source: "TASS, 1 Jan 2022"
+  checked: 2099-01-01
+"""
+
+MAIN = """\
+title: {tg: Меню, ru: Меню, uz: Menyu, en: Menu}
+start: menu
+nodes:
+  menu:
+    text: {tg: Салом, ru: Привет, uz: Salom, en: Hello}
+    buttons:
+      - label: {tg: Ёрдам, ru: Помощь, uz: Yordam, en: Help}
+        lesson: hotlines
+"""
+
+HOTLINES = """\
+title: {tg: Кӯмак, ru: Помощь, uz: Yordam, en: Help}
+start: start
+nodes:
+  start:
+    text:
+      tg: "{{ contact('ru_emergency') }}"
+      ru: "{{ contact('ru_emergency') }}"
+      uz: "{{ contact('ru_emergency') }}"
+      en: "{{ contact('ru_emergency') }}"
+"""
+
+
+def content(tmp_path: Path, **lessons: str) -> Path:
+    """A content directory: the minimal valid files, with any of them replaced."""
+    files = {"main": MAIN, "hotlines": HOTLINES, **lessons}
+    contacts = files.pop("contacts", CONTACTS)
+    (tmp_path / "lessons").mkdir()
+    (tmp_path / "contacts.yaml").write_text(contacts, encoding="utf-8")
+    for name, text in files.items():
+        if text is not None:
+            (tmp_path / "lessons" / f"{name}.yaml").write_text(dedent(text), encoding="utf-8")
+    return tmp_path
+
+
+def problems(path: Path) -> list[str]:
+    with pytest.raises(ContentError) as caught:
+        load_curriculum(path)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_the_minimal_content_loads_without_warnings(tmp_path: Path) -> None:
+    curriculum = load_curriculum(content(tmp_path))
+    assert curriculum.warnings == []
+    assert "Number 112" in curriculum.render_node(NodeId("hotlines", "start"), "en").text
+
+
+def test_a_button_to_an_unknown_node(tmp_path: Path) -> None:
+    broken = MAIN.replace("lesson: hotlines", "goto: fees2")
+    assert problems(content(tmp_path, main=broken)) == [
+        "lessons/main.yaml:7: button 1 of 'menu' points to unknown node 'fees2'",
+    ]
+
+
+def test_a_button_to_an_unknown_lesson_and_an_unreachable_node(tmp_path: Path) -> None:
+    broken = MAIN.replace("lesson: hotlines", "lesson: contracts") + (
+        "  orphan:\n    text: {tg: а, ru: а, uz: a, en: a}\n"
+    )
+    assert problems(content(tmp_path, main=broken)) == [
+        "lessons/main.yaml:7: button 1 of 'menu' points to unknown lesson 'contracts'",
+        "lessons/main.yaml:9: node 'orphan' cannot be reached from 'menu'",
+    ]
+
+
+def test_invalid_yaml_is_reported_on_its_line(tmp_path: Path) -> None:
+    broken = MAIN.replace("    text: {tg: Салом,", "    text: {tg: Салом: x,")
+    assert problems(content(tmp_path, main=broken)) == [
+        "lessons/main.yaml:5: this is not valid YAML: expected ',' or '}', but got ':'",
+    ]
+
+
+def test_an_unknown_contact_and_bad_html(tmp_path: Path) -> None:
+    broken = HOTLINES.replace("en: \"{{ contact('ru_emergency') }}\"", "en: \"{{ contact('ru_emergancy') }}\"").replace(
+        "ru: \"{{ contact('ru_emergency') }}\"", 'ru: "Звоните<br>112"'
+    )
+    assert problems(content(tmp_path, hotlines=broken)) == [
+        "lessons/hotlines.yaml:7: <br> is not a tag Telegram supports"
+        " (write a line break as a new line) (shown in 'tg')",
+        "lessons/hotlines.yaml:9: the text names unknown contact 'ru_emergancy'",
+    ]
+
+
+def test_a_bare_ampersand_and_an_unclosed_tag(tmp_path: Path) -> None:
+    broken = MAIN.replace("en: Hello}", 'en: "<b>Tom & Jerry"}')
+    assert problems(content(tmp_path, main=broken)) == [
+        "lessons/main.yaml:5: <b> is never closed (shown in 'tg')",
+        "lessons/main.yaml:5: a bare '&' must be written as &amp; (shown in 'tg')",
+    ]
+
+
+def test_text_over_4096_characters_after_rendering(tmp_path: Path) -> None:
+    long_text = "{% for i in range(500) %}{{ contact('ru_emergency') }}{% endfor %}"
+    broken = HOTLINES.replace("uz: \"{{ contact('ru_emergency') }}\"", f'uz: "{long_text}"')
+    found = problems(content(tmp_path, hotlines=broken))
+    assert len(found) == 1
+    assert found[0].startswith("lessons/hotlines.yaml:8: the text is ")
+    assert found[0].endswith("characters long; Telegram allows 4096 (shown in 'tg')")
+
+
+def test_schema_errors_name_the_field_and_line(tmp_path: Path) -> None:
+    broken = MAIN.replace("    buttons:", "    buttns:").replace("start: menu", "start: menu\ncolour: red")
+    assert problems(content(tmp_path, main=broken)) == [
+        "lessons/main.yaml:3: 'colour' is not a known field (check its spelling and indentation)",
+        "lessons/main.yaml:7: 'nodes.menu.buttns' is not a known field (check its spelling and indentation)",
+    ]
+
+
+def test_a_missing_field_and_an_unknown_language(tmp_path: Path) -> None:
+    broken = MAIN.replace("start: menu\n", "").replace("uz: Menyu, en: Menu}", "uz: Menyu, fr: Menu}")
+    assert problems(content(tmp_path, main=broken)) == [
+        "lessons/main.yaml:1: the file: 'start' is missing",
+        "lessons/main.yaml:1: title: 'fr' is not a language; use tg, ru, uz or en",
+    ]
+
+
+def test_a_key_written_twice(tmp_path: Path) -> None:
+    broken = MAIN.replace("start: menu\n", "start: menu\nstart: other\n")
+    assert problems(content(tmp_path, main=broken)) == [
+        "lessons/main.yaml:3: this is not valid YAML: the key 'start' appears twice",
+    ]
+
+
+def test_every_problem_in_every_file_is_reported_at_once(tmp_path: Path) -> None:
+    contacts = CONTACTS.replace('phone: "112"', 'phone: "call us"')
+    main = MAIN.replace("lesson: hotlines", "goto: nowhere")
+    assert problems(content(tmp_path, contacts=contacts, main=main)) == [
+        "contacts.yaml:1: ru_emergency: 'call us' does not look like a phone number",
+        "lessons/main.yaml:7: button 1 of 'menu' points to unknown node 'nowhere'",
+    ]
+
+
+def test_a_missing_required_lesson(tmp_path: Path) -> None:
+    assert problems(content(tmp_path, hotlines=None)) == [  # type: ignore[arg-type]
+        "lessons/hotlines.yaml:1: the lesson 'hotlines' is required but missing",
+        "lessons/main.yaml:7: button 1 of 'menu' points to unknown lesson 'hotlines'",
+    ]
+
+
+def test_a_missing_translation_is_a_warning_and_falls_back_along_the_chain(tmp_path: Path) -> None:
+    partial = MAIN.replace("tg: Салом, ", "")
+    curriculum = load_curriculum(content(tmp_path, main=partial))
+    assert curriculum.warnings == ["lessons/main.yaml:5: warning: nodes.menu.text: no translation for tg"]
+    assert curriculum.render_node(NodeId("main", "menu"), "tg").text == "Привет"
+
+
+def test_a_check_without_a_default_result(tmp_path: Path) -> None:
+    check = """\
+    title: {tg: С, ru: С, uz: S, en: C}
+    start: q
+    nodes:
+      q:
+        text: {tg: "С?", ru: "В?", uz: "S?", en: "Q?"}
+        answers:
+          - {label: {tg: Ҳа, ru: Да, uz: Ha, en: "Yes"}, points: 1, goto: r}
+      r:
+        results:
+          - {name: high, min_score: 1, text: {tg: Б, ru: В, uz: Y, en: H}}
+    """
+    main = MAIN + "      - label: {tg: С, ru: С, uz: S, en: C}\n        lesson: check\n"
+    assert problems(content(tmp_path, main=main, check=check)) == [
+        "lessons/check.yaml:8: nodes.r: the last of 'results' must have no condition, so every score fits",
+    ]
+
+
+def test_a_contact_checked_long_ago_is_a_warning(tmp_path: Path) -> None:
+    old = CONTACTS.replace("checked: 2099-01-01", "checked: 2020-01-01")
+    curriculum = load_curriculum(content(tmp_path, contacts=old))
+    assert curriculum.warnings == [
+        "contacts.yaml:7: warning: contact 'ru_emergency' was last checked on 2020-01-01: check it again"
+    ]

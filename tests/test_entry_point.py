@@ -1,0 +1,131 @@
+"""`python -m bot` as an operator runs it: clear one-line errors, polling, webhook, clean stop."""
+
+import asyncio
+import os
+import signal
+import socket
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import aiohttp
+
+from tests.fake_telegram import TOKEN, FakeTelegram
+
+SETTING_NAMES = {"BOT_TOKEN", "BOT_API_BASE_URL", "DB_PATH", "ADMIN_IDS", "PSEUDONYM_KEY", "WEBHOOK_URL",
+                 "WEBHOOK_SECRET", "WEBHOOK_HOST", "WEBHOOK_PORT", "LOG_LEVEL", "CONTENT_DIR"}  # fmt: skip
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+def environment(**settings: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in SETTING_NAMES}
+    env["PYTHONPATH"] = str(PROJECT)
+    return env | settings
+
+
+async def run_to_end(tmp_path: Path, **settings: str) -> tuple[int, str]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", cwd=tmp_path, env=environment(**settings),
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode is not None
+    return process.returncode, stderr.decode()
+
+
+@asynccontextmanager
+async def running(tmp_path: Path, **settings: str) -> AsyncIterator[asyncio.subprocess.Process]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", cwd=tmp_path, env=environment(**settings),
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        yield process
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+
+
+async def stop(process: asyncio.subprocess.Process) -> tuple[int, str]:
+    process.send_signal(signal.SIGTERM)
+    await asyncio.wait_for(process.wait(), 15)
+    assert process.stderr is not None
+    return int(process.returncode or 0), (await process.stderr.read()).decode()
+
+
+async def test_a_missing_token_is_a_one_line_error(tmp_path: Path) -> None:
+    code, stderr = await run_to_end(tmp_path)
+    assert code == 2
+    assert stderr.splitlines() == [
+        "safar: BOT_TOKEN is not set. Get a token from @BotFather in Telegram and set BOT_TOKEN."
+    ]
+
+
+async def test_a_malformed_token_is_a_one_line_error(tmp_path: Path) -> None:
+    code, stderr = await run_to_end(tmp_path, BOT_TOKEN="not-a-token")
+    assert code == 2
+    assert len(stderr.splitlines()) == 1 and "BOT_TOKEN is malformed" in stderr
+
+
+async def test_broken_content_stops_start_up_with_the_report(tmp_path: Path) -> None:
+    (tmp_path / "content" / "lessons").mkdir(parents=True)
+    (tmp_path / "content" / "contacts.yaml").write_text("{}\n", encoding="utf-8")
+    code, stderr = await run_to_end(tmp_path, BOT_TOKEN=TOKEN, CONTENT_DIR=str(tmp_path / "content"))
+    assert code == 2
+    assert "safar: the content has errors; nothing was started:" in stderr
+    assert "lessons/main.yaml:1: the lesson 'main' is required but missing" in stderr
+    assert "Traceback" not in stderr
+
+
+async def test_the_bot_polls_answers_and_stops_cleanly_on_sigterm(tmp_path: Path, telegram: FakeTelegram) -> None:
+    async with running(tmp_path, BOT_TOKEN=TOKEN, BOT_API_BASE_URL=telegram.base_url) as process:
+        user = telegram.user(language_code="uz")
+        await user.send("/start")
+        picker = await user.reply(within=20)
+        assert "✅ Oʻzbekcha" in picker.labels()
+        code, stderr = await stop(process)
+    assert code == 0, stderr
+    assert "Traceback" not in stderr
+    assert (tmp_path / "data" / "safar.sqlite3").exists()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def test_the_webhook_refuses_requests_without_the_secret(tmp_path: Path, telegram: FakeTelegram) -> None:
+    port = free_port()
+    settings = {
+        "BOT_TOKEN": TOKEN, "BOT_API_BASE_URL": telegram.base_url, "WEBHOOK_URL": "https://safar.example.org",
+        "WEBHOOK_SECRET": "s3cret-token", "WEBHOOK_PORT": str(port),
+    }  # fmt: skip
+    async with running(tmp_path, **settings) as process:
+        for _ in range(200):
+            if any(method == "setWebhook" for method, _ in telegram.calls):
+                break
+            await asyncio.sleep(0.05)
+        webhook = next(params for method, params in telegram.calls if method == "setWebhook")
+        assert webhook["url"] == "https://safar.example.org/telegram/webhook"
+        assert webhook["secret_token"] == "s3cret-token"
+        update = {"update_id": 1, "message": {
+            "message_id": 1, "date": 0, "chat": {"id": 77, "type": "private"},
+            "from": {"id": 77, "is_bot": False, "first_name": "T", "language_code": "en"},
+            "text": "/start", "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+        }}  # fmt: skip
+        url = f"http://127.0.0.1:{port}/telegram/webhook"
+        async with aiohttp.ClientSession() as http:
+            for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": "wrong"}):
+                async with http.post(url, json=update, headers=headers) as response:
+                    assert response.status == 401
+            user = telegram.user(user_id=77)
+            assert user.nothing_sent()
+            async with http.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"}) as ok:
+                assert ok.status == 200
+        picker = await user.reply(within=20)
+        assert "✅ English" in picker.labels()
+        code, stderr = await stop(process)
+    assert code == 0, stderr

@@ -1,0 +1,62 @@
+"""Typing instead of tapping: matching lessons, or a hint and the menu. Nothing typed is kept."""
+
+from bot.config import Settings
+from tests.conftest import RunningBot
+from tests.fake_telegram import FakeTelegram
+from tests.journeys import expected_text, start_in
+
+
+async def test_a_question_in_russian_finds_the_recruitment_lesson(telegram: FakeTelegram, bot: RunningBot) -> None:
+    user = telegram.user(language_code="ru")
+    await start_in(user, "Русский")
+    await user.send("Агентство просит ДЕНЬГИ за работу, что делать?")
+    found = await user.reply()
+    assert found.text == "Уроки, которые могут помочь:"
+    assert found.labels()[0] == "Агентства и предложения работы"
+    await user.press(found, "Агентства и предложения работы")
+    assert (await user.reply()).text == expected_text("recruitment", "offer", "ru")
+
+
+async def test_a_tajik_word_typed_in_latin_letters_is_found(telegram: FakeTelegram, bot: RunningBot) -> None:
+    user = telegram.user(language_code="tg")
+    await start_in(user, "Тоҷикӣ")
+    await user.send("shinosnoma")
+    found = await user.reply()
+    assert "Агентии кор ва пешниҳоди кор" in found.labels()
+
+
+async def test_words_without_a_match_get_a_hint_and_the_menu(telegram: FakeTelegram, bot: RunningBot) -> None:
+    user = telegram.user(language_code="en")
+    await start_in(user, "English")
+    await user.send("hello there")
+    hint = await user.reply()
+    assert hint.text.startswith("I did not find a lesson for that.")
+    assert hint.text.endswith(expected_text("main", "menu", "en"))
+    assert "🧾 Recruiters and job offers" in hint.labels()
+
+
+async def test_what_users_type_is_not_stored(telegram: FakeTelegram, bot: RunningBot, settings: Settings) -> None:
+    user = telegram.user(user_id=987654321, language_code="ru")
+    await start_in(user, "Русский")
+    secret = "Меня зовут Фаррух, мой паспорт забрал бригадир Рустам"
+    await user.send(secret)
+    await user.reply()
+    await bot.stop()
+    stored = b"".join(
+        path.read_bytes() for path in settings.db_path.parent.iterdir() if path.name.startswith("safar.sqlite3")
+    )
+    for fragment in ("Фаррух", "Рустам", "бригадир", "987654321"):
+        assert fragment.encode() not in stored
+    await bot.start()
+
+
+async def test_unknown_commands_and_stickers_get_a_kind_answer(telegram: FakeTelegram, bot: RunningBot) -> None:
+    user = telegram.user(language_code="uz")
+    await start_in(user, "Oʻzbekcha")
+    await user.send("/weather")
+    answer = await user.reply()
+    assert answer.text.startswith("Men bu buyruqni bilmayman.")
+    await user.send_sticker()
+    answer = await user.reply()
+    assert answer.text.startswith("Men faqat matnni oʻqiy olaman.")
+    assert "🆘 Yordam va ishonch telefonlari" in answer.labels()

@@ -1,0 +1,62 @@
+"""What is stored is keyed by a keyed hash, and `/forget` erases it."""
+
+import sqlite3
+import stat
+
+from bot.config import Settings
+from tests.conftest import RunningBot
+from tests.fake_telegram import FakeTelegram
+from tests.journeys import start_in
+
+
+def rows(settings: Settings) -> list[tuple[str, ...]]:
+    with sqlite3.connect(settings.db_path) as connection:
+        found = connection.execute("SELECT user_key, language FROM user_settings").fetchall()
+        found += connection.execute("SELECT storage_key, user_key FROM fsm_state").fetchall()
+    return found
+
+
+async def test_forget_erases_the_users_settings_and_place(
+    telegram: FakeTelegram, bot: RunningBot, settings: Settings
+) -> None:
+    user = telegram.user(user_id=4242, language_code="ru")
+    other = telegram.user(user_id=4343, language_code="en")
+    await start_in(other, "English")
+    menu = await start_in(user, "Русский")
+    await user.press(menu, "Агентства")
+    await user.reply()
+    assert len(rows(settings)) == 4
+    assert all("4242" not in value for row in rows(settings) for value in row)
+
+    await user.send("/forget")
+    question = await user.reply()
+    await user.press(question, "Нет, оставить")
+    assert (await user.reply()).text == "Ничего не удалено."
+    assert len(rows(settings)) == 4
+
+    await user.send("/forget")
+    question = await user.reply()
+    await user.press(question, "Да, удалить")
+    assert (await user.reply()).text.startswith("Готово")
+    assert len(rows(settings)) == 2, "only the other user's rows are left"
+
+    await user.send("/start")
+    picker = await user.reply()
+    assert "✅ Русский" in picker.labels(), "a forgotten user is asked for a language again"
+
+
+async def test_the_pseudonym_key_is_generated_beside_the_database_for_its_owner_only(
+    bot: RunningBot, settings: Settings
+) -> None:
+    key_file = settings.db_path.parent / "pseudonym.key"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert len(key_file.read_bytes()) == 64
+
+
+async def test_privacy_explains_what_is_kept(telegram: FakeTelegram, bot: RunningBot) -> None:
+    user = telegram.user(language_code="tg")
+    await start_in(user, "Тоҷикӣ")
+    await user.send("/privacy")
+    answer = await user.reply()
+    assert answer.text.startswith("<b>Сафар чиро нигоҳ медорад</b>")
+    assert "/forget" in answer.text
