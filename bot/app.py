@@ -9,6 +9,7 @@ import aiosqlite
 from aiogram import Bot, Dispatcher, Router
 from aiogram.client.default import DefaultBotProperties
 from aiogram.enums import ParseMode
+from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.types import BotCommand, ErrorEvent
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from aiogram.utils.i18n import I18n
@@ -70,7 +71,13 @@ def create_dispatcher(
     database: aiosqlite.Connection, content: ContentHolder, i18n: I18n, pseudonyms: Pseudonymizer
 ) -> Dispatcher:
     users = UserSettingsStore(database)
-    dispatcher = Dispatcher(storage=SQLiteStorage(database, pseudonyms), content=content, users=users)
+    dispatcher = Dispatcher(
+        storage=SQLiteStorage(database, pseudonyms),
+        # One update at a time per user: two quick taps must not race on the saved conversation.
+        events_isolation=SimpleEventIsolation(),
+        content=content,
+        users=users,
+    )
     UserLocaleMiddleware(i18n, users, pseudonyms).setup(dispatcher)
     dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
     dispatcher.include_routers(build_router(), errors_router())

@@ -1,5 +1,7 @@
 """A new user opens Safar, is asked for a language, and sees the menu in it, remembered."""
 
+import asyncio
+
 import pytest
 
 from tests.conftest import RunningBot
@@ -17,7 +19,7 @@ async def test_first_start_preselects_the_phone_language_and_shows_the_menu_in_i
     await user.send("/start")
     picker = await user.reply()
     assert f"✅ {LANGUAGE_LABELS[language]}" in picker.labels()
-    assert len(picker.labels()) == 4
+    assert len(picker.labels()) == 5, "four languages and help"
     answer = await user.press(picker, LANGUAGE_LABELS[language])
     assert LANGUAGE_LABELS[language] in answer.get("text", "")
     menu = await user.reply()
@@ -59,3 +61,24 @@ async def test_commands_are_registered_in_every_language(telegram: FakeTelegram,
     russian = {c["command"]: c["description"] for c in telegram.commands["ru"]}
     assert russian["sos"] == "Горячие линии: помощь сейчас"
     assert {c["command"] for c in telegram.commands["tg"]} == {"start", "menu", "sos", "language", "privacy", "forget"}
+
+
+async def test_help_is_one_tap_away_before_a_language_is_chosen(telegram: FakeTelegram, bot: RunningBot) -> None:
+    user = telegram.user(language_code="tg")
+    await user.send("/start")
+    picker = await user.reply()
+    await user.press(picker, "🆘 Кӯмак")
+    assert (await user.reply()).text == expected_text("hotlines", "start", "tg")
+
+
+async def test_two_quick_taps_are_handled_one_after_the_other(telegram: FakeTelegram, bot: RunningBot) -> None:
+    user = telegram.user(language_code="en")
+    menu = await start_in(user, "English")
+    await asyncio.gather(user.press(menu, "Recruiters"), user.press(menu, "Red flags"))
+    await user.reply()
+    second = await user.reply()
+    await user.press(second, "Back")
+    back = await user.reply()
+    assert back.text in (expected_text("recruitment", "offer", "en"), expected_text("red_flags", "intro", "en"))
+    await user.press(back, "Back")
+    assert (await user.reply()).text == expected_text("main", "menu", "en"), "history holds both steps"

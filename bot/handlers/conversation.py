@@ -1,8 +1,10 @@
 """Reading and writing a user's `Conversation` in the FSM storage, shared by the routers."""
 
+from collections.abc import Callable
+
 from aiogram.fsm.context import FSMContext
 
-from bot.services.dialogue import Conversation
+from bot.services.dialogue import Conversation, Screen
 
 CONVERSATION_KEY = "conversation"
 
@@ -14,3 +16,11 @@ async def load_conversation(state: FSMContext) -> Conversation:
 
 async def save_conversation(state: FSMContext, conversation: Conversation) -> None:
     await state.update_data({CONVERSATION_KEY: conversation.to_data()})
+
+
+async def move(state: FSMContext, step: Callable[[Conversation], Screen]) -> Screen:
+    """Apply one dialogue step to the user's saved conversation, save it, return the screen."""
+    conversation = await load_conversation(state)
+    screen = step(conversation)
+    await save_conversation(state, conversation)
+    return screen

@@ -8,24 +8,20 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.handlers.callbacks import AnswerCheck, Navigate, NavTarget, OpenNode
-from bot.handlers.conversation import load_conversation, save_conversation
+from bot.handlers.conversation import move
 from bot.handlers.screens import send_screen, show_screen
 from bot.handlers.stale import answer_stale
 from bot.services.content_holder import ContentHolder
 
 
 async def menu_command(message: Message, state: FSMContext, content: ContentHolder, language: str) -> None:
-    conversation = await load_conversation(state)
-    screen = content.current.engine.home(conversation, language)
-    await save_conversation(state, conversation)
+    screen = await move(state, lambda c: content.current.engine.home(c, language))
     await send_screen(message, screen)
 
 
 async def sos_command(message: Message, state: FSMContext, content: ContentHolder, language: str) -> None:
     """Hotlines at once, whatever the user was doing."""
-    conversation = await load_conversation(state)
-    screen = content.current.engine.help(conversation, language)
-    await save_conversation(state, conversation)
+    screen = await move(state, lambda c: content.current.engine.help(c, language))
     await send_screen(message, screen)
 
 
@@ -42,9 +38,7 @@ async def open_node(
     if target is None:
         await answer_stale(query, state, content, language, callback_answer)
         return
-    conversation = await load_conversation(state)
-    screen = loaded.engine.open(conversation, target, language)
-    await save_conversation(state, conversation)
+    screen = await move(state, lambda c: loaded.engine.open(c, target, language))
     await show_screen(query, screen)
 
 
@@ -61,9 +55,7 @@ async def answer_check(
     if question is None or not 0 <= callback_data.index < len(loaded.curriculum.node(question).answers):
         await answer_stale(query, state, content, language, callback_answer)
         return
-    conversation = await load_conversation(state)
-    screen = loaded.engine.answer(conversation, question, callback_data.index, language)
-    await save_conversation(state, conversation)
+    screen = await move(state, lambda c: loaded.engine.answer(c, question, callback_data.index, language))
     await show_screen(query, screen)
 
 
@@ -75,14 +67,9 @@ async def navigate(
     language: str,
 ) -> None:
     engine = content.current.engine
-    conversation = await load_conversation(state)
-    if callback_data.to is NavTarget.BACK:
-        screen = engine.back(conversation, language)
-    elif callback_data.to is NavTarget.HELP:
-        screen = engine.help(conversation, language)
-    else:
-        screen = engine.home(conversation, language)
-    await save_conversation(state, conversation)
+    steps = {NavTarget.BACK: engine.back, NavTarget.HELP: engine.help, NavTarget.HOME: engine.home}
+    step = steps[callback_data.to]
+    screen = await move(state, lambda c: step(c, language))
     await show_screen(query, screen)
 
 

@@ -13,17 +13,19 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.handlers.callbacks import ChooseLanguage
-from bot.handlers.conversation import load_conversation, save_conversation
-from bot.handlers.screens import send_screen, show_screen
+from bot.handlers.conversation import move
+from bot.handlers.screens import add_nav_row, send_screen, show_screen
 from bot.handlers.stale import answer_stale
 from bot.limits import LANGUAGE_NAMES, LANGUAGES
 from bot.middlewares import language_from_client
 from bot.services.content_holder import ContentHolder
+from bot.services.dialogue import NavAction
 from bot.storage.user_settings import UserSettingsStore
 
 
 def picker(i18n: I18n, preselected: str) -> tuple[str, InlineKeyboardMarkup]:
-    """The prompt in every language (the likely one first) and one button per language."""
+    """The prompt in every language (the likely one first), one button per language, and help:
+    someone in danger should not have to choose a language before seeing a hotline."""
     order = [preselected, *(code for code in LANGUAGES if code != preselected)]
     text = "\n".join(html.escape(i18n.gettext("Choose your language", locale=code)) for code in order)
     builder = InlineKeyboardBuilder()
@@ -31,6 +33,8 @@ def picker(i18n: I18n, preselected: str) -> tuple[str, InlineKeyboardMarkup]:
         mark = "✅ " if code == preselected else ""
         builder.button(text=f"{mark}{LANGUAGE_NAMES[code]}", callback_data=ChooseLanguage(code=code))
     builder.adjust(2)
+    with i18n.use_locale(preselected):
+        add_nav_row(builder, [NavAction.HELP])
     return text, builder.as_markup()
 
 
@@ -46,9 +50,7 @@ async def start(
         text, markup = picker(i18n, language_from_client(message.from_user))
         await message.answer(text, reply_markup=markup)
         return
-    conversation = await load_conversation(state)
-    screen = content.current.engine.home(conversation, language)
-    await save_conversation(state, conversation)
+    screen = await move(state, lambda c: content.current.engine.home(c, language))
     await send_screen(message, screen)
 
 
@@ -75,9 +77,7 @@ async def language_chosen(
     await users.set_language(user_key, chosen)
     with i18n.use_locale(chosen):
         callback_answer.text = _("Language: {name}").format(name=LANGUAGE_NAMES[chosen])
-        conversation = await load_conversation(state)
-        screen = content.current.engine.current(conversation, chosen)
-        await save_conversation(state, conversation)
+        screen = await move(state, lambda c: content.current.engine.current(c, chosen))
         await show_screen(query, screen)
 
 

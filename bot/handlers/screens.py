@@ -22,6 +22,15 @@ def nav_label(action: NavAction) -> str:
     return labels[action]
 
 
+def add_nav_row(builder: InlineKeyboardBuilder, actions: list[NavAction]) -> None:
+    """Back / menu / help as one row under whatever the builder already holds."""
+    nav = InlineKeyboardBuilder()
+    for action in actions:
+        nav.button(text=nav_label(action), callback_data=Navigate(to=NavTarget(action.value)))
+    nav.adjust(len(actions))
+    builder.attach(nav)
+
+
 def screen_markup(screen: Screen) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for row in screen.rows:
@@ -35,11 +44,10 @@ def screen_markup(screen: Screen) -> InlineKeyboardMarkup:
                 )
             else:
                 builder.button(text=button.label, callback_data=OpenNode(ref=button.target))
-    for action in screen.nav:
-        builder.button(text=nav_label(action), callback_data=Navigate(to=NavTarget(action.value)))
-    layout = [len(row) for row in screen.rows] + ([len(screen.nav)] if screen.nav else [])
-    if layout:
-        builder.adjust(*layout)
+    if screen.rows:
+        builder.adjust(*(len(row) for row in screen.rows))
+    if screen.nav:
+        add_nav_row(builder, screen.nav)
     return builder.as_markup()
 
 

@@ -11,10 +11,10 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.content.curriculum import node_ref
 from bot.handlers.callbacks import OpenNode
-from bot.handlers.conversation import load_conversation, save_conversation
-from bot.handlers.screens import screen_markup
+from bot.handlers.conversation import move
+from bot.handlers.screens import add_nav_row, screen_markup
 from bot.services.content_holder import ContentHolder
-from bot.services.dialogue import NavAction, Screen
+from bot.services.dialogue import NavAction
 
 MAX_QUERY_CHARS = 500
 """Longer texts are not searched: nobody asks a question that long, and it costs time."""
@@ -24,9 +24,7 @@ async def free_text(message: Message, state: FSMContext, content: ContentHolder,
     loaded = content.current
     found = loaded.search.find((message.text or "")[:MAX_QUERY_CHARS], language)
     if not found:
-        conversation = await load_conversation(state)
-        home = loaded.engine.home(conversation, language)
-        await save_conversation(state, conversation)
+        home = await move(state, lambda c: loaded.engine.home(c, language))
         hint = _(
             "I did not find a lesson for that. "
             "Try one or two words, such as “passport” or “contract”, or choose a topic:"
@@ -38,9 +36,8 @@ async def free_text(message: Message, state: FSMContext, content: ContentHolder,
     for lesson_id in found:
         target = curriculum.start_of(lesson_id)
         builder.button(text=curriculum.title(lesson_id, language), callback_data=OpenNode(ref=node_ref(target)))
-    nav = screen_markup(Screen(node=curriculum.home, text="", rows=[], nav=[NavAction.HOME, NavAction.HELP]))
     builder.adjust(1)
-    builder.attach(InlineKeyboardBuilder(markup=nav.inline_keyboard))
+    add_nav_row(builder, [NavAction.HOME, NavAction.HELP])
     await message.answer(html.escape(_("Lessons that may help:")), reply_markup=builder.as_markup())
 
 

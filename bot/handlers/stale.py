@@ -5,7 +5,7 @@ from aiogram.types import CallbackQuery
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
-from bot.handlers.conversation import load_conversation, save_conversation
+from bot.handlers.conversation import move
 from bot.handlers.screens import show_screen
 from bot.services.content_holder import ContentHolder
 
@@ -18,7 +18,5 @@ async def answer_stale(
     callback_answer: CallbackAnswer,
 ) -> None:
     callback_answer.text = _("This menu has changed. Here is the current one.")
-    conversation = await load_conversation(state)
-    screen = content.current.engine.home(conversation, language)
-    await save_conversation(state, conversation)
+    screen = await move(state, lambda c: content.current.engine.home(c, language))
     await show_screen(query, screen)
