@@ -1,16 +1,22 @@
-"""`python -m bot` / `safar`: run the bot (default) or check the content."""
+"""`python -m bot` / `safar`: run the bot (the default), or one of the editors' tools."""
 
 import argparse
 import asyncio
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from bot.config import Settings
-from bot.content import ContentError, load_curriculum
-from bot.i18n import load_i18n, translator
+from bot.content import ContentError
+from bot.limits import LANGUAGES
+
+if TYPE_CHECKING:
+    from aiogram.utils.i18n import I18n
+
+    from bot.content import Curriculum
 
 
 def _fail(message: str) -> int:
@@ -42,29 +48,114 @@ def run(settings: Settings) -> int:
     return 0
 
 
-def check(path: Path | None) -> int:
-    """Validate the content and print every problem; exit 1 when there are errors."""
+def _content_dir(explicit: str | Path | None) -> Path | None:
+    """The content a tool works on: the one named, else CONTENT_DIR, else the packaged content."""
+    if explicit is not None:
+        return Path(explicit)
     try:
-        curriculum = load_curriculum(path, translator(load_i18n()))
+        return Settings().content_dir
+    except ValidationError:
+        return None
+
+
+def _load(arguments: argparse.Namespace) -> "tuple[Curriculum, I18n] | None":
+    """The checked curriculum for a tool, or None after printing why it cannot be loaded."""
+    from bot.content import load_curriculum
+    from bot.i18n import load_i18n, translator
+
+    i18n = load_i18n()
+    try:
+        return load_curriculum(_content_dir(arguments.content), translator(i18n)), i18n
     except ContentError as error:
-        print(error.report())
-        print(f"{len(error.errors)} error(s): fix them before the bot can start.")
+        print(error.report(), file=sys.stderr)
+        print("The content has errors: fix them first (see `safar check`).", file=sys.stderr)
+        return None
+
+
+def preview(arguments: argparse.Namespace) -> int:
+    from bot.editing.preview import build_preview
+
+    loaded = _load(arguments)
+    if loaded is None:
         return 1
-    for warning in curriculum.warnings:
-        print(warning)
-    print(f"content is valid: {len(curriculum.lessons)} lessons, {len(curriculum.contacts)} contacts.")
+    pages = build_preview(loaded[0], Path(arguments.out), arguments.lang)
+    print(f"{len(pages)} pages written; open {pages[0].resolve()} in a browser.")
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="safar", description=__doc__)
-    commands = parser.add_subparsers(dest="command")
+def console(arguments: argparse.Namespace) -> int:
+    from bot.editing.console import ConsoleWalk
+
+    loaded = _load(arguments)
+    if loaded is None:
+        return 1
+    curriculum, i18n = loaded
+    return ConsoleWalk(curriculum, i18n, arguments.lang, sys.stdout, bold=sys.stdout.isatty()).run(sys.stdin)
+
+
+def translations(arguments: argparse.Namespace) -> int:
+    from bot.content.loader import PACKAGED_CONTENT
+    from bot.editing import translations as exchange
+
+    root = _content_dir(arguments.content) or PACKAGED_CONTENT
+    if arguments.action == "export":
+        out = Path(arguments.file or f"translations-{arguments.lang}.csv")
+        with out.open("w", encoding="utf-8", newline="") as file:
+            rows = exchange.export(root, arguments.source, arguments.lang, file, everything=arguments.all)
+        print(f"{rows} text(s) to translate written to {out}.")
+        return 0
+    if not arguments.file:
+        return _fail("say which CSV file to import: safar translations import FILE")
+    try:
+        with Path(arguments.file).open(encoding="utf-8-sig", newline="") as file:
+            report = exchange.import_csv(root, file)
+    except (OSError, ValueError, StopIteration) as error:
+        return _fail(f"{arguments.file}: {error or 'the file is empty'}")
+    if report.problems:
+        print("Nothing was changed: with these translations the content would have errors:")
+        print("\n".join(report.problems))
+        return 1
+    for label, keys in (("added", report.added), ("changed", report.changed), ("not found", report.unknown)):
+        for key in keys:
+            print(f"{label}: {key}")
+    print(
+        f"{len(report.added)} added, {len(report.changed)} changed, {len(report.confirmed)} unchanged, "
+        f"{len(report.unknown)} not found."
+    )
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    main_parser = argparse.ArgumentParser(prog="safar", description=__doc__)
+    commands = main_parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("run", help="run the bot (the default)")
-    check_parser = commands.add_parser("check", help="validate the content files")
-    check_parser.add_argument("path", nargs="?", type=Path, help="content directory (default: the bundled one)")
-    arguments = parser.parse_args(argv)
+    check_parser = commands.add_parser("check", help="check the content and say how to fix each problem")
+    check_parser.add_argument("path", nargs="?", type=Path, help="a content directory or one file (default: all)")
+    preview_parser = commands.add_parser("preview", help="render all lessons to HTML pages")
+    preview_parser.add_argument("--lang", choices=LANGUAGES, help="one language only (default: all side by side)")
+    preview_parser.add_argument("--out", default="preview", help="folder for the pages (default: preview)")
+    console_parser = commands.add_parser("console", help="walk the lessons in this terminal")
+    console_parser.add_argument("--lang", choices=LANGUAGES, default="ru", help="language (default: ru)")
+    exchange = commands.add_parser("translations", help="export or import texts for translators (CSV)")
+    exchange.add_argument("action", choices=["export", "import"])
+    exchange.add_argument("file", nargs="?", help="the CSV file (export default: translations-LANG.csv)")
+    exchange.add_argument("--lang", choices=LANGUAGES, default="uz", help="the language to translate into")
+    exchange.add_argument("--from", dest="source", choices=LANGUAGES, default="en", help="source (default: en)")
+    exchange.add_argument("--all", action="store_true", help="export every text, not only missing or changed")
+    for tool in (preview_parser, console_parser, exchange):
+        tool.add_argument("--content", help="content directory (default: CONTENT_DIR or the packaged content)")
+    return main_parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = parser().parse_args(argv)
     if arguments.command == "check":
-        return check(arguments.path)
+        from bot.editing.check import run_check
+
+        return run_check(_content_dir(arguments.path), sys.stdout)
+    tools = {"preview": preview, "console": console, "translations": translations}
+    if arguments.command in tools:
+        return tools[arguments.command](arguments)
     try:
         settings = Settings()
     except ValidationError as error:

@@ -91,7 +91,7 @@ async def application(settings: Settings) -> AsyncIterator[Application]:
     i18n = load_i18n()
     curriculum = load_curriculum(settings.content_dir, translator(i18n))
     for warning in curriculum.warnings:
-        log.warning("content: %s", warning)
+        log.warning("content: %s", warning)  # a Problem: file:line: message
     key = load_or_create_key(
         settings.pseudonym_key.get_secret_value() if settings.pseudonym_key else None,
         settings.db_path,

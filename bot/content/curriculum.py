@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 from jinja2 import Template
 
+from bot.content.errors import Problem
 from bot.content.models import Contact, Lesson, Localized, Node, ResultCase
 from bot.content.rendering import ContactRenderer, pick, render
 from bot.limits import FALLBACK_CHAIN
@@ -61,7 +62,7 @@ class Curriculum:
     contact_renderer: ContactRenderer
     templates: dict[tuple[NodeId, str, str], Template]
     """Compiled templates by (node, part, language); part is 'text' or 'result:<i>'."""
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
     _by_ref: dict[str, NodeId] = field(default_factory=dict)
     _answers_by_ref: dict[str, NodeId] = field(default_factory=dict)
 
@@ -124,6 +125,16 @@ class Curriculum:
                 parts.append(self._render(node_id, f"result:{index}", case.text, language))
                 break
         return RenderedNode(text="\n\n".join(parts), result=chosen)
+
+    def render_result(self, node_id: NodeId, index: int, language: str) -> str:
+        """One result case's text, whatever the score: for previews that show every case."""
+        case = self.node(node_id).results[index]
+        return self._render(node_id, f"result:{index}", case.text, language)
+
+    def render_text(self, node_id: NodeId, language: str) -> str:
+        """The node's own text without any result case ('' for a node that has only results)."""
+        node = self.node(node_id)
+        return self._render(node_id, "text", node.text, language) if node.text is not None else ""
 
     def _render(self, node_id: NodeId, part: str, text: Localized, language: str) -> str:
         for candidate in _chain(text, language):

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from bot.content.hints import hint_for
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -16,6 +18,15 @@ class Problem:
         prefix = "warning: " if self.is_warning else ""
         return f"{self.file}:{self.line}: {prefix}{self.message}"
 
+    @property
+    def hint(self) -> str:
+        """How to fix it, for the editor; empty when the message says enough."""
+        return hint_for(self.message)
+
+    def explained(self) -> str:
+        """The problem and, on the next line, how to fix it."""
+        return f"{self}\n    how to fix: {self.hint}" if self.hint else str(self)
+
 
 class ContentError(Exception):
     """Raised when content has errors; carries every problem found, not just the first."""
@@ -29,4 +40,4 @@ class ContentError(Exception):
         return [p for p in self.problems if not p.is_warning]
 
     def report(self) -> str:
-        return "\n".join(str(p) for p in self.problems)
+        return "\n".join(p.explained() for p in self.problems)

@@ -124,7 +124,7 @@ def load_curriculum(content_dir: Path | None = None, translate: Translate = engl
         contacts=contacts,
         contact_renderer=renderer,
         templates=templates,
-        warnings=[str(p) for p in sorted(report.problems)],
+        warnings=sorted(report.problems),
     )
 
 
@@ -320,7 +320,7 @@ def _compile_and_check(
                     if template is None:
                         continue
                     templates[(node_id, part, language)] = template
-                    _check_rendered(template, renderer, source, line, report)
+                    _check_rendered(template, language, renderer, source, line, report)
     return templates
 
 
@@ -333,9 +333,12 @@ def _compile(environment: Any, body: str, source: _Source, line: int, report: _R
     return template
 
 
-def _check_rendered(template: Template, renderer: ContactRenderer, source: _Source, line: int, report: _Report) -> None:
-    # Every user language is rendered because contact blocks differ by language.
-    for language in LANGUAGES:
+def _check_rendered(
+    template: Template, written_in: str, renderer: ContactRenderer, source: _Source, line: int, report: _Report
+) -> None:
+    # A text is also shown, as a fallback, to users of other languages, and contact blocks
+    # differ by language: it is rendered for each, its own language first.
+    for language in (written_in, *(other for other in LANGUAGES if other != written_in)):
         try:
             text = render(template, language, renderer)
         except UnknownContactError as error:
@@ -346,8 +349,9 @@ def _check_rendered(template: Template, renderer: ContactRenderer, source: _Sour
             report.error(source, line, f"template error: {error}")
             return
         found = message_problems(text)
+        shown_in = "" if language == written_in else f" (when shown to '{language}' users)"
         for problem in found:
-            report.error(source, line, f"{problem} (shown in '{language}')")
+            report.error(source, line, problem + shown_in)
         if found:
             return
 

@@ -24,6 +24,7 @@ _TOKEN = re.compile(
 _ATTRIBUTE = re.compile(r"""([a-zA-Z-]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'))?""")
 _NAMED_ENTITIES = {"lt", "gt", "amp", "quot"}
 _TAG = re.compile(r"<[^>]*>")
+_LINK_SCHEME = re.compile(r"^(https?://|tg://|mailto:)\S+$")
 
 
 def html_problems(text: str) -> list[str]:
@@ -58,8 +59,8 @@ def _tag_problems(match: re.Match[str], open_tags: list[str]) -> list[str]:
     attributes = {name.lower(): value or alt for name, value, alt in _ATTRIBUTE.findall(match["attrs"])}
     for name in attributes.keys() - _ALLOWED_ATTRIBUTES[tag]:
         problems.append(f"<{tag}> cannot have the attribute '{name}'")
-    if tag == "a" and not attributes.get("href"):
-        problems.append("<a> needs an href")
+    if tag == "a" and not _LINK_SCHEME.match(attributes.get("href") or ""):
+        problems.append("<a> needs an href starting with https://, http://, tg:// or mailto:")
     if tag == "span" and attributes.get("class") != "tg-spoiler":
         problems.append('<span> is only allowed as <span class="tg-spoiler">')
     if open_tags and open_tags[-1] in {"pre", "code"} and not (open_tags[-1] == "pre" and tag == "code"):

@@ -7,11 +7,12 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.handlers.callbacks import AnswerCheck, Navigate, NavTarget, OpenNode
+from bot.handlers.callbacks import AnswerCheck, Navigate, OpenNode
 from bot.handlers.conversation import move
 from bot.handlers.screens import send_screen, show_screen
 from bot.handlers.stale import answer_stale
 from bot.services.content_holder import ContentHolder
+from bot.services.dialogue import NavAction
 
 
 async def menu_command(message: Message, state: FSMContext, content: ContentHolder, language: str) -> None:
@@ -67,9 +68,8 @@ async def navigate(
     language: str,
 ) -> None:
     engine = content.current.engine
-    steps = {NavTarget.BACK: engine.back, NavTarget.HELP: engine.help, NavTarget.HOME: engine.home}
-    step = steps[callback_data.to]
-    screen = await move(state, lambda c: step(c, language))
+    action = NavAction(callback_data.to.value)
+    screen = await move(state, lambda c: engine.navigate(c, action, language))
     await show_screen(query, screen)
 
 

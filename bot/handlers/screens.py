@@ -8,18 +8,14 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.handlers.callbacks import AnswerCheck, Navigate, NavTarget, OpenNode
+from bot.i18n.messages import NAV_LABELS
 from bot.services.dialogue import NavAction, Screen
 
 log = logging.getLogger(__name__)
 
 
 def nav_label(action: NavAction) -> str:
-    labels = {
-        NavAction.BACK: _("◀️ Back"),
-        NavAction.HOME: _("🏠 Menu"),
-        NavAction.HELP: _("🆘 Help"),
-    }
-    return labels[action]
+    return _(NAV_LABELS[action])
 
 
 def add_nav_row(builder: InlineKeyboardBuilder, actions: list[NavAction]) -> None:

@@ -13,6 +13,7 @@ from bot.content.curriculum import node_ref
 from bot.handlers.callbacks import OpenNode
 from bot.handlers.conversation import move
 from bot.handlers.screens import add_nav_row, screen_markup
+from bot.i18n.messages import SEARCH_FOUND, SEARCH_NOTHING_FOUND
 from bot.services.content_holder import ContentHolder
 from bot.services.dialogue import NavAction
 
@@ -25,10 +26,7 @@ async def free_text(message: Message, state: FSMContext, content: ContentHolder,
     found = loaded.search.find((message.text or "")[:MAX_QUERY_CHARS], language)
     if not found:
         home = await move(state, lambda c: loaded.engine.home(c, language))
-        hint = _(
-            "I did not find a lesson for that. "
-            "Try one or two words, such as “passport” or “contract”, or choose a topic:"
-        )
+        hint = _(SEARCH_NOTHING_FOUND)
         await message.answer(f"{html.escape(hint)}\n\n{home.text}", reply_markup=screen_markup(home))
         return
     curriculum = loaded.curriculum
@@ -38,7 +36,7 @@ async def free_text(message: Message, state: FSMContext, content: ContentHolder,
         builder.button(text=curriculum.title(lesson_id, language), callback_data=OpenNode(ref=node_ref(target)))
     builder.adjust(1)
     add_nav_row(builder, [NavAction.HOME, NavAction.HELP])
-    await message.answer(html.escape(_("Lessons that may help:")), reply_markup=builder.as_markup())
+    await message.answer(html.escape(_(SEARCH_FOUND)), reply_markup=builder.as_markup())
 
 
 def build_router() -> Router:

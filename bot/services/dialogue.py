@@ -106,6 +106,11 @@ class DialogueEngine:
     def help(self, conversation: Conversation, language: str) -> Screen:
         return self.open(conversation, self.curriculum.hotlines, language)
 
+    def navigate(self, conversation: Conversation, action: NavAction, language: str) -> Screen:
+        """The step a nav button (back, menu, help) takes."""
+        steps = {NavAction.BACK: self.back, NavAction.HOME: self.home, NavAction.HELP: self.help}
+        return steps[action](conversation, language)
+
     def current(self, conversation: Conversation, language: str) -> Screen:
         """Show again where the user is; home if that place no longer exists."""
         if conversation.position is None or not self.curriculum.has(conversation.position):

@@ -1,0 +1,42 @@
+"""`safar check [PATH]`: every problem in the content, with how to fix it; exit 1 on errors."""
+
+from pathlib import Path
+from typing import TextIO
+
+from bot.content import ContentError, Problem, load_curriculum
+from bot.content.loader import CONTACTS_FILE, LESSONS_DIR, PACKAGED_CONTENT
+from bot.i18n import load_i18n, translator
+
+
+def content_root_of(path: Path) -> tuple[Path, str | None]:
+    """The content directory to load, and the one file to report on when `path` is a file."""
+    path = path.resolve()
+    if path.is_dir():
+        return path, None
+    root = path.parent.parent if path.parent.name == LESSONS_DIR else path.parent
+    return root, path.relative_to(root).as_posix()
+
+
+def run_check(path: Path | None, out: TextIO) -> int:
+    root, only = content_root_of(path) if path else (PACKAGED_CONTENT, None)
+    if not (root / CONTACTS_FILE).exists() and not (root / LESSONS_DIR).is_dir():
+        print(f"{path}: this is not a content directory (it has no {CONTACTS_FILE} and no {LESSONS_DIR}/)", file=out)
+        return 1
+    try:
+        curriculum = load_curriculum(root, translator(load_i18n()))
+        problems: list[Problem] = curriculum.warnings
+    except ContentError as error:
+        problems = error.problems
+    if only is not None:
+        problems = [p for p in problems if p.file == only]
+    for problem in problems:
+        print(problem.explained(), file=out)
+    errors = sum(not p.is_warning for p in problems)
+    warnings = len(problems) - errors
+    scope = only or str(root)
+    if errors:
+        summary = f"{scope}: {errors} error(s), {warnings} warning(s)."
+        print(f"\n{summary} The bot will not start until the errors are fixed.", file=out)
+        return 1
+    print(f"{scope}: no errors, {warnings} warning(s).", file=out)
+    return 0

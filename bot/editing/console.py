@@ -1,0 +1,95 @@
+"""`safar console`: walk the dialogues in a terminal, as the bot shows them, without Telegram."""
+
+import html
+import re
+from typing import TextIO
+
+from aiogram.utils.i18n import I18n
+
+from bot.content import Curriculum
+from bot.i18n.messages import NAV_LABELS, SEARCH_FOUND, SEARCH_NOTHING_FOUND
+from bot.services.dialogue import Conversation, DialogueEngine, NavAction, Screen
+from bot.services.search import LessonSearch
+
+_BOLD = re.compile(r"</?(b|strong)>")
+_TAG = re.compile(r"<[^>]+>")
+NAV_KEYS = {NavAction.BACK: "b", NavAction.HOME: "m", NavAction.HELP: "h"}
+
+
+def plain(text: str, bold: bool) -> str:
+    """Telegram HTML as terminal text: bold with ANSI codes on a terminal, tags removed."""
+    if bold:
+        text = _BOLD.sub(lambda m: "\033[0m" if m.group(0).startswith("</") else "\033[1m", text)
+    return html.unescape(_TAG.sub("", text))
+
+
+class ConsoleWalk:
+    """The bot's dialogue engine behind a numbered menu on standard input and output."""
+
+    def __init__(self, curriculum: Curriculum, i18n: I18n, language: str, out: TextIO, bold: bool = False) -> None:
+        self.engine = DialogueEngine(curriculum)
+        self.search = LessonSearch(curriculum)
+        self.curriculum = curriculum
+        self.i18n = i18n
+        self.language = language
+        self.out = out
+        self.bold = bold
+        self.conversation = Conversation()
+
+    def run(self, lines: TextIO) -> int:
+        screen = self.engine.home(self.conversation, self.language)
+        self.show(screen)
+        for raw in lines:
+            choice = raw.strip()
+            if choice.lower() in ("q", "quit", "exit"):
+                break
+            screen = self.step(screen, choice)
+            self.show(screen)
+        print("\nBye.", file=self.out)
+        return 0
+
+    def step(self, screen: Screen, choice: str) -> Screen:
+        buttons = [button for row in screen.rows for button in row]
+        if not choice:
+            return screen
+        if choice.isdigit() and not 1 <= int(choice) <= len(buttons):
+            print(f"There is no button {choice} here.", file=self.out)
+            return screen
+        if choice.isdigit():
+            button = buttons[int(choice) - 1]
+            if button.kind == "answer":
+                question = self.curriculum.by_answers_ref(button.target)
+                assert question is not None
+                return self.engine.answer(self.conversation, question, button.index, self.language)
+            if button.kind == "url":
+                print(f"(opens {button.target})", file=self.out)
+                return screen
+            target = self.curriculum.by_ref(button.target)
+            assert target is not None
+            return self.engine.open(self.conversation, target, self.language)
+        for action, key in NAV_KEYS.items():
+            if choice.lower() == key and action in screen.nav:
+                return self.engine.navigate(self.conversation, action, self.language)
+        return self.free_text(screen, choice)
+
+    def free_text(self, screen: Screen, text: str) -> Screen:
+        found = self.search.find(text, self.language)
+        if not found:
+            print("\n" + self.i18n.gettext(SEARCH_NOTHING_FOUND, locale=self.language), file=self.out)
+            return self.engine.home(self.conversation, self.language)
+        print("\n" + self.i18n.gettext(SEARCH_FOUND, locale=self.language), file=self.out)
+        for lesson in found:
+            print(f"  · {self.curriculum.title(lesson, self.language)}", file=self.out)
+        return self.engine.open(self.conversation, self.curriculum.start_of(found[0]), self.language)
+
+    def show(self, screen: Screen) -> None:
+        print(f"\n──── {screen.node} ────", file=self.out)
+        print(plain(screen.text, self.bold), file=self.out)
+        number = 0
+        for row in screen.rows:
+            for button in row:
+                number += 1
+                print(f"  [{number}] {button.label}", file=self.out)
+        nav = "  ".join(f"[{NAV_KEYS[a]}] {self.i18n.gettext(NAV_LABELS[a], locale=self.language)}" for a in screen.nav)
+        print(f"  {nav}  [q] quit" if nav else "  [q] quit", file=self.out)
+        print("Type a number, a letter, or words to search: ", end="", file=self.out, flush=True)

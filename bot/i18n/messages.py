@@ -1,0 +1,14 @@
+"""Interface strings shown by more than one front end (the bot and the console)."""
+
+from bot.i18n import N_
+from bot.services.dialogue import NavAction
+
+NAV_LABELS = {
+    NavAction.BACK: N_("◀️ Back"),
+    NavAction.HOME: N_("🏠 Menu"),
+    NavAction.HELP: N_("🆘 Help"),
+}
+SEARCH_FOUND = N_("Lessons that may help:")
+SEARCH_NOTHING_FOUND = N_(
+    "I did not find a lesson for that. Try one or two words, such as “passport” or “contract”, or choose a topic:"
+)

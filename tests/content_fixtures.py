@@ -1,0 +1,18 @@
+"""A copy of the real content in a temporary folder, for tests that edit or break it."""
+
+import shutil
+from pathlib import Path
+
+from bot.content.loader import PACKAGED_CONTENT
+
+
+def copy_of_real_content(tmp_path: Path) -> Path:
+    target = tmp_path / "content"
+    shutil.copytree(PACKAGED_CONTENT, target, ignore=shutil.ignore_patterns("*.py", "__pycache__", "*.json"))
+    return target
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")

@@ -1,0 +1,42 @@
+"""`safar console`: the lessons walked in a terminal by the bot's own engine."""
+
+import asyncio
+import sys
+from pathlib import Path
+
+from tests.journeys import expected_text
+
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+async def walk(*typed: str, language: str = "en") -> str:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "console", "--lang", language, cwd=PROJECT,
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    stdout, stderr = await asyncio.wait_for(process.communicate("\n".join(typed).encode() + b"\n"), 60)
+    assert process.returncode == 0, stderr.decode()
+    return stdout.decode()
+
+
+async def test_a_newcomer_walks_the_red_flag_check_in_the_terminal() -> None:
+    out = await walk("2", "1", "1", "1", "2", "2", "2", "2", "q")
+    screens = out.split("──── ")
+    assert screens[1].startswith("main/menu ────\nSafar helps you go to work abroad safely.")
+    assert "  [1] 🧾 Recruiters and job offers" in screens[1]
+    assert screens[2].startswith("red_flags/intro")
+    assert screens[-1].startswith("red_flags/result ────\nSeveral signs of forced labour.")
+    assert "[b] ◀️ Back  [m] 🏠 Menu  [h] 🆘 Help  [q] quit" in screens[-1]
+    assert out.rstrip().endswith("Bye.")
+
+
+async def test_back_menu_help_and_search_in_russian() -> None:
+    out = await walk("1", "b", "h", "m", "паспорт", "", "99", language="ru")
+    screens = [screen.split(" ────")[0] for screen in out.split("──── ")[1:]]
+    assert screens == [
+        "main/menu", "recruitment/offer", "main/menu", "hotlines/start", "main/menu", "recruitment/offer",
+        "recruitment/offer", "recruitment/offer",
+    ]  # fmt: skip
+    assert "Уроки, которые могут помочь:\n  · Агентства и предложения работы" in out
+    plain_menu = expected_text("main", "menu", "ru").replace("<b>", "").replace("</b>", "")
+    assert plain_menu in out
