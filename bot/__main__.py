@@ -58,6 +58,13 @@ def _content_dir(explicit: str | Path | None) -> Path | None:
         return None
 
 
+def _registry_path() -> Path | None:
+    try:
+        return Settings().agency_registry_path
+    except ValidationError:
+        return None
+
+
 def _load(arguments: argparse.Namespace) -> "tuple[Curriculum, I18n] | None":
     """The checked curriculum for a tool, or None after printing why it cannot be loaded."""
     from bot.content import load_curriculum
@@ -152,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     if arguments.command == "check":
         from bot.editing.check import run_check
 
-        return run_check(_content_dir(arguments.path), sys.stdout)
+        return run_check(_content_dir(arguments.path), sys.stdout, _registry_path())
     tools = {"preview": preview, "console": console, "translations": translations}
     if arguments.command in tools:
         return tools[arguments.command](arguments)

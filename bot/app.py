@@ -9,21 +9,23 @@ import aiosqlite
 from aiogram import Bot, Dispatcher, Router
 from aiogram.client.default import DefaultBotProperties
 from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.storage.memory import SimpleEventIsolation
-from aiogram.types import BotCommand, ErrorEvent
+from aiogram.types import BotCommand, BotCommandScopeChat, ErrorEvent
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from aiogram.utils.i18n import I18n
 
 from bot.config import Settings
-from bot.content import load_curriculum
 from bot.handlers import build_router
+from bot.handlers.admin import ADMIN_COMMANDS
 from bot.i18n import N_, load_i18n, translator
 from bot.limits import LANGUAGES
 from bot.middlewares import UserLocaleMiddleware
-from bot.services.content_holder import ContentHolder
+from bot.services.content_holder import ContentHolder, ContentSources
 from bot.services.pseudonym import Pseudonymizer, load_or_create_key
 from bot.storage.database import open_database
 from bot.storage.fsm import SQLiteStorage
+from bot.storage.reports import ReportStore
 from bot.storage.user_settings import UserSettingsStore
 from bot.telegram_session import create_session
 
@@ -34,6 +36,8 @@ COMMANDS = (
     ("menu", N_("Main menu")),
     ("sos", N_("Hotlines: help now")),
     ("language", N_("Change language")),
+    ("agency", N_("Check a recruitment agency")),
+    ("report", N_("Report a suspicious offer")),
     ("privacy", N_("What Safar keeps")),
     ("forget", N_("Erase my data")),
 )
@@ -47,6 +51,7 @@ class Application:
     database: aiosqlite.Connection
     content: ContentHolder
     i18n: I18n
+    admin_ids: frozenset[int] = frozenset()
 
 
 def errors_router() -> Router:
@@ -68,7 +73,11 @@ def errors_router() -> Router:
 
 
 def create_dispatcher(
-    database: aiosqlite.Connection, content: ContentHolder, i18n: I18n, pseudonyms: Pseudonymizer
+    database: aiosqlite.Connection,
+    content: ContentHolder,
+    i18n: I18n,
+    pseudonyms: Pseudonymizer,
+    admin_ids: frozenset[int] = frozenset(),
 ) -> Dispatcher:
     users = UserSettingsStore(database)
     dispatcher = Dispatcher(
@@ -77,6 +86,8 @@ def create_dispatcher(
         events_isolation=SimpleEventIsolation(),
         content=content,
         users=users,
+        reports=ReportStore(database),
+        admin_ids=admin_ids,
     )
     UserLocaleMiddleware(i18n, users, pseudonyms).setup(dispatcher)
     dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
@@ -89,8 +100,9 @@ async def application(settings: Settings) -> AsyncIterator[Application]:
     """Everything the bot needs, opened in order and closed in reverse."""
     assert settings.bot_token is not None
     i18n = load_i18n()
-    curriculum = load_curriculum(settings.content_dir, translator(i18n))
-    for warning in curriculum.warnings:
+    sources = ContentSources(settings.content_dir, settings.agency_registry_path, translator(i18n))
+    content = ContentHolder(sources)
+    for warning in content.current.curriculum.warnings:
         log.warning("content: %s", warning)  # a Problem: file:line: message
     key = load_or_create_key(
         settings.pseudonym_key.get_secret_value() if settings.pseudonym_key else None,
@@ -102,17 +114,17 @@ async def application(settings: Settings) -> AsyncIterator[Application]:
         session=create_session(settings.bot_api_base_url),
         default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
     )
-    content = ContentHolder(curriculum)
-    dispatcher = create_dispatcher(database, content, i18n, Pseudonymizer(key))
+    dispatcher = create_dispatcher(database, content, i18n, Pseudonymizer(key), settings.admin_ids)
     try:
-        yield Application(bot, dispatcher, database, content, i18n)
+        yield Application(bot, dispatcher, database, content, i18n, settings.admin_ids)
     finally:
         await bot.session.close()
         await database.close()
 
 
-async def register_commands(bot: Bot, i18n: I18n) -> None:
-    """The command menu in each language; the default list is Russian."""
+async def register_commands(bot: Bot, i18n: I18n, admin_ids: frozenset[int]) -> None:
+    """The command menu in each language (the default list is Russian), and for staff's own
+    chats a menu that adds the staff commands: nobody else sees they exist."""
     for language in (None, *LANGUAGES):
         locale = language or "ru"
         commands = [
@@ -120,12 +132,20 @@ async def register_commands(bot: Bot, i18n: I18n) -> None:
             for name, description in COMMANDS
         ]
         await bot.set_my_commands(commands, language_code=language)
+    staff_menu = [
+        BotCommand(command=name, description=description) for name, description in (*COMMANDS, *ADMIN_COMMANDS)
+    ]
+    for admin_id in sorted(admin_ids):
+        try:
+            await bot.set_my_commands(staff_menu, scope=BotCommandScopeChat(chat_id=admin_id))
+        except TelegramBadRequest as error:  # the admin has not opened the bot yet
+            log.warning("no staff command menu for one admin: %s", error.message)
 
 
 async def poll(app: Application, *, handle_signals: bool = True, polling_timeout: int = 10) -> None:
     """Long polling until stopped (SIGINT/SIGTERM, or `dispatcher.stop_polling()`)."""
     await app.bot.delete_webhook(drop_pending_updates=False)
-    await register_commands(app.bot, app.i18n)
+    await register_commands(app.bot, app.i18n, app.admin_ids)
     log.info("Safar is running (long polling)")
     await app.dispatcher.start_polling(
         app.bot, handle_signals=handle_signals, close_bot_session=False, polling_timeout=polling_timeout
@@ -155,7 +175,7 @@ async def run_webhook(settings: Settings) -> None:
         await runner.setup()
         site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
         await site.start()
-        await register_commands(app.bot, app.i18n)
+        await register_commands(app.bot, app.i18n, app.admin_ids)
         await app.bot.set_webhook(settings.webhook_url.rstrip("/") + WEBHOOK_PATH, secret_token=secret)
         log.info("Safar is serving its webhook on %s:%d", settings.webhook_host, settings.webhook_port)
         stop = asyncio.Event()

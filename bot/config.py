@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     content_dir: Path | None = None
     """Where lessons and contacts are read from; the packaged content when unset."""
+    agency_registry_path: Path | None = None
+    """The licensed-agency list (.yaml or .csv); the packaged, empty one when unset."""
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -124,6 +124,7 @@ class FakeTelegram:
         self.failures: list[tuple[str, BadRequest]] = []
         self.protocol_errors: list[str] = []
         self.commands: dict[str | None, list[dict[str, str]]] = {}
+        self.scoped_commands: dict[int, list[dict[str, str]]] = {}
         self.runner: web.AppRunner | None = None
         self.base_url = ""
         self.closing = False
@@ -209,7 +210,11 @@ class FakeTelegram:
         for command in params["commands"]:
             if not 1 <= len(command["description"]) <= 256:
                 raise BadRequest("Bad Request: command description is invalid")
-        self.commands[params.get("language_code")] = params["commands"]
+        scope = params.get("scope") or {"type": "default"}
+        if scope["type"] == "chat":
+            self.scoped_commands[int(scope["chat_id"])] = params["commands"]
+        else:
+            self.commands[params.get("language_code")] = params["commands"]
         return True
 
     async def _getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:

@@ -15,7 +15,11 @@ def test_the_shipped_content_passes(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_broken_content_lists_every_problem_with_a_hint(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     content = copy_of_real_content(tmp_path)
-    edit(content / "lessons" / "recruitment.yaml", "goto: contract\n  contract:", "goto: contrct\n  contract:")
+    edit(
+        content / "lessons" / "recruitment.yaml",
+        'goto: contract\n      - label: {tg: "🔎',
+        'goto: contrct\n      - label: {tg: "🔎',
+    )
     edit(content / "lessons" / "main.yaml", "<b>Safar</b> helps", "<b>Safar helps")
     edit(content / "contacts.yaml", "checked: 2026-11-22\n\ntj_emergency", "checked: 2024-01-01\n\ntj_emergency")
     assert main(["check", str(content)]) == 1

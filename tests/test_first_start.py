@@ -60,7 +60,16 @@ async def test_commands_are_registered_in_every_language(telegram: FakeTelegram,
     assert set(telegram.commands) == {None, "tg", "ru", "uz", "en"}
     russian = {c["command"]: c["description"] for c in telegram.commands["ru"]}
     assert russian["sos"] == "Горячие линии: помощь сейчас"
-    assert {c["command"] for c in telegram.commands["tg"]} == {"start", "menu", "sos", "language", "privacy", "forget"}
+    assert {c["command"] for c in telegram.commands["tg"]} == {
+        "start",
+        "menu",
+        "sos",
+        "language",
+        "agency",
+        "report",
+        "privacy",
+        "forget",
+    }
 
 
 async def test_help_is_one_tap_away_before_a_language_is_chosen(telegram: FakeTelegram, bot: RunningBot) -> None:

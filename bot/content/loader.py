@@ -159,14 +159,14 @@ def _validate(model: type[M], source: _Source, report: _Report, entry: str | Non
     except ValidationError as error:
         prefix: tuple[str, ...] = () if entry is None else (entry,)
         for detail in error.errors():
-            message = _explain(detail)
+            message = explain(detail)
             if entry is not None:
                 message = f"{entry}: {message}"
             report.error(source, source.line(*prefix, *detail["loc"]), message)
         return None
 
 
-def _explain(detail: Any) -> str:
+def explain(detail: Any) -> str:
     """A pydantic error in words an editor understands, with where in the file it is."""
     location = [str(part) for part in detail["loc"]]
     where = ".".join(location)

@@ -34,19 +34,24 @@ class Fact(_Strict):
     checked: date
 
 
+Feature = Literal["agency_check", "report_offer"]
+"""Interactive tools a lesson button can open: the agency check and the offer report."""
+
+
 class Button(_Strict):
-    """A button under a node: to another node of this lesson, to another lesson, or to a page."""
+    """A button under a node: to another node of this lesson, another lesson, a page or a tool."""
 
     label: Localized
     goto: Identifier | None = None
     lesson: Identifier | None = None
     url: Annotated[str, StringConstraints(pattern=r"^https://\S+$")] | None = None
+    feature: Feature | None = None
 
     @model_validator(mode="after")
     def _one_target(self) -> Self:
-        targets = [t for t in (self.goto, self.lesson, self.url) if t is not None]
+        targets = [t for t in (self.goto, self.lesson, self.url, self.feature) if t is not None]
         if len(targets) != 1:
-            raise ValueError("a button needs exactly one of 'goto', 'lesson' or 'url'")
+            raise ValueError("a button needs exactly one of 'goto', 'lesson', 'url' or 'feature'")
         return self
 
 

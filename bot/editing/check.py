@@ -4,8 +4,11 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.content import ContentError, Problem, load_curriculum
+from bot.content.agencies import load_registry
 from bot.content.loader import CONTACTS_FILE, LESSONS_DIR, PACKAGED_CONTENT
 from bot.i18n import load_i18n, translator
+
+REGISTRY_FILE = "agencies.yaml"
 
 
 def content_root_of(path: Path) -> tuple[Path, str | None]:
@@ -17,9 +20,12 @@ def content_root_of(path: Path) -> tuple[Path, str | None]:
     return root, path.relative_to(root).as_posix()
 
 
-def run_check(path: Path | None, out: TextIO) -> int:
+def run_check(path: Path | None, out: TextIO, registry_path: Path | None = None) -> int:
+    """Check the lessons and contacts, and the agency list (`registry_path`, else the one beside them)."""
     root, only = content_root_of(path) if path else (PACKAGED_CONTENT, None)
-    if not (root / CONTACTS_FILE).exists() and not (root / LESSONS_DIR).is_dir():
+    if path is not None and path.suffix.lower() == ".csv":
+        registry_path, only = path, path.name
+    if only is None and not (root / CONTACTS_FILE).exists() and not (root / LESSONS_DIR).is_dir():
         print(f"{path}: this is not a content directory (it has no {CONTACTS_FILE} and no {LESSONS_DIR}/)", file=out)
         return 1
     try:
@@ -27,6 +33,12 @@ def run_check(path: Path | None, out: TextIO) -> int:
         problems: list[Problem] = curriculum.warnings
     except ContentError as error:
         problems = error.problems
+    registry = registry_path or (root / REGISTRY_FILE)
+    if registry.exists():
+        try:
+            load_registry(registry)
+        except ContentError as error:
+            problems = problems + error.problems
     if only is not None:
         problems = [p for p in problems if p.file == only]
     for problem in problems:

@@ -2,11 +2,12 @@
 
 from aiogram import Router
 
-from bot.handlers import dialogue, fallback, language, privacy, search
+from bot.handlers import admin, agencies, dialogue, fallback, language, privacy, reports, search, tools
 
 
 def build_router() -> Router:
     """All routers in the order updates should try them; the fallback goes last."""
     root = Router(name="safar")
-    root.include_routers(*(module.build_router() for module in (language, privacy, dialogue, search, fallback)))
+    modules = (admin, language, privacy, dialogue, tools, agencies, reports, search, fallback)
+    root.include_routers(*(module.build_router() for module in modules))
     return root

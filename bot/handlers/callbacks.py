@@ -33,3 +33,23 @@ class ChooseLanguage(CallbackData, prefix="l"):
 
 class ConfirmForget(CallbackData, prefix="f"):
     confirmed: bool
+
+
+class StartFeature(CallbackData, prefix="t"):
+    """A lesson button that opens a tool: the agency check or the offer report."""
+
+    name: str
+
+
+class ReportChoice(CallbackData, prefix="r"):
+    step: str
+    """'p' for the problem, 'c' for the country."""
+    value: str
+
+
+class SkipDetails(CallbackData, prefix="rs"):
+    pass
+
+
+class ReviewReports(CallbackData, prefix="rv"):
+    ref: str

@@ -19,7 +19,11 @@ async def save_conversation(state: FSMContext, conversation: Conversation) -> No
 
 
 async def move(state: FSMContext, step: Callable[[Conversation], Screen]) -> Screen:
-    """Apply one dialogue step to the user's saved conversation, save it, return the screen."""
+    """Apply one dialogue step to the user's saved conversation, save it, return the screen.
+
+    Moving in the lessons leaves any tool that was waiting for typed text (agency check, report).
+    """
+    await state.set_state(None)
     conversation = await load_conversation(state)
     screen = step(conversation)
     await save_conversation(state, conversation)

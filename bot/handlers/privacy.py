@@ -19,8 +19,9 @@ async def privacy(message: Message) -> None:
             "<b>What Safar keeps</b>\n"
             "• The language you chose and where you are in a lesson.\n"
             "• They are stored under a code made from your Telegram account, not your name, username or phone number.\n"
-            "• What you type is never stored.\n\n"
-            "/forget erases all of it."
+            "• What you type to search is never stored.\n"
+            "• A report of a suspicious offer is kept for staff without any link to you.\n\n"
+            "/forget erases everything linked to you."
         )
     )
 

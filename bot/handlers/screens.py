@@ -7,7 +7,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.handlers.callbacks import AnswerCheck, Navigate, NavTarget, OpenNode
+from bot.handlers.callbacks import AnswerCheck, Navigate, NavTarget, OpenNode, StartFeature
 from bot.i18n.messages import NAV_LABELS
 from bot.services.dialogue import NavAction, Screen
 
@@ -33,6 +33,8 @@ def screen_markup(screen: Screen) -> InlineKeyboardMarkup:
         for button in row:
             if button.kind == "url":
                 builder.button(text=button.label, url=button.target)
+            elif button.kind == "feature":
+                builder.button(text=button.label, callback_data=StartFeature(name=button.target))
             elif button.kind == "answer":
                 builder.button(
                     text=button.label,

@@ -1,8 +1,13 @@
 """The content in use, swapped as one piece so no update ever sees half of a reload."""
 
 from dataclasses import dataclass
+from pathlib import Path
 
-from bot.content import Curriculum
+from bot.content import ContentError, Curriculum, load_curriculum
+from bot.content.agencies import PACKAGED_REGISTRY, load_registry
+from bot.content.rendering import Translate, english
+from bot.services.agency_search import AgencyIndex
+from bot.services.content_diff import ContentChanges, compare
 from bot.services.dialogue import DialogueEngine
 from bot.services.search import LessonSearch
 
@@ -12,15 +17,46 @@ class LoadedContent:
     curriculum: Curriculum
     search: LessonSearch
     engine: DialogueEngine
+    agencies: AgencyIndex
 
     @classmethod
-    def of(cls, curriculum: Curriculum) -> "LoadedContent":
-        return cls(curriculum, LessonSearch(curriculum), DialogueEngine(curriculum))
+    def of(cls, curriculum: Curriculum, agencies: AgencyIndex) -> "LoadedContent":
+        return cls(curriculum, LessonSearch(curriculum), DialogueEngine(curriculum), agencies)
+
+
+@dataclass(frozen=True)
+class ContentSources:
+    """Where content is read from, so it can be read again by `/reload`."""
+
+    content_dir: Path | None = None
+    registry_path: Path | None = None
+    translate: Translate = english
+
+    def load(self) -> LoadedContent:
+        """Everything, checked; ContentError with the problems of every file otherwise."""
+        problems = []
+        curriculum = registry = None
+        try:
+            curriculum = load_curriculum(self.content_dir, self.translate)
+        except ContentError as error:
+            problems += error.problems
+        try:
+            registry = load_registry(self.registry_path or PACKAGED_REGISTRY)
+        except ContentError as error:
+            problems += error.problems
+        if curriculum is None or registry is None:
+            raise ContentError(problems)
+        return LoadedContent.of(curriculum, AgencyIndex(registry))
 
 
 class ContentHolder:
-    def __init__(self, curriculum: Curriculum) -> None:
-        self.current = LoadedContent.of(curriculum)
+    def __init__(self, sources: ContentSources, loaded: LoadedContent | None = None) -> None:
+        self.sources = sources
+        self.current = loaded or sources.load()
 
-    def replace(self, curriculum: Curriculum) -> None:
-        self.current = LoadedContent.of(curriculum)
+    def reload(self) -> ContentChanges:
+        """Read everything again; on any problem keep what runs now and raise ContentError."""
+        fresh = self.sources.load()
+        changes = compare(self.current, fresh)
+        self.current = fresh
+        return changes

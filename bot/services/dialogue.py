@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from bot.content import Curriculum, NodeId
 from bot.content.curriculum import HOTLINES_LESSON, answers_ref, node_ref
+from bot.content.models import Button
 
 MAX_HISTORY = 30
 """Steps 'back' can undo; older ones are dropped so the stored state stays small."""
@@ -24,9 +25,9 @@ class NavAction(Enum):
 @dataclass(frozen=True)
 class ScreenButton:
     label: str
-    kind: Literal["go", "answer", "url"]
+    kind: Literal["go", "answer", "url", "feature"]
     target: str
-    """A node ref for 'go', an answers ref for 'answer', an address for 'url'."""
+    """A node ref for 'go', an answers ref for 'answer', an address for 'url', a tool's name for 'feature'."""
     index: int = 0
 
 
@@ -124,18 +125,7 @@ class DialogueEngine:
         score, categories = self._tally(conversation)
         rendered = self.curriculum.render_node(node_id, language, score, categories)
         label = self.curriculum.label
-        rows = [
-            [
-                self._button(
-                    node_id.lesson,
-                    button.goto,
-                    button.lesson,
-                    button.url,
-                    label(button.label, language),
-                )
-            ]
-            for button in node.buttons
-        ]
+        rows = [[self._button(node_id.lesson, button, label(button.label, language))] for button in node.buttons]
         if node.answers:
             ref = answers_ref(node_id, node)
             answer_buttons = [
@@ -150,12 +140,12 @@ class DialogueEngine:
             result=rendered.result.name if rendered.result else None,
         )
 
-    def _button(
-        self, lesson: str, goto: str | None, other_lesson: str | None, url: str | None, label: str
-    ) -> ScreenButton:
-        if url is not None:
-            return ScreenButton(label, "url", url)
-        target = NodeId(lesson, goto) if goto else self.curriculum.start_of(str(other_lesson))
+    def _button(self, lesson: str, button: Button, label: str) -> ScreenButton:
+        if button.url is not None:
+            return ScreenButton(label, "url", button.url)
+        if button.feature is not None:
+            return ScreenButton(label, "feature", button.feature)
+        target = NodeId(lesson, button.goto) if button.goto else self.curriculum.start_of(str(button.lesson))
         return ScreenButton(label, "go", node_ref(target))
 
     def _tally(self, conversation: Conversation) -> tuple[int, frozenset[str]]:

@@ -4,6 +4,9 @@ from datetime import UTC, datetime
 
 import aiosqlite
 
+PERSONAL_TABLES = ("user_settings", "fsm_state", "report_quota")
+"""Every table with rows about one user (by `user_key`): what `/forget` erases. Add new ones here."""
+
 
 class UserSettingsStore:
     """Reads are served from memory after the first; every update reads the language."""
@@ -31,8 +34,8 @@ class UserSettingsStore:
         self._languages[user_key] = language
 
     async def forget(self, user_key: str) -> None:
-        """Erase everything stored about this user: settings and conversation state."""
-        await self._connection.execute("DELETE FROM user_settings WHERE user_key = ?", (user_key,))
-        await self._connection.execute("DELETE FROM fsm_state WHERE user_key = ?", (user_key,))
+        """Erase everything stored about this user, in every table that holds anything of theirs."""
+        for table in PERSONAL_TABLES:
+            await self._connection.execute(f"DELETE FROM {table} WHERE user_key = ?", (user_key,))
         await self._connection.commit()
         self._languages.pop(user_key, None)

@@ -1,0 +1,80 @@
+"""Opening a tool from a lesson button or a command: the agency check and the offer report."""
+
+from aiogram import F, Router
+from aiogram.enums import ChatType
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.handlers.callbacks import ReportChoice, StartFeature
+from bot.handlers.screens import add_nav_row, replace_screen
+from bot.handlers.stale import answer_stale
+from bot.handlers.states import AgencyCheck, ReportOffer
+from bot.i18n.tools import AGENCY_PROMPT, PROBLEMS, REPORT_INTRO
+from bot.services.content_holder import ContentHolder
+from bot.services.dialogue import NavAction
+
+
+def agency_prompt() -> tuple[str, InlineKeyboardBuilder]:
+    builder = InlineKeyboardBuilder()
+    add_nav_row(builder, [NavAction.HOME, NavAction.HELP])
+    return _(AGENCY_PROMPT), builder
+
+
+def report_start() -> tuple[str, InlineKeyboardBuilder]:
+    builder = InlineKeyboardBuilder()
+    for value, label in PROBLEMS.items():
+        builder.button(text=_(label), callback_data=ReportChoice(step="p", value=value))
+    builder.adjust(1)
+    add_nav_row(builder, [NavAction.HOME, NavAction.HELP])
+    return _(REPORT_INTRO), builder
+
+
+async def begin(name: str, state: FSMContext) -> tuple[str, InlineKeyboardBuilder] | None:
+    """Put the user in the tool's first state and return its first screen; None if unknown."""
+    if name == "agency_check":
+        await state.set_state(AgencyCheck.query)
+        return agency_prompt()
+    if name == "report_offer":
+        await state.set_state(ReportOffer.problem)
+        await state.update_data(report={})
+        return report_start()
+    return None
+
+
+async def feature_button(
+    query: CallbackQuery,
+    callback_data: StartFeature,
+    state: FSMContext,
+    content: ContentHolder,
+    language: str,
+    callback_answer: CallbackAnswer,
+) -> None:
+    screen = await begin(callback_data.name, state)
+    if screen is None:
+        await answer_stale(query, state, content, language, callback_answer)
+        return
+    text, builder = screen
+    await replace_screen(query, text, builder.as_markup())
+
+
+async def agency_command(message: Message, state: FSMContext) -> None:
+    text, builder = await begin("agency_check", state) or agency_prompt()
+    await message.answer(text, reply_markup=builder.as_markup())
+
+
+async def report_command(message: Message, state: FSMContext) -> None:
+    text, builder = await begin("report_offer", state) or report_start()
+    await message.answer(text, reply_markup=builder.as_markup())
+
+
+def build_router() -> Router:
+    router = Router(name="tools")
+    router.message.filter(F.chat.type == ChatType.PRIVATE)
+    router.callback_query.register(feature_button, StartFeature.filter())
+    router.message.register(agency_command, Command("agency"))
+    router.message.register(report_command, Command("report"))
+    return router

@@ -1,0 +1,76 @@
+"""Staff reload edited content without a restart; broken content never replaces working content."""
+
+from pathlib import Path
+
+from bot.config import Settings
+from tests.conftest import RunningBot
+from tests.content_fixtures import copy_of_real_content, edit
+from tests.fake_telegram import FakeTelegram
+from tests.journeys import start_in
+
+ADMIN = 900
+
+
+async def test_reload_reports_what_changed_and_keeps_running_content_on_errors(
+    telegram: FakeTelegram, settings: Settings, tmp_path: Path
+) -> None:
+    content = copy_of_real_content(tmp_path)
+    registry = tmp_path / "agencies.yaml"
+    registry.write_text(Path("tests/fixtures/agencies.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    settings.content_dir, settings.agency_registry_path = content, registry
+    settings.admin_ids = frozenset({ADMIN})
+    bot = RunningBot(settings)
+    await bot.start()
+    try:
+        staff = telegram.user(ADMIN, "en")
+        user = telegram.user(7, "en")
+        await start_in(staff, "English")
+        menu = await start_in(user, "English")
+
+        await staff.send("/reload")
+        assert (await staff.reply()).text == "Reloaded: nothing changed."
+
+        edit(
+            content / "lessons" / "recruitment.yaml",
+            "<b>You have been offered a job abroad.</b>",
+            "<b>A job offer!</b>",
+        )
+        await staff.send("/reload")
+        assert (await staff.reply()).text == "<b>Reloaded.</b>\nscreens edited: recruitment/offer"
+        await user.press(menu, "Recruiters")
+        assert (await user.reply()).text.startswith("<b>A job offer!</b>")
+
+        edit(content / "lessons" / "recruitment.yaml", "goto: passport", "goto: pasport")
+        registry.write_text(registry.read_text(encoding="utf-8").replace("list_taken: 2026-10-01", "list_taken: soon"))
+        await staff.send("/reload")
+        refused = await staff.reply()
+        assert refused.text.startswith("<b>Not reloaded: the content has errors.</b> The bot keeps the content it had.")
+        assert "agencies.yaml:3: list_taken: Input should be a valid date" in refused.text
+        assert "lessons/recruitment.yaml:" in refused.text and "unknown node &#x27;pasport&#x27;" in refused.text
+        await user.send("/menu")
+        await user.press(await user.reply(), "Recruiters")
+        assert (await user.reply()).text.startswith("<b>A job offer!</b>"), "users keep the working content"
+
+        edit(content / "lessons" / "recruitment.yaml", "goto: pasport", "goto: passport")
+        registry.write_text(registry.read_text(encoding="utf-8").replace("list_taken: soon", "list_taken: 2026-11-01"))
+        (content / "lessons" / "main.yaml").write_text(
+            (content / "lessons" / "main.yaml").read_text(encoding="utf-8") + "  extra:\n    text: {en: x}\n",
+            encoding="utf-8",
+        )
+        await staff.send("/reload")
+        refused = await staff.reply()
+        assert "node &#x27;extra&#x27; cannot be reached" in refused.text
+
+        (content / "lessons" / "main.yaml").write_text(
+            (content / "lessons" / "main.yaml").read_text(encoding="utf-8").replace("  extra:\n    text: {en: x}\n", "")
+        )
+        with registry.open("a", encoding="utf-8") as file:
+            file.write('  - licence: "999"\n    names: ["Nur Recruitment"]\n')
+        await staff.send("/reload")
+        assert (await staff.reply()).text == "<b>Reloaded.</b>\nlicensed agencies: 3 → 4"
+        await user.send("/agency")
+        await user.reply()
+        await user.send("nur recruitment")
+        assert (await user.reply()).text.startswith("✅ <b>Nur Recruitment</b> is on the list")
+    finally:
+        await bot.stop()

@@ -1,0 +1,168 @@
+"""Reporting a suspicious offer, and staff reading the reports."""
+
+import sqlite3
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.config import Settings
+from tests.conftest import RunningBot
+from tests.fake_telegram import FakeTelegram, FakeUser
+from tests.journeys import start_in
+
+ADMIN = 900
+
+
+@pytest.fixture
+async def staffed_bot(settings: Settings) -> AsyncIterator[RunningBot]:
+    settings.admin_ids = frozenset({ADMIN})
+    running = RunningBot(settings)
+    await running.start()
+    yield running
+    await running.stop()
+
+
+async def report(
+    user: FakeUser, problem: str, country: str, agency: str, details: str | None, skip: str = "Send without details"
+) -> str:
+    await user.send("/report")
+    await user.press(await user.reply(), problem)
+    await user.press(await user.reply(), country)
+    await user.reply()
+    await user.send(agency)
+    ask_details = await user.reply()
+    if details is None:
+        await user.press(ask_details, skip)
+    else:
+        await user.send(details)
+    return (await user.reply()).text
+
+
+def stored(settings: Settings) -> list[tuple[object, ...]]:
+    with sqlite3.connect(settings.db_path) as connection:
+        return connection.execute("SELECT * FROM offer_reports ORDER BY id").fetchall()
+
+
+async def test_a_report_is_stored_without_anything_that_identifies_the_sender(
+    telegram: FakeTelegram, staffed_bot: RunningBot, settings: Settings
+) -> None:
+    user = telegram.user(user_id=123456789, language_code="en")
+    await start_in(user, "English")
+    thanks = await report(
+        user, "They keep my passport", "Russia", "ООО «Сафар-Плюс»", "They took it on arrival in Kazan"
+    )
+    assert thanks.startswith("Thank you. Your report was sent to staff without your name or account.")
+    rows = stored(settings)
+    assert len(rows) == 1
+    _, hour, problem, country, typed, key, details, reviewed = rows[0]
+    assert (problem, country, typed, key, details, reviewed) == (
+        "passport",
+        "RU",
+        "ООО «Сафар-Плюс»",
+        "safar plyus",
+        "They took it on arrival in Kazan",
+        0,
+    )
+    assert len(str(hour)) == 13, "kept to the hour"
+    with sqlite3.connect(settings.db_path) as connection:
+        columns = [row[1] for row in connection.execute("PRAGMA table_info(offer_reports)")]
+        user_key = connection.execute("SELECT user_key FROM user_settings").fetchone()[0]
+    assert not any(word in " ".join(columns) for word in ("user", "chat"))
+    assert not any(str(value) in ("123456789", user_key) for value in rows[0])
+
+
+async def test_staff_see_reports_grouped_by_agency_and_mark_them_reviewed(
+    telegram: FakeTelegram, staffed_bot: RunningBot
+) -> None:
+    first, second = telegram.user(1, "ru"), telegram.user(2, "en")
+    await start_in(first, "Русский")
+    await start_in(second, "English")
+    await report(first, "Просят деньги за работу", "Россия", "ооо сафар плюс", None, skip="Отправить без подробностей")
+    await report(second, "Wages not paid", "Kazakhstan", '"Safar-Plus" LLC', "Two months without pay")
+    await report(second, "No written contract", "Russia", "Barakat", None)
+    staff = telegram.user(ADMIN, "en")
+    await start_in(staff, "English")
+    await staff.send("/reports")
+    listing = await staff.reply()
+    assert listing.text.startswith("<b>3 report(s) waiting for review</b>, newest first:")
+    assert "<b>&quot;Safar-Plus&quot; LLC</b> — 2 report(s):" in listing.text, "two spellings, one group"
+    assert "fees ×1" in listing.text and "unpaid ×1" in listing.text
+    assert "“Two months without pay”" in listing.text
+    await staff.press(listing, 'Reviewed: "Safar-Plus" LLC')
+    after = await staff.reply()
+    assert after.text.startswith("<b>1 report(s) waiting for review</b>")
+    await staff.press(after, "Reviewed: Barakat")
+    assert (await staff.reply()).text == "No reports waiting for review."
+
+
+async def test_someone_who_is_not_staff_learns_nothing_from_staff_commands(
+    telegram: FakeTelegram, staffed_bot: RunningBot
+) -> None:
+    user = telegram.user(language_code="en")
+    menu = await start_in(user, "English")
+    await user.send("/nonsense")
+    unknown = (await user.reply()).text
+    for command in ("/reports", "/reload", "/reports all"):
+        await user.send(command)
+        assert (await user.reply()).text == unknown
+    answer = await user.press_data(menu, "rv:abc")
+    assert answer["text"] == "This menu has changed. Here is the current one."
+    assert list(telegram.scoped_commands) == [ADMIN], "only the staff member's chat gets the staff menu"
+    assert "reports" in {c["command"] for c in telegram.scoped_commands[ADMIN]}
+    assert all("reports" not in {c["command"] for c in commands} for commands in telegram.commands.values())
+
+
+async def test_a_flood_of_reports_is_stopped_politely(
+    telegram: FakeTelegram, staffed_bot: RunningBot, settings: Settings
+) -> None:
+    user = telegram.user(language_code="en")
+    await start_in(user, "English")
+    for _ in range(3):
+        assert (await report(user, "Something else", "Another country", "X agency", None)).startswith("Thank you")
+    refused = await report(user, "Something else", "Another country", "X agency", None)
+    assert refused.startswith("You have already sent 3 reports today.")
+    assert len(stored(settings)) == 3
+
+
+async def test_overlong_details_are_refused_and_can_be_shortened(
+    telegram: FakeTelegram, staffed_bot: RunningBot
+) -> None:
+    user = telegram.user(language_code="ru")
+    await start_in(user, "Русский")
+    await user.send("/report")
+    await user.press(await user.reply(), "Угрозы или насилие")
+    await user.press(await user.reply(), "Таджикистан")
+    await user.reply()
+    await user.send("Агентство")
+    await user.reply()
+    await user.send("а" * 1001)
+    assert (await user.reply()).text == "Это слишком длинно: пожалуйста, не больше 1000 символов."
+    await user.send("Короче")
+    assert (await user.reply()).text.startswith("Спасибо.")
+
+
+async def test_an_old_report_button_after_leaving_the_report_is_stale(
+    telegram: FakeTelegram, staffed_bot: RunningBot
+) -> None:
+    user = telegram.user(language_code="en")
+    await start_in(user, "English")
+    await user.send("/report")
+    problems = await user.reply()
+    await user.send("/menu")
+    await user.reply()
+    answer = await user.press(problems, "Wages not paid")
+    assert answer["text"] == "This menu has changed. Here is the current one."
+
+
+async def test_forget_erases_the_report_counter(
+    telegram: FakeTelegram, staffed_bot: RunningBot, settings: Settings
+) -> None:
+    user = telegram.user(language_code="en")
+    await start_in(user, "English")
+    await report(user, "Something else", "Another country", "X", None)
+    await user.send("/forget")
+    await user.press(await user.reply(), "Yes, erase")
+    await user.reply()
+    with sqlite3.connect(settings.db_path) as connection:
+        assert connection.execute("SELECT COUNT(*) FROM report_quota").fetchone()[0] == 0
+    assert len(stored(settings)) == 1, "the anonymous report itself stays for staff"
