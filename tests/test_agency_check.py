@@ -7,10 +7,19 @@ import pytest
 
 from bot.config import Settings
 from tests.conftest import RunningBot
-from tests.fake_telegram import FakeTelegram
+from tests.fake_telegram import FakeTelegram, FakeUser
 from tests.journeys import expected_text, start_in
 
 FIXTURE = Path(__file__).parent / "fixtures" / "agencies.yaml"
+
+
+async def checking_agencies(telegram: FakeTelegram, language: str, label: str) -> FakeUser:
+    """A user who chose a language and opened the agency check with /agency."""
+    user = telegram.user(language_code=language)
+    await start_in(user, label)
+    await user.send("/agency")
+    await user.reply()
+    return user
 
 
 @pytest.fixture
@@ -45,10 +54,7 @@ async def test_a_licensed_agency_typed_in_latin_letters(telegram: FakeTelegram, 
 async def test_not_found_is_not_an_accusation_and_says_how_to_confirm(
     telegram: FakeTelegram, bot_with_registry: RunningBot
 ) -> None:
-    user = telegram.user(language_code="en")
-    await start_in(user, "English")
-    await user.send("/agency")
-    await user.reply()
+    user = await checking_agencies(telegram, "en", "English")
     await user.send("Golden <Road> Recruitment")
     answer = await user.reply()
     assert answer.text.startswith(
@@ -62,10 +68,7 @@ async def test_not_found_is_not_an_accusation_and_says_how_to_confirm(
 async def test_a_close_name_is_shown_with_a_warning_about_look_alikes(
     telegram: FakeTelegram, bot_with_registry: RunningBot
 ) -> None:
-    user = telegram.user(language_code="en")
-    await start_in(user, "English")
-    await user.send("/agency")
-    await user.reply()
+    user = await checking_agencies(telegram, "en", "English")
     await user.send("Safar")
     answer = await user.reply()
     assert "is on the list of licensed agencies: licence № 0001234" in answer.text
@@ -95,10 +98,7 @@ async def test_the_lesson_button_opens_the_check_and_leaving_it_restores_search(
 
 
 async def test_without_a_loaded_list_the_bot_says_so(telegram: FakeTelegram, bot: RunningBot) -> None:
-    user = telegram.user(language_code="uz")
-    await start_in(user, "Oʻzbekcha")
-    await user.send("/agency")
-    await user.reply()
+    user = await checking_agencies(telegram, "uz", "Oʻzbekcha")
     await user.send("Safar Plus")
     answer = await user.reply()
     assert answer.text.startswith("Litsenziyali agentliklar roʻyxati hali Safarga yuklanmagan")
@@ -106,10 +106,7 @@ async def test_without_a_loaded_list_the_bot_says_so(telegram: FakeTelegram, bot
 
 
 async def test_an_overlong_name_or_a_photo_gets_a_clear_answer(telegram: FakeTelegram, bot: RunningBot) -> None:
-    user = telegram.user(language_code="en")
-    await start_in(user, "English")
-    await user.send("/agency")
-    await user.reply()
+    user = await checking_agencies(telegram, "en", "English")
     await user.send("x" * 500)
     assert (await user.reply()).text == "That is too long for a name. Type only the agency's name or licence number."
     await user.send_sticker()
