@@ -30,7 +30,7 @@ def run(settings: Settings) -> int:
         return _fail("BOT_TOKEN is not set. Get a token from @BotFather in Telegram and set BOT_TOKEN.")
     from aiogram.utils.token import TokenValidationError, validate_token
 
-    from bot.app import run_polling, run_webhook
+    from bot.app import StartupError, run_polling, run_webhook
 
     try:
         validate_token(settings.bot_token.get_secret_value())
@@ -43,6 +43,8 @@ def run(settings: Settings) -> int:
         asyncio.run(run_webhook(settings) if settings.webhook_url else run_polling(settings))
     except ContentError as error:
         return _fail(f"the content has errors; nothing was started:\n{error.report()}")
+    except StartupError as error:
+        return _fail(str(error))
     except KeyboardInterrupt:
         pass
     return 0

@@ -9,7 +9,7 @@ import aiosqlite
 from aiogram import Bot, Dispatcher, Router
 from aiogram.client.default import DefaultBotProperties
 from aiogram.enums import ParseMode
-from aiogram.exceptions import TelegramBadRequest
+from aiogram.exceptions import TelegramBadRequest, TelegramNetworkError, TelegramUnauthorizedError
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.types import BotCommand, BotCommandScopeChat, ErrorEvent
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
@@ -52,6 +52,7 @@ class Application:
     content: ContentHolder
     i18n: I18n
     admin_ids: frozenset[int] = frozenset()
+    api_base_url: str = ""
 
 
 def errors_router() -> Router:
@@ -116,7 +117,7 @@ async def application(settings: Settings) -> AsyncIterator[Application]:
     )
     dispatcher = create_dispatcher(database, content, i18n, Pseudonymizer(key), settings.admin_ids)
     try:
-        yield Application(bot, dispatcher, database, content, i18n, settings.admin_ids)
+        yield Application(bot, dispatcher, database, content, i18n, settings.admin_ids, settings.bot_api_base_url)
     finally:
         await bot.session.close()
         await database.close()
@@ -142,8 +143,25 @@ async def register_commands(bot: Bot, i18n: I18n, admin_ids: frozenset[int]) -> 
             log.warning("no staff command menu for one admin: %s", error.message)
 
 
+class StartupError(Exception):
+    """Start-up cannot go on for a reason the operator can fix; the message says which."""
+
+
+async def check_bot_api(bot: Bot, base_url: str) -> None:
+    """Ask Telegram who we are before anything else, so a wrong token or address is one clear line."""
+    try:
+        await bot.get_me()
+    except TelegramUnauthorizedError as error:
+        raise StartupError("Telegram refused BOT_TOKEN (401 Unauthorized): copy it again from @BotFather.") from error
+    except TelegramNetworkError as error:
+        raise StartupError(
+            f"cannot reach the Bot API at {base_url} ({error.message}); check BOT_API_BASE_URL."
+        ) from error
+
+
 async def poll(app: Application, *, handle_signals: bool = True, polling_timeout: int = 10) -> None:
     """Long polling until stopped (SIGINT/SIGTERM, or `dispatcher.stop_polling()`)."""
+    await check_bot_api(app.bot, app.api_base_url)
     await app.bot.delete_webhook(drop_pending_updates=False)
     await register_commands(app.bot, app.i18n, app.admin_ids)
     log.info("Safar is running (long polling)")
@@ -175,6 +193,7 @@ async def run_webhook(settings: Settings) -> None:
         await runner.setup()
         site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
         await site.start()
+        await check_bot_api(app.bot, settings.bot_api_base_url)
         await register_commands(app.bot, app.i18n, app.admin_ids)
         await app.bot.set_webhook(settings.webhook_url.rstrip("/") + WEBHOOK_PATH, secret_token=secret)
         log.info("Safar is serving its webhook on %s:%d", settings.webhook_host, settings.webhook_port)

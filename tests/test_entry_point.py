@@ -129,3 +129,21 @@ async def test_the_webhook_refuses_requests_without_the_secret(tmp_path: Path, t
         assert "✅ English" in picker.labels()
         code, stderr = await stop(process)
     assert code == 0, stderr
+
+
+async def test_an_unreachable_bot_api_is_a_one_line_error(tmp_path: Path) -> None:
+    code, stderr = await run_to_end(tmp_path, BOT_TOKEN=TOKEN, BOT_API_BASE_URL=f"http://127.0.0.1:{free_port()}")
+    assert code == 2
+    assert stderr.splitlines()[-1].startswith("safar: cannot reach the Bot API at http://127.0.0.1:")
+    assert "Traceback" not in stderr
+
+
+async def test_a_token_telegram_refuses_is_a_one_line_error(tmp_path: Path, telegram: FakeTelegram) -> None:
+    other = "7000002:AAE-someoneElsesTokenThatTheFakeRefuses_0"
+    code, stderr = await run_to_end(tmp_path, BOT_TOKEN=other, BOT_API_BASE_URL=telegram.base_url)
+    assert code == 2
+    assert (
+        stderr.splitlines()[-1]
+        == "safar: Telegram refused BOT_TOKEN (401 Unauthorized): copy it again from @BotFather."
+    )
+    assert "Traceback" not in stderr
