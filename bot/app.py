@@ -4,6 +4,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import aiosqlite
 from aiogram import Bot, Dispatcher, Router
@@ -14,20 +15,27 @@ from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.types import BotCommand, BotCommandScopeChat, ErrorEvent
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from aiogram.utils.i18n import I18n
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.config import Settings
 from bot.handlers import build_router
 from bot.handlers.admin import ADMIN_COMMANDS
+from bot.handlers.reminder_views import delivered_message
 from bot.i18n import N_, load_i18n, translator
 from bot.limits import LANGUAGES
 from bot.middlewares import UserLocaleMiddleware
+from bot.services.clock import Clock, SystemClock
 from bot.services.content_holder import ContentHolder, ContentSources
 from bot.services.pseudonym import Pseudonymizer, load_or_create_key
+from bot.services.reminder_dispatcher import ReminderDispatcher
+from bot.services.sender import BulkSender
 from bot.storage.database import open_database
+from bot.storage.events import EventLog
 from bot.storage.fsm import SQLiteStorage
+from bot.storage.reminders import ReminderStore
 from bot.storage.reports import ReportStore
 from bot.storage.user_settings import UserSettingsStore
-from bot.telegram_session import create_session
+from bot.telegram_session import bulk_delivery, create_session
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +44,8 @@ COMMANDS = (
     ("menu", N_("Main menu")),
     ("sos", N_("Hotlines: help now")),
     ("language", N_("Change language")),
+    ("reminders", N_("Reminders of dates")),
+    ("stop", N_("Stop all reminders")),
     ("agency", N_("Check a recruitment agency")),
     ("report", N_("Report a suspicious offer")),
     ("privacy", N_("What Safar keeps")),
@@ -51,8 +61,8 @@ class Application:
     database: aiosqlite.Connection
     content: ContentHolder
     i18n: I18n
-    admin_ids: frozenset[int] = frozenset()
-    api_base_url: str = ""
+    settings: Settings
+    reminders: ReminderDispatcher
 
 
 def errors_router() -> Router:
@@ -78,7 +88,8 @@ def create_dispatcher(
     content: ContentHolder,
     i18n: I18n,
     pseudonyms: Pseudonymizer,
-    admin_ids: frozenset[int] = frozenset(),
+    admin_ids: frozenset[int],
+    clock: Clock,
 ) -> Dispatcher:
     users = UserSettingsStore(database)
     dispatcher = Dispatcher(
@@ -88,6 +99,9 @@ def create_dispatcher(
         content=content,
         users=users,
         reports=ReportStore(database),
+        reminders=ReminderStore(database),
+        events=EventLog(database),
+        clock=clock,
         admin_ids=admin_ids,
     )
     UserLocaleMiddleware(i18n, users, pseudonyms).setup(dispatcher)
@@ -96,10 +110,19 @@ def create_dispatcher(
     return dispatcher
 
 
-@asynccontextmanager
-async def application(settings: Settings) -> AsyncIterator[Application]:
-    """Everything the bot needs, opened in order and closed in reverse."""
+def bot_for(settings: Settings, *, retry: bool = True) -> Bot:
     assert settings.bot_token is not None
+    return Bot(
+        token=settings.bot_token.get_secret_value(),
+        session=create_session(settings.bot_api_base_url, retry=retry),
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
+    )
+
+
+@asynccontextmanager
+async def application(settings: Settings, clock: Clock | None = None) -> AsyncIterator[Application]:
+    """Everything the bot needs, opened in order and closed in reverse."""
+    clock = clock or SystemClock()
     i18n = load_i18n()
     sources = ContentSources(settings.content_dir, settings.agency_registry_path, translator(i18n))
     content = ContentHolder(sources)
@@ -110,17 +133,41 @@ async def application(settings: Settings) -> AsyncIterator[Application]:
         settings.db_path,
     )
     database = await open_database(settings.db_path)
-    bot = Bot(
-        token=settings.bot_token.get_secret_value(),
-        session=create_session(settings.bot_api_base_url),
-        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
+    bot, bulk_bot = bot_for(settings), bot_for(settings, retry=False)
+    dispatcher = create_dispatcher(database, content, i18n, Pseudonymizer(key), settings.admin_ids, clock)
+    sender = BulkSender(
+        bulk_delivery(bulk_bot),
+        messages_per_second=settings.bulk_messages_per_second,
+        seconds_per_chat=settings.bulk_seconds_per_chat,
     )
-    dispatcher = create_dispatcher(database, content, i18n, Pseudonymizer(key), settings.admin_ids)
+    reminders = ReminderDispatcher(
+        ReminderStore(database), sender, lambda entry: delivered_message(entry, content.current, i18n), clock
+    )
     try:
-        yield Application(bot, dispatcher, database, content, i18n, settings.admin_ids, settings.bot_api_base_url)
+        yield Application(bot, dispatcher, database, content, i18n, settings, reminders)
     finally:
         await bot.session.close()
+        await bulk_bot.session.close()
         await database.close()
+
+
+@asynccontextmanager
+async def reminder_jobs(app: Application) -> AsyncIterator[None]:
+    """APScheduler runs the reminder dispatcher (and housekeeping) while the bot runs."""
+    scheduler = AsyncIOScheduler(timezone="UTC")
+    scheduler.add_job(
+        app.reminders.run_once, "interval", seconds=app.settings.reminder_check_seconds,
+        max_instances=1, coalesce=True, next_run_time=datetime.now(UTC), id="reminders",
+    )  # fmt: skip
+    scheduler.add_job(app.reminders.housekeeping, "interval", hours=6, id="housekeeping")
+    scheduler.start()
+    try:
+        yield
+    finally:
+        # The dispatcher first: it lets the run under way finish cleanly. APScheduler's shutdown
+        # would cancel it mid-send, and a message sent but not marked would go again after restart.
+        await app.reminders.shutdown()
+        scheduler.shutdown(wait=False)
 
 
 async def register_commands(bot: Bot, i18n: I18n, admin_ids: frozenset[int]) -> None:
@@ -161,13 +208,14 @@ async def check_bot_api(bot: Bot, base_url: str) -> None:
 
 async def poll(app: Application, *, handle_signals: bool = True, polling_timeout: int = 10) -> None:
     """Long polling until stopped (SIGINT/SIGTERM, or `dispatcher.stop_polling()`)."""
-    await check_bot_api(app.bot, app.api_base_url)
+    await check_bot_api(app.bot, app.settings.bot_api_base_url)
     await app.bot.delete_webhook(drop_pending_updates=False)
-    await register_commands(app.bot, app.i18n, app.admin_ids)
+    await register_commands(app.bot, app.i18n, app.settings.admin_ids)
     log.info("Safar is running (long polling)")
-    await app.dispatcher.start_polling(
-        app.bot, handle_signals=handle_signals, close_bot_session=False, polling_timeout=polling_timeout
-    )
+    async with reminder_jobs(app):
+        await app.dispatcher.start_polling(
+            app.bot, handle_signals=handle_signals, close_bot_session=False, polling_timeout=polling_timeout
+        )
 
 
 async def run_polling(settings: Settings) -> None:
@@ -194,14 +242,15 @@ async def run_webhook(settings: Settings) -> None:
         site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
         await site.start()
         await check_bot_api(app.bot, settings.bot_api_base_url)
-        await register_commands(app.bot, app.i18n, app.admin_ids)
+        await register_commands(app.bot, app.i18n, app.settings.admin_ids)
         await app.bot.set_webhook(settings.webhook_url.rstrip("/") + WEBHOOK_PATH, secret_token=secret)
         log.info("Safar is serving its webhook on %s:%d", settings.webhook_host, settings.webhook_port)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        await stop.wait()
+        async with reminder_jobs(app):
+            await stop.wait()
         await runner.cleanup()
 
 

@@ -26,6 +26,11 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     content_dir: Path | None = None
     """Where lessons and contacts are read from; the packaged content when unset."""
+    reminder_check_seconds: float = Field(default=10.0, gt=0)
+    """How often due reminders are looked for."""
+    bulk_messages_per_second: float = Field(default=25.0, gt=0, le=30)
+    """Reminders and broadcasts, all chats together; the rest of Telegram's ~30/s is left to replies."""
+    bulk_seconds_per_chat: float = Field(default=1.0, ge=1.0)
     agency_registry_path: Path | None = None
     """The licensed-agency list (.yaml or .csv); the packaged, empty one when unset."""
 

@@ -8,9 +8,17 @@ from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
 from aiogram.methods import GetUpdates, Response, TelegramMethod
 from aiogram.methods.base import TelegramType
+
+from bot.services.sender import ChatBlocked, Deliver, Outgoing, RetryAfter, TemporaryFailure
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +63,29 @@ class RetryTransientErrors(BaseRequestMiddleware):
         raise AssertionError("unreachable")
 
 
-def create_session(api_base_url: str, **kwargs: Any) -> AiohttpSession:
+def create_session(api_base_url: str, *, retry: bool = True, **kwargs: Any) -> AiohttpSession:
+    """A session to the Bot API; `retry=False` for bulk sending, whose sender handles errors itself."""
     session = AiohttpSession(api=TelegramAPIServer.from_base(api_base_url), **kwargs)
-    session.middleware(RetryTransientErrors())
+    if retry:
+        session.middleware(RetryTransientErrors())
     return session
+
+
+def bulk_delivery(bot: Bot) -> Deliver:
+    """Sends one bulk message, turning Telegram's errors into the sender's own terms."""
+
+    async def deliver(item: Outgoing) -> None:
+        try:
+            await bot.send_message(item.chat_id, item.text, reply_markup=item.markup)
+        except TelegramRetryAfter as error:
+            raise RetryAfter(error.retry_after) from error
+        except TelegramForbiddenError as error:
+            raise ChatBlocked() from error
+        except TelegramBadRequest as error:
+            if "chat not found" in error.message.lower():
+                raise ChatBlocked() from error
+            raise
+        except (TelegramServerError, TelegramNetworkError) as error:
+            raise TemporaryFailure(str(error)) from error
+
+    return deliver

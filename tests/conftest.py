@@ -10,6 +10,7 @@ from pydantic import SecretStr
 
 from bot.app import Application, application, poll
 from bot.config import Settings
+from bot.services.clock import Clock
 from tests.fake_telegram import TOKEN, FakeTelegram
 
 
@@ -37,8 +38,9 @@ def settings(tmp_path: Path, telegram: FakeTelegram) -> Settings:
 class RunningBot:
     """The bot as `python -m bot` wires it, polling the fake server in this event loop."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
         self.settings = settings
+        self.clock = clock
         self._task: asyncio.Task[None] | None = None
         self._app: Application | None = None
         self._ready = asyncio.Event()
@@ -49,7 +51,7 @@ class RunningBot:
         await asyncio.wait_for(self._ready.wait(), 10)
 
     async def _run(self) -> None:
-        async with application(self.settings) as app:
+        async with application(self.settings, self.clock) as app:
             self._app = app
             app.dispatcher.startup.register(self._ready.set)
             await poll(app, handle_signals=False, polling_timeout=1)

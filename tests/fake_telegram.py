@@ -125,6 +125,11 @@ class FakeTelegram:
         self.protocol_errors: list[str] = []
         self.commands: dict[str | None, list[dict[str, str]]] = {}
         self.scoped_commands: dict[int, list[dict[str, str]]] = {}
+        self.blocked_chats: set[int] = set()
+        """Chats whose user blocked the bot: every message to them gets 403."""
+        self.delivered: list[tuple[float, int, str]] = []
+        """(monotonic time, chat, text) of every message sent, to check rates and order."""
+        self.delivery = asyncio.Event()
         self.runner: web.AppRunner | None = None
         self.base_url = ""
         self.closing = False
@@ -232,7 +237,11 @@ class FakeTelegram:
 
     async def _sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = int(params["chat_id"])
+        if chat_id in self.blocked_chats:
+            raise BadRequest("Forbidden: bot was blocked by the user", 403)
         text, buttons = self._check_message(params)
+        self.delivered.append((time.monotonic(), chat_id, text))
+        self.delivery.set()
         sent = Sent("sendMessage", chat_id, next(self.message_ids), text, buttons)
         self.messages[(chat_id, sent.message_id)] = sent
         await self.outboxes[chat_id].put(sent)
@@ -250,6 +259,20 @@ class FakeTelegram:
                 "are exactly the same as a current content and reply markup of the message"
             )
         sent = Sent("editMessageText", chat_id, message_id, text, buttons)
+        self.messages[(chat_id, message_id)] = sent
+        await self.outboxes[chat_id].put(sent)
+        return self._message_json(sent)
+
+    async def _editMessageReplyMarkup(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id, message_id = int(params["chat_id"]), int(params["message_id"])
+        old = self.messages.get((chat_id, message_id))
+        if old is None:
+            raise BadRequest("Bad Request: message to edit not found")
+        markup = params.get("reply_markup")
+        buttons = markup["inline_keyboard"] if isinstance(markup, dict) and "inline_keyboard" in markup else []
+        if buttons == old.buttons:
+            raise BadRequest("Bad Request: message is not modified")
+        sent = Sent("editMessageReplyMarkup", chat_id, message_id, old.text, buttons)
         self.messages[(chat_id, message_id)] = sent
         await self.outboxes[chat_id].put(sent)
         return self._message_json(sent)
@@ -320,6 +343,13 @@ class FakeTelegram:
             self.updates.append({"update_id": update_id, **payload})
             self.new_updates.notify_all()
         return update_id
+
+    async def delivered_at_least(self, count: int, within: float = 30) -> None:
+        """Wait until `count` messages in all have been sent."""
+        async with asyncio.timeout(within):
+            while len(self.delivered) < count:
+                self.delivery.clear()
+                await self.delivery.wait()
 
     def user(self, user_id: int = 501, language_code: str | None = "ru") -> "FakeUser":
         return FakeUser(self, user_id, language_code)

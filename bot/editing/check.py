@@ -6,6 +6,7 @@ from typing import TextIO
 from bot.content import ContentError, Problem, load_curriculum
 from bot.content.agencies import load_registry
 from bot.content.loader import CONTACTS_FILE, LESSONS_DIR, PACKAGED_CONTENT
+from bot.content.reminder_plans import PLANS_FILE, load_reminder_plans
 from bot.i18n import load_i18n, translator
 
 REGISTRY_FILE = "agencies.yaml"
@@ -33,6 +34,11 @@ def run_check(path: Path | None, out: TextIO, registry_path: Path | None = None)
         problems: list[Problem] = curriculum.warnings
     except ContentError as error:
         problems = error.problems
+    if not any(not p.is_warning for p in problems) and (root / PLANS_FILE).exists():
+        try:
+            load_reminder_plans(root, set(curriculum.lessons))
+        except ContentError as error:
+            problems = problems + error.problems
     registry = registry_path or (root / REGISTRY_FILE)
     if registry.exists():
         try:

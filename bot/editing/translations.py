@@ -21,6 +21,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 
 from bot.content import ContentError, load_curriculum
 from bot.content.loader import CONTACTS_FILE, LESSONS_DIR
+from bot.content.reminder_plans import PLANS_FILE
 from bot.limits import LANGUAGES
 
 STATUS_FILE = "translations.lock.json"
@@ -56,7 +57,8 @@ def fingerprint(text: str) -> str:
 
 
 def content_files(root: Path) -> list[Path]:
-    return [root / CONTACTS_FILE, *sorted((root / LESSONS_DIR).glob("*.yaml"))]
+    plans = [root / PLANS_FILE] if (root / PLANS_FILE).exists() else []
+    return [root / CONTACTS_FILE, *plans, *sorted((root / LESSONS_DIR).glob("*.yaml"))]
 
 
 def _texts_in(node: Any, file: str, path: tuple[str | int, ...] = ()) -> Iterator[Text]:

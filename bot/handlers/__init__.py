@@ -2,12 +2,23 @@
 
 from aiogram import Router
 
-from bot.handlers import admin, agencies, dialogue, fallback, language, privacy, reports, search, tools
+from bot.handlers import (
+    admin,
+    agencies,
+    dialogue,
+    fallback,
+    language,
+    privacy,
+    reminders,
+    reports,
+    search,
+    tools,
+)
 
 
 def build_router() -> Router:
     """All routers in the order updates should try them; the fallback goes last."""
     root = Router(name="safar")
-    modules = (admin, language, privacy, dialogue, tools, agencies, reports, search, fallback)
+    modules = (admin, language, privacy, dialogue, reminders, tools, agencies, reports, search, fallback)
     root.include_routers(*(module.build_router() for module in modules))
     return root

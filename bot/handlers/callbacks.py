@@ -53,3 +53,24 @@ class SkipDetails(CallbackData, prefix="rs"):
 
 class ReviewReports(CallbackData, prefix="rv"):
     ref: str
+
+
+class RemindMenu(CallbackData, prefix="rm"):
+    action: str
+    value: str = ""
+
+
+class PickDate(CallbackData, prefix="cal"):
+    """A calendar button: a day (day > 0) or a month to show (day = 0)."""
+
+    purpose: str
+    year: int
+    month: int
+    day: int = 0
+
+
+class ReminderButton(CallbackData, prefix="rmd"):
+    """A button under a delivered reminder."""
+
+    action: str
+    ref: str = ""

@@ -12,3 +12,8 @@ class ReportOffer(StatesGroup):
     country = State()
     agency = State()
     details = State()
+
+
+class ReminderDates(StatesGroup):
+    departure = State()
+    expiry = State()

@@ -5,6 +5,8 @@ from pathlib import Path
 
 from bot.content import ContentError, Curriculum, load_curriculum
 from bot.content.agencies import PACKAGED_REGISTRY, load_registry
+from bot.content.loader import PACKAGED_CONTENT
+from bot.content.reminder_plans import ReminderPlans, load_reminder_plans
 from bot.content.rendering import Translate, english
 from bot.services.agency_search import AgencyIndex
 from bot.services.content_diff import ContentChanges, compare
@@ -18,10 +20,11 @@ class LoadedContent:
     search: LessonSearch
     engine: DialogueEngine
     agencies: AgencyIndex
+    plans: ReminderPlans
 
     @classmethod
-    def of(cls, curriculum: Curriculum, agencies: AgencyIndex) -> "LoadedContent":
-        return cls(curriculum, LessonSearch(curriculum), DialogueEngine(curriculum), agencies)
+    def of(cls, curriculum: Curriculum, agencies: AgencyIndex, plans: ReminderPlans) -> "LoadedContent":
+        return cls(curriculum, LessonSearch(curriculum), DialogueEngine(curriculum), agencies, plans)
 
 
 @dataclass(frozen=True)
@@ -35,18 +38,19 @@ class ContentSources:
     def load(self) -> LoadedContent:
         """Everything, checked; ContentError with the problems of every file otherwise."""
         problems = []
-        curriculum = registry = None
+        curriculum = registry = plans = None
         try:
             curriculum = load_curriculum(self.content_dir, self.translate)
+            plans = load_reminder_plans(self.content_dir or PACKAGED_CONTENT, set(curriculum.lessons))
         except ContentError as error:
             problems += error.problems
         try:
             registry = load_registry(self.registry_path or PACKAGED_REGISTRY)
         except ContentError as error:
             problems += error.problems
-        if curriculum is None or registry is None:
+        if curriculum is None or registry is None or plans is None:
             raise ContentError(problems)
-        return LoadedContent.of(curriculum, AgencyIndex(registry))
+        return LoadedContent.of(curriculum, AgencyIndex(registry), plans)
 
 
 class ContentHolder:

@@ -38,4 +38,35 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (user_key, day)
     ) WITHOUT ROWID;
     """,
+    # 3: reminders. A chat id is kept only for users who asked for reminders (reminder_chats),
+    # and goes with them on /stop and /forget. Reminders are rows claimed by a dispatcher.
+    """
+    CREATE TABLE reminder_chats (
+        user_key  TEXT PRIMARY KEY,
+        chat_id   INTEGER NOT NULL,
+        time_zone TEXT NOT NULL,
+        language  TEXT NOT NULL,
+        active    INTEGER NOT NULL DEFAULT 1  -- 0 once Telegram says the user blocked the bot
+    ) WITHOUT ROWID;
+    CREATE TABLE reminders (
+        id          INTEGER PRIMARY KEY,
+        user_key    TEXT NOT NULL,
+        kind        TEXT NOT NULL,     -- departure | arrival | monthly | snooze | expiry
+        item        TEXT NOT NULL,     -- which step of the plan, or the monthly day
+        payload     TEXT NOT NULL DEFAULT '{}',
+        due_at      INTEGER NOT NULL,  -- unix seconds, UTC, already out of quiet hours
+        state       TEXT NOT NULL DEFAULT 'pending',  -- pending | claimed | sent | failed
+        lease_until INTEGER,
+        attempts    INTEGER NOT NULL DEFAULT 0,
+        sent_at     INTEGER
+    );
+    CREATE INDEX reminders_due ON reminders (state, due_at);
+    CREATE INDEX reminders_by_user ON reminders (user_key, state);
+    CREATE TABLE events (
+        hour     TEXT NOT NULL,  -- UTC, to the hour
+        user_key TEXT NOT NULL,
+        name     TEXT NOT NULL,
+        detail   TEXT NOT NULL DEFAULT ''
+    );
+    """,
 )

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import aiosqlite
 
-PERSONAL_TABLES = ("user_settings", "fsm_state", "report_quota")
+PERSONAL_TABLES = ("user_settings", "fsm_state", "report_quota", "reminder_chats", "reminders", "events")
 """Every table with rows about one user (by `user_key`): what `/forget` erases. Add new ones here."""
 
 

@@ -1,0 +1,115 @@
+"""Reminder plans as content: the pre-departure checklist and each destination's arrival
+deadlines, with the source of every deadline. Loaded and checked like the lessons."""
+
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from bot.content.errors import ContentError, Problem
+from bot.content.loader import explain
+from bot.content.models import Fact, Identifier, Localized
+from bot.content.telegram_html import message_problems
+from bot.content.yaml_lines import LineDict, line_of, load_with_lines
+from bot.limits import LANGUAGES
+
+PLANS_FILE = "reminders.yaml"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DepartureItem(_Strict):
+    id: Identifier
+    days_before: int = Field(ge=0, le=365)
+    text: Localized
+    lesson: Identifier | None = None
+    """The lesson the reminder's button opens."""
+
+
+class ArrivalItem(_Strict):
+    id: Identifier
+    deadline_days: int = Field(ge=1, le=365)
+    """Days after arrival by which the step must be done, as the cited source says."""
+    remind_days_before: int = Field(ge=0, le=60)
+    text: Localized
+    fact: Fact
+    lesson: Identifier | None = None
+
+
+class Destination(_Strict):
+    name: Localized
+    time_zone: str
+    arrival: list[ArrivalItem] = []
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"'{value}' is not a time zone name such as Europe/Moscow") from error
+        return value
+
+
+class ReminderPlans(_Strict):
+    destinations: dict[str, Destination] = Field(min_length=1)
+    departure: list[DepartureItem] = []
+    monthly_payment: Localized
+    """The text of the monthly reminder (for example the patent's advance tax payment)."""
+    monthly_fact: Fact
+    document_expiry: Localized
+    """The text of a user's own document-expiry reminder; {date} is the expiry date."""
+    monthly_lesson: Identifier | None = None
+
+
+def load_reminder_plans(root: Path, lessons: set[str]) -> ReminderPlans:
+    path = root / PLANS_FILE
+    try:
+        tree = load_with_lines(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as error:
+        raise ContentError([Problem(PLANS_FILE, 1, "the file is missing")]) from error
+    except Exception as error:  # invalid YAML
+        mark = getattr(error, "problem_mark", None)
+        raise ContentError(
+            [Problem(PLANS_FILE, mark.line + 1 if mark else 1, f"this is not valid YAML: {error}")]
+        ) from error
+    if not isinstance(tree, LineDict):
+        raise ContentError([Problem(PLANS_FILE, 1, "the file must be a YAML mapping")])
+    try:
+        plans = ReminderPlans.model_validate(tree)
+    except ValidationError as error:
+        raise ContentError(
+            [Problem(PLANS_FILE, line_of(tree, tuple(d["loc"])), explain(d)) for d in error.errors()]
+        ) from error
+    problems = _cross_check(plans, lessons, tree)
+    if any(not p.is_warning for p in problems):
+        raise ContentError(problems)
+    return plans
+
+
+def _cross_check(plans: ReminderPlans, lessons: set[str], tree: LineDict) -> list[Problem]:
+    problems: list[Problem] = []
+    texts: list[tuple[tuple[str | int, ...], Localized, str | None]] = [
+        (("monthly_payment",), plans.monthly_payment, plans.monthly_lesson),
+        (("document_expiry",), plans.document_expiry, None),
+    ]
+    texts += [(("departure", i, "text"), item.text, item.lesson) for i, item in enumerate(plans.departure)]
+    for code, destination in plans.destinations.items():
+        texts += [
+            (("destinations", code, "arrival", i, "text"), item.text, item.lesson)
+            for i, item in enumerate(destination.arrival)
+        ]
+    for location, text, lesson in texts:
+        line = line_of(tree, location)
+        if lesson is not None and lesson not in lessons:
+            problems.append(Problem(PLANS_FILE, line, f"points to unknown lesson '{lesson}'"))
+        for language, body in text.items():
+            for problem in message_problems(body.replace("{date}", "01.01.2027")):
+                problems.append(Problem(PLANS_FILE, line_of(tree, (*location, language)), problem))
+        missing = [language for language in LANGUAGES if language not in text]
+        if missing:
+            where = ".".join(str(p) for p in location)
+            problems.append(Problem(PLANS_FILE, line, f"{where}: no translation for {', '.join(missing)}", True))
+    return problems

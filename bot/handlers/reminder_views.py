@@ -1,0 +1,142 @@
+"""How reminders look: the menu, the calendar, scheduled items, and a delivered reminder."""
+
+import calendar
+import html
+import re
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.content.curriculum import node_ref
+from bot.content.reminder_plans import ArrivalItem, DepartureItem
+from bot.content.rendering import pick
+from bot.handlers.callbacks import PickDate, ReminderButton, RemindMenu
+from bot.handlers.screens import add_nav_row
+from bot.i18n import reminders as text
+from bot.services.content_holder import LoadedContent
+from bot.services.dialogue import NavAction
+from bot.services.sender import Outgoing
+from bot.storage.reminders import DueReminder, Reminder
+
+_TAG = re.compile(r"<[^>]+>")
+TIME_ZONES = (
+    "Asia/Dushanbe", "Europe/Moscow", "Europe/Samara", "Asia/Yekaterinburg", "Asia/Omsk", "Asia/Novosibirsk",
+    "Asia/Krasnoyarsk", "Asia/Irkutsk", "Asia/Vladivostok", "Asia/Almaty", "Asia/Tashkent",
+)  # fmt: skip
+
+
+def local_time(moment: datetime, zone: str) -> str:
+    return moment.astimezone(ZoneInfo(zone)).strftime("%d.%m.%Y %H:%M")
+
+
+def plan_step(reminder: Reminder, content: LoadedContent) -> DepartureItem | ArrivalItem | None:
+    """The content step a departure or arrival reminder stands for; None if it was removed."""
+    plans = content.plans
+    steps: list[DepartureItem] | list[ArrivalItem] = plans.departure
+    if reminder.kind == "arrival":
+        destination = plans.destinations.get(str(reminder.payload.get("destination")))
+        steps = destination.arrival if destination else []
+    return next((step for step in steps if step.id == reminder.item), None)
+
+
+def title_of(reminder: Reminder, content: LoadedContent, language: str) -> str:
+    """A short name for a scheduled reminder: the first line of its text."""
+    body: str | None = None
+    if reminder.kind in ("departure", "arrival"):
+        step = plan_step(reminder, content)
+        body = pick(step.text, language) if step else None
+    elif reminder.kind in ("monthly", "snooze"):
+        return _(text.MONTHLY_ITEM).format(day=reminder.payload.get("day", reminder.item))
+    elif reminder.kind == "expiry":
+        return _(text.EXPIRES_ON).format(date=reminder.payload.get("date", ""))
+    return _TAG.sub("", body.splitlines()[0]) if body else reminder.item
+
+
+def menu(
+    reminders: list[Reminder], content: LoadedContent, language: str, zone: str | None
+) -> tuple[str, InlineKeyboardMarkup]:
+    lines = [_(text.MENU), ""]
+    if reminders:
+        lines.append(_(text.SCHEDULED))
+        for number, reminder in enumerate(reminders[:10], start=1):
+            when = local_time(reminder.due_at, zone or "Asia/Dushanbe")
+            lines.append(f"{number}. {when} — {html.escape(title_of(reminder, content, language))}")
+    else:
+        lines.append(_(text.NOTHING_SCHEDULED))
+    if zone:
+        lines += ["", _(text.TIME_ZONE).format(zone=zone)]
+    builder = InlineKeyboardBuilder()
+    for action, label in (("dep", text.DEPARTURE), ("arr", text.ARRIVED), ("mon", text.MONTHLY), ("exp", text.EXPIRY)):
+        builder.button(text=_(label), callback_data=RemindMenu(action=action))
+    for number, reminder in enumerate(reminders[:10], start=1):
+        builder.button(
+            text=_(text.CANCEL).format(number=number), callback_data=RemindMenu(action="x", value=str(reminder.id))
+        )
+    if zone:
+        builder.button(text=_(text.CHANGE_ZONE), callback_data=RemindMenu(action="tz"))
+    builder.adjust(1, 1, 1, 1, *([3] * 4), 1)
+    add_nav_row(builder, [NavAction.HOME, NavAction.HELP])
+    return "\n".join(lines), builder.as_markup()
+
+
+def calendar_markup(purpose: str, year: int, month: int, today: date) -> InlineKeyboardMarkup:
+    """A month of day buttons; days before today are shown but not offered."""
+    builder = InlineKeyboardBuilder()
+    previous = (year - 1, 12) if month == 1 else (year, month - 1)
+    following = (year + 1, 1) if month == 12 else (year, month + 1)
+    builder.button(text="◀", callback_data=PickDate(purpose=purpose, year=previous[0], month=previous[1]))
+    builder.button(text=f"{month:02d}.{year}", callback_data=PickDate(purpose=purpose, year=year, month=month))
+    builder.button(text="▶", callback_data=PickDate(purpose=purpose, year=following[0], month=following[1]))
+    days = calendar.monthrange(year, month)[1]
+    for day in range(1, days + 1):
+        if date(year, month, day) < today:
+            builder.button(text="·", callback_data=PickDate(purpose=purpose, year=year, month=month))
+        else:
+            builder.button(text=str(day), callback_data=PickDate(purpose=purpose, year=year, month=month, day=day))
+    builder.adjust(3, *([7] * ((days + 6) // 7)))
+    add_nav_row(builder, [NavAction.HOME, NavAction.HELP])
+    return builder.as_markup()
+
+
+def choices(options: list[tuple[str, RemindMenu]], columns: int = 2) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for label, data in options:
+        builder.button(text=label, callback_data=data)
+    builder.adjust(columns)
+    add_nav_row(builder, [NavAction.HOME, NavAction.HELP])
+    return builder.as_markup()
+
+
+def delivered_message(entry: DueReminder, content: LoadedContent, i18n: I18n) -> Outgoing | None:
+    """The message of a due reminder in the user's language, with its buttons."""
+    reminder, language, plans = entry.reminder, entry.chat.language, content.plans
+    lesson: str | None = None
+    body: str | None = None
+    follow_up = False
+    if reminder.kind in ("departure", "arrival"):
+        step = plan_step(reminder, content)
+        body, lesson = (pick(step.text, language), step.lesson) if step else (None, None)
+    elif reminder.kind in ("monthly", "snooze"):
+        body, lesson, follow_up = pick(plans.monthly_payment, language), plans.monthly_lesson, True
+    elif reminder.kind == "expiry":
+        body = pick(plans.document_expiry, language).replace("{date}", html.escape(str(reminder.payload.get("date"))))
+    if body is None:
+        return None
+    builder = InlineKeyboardBuilder()
+    if follow_up:
+        builder.button(text=i18n.gettext(text.PAID, locale=language), callback_data=ReminderButton(action="paid"))
+        builder.button(
+            text=i18n.gettext(text.TOMORROW, locale=language),
+            callback_data=ReminderButton(action="later", ref=reminder.item),
+        )
+    if lesson and lesson in content.curriculum.lessons:
+        ref = node_ref(content.curriculum.start_of(lesson))
+        builder.button(
+            text=i18n.gettext(text.OPEN_LESSON, locale=language), callback_data=ReminderButton(action="open", ref=ref)
+        )
+    builder.adjust(1)
+    return Outgoing(entry.chat.chat_id, body, builder.as_markup())

@@ -1,0 +1,48 @@
+"""Interface strings of reminders."""
+
+from bot.i18n import N_
+
+MENU = N_(
+    "⏰ <b>Reminders</b>\n"
+    "Safar can remind you of dates that keep you legal. To write to you first, it keeps this chat's "
+    "number until you send /stop."
+)
+NOTHING_SCHEDULED = N_("Nothing is scheduled yet.")
+SCHEDULED = N_("Scheduled:")
+TIME_ZONE = N_("Times are in {zone}; nothing arrives between 21:00 and 08:00.")
+DEPARTURE = N_("✈️ My departure date")
+ARRIVED = N_("🛬 I have arrived")
+MONTHLY = N_("💳 Monthly patent payment")
+EXPIRY = N_("📄 A document expires")
+CHANGE_ZONE = N_("🕘 Change time zone")
+CANCEL = N_("✖ Cancel {number}")
+PICK_DATE = N_("Choose the day below, or type the date, for example 25.03.2027.")
+DEPARTURE_DATE = N_("✈️ When do you leave?")
+EXPIRY_DATE = N_("📄 When does the document expire?")
+BAD_DATE = N_("I could not read that date. Type it like 25.03.2027, or choose a day below.")
+PAST_DATE = N_("That date has already passed. Choose a date in the future.")
+WHERE_TO = N_("Where are you going?")
+WHERE_ARRIVED = N_("Where have you arrived?")
+PLANNED = N_("Done. I will remind you:")
+NONE_AHEAD = N_("That date is too close: no step of the checklist is still ahead.")
+NO_ARRIVAL_PLAN = N_(
+    "Safar has no sourced arrival deadlines for {country} yet, so none were scheduled. "
+    "You can still add a monthly payment or a document reminder."
+)
+PICK_DAY = N_("💳 On which day of the month do you pay? (On a shorter month, the last day.)")
+MONTHLY_SET = N_("Done. Every month on day {day}, at 10:00, I will remind you to pay.")
+WEEKS_BEFORE = N_("How long before should I remind you?")
+WEEKS = N_("{weeks} week(s) before")
+PICK_ZONE = N_("Choose your time zone:")
+ZONE_SET = N_("Time zone: {zone}.")
+CANCELLED = N_("Cancelled.")
+ALL_REMINDERS = N_("⏰ All reminders")
+STOPPED = N_("All reminders are cancelled and this chat's number is deleted. Safar will only answer you now.")
+NOTHING_TO_STOP = N_("There was nothing to stop: Safar does not write to you first.")
+OPEN_LESSON = N_("📖 Open the lesson")
+PAID = N_("✅ Paid")
+TOMORROW = N_("⏰ Remind me tomorrow")
+NOTED_PAID = N_("Noted. I will remind you next month.")
+NOTED_TOMORROW = N_("I will remind you tomorrow at 10:00.")
+EXPIRES_ON = N_("document expiring on {date}")
+MONTHLY_ITEM = N_("monthly payment (day {day})")

@@ -1,0 +1,96 @@
+"""The periodic job that delivers due reminders: claim a batch, send it, record each outcome.
+
+Run by APScheduler every few seconds; a restart resumes from the rows' states. On a clean
+shutdown, messages under way finish and the rest of the batch is released, so nobody gets a
+reminder twice; after a crash, expired claims are released and delivered again (at least once).
+"""
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+
+from bot.services.clock import Clock
+from bot.services.reminder_schedule import QUIET_HOURS, QuietHours, next_monthly, out_of_quiet_hours
+from bot.services.sender import BulkSender, Outcome, Outgoing
+from bot.storage.reminders import DueReminder, ReminderStore
+
+log = logging.getLogger(__name__)
+
+Render = Callable[[DueReminder], Outgoing | None]
+"""The message for a due reminder; None when its plan step no longer exists in the content."""
+
+
+class ReminderDispatcher:
+    def __init__(
+        self,
+        store: ReminderStore,
+        sender: BulkSender,
+        render: Render,
+        clock: Clock,
+        quiet: QuietHours = QUIET_HOURS,
+        batch_size: int = 500,
+        lease_seconds: int = 600,
+    ) -> None:
+        self._store = store
+        self._sender = sender
+        self._render = render
+        self._clock = clock
+        self._quiet = quiet
+        self._batch_size = batch_size
+        self._lease_seconds = lease_seconds
+        self._lock = asyncio.Lock()
+        self._closed = False
+
+    async def run_once(self) -> int:
+        """Deliver what is due now; returns how many reminders were claimed."""
+        async with self._lock:
+            if self._closed:
+                return 0
+            now = self._clock.now()
+            released = await self._store.release_expired_claims(now)
+            if released:
+                log.warning("%d reminder claim(s) expired (a previous run stopped); delivering them again", released)
+            due = await self._store.claim_due(now, self._batch_size, self._lease_seconds)
+            items = []
+            for entry in due:
+                morning = out_of_quiet_hours(now, entry.chat.time_zone, self._quiet)
+                if morning != now:  # late, and it is night there now: wait for the morning
+                    await self._store.postpone(entry.reminder.id, morning)
+                    continue
+                outgoing = self._render(entry)
+                if outgoing is None:
+                    log.warning("reminder %d refers to a plan step that is gone; not sent", entry.reminder.id)
+                    await self._store.mark_failed(entry.reminder.id)
+                    continue
+                outgoing.reference = entry
+                items.append(outgoing)
+            await self._sender.send_all(items, self._record)
+            return len(due)
+
+    async def _record(self, item: Outgoing, outcome: Outcome) -> None:
+        entry: DueReminder = item.reference
+        reminder = entry.reminder
+        if outcome is Outcome.SENT:
+            now = self._clock.now()
+            await self._store.mark_sent(reminder.id, now)
+            if reminder.kind == "monthly":
+                due = next_monthly(int(reminder.item), now + timedelta(minutes=1), entry.chat.time_zone)
+                await self._store.add(reminder.user_key, "monthly", reminder.item, due)
+        elif outcome is Outcome.BLOCKED:
+            await self._store.chat_blocked(entry.chat.chat_id)
+        else:
+            await self._store.release(reminder.id)
+
+    async def housekeeping(self) -> None:
+        """Delivered and failed reminders are deleted after a month: nothing is kept longer than needed."""
+        removed = await self._store.delete_finished(self._clock.now() - timedelta(days=30))
+        if removed:
+            log.info("housekeeping: %d old reminder row(s) deleted", removed)
+
+    async def shutdown(self) -> None:
+        """Finish what is under way and release the rest of the batch; start no other run."""
+        self._closed = True
+        self._sender.stop()
+        async with self._lock:
+            pass

@@ -1,0 +1,156 @@
+"""When reminders are due: local delivery times, quiet hours, month ends, typed dates.
+
+Pure functions of dates and time zones, so every rule can be tested without a bot.
+"""
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+if TYPE_CHECKING:
+    from bot.content.reminder_plans import ReminderPlans
+
+DELIVERY_HOUR = 10
+"""Date-based reminders arrive at this local hour."""
+
+
+@dataclass(frozen=True)
+class QuietHours:
+    """Local hours during which nothing is delivered; `start` > `end` spans midnight."""
+
+    start: int = 21
+    end: int = 8
+
+    def contains(self, hour: int) -> bool:
+        if self.start > self.end:
+            return hour >= self.start or hour < self.end
+        return self.start <= hour < self.end
+
+
+QUIET_HOURS = QuietHours()
+
+
+def local_moment(day: date, hour: int, zone: str) -> datetime:
+    """`day` at `hour` o'clock in `zone`, as a UTC time."""
+    return datetime.combine(day, time(hour), ZoneInfo(zone)).astimezone(UTC)
+
+
+def out_of_quiet_hours(moment: datetime, zone: str, quiet: QuietHours) -> datetime:
+    """`moment`, or the end of the quiet hours it falls in (the next morning, local time)."""
+    local = moment.astimezone(ZoneInfo(zone))
+    if not quiet.contains(local.hour):
+        return moment
+    morning = local.date() if local.hour < quiet.end else local.date() + timedelta(days=1)
+    return local_moment(morning, quiet.end, zone)
+
+
+def local_today(now: datetime, zone: str) -> date:
+    return now.astimezone(ZoneInfo(zone)).date()
+
+
+def on_day_of_month(year: int, month: int, day: int) -> date:
+    """The `day` of that month, or its last day when the month is shorter (31 → 28 February)."""
+    return date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+def next_monthly(day_of_month: int, now: datetime, zone: str) -> datetime:
+    """The next delivery of a monthly reminder on `day_of_month` that is still ahead of `now`."""
+    today = local_today(now, zone)
+    year, month = today.year, today.month
+    for _ in range(3):
+        due = local_moment(on_day_of_month(year, month, day_of_month), DELIVERY_HOUR, zone)
+        if due > now:
+            return due
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    raise AssertionError("a monthly date is always found within two months")
+
+
+_MONTHS = {
+    # Russian and Tajik (nominative and genitive), Uzbek and English, folded to lower case.
+    1: "январь января январ январи yanvar january jan",
+    2: "февраль февраля феврал феврали fevral february feb",
+    3: "март марта марти mart march mar",
+    4: "апрель апреля апрел апрели aprel april apr",
+    5: "май мая май майи may",
+    6: "июнь июня июн июни iyun june jun",
+    7: "июль июля июл июли iyul july jul",
+    8: "август августа августи avgust august aug",
+    9: "сентябрь сентября сентябр сентябри sentabr sentyabr september sep sept",
+    10: "октябрь октября октябр октябри oktabr oktyabr october oct",
+    11: "ноябрь ноября ноябр ноябри noyabr november nov",
+    12: "декабрь декабря декабр декабри dekabr december dec",
+}
+MONTH_NAMES = {name: number for number, names in _MONTHS.items() for name in names.split()}
+_NUMERIC = re.compile(r"^\s*(\d{1,2})[./-](\d{1,2})[./-](\d{2}|\d{4})\s*$")
+_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
+_WORDS = re.compile(r"^\s*(\d{1,2})\s+([^\d\s.,]+)\.?(?:\s+(\d{4}))?\s*(?:г\.?|сол[и]?|yil)?\s*$", re.IGNORECASE)
+
+
+def parse_date(text: str, today: date) -> date | None:
+    """A date as people type it: 25.03.2027, 2027-03-25, 25/3/27, "25 март", "25 марта 2027".
+
+    Without a year, the next such date from `today` is meant. None when it is not a date.
+    """
+    try:
+        if match := _ISO.match(text):
+            return date(int(match[1]), int(match[2]), int(match[3]))
+        if match := _NUMERIC.match(text):
+            year = int(match[3]) + (2000 if len(match[3]) == 2 else 0)
+            return date(year, int(match[2]), int(match[1]))
+        if match := _WORDS.match(text):
+            month = MONTH_NAMES.get(match[2].lower().replace("ё", "е"))
+            if month is None:
+                return None
+            if match[3]:
+                return date(int(match[3]), month, int(match[1]))
+            candidate = date(today.year, month, int(match[1]))
+            return candidate if candidate >= today else date(today.year + 1, month, int(match[1]))
+    except ValueError:  # 31.02, month 13 ...
+        return None
+    return None
+
+
+def departure_dues(plans: "ReminderPlans", departure: date, zone: str, now: datetime) -> list[tuple[str, datetime]]:
+    """The checklist steps still ahead: each `days_before` the departure, at the delivery hour."""
+    dues = [
+        (item.id, local_moment(departure - timedelta(days=item.days_before), DELIVERY_HOUR, zone))
+        for item in plans.departure
+    ]
+    return [(item, due) for item, due in dues if due > now]
+
+
+def arrival_dues(
+    plans: "ReminderPlans", destination: str, arrival: date, zone: str, now: datetime
+) -> list[tuple[str, datetime]]:
+    """A reminder `remind_days_before` each deadline counted from the day of arrival."""
+    place = plans.destinations.get(destination)
+    if place is None:
+        return []
+    dues = [
+        (
+            item.id,
+            local_moment(arrival + timedelta(days=item.deadline_days - item.remind_days_before), DELIVERY_HOUR, zone),
+        )
+        for item in place.arrival
+    ]
+    return [(item, due if due > now else next_delivery(now, zone)) for item, due in dues]
+
+
+def next_delivery(now: datetime, zone: str) -> datetime:
+    """The next delivery hour from now: today if it is still ahead, else tomorrow."""
+    today = local_moment(local_today(now, zone), DELIVERY_HOUR, zone)
+    return today if today > now else local_moment(local_today(now, zone) + timedelta(days=1), DELIVERY_HOUR, zone)
+
+
+def tomorrow_delivery(now: datetime, zone: str) -> datetime:
+    """Tomorrow at the delivery hour, local time ("remind me tomorrow")."""
+    return local_moment(local_today(now, zone) + timedelta(days=1), DELIVERY_HOUR, zone)
+
+
+def expiry_due(expiry: date, weeks_before: int, zone: str, now: datetime) -> datetime:
+    """`weeks_before` the expiry; if that has passed already, at the next delivery hour."""
+    due = local_moment(expiry - timedelta(weeks=weeks_before), DELIVERY_HOUR, zone)
+    return due if due > now else next_delivery(now, zone)

@@ -1,0 +1,244 @@
+"""Reminders a migrant sets up, delivered on time, once, by the real scheduler on a hand-set clock."""
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.config import Settings
+from bot.storage.reminders import ReminderStore
+from tests.clock import ManualClock
+from tests.conftest import RunningBot
+from tests.fake_telegram import FakeTelegram, FakeUser, Sent
+from tests.journeys import expected_text, start_in
+
+START = datetime(2027, 2, 22, 18, 30, tzinfo=UTC)  # 23:30 in Dushanbe
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(START)
+
+
+@pytest.fixture
+async def reminding_bot(settings: Settings, clock: ManualClock) -> AsyncIterator[RunningBot]:
+    settings.reminder_check_seconds = 0.1
+    running = RunningBot(settings, clock)
+    await running.start()
+    yield running
+    await running.stop()
+
+
+async def open_reminders(user: FakeUser) -> Sent:
+    await user.send("/reminders")
+    return await user.reply()
+
+
+async def nothing_arrives(user: FakeUser, seconds: float = 0.6) -> bool:
+    await asyncio.sleep(seconds)
+    return user.nothing_sent()
+
+
+def rows(settings: Settings, query: str) -> list[tuple[object, ...]]:
+    with sqlite3.connect(settings.db_path) as connection:
+        return connection.execute(query).fetchall()
+
+
+async def test_a_departure_plan_made_before_midnight_arrives_at_ten_in_dushanbe(
+    telegram: FakeTelegram, reminding_bot: RunningBot, clock: ManualClock, settings: Settings
+) -> None:
+    user = telegram.user(language_code="ru")
+    await start_in(user, "Русский")
+    menu = await open_reminders(user)
+    assert "Пока ничего не запланировано." in menu.text
+    await user.press(menu, "Дата моего отъезда")
+    calendar = await user.reply()
+    assert calendar.text.startswith("✈️ Когда вы уезжаете?") and "25" in calendar.labels()
+    await user.send("25 марта")
+    where = await user.reply()
+    assert where.text == "Куда вы едете?"
+    await user.press(where, "Россия")
+    planned = await user.reply()
+    assert planned.text.splitlines() == [
+        "Готово. Я напомню вам:",
+        "• 23.02.2027 10:00 — До отъезда месяц",
+        "• 18.03.2027 10:00 — До отъезда неделя",
+        "• 24.03.2027 10:00 — Завтра в путь",
+    ]
+    clock.set(datetime(2027, 2, 23, 4, 59, tzinfo=UTC))
+    assert await nothing_arrives(user), "not before 10:00 in Dushanbe"
+    clock.set(datetime(2027, 2, 23, 5, 0, tzinfo=UTC))
+    reminder = await user.reply(within=5)
+    assert reminder.text.startswith("<b>До отъезда месяц</b>\nПроверьте срок действия паспорта.")
+    await user.press(reminder, "Открыть урок")
+    lesson = await user.reply()
+    assert lesson.text == expected_text("recruitment", "offer", "ru")
+    assert rows(settings, "SELECT name, detail FROM events") == [("reminder_opened", "recruitment")]
+    assert await nothing_arrives(user), "delivered once"
+
+
+async def test_a_monthly_payment_on_the_31st_comes_on_the_28th_of_february(
+    telegram: FakeTelegram, reminding_bot: RunningBot, clock: ManualClock
+) -> None:
+    clock.set(datetime(2027, 1, 30, 12, 0, tzinfo=UTC))
+    user = telegram.user(language_code="en")
+    await start_in(user, "English")
+    menu = await open_reminders(user)
+    await user.press(menu, "I have arrived")
+    await user.press(await user.reply(), "Russia")
+    planned = await user.reply()
+    assert "• 11.02.2027 10:00 — Migration registration" in planned.text.splitlines()
+    await user.press(planned, "All reminders")
+    menu = await user.reply()
+    assert "Times are in Europe/Moscow" in menu.text
+    await user.press(menu, "Monthly patent payment")
+    await user.press(await user.reply(), "31")
+    assert (await user.reply()).text == "Done. Every month on day 31, at 10:00, I will remind you to pay."
+
+    clock.set(datetime(2027, 1, 31, 7, 0, tzinfo=UTC))  # 10:00 in Moscow
+    payment = await user.reply(within=5)
+    assert payment.text.startswith("<b>Monthly payment</b>")
+    assert payment.labels() == ["✅ Paid", "⏰ Remind me tomorrow", "📖 Open the lesson"]
+    answer = await user.press(payment, "Remind me tomorrow")
+    assert answer["text"] == "I will remind you tomorrow at 10:00."
+    assert (await user.reply()).buttons == [], "the buttons are taken away once used"
+    menu = await open_reminders(user)
+    assert "01.02.2027 10:00 — monthly payment (day 31)" in menu.text
+    assert "28.02.2027 10:00 — monthly payment (day 31)" in menu.text, "next month's, on its last day"
+
+
+async def test_nothing_arrives_at_night_it_waits_for_the_morning(
+    telegram: FakeTelegram, reminding_bot: RunningBot, clock: ManualClock
+) -> None:
+    clock.set(datetime(2027, 4, 1, 9, 0, tzinfo=UTC))
+    user = telegram.user(language_code="tg")
+    await start_in(user, "Тоҷикӣ")
+    menu = await open_reminders(user)
+    await user.press(menu, "Ман расидам")
+    await user.press(await user.reply(), "Русия")
+    await user.reply()
+    clock.set(datetime(2027, 4, 13, 19, 30, tzinfo=UTC))  # the bot was down at 10:00; now 22:30 in Moscow
+    assert await nothing_arrives(user)
+    clock.set(datetime(2027, 4, 14, 5, 0, tzinfo=UTC))  # 08:00 in Moscow
+    reminder = await user.reply(within=5)
+    assert reminder.text.startswith("<b>Бақайдгирии муҳоҷиратӣ</b>")
+
+
+async def test_a_restart_in_the_middle_of_a_batch_loses_and_repeats_nothing(
+    telegram: FakeTelegram, settings: Settings, clock: ManualClock
+) -> None:
+    settings.reminder_check_seconds = 0.1
+    settings.bulk_messages_per_second = 8
+    bot = RunningBot(settings, clock)
+    await bot.start()
+    store = ReminderStore(bot.app.database)
+    chats = list(range(3001, 3041))
+    for chat in chats:
+        await store.opt_in(f"user{chat}", chat, "Europe/Moscow", "en")
+        await store.add(f"user{chat}", "expiry", "2027-06-01", START + timedelta(hours=1), {"date": "01.06.2027"})
+    clock.set(datetime(2027, 2, 23, 9, 0, tzinfo=UTC))  # 12:00 in Moscow
+    await telegram.delivered_at_least(10)
+    await bot.stop()
+    sent_before_restart = len(telegram.delivered)
+    assert sent_before_restart < len(chats), "stopped in the middle of the batch"
+    await bot.start()
+    await telegram.delivered_at_least(len(chats))
+    await asyncio.sleep(0.5)
+    await bot.stop()
+    per_chat = [to for _, to, _ in telegram.delivered]
+    assert sorted(per_chat) == chats, "every reminder exactly once"
+
+
+async def test_a_user_who_blocked_the_bot_is_not_written_to_again(
+    telegram: FakeTelegram, reminding_bot: RunningBot, clock: ManualClock, settings: Settings
+) -> None:
+    store = ReminderStore(reminding_bot.app.database)
+    for chat in (4001, 4002):
+        await store.opt_in(f"user{chat}", chat, "Europe/Moscow", "ru")
+        for day in (1, 2):
+            await store.add(f"user{chat}", "expiry", "x", datetime(2027, 3, day, 7, tzinfo=UTC), {"date": "01.06.2027"})
+    telegram.blocked_chats.add(4001)
+    clock.set(datetime(2027, 3, 3, 7, 0, tzinfo=UTC))
+    await telegram.delivered_at_least(2)
+    await asyncio.sleep(0.5)
+    assert [to for _, to, _ in telegram.delivered] == [4002, 4002]
+    assert rows(settings, "SELECT chat_id, active FROM reminder_chats ORDER BY chat_id") == [(4001, 0), (4002, 1)]
+    assert rows(settings, "SELECT state, COUNT(*) FROM reminders GROUP BY state ORDER BY state") == [
+        ("failed", 2),
+        ("sent", 2),
+    ]
+
+
+async def test_stop_cancels_everything_and_forgets_the_chat(
+    telegram: FakeTelegram, reminding_bot: RunningBot, clock: ManualClock, settings: Settings
+) -> None:
+    user = telegram.user(language_code="uz")
+    await start_in(user, "Oʻzbekcha")
+    menu = await open_reminders(user)
+    await user.press(menu, "Hujjat muddati tugaydi")
+    await user.reply()
+    await user.send("01.06.2027")
+    await user.press(await user.reply(), "4 hafta oldin")
+    assert "04.05.2027 10:00" in (await user.reply()).text
+    assert len(rows(settings, "SELECT * FROM reminder_chats")) == 1
+    await user.send("/stop")
+    assert (await user.reply()).text.startswith("Barcha eslatmalar bekor qilindi")
+    assert rows(settings, "SELECT * FROM reminder_chats") == [] and rows(settings, "SELECT * FROM reminders") == []
+    clock.set(datetime(2027, 5, 4, 5, 0, tzinfo=UTC))
+    assert await nothing_arrives(user)
+    await user.send("/stop")
+    assert (await user.reply()).text.startswith("Toʻxtatadigan narsa yoʻq")
+
+
+async def test_cancelling_one_reminder_from_the_list(telegram: FakeTelegram, reminding_bot: RunningBot) -> None:
+    user = telegram.user(language_code="en")
+    await start_in(user, "English")
+    await user.press(await open_reminders(user), "I have arrived")
+    await user.press(await user.reply(), "Russia")
+    await user.reply()
+    menu = await open_reminders(user)
+    assert "Cancel 3" in " ".join(menu.labels())
+    answer = await user.press(menu, "Cancel 1")
+    assert answer["text"] == "Cancelled."
+    after = await user.reply()
+    assert "Migration registration" not in after.text and "Cancel 3" not in " ".join(after.labels())
+
+
+async def test_dates_that_cannot_be_used_get_a_clear_answer(telegram: FakeTelegram, reminding_bot: RunningBot) -> None:
+    user = telegram.user(language_code="en")
+    await start_in(user, "English")
+    await user.press(await open_reminders(user), "My departure date")
+    await user.reply()
+    await user.send("next spring")
+    assert (await user.reply()).text == "I could not read that date. Type it like 25.03.2027, or choose a day below."
+    await user.send("01.01.2027")
+    assert (await user.reply()).text == "That date has already passed. Choose a date in the future."
+    await user.send("23.02.2027")
+    await user.press(await user.reply(), "Russia")
+    assert (await user.reply()).text == "That date is too close: no step of the checklist is still ahead."
+
+
+async def test_no_invented_deadlines_for_kazakhstan(telegram: FakeTelegram, reminding_bot: RunningBot) -> None:
+    user = telegram.user(language_code="ru")
+    await start_in(user, "Русский")
+    await user.press(await open_reminders(user), "Я приехал(а)")
+    await user.press(await user.reply(), "Казахстан")
+    assert (await user.reply()).text.startswith(
+        "У Сафара пока нет проверенных сроков после приезда для страны Казахстан"
+    )
+
+
+async def test_forget_erases_reminders_and_the_chat(
+    telegram: FakeTelegram, reminding_bot: RunningBot, settings: Settings
+) -> None:
+    user = telegram.user(language_code="en")
+    await start_in(user, "English")
+    await user.press(await open_reminders(user), "I have arrived")
+    await user.press(await user.reply(), "Russia")
+    await user.reply()
+    await user.send("/forget")
+    await user.press(await user.reply(), "Yes, erase")
+    await user.reply()
+    assert rows(settings, "SELECT * FROM reminders") == [] and rows(settings, "SELECT * FROM reminder_chats") == []
