@@ -242,3 +242,26 @@ async def test_forget_erases_reminders_and_the_chat(
     await user.press(await user.reply(), "Yes, erase")
     await user.reply()
     assert rows(settings, "SELECT * FROM reminders") == [] and rows(settings, "SELECT * FROM reminder_chats") == []
+
+
+async def test_reminders_follow_a_change_of_language(
+    telegram: FakeTelegram, reminding_bot: RunningBot, clock: ManualClock
+) -> None:
+    clock.set(datetime(2027, 4, 1, 9, 0, tzinfo=UTC))
+    user = telegram.user(language_code="en")
+    await start_in(user, "English")
+    await user.press(await open_reminders(user), "A document expires")
+    await user.reply()
+    await user.send("2027-06-01")
+    await user.press(await user.reply(), "8 week(s) before")
+    await user.reply()
+    await user.send("/language")
+    await user.press(await user.reply(), "Русский")
+    await user.reply()
+    clock.set(datetime(2027, 4, 6, 5, 0, tzinfo=UTC))  # 10:00 in Dushanbe, 8 weeks before 1 June
+    reminder = await user.reply(within=5)
+    assert (
+        reminder.text
+        == "<b>Срок документа</b>\nСрок действия вашего документа заканчивается 01.06.2027. Начните его продление уже сейчас."
+    )
+    assert reminder.labels() == ["📖 Открыть урок"]

@@ -62,6 +62,7 @@ class ReminderPlans(_Strict):
     document_expiry: Localized
     """The text of a user's own document-expiry reminder; {date} is the expiry date."""
     monthly_lesson: Identifier | None = None
+    document_expiry_lesson: Identifier | None = None
 
 
 def load_reminder_plans(root: Path, lessons: set[str]) -> ReminderPlans:
@@ -93,7 +94,7 @@ def _cross_check(plans: ReminderPlans, lessons: set[str], tree: LineDict) -> lis
     problems: list[Problem] = []
     texts: list[tuple[tuple[str | int, ...], Localized, str | None]] = [
         (("monthly_payment",), plans.monthly_payment, plans.monthly_lesson),
-        (("document_expiry",), plans.document_expiry, None),
+        (("document_expiry",), plans.document_expiry, plans.document_expiry_lesson),
     ]
     texts += [(("departure", i, "text"), item.text, item.lesson) for i, item in enumerate(plans.departure)]
     for code, destination in plans.destinations.items():

@@ -20,6 +20,7 @@ from bot.limits import LANGUAGE_NAMES, LANGUAGES
 from bot.middlewares import language_from_client
 from bot.services.content_holder import ContentHolder
 from bot.services.dialogue import NavAction
+from bot.storage.reminders import ReminderStore
 from bot.storage.user_settings import UserSettingsStore
 
 
@@ -65,6 +66,7 @@ async def language_chosen(
     state: FSMContext,
     content: ContentHolder,
     users: UserSettingsStore,
+    reminders: ReminderStore,
     i18n: I18n,
     user_key: str,
     language: str,
@@ -75,6 +77,7 @@ async def language_chosen(
         await answer_stale(query, state, content, language, callback_answer)
         return
     await users.set_language(user_key, chosen)
+    await reminders.set_language(user_key, chosen)
     with i18n.use_locale(chosen):
         callback_answer.text = _("Language: {name}").format(name=LANGUAGE_NAMES[chosen])
         screen = await move(state, lambda c: content.current.engine.current(c, chosen))

@@ -124,6 +124,7 @@ def delivered_message(entry: DueReminder, content: LoadedContent, i18n: I18n) ->
         body, lesson, follow_up = pick(plans.monthly_payment, language), plans.monthly_lesson, True
     elif reminder.kind == "expiry":
         body = pick(plans.document_expiry, language).replace("{date}", html.escape(str(reminder.payload.get("date"))))
+        lesson = plans.document_expiry_lesson
     if body is None:
         return None
     builder = InlineKeyboardBuilder()

@@ -76,6 +76,13 @@ class ReminderStore:
         )
         await self._connection.commit()
 
+    async def set_language(self, user_key: str, language: str) -> None:
+        """Reminders follow the user's language when they change it."""
+        await self._connection.execute(
+            "UPDATE reminder_chats SET language = ? WHERE user_key = ?", (language, user_key)
+        )
+        await self._connection.commit()
+
     async def add(
         self, user_key: str, kind: str, item: str, due_at: datetime, payload: dict[str, Any] | None = None
     ) -> int:
