@@ -20,17 +20,22 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.config import Settings
 from bot.handlers import build_router
 from bot.handlers.admin import ADMIN_COMMANDS
+from bot.handlers.broadcast import progress_text, stop_markup
 from bot.handlers.reminder_views import delivered_message
 from bot.i18n import N_, load_i18n, translator
 from bot.limits import LANGUAGES
 from bot.middlewares import UserLocaleMiddleware
+from bot.services.broadcaster import Broadcaster, Notify
 from bot.services.clock import Clock, SystemClock
 from bot.services.content_holder import ContentHolder, ContentSources
+from bot.services.engagement import EventRecorder
 from bot.services.pseudonym import Pseudonymizer, load_or_create_key
 from bot.services.reminder_dispatcher import ReminderDispatcher
 from bot.services.sender import BulkSender
+from bot.services.stats import Statistics
+from bot.storage.broadcasts import Broadcast, BroadcastStore, Progress
 from bot.storage.database import open_database
-from bot.storage.events import EventLog
+from bot.storage.events import EventStore
 from bot.storage.fsm import SQLiteStorage
 from bot.storage.reminders import ReminderStore
 from bot.storage.reports import ReportStore
@@ -63,6 +68,9 @@ class Application:
     i18n: I18n
     settings: Settings
     reminders: ReminderDispatcher
+    recorder: EventRecorder
+    statistics: Statistics
+    broadcaster: Broadcaster
 
 
 def errors_router() -> Router:
@@ -90,6 +98,8 @@ def create_dispatcher(
     pseudonyms: Pseudonymizer,
     admin_ids: frozenset[int],
     clock: Clock,
+    recorder: EventRecorder,
+    statistics: Statistics,
 ) -> Dispatcher:
     users = UserSettingsStore(database)
     dispatcher = Dispatcher(
@@ -100,11 +110,13 @@ def create_dispatcher(
         users=users,
         reports=ReportStore(database),
         reminders=ReminderStore(database),
-        events=EventLog(database),
+        recorder=recorder,
+        statistics=statistics,
+        broadcasts=BroadcastStore(database),
         clock=clock,
         admin_ids=admin_ids,
     )
-    UserLocaleMiddleware(i18n, users, pseudonyms).setup(dispatcher)
+    UserLocaleMiddleware(i18n, users, pseudonyms, recorder).setup(dispatcher)
     dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
     dispatcher.include_routers(build_router(), errors_router())
     return dispatcher
@@ -134,17 +146,28 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
     )
     database = await open_database(settings.db_path)
     bot, bulk_bot = bot_for(settings), bot_for(settings, retry=False)
-    dispatcher = create_dispatcher(database, content, i18n, Pseudonymizer(key), settings.admin_ids, clock)
+    recorder = EventRecorder(EventStore(database), clock)
+    statistics = Statistics(EventStore(database), clock, settings.event_retention_days)
+    dispatcher = create_dispatcher(
+        database, content, i18n, Pseudonymizer(key), settings.admin_ids, clock, recorder, statistics
+    )
     sender = BulkSender(
         bulk_delivery(bulk_bot),
         messages_per_second=settings.bulk_messages_per_second,
         seconds_per_chat=settings.bulk_seconds_per_chat,
     )
     reminders = ReminderDispatcher(
-        ReminderStore(database), sender, lambda entry: delivered_message(entry, content.current, i18n), clock
+        ReminderStore(database),
+        sender,
+        lambda entry: delivered_message(entry, content.current, i18n),
+        clock,
+        recorder=recorder,
     )
+    broadcaster = Broadcaster(BroadcastStore(database), sender, broadcast_progress(bot), clock)
     try:
-        yield Application(bot, dispatcher, database, content, i18n, settings, reminders)
+        yield Application(
+            bot, dispatcher, database, content, i18n, settings, reminders, recorder, statistics, broadcaster
+        )
     finally:
         await bot.session.close()
         await bulk_bot.session.close()
@@ -160,6 +183,14 @@ async def reminder_jobs(app: Application) -> AsyncIterator[None]:
         max_instances=1, coalesce=True, next_run_time=datetime.now(UTC), id="reminders",
     )  # fmt: skip
     scheduler.add_job(app.reminders.housekeeping, "interval", hours=6, id="housekeeping")
+    scheduler.add_job(app.recorder.flush, "interval", seconds=2, max_instances=1, id="events")
+    scheduler.add_job(
+        app.broadcaster.run_once, "interval", seconds=app.settings.reminder_check_seconds, max_instances=1,
+        coalesce=True, id="broadcasts",
+    )  # fmt: skip
+    scheduler.add_job(
+        app.statistics.maintain, "interval", minutes=10, next_run_time=datetime.now(UTC), max_instances=1, id="rollups"
+    )
     scheduler.start()
     try:
         yield
@@ -167,7 +198,9 @@ async def reminder_jobs(app: Application) -> AsyncIterator[None]:
         # The dispatcher first: it lets the run under way finish cleanly. APScheduler's shutdown
         # would cancel it mid-send, and a message sent but not marked would go again after restart.
         await app.reminders.shutdown()
+        await app.broadcaster.shutdown()
         scheduler.shutdown(wait=False)
+        await app.recorder.flush()  # a clean shutdown loses no event
 
 
 async def register_commands(bot: Bot, i18n: I18n, admin_ids: frozenset[int]) -> None:
@@ -188,6 +221,25 @@ async def register_commands(bot: Bot, i18n: I18n, admin_ids: frozenset[int]) -> 
             await bot.set_my_commands(staff_menu, scope=BotCommandScopeChat(chat_id=admin_id))
         except TelegramBadRequest as error:  # the admin has not opened the bot yet
             log.warning("no staff command menu for one admin: %s", error.message)
+
+
+def broadcast_progress(bot: Bot) -> Notify:
+    """Keeps the staff member's progress message up to date; a failed edit is not an error."""
+
+    async def notify(broadcast: Broadcast, progress: Progress, finished: bool) -> None:
+        if broadcast.progress_message_id is None:
+            return
+        try:
+            await bot.edit_message_text(
+                progress_text(broadcast.id, progress, finished),
+                chat_id=broadcast.admin_chat,
+                message_id=broadcast.progress_message_id,
+                reply_markup=None if finished else stop_markup(broadcast.id),
+            )
+        except TelegramBadRequest as error:
+            log.info("broadcast progress not shown: %s", error.message)
+
+    return notify
 
 
 class StartupError(Exception):

@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     bulk_messages_per_second: float = Field(default=25.0, gt=0, le=30)
     """Reminders and broadcasts, all chats together; the rest of Telegram's ~30/s is left to replies."""
     bulk_seconds_per_chat: float = Field(default=1.0, ge=1.0)
+    event_retention_days: int = Field(default=180, ge=1)
+    """Raw engagement events older than this are deleted (their daily roll-ups stay)."""
     agency_registry_path: Path | None = None
     """The licensed-agency list (.yaml or .csv); the packaged, empty one when unset."""
 

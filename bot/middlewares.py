@@ -6,6 +6,7 @@ from aiogram.types import TelegramObject, User
 from aiogram.utils.i18n import I18n, I18nMiddleware
 
 from bot.limits import DEFAULT_LANGUAGE, LANGUAGES
+from bot.services.engagement import EventRecorder, Tracker, current_tracker
 from bot.services.pseudonym import Pseudonymizer
 from bot.storage.user_settings import UserSettingsStore
 
@@ -20,13 +21,17 @@ class UserLocaleMiddleware(I18nMiddleware):
     """Sets the locale to the language the user chose, or their app's language until they do.
 
     Puts `user_key` (keyed hash of the Telegram id), `stored_language` (None before the user
-    chose) and `language` (the locale in use) into the handler data.
+    chose) and `language` (the locale in use) into the handler data, and makes `track()` record
+    events for this user while the update is handled.
     """
 
-    def __init__(self, i18n: I18n, users: UserSettingsStore, pseudonyms: Pseudonymizer) -> None:
+    def __init__(
+        self, i18n: I18n, users: UserSettingsStore, pseudonyms: Pseudonymizer, recorder: EventRecorder
+    ) -> None:
         super().__init__(i18n)
         self._users = users
         self._pseudonyms = pseudonyms
+        self._recorder = recorder
 
     async def get_locale(self, event: TelegramObject, data: dict[str, Any]) -> str:
         user: User | None = data.get("event_from_user")
@@ -36,4 +41,6 @@ class UserLocaleMiddleware(I18nMiddleware):
             stored = await self._users.language(data["user_key"])
         data["stored_language"] = stored
         data["language"] = stored or language_from_client(user)
+        if "user_key" in data:
+            current_tracker.set(Tracker(self._recorder, data["user_key"]))
         return str(data["language"])

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from aiohttp import web
+from aiohttp.web_request import FileField
 
 SPEC_PATH = Path(__file__).resolve().parents[2] / "shared" / "telegram-bot-api-10.1.json"
 BOT_ID = 7000001
@@ -126,6 +127,8 @@ class FakeTelegram:
         self.commands: dict[str | None, list[dict[str, str]]] = {}
         self.scoped_commands: dict[int, list[dict[str, str]]] = {}
         self.blocked_chats: set[int] = set()
+        self.files: list[tuple[int, str, str, bytes]] = []
+        """(chat, 'photo' or 'document', file name, content) of every file sent."""
         """Chats whose user blocked the bot: every message to them gets 403."""
         self.delivered: list[tuple[float, int, str]] = []
         """(monotonic time, chat, text) of every message sent, to check rates and order."""
@@ -183,6 +186,9 @@ class FakeTelegram:
         form = await request.post()
         params: dict[str, Any] = {}
         for key, value in form.items():
+            if isinstance(value, FileField):
+                params[key] = {"filename": value.filename, "content": value.file.read()}
+                continue
             text = str(value)
             try:
                 params[key] = json.loads(text) if text[:1] in "[{" or text in ("true", "false") else text
@@ -260,6 +266,26 @@ class FakeTelegram:
             )
         sent = Sent("editMessageText", chat_id, message_id, text, buttons)
         self.messages[(chat_id, message_id)] = sent
+        await self.outboxes[chat_id].put(sent)
+        return self._message_json(sent)
+
+    async def _sendPhoto(self, params: dict[str, Any]) -> dict[str, Any]:
+        return await self._send_file(params, "photo")
+
+    async def _sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:
+        return await self._send_file(params, "document")
+
+    async def _send_file(self, params: dict[str, Any], kind: str) -> dict[str, Any]:
+        chat_id = int(params["chat_id"])
+        upload = params[kind]
+        if isinstance(upload, str) and upload.startswith("attach://"):  # how clients upload a file
+            upload = params.get(upload.removeprefix("attach://"))
+        if not isinstance(upload, dict) or not upload.get("content"):
+            raise BadRequest(f"Bad Request: there is no {kind} in the request")
+        if len(str(params.get("caption", ""))) > 1024:
+            raise BadRequest("Bad Request: message caption is too long")
+        self.files.append((chat_id, kind, upload["filename"], upload["content"]))
+        sent = Sent(f"send{kind.title()}", chat_id, next(self.message_ids), str(params.get("caption", "")))
         await self.outboxes[chat_id].put(sent)
         return self._message_json(sent)
 

@@ -75,7 +75,13 @@ async def test_a_departure_plan_made_before_midnight_arrives_at_ten_in_dushanbe(
     await user.press(reminder, "Открыть урок")
     lesson = await user.reply()
     assert lesson.text == expected_text("recruitment", "offer", "ru")
-    assert rows(settings, "SELECT name, detail FROM events") == [("reminder_opened", "recruitment")]
+    await reminding_bot.app.recorder.flush()
+    opened = rows(settings, "SELECT name, detail FROM events WHERE name LIKE 'reminder_%' ORDER BY name")
+    assert (
+        opened
+        == [("reminder_delivered", "departure"), ("reminder_opened", "recruitment")]
+        + [("reminder_scheduled", "departure")] * 3
+    )
     assert await nothing_arrives(user), "delivered once"
 
 

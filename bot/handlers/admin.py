@@ -13,15 +13,25 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.content import ContentError
-from bot.handlers.callbacks import ReviewReports
+from bot.handlers.broadcast import broadcast_button, broadcast_command, broadcast_text
+from bot.handlers.callbacks import BroadcastAction, ReviewReports
 from bot.handlers.screens import replace_screen
+from bot.handlers.staff_stats import chart_command, export_command, stats_command
+from bot.handlers.states import AdminBroadcast
 from bot.limits import MAX_MESSAGE_CHARS
 from bot.services.content_diff import ContentChanges
 from bot.services.content_holder import ContentHolder
 from bot.storage.reports import ReportGroup, ReportStore
 
 log = logging.getLogger(__name__)
-ADMIN_COMMANDS = (("reports", "Reports of suspicious offers"), ("reload", "Reload content from disk"))
+ADMIN_COMMANDS = (
+    ("stats", "Statistics: /stats 7d, 30d or all"),
+    ("chart", "Daily figures as a picture"),
+    ("export", "Daily figures as CSV"),
+    ("broadcast", "Send a message to opted-in users"),
+    ("reports", "Reports of suspicious offers"),
+    ("reload", "Reload content from disk"),
+)
 
 
 class IsAdmin(BaseFilter):
@@ -107,6 +117,12 @@ def build_router() -> Router:
     router = Router(name="admin")
     router.message.filter(F.chat.type == ChatType.PRIVATE, IsAdmin())
     router.callback_query.filter(IsAdmin())
+    router.message.register(stats_command, Command("stats"))
+    router.message.register(chart_command, Command("chart"))
+    router.message.register(export_command, Command("export"))
+    router.message.register(broadcast_command, Command("broadcast"))
+    router.message.register(broadcast_text, AdminBroadcast.text, ~F.text.startswith("/"))
+    router.callback_query.register(broadcast_button, BroadcastAction.filter())
     router.message.register(list_reports, Command("reports"))
     router.message.register(reload_content, Command("reload"))
     router.callback_query.register(mark_reviewed, ReviewReports.filter())

@@ -74,3 +74,8 @@ class ReminderButton(CallbackData, prefix="rmd"):
 
     action: str
     ref: str = ""
+
+
+class BroadcastAction(CallbackData, prefix="bc"):
+    action: str
+    value: str = ""

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from aiogram.fsm.context import FSMContext
 
 from bot.services.dialogue import Conversation, Screen
+from bot.services.engagement import track_move
 
 CONVERSATION_KEY = "conversation"
 
@@ -25,6 +26,9 @@ async def move(state: FSMContext, step: Callable[[Conversation], Screen]) -> Scr
     """
     await state.set_state(None)
     conversation = await load_conversation(state)
+    before = conversation.position
     screen = step(conversation)
     await save_conversation(state, conversation)
+    if screen.node != before:
+        track_move(before, screen)
     return screen

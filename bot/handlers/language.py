@@ -20,6 +20,7 @@ from bot.limits import LANGUAGE_NAMES, LANGUAGES
 from bot.middlewares import language_from_client
 from bot.services.content_holder import ContentHolder
 from bot.services.dialogue import NavAction
+from bot.services.engagement import track
 from bot.storage.reminders import ReminderStore
 from bot.storage.user_settings import UserSettingsStore
 
@@ -48,6 +49,7 @@ async def start(
     language: str,
 ) -> None:
     if stored_language is None:
+        track("started")
         text, markup = picker(i18n, language_from_client(message.from_user))
         await message.answer(text, reply_markup=markup)
         return
@@ -77,6 +79,7 @@ async def language_chosen(
         await answer_stale(query, state, content, language, callback_answer)
         return
     await users.set_language(user_key, chosen)
+    track("language_chosen", chosen)
     await reminders.set_language(user_key, chosen)
     with i18n.use_locale(chosen):
         callback_answer.text = _("Language: {name}").format(name=LANGUAGE_NAMES[chosen])

@@ -21,6 +21,7 @@ from bot.handlers.states import ReminderDates
 from bot.i18n import reminders as text
 from bot.services.clock import Clock
 from bot.services.content_holder import ContentHolder
+from bot.services.engagement import track
 from bot.services.reminder_schedule import (
     arrival_dues,
     departure_dues,
@@ -30,7 +31,6 @@ from bot.services.reminder_schedule import (
     parse_date,
     tomorrow_delivery,
 )
-from bot.storage.events import EventLog
 from bot.storage.reminders import ReminderStore
 
 HOME_ZONE = "Asia/Dushanbe"
@@ -114,6 +114,7 @@ async def menu_button(
         await reminders.cancel_kind(user_key, "snooze")
         due = next_monthly(int(value), clock.now(), zone)
         await reminders.add(user_key, "monthly", value, due, {"day": int(value)})
+        track("reminder_scheduled", "monthly")
         await replace_screen(query, _(text.MONTHLY_SET).format(day=value), choices([]))
     elif action == "arrived" and value in plans.destinations:
         destination = plans.destinations[value]
@@ -128,6 +129,7 @@ async def menu_button(
         await reminders.cancel_kind(user_key, "arrival")
         for item, due in dues:
             await reminders.add(user_key, "arrival", item, due, {"destination": value})
+            track("reminder_scheduled", "arrival")
         await _planned(query, reminders, content, user_key, language, destination.time_zone)
     elif action == "go" and value in plans.destinations:
         departure = date.fromisoformat(str((await state.get_data()).get("departure", "")) or "1970-01-01")
@@ -140,6 +142,7 @@ async def menu_button(
         await reminders.cancel_kind(user_key, "departure")
         for item, due in dues:
             await reminders.add(user_key, "departure", item, due, {"destination": value})
+            track("reminder_scheduled", "departure")
         await _planned(query, reminders, content, user_key, language, zone)
     elif action == "weeks" and value.isdigit() and int(value) in WEEK_CHOICES:
         expiry = str((await state.get_data()).get("expiry", ""))
@@ -151,6 +154,7 @@ async def menu_button(
         due = expiry_due(date.fromisoformat(expiry), int(value), zone, clock.now())
         shown = date.fromisoformat(expiry).strftime("%d.%m.%Y")
         await reminders.add(user_key, "expiry", expiry, due, {"date": shown})
+        track("reminder_scheduled", "expiry")
         await _planned(query, reminders, content, user_key, language, zone)
     else:
         await answer_stale(query, state, content, language, callback_answer)
@@ -237,7 +241,6 @@ async def reminder_button(
     state: FSMContext,
     content: ContentHolder,
     reminders: ReminderStore,
-    events: EventLog,
     clock: Clock,
     user_key: str,
     language: str,
@@ -249,7 +252,7 @@ async def reminder_button(
         if target is None:
             await answer_stale(query, state, content, language, callback_answer)
             return
-        await events.record(user_key, "reminder_opened", target.lesson, now)
+        track("reminder_opened", target.lesson)
         screen = await move(state, lambda c: content.current.engine.open(c, target, language))
         if query.bot is not None:
             await query.bot.send_message(query.from_user.id, screen.text, reply_markup=screen_markup(screen))

@@ -16,6 +16,7 @@ from bot.handlers.screens import add_nav_row, screen_markup
 from bot.i18n.messages import SEARCH_FOUND, SEARCH_NOTHING_FOUND
 from bot.services.content_holder import ContentHolder
 from bot.services.dialogue import NavAction
+from bot.services.engagement import track
 
 MAX_QUERY_CHARS = 500
 """Longer texts are not searched: nobody asks a question that long, and it costs time."""
@@ -24,6 +25,7 @@ MAX_QUERY_CHARS = 500
 async def free_text(message: Message, state: FSMContext, content: ContentHolder, language: str) -> None:
     loaded = content.current
     found = loaded.search.find((message.text or "")[:MAX_QUERY_CHARS], language)
+    track("search", "found" if found else "none")
     if not found:
         home = await move(state, lambda c: loaded.engine.home(c, language))
         hint = _(SEARCH_NOTHING_FOUND)

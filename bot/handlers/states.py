@@ -17,3 +17,7 @@ class ReportOffer(StatesGroup):
 class ReminderDates(StatesGroup):
     departure = State()
     expiry = State()
+
+
+class AdminBroadcast(StatesGroup):
+    text = State()

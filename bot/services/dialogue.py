@@ -39,6 +39,8 @@ class Screen:
     nav: list[NavAction]
     result: str | None = None
     """The named result a check ended in, when this screen shows one."""
+    is_end: bool = False
+    """The lesson ends here: no button leads further inside it."""
 
 
 @dataclass
@@ -138,6 +140,7 @@ class DialogueEngine:
             rows=rows,
             nav=self._nav(conversation, node_id),
             result=rendered.result.name if rendered.result else None,
+            is_end=bool(node.results) or not (node.answers or any(b.goto for b in node.buttons)),
         )
 
     def _button(self, lesson: str, button: Button, label: str) -> ScreenButton:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from bot.services.clock import Clock
+from bot.services.engagement import EventRecorder
 from bot.services.reminder_schedule import QUIET_HOURS, QuietHours, next_monthly, out_of_quiet_hours
 from bot.services.sender import BulkSender, Outcome, Outgoing
 from bot.storage.reminders import DueReminder, ReminderStore
@@ -31,7 +32,9 @@ class ReminderDispatcher:
         quiet: QuietHours = QUIET_HOURS,
         batch_size: int = 500,
         lease_seconds: int = 600,
+        recorder: EventRecorder | None = None,
     ) -> None:
+        self._recorder = recorder
         self._store = store
         self._sender = sender
         self._render = render
@@ -74,6 +77,8 @@ class ReminderDispatcher:
         if outcome is Outcome.SENT:
             now = self._clock.now()
             await self._store.mark_sent(reminder.id, now)
+            if self._recorder is not None:
+                self._recorder.record(reminder.user_key, "reminder_delivered", reminder.kind)
             if reminder.kind == "monthly":
                 due = next_monthly(int(reminder.item), now + timedelta(minutes=1), entry.chat.time_zone)
                 await self._store.add(reminder.user_key, "monthly", reminder.item, due)

@@ -13,7 +13,11 @@ log = logging.getLogger(__name__)
 async def open_database(path: Path) -> aiosqlite.Connection:
     """Open (creating if needed) the database at `path` and apply pending migrations."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    connection = await aiosqlite.connect(path)
+    # Autocommit: one connection is shared by concurrent tasks (updates, reminders, broadcasts,
+    # event flushes), so no task may hold an implicit transaction another task's commit would
+    # close, or be refused ("cannot commit - SQL statements in progress"). Each statement is its
+    # own transaction; the few that must go together use an explicit BEGIN ... COMMIT.
+    connection = await aiosqlite.connect(path, isolation_level=None)
     await connection.execute("PRAGMA journal_mode=WAL")
     # NORMAL in WAL mode is durable against process crashes, which is what a bot meets.
     await connection.execute("PRAGMA synchronous=NORMAL")

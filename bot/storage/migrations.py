@@ -69,4 +69,47 @@ MIGRATIONS: tuple[str, ...] = (
         detail   TEXT NOT NULL DEFAULT ''
     );
     """,
+    # 4: statistics that stay fast whatever the number of events: daily counts and a
+    # HyperLogLog sketch of each day's users, rolled up from raw events, which then expire.
+    # Broadcasts, each recipient once.
+    """
+    CREATE INDEX events_by_hour ON events (hour);
+    CREATE TABLE daily_counts (
+        day    TEXT NOT NULL,
+        name   TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        events INTEGER NOT NULL,
+        PRIMARY KEY (day, name, detail)
+    ) WITHOUT ROWID;
+    CREATE TABLE daily_users (
+        day    TEXT PRIMARY KEY,
+        sketch BLOB NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE broadcasts (
+        id                  INTEGER PRIMARY KEY,
+        created_hour        TEXT NOT NULL,
+        text                TEXT NOT NULL,
+        language            TEXT,             -- NULL: every language
+        state               TEXT NOT NULL,    -- running | done | cancelled
+        admin_chat          INTEGER NOT NULL,
+        progress_message_id INTEGER
+    );
+    CREATE TABLE broadcast_recipients (
+        broadcast_id INTEGER NOT NULL,
+        user_key     TEXT NOT NULL,
+        chat_id      INTEGER NOT NULL,
+        state        TEXT NOT NULL DEFAULT 'pending',  -- pending | claimed | sent | failed
+        lease_until  INTEGER,
+        PRIMARY KEY (broadcast_id, user_key)
+    ) WITHOUT ROWID;
+    CREATE INDEX broadcast_recipients_pending ON broadcast_recipients (broadcast_id, state);
+    """,
+    # 5: roll-ups advance hour by hour, so only the last hours are ever read raw.
+    """
+    CREATE TABLE rollup_state (
+        id           INTEGER PRIMARY KEY CHECK (id = 1),
+        rolled_until TEXT NOT NULL  -- hours before this ('YYYY-MM-DDTHH') are in the roll-ups
+    );
+    INSERT INTO rollup_state (id, rolled_until) VALUES (1, '0000-00-00T00');
+    """,
 )

@@ -4,7 +4,15 @@ from datetime import UTC, datetime
 
 import aiosqlite
 
-PERSONAL_TABLES = ("user_settings", "fsm_state", "report_quota", "reminder_chats", "reminders", "events")
+PERSONAL_TABLES = (
+    "user_settings",
+    "fsm_state",
+    "report_quota",
+    "reminder_chats",
+    "reminders",
+    "events",
+    "broadcast_recipients",
+)
 """Every table with rows about one user (by `user_key`): what `/forget` erases. Add new ones here."""
 
 

@@ -1,0 +1,95 @@
+"""`/broadcast`: staff write a message, see it as users will with the number of recipients (all
+opted-in users, or one language), confirm, and follow its progress; it can be stopped."""
+
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.content.telegram_html import message_problems
+from bot.handlers.callbacks import BroadcastAction
+from bot.handlers.screens import replace_screen
+from bot.handlers.states import AdminBroadcast
+from bot.limits import LANGUAGES
+from bot.services.clock import Clock
+from bot.storage.broadcasts import BroadcastStore, Progress
+
+
+def progress_text(broadcast_id: int, progress: Progress, finished: bool) -> str:
+    state = "finished" if finished else "sending"
+    return (
+        f"Broadcast #{broadcast_id} {state}: {progress.sent} of {progress.total} sent, {progress.failed} not delivered."
+    )
+
+
+def stop_markup(broadcast_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text="✖ Stop sending", callback_data=BroadcastAction(action="stop", value=str(broadcast_id)))
+    return builder.as_markup()
+
+
+async def preview(store: BroadcastStore, text: str, language: str) -> tuple[str, InlineKeyboardMarkup]:
+    count = await store.audience(None if language == "all" else language)
+    builder = InlineKeyboardBuilder()
+    builder.button(text=f"✅ Send to {count}", callback_data=BroadcastAction(action="send", value=language))
+    for code in ("all", *LANGUAGES):
+        mark = "• " if code == language else ""
+        builder.button(text=f"{mark}{code}", callback_data=BroadcastAction(action="lang", value=code))
+    builder.button(text="✖ Cancel", callback_data=BroadcastAction(action="cancel"))
+    builder.adjust(1, 5, 1)
+    audience = "every opted-in user" if language == "all" else f"opted-in users reading {language}"
+    return f"{text}\n\n———\nPreview. Recipients: {count} ({audience}).", builder.as_markup()
+
+
+async def broadcast_command(message: Message, state: FSMContext) -> None:
+    await state.set_state(AdminBroadcast.text)
+    await message.answer("Send the message to broadcast (formatting is kept), or /menu to leave.")
+
+
+async def broadcast_text(message: Message, state: FSMContext, broadcasts: BroadcastStore) -> None:
+    text = message.html_text
+    problems = message_problems(text)
+    if problems:
+        await message.answer(f"This cannot be sent: {problems[0]}. Send a shorter or simpler message.")
+        return
+    await state.update_data(broadcast_text=text)
+    body, markup = await preview(broadcasts, text, "all")
+    await message.answer(body, reply_markup=markup)
+
+
+async def broadcast_button(
+    query: CallbackQuery,
+    callback_data: BroadcastAction,
+    state: FSMContext,
+    broadcasts: BroadcastStore,
+    clock: Clock,
+    callback_answer: CallbackAnswer,
+) -> None:
+    action, value = callback_data.action, callback_data.value
+    if action == "stop" and value.isdigit():
+        stopped = await broadcasts.finish(int(value), "cancelled")
+        progress = await broadcasts.progress(int(value))
+        callback_answer.text = "Stopped." if stopped else "It had already finished."
+        await replace_screen(query, progress_text(int(value), progress, True) + (" Stopped." if stopped else ""), None)
+        return
+    text = str((await state.get_data()).get("broadcast_text") or "")
+    if not text or await state.get_state() != AdminBroadcast.text.state:
+        callback_answer.text = "This draft is gone; start again with /broadcast."
+        return
+    if action == "lang" and value in ("all", *LANGUAGES):
+        body, markup = await preview(broadcasts, text, value)
+        await replace_screen(query, body, markup)
+    elif action == "cancel":
+        await state.set_state(None)
+        await replace_screen(query, "Broadcast cancelled; nothing was sent.", None)
+    elif action == "send" and value in ("all", *LANGUAGES):
+        await state.set_state(None)
+        await state.update_data(broadcast_text=None)
+        broadcast_id = await broadcasts.create(text, None if value == "all" else value, query.from_user.id, clock.now())
+        progress = await broadcasts.progress(broadcast_id)
+        if query.bot is not None:
+            sent = await query.bot.send_message(
+                query.from_user.id, progress_text(broadcast_id, progress, False), reply_markup=stop_markup(broadcast_id)
+            )
+            await broadcasts.set_progress_message(broadcast_id, sent.message_id)
+        await replace_screen(query, f"{text}\n\n———\nQueued as broadcast #{broadcast_id}.", None)

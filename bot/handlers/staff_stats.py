@@ -1,0 +1,84 @@
+"""Staff statistics: `/stats [7d|30d|all]`, `/chart [7d|30d]`, `/export [30d]`. English, and
+every count under 5 shown as "<5"."""
+
+import html
+
+from aiogram.filters import CommandObject
+from aiogram.types import BufferedInputFile, Message
+
+from bot.services.charts import daily_chart
+from bot.services.stats import Report, Statistics
+from bot.services.stats import shown as plain_count
+
+PERIODS = {"7d": 7, "30d": 30, "all": None}
+
+
+def period_of(command: CommandObject, allowed: tuple[str, ...], default: str) -> str | None:
+    """The period asked for, or None when the argument is not one of `allowed`."""
+    asked = (command.args or default).strip().lower()
+    return asked if asked in allowed else None
+
+
+def shown(count: int) -> str:
+    """A suppressed count, escaped for Telegram HTML ("<5" becomes "&lt;5")."""
+    return html.escape(plain_count(count))
+
+
+def describe(report: Report, label: str) -> str:
+    period = f"{report.period.first:%d.%m.%Y}–{report.period.last:%d.%m.%Y}"
+    lines = [
+        f"<b>Safar statistics, {label}</b> ({period})",
+        f"Users: ~{shown(report.users)} · new: {shown(report.new_users)}",
+        "Languages chosen: "
+        + (", ".join(f"{lang} {shown(n)}" for lang, n in report.languages.most_common()) or "none"),
+        "",
+        "<b>Lessons</b> (opened → completed; where most people leave)",
+    ]
+    for funnel in report.lessons[:8]:
+        left = f"; left most at {html.escape(funnel.most_left_at)}" if funnel.most_left_at else ""
+        lines.append(f"• {html.escape(funnel.lesson)}: {shown(funnel.opened)} → {shown(funnel.completed)}{left}")
+    if report.check_results:
+        lines += ["", "<b>Check results</b>"]
+        lines += [f"• {html.escape(result)}: {shown(n)}" for result, n in report.check_results.most_common()]
+    if report.hotlines:
+        lines += ["", "<b>Hotlines opened</b> (by country or need)"]
+        lines += [f"• {html.escape(node)}: {shown(n)}" for node, n in report.hotlines.most_common()]
+    reminders = report.reminders
+    lines += [
+        "",
+        f"<b>Reminders</b>: scheduled {shown(reminders['scheduled'])}, delivered {shown(reminders['delivered'])}, "
+        f"opened {shown(reminders['opened'])}",
+        f"<b>Searches</b>: with results {shown(report.searches['found'])}, without {shown(report.searches['none'])}",
+    ]
+    return "\n".join(lines)
+
+
+async def stats_command(message: Message, command: CommandObject, statistics: Statistics) -> None:
+    asked = period_of(command, tuple(PERIODS), "7d")
+    if asked is None:
+        await message.answer("Use /stats 7d, /stats 30d or /stats all.")
+        return
+    report = await statistics.report(PERIODS[asked])
+    await message.answer(describe(report, "all time" if asked == "all" else f"last {asked}"))
+
+
+async def chart_command(message: Message, command: CommandObject, statistics: Statistics) -> None:
+    asked = period_of(command, ("7d", "30d"), "30d")
+    if asked is None:
+        await message.answer("Use /chart 7d or /chart 30d.")
+        return
+    series = await statistics.daily_series(int(asked[:-1]))
+    image = daily_chart(series, f"Safar, last {asked}")
+    await message.answer_photo(
+        BufferedInputFile(image, filename=f"safar-{asked}.png"), caption=f"Daily figures, last {asked}"
+    )
+
+
+async def export_command(message: Message, command: CommandObject, statistics: Statistics) -> None:
+    asked = period_of(command, ("7d", "30d"), "30d")
+    if asked is None:
+        await message.answer("Use /export 30d or /export 7d.")
+        return
+    table = await statistics.export_csv(int(asked[:-1]))
+    document = BufferedInputFile(table.encode("utf-8"), filename=f"safar-daily-{asked}.csv")
+    await message.answer_document(document, caption=f"Daily aggregates, last {asked}; counts under 5 shown as <5.")

@@ -1,0 +1,57 @@
+"""Delivering broadcasts through the shared bulk sender, in batches, with progress for staff.
+
+Runs as the same kind of periodic job as reminders and shares their sender, so the two together
+keep to Telegram's limits. A restart resumes a running broadcast; each recipient gets it once.
+"""
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+from bot.services.clock import Clock
+from bot.services.sender import BulkSender, Outcome, Outgoing
+from bot.storage.broadcasts import Broadcast, BroadcastStore, Progress
+
+log = logging.getLogger(__name__)
+
+Notify = Callable[[Broadcast, Progress, bool], Awaitable[None]]
+"""Tell staff how far a broadcast got; the flag says it has finished."""
+
+
+class Broadcaster:
+    def __init__(
+        self, store: BroadcastStore, sender: BulkSender, notify: Notify, clock: Clock, batch_size: int = 100
+    ) -> None:
+        self._store = store
+        self._sender = sender
+        self._notify = notify
+        self._clock = clock
+        self._batch_size = batch_size
+        self._lock = asyncio.Lock()
+        self._closed = False
+
+    async def run_once(self) -> int:
+        """Send one batch of each running broadcast; returns how many messages were attempted."""
+        async with self._lock:
+            attempted = 0
+            for broadcast in [] if self._closed else await self._store.running():
+                recipients = await self._store.claim(broadcast.id, self._batch_size, self._clock.now(), 600)
+                items = [Outgoing(chat, broadcast.text, reference=(broadcast.id, key)) for key, chat in recipients]
+                await self._sender.send_all(items, self._record)
+                attempted += len(items)
+                progress = await self._store.progress(broadcast.id)
+                finished = progress.remaining == 0 and await self._store.finish(broadcast.id, "done")
+                await self._notify(broadcast, progress, finished)
+            return attempted
+
+    async def _record(self, item: Outgoing, outcome: Outcome) -> None:
+        broadcast_id, user_key = item.reference
+        state = {Outcome.SENT: "sent", Outcome.BLOCKED: "failed", Outcome.DEFERRED: "pending"}[outcome]
+        await self._store.mark(broadcast_id, user_key, state)
+        if outcome is Outcome.BLOCKED:
+            await self._store.chat_blocked(item.chat_id)
+
+    async def shutdown(self) -> None:
+        self._closed = True
+        async with self._lock:
+            pass

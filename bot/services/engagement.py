@@ -1,0 +1,80 @@
+"""Anonymous engagement events, recorded off the reply's path.
+
+`track()` appends to a buffer (no I/O) and a periodic job writes the buffer in one transaction;
+a clean shutdown writes what is left. The user is the keyed hash the middleware put in context;
+no text a user typed is ever recorded, only which lesson, node, result or country.
+"""
+
+import logging
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from bot.content import NodeId
+from bot.content.curriculum import HOTLINES_LESSON, MAIN_LESSON
+from bot.services.clock import Clock
+from bot.services.dialogue import Screen
+from bot.storage.events import Event, EventStore, hour_of
+
+log = logging.getLogger(__name__)
+FLUSH_AT = 500
+"""Buffered events written at once when this many are waiting, besides the periodic flush."""
+
+
+class EventRecorder:
+    def __init__(self, store: EventStore, clock: Clock) -> None:
+        self._store = store
+        self._clock = clock
+        self._buffer: list[Event] = []
+
+    def record(self, user_key: str, name: str, detail: str = "") -> None:
+        self._buffer.append((hour_of(self._clock.now()), user_key, name, detail))
+
+    @property
+    def waiting(self) -> int:
+        return len(self._buffer)
+
+    async def flush(self) -> int:
+        if not self._buffer:
+            return 0
+        batch, self._buffer = self._buffer, []
+        try:
+            await self._store.insert(batch)
+        except Exception:
+            self._buffer = batch + self._buffer  # keep them for the next flush
+            raise
+        return len(batch)
+
+
+@dataclass(frozen=True)
+class Tracker:
+    recorder: EventRecorder
+    user_key: str
+
+    def __call__(self, name: str, detail: str = "") -> None:
+        self.recorder.record(self.user_key, name, detail)
+
+
+current_tracker: ContextVar[Tracker | None] = ContextVar("safar_tracker", default=None)
+
+
+def track(name: str, detail: str = "") -> None:
+    """Record an event for the user of the update being handled (nothing outside an update)."""
+    tracker = current_tracker.get()
+    if tracker is not None:
+        tracker(name, detail)
+
+
+def track_move(before: NodeId | None, screen: Screen) -> None:
+    """The events one step in the dialogue means: lesson opened or left, node viewed, results."""
+    after = screen.node
+    if before is not None and before.lesson != after.lesson and before.lesson not in (MAIN_LESSON, HOTLINES_LESSON):
+        track("lesson_left", str(before))
+    if before is None or before.lesson != after.lesson:
+        track("lesson_opened", after.lesson)
+    track("node_viewed", str(after))
+    if after.lesson == HOTLINES_LESSON:
+        track("hotline_opened", after.node)
+    if screen.result is not None:
+        track("check_result", f"{after.lesson}:{screen.result}")
+    if screen.is_end and after.lesson not in (MAIN_LESSON, HOTLINES_LESSON):
+        track("lesson_completed", after.lesson)

@@ -1,0 +1,122 @@
+"""Staff statistics from roll-ups: what people use, where they stop, what the checks reveal.
+
+Every count shown to staff below 5 is shown as "<5" (small-cell suppression), so no person can
+be singled out from a small number.
+"""
+
+import asyncio
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from bot.services import hyperloglog
+from bot.services.clock import Clock
+from bot.storage.events import EventStore, Period, days_back, hour_of
+
+SMALL_CELL = 5
+
+
+def shown(count: int) -> str:
+    """A count as staff may see it."""
+    return f"<{SMALL_CELL}" if count < SMALL_CELL else str(count)
+
+
+@dataclass
+class LessonFunnel:
+    lesson: str
+    opened: int
+    completed: int
+    most_left_at: str | None
+
+
+@dataclass
+class Report:
+    period: Period
+    users: int
+    new_users: int
+    languages: Counter[str] = field(default_factory=Counter)
+    lessons: list[LessonFunnel] = field(default_factory=list)
+    check_results: Counter[str] = field(default_factory=Counter)
+    hotlines: Counter[str] = field(default_factory=Counter)
+    reminders: Counter[str] = field(default_factory=Counter)
+    searches: Counter[str] = field(default_factory=Counter)
+
+
+class Statistics:
+    def __init__(self, store: EventStore, clock: Clock, retention_days: int) -> None:
+        self._store = store
+        self._clock = clock
+        self._retention = retention_days
+        self._maintaining = asyncio.Lock()
+
+    async def maintain(self) -> None:
+        """Roll up every hour but the last two (events reach the database within seconds, so
+        none arrives for an hour already rolled up), then delete raw events past the retention."""
+        async with self._maintaining:  # one roll-up at a time, or an hour could be counted twice
+            now = self._clock.now()
+            await self._store.roll_up(until_hour=hour_of(now - timedelta(hours=1)))
+            await self._store.delete_raw_before(now.date() - timedelta(days=self._retention))
+
+    async def period(self, days: int | None) -> Period:
+        today = self._clock.now().date()
+        if days is not None:
+            return days_back(today, days)
+        return Period(await self._store.first_day() or today, today)
+
+    async def report(self, days: int | None) -> Report:
+        period = await self.period(days)
+        counts = await self._store.counts(period)
+        sketches = await self._store.user_sketches(period)
+        report = Report(
+            period,
+            hyperloglog.estimate(hyperloglog.merge(list(sketches.values()))),
+            await self._store.new_users(period),
+        )
+        by_name: dict[str, Counter[str]] = {}
+        for (name, detail), count in counts.items():
+            by_name.setdefault(name, Counter())[detail] = count
+        report.languages = by_name.get("language_chosen", Counter())
+        report.check_results = by_name.get("check_result", Counter())
+        report.hotlines = by_name.get("hotline_opened", Counter())
+        report.searches = by_name.get("search", Counter())
+        for name in ("reminder_scheduled", "reminder_delivered", "reminder_opened"):
+            report.reminders[name.removeprefix("reminder_")] = sum(by_name.get(name, Counter()).values())
+        opened, completed = by_name.get("lesson_opened", Counter()), by_name.get("lesson_completed", Counter())
+        left = by_name.get("lesson_left", Counter())
+        for lesson, count in opened.most_common():
+            stops = Counter({node: n for node, n in left.items() if node.startswith(f"{lesson}/")})
+            top = stops.most_common(1)
+            report.lessons.append(LessonFunnel(lesson, count, completed.get(lesson, 0), top[0][0] if top else None))
+        return report
+
+    async def daily_series(self, days: int) -> dict[str, dict[str, int]]:
+        """Per day: active users, lessons completed, check results; for the chart and export."""
+        period = days_back(self._clock.now().date(), days)
+        sketches = await self._store.user_sketches(period)
+        series = {
+            "users": {day: hyperloglog.estimate(sketch) for day, sketch in sketches.items()},
+            "completions": await self._store.daily(period, "lesson_completed"),
+            "check results": await self._store.daily(period, "check_result"),
+        }
+        every_day = [
+            (period.first + timedelta(days=n)).isoformat() for n in range((period.last - period.first).days + 1)
+        ]
+        return {name: {day: values.get(day, 0) for day in every_day} for name, values in series.items()}
+
+    async def export_csv(self, days: int) -> str:
+        """Daily aggregates as CSV, small cells suppressed."""
+        period = days_back(self._clock.now().date(), days)
+        output = io.StringIO()
+        writer = csv.writer(output)
+        writer.writerow(["day", "event", "detail", "count"])
+        day = period.first
+        while day <= period.last:
+            one_day = Period(day, day)
+            users = hyperloglog.estimate(hyperloglog.merge(list((await self._store.user_sketches(one_day)).values())))
+            writer.writerow([day.isoformat(), "active_users", "", shown(users)])
+            for (name, detail), count in sorted((await self._store.counts(one_day)).items()):
+                writer.writerow([day.isoformat(), name, detail, shown(count)])
+            day += timedelta(days=1)
+        return output.getvalue()

@@ -1,0 +1,213 @@
+"""Anonymous engagement: what is recorded, what staff see, and that nobody can be singled out."""
+
+import asyncio
+import csv
+import hashlib
+import io
+import sqlite3
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from bot.config import Settings
+from bot.storage.database import open_database
+from bot.storage.events import EventStore
+from tests.clock import ManualClock
+from tests.conftest import RunningBot
+from tests.fake_telegram import FakeTelegram
+from tests.journeys import start_in
+
+ADMIN = 900
+NOW = datetime(2027, 3, 10, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+async def staffed(settings: Settings) -> AsyncIterator[RunningBot]:
+    settings.admin_ids = frozenset({ADMIN})
+    settings.reminder_check_seconds = 0.1
+    running = RunningBot(settings, ManualClock(NOW))
+    await running.start()
+    yield running
+    await running.stop()
+
+
+def rows(settings: Settings, query: str) -> list[tuple[object, ...]]:
+    with sqlite3.connect(settings.db_path) as connection:
+        return connection.execute(query).fetchall()
+
+
+async def test_a_journey_is_recorded_as_events_without_anything_typed(
+    telegram: FakeTelegram, staffed: RunningBot, settings: Settings
+) -> None:
+    user = telegram.user(user_id=555, language_code="en")
+    menu = await start_in(user, "English")
+    await user.press(menu, "Red flags")
+    await user.press(await user.reply(), "Start")
+    for answer in ("Yes", "Yes", "No", "No", "No", "No"):
+        await user.press(await user.reply(), answer)
+    result = await user.reply()
+    await user.press(result, "Hotlines")
+    await user.reply()
+    await user.send("my boss Rustam took my passport")
+    await user.reply()
+    await staffed.stop()  # a clean shutdown writes what is buffered
+    events = rows(settings, "SELECT hour, user_key, name, detail FROM events")
+    names = [(name, detail) for _, _, name, detail in events]
+    for expected in [
+        ("started", ""), ("language_chosen", "en"), ("lesson_opened", "red_flags"), ("node_viewed", "red_flags/wages"),
+        ("check_result", "red_flags:several_signs"), ("lesson_completed", "red_flags"), ("hotline_opened", "start"),
+        ("search", "found"),
+    ]:  # fmt: skip
+        assert expected in names, expected
+    assert {str(hour) for hour, _, _, _ in events} == {"2027-03-10T09"}, "kept to the hour"
+    user_key = rows(settings, "SELECT user_key FROM user_settings")[0][0]
+    assert {key for _, key, _, _ in events} == {user_key} and "555" not in str(user_key)
+    assert not any("Rustam" in str(value) or "passport" in str(value) for event in events for value in event)
+    await staffed.start()
+
+
+async def seed(store: EventStore, day: date, name: str, detail: str, users: int) -> None:
+    keys = [hashlib.sha256(str(n).encode()).hexdigest()[:32] for n in range(users)]
+    await store.insert([(f"{day.isoformat()}T10", key, name, detail) for key in keys])
+
+
+async def test_staff_statistics_suppress_small_numbers(telegram: FakeTelegram, staffed: RunningBot) -> None:
+    store = EventStore(staffed.app.database)
+    today = NOW.date()
+    await seed(store, today, "lesson_opened", "recruitment", 12)
+    await seed(store, today, "lesson_completed", "recruitment", 7)
+    await seed(store, today, "lesson_left", "recruitment/fees", 3)
+    await seed(store, today, "check_result", "red_flags:several_signs", 6)
+    await seed(store, today, "check_result", "red_flags:one_sign", 2)
+    await seed(store, today, "hotline_opened", "russia", 9)
+    staff = telegram.user(ADMIN, "en")
+    await start_in(staff, "English")
+    await staff.send("/stats 7d")
+    stats = (await staff.reply()).text
+    assert stats.startswith("<b>Safar statistics, last 7d</b> (04.03.2027–10.03.2027)")
+    assert "• recruitment: 12 → 7; left most at recruitment/fees" in stats
+    assert "• red_flags:several_signs: 6" in stats and "• red_flags:one_sign: &lt;5" in stats
+    assert "• russia: 9" in stats
+    assert "Users: ~12 · new: &lt;5" in stats
+    await staff.send("/stats yesterday")
+    assert (await staff.reply()).text == "Use /stats 7d, /stats 30d or /stats all."
+
+
+async def test_roll_ups_keep_statistics_after_raw_events_expire(telegram: FakeTelegram, settings: Settings) -> None:
+    connection = await open_database(settings.db_path)  # history from before this start of the bot
+    store = EventStore(connection)
+    old_day = NOW.date() - timedelta(days=200)
+    await seed(store, old_day, "lesson_opened", "hotlines", 8)
+    await seed(store, NOW.date() - timedelta(days=3), "lesson_opened", "hotlines", 5)
+    await connection.close()
+    settings.admin_ids = frozenset({ADMIN})
+    bot = RunningBot(settings, ManualClock(NOW))
+    await bot.start()
+    try:
+        await bot.app.statistics.maintain()  # also run by the scheduler at start: counted once all the same
+        assert rows(settings, f"SELECT COUNT(*) FROM events WHERE hour LIKE '{old_day.isoformat()}%'") == [(0,)]
+        assert rows(settings, f"SELECT events FROM daily_counts WHERE day = '{old_day.isoformat()}'") == [(8,)]
+        staff = telegram.user(ADMIN, "en")
+        await start_in(staff, "English")
+        await staff.send("/stats all")
+        assert "• hotlines: 13 → &lt;5" in (await staff.reply()).text
+    finally:
+        await bot.stop()
+
+
+async def test_chart_and_export_for_staff(telegram: FakeTelegram, staffed: RunningBot) -> None:
+    store = EventStore(staffed.app.database)
+    await seed(store, NOW.date() - timedelta(days=1), "lesson_completed", "recruitment", 6)
+    await seed(store, NOW.date(), "check_result", "red_flags:no_signs", 3)
+    staff = telegram.user(ADMIN, "en")
+    await start_in(staff, "English")
+    await staff.send("/chart 7d")
+    assert (await staff.reply()).method == "sendPhoto"
+    chat, kind, name, content = telegram.files[-1]
+    assert (chat, kind, name) == (ADMIN, "photo", "safar-7d.png") and content[:8] == b"\x89PNG\r\n\x1a\n"
+    await staff.send("/export 7d")
+    assert (await staff.reply()).method == "sendDocument"
+    _, kind, name, content = telegram.files[-1]
+    table = list(csv.reader(io.StringIO(content.decode())))
+    assert table[0] == ["day", "event", "detail", "count"]
+    assert ["2027-03-09", "lesson_completed", "recruitment", "6"] in table
+    assert ["2027-03-10", "check_result", "red_flags:no_signs", "<5"] in table
+    assert all(row[3] == "<5" or int(row[3]) >= 5 for row in table[1:])
+
+
+async def test_nobody_else_learns_anything_from_staff_commands(telegram: FakeTelegram, staffed: RunningBot) -> None:
+    user = telegram.user(language_code="en")
+    await start_in(user, "English")
+    await user.send("/nonsense")
+    unknown = (await user.reply()).text
+    for command in ("/stats", "/stats all", "/chart", "/export 30d", "/broadcast", "/reports", "/reload"):
+        await user.send(command)
+        assert (await user.reply()).text == unknown, command
+    assert telegram.files == []
+
+
+async def test_forget_leaves_no_row_with_the_users_key_or_chat(
+    telegram: FakeTelegram, staffed: RunningBot, settings: Settings
+) -> None:
+    user = telegram.user(user_id=4242, language_code="en")
+    await start_in(user, "English")
+    await user.send("/reminders")
+    await user.press(await user.reply(), "I have arrived")
+    await user.press(await user.reply(), "Russia")
+    await user.reply()
+    await staffed.app.recorder.flush()
+    user_key = rows(settings, "SELECT user_key FROM user_settings")[0][0]
+    await user.send("/forget")
+    await user.press(await user.reply(), "Yes, erase")
+    await user.reply()
+    await staffed.app.recorder.flush()
+    with sqlite3.connect(settings.db_path) as connection:
+        tables = [row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        for table in tables:
+            for row in connection.execute(f"SELECT * FROM {table}"):
+                assert user_key not in [str(v) for v in row] and 4242 not in row, table
+
+
+async def test_a_broadcast_reaches_each_opted_in_user_once_even_across_a_restart(
+    telegram: FakeTelegram, settings: Settings
+) -> None:
+    settings.admin_ids = frozenset({ADMIN})
+    settings.reminder_check_seconds = 0.1
+    settings.bulk_messages_per_second = 10
+    clock = ManualClock(NOW)
+    bot = RunningBot(settings, clock)
+    await bot.start()
+    from bot.storage.reminders import ReminderStore
+
+    store = ReminderStore(bot.app.database)
+    for chat in range(5001, 5031):
+        await store.opt_in(f"{chat:032x}", chat, "Europe/Moscow", "ru" if chat % 3 else "tg")
+    staff = telegram.user(ADMIN, "en")
+    await start_in(staff, "English")
+    await staff.send("/broadcast")
+    await staff.reply()
+    await staff.send("<b>Important:</b> new hotline hours")
+    preview = await staff.reply()
+    assert preview.text.endswith("Preview. Recipients: 30 (every opted-in user).")
+    await staff.press(preview, "tg")
+    narrowed = await staff.reply()
+    assert narrowed.text.endswith("Preview. Recipients: 10 (opted-in users reading tg).")
+    await staff.press(narrowed, "all")
+    await staff.reply()
+    await staff.press(preview, "Send to 30")
+    await telegram.delivered_at_least(14)  # 4 messages to staff, then 10 users
+    await bot.stop()
+    assert len(telegram.delivered) < 34, "stopped in the middle of the broadcast"
+    await bot.start()
+    await telegram.delivered_at_least(34)  # 4 messages to staff (language picker, prompt, preview, progress), 30 users
+    await asyncio.sleep(0.5)
+    await bot.stop()
+    recipients = [chat for _, chat, text in telegram.delivered if "new hotline hours" in text and chat != ADMIN]
+    assert sorted(recipients) == list(range(5001, 5031)), "each once"
+    progress = telegram.messages[max(key for key in telegram.messages if key[0] == ADMIN)]
+    assert any(
+        sent.text == "Broadcast #1 finished: 30 of 30 sent, 0 not delivered."
+        for (chat, _), sent in telegram.messages.items()
+        if chat == ADMIN
+    ), progress.text
