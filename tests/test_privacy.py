@@ -59,4 +59,5 @@ async def test_privacy_explains_what_is_kept(telegram: FakeTelegram, bot: Runnin
     await user.send("/privacy")
     answer = await user.reply()
     assert answer.text.startswith("<b>Сафар чиро нигоҳ медорад</b>")
-    assert "/forget" in answer.text
+    assert "Кадом дарсу саҳифаҳоро мекушоед" in answer.text, "engagement statistics are explained"
+    assert "/stop" in answer.text and "/forget" in answer.text

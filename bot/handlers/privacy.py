@@ -18,8 +18,11 @@ async def privacy(message: Message) -> None:
         _(
             "<b>What Safar keeps</b>\n"
             "• The language you chose and where you are in a lesson.\n"
-            "• They are stored under a code made from your Telegram account, not your name, username or phone number.\n"
-            "• What you type to search is never stored.\n"
+            "• Which lessons and screens you open, to the hour, so staff can count what helps "
+            "(never what you type).\n"
+            "• Your chat number and dates, only if you ask for reminders; /stop deletes them.\n"
+            "• All of it is stored under a code made from your Telegram account, "
+            "not your name, username or phone number.\n"
             "• A report of a suspicious offer is kept for staff without any link to you.\n\n"
             "/forget erases everything linked to you."
         )
