@@ -1,7 +1,10 @@
 """`/reminders` and `/stop`: plan reminders of departure, arrival deadlines, monthly payments and
 document expiry; see and cancel them; and the buttons under a delivered reminder."""
 
-from datetime import date
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
 
 from aiogram import F, Router
 from aiogram.enums import ChatType
@@ -65,6 +68,166 @@ async def stop_command(message: Message, state: FSMContext, reminders: ReminderS
     await message.answer(_(text.STOPPED) if had_reminders else _(text.NOTHING_TO_STOP))
 
 
+@dataclass
+class MenuPress:
+    """One press of a reminders-menu button, with what every action needs."""
+
+    query: CallbackQuery
+    value: str
+    state: FSMContext
+    reminders: ReminderStore
+    content: ContentHolder
+    clock: Clock
+    user_key: str
+    language: str
+    callback_answer: CallbackAnswer
+    zone: str
+
+    async def show(self, body: str, markup: InlineKeyboardMarkup | None) -> None:
+        await replace_screen(self.query, body, markup)
+
+    async def show_menu(self) -> None:
+        await self.show(*await _menu(self.reminders, self.content, self.user_key, self.language))
+
+    async def opt_in(self, zone: str | None = None) -> None:
+        await _opt_in(self.query, self.reminders, self.user_key, self.language, zone or self.zone)
+
+    async def schedule(self, kind: str, dues: list[tuple[str, datetime]], payload: dict[str, Any], zone: str) -> None:
+        await self.reminders.cancel_kind(self.user_key, kind)
+        for item, due in dues:
+            await self.reminders.add(self.user_key, kind, item, due, payload)
+            track("reminder_scheduled", kind)
+        await _planned(self.query, self.reminders, self.content, self.user_key, self.language, zone)
+
+
+async def _show_menu(press: MenuPress) -> bool:
+    await press.show_menu()
+    return True
+
+
+async def _ask_date(press: MenuPress, purpose: str) -> bool:
+    await press.state.set_state(ReminderDates.departure if purpose == "dep" else ReminderDates.expiry)
+    prompt = text.DEPARTURE_DATE if purpose == "dep" else text.EXPIRY_DATE
+    today = local_today(press.clock.now(), press.zone)
+    await press.show(f"{_(prompt)}\n{_(text.PICK_DATE)}", calendar_markup(purpose, today.year, today.month, today))
+    return True
+
+
+async def _ask_arrival(press: MenuPress) -> bool:
+    destinations = press.content.current.plans.destinations.items()
+    options = [(pick(d.name, press.language), RemindMenu(action="arrived", value=code)) for code, d in destinations]
+    await press.show(_(text.WHERE_ARRIVED), choices(options))
+    return True
+
+
+async def _ask_day(press: MenuPress) -> bool:
+    options = [(str(day), RemindMenu(action="day", value=str(day))) for day in range(1, 32)]
+    await press.show(_(text.PICK_DAY), choices(options, columns=7))
+    return True
+
+
+async def _ask_zone(press: MenuPress) -> bool:
+    options = [(name, RemindMenu(action="zone", value=str(i))) for i, name in enumerate(TIME_ZONES)]
+    await press.show(_(text.PICK_ZONE), choices(options, columns=2))
+    return True
+
+
+async def _cancel(press: MenuPress) -> bool:
+    if not press.value.isdigit():
+        return False
+    cancelled = await press.reminders.cancel(press.user_key, int(press.value))
+    press.callback_answer.text = _(text.CANCELLED) if cancelled else None
+    await press.show_menu()
+    return True
+
+
+async def _set_zone(press: MenuPress) -> bool:
+    if not (press.value.isdigit() and int(press.value) < len(TIME_ZONES)):
+        return False
+    zone = TIME_ZONES[int(press.value)]
+    await press.opt_in(zone)
+    await press.reminders.set_time_zone(press.user_key, zone)
+    press.callback_answer.text = _(text.ZONE_SET).format(zone=zone)
+    await press.show_menu()
+    return True
+
+
+async def _set_monthly(press: MenuPress) -> bool:
+    if not (press.value.isdigit() and 1 <= int(press.value) <= 31):
+        return False
+    await press.opt_in()
+    await press.reminders.cancel_kind(press.user_key, "snooze")
+    due = next_monthly(int(press.value), press.clock.now(), press.zone)
+    await press.reminders.cancel_kind(press.user_key, "monthly")
+    await press.reminders.add(press.user_key, "monthly", press.value, due, {"day": int(press.value)})
+    track("reminder_scheduled", "monthly")
+    await press.show(_(text.MONTHLY_SET).format(day=press.value), choices([]))
+    return True
+
+
+async def _arrived(press: MenuPress) -> bool:
+    plans = press.content.current.plans
+    destination = plans.destinations.get(press.value)
+    if destination is None:
+        return False
+    zone = destination.time_zone
+    await press.opt_in(zone)
+    await press.reminders.set_time_zone(press.user_key, zone)
+    now = press.clock.now()
+    dues = arrival_dues(plans, press.value, local_today(now, zone), zone, now)
+    if not dues:
+        await press.show(_(text.NO_ARRIVAL_PLAN).format(country=pick(destination.name, press.language)), choices([]))
+        return True
+    await press.schedule("arrival", dues, {"destination": press.value}, zone)
+    return True
+
+
+async def _departing_to(press: MenuPress) -> bool:
+    plans = press.content.current.plans
+    departure = str((await press.state.get_data()).get("departure") or "")
+    if press.value not in plans.destinations or not departure:
+        return False
+    await press.state.set_state(None)
+    await press.opt_in()
+    dues = departure_dues(plans, date.fromisoformat(departure), press.zone, press.clock.now())
+    if not dues:
+        await press.show(_(text.NONE_AHEAD), choices([]))
+        return True
+    await press.schedule("departure", dues, {"destination": press.value}, press.zone)
+    return True
+
+
+async def _expiry_weeks(press: MenuPress) -> bool:
+    expiry = str((await press.state.get_data()).get("expiry") or "")
+    if not (press.value.isdigit() and int(press.value) in WEEK_CHOICES and expiry):
+        return False
+    await press.state.set_state(None)
+    await press.opt_in()
+    day = date.fromisoformat(expiry)
+    due = expiry_due(day, int(press.value), press.zone, press.clock.now())
+    await press.reminders.add(press.user_key, "expiry", expiry, due, {"date": day.strftime("%d.%m.%Y")})
+    track("reminder_scheduled", "expiry")
+    await _planned(press.query, press.reminders, press.content, press.user_key, press.language, press.zone)
+    return True
+
+
+MENU_ACTIONS: dict[str, Callable[[MenuPress], Awaitable[bool]]] = {
+    "menu": _show_menu,
+    "dep": lambda press: _ask_date(press, "dep"),
+    "exp": lambda press: _ask_date(press, "exp"),
+    "arr": _ask_arrival,
+    "mon": _ask_day,
+    "tz": _ask_zone,
+    "x": _cancel,
+    "zone": _set_zone,
+    "day": _set_monthly,
+    "arrived": _arrived,
+    "go": _departing_to,
+    "weeks": _expiry_weeks,
+}
+"""What each reminders-menu button does; it returns False for a button that no longer fits."""
+
+
 async def menu_button(
     query: CallbackQuery,
     callback_data: RemindMenu,
@@ -76,87 +239,11 @@ async def menu_button(
     language: str,
     callback_answer: CallbackAnswer,
 ) -> None:
-    action, value = callback_data.action, callback_data.value
     zone = await _zone(reminders, user_key) or HOME_ZONE
-    today = local_today(clock.now(), zone)
-    plans = content.current.plans
-    destinations = [(pick(d.name, language), code) for code, d in plans.destinations.items()]
-    if action == "menu":
-        body, markup = await _menu(reminders, content, user_key, language)
-        await replace_screen(query, body, markup)
-    elif action in ("dep", "exp"):
-        await state.set_state(ReminderDates.departure if action == "dep" else ReminderDates.expiry)
-        prompt = text.DEPARTURE_DATE if action == "dep" else text.EXPIRY_DATE
-        body = f"{_(prompt)}\n{_(text.PICK_DATE)}"
-        await replace_screen(query, body, calendar_markup(action, today.year, today.month, today))
-    elif action == "arr":
-        options = [(name, RemindMenu(action="arrived", value=code)) for name, code in destinations]
-        await replace_screen(query, _(text.WHERE_ARRIVED), choices(options))
-    elif action == "mon":
-        options = [(str(day), RemindMenu(action="day", value=str(day))) for day in range(1, 32)]
-        await replace_screen(query, _(text.PICK_DAY), choices(options, columns=7))
-    elif action == "tz":
-        options = [(name, RemindMenu(action="zone", value=str(i))) for i, name in enumerate(TIME_ZONES)]
-        await replace_screen(query, _(text.PICK_ZONE), choices(options, columns=2))
-    elif action == "x" and value.isdigit():
-        callback_answer.text = _(text.CANCELLED) if await reminders.cancel(user_key, int(value)) else None
-        body, markup = await _menu(reminders, content, user_key, language)
-        await replace_screen(query, body, markup)
-    elif action == "zone" and value.isdigit() and int(value) < len(TIME_ZONES):
-        await _opt_in(query, reminders, user_key, language, TIME_ZONES[int(value)])
-        await reminders.set_time_zone(user_key, TIME_ZONES[int(value)])
-        callback_answer.text = _(text.ZONE_SET).format(zone=TIME_ZONES[int(value)])
-        body, markup = await _menu(reminders, content, user_key, language)
-        await replace_screen(query, body, markup)
-    elif action == "day" and value.isdigit() and 1 <= int(value) <= 31:
-        await _opt_in(query, reminders, user_key, language, zone)
-        await reminders.cancel_kind(user_key, "monthly")
-        await reminders.cancel_kind(user_key, "snooze")
-        due = next_monthly(int(value), clock.now(), zone)
-        await reminders.add(user_key, "monthly", value, due, {"day": int(value)})
-        track("reminder_scheduled", "monthly")
-        await replace_screen(query, _(text.MONTHLY_SET).format(day=value), choices([]))
-    elif action == "arrived" and value in plans.destinations:
-        destination = plans.destinations[value]
-        await _opt_in(query, reminders, user_key, language, destination.time_zone)
-        await reminders.set_time_zone(user_key, destination.time_zone)
-        arrival = local_today(clock.now(), destination.time_zone)
-        dues = arrival_dues(plans, value, arrival, destination.time_zone, clock.now())
-        if not dues:
-            body = _(text.NO_ARRIVAL_PLAN).format(country=pick(destination.name, language))
-            await replace_screen(query, body, choices([]))
-            return
-        await reminders.cancel_kind(user_key, "arrival")
-        for item, due in dues:
-            await reminders.add(user_key, "arrival", item, due, {"destination": value})
-            track("reminder_scheduled", "arrival")
-        await _planned(query, reminders, content, user_key, language, destination.time_zone)
-    elif action == "go" and value in plans.destinations:
-        departure = date.fromisoformat(str((await state.get_data()).get("departure", "")) or "1970-01-01")
-        await state.set_state(None)
-        await _opt_in(query, reminders, user_key, language, zone)
-        dues = departure_dues(plans, departure, zone, clock.now())
-        if not dues:
-            await replace_screen(query, _(text.NONE_AHEAD), choices([]))
-            return
-        await reminders.cancel_kind(user_key, "departure")
-        for item, due in dues:
-            await reminders.add(user_key, "departure", item, due, {"destination": value})
-            track("reminder_scheduled", "departure")
-        await _planned(query, reminders, content, user_key, language, zone)
-    elif action == "weeks" and value.isdigit() and int(value) in WEEK_CHOICES:
-        expiry = str((await state.get_data()).get("expiry", ""))
-        if not expiry:
-            await answer_stale(query, state, content, language, callback_answer)
-            return
-        await state.set_state(None)
-        await _opt_in(query, reminders, user_key, language, zone)
-        due = expiry_due(date.fromisoformat(expiry), int(value), zone, clock.now())
-        shown = date.fromisoformat(expiry).strftime("%d.%m.%Y")
-        await reminders.add(user_key, "expiry", expiry, due, {"date": shown})
-        track("reminder_scheduled", "expiry")
-        await _planned(query, reminders, content, user_key, language, zone)
-    else:
+    press = MenuPress(query, callback_data.value, state, reminders, content, clock, user_key, language,
+                      callback_answer, zone)  # fmt: skip
+    action = MENU_ACTIONS.get(callback_data.action)
+    if action is None or not await action(press):
         await answer_stale(query, state, content, language, callback_answer)
 
 
