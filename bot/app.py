@@ -1,10 +1,13 @@
 """Wiring only: build the Bot, the Dispatcher, routers and middlewares, then run them."""
 
+import asyncio
 import logging
-from collections.abc import AsyncIterator
+import signal
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import aiosqlite
 from aiogram import Bot, Dispatcher, Router
@@ -174,31 +177,54 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
         await database.close()
 
 
+class RunningJobs:
+    """Lets periodic jobs finish at shutdown instead of being cancelled half-way (APScheduler's
+    shutdown cancels running coroutines: a reminder sent but not marked would go again)."""
+
+    def __init__(self) -> None:
+        self._running: set[asyncio.Task[Any]] = set()
+        self._closed = False
+
+    def guard(self, job: Callable[[], Awaitable[Any]]) -> Callable[[], Awaitable[None]]:
+        async def run() -> None:
+            task = asyncio.current_task()
+            if self._closed or task is None:
+                return
+            self._running.add(task)
+            try:
+                await job()
+            finally:
+                self._running.discard(task)
+
+        return run
+
+    async def drain(self) -> None:
+        self._closed = True
+        await asyncio.gather(*self._running, return_exceptions=True)
+
+
 @asynccontextmanager
 async def reminder_jobs(app: Application) -> AsyncIterator[None]:
-    """APScheduler runs the reminder dispatcher (and housekeeping) while the bot runs."""
+    """APScheduler runs reminders, broadcasts, event writes and roll-ups while the bot runs."""
     scheduler = AsyncIOScheduler(timezone="UTC")
-    scheduler.add_job(
-        app.reminders.run_once, "interval", seconds=app.settings.reminder_check_seconds,
-        max_instances=1, coalesce=True, next_run_time=datetime.now(UTC), id="reminders",
-    )  # fmt: skip
-    scheduler.add_job(app.reminders.housekeeping, "interval", hours=6, id="housekeeping")
-    scheduler.add_job(app.recorder.flush, "interval", seconds=2, max_instances=1, id="events")
-    scheduler.add_job(
-        app.broadcaster.run_once, "interval", seconds=app.settings.reminder_check_seconds, max_instances=1,
-        coalesce=True, id="broadcasts",
-    )  # fmt: skip
-    scheduler.add_job(
-        app.statistics.maintain, "interval", minutes=10, next_run_time=datetime.now(UTC), max_instances=1, id="rollups"
-    )
+    jobs = RunningJobs()
+    every = app.settings.reminder_check_seconds
+    now = datetime.now(UTC)
+    scheduler.add_job(jobs.guard(app.reminders.run_once), "interval", seconds=every, next_run_time=now,
+                      max_instances=1, coalesce=True, id="reminders")  # fmt: skip
+    scheduler.add_job(jobs.guard(app.broadcaster.run_once), "interval", seconds=every, max_instances=1,
+                      coalesce=True, id="broadcasts")  # fmt: skip
+    scheduler.add_job(jobs.guard(app.recorder.flush), "interval", seconds=2, max_instances=1, id="events")
+    scheduler.add_job(jobs.guard(app.statistics.maintain), "interval", minutes=10, next_run_time=now,
+                      max_instances=1, id="rollups")  # fmt: skip
+    scheduler.add_job(jobs.guard(app.reminders.housekeeping), "interval", hours=6, id="housekeeping")
     scheduler.start()
     try:
         yield
     finally:
-        # The dispatcher first: it lets the run under way finish cleanly. APScheduler's shutdown
-        # would cancel it mid-send, and a message sent but not marked would go again after restart.
-        await app.reminders.shutdown()
+        await app.reminders.shutdown()  # messages under way finish; the rest of the batch is released
         await app.broadcaster.shutdown()
+        await jobs.drain()
         scheduler.shutdown(wait=False)
         await app.recorder.flush()  # a clean shutdown loses no event
 
@@ -277,9 +303,6 @@ async def run_polling(settings: Settings) -> None:
 
 async def run_webhook(settings: Settings) -> None:
     """Serve Telegram's webhook calls; requests without the secret token are rejected."""
-    import asyncio
-    import signal
-
     from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
     from aiohttp import web
 

@@ -39,8 +39,8 @@ class EventRecorder:
         batch, self._buffer = self._buffer, []
         try:
             await self._store.insert(batch)
-        except Exception:
-            self._buffer = batch + self._buffer  # keep them for the next flush
+        except BaseException:  # an error or a cancellation: keep them for the next flush
+            self._buffer = batch + self._buffer
             raise
         return len(batch)
 
