@@ -12,8 +12,8 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from bot.content.errors import ContentError, Problem
-from bot.content.loader import explain
-from bot.content.yaml_lines import LineDict, line_of, load_with_lines
+from bot.content.loader import explain, read_yaml_mapping
+from bot.content.yaml_lines import line_of
 
 PACKAGED_REGISTRY = Path(__file__).parent / "agencies.yaml"
 CSV_COLUMNS = ("licence", "names", "valid_until", "regions", "phone", "source", "list_taken")
@@ -45,20 +45,14 @@ class Registry(BaseModel):
 def load_registry(path: Path) -> Registry:
     """The registry at `path` (.yaml or .csv); raises ContentError listing every problem."""
     name = path.name
+    if path.suffix.lower() != ".csv":
+        tree = read_yaml_mapping(path, name, encoding="utf-8-sig")
+        return _validated(name, tree, lambda loc: line_of(tree, loc))
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise ContentError([Problem(name, 1, f"the agency list cannot be read ({error})")]) from error
-    if path.suffix.lower() == ".csv":
-        return _from_csv(name, text)
-    try:
-        tree = load_with_lines(text)
-    except Exception as error:  # yaml.MarkedYAMLError and its kin
-        mark = getattr(error, "problem_mark", None)
-        raise ContentError([Problem(name, mark.line + 1 if mark else 1, f"this is not valid YAML: {error}")]) from error
-    if not isinstance(tree, LineDict):
-        raise ContentError([Problem(name, 1, "the file must be a YAML mapping with source, list_taken, agencies")])
-    return _validated(name, tree, lambda loc: line_of(tree, loc))
+    return _from_csv(name, text)
 
 
 def _from_csv(name: str, text: str) -> Registry:

@@ -128,27 +128,48 @@ def load_curriculum(content_dir: Path | None = None, translate: Translate = engl
     )
 
 
-def _parse(root: Path, path: Path, report: _Report) -> _Source | None:
-    name = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+def read_yaml_mapping(path: Path, name: str, encoding: str = "utf-8") -> LineDict:
+    """A content file as a mapping with line numbers; ContentError saying why it cannot be."""
+
+    def refuse(line: int, message: str) -> ContentError:
+        return ContentError([Problem(name, line, message)])
+
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        report.error(name, 1, "the file is missing")
-        return None
+        text = path.read_text(encoding=encoding)
+    except FileNotFoundError as error:
+        raise refuse(1, "the file is missing") from error
     except (OSError, UnicodeDecodeError) as error:
-        report.error(name, 1, f"the file cannot be read as UTF-8 text ({error})")
-        return None
+        raise refuse(1, f"the file cannot be read as UTF-8 text ({error})") from error
     try:
         tree = load_with_lines(text)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else 1
-        report.error(name, line, f"this is not valid YAML: {error.problem or error.context}")
-        return None
+        raise refuse(
+            mark.line + 1 if mark else 1, f"this is not valid YAML: {error.problem or error.context}"
+        ) from error
     if not isinstance(tree, LineDict):
-        report.error(name, 1, "the file must be a YAML mapping of fields (name: value)")
+        raise refuse(1, "the file must be a YAML mapping of fields (name: value)")
+    return tree
+
+
+def validation_problems(name: str, error: ValidationError, tree: Any, prefix: tuple[str, ...] = ()) -> list[Problem]:
+    """Each pydantic error as `file:line: message`, the line found through the tree's marks."""
+    problems = []
+    for detail in error.errors():
+        message = explain(detail)
+        if prefix:
+            message = f"{'.'.join(prefix)}: {message}"
+        problems.append(Problem(name, line_of(tree, (*prefix, *detail["loc"])), message))
+    return problems
+
+
+def _parse(root: Path, path: Path, report: _Report) -> _Source | None:
+    name = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    try:
+        return _Source(name, read_yaml_mapping(path, name))
+    except ContentError as error:
+        report.problems.extend(error.problems)
         return None
-    return _Source(name, tree)
 
 
 def _validate(model: type[M], source: _Source, report: _Report, entry: str | None = None) -> M | None:
@@ -157,12 +178,8 @@ def _validate(model: type[M], source: _Source, report: _Report, entry: str | Non
     try:
         return model.model_validate(tree)
     except ValidationError as error:
-        prefix: tuple[str, ...] = () if entry is None else (entry,)
-        for detail in error.errors():
-            message = explain(detail)
-            if entry is not None:
-                message = f"{entry}: {message}"
-            report.error(source, source.line(*prefix, *detail["loc"]), message)
+        prefix = () if entry is None else (entry,)
+        report.problems.extend(validation_problems(source.name, error, source.tree, prefix))
         return None
 
 

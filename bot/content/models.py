@@ -16,7 +16,6 @@ Localized = dict[LanguageCode, Annotated[str, StringConstraints(min_length=1)]]
 
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,40}$")]
 
-NEEDS = ("emergency", "trafficking", "labour_rights", "consular", "legal_aid", "psychological")
 Need = Literal["emergency", "trafficking", "labour_rights", "consular", "legal_aid", "psychological"]
 
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{1,24}$")

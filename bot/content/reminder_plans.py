@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from bot.content.errors import ContentError, Problem
-from bot.content.loader import explain
+from bot.content.loader import read_yaml_mapping, validation_problems
 from bot.content.models import Fact, Identifier, Localized
 from bot.content.telegram_html import message_problems
-from bot.content.yaml_lines import LineDict, line_of, load_with_lines
+from bot.content.yaml_lines import LineDict, line_of
 from bot.limits import LANGUAGES
 
 PLANS_FILE = "reminders.yaml"
@@ -66,24 +66,11 @@ class ReminderPlans(_Strict):
 
 
 def load_reminder_plans(root: Path, lessons: set[str]) -> ReminderPlans:
-    path = root / PLANS_FILE
-    try:
-        tree = load_with_lines(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as error:
-        raise ContentError([Problem(PLANS_FILE, 1, "the file is missing")]) from error
-    except Exception as error:  # invalid YAML
-        mark = getattr(error, "problem_mark", None)
-        raise ContentError(
-            [Problem(PLANS_FILE, mark.line + 1 if mark else 1, f"this is not valid YAML: {error}")]
-        ) from error
-    if not isinstance(tree, LineDict):
-        raise ContentError([Problem(PLANS_FILE, 1, "the file must be a YAML mapping")])
+    tree = read_yaml_mapping(root / PLANS_FILE, PLANS_FILE)
     try:
         plans = ReminderPlans.model_validate(tree)
     except ValidationError as error:
-        raise ContentError(
-            [Problem(PLANS_FILE, line_of(tree, tuple(d["loc"])), explain(d)) for d in error.errors()]
-        ) from error
+        raise ContentError(validation_problems(PLANS_FILE, error, tree)) from error
     problems = _cross_check(plans, lessons, tree)
     if any(not p.is_warning for p in problems):
         raise ContentError(problems)

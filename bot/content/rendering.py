@@ -40,7 +40,8 @@ def template_environment() -> SandboxedEnvironment:
     return SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
 
 
-def _format_date(day: date) -> str:
+def day_text(day: date) -> str:
+    """A date as users read it everywhere in Safar: 22.11.2026."""
     return day.strftime("%d.%m.%Y")
 
 
@@ -76,10 +77,10 @@ class ContactRenderer:
             lines.append(f"🔗 {html.escape(contact.url)}")
         if contact.note:
             lines.append(html.escape(pick(contact.note, language)))
-        provenance = translate(language, "checked {date}").format(date=_format_date(contact.checked))
+        provenance = translate(language, "checked {date}").format(date=day_text(contact.checked))
         if contact.source_date:
             provenance += " · " + translate(language, "information from {date}").format(
-                date=_format_date(contact.source_date)
+                date=day_text(contact.source_date)
             )
         lines.append(f"<i>{html.escape(provenance)}</i>")
         return "\n".join(lines)

@@ -1,7 +1,7 @@
 """The agency check: typed name or licence number in, licensed / expired / not found out."""
 
 import html
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from aiogram import F, Router
 from aiogram.enums import ChatType
@@ -9,6 +9,7 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.content.rendering import day_text
 from bot.handlers.callbacks import StartFeature
 from bot.handlers.screens import add_nav_row
 from bot.handlers.states import AgencyCheck
@@ -33,10 +34,6 @@ from bot.services.dialogue import NavAction
 MAX_NAME_CHARS = 200
 
 
-def _date(day: date) -> str:
-    return day.strftime("%d.%m.%Y")
-
-
 def describe(matches: list[AgencyMatch], typed: str, index: AgencyIndex) -> str:
     """The answer to one look-up, in the user's language."""
     today = datetime.now(UTC).date()
@@ -51,15 +48,15 @@ def describe(matches: list[AgencyMatch], typed: str, index: AgencyIndex) -> str:
         if agency.valid_until is None:
             parts.append(_(AGENCY_LICENSED_NO_END).format(**fields))
         elif not match.is_valid_on(today):
-            parts.append(_(AGENCY_EXPIRED).format(until=_date(agency.valid_until), **fields))
+            parts.append(_(AGENCY_EXPIRED).format(until=day_text(agency.valid_until), **fields))
         else:
-            parts.append(_(AGENCY_LICENSED).format(until=_date(agency.valid_until), **fields))
+            parts.append(_(AGENCY_LICENSED).format(until=day_text(agency.valid_until), **fields))
     if matches and matches[0].similarity < 1.0:
         parts.append(_(AGENCY_SIMILAR))
     if not matches or not all(m.is_valid_on(today) for m in matches):
         parts.append(_(AGENCY_HOW_TO_CONFIRM))
     if index.registry.list_taken is not None:
-        parts.append(f"<i>{_(AGENCY_LIST_DATE).format(date=_date(index.registry.list_taken))}</i>")
+        parts.append(f"<i>{_(AGENCY_LIST_DATE).format(date=day_text(index.registry.list_taken))}</i>")
     parts.append(_(AGENCY_AGAIN))
     return "\n\n".join(parts)
 

@@ -14,7 +14,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
-from bot.content.rendering import pick
+from bot.content.rendering import day_text, pick
 from bot.handlers.callbacks import PickDate, ReminderButton, RemindMenu
 from bot.handlers.conversation import move
 from bot.handlers.reminder_views import TIME_ZONES, calendar_markup, choices, local_time, menu, title_of
@@ -44,6 +44,11 @@ WEEK_CHOICES = (1, 2, 4, 8)
 async def _zone(reminders: ReminderStore, user_key: str) -> str | None:
     chat = await reminders.chat(user_key)
     return chat.time_zone if chat else None
+
+
+async def _user_zone(reminders: ReminderStore, user_key: str) -> str:
+    """The user's time zone for dates they pick; home until they arrive or choose another."""
+    return await _zone(reminders, user_key) or HOME_ZONE
 
 
 async def _menu(
@@ -90,14 +95,24 @@ class MenuPress:
         await self.show(*await _menu(self.reminders, self.content, self.user_key, self.language))
 
     async def opt_in(self, zone: str | None = None) -> None:
-        await _opt_in(self.query, self.reminders, self.user_key, self.language, zone or self.zone)
+        """Keep the chat id, needed to write first; a time zone already chosen stays."""
+        existing = await self.reminders.chat(self.user_key)
+        kept_zone = existing.time_zone if existing else zone or self.zone
+        await self.reminders.opt_in(self.user_key, self.query.from_user.id, kept_zone, self.language)
 
     async def schedule(self, kind: str, dues: list[tuple[str, datetime]], payload: dict[str, Any], zone: str) -> None:
         await self.reminders.cancel_kind(self.user_key, kind)
         for item, due in dues:
             await self.reminders.add(self.user_key, kind, item, due, payload)
             track("reminder_scheduled", kind)
-        await _planned(self.query, self.reminders, self.content, self.user_key, self.language, zone)
+        await self.show_planned(zone)
+
+    async def show_planned(self, zone: str) -> None:
+        lines = [_(text.PLANNED)]
+        for reminder in await self.reminders.scheduled(self.user_key):
+            title = title_of(reminder, self.content.current, self.language)
+            lines.append(f"• {local_time(reminder.due_at, zone)} — {title}")
+        await self.show("\n".join(lines), choices([(_(text.ALL_REMINDERS), RemindMenu(action="menu"))]))
 
 
 async def _show_menu(press: MenuPress) -> bool:
@@ -205,9 +220,9 @@ async def _expiry_weeks(press: MenuPress) -> bool:
     await press.opt_in()
     day = date.fromisoformat(expiry)
     due = expiry_due(day, int(press.value), press.zone, press.clock.now())
-    await press.reminders.add(press.user_key, "expiry", expiry, due, {"date": day.strftime("%d.%m.%Y")})
+    await press.reminders.add(press.user_key, "expiry", expiry, due, {"date": day_text(day)})
     track("reminder_scheduled", "expiry")
-    await _planned(press.query, press.reminders, press.content, press.user_key, press.language, press.zone)
+    await press.show_planned(press.zone)
     return True
 
 
@@ -239,26 +254,12 @@ async def menu_button(
     language: str,
     callback_answer: CallbackAnswer,
 ) -> None:
-    zone = await _zone(reminders, user_key) or HOME_ZONE
+    zone = await _user_zone(reminders, user_key)
     press = MenuPress(query, callback_data.value, state, reminders, content, clock, user_key, language,
                       callback_answer, zone)  # fmt: skip
     action = MENU_ACTIONS.get(callback_data.action)
     if action is None or not await action(press):
         await answer_stale(query, state, content, language, callback_answer)
-
-
-async def _opt_in(query: CallbackQuery, reminders: ReminderStore, user_key: str, language: str, zone: str) -> None:
-    existing = await reminders.chat(user_key)
-    await reminders.opt_in(user_key, query.from_user.id, existing.time_zone if existing else zone, language)
-
-
-async def _planned(
-    query: CallbackQuery, reminders: ReminderStore, content: ContentHolder, user_key: str, language: str, zone: str
-) -> None:
-    lines = [_(text.PLANNED)]
-    for reminder in await reminders.scheduled(user_key):
-        lines.append(f"• {local_time(reminder.due_at, zone)} — {title_of(reminder, content.current, language)}")
-    await replace_screen(query, "\n".join(lines), choices([(_(text.ALL_REMINDERS), RemindMenu(action="menu"))]))
 
 
 async def date_chosen(
@@ -272,8 +273,7 @@ async def date_chosen(
     language: str,
     callback_answer: CallbackAnswer,
 ) -> None:
-    zone = await _zone(reminders, user_key) or HOME_ZONE
-    today = local_today(clock.now(), zone)
+    today = local_today(clock.now(), await _user_zone(reminders, user_key))
     if not 1 <= callback_data.month <= 12:
         await answer_stale(query, state, content, language, callback_answer)
         return
@@ -294,8 +294,7 @@ async def date_typed(
     message: Message, state: FSMContext, content: ContentHolder, reminders: ReminderStore, clock: Clock,
     user_key: str, language: str,
 ) -> None:  # fmt: skip
-    zone = await _zone(reminders, user_key) or HOME_ZONE
-    today = local_today(clock.now(), zone)
+    today = local_today(clock.now(), await _user_zone(reminders, user_key))
     purpose = "dep" if await state.get_state() == ReminderDates.departure.state else "exp"
     chosen = parse_date(message.text or "", today)
     if chosen is None:

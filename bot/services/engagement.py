@@ -16,8 +16,6 @@ from bot.services.dialogue import Screen
 from bot.storage.events import Event, EventStore, hour_of
 
 log = logging.getLogger(__name__)
-FLUSH_AT = 500
-"""Buffered events written at once when this many are waiting, besides the periodic flush."""
 
 
 class EventRecorder:
