@@ -1,5 +1,7 @@
 """Opening a tool from a lesson button or a command: the agency check and the offer report."""
 
+from collections.abc import Awaitable, Callable
+
 from aiogram import F, Router
 from aiogram.enums import ChatType
 from aiogram.filters import Command
@@ -33,16 +35,24 @@ def report_start() -> tuple[str, InlineKeyboardBuilder]:
     return _(REPORT_INTRO), builder
 
 
-async def begin(name: str, state: FSMContext) -> tuple[str, InlineKeyboardBuilder] | None:
-    """Put the user in the tool's first state and return its first screen; None if unknown."""
-    if name == "agency_check":
-        await state.set_state(AgencyCheck.query)
-        return agency_prompt()
-    if name == "report_offer":
-        await state.set_state(ReportOffer.problem)
-        await state.update_data(report={})
-        return report_start()
-    return None
+async def start_agency_check(state: FSMContext) -> tuple[str, InlineKeyboardBuilder]:
+    """Put the user where typed text is an agency name, and return the prompt."""
+    await state.set_state(AgencyCheck.query)
+    return agency_prompt()
+
+
+async def start_report(state: FSMContext) -> tuple[str, InlineKeyboardBuilder]:
+    """Begin an empty report, and return its first question."""
+    await state.set_state(ReportOffer.problem)
+    await state.update_data(report={})
+    return report_start()
+
+
+TOOLS: dict[str, Callable[[FSMContext], Awaitable[tuple[str, InlineKeyboardBuilder]]]] = {
+    "agency_check": start_agency_check,
+    "report_offer": start_report,
+}
+"""The tools a lesson button can open, by the name content uses (`feature:`)."""
 
 
 async def feature_button(
@@ -53,21 +63,21 @@ async def feature_button(
     language: str,
     callback_answer: CallbackAnswer,
 ) -> None:
-    screen = await begin(callback_data.name, state)
-    if screen is None:
+    start = TOOLS.get(callback_data.name)
+    if start is None:
         await answer_stale(query, state, content, language, callback_answer)
         return
-    text, builder = screen
+    text, builder = await start(state)
     await replace_screen(query, text, builder.as_markup())
 
 
 async def agency_command(message: Message, state: FSMContext) -> None:
-    text, builder = await begin("agency_check", state) or agency_prompt()
+    text, builder = await start_agency_check(state)
     await message.answer(text, reply_markup=builder.as_markup())
 
 
 async def report_command(message: Message, state: FSMContext) -> None:
-    text, builder = await begin("report_offer", state) or report_start()
+    text, builder = await start_report(state)
     await message.answer(text, reply_markup=builder.as_markup())
 
 
