@@ -18,3 +18,9 @@ async def start_in(user: FakeUser, language_label: str) -> Sent:
     picker = await user.reply()
     await user.press(picker, language_label)
     return await user.reply()
+
+
+async def open_topic(user: FakeUser, menu: Sent, lesson_label: str) -> None:
+    """Open a lesson the way a user does from the main menu: through the list of all topics."""
+    await user.press(menu, "📚")
+    await user.press(await user.reply(), lesson_label)

@@ -8,7 +8,7 @@ import pytest
 from bot.config import Settings
 from tests.conftest import RunningBot
 from tests.fake_telegram import FakeTelegram, FakeUser
-from tests.journeys import expected_text, start_in
+from tests.journeys import expected_text, open_topic, start_in
 
 FIXTURE = Path(__file__).parent / "fixtures" / "agencies.yaml"
 
@@ -80,7 +80,7 @@ async def test_the_lesson_button_opens_the_check_and_leaving_it_restores_search(
 ) -> None:
     user = telegram.user(language_code="tg")
     menu = await start_in(user, "Тоҷикӣ")
-    await user.press(menu, "Агентии кор")
+    await open_topic(user, menu, "Агентии кор")
     await user.press(await user.reply(), "Ҳа, пул талаб мекунанд")
     fees = await user.reply()
     await user.press(fees, "🔎 Агентиро санҷед")

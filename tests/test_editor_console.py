@@ -20,23 +20,24 @@ async def walk(*typed: str, language: str = "en") -> str:
 
 
 async def test_a_newcomer_walks_the_red_flag_check_in_the_terminal() -> None:
-    out = await walk("2", "1", "1", "1", "2", "2", "2", "2", "q")
+    out = await walk("5", "4", "1", "1", "1", *["2"] * 9, "q")
     screens = out.split("──── ")
-    assert screens[1].startswith("main/menu ────\nSafar helps you go to work abroad safely.")
-    assert "  [1] 🧾 Recruiters and job offers" in screens[1]
-    assert screens[2].startswith("red_flags/intro")
+    assert screens[1].startswith("main/menu ────\nSafar helps you go to work abroad safely and come home safely.")
+    assert "  [5] 📚 All topics" in screens[1]
+    assert "  [4] 🚩 Red flags: check yourself" in screens[2]
+    assert screens[3].startswith("red_flags/intro")
     assert screens[-1].startswith("red_flags/result ────\nSeveral signs of forced labour.")
     assert "[b] ◀️ Back  [m] 🏠 Menu  [h] 🆘 Help  [q] quit" in screens[-1]
     assert out.rstrip().endswith("Bye.")
 
 
 async def test_back_menu_help_and_search_in_russian() -> None:
-    out = await walk("1", "b", "h", "m", "паспорт", "", "99", language="ru")
+    out = await walk("5", "2", "b", "h", "m", "паспорт", "", "99", language="ru")
     screens = [screen.split(" ────")[0] for screen in out.split("──── ")[1:]]
     assert screens == [
-        "main/menu", "recruitment/offer", "main/menu", "hotlines/start", "main/menu", "recruitment/offer",
-        "recruitment/offer", "recruitment/offer",
+        "main/menu", "main/topics", "recruitment/offer", "main/topics", "hotlines/start", "main/menu",
+        "before_you_go/start", "before_you_go/start", "before_you_go/start",
     ]  # fmt: skip
-    assert "Уроки, которые могут помочь:\n  · Агентства и предложения работы" in out
+    assert "Уроки, которые могут помочь:\n  · Подготовка к отъезду\n  · Агентства и предложения работы" in out
     plain_menu = expected_text("main", "menu", "ru").replace("<b>", "").replace("</b>", "")
     assert plain_menu in out

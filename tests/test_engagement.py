@@ -16,7 +16,7 @@ from bot.storage.events import EventStore
 from tests.clock import ManualClock
 from tests.conftest import RunningBot
 from tests.fake_telegram import FakeTelegram
-from tests.journeys import start_in
+from tests.journeys import open_topic, start_in
 
 ADMIN = 900
 NOW = datetime(2027, 3, 10, 9, 0, tzinfo=UTC)
@@ -42,9 +42,9 @@ async def test_a_journey_is_recorded_as_events_without_anything_typed(
 ) -> None:
     user = telegram.user(user_id=555, language_code="en")
     menu = await start_in(user, "English")
-    await user.press(menu, "Red flags")
+    await open_topic(user, menu, "Red flags")
     await user.press(await user.reply(), "Start")
-    for answer in ("Yes", "Yes", "No", "No", "No", "No"):
+    for answer in ("Yes", "Yes") + ("No",) * 9:
         await user.press(await user.reply(), answer)
     result = await user.reply()
     await user.press(result, "Hotlines")

@@ -6,13 +6,13 @@ from pathlib import Path
 from bot.config import Settings
 from tests.conftest import RunningBot
 from tests.fake_telegram import FakeTelegram
-from tests.journeys import expected_text, start_in
+from tests.journeys import expected_text, open_topic, start_in
 
 
 async def test_a_lesson_walked_to_the_end_and_back(telegram: FakeTelegram, bot: RunningBot) -> None:
     user = telegram.user(language_code="ru")
     menu = await start_in(user, "Русский")
-    await user.press(menu, "Агентства")
+    await open_topic(user, menu, "Агентства")
     offer = await user.reply()
     assert offer.text == expected_text("recruitment", "offer", "ru")
     await user.press(offer, "Да, просят деньги")
@@ -39,10 +39,10 @@ async def test_a_lesson_walked_to_the_end_and_back(telegram: FakeTelegram, bot: 
 async def test_the_red_flag_check_scores_answers_and_points_to_help(telegram: FakeTelegram, bot: RunningBot) -> None:
     user = telegram.user(language_code="en")
     menu = await start_in(user, "English")
-    await user.press(menu, "Red flags")
+    await open_topic(user, menu, "Red flags")
     intro = await user.reply()
     await user.press(intro, "Start")
-    for answer in ("Yes", "Yes", "No", "No", "No", "No"):
+    for answer in ("Yes", "Yes") + ("No",) * 9:
         question = await user.reply()
         await user.press(question, answer)
     result = await user.reply()
@@ -52,7 +52,7 @@ async def test_the_red_flag_check_scores_answers_and_points_to_help(telegram: Fa
     await user.press(result, "Start again")
     intro = await user.reply()
     await user.press(intro, "Start")
-    for answer in ("No",) * 6:
+    for answer in ("No",) * 11:
         question = await user.reply()
         await user.press(question, answer)
     assert "<b>No sign from this list.</b>" in (await user.reply()).text
@@ -63,14 +63,14 @@ async def test_changing_an_answer_after_going_back_is_not_counted_twice(
 ) -> None:
     user = telegram.user(language_code="en")
     menu = await start_in(user, "English")
-    await user.press(menu, "Red flags")
+    await open_topic(user, menu, "Red flags")
     await user.press(await user.reply(), "Start")
     await user.press(await user.reply(), "Yes")  # documents kept
     wages = await user.reply()
     await user.press(wages, "Back")
     documents = await user.reply()
     await user.press(documents, "Yes")  # the same answer again
-    for answer in ("No",) * 5:
+    for answer in ("No",) * 10:
         await user.press(await user.reply(), answer)
     assert "<b>One warning sign.</b>" in (await user.reply()).text
 
@@ -78,7 +78,7 @@ async def test_changing_an_answer_after_going_back_is_not_counted_twice(
 async def test_sos_reaches_the_hotlines_from_inside_a_lesson(telegram: FakeTelegram, bot: RunningBot) -> None:
     user = telegram.user(language_code="tg")
     menu = await start_in(user, "Тоҷикӣ")
-    await user.press(menu, "Агентии кор")
+    await open_topic(user, menu, "Агентии кор")
     await user.reply()
     await user.send("/sos")
     hotlines = await user.reply()
@@ -96,7 +96,7 @@ async def test_sos_reaches_the_hotlines_from_inside_a_lesson(telegram: FakeTeleg
 async def test_the_help_button_on_a_lesson_screen_opens_the_hotlines(telegram: FakeTelegram, bot: RunningBot) -> None:
     user = telegram.user(language_code="uz")
     menu = await start_in(user, "Oʻzbekcha")
-    await user.press(menu, "Xavf belgilari")
+    await open_topic(user, menu, "Xavf belgilari")
     intro = await user.reply()
     await user.press(intro, "🆘 Yordam")
     assert (await user.reply()).text == expected_text("hotlines", "start", "uz")
@@ -107,7 +107,7 @@ async def test_a_restart_in_the_middle_of_a_lesson_keeps_the_users_place(
 ) -> None:
     user = telegram.user(language_code="en")
     menu = await start_in(user, "English")
-    await user.press(menu, "Recruiters")
+    await open_topic(user, menu, "Recruiters")
     await user.press(await user.reply(), "No")
     contract = await user.reply()
     await bot.restart()
@@ -138,7 +138,7 @@ async def test_a_button_whose_node_was_removed_says_the_menu_changed(
     try:
         user = telegram.user(language_code="en")
         menu = await start_in(user, "English")
-        await user.press(menu, "Recruiters")
+        await open_topic(user, menu, "Recruiters")
         offer = await user.reply()
         await bot.stop()
         lesson = content / "lessons" / "recruitment.yaml"

@@ -6,7 +6,7 @@ import stat
 from bot.config import Settings
 from tests.conftest import RunningBot
 from tests.fake_telegram import FakeTelegram
-from tests.journeys import start_in
+from tests.journeys import open_topic, start_in
 
 
 def rows(settings: Settings) -> list[tuple[str, ...]]:
@@ -23,7 +23,7 @@ async def test_forget_erases_the_users_settings_and_place(
     other = telegram.user(user_id=4343, language_code="en")
     await start_in(other, "English")
     menu = await start_in(user, "Русский")
-    await user.press(menu, "Агентства")
+    await open_topic(user, menu, "Агентства")
     await user.reply()
     assert len(rows(settings)) == 4
     assert all("4242" not in value for row in rows(settings) for value in row)

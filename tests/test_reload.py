@@ -6,7 +6,7 @@ from bot.config import Settings
 from tests.conftest import RunningBot
 from tests.content_fixtures import copy_of_real_content, edit
 from tests.fake_telegram import FakeTelegram
-from tests.journeys import start_in
+from tests.journeys import open_topic, start_in
 
 ADMIN = 900
 
@@ -37,7 +37,7 @@ async def test_reload_reports_what_changed_and_keeps_running_content_on_errors(
         )
         await staff.send("/reload")
         assert (await staff.reply()).text == "<b>Reloaded.</b>\nscreens edited: recruitment/offer"
-        await user.press(menu, "Recruiters")
+        await open_topic(user, menu, "Recruiters")
         assert (await user.reply()).text.startswith("<b>A job offer!</b>")
 
         edit(content / "lessons" / "recruitment.yaml", "goto: passport", "goto: pasport")
@@ -48,7 +48,7 @@ async def test_reload_reports_what_changed_and_keeps_running_content_on_errors(
         assert "agencies.yaml:3: list_taken: Input should be a valid date" in refused.text
         assert "lessons/recruitment.yaml:" in refused.text and "unknown node &#x27;pasport&#x27;" in refused.text
         await user.send("/menu")
-        await user.press(await user.reply(), "Recruiters")
+        await open_topic(user, await user.reply(), "Recruiters")
         assert (await user.reply()).text.startswith("<b>A job offer!</b>"), "users keep the working content"
 
         edit(content / "lessons" / "recruitment.yaml", "goto: pasport", "goto: passport")
