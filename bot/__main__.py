@@ -14,6 +14,8 @@ from bot.content import ContentError
 from bot.limits import LANGUAGES
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from aiogram.utils.i18n import I18n
 
     from bot.content import Curriculum
@@ -102,6 +104,18 @@ def console(arguments: argparse.Namespace) -> int:
     return ConsoleWalk(curriculum, i18n, arguments.lang, sys.stdout, bold=sys.stdout.isatty()).run(sys.stdin)
 
 
+def report(arguments: argparse.Namespace) -> int:
+    from datetime import date
+
+    from bot.editing.report import write_report
+
+    loaded = _load(arguments)
+    if loaded is None:
+        return 1
+    write_report(loaded[0], sys.stdout, arguments.today or date.today())
+    return 0
+
+
 def translations(arguments: argparse.Namespace) -> int:
     from bot.content.loader import PACKAGED_CONTENT
     from bot.editing import translations as exchange
@@ -134,6 +148,12 @@ def translations(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def _iso_date(value: str) -> "date":
+    from datetime import date
+
+    return date.fromisoformat(value)
+
+
 def parser() -> argparse.ArgumentParser:
     main_parser = argparse.ArgumentParser(prog="safar", description=__doc__)
     commands = main_parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -145,13 +165,15 @@ def parser() -> argparse.ArgumentParser:
     preview_parser.add_argument("--out", default="preview", help="folder for the pages (default: preview)")
     console_parser = commands.add_parser("console", help="walk the lessons in this terminal")
     console_parser.add_argument("--lang", choices=LANGUAGES, default="ru", help="language (default: ru)")
+    report_parser = commands.add_parser("report", help="per lesson: nodes, words, sourced facts, contacts' age")
+    report_parser.add_argument("--today", type=_iso_date, help="the date to measure contacts' age from (YYYY-MM-DD)")
     exchange = commands.add_parser("translations", help="export or import texts for translators (CSV)")
     exchange.add_argument("action", choices=["export", "import"])
     exchange.add_argument("file", nargs="?", help="the CSV file (export default: translations-LANG.csv)")
     exchange.add_argument("--lang", choices=LANGUAGES, default="uz", help="the language to translate into")
     exchange.add_argument("--from", dest="source", choices=LANGUAGES, default="en", help="source (default: en)")
     exchange.add_argument("--all", action="store_true", help="export every text, not only missing or changed")
-    for tool in (preview_parser, console_parser, exchange):
+    for tool in (preview_parser, console_parser, report_parser, exchange):
         tool.add_argument("--content", help="content directory (default: CONTENT_DIR or the packaged content)")
     return main_parser
 
@@ -162,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
         from bot.editing.check import run_check
 
         return run_check(_content_dir(arguments.path), sys.stdout, _registry_path())
-    tools = {"preview": preview, "console": console, "translations": translations}
+    tools = {"preview": preview, "console": console, "report": report, "translations": translations}
     if arguments.command in tools:
         return tools[arguments.command](arguments)
     try:

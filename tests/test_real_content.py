@@ -1,7 +1,10 @@
 """The content that ships: complete in four languages, sourced, and within Telegram's limits."""
 
+import re
+
 from bot.content import load_curriculum
 from bot.content.curriculum import HOTLINES_LESSON, NodeId
+from bot.content.models import Localized
 from bot.content.telegram_html import message_problems
 from bot.i18n import load_i18n, translator
 from bot.limits import LANGUAGES, MAX_CALLBACK_BYTES
@@ -49,3 +52,44 @@ def test_node_references_are_short_whatever_the_node_ids() -> None:
 
     long_id = NodeId("a_lesson_with_a_very_long_name_indeed_xx", "and_a_node_with_an_even_longer_name_here")
     assert len(f"g:{node_ref(long_id)}".encode()) == 10
+
+
+TAJIK_LETTERS = re.compile("[ғӣқӯҳҷҒӢҚӮҲҶ]")
+CYRILLIC = re.compile("[а-яёА-ЯЁ]")
+
+
+def every_text() -> list[tuple[str, Localized]]:
+    """Every text users read, with where it is: lesson titles, screens, results, buttons, contacts."""
+    texts: list[tuple[str, Localized]] = []
+    for lesson_id, lesson in CURRICULUM.lessons.items():
+        texts.append((f"{lesson_id}/title", lesson.title))
+        for node_id, node in lesson.nodes.items():
+            where = f"{lesson_id}/{node_id}"
+            texts += [(where, node.text)] if node.text else []
+            texts += [(f"{where}/{case.name}", case.text) for case in node.results]
+            texts += [(f"{where}/button", button.label) for button in node.buttons]
+            texts += [(f"{where}/answer", answer.label) for answer in node.answers]
+    for contact_id, contact in CURRICULUM.contacts.items():
+        texts += [(f"contact {contact_id}", t) for t in (contact.name, contact.hours, contact.note) if t]
+    return texts
+
+
+def test_every_text_is_in_all_four_languages() -> None:
+    missing = [
+        (where, sorted(set(LANGUAGES) - set(text))) for where, text in every_text() if set(text) != set(LANGUAGES)
+    ]
+    assert missing == []
+
+
+def test_tajik_is_written_in_tajik_and_uzbek_in_latin_letters() -> None:
+    for where, text in every_text():
+        tajik = re.sub(r"\{\{.*?\}\}|<[^>]+>", "", text["tg"])
+        if len(re.findall(r"\w", tajik)) > 30:
+            assert TAJIK_LETTERS.search(tajik), f"{where}: Tajik text without ғ ӣ қ ӯ ҳ ҷ — Russian pasted in?"
+        assert tajik != text["ru"], f"{where}: the Tajik text is the Russian one"
+        assert not CYRILLIC.search(text["uz"]), f"{where}: Uzbek must be in Latin script"
+
+
+def test_the_tajik_check_catches_russian_pasted_in() -> None:
+    russian = "Если вас заставляют работать или забрали документы, вы не виноваты"
+    assert not TAJIK_LETTERS.search(russian)

@@ -226,14 +226,17 @@ async def test_dates_that_cannot_be_used_get_a_clear_answer(telegram: FakeTelegr
     assert (await user.reply()).text == "That date is too close: no step of the checklist is still ahead."
 
 
-async def test_no_invented_deadlines_for_kazakhstan(telegram: FakeTelegram, reminding_bot: RunningBot) -> None:
+async def test_kazakhstan_gets_only_its_sourced_registration_deadline(
+    telegram: FakeTelegram, reminding_bot: RunningBot
+) -> None:
     user = telegram.user(language_code="ru")
     await start_in(user, "Русский")
     await user.press(await open_reminders(user), "Я приехал(а)")
     await user.press(await user.reply(), "Казахстан")
-    assert (await user.reply()).text.startswith(
-        "У Сафара пока нет проверенных сроков после приезда для страны Казахстан"
-    )
+    planned = (await user.reply()).text
+    assert planned.startswith("Готово. Я напомню вам:")
+    assert "Регистрация в Казахстане" in planned
+    assert "Дактилоскопия" not in planned and "Медосмотр" not in planned
 
 
 async def test_forget_erases_reminders_and_the_chat(

@@ -1,0 +1,91 @@
+"""`safar report`: what each lesson holds and how fresh its sources are, for the people who keep it true.
+
+Per lesson: nodes, words per language, the facts it states with their sources, and the contacts it
+shows with the age of their last check. Contacts not checked for twelve months are listed as due.
+"""
+
+import re
+from collections.abc import Iterator
+from datetime import date
+from typing import TextIO
+
+from bot.content.curriculum import Curriculum
+from bot.content.loader import CONTACT_RECHECK_AFTER
+from bot.content.models import Contact, Lesson, Localized
+from bot.content.rendering import day_text
+from bot.limits import LANGUAGES
+
+_TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+_WORD = re.compile(r"\w+(?:[ʻ'’-]\w+)*")
+_ONE_CONTACT = re.compile(r"contact\(\s*'([a-z0-9_]+)'\s*\)")
+_CONTACT_QUERY = re.compile(r"contacts\(\s*(country|need)\s*=\s*'([A-Za-z_]+)'\s*\)")
+
+
+def _texts(lesson: Lesson) -> Iterator[Localized]:
+    yield lesson.title
+    for node in lesson.nodes.values():
+        if node.text:
+            yield node.text
+        yield from (case.text for case in node.results)
+        yield from (button.label for button in node.buttons)
+        yield from (answer.label for answer in node.answers)
+
+
+def words(text: str) -> int:
+    """Words a reader reads: template expressions and HTML tags are not counted."""
+    return len(_WORD.findall(_TAG.sub(" ", _TEMPLATE.sub(" ", text))))
+
+
+def contacts_shown(lesson: Lesson, contacts: dict[str, Contact]) -> list[str]:
+    """Contacts a lesson's texts insert, by id or by a country/need query, in file order."""
+    shown: dict[str, None] = {}
+    for text in _texts(lesson):
+        for body in text.values():
+            for contact_id in _ONE_CONTACT.findall(body):
+                shown[contact_id] = None
+            for field, value in _CONTACT_QUERY.findall(body):
+                for contact_id, contact in contacts.items():
+                    if value == (contact.country if field == "country" else None) or value in _needs(field, contact):
+                        shown[contact_id] = None
+    return list(shown)
+
+
+def _needs(field: str, contact: Contact) -> list[str]:
+    return list(contact.needs) if field == "need" else []
+
+
+def _age(checked: date, today: date) -> str:
+    months = (today.year - checked.year) * 12 + today.month - checked.month - (today.day < checked.day)
+    return f"{max(months, 0)} month(s) ago"
+
+
+def _is_due(contact: Contact, today: date) -> bool:
+    return today - contact.checked > CONTACT_RECHECK_AFTER
+
+
+def write_report(curriculum: Curriculum, out: TextIO, today: date) -> int:
+    """Print the report; returns how many contacts are due for re-checking."""
+    contacts = curriculum.contacts
+    for lesson_id, lesson in curriculum.lessons.items():
+        counts = {lang: sum(words(text.get(lang, "")) for text in _texts(lesson)) for lang in LANGUAGES}
+        print(f"{lesson_id} — {lesson.title.get('en', lesson_id)}", file=out)
+        print(f"  nodes: {len(lesson.nodes)}", file=out)
+        print("  words: " + " · ".join(f"{lang} {counts[lang]}" for lang in LANGUAGES), file=out)
+        print(f"  facts with sources: {len(lesson.facts)}", file=out)
+        for fact_id, fact in lesson.facts.items():
+            print(f"    {fact_id} (checked {day_text(fact.checked)}): {' '.join(fact.source.split())}", file=out)
+        shown = contacts_shown(lesson, contacts)
+        print(f"  contacts shown: {len(shown)}", file=out)
+        for contact_id in shown:
+            contact = contacts[contact_id]
+            mark = "  ← due for re-checking" if _is_due(contact, today) else ""
+            checked = f"checked {day_text(contact.checked)}, {_age(contact.checked, today)}"
+            print(f"    {contact_id}: {checked}{mark}", file=out)
+        print(file=out)
+    overdue = [(cid, c) for cid, c in contacts.items() if _is_due(c, today)]
+    summary = f"Due for re-checking (not checked for 12 months): {len(overdue) or 'none'}."
+    print(f"Contacts: {len(contacts)}. {summary}", file=out)
+    for contact_id, contact in overdue:
+        print(f"  {contact_id}: checked {day_text(contact.checked)}; source: {contact.source}", file=out)
+    return len(overdue)

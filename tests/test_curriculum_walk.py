@@ -1,0 +1,76 @@
+"""Every lesson walked to every node, every named result and every tool, in every language.
+
+The walks are planned from the content (tests/content_walks.py), then replayed through the bot the
+way Telegram delivers taps. Each screen must fit Telegram's limits, be valid HTML, offer a way on
+and a way home; a Tajik screen must be written in Tajik.
+"""
+
+import re
+
+import pytest
+
+from bot.content import load_curriculum
+from bot.content.telegram_html import message_problems
+from bot.i18n import load_i18n, translator
+from bot.limits import LANGUAGES, MAX_CALLBACK_BYTES, MAX_MESSAGE_CHARS
+from tests.conftest import RunningBot
+from tests.content_walks import covering_walks, every_target, plan_walks
+from tests.fake_telegram import FakeTelegram, FakeUser, Sent
+from tests.journeys import expected_text, start_in
+
+CURRICULUM = load_curriculum(None, translator(load_i18n()))
+PLANS = plan_walks(CURRICULUM)
+WALKS = covering_walks(PLANS)
+LANGUAGE_LABELS = {"tg": "Тоҷикӣ", "ru": "Русский", "uz": "Oʻzbekcha", "en": "English"}
+TAJIK_LETTERS = re.compile("[ғӣқӯҳҷҒӢҚӮҲҶ]")
+CYRILLIC = re.compile("[а-яёА-ЯЁ]")
+NAV_PREFIX = "n:"
+
+
+def test_the_planned_walks_reach_every_node_result_and_tool() -> None:
+    missing = every_target(CURRICULUM) - set(PLANS)
+    assert not missing, f"unreachable from the main menu: {sorted(missing)}"
+    results = [t for t in PLANS if t[0] == "result"]
+    assert {"looks_safe", "ask_first", "do_not_go"} <= {t[2] for t in results}, "the offer check's results"
+
+
+def check_screen(screen: Sent, language: str, home_text: str) -> None:
+    where = f"{language}: {screen.text[:60]!r}"
+    assert len(screen.text) <= MAX_MESSAGE_CHARS, where
+    assert message_problems(screen.text) == [], where
+    buttons = [b for row in screen.buttons for b in row]
+    assert buttons, f"dead end at {where}"
+    for button in buttons:
+        assert len(str(button.get("callback_data", "")).encode()) <= MAX_CALLBACK_BYTES, where
+    is_home = screen.text == home_text
+    assert is_home or any(b.get("callback_data") == "n:home" for b in buttons), f"no way home at {where}"
+    if language == "tg" and len(screen.text) > 40:
+        assert TAJIK_LETTERS.search(screen.text), f"Tajik screen without Tajik letters: {where}"
+    if language == "uz":
+        assert not CYRILLIC.search(screen.text.replace("Муҳоҷир", "")), f"Cyrillic on an Uzbek screen: {where}"
+
+
+async def replay(user: FakeUser, taps: tuple[int, ...], language: str, home_text: str) -> None:
+    await user.send("/menu")
+    screen = await user.reply()
+    check_screen(screen, language, home_text)
+    for tap in taps:
+        content = [
+            b for row in screen.buttons for b in row if not str(b.get("callback_data", "")).startswith(NAV_PREFIX)
+        ]
+        button = content[tap]
+        if "url" in button:
+            assert button["url"].startswith("https://")
+            return
+        await user.press_data(screen, button["callback_data"])
+        screen = await user.reply()
+        check_screen(screen, language, home_text)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_every_lesson_is_walked_to_every_end_in(language: str, telegram: FakeTelegram, bot: RunningBot) -> None:
+    user = telegram.user(language_code=language)
+    await start_in(user, LANGUAGE_LABELS[language])
+    home_text = expected_text("main", "menu", language)
+    for taps in WALKS:
+        await replay(user, taps, language, home_text)

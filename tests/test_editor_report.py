@@ -1,0 +1,45 @@
+"""`safar report`: per lesson nodes, words per language, sourced facts and contacts' age."""
+
+from pathlib import Path
+
+import pytest
+
+from bot.__main__ import main
+from bot.content import load_curriculum
+from bot.i18n import load_i18n, translator
+from tests.content_fixtures import copy_of_real_content, edit
+
+
+def test_every_lesson_is_reported_with_its_facts_and_contacts(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", "--today", "2026-11-22"]) == 0
+    out = capsys.readouterr().out
+    curriculum = load_curriculum(None, translator(load_i18n()))
+    for lesson_id, lesson in curriculum.lessons.items():
+        section = out.split(f"{lesson_id} — ", 1)[1].split("\n\n", 1)[0]
+        assert f"  nodes: {len(lesson.nodes)}\n" in section
+        assert f"  facts with sources: {len(lesson.facts)}\n" in section
+        for fact_id in lesson.facts:
+            assert f"    {fact_id} (checked " in section
+    contract = out.split("contract — Your contract", 1)[1].split("\n\n", 1)[0]
+    assert "    ru_labour_code_67 (checked 22.11.2026): Labour Code of the Russian Federation, Art. 67" in contract
+    assert "    molmep_ru_central_1: checked 22.11.2026, 0 month(s) ago" in contract
+    hotlines = out.split("hotlines — Help and hotlines", 1)[1].split("\n\n", 1)[0]
+    assert "    ru_emergency: checked 22.11.2026" in hotlines, "contacts found by country and need are counted"
+    assert out.rstrip().endswith("Due for re-checking (not checked for 12 months): none.")
+
+
+def test_contacts_older_than_a_year_are_listed_as_due(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    content = copy_of_real_content(tmp_path)
+    edit(content / "contacts.yaml", "checked: 2026-11-22\n\ntj_emergency", "checked: 2025-10-01\n\ntj_emergency")
+    assert main(["report", "--content", str(content), "--today", "2026-11-22"]) == 0
+    out = capsys.readouterr().out
+    assert "    ru_emergency: checked 01.10.2025, 13 month(s) ago  ← due for re-checking" in out
+    assert (
+        "Due for re-checking (not checked for 12 months): 1.\n  ru_emergency: checked 01.10.2025; source: TASS" in out
+    )
+
+
+def test_words_are_counted_without_markup_or_templates() -> None:
+    from bot.editing.report import words
+
+    assert words("<b>Оё шумо</b> {{ contact('ru_emergency') }} oʻzingizni tekshiring") == 4
