@@ -44,6 +44,7 @@ from bot.storage.reminders import ReminderStore
 from bot.storage.reports import ReportStore
 from bot.storage.user_settings import UserSettingsStore
 from bot.telegram_session import bulk_delivery, create_session
+from bot.update_guards import DuplicateUpdates, FloodGuard, UnknownUpdates
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +104,7 @@ def create_dispatcher(
     clock: Clock,
     recorder: EventRecorder,
     statistics: Statistics,
+    flood: tuple[float, int] = (3.0, 10),
 ) -> Dispatcher:
     users = UserSettingsStore(database)
     dispatcher = Dispatcher(
@@ -119,6 +121,9 @@ def create_dispatcher(
         clock=clock,
         admin_ids=admin_ids,
     )
+    dispatcher.update.outer_middleware(DuplicateUpdates())
+    dispatcher.update.outer_middleware(UnknownUpdates())
+    dispatcher.update.outer_middleware(FloodGuard(i18n, rate=flood[0], burst=flood[1]))
     UserLocaleMiddleware(i18n, users, pseudonyms, recorder).setup(dispatcher)
     dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
     dispatcher.include_routers(build_router(), errors_router())
@@ -129,7 +134,7 @@ def bot_for(settings: Settings, *, retry: bool = True) -> Bot:
     assert settings.bot_token is not None
     return Bot(
         token=settings.bot_token.get_secret_value(),
-        session=create_session(settings.bot_api_base_url, retry=retry),
+        session=create_session(settings.bot_api_base_url, retry=retry, timeout=settings.bot_api_timeout_seconds),
         default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
     )
 
@@ -152,8 +157,9 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
     recorder = EventRecorder(EventStore(database), clock)
     statistics = Statistics(EventStore(database), clock, settings.event_retention_days)
     dispatcher = create_dispatcher(
-        database, content, i18n, Pseudonymizer(key), settings.admin_ids, clock, recorder, statistics
-    )
+        database, content, i18n, Pseudonymizer(key), settings.admin_ids, clock, recorder, statistics,
+        flood=(settings.flood_updates_per_second, settings.flood_burst),
+    )  # fmt: skip
     sender = BulkSender(
         bulk_delivery(bulk_bot),
         messages_per_second=settings.bulk_messages_per_second,
@@ -206,6 +212,10 @@ class RunningJobs:
 @asynccontextmanager
 async def reminder_jobs(app: Application) -> AsyncIterator[None]:
     """APScheduler runs reminders, broadcasts, event writes and roll-ups while the bot runs."""
+    released = await ReminderStore(app.database).release_all_claims()
+    released += await BroadcastStore(app.database).release_all_claims()
+    if released:
+        log.warning("%d message(s) claimed by a run that stopped abruptly are due again", released)
     scheduler = AsyncIOScheduler(timezone="UTC")
     jobs = RunningJobs()
     every = app.settings.reminder_check_seconds

@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     webhook_host: str = "127.0.0.1"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
+    bot_api_timeout_seconds: float = Field(default=30.0, gt=0)
+    """A Bot API call with no answer after this long counts as a network error and is retried."""
     log_level: str = "INFO"
     content_dir: Path | None = None
     """Where lessons and contacts are read from; the packaged content when unset."""
@@ -33,6 +35,10 @@ class Settings(BaseSettings):
     bulk_seconds_per_chat: float = Field(default=1.0, ge=1.0)
     event_retention_days: int = Field(default=180, ge=1)
     """Raw engagement events older than this are deleted (their daily roll-ups stay)."""
+    flood_updates_per_second: float = Field(default=3.0, gt=0)
+    """A user sending faster than this (after a burst) has updates dropped and gets one notice."""
+    flood_burst: int = Field(default=10, ge=1)
+    """How many updates a user can send at once before the per-second limit applies."""
     agency_registry_path: Path | None = None
     """The licensed-agency list (.yaml or .csv); the packaged, empty one when unset."""
 

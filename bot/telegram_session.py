@@ -2,27 +2,32 @@
 
 import asyncio
 import logging
-from typing import Any
+from typing import Any, ClassVar
 
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import (
+    ClientDecodeError,
     TelegramBadRequest,
     TelegramForbiddenError,
     TelegramNetworkError,
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.methods import GetUpdates, Response, TelegramMethod
+from aiogram.methods import GetMe, GetUpdates, Response, TelegramMethod
 from aiogram.methods.base import TelegramType
+from aiogram.types import Update
+from pydantic import ValidationError
 
 from bot.services.sender import ChatBlocked, Deliver, Outgoing, RetryAfter, TemporaryFailure
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 4
+MAX_ATTEMPTS = 8
+"""With backoff capped at MAX_BACKOFF_SECONDS, a reply outlives about half a minute of Bot API outage."""
+MAX_BACKOFF_SECONDS = 8.0
 MAX_RETRY_AFTER_SECONDS = 60
 """A longer flood wait is not waited out inside a reply; the error reaches the error handler."""
 
@@ -39,8 +44,9 @@ class RetryTransientErrors(BaseRequestMiddleware):
         bot: Bot,
         method: TelegramMethod[TelegramType],
     ) -> Response[TelegramType]:
-        if method.__api_method__ == GetUpdates.__api_method__:
-            return await make_request(bot, method)  # the polling loop has its own backoff
+        if method.__api_method__ in (GetUpdates.__api_method__, GetMe.__api_method__):
+            # Polling has its own backoff; getMe is the start-up check, which must fail at once.
+            return await make_request(bot, method)
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
                 return await make_request(bot, method)
@@ -52,7 +58,7 @@ class RetryTransientErrors(BaseRequestMiddleware):
             except (TelegramServerError, TelegramNetworkError) as error:
                 if attempt == MAX_ATTEMPTS:
                     raise
-                delay = 0.5 * 2 ** (attempt - 1)
+                delay = min(MAX_BACKOFF_SECONDS, 0.5 * 2 ** (attempt - 1))
                 log.warning(
                     "%s failed (%s), retrying in %.1fs",
                     method.__api_method__,
@@ -63,9 +69,69 @@ class RetryTransientErrors(BaseRequestMiddleware):
         raise AssertionError("unreachable")
 
 
+class KeepResponseTypes(BaseRequestMiddleware):
+    """Keeps every `Response[...]` model aiogram parametrises alive for the life of the process.
+
+    aiogram builds `Response[<result type>]` for every reply it parses; pydantic caches such
+    models in a weak dictionary, so each garbage collection drops them and the next request
+    builds the whole schema again. Under load that rebuilding was a third of the time spent per
+    update (measured with scripts/bench_load.py and py-spy); holding a reference ends it.
+    """
+
+    _kept: ClassVar[dict[type[TelegramMethod[Any]], type[Response[Any]]]] = {}
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        if type(method) not in self._kept:
+            self._kept[type(method)] = Response[method.__returning__]  # type: ignore[name-defined]
+        return await make_request(bot, method)
+
+
+class SkipUnreadableUpdates(BaseRequestMiddleware):
+    """One update aiogram cannot read must not stop polling for everyone.
+
+    aiogram parses a whole `getUpdates` batch at once: an update in a shape it does not know
+    fails the batch, the offset never moves, and the same batch fails forever. This reads the
+    batch update by update; one that cannot be read is replaced by an empty update with its id,
+    so the offset moves past it (and `update_guards.UnknownUpdates` skips it).
+    """
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        if method.__api_method__ != GetUpdates.__api_method__:
+            return await make_request(bot, method)
+        try:
+            return await make_request(bot, method)
+        except ClientDecodeError as error:
+            raw = error.data.get("result") if isinstance(error.data, dict) and error.data.get("ok") else None
+            if not isinstance(raw, list):
+                raise
+            # Despite its annotation, aiogram's middleware chain carries the result, not the Response.
+            return [_read_update(item, bot) for item in raw]  # type: ignore[return-value]
+
+
+def _read_update(item: Any, bot: Bot) -> Update:
+    try:
+        return Update.model_validate(item, context={"bot": bot})
+    except ValidationError:
+        update_id = int(item.get("update_id", 0)) if isinstance(item, dict) else 0
+        log.warning("update %d could not be read by this aiogram version; skipped", update_id)
+        return Update(update_id=update_id)
+
+
 def create_session(api_base_url: str, *, retry: bool = True, **kwargs: Any) -> AiohttpSession:
     """A session to the Bot API; `retry=False` for bulk sending, whose sender handles errors itself."""
     session = AiohttpSession(api=TelegramAPIServer.from_base(api_base_url), **kwargs)
+    session.middleware(KeepResponseTypes())
+    session.middleware(SkipUnreadableUpdates())
     if retry:
         session.middleware(RetryTransientErrors())
     return session

@@ -11,7 +11,8 @@ import asyncio
 import itertools
 import json
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -110,6 +111,16 @@ class Sent:
         return matches[0]
 
 
+@dataclass
+class Outage:
+    kind: str
+    until: float
+    methods: frozenset[str] | None = None
+
+    def covers(self, method: str) -> bool:
+        return time.monotonic() < self.until and (self.methods is None or method in self.methods)
+
+
 class FakeTelegram:
     def __init__(self) -> None:
         self.methods = _load_spec()
@@ -136,6 +147,11 @@ class FakeTelegram:
         self.runner: web.AppRunner | None = None
         self.base_url = ""
         self.closing = False
+        self.outage: Outage | None = None
+        self.outage_calls: Counter[str] = Counter()
+        """Calls per method that met the outage: a client in a busy loop would show here."""
+        self.before_call: Callable[[str, dict[str, Any]], None] | None = None
+        """Called with each call before it is served; raising BadRequest fails that call."""
 
     async def start(self) -> None:
         app = web.Application()
@@ -154,6 +170,12 @@ class FakeTelegram:
         if self.runner:
             await self.runner.cleanup()
 
+    def start_outage(self, kind: str, seconds: float, methods: frozenset[str] | None = None) -> None:
+        """For `seconds`, `methods` (default all) fail: '500', '429', 'reset' (connection cut) or
+        'timeout' (no answer until the outage ends, then an error; the call is never carried out)."""
+        self.outage = Outage(kind, time.monotonic() + seconds, methods)
+        self.outage_calls.clear()
+
     def fail_next(self, method: str, error: BadRequest) -> None:
         """The next call of `method` gets `error` instead of success (429, 5xx, 403 ...)."""
         self.failures.append((method, error))
@@ -167,7 +189,13 @@ class FakeTelegram:
         if method not in self.methods:
             return self._error(BadRequest("Not Found: method not found", 404))
         params = await self._params(request)
+        outage = self.outage
+        if outage is not None and outage.covers(method):
+            self.outage_calls[method] += 1
+            return await self._fail(request, outage)
         try:
+            if self.before_call is not None:
+                self.before_call(method, params)
             self._check_parameters(method, params)
             for index, (failing, error) in enumerate(self.failures):
                 if failing == method:
@@ -178,6 +206,18 @@ class FakeTelegram:
         except BadRequest as error:
             return self._error(error)
         return web.json_response({"ok": True, "result": result})
+
+    async def _fail(self, request: web.Request, outage: "Outage") -> web.Response:
+        if outage.kind == "reset":
+            assert request.transport is not None
+            request.transport.abort()
+            return web.Response(status=500)
+        if outage.kind == "timeout":
+            await asyncio.sleep(max(0.0, outage.until - time.monotonic()))
+            return self._error(BadRequest("Internal Server Error", 500))
+        if outage.kind == "429":
+            return self._error(BadRequest("Too Many Requests: retry after 1", 429, retry_after=1))
+        return self._error(BadRequest("Internal Server Error", 500))
 
     @staticmethod
     async def _params(request: web.Request) -> dict[str, Any]:

@@ -1,15 +1,16 @@
 """Puts a dialogue `Screen` on the user's phone: text, content buttons and the nav row."""
 
 import logging
+from functools import lru_cache
 
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.handlers.callbacks import AnswerCheck, Navigate, NavTarget, OpenNode, StartFeature
 from bot.i18n.messages import NAV_LABELS
-from bot.services.dialogue import NavAction, Screen
+from bot.services.dialogue import NavAction, Screen, ScreenButton
 
 log = logging.getLogger(__name__)
 
@@ -28,25 +29,36 @@ def add_nav_row(builder: InlineKeyboardBuilder, actions: list[NavAction]) -> Non
 
 
 def screen_markup(screen: Screen) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for row in screen.rows:
-        for button in row:
-            if button.kind == "url":
-                builder.button(text=button.label, url=button.target)
-            elif button.kind == "feature":
-                builder.button(text=button.label, callback_data=StartFeature(name=button.target))
-            elif button.kind == "answer":
-                builder.button(
-                    text=button.label,
-                    callback_data=AnswerCheck(ref=button.target, index=button.index),
-                )
-            else:
-                builder.button(text=button.label, callback_data=OpenNode(ref=button.target))
-    if screen.rows:
-        builder.adjust(*(len(row) for row in screen.rows))
-    if screen.nav:
-        add_nav_row(builder, screen.nav)
-    return builder.as_markup()
+    rows = tuple(tuple(row) for row in screen.rows)
+    nav = tuple((action, nav_label(action)) for action in screen.nav)
+    return _markup(rows, nav)
+
+
+@lru_cache(maxsize=4096)
+def _markup(rows: tuple[tuple[ScreenButton, ...], ...], nav: tuple[tuple[NavAction, str], ...]) -> InlineKeyboardMarkup:
+    """A screen's keyboard, built once per screen and language: building one costs more than the rest
+    of an update (pydantic models and callback data packing), and screens repeat all day."""
+    keyboard = [[_content_button(button) for button in row] for row in rows]
+    if nav:
+        keyboard.append(
+            [
+                InlineKeyboardButton(text=label, callback_data=Navigate(to=NavTarget(action.value)).pack())
+                for action, label in nav
+            ]
+        )
+    return InlineKeyboardMarkup(inline_keyboard=keyboard)
+
+
+def _content_button(button: ScreenButton) -> InlineKeyboardButton:
+    if button.kind == "url":
+        return InlineKeyboardButton(text=button.label, url=button.target)
+    if button.kind == "feature":
+        data = StartFeature(name=button.target).pack()
+    elif button.kind == "answer":
+        data = AnswerCheck(ref=button.target, index=button.index).pack()
+    else:
+        data = OpenNode(ref=button.target).pack()
+    return InlineKeyboardButton(text=button.label, callback_data=data)
 
 
 async def send_screen(message: Message, screen: Screen) -> None:

@@ -6,7 +6,6 @@ import html
 from aiogram.filters import CommandObject
 from aiogram.types import BufferedInputFile, Message
 
-from bot.services.charts import daily_chart
 from bot.services.stats import Report, Statistics
 from bot.services.stats import shown as plain_count
 
@@ -67,6 +66,9 @@ async def chart_command(message: Message, command: CommandObject, statistics: St
     if asked is None:
         await message.answer("Use /chart 7d or /chart 30d.")
         return
+    # matplotlib costs ~40 MB and seconds to import: only staff asking for a chart pay for it.
+    from bot.services.charts import daily_chart
+
     series = await statistics.daily_series(int(asked[:-1]))
     image = daily_chart(series, f"Safar, last {asked}")
     await message.answer_photo(

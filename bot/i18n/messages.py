@@ -12,3 +12,4 @@ SEARCH_FOUND = N_("Lessons that may help:")
 SEARCH_NOTHING_FOUND = N_(
     "I did not find a lesson for that. Try one or two words, such as “passport” or “contract”, or choose a topic:"
 )
+SLOW_DOWN = N_("You are sending messages very fast. Please wait a few seconds, then tap again: I will answer.")

@@ -64,6 +64,13 @@ class BroadcastStore:
         ) as cursor:
             return [Broadcast(int(r[0]), str(r[1]), int(r[2]), r[3]) for r in await cursor.fetchall()]
 
+    async def release_all_claims(self) -> int:
+        """At start-up every claim belongs to a run that died (one process owns the database)."""
+        cursor = await self._connection.execute(
+            "UPDATE broadcast_recipients SET state = 'pending', lease_until = NULL WHERE state = 'claimed'"
+        )
+        return cursor.rowcount
+
     async def claim(self, broadcast_id: int, limit: int, now: datetime, lease_seconds: int) -> list[tuple[str, int]]:
         seconds = int(now.timestamp())
         await self._connection.execute(

@@ -2,9 +2,14 @@
 
 Rows are keyed by a keyed hash of aiogram's storage key: the database never holds a chat or
 user id, and `forget` can still find a user's rows through `user_key`.
+
+Every write goes to SQLite before it returns (a crash loses nothing); reads of recently active
+users are served from a bounded in-memory copy, and a write that changes nothing is skipped,
+because each update reads the state several times and a database round trip is the slow part.
 """
 
 import json
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -12,11 +17,26 @@ import aiosqlite
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
 
+RECENT_USERS = 4096
+"""How many users' state is kept in memory besides the database (a few MB at most)."""
+
+
+class _Row:
+    __slots__ = ("data", "state")
+
+    def __init__(self, state: str | None, data: str | None) -> None:
+        self.state = state
+        self.data = data
+
 
 class SQLiteStorage(BaseStorage):
-    def __init__(self, connection: aiosqlite.Connection, pseudonym: Callable[[str], str]) -> None:
+    def __init__(
+        self, connection: aiosqlite.Connection, pseudonym: Callable[[str], str], recent: int = RECENT_USERS
+    ) -> None:
         self._connection = connection
         self._pseudonym = pseudonym
+        self._recent: OrderedDict[str, _Row] = OrderedDict()
+        self._recent_limit = recent
 
     def _keys(self, key: StorageKey) -> tuple[str, str]:
         raw = f"{key.bot_id}:{key.chat_id}:{key.user_id}:{key.thread_id}:{key.business_connection_id}:{key.destiny}"
@@ -25,38 +45,50 @@ class SQLiteStorage(BaseStorage):
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         value = state.state if isinstance(state, State) else state
         storage_key, user_key = self._keys(key)
+        row = await self._row(storage_key)
+        if row.state == value:
+            return
         await self._connection.execute(
             "INSERT INTO fsm_state (storage_key, user_key, state) VALUES (?, ?, ?) "
             "ON CONFLICT (storage_key) DO UPDATE SET state = excluded.state",
             (storage_key, user_key, value),
         )
-        await self._connection.commit()
+        row.state = value
 
     async def get_state(self, key: StorageKey) -> str | None:
-        row = await self._row(key, "state")
-        return str(row) if row is not None else None
+        return (await self._row(self._keys(key)[0])).state
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         storage_key, user_key = self._keys(key)
+        value = json.dumps(dict(data), ensure_ascii=False)
+        row = await self._row(storage_key)
+        if row.data == value or (row.data is None and not data):
+            return
         await self._connection.execute(
             "INSERT INTO fsm_state (storage_key, user_key, data) VALUES (?, ?, ?) "
             "ON CONFLICT (storage_key) DO UPDATE SET data = excluded.data",
-            (storage_key, user_key, json.dumps(dict(data), ensure_ascii=False)),
+            (storage_key, user_key, value),
         )
-        await self._connection.commit()
+        row.data = value
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        row = await self._row(key, "data")
-        return dict(json.loads(row)) if row else {}
+        row = await self._row(self._keys(key)[0])
+        return dict(json.loads(row.data)) if row.data else {}
 
-    async def _row(self, key: StorageKey, column: str) -> Any:
-        storage_key, _ = self._keys(key)
+    async def _row(self, storage_key: str) -> _Row:
+        row = self._recent.get(storage_key)
+        if row is not None:
+            self._recent.move_to_end(storage_key)
+            return row
         async with self._connection.execute(
-            f"SELECT {column} FROM fsm_state WHERE storage_key = ?",
-            (storage_key,),
+            "SELECT state, data FROM fsm_state WHERE storage_key = ?", (storage_key,)
         ) as cursor:
-            row = await cursor.fetchone()
-        return row[0] if row else None
+            found = await cursor.fetchone()
+        row = _Row(found[0], found[1]) if found else _Row(None, None)
+        self._recent[storage_key] = row
+        if len(self._recent) > self._recent_limit:
+            self._recent.popitem(last=False)
+        return row
 
     async def close(self) -> None:
         """The connection belongs to the application, which closes it."""

@@ -133,6 +133,13 @@ class ReminderStore:
         await self._connection.commit()
         return cursor.rowcount
 
+    async def release_all_claims(self) -> int:
+        """At start-up every claim belongs to a run that died (one process owns the database)."""
+        cursor = await self._connection.execute(
+            "UPDATE reminders SET state = 'pending', lease_until = NULL WHERE state = 'claimed'"
+        )
+        return cursor.rowcount
+
     async def claim_due(self, now: datetime, limit: int, lease_seconds: int) -> list[DueReminder]:
         """Claim up to `limit` due reminders of active chats, the earliest first (uses the index)."""
         async with self._connection.execute(

@@ -1,8 +1,12 @@
 """A user's settings (only the language for now), keyed by their pseudonymous key."""
 
+from collections import OrderedDict
 from datetime import UTC, datetime
 
 import aiosqlite
+
+RECENT_USERS = 10_000
+"""Languages kept in memory: the recently active users', so memory does not grow with every user ever seen."""
 
 PERSONAL_TABLES = (
     "user_settings",
@@ -17,20 +21,29 @@ PERSONAL_TABLES = (
 
 
 class UserSettingsStore:
-    """Reads are served from memory after the first; every update reads the language."""
+    """Every update reads the language: recent users' are served from memory."""
 
-    def __init__(self, connection: aiosqlite.Connection) -> None:
+    def __init__(self, connection: aiosqlite.Connection, recent: int = RECENT_USERS) -> None:
         self._connection = connection
-        self._languages: dict[str, str | None] = {}
+        self._languages: OrderedDict[str, str | None] = OrderedDict()
+        self._recent = recent
 
     async def language(self, user_key: str) -> str | None:
-        if user_key not in self._languages:
-            async with self._connection.execute(
-                "SELECT language FROM user_settings WHERE user_key = ?", (user_key,)
-            ) as cursor:
-                row = await cursor.fetchone()
-            self._languages[user_key] = row[0] if row else None
-        return self._languages[user_key]
+        if user_key in self._languages:
+            self._languages.move_to_end(user_key)
+            return self._languages[user_key]
+        async with self._connection.execute(
+            "SELECT language FROM user_settings WHERE user_key = ?", (user_key,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        self._remember(user_key, row[0] if row else None)
+        return row[0] if row else None
+
+    def _remember(self, user_key: str, language: str | None) -> None:
+        self._languages[user_key] = language
+        self._languages.move_to_end(user_key)
+        if len(self._languages) > self._recent:
+            self._languages.popitem(last=False)
 
     async def set_language(self, user_key: str, language: str) -> None:
         await self._connection.execute(
@@ -38,8 +51,7 @@ class UserSettingsStore:
             "ON CONFLICT (user_key) DO UPDATE SET language = excluded.language",
             (user_key, language, datetime.now(UTC).date().isoformat()),
         )
-        await self._connection.commit()
-        self._languages[user_key] = language
+        self._remember(user_key, language)
 
     async def forget(self, user_key: str) -> None:
         """Erase everything stored about this user, in every table that holds anything of theirs."""

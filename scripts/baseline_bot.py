@@ -1,0 +1,49 @@
+"""The minimal aiogram bot the load benchmark compares Safar with.
+
+It does the least a menu bot can: every message gets a reply with a two-button keyboard, every
+button press is answered and the message edited with the same keyboard. Long polling, defaults.
+
+    BOT_TOKEN=... BOT_API_BASE_URL=http://127.0.0.1:8081 python scripts/baseline_bot.py
+"""
+
+import asyncio
+import os
+
+from aiogram import Bot, Dispatcher, F
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+
+KEYBOARD = InlineKeyboardMarkup(
+    inline_keyboard=[
+        [InlineKeyboardButton(text="One", callback_data="one")],
+        [InlineKeyboardButton(text="Two", callback_data="two")],
+    ]
+)
+
+
+async def main() -> None:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(os.environ["BOT_API_BASE_URL"]))
+    bot = Bot(os.environ["BOT_TOKEN"], session=session)
+    dispatcher = Dispatcher()
+
+    @dispatcher.message()
+    async def reply(message: Message) -> None:
+        await message.answer("Choose:", reply_markup=KEYBOARD)
+
+    @dispatcher.callback_query(F.data)
+    async def press(query: CallbackQuery) -> None:
+        await query.answer()
+        if query.message is not None:
+            await bot.edit_message_text(
+                f"You chose {query.data}.",
+                chat_id=query.message.chat.id,
+                message_id=query.message.message_id,
+                reply_markup=KEYBOARD,
+            )
+
+    await dispatcher.start_polling(bot, polling_timeout=10)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,284 @@
+"""Load benchmark: K concurrent users walking lessons, Safar against a minimal aiogram bot.
+
+Both bots run in their own process with long polling against the same light fake Bot API on
+loopback, served by this process along with the simulated users. Safar runs as operators run it
+(`python -m bot`: real SQLite file, real content, 10,000 users' language and place in a lesson
+stored beforehand). Each user taps a button on the last message it got (or now and then types a
+word), waits for the answer, and taps again.
+
+Reports per bot: updates handled per second, p50/p99 latency from update to reply, the bot
+process's peak memory (VmHWM); then Safar's throughput as a ratio of the baseline's (goal ≥ 0.8 at
+K = 200) and its extra peak memory (goal ≤ 30 MB).
+
+    PYTHONPATH=. .venv/bin/python scripts/bench_load.py [--users 200] [--steps 25] [--stored 10000]
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+TOKEN = "7000001:AAE-benchmarkToken_0123456789abcdefghij"
+BOT_ID = 7000001
+PROJECT = Path(__file__).resolve().parents[1]
+TYPED = ["паспорт", "agency", "пул", "patent", "help", "шартнома", "qarz", "hello"]
+
+
+@dataclass
+class Chat:
+    """What one simulated user's phone shows, and the answer it is waiting for."""
+
+    message_id: int = 0
+    buttons: list[str] = field(default_factory=list)
+    waiting: asyncio.Future[float] | None = None
+
+
+class LightTelegram:
+    """Just enough Bot API for both bots, cheap enough not to be what is measured."""
+
+    def __init__(self) -> None:
+        self.updates: list[dict[str, Any]] = []
+        self.next_update_id = 1
+        self.arrived = asyncio.Event()
+        self.chats: dict[int, Chat] = {}
+        self.next_message_id = 1
+        self.runner: web.AppRunner | None = None
+        self.base_url = ""
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_post("/bot{token}/{method}", self.handle)
+        self.runner = web.AppRunner(app, access_log=None)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.base_url = f"http://127.0.0.1:{port}"
+
+    async def stop(self) -> None:
+        if self.runner is not None:
+            await self.runner.cleanup()
+
+    def push(self, chat_id: int, payload: dict[str, Any]) -> asyncio.Future[float]:
+        chat = self.chats.setdefault(chat_id, Chat())
+        chat.waiting = asyncio.get_running_loop().create_future()
+        self.updates.append({"update_id": self.next_update_id, **payload})
+        self.next_update_id += 1
+        self.arrived.set()
+        return chat.waiting
+
+    async def handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        params = dict(await request.post()) if request.can_read_body else {}
+        if method == "getUpdates":
+            result: Any = await self.get_updates(params)
+        elif method in ("sendMessage", "editMessageText"):
+            result = self.message(params)
+        elif method == "getMe":
+            result = {"id": BOT_ID, "is_bot": True, "first_name": "Bench", "username": "bench_bot"}
+        else:
+            result = True
+        return web.json_response({"ok": True, "result": result})
+
+    async def get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(params.get("offset") or 0)
+        self.updates = [u for u in self.updates if u["update_id"] >= offset]
+        if not self.updates:
+            self.arrived.clear()
+            try:
+                await asyncio.wait_for(self.arrived.wait(), float(params.get("timeout") or 0) or 0.01)
+            except TimeoutError:
+                return []
+        return self.updates[: int(params.get("limit") or 100)]
+
+    def message(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = int(params["chat_id"])
+        chat = self.chats.setdefault(chat_id, Chat())
+        if "message_id" in params:
+            message_id = int(params["message_id"])
+        else:
+            message_id = self.next_message_id
+            self.next_message_id += 1
+        markup = json.loads(str(params.get("reply_markup") or "{}"))
+        chat.message_id = message_id
+        chat.buttons = [
+            b["callback_data"] for row in markup.get("inline_keyboard", []) for b in row if "callback_data" in b
+        ]
+        if chat.waiting is not None and not chat.waiting.done():
+            chat.waiting.set_result(time.perf_counter())
+        return {
+            "message_id": message_id, "date": 0, "text": str(params.get("text", "")),
+            "chat": {"id": chat_id, "type": "private"},
+        }  # fmt: skip
+
+
+def user_json(user_id: int, language: str) -> dict[str, Any]:
+    return {"id": user_id, "is_bot": False, "first_name": "U", "language_code": language}
+
+
+def text_update(user_id: int, text: str, language: str) -> dict[str, Any]:
+    message: dict[str, Any] = {
+        "message_id": 1, "date": int(time.time()), "chat": {"id": user_id, "type": "private"},
+        "from": user_json(user_id, language), "text": text,
+    }  # fmt: skip
+    if text.startswith("/"):
+        message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+    return {"message": message}
+
+
+def press_update(user_id: int, chat: Chat, data: str, language: str, query: int) -> dict[str, Any]:
+    return {"callback_query": {
+        "id": f"{user_id}-{query}", "from": user_json(user_id, language), "chat_instance": str(user_id), "data": data,
+        "message": {"message_id": chat.message_id, "date": 0, "chat": {"id": user_id, "type": "private"}, "text": "."},
+    }}  # fmt: skip
+
+
+async def one_user(
+    telegram: LightTelegram, user_id: int, steps: int, latencies: list[float], rng: random.Random
+) -> None:
+    language = rng.choice(["tg", "ru", "uz", "en"])
+    chat = telegram.chats.setdefault(user_id, Chat())
+    for step in range(steps):
+        nav = [b for b in chat.buttons if b.startswith("n:")]
+        content = [b for b in chat.buttons if not b.startswith("n:")]
+        if not chat.buttons or rng.random() < 0.05:
+            payload = text_update(user_id, "/menu" if rng.random() < 0.5 else rng.choice(TYPED), language)
+        else:
+            data = rng.choice(nav) if nav and (not content or rng.random() < 0.2) else rng.choice(content)
+            payload = press_update(user_id, chat, data, language, step)
+        started = time.perf_counter()
+        try:
+            answered = await asyncio.wait_for(telegram.push(user_id, payload), 30)
+        except TimeoutError:
+            latencies.append(float("inf"))
+            continue
+        latencies.append(answered - started)
+
+
+def peak_memory_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def prefill(db_path: Path, key: str, users: int) -> None:
+    """`users` users who chose a language and stopped somewhere in a lesson, as Safar stores them."""
+    from bot.services.pseudonym import Pseudonymizer
+    from bot.storage.database import open_database
+
+    connection = await open_database(db_path)
+    try:
+        await _prefill(connection, Pseudonymizer(key.encode()), users)
+    finally:
+        await connection.close()
+
+
+async def _prefill(connection: Any, pseudonyms: Any, users: int) -> None:
+    from aiogram.fsm.storage.base import StorageKey
+
+    from bot.services.dialogue import Conversation
+    from bot.storage.fsm import SQLiteStorage
+
+    storage = SQLiteStorage(connection, pseudonyms)
+    await connection.execute("BEGIN")
+    for user_id in range(1, users + 1):
+        user_key = pseudonyms.user_key(user_id)
+        await connection.execute(
+            "INSERT OR REPLACE INTO user_settings (user_key, language, created_on) VALUES (?, ?, '2026-11-01')",
+            (user_key, ["tg", "ru", "uz", "en"][user_id % 4]),
+        )
+        position = {"lesson": "red_flags", "node": "wages"}
+        data = Conversation.from_data({"position": position, "history": [{"lesson": "main", "node": "menu"}]})
+        storage_key = StorageKey(bot_id=BOT_ID, chat_id=user_id, user_id=user_id)
+        keys = storage._keys(storage_key)
+        await connection.execute(
+            "INSERT OR REPLACE INTO fsm_state (storage_key, user_key, data) VALUES (?, ?, ?)",
+            (keys[0], keys[1], json.dumps({"conversation": data.to_data()})),
+        )
+    await connection.execute("COMMIT")
+
+
+async def measure(command: list[str], env: dict[str, str], users: int, steps: int, seed: int) -> dict[str, float]:
+    telegram = LightTelegram()
+    await telegram.start()
+    process = await asyncio.create_subprocess_exec(
+        *command, cwd=PROJECT, env=env | {"BOT_API_BASE_URL": telegram.base_url},
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        rng = random.Random(seed)
+        warm: list[float] = []
+        # Every user opens the bot first (not measured): Safar shows the language picker, then the menu.
+        await asyncio.gather(*(one_user(telegram, uid, 2, warm, random.Random(uid)) for uid in range(1, users + 1)))
+        latencies: list[float] = []
+        started = time.perf_counter()
+        await asyncio.gather(
+            *(one_user(telegram, uid, steps, latencies, random.Random(rng.random())) for uid in range(1, users + 1))
+        )
+        elapsed = time.perf_counter() - started
+        memory = peak_memory_mb(process.pid)
+    finally:
+        process.terminate()
+        _, stderr = await process.communicate()
+        await telegram.stop()
+    errors = [line for line in stderr.decode().splitlines() if "Traceback" in line or " ERROR " in line]
+    answered = sorted(x for x in latencies if x != float("inf"))
+    return {
+        "updates_per_second": len(answered) / elapsed,
+        "p50_ms": 1000 * statistics.median(answered),
+        "p99_ms": 1000 * answered[int(0.99 * (len(answered) - 1))],
+        "peak_mb": memory,
+        "unanswered": len(latencies) - len(answered),
+        "errors": len(errors),
+    }
+
+
+async def main(users: int, steps: int, stored: int, seed: int, profile: str | None) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "DB_", "WEBHOOK_", "ADMIN_"))}
+    env |= {"PYTHONPATH": str(PROJECT), "BOT_TOKEN": TOKEN, "LOG_LEVEL": "WARNING"}
+    baseline = await measure([sys.executable, "scripts/baseline_bot.py"], env, users, steps, seed)
+    with tempfile.TemporaryDirectory() as folder:
+        db_path, key = Path(folder) / "safar.sqlite3", "bench-pseudonym-key"
+        await prefill(db_path, key, stored)
+        # Simulated users tap far faster than people: the per-user flood limit would refuse them.
+        safar_env = env | {"DB_PATH": str(db_path), "PSEUDONYM_KEY": key, "FLOOD_UPDATES_PER_SECOND": "1000"}
+        profiler = ["-m", "cProfile", "-o", profile] if profile else []
+        safar = await measure([sys.executable, *profiler, "-m", "bot"], safar_env, users, steps, seed)
+    print(f"K = {users} users × {steps} steps; Safar with {stored:,} users' state stored")
+    print(f"{'':10} {'updates/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'peak MB':>8} {'unanswered':>10} {'errors':>6}")
+    for name, row in (("baseline", baseline), ("Safar", safar)):
+        print(
+            f"{name:10} {row['updates_per_second']:10.0f} {row['p50_ms']:8.1f} {row['p99_ms']:8.1f} "
+            f"{row['peak_mb']:8.1f} {row['unanswered']:10.0f} {row['errors']:6.0f}"
+        )
+    ratio = safar["updates_per_second"] / baseline["updates_per_second"]
+    extra = safar["peak_mb"] - baseline["peak_mb"]
+    print(f"throughput ratio Safar/baseline: {ratio:.2f} (goal ≥ 0.80)")
+    print(f"extra peak memory: {extra:+.1f} MB (goal ≤ 30 MB)")
+    if profile:
+        import pstats
+
+        print(f"\nSafar ran under cProfile (slower; figures above are not comparable). Top of {profile}:")
+        pstats.Stats(profile).sort_stats("tottime").print_stats(25)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--steps", type=int, default=25)
+    parser.add_argument("--stored", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--profile", metavar="FILE", help="run Safar under cProfile and print where time goes")
+    arguments = parser.parse_args()
+    asyncio.run(main(arguments.users, arguments.steps, arguments.stored, arguments.seed, arguments.profile))

@@ -1,0 +1,57 @@
+"""Running `python -m bot` as a separate process, as operators do: for start-up, signal and crash tests."""
+
+import asyncio
+import os
+import signal
+import socket
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+SETTING_NAMES = {"BOT_TOKEN", "BOT_API_BASE_URL", "DB_PATH", "ADMIN_IDS", "PSEUDONYM_KEY", "WEBHOOK_URL",
+                 "WEBHOOK_SECRET", "WEBHOOK_HOST", "WEBHOOK_PORT", "LOG_LEVEL", "CONTENT_DIR"}  # fmt: skip
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+def environment(**settings: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in SETTING_NAMES}
+    env["PYTHONPATH"] = str(PROJECT)
+    return env | settings
+
+
+async def run_to_end(tmp_path: Path, **settings: str) -> tuple[int, str]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", cwd=tmp_path, env=environment(**settings),
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode is not None
+    return process.returncode, stderr.decode()
+
+
+@asynccontextmanager
+async def running(tmp_path: Path, **settings: str) -> AsyncIterator[asyncio.subprocess.Process]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", cwd=tmp_path, env=environment(**settings),
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        yield process
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+
+
+async def stop(process: asyncio.subprocess.Process) -> tuple[int, str]:
+    process.send_signal(signal.SIGTERM)
+    await asyncio.wait_for(process.wait(), 15)
+    assert process.stderr is not None
+    return int(process.returncode or 0), (await process.stderr.read()).decode()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

@@ -1,0 +1,179 @@
+"""`kill -9` of the bot process: under load, and in the middle of a reminder batch.
+
+After a restart the database is intact, every user is where the last screen they saw (or the
+tap that was under way) put them, and every reminder has arrived exactly once.
+"""
+
+import asyncio
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from aiogram.fsm.storage.base import StorageKey
+
+from bot.content import load_curriculum
+from bot.content.curriculum import NodeId
+from bot.i18n import load_i18n, translator
+from bot.services.dialogue import Conversation, DialogueEngine
+from bot.services.pseudonym import Pseudonymizer
+from bot.storage.database import open_database
+from bot.storage.fsm import SQLiteStorage
+from tests.content_walks import covering_walks, plan_walks
+from tests.fake_telegram import BOT_ID, TOKEN, BadRequest, FakeTelegram, FakeUser, Sent
+from tests.journeys import expected_text, start_in
+from tests.processes import running
+
+KEY = "crash-test-pseudonym-key"
+CURRICULUM = load_curriculum(None, translator(load_i18n()))
+ENGINE = DialogueEngine(CURRICULUM)
+WALKS = covering_walks(plan_walks(CURRICULUM))
+KILL_AFTER_ANSWERS = 80
+LANGUAGES = [("tg", "Тоҷикӣ"), ("ru", "Русский"), ("uz", "Oʻzbekcha"), ("en", "English")]
+
+
+def bot_settings(telegram: FakeTelegram, **extra: str) -> dict[str, str]:
+    return {
+        "BOT_TOKEN": TOKEN, "BOT_API_BASE_URL": telegram.base_url, "PSEUDONYM_KEY": KEY, "LOG_LEVEL": "WARNING",
+        "FLOOD_UPDATES_PER_SECOND": "1000", "REMINDER_CHECK_SECONDS": "0.5", **extra,
+    }  # fmt: skip
+
+
+class Walker:
+    """A user tapping through one planned walk; knows where each tap should lead."""
+
+    def __init__(self, user: FakeUser, menu: Sent, taps: tuple[int, ...]) -> None:
+        self.user = user
+        self.menu = menu
+        self.taps = taps
+        self.conversation = Conversation()
+        ENGINE.home(self.conversation, "en")
+        self.shown: NodeId = CURRICULUM.home
+        self.under_way: NodeId | None = None
+
+    async def walk(self, answered: list[int], enough: asyncio.Event) -> None:
+        screen = self.menu
+        for tap in self.taps:
+            button = [b for row in ENGINE.screen(self.conversation, "en").rows for b in row][tap]
+            if button.kind == "answer":
+                target = ENGINE.answer(self.conversation, self.shown, tap, "en").node
+            elif button.kind == "go":
+                target = ENGINE.open(self.conversation, CURRICULUM.by_ref(button.target) or self.shown, "en").node
+            else:
+                return  # tools and links leave the lesson graph
+            data = [b for row in screen.buttons for b in row][tap]["callback_data"]
+            self.under_way = target
+            try:
+                await self.user.press_data(screen, data)
+                screen = await self.user.reply(within=5)
+            except TimeoutError:
+                return  # the bot was killed with this tap under way
+            self.shown, self.under_way = target, None
+            answered.append(1)
+            if len(answered) >= KILL_AFTER_ANSWERS:
+                enough.set()
+
+
+async def stored_positions(db_path: Path, user_ids: list[int]) -> dict[int, NodeId | None]:
+    connection = await open_database(db_path)
+    try:
+        async with connection.execute("PRAGMA integrity_check") as cursor:
+            assert await cursor.fetchone() == ("ok",)
+        storage = SQLiteStorage(connection, Pseudonymizer(KEY.encode()))
+        positions = {}
+        for user_id in user_ids:
+            data = await storage.get_data(StorageKey(bot_id=BOT_ID, chat_id=user_id, user_id=user_id))
+            positions[user_id] = Conversation.from_data(dict(data.get("conversation") or {})).position
+        return positions
+    finally:
+        await connection.close()
+
+
+async def test_kill_9_under_load_keeps_every_users_place(tmp_path: Path, telegram: FakeTelegram) -> None:
+    settings = bot_settings(telegram)
+    users = [telegram.user(user_id=1000 + n, language_code=LANGUAGES[n % 4][0]) for n in range(24)]
+    walkers: list[Walker] = []
+    async with running(tmp_path, **settings) as process:
+        for n, user in enumerate(users):
+            menu = await start_in(user, LANGUAGES[n % 4][1])
+            walkers.append(Walker(user, menu, WALKS[n % len(WALKS)]))
+        answered: list[int] = []
+        enough = asyncio.Event()
+        walking = [asyncio.create_task(w.walk(answered, enough)) for w in walkers]
+        await asyncio.wait_for(enough.wait(), 60)
+        process.kill()  # SIGKILL, mid-load
+        await process.wait()
+        await asyncio.gather(*walking)
+    assert any(w.under_way for w in walkers), "the kill caught taps under way"
+
+    positions = await stored_positions(tmp_path / "data" / "safar.sqlite3", [u.id for u in users])
+    for walker in walkers:
+        assert positions[walker.user.id] in (walker.shown, walker.under_way), walker.user.id
+
+    async with running(tmp_path, **settings):
+        await asyncio.sleep(2)  # taps the dead process had not confirmed are delivered again
+        for n, user in enumerate(users):
+            while not user.nothing_sent():
+                await user.reply()
+            await user.send("/menu")
+            assert (await user.reply(within=20)).text == expected_text("main", "menu", LANGUAGES[n % 4][0])
+    # Taps the dead process had taken but not handled stay unanswered: their spinner times out on the phone.
+    for query, answered_event in list(telegram.open_queries.items()):
+        if not answered_event.is_set():
+            del telegram.open_queries[query]
+
+
+def daytime_zone() -> str:
+    """A time zone where it is mid-day now, so quiet hours do not hold the reminders back."""
+    offset = ((14 - datetime.now(UTC).hour + 12) % 24) - 12
+    return f"Etc/GMT{-offset:+d}"
+
+
+async def due_reminders(db_path: Path, chats: list[int]) -> None:
+    connection = await open_database(db_path)
+    try:
+        now = int(time.time()) - 60
+        for chat in chats:
+            await connection.execute(
+                "INSERT INTO reminder_chats (user_key, chat_id, time_zone, language) VALUES (?, ?, ?, 'en')",
+                (f"user-{chat}", chat, daytime_zone()),
+            )
+            await connection.execute(
+                "INSERT INTO reminders (user_key, kind, item, payload, due_at) "
+                "VALUES (?, 'expiry', 'passport', '{\"date\": \"01.03.2027\"}', ?)",
+                (f"user-{chat}", now),
+            )
+    finally:
+        await connection.close()
+
+
+async def test_kill_9_in_a_reminder_batch_sends_each_reminder_exactly_once(
+    tmp_path: Path, telegram: FakeTelegram
+) -> None:
+    db_path = tmp_path / "data" / "safar.sqlite3"
+    db_path.parent.mkdir()
+    chats = list(range(5000, 5040))
+    await due_reminders(db_path, chats)
+    settings = bot_settings(telegram, BULK_MESSAGES_PER_SECOND="25")
+    async with running(tmp_path, **settings) as process:
+        sent_to: list[int] = []
+
+        def kill_during_the_batch(method: str, params: dict[str, object]) -> None:
+            if method == "sendMessage" and int(str(params["chat_id"])) in chats:
+                if len(sent_to) == 15:
+                    process.kill()  # the 16th message is under way: it never got an answer
+                    raise BadRequest("Internal Server Error", 500)
+                sent_to.append(int(str(params["chat_id"])))
+
+        telegram.before_call = kill_during_the_batch
+        await asyncio.wait_for(process.wait(), 30)
+    telegram.before_call = None
+    assert len(sent_to) == 15
+
+    async with running(tmp_path, **settings):
+        deadline = time.monotonic() + 30
+        while len({chat for _, chat, _ in telegram.delivered if chat in chats}) < len(chats):
+            assert time.monotonic() < deadline, "every reminder arrives after the restart"
+            await asyncio.sleep(0.1)
+        await asyncio.sleep(1.5)
+    per_chat = [sum(1 for _, chat, _ in telegram.delivered if chat == c) for c in chats]
+    assert per_chat == [1] * len(chats), "none lost, none twice"
