@@ -1,7 +1,9 @@
 """The Bot API session: where requests go, and how Telegram's transient errors are survived."""
 
 import asyncio
+import json
 import logging
+from collections import OrderedDict
 from typing import Any, ClassVar
 
 from aiogram import Bot
@@ -18,7 +20,7 @@ from aiogram.exceptions import (
 )
 from aiogram.methods import GetMe, GetUpdates, Response, TelegramMethod
 from aiogram.methods.base import TelegramType
-from aiogram.types import Update
+from aiogram.types import InlineKeyboardMarkup, Update
 from pydantic import ValidationError
 
 from bot.services.sender import ChatBlocked, Deliver, Outgoing, RetryAfter, TemporaryFailure
@@ -127,9 +129,45 @@ def _read_update(item: Any, bot: Bot) -> Update:
         return Update(update_id=update_id)
 
 
+class SerializedKeyboards:
+    """Keyboards that are sent again and again, with the JSON they are sent as, made once.
+
+    A strong reference to each keyboard is kept, so an id can never be reused by another object
+    while it is here; the oldest are dropped past `limit`.
+    """
+
+    def __init__(self, limit: int = 4096) -> None:
+        self._json: OrderedDict[int, tuple[InlineKeyboardMarkup, str]] = OrderedDict()
+        self._limit = limit
+
+    def remember(self, markup: InlineKeyboardMarkup) -> InlineKeyboardMarkup:
+        self._json[id(markup)] = (markup, json.dumps(markup.model_dump(exclude_none=True)))
+        if len(self._json) > self._limit:
+            self._json.popitem(last=False)
+        return markup
+
+    def get(self, value: object) -> str | None:
+        found = self._json.get(id(value))
+        return found[1] if found is not None and found[0] is value else None
+
+
+KEYBOARDS = SerializedKeyboards()
+
+
+class SafarSession(AiohttpSession):
+    """aiogram's session, sending a remembered keyboard's JSON instead of serialising it each time."""
+
+    def prepare_value(self, value: Any, bot: Bot, files: dict[str, Any], _dumps_json: bool = True) -> Any:
+        if _dumps_json and isinstance(value, InlineKeyboardMarkup):
+            serialized = KEYBOARDS.get(value)
+            if serialized is not None:
+                return serialized
+        return super().prepare_value(value, bot, files, _dumps_json)
+
+
 def create_session(api_base_url: str, *, retry: bool = True, **kwargs: Any) -> AiohttpSession:
     """A session to the Bot API; `retry=False` for bulk sending, whose sender handles errors itself."""
-    session = AiohttpSession(api=TelegramAPIServer.from_base(api_base_url), **kwargs)
+    session = SafarSession(api=TelegramAPIServer.from_base(api_base_url), **kwargs)
     session.middleware(KeepResponseTypes())
     session.middleware(SkipUnreadableUpdates())
     if retry:

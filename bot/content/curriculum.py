@@ -65,6 +65,8 @@ class Curriculum:
     warnings: list[Problem] = field(default_factory=list)
     _by_ref: dict[str, NodeId] = field(default_factory=dict)
     _answers_by_ref: dict[str, NodeId] = field(default_factory=dict)
+    _rendered: dict[tuple[NodeId, str, str], str] = field(default_factory=dict)
+    """Texts already rendered: a template's output depends only on this curriculum and the language."""
 
     def __post_init__(self) -> None:
         for node_id in self.node_ids():
@@ -137,6 +139,12 @@ class Curriculum:
         return self._render(node_id, "text", node.text, language) if node.text is not None else ""
 
     def _render(self, node_id: NodeId, part: str, text: Localized, language: str) -> str:
+        key = (node_id, part, language)
+        if key not in self._rendered:
+            self._rendered[key] = self._render_once(node_id, part, text, language)
+        return self._rendered[key]
+
+    def _render_once(self, node_id: NodeId, part: str, text: Localized, language: str) -> str:
         for candidate in _chain(text, language):
             template = self.templates.get((node_id, part, candidate))
             if template is not None:

@@ -11,6 +11,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.handlers.callbacks import AnswerCheck, Navigate, NavTarget, OpenNode, StartFeature
 from bot.i18n.messages import NAV_LABELS
 from bot.services.dialogue import NavAction, Screen, ScreenButton
+from bot.telegram_session import KEYBOARDS
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ def _markup(rows: tuple[tuple[ScreenButton, ...], ...], nav: tuple[tuple[NavActi
                 for action, label in nav
             ]
         )
-    return InlineKeyboardMarkup(inline_keyboard=keyboard)
+    return KEYBOARDS.remember(InlineKeyboardMarkup(inline_keyboard=keyboard))
 
 
 def _content_button(button: ScreenButton) -> InlineKeyboardButton:

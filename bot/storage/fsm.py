@@ -24,7 +24,7 @@ RECENT_USERS = 4096
 class _Row:
     __slots__ = ("data", "state")
 
-    def __init__(self, state: str | None, data: str | None) -> None:
+    def __init__(self, state: str | None, data: dict[str, Any]) -> None:
         self.state = state
         self.data = data
 
@@ -60,20 +60,20 @@ class SQLiteStorage(BaseStorage):
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         storage_key, user_key = self._keys(key)
-        value = json.dumps(dict(data), ensure_ascii=False)
         row = await self._row(storage_key)
-        if row.data == value or (row.data is None and not data):
+        if row.data == data:
             return
+        text = json.dumps(dict(data), ensure_ascii=False)
         await self._connection.execute(
             "INSERT INTO fsm_state (storage_key, user_key, data) VALUES (?, ?, ?) "
             "ON CONFLICT (storage_key) DO UPDATE SET data = excluded.data",
-            (storage_key, user_key, value),
+            (storage_key, user_key, text),
         )
-        row.data = value
+        row.data = json.loads(text)  # exactly what a read from the database would give
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        row = await self._row(self._keys(key)[0])
-        return dict(json.loads(row.data)) if row.data else {}
+        """A copy: aiogram's update_data changes the dict it gets before writing it back."""
+        return dict((await self._row(self._keys(key)[0])).data)
 
     async def _row(self, storage_key: str) -> _Row:
         row = self._recent.get(storage_key)
@@ -84,7 +84,7 @@ class SQLiteStorage(BaseStorage):
             "SELECT state, data FROM fsm_state WHERE storage_key = ?", (storage_key,)
         ) as cursor:
             found = await cursor.fetchone()
-        row = _Row(found[0], found[1]) if found else _Row(None, None)
+        row = _Row(found[0], json.loads(found[1]) if found and found[1] else {}) if found else _Row(None, {})
         self._recent[storage_key] = row
         if len(self._recent) > self._recent_limit:
             self._recent.popitem(last=False)
