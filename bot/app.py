@@ -105,7 +105,7 @@ def create_dispatcher(
     clock: Clock,
     recorder: EventRecorder,
     statistics: Statistics,
-    flood: tuple[float, int] = (3.0, 10),
+    flood: tuple[float, int],
 ) -> Dispatcher:
     users = UserSettingsStore(database)
     dispatcher = Dispatcher(
@@ -124,7 +124,7 @@ def create_dispatcher(
     )
     dispatcher.update.outer_middleware(DuplicateUpdates())
     dispatcher.update.outer_middleware(UnknownUpdates())
-    dispatcher.update.outer_middleware(FloodGuard(i18n, rate=flood[0], burst=flood[1]))
+    dispatcher.update.outer_middleware(FloodGuard(i18n, rate=flood[0], burst=flood[1]))  # (per second, burst)
     UserLocaleMiddleware(i18n, users, pseudonyms, recorder).setup(dispatcher)
     dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
     dispatcher.include_routers(build_router(), errors_router())

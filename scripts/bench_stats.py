@@ -107,7 +107,7 @@ async def time_updates(path: Path, logging_on: bool, presses: int = 400) -> list
         recorder.record = lambda *args, **kwargs: None  # type: ignore[method-assign]
     statistics = Statistics(EventStore(connection), FixedClock(), 180)
     dispatcher = create_dispatcher(connection, content, i18n, Pseudonymizer(b"k" * 32), frozenset(), FixedClock(),
-                                   recorder, statistics)  # fmt: skip
+                                   recorder, statistics, flood=(1000.0, 1000))  # fmt: skip
     bot = Bot("1:benchmark", session=AnsweringSession())
     curriculum = load_curriculum(None, translator(i18n))
     targets = [node_ref(node) for node in curriculum.node_ids()]
