@@ -5,6 +5,7 @@ a clean shutdown writes what is left. The user is the keyed hash the middleware 
 no text a user typed is ever recorded, only which lesson, node, result or country.
 """
 
+import asyncio
 import logging
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ class EventRecorder:
         self._store = store
         self._clock = clock
         self._buffer: list[Event] = []
+        self._flushing = asyncio.Lock()
 
     def record(self, user_key: str, name: str, detail: str = "") -> None:
         self._buffer.append((hour_of(self._clock.now()), user_key, name, detail))
@@ -32,15 +34,18 @@ class EventRecorder:
         return len(self._buffer)
 
     async def flush(self) -> int:
-        if not self._buffer:
-            return 0
-        batch, self._buffer = self._buffer, []
-        try:
-            await self._store.insert(batch)
-        except BaseException:  # an error or a cancellation: keep them for the next flush
-            self._buffer = batch + self._buffer
-            raise
-        return len(batch)
+        """Write what is buffered. Flushes take turns, so when one returns, every event recorded
+        before it was called is stored, even if the periodic flush had already taken some."""
+        async with self._flushing:
+            if not self._buffer:
+                return 0
+            batch, self._buffer = self._buffer, []
+            try:
+                await self._store.insert(batch)
+            except BaseException:  # an error or a cancellation: keep them for the next flush
+                self._buffer = batch + self._buffer
+                raise
+            return len(batch)
 
 
 @dataclass(frozen=True)
