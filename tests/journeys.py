@@ -1,5 +1,7 @@
 """Steps shared by the end-to-end tests, in the words a user would use."""
 
+import re
+
 from bot.content import load_curriculum
 from bot.content.curriculum import NodeId
 from bot.i18n import load_i18n, translator
@@ -24,3 +26,10 @@ async def open_topic(user: FakeUser, menu: Sent, lesson_label: str) -> None:
     """Open a lesson the way a user does from the main menu: through the list of all topics."""
     await user.press(menu, "📚")
     await user.press(await user.reply(), lesson_label)
+
+
+LANGUAGE_LABELS = {"tg": "Тоҷикӣ", "ru": "Русский", "uz": "Oʻzbekcha", "en": "English"}
+"""The language picker's buttons."""
+TAJIK_LETTERS = re.compile("[ғӣқӯҳҷҒӢҚӮҲҶ]")
+"""Letters only Tajik Cyrillic has: a Tajik text without any is probably Russian pasted in."""
+CYRILLIC = re.compile("[а-яёА-ЯЁ]")

@@ -20,7 +20,7 @@ from bot.storage.database import open_database
 from bot.storage.fsm import SQLiteStorage
 from tests.content_walks import covering_walks, plan_walks
 from tests.fake_telegram import BOT_ID, TOKEN, BadRequest, FakeTelegram, FakeUser, Sent
-from tests.journeys import expected_text, start_in
+from tests.journeys import LANGUAGE_LABELS, expected_text, start_in
 from tests.processes import running
 
 KEY = "crash-test-pseudonym-key"
@@ -28,7 +28,7 @@ CURRICULUM = load_curriculum(None, translator(load_i18n()))
 ENGINE = DialogueEngine(CURRICULUM)
 WALKS = covering_walks(plan_walks(CURRICULUM))
 KILL_AFTER_ANSWERS = 80
-LANGUAGES = [("tg", "Тоҷикӣ"), ("ru", "Русский"), ("uz", "Oʻzbekcha"), ("en", "English")]
+LANGUAGES = list(LANGUAGE_LABELS.items())
 
 
 def bot_settings(telegram: FakeTelegram, **extra: str) -> dict[str, str]:

@@ -5,8 +5,6 @@ way Telegram delivers taps. Each screen must fit Telegram's limits, be valid HTM
 and a way home; a Tajik screen must be written in Tajik.
 """
 
-import re
-
 import pytest
 
 from bot.content import load_curriculum
@@ -16,14 +14,11 @@ from bot.limits import LANGUAGES, MAX_CALLBACK_BYTES, MAX_MESSAGE_CHARS
 from tests.conftest import RunningBot
 from tests.content_walks import covering_walks, every_target, plan_walks
 from tests.fake_telegram import FakeTelegram, FakeUser, Sent
-from tests.journeys import expected_text, start_in
+from tests.journeys import CYRILLIC, LANGUAGE_LABELS, TAJIK_LETTERS, expected_text, start_in
 
 CURRICULUM = load_curriculum(None, translator(load_i18n()))
 PLANS = plan_walks(CURRICULUM)
 WALKS = covering_walks(PLANS)
-LANGUAGE_LABELS = {"tg": "Тоҷикӣ", "ru": "Русский", "uz": "Oʻzbekcha", "en": "English"}
-TAJIK_LETTERS = re.compile("[ғӣқӯҳҷҒӢҚӮҲҶ]")
-CYRILLIC = re.compile("[а-яёА-ЯЁ]")
 NAV_PREFIX = "n:"
 
 

@@ -6,9 +6,7 @@ import pytest
 
 from tests.conftest import RunningBot
 from tests.fake_telegram import FakeTelegram
-from tests.journeys import expected_text, start_in
-
-LANGUAGE_LABELS = {"tg": "Тоҷикӣ", "ru": "Русский", "uz": "Oʻzbekcha", "en": "English"}
+from tests.journeys import LANGUAGE_LABELS, expected_text, start_in
 
 
 @pytest.mark.parametrize("language", ["tg", "ru", "uz", "en"])

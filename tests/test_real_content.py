@@ -9,6 +9,7 @@ from bot.content.telegram_html import message_problems
 from bot.i18n import load_i18n, translator
 from bot.limits import LANGUAGES, MAX_CALLBACK_BYTES
 from bot.services.dialogue import Conversation, DialogueEngine, NavAction
+from tests.journeys import CYRILLIC, TAJIK_LETTERS
 
 CURRICULUM = load_curriculum(None, translator(load_i18n()))
 
@@ -52,10 +53,6 @@ def test_node_references_are_short_whatever_the_node_ids() -> None:
 
     long_id = NodeId("a_lesson_with_a_very_long_name_indeed_xx", "and_a_node_with_an_even_longer_name_here")
     assert len(f"g:{node_ref(long_id)}".encode()) == 10
-
-
-TAJIK_LETTERS = re.compile("[ғӣқӯҳҷҒӢҚӮҲҶ]")
-CYRILLIC = re.compile("[а-яёА-ЯЁ]")
 
 
 def every_text() -> list[tuple[str, Localized]]:

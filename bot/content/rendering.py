@@ -59,12 +59,15 @@ class ContactRenderer:
         return self._block(contact, language)
 
     def matching(self, language: str, country: str | None = None, need: str | None = None) -> str:
-        blocks = [
-            self._block(contact, language)
-            for contact in self._contacts.values()
+        return "\n\n".join(self._block(self._contacts[cid], language) for cid in self.ids(country, need))
+
+    def ids(self, country: str | None = None, need: str | None = None) -> list[str]:
+        """The contacts `contacts(country=..., need=...)` shows, in file order."""
+        return [
+            contact_id
+            for contact_id, contact in self._contacts.items()
             if (country is None or contact.country == country) and (need is None or need in contact.needs)
         ]
-        return "\n\n".join(blocks)
 
     def _block(self, contact: Contact, language: str) -> str:
         translate = self._translate

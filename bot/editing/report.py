@@ -12,7 +12,7 @@ from typing import TextIO
 from bot.content.curriculum import Curriculum
 from bot.content.loader import CONTACT_RECHECK_AFTER
 from bot.content.models import Contact, Lesson, Localized
-from bot.content.rendering import day_text
+from bot.content.rendering import ContactRenderer, day_text
 from bot.limits import LANGUAGES
 
 _TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
@@ -37,7 +37,7 @@ def words(text: str) -> int:
     return len(_WORD.findall(_TAG.sub(" ", _TEMPLATE.sub(" ", text))))
 
 
-def contacts_shown(lesson: Lesson, contacts: dict[str, Contact]) -> list[str]:
+def contacts_shown(lesson: Lesson, contacts: ContactRenderer) -> list[str]:
     """Contacts a lesson's texts insert, by id or by a country/need query, in file order."""
     shown: dict[str, None] = {}
     for text in _texts(lesson):
@@ -45,14 +45,8 @@ def contacts_shown(lesson: Lesson, contacts: dict[str, Contact]) -> list[str]:
             for contact_id in _ONE_CONTACT.findall(body):
                 shown[contact_id] = None
             for field, value in _CONTACT_QUERY.findall(body):
-                for contact_id, contact in contacts.items():
-                    if value == (contact.country if field == "country" else None) or value in _needs(field, contact):
-                        shown[contact_id] = None
+                shown |= dict.fromkeys(contacts.ids(**{field: value}))
     return list(shown)
-
-
-def _needs(field: str, contact: Contact) -> list[str]:
-    return list(contact.needs) if field == "need" else []
 
 
 def _age(checked: date, today: date) -> str:
@@ -75,7 +69,7 @@ def write_report(curriculum: Curriculum, out: TextIO, today: date) -> int:
         print(f"  facts with sources: {len(lesson.facts)}", file=out)
         for fact_id, fact in lesson.facts.items():
             print(f"    {fact_id} (checked {day_text(fact.checked)}): {' '.join(fact.source.split())}", file=out)
-        shown = contacts_shown(lesson, contacts)
+        shown = contacts_shown(lesson, curriculum.contact_renderer)
         print(f"  contacts shown: {len(shown)}", file=out)
         for contact_id in shown:
             contact = contacts[contact_id]
