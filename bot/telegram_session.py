@@ -21,7 +21,7 @@ from aiogram.exceptions import (
 from aiogram.methods import GetMe, GetUpdates, Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import InlineKeyboardMarkup, InputFile, Update
-from aiohttp import FormData
+from aiohttp import BytesPayload, FormData
 from pydantic import ValidationError
 
 from bot.services.sender import ChatBlocked, Deliver, Outgoing, RetryAfter, TemporaryFailure
@@ -156,26 +156,32 @@ KEYBOARDS = SerializedKeyboards()
 
 
 class SafarSession(AiohttpSession):
-    """aiogram's session, sending a remembered keyboard's JSON instead of serialising it each time.
+    """aiogram's session, sending JSON bodies instead of URL-encoded forms, keyboards serialised once.
 
-    aiogram dumps the whole method, keyboard included, for every request: for a screen with eight
-    buttons that was most of the cost of building the request.
+    aiogram URL-encodes every parameter, which percent-escapes each byte of a Cyrillic text (two
+    bytes, six characters each), and dumps the whole method, keyboard included, for every request.
+    For Safar's long lesson screens that was most of the cost of a request (scripts/bench_load.py,
+    profiled). The Bot API takes `application/json` bodies for everything except uploads, which
+    still go as multipart forms.
     """
 
-    def build_form_data(self, bot: Bot, method: TelegramMethod[TelegramType]) -> FormData:
+    def build_form_data(  # type: ignore[override]  # aiohttp posts a Payload as it is
+        self, bot: Bot, method: TelegramMethod[TelegramType]
+    ) -> FormData | BytesPayload:
         serialized = KEYBOARDS.get(getattr(method, "reply_markup", None))
-        if serialized is None:
-            return super().build_form_data(bot, method)
-        form = FormData(quote_fields=False)
         files: dict[str, InputFile] = {}
-        for key, value in method.model_dump(warnings=False, exclude={"reply_markup"}).items():
-            prepared = self.prepare_value(value, bot=bot, files=files)
-            if prepared:
-                form.add_field(key, prepared)
-        form.add_field("reply_markup", serialized)
-        for key, file in files.items():
-            form.add_field(key, file.read(bot), filename=file.filename or key)
-        return form
+        fields: dict[str, Any] = {}
+        exclude = {"reply_markup"} if serialized is not None else None
+        for key, value in method.model_dump(warnings=False, exclude=exclude).items():
+            prepared = self.prepare_value(value, bot=bot, files=files, _dumps_json=False)
+            if prepared is not None and prepared != "":
+                fields[key] = prepared
+        if files:
+            return super().build_form_data(bot, method)
+        body = json.dumps(fields, ensure_ascii=False)
+        if serialized is not None:
+            body = f'{body[:-1]}{", " if fields else ""}"reply_markup": {serialized}}}'
+        return BytesPayload(body.encode(), content_type="application/json")
 
 
 def create_session(api_base_url: str, *, retry: bool = True, **kwargs: Any) -> AiohttpSession:

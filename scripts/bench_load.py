@@ -79,7 +79,11 @@ class LightTelegram:
 
     async def handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
-        params = dict(await request.post()) if request.can_read_body else {}
+        params: dict[str, Any] = {}
+        if request.content_type == "application/json":
+            params = await request.json()
+        elif request.can_read_body:
+            params = dict(await request.post())
         if method == "getUpdates":
             result: Any = await self.get_updates(params)
         elif method in ("sendMessage", "editMessageText"):
@@ -109,7 +113,8 @@ class LightTelegram:
         else:
             message_id = self.next_message_id
             self.next_message_id += 1
-        markup = json.loads(str(params.get("reply_markup") or "{}"))
+        markup = params.get("reply_markup") or {}
+        markup = json.loads(markup) if isinstance(markup, str) else markup
         chat.message_id = message_id
         chat.buttons = [
             b["callback_data"] for row in markup.get("inline_keyboard", []) for b in row if "callback_data" in b

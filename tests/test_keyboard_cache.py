@@ -1,27 +1,62 @@
-"""A remembered keyboard is sent exactly as aiogram would serialise it."""
+"""Requests go as JSON bodies that carry exactly what aiogram's form would, keyboards included."""
+
+import json
+from typing import Any
 
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.methods import SendMessage
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.methods import SendDocument, SendMessage, TelegramMethod
+from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup
+from aiohttp import BytesPayload, FormData
 
 from bot.telegram_session import KEYBOARDS, SafarSession
 from tests.fake_telegram import TOKEN
 
 
-def fields(form: object) -> dict[str, object]:
-    return {options["name"]: value for options, _, value in form._fields}  # type: ignore[attr-defined]
+def as_telegram_reads_the_form(form: FormData) -> dict[str, Any]:
+    """Form fields as the Bot API reads them: JSON-looking strings parsed, the rest kept as text."""
+    read: dict[str, Any] = {}
+    for options, _, value in form._fields:  # type: ignore[attr-defined]
+        text = str(value)
+        read[options["name"]] = json.loads(text) if text[:1] in "[{" else text
+    return read
 
 
-def test_a_remembered_keyboard_is_sent_as_aiogram_would_send_it() -> None:
+def as_telegram_reads_the_json(body: object) -> dict[str, Any]:
+    """Top-level JSON values as the Bot API reads them: strings as they are, numbers and booleans
+    as their JSON text, objects and arrays as objects."""
+    assert isinstance(body, BytesPayload) and body.content_type == "application/json"
+    fields = json.loads(body._value.decode())
+    return {k: v if isinstance(v, (str, dict, list)) else json.dumps(v) for k, v in fields.items()}
+
+
+def both(method: TelegramMethod[Any]) -> tuple[object, FormData]:
+    ours, aiogram = SafarSession(), AiohttpSession()
+    bot = Bot(TOKEN, session=ours)
+    return ours.build_form_data(bot, method), aiogram.build_form_data(bot, method)
+
+
+def test_a_message_with_a_remembered_keyboard_carries_what_aiogram_would_send() -> None:
     buttons = [
-        InlineKeyboardButton(text="Оё ҳа? “x”", callback_data="g:abc"),
+        InlineKeyboardButton(text="Оё ҳа? “x” & <b>", callback_data="g:abc"),
         InlineKeyboardButton(text="u", url="https://x.org"),
     ]
     keyboard = KEYBOARDS.remember(InlineKeyboardMarkup(inline_keyboard=[buttons]))
-    method = SendMessage(chat_id=5, text="<b>Салом</b>", reply_markup=keyboard)
-    ours, aiogram = SafarSession(), AiohttpSession()
-    bot = Bot(TOKEN, session=ours)
-    assert fields(ours.build_form_data(bot, method)) == fields(aiogram.build_form_data(bot, method))
+    method = SendMessage(chat_id=5, text="<b>Салом</b> ӯ\n«x»", reply_markup=keyboard, disable_notification=False)
+    ours, aiogram = both(method)
+    assert as_telegram_reads_the_json(ours) == as_telegram_reads_the_form(aiogram)
     assert KEYBOARDS.get(keyboard) is not None
     assert KEYBOARDS.get(keyboard.model_copy(deep=True)) is None, "only the very object remembered"
+
+
+def test_a_keyboard_built_on_the_spot_is_sent_as_well() -> None:
+    keyboard = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text="Ҳа", callback_data="y")]])
+    ours, aiogram = both(SendMessage(chat_id=-100123, text="x", reply_markup=keyboard))
+    assert as_telegram_reads_the_json(ours) == as_telegram_reads_the_form(aiogram)
+
+
+def test_uploads_still_go_as_multipart_forms() -> None:
+    method = SendDocument(chat_id=5, document=BufferedInputFile(b"a,b\n", filename="export.csv"))
+    ours, _ = both(method)
+    assert isinstance(ours, FormData)
+    assert ours.is_multipart

@@ -17,8 +17,13 @@ from bot.handlers import (
 
 
 def build_router() -> Router:
-    """All routers in the order updates should try them; the fallback goes last."""
+    """All routers in the order updates should try them; the fallback goes last.
+
+    Lesson taps are most of the traffic, so the lesson router is tried first: each router an
+    update passes costs aiogram a round of filters and middleware wrapping. Its handlers match
+    only its own buttons and commands, so no other router's update can land there.
+    """
     root = Router(name="safar")
-    modules = (admin, language, privacy, dialogue, reminders, tools, agencies, reports, search, fallback)
+    modules = (dialogue, admin, language, privacy, reminders, tools, agencies, reports, search, fallback)
     root.include_routers(*(module.build_router() for module in modules))
     return root
