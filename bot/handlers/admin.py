@@ -5,9 +5,8 @@ import html
 import logging
 from typing import Any
 
-from aiogram import F, Router
-from aiogram.enums import ChatType
-from aiogram.filters import BaseFilter, Command
+from aiogram import Router
+from aiogram.filters import BaseFilter, Command, StateFilter
 from aiogram.types import CallbackQuery, Message, TelegramObject
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
@@ -15,6 +14,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.content import ContentError
 from bot.handlers.broadcast import broadcast_button, broadcast_command, broadcast_text
 from bot.handlers.callbacks import BroadcastAction, ReviewReports
+from bot.handlers.filters import PrivateChat, TypedText
 from bot.handlers.screens import replace_screen
 from bot.handlers.staff_stats import chart_command, export_command, stats_command
 from bot.handlers.states import AdminBroadcast
@@ -115,13 +115,13 @@ async def reload_content(message: Message, content: ContentHolder) -> None:
 
 def build_router() -> Router:
     router = Router(name="admin")
-    router.message.filter(F.chat.type == ChatType.PRIVATE, IsAdmin())
+    router.message.filter(PrivateChat(), IsAdmin())
     router.callback_query.filter(IsAdmin())
     router.message.register(stats_command, Command("stats"))
     router.message.register(chart_command, Command("chart"))
     router.message.register(export_command, Command("export"))
     router.message.register(broadcast_command, Command("broadcast"))
-    router.message.register(broadcast_text, AdminBroadcast.text, ~F.text.startswith("/"))
+    router.message.register(broadcast_text, StateFilter(AdminBroadcast.text), TypedText())
     router.callback_query.register(broadcast_button, BroadcastAction.filter())
     router.message.register(list_reports, Command("reports"))
     router.message.register(reload_content, Command("reload"))

@@ -3,14 +3,15 @@
 import html
 from datetime import UTC, datetime
 
-from aiogram import F, Router
-from aiogram.enums import ChatType
+from aiogram import Router
+from aiogram.filters import StateFilter
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.content.rendering import day_text
 from bot.handlers.callbacks import StartFeature
+from bot.handlers.filters import NoText, PrivateChat, TypedText
 from bot.handlers.screens import add_nav_row
 from bot.handlers.states import AgencyCheck
 from bot.i18n.tools import (
@@ -83,7 +84,7 @@ async def not_text(message: Message) -> None:
 
 def build_router() -> Router:
     router = Router(name="agencies")
-    router.message.filter(F.chat.type == ChatType.PRIVATE, AgencyCheck.query)
-    router.message.register(look_up, F.text, ~F.text.startswith("/"))
-    router.message.register(not_text, ~F.text)
+    router.message.filter(PrivateChat(), StateFilter(AgencyCheck.query))
+    router.message.register(look_up, TypedText())
+    router.message.register(not_text, NoText())
     return router

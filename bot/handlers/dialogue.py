@@ -1,7 +1,6 @@
 """Walking lessons: content buttons, check answers, back / home / help, `/menu` and `/sos`."""
 
-from aiogram import F, Router
-from aiogram.enums import ChatType
+from aiogram import Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
@@ -9,6 +8,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.handlers.callbacks import AnswerCheck, Navigate, OpenNode
 from bot.handlers.conversation import move
+from bot.handlers.filters import PrivateChat
 from bot.handlers.screens import send_screen, show_screen
 from bot.handlers.stale import answer_stale
 from bot.services.content_holder import ContentHolder
@@ -75,7 +75,7 @@ async def navigate(
 
 def build_router() -> Router:
     router = Router(name="dialogue")
-    router.message.filter(F.chat.type == ChatType.PRIVATE)
+    router.message.filter(PrivateChat())
     router.message.register(menu_command, Command("menu"))
     router.message.register(sos_command, Command("sos", "help"))
     router.callback_query.register(open_node, OpenNode.filter())

@@ -1,12 +1,12 @@
 """What nothing else handled: unknown commands, stickers and photos, buttons never issued."""
 
-from aiogram import F, Router
-from aiogram.enums import ChatType
+from aiogram import Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.handlers.conversation import move
+from bot.handlers.filters import PrivateChat
 from bot.handlers.screens import screen_markup
 from bot.handlers.stale import answer_stale
 from bot.services.content_holder import ContentHolder
@@ -23,7 +23,7 @@ async def not_understood(message: Message, state: FSMContext, content: ContentHo
 
 def build_router() -> Router:
     router = Router(name="fallback")
-    router.message.filter(F.chat.type == ChatType.PRIVATE)
+    router.message.filter(PrivateChat())
     router.message.register(not_understood)
     router.callback_query.register(answer_stale)  # a button no other router knows
     return router

@@ -2,8 +2,7 @@
 
 import html
 
-from aiogram import F, Router
-from aiogram.enums import ChatType
+from aiogram import Router
 from aiogram.filters import Command, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -14,6 +13,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.handlers.callbacks import ChooseLanguage
 from bot.handlers.conversation import move
+from bot.handlers.filters import PrivateChat
 from bot.handlers.screens import add_nav_row, send_screen, show_screen
 from bot.handlers.stale import answer_stale
 from bot.limits import LANGUAGE_NAMES, LANGUAGES
@@ -89,7 +89,7 @@ async def language_chosen(
 
 def build_router() -> Router:
     router = Router(name="language")
-    router.message.filter(F.chat.type == ChatType.PRIVATE)
+    router.message.filter(PrivateChat())
     router.message.register(start, CommandStart())
     router.message.register(change_language, Command("language"))
     router.callback_query.register(language_chosen, ChooseLanguage.filter())

@@ -1,7 +1,6 @@
 """`/privacy` says what is kept; `/forget` erases it after a confirmation."""
 
-from aiogram import F, Router
-from aiogram.enums import ChatType
+from aiogram import Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
@@ -9,6 +8,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.handlers.callbacks import ConfirmForget
+from bot.handlers.filters import PrivateChat
 from bot.handlers.screens import replace_screen
 from bot.storage.user_settings import UserSettingsStore
 
@@ -60,7 +60,7 @@ async def forget_confirmed(
 
 def build_router() -> Router:
     router = Router(name="privacy")
-    router.message.filter(F.chat.type == ChatType.PRIVATE)
+    router.message.filter(PrivateChat())
     router.message.register(privacy, Command("privacy"))
     router.message.register(forget, Command("forget"))
     router.callback_query.register(forget_confirmed, ConfirmForget.filter())

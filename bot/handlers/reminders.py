@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from aiogram import F, Router
-from aiogram.enums import ChatType
-from aiogram.filters import Command
+from aiogram import Router
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
@@ -17,6 +16,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.content.rendering import day_text, pick
 from bot.handlers.callbacks import PickDate, ReminderButton, RemindMenu
 from bot.handlers.conversation import move
+from bot.handlers.filters import PrivateChat, TypedText
 from bot.handlers.reminder_views import TIME_ZONES, calendar_markup, choices, local_time, menu, title_of
 from bot.handlers.screens import replace_screen, screen_markup
 from bot.handlers.stale import answer_stale
@@ -361,12 +361,11 @@ async def reminder_button(
 
 def build_router() -> Router:
     router = Router(name="reminders")
-    router.message.filter(F.chat.type == ChatType.PRIVATE)
+    router.message.filter(PrivateChat())
     router.message.register(reminders_command, Command("reminders"))
     router.message.register(stop_command, Command("stop"))
     router.callback_query.register(menu_button, RemindMenu.filter())
     router.callback_query.register(date_chosen, PickDate.filter())
     router.callback_query.register(reminder_button, ReminderButton.filter())
-    router.message.register(date_typed, ReminderDates.departure, F.text, ~F.text.startswith("/"))
-    router.message.register(date_typed, ReminderDates.expiry, F.text, ~F.text.startswith("/"))
+    router.message.register(date_typed, StateFilter(ReminderDates.departure, ReminderDates.expiry), TypedText())
     return router

@@ -3,8 +3,8 @@ of the sender is stored with it; a pseudonymous daily counter only limits floods
 
 from datetime import UTC, datetime
 
-from aiogram import F, Router
-from aiogram.enums import ChatType
+from aiogram import Router
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
@@ -12,6 +12,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.handlers.callbacks import ReportChoice, SkipDetails
+from bot.handlers.filters import NoText, PrivateChat, TypedText
 from bot.handlers.screens import add_nav_row, replace_screen
 from bot.handlers.stale import answer_stale
 from bot.handlers.states import ReportOffer
@@ -142,12 +143,11 @@ async def not_text(message: Message) -> None:
 
 def build_router() -> Router:
     router = Router(name="reports")
-    router.message.filter(F.chat.type == ChatType.PRIVATE)
+    router.message.filter(PrivateChat())
     router.callback_query.register(choose, ReportChoice.filter())
     router.callback_query.register(details_skipped, SkipDetails.filter())
-    text = (F.text, ~F.text.startswith("/"))
-    router.message.register(agency_typed, ReportOffer.agency, *text)
-    router.message.register(details_typed, ReportOffer.details, *text)
-    router.message.register(not_text, ReportOffer.agency, ~F.text)
-    router.message.register(not_text, ReportOffer.details, ~F.text)
+    router.message.register(agency_typed, StateFilter(ReportOffer.agency), TypedText())
+    router.message.register(details_typed, StateFilter(ReportOffer.details), TypedText())
+    router.message.register(not_text, StateFilter(ReportOffer.agency), NoText())
+    router.message.register(not_text, StateFilter(ReportOffer.details), NoText())
     return router

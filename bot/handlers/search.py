@@ -2,8 +2,7 @@
 
 import html
 
-from aiogram import F, Router
-from aiogram.enums import ChatType
+from aiogram import Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
@@ -12,6 +11,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.content.curriculum import node_ref
 from bot.handlers.callbacks import OpenNode
 from bot.handlers.conversation import move
+from bot.handlers.filters import PrivateChat, TypedText
 from bot.handlers.screens import add_nav_row, screen_markup
 from bot.i18n.messages import SEARCH_FOUND, SEARCH_NOTHING_FOUND
 from bot.services.content_holder import ContentHolder
@@ -43,6 +43,6 @@ async def free_text(message: Message, state: FSMContext, content: ContentHolder,
 
 def build_router() -> Router:
     router = Router(name="search")
-    router.message.filter(F.chat.type == ChatType.PRIVATE)
-    router.message.register(free_text, F.text, ~F.text.startswith("/"))
+    router.message.filter(PrivateChat())
+    router.message.register(free_text, TypedText())
     return router

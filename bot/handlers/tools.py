@@ -2,8 +2,7 @@
 
 from collections.abc import Awaitable, Callable
 
-from aiogram import F, Router
-from aiogram.enums import ChatType
+from aiogram import Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
@@ -12,6 +11,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.handlers.callbacks import ReportChoice, StartFeature
+from bot.handlers.filters import PrivateChat
 from bot.handlers.screens import add_nav_row, replace_screen
 from bot.handlers.stale import answer_stale
 from bot.handlers.states import AgencyCheck, ReportOffer
@@ -83,7 +83,7 @@ async def report_command(message: Message, state: FSMContext) -> None:
 
 def build_router() -> Router:
     router = Router(name="tools")
-    router.message.filter(F.chat.type == ChatType.PRIVATE)
+    router.message.filter(PrivateChat())
     router.callback_query.register(feature_button, StartFeature.filter())
     router.message.register(agency_command, Command("agency"))
     router.message.register(report_command, Command("report"))
