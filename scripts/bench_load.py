@@ -7,7 +7,8 @@ stored beforehand). Each user taps a button on the last message it got (or now a
 word), waits for the answer, and taps again.
 
 Reports per bot: updates handled per second, p50/p99 latency from update to reply, the bot
-process's peak memory (VmHWM); then Safar's throughput as a ratio of the baseline's (goal ≥ 0.8 at
+process's peak memory (VmHWM) and how busy its core was (near 100% when the bot, not the
+driver, is what limits the rate); then Safar's throughput as a ratio of the baseline's (goal ≥ 0.8 at
 K = 200) and its extra peak memory (goal ≤ 30 MB).
 
     PYTHONPATH=. .venv/bin/python scripts/bench_load.py [--users 200] [--steps 25] [--stored 10000]
@@ -50,6 +51,7 @@ class LightTelegram:
         self.updates: list[dict[str, Any]] = []
         self.next_update_id = 1
         self.arrived = asyncio.Event()
+        self.closing = False
         self.chats: dict[int, Chat] = {}
         self.next_message_id = 1
         self.runner: web.AppRunner | None = None
@@ -97,7 +99,7 @@ class LightTelegram:
     async def get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)
         self.updates = [u for u in self.updates if u["update_id"] >= offset]
-        if not self.updates:
+        if not self.updates and not self.closing:
             self.arrived.clear()
             try:
                 await asyncio.wait_for(self.arrived.wait(), float(params.get("timeout") or 0) or 0.01)
@@ -170,13 +172,22 @@ async def one_user(
         latencies.append(answered - started)
 
 
+CORES = sorted(os.sched_getaffinity(0))
+"""The cores this run may use, read before `pin` narrows the driver (whose children inherit it)."""
+
+
 def pin(bot_pid: int) -> None:
     """On two or more cores, the bot under test gets a core of its own and this driver another,
     so neither measurement depends on how the scheduler mixes them."""
-    cores = sorted(os.sched_getaffinity(0))
-    if len(cores) >= 2:
-        os.sched_setaffinity(0, {cores[0]})
-        os.sched_setaffinity(bot_pid, {cores[1]})
+    if len(CORES) >= 2:
+        os.sched_setaffinity(0, {CORES[0]})
+        os.sched_setaffinity(bot_pid, {CORES[1]})
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process so far, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def peak_memory_mb(pid: int) -> float:
@@ -237,13 +248,16 @@ async def measure(command: list[str], env: dict[str, str], users: int, steps: in
         # Every user opens the bot first (not measured): Safar shows the language picker, then the menu.
         await asyncio.gather(*(one_user(telegram, uid, 2, warm, random.Random(uid)) for uid in range(1, users + 1)))
         latencies: list[float] = []
-        started = time.perf_counter()
+        started, cpu_before = time.perf_counter(), cpu_seconds(process.pid)
         await asyncio.gather(
             *(one_user(telegram, uid, steps, latencies, random.Random(rng.random())) for uid in range(1, users + 1))
         )
         elapsed = time.perf_counter() - started
+        busy = (cpu_seconds(process.pid) - cpu_before) / elapsed
         memory = peak_memory_mb(process.pid)
     finally:
+        telegram.closing = True  # a bot waiting in a long poll gets its answer and can stop at once
+        telegram.arrived.set()
         process.terminate()
         _, stderr = await process.communicate()
         await telegram.stop()
@@ -254,6 +268,7 @@ async def measure(command: list[str], env: dict[str, str], users: int, steps: in
         "p50_ms": 1000 * statistics.median(answered),
         "p99_ms": 1000 * answered[int(0.99 * (len(answered) - 1))],
         "peak_mb": memory,
+        "cpu_percent": 100 * busy,
         "unanswered": len(latencies) - len(answered),
         "errors": len(errors),
     }
@@ -275,12 +290,15 @@ async def main(users: int, steps: int, stored: int, seed: int, rounds: int, prof
                 await measure([sys.executable, *profiler, "-m", "bot"], safar_env, users, steps, seed + round_number)
             )
     print(f"K = {users} users × {steps} steps, {rounds} alternated round(s); Safar with {stored:,} users' state stored")
-    print(f"{'':10} {'updates/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'peak MB':>8} {'unanswered':>10} {'errors':>6}")
+    print(
+        f"{'':10} {'updates/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'peak MB':>8} {'CPU %':>6} {'unanswered':>10} "
+        f"{'errors':>6}"
+    )
     for number, (baseline, safar) in enumerate(zip(baselines, safars, strict=True), 1):
         for name, row in ((f"baseline {number}", baseline), (f"Safar {number}", safar)):
             print(
                 f"{name:10} {row['updates_per_second']:10.0f} {row['p50_ms']:8.1f} {row['p99_ms']:8.1f} "
-                f"{row['peak_mb']:8.1f} {row['unanswered']:10.0f} {row['errors']:6.0f}"
+                f"{row['peak_mb']:8.1f} {row['cpu_percent']:6.0f} {row['unanswered']:10.0f} {row['errors']:6.0f}"
             )
     ratios = [s["updates_per_second"] / b["updates_per_second"] for b, s in zip(baselines, safars, strict=True)]
     extra = max(s["peak_mb"] for s in safars) - max(b["peak_mb"] for b in baselines)
