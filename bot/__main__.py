@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from bot.config import Settings
 from bot.content import ContentError
-from bot.limits import LANGUAGES
+from bot.languages import LANGUAGES
 
 if TYPE_CHECKING:
     from datetime import date
@@ -32,7 +32,9 @@ def run(settings: Settings) -> int:
         return _fail("BOT_TOKEN is not set. Get a token from @BotFather in Telegram and set BOT_TOKEN.")
     from aiogram.utils.token import TokenValidationError, validate_token
 
-    from bot.app import StartupError, run_polling, run_webhook
+    from bot.polling import run_polling
+    from bot.startup import StartupError
+    from bot.webhook import run_webhook
 
     try:
         validate_token(settings.bot_token.get_secret_value())

@@ -29,7 +29,7 @@ from bot.services.reminder_dispatcher import ReminderDispatcher
 from bot.services.sender import BulkSender, Outgoing
 from bot.storage.database import open_database
 from bot.storage.reminders import DueReminder, ReminderStore
-from bot.telegram_session import bulk_delivery
+from bot.transport.outbound import bulk_delivery
 
 NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)  # noon in Moscow: outside quiet hours
 TOKEN = "7000001:AAE-benchmarkToken_0123456789abcdefghij"

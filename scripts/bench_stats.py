@@ -27,7 +27,7 @@ from aiogram.types import Chat, Message, Update, User
 from bot.app import create_dispatcher
 from bot.content import load_curriculum
 from bot.content.curriculum import node_ref
-from bot.handlers.callbacks import OpenNode
+from bot.handlers.callback_data import OpenNode
 from bot.i18n import load_i18n, translator
 from bot.services.content_holder import ContentHolder, ContentSources
 from bot.services.engagement import EventRecorder

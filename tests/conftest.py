@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from bot.app import Application, application, poll
+from bot.app import Application, application
 from bot.config import Settings
+from bot.polling import poll
 from bot.services.clock import Clock
 from tests.fake_telegram import TOKEN, FakeTelegram
 

@@ -7,8 +7,9 @@ from bot.content.curriculum import HOTLINES_LESSON, NodeId
 from bot.content.models import Localized
 from bot.content.telegram_html import message_problems
 from bot.i18n import load_i18n, translator
-from bot.limits import LANGUAGES, MAX_CALLBACK_BYTES
+from bot.languages import LANGUAGES
 from bot.services.dialogue import Conversation, DialogueEngine, NavAction
+from bot.telegram_limits import MAX_CALLBACK_BYTES
 from tests.journeys import CYRILLIC, TAJIK_LETTERS
 
 CURRICULUM = load_curriculum(None, translator(load_i18n()))

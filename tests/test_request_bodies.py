@@ -9,7 +9,8 @@ from aiogram.methods import SendDocument, SendMessage, TelegramMethod
 from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup
 from aiohttp import BytesPayload, FormData
 
-from bot.telegram_session import KEYBOARDS, SafarSession
+from bot.serialized_keyboards import KEYBOARDS
+from bot.transport.request_bodies import SafarSession
 from tests.fake_telegram import TOKEN
 
 

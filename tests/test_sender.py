@@ -7,7 +7,7 @@ from pydantic import SecretStr
 from bot.app import bot_for
 from bot.config import Settings
 from bot.services.sender import BulkSender, Outcome, Outgoing
-from bot.telegram_session import bulk_delivery
+from bot.transport.outbound import bulk_delivery
 from tests.fake_telegram import TOKEN, BadRequest, FakeTelegram
 
 

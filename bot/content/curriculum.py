@@ -10,7 +10,7 @@ from jinja2 import Template
 from bot.content.errors import Problem
 from bot.content.models import Contact, Lesson, Localized, Node, ResultCase
 from bot.content.rendering import ContactRenderer, pick, render
-from bot.limits import FALLBACK_CHAIN
+from bot.languages import FALLBACK_CHAIN
 
 MAIN_LESSON = "main"
 """The lesson whose start node is the main menu."""

@@ -14,6 +14,7 @@ import yaml
 from jinja2 import Template, TemplateSyntaxError, UndefinedError
 from pydantic import BaseModel, ValidationError
 
+from bot.callback_prefixes import CALLBACK_PREFIX_ANSWER, CALLBACK_PREFIX_GO
 from bot.content.curriculum import (
     HOTLINES_LESSON,
     MAIN_LESSON,
@@ -34,13 +35,8 @@ from bot.content.rendering import (
 )
 from bot.content.telegram_html import message_problems
 from bot.content.yaml_lines import LineDict, line_of, load_with_lines
-from bot.limits import (
-    CALLBACK_PREFIX_ANSWER,
-    CALLBACK_PREFIX_GO,
-    LANGUAGES,
-    MAX_BUTTON_LABEL_CHARS,
-    MAX_CALLBACK_BYTES,
-)
+from bot.languages import LANGUAGES
+from bot.telegram_limits import MAX_BUTTON_LABEL_CHARS, MAX_CALLBACK_BYTES
 
 PACKAGED_CONTENT = Path(__file__).parent
 CONTACTS_FILE = "contacts.yaml"

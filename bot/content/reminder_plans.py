@@ -11,7 +11,7 @@ from bot.content.loader import read_yaml_mapping, validation_problems
 from bot.content.models import Fact, Identifier, Localized
 from bot.content.telegram_html import message_problems
 from bot.content.yaml_lines import LineDict, line_of
-from bot.limits import LANGUAGES
+from bot.languages import LANGUAGES
 
 PLANS_FILE = "reminders.yaml"
 

@@ -12,7 +12,7 @@ from jinja2 import StrictUndefined, Template
 from jinja2.sandbox import SandboxedEnvironment
 
 from bot.content.models import Contact, Localized
-from bot.limits import FALLBACK_CHAIN
+from bot.languages import FALLBACK_CHAIN
 
 Translate = Callable[[str, str], str]
 """`translate(language, msgid)`: interface strings (labels such as 'checked') for a language."""

@@ -90,6 +90,7 @@ class ConsoleWalk:
             for button in row:
                 number += 1
                 print(f"  [{number}] {button.label}", file=self.out)
-        nav = "  ".join(f"[{NAV_KEYS[a]}] {self.i18n.gettext(NAV_LABELS[a], locale=self.language)}" for a in screen.nav)
+        labels = [f"[{NAV_KEYS[a]}] {self.i18n.gettext(NAV_LABELS[a.value], locale=self.language)}" for a in screen.nav]
+        nav = "  ".join(labels)
         print(f"  {nav}  [q] quit" if nav else "  [q] quit", file=self.out)
         print("Type a number, a letter, or words to search: ", end="", file=self.out, flush=True)

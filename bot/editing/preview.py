@@ -17,7 +17,7 @@ from bot.content.loader import CONTACT_RECHECK_AFTER
 from bot.content.models import Localized, Node
 from bot.content.rendering import pick
 from bot.editing.flowchart import flowchart_svg
-from bot.limits import FALLBACK_CHAIN, LANGUAGE_NAMES, LANGUAGES
+from bot.languages import FALLBACK_CHAIN, LANGUAGE_NAMES, LANGUAGES
 
 
 @dataclass

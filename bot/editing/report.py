@@ -13,7 +13,7 @@ from bot.content.curriculum import Curriculum
 from bot.content.loader import CONTACT_RECHECK_AFTER
 from bot.content.models import Contact, Lesson, Localized
 from bot.content.rendering import ContactRenderer, day_text
-from bot.limits import LANGUAGES
+from bot.languages import LANGUAGES
 
 _TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")

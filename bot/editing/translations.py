@@ -22,7 +22,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 from bot.content import ContentError, load_curriculum
 from bot.content.loader import CONTACTS_FILE, LESSONS_DIR
 from bot.content.reminder_plans import PLANS_FILE
-from bot.limits import LANGUAGES
+from bot.languages import LANGUAGES
 
 STATUS_FILE = "translations.lock.json"
 """For each text and language, a fingerprint of the source text the translation was made from,

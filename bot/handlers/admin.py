@@ -13,15 +13,15 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.content import ContentError
 from bot.handlers.broadcast import broadcast_button, broadcast_command, broadcast_text
-from bot.handlers.callbacks import BroadcastAction, ReviewReports
+from bot.handlers.callback_data import BroadcastAction, ReviewReports
 from bot.handlers.filters import PrivateChat, TypedText
 from bot.handlers.screens import replace_screen
 from bot.handlers.staff_stats import chart_command, export_command, stats_command
 from bot.handlers.states import AdminBroadcast
-from bot.limits import MAX_MESSAGE_CHARS
 from bot.services.content_diff import ContentChanges
 from bot.services.content_holder import ContentHolder
 from bot.storage.reports import ReportGroup, ReportStore
+from bot.telegram_limits import MAX_MESSAGE_CHARS
 
 log = logging.getLogger(__name__)
 ADMIN_COMMANDS = (

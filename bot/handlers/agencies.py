@@ -10,7 +10,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.content.rendering import day_text
-from bot.handlers.callbacks import StartFeature
+from bot.handlers.callback_data import StartFeature
 from bot.handlers.filters import NoText, PrivateChat, TypedText
 from bot.handlers.screens import add_nav_row
 from bot.handlers.states import AgencyCheck

@@ -7,10 +7,10 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.content.telegram_html import message_problems
-from bot.handlers.callbacks import BroadcastAction
+from bot.handlers.callback_data import BroadcastAction
 from bot.handlers.screens import replace_screen
 from bot.handlers.states import AdminBroadcast
-from bot.limits import LANGUAGES
+from bot.languages import LANGUAGES
 from bot.services.clock import Clock
 from bot.storage.broadcasts import BroadcastStore, Progress
 

@@ -6,7 +6,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.handlers.callbacks import AnswerCheck, Navigate, OpenNode
+from bot.handlers.callback_data import AnswerCheck, Navigate, OpenNode
 from bot.handlers.conversation import move
 from bot.handlers.filters import PrivateChat
 from bot.handlers.screens import send_screen, show_screen

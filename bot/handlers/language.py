@@ -11,13 +11,13 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.handlers.callbacks import ChooseLanguage
+from bot.handlers.callback_data import ChooseLanguage
 from bot.handlers.conversation import move
 from bot.handlers.filters import PrivateChat
 from bot.handlers.screens import add_nav_row, send_screen, show_screen
 from bot.handlers.stale import answer_stale
-from bot.limits import LANGUAGE_NAMES, LANGUAGES
-from bot.middlewares import language_from_client
+from bot.languages import LANGUAGE_NAMES, LANGUAGES
+from bot.middlewares.locale import language_from_client
 from bot.services.content_holder import ContentHolder
 from bot.services.dialogue import NavAction
 from bot.services.engagement import track

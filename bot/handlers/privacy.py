@@ -7,7 +7,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.handlers.callbacks import ConfirmForget
+from bot.handlers.callback_data import ConfirmForget
 from bot.handlers.filters import PrivateChat
 from bot.handlers.screens import replace_screen
 from bot.storage.user_settings import UserSettingsStore

@@ -14,7 +14,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.content.curriculum import node_ref
 from bot.content.reminder_plans import ArrivalItem, DepartureItem
 from bot.content.rendering import pick
-from bot.handlers.callbacks import PickDate, ReminderButton, RemindMenu
+from bot.handlers.callback_data import PickDate, ReminderButton, RemindMenu
 from bot.handlers.screens import add_nav_row
 from bot.i18n import reminders as text
 from bot.services.content_holder import LoadedContent

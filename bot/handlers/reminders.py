@@ -14,7 +14,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.content.rendering import day_text, pick
-from bot.handlers.callbacks import PickDate, ReminderButton, RemindMenu
+from bot.handlers.callback_data import PickDate, ReminderButton, RemindMenu
 from bot.handlers.conversation import move
 from bot.handlers.filters import PrivateChat, TypedText
 from bot.handlers.reminder_views import TIME_ZONES, calendar_markup, choices, local_time, menu, title_of

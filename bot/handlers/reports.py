@@ -11,7 +11,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.handlers.callbacks import ReportChoice, SkipDetails
+from bot.handlers.callback_data import ReportChoice, SkipDetails
 from bot.handlers.filters import NoText, PrivateChat, TypedText
 from bot.handlers.screens import add_nav_row, replace_screen
 from bot.handlers.stale import answer_stale

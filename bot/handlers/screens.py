@@ -8,16 +8,16 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.handlers.callbacks import AnswerCheck, Navigate, NavTarget, OpenNode, StartFeature
+from bot.handlers.callback_data import AnswerCheck, Navigate, NavTarget, OpenNode, StartFeature
 from bot.i18n.messages import NAV_LABELS
+from bot.serialized_keyboards import KEYBOARDS
 from bot.services.dialogue import NavAction, Screen, ScreenButton
-from bot.telegram_session import KEYBOARDS
 
 log = logging.getLogger(__name__)
 
 
 def nav_label(action: NavAction) -> str:
-    return _(NAV_LABELS[action])
+    return _(NAV_LABELS[action.value])
 
 
 def add_nav_row(builder: InlineKeyboardBuilder, actions: list[NavAction]) -> None:

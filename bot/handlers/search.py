@@ -9,7 +9,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.content.curriculum import node_ref
-from bot.handlers.callbacks import OpenNode
+from bot.handlers.callback_data import OpenNode
 from bot.handlers.conversation import move
 from bot.handlers.filters import PrivateChat, TypedText
 from bot.handlers.screens import add_nav_row, screen_markup

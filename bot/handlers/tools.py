@@ -10,7 +10,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.handlers.callbacks import ReportChoice, StartFeature
+from bot.handlers.callback_data import ReportChoice, StartFeature
 from bot.handlers.filters import PrivateChat
 from bot.handlers.screens import add_nav_row, replace_screen
 from bot.handlers.stale import answer_stale

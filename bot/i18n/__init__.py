@@ -13,7 +13,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from bot.content.rendering import Translate
-from bot.limits import DEFAULT_LANGUAGE, LANGUAGES
+from bot.languages import DEFAULT_LANGUAGE, LANGUAGES
 
 LOCALES_DIR = Path(__file__).parent / "locales"
 DOMAIN = "safar"

@@ -1,12 +1,12 @@
 """Interface strings shown by more than one front end (the bot and the console)."""
 
 from bot.i18n import N_
-from bot.services.dialogue import NavAction
 
 NAV_LABELS = {
-    NavAction.BACK: N_("◀️ Back"),
-    NavAction.HOME: N_("🏠 Menu"),
-    NavAction.HELP: N_("🆘 Help"),
+    # Keyed by the dialogue's NavAction values, so the interface strings need not import the services.
+    "back": N_("◀️ Back"),
+    "home": N_("🏠 Menu"),
+    "help": N_("🆘 Help"),
 }
 SEARCH_FOUND = N_("Lessons that may help:")
 SEARCH_NOTHING_FOUND = N_(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from bot.content import Curriculum
 from bot.content.curriculum import MAIN_LESSON
 from bot.content.rendering import pick
-from bot.limits import LANGUAGES
+from bot.languages import LANGUAGES
 
 STEM_LENGTH = 5
 """Letters compared per word: long enough to tell words apart, short enough for inflections."""

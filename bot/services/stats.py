@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from bot.services import hyperloglog
+from bot import hyperloglog
 from bot.services.clock import Clock
 from bot.storage.events import EventStore, Period, days_back, hour_of
 

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 import aiosqlite
 
-from bot.services import hyperloglog
+from bot import hyperloglog
 
 Event = tuple[str, str, str, str]
 """(hour 'YYYY-MM-DDTHH', user_key, name, detail)"""

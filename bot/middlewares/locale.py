@@ -5,7 +5,7 @@ from typing import Any
 from aiogram.types import TelegramObject, User
 from aiogram.utils.i18n import I18n, I18nMiddleware
 
-from bot.limits import DEFAULT_LANGUAGE, LANGUAGES
+from bot.languages import DEFAULT_LANGUAGE, LANGUAGES
 from bot.services.engagement import EventRecorder, Tracker, current_tracker
 from bot.services.pseudonym import Pseudonymizer
 from bot.storage.user_settings import UserSettingsStore

@@ -20,7 +20,7 @@ from aiogram.types.update import UpdateTypeLookupError
 from aiogram.utils.i18n import I18n
 
 from bot.i18n.messages import SLOW_DOWN
-from bot.middlewares import language_from_client
+from bot.middlewares.locale import language_from_client
 
 log = logging.getLogger(__name__)
 

@@ -1,15 +1,6 @@
-"""Telegram's limits and the languages Safar speaks, defined once and imported everywhere."""
+"""The languages Safar speaks, and the order of fallbacks between them."""
 
 from typing import Final
-
-MAX_MESSAGE_CHARS: Final = 4096
-"""Longest text of one message, counted after entity parsing (UTF-16 code units)."""
-
-MAX_CALLBACK_BYTES: Final = 64
-"""Longest `callback_data` Telegram accepts, in UTF-8 bytes."""
-
-MAX_BUTTON_LABEL_CHARS: Final = 64
-"""Longer labels are cut off by most clients; the content check refuses them."""
 
 LANGUAGES: Final = ("tg", "ru", "uz", "en")
 """Interface and content languages, in the order they are offered to a new user."""
@@ -28,8 +19,3 @@ FALLBACK_CHAIN: Final[dict[str, tuple[str, ...]]] = {
 
 LANGUAGE_NAMES: Final = {"tg": "Тоҷикӣ", "ru": "Русский", "uz": "Oʻzbekcha", "en": "English"}
 """Each language named in itself, for the language picker."""
-
-CALLBACK_PREFIX_GO: Final = "g"
-"""Callback data prefix of a button that opens a node: `g:<node ref>`."""
-CALLBACK_PREFIX_ANSWER: Final = "a"
-"""Callback data prefix of a check answer: `a:<answers ref>:<answer index>`."""

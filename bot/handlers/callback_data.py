@@ -5,7 +5,7 @@ from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
 
-from bot.limits import CALLBACK_PREFIX_ANSWER, CALLBACK_PREFIX_GO
+from bot.callback_prefixes import CALLBACK_PREFIX_ANSWER, CALLBACK_PREFIX_GO
 
 
 class OpenNode(CallbackData, prefix=CALLBACK_PREFIX_GO):

@@ -1,0 +1,75 @@
+"""Periodic jobs: reminders, broadcasts, event writes, roll-ups and housekeeping, run by APScheduler."""
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.storage.broadcasts import BroadcastStore
+from bot.storage.reminders import ReminderStore
+
+if TYPE_CHECKING:
+    from bot.app import Application
+
+log = logging.getLogger(__name__)
+
+
+class RunningJobs:
+    """Lets periodic jobs finish at shutdown instead of being cancelled half-way (APScheduler's
+    shutdown cancels running coroutines: a reminder sent but not marked would go again)."""
+
+    def __init__(self) -> None:
+        self._running: set[asyncio.Task[Any]] = set()
+        self._closed = False
+
+    def guard(self, job: Callable[[], Awaitable[Any]]) -> Callable[[], Awaitable[None]]:
+        async def run() -> None:
+            task = asyncio.current_task()
+            if self._closed or task is None:
+                return
+            self._running.add(task)
+            try:
+                await job()
+            finally:
+                self._running.discard(task)
+
+        return run
+
+    async def drain(self) -> None:
+        self._closed = True
+        await asyncio.gather(*self._running, return_exceptions=True)
+
+
+@asynccontextmanager
+async def reminder_jobs(app: "Application") -> AsyncIterator[None]:
+    """APScheduler runs reminders, broadcasts, event writes and roll-ups while the bot runs."""
+    released = await ReminderStore(app.database).release_all_claims()
+    released += await BroadcastStore(app.database).release_all_claims()
+    if released:
+        log.warning("%d message(s) claimed by a run that stopped abruptly are due again", released)
+    scheduler = AsyncIOScheduler(timezone="UTC")
+    jobs = RunningJobs()
+    every = app.settings.reminder_check_seconds
+    # APScheduler keeps real time whatever clock the services are given: 'now' here means 'at once'.
+    now = datetime.now(UTC)
+    scheduler.add_job(jobs.guard(app.reminders.run_once), "interval", seconds=every, next_run_time=now,
+                      max_instances=1, coalesce=True, id="reminders")  # fmt: skip
+    scheduler.add_job(jobs.guard(app.broadcaster.run_once), "interval", seconds=every, max_instances=1,
+                      coalesce=True, id="broadcasts")  # fmt: skip
+    scheduler.add_job(jobs.guard(app.recorder.flush), "interval", seconds=2, max_instances=1, id="events")
+    scheduler.add_job(jobs.guard(app.statistics.maintain), "interval", minutes=10, next_run_time=now,
+                      max_instances=1, id="rollups")  # fmt: skip
+    scheduler.add_job(jobs.guard(app.reminders.housekeeping), "interval", hours=6, id="housekeeping")
+    scheduler.start()
+    try:
+        yield
+    finally:
+        await app.reminders.shutdown()  # messages under way finish; the rest of the batch is released
+        await app.broadcaster.shutdown()
+        await jobs.drain()
+        scheduler.shutdown(wait=False)
+        await app.recorder.flush()  # a clean shutdown loses no event

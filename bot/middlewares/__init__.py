@@ -1,0 +1,1 @@
+"""aiogram middlewares: cross-cutting concerns every update passes through (locale, guards)."""

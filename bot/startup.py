@@ -1,0 +1,20 @@
+"""Start-up checks whose failure the operator can fix: each is one clear line, not a traceback."""
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
+
+
+class StartupError(Exception):
+    """Start-up cannot go on for a reason the operator can fix; the message says which."""
+
+
+async def check_bot_api(bot: Bot, base_url: str) -> None:
+    """Ask Telegram who we are before anything else, so a wrong token or address is one clear line."""
+    try:
+        await bot.get_me()
+    except TelegramUnauthorizedError as error:
+        raise StartupError("Telegram refused BOT_TOKEN (401 Unauthorized): copy it again from @BotFather.") from error
+    except TelegramNetworkError as error:
+        raise StartupError(
+            f"cannot reach the Bot API at {base_url} ({error.message}); check BOT_API_BASE_URL."
+        ) from error

@@ -1,0 +1,12 @@
+"""Telegram's limits, defined once and imported everywhere."""
+
+from typing import Final
+
+MAX_MESSAGE_CHARS: Final = 4096
+"""Longest text of one message, counted after entity parsing (UTF-16 code units)."""
+
+MAX_CALLBACK_BYTES: Final = 64
+"""Longest `callback_data` Telegram accepts, in UTF-8 bytes."""
+
+MAX_BUTTON_LABEL_CHARS: Final = 64
+"""Longer labels are cut off by most clients; the content check refuses them."""

@@ -1,0 +1,1 @@
+"""The Bot API transport: request bodies, retries, response handling and bulk delivery."""

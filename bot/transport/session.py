@@ -1,0 +1,20 @@
+"""The Bot API session Safar uses: JSON bodies, kept response models, retries."""
+
+from typing import Any
+
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+
+from bot.transport.request_bodies import SafarSession
+from bot.transport.responses import KeepResponseTypes, SkipUnreadableUpdates
+from bot.transport.retries import RetryTransientErrors
+
+
+def create_session(api_base_url: str, *, retry: bool = True, **kwargs: Any) -> AiohttpSession:
+    """A session to the Bot API; `retry=False` for bulk sending, whose sender handles errors itself."""
+    session = SafarSession(api=TelegramAPIServer.from_base(api_base_url), **kwargs)
+    session.middleware(KeepResponseTypes())
+    session.middleware(SkipUnreadableUpdates())
+    if retry:
+        session.middleware(RetryTransientErrors())
+    return session

@@ -1,0 +1,44 @@
+"""Webhook mode: an aiohttp server takes Telegram's calls; requests without the secret token are refused."""
+
+import asyncio
+import logging
+import signal
+
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiohttp import web
+
+from bot.app import application, settle_memory
+from bot.commands import register_commands
+from bot.config import Settings
+from bot.jobs import reminder_jobs
+from bot.startup import check_bot_api
+
+log = logging.getLogger(__name__)
+
+WEBHOOK_PATH = "/telegram/webhook"
+
+
+async def run_webhook(settings: Settings) -> None:
+    """Serve Telegram's webhook calls; requests without the secret token are rejected."""
+    assert settings.webhook_url is not None and settings.webhook_secret is not None
+    secret = settings.webhook_secret.get_secret_value()
+    async with application(settings) as app:
+        web_app = web.Application()
+        SimpleRequestHandler(app.dispatcher, app.bot, secret_token=secret).register(web_app, path=WEBHOOK_PATH)
+        setup_application(web_app, app.dispatcher, bot=app.bot)
+        runner = web.AppRunner(web_app)
+        await runner.setup()
+        site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
+        await site.start()
+        await check_bot_api(app.bot, settings.bot_api_base_url)
+        await register_commands(app.bot, app.i18n, app.settings.admin_ids)
+        await app.bot.set_webhook(settings.webhook_url.rstrip("/") + WEBHOOK_PATH, secret_token=secret)
+        settle_memory()
+        log.info("Safar is serving its webhook on %s:%d", settings.webhook_host, settings.webhook_port)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        async with reminder_jobs(app):
+            await stop.wait()
+        await runner.cleanup()
