@@ -64,6 +64,13 @@ def _content_dir(explicit: str | Path | None) -> Path | None:
         return None
 
 
+def _today() -> "date":
+    """The editors' tools measure `checked` dates against the computer's calendar."""
+    from datetime import date
+
+    return date.today()
+
+
 def _registry_path() -> Path | None:
     try:
         return Settings().agency_registry_path
@@ -78,7 +85,7 @@ def _load(arguments: argparse.Namespace) -> "tuple[Curriculum, I18n] | None":
 
     i18n = load_i18n()
     try:
-        return load_curriculum(_content_dir(arguments.content), translator(i18n)), i18n
+        return load_curriculum(_content_dir(arguments.content), translator(i18n), today=_today()), i18n
     except ContentError as error:
         print(error.report(), file=sys.stderr)
         print("The content has errors: fix them first (see `safar check`).", file=sys.stderr)
@@ -121,33 +128,41 @@ def report(arguments: argparse.Namespace) -> int:
 def translations(arguments: argparse.Namespace) -> int:
     from bot.content.loader import PACKAGED_CONTENT
     from bot.editing import translations as exchange
+    from bot.editing.sheets import open_for_excel
 
     root = _content_dir(arguments.content) or PACKAGED_CONTENT
     if arguments.action == "export":
         out = Path(arguments.file or f"translations-{arguments.lang}.csv")
-        with out.open("w", encoding="utf-8", newline="") as file:
+        with open_for_excel(out) as file:
             rows = exchange.export(root, arguments.source, arguments.lang, file, everything=arguments.all)
         print(f"{rows} text(s) to translate written to {out}.")
         return 0
     if not arguments.file:
         return _fail("say which CSV file to import: safar translations import FILE")
     try:
-        with Path(arguments.file).open(encoding="utf-8-sig", newline="") as file:
-            report = exchange.import_csv(root, file)
-    except (OSError, ValueError, StopIteration) as error:
-        return _fail(f"{arguments.file}: {error or 'the file is empty'}")
-    if report.problems:
-        print("Nothing was changed: with these translations the content would have errors:")
-        print("\n".join(report.problems))
-        return 1
-    for label, keys in (("added", report.added), ("changed", report.changed), ("not found", report.unknown)):
+        report = exchange.import_csv(root, Path(arguments.file), _today())
+    except (OSError, ValueError) as error:
+        return _fail(f"{arguments.file}: {error}")
+    for heading, problems in (
+        ("Nothing was changed:", report.problems),
+        ("Nothing was changed: with these translations the content would have errors:", report.content_errors),
+    ):
+        if problems:
+            print(heading)
+            print("\n".join(problems))
+            return 1
+    for label, keys in (("added", report.added), ("changed", report.changed)):
         for key in keys:
             print(f"{label}: {key}")
+    for label, listed in (("left blank, not imported", report.blank), ("not imported", report.unusable)):
+        if listed:
+            print(f"{len(listed)} row(s) {label}:")
+            print("\n".join(f"  {row}" for row in listed))
     print(
         f"{len(report.added)} added, {len(report.changed)} changed, {len(report.confirmed)} unchanged, "
-        f"{len(report.unknown)} not found."
+        f"{len(report.blank)} blank, {len(report.unusable)} not imported."
     )
-    return 0
+    return 1 if report.unusable else 0
 
 
 def _iso_date(value: str) -> "date":
@@ -181,11 +196,18 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    arguments = parser().parse_args(argv)
+    main_parser = parser()
+    arguments, unparsed = main_parser.parse_known_args(argv)
+    # argparse fills an optional positional before the options that follow it, so the FILE of
+    # `translations export --lang ru FILE` arrives unparsed: take it, in either order.
+    if arguments.command == "translations" and arguments.file is None and len(unparsed) == 1:
+        arguments.file, unparsed = unparsed[0], []
+    if unparsed:
+        main_parser.error(f"unrecognized arguments: {' '.join(unparsed)}")
     if arguments.command == "check":
         from bot.editing.check import run_check
 
-        return run_check(_content_dir(arguments.path), sys.stdout, _registry_path())
+        return run_check(_content_dir(arguments.path), sys.stdout, _today(), _registry_path())
     tools = {"preview": preview, "console": console, "report": report, "translations": translations}
     if arguments.command in tools:
         return tools[arguments.command](arguments)

@@ -101,7 +101,7 @@ class AnsweringSession(BaseSession):
 async def time_updates(path: Path, logging_on: bool, presses: int = 400) -> list[float]:
     connection = await open_database(path)
     i18n = load_i18n()
-    content = ContentHolder(ContentSources(None, None, translator(i18n)))
+    content = ContentHolder(ContentSources(FixedClock(), None, None, translator(i18n)))
     recorder = EventRecorder(EventStore(connection), FixedClock())
     if not logging_on:
         recorder.record = lambda *args, **kwargs: None  # type: ignore[method-assign]
@@ -109,7 +109,7 @@ async def time_updates(path: Path, logging_on: bool, presses: int = 400) -> list
     dispatcher = create_dispatcher(connection, content, i18n, Pseudonymizer(b"k" * 32), frozenset(), FixedClock(),
                                    recorder, statistics, flood=(1000.0, 1000))  # fmt: skip
     bot = Bot("1:benchmark", session=AnsweringSession())
-    curriculum = load_curriculum(None, translator(i18n))
+    curriculum = load_curriculum(None, translator(i18n), today=FixedClock().now().date())
     targets = [node_ref(node) for node in curriculum.node_ids()]
     user = User(id=42, is_bot=False, first_name="U", language_code="en")
     message = Message(message_id=1, date=datetime.now(UTC), chat=Chat(id=42, type="private"), text="x")

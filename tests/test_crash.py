@@ -18,13 +18,14 @@ from bot.services.dialogue import Conversation, DialogueEngine
 from bot.services.pseudonym import Pseudonymizer
 from bot.storage.database import open_database
 from bot.storage.fsm import SQLiteStorage
+from tests.content_fixtures import CONTENT_DAY
 from tests.content_walks import covering_walks, plan_walks
 from tests.fake_telegram import BOT_ID, TOKEN, BadRequest, FakeTelegram, FakeUser, Sent
 from tests.journeys import LANGUAGE_LABELS, expected_text, start_in
 from tests.processes import running
 
 KEY = "crash-test-pseudonym-key"
-CURRICULUM = load_curriculum(None, translator(load_i18n()))
+CURRICULUM = load_curriculum(None, translator(load_i18n()), today=CONTENT_DAY)
 ENGINE = DialogueEngine(CURRICULUM)
 WALKS = covering_walks(plan_walks(CURRICULUM))
 KILL_AFTER_ANSWERS = 80

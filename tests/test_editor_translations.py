@@ -9,7 +9,7 @@ import pytest
 from bot.__main__ import main
 from bot.content import load_curriculum
 from bot.content.curriculum import NodeId
-from tests.content_fixtures import copy_of_real_content, edit
+from tests.content_fixtures import CONTENT_DAY, copy_of_real_content, edit
 
 
 def yaml_bytes(content: Path) -> dict[Path, bytes]:
@@ -17,7 +17,7 @@ def yaml_bytes(content: Path) -> dict[Path, bytes]:
 
 
 def read_rows(path: Path) -> list[list[str]]:
-    with path.open(encoding="utf-8", newline="") as file:
+    with path.open(encoding="utf-8-sig", newline="") as file:
         return list(csv.reader(file))
 
 
@@ -63,7 +63,7 @@ def test_only_missing_texts_are_exported_and_imported_back_in_language_order(
     assert main(["translations", "import", str(sheet), "--content", str(content)]) == 0
     out = capsys.readouterr().out
     assert "added: lessons/recruitment.yaml#nodes.passport.text" in out
-    assert out.strip().endswith("2 added, 0 changed, 0 unchanged, 0 not found.")
+    assert out.strip().endswith("2 added, 0 changed, 0 unchanged, 0 blank, 0 not imported.")
     updated = lesson.read_text(encoding="utf-8")
     assert '{tg: "Не", ru: "Нет", uz: Yoʻq, en: "No"}' in updated
     assert (
@@ -71,7 +71,7 @@ def test_only_missing_texts_are_exported_and_imported_back_in_language_order(
         in updated
     )
     assert "# A branching lesson" in updated, "comments are kept"
-    curriculum = load_curriculum(content)
+    curriculum = load_curriculum(content, today=CONTENT_DAY)
     assert curriculum.render_text(NodeId("recruitment", "passport"), "uz").startswith("<b>Pasportingizni bermang.</b>")
 
 

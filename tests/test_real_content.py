@@ -10,9 +10,10 @@ from bot.i18n import load_i18n, translator
 from bot.languages import LANGUAGES
 from bot.services.dialogue import Conversation, DialogueEngine, NavAction
 from bot.telegram_limits import MAX_CALLBACK_BYTES
+from tests.content_fixtures import CONTENT_DAY
 from tests.journeys import CYRILLIC, TAJIK_LETTERS
 
-CURRICULUM = load_curriculum(None, translator(load_i18n()))
+CURRICULUM = load_curriculum(None, translator(load_i18n()), today=CONTENT_DAY)
 
 
 def test_the_shipped_content_has_no_warnings() -> None:

@@ -45,8 +45,9 @@ async def test_reload_reports_what_changed_and_keeps_running_content_on_errors(
         await staff.send("/reload")
         refused = await staff.reply()
         assert refused.text.startswith("<b>Not reloaded: the content has errors.</b> The bot keeps the content it had.")
-        assert "agencies.yaml:3: list_taken: Input should be a valid date" in refused.text
-        assert "lessons/recruitment.yaml:" in refused.text and "unknown node &#x27;pasport&#x27;" in refused.text
+        assert "agencies.yaml:3: list_taken: &#x27;soon&#x27; is not a date: write dates as 2026-11-22" in refused.text
+        assert "unknown node &#x27;pasport&#x27; (did you mean &#x27;passport&#x27;?)" in refused.text
+        assert "cannot be reached" not in refused.text, "one mistake, one message"
         await user.send("/menu")
         await open_topic(user, await user.reply(), "Recruiters")
         assert (await user.reply()).text.startswith("<b>A job offer!</b>"), "users keep the working content"

@@ -27,7 +27,7 @@ _HINTS: tuple[tuple[str, str], ...] = (
     (r"bare '&'|bare '<'|bare '>'|not an entity",
      "Write & as &amp;  < as &lt;  > as &gt; — or rephrase without the sign."),
     (r"characters long; Telegram allows", "Split the text over two nodes joined by a 'Next' button."),
-    (r"the text is empty", "Write some text for this node, or remove the empty language line."),
+    (r"text is empty", "Write some text for this node, or remove the empty language line."),
     (r"button label is", "Shorten the button text: phones cut off long labels."),
     (r"template error",
      "Check the {{ … }} and {% … %} parts: names are contact('id'), contacts(country='RU') and lang."),

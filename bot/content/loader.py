@@ -4,15 +4,17 @@ Broken content never half-loads: `load_curriculum` either returns a complete `Cu
 raises `ContentError` with each problem as `file:line: what is wrong`.
 """
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
 from jinja2 import Template, TemplateSyntaxError, UndefinedError
 from pydantic import BaseModel, ValidationError
+from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from bot.callback_prefixes import CALLBACK_PREFIX_ANSWER, CALLBACK_PREFIX_GO
 from bot.content.curriculum import (
@@ -25,16 +27,20 @@ from bot.content.curriculum import (
 )
 from bot.content.errors import ContentError, Problem
 from bot.content.models import Contact, Lesson, Localized, Node
+from bot.content.plain_errors import validation_problems
 from bot.content.rendering import (
     ContactRenderer,
+    ContactSelectionError,
     Translate,
     UnknownContactError,
     english,
     render,
     template_environment,
 )
-from bot.content.telegram_html import message_problems
-from bot.content.yaml_lines import LineDict, line_of, load_with_lines
+from bot.content.suggest import closest, did_you_mean
+from bot.content.telegram_html import message_problems, size_problems
+from bot.content.text_checks import majority_language, phone_numbers, placeholder_differences, tag_problems
+from bot.content.yaml_source import DuplicateKeyError, describe_yaml_error, line_of, parse_yaml, value_line
 from bot.languages import LANGUAGES
 from bot.telegram_limits import MAX_BUTTON_LABEL_CHARS, MAX_CALLBACK_BYTES
 
@@ -42,6 +48,9 @@ PACKAGED_CONTENT = Path(__file__).parent
 CONTACTS_FILE = "contacts.yaml"
 LESSONS_DIR = "lessons"
 CONTACT_RECHECK_AFTER = timedelta(days=365)
+_UNDEFINED_NAME = re.compile(r"'(\w+)' is undefined")
+_TEMPLATE_NAMES = ("contact", "contacts", "lang")
+"""What a text's `{{ … }}` parts can use (see rendering.render)."""
 
 # The callback data content buttons produce (aiogram packs CallbackData as prefix:field:field).
 CALLBACK_TEMPLATES = (
@@ -62,12 +71,18 @@ class _Source:
     def line(self, *location: str | int) -> int:
         return line_of(self.tree, location)
 
+    def text_line(self, *location: str | int) -> int:
+        """The line a text's first line is on (below its key when written as a `|-` block)."""
+        return value_line(self.tree, location)
+
 
 @dataclass
 class _Report:
     problems: list[Problem] = field(default_factory=list)
     broken_contacts: set[str] = field(default_factory=set)
     """Contacts already reported as invalid: a lesson naming one is not reported again."""
+    contacts_unreadable: bool = False
+    """The contacts file itself is broken: that one error stands for every contact lessons name."""
 
     def error(self, source: _Source | str, line: int, message: str) -> None:
         name = source if isinstance(source, str) else source.name
@@ -81,12 +96,16 @@ class _Report:
         return any(not p.is_warning for p in self.problems)
 
 
-def load_curriculum(content_dir: Path | None = None, translate: Translate = english) -> Curriculum:
-    """Load and check all content under `content_dir` (the packaged content by default)."""
+def load_curriculum(content_dir: Path | None = None, translate: Translate = english, *, today: date) -> Curriculum:
+    """Load and check all content under `content_dir` (the packaged content by default).
+
+    `today` is what `checked` dates are measured against: too old, or in the future.
+    """
     root = content_dir or PACKAGED_CONTENT
     report = _Report()
     contacts_source = _parse(root, root / CONTACTS_FILE, report)
-    contacts = _validate_contacts(contacts_source, report) if contacts_source else {}
+    report.contacts_unreadable = contacts_source is None
+    contacts = _validate_contacts(contacts_source, report, today) if contacts_source else {}
     lesson_sources: dict[str, _Source] = {}
     lessons: dict[str, Lesson] = {}
     lesson_files = sorted((root / LESSONS_DIR).glob("*.yaml"))
@@ -109,6 +128,7 @@ def load_curriculum(content_dir: Path | None = None, translate: Translate = engl
     for lesson_id, lesson in lessons.items():
         _check_links(lesson, lesson_names, lesson_sources[lesson_id], report)
         _check_translations(lesson, lesson_sources[lesson_id], report)
+        _check_fact_dates(lesson, lesson_sources[lesson_id], report, today)
     _check_lessons_reachable(lessons, lesson_sources, report)
     renderer = ContactRenderer(contacts, translate)
     templates = _compile_and_check(lessons, lesson_sources, renderer, report)
@@ -124,7 +144,7 @@ def load_curriculum(content_dir: Path | None = None, translate: Translate = engl
     )
 
 
-def read_yaml_mapping(path: Path, name: str, encoding: str = "utf-8") -> LineDict:
+def read_yaml_mapping(path: Path, name: str, encoding: str = "utf-8") -> CommentedMap:
     """A content file as a mapping with line numbers; ContentError saying why it cannot be."""
 
     def refuse(line: int, message: str) -> ContentError:
@@ -137,26 +157,17 @@ def read_yaml_mapping(path: Path, name: str, encoding: str = "utf-8") -> LineDic
     except (OSError, UnicodeDecodeError) as error:
         raise refuse(1, f"the file cannot be read as UTF-8 text ({error})") from error
     try:
-        tree = load_with_lines(text)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        raise refuse(
-            mark.line + 1 if mark else 1, f"this is not valid YAML: {error.problem or error.context}"
-        ) from error
-    if not isinstance(tree, LineDict):
+        tree = parse_yaml(text)
+    except DuplicateKeyError as error:
+        line = error.problem_mark.line + 1 if error.problem_mark else 1
+        raise refuse(line, f"'{error.key}' appears twice, on line {error.first_line} and on line {line}") from error
+    except MarkedYAMLError as error:
+        raise refuse(*describe_yaml_error(error)) from error
+    except YAMLError as error:
+        raise refuse(1, f"this is not valid YAML: {error}") from error
+    if not isinstance(tree, CommentedMap):
         raise refuse(1, "the file must be a YAML mapping of fields (name: value)")
     return tree
-
-
-def validation_problems(name: str, error: ValidationError, tree: Any, prefix: tuple[str, ...] = ()) -> list[Problem]:
-    """Each pydantic error as `file:line: message`, the line found through the tree's marks."""
-    problems = []
-    for detail in error.errors():
-        message = explain(detail)
-        if prefix:
-            message = f"{'.'.join(prefix)}: {message}"
-        problems.append(Problem(name, line_of(tree, (*prefix, *detail["loc"])), message))
-    return problems
 
 
 def _parse(root: Path, path: Path, report: _Report) -> _Source | None:
@@ -179,24 +190,7 @@ def _validate(model: type[M], source: _Source, report: _Report, entry: str | Non
         return None
 
 
-def explain(detail: Any) -> str:
-    """A pydantic error in words an editor understands, with where in the file it is."""
-    location = [str(part) for part in detail["loc"]]
-    where = ".".join(location)
-    kind = detail["type"]
-    if location and location[-1] == "[key]":
-        parent = ".".join(location[:-2])
-        return f"{parent}: '{location[-2]}' is not a language; use tg, ru, uz or en"
-    if kind == "missing":
-        parent = ".".join(location[:-1]) or "the file"
-        return f"{parent}: '{location[-1]}' is missing"
-    if kind == "extra_forbidden":
-        return f"'{where}' is not a known field (check its spelling and indentation)"
-    message = str(detail["msg"]).removeprefix("Value error, ")
-    return f"{where}: {message}" if where else message
-
-
-def _validate_contacts(source: _Source, report: _Report) -> dict[str, Contact]:
+def _validate_contacts(source: _Source, report: _Report, today: date) -> dict[str, Contact]:
     contacts: dict[str, Contact] = {}
     for contact_id in source.tree:
         contact = _validate(Contact, source, report, contact_id)
@@ -204,18 +198,33 @@ def _validate_contacts(source: _Source, report: _Report) -> dict[str, Contact]:
             report.broken_contacts.add(str(contact_id))
             continue
         contacts[str(contact_id)] = contact
-        if date.today() - contact.checked > CONTACT_RECHECK_AFTER:
-            report.warn(
-                source,
-                source.line(contact_id, "checked"),
-                f"contact '{contact_id}' was last checked on {contact.checked}: check it again",
-            )
+        where = source.line(contact_id, "checked")
+        if today - contact.checked > CONTACT_RECHECK_AFTER:
+            report.warn(source, where, f"contact '{contact_id}' was last checked on {contact.checked}: check it again")
+        _warn_if_future(contact.checked, f"contact '{contact_id}'", source, where, report, today)
     return contacts
+
+
+def _check_fact_dates(lesson: Lesson, source: _Source, report: _Report, today: date) -> None:
+    for fact_id, fact in lesson.facts.items():
+        _warn_if_future(
+            fact.checked, f"fact '{fact_id}'", source, source.line("facts", fact_id, "checked"), report, today
+        )
+
+
+def _warn_if_future(checked: date, what: str, source: _Source, line: int, report: _Report, today: date) -> None:
+    if checked > today:
+        report.warn(
+            source,
+            line,
+            f"{what} was checked on {checked}, a date in the future: write the day it was checked (today is {today})",
+        )
 
 
 def _check_links(lesson: Lesson, lesson_names: set[str], source: _Source, report: _Report) -> None:
     if lesson.start not in lesson.nodes:
-        report.error(source, source.line("start"), f"'start' points to unknown node '{lesson.start}'")
+        suggestion = did_you_mean(lesson.start, lesson.nodes)
+        report.error(source, source.line("start"), f"'start' points to unknown node '{lesson.start}'{suggestion}")
         return
     for node_id, node in lesson.nodes.items():
         for fact in node.facts:
@@ -223,7 +232,7 @@ def _check_links(lesson: Lesson, lesson_names: set[str], source: _Source, report
                 report.error(
                     source,
                     source.line("nodes", node_id, "facts"),
-                    f"node '{node_id}' cites unknown fact '{fact}'",
+                    f"node '{node_id}' cites unknown fact '{fact}'{did_you_mean(fact, lesson.facts)}",
                 )
         for index, button in enumerate(node.buttons):
             where = source.line("nodes", node_id, "buttons", index)
@@ -231,13 +240,15 @@ def _check_links(lesson: Lesson, lesson_names: set[str], source: _Source, report
                 report.error(
                     source,
                     where,
-                    f"button {index + 1} of '{node_id}' points to unknown node '{button.goto}'",
+                    f"button {index + 1} of '{node_id}' points to unknown node '{button.goto}'"
+                    + did_you_mean(button.goto, lesson.nodes),
                 )
             if button.lesson is not None and button.lesson not in lesson_names:
                 report.error(
                     source,
                     where,
-                    f"button {index + 1} of '{node_id}' points to unknown lesson '{button.lesson}'",
+                    f"button {index + 1} of '{node_id}' points to unknown lesson '{button.lesson}'"
+                    + did_you_mean(button.lesson, lesson_names),
                 )
         for index, answer in enumerate(node.answers):
             if answer.goto not in lesson.nodes:
@@ -245,11 +256,17 @@ def _check_links(lesson: Lesson, lesson_names: set[str], source: _Source, report
                 report.error(
                     source,
                     where,
-                    f"answer {index + 1} of '{node_id}' points to unknown node '{answer.goto}'",
+                    f"answer {index + 1} of '{node_id}' points to unknown node '{answer.goto}'"
+                    + did_you_mean(answer.goto, lesson.nodes),
                 )
+    # A node that a mistyped link was meant for is unreachable because of that one mistake.
+    targets = [b.goto for n in lesson.nodes.values() for b in n.buttons if b.goto] + [
+        a.goto for n in lesson.nodes.values() for a in n.answers
+    ]
+    meant = {closest(target, lesson.nodes) for target in targets if target not in lesson.nodes}
     reachable = _reachable_nodes(lesson)
     for node_id in lesson.nodes:
-        if node_id not in reachable:
+        if node_id not in reachable and node_id not in meant:
             report.error(
                 source,
                 source.line("nodes", node_id),
@@ -327,14 +344,52 @@ def _compile_and_check(
             for index, case in enumerate(node.results):
                 parts.append((f"result:{index}", ("nodes", node_name, "results", index, "text"), case.text))
             for part, location, text in parts:
+                sound: dict[str, str] = {}
                 for language, body in text.items():
-                    line = source.line(*location, language)
+                    line = source.text_line(*location, language)
+                    errors_before = len(report.problems)
                     template = _compile(environment, body, source, line, report)
-                    if template is None:
-                        continue
-                    templates[(node_id, part, language)] = template
-                    _check_rendered(template, language, renderer, source, line, report)
+                    if _check_written(body, source, line, report) and template is not None:
+                        _check_rendered(template, language, renderer, source, line, report)
+                    if template is not None:
+                        templates[(node_id, part, language)] = template
+                    if len(report.problems) == errors_before:
+                        sound[language] = body
+                _check_placeholders(sound, location, source, report)
     return templates
+
+
+def _check_written(body: str, source: _Source, line: int, report: _Report) -> bool:
+    """Broken tags at their own line, and phone numbers typed in; False when any was found."""
+    found = 0
+    for offset, problem in tag_problems(body):
+        report.error(source, line + offset, problem)
+        found += 1
+    for offset, number in phone_numbers(body):
+        report.error(source, line + offset, f"'{number}' looks like a phone number typed into the text")
+        found += 1
+    return not found
+
+
+def _check_placeholders(
+    texts: dict[str, str], location: tuple[str | int, ...], source: _Source, report: _Report
+) -> None:
+    """Every language must insert the same contacts and facts: a translation that drops
+    `{{ contact('…') }}` would silently take a hotline away from its readers.
+
+    `texts` are the languages with no other error (one mistake, one message); each is compared
+    with what most languages insert, so the odd one out is the one reported.
+    """
+    if len(texts) < 2:
+        return
+    reference = majority_language(texts)
+    for language, body in texts.items():
+        lacks, extra = placeholder_differences(texts[reference], body)
+        differences = [f"lacks {part}, which the '{reference}' text has" for part in lacks]
+        differences += [f"has {part}, which the '{reference}' text does not" for part in extra]
+        if differences:
+            line = source.text_line(*location, language)
+            report.error(source, line, f"the '{language}' text {' and '.join(differences)}")
 
 
 def _compile(environment: Any, body: str, source: _Source, line: int, report: _Report) -> Template | None:
@@ -354,19 +409,36 @@ def _check_rendered(
     for language in (written_in, *(other for other in LANGUAGES if other != written_in)):
         try:
             text = render(template, language, renderer)
-        except UnknownContactError as error:
-            if error.args[0] not in report.broken_contacts:
-                report.error(source, line, f"the text names unknown contact '{error.args[0]}'")
+        except (UnknownContactError, ContactSelectionError, UndefinedError, TypeError) as error:
+            message = _render_error_message(error, renderer, report)
+            if message:
+                report.error(source, line, message)
             return
-        except (UndefinedError, TypeError) as error:
-            report.error(source, line, f"template error: {error}")
-            return
-        found = message_problems(text)
+        what = f"the '{written_in}' text"
+        found = message_problems(text, what) if language == written_in else size_problems(text, what)
         shown_in = "" if language == written_in else f" (when shown to '{language}' users)"
         for problem in found:
             report.error(source, line, problem + shown_in)
         if found:
             return
+
+
+def _render_error_message(error: Exception, renderer: ContactRenderer, report: _Report) -> str:
+    """Why a text cannot be shown, in plain words; empty when an earlier error already says it."""
+    if isinstance(error, UnknownContactError | ContactSelectionError) and report.contacts_unreadable:
+        return ""
+    if isinstance(error, UnknownContactError):
+        contact_id = error.args[0]
+        if contact_id in report.broken_contacts:
+            return ""
+        return f"the text names unknown contact '{contact_id}'{did_you_mean(contact_id, renderer.contact_ids)}"
+    if isinstance(error, ContactSelectionError):
+        return f"the list of contacts here would be empty: {error.args[0]}"
+    undefined = _UNDEFINED_NAME.search(str(error))
+    if isinstance(error, UndefinedError) and undefined:
+        name = undefined.group(1)
+        return f"template error: a text cannot use '{name}'{did_you_mean(name, _TEMPLATE_NAMES)}"
+    return "template error: a {{ … }} part is not written the way the tools expect"
 
 
 def _check_refs_unique(lessons: dict[str, Lesson], report: _Report) -> None:

@@ -5,12 +5,14 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from ruamel.yaml.comments import CommentedMap
 
 from bot.content.errors import ContentError, Problem
-from bot.content.loader import read_yaml_mapping, validation_problems
+from bot.content.loader import read_yaml_mapping
 from bot.content.models import Fact, Identifier, Localized
+from bot.content.plain_errors import validation_problems
 from bot.content.telegram_html import message_problems
-from bot.content.yaml_lines import LineDict, line_of
+from bot.content.yaml_source import line_of
 from bot.languages import LANGUAGES
 
 PLANS_FILE = "reminders.yaml"
@@ -77,7 +79,7 @@ def load_reminder_plans(root: Path, lessons: set[str]) -> ReminderPlans:
     return plans
 
 
-def _cross_check(plans: ReminderPlans, lessons: set[str], tree: LineDict) -> list[Problem]:
+def _cross_check(plans: ReminderPlans, lessons: set[str], tree: CommentedMap) -> list[Problem]:
     problems: list[Problem] = []
     texts: list[tuple[tuple[str | int, ...], Localized, str | None]] = [
         (("monthly_payment",), plans.monthly_payment, plans.monthly_lesson),

@@ -7,11 +7,13 @@ inserted by id so a phone number lives in one place only.
 import html
 from collections.abc import Callable
 from datetime import date
+from typing import get_args
 
 from jinja2 import StrictUndefined, Template
 from jinja2.sandbox import SandboxedEnvironment
 
-from bot.content.models import Contact, Localized
+from bot.content.models import Contact, Localized, Need
+from bot.content.suggest import did_you_mean
 from bot.languages import FALLBACK_CHAIN
 
 Translate = Callable[[str, str], str]
@@ -33,6 +35,13 @@ def pick(text: Localized, language: str) -> str:
 
 class UnknownContactError(LookupError):
     """A template names a contact id that the contacts file does not have."""
+
+
+class ContactSelectionError(LookupError):
+    """`contacts(...)` would show nobody: an unknown need or country, or a mix no contact has.
+
+    An empty list would silently hide hotlines from users, so the content check refuses it.
+    """
 
 
 def template_environment() -> SandboxedEnvironment:
@@ -58,8 +67,25 @@ class ContactRenderer:
             raise UnknownContactError(contact_id)
         return self._block(contact, language)
 
+    @property
+    def contact_ids(self) -> list[str]:
+        return list(self._contacts)
+
     def matching(self, language: str, country: str | None = None, need: str | None = None) -> str:
-        return "\n\n".join(self._block(self._contacts[cid], language) for cid in self.ids(country, need))
+        chosen = self.ids(country, need)
+        if not chosen:
+            raise ContactSelectionError(self._why_nobody(country, need))
+        return "\n\n".join(self._block(self._contacts[cid], language) for cid in chosen)
+
+    def _why_nobody(self, country: str | None, need: str | None) -> str:
+        needs = get_args(Need)
+        countries = sorted({contact.country for contact in self._contacts.values()})
+        if need is not None and need not in needs:
+            return f"'{need}' is not a need; use one of {', '.join(needs)}{did_you_mean(need, needs)}"
+        if country is not None and country not in countries:
+            suggestion = did_you_mean(country, countries)
+            return f"no contact in contacts.yaml has the country '{country}'{suggestion}"
+        return f"no contact in contacts.yaml has both the country '{country}' and the need '{need}'"
 
     def ids(self, country: str | None = None, need: str | None = None) -> list[str]:
         """The contacts `contacts(country=..., need=...)` shows, in file order."""
@@ -95,7 +121,9 @@ def render(template: Template, language: str, contacts: ContactRenderer) -> str:
     def contact(contact_id: str) -> str:
         return contacts.one(contact_id, language)
 
-    def contacts_for(country: str | None = None, need: str | None = None) -> str:
+    def contacts_for(country: str | None = None, need: str | None = None, **other: object) -> str:
+        if other:
+            raise ContactSelectionError(f"contacts() takes only country='…' and need='…', not {', '.join(other)}")
         return contacts.matching(language, country=country, need=need)
 
     return template.render(lang=language, contact=contact, contacts=contacts_for).strip()

@@ -9,6 +9,7 @@ from bot.content.loader import PACKAGED_CONTENT
 from bot.content.reminder_plans import ReminderPlans, load_reminder_plans
 from bot.content.rendering import Translate, english
 from bot.services.agency_search import AgencyIndex
+from bot.services.clock import Clock
 from bot.services.content_diff import ContentChanges, compare
 from bot.services.dialogue import DialogueEngine
 from bot.services.search import LessonSearch
@@ -29,8 +30,10 @@ class LoadedContent:
 
 @dataclass(frozen=True)
 class ContentSources:
-    """Where content is read from, so it can be read again by `/reload`."""
+    """Where content is read from, so it can be read again by `/reload`; the clock says which
+    `checked` dates are too old or in the future."""
 
+    clock: Clock
     content_dir: Path | None = None
     registry_path: Path | None = None
     translate: Translate = english
@@ -40,7 +43,7 @@ class ContentSources:
         problems = []
         curriculum = registry = plans = None
         try:
-            curriculum = load_curriculum(self.content_dir, self.translate)
+            curriculum = load_curriculum(self.content_dir, self.translate, today=self.clock.now().date())
             plans = load_reminder_plans(self.content_dir or PACKAGED_CONTENT, set(curriculum.lessons))
         except ContentError as error:
             problems += error.problems
