@@ -350,7 +350,7 @@ def _compile_and_check(
                     errors_before = len(report.problems)
                     template = _compile(environment, body, source, line, report)
                     if _check_written(body, source, line, report) and template is not None:
-                        _check_rendered(template, language, renderer, source, line, report)
+                        _check_rendered(template, body, language, renderer, source, line, report)
                     if template is not None:
                         templates[(node_id, part, language)] = template
                     if len(report.problems) == errors_before:
@@ -402,7 +402,13 @@ def _compile(environment: Any, body: str, source: _Source, line: int, report: _R
 
 
 def _check_rendered(
-    template: Template, written_in: str, renderer: ContactRenderer, source: _Source, line: int, report: _Report
+    template: Template,
+    body: str,
+    written_in: str,
+    renderer: ContactRenderer,
+    source: _Source,
+    line: int,
+    report: _Report,
 ) -> None:
     # A text is also shown, as a fallback, to users of other languages, and contact blocks
     # differ by language: it is rendered for each, its own language first.
@@ -412,7 +418,7 @@ def _check_rendered(
         except (UnknownContactError, ContactSelectionError, UndefinedError, TypeError) as error:
             message = _render_error_message(error, renderer, report)
             if message:
-                report.error(source, line, message)
+                report.error(source, line + _line_naming(body, error), message)
             return
         what = f"the '{written_in}' text"
         found = message_problems(text, what) if language == written_in else size_problems(text, what)
@@ -421,6 +427,15 @@ def _check_rendered(
             report.error(source, line, problem + shown_in)
         if found:
             return
+
+
+def _line_naming(body: str, error: Exception) -> int:
+    """The line within `body` where the name or value an error is about is written (else 0)."""
+    culprit = error.args[-1] if isinstance(error, UnknownContactError | ContactSelectionError) else None
+    undefined = _UNDEFINED_NAME.search(str(error))
+    culprit = culprit or (undefined.group(1) if undefined else None)
+    where = body.find(str(culprit)) if culprit else -1
+    return body.count("\n", 0, where) if where >= 0 else 0
 
 
 def _render_error_message(error: Exception, renderer: ContactRenderer, report: _Report) -> str:

@@ -28,7 +28,7 @@ def validation_problems(name: str, error: ValidationError, tree: Any, prefix: tu
     for detail in error.errors():
         message = explain(detail)
         if prefix:
-            message = f"{'.'.join(prefix)}: {message}"
+            message = f"{'.'.join(prefix)}: {message.removeprefix('the file: ')}"
         problem = Problem(name, line_of(tree, (*prefix, *detail["loc"])), message)
         if problem not in problems:
             problems.append(problem)

@@ -41,6 +41,7 @@ class ContactSelectionError(LookupError):
     """`contacts(...)` would show nobody: an unknown need or country, or a mix no contact has.
 
     An empty list would silently hide hotlines from users, so the content check refuses it.
+    `args` are the reason and the value the editor typed that causes it.
     """
 
 
@@ -74,7 +75,7 @@ class ContactRenderer:
     def matching(self, language: str, country: str | None = None, need: str | None = None) -> str:
         chosen = self.ids(country, need)
         if not chosen:
-            raise ContactSelectionError(self._why_nobody(country, need))
+            raise ContactSelectionError(self._why_nobody(country, need), need or country)
         return "\n\n".join(self._block(self._contacts[cid], language) for cid in chosen)
 
     def _why_nobody(self, country: str | None, need: str | None) -> str:
@@ -123,7 +124,8 @@ def render(template: Template, language: str, contacts: ContactRenderer) -> str:
 
     def contacts_for(country: str | None = None, need: str | None = None, **other: object) -> str:
         if other:
-            raise ContactSelectionError(f"contacts() takes only country='…' and need='…', not {', '.join(other)}")
+            names = ", ".join(other)
+            raise ContactSelectionError(f"contacts() takes only country='…' and need='…', not {names}", names)
         return contacts.matching(language, country=country, need=need)
 
     return template.render(lang=language, contact=contact, contacts=contacts_for).strip()
