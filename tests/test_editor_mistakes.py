@@ -282,3 +282,22 @@ def test_messages_carry_no_programmers_words(content: Path) -> None:
     for jargon in ("Input should", "String should", "pattern", "^[", "valid string", "literal", "datetime", "[key]"):
         assert jargon not in out, (jargon, out)
     assert "'emergancy' is not one of: emergency, trafficking" in out and "(did you mean 'emergency'?)" in out
+
+
+def test_a_label_not_given_per_language(content: Path) -> None:
+    change(content / "lessons" / "main.yaml", "- label: {tg: Ёрдам, ru: Помощь, uz: Yordam, en: Help}", "- label: Help")
+    assert check(content)[1][0] == (
+        "lessons/main.yaml:7: nodes.menu.buttons.0.label: write this text once per language, on the lines below it: "
+        "tg: …, ru: …, uz: …, en: …"
+    )
+
+
+def test_a_screen_name_that_cannot_be_a_name(content: Path) -> None:
+    change(content / "lessons" / "main.yaml", "start: menu\nnodes:\n  menu:", "start: menu\nnodes:\n  Menu:")
+    code, out = check(content)
+    assert code == 1
+    assert out[0] == (
+        "lessons/main.yaml:4: nodes: 'Menu' cannot be a name: use small Latin letters, digits and _ only, such as "
+        "step_2"
+    )
+    assert out[-1].endswith(": 1 error(s), 0 warning(s). The bot will not start until the errors are fixed.")

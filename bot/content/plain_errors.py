@@ -18,6 +18,8 @@ _KNOWN_FIELDS = frozenset(
     name for model in (Lesson, Node, Button, Answer, ResultCase, Fact, Contact) for name in model.model_fields
 )
 _ID_FIELDS = frozenset({"start", "goto", "lesson", "category", "name", "facts", "id", "[key]"})
+_TEXT_FIELDS = frozenset({"title", "text", "label", "name", "hours", "note", "monthly_payment", "document_expiry"})
+"""Fields that hold one text per language."""
 _QUOTED = re.compile(r"'([^']*)'")
 
 
@@ -40,9 +42,11 @@ def explain(detail: Any) -> str:
     location = [str(part) for part in detail["loc"]]
     where = ".".join(location)
     kind = detail["type"]
-    if location and location[-1] == "[key]" and kind == "literal_error":
-        parent = ".".join(location[:-2])
-        return f"{parent}: '{location[-2]}' is not a language; use tg, ru, uz or en"
+    if location and location[-1] == "[key]":
+        parent, name = ".".join(location[:-2]), location[-2]
+        if kind == "literal_error":
+            return f"{parent}: '{name}' is not a language; use tg, ru, uz or en"
+        return f"{parent}: '{name}' cannot be a name: use small Latin letters, digits and _ only, such as step_2"
     if kind == "missing":
         parent = ".".join(location[:-1]) or "the file"
         return f"{parent}: '{location[-1]}' is missing"
@@ -78,6 +82,8 @@ def _plain_message(detail: Any, location: list[str]) -> str:
         return f"{value} is too small: the least allowed is {context.get('ge')}"
     if kind == "less_than_equal":
         return f"{value} is too big: the most allowed is {context.get('le')}"
+    if kind == "dict_type" and field in _TEXT_FIELDS:
+        return "write this text once per language, on the lines below it: tg: …, ru: …, uz: …, en: …"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return "this needs fields (name: value) on the lines below it, indented further"
     if kind == "list_type":
