@@ -301,3 +301,15 @@ def test_a_screen_name_that_cannot_be_a_name(content: Path) -> None:
         "step_2"
     )
     assert out[-1].endswith(": 1 error(s), 0 warning(s). The bot will not start until the errors are fixed.")
+
+
+def test_a_contact_written_with_one_closing_brace(content: Path) -> None:
+    change(
+        content / "lessons" / "hotlines.yaml",
+        "<b>Помощь</b>\n        {{ contact('ru_emergency') }}",
+        "<b>Помощь</b>\n        {{ contact('ru_emergency') }",
+    )
+    assert check(content)[1][:2] == [
+        "lessons/hotlines.yaml:12: template error: a {{ … }} part needs two braces on each side: {{ contact('id') }}",
+        "    how to fix: Check the {{ … }} and {% … %} parts: names are contact('id'), contacts(country='RU') and lang.",
+    ]

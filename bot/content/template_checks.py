@@ -25,6 +25,7 @@ from bot.content.text_checks import majority_language, phone_numbers, placeholde
 from bot.languages import LANGUAGES
 
 _UNDEFINED_NAME = re.compile(r"'(\w+)' is undefined")
+_INNERMOST_BLOCK = re.compile(r"innermost block that needs to be closed is '(\w+)'")
 _TEMPLATE_NAMES = ("contact", "contacts", "lang")
 """What a text's `{{ … }}` parts can use (see rendering.render)."""
 
@@ -100,9 +101,24 @@ def _compile(environment: Any, body: str, source: SourceFile, line: int, report:
     try:
         template: Template = environment.from_string(body)
     except TemplateSyntaxError as error:
-        report.error(source, line + max(error.lineno - 1, 0), f"template error: {error.message}")
+        report.error(source, line + max(error.lineno - 1, 0), f"template error: {_plain_syntax(error.message or '')}")
         return None
     return template
+
+
+def _plain_syntax(message: str) -> str:
+    """jinja2's complaint about a {{ … }} or {% … %} part, in words an editor can act on."""
+    if message.startswith("unexpected '}', expected ')'"):
+        return "a '(' is not closed: write contact('id') with both brackets"
+    if message.startswith("unexpected '}'"):
+        return "a {{ … }} part needs two braces on each side: {{ contact('id') }}"
+    if message.startswith("Unexpected end of template"):
+        found = _INNERMOST_BLOCK.search(message)
+        block = found.group(1) if found else "…"
+        return f"{{% {block} … %}} is never closed: add {{% end{block} %}} where it should end"
+    if "end of print statement" in message:
+        return "write the part inside {{ … }} as contact('id') or contacts(country='RU', need='…')"
+    return f"the {{{{ … }}}} part cannot be read ({message})"
 
 
 def _check_rendered(
