@@ -313,3 +313,16 @@ def test_a_contact_written_with_one_closing_brace(content: Path) -> None:
         "lessons/hotlines.yaml:12: template error: a {{ … }} part needs two braces on each side: {{ contact('id') }}",
         "    how to fix: Check the {{ … }} and {% … %} parts: names are contact('id'), contacts(country='RU') and lang.",
     ]
+
+
+def test_a_button_label_too_long_or_with_a_phone_number(content: Path) -> None:
+    change(
+        content / "lessons" / "main.yaml",
+        "ru: Помощь,",
+        "ru: Помощь и поддержка для всех мигрантов, их жён, мужей и детей дома,",
+    )
+    change(content / "lessons" / "main.yaml", "en: Help}", 'en: "Call 8 800 100-00-00"}')
+    assert [line for line in check(content)[1] if not line.startswith("    ")][:2] == [
+        "lessons/main.yaml:7: the 'ru' button label is 65 characters; keep it under 64",
+        "lessons/main.yaml:7: '8 800 100-00-00' looks like a phone number typed into the text",
+    ]

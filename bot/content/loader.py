@@ -33,6 +33,7 @@ from bot.content.rendering import (
 )
 from bot.content.suggest import closest, did_you_mean
 from bot.content.template_checks import compile_and_check
+from bot.content.text_checks import phone_numbers
 from bot.content.yaml_source import DuplicateKeyError, describe_yaml_error, parse_yaml
 from bot.languages import LANGUAGES
 from bot.telegram_limits import MAX_BUTTON_LABEL_CHARS, MAX_CALLBACK_BYTES
@@ -273,12 +274,16 @@ def _check_translations(lesson: Lesson, source: SourceFile, report: Findings) ->
             report.warn(source, source.line(*location), f"{where}: no translation for {', '.join(missing)}")
         if location[-1] == "label":
             for language, label in text.items():
+                line = source.line(*location, language)
                 if len(label) > MAX_BUTTON_LABEL_CHARS:
                     report.error(
                         source,
-                        source.line(*location, language),
-                        f"button label is {len(label)} characters; keep it under {MAX_BUTTON_LABEL_CHARS}",
+                        line,
+                        f"the '{language}' button label is {len(label)} characters; "
+                        f"keep it under {MAX_BUTTON_LABEL_CHARS}",
                     )
+                for _, number in phone_numbers(label):
+                    report.error(source, line, f"'{number}' looks like a phone number typed into the text")
 
 
 def _check_refs_unique(lessons: dict[str, Lesson], report: Findings) -> None:

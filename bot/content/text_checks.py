@@ -14,7 +14,7 @@ _TEMPLATE_PART = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 _PLACEHOLDER = re.compile(r"\{\{.*?\}\}", re.S)
 _LINK = re.compile(r"""href\s*=\s*(?:"[^"]*"|'[^']*')|\b(?:https?|tg)://\S+""")
 _NUMBER = re.compile(r"(?<![\w.,/+-])\+?\(?[0-9][0-9 \u00a0().-]{5,20}[0-9](?![\w])")
-_DEPARTMENT_STYLE = re.compile(r"[0-9]{3}-[0-9]{2}-[0-9]{2}$")
+_DEPARTMENT_STYLE = re.compile(r"[0-9]{3}[ -][0-9]{2}[ -][0-9]{2}$")
 _THOUSANDS = re.compile(r"[0-9]{1,3}(?:[ \u00a0][0-9]{3})+")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 KEEP_NUMBER = "{# keep number #}"
