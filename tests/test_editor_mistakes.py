@@ -319,7 +319,7 @@ def test_a_button_label_too_long_or_with_a_phone_number(content: Path) -> None:
     change(
         content / "lessons" / "main.yaml",
         "ru: Помощь,",
-        "ru: Помощь и поддержка для всех мигрантов, их жён, мужей и детей дома,",
+        "ru: \"Помощь и поддержка для всех мигрантов, их жён, мужей и детей дома\",",
     )
     change(content / "lessons" / "main.yaml", "en: Help}", 'en: "Call 8 800 100-00-00"}')
     assert [line for line in check(content)[1] if not line.startswith("    ")][:2] == [
