@@ -323,6 +323,6 @@ def test_a_button_label_too_long_or_with_a_phone_number(content: Path) -> None:
     )
     change(content / "lessons" / "main.yaml", "en: Help}", 'en: "Call 8 800 100-00-00"}')
     assert [line for line in check(content)[1] if not line.startswith("    ")][:2] == [
-        "lessons/main.yaml:7: the 'ru' button label is 65 characters; keep it under 64",
         "lessons/main.yaml:7: '8 800 100-00-00' looks like a phone number typed into the text",
+        "lessons/main.yaml:7: the 'ru' button label is 65 characters; keep it under 64",
     ]
