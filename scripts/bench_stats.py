@@ -101,7 +101,7 @@ class AnsweringSession(BaseSession):
 async def time_updates(path: Path, logging_on: bool, presses: int = 400) -> list[float]:
     connection = await open_database(path)
     i18n = load_i18n()
-    content = ContentHolder(ContentSources(FixedClock(), None, None, translator(i18n)))
+    content = ContentHolder(ContentSources(None, None, translator(i18n)))
     recorder = EventRecorder(EventStore(connection), FixedClock())
     if not logging_on:
         recorder.record = lambda *args, **kwargs: None  # type: ignore[method-assign]

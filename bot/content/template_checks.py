@@ -173,4 +173,6 @@ def _render_error_message(error: Exception, renderer: ContactRenderer, report: F
     if isinstance(error, UndefinedError) and undefined:
         name = undefined.group(1)
         return f"template error: a text cannot use '{name}'{did_you_mean(name, _TEMPLATE_NAMES)}"
+    if isinstance(error, UndefinedError) and "has no attribute" not in str(error):
+        return f"template error: {error}"  # raised by our own helpers, in plain words
     return "template error: a {{ … }} part is not written the way the tools expect"

@@ -1,6 +1,6 @@
 """The content in use, swapped as one piece so no update ever sees half of a reload."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.content import ContentError, Curriculum, load_curriculum
@@ -9,7 +9,7 @@ from bot.content.loader import PACKAGED_CONTENT
 from bot.content.reminder_plans import ReminderPlans, load_reminder_plans
 from bot.content.rendering import Translate, english
 from bot.services.agency_search import AgencyIndex
-from bot.services.clock import Clock
+from bot.services.clock import Clock, SystemClock
 from bot.services.content_diff import ContentChanges, compare
 from bot.services.dialogue import DialogueEngine
 from bot.services.search import LessonSearch
@@ -30,13 +30,13 @@ class LoadedContent:
 
 @dataclass(frozen=True)
 class ContentSources:
-    """Where content is read from, so it can be read again by `/reload`; the clock says which
-    `checked` dates are too old or in the future."""
+    """Where content is read from, so it can be read again by `/reload`."""
 
-    clock: Clock
     content_dir: Path | None = None
     registry_path: Path | None = None
     translate: Translate = english
+    clock: Clock = field(default_factory=SystemClock)
+    """Whose date contacts' last checks are measured from."""
 
     def load(self) -> LoadedContent:
         """Everything, checked; ContentError with the problems of every file otherwise."""
