@@ -319,10 +319,17 @@ def test_a_button_label_too_long_or_with_a_phone_number(content: Path) -> None:
     change(
         content / "lessons" / "main.yaml",
         "ru: Помощь,",
-        "ru: \"Помощь и поддержка для всех мигрантов, их жён, мужей и детей дома\",",
+        'ru: "Помощь и поддержка для всех мигрантов, их жён, мужей и детей дома",',
     )
     change(content / "lessons" / "main.yaml", "en: Help}", 'en: "Call 8 800 100-00-00"}')
     assert [line for line in check(content)[1] if not line.startswith("    ")][:2] == [
         "lessons/main.yaml:7: '8 800 100-00-00' looks like a phone number typed into the text",
         "lessons/main.yaml:7: the 'ru' button label is 65 characters; keep it under 64",
     ]
+
+
+def test_a_lesson_saved_in_the_windows_cyrillic_code_page(content: Path) -> None:
+    (content / "lessons" / "main.yaml").write_bytes(MAIN.encode("cp1251"))
+    assert check(content)[1][0] == (
+        "lessons/main.yaml:1: the file is not saved as UTF-8: save it again choosing the encoding UTF-8"
+    )

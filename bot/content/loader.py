@@ -110,8 +110,11 @@ def read_yaml_mapping(path: Path, name: str, encoding: str = "utf-8") -> Comment
         text = path.read_text(encoding=encoding)
     except FileNotFoundError as error:
         raise refuse(1, "the file is missing") from error
-    except (OSError, UnicodeDecodeError) as error:
-        raise refuse(1, f"the file cannot be read as UTF-8 text ({error})") from error
+    except UnicodeDecodeError as error:
+        line = error.object[: error.start].count(b"\n") + 1
+        raise refuse(line, "the file is not saved as UTF-8: save it again choosing the encoding UTF-8") from error
+    except OSError as error:
+        raise refuse(1, f"the file cannot be opened ({error.strerror})") from error
     try:
         tree = parse_yaml(text)
     except DuplicateKeyError as error:

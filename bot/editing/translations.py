@@ -33,6 +33,8 @@ STATUS_FILE = "translations.lock.json"
 so a later change of the source marks the translation as 'changed'."""
 KEY_SEPARATOR = "#"
 _QUESTION_IN_WORD = re.compile(r"\?(?=\w)")
+_LINK = re.compile(r"\b(?:https?|tg)://\S+")
+"""A '?' in a link starts its query, which is not a lost letter."""
 
 
 def round_trip_yaml() -> YAML:
@@ -199,7 +201,7 @@ def _usable_translation(row: SheetRow, texts: dict[str, Text], target: str, repo
 def lost_letters(translation: str, current: str | None) -> bool:
     """True when a spreadsheet turned letters into '?': a '?' inside or at the start of a word,
     or the translation is the current one with some of its letters replaced by '?'."""
-    if _QUESTION_IN_WORD.search(translation):
+    if _QUESTION_IN_WORD.search(_LINK.sub("", translation)):
         return True
     if current is None or len(current) != len(translation) or current == translation:
         return False
