@@ -141,7 +141,11 @@ def translations(arguments: argparse.Namespace) -> int:
         return _fail("say which CSV file to import: safar translations import FILE")
     try:
         report = exchange.import_csv(root, Path(arguments.file), _today())
-    except (OSError, ValueError) as error:
+    except FileNotFoundError:
+        return _fail(f"{arguments.file}: there is no such file; check the spelling of the path")
+    except OSError as error:
+        return _fail(f"{arguments.file}: the file cannot be opened ({error.strerror})")
+    except ValueError as error:
         return _fail(f"{arguments.file}: {error}")
     for heading, problems in (
         ("Nothing was changed:", report.problems),

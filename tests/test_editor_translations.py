@@ -249,3 +249,15 @@ def test_export_takes_the_file_before_or_after_the_options(tmp_path: Path, order
     arguments = [str(sheet), *options] if order == "file first" else [*options, str(sheet)]
     assert main(["translations", "export", *arguments]) == 0
     assert read_rows(sheet)[0] == ["key", "status", "en", "ru"]
+
+
+def test_a_question_mark_in_a_link_and_a_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    content = copy_of_real_content(tmp_path)
+    sheet = tmp_path / "uz.csv"
+    write_sheet(sheet, [["key", "status", "en", "uz"], [NO_BUTTON, "ok", "No", "Yoʻq: https://safar.example/?q=1"]])
+    assert main(["translations", "import", str(sheet), "--content", str(content)]) == 0, (
+        "a link's '?' is no lost letter"
+    )
+    missing = tmp_path / "uz-final.csv"
+    assert main(["translations", "import", str(missing), "--content", str(content)]) == 2
+    assert capsys.readouterr().err.strip() == f"safar: {missing}: there is no such file; check the spelling of the path"
