@@ -142,7 +142,7 @@ def test_a_country_and_need_no_contact_has_fails(content: Path) -> None:
     change(content / "lessons" / "hotlines.yaml", "need='trafficking'", "country='RU', need='legal_aid'")
     assert check(content)[1][0] == (
         "lessons/hotlines.yaml:9: the list of contacts here would be empty: "
-        "no contact in contacts.yaml has both the country 'RU' and the need 'legal_aid'"
+        "no contact in contacts.yaml has the country 'RU' and the need 'legal_aid'"
     )
 
 
@@ -333,3 +333,13 @@ def test_a_lesson_saved_in_the_windows_cyrillic_code_page(content: Path) -> None
     assert check(content)[1][0] == (
         "lessons/main.yaml:1: the file is not saved as UTF-8: save it again choosing the encoding UTF-8"
     )
+
+
+def test_a_broken_contact_is_one_error_even_when_a_list_would_lose_it(content: Path) -> None:
+    change(content / "contacts.yaml", "  checked: 2026-11-22\n", "  checked: 2026-11-31\n")
+    code, out = check(content)
+    assert code == 1
+    assert [line for line in out if line.startswith(("contacts", "lessons"))] == [
+        "contacts.yaml:7: ru_emergency: checked: '2026-11-31' is not a real date: November 2026 has 30 days",
+        "contacts.yaml:15: iom_tajikistan: checked: '2026-11-31' is not a real date: November 2026 has 30 days",
+    ], "no 'the list of contacts here would be empty' for the trafficking list the broken contact belonged to"

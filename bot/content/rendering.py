@@ -45,6 +45,11 @@ class ContactSelectionError(LookupError):
     """
 
 
+class NoMatchingContactError(ContactSelectionError):
+    """The need and country are valid words, but no contact in the file has them (perhaps the one
+    that had them is itself broken)."""
+
+
 def template_environment() -> SandboxedEnvironment:
     """Sandboxed, strict: editors' templates can read values but not reach Python internals."""
     return SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
@@ -75,18 +80,22 @@ class ContactRenderer:
     def matching(self, language: str, country: str | None = None, need: str | None = None) -> str:
         chosen = self.ids(country, need)
         if not chosen:
-            raise ContactSelectionError(self._why_nobody(country, need), need or country)
+            raise self._why_nobody(country, need)
         return "\n\n".join(self._block(self._contacts[cid], language) for cid in chosen)
 
-    def _why_nobody(self, country: str | None, need: str | None) -> str:
+    def _why_nobody(self, country: str | None, need: str | None) -> ContactSelectionError:
         needs = get_args(Need)
         countries = sorted({contact.country for contact in self._contacts.values()})
         if need is not None and need not in needs:
-            return f"'{need}' is not a need; use one of {', '.join(needs)}{did_you_mean(need, needs)}"
+            message = f"'{need}' is not a need; use one of {', '.join(needs)}{did_you_mean(need, needs)}"
+            return ContactSelectionError(message, need)
         if country is not None and country not in countries:
-            suggestion = did_you_mean(country, countries)
-            return f"no contact in contacts.yaml has the country '{country}'{suggestion}"
-        return f"no contact in contacts.yaml has both the country '{country}' and the need '{need}'"
+            message = f"no contact in contacts.yaml has the country '{country}'{did_you_mean(country, countries)}"
+            return NoMatchingContactError(message, country)
+        wanted = [f"the country '{country}'"] if country is not None else []
+        wanted += [f"the need '{need}'"] if need is not None else []
+        message = f"no contact in contacts.yaml has {' and '.join(wanted) or 'any entry'}"
+        return NoMatchingContactError(message, need or country)
 
     def ids(self, country: str | None = None, need: str | None = None) -> list[str]:
         """The contacts `contacts(country=..., need=...)` shows, in file order."""

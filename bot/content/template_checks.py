@@ -15,6 +15,7 @@ from bot.content.models import Lesson, Localized
 from bot.content.rendering import (
     ContactRenderer,
     ContactSelectionError,
+    NoMatchingContactError,
     UnknownContactError,
     render,
     template_environment,
@@ -162,6 +163,8 @@ def _render_error_message(error: Exception, renderer: ContactRenderer, report: F
     """Why a text cannot be shown, in plain words; empty when an earlier error already says it."""
     if isinstance(error, UnknownContactError | ContactSelectionError) and report.contacts_unreadable:
         return ""
+    if isinstance(error, NoMatchingContactError) and report.broken_contacts:
+        return ""  # the broken contact may be the one that matched; its own error says what to fix
     if isinstance(error, UnknownContactError):
         contact_id = error.args[0]
         if contact_id in report.broken_contacts:
