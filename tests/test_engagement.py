@@ -5,18 +5,21 @@ import csv
 import hashlib
 import io
 import sqlite3
+import threading
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from bot.config import Settings
+from bot.handlers import staff_stats
+from bot.handlers.staff_stats import render_chart
 from bot.storage.database import open_database
 from bot.storage.events import EventStore
 from tests.clock import ManualClock
 from tests.conftest import RunningBot
 from tests.fake_telegram import FakeTelegram
-from tests.journeys import open_topic, start_in
+from tests.journeys import expected_text, open_topic, start_in
 
 ADMIN = 900
 NOW = datetime(2027, 3, 10, 9, 0, tzinfo=UTC)
@@ -134,6 +137,30 @@ async def test_chart_and_export_for_staff(telegram: FakeTelegram, staffed: Runni
     assert ["2027-03-09", "lesson_completed", "recruitment", "6"] in table
     assert ["2027-03-10", "check_result", "red_flags:no_signs", "<5"] in table
     assert all(row[3] == "<5" or int(row[3]) >= 5 for row in table[1:])
+
+
+async def test_users_are_answered_while_a_chart_is_drawn(
+    telegram: FakeTelegram, staffed: RunningBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started, release, gave_up = threading.Event(), threading.Event(), threading.Event()
+
+    def held_chart(series: dict[str, dict[str, int]], title: str) -> bytes:
+        started.set()
+        if not release.wait(timeout=10):
+            gave_up.set()  # the event loop was blocked: nothing could let the drawing go
+        return render_chart(series, title)
+
+    monkeypatch.setattr(staff_stats, "render_chart", held_chart)
+    staff, user = telegram.user(ADMIN, "en"), telegram.user(7, "en")
+    await start_in(staff, "English")
+    menu = await start_in(user, "English")
+    await staff.send("/chart 7d")
+    assert await asyncio.to_thread(started.wait, 10), "the chart is being drawn"
+    await open_topic(user, menu, "Recruiters")
+    assert (await user.reply()).text == expected_text("recruitment", "offer", "en")
+    assert not gave_up.is_set(), "the user was answered while the chart was still being drawn"
+    release.set()
+    assert (await staff.reply()).method == "sendPhoto"
 
 
 async def test_nobody_else_learns_anything_from_staff_commands(telegram: FakeTelegram, staffed: RunningBot) -> None:

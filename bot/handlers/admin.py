@@ -102,7 +102,7 @@ def describe_changes(changes: ContentChanges) -> str:
 
 async def reload_content(message: Message, content: ContentHolder) -> None:
     try:
-        changes = content.reload()
+        changes = await content.reload()
     except ContentError as error:
         log.warning("reload refused: %d problem(s)", len(error.errors))
         report = html.escape("\n".join(str(p) for p in error.problems))
