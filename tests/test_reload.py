@@ -115,7 +115,7 @@ async def test_users_are_answered_while_a_reload_is_under_way(telegram: FakeTele
     await start_in(staff, "English")
     menu = await start_in(user, "English")
     running = bot.app.content.sources
-    held = HeldSources(running.content_dir, running.registry_path, running.translate)
+    held = HeldSources(running.content_dir, running.registry_path, running.translate, running.clock)
     bot.app.content.sources = held
 
     await staff.send("/reload")

@@ -1,7 +1,7 @@
 """The content in use, swapped as one piece so no update ever sees half of a reload."""
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.content import ContentError, Curriculum, load_curriculum
@@ -10,6 +10,7 @@ from bot.content.loader import PACKAGED_CONTENT
 from bot.content.reminder_plans import ReminderPlans, load_reminder_plans
 from bot.content.rendering import Translate, english
 from bot.services.agency_search import AgencyIndex
+from bot.services.clock import Clock, SystemClock
 from bot.services.content_diff import ContentChanges, compare
 from bot.services.dialogue import DialogueEngine
 from bot.services.search import LessonSearch
@@ -35,13 +36,15 @@ class ContentSources:
     content_dir: Path | None = None
     registry_path: Path | None = None
     translate: Translate = english
+    clock: Clock = field(default_factory=SystemClock)
+    """Whose date contacts' last checks are measured from."""
 
     def load(self) -> LoadedContent:
         """Everything, checked; ContentError with the problems of every file otherwise."""
         problems = []
         curriculum = registry = plans = None
         try:
-            curriculum = load_curriculum(self.content_dir, self.translate)
+            curriculum = load_curriculum(self.content_dir, self.translate, self.clock.now().date())
             plans = load_reminder_plans(self.content_dir or PACKAGED_CONTENT, set(curriculum.lessons))
         except ContentError as error:
             problems += error.problems

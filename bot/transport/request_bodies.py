@@ -68,7 +68,7 @@ class SafarSession(AiohttpSession):
         for key, value in method.model_dump(warnings=False, exclude=exclude).items():
             prepared = self.prepare_value(value, bot=bot, files=files, _dumps_json=False)
             if prepared is not None and prepared != "":
-                members.append(f"{_JSON.encode(key)}: {_JSON.encode(prepared)}")
+                members.append(f'"{key}": {_JSON.encode(prepared)}')  # keys are Python identifiers
         if files:
             return self.build_form_data(bot, method)
         if serialized is not None:
