@@ -14,6 +14,7 @@ from bot.handlers.callback_data import StartFeature
 from bot.handlers.filters import NoText, PrivateChat, TypedText
 from bot.handlers.screens import add_nav_row
 from bot.handlers.states import AgencyCheck
+from bot.handlers.typed_input import not_text
 from bot.i18n.tools import (
     AGENCY_AGAIN,
     AGENCY_EXPIRED,
@@ -25,7 +26,6 @@ from bot.i18n.tools import (
     AGENCY_NOT_FOUND,
     AGENCY_SIMILAR,
     AGENCY_TOO_LONG,
-    ONLY_TEXT,
     REPORT_BUTTON,
 )
 from bot.services.agency_search import AgencyIndex, AgencyMatch
@@ -77,10 +77,6 @@ async def look_up(message: Message, content: ContentHolder, clock: Clock) -> Non
     index = content.current.agencies
     answer = describe(index.find(typed), typed, index, clock.now().date())
     await message.answer(answer, reply_markup=answer_keyboard().as_markup())
-
-
-async def not_text(message: Message) -> None:
-    await message.answer(_(ONLY_TEXT))
 
 
 def build_router() -> Router:

@@ -14,9 +14,9 @@ from bot.handlers.filters import NoText, PrivateChat, TypedText
 from bot.handlers.screens import add_nav_row, replace_screen
 from bot.handlers.stale import answer_stale
 from bot.handlers.states import ReportOffer
+from bot.handlers.typed_input import not_text
 from bot.i18n.tools import (
     COUNTRIES,
-    ONLY_TEXT,
     PROBLEMS,
     REPORT_AGENCY,
     REPORT_COUNTRY,
@@ -135,10 +135,6 @@ async def _send(
         now,
     )
     return _(REPORT_THANKS), _nav().as_markup()
-
-
-async def not_text(message: Message) -> None:
-    await message.answer(_(ONLY_TEXT))
 
 
 def build_router() -> Router:
