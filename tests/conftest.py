@@ -85,6 +85,20 @@ async def bot(settings: Settings) -> AsyncIterator[RunningBot]:
     await running.stop()
 
 
+STAFF_ID = 900
+"""The Telegram id of the staff member in tests that need one."""
+
+
+@pytest.fixture
+async def staffed_bot(settings: Settings) -> AsyncIterator[RunningBot]:
+    """The bot with STAFF_ID among its staff."""
+    settings.admin_ids = frozenset({STAFF_ID})
+    running = RunningBot(settings)
+    await running.start()
+    yield running
+    await running.stop()
+
+
 SKIPPED_ON_CI: list[str] = []
 
 

@@ -2,20 +2,17 @@
 
 import asyncio
 import threading
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pytest
-
 from bot.config import Settings
 from bot.services.content_holder import ContentSources, LoadedContent
-from tests.conftest import RunningBot
+from tests.conftest import STAFF_ID, RunningBot
 from tests.content_fixtures import copy_of_real_content, edit
 from tests.fake_telegram import FakeTelegram
 from tests.journeys import expected_text, open_topic, start_in
 
-ADMIN = 900
+ADMIN = STAFF_ID
 
 
 async def test_reload_reports_what_changed_and_keeps_running_content_on_errors(
@@ -99,17 +96,8 @@ class HeldSources(ContentSources):
         return super().load()
 
 
-@pytest.fixture
-async def staffed(settings: Settings) -> AsyncIterator[RunningBot]:
-    settings.admin_ids = frozenset({ADMIN})
-    running = RunningBot(settings)
-    await running.start()
-    yield running
-    await running.stop()
-
-
-async def test_users_are_answered_while_a_reload_is_under_way(telegram: FakeTelegram, staffed: RunningBot) -> None:
-    bot = staffed
+async def test_users_are_answered_while_a_reload_is_under_way(telegram: FakeTelegram, staffed_bot: RunningBot) -> None:
+    bot = staffed_bot
     staff = telegram.user(ADMIN, "en")
     user = telegram.user(7, "en")
     await start_in(staff, "English")
