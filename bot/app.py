@@ -134,7 +134,7 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
         clock,
         recorder=recorder,
     )
-    broadcaster = Broadcaster(BroadcastStore(database), sender, broadcast_progress(bot), clock)
+    broadcaster = Broadcaster(BroadcastStore(database), ReminderStore(database), sender, broadcast_progress(bot), clock)
     try:
         yield Application(
             bot, dispatcher, database, content, i18n, settings, reminders, recorder, statistics, broadcaster

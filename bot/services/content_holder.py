@@ -1,5 +1,6 @@
 """The content in use, swapped as one piece so no update ever sees half of a reload."""
 
+import asyncio
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,10 +61,21 @@ class ContentHolder:
     def __init__(self, sources: ContentSources, loaded: LoadedContent | None = None) -> None:
         self.sources = sources
         self.current = loaded or sources.load()
+        self._reloading = asyncio.Lock()
 
-    def reload(self) -> ContentChanges:
-        """Read everything again; on any problem keep what runs now and raise ContentError."""
+    async def reload(self) -> ContentChanges:
+        """Read everything again; on any problem keep what runs now and raise ContentError.
+
+        Reading and checking all content takes about half a second: it runs in a worker thread so
+        users' updates keep being answered meanwhile. Reloads run one at a time, and the new
+        content replaces the old in one assignment on the event loop.
+        """
+        async with self._reloading:
+            running = self.current
+            fresh, changes = await asyncio.to_thread(self._read_and_compare, running)
+            self.current = fresh
+            return changes
+
+    def _read_and_compare(self, running: LoadedContent) -> tuple[LoadedContent, ContentChanges]:
         fresh = self.sources.load()
-        changes = compare(self.current, fresh)
-        self.current = fresh
-        return changes
+        return fresh, compare(running, fresh)
