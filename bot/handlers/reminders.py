@@ -172,11 +172,12 @@ async def _set_monthly(press: MenuPress) -> bool:
         return False
     await press.opt_in()
     await press.reminders.cancel_kind(press.user_key, "snooze")
-    due = next_monthly(int(press.value), press.clock.now(), press.zone)
+    early = press.content.current.plans.monthly_remind_days_before
+    due = next_monthly(int(press.value), press.clock.now(), press.zone, early, catch_up=True)
     await press.reminders.cancel_kind(press.user_key, "monthly")
-    await press.reminders.add(press.user_key, "monthly", press.value, due, {"day": int(press.value)})
+    await press.reminders.add(press.user_key, "monthly", press.value, due, {"day": int(press.value), "early": early})
     track("reminder_scheduled", "monthly")
-    await press.show(_(text.MONTHLY_SET).format(day=press.value), choices([]))
+    await press.show(_(text.MONTHLY_SET).format(day=press.value, days=early), choices([]))
     return True
 
 
