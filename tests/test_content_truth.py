@@ -15,7 +15,12 @@ from tests.journeys import LANGUAGE_LABELS, start_in
 
 CURRICULUM = load_curriculum(None, translator(load_i18n()))
 ENTRY_BAN_SERVICE = "Проверка наличия оснований для неразрешения въезда"
-COMING_HOME = {"tg": "Ба ватан бармегардам", "ru": "Возвращаюсь домой", "uz": "Vatanga qaytyapman", "en": "I am coming home"}
+COMING_HOME = {
+    "tg": "Ба ватан бармегардам",
+    "ru": "Возвращаюсь домой",
+    "uz": "Vatanga qaytyapman",
+    "en": "I am coming home",
+}
 GOSUSLUGI = ("Госуслуг", "Gosuslug")
 """Where the register of controlled persons is checked: the wrong place to learn about an entry ban."""
 
@@ -47,7 +52,12 @@ async def test_1_an_entry_ban_is_checked_with_the_interior_ministry_service_not_
     await user.press(await russia_deadlines(user, language), "⛔")
     bans = await user.reply()
     assert ENTRY_BAN_SERVICE in bans.text and "сервисы.гувм.мвд.рф" in bans.text and "RuID" in bans.text
-    lag = {"tg": "дер нав шавад", "ru": "обновляется не сразу", "uz": "darhol yangilanmaydi", "en": "not updated at once"}
+    lag = {
+        "tg": "дер нав шавад",
+        "ru": "обновляется не сразу",
+        "uz": "darhol yangilanmaydi",
+        "en": "not updated at once",
+    }
     assert lag[language] in bans.text, "the online answer can lag: check again before buying a ticket"
     assert not any(place in bans.text for place in GOSUSLUGI), "the register check is not the entry-ban check"
     wrong = {

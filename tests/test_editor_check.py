@@ -21,7 +21,11 @@ def test_broken_content_lists_every_problem_with_a_hint(tmp_path: Path, capsys: 
         'goto: contrct\n      - label: {tg: "🔎',
     )
     edit(content / "lessons" / "main.yaml", "<b>Safar</b> helps", "<b>Safar helps")
-    edit(content / "contacts.yaml", "checked: 2026-12-01\n\nmolmep_ru_central_1", "checked: 2024-01-01\n\nmolmep_ru_central_1")
+    edit(
+        content / "contacts.yaml",
+        "checked: 2026-12-01\n\nmolmep_ru_central_1",
+        "checked: 2024-01-01\n\nmolmep_ru_central_1",
+    )
     assert main(["check", str(content)]) == 1
     out = capsys.readouterr().out.splitlines()
     assert out[:6] == [
@@ -69,7 +73,11 @@ def test_a_source_that_is_a_local_path_or_has_no_date_is_rejected(
         'source: "Asia-Plus, 29 Nov 2024, https://old.asiaplustj.info',
         'source: "via ../shared/sources/facts.md; Asia-Plus, 29 Nov 2024, https://old.asiaplustj.info',
     )
-    edit(content / "contacts.yaml", "IOM Tajikistan, Migrant Protection and Assistance (page undated, read 2026-12-01)", "IOM")
+    edit(
+        content / "contacts.yaml",
+        "IOM Tajikistan, Migrant Protection and Assistance (page undated, read 2026-12-01)",
+        "IOM",
+    )
     edit(content / "facts.yaml", "      date: 2025-11-11\n", "      date: recently\n")
     assert main(["check", str(content)]) == 1
     out = capsys.readouterr().out

@@ -41,7 +41,11 @@ def test_missing_translations_and_stale_contacts_are_highlighted(tmp_path: Path)
     content = copy_of_real_content(tmp_path)
     menu = content / "lessons" / "main.yaml"
     menu.write_text(re.sub(r"      uz: \|-\n(?:        .*\n)+", "", menu.read_text(encoding="utf-8"), count=1))
-    edit(content / "contacts.yaml", "checked: 2026-12-01\n\nmolmep_ru_central_1", "checked: 2023-05-01\n\nmolmep_ru_central_1")
+    edit(
+        content / "contacts.yaml",
+        "checked: 2026-12-01\n\nmolmep_ru_central_1",
+        "checked: 2023-05-01\n\nmolmep_ru_central_1",
+    )
     assert main(["preview", "--content", str(content), "--out", str(tmp_path / "site")]) == 0
     page = (tmp_path / "site" / "lessons" / "main.html").read_text(encoding="utf-8")
     assert "missing in Oʻzbekcha: users see the Русский text" in page

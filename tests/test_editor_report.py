@@ -44,7 +44,11 @@ def test_every_fact_is_listed_with_its_age_oldest_first(capsys: pytest.CaptureFi
 
 def test_contacts_older_than_a_year_are_listed_as_due(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     content = copy_of_real_content(tmp_path)
-    edit(content / "contacts.yaml", "checked: 2026-12-01\n\nmolmep_ru_central_1", "checked: 2025-10-01\n\nmolmep_ru_central_1")
+    edit(
+        content / "contacts.yaml",
+        "checked: 2026-12-01\n\nmolmep_ru_central_1",
+        "checked: 2025-10-01\n\nmolmep_ru_central_1",
+    )
     assert main(["report", "--content", str(content), "--today", "2026-12-01"]) == 0
     out = capsys.readouterr().out
     assert "    ru_emergency: checked 01.10.2025, 14 month(s) ago  ← due for re-checking" in out

@@ -103,7 +103,9 @@ def load_fact_registry(root: Path) -> tuple[dict[str, RegisteredFact], list[Prob
     problems: list[Problem] = []
     for fact_id in tree:
         if not isinstance(fact_id, str) or not re.fullmatch(r"[a-z0-9_]{1,40}", fact_id):
-            problems.append(Problem(FACTS_FILE, line_of(tree, (fact_id,)), f"'{fact_id}' is not a fact id (a-z, 0-9, _)"))
+            problems.append(
+                Problem(FACTS_FILE, line_of(tree, (fact_id,)), f"'{fact_id}' is not a fact id (a-z, 0-9, _)")
+            )
             continue
         try:
             facts[fact_id] = RegisteredFact.model_validate(tree[fact_id])
@@ -112,7 +114,9 @@ def load_fact_registry(root: Path) -> tuple[dict[str, RegisteredFact], list[Prob
     return facts, problems
 
 
-def written_source_problems(file: str, tree: Any, entries: Iterable[tuple[tuple[str | int, ...], str]]) -> list[Problem]:
+def written_source_problems(
+    file: str, tree: Any, entries: Iterable[tuple[tuple[str | int, ...], str]]
+) -> list[Problem]:
     """Each written `source:` (contacts, facts inside a lesson) that is a local path or undated."""
     return [
         Problem(file, line_of(tree, location), f"{'.'.join(map(str, location))}: {message}")
@@ -130,4 +134,3 @@ def cited_fact_problems(
         for location, fact_id in cited
         if fact_id not in known
     ]
-

@@ -227,7 +227,9 @@ def _check_written_sources(
 ) -> None:
     """A `source:` written as text must name a dated public source, not a local file."""
     if contacts_source is not None:
-        entries = [((cid, "source"), contact.source) for cid, contact in contacts.items()]
+        entries: list[tuple[tuple[str | int, ...], str]] = [
+            ((cid, "source"), contact.source) for cid, contact in contacts.items()
+        ]
         report.problems.extend(written_source_problems(contacts_source.name, contacts_source.tree, entries))
     for lesson_id, lesson in lessons.items():
         source = lesson_sources[lesson_id]

@@ -130,6 +130,8 @@ def _check_facts(plans: ReminderPlans, facts: dict[str, RegisteredFact], tree: L
             problems.append(Problem(PLANS_FILE, line, f"'{fact_id}' is not a fact in facts.yaml"))
         elif number is not None and fact.value is not None and fact.value != number:
             problems.append(
-                Problem(PLANS_FILE, line, f"the plan says {number} but fact '{fact_id}' says {fact.value}: make them agree")
+                Problem(
+                    PLANS_FILE, line, f"the plan says {number} but fact '{fact_id}' says {fact.value}: make them agree"
+                )
             )
     return problems

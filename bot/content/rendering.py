@@ -5,8 +5,7 @@ inserted by id so a phone number lives in one place only.
 """
 
 import html
-from collections.abc import Callable
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING
 

@@ -122,8 +122,7 @@ def _write_fact_ages(facts: dict[str, RegisteredFact], out: TextIO, today: date)
         mark = "  ← due for re-checking" if _is_due(fact, today) else ""
         sources = len(fact.sources)
         print(
-            f"  {fact_id}: checked {day_text(fact.checked)}, {_age(fact.checked, today)}, "
-            f"{sources} source(s){mark}",
+            f"  {fact_id}: checked {day_text(fact.checked)}, {_age(fact.checked, today)}, {sources} source(s){mark}",
             file=out,
         )
     print(file=out)

@@ -56,9 +56,7 @@ def on_day_of_month(year: int, month: int, day: int) -> date:
     return date(year, month, min(day, calendar.monthrange(year, month)[1]))
 
 
-def next_monthly(
-    day_of_month: int, now: datetime, zone: str, days_early: int = 0, catch_up: bool = False
-) -> datetime:
+def next_monthly(day_of_month: int, now: datetime, zone: str, days_early: int = 0, catch_up: bool = False) -> datetime:
     """The next monthly reminder still ahead of `now`: `days_early` days before `day_of_month`.
 
     The day is when the paid month ends; the reminder comes early because the Interior Ministry
