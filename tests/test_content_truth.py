@@ -225,3 +225,36 @@ async def test_7_each_country_has_its_own_numbers_one_tap_away(
         "en": "Interpreters for foreigners",
     }
     assert interpreters[language] not in country.text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_the_gaps_a_migrant_hits_first_are_filled_with_sourced_facts(
+    language: str, telegram: FakeTelegram, bot: RunningBot
+) -> None:
+    user = telegram.user(language_code=language)
+    russia = await russia_deadlines(user, language)
+    assert "90" in russia.text, "90 days in a calendar year since 2025"
+    await user.press(russia, "🚓")
+    detained = await user.reply()
+    assert "48" in detained.text and "3" in detained.text and "24.2" in detained.text
+    await user.press(detained, "◀️")
+    await user.press(await user.reply(), "💳")
+    patent = await user.reply()
+    assert ("10,000" if language == "en" else "10 000") in patent.text and "2026" in patent.text
+    await user.press(patent, "📄")
+    await user.press(await user.reply(), "💸")
+    unpaid = await user.reply()
+    assert "онлайнинспекция.рф" in unpaid.text
+    await user.send("/menu")
+    await user.press(await user.reply(), "🌍")
+    await user.press(await user.reply(), "🛂")
+    await user.press(await user.reply(), "🇰🇿")
+    kazakhstan = await user.reply()
+    assert "eGov.kz" in kazakhstan.text and ("2.9%" if language == "en" else "2,9%") in kazakhstan.text
+    no_source = {
+        "tg": "манбаи боэътимод наёфтем",
+        "ru": "не нашли надёжного источника",
+        "uz": "ishonchli manba topmadik",
+        "en": "found no reliable source on work permits",
+    }
+    assert no_source[language] not in kazakhstan.text
