@@ -32,6 +32,7 @@ def test_every_lesson_gets_a_page_with_every_node_language_and_a_flow_chart(
     assert "result several_signs: score ≥ 2" in page and "result no_signs: otherwise" in page
     assert "→ wages (+1 · documents_retained)" in page
     assert "missing in" not in page
+    assert "<td>ilo_indicators</td>" in page and "https://respect.international/indicators-of-forced-labour" in page
     index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     assert 'href="lessons/recruitment.html"' in index
     assert "None: every contact was checked in the last 12 months." in index
