@@ -4,8 +4,11 @@ import re
 
 from bot.content import load_curriculum
 from bot.content.curriculum import HOTLINES_LESSON, NodeId
+from bot.content.loader import PACKAGED_CONTENT
 from bot.content.models import Localized
+from bot.content.reminder_plans import load_reminder_plans
 from bot.content.telegram_html import message_problems
+from bot.editing.report import facts_cited
 from bot.i18n import load_i18n, translator
 from bot.languages import LANGUAGES
 from bot.services.dialogue import Conversation, DialogueEngine, NavAction
@@ -97,3 +100,13 @@ def test_tajik_is_written_in_tajik_and_uzbek_in_latin_letters() -> None:
 def test_the_tajik_check_catches_russian_pasted_in() -> None:
     russian = "Если вас заставляют работать или забрали документы, вы не виноваты"
     assert not TAJIK_LETTERS.search(russian)
+
+
+def test_every_registered_fact_is_cited_by_a_lesson_or_a_reminder() -> None:
+    """One fact, one place: the registry holds only facts the bot states, each cited by id."""
+    plans = load_reminder_plans(PACKAGED_CONTENT, set(CURRICULUM.lessons))
+    cited = {fact for lesson in CURRICULUM.lessons.values() for fact in facts_cited(lesson)}
+    cited |= {plans.monthly_fact, plans.monthly_early_fact}
+    cited |= {step.fact for place in plans.destinations.values() for step in place.arrival}
+    assert set(CURRICULUM.facts) - cited == set()
+    assert cited - set(CURRICULUM.facts) == set()
