@@ -54,7 +54,7 @@ def test_contacts_older_than_a_year_are_listed_as_due(tmp_path: Path, capsys: py
     assert "    ru_emergency: checked 01.10.2025, 14 month(s) ago  ← due for re-checking" in out
     assert (
         "Due for re-checking (not checked for 12 months): 1.\n"
-        "  ru_emergency: checked 01.10.2025; source: Government of Russia, Decree No. 894" in out
+        '  ru_emergency: checked 01.10.2025; source: "Об утверждении перечня экстренных оперативных служб' in out
     )
 
 
