@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import main
+from bot.content.facts import source_problems
 from tests.content_fixtures import copy_of_real_content, edit
 
 
@@ -93,3 +94,13 @@ def test_a_reminder_deadline_that_disagrees_with_its_fact_is_an_error(
     edit(content / "reminders.yaml", "monthly_remind_days_before: 4", "monthly_remind_days_before: 0")
     assert main(["check", str(content)]) == 1
     assert "the plan says 0 but fact 'ru_patent_pay_early' says 4" in capsys.readouterr().out
+
+
+def test_what_counts_as_a_local_or_undated_source() -> None:
+    assert source_problems("Asia-Plus, 29 Nov 2024, https://asiaplus.news/tmp/2024/../x") == []
+    assert source_problems("IOM page, undated, read 2026-12-01, https://tajikistan.iom.int") == []
+    assert len(source_problems("seed 004_3742ad3a0d807eb6.txt (IOM, 2023)")) == 1
+    assert len(source_problems("klerk.ru (2025) — via ../shared/sources/facts.md")) == 1
+    assert source_problems("https://migration.tj") == [
+        "the source has no date; add when it was published (or 'undated, read YYYY-MM-DD')"
+    ]

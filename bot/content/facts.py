@@ -26,6 +26,7 @@ _LOCAL_PATH = re.compile(
     re.IGNORECASE,
 )
 """What a path on a development machine looks like (and the seed files' meaningless names)."""
+_URL = re.compile(r"https?://\S+")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 """A source's date, at least its year: '2025-11-11', '11 Nov 2025', 'undated page, read 2026-12-01'."""
 
@@ -33,7 +34,7 @@ _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 def source_problems(source: str) -> list[str]:
     """Why a written source cannot be accepted: a local path, or no date at all."""
     problems = []
-    if _LOCAL_PATH.search(source):
+    if _LOCAL_PATH.search(_URL.sub(" ", source)):
         problems.append(
             "the source is a file on a development machine; name the public page or document "
             "(title, publisher, date, address) instead"
