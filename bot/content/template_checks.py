@@ -27,7 +27,7 @@ from bot.languages import LANGUAGES
 
 _UNDEFINED_NAME = re.compile(r"'(\w+)' is undefined")
 _INNERMOST_BLOCK = re.compile(r"innermost block that needs to be closed is '(\w+)'")
-_TEMPLATE_NAMES = ("contact", "contacts", "lang")
+_TEMPLATE_NAMES = ("contact", "contacts", "phone", "fact", "lang")
 """What a text's `{{ … }}` parts can use (see rendering.render)."""
 
 
