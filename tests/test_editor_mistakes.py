@@ -338,7 +338,9 @@ def test_a_lesson_saved_in_the_windows_cyrillic_code_page(content: Path) -> None
 def test_a_broken_contact_is_one_error_even_when_a_list_would_lose_it(content: Path) -> None:
     """The only trafficking contact is broken: its error is the one message, not also an empty list."""
     change(content / "lessons" / "hotlines.yaml", "        {{ contact('ru_emergency') }}\n", "")
-    change(content / "contacts.yaml", 'read 2026-11-22"\n  checked: 2026-11-22', 'read 2026-11-22"\n  checked: 2026-11-31')
+    change(
+        content / "contacts.yaml", 'read 2026-11-22"\n  checked: 2026-11-22', 'read 2026-11-22"\n  checked: 2026-11-31'
+    )
     code, out = check(content)
     assert code == 1
     assert [line for line in out if line.startswith(("contacts", "lessons"))] == [
