@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-import aiosqlite
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.enums import ParseMode
@@ -31,7 +30,7 @@ from bot.services.reminder_dispatcher import ReminderDispatcher
 from bot.services.sender import BulkSender
 from bot.services.stats import Statistics
 from bot.storage.broadcasts import BroadcastStore
-from bot.storage.database import open_database
+from bot.storage.database import Database, open_database
 from bot.storage.events import EventStore
 from bot.storage.fsm import SQLiteStorage
 from bot.storage.reminders import ReminderStore
@@ -47,7 +46,7 @@ log = logging.getLogger(__name__)
 class Application:
     bot: Bot
     dispatcher: Dispatcher
-    database: aiosqlite.Connection
+    database: Database
     content: ContentHolder
     i18n: I18n
     settings: Settings
@@ -58,7 +57,7 @@ class Application:
 
 
 def create_dispatcher(
-    database: aiosqlite.Connection,
+    database: Database,
     content: ContentHolder,
     i18n: I18n,
     pseudonyms: Pseudonymizer,

@@ -216,22 +216,21 @@ async def _prefill(connection: Any, pseudonyms: Any, users: int) -> None:
     from bot.storage.fsm import SQLiteStorage
 
     storage = SQLiteStorage(connection, pseudonyms)
-    await connection.execute("BEGIN")
-    for user_id in range(1, users + 1):
-        user_key = pseudonyms.user_key(user_id)
-        await connection.execute(
-            "INSERT OR REPLACE INTO user_settings (user_key, language, created_on) VALUES (?, ?, '2026-11-01')",
-            (user_key, ["tg", "ru", "uz", "en"][user_id % 4]),
-        )
-        position = {"lesson": "red_flags", "node": "wages"}
-        data = Conversation.from_data({"position": position, "history": [{"lesson": "main", "node": "menu"}]})
-        storage_key = StorageKey(bot_id=BOT_ID, chat_id=user_id, user_id=user_id)
-        keys = storage._keys(storage_key)
-        await connection.execute(
-            "INSERT OR REPLACE INTO fsm_state (storage_key, user_key, data) VALUES (?, ?, ?)",
-            (keys[0], keys[1], json.dumps({"conversation": data.to_data()})),
-        )
-    await connection.execute("COMMIT")
+    async with connection.transaction():
+        for user_id in range(1, users + 1):
+            user_key = pseudonyms.user_key(user_id)
+            await connection.execute(
+                "INSERT OR REPLACE INTO user_settings (user_key, language, created_on) VALUES (?, ?, '2026-11-01')",
+                (user_key, ["tg", "ru", "uz", "en"][user_id % 4]),
+            )
+            position = {"lesson": "red_flags", "node": "wages"}
+            data = Conversation.from_data({"position": position, "history": [{"lesson": "main", "node": "menu"}]})
+            storage_key = StorageKey(bot_id=BOT_ID, chat_id=user_id, user_id=user_id)
+            keys = storage._keys(storage_key)
+            await connection.execute(
+                "INSERT OR REPLACE INTO fsm_state (storage_key, user_key, data) VALUES (?, ?, ?)",
+                (keys[0], keys[1], json.dumps({"conversation": data.to_data()})),
+            )
 
 
 async def measure(command: list[str], env: dict[str, str], users: int, steps: int, seed: int) -> dict[str, float]:

@@ -43,18 +43,17 @@ class FixedClock:
 async def fill(path: Path, stored: int, due: int) -> None:
     """`due` reminders due now (one per user) and `stored - due` due next year."""
     connection = await open_database(path)
-    await connection.execute("BEGIN")
-    await connection.executemany(
-        "INSERT INTO reminder_chats (user_key, chat_id, time_zone, language) VALUES (?, ?, 'Europe/Moscow', 'en')",
-        ((f"u{n}", 10_000 + n) for n in range(due)),
-    )
-    now, later = int(NOW.timestamp()) - 60, int((NOW + timedelta(days=365)).timestamp())
-    await connection.executemany(
-        "INSERT INTO reminders (user_key, kind, item, payload, due_at) "
-        "VALUES (?, 'expiry', 'x', '{\"date\": \"1.1\"}', ?)",
-        ((f"u{n % max(due, 1)}", now if n < due else later + n) for n in range(stored)),
-    )
-    await connection.execute("COMMIT")
+    async with connection.transaction():
+        await connection.executemany(
+            "INSERT INTO reminder_chats (user_key, chat_id, time_zone, language) VALUES (?, ?, 'Europe/Moscow', 'en')",
+            ((f"u{n}", 10_000 + n) for n in range(due)),
+        )
+        now, later = int(NOW.timestamp()) - 60, int((NOW + timedelta(days=365)).timestamp())
+        await connection.executemany(
+            "INSERT INTO reminders (user_key, kind, item, payload, due_at) "
+            "VALUES (?, 'expiry', 'x', '{\"date\": \"1.1\"}', ?)",
+            ((f"u{n % max(due, 1)}", now if n < due else later + n) for n in range(stored)),
+        )
     await connection.close()
 
 

@@ -51,21 +51,20 @@ async def fill(path: Path, count: int) -> None:
     connection = await open_database(path)
     users = max(count // 20, 1)
     keys = [hashlib.sha256(str(n).encode()).hexdigest()[:32] for n in range(min(users, 500_000))]
-    await connection.execute("BEGIN")
-    batch: list[Any] = []
-    for n in range(count):
-        day = TODAY - timedelta(days=n % 180)
-        hour = n % 24 if day < TODAY else n % 12  # nothing after noon today, the benchmark's "now"
-        name, detail = NAMES[n % len(NAMES)]
-        batch.extend((f"{day.isoformat()}T{hour:02d}", keys[n % len(keys)], name, detail))
-        if len(batch) >= 4 * 250:
-            await connection.execute(
-                "INSERT INTO events VALUES " + ",".join(["(?, ?, ?, ?)"] * (len(batch) // 4)), batch
-            )
-            batch = []
-    if batch:
-        await connection.execute("INSERT INTO events VALUES " + ",".join(["(?, ?, ?, ?)"] * (len(batch) // 4)), batch)
-    await connection.execute("COMMIT")
+    async with connection.transaction():
+        batch: list[Any] = []
+        for n in range(count):
+            day = TODAY - timedelta(days=n % 180)
+            hour = n % 24 if day < TODAY else n % 12  # nothing after noon today, the benchmark's "now"
+            name, detail = NAMES[n % len(NAMES)]
+            batch.extend((f"{day.isoformat()}T{hour:02d}", keys[n % len(keys)], name, detail))
+            if len(batch) >= 4 * 250:
+                await connection.execute(
+                    "INSERT INTO events VALUES " + ",".join(["(?, ?, ?, ?)"] * (len(batch) // 4)), batch
+                )
+                batch = []
+        if batch:
+            await connection.execute("INSERT INTO events VALUES " + ",".join(["(?, ?, ?, ?)"] * (len(batch) // 4)), batch)
     await Statistics(EventStore(connection), FixedClock(), 365).maintain()
     await connection.close()
 

@@ -76,8 +76,7 @@ class Walker:
 async def stored_positions(db_path: Path, user_ids: list[int]) -> dict[int, NodeId | None]:
     connection = await open_database(db_path)
     try:
-        async with connection.execute("PRAGMA integrity_check") as cursor:
-            assert await cursor.fetchone() == ("ok",)
+        assert await connection.fetchone("PRAGMA integrity_check") == ("ok",)
         storage = SQLiteStorage(connection, Pseudonymizer(KEY.encode()))
         positions = {}
         for user_id in user_ids:

@@ -13,9 +13,10 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import aiosqlite
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
+
+from bot.storage.database import Database
 
 RECENT_USERS = 4096
 """How many users' state is kept in memory besides the database (a few MB at most)."""
@@ -30,10 +31,8 @@ class _Row:
 
 
 class SQLiteStorage(BaseStorage):
-    def __init__(
-        self, connection: aiosqlite.Connection, pseudonym: Callable[[str], str], recent: int = RECENT_USERS
-    ) -> None:
-        self._connection = connection
+    def __init__(self, database: Database, pseudonym: Callable[[str], str], recent: int = RECENT_USERS) -> None:
+        self._db = database
         self._pseudonym = pseudonym
         self._recent: OrderedDict[str, _Row] = OrderedDict()
         self._recent_limit = recent
@@ -48,7 +47,7 @@ class SQLiteStorage(BaseStorage):
         row = await self._row(storage_key)
         if row.state == value:
             return
-        await self._connection.execute(
+        await self._db.execute(
             "INSERT INTO fsm_state (storage_key, user_key, state) VALUES (?, ?, ?) "
             "ON CONFLICT (storage_key) DO UPDATE SET state = excluded.state",
             (storage_key, user_key, value),
@@ -64,7 +63,7 @@ class SQLiteStorage(BaseStorage):
         if row.data == data:
             return
         text = json.dumps(dict(data), ensure_ascii=False)
-        await self._connection.execute(
+        await self._db.execute(
             "INSERT INTO fsm_state (storage_key, user_key, data) VALUES (?, ?, ?) "
             "ON CONFLICT (storage_key) DO UPDATE SET data = excluded.data",
             (storage_key, user_key, text),
@@ -80,10 +79,7 @@ class SQLiteStorage(BaseStorage):
         if row is not None:
             self._recent.move_to_end(storage_key)
             return row
-        async with self._connection.execute(
-            "SELECT state, data FROM fsm_state WHERE storage_key = ?", (storage_key,)
-        ) as cursor:
-            found = await cursor.fetchone()
+        found = await self._db.fetchone("SELECT state, data FROM fsm_state WHERE storage_key = ?", (storage_key,))
         row = _Row(found[0], json.loads(found[1]) if found and found[1] else {}) if found else _Row(None, {})
         self._recent[storage_key] = row
         if len(self._recent) > self._recent_limit:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import aiosqlite
+from bot.storage.database import Database
 
 
 def _seconds(moment: datetime) -> int:
@@ -48,109 +48,99 @@ class DueReminder:
 
 
 class ReminderStore:
-    def __init__(self, connection: aiosqlite.Connection) -> None:
-        self._connection = connection
+    def __init__(self, database: Database) -> None:
+        self._db = database
 
     # --- the user's side -----------------------------------------------------------------
 
     async def opt_in(self, user_key: str, chat_id: int, time_zone: str, language: str) -> None:
         """Keep the chat id (needed to write first) for a user who asked for reminders."""
-        await self._connection.execute(
+        await self._db.execute(
             "INSERT INTO reminder_chats (user_key, chat_id, time_zone, language) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (user_key) DO UPDATE SET chat_id = excluded.chat_id, language = excluded.language, "
             "active = 1",
             (user_key, chat_id, time_zone, language),
         )
-        await self._connection.commit()
 
     async def chat(self, user_key: str) -> ReminderChat | None:
-        async with self._connection.execute(
+        row = await self._db.fetchone(
             "SELECT chat_id, time_zone, language, active FROM reminder_chats WHERE user_key = ?", (user_key,)
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         return ReminderChat(int(row[0]), str(row[1]), str(row[2]), bool(row[3])) if row else None
 
     async def set_time_zone(self, user_key: str, time_zone: str) -> None:
-        await self._connection.execute(
-            "UPDATE reminder_chats SET time_zone = ? WHERE user_key = ?", (time_zone, user_key)
-        )
-        await self._connection.commit()
+        await self._db.execute("UPDATE reminder_chats SET time_zone = ? WHERE user_key = ?", (time_zone, user_key))
 
     async def set_language(self, user_key: str, language: str) -> None:
         """Reminders follow the user's language when they change it."""
-        await self._connection.execute(
-            "UPDATE reminder_chats SET language = ? WHERE user_key = ?", (language, user_key)
-        )
-        await self._connection.commit()
+        await self._db.execute("UPDATE reminder_chats SET language = ? WHERE user_key = ?", (language, user_key))
 
     async def add(
         self, user_key: str, kind: str, item: str, due_at: datetime, payload: dict[str, Any] | None = None
     ) -> int:
-        cursor = await self._connection.execute(
+        changed = await self._db.execute(
             "INSERT INTO reminders (user_key, kind, item, payload, due_at) VALUES (?, ?, ?, ?, ?)",
             (user_key, kind, item, json.dumps(payload or {}), _seconds(due_at)),
         )
-        await self._connection.commit()
-        return int(cursor.lastrowid or 0)
+        return int(changed.last_id)
 
     async def scheduled(self, user_key: str) -> list[Reminder]:
-        async with self._connection.execute(
-            "SELECT id, user_key, kind, item, payload, due_at FROM reminders "
-            "WHERE user_key = ? AND state IN ('pending', 'claimed') ORDER BY due_at",
-            (user_key,),
-        ) as cursor:
-            return [_reminder(row) for row in await cursor.fetchall()]
+        return [
+            _reminder(row)
+            for row in await self._db.fetchall(
+                "SELECT id, user_key, kind, item, payload, due_at FROM reminders "
+                "WHERE user_key = ? AND state IN ('pending', 'claimed') ORDER BY due_at",
+                (user_key,),
+            )
+        ]
 
     async def cancel(self, user_key: str, reminder_id: int) -> bool:
-        cursor = await self._connection.execute(
+        changed = await self._db.execute(
             "DELETE FROM reminders WHERE id = ? AND user_key = ? AND state IN ('pending', 'claimed')",
             (reminder_id, user_key),
         )
-        await self._connection.commit()
-        return cursor.rowcount > 0
+        return changed.rows > 0
 
     async def cancel_kind(self, user_key: str, kind: str) -> None:
-        await self._connection.execute(
+        await self._db.execute(
             "DELETE FROM reminders WHERE user_key = ? AND kind = ? AND state = 'pending'", (user_key, kind)
         )
-        await self._connection.commit()
 
     async def stop(self, user_key: str) -> int:
         """Cancel every reminder and forget the chat id; returns how many reminders were cancelled."""
-        cursor = await self._connection.execute("DELETE FROM reminders WHERE user_key = ?", (user_key,))
-        await self._connection.execute("DELETE FROM reminder_chats WHERE user_key = ?", (user_key,))
-        await self._connection.commit()
-        return cursor.rowcount
+        async with self._db.transaction() as tx:
+            changed = await tx.execute("DELETE FROM reminders WHERE user_key = ?", (user_key,))
+            await tx.execute("DELETE FROM reminder_chats WHERE user_key = ?", (user_key,))
+        return changed.rows
 
     # --- the dispatcher's side -----------------------------------------------------------
 
     async def release_expired_claims(self, now: datetime) -> int:
         """Claims whose lease ran out (their process died) go back to pending: at least once."""
-        cursor = await self._connection.execute(
+        changed = await self._db.execute(
             "UPDATE reminders SET state = 'pending', lease_until = NULL WHERE state = 'claimed' AND lease_until < ?",
             (_seconds(now),),
         )
-        await self._connection.commit()
-        return cursor.rowcount
+        return changed.rows
 
     async def release_all_claims(self) -> int:
         """At start-up every claim belongs to a run that died (one process owns the database)."""
-        cursor = await self._connection.execute(
+        changed = await self._db.execute(
             "UPDATE reminders SET state = 'pending', lease_until = NULL WHERE state = 'claimed'"
         )
-        return cursor.rowcount
+        return changed.rows
 
     async def claim_due(self, now: datetime, limit: int, lease_seconds: int) -> list[DueReminder]:
         """Claim up to `limit` due reminders of active chats, the earliest first (uses the index)."""
-        async with self._connection.execute(
-            "UPDATE reminders SET state = 'claimed', lease_until = ?, attempts = attempts + 1 "
-            "WHERE id IN (SELECT id FROM reminders WHERE state = 'pending' AND due_at <= ? "
-            "ORDER BY due_at, id LIMIT ?) "
-            "RETURNING id, user_key, kind, item, payload, due_at",
-            (_seconds(now) + lease_seconds, _seconds(now), limit),
-        ) as cursor:
-            rows = list(await cursor.fetchall())
-        await self._connection.commit()
+        rows = list(
+            await self._db.fetchall(
+                "UPDATE reminders SET state = 'claimed', lease_until = ?, attempts = attempts + 1 "
+                "WHERE id IN (SELECT id FROM reminders WHERE state = 'pending' AND due_at <= ? "
+                "ORDER BY due_at, id LIMIT ?) "
+                "RETURNING id, user_key, kind, item, payload, due_at",
+                (_seconds(now) + lease_seconds, _seconds(now), limit),
+            )
+        )
         reminders = sorted((_reminder(row) for row in rows), key=lambda r: (r.due_at, r.id))
         chats = await self._chats({r.user_key for r in reminders})
         due = []
@@ -166,60 +156,50 @@ class ReminderStore:
         if not user_keys:
             return {}
         marks = ",".join("?" * len(user_keys))
-        async with self._connection.execute(
+        rows = await self._db.fetchall(
             f"SELECT user_key, chat_id, time_zone, language, active FROM reminder_chats WHERE user_key IN ({marks})",
             tuple(user_keys),
-        ) as cursor:
-            return {
-                str(row[0]): ReminderChat(int(row[1]), str(row[2]), str(row[3]), bool(row[4]))
-                for row in await cursor.fetchall()
-            }
+        )
+        return {str(row[0]): ReminderChat(int(row[1]), str(row[2]), str(row[3]), bool(row[4])) for row in rows}
 
     async def mark_sent(self, reminder_id: int, now: datetime) -> None:
-        await self._connection.execute(
+        await self._db.execute(
             "UPDATE reminders SET state = 'sent', sent_at = ?, lease_until = NULL WHERE id = ?",
             (_seconds(now), reminder_id),
         )
-        await self._connection.commit()
 
     async def release(self, reminder_id: int) -> None:
         """Back to pending: it was claimed but not delivered (shutdown, outage)."""
-        await self._connection.execute(
+        await self._db.execute(
             "UPDATE reminders SET state = 'pending', lease_until = NULL WHERE id = ? AND state = 'claimed'",
             (reminder_id,),
         )
-        await self._connection.commit()
 
     async def postpone(self, reminder_id: int, due_at: datetime) -> None:
-        await self._connection.execute(
+        await self._db.execute(
             "UPDATE reminders SET state = 'pending', lease_until = NULL, due_at = ? WHERE id = ?",
             (_seconds(due_at), reminder_id),
         )
-        await self._connection.commit()
 
     async def mark_failed(self, reminder_id: int) -> None:
-        await self._connection.execute(
-            "UPDATE reminders SET state = 'failed', lease_until = NULL WHERE id = ?", (reminder_id,)
-        )
-        await self._connection.commit()
+        await self._db.execute("UPDATE reminders SET state = 'failed', lease_until = NULL WHERE id = ?", (reminder_id,))
 
     async def chat_blocked(self, chat_id: int) -> None:
         """Telegram said 403: stop writing to this chat and fail what was waiting for it."""
-        await self._connection.execute("UPDATE reminder_chats SET active = 0 WHERE chat_id = ?", (chat_id,))
-        await self._connection.execute(
-            "UPDATE reminders SET state = 'failed', lease_until = NULL WHERE state IN ('pending', 'claimed') "
-            "AND user_key IN (SELECT user_key FROM reminder_chats WHERE chat_id = ?)",
-            (chat_id,),
-        )
-        await self._connection.commit()
+        async with self._db.transaction() as tx:
+            await tx.execute("UPDATE reminder_chats SET active = 0 WHERE chat_id = ?", (chat_id,))
+            await tx.execute(
+                "UPDATE reminders SET state = 'failed', lease_until = NULL WHERE state IN ('pending', 'claimed') "
+                "AND user_key IN (SELECT user_key FROM reminder_chats WHERE chat_id = ?)",
+                (chat_id,),
+            )
 
     async def delete_finished(self, before: datetime) -> int:
         """Housekeeping: sent and failed reminders are not kept longer than needed."""
-        cursor = await self._connection.execute(
+        changed = await self._db.execute(
             "DELETE FROM reminders WHERE state IN ('sent', 'failed') AND due_at < ?", (_seconds(before),)
         )
-        await self._connection.commit()
-        return cursor.rowcount
+        return changed.rows
 
 
 def _reminder(row: Any) -> Reminder:

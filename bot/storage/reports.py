@@ -4,7 +4,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
+from bot.storage.database import Database
 
 DAILY_REPORTS_PER_USER = 3
 """More than this from one person in a day is refused, so the queue cannot be flooded."""
@@ -42,53 +42,52 @@ def group_ref(agency_key: str) -> str:
 
 
 class ReportStore:
-    def __init__(self, connection: aiosqlite.Connection) -> None:
-        self._connection = connection
+    def __init__(self, database: Database) -> None:
+        self._db = database
 
     async def take_quota(self, user_key: str, now: datetime) -> bool:
         """Count one report for this user today; False when they already sent the day's maximum."""
         day = now.date().isoformat()
-        async with self._connection.execute(
-            "SELECT reports FROM report_quota WHERE user_key = ? AND day = ?", (user_key, day)
-        ) as cursor:
-            row = await cursor.fetchone()
-        if row is not None and row[0] >= DAILY_REPORTS_PER_USER:
-            return False
-        await self._connection.execute("DELETE FROM report_quota WHERE user_key = ? AND day < ?", (user_key, day))
-        await self._connection.execute(
-            "INSERT INTO report_quota (user_key, day, reports) VALUES (?, ?, 1) "
-            "ON CONFLICT (user_key, day) DO UPDATE SET reports = reports + 1",
-            (user_key, day),
-        )
-        await self._connection.commit()
+        async with self._db.transaction() as tx:
+            row = await tx.fetchone("SELECT reports FROM report_quota WHERE user_key = ? AND day = ?", (user_key, day))
+            if row is not None and row[0] >= DAILY_REPORTS_PER_USER:
+                return False
+            await tx.execute("DELETE FROM report_quota WHERE user_key = ? AND day < ?", (user_key, day))
+            await tx.execute(
+                "INSERT INTO report_quota (user_key, day, reports) VALUES (?, ?, 1) "
+                "ON CONFLICT (user_key, day) DO UPDATE SET reports = reports + 1",
+                (user_key, day),
+            )
         return True
 
     async def add(self, report: NewReport, now: datetime) -> None:
-        await self._connection.execute(
+        await self._db.execute(
             "INSERT INTO offer_reports (created_hour, problem, country, agency_typed, agency_key, details) "
             "VALUES (?, ?, ?, ?, ?, ?)",
             (now.strftime("%Y-%m-%dT%H"), report.problem, report.country, report.agency_typed, report.agency_key,
              report.details),
         )  # fmt: skip
-        await self._connection.commit()
 
     async def open_groups(self, limit: int = 10) -> list[ReportGroup]:
         """Agencies with unreviewed reports, the most recently reported first."""
-        async with self._connection.execute(
-            "SELECT agency_key, MAX(created_hour) AS last FROM offer_reports WHERE reviewed = 0 "
-            "GROUP BY agency_key ORDER BY last DESC, agency_key LIMIT ?",
-            (limit,),
-        ) as cursor:
-            keys = [(row[0], row[1]) for row in await cursor.fetchall()]
+        keys = [
+            (row[0], row[1])
+            for row in await self._db.fetchall(
+                "SELECT agency_key, MAX(created_hour) AS last FROM offer_reports WHERE reviewed = 0 "
+                "GROUP BY agency_key ORDER BY last DESC, agency_key LIMIT ?",
+                (limit,),
+            )
+        ]
         return [await self._group(key, last) for key, last in keys]
 
     async def _group(self, agency_key: str, last_hour: str) -> ReportGroup:
-        async with self._connection.execute(
-            "SELECT problem, agency_typed, details FROM offer_reports WHERE reviewed = 0 AND agency_key = ? "
-            "ORDER BY id DESC",
-            (agency_key,),
-        ) as cursor:
-            rows = list(await cursor.fetchall())
+        rows = list(
+            await self._db.fetchall(
+                "SELECT problem, agency_typed, details FROM offer_reports WHERE reviewed = 0 AND agency_key = ? "
+                "ORDER BY id DESC",
+                (agency_key,),
+            )
+        )
         by_problem: dict[str, int] = {}
         for problem, _, _ in rows:
             by_problem[problem] = by_problem.get(problem, 0) + 1
@@ -97,27 +96,27 @@ class ReportStore:
 
     async def reported_keys(self, limit: int = 5000) -> list[str]:
         """Agency keys already reported, most recent first: new reports join their spelling."""
-        async with self._connection.execute(
-            "SELECT agency_key FROM offer_reports GROUP BY agency_key ORDER BY MAX(id) DESC LIMIT ?", (limit,)
-        ) as cursor:
-            return [str(row[0]) for row in await cursor.fetchall()]
+        return [
+            str(row[0])
+            for row in await self._db.fetchall(
+                "SELECT agency_key FROM offer_reports GROUP BY agency_key ORDER BY MAX(id) DESC LIMIT ?", (limit,)
+            )
+        ]
 
     async def open_count(self) -> int:
-        async with self._connection.execute("SELECT COUNT(*) FROM offer_reports WHERE reviewed = 0") as cursor:
-            row = await cursor.fetchone()
+        row = await self._db.fetchone("SELECT COUNT(*) FROM offer_reports WHERE reviewed = 0")
         return int(row[0]) if row else 0
 
     async def mark_reviewed(self, ref: str) -> int:
         """Mark the open reports of the group `ref` reviewed; returns how many."""
-        async with self._connection.execute(
-            "SELECT DISTINCT agency_key FROM offer_reports WHERE reviewed = 0"
-        ) as cursor:
-            keys = [str(row[0]) for row in await cursor.fetchall()]
+        keys = [
+            str(row[0])
+            for row in await self._db.fetchall("SELECT DISTINCT agency_key FROM offer_reports WHERE reviewed = 0")
+        ]
         matching = [key for key in keys if group_ref(key) == ref]
         if not matching:
             return 0
-        cursor = await self._connection.execute(
+        changed = await self._db.execute(
             "UPDATE offer_reports SET reviewed = 1 WHERE reviewed = 0 AND agency_key = ?", (matching[0],)
         )
-        await self._connection.commit()
-        return cursor.rowcount
+        return changed.rows
