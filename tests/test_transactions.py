@@ -110,8 +110,11 @@ async def test_a_busy_database_during_a_roll_up_leaves_no_transaction_open(
 ) -> None:
     hours = past_hours(NOW, 6)
     await seed(settings.db_path, hours, 3)
+    settings.reminder_check_seconds = 3600  # no reminder tick happens to commit what was left open
     clocked = await started_before(settings, NOW - timedelta(days=1))
     app = clocked.app
+    user = telegram.user(user_id=7201, language_code="en")
+    menu = await start_in(user, "English")
     await app.database.execute("PRAGMA busy_timeout=200")
     holder = sqlite3.connect(settings.db_path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another process holds SQLite's write lock
@@ -122,12 +125,14 @@ async def test_a_busy_database_during_a_roll_up_leaves_no_transaction_open(
         holder.execute("ROLLBACK")
         holder.close()
 
-    user = telegram.user(user_id=7201, language_code="uz")
-    await start_in(user, "Oʻzbekcha")  # acknowledged: the menu came back
+    await open_topic(user, menu, "Red flags")
+    await user.reply()  # acknowledged: the lesson came back
+    saved = "SELECT COUNT(*) FROM fsm_state WHERE data LIKE '%red_flags%'"
+    assert on_disk(settings.db_path, saved) == [(1,)], "the user's place is committed at once"
     await app.statistics.maintain()
     assert seeded_total(settings.db_path)[0] == len(hours) * 3, "the next roll-up succeeds"
     await clocked.stop()
-    assert on_disk(settings.db_path, "SELECT language FROM user_settings") == [("uz",)], "the user's write is on disk"
+    assert on_disk(settings.db_path, saved) == [(1,)], "the user's place is on disk"
 
 
 async def test_kill_9_in_the_middle_of_a_roll_up_counts_every_hour_once(tmp_path: Path, telegram: FakeTelegram) -> None:
