@@ -19,13 +19,16 @@ from bot.handlers import build_router
 from bot.handlers.errors import errors_router
 from bot.handlers.reminder_views import delivered_message
 from bot.i18n import load_i18n, translator
+from bot.keys import ChatCipher
 from bot.middlewares.locale import UserLocaleMiddleware
 from bot.middlewares.update_guards import DuplicateUpdates, FloodGuard, UnknownUpdates
+from bot.period_salts import PeriodSalts
 from bot.services.broadcaster import Broadcaster
 from bot.services.clock import Clock, SystemClock
 from bot.services.content_holder import ContentHolder, ContentSources
 from bot.services.engagement import EventRecorder
-from bot.services.pseudonym import Pseudonymizer, load_or_create_key
+from bot.services.key_setup import key_sources, unlock
+from bot.services.pseudonym import Pseudonymizer
 from bot.services.reminder_dispatcher import ReminderDispatcher
 from bot.services.sender import BulkSender
 from bot.services.stats import Statistics
@@ -33,6 +36,7 @@ from bot.storage.broadcasts import BroadcastStore
 from bot.storage.database import Database, open_database
 from bot.storage.events import EventStore
 from bot.storage.fsm import SQLiteStorage
+from bot.storage.key_records import KeyRecords
 from bot.storage.reminders import ReminderStore
 from bot.storage.reports import ReportStore
 from bot.storage.user_settings import UserSettingsStore
@@ -47,6 +51,7 @@ class Application:
     bot: Bot
     dispatcher: Dispatcher
     database: Database
+    cipher: ChatCipher
     content: ContentHolder
     i18n: I18n
     settings: Settings
@@ -58,6 +63,7 @@ class Application:
 
 def create_dispatcher(
     database: Database,
+    cipher: ChatCipher,
     content: ContentHolder,
     i18n: I18n,
     pseudonyms: Pseudonymizer,
@@ -75,10 +81,10 @@ def create_dispatcher(
         content=content,
         users=users,
         reports=ReportStore(database),
-        reminders=ReminderStore(database),
+        reminders=ReminderStore(database, cipher),
         recorder=recorder,
         statistics=statistics,
-        broadcasts=BroadcastStore(database),
+        broadcasts=BroadcastStore(database, cipher),
         clock=clock,
         admin_ids=admin_ids,
     )
@@ -109,16 +115,19 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
     content = ContentHolder(sources)
     for warning in content.current.curriculum.warnings:
         log.warning("content: %s", warning)  # a Problem: file:line: message
-    key = load_or_create_key(
-        settings.pseudonym_key.get_secret_value() if settings.pseudonym_key else None,
-        settings.db_path,
-    )
     database = await open_database(settings.db_path)
+    try:
+        keys = await unlock(KeyRecords(database), key_sources(settings), settings.db_path.parent)
+    except BaseException:
+        await database.close()
+        raise
+    cipher = ChatCipher(keys.delivery)
     bot, bulk_bot = bot_for(settings), bot_for(settings, retry=False)
-    recorder = EventRecorder(EventStore(database), clock)
-    statistics = Statistics(EventStore(database), clock, settings.event_retention_days)
+    day_salts = PeriodSalts()  # one day's salt for the sketch, shared by roll-ups and live statistics
+    recorder = EventRecorder(EventStore(database, day_salts), clock)
+    statistics = Statistics(EventStore(database, day_salts), clock)
     dispatcher = create_dispatcher(
-        database, content, i18n, Pseudonymizer(key), settings.admin_ids, clock, recorder, statistics,
+        database, cipher, content, i18n, Pseudonymizer(keys.pseudonym), settings.admin_ids, clock, recorder, statistics,
         flood=(settings.flood_updates_per_second, settings.flood_burst),
     )  # fmt: skip
     sender = BulkSender(
@@ -127,16 +136,16 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
         seconds_per_chat=settings.bulk_seconds_per_chat,
     )
     reminders = ReminderDispatcher(
-        ReminderStore(database),
+        ReminderStore(database, cipher),
         sender,
         lambda entry: delivered_message(entry, content.current, i18n),
         clock,
         recorder=recorder,
     )
-    broadcaster = Broadcaster(BroadcastStore(database), sender, broadcast_progress(bot), clock)
+    broadcaster = Broadcaster(BroadcastStore(database, cipher), sender, broadcast_progress(bot), clock)
     try:
         yield Application(
-            bot, dispatcher, database, content, i18n, settings, reminders, recorder, statistics, broadcaster
+            bot, dispatcher, database, cipher, content, i18n, settings, reminders, recorder, statistics, broadcaster
         )
     finally:
         await bot.session.close()

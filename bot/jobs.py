@@ -47,8 +47,8 @@ class RunningJobs:
 @asynccontextmanager
 async def reminder_jobs(app: "Application") -> AsyncIterator[None]:
     """APScheduler runs reminders, broadcasts, event writes and roll-ups while the bot runs."""
-    released = await ReminderStore(app.database).release_all_claims()
-    released += await BroadcastStore(app.database).release_all_claims()
+    released = await ReminderStore(app.database, app.cipher).release_all_claims()
+    released += await BroadcastStore(app.database, app.cipher).release_all_claims()
     if released:
         log.warning("%d message(s) claimed by a run that stopped abruptly are due again", released)
     scheduler = AsyncIOScheduler(timezone="UTC")

@@ -281,7 +281,8 @@ async def main(users: int, steps: int, stored: int, seed: int, rounds: int, prof
         db_path, key = Path(folder) / "safar.sqlite3", "bench-pseudonym-key"
         await prefill(db_path, key, stored)
         # Simulated users tap far faster than people: the per-user flood limit would refuse them.
-        safar_env = env | {"DB_PATH": str(db_path), "PSEUDONYM_KEY": key, "FLOOD_UPDATES_PER_SECOND": "1000"}
+        safar_env = env | {"DB_PATH": str(db_path), "PSEUDONYM_KEY": key, "FLOOD_UPDATES_PER_SECOND": "1000",
+                           "KEY_DIR": str(Path(folder) / "keys")}  # fmt: skip
         profiler = ["-m", "cProfile", "-o", profile] if profile else []
         for round_number in range(rounds):  # alternated, so a slow moment of the machine hits both
             baselines.append(await measure([sys.executable, "scripts/baseline_bot.py"], env, users, steps, seed))

@@ -64,14 +64,15 @@ async def fill(path: Path, count: int) -> None:
                 )
                 batch = []
         if batch:
-            await connection.execute("INSERT INTO events VALUES " + ",".join(["(?, ?, ?, ?)"] * (len(batch) // 4)), batch)
-    await Statistics(EventStore(connection), FixedClock(), 365).maintain()
+            marks = ",".join(["(?, ?, ?, ?)"] * (len(batch) // 4))
+            await connection.execute("INSERT INTO events VALUES " + marks, batch)
+    await Statistics(EventStore(connection), FixedClock()).maintain()
     await connection.close()
 
 
 async def time_report(path: Path, days: int | None, repeat: int = 5) -> float:
     connection = await open_database(path)
-    statistics = Statistics(EventStore(connection), FixedClock(), 365)
+    statistics = Statistics(EventStore(connection), FixedClock())
     began = time.perf_counter()
     for _ in range(repeat):
         await statistics.report(days)
@@ -104,7 +105,7 @@ async def time_updates(path: Path, logging_on: bool, presses: int = 400) -> list
     recorder = EventRecorder(EventStore(connection), FixedClock())
     if not logging_on:
         recorder.record = lambda *args, **kwargs: None  # type: ignore[method-assign]
-    statistics = Statistics(EventStore(connection), FixedClock(), 180)
+    statistics = Statistics(EventStore(connection), FixedClock())
     dispatcher = create_dispatcher(connection, content, i18n, Pseudonymizer(b"k" * 32), frozenset(), FixedClock(),
                                    recorder, statistics, flood=(1000.0, 1000))  # fmt: skip
     bot = Bot("1:benchmark", session=AnsweringSession())

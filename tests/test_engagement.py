@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from pydantic import SecretStr
 
 from bot.config import Settings
 from bot.storage.database import open_database
@@ -95,6 +96,7 @@ async def test_staff_statistics_suppress_small_numbers(telegram: FakeTelegram, s
 
 
 async def test_roll_ups_keep_statistics_after_raw_events_expire(telegram: FakeTelegram, settings: Settings) -> None:
+    settings.pseudonym_key = SecretStr("the-key-that-made-this-history")
     connection = await open_database(settings.db_path)  # history from before this start of the bot
     store = EventStore(connection)
     old_day = NOW.date() - timedelta(days=200)
@@ -180,9 +182,9 @@ async def test_a_broadcast_reaches_each_opted_in_user_once_even_across_a_restart
     await bot.start()
     from bot.storage.reminders import ReminderStore
 
-    store = ReminderStore(bot.app.database)
+    store = ReminderStore(bot.app.database, bot.app.cipher)
     for chat in range(5001, 5031):
-        await store.opt_in(f"{chat:032x}", chat, "Europe/Moscow", "ru" if chat % 3 else "tg")
+        await store.opt_in(f"{chat:032x}", chat, "Europe/Moscow", "ru" if chat % 3 else "tg", news=True)
     staff = telegram.user(ADMIN, "en")
     await start_in(staff, "English")
     await staff.send("/broadcast")

@@ -45,12 +45,19 @@ async def test_forget_erases_the_users_settings_and_place(
     assert "✅ Русский" in picker.labels(), "a forgotten user is asked for a language again"
 
 
-async def test_the_pseudonym_key_is_generated_beside_the_database_for_its_owner_only(
+async def test_keys_are_generated_apart_from_the_data_and_everything_is_the_owners_only(
     bot: RunningBot, settings: Settings
 ) -> None:
-    key_file = settings.db_path.parent / "pseudonym.key"
-    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
-    assert len(key_file.read_bytes()) == 64
+    assert settings.key_dir is not None
+    for name in ("pseudonym.key", "delivery.key"):
+        key_file = settings.key_dir / name
+        assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+        assert len(key_file.read_bytes()) == 64
+        assert not (settings.db_path.parent / name).exists(), "no key in the data directory"
+    assert stat.S_IMODE(settings.key_dir.stat().st_mode) == 0o700
+    assert stat.S_IMODE(settings.db_path.parent.stat().st_mode) == 0o700
+    for path in settings.db_path.parent.iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
 
 
 async def test_privacy_explains_what_is_kept(telegram: FakeTelegram, bot: RunningBot) -> None:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
 from bot.config import Settings
 from bot.storage.database import open_database
@@ -60,7 +61,8 @@ async def seed(db_path: Path, hours: list[str], per_hour: int) -> None:
 
 async def started_before(settings: Settings, moment: datetime) -> RunningBot:
     """The bot started at `moment` (its start-up roll-up leaves later hours alone), and then
-    time moved on to NOW."""
+    time moved on to NOW. The seeded history was made with a key the bot is given."""
+    settings.pseudonym_key = SecretStr("the-key-that-made-this-history")
     clock = ManualClock(moment)
     running_bot = RunningBot(settings, clock)
     await running_bot.start()

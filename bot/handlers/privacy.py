@@ -10,6 +10,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.handlers.callback_data import ConfirmForget
 from bot.handlers.filters import PrivateChat
 from bot.handlers.screens import replace_screen
+from bot.services.engagement import EventRecorder
 from bot.storage.user_settings import UserSettingsStore
 
 
@@ -44,13 +45,14 @@ async def forget_confirmed(
     callback_data: ConfirmForget,
     state: FSMContext,
     users: UserSettingsStore,
+    recorder: EventRecorder,
     user_key: str,
 ) -> None:
     if not callback_data.confirmed:
         await replace_screen(query, _("Nothing was erased."), None)
         return
     await state.clear()
-    await users.forget(user_key)
+    await recorder.forget(user_key, lambda: users.forget(user_key))
     await replace_screen(
         query,
         _("Done: everything Safar kept about you is erased. Send /start to begin again."),

@@ -47,9 +47,10 @@ class Broadcaster:
     async def _record(self, item: Outgoing, outcome: Outcome) -> None:
         broadcast_id, user_key = item.reference
         state = {Outcome.SENT: "sent", Outcome.BLOCKED: "failed", Outcome.DEFERRED: "pending"}[outcome]
-        await self._store.mark(broadcast_id, user_key, state)
         if outcome is Outcome.BLOCKED:
-            await self._store.chat_blocked(item.chat_id)
+            await self._store.chat_blocked(broadcast_id, user_key)
+        else:
+            await self._store.mark(broadcast_id, user_key, state)
 
     async def shutdown(self) -> None:
         self._closed = True

@@ -75,15 +75,14 @@ class ReminderDispatcher:
         entry: DueReminder = item.reference
         reminder = entry.reminder
         if outcome is Outcome.SENT:
-            now = self._clock.now()
-            await self._store.mark_sent(reminder.id, now)
+            if reminder.kind == "monthly":  # the next one first, so the chat is still needed
+                due = next_monthly(int(reminder.item), self._clock.now() + timedelta(minutes=1), entry.chat.time_zone)
+                await self._store.add(reminder.user_key, "monthly", reminder.item, due)
+            await self._store.mark_sent(reminder)
             if self._recorder is not None:
                 self._recorder.record(reminder.user_key, "reminder_delivered", reminder.kind)
-            if reminder.kind == "monthly":
-                due = next_monthly(int(reminder.item), now + timedelta(minutes=1), entry.chat.time_zone)
-                await self._store.add(reminder.user_key, "monthly", reminder.item, due)
         elif outcome is Outcome.BLOCKED:
-            await self._store.chat_blocked(entry.chat.chat_id)
+            await self._store.chat_blocked(reminder.user_key)
         else:
             await self._store.release(reminder.id)
 

@@ -1,10 +1,13 @@
-"""Broadcasts to users who opted in, each recipient a row so nobody gets one twice, even across
-a restart: rows are claimed with a lease like reminders."""
+"""Broadcasts to users who asked for news, each recipient a row so nobody gets one twice, even
+across a restart: rows are claimed with a lease like reminders, and deleted once delivered (the
+broadcast keeps only counts). Chat ids are sealed, the staff member's too."""
 
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.keys import ChatCipher
 from bot.storage.database import Database
+from bot.storage.reminders import forget_chat
 
 
 @dataclass(frozen=True)
@@ -27,41 +30,40 @@ class Progress:
 
 
 class BroadcastStore:
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, cipher: ChatCipher) -> None:
         self._db = database
+        self._cipher = cipher
 
     async def audience(self, language: str | None) -> int:
         row = await self._db.fetchone(
-            "SELECT COUNT(*) FROM reminder_chats WHERE active = 1 AND (? IS NULL OR language = ?)",
-            (language, language),
+            "SELECT COUNT(*) FROM reminder_chats WHERE news = 1 AND (? IS NULL OR language = ?)", (language, language)
         )
         return int(row[0]) if row else 0
 
     async def create(self, text: str, language: str | None, admin_chat: int, now: datetime) -> int:
         async with self._db.transaction() as tx:
             changed = await tx.execute(
-                "INSERT INTO broadcasts (created_hour, text, language, state, admin_chat) "
+                "INSERT INTO broadcasts (created_hour, text, language, state, admin_box) "
                 "VALUES (?, ?, ?, 'running', ?)",
-                (now.strftime("%Y-%m-%dT%H"), text, language, admin_chat),
+                (now.strftime("%Y-%m-%dT%H"), text, language, self._cipher.seal(admin_chat)),
             )
             broadcast_id = changed.last_id
-            await tx.execute(
-                "INSERT INTO broadcast_recipients (broadcast_id, user_key, chat_id) "
-                "SELECT ?, user_key, chat_id FROM reminder_chats WHERE active = 1 AND (? IS NULL OR language = ?)",
+            recipients = await tx.execute(
+                "INSERT INTO broadcast_recipients (broadcast_id, user_key, chat_box) "
+                "SELECT ?, user_key, chat_box FROM reminder_chats WHERE news = 1 AND (? IS NULL OR language = ?)",
                 (broadcast_id, language, language),
             )
+            await tx.execute("UPDATE broadcasts SET total = ? WHERE id = ?", (recipients.rows, broadcast_id))
         return broadcast_id
 
     async def set_progress_message(self, broadcast_id: int, message_id: int) -> None:
         await self._db.execute("UPDATE broadcasts SET progress_message_id = ? WHERE id = ?", (message_id, broadcast_id))
 
     async def running(self) -> list[Broadcast]:
-        return [
-            Broadcast(int(r[0]), str(r[1]), int(r[2]), r[3])
-            for r in await self._db.fetchall(
-                "SELECT id, text, admin_chat, progress_message_id FROM broadcasts WHERE state = 'running' ORDER BY id"
-            )
-        ]
+        rows = await self._db.fetchall(
+            "SELECT id, text, admin_box, progress_message_id FROM broadcasts WHERE state = 'running' ORDER BY id"
+        )
+        return [Broadcast(int(r[0]), str(r[1]), self._cipher.open(r[2]), r[3]) for r in rows]
 
     async def release_all_claims(self) -> int:
         """At start-up every claim belongs to a run that died (one process owns the database)."""
@@ -81,32 +83,44 @@ class BroadcastStore:
             claimed = await tx.fetchall(
                 "UPDATE broadcast_recipients SET state = 'claimed', lease_until = ? "
                 "WHERE broadcast_id = ? AND user_key IN (SELECT user_key FROM broadcast_recipients "
-                "WHERE broadcast_id = ? AND state = 'pending' LIMIT ?) RETURNING user_key, chat_id",
+                "WHERE broadcast_id = ? AND state = 'pending' LIMIT ?) RETURNING user_key, chat_box",
                 (seconds + lease_seconds, broadcast_id, broadcast_id, limit),
             )
-        return [(str(row[0]), int(row[1])) for row in claimed]
+        return [(str(row[0]), self._cipher.open(row[1])) for row in claimed]
 
     async def mark(self, broadcast_id: int, user_key: str, state: str) -> None:
-        await self._db.execute(
-            "UPDATE broadcast_recipients SET state = ?, lease_until = NULL WHERE broadcast_id = ? AND user_key = ?",
-            (state, broadcast_id, user_key),
-        )
+        """'pending': try again later; 'sent' or 'failed': the row goes, the broadcast counts it."""
+        if state == "pending":
+            await self._db.execute(
+                "UPDATE broadcast_recipients SET state = 'pending', lease_until = NULL "
+                "WHERE broadcast_id = ? AND user_key = ?",
+                (broadcast_id, user_key),
+            )
+            return
+        column = "sent" if state == "sent" else "failed"
+        async with self._db.transaction() as tx:
+            deleted = await tx.execute(
+                "DELETE FROM broadcast_recipients WHERE broadcast_id = ? AND user_key = ?", (broadcast_id, user_key)
+            )
+            counted = f"UPDATE broadcasts SET {column} = {column} + ? WHERE id = ?"
+            await tx.execute(counted, (deleted.rows, broadcast_id))
 
-    async def chat_blocked(self, chat_id: int) -> None:
-        """The user blocked the bot: no reminder or broadcast goes to this chat again."""
-        await self._db.execute("UPDATE reminder_chats SET active = 0 WHERE chat_id = ?", (chat_id,))
+    async def chat_blocked(self, broadcast_id: int, user_key: str) -> None:
+        """The user blocked the bot: counted as not delivered, and no message goes to the chat again."""
+        async with self._db.transaction() as tx:
+            await self.mark(broadcast_id, user_key, "failed")
+            await forget_chat(tx, user_key)
 
     async def progress(self, broadcast_id: int) -> Progress:
-        row = await self._db.fetchone(
-            "SELECT SUM(state = 'sent'), SUM(state = 'failed'), COUNT(*) FROM broadcast_recipients "
-            "WHERE broadcast_id = ?",
-            (broadcast_id,),
-        )
-        return Progress(int(row[0] or 0), int(row[1] or 0), int(row[2] or 0)) if row else Progress(0, 0, 0)
+        row = await self._db.fetchone("SELECT sent, failed, total FROM broadcasts WHERE id = ?", (broadcast_id,))
+        return Progress(int(row[0]), int(row[1]), int(row[2])) if row else Progress(0, 0, 0)
 
     async def finish(self, broadcast_id: int, state: str) -> bool:
-        """Mark it done or cancelled; False if it was not running any more."""
-        changed = await self._db.execute(
-            "UPDATE broadcasts SET state = ? WHERE id = ? AND state = 'running'", (state, broadcast_id)
-        )
+        """Mark it done or cancelled (what was not sent is not kept); False if it was not running."""
+        async with self._db.transaction() as tx:
+            changed = await tx.execute(
+                "UPDATE broadcasts SET state = ?, admin_box = x'' WHERE id = ? AND state = 'running'",
+                (state, broadcast_id),
+            )
+            await tx.execute("DELETE FROM broadcast_recipients WHERE broadcast_id = ?", (broadcast_id,))
         return changed.rows > 0

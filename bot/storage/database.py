@@ -21,6 +21,7 @@ behind it) for up to `busy_timeout`; an asyncio lock makes the waiting cheap and
 
 import asyncio
 import logging
+import os
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -119,11 +120,24 @@ class Database:
 
 
 async def open_database(path: Path, busy_timeout_ms: int = 5000) -> Database:
-    """Open (creating if needed) the database at `path` and apply pending migrations."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Autocommit: no implicit transactions; units of work are explicit (Database.transaction).
-    connection = await aiosqlite.connect(path, isolation_level=None)
-    await connection.execute("PRAGMA journal_mode=WAL")
+    """Open (creating if needed) the database at `path` and apply pending migrations.
+
+    The directory is the owner's only (0700) and the files in it too (0600): the database, its
+    WAL and shared-memory files are created under a 0077 umask."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.parent.chmod(0o700)
+    previous = os.umask(0o077)
+    try:
+        # Autocommit: no implicit transactions; units of work are explicit (Database.transaction).
+        connection = await aiosqlite.connect(path, isolation_level=None)
+        await connection.execute("PRAGMA journal_mode=WAL")
+    finally:
+        os.umask(previous)
+    for existing in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if existing.exists():
+            existing.chmod(0o600)
+    # Deleted rows are overwritten with zeros, not left in free pages for a copy of the disk.
+    await connection.execute("PRAGMA secure_delete=ON")
     # NORMAL in WAL mode is durable against process crashes, which is what a bot meets.
     await connection.execute("PRAGMA synchronous=NORMAL")
     await connection.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")

@@ -1,10 +1,13 @@
-"""Engagement events and their daily roll-ups. Raw events carry a keyed hash and the hour;
-roll-ups carry only counts and sketches, so statistics stay fast and anonymous."""
+"""Engagement events and their daily roll-ups. Raw events carry a keyed hash and the hour, and
+exist only until their hour is rolled up (one to two hours); roll-ups carry only counts and a
+sketch of each day's users made with that day's in-memory salt, so statistics stay fast and
+nobody, even with the pseudonym key, can tell from them what one account did."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from bot import hyperloglog
+from bot.period_salts import PeriodSalts
 from bot.storage.database import Database
 
 Event = tuple[str, str, str, str]
@@ -20,8 +23,9 @@ class Period:
 
 
 class EventStore:
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, day_salts: PeriodSalts | None = None) -> None:
         self._db = database
+        self._day_salts = day_salts or PeriodSalts()
 
     async def insert(self, events: list[Event]) -> None:
         # One statement, so one transaction however many events (a row each would cost a commit each).
@@ -65,7 +69,7 @@ class EventStore:
             row = await tx.fetchone("SELECT sketch FROM daily_users WHERE day = ?", (day,))
             sketch = bytearray(row[0]) if row else hyperloglog.empty()
             for (user_key,) in users:
-                hyperloglog.add(sketch, str(user_key))
+                hyperloglog.add(sketch, self._day_salts.keyed(day, str(user_key)))
             await tx.executemany(
                 "INSERT INTO daily_counts (day, name, detail, events) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT (day, name, detail) DO UPDATE SET events = events + excluded.events",
@@ -73,17 +77,20 @@ class EventStore:
             )
             await tx.execute("INSERT OR REPLACE INTO daily_users (day, sketch) VALUES (?, ?)", (day, bytes(sketch)))
             await tx.execute("UPDATE rollup_state SET rolled_until = ? WHERE id = 1", (_next_hour(hour),))
+            await tx.execute("DELETE FROM events WHERE hour = ?", (hour,))
 
     async def _raw_hours(self, period: Period) -> tuple[str, str]:
         """The hours of `period` not rolled up yet, as one range the hour index can seek to."""
         first, last = _hours(period)
         return max(first, await self.rolled_until()), last
 
-    async def delete_raw_before(self, day: date) -> int:
-        """Retention: raw events older than `day` that are already rolled up are deleted."""
-        cutoff = min(f"{day.isoformat()}T00", await self.rolled_until())
-        changed = await self._db.execute("DELETE FROM events WHERE hour < ?", (cutoff,))
+    async def delete_rolled_up(self) -> int:
+        """Raw events of hours already rolled up (kept by earlier versions for 180 days)."""
+        changed = await self._db.execute("DELETE FROM events WHERE hour < ?", (await self.rolled_until(),))
         return changed.rows
+
+    async def checkpoint(self) -> None:
+        await self._db.checkpoint()
 
     async def counts(self, period: Period) -> dict[tuple[str, str], int]:
         """Events per (name, detail): roll-ups, plus the few raw hours not rolled up yet."""
@@ -136,7 +143,8 @@ class EventStore:
             "SELECT DISTINCT substr(hour, 1, 10), user_key FROM events WHERE hour BETWEEN ? AND ?",
             await self._raw_hours(period),
         ):
-            hyperloglog.add(sketches.setdefault(str(day), hyperloglog.empty()), str(user_key))
+            salted = self._day_salts.keyed(str(day), str(user_key))
+            hyperloglog.add(sketches.setdefault(str(day), hyperloglog.empty()), salted)
         return {day: bytes(sketch) for day, sketch in sketches.items()}
 
     async def new_users(self, period: Period) -> int:

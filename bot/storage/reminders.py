@@ -1,8 +1,12 @@
 """Reminders as rows, claimed by the dispatcher with a lease so a restart resumes where it stopped.
 
-A row goes pending → claimed (leased) → sent, or back to pending when its delivery could not be
-finished (a clean shutdown releases it; a crash lets its lease run out), or failed when the user
-has blocked the bot. Nothing is dropped without a state that says why.
+A row goes pending → claimed (leased) → deleted once delivered, or back to pending when its
+delivery could not be finished (a clean shutdown releases it; a crash lets its lease run out), or
+failed when it cannot be delivered (its chat is gone, its plan step removed).
+
+The chat id a reminder goes to is kept only while the person has a reminder pending or asked for
+news, sealed with the delivery key (`bot/keys.py`); it is deleted with their last reminder, on
+/stop, /forget, and when Telegram says they blocked the bot.
 """
 
 import json
@@ -10,7 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.storage.database import Database
+from bot.keys import ChatCipher
+from bot.storage.database import Database, Row
 
 
 def _seconds(moment: datetime) -> int:
@@ -26,7 +31,10 @@ class ReminderChat:
     chat_id: int
     time_zone: str
     language: str
-    active: bool
+    news: bool
+    """Also asked for news broadcasts."""
+    plain: bool
+    """Chose reminder texts that name their subject (the default is discreet)."""
 
 
 @dataclass(frozen=True)
@@ -47,26 +55,46 @@ class DueReminder:
     chat: ReminderChat
 
 
+CHAT_COLUMNS = "user_key, chat_box, time_zone, language, news, plain"
+
+
+async def forget_chat(tx: Database, user_key: str) -> None:
+    """The person stopped, blocked the bot or has nothing left to receive: their chat id goes,
+    with whatever was waiting to be sent to it."""
+    async with tx.transaction():
+        await tx.execute("DELETE FROM reminder_chats WHERE user_key = ?", (user_key,))
+        await tx.execute("DELETE FROM reminders WHERE user_key = ?", (user_key,))
+        await tx.execute("DELETE FROM broadcast_recipients WHERE user_key = ?", (user_key,))
+
+
 class ReminderStore:
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, cipher: ChatCipher) -> None:
         self._db = database
+        self._cipher = cipher
 
     # --- the user's side -----------------------------------------------------------------
 
-    async def opt_in(self, user_key: str, chat_id: int, time_zone: str, language: str) -> None:
-        """Keep the chat id (needed to write first) for a user who asked for reminders."""
+    async def opt_in(self, user_key: str, chat_id: int, time_zone: str, language: str, news: bool = False) -> None:
+        """Keep the chat id, sealed (needed to write first), for a user who asked for reminders."""
         await self._db.execute(
-            "INSERT INTO reminder_chats (user_key, chat_id, time_zone, language) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (user_key) DO UPDATE SET chat_id = excluded.chat_id, language = excluded.language, "
-            "active = 1",
-            (user_key, chat_id, time_zone, language),
+            "INSERT INTO reminder_chats (user_key, chat_box, time_zone, language, news) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (user_key) DO UPDATE SET chat_box = excluded.chat_box, language = excluded.language, "
+            "news = MAX(news, excluded.news)",
+            (user_key, self._cipher.seal(chat_id), time_zone, language, int(news)),
         )
 
     async def chat(self, user_key: str) -> ReminderChat | None:
-        row = await self._db.fetchone(
-            "SELECT chat_id, time_zone, language, active FROM reminder_chats WHERE user_key = ?", (user_key,)
-        )
-        return ReminderChat(int(row[0]), str(row[1]), str(row[2]), bool(row[3])) if row else None
+        row = await self._db.fetchone(f"SELECT {CHAT_COLUMNS} FROM reminder_chats WHERE user_key = ?", (user_key,))
+        return self._chat(row) if row else None
+
+    def _chat(self, row: Row) -> ReminderChat:
+        return ReminderChat(self._cipher.open(row[1]), str(row[2]), str(row[3]), bool(row[4]), bool(row[5]))
+
+    async def set_news(self, user_key: str, news: bool) -> None:
+        await self._db.execute("UPDATE reminder_chats SET news = ? WHERE user_key = ?", (int(news), user_key))
+
+    async def set_plain(self, user_key: str, plain: bool) -> None:
+        await self._db.execute("UPDATE reminder_chats SET plain = ? WHERE user_key = ?", (int(plain), user_key))
 
     async def set_time_zone(self, user_key: str, time_zone: str) -> None:
         await self._db.execute("UPDATE reminder_chats SET time_zone = ? WHERE user_key = ?", (time_zone, user_key))
@@ -109,9 +137,9 @@ class ReminderStore:
     async def stop(self, user_key: str) -> int:
         """Cancel every reminder and forget the chat id; returns how many reminders were cancelled."""
         async with self._db.transaction() as tx:
-            changed = await tx.execute("DELETE FROM reminders WHERE user_key = ?", (user_key,))
-            await tx.execute("DELETE FROM reminder_chats WHERE user_key = ?", (user_key,))
-        return changed.rows
+            row = await tx.fetchone("SELECT COUNT(*) FROM reminders WHERE user_key = ?", (user_key,))
+            await forget_chat(tx, user_key)
+        return int(row[0]) if row else 0
 
     # --- the dispatcher's side -----------------------------------------------------------
 
@@ -131,7 +159,7 @@ class ReminderStore:
         return changed.rows
 
     async def claim_due(self, now: datetime, limit: int, lease_seconds: int) -> list[DueReminder]:
-        """Claim up to `limit` due reminders of active chats, the earliest first (uses the index)."""
+        """Claim up to `limit` due reminders, the earliest first (uses the index)."""
         rows = list(
             await self._db.fetchall(
                 "UPDATE reminders SET state = 'claimed', lease_until = ?, attempts = attempts + 1 "
@@ -146,7 +174,7 @@ class ReminderStore:
         due = []
         for reminder in reminders:
             chat = chats.get(reminder.user_key)
-            if chat is None or not chat.active:
+            if chat is None:
                 await self.mark_failed(reminder.id)
                 continue
             due.append(DueReminder(reminder, chat))
@@ -157,16 +185,19 @@ class ReminderStore:
             return {}
         marks = ",".join("?" * len(user_keys))
         rows = await self._db.fetchall(
-            f"SELECT user_key, chat_id, time_zone, language, active FROM reminder_chats WHERE user_key IN ({marks})",
-            tuple(user_keys),
+            f"SELECT {CHAT_COLUMNS} FROM reminder_chats WHERE user_key IN ({marks})", tuple(user_keys)
         )
-        return {str(row[0]): ReminderChat(int(row[1]), str(row[2]), str(row[3]), bool(row[4])) for row in rows}
+        return {str(row[0]): self._chat(row) for row in rows}
 
-    async def mark_sent(self, reminder_id: int, now: datetime) -> None:
-        await self._db.execute(
-            "UPDATE reminders SET state = 'sent', sent_at = ?, lease_until = NULL WHERE id = ?",
-            (_seconds(now), reminder_id),
-        )
+    async def mark_sent(self, reminder: Reminder) -> None:
+        """Delivered: the row goes, and the chat id with it when nothing else is to be sent there."""
+        async with self._db.transaction() as tx:
+            await tx.execute("DELETE FROM reminders WHERE id = ?", (reminder.id,))
+            await tx.execute(
+                "DELETE FROM reminder_chats WHERE user_key = ? AND news = 0 "
+                "AND NOT EXISTS (SELECT 1 FROM reminders WHERE user_key = ?)",
+                (reminder.user_key, reminder.user_key),
+            )
 
     async def release(self, reminder_id: int) -> None:
         """Back to pending: it was claimed but not delivered (shutdown, outage)."""
@@ -184,15 +215,9 @@ class ReminderStore:
     async def mark_failed(self, reminder_id: int) -> None:
         await self._db.execute("UPDATE reminders SET state = 'failed', lease_until = NULL WHERE id = ?", (reminder_id,))
 
-    async def chat_blocked(self, chat_id: int) -> None:
-        """Telegram said 403: stop writing to this chat and fail what was waiting for it."""
-        async with self._db.transaction() as tx:
-            await tx.execute("UPDATE reminder_chats SET active = 0 WHERE chat_id = ?", (chat_id,))
-            await tx.execute(
-                "UPDATE reminders SET state = 'failed', lease_until = NULL WHERE state IN ('pending', 'claimed') "
-                "AND user_key IN (SELECT user_key FROM reminder_chats WHERE chat_id = ?)",
-                (chat_id,),
-            )
+    async def chat_blocked(self, user_key: str) -> None:
+        """Telegram said 403: the chat id and everything waiting for it are deleted."""
+        await forget_chat(self._db, user_key)
 
     async def delete_finished(self, before: datetime) -> int:
         """Housekeeping: sent and failed reminders are not kept longer than needed."""

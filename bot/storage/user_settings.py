@@ -55,4 +55,5 @@ class UserSettingsStore:
         async with self._db.transaction() as tx:
             for table in PERSONAL_TABLES:
                 await tx.execute(f"DELETE FROM {table} WHERE user_key = ?", (user_key,))
+        await self._db.checkpoint()  # the deleted rows leave the write-ahead log too
         self._languages.pop(user_key, None)
