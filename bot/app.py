@@ -30,6 +30,7 @@ from bot.services.engagement import EventRecorder
 from bot.services.key_setup import key_sources, unlock
 from bot.services.pseudonym import Pseudonymizer
 from bot.services.reminder_dispatcher import ReminderDispatcher
+from bot.services.retention import Retention
 from bot.services.sender import BulkSender
 from bot.services.stats import Statistics
 from bot.storage.broadcasts import BroadcastStore
@@ -59,6 +60,7 @@ class Application:
     recorder: EventRecorder
     statistics: Statistics
     broadcaster: Broadcaster
+    retention: Retention
 
 
 def create_dispatcher(
@@ -145,8 +147,9 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
     broadcaster = Broadcaster(BroadcastStore(database, cipher), sender, broadcast_progress(bot), clock)
     try:
         yield Application(
-            bot, dispatcher, database, cipher, content, i18n, settings, reminders, recorder, statistics, broadcaster
-        )
+            bot, dispatcher, database, cipher, content, i18n, settings, reminders, recorder, statistics, broadcaster,
+            Retention(ReportStore(database), clock, settings.report_retention_days),
+        )  # fmt: skip
     finally:
         await bot.session.close()
         await bulk_bot.session.close()

@@ -64,6 +64,7 @@ async def reminder_jobs(app: "Application") -> AsyncIterator[None]:
     scheduler.add_job(jobs.guard(app.statistics.maintain), "interval", minutes=10, next_run_time=now,
                       max_instances=1, id="rollups")  # fmt: skip
     scheduler.add_job(jobs.guard(app.reminders.housekeeping), "interval", hours=6, id="housekeeping")
+    scheduler.add_job(jobs.guard(app.retention.run), "interval", hours=6, next_run_time=now, id="retention")
     scheduler.start()
     try:
         yield

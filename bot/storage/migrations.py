@@ -156,4 +156,13 @@ MIGRATIONS: tuple[str, ...] = (
         fingerprint TEXT NOT NULL
     ) WITHOUT ROWID;
     """,
+    # 7: a report keeps only its day (an hour could be matched with the hours someone was active),
+    # and the report limit is keyed with a salt that lives in memory for that day only, so its
+    # rows say nothing about anyone afterwards; the old ones were keyed with the pseudonym key.
+    """
+    ALTER TABLE offer_reports RENAME COLUMN created_hour TO created_day;
+    UPDATE offer_reports SET created_day = substr(created_day, 1, 10);
+    DELETE FROM report_quota;
+    CREATE INDEX offer_reports_by_day ON offer_reports (created_day);
+    """,
 )

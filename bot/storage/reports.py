@@ -2,8 +2,9 @@
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
+from bot.period_salts import PeriodSalts
 from bot.storage.database import Database
 
 DAILY_REPORTS_PER_USER = 3
@@ -28,7 +29,7 @@ class ReportGroup:
     """The most recent spelling someone typed."""
     total: int
     by_problem: dict[str, int]
-    last_hour: str
+    last_day: str
     recent_details: list[str]
 
     @property
@@ -42,17 +43,20 @@ def group_ref(agency_key: str) -> str:
 
 
 class ReportStore:
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, day_salts: PeriodSalts | None = None) -> None:
         self._db = database
+        self._day_salts = day_salts or PeriodSalts()
 
     async def take_quota(self, user_key: str, now: datetime) -> bool:
-        """Count one report for this user today; False when they already sent the day's maximum."""
+        """Count one report for this user today; False when they already sent the day's maximum.
+        The row is keyed with today's in-memory salt: tomorrow nobody can tell whose it was."""
         day = now.date().isoformat()
+        user_key = self._day_salts.keyed(day, user_key)
         async with self._db.transaction() as tx:
             row = await tx.fetchone("SELECT reports FROM report_quota WHERE user_key = ? AND day = ?", (user_key, day))
             if row is not None and row[0] >= DAILY_REPORTS_PER_USER:
                 return False
-            await tx.execute("DELETE FROM report_quota WHERE user_key = ? AND day < ?", (user_key, day))
+            await tx.execute("DELETE FROM report_quota WHERE day < ?", (day,))
             await tx.execute(
                 "INSERT INTO report_quota (user_key, day, reports) VALUES (?, ?, 1) "
                 "ON CONFLICT (user_key, day) DO UPDATE SET reports = reports + 1",
@@ -62,9 +66,9 @@ class ReportStore:
 
     async def add(self, report: NewReport, now: datetime) -> None:
         await self._db.execute(
-            "INSERT INTO offer_reports (created_hour, problem, country, agency_typed, agency_key, details) "
+            "INSERT INTO offer_reports (created_day, problem, country, agency_typed, agency_key, details) "
             "VALUES (?, ?, ?, ?, ?, ?)",
-            (now.strftime("%Y-%m-%dT%H"), report.problem, report.country, report.agency_typed, report.agency_key,
+            (now.date().isoformat(), report.problem, report.country, report.agency_typed, report.agency_key,
              report.details),
         )  # fmt: skip
 
@@ -73,14 +77,14 @@ class ReportStore:
         keys = [
             (row[0], row[1])
             for row in await self._db.fetchall(
-                "SELECT agency_key, MAX(created_hour) AS last FROM offer_reports WHERE reviewed = 0 "
+                "SELECT agency_key, MAX(created_day) AS last FROM offer_reports WHERE reviewed = 0 "
                 "GROUP BY agency_key ORDER BY last DESC, agency_key LIMIT ?",
                 (limit,),
             )
         ]
         return [await self._group(key, last) for key, last in keys]
 
-    async def _group(self, agency_key: str, last_hour: str) -> ReportGroup:
+    async def _group(self, agency_key: str, last_day: str) -> ReportGroup:
         rows = list(
             await self._db.fetchall(
                 "SELECT problem, agency_typed, details FROM offer_reports WHERE reviewed = 0 AND agency_key = ? "
@@ -92,7 +96,7 @@ class ReportStore:
         for problem, _, _ in rows:
             by_problem[problem] = by_problem.get(problem, 0) + 1
         details = [str(row[2]) for row in rows if row[2]][:2]
-        return ReportGroup(agency_key, str(rows[0][1]), len(rows), by_problem, last_hour, details)
+        return ReportGroup(agency_key, str(rows[0][1]), len(rows), by_problem, last_day, details)
 
     async def reported_keys(self, limit: int = 5000) -> list[str]:
         """Agency keys already reported, most recent first: new reports join their spelling."""
@@ -102,6 +106,13 @@ class ReportStore:
                 "SELECT agency_key FROM offer_reports GROUP BY agency_key ORDER BY MAX(id) DESC LIMIT ?", (limit,)
             )
         ]
+
+    async def delete_before(self, day: date) -> int:
+        """Retention: reports filed before `day` are deleted (REPORT_RETENTION_DAYS)."""
+        changed = await self._db.execute("DELETE FROM offer_reports WHERE created_day < ?", (day.isoformat(),))
+        if changed.rows:
+            await self._db.checkpoint()
+        return changed.rows
 
     async def open_count(self) -> int:
         row = await self._db.fetchone("SELECT COUNT(*) FROM offer_reports WHERE reviewed = 0")

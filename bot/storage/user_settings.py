@@ -11,7 +11,6 @@ RECENT_USERS = 10_000
 PERSONAL_TABLES = (
     "user_settings",
     "fsm_state",
-    "report_quota",
     "reminder_chats",
     "reminders",
     "events",
