@@ -77,7 +77,8 @@ class KeyRecords:
                 await tx.execute(
                     "INSERT INTO broadcasts (id, created_hour, text, language, state, admin_box, progress_message_id, "
                     "sent, failed, total) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (*row[:5], seal(int(row[5])), row[6], sent, failed, total),
+                    # Only a running broadcast still needs to tell staff its progress.
+                    (*row[:5], seal(int(row[5])) if row[4] == "running" else b"", row[6], sent, failed, total),
                 )
                 sealed += 1
             for broadcast_id, user_key, chat_id in await tx.fetchall(
