@@ -16,6 +16,7 @@ from aiogram.utils.i18n import I18n
 from bot.broadcast_progress import broadcast_progress
 from bot.config import Settings
 from bot.handlers import build_router
+from bot.handlers.conversation import durable_part
 from bot.handlers.errors import errors_router
 from bot.handlers.reminder_views import delivered_message
 from bot.i18n import load_i18n, translator
@@ -77,7 +78,7 @@ def create_dispatcher(
 ) -> Dispatcher:
     users = UserSettingsStore(database)
     dispatcher = Dispatcher(
-        storage=SQLiteStorage(database, pseudonyms),
+        storage=SQLiteStorage(database, pseudonyms, durable_part),
         # One update at a time per user: two quick taps must not race on the saved conversation.
         events_isolation=SimpleEventIsolation(),
         content=content,

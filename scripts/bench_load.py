@@ -212,10 +212,11 @@ async def prefill(db_path: Path, key: str, users: int) -> None:
 async def _prefill(connection: Any, pseudonyms: Any, users: int) -> None:
     from aiogram.fsm.storage.base import StorageKey
 
+    from bot.handlers.conversation import durable_part
     from bot.services.dialogue import Conversation
     from bot.storage.fsm import SQLiteStorage
 
-    storage = SQLiteStorage(connection, pseudonyms)
+    storage = SQLiteStorage(connection, pseudonyms, durable_part)
     async with connection.transaction():
         for user_id in range(1, users + 1):
             user_key = pseudonyms.user_key(user_id)

@@ -13,6 +13,7 @@ from aiogram.fsm.storage.base import StorageKey
 
 from bot.content import load_curriculum
 from bot.content.curriculum import NodeId
+from bot.handlers.conversation import durable_part
 from bot.i18n import load_i18n, translator
 from bot.keys import ChatCipher
 from bot.services.dialogue import Conversation, DialogueEngine
@@ -81,7 +82,7 @@ async def stored_positions(db_path: Path, user_ids: list[int]) -> dict[int, Node
     connection = await open_database(db_path)
     try:
         assert await connection.fetchone("PRAGMA integrity_check") == ("ok",)
-        storage = SQLiteStorage(connection, Pseudonymizer(KEY.encode()))
+        storage = SQLiteStorage(connection, Pseudonymizer(KEY.encode()), durable_part)
         positions = {}
         for user_id in user_ids:
             data = await storage.get_data(StorageKey(bot_id=BOT_ID, chat_id=user_id, user_id=user_id))

@@ -165,4 +165,12 @@ MIGRATIONS: tuple[str, ...] = (
     DELETE FROM report_quota;
     CREATE INDEX offer_reports_by_day ON offer_reports (created_day);
     """,
+    # 8: conversation state on disk keeps only the place in the lessons; the way back, check
+    # answers, tool steps and anything typed (a report's agency name) now live in memory only.
+    """
+    UPDATE fsm_state SET state = NULL, data = CASE
+        WHEN json_valid(data) AND json_type(data, '$.conversation.position') = 'array'
+        THEN json_object('conversation', json_object('position', json_extract(data, '$.conversation.position')))
+        ELSE '{}' END;
+    """,
 )
