@@ -221,7 +221,7 @@ async def _prefill(connection: Any, pseudonyms: Any, users: int) -> None:
         for user_id in range(1, users + 1):
             user_key = pseudonyms.user_key(user_id)
             await connection.execute(
-                "INSERT OR REPLACE INTO user_settings (user_key, language, created_on) VALUES (?, ?, '2026-11-01')",
+                "INSERT OR REPLACE INTO user_settings (user_key, language) VALUES (?, ?)",
                 (user_key, ["tg", "ru", "uz", "en"][user_id % 4]),
             )
             position = {"lesson": "red_flags", "node": "wages"}

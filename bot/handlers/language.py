@@ -21,6 +21,7 @@ from bot.middlewares.locale import language_from_client
 from bot.services.content_holder import ContentHolder
 from bot.services.dialogue import NavAction
 from bot.services.engagement import track
+from bot.storage.events import NEW_USER_EVENT
 from bot.storage.reminders import ReminderStore
 from bot.storage.user_settings import UserSettingsStore
 
@@ -49,7 +50,7 @@ async def start(
     language: str,
 ) -> None:
     if stored_language is None:
-        track("started")
+        track(NEW_USER_EVENT)
         text, markup = picker(i18n, language_from_client(message.from_user))
         await message.answer(text, reply_markup=markup)
         return

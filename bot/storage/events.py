@@ -10,6 +10,9 @@ from bot import hyperloglog
 from bot.period_salts import PeriodSalts
 from bot.storage.database import Database
 
+NEW_USER_EVENT = "started"
+"""Recorded when someone with no stored language sends /start."""
+
 Event = tuple[str, str, str, str]
 """(hour 'YYYY-MM-DDTHH', user_key, name, detail)"""
 
@@ -148,11 +151,8 @@ class EventStore:
         return {day: bytes(sketch) for day, sketch in sketches.items()}
 
     async def new_users(self, period: Period) -> int:
-        row = await self._db.fetchone(
-            "SELECT COUNT(*) FROM user_settings WHERE created_on BETWEEN ? AND ?",
-            (period.first.isoformat(), period.last.isoformat()),
-        )
-        return int(row[0]) if row else 0
+        """People who started Safar (or started again after /forget) in the period."""
+        return sum((await self.daily(period, NEW_USER_EVENT)).values())
 
     async def first_day(self) -> date | None:
         """The first day with any record (min() over indexed columns, so no table scan)."""

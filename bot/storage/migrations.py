@@ -173,4 +173,9 @@ MIGRATIONS: tuple[str, ...] = (
         THEN json_object('conversation', json_object('position', json_extract(data, '$.conversation.position')))
         ELSE '{}' END;
     """,
+    # 9: the day an account was made is not kept (it could be matched with the day of a report);
+    # new users are counted from the anonymous 'started' events instead.
+    """
+    ALTER TABLE user_settings DROP COLUMN created_on;
+    """,
 )

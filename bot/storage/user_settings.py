@@ -1,7 +1,6 @@
 """A user's settings (only the language for now), keyed by their pseudonymous key."""
 
 from collections import OrderedDict
-from datetime import UTC, datetime
 
 from bot.storage.database import Database
 
@@ -43,9 +42,9 @@ class UserSettingsStore:
 
     async def set_language(self, user_key: str, language: str) -> None:
         await self._db.execute(
-            "INSERT INTO user_settings (user_key, language, created_on) VALUES (?, ?, ?) "
+            "INSERT INTO user_settings (user_key, language) VALUES (?, ?) "
             "ON CONFLICT (user_key) DO UPDATE SET language = excluded.language",
-            (user_key, language, datetime.now(UTC).date().isoformat()),
+            (user_key, language),
         )
         self._remember(user_key, language)
 
