@@ -76,7 +76,9 @@ async def test_an_upgrade_seals_the_plain_chat_ids_and_moves_the_key_out_of_the_
         admin = connection.execute("SELECT admin_box, sent, total FROM broadcasts").fetchall()
         recipients = connection.execute("SELECT * FROM broadcast_recipients").fetchall()
     assert not any(table.endswith("_plain") for table in tables)
-    assert [(key, cipher.open(box), news) for key, box, news in chats] == [("u1", CHAT, 1)], "the blocked chat is gone"
+    assert [(key, cipher.open(box), news) for key, box, news in chats] == [("u1", CHAT, 0)], (
+        "the blocked chat is gone; news only on request"
+    )
     assert admin == [(b"", 1, 1)], "a finished broadcast keeps its counts, not the staff member's chat"
     assert recipients == [], "delivered broadcast rows are not kept"
     for encoding in chat_id_encodings(CHAT):

@@ -35,6 +35,12 @@ class ConfirmForget(CallbackData, prefix="f"):
     confirmed: bool
 
 
+class ChooseNews(CallbackData, prefix="nw"):
+    """Yes or no to Safar's news broadcasts (a choice of its own, never implied by reminders)."""
+
+    wanted: bool
+
+
 class StartFeature(CallbackData, prefix="t"):
     """A lesson button that opens a tool: the agency check or the offer report."""
 

@@ -16,6 +16,7 @@ from bot.handlers.conversation import move
 from bot.handlers.filters import PrivateChat
 from bot.handlers.screens import add_nav_row, send_screen, show_screen
 from bot.handlers.stale import answer_stale
+from bot.i18n import N_
 from bot.languages import LANGUAGE_NAMES, LANGUAGES
 from bot.middlewares.locale import language_from_client
 from bot.services.content_holder import ContentHolder
@@ -24,6 +25,11 @@ from bot.services.engagement import track
 from bot.storage.events import NEW_USER_EVENT
 from bot.storage.reminders import ReminderStore
 from bot.storage.user_settings import UserSettingsStore
+
+PRIVACY_NOTICE = N_(
+    "🔒 Safar keeps only your language and your place in the lessons, never your name, number or "
+    "messages. Reminders and news only if you ask for them. /privacy tells more; /forget erases everything."
+)
 
 
 def picker(i18n: I18n, preselected: str) -> tuple[str, InlineKeyboardMarkup]:
@@ -51,8 +57,10 @@ async def start(
 ) -> None:
     if stored_language is None:
         track(NEW_USER_EVENT)
-        text, markup = picker(i18n, language_from_client(message.from_user))
-        await message.answer(text, reply_markup=markup)
+        likely = language_from_client(message.from_user)
+        text, markup = picker(i18n, likely)
+        notice = i18n.gettext(PRIVACY_NOTICE, locale=likely)  # the first thing anyone reads from Safar
+        await message.answer(f"{text}\n\n{notice}", reply_markup=markup)
         return
     screen = await move(state, lambda c: content.current.engine.home(c, language))
     await send_screen(message, screen)

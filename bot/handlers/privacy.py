@@ -7,10 +7,11 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.handlers.callback_data import ConfirmForget
+from bot.handlers.callback_data import ChooseNews, ConfirmForget
 from bot.handlers.filters import PrivateChat
 from bot.handlers.screens import replace_screen
 from bot.services.engagement import EventRecorder
+from bot.storage.reminders import ReminderStore
 from bot.storage.user_settings import UserSettingsStore
 
 
@@ -60,10 +61,39 @@ async def forget_confirmed(
     )
 
 
+async def news(message: Message, reminders: ReminderStore, user_key: str) -> None:
+    chat = await reminders.chat(user_key)
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("Yes, send me news"), callback_data=ChooseNews(wanted=True))
+    builder.button(text=_("No news"), callback_data=ChooseNews(wanted=False))
+    now = _("You get the news now.") if chat is not None and chat.news else _("You do not get the news now.")
+    text = _(
+        "Safar's news: new hotlines, changed rules, important warnings, a few times a year. "
+        "To send them, Safar keeps your chat number, sealed, until you say no."
+    )
+    await message.answer(f"{text}\n\n{now}", reply_markup=builder.as_markup())
+
+
+async def news_chosen(
+    query: CallbackQuery, callback_data: ChooseNews, reminders: ReminderStore, user_key: str, language: str
+) -> None:
+    if callback_data.wanted:
+        chat = await reminders.chat(user_key)
+        zone = chat.time_zone if chat is not None else "UTC"  # news is not timed by the reader's clock
+        await reminders.opt_in(user_key, query.from_user.id, zone, language, news=True)
+        answer = _("You will get Safar's news. Send /news to stop it.")
+    else:
+        await reminders.stop_news(user_key)
+        answer = _("No news will be sent to you.")
+    await replace_screen(query, answer, None)
+
+
 def build_router() -> Router:
     router = Router(name="privacy")
     router.message.filter(PrivateChat())
     router.message.register(privacy, Command("privacy"))
     router.message.register(forget, Command("forget"))
     router.callback_query.register(forget_confirmed, ConfirmForget.filter())
+    router.message.register(news, Command("news"))
+    router.callback_query.register(news_chosen, ChooseNews.filter())
     return router

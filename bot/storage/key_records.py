@@ -58,10 +58,10 @@ class KeyRecords:
             for user_key, chat_id, time_zone, language in await tx.fetchall(
                 "SELECT user_key, chat_id, time_zone, language FROM reminder_chats_plain WHERE active = 1"
             ):
-                # Everyone subscribed before news became a separate choice had news sent with
-                # reminders; they keep what they had until they say otherwise in /reminders.
+                # Before, every reminder subscriber also got news; now news is asked for with /news:
+                # nobody is enrolled without saying so.
                 await tx.execute(
-                    "INSERT INTO reminder_chats (user_key, chat_box, time_zone, language, news) VALUES (?, ?, ?, ?, 1)",
+                    "INSERT INTO reminder_chats (user_key, chat_box, time_zone, language) VALUES (?, ?, ?, ?)",
                     (user_key, seal(int(chat_id)), time_zone, language),
                 )
                 sealed += 1

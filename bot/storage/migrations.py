@@ -127,8 +127,7 @@ MIGRATIONS: tuple[str, ...] = (
         chat_box  BLOB NOT NULL,     -- the chat id, sealed with the delivery key
         time_zone TEXT NOT NULL,
         language  TEXT NOT NULL,
-        news      INTEGER NOT NULL DEFAULT 0,  -- 1: also asked for news broadcasts
-        plain     INTEGER NOT NULL DEFAULT 0   -- 1: reminder texts may name their subject
+        news      INTEGER NOT NULL DEFAULT 0  -- 1: asked for news broadcasts (/news)
     ) WITHOUT ROWID;
     CREATE TABLE broadcasts (
         id                  INTEGER PRIMARY KEY,

@@ -33,8 +33,6 @@ class ReminderChat:
     language: str
     news: bool
     """Also asked for news broadcasts."""
-    plain: bool
-    """Chose reminder texts that name their subject (the default is discreet)."""
 
 
 @dataclass(frozen=True)
@@ -55,7 +53,7 @@ class DueReminder:
     chat: ReminderChat
 
 
-CHAT_COLUMNS = "user_key, chat_box, time_zone, language, news, plain"
+CHAT_COLUMNS = "user_key, chat_box, time_zone, language, news"
 
 
 async def forget_chat(tx: Database, user_key: str) -> None:
@@ -88,13 +86,20 @@ class ReminderStore:
         return self._chat(row) if row else None
 
     def _chat(self, row: Row) -> ReminderChat:
-        return ReminderChat(self._cipher.open(row[1]), str(row[2]), str(row[3]), bool(row[4]), bool(row[5]))
+        return ReminderChat(self._cipher.open(row[1]), str(row[2]), str(row[3]), bool(row[4]))
 
-    async def set_news(self, user_key: str, news: bool) -> None:
-        await self._db.execute("UPDATE reminder_chats SET news = ? WHERE user_key = ?", (int(news), user_key))
+    async def stop_news(self, user_key: str) -> None:
+        """No more news; the chat id goes too unless a reminder still needs it."""
+        async with self._db.transaction() as tx:
+            await tx.execute("UPDATE reminder_chats SET news = 0 WHERE user_key = ?", (user_key,))
+            await self._forget_chat_if_unused(tx, user_key)
 
-    async def set_plain(self, user_key: str, plain: bool) -> None:
-        await self._db.execute("UPDATE reminder_chats SET plain = ? WHERE user_key = ?", (int(plain), user_key))
+    async def _forget_chat_if_unused(self, tx: Database, user_key: str) -> None:
+        await tx.execute(
+            "DELETE FROM reminder_chats WHERE user_key = ? AND news = 0 "
+            "AND NOT EXISTS (SELECT 1 FROM reminders WHERE user_key = ?)",
+            (user_key, user_key),
+        )
 
     async def set_time_zone(self, user_key: str, time_zone: str) -> None:
         await self._db.execute("UPDATE reminder_chats SET time_zone = ? WHERE user_key = ?", (time_zone, user_key))
@@ -193,11 +198,7 @@ class ReminderStore:
         """Delivered: the row goes, and the chat id with it when nothing else is to be sent there."""
         async with self._db.transaction() as tx:
             await tx.execute("DELETE FROM reminders WHERE id = ?", (reminder.id,))
-            await tx.execute(
-                "DELETE FROM reminder_chats WHERE user_key = ? AND news = 0 "
-                "AND NOT EXISTS (SELECT 1 FROM reminders WHERE user_key = ?)",
-                (reminder.user_key, reminder.user_key),
-            )
+            await self._forget_chat_if_unused(tx, reminder.user_key)
 
     async def release(self, reminder_id: int) -> None:
         """Back to pending: it was claimed but not delivered (shutdown, outage)."""
@@ -213,7 +214,8 @@ class ReminderStore:
         )
 
     async def mark_failed(self, reminder_id: int) -> None:
-        await self._db.execute("UPDATE reminders SET state = 'failed', lease_until = NULL WHERE id = ?", (reminder_id,))
+        """It cannot be delivered (its chat is gone, its plan step removed): nothing is kept of it."""
+        await self._db.execute("DELETE FROM reminders WHERE id = ?", (reminder_id,))
 
     async def chat_blocked(self, user_key: str) -> None:
         """Telegram said 403: the chat id and everything waiting for it are deleted."""
