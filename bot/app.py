@@ -30,6 +30,7 @@ from bot.services.content_holder import ContentHolder, ContentSources
 from bot.services.engagement import EventRecorder
 from bot.services.key_setup import key_sources, unlock
 from bot.services.pseudonym import Pseudonymizer
+from bot.services.recent_messages import RecentMessages
 from bot.services.reminder_dispatcher import ReminderDispatcher
 from bot.services.retention import Retention
 from bot.services.sender import BulkSender
@@ -43,6 +44,7 @@ from bot.storage.reminders import ReminderStore
 from bot.storage.reports import ReportStore
 from bot.storage.user_settings import UserSettingsStore
 from bot.transport.outbound import bulk_delivery
+from bot.transport.sent_messages import NoticeSentMessages
 from bot.transport.session import create_session
 
 log = logging.getLogger(__name__)
@@ -125,14 +127,19 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
         await database.close()
         raise
     cipher = ChatCipher(keys.delivery)
+    pseudonyms = Pseudonymizer(keys.pseudonym)
+    recent_messages = RecentMessages(pseudonyms.user_key)
     bot, bulk_bot = bot_for(settings), bot_for(settings, retry=False)
+    for session in (bot.session, bulk_bot.session):
+        session.middleware(NoticeSentMessages(recent_messages.sent))
     day_salts = PeriodSalts()  # one day's salt for the sketch, shared by roll-ups and live statistics
     recorder = EventRecorder(EventStore(database, day_salts), clock)
     statistics = Statistics(EventStore(database, day_salts), clock)
     dispatcher = create_dispatcher(
-        database, cipher, content, i18n, Pseudonymizer(keys.pseudonym), settings.admin_ids, clock, recorder, statistics,
+        database, cipher, content, i18n, pseudonyms, settings.admin_ids, clock, recorder, statistics,
         flood=(settings.flood_updates_per_second, settings.flood_burst),
     )  # fmt: skip
+    dispatcher["recent_messages"] = recent_messages
     sender = BulkSender(
         bulk_delivery(bulk_bot),
         messages_per_second=settings.bulk_messages_per_second,

@@ -69,3 +69,22 @@ async def test_only_people_who_asked_for_news_get_a_broadcast(telegram: FakeTele
         recipients = connection.execute("SELECT COUNT(*) FROM broadcast_recipients").fetchone()
     assert chats == [(0,)], "the reader's chat id is gone; the subscriber's stays for the reminders"
     assert recipients == (0,), "delivered broadcast rows are deleted"
+
+
+async def test_clear_this_chat_deletes_the_bots_recent_messages_and_says_how_to_delete_the_rest(
+    telegram: FakeTelegram, bot: RunningBot
+) -> None:
+    user = telegram.user(user_id=6201, language_code="ru")
+    menu = await start_in(user, "Русский")
+    await user.send("/sos")
+    hotlines = await user.reply()
+    await user.send("/privacy")
+    privacy = await user.reply()
+    await user.press(privacy, "🧹 Очистить этот чат")
+    told = await user.reply()
+    assert "«Очистить историю»" in told.text and "48" in told.text
+    deleted = [params for method, params in telegram.calls if method == "deleteMessages"]
+    assert len(deleted) == 1 and str(deleted[0]["chat_id"]) == "6201"
+    ids = {int(message_id) for message_id in deleted[0]["message_ids"]}
+    assert {menu.message_id, hotlines.message_id, privacy.message_id} <= ids
+    assert told.message_id not in ids, "the explanation stays"
