@@ -48,12 +48,11 @@ class BroadcastStore:
                 (now.strftime("%Y-%m-%dT%H"), text, language, self._cipher.seal(admin_chat)),
             )
             broadcast_id = changed.last_id
-            recipients = await tx.execute(
+            await tx.execute(
                 "INSERT INTO broadcast_recipients (broadcast_id, user_key, chat_box) "
                 "SELECT ?, user_key, chat_box FROM reminder_chats WHERE news = 1 AND (? IS NULL OR language = ?)",
                 (broadcast_id, language, language),
             )
-            await tx.execute("UPDATE broadcasts SET total = ? WHERE id = ?", (recipients.rows, broadcast_id))
         return broadcast_id
 
     async def set_progress_message(self, broadcast_id: int, message_id: int) -> None:
@@ -112,8 +111,17 @@ class BroadcastStore:
             await forget_chat(tx, user_key)
 
     async def progress(self, broadcast_id: int) -> Progress:
-        row = await self._db.fetchone("SELECT sent, failed, total FROM broadcasts WHERE id = ?", (broadcast_id,))
-        return Progress(int(row[0]), int(row[1]), int(row[2])) if row else Progress(0, 0, 0)
+        """The total is what was sent or failed plus what is still to send: someone who stops or
+        forgets during a broadcast leaves it without being counted either way."""
+        row = await self._db.fetchone(
+            "SELECT sent, failed, (SELECT COUNT(*) FROM broadcast_recipients WHERE broadcast_id = id) "
+            "FROM broadcasts WHERE id = ?",
+            (broadcast_id,),
+        )
+        if row is None:
+            return Progress(0, 0, 0)
+        sent, failed, waiting = (int(value) for value in row)
+        return Progress(sent, failed, sent + failed + waiting)
 
     async def finish(self, broadcast_id: int, state: str) -> bool:
         """Mark it done or cancelled (what was not sent is not kept); False if it was not running."""

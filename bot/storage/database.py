@@ -22,8 +22,9 @@ behind it) for up to `busy_timeout`; an asyncio lock makes the waiting cheap and
 import asyncio
 import logging
 import os
+import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -98,7 +99,10 @@ class Database:
                 await self._connection.execute("COMMIT")
             except BaseException:
                 if self._connection.in_transaction:
-                    await self._connection.execute("ROLLBACK")
+                    # A cancelled COMMIT may still have finished in SQLite's thread: then there is
+                    # nothing to roll back, and the original exception is the one to raise.
+                    with suppress(sqlite3.OperationalError):
+                        await self._connection.execute("ROLLBACK")
                 raise
             finally:
                 self._owner = None

@@ -69,16 +69,16 @@ class KeyRecords:
                 "SELECT id, created_hour, text, language, state, admin_chat, progress_message_id FROM broadcasts_plain"
             ):
                 counts = await tx.fetchone(
-                    "SELECT SUM(state = 'sent'), SUM(state = 'failed'), COUNT(*) FROM broadcast_recipients_plain "
+                    "SELECT SUM(state = 'sent'), SUM(state = 'failed') FROM broadcast_recipients_plain "
                     "WHERE broadcast_id = ?",
                     (row[0],),
                 )
-                sent, failed, total = (int(value or 0) for value in counts or (0, 0, 0))
+                sent, failed = (int(value or 0) for value in counts or (0, 0))
                 await tx.execute(
                     "INSERT INTO broadcasts (id, created_hour, text, language, state, admin_box, progress_message_id, "
-                    "sent, failed, total) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "sent, failed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     # Only a running broadcast still needs to tell staff its progress.
-                    (*row[:5], seal(int(row[5])) if row[4] == "running" else b"", row[6], sent, failed, total),
+                    (*row[:5], seal(int(row[5])) if row[4] == "running" else b"", row[6], sent, failed),
                 )
                 sealed += 1
             for broadcast_id, user_key, chat_id in await tx.fetchall(

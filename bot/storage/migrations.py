@@ -138,8 +138,7 @@ MIGRATIONS: tuple[str, ...] = (
         admin_box           BLOB NOT NULL,   -- the staff member's chat, sealed
         progress_message_id INTEGER,
         sent                INTEGER NOT NULL DEFAULT 0,
-        failed              INTEGER NOT NULL DEFAULT 0,
-        total               INTEGER NOT NULL DEFAULT 0
+        failed              INTEGER NOT NULL DEFAULT 0
     );
     CREATE TABLE broadcast_recipients (
         broadcast_id INTEGER NOT NULL,
