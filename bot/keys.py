@@ -20,9 +20,10 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 log = logging.getLogger(__name__)
 
@@ -132,17 +133,32 @@ def resolve_key(name: str, sources: KeySources, recorded: str | None, depended_o
 
 
 class ChatCipher:
-    """Seals a chat id for storage (nonce + AES-GCM ciphertext) and opens it for delivery."""
+    """Seals a chat id for storage (nonce + AES-GCM ciphertext) and opens it for delivery.
+
+    `cryptography` (about 9 MB of memory) is loaded when the first chat id is sealed or opened:
+    a bot nobody asked for reminders or news never needs it."""
 
     def __init__(self, key: bytes) -> None:
-        self._aead = AESGCM(key)
+        if len(key) != 32:
+            raise KeyProblem("the delivery key must be 32 bytes")
+        self._key = key
+        self._loaded: AESGCM | None = None
+
+    def _aead(self) -> "AESGCM":
+        if self._loaded is None:
+            from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+            self._loaded = AESGCM(self._key)
+        return self._loaded
 
     def seal(self, chat_id: int) -> bytes:
         nonce = secrets.token_bytes(NONCE_BYTES)
-        return nonce + self._aead.encrypt(nonce, str(chat_id).encode(), CHAT_ID_CONTEXT)
+        return nonce + self._aead().encrypt(nonce, str(chat_id).encode(), CHAT_ID_CONTEXT)
 
     def open(self, sealed: bytes) -> int:
+        from cryptography.exceptions import InvalidTag
+
         try:
-            return int(self._aead.decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], CHAT_ID_CONTEXT))
+            return int(self._aead().decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], CHAT_ID_CONTEXT))
         except InvalidTag as error:
             raise KeyProblem("a stored chat id does not open with this delivery key") from error
