@@ -29,6 +29,7 @@ from bot.content import load_curriculum
 from bot.content.curriculum import node_ref
 from bot.handlers.callback_data import OpenNode
 from bot.i18n import load_i18n, translator
+from bot.keys import ChatCipher
 from bot.services.content_holder import ContentHolder, ContentSources
 from bot.services.engagement import EventRecorder
 from bot.services.pseudonym import Pseudonymizer
@@ -106,8 +107,8 @@ async def time_updates(path: Path, logging_on: bool, presses: int = 400) -> list
     if not logging_on:
         recorder.record = lambda *args, **kwargs: None  # type: ignore[method-assign]
     statistics = Statistics(EventStore(connection), FixedClock())
-    dispatcher = create_dispatcher(connection, content, i18n, Pseudonymizer(b"k" * 32), frozenset(), FixedClock(),
-                                   recorder, statistics, flood=(1000.0, 1000))  # fmt: skip
+    dispatcher = create_dispatcher(connection, ChatCipher(b"b" * 32), content, i18n, Pseudonymizer(b"k" * 32),
+                                   frozenset(), FixedClock(), recorder, statistics, flood=(1000.0, 1000))  # fmt: skip
     bot = Bot("1:benchmark", session=AnsweringSession())
     curriculum = load_curriculum(None, translator(i18n))
     targets = [node_ref(node) for node in curriculum.node_ids()]
