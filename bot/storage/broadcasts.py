@@ -7,7 +7,6 @@ from datetime import datetime
 
 from bot.keys import ChatCipher
 from bot.storage.database import Database
-from bot.storage.reminders import forget_chat
 
 
 @dataclass(frozen=True)
@@ -64,13 +63,6 @@ class BroadcastStore:
         )
         return [Broadcast(int(r[0]), str(r[1]), self._cipher.open(r[2]), r[3]) for r in rows]
 
-    async def release_all_claims(self) -> int:
-        """At start-up every claim belongs to a run that died (one process owns the database)."""
-        changed = await self._db.execute(
-            "UPDATE broadcast_recipients SET state = 'pending', lease_until = NULL WHERE state = 'claimed'"
-        )
-        return changed.rows
-
     async def claim(self, broadcast_id: int, limit: int, now: datetime, lease_seconds: int) -> list[tuple[str, int]]:
         seconds = int(now.timestamp())
         async with self._db.transaction() as tx:
@@ -104,17 +96,11 @@ class BroadcastStore:
             counted = f"UPDATE broadcasts SET {column} = {column} + ? WHERE id = ?"
             await tx.execute(counted, (deleted.rows, broadcast_id))
 
-    async def chat_blocked(self, broadcast_id: int, user_key: str) -> None:
-        """The user blocked the bot: counted as not delivered, and no message goes to the chat again."""
-        async with self._db.transaction() as tx:
-            await self.mark(broadcast_id, user_key, "failed")
-            await forget_chat(tx, user_key)
-
     async def progress(self, broadcast_id: int) -> Progress:
         """The total is what was sent or failed plus what is still to send: someone who stops or
         forgets during a broadcast leaves it without being counted either way."""
         row = await self._db.fetchone(
-            "SELECT sent, failed, (SELECT COUNT(*) FROM broadcast_recipients WHERE broadcast_id = id) "
+            "SELECT sent, failed, (SELECT COUNT(*) FROM broadcast_recipients WHERE broadcast_id = broadcasts.id) "
             "FROM broadcasts WHERE id = ?",
             (broadcast_id,),
         )

@@ -156,13 +156,6 @@ class ReminderStore:
         )
         return changed.rows
 
-    async def release_all_claims(self) -> int:
-        """At start-up every claim belongs to a run that died (one process owns the database)."""
-        changed = await self._db.execute(
-            "UPDATE reminders SET state = 'pending', lease_until = NULL WHERE state = 'claimed'"
-        )
-        return changed.rows
-
     async def claim_due(self, now: datetime, limit: int, lease_seconds: int) -> list[DueReminder]:
         """Claim up to `limit` due reminders, the earliest first (uses the index)."""
         rows = list(
