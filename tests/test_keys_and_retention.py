@@ -1,15 +1,20 @@
 """The keys that protect chat ids and pseudonyms: kept apart, checked, rotated; chat ids stored
 in plain form by an earlier version are sealed at the first start; old reports expire."""
 
+import asyncio
 import sqlite3
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from pydantic import SecretStr
 
+from bot.__main__ import main
 from bot.config import Settings
 from bot.keys import ChatCipher
-from bot.services.key_setup import rotate
+from bot.services.key_setup import key_sources, rotate, unlock
+from bot.storage.database import open_database
+from bot.storage.key_records import KeyRecords
 from bot.storage.migrations import MIGRATIONS
 from bot.storage.reminders import ReminderStore
 from tests.clock import ManualClock
@@ -154,3 +159,26 @@ async def test_reports_older_than_the_retention_are_deleted(telegram: FakeTelegr
     with sqlite3.connect(settings.db_path) as connection:
         days = [row[0] for row in connection.execute("SELECT created_day FROM offer_reports")]
     assert days == [(today - timedelta(days=30)).isoformat()]
+
+
+def test_safar_keys_rotate_on_the_command_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = Settings(_env_file=None, db_path=tmp_path / "data" / "safar.sqlite3", key_dir=tmp_path / "keys")  # type: ignore[call-arg]
+
+    async def one_reminder_chat() -> None:
+        database = await open_database(settings.db_path)
+        keys = await unlock(KeyRecords(database), key_sources(settings), settings.db_path.parent)
+        await ReminderStore(database, ChatCipher(keys.delivery)).opt_in("someone", 4911, "Europe/Moscow", "en")
+        await database.close()
+
+    asyncio.run(one_reminder_chat())
+    old_key = (tmp_path / "keys" / "delivery.key").read_text()
+    for name in ("PSEUDONYM_KEY", "DELIVERY_KEY", "CREDENTIALS_DIRECTORY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DB_PATH", str(settings.db_path))
+    monkeypatch.setenv("KEY_DIR", str(tmp_path / "keys"))
+    assert main(["keys", "rotate"]) == 0
+    new_key = (tmp_path / "keys" / "delivery.key").read_text()
+    assert new_key != old_key
+    with sqlite3.connect(settings.db_path) as connection:
+        (sealed,) = connection.execute("SELECT chat_box FROM reminder_chats").fetchone()
+    assert ChatCipher(bytes.fromhex(new_key)).open(sealed) == 4911
