@@ -76,8 +76,10 @@ class ReminderDispatcher:
         reminder = entry.reminder
         if outcome is Outcome.SENT:
             if reminder.kind == "monthly":  # the next one first, so the chat is still needed
-                due = next_monthly(int(reminder.item), self._clock.now() + timedelta(minutes=1), entry.chat.time_zone)
-                await self._store.add(reminder.user_key, "monthly", reminder.item, due)
+                early = int(reminder.payload.get("early", 0))
+                after = self._clock.now() + timedelta(minutes=1)
+                due = next_monthly(int(reminder.item), after, entry.chat.time_zone, early)
+                await self._store.add(reminder.user_key, "monthly", reminder.item, due, reminder.payload)
             await self._store.mark_sent(reminder)
             if self._recorder is not None:
                 self._recorder.record(reminder.user_key, "reminder_delivered", reminder.kind)
