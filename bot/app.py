@@ -31,6 +31,7 @@ from bot.services.reminder_dispatcher import ReminderDispatcher
 from bot.services.sender import BulkSender
 from bot.services.stats import Statistics
 from bot.storage.broadcasts import BroadcastStore
+from bot.storage.campaigns import CampaignStore
 from bot.storage.database import open_database
 from bot.storage.events import EventStore
 from bot.storage.fsm import SQLiteStorage
@@ -80,6 +81,7 @@ def create_dispatcher(
         recorder=recorder,
         statistics=statistics,
         broadcasts=BroadcastStore(database),
+        campaigns=CampaignStore(database),
         clock=clock,
         admin_ids=admin_ids,
     )

@@ -10,3 +10,9 @@ MAX_CALLBACK_BYTES: Final = 64
 
 MAX_BUTTON_LABEL_CHARS: Final = 64
 """Longer labels are cut off by most clients; the content check refuses them."""
+
+MAX_START_PARAMETER_CHARS: Final = 64
+"""Longest deep-link `start` parameter; Telegram allows only A-Z, a-z, 0-9, _ and - in it."""
+
+MAX_INLINE_RESULTS: Final = 50
+"""Most results one `answerInlineQuery` may carry."""

@@ -63,6 +63,8 @@ class Curriculum:
     templates: dict[tuple[NodeId, str, str], Template]
     """Compiled templates by (node, part, language); part is 'text' or 'result:<i>'."""
     warnings: list[Problem] = field(default_factory=list)
+    entries: dict[str, NodeId] = field(default_factory=dict)
+    """Deep-link entry points by name (`entries.yaml`)."""
     _by_ref: dict[str, NodeId] = field(default_factory=dict)
     _answers_by_ref: dict[str, NodeId] = field(default_factory=dict)
     _rendered: dict[tuple[NodeId, str, str], str] = field(default_factory=dict)
@@ -98,6 +100,18 @@ class Curriculum:
 
     def by_ref(self, ref: str) -> NodeId | None:
         return self._by_ref.get(ref)
+
+    def entry(self, name: str) -> NodeId | None:
+        """The screen a deep link's entry name opens, if it names one."""
+        return self.entries.get(name)
+
+    def entry_for_lesson(self, lesson_id: str) -> str | None:
+        """The entry that opens a lesson at its start (to share it), else the main menu's."""
+        for wanted in (self.start_of(lesson_id), self.home):
+            for name, target in self.entries.items():
+                if target == wanted:
+                    return name
+        return None
 
     def by_answers_ref(self, ref: str) -> NodeId | None:
         return self._answers_by_ref.get(ref)

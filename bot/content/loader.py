@@ -23,6 +23,7 @@ from bot.content.curriculum import (
     answers_ref,
     node_ref,
 )
+from bot.content.entries import ENTRIES_FILE, check_entries
 from bot.content.errors import ContentError, Problem
 from bot.content.models import Contact, Lesson, Localized, Node
 from bot.content.rendering import (
@@ -113,6 +114,7 @@ def load_curriculum(content_dir: Path | None = None, translate: Translate = engl
     renderer = ContactRenderer(contacts, translate)
     templates = _compile_and_check(lessons, lesson_sources, renderer, report)
     _check_refs_unique(lessons, report)
+    entries = _load_entries(root, lessons, report)
     if report.has_errors:
         raise ContentError(report.problems)
     return Curriculum(
@@ -121,7 +123,20 @@ def load_curriculum(content_dir: Path | None = None, translate: Translate = engl
         contact_renderer=renderer,
         templates=templates,
         warnings=sorted(report.problems),
+        entries=entries,
     )
+
+
+def _load_entries(root: Path, lessons: dict[str, Lesson], report: _Report) -> dict[str, NodeId]:
+    """Deep-link entry points; content without an entries file has none."""
+    if not (root / ENTRIES_FILE).exists():
+        return {}
+    source = _parse(root, root / ENTRIES_FILE, report)
+    if source is None:
+        return {}
+    entries, problems = check_entries(source.tree, source.name, lessons)
+    report.problems.extend(problems)
+    return entries
 
 
 def read_yaml_mapping(path: Path, name: str, encoding: str = "utf-8") -> LineDict:

@@ -14,6 +14,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.content import ContentError
 from bot.handlers.broadcast import broadcast_button, broadcast_command, broadcast_text
 from bot.handlers.callback_data import BroadcastAction, ReviewReports
+from bot.handlers.campaign_stats import asks_for_campaigns, campaign_stats_command
 from bot.handlers.filters import PrivateChat, TypedText
 from bot.handlers.screens import replace_screen
 from bot.handlers.staff_stats import chart_command, export_command, stats_command
@@ -25,7 +26,7 @@ from bot.telegram_limits import MAX_MESSAGE_CHARS
 
 log = logging.getLogger(__name__)
 ADMIN_COMMANDS = (
-    ("stats", "Statistics: /stats 7d, 30d or all"),
+    ("stats", "Statistics: /stats 7d, 30d, all or campaigns"),
     ("chart", "Daily figures as a picture"),
     ("export", "Daily figures as CSV"),
     ("broadcast", "Send a message to opted-in users"),
@@ -117,6 +118,7 @@ def build_router() -> Router:
     router = Router(name="admin")
     router.message.filter(PrivateChat(), IsAdmin())
     router.callback_query.filter(IsAdmin())
+    router.message.register(campaign_stats_command, Command("stats"), asks_for_campaigns)
     router.message.register(stats_command, Command("stats"))
     router.message.register(chart_command, Command("chart"))
     router.message.register(export_command, Command("export"))

@@ -112,4 +112,14 @@ MIGRATIONS: tuple[str, ...] = (
     );
     INSERT INTO rollup_state (id, rolled_until) VALUES (1, '0000-00-00T00');
     """,
+    # 6: deep-link campaigns, counted per ISO week. No user key: nothing links a campaign to anyone.
+    """
+    CREATE TABLE campaign_weeks (
+        week      TEXT NOT NULL,  -- ISO week: 2026-W49
+        campaign  TEXT NOT NULL,
+        opens     INTEGER NOT NULL,
+        new_users INTEGER NOT NULL,
+        PRIMARY KEY (week, campaign)
+    ) WITHOUT ROWID;
+    """,
 )
