@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from aiogram.utils.i18n import I18n
 
     from bot.content import Curriculum
+    from bot.editing.qr import EntryLink
 
 
 def _fail(message: str) -> int:
@@ -150,6 +151,54 @@ def translations(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def _entry_link(arguments: argparse.Namespace) -> "tuple[Curriculum, I18n, EntryLink, str] | int":
+    """The curriculum, the link to print and the bot's username; an exit code when one is missing."""
+    from bot.editing.bot_identity import UnknownUsernameError, bot_username
+    from bot.editing.qr import LinkError, entry_link
+
+    loaded = _load(arguments)
+    if loaded is None:
+        return 1
+    try:
+        username = asyncio.run(bot_username(Settings()))
+        link = entry_link(loaded[0], username, arguments.entry, arguments.campaign)
+    except (UnknownUsernameError, LinkError, ValidationError) as error:
+        return _fail(str(error))
+    except Exception as error:  # network or Telegram: the editor needs the reason, not a traceback
+        return _fail(f"could not ask Telegram for the bot's username ({error}); set BOT_USERNAME")
+    return loaded[0], loaded[1], link, username
+
+
+def qr(arguments: argparse.Namespace) -> int:
+    from bot.editing.qr import write_qr
+
+    prepared = _entry_link(arguments)
+    if isinstance(prepared, int):
+        return prepared
+    link = prepared[2]
+    out = Path(arguments.out or f"qr-{link.link.payload}")
+    for path in write_qr(link.url, out):
+        print(f"{path} written")
+    print(f"It opens {link.url}")
+    return 0
+
+
+def poster(arguments: argparse.Namespace) -> int:
+    from bot.editing.poster import render_poster, write_poster
+
+    prepared = _entry_link(arguments)
+    if isinstance(prepared, int):
+        return prepared
+    curriculum, i18n, link, username = prepared
+    template = Path(arguments.template) if arguments.template else None
+    out = write_poster(
+        render_poster(curriculum, i18n, link, username, template),
+        Path(arguments.out or f"poster-{link.link.payload}.html"),
+    )
+    print(f"{out} written: open it in a browser and print it on A4 (no margins added by the browser).")
+    return 0
+
+
 def _iso_date(value: str) -> "date":
     from datetime import date
 
@@ -175,7 +224,14 @@ def parser() -> argparse.ArgumentParser:
     exchange.add_argument("--lang", choices=LANGUAGES, default="uz", help="the language to translate into")
     exchange.add_argument("--from", dest="source", choices=LANGUAGES, default="en", help="source (default: en)")
     exchange.add_argument("--all", action="store_true", help="export every text, not only missing or changed")
-    for tool in (preview_parser, console_parser, report_parser, exchange):
+    qr_parser = commands.add_parser("qr", help="a QR code (PNG and SVG) of an entry point's deep link")
+    poster_parser = commands.add_parser("poster", help="an A4 poster (HTML) with an entry point's QR code")
+    for printing in (qr_parser, poster_parser):
+        printing.add_argument("entry", help="an entry point from entries.yaml, such as contract-check")
+        printing.add_argument("--campaign", help="a tag counted in /stats campaigns, such as bus-station-1")
+        printing.add_argument("--out", help="the file to write (default: named after the link)")
+    poster_parser.add_argument("--template", help="your own poster template (default: the packaged one)")
+    for tool in (preview_parser, console_parser, report_parser, exchange, qr_parser, poster_parser):
         tool.add_argument("--content", help="content directory (default: CONTENT_DIR or the packaged content)")
     return main_parser
 
@@ -186,7 +242,10 @@ def main(argv: list[str] | None = None) -> int:
         from bot.editing.check import run_check
 
         return run_check(_content_dir(arguments.path), sys.stdout, _registry_path())
-    tools = {"preview": preview, "console": console, "report": report, "translations": translations}
+    tools = {
+        "preview": preview, "console": console, "report": report, "translations": translations, "qr": qr,
+        "poster": poster,
+    }  # fmt: skip
     if arguments.command in tools:
         return tools[arguments.command](arguments)
     try:
