@@ -82,9 +82,7 @@ async def test_the_username_is_asked_of_telegram_when_not_set(telegram: FakeTele
         await bot_username(Settings(_env_file=None))  # type: ignore[call-arg]
 
 
-def test_the_poster_is_an_a4_page_with_the_code_the_name_and_three_languages(
-    tmp_path: Path, username: str
-) -> None:
+def test_the_poster_is_an_a4_page_with_the_code_the_name_and_three_languages(tmp_path: Path, username: str) -> None:
     out = tmp_path / "poster.html"
     assert main(["poster", "sos", "--campaign", "bus-1", "--out", str(out)]) == 0
     page = out.read_text(encoding="utf-8")
