@@ -3,17 +3,22 @@
 import logging
 from functools import lru_cache
 
-from aiogram.exceptions import TelegramBadRequest
+from aiogram import Bot
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.handlers.callback_data import AnswerCheck, Navigate, NavTarget, OpenNode, StartFeature
+from bot.i18n import N_
 from bot.i18n.messages import NAV_LABELS
 from bot.serialized_keyboards import KEYBOARDS
+from bot.services.deep_links import SHARE_CAMPAIGN, DeepLink, deep_link, share_url
 from bot.services.dialogue import NavAction, Screen, ScreenButton
 
 log = logging.getLogger(__name__)
+SHARE_LABEL = N_("📤 Share with a friend")
+SHARE_TEXT = N_("Safar: how to go to work abroad safely, step by step, with hotlines that help.")
 
 
 def nav_label(action: NavAction) -> str:
@@ -29,10 +34,30 @@ def add_nav_row(builder: InlineKeyboardBuilder, actions: list[NavAction]) -> Non
     builder.attach(nav)
 
 
-def screen_markup(screen: Screen) -> InlineKeyboardMarkup:
+def screen_markup(screen: Screen, share: ScreenButton | None = None) -> InlineKeyboardMarkup:
     rows = tuple(tuple(row) for row in screen.rows)
+    if share is not None:
+        rows = (*rows, (share,))
     nav = tuple((action, nav_label(action)) for action in screen.nav)
     return _markup(rows, nav)
+
+
+async def share_button(bot: Bot | None, screen: Screen) -> ScreenButton | None:
+    """Telegram's share sheet with the deep link to this lesson and a line in the user's language.
+
+    The link carries the campaign tag 'share', so `/stats campaigns` shows how many people came
+    from a friend, with nothing that says who shared."""
+    if screen.share_entry is None or bot is None:
+        return None
+    try:
+        me = await bot.me()  # asked once, then remembered by aiogram
+    except TelegramAPIError as error:
+        log.info("no share button: getMe failed: %s", error.message)
+        return None
+    if not me.username:
+        return None
+    link = deep_link(me.username, DeepLink(screen.share_entry, SHARE_CAMPAIGN))
+    return ScreenButton(_(SHARE_LABEL), "url", share_url(link, _(SHARE_TEXT)))
 
 
 @lru_cache(maxsize=4096)
@@ -63,7 +88,7 @@ def _content_button(button: ScreenButton) -> InlineKeyboardButton:
 
 
 async def send_screen(message: Message, screen: Screen) -> None:
-    await message.answer(screen.text, reply_markup=screen_markup(screen))
+    await message.answer(screen.text, reply_markup=screen_markup(screen, await share_button(message.bot, screen)))
 
 
 async def replace_screen(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:
@@ -82,4 +107,4 @@ async def replace_screen(query: CallbackQuery, text: str, markup: InlineKeyboard
 
 
 async def show_screen(query: CallbackQuery, screen: Screen) -> None:
-    await replace_screen(query, screen.text, screen_markup(screen))
+    await replace_screen(query, screen.text, screen_markup(screen, await share_button(query.bot, screen)))

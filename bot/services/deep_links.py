@@ -11,13 +11,15 @@ from typing import Final
 from urllib.parse import quote, urlencode
 
 from bot.content.entries import ENTRY_NAME, MAX_ENTRY_CHARS
-from bot.telegram_limits import MAX_START_PARAMETER_CHARS
+from bot.telegram_limits import MAX_SHARE_TEXT_CHARS, MAX_START_PARAMETER_CHARS
 
 CAMPAIGN_SEPARATOR: Final = "__"
 """Between entry and campaign: entry names never hold an underscore, so the split is unambiguous."""
 CAMPAIGN_TAG: Final = re.compile(r"^[A-Za-z0-9-]{1,24}$")
 _TELEGRAM_PAYLOAD: Final = re.compile(r"^[A-Za-z0-9_-]+$")
 SHARE_URL: Final = "https://t.me/share/url"
+SHARE_CAMPAIGN: Final = "share"
+"""The campaign tag of links people pass on with the share button."""
 
 
 @dataclass(frozen=True)
@@ -52,5 +54,7 @@ def deep_link(bot_username: str, link: DeepLink) -> str:
 
 
 def share_url(link_url: str, text: str) -> str:
-    """Telegram's share sheet with a link and a line of text, every part percent-encoded."""
-    return f"{SHARE_URL}?{urlencode({'url': link_url, 'text': text}, quote_via=quote)}"
+    """Telegram's share sheet with a link and a line of text, every part percent-encoded; the line
+    is cut to one sentence's length so the address stays short enough for every client."""
+    line = text[:MAX_SHARE_TEXT_CHARS]
+    return f"{SHARE_URL}?{urlencode({'url': link_url, 'text': line}, quote_via=quote)}"

@@ -9,7 +9,7 @@ from enum import Enum
 from typing import Any, Literal
 
 from bot.content import Curriculum, NodeId
-from bot.content.curriculum import HOTLINES_LESSON, answers_ref, node_ref
+from bot.content.curriculum import HOTLINES_LESSON, MAIN_LESSON, answers_ref, node_ref
 from bot.content.models import Button
 
 MAX_HISTORY = 30
@@ -41,6 +41,8 @@ class Screen:
     """The named result a check ended in, when this screen shows one."""
     is_end: bool = False
     """The lesson ends here: no button leads further inside it."""
+    share_entry: str | None = None
+    """The entry point a "share with a friend" button links to (on the menu and at lesson ends)."""
 
 
 @dataclass
@@ -134,13 +136,16 @@ class DialogueEngine:
                 ScreenButton(label(a.label, language), "answer", ref, index) for index, a in enumerate(node.answers)
             ]
             rows = [answer_buttons] if len(answer_buttons) <= 3 else [[b] for b in answer_buttons]
+        is_end = bool(node.results) or not (node.answers or any(b.goto for b in node.buttons))
+        shared = node_id == self.curriculum.home or (is_end and node_id.lesson != MAIN_LESSON)
         return Screen(
             node=node_id,
             text=rendered.text,
             rows=rows,
             nav=self._nav(conversation, node_id),
             result=rendered.result.name if rendered.result else None,
-            is_end=bool(node.results) or not (node.answers or any(b.goto for b in node.buttons)),
+            is_end=is_end,
+            share_entry=self.curriculum.entry_for_lesson(node_id.lesson) if shared else None,
         )
 
     def _button(self, lesson: str, button: Button, label: str) -> ScreenButton:
