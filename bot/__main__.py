@@ -115,8 +115,22 @@ def report(arguments: argparse.Namespace) -> int:
     loaded = _load(arguments)
     if loaded is None:
         return 1
-    write_report(loaded[0], sys.stdout, arguments.today or date.today())
+    today = arguments.today or date.today()
+    write_report(loaded[0], sys.stdout, today)
+    from bot.editing.health_report import contact_health_lines
+
+    database = Path(arguments.db) if arguments.db else _db_path()
+    print()
+    for line in contact_health_lines(database, loaded[0].contacts, today):
+        print(line)
     return 0
+
+
+def _db_path() -> Path:
+    try:
+        return Settings().db_path
+    except ValidationError:
+        return Settings.model_fields["db_path"].default  # type: ignore[no-any-return]
 
 
 def translations(arguments: argparse.Namespace) -> int:
@@ -218,6 +232,7 @@ def parser() -> argparse.ArgumentParser:
     console_parser.add_argument("--lang", choices=LANGUAGES, default="ru", help="language (default: ru)")
     report_parser = commands.add_parser("report", help="per lesson: nodes, words, sourced facts, contacts' age")
     report_parser.add_argument("--today", type=_iso_date, help="the date to measure contacts' age from (YYYY-MM-DD)")
+    report_parser.add_argument("--db", help="the bot's database, for callers' answers (default: DB_PATH)")
     exchange = commands.add_parser("translations", help="export or import texts for translators (CSV)")
     exchange.add_argument("action", choices=["export", "import"])
     exchange.add_argument("file", nargs="?", help="the CSV file (export default: translations-LANG.csv)")

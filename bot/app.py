@@ -24,6 +24,7 @@ from bot.middlewares.locale import UserLocaleMiddleware
 from bot.middlewares.update_guards import DuplicateUpdates, FloodGuard, UnknownUpdates
 from bot.services.broadcaster import Broadcaster
 from bot.services.clock import Clock, SystemClock
+from bot.services.contact_health import ContactHealth
 from bot.services.content_holder import ContentHolder, ContentSources
 from bot.services.engagement import EventRecorder
 from bot.services.pseudonym import Pseudonymizer, load_or_create_key
@@ -32,6 +33,7 @@ from bot.services.sender import BulkSender
 from bot.services.stats import Statistics
 from bot.storage.broadcasts import BroadcastStore
 from bot.storage.campaigns import CampaignStore
+from bot.storage.contact_health import ContactHealthStore
 from bot.storage.database import open_database
 from bot.storage.events import EventStore
 from bot.storage.fsm import SQLiteStorage
@@ -82,6 +84,7 @@ def create_dispatcher(
         statistics=statistics,
         broadcasts=BroadcastStore(database),
         campaigns=CampaignStore(database),
+        health=ContactHealth(ContactHealthStore(database), clock),
         clock=clock,
         admin_ids=admin_ids,
     )

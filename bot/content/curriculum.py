@@ -9,7 +9,7 @@ from jinja2 import Template
 
 from bot.content.errors import Problem
 from bot.content.models import Contact, Lesson, Localized, Node, ResultCase
-from bot.content.rendering import ContactRenderer, pick, render
+from bot.content.rendering import ContactRecorder, ContactRenderer, pick, render
 from bot.languages import FALLBACK_CHAIN
 
 MAIN_LESSON = "main"
@@ -68,6 +68,7 @@ class Curriculum:
     _by_ref: dict[str, NodeId] = field(default_factory=dict)
     _answers_by_ref: dict[str, NodeId] = field(default_factory=dict)
     _rendered: dict[tuple[NodeId, str, str], str] = field(default_factory=dict)
+    _contacts_on: dict[NodeId, tuple[str, ...]] = field(default_factory=dict)
     """Texts already rendered: a template's output depends only on this curriculum and the language."""
 
     def __post_init__(self) -> None:
@@ -141,6 +142,16 @@ class Curriculum:
                 parts.append(self._render(node_id, f"result:{index}", case.text, language))
                 break
         return RenderedNode(text="\n\n".join(parts), result=chosen)
+
+    def contacts_on(self, node_id: NodeId) -> tuple[str, ...]:
+        """The contacts a screen shows (in its text or any result), in order, each once."""
+        if node_id not in self._contacts_on:
+            recorder = ContactRecorder(self.contact_renderer)
+            for (template_node, _part, language), template in self.templates.items():
+                if template_node == node_id:
+                    render(template, language, recorder)
+            self._contacts_on[node_id] = tuple(recorder.shown)
+        return self._contacts_on[node_id]
 
     def render_result(self, node_id: NodeId, index: int, language: str) -> str:
         """One result case's text, whatever the score: for previews that show every case."""

@@ -219,6 +219,13 @@ def _validate_contacts(source: _Source, report: _Report) -> dict[str, Contact]:
             report.broken_contacts.add(str(contact_id))
             continue
         contacts[str(contact_id)] = contact
+        if contact.status == "not-answering":
+            shown = "hidden from users" if contact.hidden else "shown with a warning"
+            report.warn(
+                source,
+                source.line(contact_id, "status"),
+                f"contact '{contact_id}' is marked not-answering ({shown}): call it again and check its source",
+            )
         if date.today() - contact.checked > CONTACT_RECHECK_AFTER:
             report.warn(
                 source,

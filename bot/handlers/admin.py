@@ -19,6 +19,7 @@ from bot.handlers.filters import PrivateChat, TypedText
 from bot.handlers.screens import replace_screen
 from bot.handlers.staff_stats import chart_command, export_command, stats_command
 from bot.handlers.states import AdminBroadcast
+from bot.services.contact_health import ContactHealth, health_lines
 from bot.services.content_diff import ContentChanges
 from bot.services.content_holder import ContentHolder
 from bot.storage.reports import ReportGroup, ReportStore
@@ -31,6 +32,7 @@ ADMIN_COMMANDS = (
     ("export", "Daily figures as CSV"),
     ("broadcast", "Send a message to opted-in users"),
     ("reports", "Reports of suspicious offers"),
+    ("contacts", "Do the hotlines answer? Callers' answers and flagged screens"),
     ("reload", "Reload content from disk"),
 )
 
@@ -85,6 +87,12 @@ async def mark_reviewed(
     await replace_screen(query, text, builder.as_markup())
 
 
+async def contacts_health(message: Message, content: ContentHolder, health: ContactHealth) -> None:
+    standings = await health.standings(content.current.curriculum.contacts)
+    lines = health_lines(standings, await health.flags())
+    await message.answer(fit(f"<b>{html.escape(lines[0])}</b>\n" + html.escape("\n".join(lines[1:]))))
+
+
 def describe_changes(changes: ContentChanges) -> str:
     if changes.nothing:
         return "Reloaded: nothing changed."
@@ -127,5 +135,6 @@ def build_router() -> Router:
     router.callback_query.register(broadcast_button, BroadcastAction.filter())
     router.message.register(list_reports, Command("reports"))
     router.message.register(reload_content, Command("reload"))
+    router.message.register(contacts_health, Command("contacts"))
     router.callback_query.register(mark_reviewed, ReviewReports.filter())
     return router

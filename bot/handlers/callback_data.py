@@ -2,10 +2,13 @@
 so callback data stays far below Telegram's 64 bytes whatever the node ids are."""
 
 from enum import StrEnum
+from typing import Annotated, Literal
 
 from aiogram.filters.callback_data import CallbackData
+from pydantic import Field
 
 from bot.callback_prefixes import CALLBACK_PREFIX_ANSWER, CALLBACK_PREFIX_GO
+from bot.content.curriculum import REF_LENGTH
 
 
 class OpenNode(CallbackData, prefix=CALLBACK_PREFIX_GO):
@@ -79,3 +82,32 @@ class ReminderButton(CallbackData, prefix="rmd"):
 class BroadcastAction(CallbackData, prefix="bc"):
     action: str
     value: str = ""
+
+
+NodeRef = Annotated[str, Field(min_length=1, max_length=REF_LENGTH)]
+
+
+class CalledContact(CallbackData, prefix="cc"):
+    """ "I called" under a screen with contacts: which one (index -1: ask which), then the answers."""
+
+    ref: NodeRef
+    index: int = Field(default=-1, ge=-1, le=49)
+
+
+class ContactAnswer(CallbackData, prefix="ca"):
+    ref: NodeRef
+    index: int = Field(ge=0, le=49)
+    outcome: Literal["answered", "no_answer", "wrong_number"]
+
+
+class FlagScreen(CallbackData, prefix="fs"):
+    """ "This is wrong or out of date": 'ask' shows the reasons, a reason counts the flag."""
+
+    ref: NodeRef
+    reason: Literal["ask", "number", "outdated", "other"]
+
+
+class FeedbackBack(CallbackData, prefix="fx"):
+    """Leave the feedback buttons: the screen's own keyboard comes back."""
+
+    ref: NodeRef

@@ -9,7 +9,16 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.handlers.callback_data import AnswerCheck, Navigate, NavTarget, OpenNode, StartFeature
+from bot.content.curriculum import node_ref
+from bot.handlers.callback_data import (
+    AnswerCheck,
+    CalledContact,
+    FlagScreen,
+    Navigate,
+    NavTarget,
+    OpenNode,
+    StartFeature,
+)
 from bot.i18n import N_
 from bot.i18n.messages import NAV_LABELS
 from bot.serialized_keyboards import KEYBOARDS
@@ -18,6 +27,8 @@ from bot.services.dialogue import NavAction, Screen, ScreenButton
 
 log = logging.getLogger(__name__)
 SHARE_LABEL = N_("📤 Share with a friend")
+CALLED_LABEL = N_("☎️ I called")
+FLAG_LABEL = N_("✏️ Wrong or out of date?")
 SHARE_TEXT = N_("Safar: how to go to work abroad safely, step by step, with hotlines that help.")
 
 
@@ -39,7 +50,19 @@ def screen_markup(screen: Screen, share: ScreenButton | None = None) -> InlineKe
     if share is not None:
         rows = (*rows, (share,))
     nav = tuple((action, nav_label(action)) for action in screen.nav)
-    return _markup(rows, nav)
+    return _markup(rows, nav, feedback_row(screen))
+
+
+def feedback_row(screen: Screen) -> tuple[tuple[str, str], ...]:
+    """The quiet row under a lesson screen: "I called" where it shows phone numbers, and a flag
+    for anything wrong. (label, callback data) pairs, so the keyboard cache can key on them."""
+    ref = node_ref(screen.node)
+    row = []
+    if screen.callable_contacts:
+        row.append((_(CALLED_LABEL), CalledContact(ref=ref).pack()))
+    if screen.flaggable:
+        row.append((_(FLAG_LABEL), FlagScreen(ref=ref, reason="ask").pack()))
+    return tuple(row)
 
 
 async def share_button(bot: Bot | None, screen: Screen) -> ScreenButton | None:
@@ -61,10 +84,16 @@ async def share_button(bot: Bot | None, screen: Screen) -> ScreenButton | None:
 
 
 @lru_cache(maxsize=4096)
-def _markup(rows: tuple[tuple[ScreenButton, ...], ...], nav: tuple[tuple[NavAction, str], ...]) -> InlineKeyboardMarkup:
+def _markup(
+    rows: tuple[tuple[ScreenButton, ...], ...],
+    nav: tuple[tuple[NavAction, str], ...],
+    feedback: tuple[tuple[str, str], ...] = (),
+) -> InlineKeyboardMarkup:
     """A screen's keyboard, built once per screen and language: building one costs more than the rest
     of an update (pydantic models and callback data packing), and screens repeat all day."""
     keyboard = [[_content_button(button) for button in row] for row in rows]
+    if feedback:
+        keyboard.append([InlineKeyboardButton(text=label, callback_data=data) for label, data in feedback])
     if nav:
         keyboard.append(
             [

@@ -43,6 +43,10 @@ class Screen:
     """The lesson ends here: no button leads further inside it."""
     share_entry: str | None = None
     """The entry point a "share with a friend" button links to (on the menu and at lesson ends)."""
+    callable_contacts: tuple[str, ...] = ()
+    """Contacts with a phone number the screen shows: they get an "I called" button."""
+    flaggable: bool = False
+    """Lesson screens (not the menu) can be flagged as wrong or out of date."""
 
 
 @dataclass
@@ -146,7 +150,13 @@ class DialogueEngine:
             result=rendered.result.name if rendered.result else None,
             is_end=is_end,
             share_entry=self.curriculum.entry_for_lesson(node_id.lesson) if shared else None,
+            callable_contacts=self.callable_contacts(node_id),
+            flaggable=node_id.lesson != MAIN_LESSON,
         )
+
+    def callable_contacts(self, node_id: NodeId) -> tuple[str, ...]:
+        contacts = self.curriculum.contacts
+        return tuple(cid for cid in self.curriculum.contacts_on(node_id) if contacts[cid].phone)
 
     def _button(self, lesson: str, button: Button, label: str) -> ScreenButton:
         if button.url is not None:

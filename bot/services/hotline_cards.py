@@ -64,7 +64,7 @@ class HotlineCards:
     def find(self, query: str, language: str) -> list[HotlineCard]:
         """Contacts for the typed words (by country, need or name); the most needed for none."""
         tokens = words(query)
-        contacts = self._curriculum.contacts
+        contacts = {cid: c for cid, c in self._curriculum.contacts.items() if not c.hidden}
         if not tokens:
             chosen = [cid for cid, c in contacts.items() if any(need in c.needs for need in MOST_NEEDED)]
         else:

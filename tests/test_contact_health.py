@@ -1,0 +1,184 @@
+"""Do the hotlines answer? A caller taps "I called" right on the card and says whether anyone
+answered; staff and editors see the rates, counted once per account and week, with nothing that
+ties an answer to anyone."""
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bot.__main__ import main
+from bot.config import Settings
+from bot.content import load_curriculum
+from bot.storage.contact_health import ContactHealthStore
+from bot.storage.database import open_database
+from tests.conftest import RunningBot
+from tests.content_fixtures import copy_of_real_content, edit
+from tests.fake_telegram import FakeTelegram, FakeUser, Sent
+from tests.journeys import LANGUAGE_LABELS, expected_text
+
+ADMIN = 900
+RU_EMERGENCY = "☎️ 112 · Единый номер экстренных служб в России"
+
+
+@pytest.fixture
+async def staffed_bot(settings: Settings) -> AsyncIterator[RunningBot]:
+    settings.admin_ids = frozenset({ADMIN})
+    running = RunningBot(settings)
+    await running.start()
+    yield running
+    await running.stop()
+
+
+async def open_russian_hotlines(user: FakeUser, language: str = "ru") -> Sent:
+    await user.send("/start hotlines-ru")
+    await user.press(await user.reply(), LANGUAGE_LABELS[language])
+    return await user.reply()
+
+
+async def tell(user: FakeUser, screen: Sent, contact: str, outcome: str) -> str:
+    """Tap "I called", the contact, the outcome; returns the last toast."""
+    assert (await user.press(screen, "☎️ Я позвонил(а)"))["text"] == "На какой номер вы звонили?"
+    await user.reply()
+    assert (await user.press(screen, contact))["text"] == "Вам ответили?"
+    await user.reply()
+    toast = str((await user.press(screen, outcome))["text"])
+    await user.reply()
+    return toast
+
+
+def answers(settings: Settings) -> list[tuple[str, str, int]]:
+    with sqlite3.connect(settings.db_path) as database:
+        return database.execute("SELECT contact, outcome, answers FROM contact_answers ORDER BY contact").fetchall()
+
+
+async def test_a_caller_says_a_hotline_did_not_answer_once_a_week(
+    telegram: FakeTelegram, bot: RunningBot, settings: Settings
+) -> None:
+    user = telegram.user(language_code="ru")
+    screen = await open_russian_hotlines(user)
+    assert screen.text == expected_text("hotlines", "russia", "ru")
+    original = screen.labels()
+    assert "☎️ Я позвонил(а)" in original
+    await user.press(screen, "☎️ Я позвонил(а)")
+    choose = await user.reply()
+    assert choose.text == screen.text, "the cards stay in view; only the buttons change"
+    assert choose.labels()[0] == RU_EMERGENCY and choose.labels()[-1] == "↩️ Назад"
+    await user.press(choose, RU_EMERGENCY)
+    assert (await user.reply()).labels() == ["✅ Да, ответили", "❌ Не ответили", "🚫 Неверный номер", "↩️ Назад"]
+    assert (await user.press(screen, "❌ Не ответили"))["text"] == "Спасибо: так другие узнают, какие номера работают."
+    assert (await user.reply()).labels() == original, "the screen's own buttons come back"
+    assert await tell(user, screen, RU_EMERGENCY, "✅ Да, ответили") == (
+        "Вы уже сообщили об этом номере на этой неделе. Спасибо!"
+    )
+    assert answers(settings) == [("ru_emergency", "no_answer", 1)]
+    with sqlite3.connect(settings.db_path) as database:
+        columns = [row[1] for row in database.execute("PRAGMA table_info(contact_answers)")]
+    assert columns == ["week", "contact", "outcome", "answers"], "no account, phone number or time of call"
+
+
+async def test_a_screen_with_one_number_asks_straight_away(telegram: FakeTelegram, bot: RunningBot) -> None:
+    user = telegram.user(language_code="en")
+    await user.send("/start")
+    await user.press(await user.reply(), "English")
+    await user.reply()
+    await user.send("/start trafficking")
+    screen = await user.reply()
+    assert (await user.press(screen, "☎️ I called"))["text"] == "Did they answer?"
+    assert (await user.reply()).labels()[0] == "✅ Yes, they answered"
+
+
+async def test_a_screen_is_flagged_as_out_of_date_without_any_link_to_the_user(
+    telegram: FakeTelegram, staffed_bot: RunningBot, settings: Settings
+) -> None:
+    user = telegram.user(language_code="ru")
+    screen = await open_russian_hotlines(user)
+    assert (await user.press(screen, "✏️ Ошибка или устарело?"))["text"] == "Что не так на этом экране?"
+    assert "📅 Информация устарела" in (await user.reply()).labels()
+    assert (await user.press(screen, "📅 Информация устарела"))["text"] == "Спасибо: редактор проверит этот экран."
+    await user.reply()
+    with sqlite3.connect(settings.db_path) as database:
+        assert database.execute("SELECT screen, reason, flags FROM screen_flags").fetchall() == [
+            ("hotlines/russia", "outdated", 1)
+        ]
+    admin = telegram.user(ADMIN, "en")
+    await admin.send("/contacts")
+    assert "hotlines/russia: &lt;5 (outdated &lt;5)" in (await admin.reply()).text
+
+
+async def test_staff_see_answer_rates_with_small_counts_hidden_and_failing_numbers_flagged(
+    telegram: FakeTelegram, staffed_bot: RunningBot
+) -> None:
+    for number in range(12):
+        user = telegram.user(3000 + number, "ru")
+        screen = await open_russian_hotlines(user)
+        await tell(user, screen, RU_EMERGENCY, "✅ Да, ответили" if number < 3 else "❌ Не ответили")
+        if number < 2:
+            await tell(user, screen, "☎️ +7 966 031-22-22", "🚫 Неверный номер")
+    admin = telegram.user(ADMIN, "en")
+    await admin.send("/contacts")
+    text = (await admin.reply()).text
+    assert (
+        "⚠️ ru_emergency (Russia&#x27;s single emergency number): 12 answers, answered 25%, wrong number &lt;5; "
+        "source checked 22.11.2026"
+    ) in text
+    assert "fewer than 50% answered: call it, re-check its source" in text
+    assert (
+        "molmep_ru_central_1 (Tajik Ministry of Labour, Migration and Employment, representative in Russia "
+        "(central region)): &lt;5 answers, rate not shown (fewer than 5 answers), wrong number &lt;5" in text
+    )
+    assert "tj_emergency (Tajikistan&#x27;s single emergency number): &lt;5 answers" in text
+    outsider = telegram.user(3999, "en")
+    await outsider.send("/start")
+    await outsider.press(await outsider.reply(), "English")
+    await outsider.reply()
+    await outsider.send("/contacts")
+    assert "answers" not in (await outsider.reply()).text, "staff only"
+
+
+async def callers_answered(db_path: Path) -> None:
+    database = await open_database(db_path)
+    store = ContactHealthStore(database)
+    for _ in range(4):
+        await store.count_answer(date(2026, 11, 30), "tj_emergency", "no_answer")
+    for _ in range(8):
+        await store.count_answer(date(2026, 11, 20), "tj_emergency", "wrong_number")
+    await store.count_answer(date(2026, 9, 1), "ru_emergency", "answered")  # older than 30 days
+    await database.close()
+
+
+def test_safar_report_shows_the_same_to_editors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db_path = tmp_path / "safar.sqlite3"
+    asyncio.run(callers_answered(db_path))
+    assert main(["report", "--today", "2026-12-01", "--db", str(db_path)]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "⚠️ tj_emergency (Tajikistan's single emergency number): 12 answers, answered 0%, wrong number 8; "
+        "source checked 22.11.2026"
+    ) in out
+    assert "ru_emergency (Russia's single emergency number): <5 answers, rate not shown" in out
+
+
+def test_a_contact_marked_not_answering_is_shown_with_a_warning_or_hidden(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    content = copy_of_real_content(tmp_path)
+    contacts = content / "contacts.yaml"
+    edit(
+        contacts,
+        "  checked: 2026-11-22\n\ntj_emergency:",
+        "  checked: 2026-11-22\n  status: not-answering\n\ntj_emergency:",
+    )
+    warned = load_curriculum(content).contact_renderer.one("ru_emergency", "en")
+    assert warned.endswith("<b>⚠️ Callers tell us this number often does not answer. Try another one too.</b>")
+    assert main(["check", str(content)]) == 0
+    assert "contact 'ru_emergency' is marked not-answering (shown with a warning)" in capsys.readouterr().out
+    edit(contacts, "  status: not-answering\n", "  status: not-answering\n  when_not_answering: hide\n")
+    curriculum = load_curriculum(content)
+    assert "ru_emergency" not in curriculum.contacts_on(curriculum.entry("hotlines-ru"))  # type: ignore[arg-type]
+    assert "112" not in curriculum.contact_renderer.matching("en", country="RU")
+    assert main(["check", str(content)]) == 0
+    assert "contact 'ru_emergency' is marked not-answering (hidden from users)" in capsys.readouterr().out
