@@ -104,7 +104,8 @@ def console(arguments: argparse.Namespace) -> int:
     if loaded is None:
         return 1
     curriculum, i18n = loaded
-    return ConsoleWalk(curriculum, i18n, arguments.lang, sys.stdout, bold=sys.stdout.isatty()).run(sys.stdin)
+    walk = ConsoleWalk(curriculum, i18n, arguments.lang, sys.stdout, bold=sys.stdout.isatty())
+    return walk.run(sys.stdin, start=arguments.start)
 
 
 def report(arguments: argparse.Namespace) -> int:
@@ -230,6 +231,7 @@ def parser() -> argparse.ArgumentParser:
     preview_parser.add_argument("--out", default="preview", help="folder for the pages (default: preview)")
     console_parser = commands.add_parser("console", help="walk the lessons in this terminal")
     console_parser.add_argument("--lang", choices=LANGUAGES, default="ru", help="language (default: ru)")
+    console_parser.add_argument("--start", help="follow a deep link first: an entry (contract-check) or a t.me address")
     report_parser = commands.add_parser("report", help="per lesson: nodes, words, sourced facts, contacts' age")
     report_parser.add_argument("--today", type=_iso_date, help="the date to measure contacts' age from (YYYY-MM-DD)")
     report_parser.add_argument("--db", help="the bot's database, for callers' answers (default: DB_PATH)")

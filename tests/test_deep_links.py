@@ -1,6 +1,7 @@
 """People arrive from a poster or a shared link: `t.me/<bot>?start=<entry>[__<campaign>]` opens
 that screen, in their language, and a campaign is counted with no link to anyone."""
 
+import io
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -9,6 +10,9 @@ import pytest
 
 from bot.__main__ import main
 from bot.config import Settings
+from bot.content import load_curriculum
+from bot.editing.console import ConsoleWalk
+from bot.i18n import load_i18n, translator
 from tests.conftest import RunningBot
 from tests.content_fixtures import copy_of_real_content, edit
 from tests.fake_telegram import FakeTelegram
@@ -129,3 +133,17 @@ def test_safar_check_fails_when_an_entry_names_a_missing_screen(
     out = capsys.readouterr().out
     assert "entries.yaml:13: entry 'contract-check' points to 'contract/check_intr', which is not a lesson" in out
     assert "entries.yaml:18: entry 'Families!' is not a valid name" in out
+
+
+def test_the_console_follows_a_deep_link_as_the_bot_does() -> None:
+    curriculum = load_curriculum(None, translator(load_i18n()))
+    out = io.StringIO()
+    walk = ConsoleWalk(curriculum, load_i18n(), "tg", out)
+    typed = io.StringIO("/start hotlines-ru\nhttps://t.me/safar_bot?start=contract-check__pdo-1\n/start nope\nq\n")
+    assert walk.run(typed, start="sos") == 0
+    screens = [part.split(" ────\n", 1) for part in out.getvalue().split("──── ")[1:]]
+    assert [node for node, _ in screens] == [
+        "hotlines/start", "hotlines/russia", "contract/check_intro", "main/menu",
+    ]  # fmt: skip
+    assert screens[1][1].startswith("Кӯмак дар Русия\n"), "in the console's language"
+    assert "(the bot does not know the link '/start nope': it shows the menu)" in out.getvalue()
