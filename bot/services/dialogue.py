@@ -14,6 +14,8 @@ from bot.content.models import Button
 
 MAX_HISTORY = 30
 """Steps 'back' can undo; older ones are dropped so the stored state stays small."""
+MAX_CALLABLE = 20
+"""Contacts listed under "I called": one button each, well within a keyboard and callback data."""
 
 
 class NavAction(Enum):
@@ -155,8 +157,9 @@ class DialogueEngine:
         )
 
     def callable_contacts(self, node_id: NodeId) -> tuple[str, ...]:
+        """The phone numbers a caller can report on, at most a keyboard's worth (see `MAX_CALLABLE`)."""
         contacts = self.curriculum.contacts
-        return tuple(cid for cid in self.curriculum.contacts_on(node_id) if contacts[cid].phone)
+        return tuple(cid for cid in self.curriculum.contacts_on(node_id) if contacts[cid].phone)[:MAX_CALLABLE]
 
     def _button(self, lesson: str, button: Button, label: str) -> ScreenButton:
         if button.url is not None:
