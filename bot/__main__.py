@@ -121,9 +121,10 @@ def report(arguments: argparse.Namespace) -> int:
     from bot.editing.health_report import contact_health_lines
 
     database = Path(arguments.db) if arguments.db else _db_path()
-    print()
-    for line in contact_health_lines(database, loaded[0].contacts, today):
-        print(line)
+    if arguments.db or database.exists():  # callers' answers, where there is a bot's database to read
+        print()
+        for line in contact_health_lines(database, loaded[0].contacts, today):
+            print(line)
     return 0
 
 

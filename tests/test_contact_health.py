@@ -182,3 +182,10 @@ def test_a_contact_marked_not_answering_is_shown_with_a_warning_or_hidden(
     assert "112" not in curriculum.contact_renderer.matching("en", country="RU")
     assert main(["check", str(content)]) == 0
     assert "contact 'ru_emergency' is marked not-answering (hidden from users)" in capsys.readouterr().out
+
+
+def test_safar_report_says_when_the_database_named_is_missing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["report", "--db", str(tmp_path / "nowhere.sqlite3")]) == 0
+    assert capsys.readouterr().out.rstrip().endswith("nowhere.sqlite3 (set DB_PATH or pass --db).")
