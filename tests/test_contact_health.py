@@ -4,7 +4,6 @@ ties an answer to anyone."""
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
 
@@ -15,22 +14,13 @@ from bot.config import Settings
 from bot.content import load_curriculum
 from bot.storage.contact_health import ContactHealthStore
 from bot.storage.database import open_database
-from tests.conftest import RunningBot
+from tests.conftest import STAFF_ID, RunningBot
 from tests.content_fixtures import copy_of_real_content, edit
 from tests.fake_telegram import FakeTelegram, FakeUser, Sent
 from tests.journeys import LANGUAGE_LABELS, expected_text
 
-ADMIN = 900
+ADMIN = STAFF_ID
 RU_EMERGENCY = "☎️ 112 · Единый номер экстренных служб в России"
-
-
-@pytest.fixture
-async def staffed_bot(settings: Settings) -> AsyncIterator[RunningBot]:
-    settings.admin_ids = frozenset({ADMIN})
-    running = RunningBot(settings)
-    await running.start()
-    yield running
-    await running.stop()
 
 
 async def open_russian_hotlines(user: FakeUser, language: str = "ru") -> Sent:

@@ -3,7 +3,6 @@ that screen, in their language, and a campaign is counted with no link to anyone
 
 import io
 import sqlite3
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -13,12 +12,12 @@ from bot.config import Settings
 from bot.content import load_curriculum
 from bot.editing.console import ConsoleWalk
 from bot.i18n import load_i18n, translator
-from tests.conftest import RunningBot
+from tests.conftest import STAFF_ID, RunningBot
 from tests.content_fixtures import copy_of_real_content, edit
 from tests.fake_telegram import FakeTelegram
 from tests.journeys import LANGUAGE_LABELS, expected_text, start_in
 
-ADMIN = 900
+ADMIN = STAFF_ID
 
 
 @pytest.mark.parametrize("language", ["tg", "ru", "uz", "en"])
@@ -78,15 +77,6 @@ async def test_a_new_user_with_an_unknown_link_gets_the_picker_then_the_menu(
     await user.send("/start nothing-here")
     await user.press(await user.reply(), LANGUAGE_LABELS["tg"])
     assert (await user.reply()).text == expected_text("main", "menu", "tg")
-
-
-@pytest.fixture
-async def staffed_bot(settings: Settings) -> AsyncIterator[RunningBot]:
-    settings.admin_ids = frozenset({ADMIN})
-    running = RunningBot(settings)
-    await running.start()
-    yield running
-    await running.stop()
 
 
 async def test_campaign_opens_are_counted_per_week_and_small_counts_suppressed(

@@ -103,6 +103,7 @@ async def language_chosen(
     users: UserSettingsStore,
     reminders: ReminderStore,
     i18n: I18n,
+    clock: Clock,
     user_key: str,
     language: str,
     callback_answer: CallbackAnswer,
@@ -111,7 +112,7 @@ async def language_chosen(
     if chosen not in LANGUAGES:
         await answer_stale(query, state, content, language, callback_answer)
         return
-    await users.set_language(user_key, chosen)
+    await users.set_language(user_key, chosen, clock.now().date())
     track("language_chosen", chosen)
     await reminders.set_language(user_key, chosen)
     target = await pending_entry(state, content)
