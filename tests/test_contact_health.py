@@ -3,6 +3,7 @@ answered; staff and editors see the rates, counted once per account and week, wi
 ties an answer to anyone."""
 
 import asyncio
+import html
 import sqlite3
 from datetime import date
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 from bot.__main__ import main
 from bot.config import Settings
 from bot.content import load_curriculum
+from bot.content.rendering import day_text
 from bot.storage.contact_health import ContactHealthStore
 from bot.storage.database import open_database
 from tests.conftest import STAFF_ID, RunningBot
@@ -20,7 +22,7 @@ from tests.fake_telegram import FakeTelegram, FakeUser, Sent
 from tests.journeys import LANGUAGE_LABELS, expected_text
 
 ADMIN = STAFF_ID
-RU_EMERGENCY = "☎️ 112 · Единый номер экстренных служб в России"
+RU_EMERGENCY = "☎️ 112 · Россия — номер экстренных служб 112"
 
 
 async def open_russian_hotlines(user: FakeUser, language: str = "ru") -> Sent:
@@ -76,6 +78,7 @@ async def test_a_screen_with_one_number_asks_straight_away(telegram: FakeTelegra
     await user.press(await user.reply(), "English")
     await user.reply()
     await user.send("/start trafficking")
+    await user.press(await user.reply(), "🇷🇺 In Russia")
     screen = await user.reply()
     assert (await user.press(screen, "☎️ I called"))["text"] == "Did they answer?"
     assert (await user.reply()).labels()[0] == "✅ Yes, they answered"
@@ -111,16 +114,17 @@ async def test_staff_see_answer_rates_with_small_counts_hidden_and_failing_numbe
     admin = telegram.user(ADMIN, "en")
     await admin.send("/contacts")
     text = (await admin.reply()).text
-    assert (
-        "⚠️ ru_emergency (Russia&#x27;s single emergency number): 12 answers, answered 25%, wrong number &lt;5; "
-        "source checked 22.11.2026"
-    ) in text
-    assert "fewer than 50% answered: call it, re-check its source" in text
-    assert (
-        "molmep_ru_central_1 (Tajik Ministry of Labour, Migration and Employment, representative in Russia "
-        "(central region)): &lt;5 answers, rate not shown (fewer than 5 answers), wrong number &lt;5" in text
+    rows = {line.split(" (", 1)[0]: line for line in text.splitlines()}
+    contacts = load_curriculum().contacts
+    assert rows["⚠️ ru_emergency"] == (
+        f"⚠️ ru_emergency ({html.escape(contacts['ru_emergency'].name['en'])}): 12 answers, answered 25%, "
+        f"wrong number &lt;5; source checked {day_text(contacts['ru_emergency'].checked)}"
     )
-    assert "tj_emergency (Tajikistan&#x27;s single emergency number): &lt;5 answers" in text
+    assert "fewer than 50% answered: call it, re-check its source" in text
+    assert rows["molmep_ru_central_1"].endswith(
+        "): &lt;5 answers, rate not shown (fewer than 5 answers), wrong number &lt;5; source checked 22.11.2026"
+    )
+    assert "): &lt;5 answers, rate not shown" in rows["tj_emergency"]
     outsider = telegram.user(3999, "en")
     await outsider.send("/start")
     await outsider.press(await outsider.reply(), "English")
@@ -145,11 +149,13 @@ def test_safar_report_shows_the_same_to_editors(tmp_path: Path, capsys: pytest.C
     asyncio.run(callers_answered(db_path))
     assert main(["report", "--today", "2026-12-01", "--db", str(db_path)]) == 0
     out = capsys.readouterr().out
+    contacts = load_curriculum().contacts
+    tj = contacts["tj_emergency"]
     assert (
-        "⚠️ tj_emergency (Tajikistan's single emergency number): 12 answers, answered 0%, wrong number 8; "
-        "source checked 22.11.2026"
+        f"⚠️ tj_emergency ({tj.name['en']}): 12 answers, answered 0%, wrong number 8; "
+        f"source checked {day_text(tj.checked)}"
     ) in out
-    assert "ru_emergency (Russia's single emergency number): <5 answers, rate not shown" in out
+    assert f"ru_emergency ({contacts['ru_emergency'].name['en']}): <5 answers, rate not shown" in out
 
 
 def test_a_contact_marked_not_answering_is_shown_with_a_warning_or_hidden(
@@ -159,8 +165,8 @@ def test_a_contact_marked_not_answering_is_shown_with_a_warning_or_hidden(
     contacts = content / "contacts.yaml"
     edit(
         contacts,
-        "  checked: 2026-11-22\n\ntj_emergency:",
-        "  checked: 2026-11-22\n  status: not-answering\n\ntj_emergency:",
+        "\nru_emergency:\n",
+        "\nru_emergency:\n  status: not-answering\n",
     )
     warned = load_curriculum(content).contact_renderer.one("ru_emergency", "en")
     assert warned.endswith("<b>⚠️ Callers tell us this number often does not answer. Try another one too.</b>")
@@ -169,7 +175,7 @@ def test_a_contact_marked_not_answering_is_shown_with_a_warning_or_hidden(
     edit(contacts, "  status: not-answering\n", "  status: not-answering\n  when_not_answering: hide\n")
     curriculum = load_curriculum(content)
     assert "ru_emergency" not in curriculum.contacts_on(curriculum.entry("hotlines-ru"))  # type: ignore[arg-type]
-    assert "112" not in curriculum.contact_renderer.matching("en", country="RU")
+    assert "ru_emergency" not in curriculum.contact_renderer.ids(country="RU")
     assert main(["check", str(content)]) == 0
     assert "contact 'ru_emergency' is marked not-answering (hidden from users)" in capsys.readouterr().out
 
