@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
-import aiosqlite
+from bot.storage.database import Database
 
 MAX_CAMPAIGNS_PER_WEEK: Final = 200
 """Tags are typed into links by anyone; past this many in a week, new ones count as 'other'."""
@@ -29,13 +29,13 @@ class CampaignWeek:
 
 
 class CampaignStore:
-    def __init__(self, connection: aiosqlite.Connection) -> None:
-        self._connection = connection
+    def __init__(self, database: Database) -> None:
+        self._database = database
 
     async def count_open(self, day: date, campaign: str, new_user: bool) -> None:
         """One deep-link open of `campaign` (and a new user, if it brought one); one statement."""
         week = iso_week(day)
-        await self._connection.execute(
+        await self._database.execute(
             "INSERT INTO campaign_weeks (week, campaign, opens, new_users) "
             "SELECT ?1, CASE WHEN EXISTS (SELECT 1 FROM campaign_weeks WHERE week = ?1 AND campaign = ?2) "
             "  OR (SELECT COUNT(*) FROM campaign_weeks WHERE week = ?1) < ?3 THEN ?2 ELSE ?4 END, 1, ?5 "
@@ -46,10 +46,9 @@ class CampaignStore:
 
     async def recent(self, since: date) -> list[CampaignWeek]:
         """Every campaign's weeks from the week of `since` on, newest week first, busiest first."""
-        async with self._connection.execute(
+        rows = await self._database.fetchall(
             "SELECT week, campaign, opens, new_users FROM campaign_weeks WHERE week >= ? "
             "ORDER BY week DESC, opens DESC, campaign",
             (iso_week(since),),
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         return [CampaignWeek(str(w), str(c), int(o), int(n)) for w, c, o, n in rows]

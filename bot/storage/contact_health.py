@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Final, Literal
 
-import aiosqlite
-
 from bot.storage.campaigns import iso_week
+from bot.storage.database import Database
 
 Outcome = Literal["answered", "no_answer", "wrong_number"]
 OUTCOMES: Final[tuple[Outcome, ...]] = ("answered", "no_answer", "wrong_number")
@@ -28,18 +27,18 @@ class AnswerCounts:
 
 
 class ContactHealthStore:
-    def __init__(self, connection: aiosqlite.Connection) -> None:
-        self._connection = connection
+    def __init__(self, database: Database) -> None:
+        self._database = database
 
     async def count_answer(self, day: date, contact: str, outcome: Outcome) -> None:
-        await self._connection.execute(
+        await self._database.execute(
             "INSERT INTO contact_answers (week, contact, outcome, answers) VALUES (?, ?, ?, 1) "
             "ON CONFLICT (week, contact, outcome) DO UPDATE SET answers = answers + 1",
             (iso_week(day), contact, outcome),
         )
 
     async def count_flag(self, day: date, screen: str, reason: FlagReason) -> None:
-        await self._connection.execute(
+        await self._database.execute(
             "INSERT INTO screen_flags (week, screen, reason, flags) VALUES (?, ?, ?, 1) "
             "ON CONFLICT (week, screen, reason) DO UPDATE SET flags = flags + 1",
             (iso_week(day), screen, reason),
@@ -47,11 +46,10 @@ class ContactHealthStore:
 
     async def answers_since(self, since: date) -> dict[str, AnswerCounts]:
         """Per contact, the answers of the weeks from the week of `since` on."""
-        async with self._connection.execute(
+        rows = await self._database.fetchall(
             "SELECT contact, outcome, SUM(answers) FROM contact_answers WHERE week >= ? GROUP BY contact, outcome",
             (iso_week(since),),
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         counts: dict[str, dict[str, int]] = {}
         for contact, outcome, answers in rows:
             if outcome in OUTCOMES:
@@ -60,11 +58,10 @@ class ContactHealthStore:
 
     async def flags_since(self, since: date) -> dict[str, dict[str, int]]:
         """Per screen ('lesson/node'), flags by reason, from the week of `since` on."""
-        async with self._connection.execute(
+        rows = await self._database.fetchall(
             "SELECT screen, reason, SUM(flags) FROM screen_flags WHERE week >= ? GROUP BY screen, reason",
             (iso_week(since),),
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         flags: dict[str, dict[str, int]] = {}
         for screen, reason, count in rows:
             flags.setdefault(str(screen), {})[str(reason)] = int(count)
