@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from aiogram.utils.i18n import I18n
 
     from bot.content import Curriculum
+    from bot.editing.qr import EntryLink
 
 
 def _fail(message: str) -> int:
@@ -113,7 +114,8 @@ def console(arguments: argparse.Namespace) -> int:
     if loaded is None:
         return 1
     curriculum, i18n = loaded
-    return ConsoleWalk(curriculum, i18n, arguments.lang, sys.stdout, bold=sys.stdout.isatty()).run(sys.stdin)
+    walk = ConsoleWalk(curriculum, i18n, arguments.lang, sys.stdout, bold=sys.stdout.isatty())
+    return walk.run(sys.stdin, start=arguments.start)
 
 
 def report(arguments: argparse.Namespace) -> int:
@@ -124,8 +126,23 @@ def report(arguments: argparse.Namespace) -> int:
     loaded = _load(arguments)
     if loaded is None:
         return 1
-    write_report(loaded[0], sys.stdout, arguments.today or date.today())
+    today = arguments.today or date.today()
+    write_report(loaded[0], sys.stdout, today)
+    from bot.editing.health_report import contact_health_lines
+
+    database = Path(arguments.db) if arguments.db else _db_path()
+    if arguments.db or database.exists():  # callers' answers, where there is a bot's database to read
+        print()
+        for line in contact_health_lines(database, loaded[0].contacts, today):
+            print(line)
     return 0
+
+
+def _db_path() -> Path:
+    try:
+        return Settings().db_path
+    except ValidationError:
+        return Settings.model_fields["db_path"].default  # type: ignore[no-any-return]
 
 
 def translations(arguments: argparse.Namespace) -> int:
@@ -172,6 +189,54 @@ def translations(arguments: argparse.Namespace) -> int:
     return 1 if report.unusable else 0
 
 
+def _entry_link(arguments: argparse.Namespace) -> "tuple[Curriculum, I18n, EntryLink, str] | int":
+    """The curriculum, the link to print and the bot's username; an exit code when one is missing."""
+    from bot.editing.bot_identity import UnknownUsernameError, bot_username
+    from bot.editing.qr import LinkError, entry_link
+
+    loaded = _load(arguments)
+    if loaded is None:
+        return 1
+    try:
+        username = asyncio.run(bot_username(Settings()))
+        link = entry_link(loaded[0], username, arguments.entry, arguments.campaign)
+    except (UnknownUsernameError, LinkError, ValidationError) as error:
+        return _fail(str(error))
+    except Exception as error:  # network or Telegram: the editor needs the reason, not a traceback
+        return _fail(f"could not ask Telegram for the bot's username ({error}); set BOT_USERNAME")
+    return loaded[0], loaded[1], link, username
+
+
+def qr(arguments: argparse.Namespace) -> int:
+    from bot.editing.qr import write_qr
+
+    prepared = _entry_link(arguments)
+    if isinstance(prepared, int):
+        return prepared
+    link = prepared[2]
+    out = Path(arguments.out or f"qr-{link.link.payload}")
+    for path in write_qr(link.url, out):
+        print(f"{path} written")
+    print(f"It opens {link.url}")
+    return 0
+
+
+def poster(arguments: argparse.Namespace) -> int:
+    from bot.editing.poster import render_poster, write_poster
+
+    prepared = _entry_link(arguments)
+    if isinstance(prepared, int):
+        return prepared
+    curriculum, i18n, link, username = prepared
+    template = Path(arguments.template) if arguments.template else None
+    out = write_poster(
+        render_poster(curriculum, i18n, link, username, template),
+        Path(arguments.out or f"poster-{link.link.payload}.html"),
+    )
+    print(f"{out} written: open it in a browser and print it on A4 (no margins added by the browser).")
+    return 0
+
+
 def _iso_date(value: str) -> "date":
     from datetime import date
 
@@ -189,8 +254,10 @@ def parser() -> argparse.ArgumentParser:
     preview_parser.add_argument("--out", default="preview", help="folder for the pages (default: preview)")
     console_parser = commands.add_parser("console", help="walk the lessons in this terminal")
     console_parser.add_argument("--lang", choices=LANGUAGES, default="ru", help="language (default: ru)")
+    console_parser.add_argument("--start", help="follow a deep link first: an entry (contract-check) or a t.me address")
     report_parser = commands.add_parser("report", help="per lesson: nodes, words, sourced facts, contacts' age")
     report_parser.add_argument("--today", type=_iso_date, help="the date to measure contacts' age from (YYYY-MM-DD)")
+    report_parser.add_argument("--db", help="the bot's database, for callers' answers (default: DB_PATH)")
     exchange = commands.add_parser("translations", help="export or import texts for translators (CSV)")
     exchange.add_argument("action", choices=["export", "import"])
     exchange.add_argument("file", nargs="?", help="the CSV file (export default: translations-LANG.csv)")
@@ -199,7 +266,14 @@ def parser() -> argparse.ArgumentParser:
     exchange.add_argument("--all", action="store_true", help="export every text, not only missing or changed")
     keys_parser = commands.add_parser("keys", help="rotate the delivery key (stop the bot first)")
     keys_parser.add_argument("action", choices=["rotate"])
-    for tool in (preview_parser, console_parser, report_parser, exchange):
+    qr_parser = commands.add_parser("qr", help="a QR code (PNG and SVG) of an entry point's deep link")
+    poster_parser = commands.add_parser("poster", help="an A4 poster (HTML) with an entry point's QR code")
+    for printing in (qr_parser, poster_parser):
+        printing.add_argument("entry", help="an entry point from entries.yaml, such as contract-check")
+        printing.add_argument("--campaign", help="a tag counted in /stats campaigns, such as bus-station-1")
+        printing.add_argument("--out", help="the file to write (default: named after the link)")
+    poster_parser.add_argument("--template", help="your own poster template (default: the packaged one)")
+    for tool in (preview_parser, console_parser, report_parser, exchange, qr_parser, poster_parser):
         tool.add_argument("--content", help="content directory (default: CONTENT_DIR or the packaged content)")
     return main_parser
 
@@ -217,7 +291,10 @@ def main(argv: list[str] | None = None) -> int:
         from bot.editing.check import run_check
 
         return run_check(_content_dir(arguments.path), sys.stdout, _today(), _registry_path())
-    tools = {"preview": preview, "console": console, "report": report, "translations": translations}
+    tools = {
+        "preview": preview, "console": console, "report": report, "translations": translations, "qr": qr,
+        "poster": poster,
+    }  # fmt: skip
     if arguments.command in tools:
         return tools[arguments.command](arguments)
     try:

@@ -26,6 +26,7 @@ from bot.middlewares.update_guards import DuplicateUpdates, FloodGuard, UnknownU
 from bot.period_salts import PeriodSalts
 from bot.services.broadcaster import Broadcaster
 from bot.services.clock import Clock, SystemClock
+from bot.services.contact_health import ContactHealth
 from bot.services.content_holder import ContentHolder, ContentSources
 from bot.services.engagement import EventRecorder
 from bot.services.key_setup import key_sources, unlock
@@ -36,6 +37,8 @@ from bot.services.retention import Retention
 from bot.services.sender import BulkSender
 from bot.services.stats import Statistics
 from bot.storage.broadcasts import BroadcastStore
+from bot.storage.campaigns import CampaignStore
+from bot.storage.contact_health import ContactHealthStore
 from bot.storage.database import Database, open_database
 from bot.storage.events import EventStore
 from bot.storage.fsm import SQLiteStorage
@@ -90,6 +93,8 @@ def create_dispatcher(
         recorder=recorder,
         statistics=statistics,
         broadcasts=BroadcastStore(database, cipher),
+        campaigns=CampaignStore(database),
+        health=ContactHealth(ContactHealthStore(database), clock),
         clock=clock,
         admin_ids=admin_ids,
     )

@@ -3,7 +3,7 @@
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, StringConstraints, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 TELEGRAM_API_BASE_URL = "https://api.telegram.org"
@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     """How many updates a user can send at once before the per-second limit applies."""
     agency_registry_path: Path | None = None
     """The licensed-agency list (.yaml or .csv); the packaged, empty one when unset."""
+    bot_username: Annotated[str, StringConstraints(pattern=r"^@?[A-Za-z][A-Za-z0-9_]{3,31}$")] | None = None
+    """The bot's @name for links, QR codes and posters; asked of Telegram (getMe) when unset."""
 
     @field_validator("admin_ids", mode="before")
     @classmethod

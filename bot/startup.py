@@ -11,7 +11,7 @@ class StartupError(Exception):
 async def check_bot_api(bot: Bot, base_url: str) -> None:
     """Ask Telegram who we are before anything else, so a wrong token or address is one clear line."""
     try:
-        await bot.get_me()
+        await bot.me()  # remembered by aiogram: the share and inline buttons need the username
     except TelegramUnauthorizedError as error:
         raise StartupError("Telegram refused BOT_TOKEN (401 Unauthorized): copy it again from @BotFather.") from error
     except TelegramNetworkError as error:

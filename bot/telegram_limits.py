@@ -10,3 +10,15 @@ MAX_CALLBACK_BYTES: Final = 64
 
 MAX_BUTTON_LABEL_CHARS: Final = 64
 """Longer labels are cut off by most clients; the content check refuses them."""
+
+MAX_START_PARAMETER_CHARS: Final = 64
+"""Longest deep-link `start` parameter; Telegram allows only A-Z, a-z, 0-9, _ and - in it."""
+
+MAX_INLINE_RESULTS: Final = 50
+"""Most results one `answerInlineQuery` may carry."""
+
+MAX_SHARE_URL_CHARS: Final = 2048
+"""Longest `t.me/share/url` address Safar puts on a button: Telegram documents no limit for button
+URLs, and 2048 is what every client and browser is known to open."""
+MAX_SHARE_TEXT_CHARS: Final = 200
+"""A share line is one sentence; it travels in the address, and the friend reads it under the link."""

@@ -88,7 +88,7 @@ class LightTelegram:
             params = dict(await request.post())
         if method == "getUpdates":
             result: Any = await self.get_updates(params)
-        elif method in ("sendMessage", "editMessageText"):
+        elif method in ("sendMessage", "editMessageText", "editMessageReplyMarkup"):
             result = self.message(params)
         elif method == "getMe":
             result = {"id": BOT_ID, "is_bot": True, "first_name": "Bench", "username": "bench_bot"}

@@ -25,6 +25,8 @@ async def telegram() -> AsyncIterator[FakeTelegram]:
     assert fake.protocol_errors == [], "the bot broke Telegram's rules"
     unanswered = [query for query, event in fake.open_queries.items() if not event.is_set()]
     assert unanswered == [], "callback queries left unanswered (the user sees a spinner)"
+    unanswered_inline = [query for query, event in fake.open_inline.items() if not event.is_set()]
+    assert unanswered_inline == [], "inline queries left unanswered"
 
 
 @pytest.fixture

@@ -39,6 +39,18 @@ def _load_spec() -> dict[str, dict[str, bool]]:
     }
 
 
+def _load_types() -> dict[str, dict[str, bool]]:
+    """type → {field: required}, to check objects the bot sends (inline results and their parts)."""
+    spec = json.loads(SPEC_PATH.read_text(encoding="utf-8"))
+    return {
+        name: {f["name"]: bool(f["required"]) for f in kind.get("fields", [])} for name, kind in spec["types"].items()
+    }
+
+
+INLINE_RESULT_TYPES = {"article": "InlineQueryResultArticle"}
+"""The inline result types the fake knows how to check (Safar sends articles)."""
+
+
 class _StrictHTML(HTMLParser):
     """Telegram's HTML parse mode, independently of the bot's own checker."""
 
@@ -124,6 +136,9 @@ class Outage:
 class FakeTelegram:
     def __init__(self) -> None:
         self.methods = _load_spec()
+        self.types = _load_types()
+        self.open_inline: dict[str, asyncio.Event] = {}
+        self.inline_answers: dict[str, dict[str, Any]] = {}
         self.updates: list[dict[str, Any]] = []
         self.update_ids = itertools.count(1)
         self.message_ids = itertools.count(100)
@@ -358,6 +373,56 @@ class FakeTelegram:
         event.set()
         return True
 
+    async def _answerInlineQuery(self, params: dict[str, Any]) -> bool:
+        """As strict as Telegram: each result checked against the spec's type, at most 50, ids of
+        1-64 bytes and unique, message texts of 1-4096 characters of valid HTML."""
+        query_id = str(params["inline_query_id"])
+        event = self.open_inline.get(query_id)
+        if event is None or event.is_set():
+            self.protocol_errors.append(f"inline query {query_id} answered twice or never issued")
+            raise BadRequest("Bad Request: query is too old and response timeout expired or query ID is invalid")
+        results = params["results"]
+        if not isinstance(results, list) or len(results) > 50:
+            self.protocol_errors.append("inline results: not a list of at most 50")
+            raise BadRequest("Bad Request: RESULTS_TOO_MUCH")
+        ids = [str(result.get("id", "")) for result in results]
+        if len(set(ids)) != len(ids) or not all(1 <= len(i.encode()) <= 64 for i in ids):
+            self.protocol_errors.append(f"inline result ids invalid: {ids}")
+            raise BadRequest("Bad Request: RESULT_ID_INVALID")
+        for result in results:
+            kind = INLINE_RESULT_TYPES.get(str(result.get("type")))
+            if kind is None:
+                self.protocol_errors.append(f"inline result of unknown type {result.get('type')}")
+                raise BadRequest("Bad Request: RESULT_TYPE_INVALID")
+            self._check_object(kind, result)
+            content = result["input_message_content"]
+            self._check_object("InputTextMessageContent", content)
+            if "link_preview_options" in content:
+                self._check_object("LinkPreviewOptions", content["link_preview_options"])
+            self._check_message({"text": content["message_text"], "parse_mode": content.get("parse_mode"),
+                                 "reply_markup": result.get("reply_markup")})  # fmt: skip
+        if "button" in params:
+            self._check_object("InlineQueryResultsButton", params["button"])
+            start = str(params["button"].get("start_parameter", ""))
+            if not (1 <= len(start) <= 64 and all(c.isascii() and (c.isalnum() or c in "_-") for c in start)):
+                self.protocol_errors.append(f"inline button start_parameter {start!r}")
+                raise BadRequest("Bad Request: START_PARAM_INVALID")
+        self.inline_answers[query_id] = params
+        event.set()
+        return True
+
+    def _check_object(self, kind: str, value: Any) -> None:
+        """Required fields present and no field the spec does not name."""
+        fields = self.types[kind]
+        if not isinstance(value, dict):
+            self.protocol_errors.append(f"{kind} is not an object")
+            raise BadRequest(f"Bad Request: can't parse {kind}")
+        missing = [name for name, required in fields.items() if required and name not in value]
+        unknown = [name for name in value if name not in fields]
+        if missing or unknown:
+            self.protocol_errors.append(f"{kind}: missing {missing}, unknown {unknown}")
+            raise BadRequest(f"Bad Request: can't parse {kind}")
+
     def _check_message(self, params: dict[str, Any]) -> tuple[str, list[list[dict[str, Any]]]]:
         raw = str(params["text"])
         if params.get("parse_mode") == "HTML":
@@ -475,6 +540,25 @@ class FakeUser:
         }})  # fmt: skip
         await asyncio.wait_for(answered.wait(), 10)
         return self.telegram.query_answers[query_id]
+
+    async def inline(self, query: str, chat_type: str = "group") -> dict[str, Any]:
+        """Type `@bot <query>` in a chat; returns the bot's answerInlineQuery parameters."""
+        query_id = f"i{self.id}-{next(self.query_ids)}"
+        answered = asyncio.Event()
+        self.telegram.open_inline[query_id] = answered
+        await self.telegram.push_update(
+            {
+                "inline_query": {
+                    "id": query_id,
+                    "from": self._from(),
+                    "query": query,
+                    "offset": "",
+                    "chat_type": chat_type,
+                }
+            }
+        )
+        await asyncio.wait_for(answered.wait(), 10)
+        return self.telegram.inline_answers[query_id]
 
     async def reply(self, within: float = 10) -> Sent:
         """The next message the bot sends or edits in this chat."""

@@ -10,7 +10,7 @@ from jinja2 import Template
 from bot.content.errors import Problem
 from bot.content.facts import RegisteredFact
 from bot.content.models import Contact, Lesson, Localized, Node, ResultCase
-from bot.content.rendering import ContactRenderer, pick, render
+from bot.content.rendering import ContactRecorder, ContactRenderer, pick, render
 from bot.languages import FALLBACK_CHAIN
 
 MAIN_LESSON = "main"
@@ -66,9 +66,12 @@ class Curriculum:
     warnings: list[Problem] = field(default_factory=list)
     facts: "dict[str, RegisteredFact]" = field(default_factory=dict)
     """The facts registry (facts.yaml) lessons cite and `fact()` inserts."""
+    entries: dict[str, NodeId] = field(default_factory=dict)
+    """Deep-link entry points by name (`entries.yaml`)."""
     _by_ref: dict[str, NodeId] = field(default_factory=dict)
     _answers_by_ref: dict[str, NodeId] = field(default_factory=dict)
     _rendered: dict[tuple[NodeId, str, str], str] = field(default_factory=dict)
+    _contacts_on: dict[NodeId, tuple[str, ...]] = field(default_factory=dict)
     """Texts already rendered: a template's output depends only on this curriculum and the language."""
 
     def __post_init__(self) -> None:
@@ -102,6 +105,18 @@ class Curriculum:
     def by_ref(self, ref: str) -> NodeId | None:
         return self._by_ref.get(ref)
 
+    def entry(self, name: str) -> NodeId | None:
+        """The screen a deep link's entry name opens, if it names one."""
+        return self.entries.get(name)
+
+    def entry_for_lesson(self, lesson_id: str) -> str | None:
+        """The entry that opens a lesson at its start (to share it), else the main menu's."""
+        for wanted in (self.start_of(lesson_id), self.home):
+            for name, target in self.entries.items():
+                if target == wanted:
+                    return name
+        return None
+
     def by_answers_ref(self, ref: str) -> NodeId | None:
         return self._answers_by_ref.get(ref)
 
@@ -130,6 +145,16 @@ class Curriculum:
                 parts.append(self._render(node_id, f"result:{index}", case.text, language))
                 break
         return RenderedNode(text="\n\n".join(parts), result=chosen)
+
+    def contacts_on(self, node_id: NodeId) -> tuple[str, ...]:
+        """The contacts a screen shows (in its text or any result), in order, each once."""
+        if node_id not in self._contacts_on:
+            recorder = ContactRecorder(self.contact_renderer)
+            for (template_node, _part, language), template in self.templates.items():
+                if template_node == node_id:
+                    render(template, language, recorder)
+            self._contacts_on[node_id] = tuple(recorder.shown)
+        return self._contacts_on[node_id]
 
     def render_result(self, node_id: NodeId, index: int, language: str) -> str:
         """One result case's text, whatever the score: for previews that show every case."""

@@ -22,6 +22,7 @@ from bot.content.curriculum import (
     answers_ref,
     node_ref,
 )
+from bot.content.entries import ENTRIES_FILE, check_entries
 from bot.content.errors import ContentError, Problem
 from bot.content.facts import load_fact_registry, written_source_problems
 from bot.content.findings import Findings, SourceFile
@@ -93,6 +94,7 @@ def load_curriculum(content_dir: Path | None = None, translate: Translate = engl
     renderer = ContactRenderer(contacts, translate, facts)
     templates = compile_and_check(lessons, lesson_sources, renderer, report)
     _check_refs_unique(lessons, report)
+    entries = _load_entries(root, lessons, report)
     if report.has_errors:
         raise ContentError(report.problems)
     return Curriculum(
@@ -102,7 +104,20 @@ def load_curriculum(content_dir: Path | None = None, translate: Translate = engl
         contact_renderer=renderer,
         templates=templates,
         warnings=sorted(report.problems),
+        entries=entries,
     )
+
+
+def _load_entries(root: Path, lessons: dict[str, Lesson], report: Findings) -> dict[str, NodeId]:
+    """Deep-link entry points; content without an entries file has none."""
+    if not (root / ENTRIES_FILE).exists():
+        return {}
+    source = _parse(root, root / ENTRIES_FILE, report)
+    if source is None:
+        return {}
+    entries, problems = check_entries(source.tree, source.name, lessons)
+    report.problems.extend(problems)
+    return entries
 
 
 def read_yaml_mapping(path: Path, name: str, encoding: str = "utf-8") -> CommentedMap:
@@ -163,6 +178,13 @@ def _validate_contacts(source: SourceFile, report: Findings, today: date) -> dic
             continue
         contacts[str(contact_id)] = contact
         where = source.line(contact_id, "checked")
+        if contact.status == "not-answering":
+            shown = "hidden from users" if contact.hidden else "shown with a warning"
+            report.warn(
+                source,
+                source.line(contact_id, "status"),
+                f"contact '{contact_id}' is marked not-answering ({shown}): call it again and check its source",
+            )
         if today - contact.checked > CONTACT_RECHECK_AFTER:
             report.warn(source, where, f"contact '{contact_id}' was last checked on {contact.checked}: check it again")
         _warn_if_future(contact.checked, f"contact '{contact_id}'", source, where, report, today)

@@ -159,6 +159,14 @@ class Contact(_Strict):
     source_date: Day | None = None
     """When the source was published, where that differs from when we checked it."""
     checked: Day
+    status: Literal["active", "not-answering"] = "active"
+    """'not-answering' when callers' answers (in `/contacts`, `safar report`) show it failing."""
+    when_not_answering: Literal["warn", "hide"] = "warn"
+    """What users see of a 'not-answering' contact: the card with a warning, or nothing."""
+
+    @property
+    def hidden(self) -> bool:
+        return self.status == "not-answering" and self.when_not_answering == "hide"
 
     @model_validator(mode="after")
     def _reachable(self) -> Self:

@@ -87,7 +87,7 @@ class ContactRenderer:
         contact = self._contacts.get(contact_id)
         if contact is None:
             raise UnknownContactError(contact_id)
-        return self._block(contact, language)
+        return "" if contact.hidden else self._block(contact, language)
 
     @property
     def contact_ids(self) -> list[str]:
@@ -125,7 +125,9 @@ class ContactRenderer:
         return [
             contact_id
             for contact_id, contact in self._contacts.items()
-            if (country is None or contact.country == country) and (need is None or need in contact.needs)
+            if (country is None or contact.country == country)
+            and (need is None or need in contact.needs)
+            and not contact.hidden
         ]
 
     def _block(self, contact: Contact, language: str) -> str:
@@ -145,7 +147,35 @@ class ContactRenderer:
                 date=day_text(contact.source_date)
             )
         lines.append(f"<i>{html.escape(provenance)}</i>")
+        if contact.status == "not-answering":
+            warning = translate(language, "⚠️ Callers tell us this number often does not answer. Try another one too.")
+            lines.append(f"<b>{html.escape(warning)}</b>")
         return "\n".join(lines)
+
+
+class ContactRecorder(ContactRenderer):
+    """Renders like the renderer it wraps and notes which contacts a text shows, in order: the
+    contacts a screen shows get an "I called" button."""
+
+    def __init__(self, renderer: ContactRenderer) -> None:
+        super().__init__(renderer._contacts, renderer._translate, renderer._facts)
+        self.shown: list[str] = []
+
+    def one(self, contact_id: str, language: str) -> str:
+        text = super().one(contact_id, language)
+        if text and contact_id not in self.shown:
+            self.shown.append(contact_id)
+        return text
+
+    def phone(self, contact_id: str) -> str:
+        number = super().phone(contact_id)
+        if contact_id not in self.shown:
+            self.shown.append(contact_id)
+        return number
+
+    def matching(self, language: str, country: str | None = None, need: str | None = None) -> str:
+        self.shown += [cid for cid in self.ids(country, need) if cid not in self.shown]
+        return super().matching(language, country=country, need=need)
 
 
 def render(template: Template, language: str, contacts: ContactRenderer) -> str:

@@ -9,9 +9,12 @@ from aiogram.utils.i18n import I18n
 from bot.content import Curriculum
 from bot.i18n.console import CONSOLE_BYE, CONSOLE_NO_BUTTON, CONSOLE_OPENS_LINK, CONSOLE_PROMPT, CONSOLE_QUIT
 from bot.i18n.messages import NAV_LABELS, SEARCH_FOUND, SEARCH_NOTHING_FOUND
+from bot.services.deep_links import parse_payload
 from bot.services.dialogue import Conversation, DialogueEngine, NavAction, Screen
 from bot.services.search import LessonSearch
 
+_START_LINK = re.compile(r"^(?:/start\s+|https://t\.me/\w+\?start=)(\S*)$")
+"""What follows a deep link: `/start <payload>` as Telegram sends it, or the whole t.me address."""
 _BOLD = re.compile(r"</?(b|strong)>")
 _TAG = re.compile(r"<[^>]+>")
 NAV_KEYS = {NavAction.BACK: "b", NavAction.HOME: "m", NavAction.HELP: "h"}
@@ -41,8 +44,9 @@ class ConsoleWalk:
         """One of the console's own sentences, in the language being walked."""
         return self.i18n.gettext(msgid, locale=self.language).format(**values)
 
-    def run(self, lines: TextIO) -> int:
-        screen = self.engine.home(self.conversation, self.language)
+    def run(self, lines: TextIO, start: str | None = None) -> int:
+        """Walk from the menu, or from where the deep link `start` (a payload or a t.me address) leads."""
+        screen = self.follow(start) if start else self.engine.home(self.conversation, self.language)
         self.show(screen)
         for raw in lines:
             choice = raw.strip()
@@ -53,10 +57,24 @@ class ConsoleWalk:
         print("\n" + self.say(CONSOLE_BYE), file=self.out)
         return 0
 
+    def follow(self, link: str) -> Screen:
+        """Open what a deep link opens in the bot; a link the bot does not know leads to the menu."""
+        matched = _START_LINK.match(link.strip())
+        parsed = parse_payload(matched.group(1) if matched else link.strip())
+        target = self.curriculum.entry(parsed.entry) if parsed else None
+        if target is None:
+            print(f"(the bot does not know the link '{link.strip()}': it shows the menu)", file=self.out)
+            return self.engine.home(self.conversation, self.language)
+        campaign = f", campaign '{parsed.campaign}'" if parsed and parsed.campaign else ""
+        print(f"(deep link to '{parsed.entry if parsed else ''}'{campaign})", file=self.out)
+        return self.engine.open(self.conversation, target, self.language)
+
     def step(self, screen: Screen, choice: str) -> Screen:
         buttons = [button for row in screen.rows for button in row]
         if not choice:
             return screen
+        if _START_LINK.match(choice):
+            return self.follow(choice)
         if choice.isdigit() and not 1 <= int(choice) <= len(buttons):
             print(self.say(CONSOLE_NO_BUTTON, number=choice), file=self.out)
             return screen

@@ -7,6 +7,8 @@ from bot.handlers import (
     agencies,
     dialogue,
     fallback,
+    feedback,
+    inline,
     language,
     privacy,
     reminders,
@@ -24,6 +26,19 @@ def build_router() -> Router:
     only its own buttons and commands, so no other router's update can land there.
     """
     root = Router(name="safar")
-    modules = (dialogue, admin, language, privacy, reminders, tools, agencies, reports, search, fallback)
+    modules = (
+        dialogue,
+        admin,
+        language,
+        privacy,
+        reminders,
+        tools,
+        agencies,
+        reports,
+        search,
+        inline,
+        feedback,
+        fallback,
+    )
     root.include_routers(*(module.build_router() for module in modules))
     return root

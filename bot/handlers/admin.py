@@ -14,10 +14,12 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.content import ContentError
 from bot.handlers.broadcast import broadcast_command, broadcast_text, draft_button, stop_button
 from bot.handlers.callback_data import BroadcastAction, BroadcastCancel, BroadcastStop, ReviewReports
+from bot.handlers.campaign_stats import asks_for_campaigns, campaign_stats_command
 from bot.handlers.filters import PrivateChat, TypedText
 from bot.handlers.screens import replace_screen
 from bot.handlers.staff_stats import chart_command, export_command, stats_command
 from bot.handlers.states import AdminBroadcast
+from bot.services.contact_health import ContactHealth, health_lines
 from bot.services.content_diff import ContentChanges
 from bot.services.content_holder import ContentHolder
 from bot.storage.reports import ReportGroup, ReportStore
@@ -25,11 +27,12 @@ from bot.telegram_limits import MAX_MESSAGE_CHARS
 
 log = logging.getLogger(__name__)
 ADMIN_COMMANDS = (
-    ("stats", "Statistics: /stats 7d, 30d or all"),
+    ("stats", "Statistics: /stats 7d, 30d, all or campaigns"),
     ("chart", "Daily figures as a picture"),
     ("export", "Daily figures as CSV"),
     ("broadcast", "Send a message to opted-in users"),
     ("reports", "Reports of suspicious offers"),
+    ("contacts", "Do the hotlines answer? Callers' answers and flagged screens"),
     ("reload", "Reload content from disk"),
 )
 
@@ -82,6 +85,12 @@ async def mark_reviewed(
     await replace_screen(query, text, builder.as_markup())
 
 
+async def contacts_health(message: Message, content: ContentHolder, health: ContactHealth) -> None:
+    standings = await health.standings(content.current.curriculum.contacts)
+    lines = health_lines(standings, await health.flags())
+    await message.answer(fit(f"<b>{html.escape(lines[0])}</b>\n" + html.escape("\n".join(lines[1:]))))
+
+
 def describe_changes(changes: ContentChanges) -> str:
     if changes.nothing:
         return "Reloaded: nothing changed."
@@ -115,6 +124,7 @@ def build_router() -> Router:
     router = Router(name="admin")
     router.message.filter(PrivateChat(), IsAdmin())
     router.callback_query.filter(IsAdmin())
+    router.message.register(campaign_stats_command, Command("stats"), asks_for_campaigns)
     router.message.register(stats_command, Command("stats"))
     router.message.register(chart_command, Command("chart"))
     router.message.register(export_command, Command("export"))
@@ -125,5 +135,6 @@ def build_router() -> Router:
     router.callback_query.register(stop_button, BroadcastStop.filter())
     router.message.register(list_reports, Command("reports"))
     router.message.register(reload_content, Command("reload"))
+    router.message.register(contacts_health, Command("contacts"))
     router.callback_query.register(mark_reviewed, ReviewReports.filter())
     return router

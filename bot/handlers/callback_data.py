@@ -180,10 +180,36 @@ class BroadcastStop(CallbackData, prefix="bc"):
     broadcast_id: int = Field(ge=1, le=MAX_ROW_ID)
 
 
+class CalledContact(CallbackData, prefix="cc"):
+    """ "I called" under a screen with contacts: which one (index -1: ask which), then the answers."""
+
+    ref: NodeRef
+    index: int = Field(default=-1, ge=-1, le=49)
+
+
+class ContactAnswer(CallbackData, prefix="ca"):
+    ref: NodeRef
+    index: int = Field(ge=0, le=49)
+    outcome: Literal["answered", "no_answer", "wrong_number"]
+
+
+class FlagScreen(CallbackData, prefix="fs"):
+    """ "This is wrong or out of date": 'ask' shows the reasons, a reason counts the flag."""
+
+    ref: NodeRef
+    reason: Literal["ask", "number", "outdated", "other"]
+
+
+class FeedbackBack(CallbackData, prefix="fx"):
+    """Leave the feedback buttons: the screen's own keyboard comes back."""
+
+    ref: NodeRef
+
+
 CALLBACK_DATA_CLASSES: Final[tuple[type[CallbackData], ...]] = (
     OpenNode, AnswerCheck, Navigate, ChooseLanguage, ConfirmForget, StartFeature, ReportChoice, SkipDetails,
     ReviewReports, RemindMenu, CancelReminder, SetTimeZone, SetMonthlyDay, ArrivedIn, DepartingTo,
     WeeksBeforeExpiry, PickDate, ReminderButton, ReminderPaid, ReminderLater, BroadcastAction, BroadcastCancel,
-    BroadcastStop,
+    BroadcastStop, CalledContact, ContactAnswer, FlagScreen, FeedbackBack,
 )  # fmt: skip
 """Every kind of button data Safar sends: the odd-updates test forges data from each."""

@@ -3,7 +3,7 @@
 import html
 
 from aiogram import Router
-from aiogram.filters import Command, CommandStart
+from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
@@ -11,6 +11,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.content import NodeId
 from bot.handlers.callback_data import ChooseLanguage
 from bot.handlers.conversation import move
 from bot.handlers.filters import PrivateChat
@@ -19,9 +20,12 @@ from bot.handlers.stale import answer_stale
 from bot.i18n import N_
 from bot.languages import LANGUAGE_NAMES, LANGUAGES
 from bot.middlewares.locale import language_from_client
+from bot.services.clock import Clock
 from bot.services.content_holder import ContentHolder
+from bot.services.deep_links import parse_payload
 from bot.services.dialogue import NavAction
 from bot.services.engagement import track
+from bot.storage.campaigns import CampaignStore
 from bot.storage.events import NEW_USER_EVENT
 from bot.storage.reminders import ReminderStore
 from bot.storage.user_settings import UserSettingsStore
@@ -47,23 +51,52 @@ def picker(i18n: I18n, preselected: str) -> tuple[str, InlineKeyboardMarkup]:
     return text, builder.as_markup()
 
 
+PENDING_ENTRY_KEY = "pending_entry"
+"""FSM data: the deep link's entry a new user opens once they have chosen a language."""
+
+
 async def start(
     message: Message,
+    command: CommandObject,
     state: FSMContext,
     content: ContentHolder,
+    campaigns: CampaignStore,
+    clock: Clock,
     i18n: I18n,
     stored_language: str | None,
     language: str,
 ) -> None:
+    """`/start`, or a deep link `/start <entry>[__<campaign>]`: a link Safar does not know is no
+    error, it just leads to the menu (after the language picker for someone new)."""
+    link = parse_payload(command.args)
+    target = content.current.curriculum.entry(link.entry) if link else None
+    if link is not None and target is not None and link.campaign is not None:
+        await campaigns.count_open(clock.now().date(), link.campaign, new_user=stored_language is None)
     if stored_language is None:
         track(NEW_USER_EVENT)
+        if link is not None and target is not None:
+            await state.update_data({PENDING_ENTRY_KEY: link.entry})
         likely = language_from_client(message.from_user)
         text, markup = picker(i18n, likely)
         notice = i18n.gettext(PRIVACY_NOTICE, locale=likely)  # the first thing anyone reads from Safar
         await message.answer(f"{text}\n\n{notice}", reply_markup=markup)
         return
-    screen = await move(state, lambda c: content.current.engine.home(c, language))
+    loaded = content.current
+    if target is None:
+        screen = await move(state, lambda c: loaded.engine.home(c, language))
+    else:
+        screen = await move(state, lambda c: loaded.engine.open(c, target, language))
     await send_screen(message, screen)
+
+
+async def pending_entry(state: FSMContext, content: ContentHolder) -> NodeId | None:
+    """The screen a new user's deep link named, taken out of the saved state (it is used once)."""
+    data = await state.get_data()
+    entry = data.get(PENDING_ENTRY_KEY)
+    if entry is None:
+        return None
+    await state.set_data({key: value for key, value in data.items() if key != PENDING_ENTRY_KEY})
+    return content.current.curriculum.entry(str(entry))
 
 
 async def change_language(message: Message, i18n: I18n, language: str) -> None:
@@ -90,9 +123,14 @@ async def language_chosen(
     await users.set_language(user_key, chosen)
     track("language_chosen", chosen)
     await reminders.set_language(user_key, chosen)
+    target = await pending_entry(state, content)
+    engine = content.current.engine
     with i18n.use_locale(chosen):
         callback_answer.text = _("Language: {name}").format(name=LANGUAGE_NAMES[chosen])
-        screen = await move(state, lambda c: content.current.engine.current(c, chosen))
+        if target is None:
+            screen = await move(state, lambda c: engine.current(c, chosen))
+        else:
+            screen = await move(state, lambda c: engine.open(c, target, chosen))
         await show_screen(query, screen)
 
 

@@ -3,17 +3,33 @@
 import logging
 from functools import lru_cache
 
-from aiogram.exceptions import TelegramBadRequest
+from aiogram import Bot
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.handlers.callback_data import AnswerCheck, Navigate, NavTarget, OpenNode, StartFeature
+from bot.content.curriculum import node_ref
+from bot.handlers.callback_data import (
+    AnswerCheck,
+    CalledContact,
+    FlagScreen,
+    Navigate,
+    NavTarget,
+    OpenNode,
+    StartFeature,
+)
+from bot.i18n import N_
 from bot.i18n.messages import NAV_LABELS
 from bot.serialized_keyboards import KEYBOARDS
+from bot.services.deep_links import SHARE_CAMPAIGN, DeepLink, deep_link, share_url
 from bot.services.dialogue import NavAction, Screen, ScreenButton
 
 log = logging.getLogger(__name__)
+SHARE_LABEL = N_("📤 Share with a friend")
+CALLED_LABEL = N_("☎️ I called")
+FLAG_LABEL = N_("✏️ Wrong or out of date?")
+SHARE_TEXT = N_("Safar: how to go to work abroad safely, step by step, with hotlines that help.")
 
 
 def nav_label(action: NavAction) -> str:
@@ -29,17 +45,55 @@ def add_nav_row(builder: InlineKeyboardBuilder, actions: list[NavAction]) -> Non
     builder.attach(nav)
 
 
-def screen_markup(screen: Screen) -> InlineKeyboardMarkup:
+def screen_markup(screen: Screen, share: ScreenButton | None = None) -> InlineKeyboardMarkup:
     rows = tuple(tuple(row) for row in screen.rows)
+    if share is not None:
+        rows = (*rows, (share,))
     nav = tuple((action, nav_label(action)) for action in screen.nav)
-    return _markup(rows, nav)
+    return _markup(rows, nav, feedback_row(screen))
+
+
+def feedback_row(screen: Screen) -> tuple[tuple[str, str], ...]:
+    """The quiet row under a lesson screen: "I called" where it shows phone numbers, and a flag
+    for anything wrong. (label, callback data) pairs, so the keyboard cache can key on them."""
+    ref = node_ref(screen.node)
+    row = []
+    if screen.callable_contacts:
+        row.append((_(CALLED_LABEL), CalledContact(ref=ref).pack()))
+    if screen.flaggable:
+        row.append((_(FLAG_LABEL), FlagScreen(ref=ref, reason="ask").pack()))
+    return tuple(row)
+
+
+async def share_button(bot: Bot | None, screen: Screen) -> ScreenButton | None:
+    """Telegram's share sheet with the deep link to this lesson and a line in the user's language.
+
+    The link carries the campaign tag 'share', so `/stats campaigns` shows how many people came
+    from a friend, with nothing that says who shared."""
+    if screen.share_entry is None or bot is None:
+        return None
+    try:
+        me = await bot.me()  # asked once, then remembered by aiogram
+    except TelegramAPIError as error:
+        log.info("no share button: getMe failed: %s", error.message)
+        return None
+    if not me.username:
+        return None
+    link = deep_link(me.username, DeepLink(screen.share_entry, SHARE_CAMPAIGN))
+    return ScreenButton(_(SHARE_LABEL), "url", share_url(link, _(SHARE_TEXT)))
 
 
 @lru_cache(maxsize=4096)
-def _markup(rows: tuple[tuple[ScreenButton, ...], ...], nav: tuple[tuple[NavAction, str], ...]) -> InlineKeyboardMarkup:
+def _markup(
+    rows: tuple[tuple[ScreenButton, ...], ...],
+    nav: tuple[tuple[NavAction, str], ...],
+    feedback: tuple[tuple[str, str], ...] = (),
+) -> InlineKeyboardMarkup:
     """A screen's keyboard, built once per screen and language: building one costs more than the rest
     of an update (pydantic models and callback data packing), and screens repeat all day."""
     keyboard = [[_content_button(button) for button in row] for row in rows]
+    if feedback:
+        keyboard.append([InlineKeyboardButton(text=label, callback_data=data) for label, data in feedback])
     if nav:
         keyboard.append(
             [
@@ -63,7 +117,7 @@ def _content_button(button: ScreenButton) -> InlineKeyboardButton:
 
 
 async def send_screen(message: Message, screen: Screen) -> None:
-    await message.answer(screen.text, reply_markup=screen_markup(screen))
+    await message.answer(screen.text, reply_markup=screen_markup(screen, await share_button(message.bot, screen)))
 
 
 async def replace_screen(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:
@@ -82,4 +136,4 @@ async def replace_screen(query: CallbackQuery, text: str, markup: InlineKeyboard
 
 
 async def show_screen(query: CallbackQuery, screen: Screen) -> None:
-    await replace_screen(query, screen.text, screen_markup(screen))
+    await replace_screen(query, screen.text, screen_markup(screen, await share_button(query.bot, screen)))

@@ -9,11 +9,13 @@ from enum import Enum
 from typing import Any, Literal
 
 from bot.content import Curriculum, NodeId
-from bot.content.curriculum import HOTLINES_LESSON, answers_ref, node_ref
+from bot.content.curriculum import HOTLINES_LESSON, MAIN_LESSON, answers_ref, node_ref
 from bot.content.models import Button
 
 MAX_HISTORY = 30
 """Steps 'back' can undo; older ones are dropped so the stored state stays small."""
+MAX_CALLABLE = 20
+"""Contacts listed under "I called": one button each, well within a keyboard and callback data."""
 
 
 class NavAction(Enum):
@@ -41,6 +43,12 @@ class Screen:
     """The named result a check ended in, when this screen shows one."""
     is_end: bool = False
     """The lesson ends here: no button leads further inside it."""
+    share_entry: str | None = None
+    """The entry point a "share with a friend" button links to (on the menu and at lesson ends)."""
+    callable_contacts: tuple[str, ...] = ()
+    """Contacts with a phone number the screen shows: they get an "I called" button."""
+    flaggable: bool = False
+    """Lesson screens (not the menu) can be flagged as wrong or out of date."""
 
 
 @dataclass
@@ -134,14 +142,24 @@ class DialogueEngine:
                 ScreenButton(label(a.label, language), "answer", ref, index) for index, a in enumerate(node.answers)
             ]
             rows = [answer_buttons] if len(answer_buttons) <= 3 else [[b] for b in answer_buttons]
+        is_end = bool(node.results) or not (node.answers or any(b.goto for b in node.buttons))
+        shared = node_id == self.curriculum.home or (is_end and node_id.lesson != MAIN_LESSON)
         return Screen(
             node=node_id,
             text=rendered.text,
             rows=rows,
             nav=self._nav(conversation, node_id),
             result=rendered.result.name if rendered.result else None,
-            is_end=bool(node.results) or not (node.answers or any(b.goto for b in node.buttons)),
+            is_end=is_end,
+            share_entry=self.curriculum.entry_for_lesson(node_id.lesson) if shared else None,
+            callable_contacts=self.callable_contacts(node_id),
+            flaggable=node_id.lesson != MAIN_LESSON,
         )
+
+    def callable_contacts(self, node_id: NodeId) -> tuple[str, ...]:
+        """The phone numbers a caller can report on, at most a keyboard's worth (see `MAX_CALLABLE`)."""
+        contacts = self.curriculum.contacts
+        return tuple(cid for cid in self.curriculum.contacts_on(node_id) if contacts[cid].phone)[:MAX_CALLABLE]
 
     def _button(self, lesson: str, button: Button, label: str) -> ScreenButton:
         if button.url is not None:

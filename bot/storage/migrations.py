@@ -176,4 +176,29 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE user_settings DROP COLUMN created_on;
     """,
+    # 10: reach and contact health, counted per ISO week with no user key, no phone number and no
+    # time finer than the week: nothing links a campaign, a call or a flag to anyone.
+    """
+    CREATE TABLE campaign_weeks (
+        week      TEXT NOT NULL,  -- ISO week: 2026-W49
+        campaign  TEXT NOT NULL,
+        opens     INTEGER NOT NULL,
+        new_users INTEGER NOT NULL,
+        PRIMARY KEY (week, campaign)
+    ) WITHOUT ROWID;
+    CREATE TABLE contact_answers (
+        week    TEXT NOT NULL,
+        contact TEXT NOT NULL,  -- the contact's id in contacts.yaml
+        outcome TEXT NOT NULL,  -- answered | no_answer | wrong_number
+        answers INTEGER NOT NULL,
+        PRIMARY KEY (week, contact, outcome)
+    ) WITHOUT ROWID;
+    CREATE TABLE screen_flags (
+        week   TEXT NOT NULL,
+        screen TEXT NOT NULL,  -- lesson/node
+        reason TEXT NOT NULL,  -- number | outdated | other
+        flags  INTEGER NOT NULL,
+        PRIMARY KEY (week, screen, reason)
+    ) WITHOUT ROWID;
+    """,
 )

@@ -1,0 +1,38 @@
+"""The contact health part of `safar report`: what callers said about each contact, read from
+the bot's database (read-only, so a report never changes or migrates a running bot's data)."""
+
+import asyncio
+import sqlite3
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+
+import aiosqlite
+
+from bot.content.models import Contact
+from bot.services.contact_health import ContactHealth, health_lines
+from bot.storage.contact_health import ContactHealthStore
+from bot.storage.database import Database
+
+
+class _Day:
+    def __init__(self, day: date) -> None:
+        self._moment = datetime.combine(day, time(12), tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self._moment
+
+
+def contact_health_lines(db_path: Path, contacts: dict[str, Contact], today: date) -> list[str]:
+    """The report's lines, or one line saying why there are none."""
+    if not db_path.exists():
+        return [f"Contact health: no database at {db_path} (set DB_PATH or pass --db)."]
+    return asyncio.run(_read(f"{db_path.resolve().as_uri()}?mode=ro", db_path, contacts, today))
+
+
+async def _read(uri: str, db_path: Path, contacts: dict[str, Contact], today: date) -> list[str]:
+    try:
+        async with aiosqlite.connect(uri, uri=True) as connection:
+            health = ContactHealth(ContactHealthStore(Database(connection)), _Day(today))
+            return health_lines(await health.standings(contacts), await health.flags())
+    except sqlite3.Error as error:
+        return [f"Contact health: cannot read {db_path} ({error}); is it Safar's database, started once?"]
