@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 from jinja2 import Template
 
+from bot.content.danger_signals import DangerSignals
 from bot.content.errors import Problem
 from bot.content.models import Contact, Lesson, Localized, Node, ResultCase
 from bot.content.rendering import ContactRenderer, pick, render
@@ -63,6 +64,7 @@ class Curriculum:
     templates: dict[tuple[NodeId, str, str], Template]
     """Compiled templates by (node, part, language); part is 'text' or 'result:<i>'."""
     warnings: list[Problem] = field(default_factory=list)
+    danger_signals: DangerSignals = field(default_factory=DangerSignals)
     _by_ref: dict[str, NodeId] = field(default_factory=dict)
     _answers_by_ref: dict[str, NodeId] = field(default_factory=dict)
     _rendered: dict[tuple[NodeId, str, str], str] = field(default_factory=dict)

@@ -23,6 +23,7 @@ from bot.content.curriculum import (
     answers_ref,
     node_ref,
 )
+from bot.content.danger_signals import DANGER_SIGNALS_FILE, DangerSignals, signal_problems
 from bot.content.errors import ContentError, Problem
 from bot.content.models import Contact, Lesson, Localized, Node
 from bot.content.rendering import (
@@ -113,6 +114,7 @@ def load_curriculum(content_dir: Path | None = None, translate: Translate = engl
     renderer = ContactRenderer(contacts, translate)
     templates = _compile_and_check(lessons, lesson_sources, renderer, report)
     _check_refs_unique(lessons, report)
+    danger_signals = _load_danger_signals(root, report)
     if report.has_errors:
         raise ContentError(report.problems)
     return Curriculum(
@@ -121,7 +123,19 @@ def load_curriculum(content_dir: Path | None = None, translate: Translate = engl
         contact_renderer=renderer,
         templates=templates,
         warnings=sorted(report.problems),
+        danger_signals=danger_signals,
     )
+
+
+def _load_danger_signals(root: Path, report: _Report) -> DangerSignals:
+    """The danger signals, checked; none when the content has no such file (a minimal content dir)."""
+    path = root / DANGER_SIGNALS_FILE
+    source = _parse(root, path, report) if path.exists() else None
+    signals = _validate(DangerSignals, source, report) if source else None
+    if source is None or signals is None:
+        return DangerSignals()
+    report.problems.extend(signal_problems(signals, source.tree, source.name))
+    return signals
 
 
 def read_yaml_mapping(path: Path, name: str, encoding: str = "utf-8") -> LineDict:
