@@ -6,7 +6,9 @@ from tests.fake_telegram import FakeTelegram
 from tests.journeys import expected_text, start_in
 
 
-async def test_a_question_in_russian_opens_the_screen_about_agency_fees(telegram: FakeTelegram, bot: RunningBot) -> None:
+async def test_a_question_in_russian_opens_the_screen_about_agency_fees(
+    telegram: FakeTelegram, bot: RunningBot
+) -> None:
     user = telegram.user(language_code="ru")
     await start_in(user, "Русский")
     await user.send("Агентство просит ДЕНЬГИ за работу, что делать?")

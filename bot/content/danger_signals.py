@@ -51,23 +51,11 @@ class DangerSignals(BaseModel):
 def signal_problems(signals: DangerSignals, tree: object, file: str) -> list[Problem]:
     """What would make a signal miss, with the line to fix; warnings for blind spots."""
     problems = []
+    for kind, language, index, phrase in _indexed(signals):
+        message = _phrase_problem(phrase)
+        if message:
+            problems.append(Problem(file, line_of(tree, ("signals", kind, language, index)), message))
     for kind, by_language in signals.signals.items():
-        for language, phrases in by_language.items():
-            for index, phrase in enumerate(phrases):
-                line = line_of(tree, ("signals", kind, language, index))
-                count = len(_WORDS.findall(phrase))
-                if count > MAX_PHRASE_WORDS:
-                    problems.append(
-                        Problem(
-                            file, line, f"'{phrase}' has {count} words; keep a signal to {MAX_PHRASE_WORDS} or fewer"
-                        )
-                    )
-                elif not meaningful_words(phrase.replace(WILDCARD, "")):
-                    problems.append(
-                        Problem(
-                            file, line, f"'{phrase}' has only common words (such as 'the', 'и'); it would match nothing"
-                        )
-                    )
         missing = [language for language in LANGUAGES if not by_language.get(language)]
         if missing:
             problems.append(
@@ -79,3 +67,21 @@ def signal_problems(signals: DangerSignals, tree: object, file: str) -> list[Pro
                 )
             )
     return problems
+
+
+def _indexed(signals: DangerSignals) -> list[tuple[str, str, int, str]]:
+    return [
+        (kind, language, index, phrase)
+        for kind, by_language in signals.signals.items()
+        for language, phrases in by_language.items()
+        for index, phrase in enumerate(phrases)
+    ]
+
+
+def _phrase_problem(phrase: str) -> str:
+    count = len(_WORDS.findall(phrase))
+    if count > MAX_PHRASE_WORDS:
+        return f"'{phrase}' has {count} words; keep a signal to {MAX_PHRASE_WORDS} or fewer (split it)"
+    if not meaningful_words(phrase.replace(WILDCARD, "")):
+        return f"'{phrase}' has only common words (such as 'the', 'и'): add the word that says what happened"
+    return ""
