@@ -25,18 +25,13 @@ MAX_COMBINATIONS = 256
 
 
 @dataclass(frozen=True)
-class _Word:
-    text: str
-    prefix: bool
-
-
-@dataclass(frozen=True)
 class _Phrase:
     label: str
-    words: tuple[_Word, ...]
+    words: tuple[str, ...]
+    """Folded words; a prefix keeps its trailing `*`."""
 
 
-def _parse(phrase: str) -> tuple[_Word, ...]:
+def _parse(phrase: str) -> tuple[str, ...]:
     parsed = []
     for token in phrase.split():
         prefix = token.endswith(WILDCARD)
@@ -44,7 +39,7 @@ def _parse(phrase: str) -> tuple[_Word, ...]:
         for index, part in enumerate(parts):
             if part in STOP_WORDS or len(part) < 2:
                 continue
-            parsed.append(_Word(part, prefix and index == len(parts) - 1))
+            parsed.append(part + WILDCARD if prefix and index == len(parts) - 1 else part)
     return tuple(parsed)
 
 
@@ -53,45 +48,48 @@ class PhraseMatcher:
 
     def __init__(self, phrases: Iterable[tuple[str, str]]) -> None:
         self._phrases = [_Phrase(label, parsed) for label, text in phrases if (parsed := _parse(text))]
-        whole = {word.text for phrase in self._phrases for word in phrase.words if not word.prefix}
+        every = {word for phrase in self._phrases for word in phrase.words}
+        whole = {word for word in every if not word.endswith(WILDCARD)}
         self._by_key: dict[str, set[str]] = defaultdict(set)
         for word in whole:
             for key in word_keys(word):
                 self._by_key[key].add(word)
         self._whole = sorted(whole)
-        self._prefixes = sorted({word.text for phrase in self._phrases for word in phrase.words if word.prefix})
+        self._prefixes = sorted(word.rstrip(WILDCARD) for word in every if word.endswith(WILDCARD))
 
     def labels_in(self, text: str) -> list[str]:
         """The labels of the phrases found in `text`, each once, in the order they are defined."""
-        message = meaningful_words(text)
-        found_at = [self._words_matching(word) for word in message]
+        found_at: dict[str, list[int]] = defaultdict(list)
+        for position, typed in enumerate(meaningful_words(text)):
+            for word in self._words_matching(typed):
+                found_at[word].append(position)
         labels: list[str] = []
         for phrase in self._phrases:
             if phrase.label not in labels and self._occurs(phrase, found_at):
                 labels.append(phrase.label)
         return labels
 
-    def _words_matching(self, typed: str) -> set[_Word]:
+    def _words_matching(self, typed: str) -> set[str]:
         """The phrase words that the typed word counts as."""
-        matching = {_Word(word, False) for key in word_keys(typed) for word in self._by_key.get(key, ())}
+        matching = {word for key in word_keys(typed) for word in self._by_key.get(key, ())}
         typos = max_typos(typed)
         if typos:
             for word, _distance, _index in extract(
                 typed, self._whole, scorer=Levenshtein.distance, score_cutoff=typos, limit=None
             ):
                 if max_typos(word):
-                    matching.add(_Word(word, False))
+                    matching.add(word)
         for prefix in self._prefixes:
             start = typed[: len(prefix)]
             if start == prefix or (
                 len(typed) >= len(prefix) and Levenshtein.distance(start, prefix) <= max_typos(prefix)
             ):
-                matching.add(_Word(prefix, True))
+                matching.add(prefix + WILDCARD)
         return matching
 
     @staticmethod
-    def _occurs(phrase: _Phrase, found_at: list[set[_Word]]) -> bool:
-        positions = [[index for index, found in enumerate(found_at) if word in found] for word in phrase.words]
+    def _occurs(phrase: _Phrase, found_at: dict[str, list[int]]) -> bool:
+        positions = [found_at.get(word, []) for word in phrase.words]
         if not all(positions):
             return False
         window = len(phrase.words) + SLACK
@@ -110,5 +108,5 @@ def _short_words_lead(phrase: _Phrase, chosen: tuple[int, ...]) -> bool:
     return all(
         chosen[index + 1] == chosen[index] + 1
         for index, word in enumerate(phrase.words[:-1])
-        if len(word.text) <= SHORT_WORD
+        if len(word) <= SHORT_WORD
     )

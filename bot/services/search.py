@@ -18,7 +18,7 @@ from bot.content import Curriculum
 from bot.content.curriculum import MAIN_LESSON, NodeId
 from bot.content.models import Localized, Node
 from bot.content.rendering import pick
-from bot.folding import closest, meaningful_words, word_keys
+from bot.folding import Vocabulary, meaningful_words, word_keys
 from bot.services.phrases import PhraseMatcher
 from bot.telegram_limits import MAX_BUTTON_LABEL_CHARS
 
@@ -75,7 +75,7 @@ class NodeSearch:
                 self._postings[key].append((node_id, weight))
         total = len(weights)
         self._idf = {key: math.log(1 + total / len(posting)) for key, posting in self._postings.items()}
-        self._vocabulary = sorted(vocabulary)
+        self._vocabulary = Vocabulary(vocabulary)
         """Whole words as written in the content, for finding what a misspelt word meant."""
         # On a tie, a screen that says something comes before a menu that only leads to it.
         self._order = {
@@ -97,7 +97,7 @@ class NodeSearch:
         scores: dict[NodeId, float] = defaultdict(float)
         for word in dict.fromkeys(meaningful_words(query)):
             best = self._word_scores(word, 1.0)
-            if not best and (near := closest(word, self._vocabulary)):
+            if not best and (near := self._vocabulary.closest(word)):
                 best = self._word_scores(near, TYPO_FACTOR)
             for node_id, score in best.items():
                 scores[node_id] += score
