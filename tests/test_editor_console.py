@@ -41,3 +41,10 @@ async def test_back_menu_help_and_search_in_russian() -> None:
     assert "Уроки, которые могут помочь:\n  · 💳 Патент\n  · ⛔ Запрет въезда" in out
     plain_menu = expected_text("main", "menu", "ru").replace("<b>", "").replace("</b>", "")
     assert plain_menu in out
+
+
+async def test_an_editor_sees_a_danger_message_answered_with_the_hotlines_first() -> None:
+    out = await walk("pasport zabrali", "q", language="en")
+    screens = [screen.split(" ────")[0] for screen in out.split("──── ")[1:]]
+    assert screens == ["main/menu", "hotlines/start"]
+    assert "⚠️ What you wrote may mean you are in danger." in out
