@@ -12,11 +12,12 @@ The query is never stored or logged.
 import math
 import re
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from bot.content import Curriculum
 from bot.content.curriculum import MAIN_LESSON, NodeId
-from bot.content.models import Localized, Node
+from bot.content.models import LanguageCode, Node
 from bot.content.rendering import pick
 from bot.folding import Vocabulary, meaningful_words, word_keys
 from bot.services.phrases import PhraseMatcher
@@ -57,7 +58,6 @@ class NodeSearch:
     """An index of every screen's words in all four languages, built once per loaded curriculum."""
 
     def __init__(self, curriculum: Curriculum) -> None:
-        self._curriculum = curriculum
         signals = curriculum.danger_signals
         self._danger = PhraseMatcher((kind, phrase) for kind, _language, phrase in signals.phrases())
         self._countries = PhraseMatcher((code, name) for code, names in signals.countries.items() for name in names)
@@ -124,10 +124,8 @@ class NodeSearch:
         its first screen); their words count for the screen that starts the check."""
         texts: list[tuple[NodeId, str, float]] = []
 
-        def add(node_id: NodeId, text: Localized | dict[str, list[str]] | None, weight: float) -> None:
-            for value in (text or {}).values():
-                for part in value if isinstance(value, list) else [value]:
-                    texts.append((node_id, _plain(part), weight))
+        def add(node_id: NodeId, strings: Iterable[str], weight: float) -> None:
+            texts.extend((node_id, _plain(string), weight) for string in strings)
 
         for lesson_id, lesson in curriculum.lessons.items():
             if lesson_id == MAIN_LESSON:
@@ -136,21 +134,25 @@ class NodeSearch:
             start = curriculum.start_of(lesson_id)
             for name, node in lesson.nodes.items():
                 node_id = owner.get(name, NodeId(lesson_id, name))
-                add(node_id, lesson.title, HEADING_WEIGHT if node_id == start else LESSON_WEIGHT)
-                add(node_id, lesson.keywords, LESSON_WEIGHT)  # type: ignore[arg-type]
-                add(node_id, node.keywords, KEYWORD_WEIGHT)  # type: ignore[arg-type]
-                add(node_id, node.text, TEXT_WEIGHT)
-                for text in (node.text or {}).values():
-                    if heading := _HEADING.match(text):
-                        texts.append((node_id, _plain(heading.group(1)), HEADING_WEIGHT))
+                add(node_id, lesson.title.values(), HEADING_WEIGHT if node_id == start else LESSON_WEIGHT)
+                add(node_id, _flat(lesson.keywords), LESSON_WEIGHT)
+                add(node_id, _flat(node.keywords), KEYWORD_WEIGHT)
+                body = list((node.text or {}).values())
+                add(node_id, body, TEXT_WEIGHT)
+                add(node_id, [heading.group(1) for text in body if (heading := _HEADING.match(text))], HEADING_WEIGHT)
                 for case in node.results:
-                    add(node_id, case.text, TEXT_WEIGHT)
+                    add(node_id, case.text.values(), TEXT_WEIGHT)
                 for answer in node.answers:
-                    add(node_id, answer.label, TEXT_WEIGHT)
+                    add(node_id, answer.label.values(), TEXT_WEIGHT)
                 for button in node.buttons:
                     if button.goto is not None:
-                        add(owner.get(button.goto, NodeId(lesson_id, button.goto)), button.label, HEADING_WEIGHT)
+                        target = owner.get(button.goto, NodeId(lesson_id, button.goto))
+                        add(target, button.label.values(), HEADING_WEIGHT)
         return texts
+
+
+def _flat(keywords: Mapping[LanguageCode, list[str]]) -> list[str]:
+    return [word for words in keywords.values() for word in words]
 
 
 def screen_title(curriculum: Curriculum, node_id: NodeId, language: str) -> str:
@@ -165,9 +167,9 @@ def screen_title(curriculum: Curriculum, node_id: NodeId, language: str) -> str:
     heading = _HEADING.match(body)
     if heading:
         return _shortened(" ".join(_plain(heading.group(1)).split()))
-    for node in lesson.nodes.values():
-        asks = pick(node.text, language).rstrip().endswith("?") if node.text else False
-        for button in node.buttons:
+    for other in lesson.nodes.values():
+        asks = pick(other.text, language).rstrip().endswith("?") if other.text else False
+        for button in other.buttons:
             if button.goto == node_id.node and not asks:
                 return pick(button.label, language)
     sentence = _SENTENCE_END.split(" ".join(_plain(body).split()), maxsplit=1)[0]
