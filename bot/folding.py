@@ -157,6 +157,8 @@ when where who why will should before about any there here some my me our out in
 men siz nima uchun bilan va bu agar qanday biz ular ham
 hello hi thanks thank please привет здравствуйте спасибо пожалуйста салом салям раҳмат лутфан
 salom assalomu alaykum rahmat iltimos
+do to is am be of in on at it an or if so much many сколько ли на по из за до бы же чанд ба то
+qancha necha
 """
 STOP_WORDS = frozenset(word for line in _STOP_WORDS.split() for word in words(line))
 """Words too common to tell one screen from another, and greetings, in every language, folded."""
