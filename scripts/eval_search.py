@@ -6,7 +6,9 @@ Reports, for the tuning part and the held-out part separately: top-1 and top-3 h
 language; danger recall at rank 1 (a danger question answered with hotlines + the red-flag check
 first); the false-alarm rate (ordinary questions answered with the alarm); the country read from
 danger questions that name one; and lesson-level regressions against the search before issue 21
-(tests/data/search_eval_baseline.json: its top-1 lesson per question, recorded once).
+(tests/data/search_eval_baseline.json: its top-1 lesson per question, recorded once). For
+danger questions it also reports how often the first screen search ranks besides the alarm is
+one that would help (danger_first_other_screen_top1).
 
 A hit: a danger question flagged as danger counts at rank 1 when the screens the alarm opens
 (the hotlines screen, the red-flag check) are among the screens that would help; otherwise the
@@ -56,6 +58,7 @@ class Question:
 class Outcome:
     question: Question
     shown: list[str]
+    found: list[str]
     flagged: bool
     country: str | None
     lesson: str | None
@@ -70,6 +73,8 @@ class PartReport:
     danger_found: list[bool] = field(default_factory=list)
     false_alarms: list[bool] = field(default_factory=list)
     countries: list[bool] = field(default_factory=list)
+    danger_screen: list[bool] = field(default_factory=list)
+    """Danger questions whose first screen besides the alarm is one that would help."""
     regressions: list[str] = field(default_factory=list)
     baseline_right: int = 0
 
@@ -90,6 +95,7 @@ class PartReport:
             "ordinary_questions": len(self.false_alarms),
             "false_alarm_rate": rate(self.false_alarms),
             "country_named": rate(self.countries),
+            "danger_first_other_screen_top1": rate(self.danger_screen),
             "baseline_lesson_right": self.baseline_right,
             "lesson_regressions": self.regressions,
         }
@@ -107,7 +113,7 @@ def ask(search: NodeSearch, curriculum: Curriculum, question: Question) -> Outco
         alarm = [str(node) for node in danger_view(curriculum, answer.country).screens(curriculum)]
         shown = alarm + [node for node in found if node not in alarm]
     lesson = found[0].split("/")[0] if found else None
-    return Outcome(question, shown, answer.is_danger, answer.country, lesson)
+    return Outcome(question, shown, found, answer.is_danger, answer.country, lesson)
 
 
 def is_hit(outcome: Outcome, rank: int) -> bool:
@@ -132,6 +138,7 @@ def evaluate(questions: list[Question], baseline: dict[str, str | None]) -> tupl
         report.top3[question.lang].append(is_hit(outcome, 3))
         if question.danger:
             report.danger_found.append(outcome.flagged)
+            report.danger_screen.append(bool(outcome.found) and outcome.found[0] in question.expect)
             if question.country:
                 report.countries.append(outcome.country == question.country)
         else:
