@@ -110,7 +110,7 @@ def ask(search: NodeSearch, curriculum: Curriculum, question: Question) -> Outco
     found = [str(node) for node in answer.nodes]
     shown = found
     if answer.is_danger:
-        alarm = [str(node) for node in danger_view(curriculum, answer.country).screens(curriculum)]
+        alarm = [str(node) for node in danger_view(curriculum, answer.country).screens()]
         shown = alarm + [node for node in found if node not in alarm]
     lesson = found[0].split("/")[0] if found else None
     return Outcome(question, shown, found, answer.is_danger, answer.country, lesson)

@@ -78,7 +78,7 @@ class ConsoleWalk:
         if answer.is_danger:
             print("\n" + self.i18n.gettext(DANGER_FIRST, locale=self.language), file=self.out)
             view = danger_view(self.curriculum, answer.country)
-            return self.engine.open(self.conversation, view.screens(self.curriculum)[0], self.language)
+            return self.engine.open(self.conversation, view.screen, self.language)
         if not answer.nodes:
             print("\n" + self.i18n.gettext(SEARCH_NOTHING_FOUND, locale=self.language), file=self.out)
             return self.engine.home(self.conversation, self.language)

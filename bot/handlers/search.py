@@ -15,9 +15,9 @@ from bot.handlers.callback_data import OpenNode
 from bot.handlers.conversation import move
 from bot.handlers.filters import PrivateChat, TypedText
 from bot.handlers.screens import add_nav_row, screen_markup
-from bot.i18n.messages import DANGER_CHOOSE_COUNTRY, DANGER_FIRST, SEARCH_FOUND, SEARCH_NOTHING_FOUND
+from bot.i18n.messages import DANGER_FIRST, SEARCH_FOUND, SEARCH_NOTHING_FOUND
 from bot.services.content_holder import ContentHolder
-from bot.services.danger_view import EMERGENCY_NEED, DangerView, choice_label, danger_view
+from bot.services.danger_view import DangerView, danger_view, offer_label
 from bot.services.dialogue import NavAction
 from bot.services.engagement import track
 from bot.services.search import SearchAnswer, screen_title
@@ -51,35 +51,22 @@ async def free_text(message: Message, state: FSMContext, content: ContentHolder,
 
 
 def danger_text(curriculum: Curriculum, view: DangerView, language: str) -> str:
-    """The alarm: a kind word, then the country's hotlines, or every country's emergency numbers."""
-    intro = html.escape(_(DANGER_FIRST))
-    if view.country_screen is not None:
-        numbers = curriculum.render_text(view.country_screen, language)
-    else:
-        numbers = curriculum.contact_renderer.matching(language, need=EMERGENCY_NEED)
-    text = f"{intro}\n\n{numbers}"
-    if view.choices:
-        text += f"\n\n{html.escape(_(DANGER_CHOOSE_COUNTRY))}"
-    # Each piece fits on its own (the content check sees to the screens); together they may not.
-    return text if len(text.encode("utf-16-le")) // 2 <= MAX_MESSAGE_CHARS else numbers
+    """The alarm: a kind word, then the hotlines (the country's, or every country's emergency numbers)."""
+    hotlines = curriculum.render_text(view.screen, language)
+    text = f"{html.escape(_(DANGER_FIRST))}\n\n{hotlines}"
+    # Each screen fits on its own (the content check sees to that); with the sentence it may not.
+    return text if len(text.encode("utf-16-le")) // 2 <= MAX_MESSAGE_CHARS else hotlines
 
 
 def danger_markup(
     curriculum: Curriculum, view: DangerView, answer: SearchAnswer, language: str
 ) -> InlineKeyboardMarkup:
-    """Country choices, the red-flag check, then the other screens the message matched."""
+    """Countries, the red-flag check and other help, then the other screens the message matched."""
     builder = InlineKeyboardBuilder()
-    for choice in view.choices:
-        builder.button(
-            text=choice_label(curriculum, choice, language), callback_data=OpenNode(ref=node_ref(choice.node))
-        )
-    shown = {choice.node for choice in view.choices}
-    if view.red_flag_check is not None:
-        shown.add(view.red_flag_check)
-        builder.button(
-            text=curriculum.title(view.red_flag_check.lesson, language),
-            callback_data=OpenNode(ref=node_ref(view.red_flag_check)),
-        )
+    offers = view.offers()
+    for node_id in offers:
+        builder.button(text=offer_label(curriculum, node_id, language), callback_data=OpenNode(ref=node_ref(node_id)))
+    shown = {*offers, view.screen}
     _add_screens(builder, curriculum, [node for node in answer.nodes if node not in shown], language)
     builder.adjust(1)
     add_nav_row(builder, [NavAction.HOME, NavAction.HELP])

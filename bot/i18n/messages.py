@@ -17,4 +17,3 @@ DANGER_FIRST = N_(
     "⚠️ What you wrote may mean you are in danger. It is not your fault, and help exists: call one of these "
     "numbers, or take the red-flag check below."
 )
-DANGER_CHOOSE_COUNTRY = N_("Choose the country you are in to see all its help numbers:")
