@@ -21,6 +21,7 @@ def share_a_key(first: str, second: str) -> bool:
         ("ro'yxatdan", "roʻyxatdan"),  # with a plain apostrophe
         ("xo'jayin", "хоҷайин"),  # x/х, j/ҷ
         ("zarplatu", "зарплата"),
+        ("chek", "чек"),  # Latin ch is Cyrillic ч
     ],
 )
 def test_the_same_word_typed_another_way_is_found(typed: str, written: str) -> None:
