@@ -24,7 +24,7 @@ async def test_a_tajik_word_typed_in_latin_letters_is_found(telegram: FakeTelegr
     await start_in(user, "Тоҷикӣ")
     await user.send("shinosnoma")
     found = await user.reply()
-    assert "Шиносномаи худро ба касе надиҳед." in found.labels(), "the recruitment screen about passports"
+    assert "Ҳуҷҷатҳо ва нусхаҳо" in found.labels(), "the screen about passports and their copies"
 
 
 async def test_words_without_a_match_get_a_hint_and_the_menu(telegram: FakeTelegram, bot: RunningBot) -> None:
