@@ -3,11 +3,14 @@
 import asyncio
 import sqlite3
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from bot.config import Settings
+from bot.handlers.callback_data import MAX_CALENDAR_YEAR, MIN_CALENDAR_YEAR, PickDate
+from bot.handlers.reminder_views import calendar_markup
+from bot.i18n import load_i18n
 from bot.storage.reminders import ReminderStore
 from tests.clock import ManualClock
 from tests.conftest import RunningBot
@@ -274,3 +277,13 @@ async def test_reminders_follow_a_change_of_language(
         == "<b>Срок документа</b>\nСрок действия вашего документа заканчивается 01.06.2027. Начните его продление уже сейчас."
     )
     assert reminder.labels() == ["📖 Открыть урок"]
+
+
+def test_the_calendar_arrows_stop_at_the_years_a_button_can_carry() -> None:
+    i18n = load_i18n()
+    with i18n.context(), i18n.use_locale("en"):
+        last = calendar_markup("dep", MAX_CALENDAR_YEAR, 12, date(2027, 1, 1))
+        first = calendar_markup("exp", MIN_CALENDAR_YEAR, 1, date(1999, 1, 1))
+    forward, back = last.inline_keyboard[0][2], first.inline_keyboard[0][0]
+    assert PickDate.unpack(str(forward.callback_data)) == PickDate(purpose="dep", year=MAX_CALENDAR_YEAR, month=12)
+    assert PickDate.unpack(str(back.callback_data)) == PickDate(purpose="exp", year=MIN_CALENDAR_YEAR, month=1)
