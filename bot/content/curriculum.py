@@ -9,6 +9,7 @@ from jinja2 import Template
 
 from bot.content.danger_signals import DangerSignals
 from bot.content.errors import Problem
+from bot.content.facts import RegisteredFact
 from bot.content.models import Contact, Lesson, Localized, Node, ResultCase
 from bot.content.rendering import ContactRenderer, pick, render
 from bot.languages import FALLBACK_CHAIN
@@ -64,6 +65,8 @@ class Curriculum:
     templates: dict[tuple[NodeId, str, str], Template]
     """Compiled templates by (node, part, language); part is 'text' or 'result:<i>'."""
     warnings: list[Problem] = field(default_factory=list)
+    facts: "dict[str, RegisteredFact]" = field(default_factory=dict)
+    """The facts registry (facts.yaml) lessons cite and `fact()` inserts."""
     danger_signals: DangerSignals = field(default_factory=DangerSignals)
     _by_ref: dict[str, NodeId] = field(default_factory=dict)
     _answers_by_ref: dict[str, NodeId] = field(default_factory=dict)

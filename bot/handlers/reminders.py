@@ -184,11 +184,12 @@ async def _set_zone(press: MenuPress, zone: str) -> bool:
 async def _set_monthly(press: MenuPress, day: int) -> bool:
     await press.opt_in()
     await press.reminders.cancel_kind(press.user_key, "snooze")
-    due = next_monthly(day, press.clock.now(), press.zone)
+    early = press.content.current.plans.monthly_remind_days_before
+    due = next_monthly(day, press.clock.now(), press.zone, early, catch_up=True)
     await press.reminders.cancel_kind(press.user_key, "monthly")
-    await press.reminders.add(press.user_key, "monthly", str(day), due, {"day": day})
+    await press.reminders.add(press.user_key, "monthly", str(day), due, {"day": day, "early": early})
     track("reminder_scheduled", "monthly")
-    await press.show(_(text.MONTHLY_SET).format(day=day), choices([]))
+    await press.show(_(text.MONTHLY_SET).format(day=day, days=early), choices([]))
     return True
 
 
