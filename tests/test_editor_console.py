@@ -32,14 +32,13 @@ async def test_a_newcomer_walks_the_red_flag_check_in_the_terminal() -> None:
 
 
 async def test_back_menu_help_and_search_in_russian() -> None:
-    out = await walk("5", "2", "b", "h", "m", "паспорт", "", "99", "выход", "5", language="ru")
+    out = await walk("5", "2", "b", "h", "m", "оплата патента", "", "99", "выход", "5", language="ru")
     screens = [screen.split(" ────")[0] for screen in out.split("──── ")[1:]]
     assert screens == [
         "main/menu", "main/topics", "recruitment/offer", "main/topics", "hotlines/start", "main/menu",
-        "before_you_go/start", "before_you_go/start", "before_you_go/start",
+        "abroad/patent", "abroad/patent", "abroad/patent",
     ]  # fmt: skip
-    found = "Уроки, которые могут помочь:\n  · Подготовка к отъезду\n  · Помощь и горячие линии\n  · Агентства"
-    assert found in out, "a lost passport is found in the help lesson too"
+    assert "Уроки, которые могут помочь:\n  · 💳 Патент\n" in out, "the patent screen first"
     plain_menu = expected_text("main", "menu", "ru").replace("<b>", "").replace("</b>", "")
     assert plain_menu in out
     assert "Здесь нет кнопки 99." in out
@@ -53,3 +52,10 @@ async def test_the_console_speaks_the_language_chosen() -> None:
     assert "Дар ин ҷо тугмаи 99 нест." in out
     assert out.rstrip().endswith("Хайр.")
     assert "Type a number" not in out and "quit" not in out and "Bye." not in out
+
+
+async def test_an_editor_sees_a_danger_message_answered_with_the_hotlines_first() -> None:
+    out = await walk("pasport zabrali", "q", language="en")
+    screens = [screen.split(" ────")[0] for screen in out.split("──── ")[1:]]
+    assert screens == ["main/menu", "hotlines/start"]
+    assert "⚠️ What you wrote may mean you are in danger." in out

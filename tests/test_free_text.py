@@ -10,15 +10,17 @@ from tests.fake_telegram import FakeTelegram
 from tests.journeys import expected_text, start_in
 
 
-async def test_a_question_in_russian_finds_the_recruitment_lesson(telegram: FakeTelegram, bot: RunningBot) -> None:
+async def test_a_question_in_russian_opens_the_screen_about_agency_fees(
+    telegram: FakeTelegram, bot: RunningBot
+) -> None:
     user = telegram.user(language_code="ru")
     await start_in(user, "Русский")
     await user.send("Агентство просит ДЕНЬГИ за работу, что делать?")
     found = await user.reply()
     assert found.text == "Уроки, которые могут помочь:"
-    assert found.labels()[0] == "Агентства и предложения работы"
-    await user.press(found, "Агентства и предложения работы")
-    assert (await user.reply()).text == expected_text("recruitment", "offer", "ru")
+    assert found.labels()[0] == "Платить за поиск работы не нужно."
+    await user.press(found, "Платить за поиск работы не нужно.")
+    assert (await user.reply()).text == expected_text("recruitment", "fees", "ru")
 
 
 async def test_a_tajik_word_typed_in_latin_letters_is_found(telegram: FakeTelegram, bot: RunningBot) -> None:
@@ -26,7 +28,7 @@ async def test_a_tajik_word_typed_in_latin_letters_is_found(telegram: FakeTelegr
     await start_in(user, "Тоҷикӣ")
     await user.send("shinosnoma")
     found = await user.reply()
-    assert "Агентии кор ва пешниҳоди кор" in found.labels()
+    assert "Ҳуҷҷатҳо ва нусхаҳо" in found.labels(), "the screen about passports and their copies"
 
 
 async def test_words_without_a_match_get_a_hint_and_the_menu(telegram: FakeTelegram, bot: RunningBot) -> None:

@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 from jinja2 import Template
 
+from bot.content.danger_signals import DangerSignals
 from bot.content.errors import Problem
 from bot.content.facts import RegisteredFact
 from bot.content.models import Contact, Lesson, Localized, Node, ResultCase
@@ -68,6 +69,7 @@ class Curriculum:
     """The facts registry (facts.yaml) lessons cite and `fact()` inserts."""
     entries: dict[str, NodeId] = field(default_factory=dict)
     """Deep-link entry points by name (`entries.yaml`)."""
+    danger_signals: DangerSignals = field(default_factory=DangerSignals)
     _by_ref: dict[str, NodeId] = field(default_factory=dict)
     _answers_by_ref: dict[str, NodeId] = field(default_factory=dict)
     _rendered: dict[tuple[NodeId, str, str], str] = field(default_factory=dict)

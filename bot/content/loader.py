@@ -22,6 +22,7 @@ from bot.content.curriculum import (
     answers_ref,
     node_ref,
 )
+from bot.content.danger_signals import DANGER_SIGNALS_FILE, DangerSignals, signal_problems
 from bot.content.entries import ENTRIES_FILE, check_entries
 from bot.content.errors import ContentError, Problem
 from bot.content.facts import load_fact_registry, written_source_problems
@@ -95,6 +96,7 @@ def load_curriculum(content_dir: Path | None = None, translate: Translate = engl
     templates = compile_and_check(lessons, lesson_sources, renderer, report)
     _check_refs_unique(lessons, report)
     entries = _load_entries(root, lessons, report)
+    danger_signals = _load_danger_signals(root, report)
     if report.has_errors:
         raise ContentError(report.problems)
     return Curriculum(
@@ -105,6 +107,7 @@ def load_curriculum(content_dir: Path | None = None, translate: Translate = engl
         templates=templates,
         warnings=sorted(report.problems),
         entries=entries,
+        danger_signals=danger_signals,
     )
 
 
@@ -118,6 +121,17 @@ def _load_entries(root: Path, lessons: dict[str, Lesson], report: Findings) -> d
     entries, problems = check_entries(source.tree, source.name, lessons)
     report.problems.extend(problems)
     return entries
+
+
+def _load_danger_signals(root: Path, report: Findings) -> DangerSignals:
+    """The danger signals, checked; none when the content has no such file (a minimal content dir)."""
+    path = root / DANGER_SIGNALS_FILE
+    source = _parse(root, path, report) if path.exists() else None
+    signals = _validate(DangerSignals, source, report) if source else None
+    if source is None or signals is None:
+        return DangerSignals()
+    report.problems.extend(signal_problems(signals, source.tree, source.name))
+    return signals
 
 
 def read_yaml_mapping(path: Path, name: str, encoding: str = "utf-8") -> CommentedMap:

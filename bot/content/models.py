@@ -123,6 +123,8 @@ class Node(_Strict):
     answers: list[Answer] = []
     results: list[ResultCase] = []
     facts: list[Identifier] = []
+    keywords: dict[LanguageCode, list[str]] = {}
+    """Words and synonyms people type for this screen, beyond those in its text (for search)."""
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:

@@ -8,10 +8,11 @@ from aiogram.utils.i18n import I18n
 
 from bot.content import Curriculum
 from bot.i18n.console import CONSOLE_BYE, CONSOLE_NO_BUTTON, CONSOLE_OPENS_LINK, CONSOLE_PROMPT, CONSOLE_QUIT
-from bot.i18n.messages import NAV_LABELS, SEARCH_FOUND, SEARCH_NOTHING_FOUND
+from bot.i18n.messages import DANGER_FIRST, NAV_LABELS, SEARCH_FOUND, SEARCH_NOTHING_FOUND
+from bot.services.danger_view import danger_view
 from bot.services.deep_links import parse_payload
 from bot.services.dialogue import Conversation, DialogueEngine, NavAction, Screen
-from bot.services.search import LessonSearch
+from bot.services.search import NodeSearch, screen_title
 
 _START_LINK = re.compile(r"^(?:/start\s+|https://t\.me/\w+\?start=)(\S*)$")
 """What follows a deep link: `/start <payload>` as Telegram sends it, or the whole t.me address."""
@@ -32,7 +33,7 @@ class ConsoleWalk:
 
     def __init__(self, curriculum: Curriculum, i18n: I18n, language: str, out: TextIO, bold: bool = False) -> None:
         self.engine = DialogueEngine(curriculum)
-        self.search = LessonSearch(curriculum)
+        self.search = NodeSearch(curriculum)
         self.curriculum = curriculum
         self.i18n = i18n
         self.language = language
@@ -96,14 +97,18 @@ class ConsoleWalk:
         return self.free_text(screen, choice)
 
     def free_text(self, screen: Screen, text: str) -> Screen:
-        found = self.search.find(text, self.language)
-        if not found:
+        answer = self.search.find(text, self.language)
+        if answer.is_danger:
+            print("\n" + self.i18n.gettext(DANGER_FIRST, locale=self.language), file=self.out)
+            view = danger_view(self.curriculum, answer.country)
+            return self.engine.open(self.conversation, view.screen, self.language)
+        if not answer.nodes:
             print("\n" + self.i18n.gettext(SEARCH_NOTHING_FOUND, locale=self.language), file=self.out)
             return self.engine.home(self.conversation, self.language)
         print("\n" + self.i18n.gettext(SEARCH_FOUND, locale=self.language), file=self.out)
-        for lesson in found:
-            print(f"  · {self.curriculum.title(lesson, self.language)}", file=self.out)
-        return self.engine.open(self.conversation, self.curriculum.start_of(found[0]), self.language)
+        for node_id in answer.nodes:
+            print(f"  · {screen_title(self.curriculum, node_id, self.language)}", file=self.out)
+        return self.engine.open(self.conversation, answer.nodes[0], self.language)
 
     def show(self, screen: Screen) -> None:
         print(f"\n──── {screen.node} ────", file=self.out)

@@ -1,22 +1,27 @@
-"""Free text: lessons whose words match, or a short hint and the menu. Nothing typed is kept."""
+"""Free text: danger first (hotlines and the red-flag check), then the screens that fit, or a hint
+and the menu. Nothing typed is kept or logged."""
 
 import html
 
 from aiogram import Router
 from aiogram.fsm.context import FSMContext
-from aiogram.types import Message
+from aiogram.types import InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.content.curriculum import node_ref
+from bot.content import Curriculum
+from bot.content.curriculum import NodeId, node_ref
 from bot.handlers.callback_data import OpenNode
 from bot.handlers.conversation import move
 from bot.handlers.filters import PrivateChat, TypedText
 from bot.handlers.screens import add_nav_row, screen_markup
-from bot.i18n.messages import SEARCH_FOUND, SEARCH_NOTHING_FOUND
+from bot.i18n.messages import DANGER_FIRST, SEARCH_FOUND, SEARCH_NOTHING_FOUND
 from bot.services.content_holder import ContentHolder
+from bot.services.danger_view import DangerView, danger_view, offer_label
 from bot.services.dialogue import NavAction
 from bot.services.engagement import track
+from bot.services.search import SearchAnswer, screen_title
+from bot.telegram_limits import MAX_MESSAGE_CHARS
 
 MAX_QUERY_CHARS = 500
 """Longer texts are not searched: nobody asks a question that long, and it costs time."""
@@ -24,21 +29,53 @@ MAX_QUERY_CHARS = 500
 
 async def free_text(message: Message, state: FSMContext, content: ContentHolder, language: str) -> None:
     loaded = content.current
-    found = loaded.search.find((message.text or "")[:MAX_QUERY_CHARS], language)
-    track("search", "found" if found else "none")
-    if not found:
+    answer = loaded.search.find((message.text or "")[:MAX_QUERY_CHARS], language)
+    track("search", "found" if answer.nodes or answer.is_danger else "none")
+    curriculum = loaded.curriculum
+    if answer.is_danger:
+        view = danger_view(curriculum, answer.country)
+        await message.answer(
+            danger_text(curriculum, view, language), reply_markup=danger_markup(curriculum, view, answer, language)
+        )
+        return
+    if not answer.nodes:
         home = await move(state, lambda c: loaded.engine.home(c, language))
         hint = _(SEARCH_NOTHING_FOUND)
         await message.answer(f"{html.escape(hint)}\n\n{home.text}", reply_markup=screen_markup(home))
         return
-    curriculum = loaded.curriculum
     builder = InlineKeyboardBuilder()
-    for lesson_id in found:
-        target = curriculum.start_of(lesson_id)
-        builder.button(text=curriculum.title(lesson_id, language), callback_data=OpenNode(ref=node_ref(target)))
+    _add_screens(builder, curriculum, answer.nodes, language)
     builder.adjust(1)
     add_nav_row(builder, [NavAction.HOME, NavAction.HELP])
     await message.answer(html.escape(_(SEARCH_FOUND)), reply_markup=builder.as_markup())
+
+
+def danger_text(curriculum: Curriculum, view: DangerView, language: str) -> str:
+    """The alarm: a kind word, then the hotlines (the country's, or every country's emergency numbers)."""
+    hotlines = curriculum.render_text(view.screen, language)
+    text = f"{html.escape(_(DANGER_FIRST))}\n\n{hotlines}"
+    # Each screen fits on its own (the content check sees to that); with the sentence it may not.
+    return text if len(text.encode("utf-16-le")) // 2 <= MAX_MESSAGE_CHARS else hotlines
+
+
+def danger_markup(
+    curriculum: Curriculum, view: DangerView, answer: SearchAnswer, language: str
+) -> InlineKeyboardMarkup:
+    """Countries, the red-flag check and other help, then the other screens the message matched."""
+    builder = InlineKeyboardBuilder()
+    offers = view.offers()
+    for node_id in offers:
+        builder.button(text=offer_label(curriculum, node_id, language), callback_data=OpenNode(ref=node_ref(node_id)))
+    shown = {*offers, view.screen}
+    _add_screens(builder, curriculum, [node for node in answer.nodes if node not in shown], language)
+    builder.adjust(1)
+    add_nav_row(builder, [NavAction.HOME, NavAction.HELP])
+    return builder.as_markup()
+
+
+def _add_screens(builder: InlineKeyboardBuilder, curriculum: Curriculum, nodes: list[NodeId], language: str) -> None:
+    for node_id in nodes:
+        builder.button(text=screen_title(curriculum, node_id, language), callback_data=OpenNode(ref=node_ref(node_id)))
 
 
 def build_router() -> Router:

@@ -13,7 +13,7 @@ from datetime import date
 from difflib import SequenceMatcher
 
 from bot.content.agencies import Agency, Registry
-from bot.services.search import normalize
+from bot.folding import normalize
 
 LEGAL_FORMS = frozenset(
     normalize(

@@ -13,20 +13,20 @@ from bot.services.agency_search import AgencyIndex
 from bot.services.clock import Clock, SystemClock
 from bot.services.content_diff import ContentChanges, compare
 from bot.services.dialogue import DialogueEngine
-from bot.services.search import LessonSearch
+from bot.services.search import NodeSearch
 
 
 @dataclass(frozen=True)
 class LoadedContent:
     curriculum: Curriculum
-    search: LessonSearch
+    search: NodeSearch
     engine: DialogueEngine
     agencies: AgencyIndex
     plans: ReminderPlans
 
     @classmethod
     def of(cls, curriculum: Curriculum, agencies: AgencyIndex, plans: ReminderPlans) -> "LoadedContent":
-        return cls(curriculum, LessonSearch(curriculum), DialogueEngine(curriculum), agencies, plans)
+        return cls(curriculum, NodeSearch(curriculum), DialogueEngine(curriculum), agencies, plans)
 
 
 @dataclass(frozen=True)

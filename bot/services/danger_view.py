@@ -1,0 +1,82 @@
+"""What the bot shows first when a typed message signals danger: hotlines and the red-flag check.
+
+No country is stored. When the message names one that has a hotlines screen, that screen is
+shown; otherwise the hotlines start (the emergency numbers of every country) with a one-tap
+choice of country. The country screens are the hotlines lesson's nodes that show
+`contacts(country='XX')`, so a country added to the content appears here without a code change.
+"""
+
+import re
+from dataclasses import dataclass
+
+from bot.content import Curriculum
+from bot.content.curriculum import HOTLINES_LESSON, NodeId
+from bot.content.rendering import pick
+from bot.services.search import screen_title
+
+RED_FLAGS_LESSON = "red_flags"
+"""The lesson with the forced-labour self-check (the ILO indicators)."""
+_COUNTRY_CONTACTS = re.compile(r"contacts\([^)]*country\s*=\s*['\"]([A-Z]{2})['\"]")
+
+
+@dataclass(frozen=True)
+class CountryChoice:
+    country: str
+    node: NodeId
+
+
+@dataclass(frozen=True)
+class DangerView:
+    """The danger answer: the screen whose text comes first, and the screens offered one tap away."""
+
+    screen: NodeId
+    """The named country's hotlines screen, or the hotlines start (every country's emergency numbers)."""
+    choices: list[CountryChoice]
+    """Each country's hotlines screen, when no country was named."""
+    red_flag_check: NodeId | None
+    more_help: list[NodeId]
+    """The other kinds of help the hotlines start offers (trafficking, by kind of help ...)."""
+
+    def screens(self) -> list[NodeId]:
+        """The screens this answer shows first: the hotlines, then the check."""
+        return [self.screen] + ([self.red_flag_check] if self.red_flag_check else [])
+
+    def offers(self) -> list[NodeId]:
+        """The buttons, in order: countries, the red-flag check, other help."""
+        check = [self.red_flag_check] if self.red_flag_check else []
+        return [choice.node for choice in self.choices] + check + self.more_help
+
+
+def country_screens(curriculum: Curriculum) -> list[CountryChoice]:
+    """Each country's hotlines screen, in lesson order: the first node showing contacts(country=...)."""
+    lesson = curriculum.lessons[HOTLINES_LESSON]
+    choices: list[CountryChoice] = []
+    for name, node in lesson.nodes.items():
+        countries = {code for text in (node.text or {}).values() for code in _COUNTRY_CONTACTS.findall(text)}
+        if len(countries) == 1 and not any(c.country in countries for c in choices):
+            choices.append(CountryChoice(countries.pop(), NodeId(HOTLINES_LESSON, name)))
+    return choices
+
+
+def danger_view(curriculum: Curriculum, country: str | None) -> DangerView:
+    check = curriculum.start_of(RED_FLAGS_LESSON) if RED_FLAGS_LESSON in curriculum.lessons else None
+    choices = country_screens(curriculum)
+    named = next((choice.node for choice in choices if choice.country == country), None)
+    if named is not None:
+        return DangerView(screen=named, choices=[], red_flag_check=check, more_help=[])
+    start = curriculum.hotlines
+    countries = {choice.node for choice in choices}
+    more = [
+        NodeId(start.lesson, button.goto)
+        for button in curriculum.node(start).buttons
+        if button.goto is not None and NodeId(start.lesson, button.goto) not in countries
+    ]
+    return DangerView(screen=start, choices=choices, red_flag_check=check, more_help=more)
+
+
+def offer_label(curriculum: Curriculum, node_id: NodeId, language: str) -> str:
+    """A button's label: the hotlines start's own label for it ("🇷🇺 In Russia"), else its title."""
+    for button in curriculum.node(curriculum.hotlines).buttons:
+        if button.goto == node_id.node and node_id.lesson == HOTLINES_LESSON:
+            return pick(button.label, language)
+    return screen_title(curriculum, node_id, language)

@@ -1,0 +1,61 @@
+"""A country the content adds to the hotlines appears in the danger answer by itself: no code change."""
+
+from pathlib import Path
+
+from bot.content import load_curriculum
+from bot.content.curriculum import NodeId
+from bot.services.danger_view import danger_view, offer_label
+from bot.services.search import NodeSearch
+from tests.content_fixtures import CONTENT_DAY, copy_of_real_content, edit
+
+KAZAKHSTAN_SCREEN = """  kazakhstan:
+    text:
+      tg: "<b>Кӯмак дар Қазоқистон</b>\\n\\n{{ contacts(country='KZ') }}"
+      ru: "<b>Помощь в Казахстане</b>\\n\\n{{ contacts(country='KZ') }}"
+      uz: "<b>Qozogʻistonda yordam</b>\\n\\n{{ contacts(country='KZ') }}"
+      en: "<b>Help in Kazakhstan</b>\\n\\n{{ contacts(country='KZ') }}"
+  tajikistan:
+"""
+KAZAKHSTAN_BUTTON = """      - label: {tg: "🇰🇿 Дар Қазоқистон", ru: "🇰🇿 В Казахстане", uz: "🇰🇿 Qozogʻistonda", en: "🇰🇿 In Kazakhstan"}
+        goto: kazakhstan
+      - label:
+          tg: ⛓"""
+
+
+def with_kazakhstan(tmp_path: Path) -> Path:
+    """The real content, with a Kazakhstan hotlines screen added unless it already has one."""
+    content = copy_of_real_content(tmp_path)
+    hotlines = content / "lessons" / "hotlines.yaml"
+    if "contacts(country='KZ')" not in hotlines.read_text(encoding="utf-8"):
+        edit(hotlines, "  tajikistan:\n", KAZAKHSTAN_SCREEN)
+        edit(hotlines, "      - label:\n          tg: ⛓", KAZAKHSTAN_BUTTON)
+    return content
+
+
+def test_a_new_country_screen_becomes_a_one_tap_choice(tmp_path: Path) -> None:
+    curriculum = load_curriculum(with_kazakhstan(tmp_path), today=CONTENT_DAY)
+    view = danger_view(curriculum, None)
+    assert [choice.country for choice in view.choices][:2] == ["RU", "KZ"]
+    labels = [offer_label(curriculum, choice.node, "en") for choice in view.choices]
+    assert labels[1].startswith("🇰🇿")
+
+
+def test_a_danger_message_naming_the_new_country_opens_its_screen(tmp_path: Path) -> None:
+    curriculum = load_curriculum(with_kazakhstan(tmp_path), today=CONTENT_DAY)
+    answer = NodeSearch(curriculum).find("в Алматы забрали паспорт", "ru")
+    assert answer.country == "KZ"
+    assert danger_view(curriculum, answer.country).screen == NodeId("hotlines", "kazakhstan")
+
+
+def test_a_named_country_without_a_screen_gets_every_emergency_number_and_the_choice() -> None:
+    curriculum = load_curriculum(today=CONTENT_DAY)
+    view = danger_view(curriculum, "XK")
+    assert view.screen == curriculum.hotlines
+    assert {"RU", "TJ"} <= {choice.country for choice in view.choices}
+
+
+def test_two_countries_named_leave_the_choice_to_the_person() -> None:
+    answer = NodeSearch(load_curriculum(today=CONTENT_DAY)).find(
+        "from Tajikistan, in Russia they took my passport", "en"
+    )
+    assert answer.is_danger and answer.country is None

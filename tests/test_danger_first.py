@@ -1,0 +1,107 @@
+"""Someone types that they are in danger: hotlines and the red-flag check come first, in every
+language, whatever else the message matches; the country is read from the message, never stored."""
+
+import logging
+
+import pytest
+
+from bot.content import load_curriculum
+from bot.i18n import load_i18n, translator
+from bot.i18n.messages import DANGER_FIRST, SEARCH_FOUND
+from tests.conftest import RunningBot
+from tests.content_fixtures import CONTENT_DAY
+from tests.fake_telegram import FakeTelegram, FakeUser
+from tests.journeys import LANGUAGE_LABELS, expected_text, start_in
+
+I18N = load_i18n()
+CURRICULUM = load_curriculum(None, translator(I18N), today=CONTENT_DAY)
+
+NO_COUNTRY = {
+    "tg": "паспортамро гирифтанд",
+    "ru": "у меня забрали паспорт",
+    "uz": "pasportimni olib qoʻyishdi",
+    "en": "they took my passport",
+}
+FLAGS = ("🇷🇺", "🇰🇿", "🇺🇿", "🇹🇯")
+IN_RUSSIA = {
+    "tg": "дар Русия маош намедиҳанд",
+    "ru": "в России не платят зарплату",
+    "uz": "Rossiyada ish haqi bermayapti",
+    "en": "in Russia my boss beats me",
+}
+
+
+def said(msgid: str, language: str) -> str:
+    return I18N.gettext(msgid, locale=language)
+
+
+async def started(telegram: FakeTelegram, language: str) -> FakeUser:
+    user = telegram.user(language_code=language)
+    await start_in(user, LANGUAGE_LABELS[language])
+    return user
+
+
+@pytest.mark.parametrize("language", ["tg", "ru", "uz", "en"])
+async def test_a_danger_message_gets_emergency_numbers_a_country_choice_and_the_check_first(
+    telegram: FakeTelegram, bot: RunningBot, language: str
+) -> None:
+    user = await started(telegram, language)
+    await user.send(NO_COUNTRY[language])
+    alarm = await user.reply()
+    assert alarm.text == f"{said(DANGER_FIRST, language)}\n\n{expected_text('hotlines', 'start', language)}"
+    labels = alarm.labels()
+    countries = [label for label in labels if label[:2] in FLAGS]
+    assert labels[: len(countries)] == countries and len(countries) >= 2, "one tap per country, first"
+    red_flags = CURRICULUM.title("red_flags", language)
+    assert labels[len(countries)] == red_flags, "then the red-flag check"
+
+    tajikistan = next(label for label in countries if label.startswith("🇹🇯"))
+    await user.press(alarm, tajikistan)
+    assert (await user.reply()).text == expected_text("hotlines", "tajikistan", language)
+    await user.send(NO_COUNTRY[language])
+    await user.press(await user.reply(), red_flags)
+    assert (await user.reply()).text == expected_text("red_flags", "intro", language)
+
+
+@pytest.mark.parametrize("language", ["tg", "ru", "uz", "en"])
+async def test_a_danger_message_naming_russia_shows_the_hotlines_in_russia(
+    telegram: FakeTelegram, bot: RunningBot, language: str
+) -> None:
+    user = await started(telegram, language)
+    await user.send(IN_RUSSIA[language])
+    alarm = await user.reply()
+    assert alarm.text == f"{said(DANGER_FIRST, language)}\n\n{expected_text('hotlines', 'russia', language)}"
+    assert alarm.labels()[0] == CURRICULUM.title("red_flags", language), "the check first; no country to choose"
+    assert not any(label[:2] in FLAGS for label in alarm.labels())
+
+
+async def test_danger_typed_in_another_language_than_the_interface_still_raises_the_alarm(
+    telegram: FakeTelegram, bot: RunningBot
+) -> None:
+    user = await started(telegram, "uz")
+    await user.send("меня не выпускают с работы")
+    alarm = await user.reply()
+    assert alarm.text.startswith(said(DANGER_FIRST, "uz")), "answered in the interface language"
+
+
+async def test_an_ordinary_question_gets_no_alarm_but_the_screen_it_asks_for(
+    telegram: FakeTelegram, bot: RunningBot
+) -> None:
+    user = await started(telegram, "en")
+    await user.send("how do i pay for the patnet")
+    found = await user.reply()
+    assert found.text == said(SEARCH_FOUND, "en")
+    await user.press(found, found.labels()[0])
+    assert (await user.reply()).text == expected_text("abroad", "patent", "en")
+
+
+async def test_what_a_person_in_danger_types_is_not_logged(
+    telegram: FakeTelegram, bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    user = await started(telegram, "ru")
+    await user.send("бригадир Рустам забрал паспорт, я в Казани")
+    await user.reply()
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    for fragment in ("Рустам", "бригадир", "Казани", "забрал"):
+        assert fragment not in logged

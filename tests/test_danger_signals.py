@@ -1,0 +1,108 @@
+"""Editors keep the danger signals in YAML; `safar check` tells them, with the line, what would make
+a signal miss, and the search finds what they add in every spelling people type."""
+
+from pathlib import Path
+
+import pytest
+
+from bot.__main__ import main
+from bot.content import load_curriculum
+from bot.content.danger_signals import DANGER_SIGNALS_FILE
+from bot.languages import LANGUAGES
+from bot.services.search import NodeSearch
+from tests.content_fixtures import CONTENT_DAY, copy_of_real_content, edit
+
+CURRICULUM = load_curriculum(today=CONTENT_DAY)
+SEARCH = NodeSearch(CURRICULUM)
+
+
+def line_of(path: Path, text: str) -> int:
+    """The line an editor would look at, found in the file itself."""
+    return next(number for number, line in enumerate(path.read_text().splitlines(), 1) if text in line)
+
+
+def test_the_shipped_signals_cover_every_kind_of_danger_in_every_language() -> None:
+    signals = CURRICULUM.danger_signals.signals
+    assert {"documents_taken", "not_allowed_to_leave", "wages_withheld", "threats", "violence", "debt_bondage"} <= set(
+        signals
+    )
+    for kind, by_language in signals.items():
+        assert sorted(by_language) == sorted(LANGUAGES), kind
+
+
+@pytest.mark.parametrize(
+    ("typed", "kind"),
+    [
+        ("pasport zabrali", "documents_taken"),  # Russian in Latin letters
+        ("ПАСПОРТ ЗАБРАЛИ!!!", "documents_taken"),  # shouting
+        ("паспорт отобрали у меня", "documents_taken"),  # another verb, another order
+        ("пачпорт забрали", "documents_taken"),  # a typo
+        ("хуччатхоямро гирифтанд", "documents_taken"),  # Tajik without ҳ and ҷ
+        ("maosh bermayapti", "wages_withheld"),  # Uzbek, *-ending
+        ("qoʻrqitishyapti", "threats"),  # Uzbek with the apostrophe letter
+        ("qorqitishyapti", "threats"),  # and without
+    ],
+)
+def test_signals_match_the_way_people_type(typed: str, kind: str) -> None:
+    assert kind in SEARCH.find(typed, "ru").danger
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "как получить паспорт",
+        "pasport olish kerak",
+        "не знаю где платить патент",
+        "I paid the patent",
+        "пропал паспорт",
+    ],
+)
+def test_ordinary_questions_near_a_signal_raise_no_alarm(typed: str) -> None:
+    assert SEARCH.find(typed, "ru").danger == []
+
+
+def test_a_signal_an_editor_adds_is_found_after_a_reload(tmp_path: Path) -> None:
+    content = copy_of_real_content(tmp_path)
+    edit(content / DANGER_SIGNALS_FILE, "    en: [threaten*,", "    en: [they scare me, threaten*,")
+    search = NodeSearch(load_curriculum(content, today=CONTENT_DAY))
+    assert search.find("They SCARE me every day", "en").danger == ["threats"]
+    assert SEARCH.find("They SCARE me every day", "en").danger == []
+
+
+def test_check_reports_signals_that_would_miss_with_their_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    content = copy_of_real_content(tmp_path)
+    signals = content / DANGER_SIGNALS_FILE
+    edit(signals, "    en: [threaten*,", "    en: [the and, threaten*,")
+    edit(signals, "    ru: [бьют,", "    ru: [бьют и бьют и бьют и бьют,")
+    assert main(["check", str(signals)]) == 1
+    out = capsys.readouterr().out
+    assert f"danger_signals.yaml:{line_of(signals, '[the and')}: 'the and' has only common words" in out
+    assert (
+        f"danger_signals.yaml:{line_of(signals, '[бьют и')}: 'бьют и бьют и бьют и бьют' has 7 words; "
+        "keep a signal to 6 or fewer"
+    ) in out
+
+
+def test_check_reports_a_misspelt_language_with_its_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    content = copy_of_real_content(tmp_path)
+    signals = content / DANGER_SIGNALS_FILE
+    edit(signals, "    tg: [кори маҷбурӣ,", "    kz: [кори маҷбурӣ,")
+    assert main(["check", str(content)]) == 1
+    line = line_of(signals, "kz: [")
+    assert f"danger_signals.yaml:{line}: signals.forced_labour: 'kz' is not a language" in capsys.readouterr().out
+
+
+def test_a_language_without_signals_is_a_warning(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    content = copy_of_real_content(tmp_path)
+    edit(content / DANGER_SIGNALS_FILE, "    uz: [tahdid, qoʻrqitishyapti, qoʻrqitdi, qoʻrqitish*, doʻq]\n", "")
+    assert main(["check", str(content)]) == 0
+    out = capsys.readouterr().out
+    assert "signal 'threats' has no phrases for uz: people typing in it will not be warned" in out
+
+
+def test_content_without_a_signals_file_loads_and_raises_no_alarm(tmp_path: Path) -> None:
+    content = copy_of_real_content(tmp_path)
+    (content / DANGER_SIGNALS_FILE).unlink()
+    assert NodeSearch(load_curriculum(content, today=CONTENT_DAY)).find("у меня забрали паспорт", "ru").danger == []
