@@ -10,7 +10,6 @@ import aiosqlite
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.enums import ParseMode
-from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from aiogram.utils.i18n import I18n
 
@@ -20,6 +19,7 @@ from bot.handlers import build_router
 from bot.handlers.errors import errors_router
 from bot.handlers.reminder_views import delivered_message
 from bot.i18n import load_i18n, translator
+from bot.middlewares.chat_locks import ReleasingEventIsolation
 from bot.middlewares.locale import UserLocaleMiddleware
 from bot.middlewares.update_guards import DuplicateUpdates, FloodGuard, UnknownUpdates
 from bot.services.broadcaster import Broadcaster
@@ -72,7 +72,7 @@ def create_dispatcher(
     dispatcher = Dispatcher(
         storage=SQLiteStorage(database, pseudonyms),
         # One update at a time per user: two quick taps must not race on the saved conversation.
-        events_isolation=SimpleEventIsolation(),
+        events_isolation=ReleasingEventIsolation(),
         content=content,
         users=users,
         reports=ReportStore(database),

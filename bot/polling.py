@@ -20,7 +20,11 @@ async def poll(app: Application, *, handle_signals: bool = True, polling_timeout
     log.info("Safar is running (long polling)")
     async with reminder_jobs(app):
         await app.dispatcher.start_polling(
-            app.bot, handle_signals=handle_signals, close_bot_session=False, polling_timeout=polling_timeout
+            app.bot,
+            handle_signals=handle_signals,
+            close_bot_session=False,
+            polling_timeout=polling_timeout,
+            tasks_concurrency_limit=app.settings.max_updates_in_flight,
         )
 
 

@@ -22,7 +22,10 @@ WEBHOOK_PATH = "/telegram/webhook"
 def webhook_application(app: Application, secret: str) -> web.Application:
     """The aiohttp application that takes Telegram's calls at WEBHOOK_PATH."""
     web_app = web.Application()
-    GuardedRequestHandler(app.dispatcher, app.bot, secret_token=secret).register(web_app, path=WEBHOOK_PATH)
+    handler = GuardedRequestHandler(
+        app.dispatcher, app.bot, secret_token=secret, max_in_flight=app.settings.max_updates_in_flight
+    )
+    handler.register(web_app, path=WEBHOOK_PATH)
     setup_application(web_app, app.dispatcher, bot=app.bot)
     return web_app
 

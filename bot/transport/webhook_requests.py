@@ -20,7 +20,13 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 class GuardedRequestHandler(SimpleRequestHandler):
     """aiogram's handler answers 500 to a body that is not JSON and to a secret header with a
     non-ASCII character (`secrets.compare_digest` refuses such strings), and lets pydantic log an
-    unreadable update with the values of its fields, which may be a user's words."""
+    unreadable update with the values of its fields, which may be a user's words. It also takes
+    at most `max_in_flight` updates at once: beyond that, Telegram's call waits for a free slot,
+    and Telegram sends no more than it has connections open."""
+
+    def __init__(self, *args: Any, max_in_flight: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._slots = asyncio.Semaphore(max_in_flight)
 
     def verify_secret(self, telegram_secret_token: str, bot: Bot) -> bool:
         if not self.secret_token:
@@ -45,6 +51,7 @@ class GuardedRequestHandler(SimpleRequestHandler):
             fields = sorted({".".join(str(part) for part in problem["loc"]) for problem in error.errors()})
             log.warning("webhook: an update could not be read (fields: %s); skipped", ", ".join(fields[:5]))
             return web.json_response({})  # accepted, so Telegram does not send it again and again
+        await self._slots.acquire()
         task = asyncio.create_task(self._feed(bot, update))
         self._background_feed_update_tasks.add(task)
         task.add_done_callback(self._background_feed_update_tasks.discard)
@@ -52,6 +59,9 @@ class GuardedRequestHandler(SimpleRequestHandler):
 
     async def _feed(self, bot: Bot, update: Update) -> None:
         data: dict[str, Any] = self.data
-        await self.dispatcher.feed_update(bot, update, **data)
+        try:
+            await self.dispatcher.feed_update(bot, update, **data)
+        finally:
+            self._slots.release()
 
     __call__ = handle
