@@ -15,13 +15,12 @@ from bot.content import ContentError
 from bot.handlers.broadcast import broadcast_button, broadcast_command, broadcast_text
 from bot.handlers.callback_data import BroadcastAction, ReviewReports
 from bot.handlers.filters import PrivateChat, TypedText
-from bot.handlers.screens import replace_screen
+from bot.handlers.long_messages import answer_in_parts, replace_in_parts
 from bot.handlers.staff_stats import chart_command, export_command, stats_command
 from bot.handlers.states import AdminBroadcast
 from bot.services.content_diff import ContentChanges
 from bot.services.content_holder import ContentHolder
 from bot.storage.reports import ReportGroup, ReportStore
-from bot.telegram_limits import MAX_MESSAGE_CHARS
 
 log = logging.getLogger(__name__)
 ADMIN_COMMANDS = (
@@ -32,20 +31,14 @@ ADMIN_COMMANDS = (
     ("reports", "Reports of suspicious offers"),
     ("reload", "Reload content from disk"),
 )
+RELOAD_REPORT_PARTS = 5
+"""A content report longer than this many messages ends with a note; `safar check` prints it all."""
 
 
 class IsAdmin(BaseFilter):
     async def __call__(self, event: TelegramObject, admin_ids: frozenset[int], **_: Any) -> bool:
         user = getattr(event, "from_user", None)
         return user is not None and user.id in admin_ids
-
-
-def fit(text: str) -> str:
-    """Cut a staff message to Telegram's limit at a line break."""
-    if len(text) <= MAX_MESSAGE_CHARS:
-        return text
-    cut = text[: MAX_MESSAGE_CHARS - 20].rsplit("\n", 1)[0]
-    return cut + "\n… (more not shown)"
 
 
 def describe_group(group: ReportGroup) -> str:
@@ -67,12 +60,12 @@ async def reports_text(reports: ReportStore) -> tuple[str, InlineKeyboardBuilder
     for group in groups:
         builder.button(text=f"✓ Reviewed: {group.agency_typed[:40]}", callback_data=ReviewReports(ref=group.ref))
     builder.adjust(1)
-    return fit(f"<b>{total} report(s) waiting for review</b>, newest first:\n\n{body}"), builder
+    return f"<b>{total} report(s) waiting for review</b>, newest first:\n\n{body}", builder
 
 
 async def list_reports(message: Message, reports: ReportStore) -> None:
     text, builder = await reports_text(reports)
-    await message.answer(text, reply_markup=builder.as_markup())
+    await answer_in_parts(message, text, builder.as_markup())
 
 
 async def mark_reviewed(
@@ -81,7 +74,7 @@ async def mark_reviewed(
     marked = await reports.mark_reviewed(callback_data.ref)
     callback_answer.text = f"{marked} report(s) marked reviewed." if marked else "Already reviewed."
     text, builder = await reports_text(reports)
-    await replace_screen(query, text, builder.as_markup())
+    await replace_in_parts(query, text, builder.as_markup())
 
 
 def describe_changes(changes: ContentChanges) -> str:
@@ -97,7 +90,7 @@ def describe_changes(changes: ContentChanges) -> str:
             lines.append(f"{label}: {html.escape(', '.join(items))}")
     if changes.agencies_before != changes.agencies_after:
         lines.append(f"licensed agencies: {changes.agencies_before} → {changes.agencies_after}")
-    return fit("\n".join(lines))
+    return "\n".join(lines)
 
 
 async def reload_content(message: Message, content: ContentHolder) -> None:
@@ -106,11 +99,10 @@ async def reload_content(message: Message, content: ContentHolder) -> None:
     except ContentError as error:
         log.warning("reload refused: %d problem(s)", len(error.errors))
         report = html.escape("\n".join(str(p) for p in error.problems))
-        await message.answer(
-            fit(f"<b>Not reloaded: the content has errors.</b> The bot keeps the content it had.\n\n{report}")
-        )
+        text = f"<b>Not reloaded: the content has errors.</b> The bot keeps the content it had.\n\n{report}"
+        await answer_in_parts(message, text, max_parts=RELOAD_REPORT_PARTS)
         return
-    await message.answer(describe_changes(changes))
+    await answer_in_parts(message, describe_changes(changes), max_parts=RELOAD_REPORT_PARTS)
 
 
 def build_router() -> Router:

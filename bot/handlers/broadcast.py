@@ -8,6 +8,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.content.telegram_html import message_problems
 from bot.handlers.callback_data import BroadcastAction
+from bot.handlers.long_messages import answer_in_parts, replace_in_parts
 from bot.handlers.screens import replace_screen
 from bot.handlers.states import AdminBroadcast
 from bot.languages import LANGUAGES
@@ -54,7 +55,7 @@ async def broadcast_text(message: Message, state: FSMContext, broadcasts: Broadc
         return
     await state.update_data(broadcast_text=text)
     body, markup = await preview(broadcasts, text, "all")
-    await message.answer(body, reply_markup=markup)
+    await answer_in_parts(message, body, markup)
 
 
 async def broadcast_button(
@@ -78,7 +79,7 @@ async def broadcast_button(
         return
     if action == "lang" and value in ("all", *LANGUAGES):
         body, markup = await preview(broadcasts, text, value)
-        await replace_screen(query, body, markup)
+        await replace_in_parts(query, body, markup)
     elif action == "cancel":
         await state.set_state(None)
         await replace_screen(query, "Broadcast cancelled; nothing was sent.", None)
@@ -92,4 +93,4 @@ async def broadcast_button(
                 query.from_user.id, progress_text(broadcast_id, progress, False), reply_markup=stop_markup(broadcast_id)
             )
             await broadcasts.set_progress_message(broadcast_id, sent.message_id)
-        await replace_screen(query, f"{text}\n\n———\nQueued as broadcast #{broadcast_id}.", None)
+        await replace_in_parts(query, f"{text}\n\n———\nQueued as broadcast #{broadcast_id}.")

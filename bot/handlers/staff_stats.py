@@ -6,6 +6,7 @@ import html
 from aiogram.filters import CommandObject
 from aiogram.types import BufferedInputFile, Message
 
+from bot.handlers.long_messages import answer_in_parts
 from bot.services.stats import Report, Statistics
 from bot.services.stats import shown as plain_count
 
@@ -58,7 +59,7 @@ async def stats_command(message: Message, command: CommandObject, statistics: St
         await message.answer("Use /stats 7d, /stats 30d or /stats all.")
         return
     report = await statistics.report(PERIODS[asked])
-    await message.answer(describe(report, "all time" if asked == "all" else f"last {asked}"))
+    await answer_in_parts(message, describe(report, "all time" if asked == "all" else f"last {asked}"))
 
 
 async def chart_command(message: Message, command: CommandObject, statistics: Statistics) -> None:
