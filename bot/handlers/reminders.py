@@ -2,11 +2,13 @@
 document expiry; see and cancel them; and the buttons under a delivered reminder."""
 
 from collections.abc import Awaitable, Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from aiogram import Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -34,7 +36,7 @@ from bot.services.reminder_schedule import (
     parse_date,
     tomorrow_delivery,
 )
-from bot.storage.reminders import ReminderStore
+from bot.storage.reminders import MAX_PENDING_PER_ACCOUNT, ReminderStore
 
 HOME_ZONE = "Asia/Dushanbe"
 """Where people are before they leave: the time zone until they arrive or choose another."""
@@ -103,9 +105,14 @@ class MenuPress:
     async def schedule(self, kind: str, dues: list[tuple[str, datetime]], payload: dict[str, Any], zone: str) -> None:
         await self.reminders.cancel_kind(self.user_key, kind)
         for item, due in dues:
-            await self.reminders.add(self.user_key, kind, item, due, payload)
+            if await self.reminders.add(self.user_key, kind, item, due, payload) is None:
+                await self.show_too_many()
+                return
             track("reminder_scheduled", kind)
         await self.show_planned(zone)
+
+    async def show_too_many(self) -> None:
+        await self.show(_(text.TOO_MANY).format(limit=MAX_PENDING_PER_ACCOUNT), choices([]))
 
     async def show_planned(self, zone: str) -> None:
         lines = [_(text.PLANNED)]
@@ -174,7 +181,9 @@ async def _set_monthly(press: MenuPress) -> bool:
     await press.reminders.cancel_kind(press.user_key, "snooze")
     due = next_monthly(int(press.value), press.clock.now(), press.zone)
     await press.reminders.cancel_kind(press.user_key, "monthly")
-    await press.reminders.add(press.user_key, "monthly", press.value, due, {"day": int(press.value)})
+    if await press.reminders.add(press.user_key, "monthly", press.value, due, {"day": int(press.value)}) is None:
+        await press.show_too_many()
+        return True
     track("reminder_scheduled", "monthly")
     await press.show(_(text.MONTHLY_SET).format(day=press.value), choices([]))
     return True
@@ -220,7 +229,9 @@ async def _expiry_weeks(press: MenuPress) -> bool:
     await press.opt_in()
     day = date.fromisoformat(expiry)
     due = expiry_due(day, int(press.value), press.zone, press.clock.now())
-    await press.reminders.add(press.user_key, "expiry", expiry, due, {"date": day_text(day)})
+    if await press.reminders.add(press.user_key, "expiry", expiry, due, {"date": day_text(day)}) is None:
+        await press.show_too_many()
+        return True
     track("reminder_scheduled", "expiry")
     await press.show_planned(press.zone)
     return True
@@ -349,14 +360,19 @@ async def reminder_button(
         return
     if callback_data.action == "later":
         day = callback_data.ref if callback_data.ref.isdigit() else ""
-        await reminders.add(user_key, "snooze", day or "monthly", tomorrow_delivery(now, chat.time_zone), {"day": day})
-        callback_answer.text = _(text.NOTED_TOMORROW)
+        due = tomorrow_delivery(now, chat.time_zone)
+        if await reminders.add(user_key, "snooze", day or "monthly", due, {"day": day}) is None:
+            callback_answer.text = _(text.TOO_MANY).format(limit=MAX_PENDING_PER_ACCOUNT)
+            callback_answer.show_alert = True
+        else:
+            callback_answer.text = _(text.NOTED_TOMORROW)
     else:
         callback_answer.text = _(text.NOTED_PAID)
     if query.message is not None and query.bot is not None:
-        await query.bot.edit_message_reply_markup(
-            chat_id=query.from_user.id, message_id=query.message.message_id, reply_markup=None
-        )
+        with suppress(TelegramBadRequest):  # pressed again: the buttons are already gone
+            await query.bot.edit_message_reply_markup(
+                chat_id=query.from_user.id, message_id=query.message.message_id, reply_markup=None
+            )
 
 
 def build_router() -> Router:

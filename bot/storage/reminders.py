@@ -12,6 +12,12 @@ from typing import Any
 
 import aiosqlite
 
+MAX_PENDING_PER_ACCOUNT = 20
+"""Reminders one person can have waiting; more would let one account fill everyone's queue."""
+CLAIMS_PER_ACCOUNT = 1
+"""Reminders of one person per delivery batch: a batch lasts as long as its busiest chat takes
+(a second between two messages to one chat), so one account's pile cannot hold up the rest."""
+
 
 def _seconds(moment: datetime) -> int:
     return int(moment.timestamp())
@@ -85,13 +91,15 @@ class ReminderStore:
 
     async def add(
         self, user_key: str, kind: str, item: str, due_at: datetime, payload: dict[str, Any] | None = None
-    ) -> int:
+    ) -> int | None:
+        """The new reminder's id; None when the user already has MAX_PENDING_PER_ACCOUNT waiting."""
         cursor = await self._connection.execute(
-            "INSERT INTO reminders (user_key, kind, item, payload, due_at) VALUES (?, ?, ?, ?, ?)",
-            (user_key, kind, item, json.dumps(payload or {}), _seconds(due_at)),
+            "INSERT INTO reminders (user_key, kind, item, payload, due_at) SELECT ?, ?, ?, ?, ? "
+            "WHERE (SELECT COUNT(*) FROM reminders WHERE user_key = ? AND state IN ('pending', 'claimed')) < ?",
+            (user_key, kind, item, json.dumps(payload or {}), _seconds(due_at), user_key, MAX_PENDING_PER_ACCOUNT),
         )
         await self._connection.commit()
-        return int(cursor.lastrowid or 0)
+        return int(cursor.lastrowid or 0) if cursor.rowcount > 0 else None
 
     async def scheduled(self, user_key: str) -> list[Reminder]:
         async with self._connection.execute(
@@ -141,13 +149,24 @@ class ReminderStore:
         return cursor.rowcount
 
     async def claim_due(self, now: datetime, limit: int, lease_seconds: int) -> list[DueReminder]:
-        """Claim up to `limit` due reminders of active chats, the earliest first (uses the index)."""
+        """Claim up to `limit` due reminders of active chats, the earliest first, at most
+        CLAIMS_PER_ACCOUNT of one person. Only the earliest `limit × MAX_PENDING_PER_ACCOUNT` due
+        rows are looked at (through the index): they hold at least `limit` different people."""
         async with self._connection.execute(
             "UPDATE reminders SET state = 'claimed', lease_until = ?, attempts = attempts + 1 "
-            "WHERE id IN (SELECT id FROM reminders WHERE state = 'pending' AND due_at <= ? "
-            "ORDER BY due_at, id LIMIT ?) "
+            "WHERE id IN (SELECT id FROM ("
+            "  SELECT id, due_at, ROW_NUMBER() OVER (PARTITION BY user_key ORDER BY due_at, id) AS turn FROM ("
+            "    SELECT id, user_key, due_at FROM reminders WHERE state = 'pending' AND due_at <= ? "
+            "    ORDER BY due_at, id LIMIT ?)"
+            ") WHERE turn <= ? ORDER BY due_at, id LIMIT ?) "
             "RETURNING id, user_key, kind, item, payload, due_at",
-            (_seconds(now) + lease_seconds, _seconds(now), limit),
+            (
+                _seconds(now) + lease_seconds,
+                _seconds(now),
+                limit * MAX_PENDING_PER_ACCOUNT,
+                CLAIMS_PER_ACCOUNT,
+                limit,
+            ),
         ) as cursor:
             rows = list(await cursor.fetchall())
         await self._connection.commit()
