@@ -5,6 +5,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 
 import aiosqlite
 from aiogram import Bot, Dispatcher
@@ -22,6 +23,7 @@ from bot.i18n import load_i18n, translator
 from bot.middlewares.chat_locks import ReleasingEventIsolation
 from bot.middlewares.locale import UserLocaleMiddleware
 from bot.middlewares.update_guards import DuplicateUpdates, FloodGuard, UnknownUpdates
+from bot.services.broadcast_approval import BroadcastApprovals
 from bot.services.broadcaster import Broadcaster
 from bot.services.clock import Clock, SystemClock
 from bot.services.content_holder import ContentHolder, ContentSources
@@ -29,13 +31,17 @@ from bot.services.engagement import EventRecorder
 from bot.services.pseudonym import Pseudonymizer, load_or_create_key
 from bot.services.reminder_dispatcher import ReminderDispatcher
 from bot.services.sender import BulkSender
+from bot.services.staff_audit import AuditLog
 from bot.services.stats import Statistics
+from bot.staff_roles import StaffRoles
+from bot.storage.broadcast_proposals import ProposalStore
 from bot.storage.broadcasts import BroadcastStore
 from bot.storage.database import open_database
 from bot.storage.events import EventStore
 from bot.storage.fsm import SQLiteStorage
 from bot.storage.reminders import ReminderStore
 from bot.storage.reports import ReportStore
+from bot.storage.staff_audit import StaffAuditStore
 from bot.storage.user_settings import UserSettingsStore
 from bot.transport.outbound import bulk_delivery
 from bot.transport.session import create_session
@@ -55,6 +61,7 @@ class Application:
     recorder: EventRecorder
     statistics: Statistics
     broadcaster: Broadcaster
+    approvals: BroadcastApprovals
 
 
 def create_dispatcher(
@@ -62,11 +69,12 @@ def create_dispatcher(
     content: ContentHolder,
     i18n: I18n,
     pseudonyms: Pseudonymizer,
-    admin_ids: frozenset[int],
+    staff: StaffRoles,
     clock: Clock,
     recorder: EventRecorder,
     statistics: Statistics,
     flood: tuple[float, int],
+    approvals: BroadcastApprovals,
 ) -> Dispatcher:
     users = UserSettingsStore(database)
     dispatcher = Dispatcher(
@@ -81,7 +89,9 @@ def create_dispatcher(
         statistics=statistics,
         broadcasts=BroadcastStore(database),
         clock=clock,
-        admin_ids=admin_ids,
+        staff=staff,
+        audit=approvals.audit,
+        approvals=approvals,
     )
     dispatcher.update.outer_middleware(DuplicateUpdates())
     dispatcher.update.outer_middleware(UnknownUpdates())
@@ -118,9 +128,13 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
     bot, bulk_bot = bot_for(settings), bot_for(settings, retry=False)
     recorder = EventRecorder(EventStore(database), clock)
     statistics = Statistics(EventStore(database), clock, settings.event_retention_days)
+    delay = timedelta(minutes=settings.broadcast_delay_minutes) if settings.broadcast_delay_minutes else None
+    approvals = BroadcastApprovals(
+        ProposalStore(database), BroadcastStore(database), AuditLog(StaffAuditStore(database), clock), clock, delay
+    )
     dispatcher = create_dispatcher(
-        database, content, i18n, Pseudonymizer(key), settings.admin_ids, clock, recorder, statistics,
-        flood=(settings.flood_updates_per_second, settings.flood_burst),
+        database, content, i18n, Pseudonymizer(key), settings.staff, clock, recorder, statistics,
+        flood=(settings.flood_updates_per_second, settings.flood_burst), approvals=approvals,
     )  # fmt: skip
     sender = BulkSender(
         bulk_delivery(bulk_bot),
@@ -137,7 +151,7 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
     broadcaster = Broadcaster(BroadcastStore(database), sender, broadcast_progress(bot), clock)
     try:
         yield Application(
-            bot, dispatcher, database, content, i18n, settings, reminders, recorder, statistics, broadcaster
+            bot, dispatcher, database, content, i18n, settings, reminders, recorder, statistics, broadcaster, approvals
         )
     finally:
         await bot.session.close()

@@ -6,6 +6,8 @@ from typing import Annotated
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.staff_roles import StaffRoles, parse_staff_roles
+
 TELEGRAM_API_BASE_URL = "https://api.telegram.org"
 
 
@@ -18,6 +20,11 @@ class Settings(BaseSettings):
     bot_api_base_url: str = TELEGRAM_API_BASE_URL
     db_path: Path = Path("data/safar.sqlite3")
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    staff_roles: Annotated[dict[int, frozenset[str]], NoDecode] = Field(default_factory=dict)
+    """Roles per staff id: `123:viewer,456:broadcaster+editor` (bot/staff_roles.py)."""
+    broadcast_delay_minutes: int = Field(default=0, ge=0)
+    """0: a broadcast waits for a second staff member's approval. Otherwise it goes out this many
+    minutes after it was proposed unless a staff member cancels it (or another approves it sooner)."""
     pseudonym_key: SecretStr | None = None
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
@@ -52,6 +59,15 @@ class Settings(BaseSettings):
             parts = value.replace(",", " ").split()
             return frozenset(int(part) for part in parts)
         return value
+
+    @field_validator("staff_roles", mode="before")
+    @classmethod
+    def _parse_staff_roles(cls, value: object) -> object:
+        return parse_staff_roles(value) if isinstance(value, str) else value
+
+    @property
+    def staff(self) -> StaffRoles:
+        return StaffRoles(self.admin_ids, self.staff_roles)
 
     @field_validator("pseudonym_key")
     @classmethod

@@ -40,7 +40,7 @@ async def run_webhook(settings: Settings) -> None:
         site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
         await site.start()
         await check_bot_api(app.bot, settings.bot_api_base_url)
-        await register_commands(app.bot, app.i18n, app.settings.admin_ids)
+        await register_commands(app.bot, app.i18n, app.settings.staff.ids)
         await app.bot.set_webhook(settings.webhook_url.rstrip("/") + WEBHOOK_PATH, secret_token=secret)
         settle_memory()
         log.info("Safar is serving its webhook on %s:%d", settings.webhook_host, settings.webhook_port)

@@ -19,6 +19,7 @@ from tests.fake_telegram import FakeTelegram
 from tests.journeys import open_topic, start_in
 
 ADMIN = 900
+SECOND = 901
 NOW = datetime(2027, 3, 10, 9, 0, tzinfo=UTC)
 
 
@@ -173,6 +174,7 @@ async def test_a_broadcast_reaches_each_opted_in_user_once_even_across_a_restart
     telegram: FakeTelegram, settings: Settings
 ) -> None:
     settings.admin_ids = frozenset({ADMIN})
+    settings.staff_roles = {SECOND: frozenset({"broadcaster"})}
     settings.reminder_check_seconds = 0.1
     settings.bulk_messages_per_second = 10
     clock = ManualClock(NOW)
@@ -195,15 +197,19 @@ async def test_a_broadcast_reaches_each_opted_in_user_once_even_across_a_restart
     assert narrowed.text.endswith("Preview. Recipients: 10 (opted-in users reading tg).")
     await staff.press(narrowed, "all")
     await staff.reply()
-    await staff.press(preview, "Send to 30")
-    await telegram.delivered_at_least(14)  # 4 messages to staff, then 10 users
+    await staff.press(preview, "Propose, to 30")
+    assert "Proposed as #1 to every opted-in user." in (await staff.reply()).text
+    second = telegram.user(SECOND, "en")
+    notice = await second.reply()
+    await second.press(notice, "Approve and send")
+    await telegram.delivered_at_least(15)  # 5 messages to staff, then 10 users
     await bot.stop()
-    assert len(telegram.delivered) < 34, "stopped in the middle of the broadcast"
+    assert len(telegram.delivered) < 35, "stopped in the middle of the broadcast"
     await bot.start()
-    await telegram.delivered_at_least(34)  # 4 messages to staff (language picker, prompt, preview, progress), 30 users
+    await telegram.delivered_at_least(35)  # to staff: language picker, prompt, preview, notice, progress; 30 users
     await asyncio.sleep(0.5)
     await bot.stop()
-    recipients = [chat for _, chat, text in telegram.delivered if "new hotline hours" in text and chat != ADMIN]
+    recipients = [chat for _, chat, text in telegram.delivered if "new hotline hours" in text and chat > SECOND]
     assert sorted(recipients) == list(range(5001, 5031)), "each once"
     progress = telegram.messages[max(key for key in telegram.messages if key[0] == ADMIN)]
     assert any(

@@ -1,12 +1,13 @@
-"""Staff commands, for ADMIN_IDS only: `/reports` and `/reload`. Anyone else gets exactly the
-answer an unknown command gets, so probing them reveals nothing. Staff read English."""
+"""Staff commands, for staff ids only (ADMIN_IDS, STAFF_ROLES), each needing its role. Anyone
+else gets exactly the answer an unknown command gets, so probing them reveals nothing; a staff
+member without the role is told which role it needs. Staff read English."""
 
 import html
 import logging
 from typing import Any
 
 from aiogram import Router
-from aiogram.filters import BaseFilter, Command, StateFilter
+from aiogram.filters import BaseFilter, Command, CommandObject, StateFilter
 from aiogram.types import CallbackQuery, Message, TelegramObject
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
@@ -20,6 +21,8 @@ from bot.handlers.staff_stats import chart_command, export_command, stats_comman
 from bot.handlers.states import AdminBroadcast
 from bot.services.content_diff import ContentChanges
 from bot.services.content_holder import ContentHolder
+from bot.services.staff_audit import AuditLog
+from bot.staff_roles import BROADCASTER, EDITOR, VIEWER, StaffRoles
 from bot.storage.reports import ReportGroup, ReportStore
 
 log = logging.getLogger(__name__)
@@ -27,18 +30,29 @@ ADMIN_COMMANDS = (
     ("stats", "Statistics: /stats 7d, 30d or all"),
     ("chart", "Daily figures as a picture"),
     ("export", "Daily figures as CSV"),
-    ("broadcast", "Send a message to opted-in users"),
+    ("broadcast", "Propose a message to opted-in users"),
     ("reports", "Reports of suspicious offers"),
     ("reload", "Reload content from disk"),
+    ("audit", "What staff did, when"),
 )
+AUDIT_ENTRIES = 30
 RELOAD_REPORT_PARTS = 5
 """A content report longer than this many messages ends with a note; `safar check` prints it all."""
 
 
-class IsAdmin(BaseFilter):
-    async def __call__(self, event: TelegramObject, admin_ids: frozenset[int], **_: Any) -> bool:
+class IsStaff(BaseFilter):
+    async def __call__(self, event: TelegramObject, staff: StaffRoles, **_: Any) -> bool:
         user = getattr(event, "from_user", None)
-        return user is not None and user.id in admin_ids
+        return user is not None and staff.is_staff(user.id)
+
+
+class HasRole(BaseFilter):
+    def __init__(self, role: str) -> None:
+        self.role = role
+
+    async def __call__(self, event: TelegramObject, staff: StaffRoles, **_: Any) -> bool:
+        user = getattr(event, "from_user", None)
+        return user is not None and staff.has(user.id, self.role)
 
 
 def describe_group(group: ReportGroup) -> str:
@@ -63,15 +77,23 @@ async def reports_text(reports: ReportStore) -> tuple[str, InlineKeyboardBuilder
     return f"<b>{total} report(s) waiting for review</b>, newest first:\n\n{body}", builder
 
 
-async def list_reports(message: Message, reports: ReportStore) -> None:
+async def list_reports(message: Message, reports: ReportStore, audit: AuditLog) -> None:
+    if message.from_user is not None:
+        await audit.record(message.from_user.id, "reports_listed")
     text, builder = await reports_text(reports)
     await answer_in_parts(message, text, builder.as_markup())
 
 
 async def mark_reviewed(
-    query: CallbackQuery, callback_data: ReviewReports, reports: ReportStore, callback_answer: CallbackAnswer
+    query: CallbackQuery,
+    callback_data: ReviewReports,
+    reports: ReportStore,
+    audit: AuditLog,
+    callback_answer: CallbackAnswer,
 ) -> None:
     marked = await reports.mark_reviewed(callback_data.ref)
+    if marked:
+        await audit.record(query.from_user.id, "reports_reviewed", f"{marked} report(s)")
     callback_answer.text = f"{marked} report(s) marked reviewed." if marked else "Already reviewed."
     text, builder = await reports_text(reports)
     await replace_in_parts(query, text, builder.as_markup())
@@ -93,29 +115,65 @@ def describe_changes(changes: ContentChanges) -> str:
     return "\n".join(lines)
 
 
-async def reload_content(message: Message, content: ContentHolder) -> None:
+async def reload_content(message: Message, content: ContentHolder, audit: AuditLog) -> None:
+    staff_id = message.from_user.id if message.from_user else 0
     try:
         changes = content.reload()
     except ContentError as error:
         log.warning("reload refused: %d problem(s)", len(error.errors))
+        await audit.record(staff_id, "reload_refused", f"{len(error.errors)} problem(s)")
         report = html.escape("\n".join(str(p) for p in error.problems))
         text = f"<b>Not reloaded: the content has errors.</b> The bot keeps the content it had.\n\n{report}"
         await answer_in_parts(message, text, max_parts=RELOAD_REPORT_PARTS)
         return
+    await audit.record(staff_id, "reload", "nothing changed" if changes.nothing else "content changed")
     await answer_in_parts(message, describe_changes(changes), max_parts=RELOAD_REPORT_PARTS)
+
+
+async def show_audit(message: Message, audit: AuditLog) -> None:
+    entries = await audit.recent(AUDIT_ENTRIES)
+    if not entries:
+        await message.answer("No staff actions recorded yet.")
+        return
+    lines = [f"<b>Last {len(entries)} staff action(s)</b>, newest first (UTC):"]
+    lines += [
+        f"{entry.at:%Y-%m-%d %H:%M} · staff {entry.staff_id} · {entry.action}"
+        + (f" · {html.escape(entry.detail)}" if entry.detail else "")
+        for entry in entries
+    ]
+    await answer_in_parts(message, "\n".join(lines))
+
+
+async def role_missing(message: Message, command: CommandObject, staff: StaffRoles) -> None:
+    """A staff member whose role does not cover the command is told which one it needs."""
+    needed = next((role for role, names in ROLE_COMMANDS.items() if command.command in names), "")
+    held = ", ".join(sorted(staff.roles_of(message.from_user.id))) if message.from_user else ""
+    await message.answer(
+        f"/{command.command} needs the {needed} role; you have: {held}. The operator sets roles in STAFF_ROLES."
+    )
+
+
+ROLE_COMMANDS = {
+    VIEWER: ("stats", "chart", "export", "reports"),
+    EDITOR: ("reload",),
+    BROADCASTER: ("broadcast",),
+}
 
 
 def build_router() -> Router:
     router = Router(name="admin")
-    router.message.filter(PrivateChat(), IsAdmin())
-    router.callback_query.filter(IsAdmin())
-    router.message.register(stats_command, Command("stats"))
-    router.message.register(chart_command, Command("chart"))
-    router.message.register(export_command, Command("export"))
-    router.message.register(broadcast_command, Command("broadcast"))
-    router.message.register(broadcast_text, StateFilter(AdminBroadcast.text), TypedText())
-    router.callback_query.register(broadcast_button, BroadcastAction.filter())
-    router.message.register(list_reports, Command("reports"))
-    router.message.register(reload_content, Command("reload"))
-    router.callback_query.register(mark_reviewed, ReviewReports.filter())
+    router.message.filter(PrivateChat(), IsStaff())
+    router.callback_query.filter(IsStaff())
+    viewer, editor, broadcaster = HasRole(VIEWER), HasRole(EDITOR), HasRole(BROADCASTER)
+    router.message.register(stats_command, Command("stats"), viewer)
+    router.message.register(chart_command, Command("chart"), viewer)
+    router.message.register(export_command, Command("export"), viewer)
+    router.message.register(broadcast_command, Command("broadcast"), broadcaster)
+    router.message.register(broadcast_text, StateFilter(AdminBroadcast.text), TypedText(), broadcaster)
+    router.callback_query.register(broadcast_button, BroadcastAction.filter())  # roles checked per action
+    router.message.register(list_reports, Command("reports"), viewer)
+    router.message.register(reload_content, Command("reload"), editor)
+    router.callback_query.register(mark_reviewed, ReviewReports.filter(), viewer)
+    router.message.register(show_audit, Command("audit"))
+    router.message.register(role_missing, Command(*(name for names in ROLE_COMMANDS.values() for name in names)))
     return router

@@ -7,6 +7,7 @@ from aiogram.filters import CommandObject
 from aiogram.types import BufferedInputFile, Message
 
 from bot.handlers.long_messages import answer_in_parts
+from bot.services.staff_audit import AuditLog
 from bot.services.stats import Report, Statistics
 from bot.services.stats import shown as plain_count
 
@@ -53,20 +54,22 @@ def describe(report: Report, label: str) -> str:
     return "\n".join(lines)
 
 
-async def stats_command(message: Message, command: CommandObject, statistics: Statistics) -> None:
+async def stats_command(message: Message, command: CommandObject, statistics: Statistics, audit: AuditLog) -> None:
     asked = period_of(command, tuple(PERIODS), "7d")
     if asked is None:
         await message.answer("Use /stats 7d, /stats 30d or /stats all.")
         return
+    await audit.record(message.from_user.id if message.from_user else 0, "stats", asked)
     report = await statistics.report(PERIODS[asked])
     await answer_in_parts(message, describe(report, "all time" if asked == "all" else f"last {asked}"))
 
 
-async def chart_command(message: Message, command: CommandObject, statistics: Statistics) -> None:
+async def chart_command(message: Message, command: CommandObject, statistics: Statistics, audit: AuditLog) -> None:
     asked = period_of(command, ("7d", "30d"), "30d")
     if asked is None:
         await message.answer("Use /chart 7d or /chart 30d.")
         return
+    await audit.record(message.from_user.id if message.from_user else 0, "chart", asked)
     # matplotlib costs ~40 MB and seconds to import: only staff asking for a chart pay for it.
     from bot.services.charts import daily_chart
 
@@ -77,11 +80,12 @@ async def chart_command(message: Message, command: CommandObject, statistics: St
     )
 
 
-async def export_command(message: Message, command: CommandObject, statistics: Statistics) -> None:
+async def export_command(message: Message, command: CommandObject, statistics: Statistics, audit: AuditLog) -> None:
     asked = period_of(command, ("7d", "30d"), "30d")
     if asked is None:
         await message.answer("Use /export 30d or /export 7d.")
         return
+    await audit.record(message.from_user.id if message.from_user else 0, "export", asked)
     table = await statistics.export_csv(int(asked[:-1]))
     document = BufferedInputFile(table.encode("utf-8"), filename=f"safar-daily-{asked}.csv")
     await message.answer_document(document, caption=f"Daily aggregates, last {asked}; counts under 5 shown as <5.")
