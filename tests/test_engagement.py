@@ -70,7 +70,7 @@ async def test_a_journey_is_recorded_as_events_without_anything_typed(
 
 async def seed(store: EventStore, day: date, name: str, detail: str, users: int) -> None:
     keys = [hashlib.sha256(str(n).encode()).hexdigest()[:32] for n in range(users)]
-    await store.insert([(f"{day.isoformat()}T10", key, name, detail) for key in keys])
+    await store.insert([(f"{day.isoformat()}T08", key, name, detail) for key in keys])  # a full hour before NOW
 
 
 async def test_staff_statistics_suppress_small_numbers(telegram: FakeTelegram, staffed: RunningBot) -> None:
@@ -217,3 +217,30 @@ async def test_a_broadcast_reaches_each_opted_in_user_once_even_across_a_restart
         for (chat, _), sent in telegram.messages.items()
         if chat == ADMIN
     ), progress.text
+
+
+async def test_two_answers_within_one_hour_cannot_be_subtracted_to_single_someone_out(
+    telegram: FakeTelegram, staffed: RunningBot
+) -> None:
+    """Counts under 5 are hidden, but 7 at 09:10 and 8 at 09:20 would tell that one person opened
+    the hotlines in between. Figures stop at the last full hour."""
+    await seed(EventStore(staffed.app.database), NOW.date(), "hotline_opened", "start", 7)
+    staff = telegram.user(ADMIN, "en")
+    await start_in(staff, "English")
+    await staff.send("/stats")
+    before = (await staff.reply()).text
+    assert "• start: 7" in before
+    user = telegram.user(user_id=777, language_code="en")
+    await start_in(user, "English")
+    await user.send("/sos")
+    await user.reply()
+    await staffed.app.recorder.flush()
+    assert ("hotline_opened", "start") in [
+        (str(name), str(detail)) for name, detail in rows(staffed.settings, "SELECT name, detail FROM events")
+    ]
+    await staff.send("/stats")
+    assert (await staff.reply()).text == before, "nothing of the current hour shows"
+    assert isinstance(staffed.clock, ManualClock)
+    staffed.clock.set(NOW + timedelta(hours=1))
+    await staff.send("/stats")
+    assert "• start: 8" in (await staff.reply()).text, "once the hour is over, it counts"

@@ -80,10 +80,11 @@ class EventStore:
         await self._connection.execute("UPDATE rollup_state SET rolled_until = ? WHERE id = 1", (_next_hour(hour),))
         await self._connection.execute("COMMIT")
 
-    async def _raw_hours(self, period: Period) -> tuple[str, str]:
-        """The hours of `period` not rolled up yet, as one range the hour index can seek to."""
+    async def _raw_hours(self, period: Period, before_hour: str | None) -> tuple[str, str]:
+        """The hours of `period` not rolled up yet, as one range the hour index can seek to: from
+        the first (included) to the second (excluded), which is `before_hour` when given."""
         first, last = _hours(period)
-        return max(first, await self.rolled_until()), last
+        return max(first, await self.rolled_until()), min(last, before_hour or last)
 
     async def delete_raw_before(self, day: date) -> int:
         """Retention: raw events older than `day` that are already rolled up are deleted."""
@@ -91,8 +92,9 @@ class EventStore:
         cursor = await self._connection.execute("DELETE FROM events WHERE hour < ?", (cutoff,))
         return cursor.rowcount
 
-    async def counts(self, period: Period) -> dict[tuple[str, str], int]:
-        """Events per (name, detail): roll-ups, plus the few raw hours not rolled up yet."""
+    async def counts(self, period: Period, before_hour: str | None = None) -> dict[tuple[str, str], int]:
+        """Events per (name, detail): roll-ups, plus the few raw hours not rolled up yet (those
+        before `before_hour` only, when given)."""
         totals: dict[tuple[str, str], int] = {}
         async with self._connection.execute(
             "SELECT name, detail, SUM(events) FROM daily_counts WHERE day BETWEEN ? AND ? GROUP BY name, detail",
@@ -101,15 +103,15 @@ class EventStore:
             for name, detail, count in await cursor.fetchall():
                 totals[(str(name), str(detail))] = int(count)
         async with self._connection.execute(
-            "SELECT name, detail, COUNT(*) FROM events WHERE hour BETWEEN ? AND ? GROUP BY name, detail",
-            await self._raw_hours(period),
+            "SELECT name, detail, COUNT(*) FROM events WHERE hour >= ? AND hour < ? GROUP BY name, detail",
+            await self._raw_hours(period, before_hour),
         ) as cursor:
             for name, detail, count in await cursor.fetchall():
                 key = (str(name), str(detail))
                 totals[key] = totals.get(key, 0) + int(count)
         return totals
 
-    async def daily(self, period: Period, name: str) -> dict[str, int]:
+    async def daily(self, period: Period, name: str, before_hour: str | None = None) -> dict[str, int]:
         """Events of one name per day (roll-ups and the raw hours not rolled up yet)."""
         per_day: dict[str, int] = {}
         async with self._connection.execute(
@@ -118,14 +120,14 @@ class EventStore:
         ) as cursor:
             per_day.update({str(day): int(count) for day, count in await cursor.fetchall()})
         async with self._connection.execute(
-            "SELECT substr(hour, 1, 10), COUNT(*) FROM events WHERE name = ? AND hour BETWEEN ? AND ? GROUP BY 1",
-            (name, *await self._raw_hours(period)),
+            "SELECT substr(hour, 1, 10), COUNT(*) FROM events WHERE name = ? AND hour >= ? AND hour < ? GROUP BY 1",
+            (name, *await self._raw_hours(period, before_hour)),
         ) as cursor:
             for day, count in await cursor.fetchall():
                 per_day[str(day)] = per_day.get(str(day), 0) + int(count)
         return per_day
 
-    async def user_sketches(self, period: Period) -> dict[str, bytes]:
+    async def user_sketches(self, period: Period, before_hour: str | None = None) -> dict[str, bytes]:
         """Per day, a sketch of the users who did anything that day."""
         sketches: dict[str, bytearray] = {}
         async with self._connection.execute(
@@ -134,8 +136,8 @@ class EventStore:
         ) as cursor:
             sketches.update({str(day): bytearray(sketch) for day, sketch in await cursor.fetchall()})
         async with self._connection.execute(
-            "SELECT DISTINCT substr(hour, 1, 10), user_key FROM events WHERE hour BETWEEN ? AND ?",
-            await self._raw_hours(period),
+            "SELECT DISTINCT substr(hour, 1, 10), user_key FROM events WHERE hour >= ? AND hour < ?",
+            await self._raw_hours(period, before_hour),
         ) as cursor:
             for day, user_key in await cursor.fetchall():
                 hyperloglog.add(sketches.setdefault(str(day), hyperloglog.empty()), str(user_key))
