@@ -17,6 +17,10 @@ MAX_PENDING_PER_ACCOUNT = 20
 CLAIMS_PER_ACCOUNT = 1
 """Reminders of one person per delivery batch: a batch lasts as long as its busiest chat takes
 (a second between two messages to one chat), so one account's pile cannot hold up the rest."""
+CLAIM_WINDOW = 4
+"""A batch is picked from the earliest `limit × CLAIM_WINDOW` due rows. Piles there make the batch
+smaller, never unfair; a window of limit × 20 guaranteed full batches but cost ×4 per claim
+(92 ms against 24 ms, and 16 ms without fairness, for 500 of 10,000 due among 300,000 stored)."""
 
 
 def _seconds(moment: datetime) -> int:
@@ -150,8 +154,7 @@ class ReminderStore:
 
     async def claim_due(self, now: datetime, limit: int, lease_seconds: int) -> list[DueReminder]:
         """Claim up to `limit` due reminders of active chats, the earliest first, at most
-        CLAIMS_PER_ACCOUNT of one person. Only the earliest `limit × MAX_PENDING_PER_ACCOUNT` due
-        rows are looked at (through the index): they hold at least `limit` different people."""
+        CLAIMS_PER_ACCOUNT of one person, among the earliest `limit × CLAIM_WINDOW` due rows."""
         async with self._connection.execute(
             "UPDATE reminders SET state = 'claimed', lease_until = ?, attempts = attempts + 1 "
             "WHERE id IN (SELECT id FROM ("
@@ -163,7 +166,7 @@ class ReminderStore:
             (
                 _seconds(now) + lease_seconds,
                 _seconds(now),
-                limit * MAX_PENDING_PER_ACCOUNT,
+                limit * CLAIM_WINDOW,
                 CLAIMS_PER_ACCOUNT,
                 limit,
             ),
