@@ -26,6 +26,8 @@ from bot.staff_roles import BROADCASTER, StaffRoles
 from bot.storage.broadcasts import BroadcastStore, Progress
 
 log = logging.getLogger(__name__)
+MAX_ID_DIGITS = 12
+"""Longer numbers in callback data are not ids we issued (and would overflow SQLite's integers)."""
 
 
 def progress_text(broadcast_id: int, progress: Progress, finished: bool) -> str:
@@ -128,10 +130,11 @@ async def propose(
             told += await send_in_parts(query.bot, staff_id, notice, decision_markup(proposal.id))
     builder = InlineKeyboardBuilder()
     builder.button(text="✖ Cancel it", callback_data=BroadcastAction(action="no", value=str(proposal.id)))
+    told_text = f"{told} other staff member(s) were told."
+    if told == 0 and approvals.delay is None:
+        told_text = "No other staff member could be told: add one in STAFF_ROLES, or set BROADCAST_DELAY_MINUTES."
     await replace_in_parts(
-        query,
-        f"{text}\n\n———\nProposed as #{proposal.id} to {audience}. {rule} {told} other staff member(s) were told.",
-        builder.as_markup(),
+        query, f"{text}\n\n———\nProposed as #{proposal.id} to {audience}. {rule} {told_text}", builder.as_markup()
     )
 
 
@@ -176,10 +179,11 @@ async def broadcast_button(
     callback_answer: CallbackAnswer,
 ) -> None:
     action, value = callback_data.action, callback_data.value
-    if action in ("ok", "no") and value.isdigit():
+    is_number = value.isdigit() and len(value) <= MAX_ID_DIGITS
+    if action in ("ok", "no") and is_number:
         await decide(query, callback_data, approvals, broadcasts, staff, callback_answer)
         return
-    if action == "stop" and value.isdigit():  # any staff member can stop a broadcast under way
+    if action == "stop" and is_number:  # any staff member can stop a broadcast under way
         stopped = await broadcasts.finish(int(value), "cancelled")
         progress = await broadcasts.progress(int(value))
         if stopped:
