@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.config import Settings
+from bot.storage.database import open_database
 from bot.storage.reminders import ReminderStore
 from tests.clock import ManualClock
 from tests.conftest import RunningBot
@@ -327,3 +328,25 @@ async def test_one_account_with_a_pile_of_reminders_does_not_delay_everyone_else
             await telegram.delivery.wait()
     await bot.stop()
     assert rows(settings, "SELECT COUNT(*) FROM reminders WHERE user_key = 'abuser'") == [(20,)], "capped at 20"
+
+
+async def test_a_batch_takes_one_reminder_per_person_so_a_thousand_others_go_first(
+    telegram: FakeTelegram, settings: Settings
+) -> None:
+    """The claim itself, at the issue's scale: one account's twenty reminders due earliest, and
+    a thousand people's due a minute later; two batches of 500 reach all thousand."""
+    connection = await open_database(settings.db_path)
+    store = ReminderStore(connection)
+    due = datetime(2027, 2, 23, 9, 0, tzinfo=UTC)
+    await store.opt_in("abuser", 4000, "Europe/Moscow", "en")
+    for _ in range(20):
+        await store.add("abuser", "expiry", "2027-06-01", due, {"date": "01.06.2027"})
+    for n in range(1000):
+        await store.opt_in(f"user{n}", 10_000 + n, "Europe/Moscow", "en")
+        await store.add(f"user{n}", "expiry", "2027-06-01", due + timedelta(minutes=1), {"date": "01.06.2027"})
+    later = due + timedelta(minutes=2)
+    first, second = await store.claim_due(later, 500, 600), await store.claim_due(later, 500, 600)
+    await connection.close()
+    owners = [entry.reminder.user_key for entry in first + second]
+    assert owners.count("abuser") == 2, "one per batch"
+    assert len({key for key in owners if key != "abuser"}) == 998, "everyone else in the first two batches"
