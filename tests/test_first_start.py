@@ -4,7 +4,9 @@ import asyncio
 import gc
 
 import pytest
+from aiogram.fsm.storage.base import StorageKey
 
+from bot.middlewares.chat_locks import ReleasingEventIsolation
 from tests.conftest import RunningBot
 from tests.fake_telegram import FakeTelegram
 from tests.journeys import LANGUAGE_LABELS, expected_text, start_in
@@ -111,3 +113,21 @@ async def test_chats_that_went_quiet_hold_no_lock(telegram: FakeTelegram, bot: R
         await user.reply()
     await asyncio.sleep(0.2)
     assert chat_locks() - before < 5, "45 chats have written; none has an update in flight"
+
+
+async def test_updates_still_running_at_shutdown_end_without_an_error() -> None:
+    """aiogram closes the isolation at shutdown while updates may still hold their chat's lock."""
+    isolation = ReleasingEventIsolation()
+    key = StorageKey(bot_id=1, chat_id=2, user_id=2)
+    entered = asyncio.Event()
+
+    async def update() -> None:
+        async with isolation.lock(key):
+            entered.set()
+            await asyncio.sleep(0.05)
+
+    running = asyncio.create_task(update())
+    await entered.wait()
+    await isolation.close()
+    await running  # raised KeyError once the map had been emptied
+    assert isolation.chats_in_flight() == 0

@@ -38,7 +38,9 @@ class ReleasingEventIsolation(BaseEventIsolation):
                 yield
         finally:
             entry.holders -= 1
-            if entry.holders == 0:  # one event loop: nobody can take it between this check and the delete
+            # One event loop: nobody can take it between this check and the removal. `close()` at
+            # shutdown may have emptied the map while updates were still running.
+            if entry.holders == 0 and self._locks.get(key) is entry:
                 del self._locks[key]
 
     def chats_in_flight(self) -> int:
