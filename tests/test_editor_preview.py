@@ -1,5 +1,6 @@
 """`safar preview`: static pages an editor opens from disk, checked in a real headless browser."""
 
+import os
 import re
 import shutil
 import subprocess
@@ -67,6 +68,10 @@ def test_broken_content_is_not_previewed(tmp_path: Path, capsys: pytest.CaptureF
 @pytest.fixture(scope="module")
 def chromium() -> str:
     found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found is None and os.environ.get("CI") == "true":
+        pytest.fail(
+            "CI=true but Chromium is missing: .ci/run installs Debian's 'chromium' and must not go on without it"
+        )
     if found is None:
         pytest.skip("no Chromium here: .ci/run installs Debian's 'chromium' when it runs as root")
     return found

@@ -2,17 +2,22 @@
 
 import re
 
+from aiogram.filters.callback_data import CallbackData
+
 from bot.content import load_curriculum
 from bot.content.curriculum import HOTLINES_LESSON, NodeId
 from bot.content.models import Localized
 from bot.content.telegram_html import message_problems
+from bot.handlers.callback_data import CALLBACK_DATA_CLASSES
+from bot.handlers.screens import screen_markup
 from bot.i18n import load_i18n, translator
 from bot.languages import LANGUAGES
 from bot.services.dialogue import Conversation, DialogueEngine, NavAction
 from bot.telegram_limits import MAX_CALLBACK_BYTES
 from tests.journeys import CYRILLIC, TAJIK_LETTERS
 
-CURRICULUM = load_curriculum(None, translator(load_i18n()))
+I18N = load_i18n()
+CURRICULUM = load_curriculum(None, translator(I18N))
 
 
 def test_the_shipped_content_has_no_warnings() -> None:
@@ -44,9 +49,25 @@ def test_every_screen_in_every_language_fits_telegram_and_reaches_help_in_one_ta
             assert message_problems(screen.text) == [], (node_id, language)
             if node_id.lesson != HOTLINES_LESSON:
                 assert NavAction.HELP in screen.nav, node_id
-            for row in screen.rows:
+            with I18N.context(), I18N.use_locale(language):
+                markup = screen_markup(screen)  # the keyboard the bot sends
+            for row in markup.inline_keyboard:
                 for button in row:
-                    assert len(f"a:{button.target}:{button.index}".encode()) <= MAX_CALLBACK_BYTES
+                    data = button.callback_data
+                    if data is None:
+                        assert button.url, (node_id, button.text)
+                        continue
+                    assert len(data.encode()) <= MAX_CALLBACK_BYTES, (node_id, data)
+                    assert any(unpacks(kind, data) for kind in CALLBACK_DATA_CLASSES), (node_id, data)
+
+
+def unpacks(kind: type[CallbackData], data: str) -> bool:
+    """Whether a handler of `kind` would take this button (the same check aiogram's filter makes)."""
+    try:
+        kind.unpack(data)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def test_node_references_are_short_whatever_the_node_ids() -> None:

@@ -3,11 +3,14 @@
 import asyncio
 import sqlite3
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from bot.config import Settings
+from bot.handlers.callback_data import MAX_CALENDAR_YEAR, MIN_CALENDAR_YEAR, PickDate
+from bot.handlers.reminder_views import calendar_markup
+from bot.i18n import load_i18n
 from bot.storage.database import open_database
 from bot.storage.reminders import ReminderStore
 from tests.clock import ManualClock
@@ -350,3 +353,13 @@ async def test_a_batch_takes_one_reminder_per_person_so_a_thousand_others_go_fir
     owners = [entry.reminder.user_key for entry in first + second]
     assert owners.count("abuser") == 2, "one per batch"
     assert len({key for key in owners if key != "abuser"}) == 998, "everyone else in the first two batches"
+
+
+def test_the_calendar_arrows_stop_at_the_years_a_button_can_carry() -> None:
+    i18n = load_i18n()
+    with i18n.context(), i18n.use_locale("en"):
+        last = calendar_markup("dep", MAX_CALENDAR_YEAR, 12, date(2027, 1, 1))
+        first = calendar_markup("exp", MIN_CALENDAR_YEAR, 1, date(1999, 1, 1))
+    forward, back = last.inline_keyboard[0][2], first.inline_keyboard[0][0]
+    assert PickDate.unpack(str(forward.callback_data)) == PickDate(purpose="dep", year=MAX_CALENDAR_YEAR, month=12)
+    assert PickDate.unpack(str(back.callback_data)) == PickDate(purpose="exp", year=MIN_CALENDAR_YEAR, month=1)

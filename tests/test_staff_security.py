@@ -92,8 +92,8 @@ async def test_a_broadcast_goes_out_only_when_a_second_broadcaster_approves_it(
             f"<b>Broadcast proposal #1</b> by Test (staff id {PROPOSER}), to every opted-in user."
         )
         assert "Send your passport number" in notice.text
-    forged = await proposer.press_data(proposed, "bc:ok:" + "9" * 30)  # overflowed SQLite's integers
-    assert forged["text"] == "This draft is gone; start again with /broadcast."
+    forged = await proposer.press_data(proposed, "bc:ok:" + "9" * 30)  # would overflow SQLite's integers
+    assert forged["text"] == "This menu has changed. Here is the current one."
     own = await proposer.press_data(proposed, "bc:ok:1")
     assert own["text"] == "A second staff member must approve it: not the one who proposed it."
     refused = await viewer.press(notices[VIEWER], "Approve and send")

@@ -2,9 +2,10 @@
 deadlines, with the source of every deadline. Loaded and checked like the lessons."""
 
 from pathlib import Path
+from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
 from bot.content.errors import ContentError, Problem
 from bot.content.loader import read_yaml_mapping, validation_problems
@@ -14,6 +15,8 @@ from bot.content.yaml_lines import LineDict, line_of
 from bot.languages import LANGUAGES
 
 PLANS_FILE = "reminders.yaml"
+DestinationCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_]{1,16}$")]
+"""A destination's key, such as RU: short and plain, because reminder buttons carry it."""
 
 
 class _Strict(BaseModel):
@@ -54,7 +57,7 @@ class Destination(_Strict):
 
 
 class ReminderPlans(_Strict):
-    destinations: dict[str, Destination] = Field(min_length=1)
+    destinations: dict[DestinationCode, Destination] = Field(min_length=1)
     departure: list[DepartureItem] = []
     monthly_payment: Localized
     """The text of the monthly reminder (for example the patent's advance tax payment)."""

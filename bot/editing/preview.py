@@ -59,8 +59,10 @@ def _labels(text: Localized, languages: list[str]) -> list[Bubble]:
 
 
 class PreviewBuilder:
-    def __init__(self, curriculum: Curriculum, languages: list[str]) -> None:
+    def __init__(self, curriculum: Curriculum, languages: list[str], today: date) -> None:
         self.curriculum = curriculum
+        self.today = today
+        """The date contacts' last checks are measured from."""
         self.languages = languages
         self.heading_language = "en" if "en" in languages else languages[0]
         """Editors share English; headings use it unless one other language was asked for."""
@@ -101,7 +103,7 @@ class PreviewBuilder:
                     "coverage": coverage,
                 }
             )
-        today = date.today()
+        today = self.today
         contacts = [
             {"id": cid, "name": pick(c.name, self.heading_language), "phone": c.phone or "", "url": c.url or "",
              "source": c.source, "checked": c.checked, "due": today - c.checked > CONTACT_RECHECK_AFTER}
@@ -181,6 +183,6 @@ def _localized(title: Localized, nodes: Iterable[Node]) -> list[Localized]:
     return fields
 
 
-def build_preview(curriculum: Curriculum, out: Path, language: str | None = None) -> list[Path]:
+def build_preview(curriculum: Curriculum, out: Path, today: date, language: str | None = None) -> list[Path]:
     languages = [language] if language else list(LANGUAGES)
-    return PreviewBuilder(curriculum, languages).build(out)
+    return PreviewBuilder(curriculum, languages, today).build(out)

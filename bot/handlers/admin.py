@@ -13,8 +13,8 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.content import ContentError
-from bot.handlers.broadcast import broadcast_button, broadcast_command, broadcast_text
-from bot.handlers.callback_data import BroadcastAction, ReviewReports
+from bot.handlers.broadcast import broadcast_command, broadcast_text, decision_button, draft_button, stop_button
+from bot.handlers.callback_data import BroadcastAction, BroadcastCancel, BroadcastDecision, BroadcastStop, ReviewReports
 from bot.handlers.filters import PrivateChat, TypedText
 from bot.handlers.long_messages import answer_in_parts, replace_in_parts
 from bot.handlers.staff_stats import chart_command, export_command, stats_command
@@ -118,7 +118,7 @@ def describe_changes(changes: ContentChanges) -> str:
 async def reload_content(message: Message, content: ContentHolder, audit: AuditLog) -> None:
     staff_id = message.from_user.id if message.from_user else 0
     try:
-        changes = content.reload()
+        changes = await content.reload()
     except ContentError as error:
         log.warning("reload refused: %d problem(s)", len(error.errors))
         await audit.record(staff_id, "reload_refused", f"{len(error.errors)} problem(s)")
@@ -170,7 +170,10 @@ def build_router() -> Router:
     router.message.register(export_command, Command("export"), viewer)
     router.message.register(broadcast_command, Command("broadcast"), broadcaster)
     router.message.register(broadcast_text, StateFilter(AdminBroadcast.text), TypedText(), broadcaster)
-    router.callback_query.register(broadcast_button, BroadcastAction.filter())  # roles checked per action
+    router.callback_query.register(draft_button, BroadcastAction.filter(), broadcaster)
+    router.callback_query.register(draft_button, BroadcastCancel.filter(), broadcaster)
+    router.callback_query.register(decision_button, BroadcastDecision.filter())  # roles checked per action
+    router.callback_query.register(stop_button, BroadcastStop.filter())  # any staff member can stop one
     router.message.register(list_reports, Command("reports"), viewer)
     router.message.register(reload_content, Command("reload"), editor)
     router.callback_query.register(mark_reviewed, ReviewReports.filter(), viewer)

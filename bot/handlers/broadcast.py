@@ -1,11 +1,13 @@
 """`/broadcast`: a broadcaster writes a message, sees it as users will with the number of
 recipients (all opted-in users, or one language), and proposes it. It goes out only when a second
 staff member with the broadcaster role approves it, or, with BROADCAST_DELAY_MINUTES set, when
-the delay passes and no staff member cancelled it. Every staff member is shown who proposed it."""
+the delay passes and no staff member cancelled it. Every staff member is shown who proposed it;
+the proposer follows its progress, and any staff member can stop it."""
 
 import html
 import logging
 from contextlib import suppress
+from typing import get_args
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
@@ -15,19 +17,16 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.content.telegram_html import message_problems
-from bot.handlers.callback_data import BroadcastAction
+from bot.handlers.callback_data import Audience, BroadcastAction, BroadcastCancel, BroadcastDecision, BroadcastStop
 from bot.handlers.long_messages import answer_in_parts, message_parts, replace_in_parts
 from bot.handlers.screens import replace_screen
 from bot.handlers.states import AdminBroadcast
-from bot.languages import LANGUAGES
 from bot.services.broadcast_approval import BroadcastApprovals, Decision
 from bot.services.staff_audit import AuditLog
 from bot.staff_roles import BROADCASTER, StaffRoles
 from bot.storage.broadcasts import BroadcastStore, Progress
 
 log = logging.getLogger(__name__)
-MAX_ID_DIGITS = 12
-"""Longer numbers in callback data are not ids we issued (and would overflow SQLite's integers)."""
 
 
 def progress_text(broadcast_id: int, progress: Progress, finished: bool) -> str:
@@ -39,14 +38,17 @@ def progress_text(broadcast_id: int, progress: Progress, finished: bool) -> str:
 
 def stop_markup(broadcast_id: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    builder.button(text="✖ Stop sending", callback_data=BroadcastAction(action="stop", value=str(broadcast_id)))
+    builder.button(text="✖ Stop sending", callback_data=BroadcastStop(broadcast_id=broadcast_id))
     return builder.as_markup()
 
 
-def decision_markup(proposal_id: int) -> InlineKeyboardMarkup:
+def decision_markup(proposal_id: int, approve: bool = True) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    builder.button(text="✅ Approve and send", callback_data=BroadcastAction(action="ok", value=str(proposal_id)))
-    builder.button(text="✖ Cancel it", callback_data=BroadcastAction(action="no", value=str(proposal_id)))
+    if approve:
+        builder.button(
+            text="✅ Approve and send", callback_data=BroadcastDecision(action="ok", proposal_id=proposal_id)
+        )
+    builder.button(text="✖ Cancel it", callback_data=BroadcastDecision(action="no", proposal_id=proposal_id))
     builder.adjust(1)
     return builder.as_markup()
 
@@ -60,14 +62,14 @@ def proposer(user: User) -> str:
     return f"{html.escape(user.full_name)} (staff id {user.id})"
 
 
-async def preview(store: BroadcastStore, text: str, language: str) -> tuple[str, InlineKeyboardMarkup]:
+async def preview(store: BroadcastStore, text: str, language: Audience) -> tuple[str, InlineKeyboardMarkup]:
     count = await store.audience(None if language == "all" else language)
     builder = InlineKeyboardBuilder()
-    builder.button(text=f"📨 Propose, to {count}", callback_data=BroadcastAction(action="send", value=language))
-    for code in ("all", *LANGUAGES):
+    builder.button(text=f"📨 Propose, to {count}", callback_data=BroadcastAction(action="send", audience=language))
+    for code in get_args(Audience):
         mark = "• " if code == language else ""
-        builder.button(text=f"{mark}{code}", callback_data=BroadcastAction(action="lang", value=code))
-    builder.button(text="✖ Cancel", callback_data=BroadcastAction(action="cancel"))
+        builder.button(text=f"{mark}{code}", callback_data=BroadcastAction(action="lang", audience=code))
+    builder.button(text="✖ Cancel", callback_data=BroadcastCancel())
     builder.adjust(1, 5, 1)
     audience = audience_of(None if language == "all" else language)
     return f"{text}\n\n———\nPreview. Recipients: {count} ({audience}).", builder.as_markup()
@@ -112,10 +114,10 @@ async def announce_start(bot: Bot, broadcasts: BroadcastStore, broadcast_id: int
 
 
 async def propose(
-    query: CallbackQuery, text: str, language: str, approvals: BroadcastApprovals, staff: StaffRoles
+    query: CallbackQuery, text: str, audience: Audience, approvals: BroadcastApprovals, staff: StaffRoles
 ) -> None:
-    proposal = await approvals.propose(query.from_user.id, text, None if language == "all" else language)
-    audience = audience_of(proposal.language)
+    proposal = await approvals.propose(query.from_user.id, text, None if audience == "all" else audience)
+    reach = audience_of(proposal.language)
     if approvals.delay is None:
         rule = "It goes out when a second staff member with the broadcaster role approves it."
     else:
@@ -123,30 +125,31 @@ async def propose(
     told = 0
     if query.bot is not None:
         notice = (
-            f"<b>Broadcast proposal #{proposal.id}</b> by {proposer(query.from_user)}, to {audience}. {rule}"
+            f"<b>Broadcast proposal #{proposal.id}</b> by {proposer(query.from_user)}, to {reach}. {rule}"
             f"\n\n{text}\n\n———\nApprove it only if you know it is genuine; if in doubt, cancel it."
         )
         for staff_id in sorted(staff.ids - {query.from_user.id}):
             told += await send_in_parts(query.bot, staff_id, notice, decision_markup(proposal.id))
-    builder = InlineKeyboardBuilder()
-    builder.button(text="✖ Cancel it", callback_data=BroadcastAction(action="no", value=str(proposal.id)))
     told_text = f"{told} other staff member(s) were told."
     if told == 0 and approvals.delay is None:
         told_text = "No other staff member could be told: add one in STAFF_ROLES, or set BROADCAST_DELAY_MINUTES."
     await replace_in_parts(
-        query, f"{text}\n\n———\nProposed as #{proposal.id} to {audience}. {rule} {told_text}", builder.as_markup()
+        query,
+        f"{text}\n\n———\nProposed as #{proposal.id} to {reach}. {rule} {told_text}",
+        decision_markup(proposal.id, approve=False),
     )
 
 
-async def decide(
+async def decision_button(
     query: CallbackQuery,
-    callback_data: BroadcastAction,
+    callback_data: BroadcastDecision,
     approvals: BroadcastApprovals,
     broadcasts: BroadcastStore,
     staff: StaffRoles,
     callback_answer: CallbackAnswer,
 ) -> None:
-    proposal_id, staff_id = int(callback_data.value), query.from_user.id
+    """Any staff member can cancel a proposal; only another broadcaster can approve it."""
+    proposal_id, staff_id = callback_data.proposal_id, query.from_user.id
     if callback_data.action == "no":
         cancelled = await approvals.cancel(proposal_id, staff_id)
         callback_answer.text = "Cancelled; nothing was sent." if cancelled else "It was already decided."
@@ -168,43 +171,44 @@ async def decide(
             await announce_start(query.bot, broadcasts, released.broadcast_id, released.proposal.proposed_by)
 
 
-async def broadcast_button(
+async def stop_button(
     query: CallbackQuery,
-    callback_data: BroadcastAction,
+    callback_data: BroadcastStop,
+    broadcasts: BroadcastStore,
+    audit: AuditLog,
+    callback_answer: CallbackAnswer,
+) -> None:
+    """Any staff member can stop a broadcast under way."""
+    broadcast_id = callback_data.broadcast_id
+    stopped = await broadcasts.finish(broadcast_id, "cancelled")
+    progress = await broadcasts.progress(broadcast_id)
+    if stopped:
+        await audit.record(query.from_user.id, "broadcast_stopped", f"broadcast #{broadcast_id}")
+    callback_answer.text = "Stopped." if stopped else "It had already finished."
+    await replace_screen(query, progress_text(broadcast_id, progress, True) + (" Stopped." if stopped else ""), None)
+
+
+async def draft_button(
+    query: CallbackQuery,
+    callback_data: BroadcastAction | BroadcastCancel,
     state: FSMContext,
     broadcasts: BroadcastStore,
     approvals: BroadcastApprovals,
-    audit: AuditLog,
     staff: StaffRoles,
     callback_answer: CallbackAnswer,
 ) -> None:
-    action, value = callback_data.action, callback_data.value
-    is_number = value.isdigit() and len(value) <= MAX_ID_DIGITS
-    if action in ("ok", "no") and is_number:
-        await decide(query, callback_data, approvals, broadcasts, staff, callback_answer)
-        return
-    if action == "stop" and is_number:  # any staff member can stop a broadcast under way
-        stopped = await broadcasts.finish(int(value), "cancelled")
-        progress = await broadcasts.progress(int(value))
-        if stopped:
-            await audit.record(query.from_user.id, "broadcast_stopped", f"broadcast #{value}")
-        callback_answer.text = "Stopped." if stopped else "It had already finished."
-        await replace_screen(query, progress_text(int(value), progress, True) + (" Stopped." if stopped else ""), None)
-        return
-    if not staff.has(query.from_user.id, BROADCASTER):
-        callback_answer.text = "Only a staff member with the broadcaster role can do this."
-        return
+    """A button under the preview of a draft: another audience, cancel, or propose."""
     text = str((await state.get_data()).get("broadcast_text") or "")
     if not text or await state.get_state() != AdminBroadcast.text.state:
         callback_answer.text = "This draft is gone; start again with /broadcast."
         return
-    if action == "lang" and value in ("all", *LANGUAGES):
-        body, markup = await preview(broadcasts, text, value)
-        await replace_in_parts(query, body, markup)
-    elif action == "cancel":
+    if isinstance(callback_data, BroadcastCancel):
         await state.set_state(None)
         await replace_screen(query, "Broadcast cancelled; nothing was sent.", None)
-    elif action == "send" and value in ("all", *LANGUAGES):
+    elif callback_data.action == "lang":
+        body, markup = await preview(broadcasts, text, callback_data.audience)
+        await replace_in_parts(query, body, markup)
+    else:
         await state.set_state(None)
         await state.update_data(broadcast_text=None)
-        await propose(query, text, value, approvals, staff)
+        await propose(query, text, callback_data.audience, approvals, staff)

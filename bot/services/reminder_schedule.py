@@ -15,6 +15,13 @@ if TYPE_CHECKING:
 
 DELIVERY_HOUR = 10
 """Date-based reminders arrive at this local hour."""
+TIME_ZONES = (
+    "Asia/Dushanbe", "Europe/Moscow", "Europe/Samara", "Asia/Yekaterinburg", "Asia/Omsk", "Asia/Novosibirsk",
+    "Asia/Krasnoyarsk", "Asia/Irkutsk", "Asia/Vladivostok", "Asia/Almaty", "Asia/Tashkent",
+)  # fmt: skip
+"""The time zones a user can choose, where Central Asian migrants live and work."""
+WEEK_CHOICES = (1, 2, 4, 8)
+"""How many weeks before a document expires its reminder may come."""
 
 
 @dataclass(frozen=True)
