@@ -5,6 +5,7 @@ import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import aiohttp
 import pytest
@@ -24,16 +25,24 @@ START = {"update_id": 5, "message": {
 }}  # fmt: skip
 
 
-@pytest.fixture
-async def webhook(settings: Settings) -> AsyncIterator[int]:
+@asynccontextmanager
+async def serving(settings: Settings) -> AsyncIterator[int]:
     """The real bot's webhook server on a loopback port."""
     async with application(settings) as app:
         runner = web.AppRunner(webhook_application(app, SECRET))
         await runner.setup()
         port = free_port()
         await web.TCPSite(runner, "127.0.0.1", port).start()
+        try:
+            yield port
+        finally:
+            await runner.cleanup()
+
+
+@pytest.fixture
+async def webhook(settings: Settings) -> AsyncIterator[int]:
+    async with serving(settings) as port:
         yield port
-        await runner.cleanup()
 
 
 async def raw_post(port: int, headers: bytes, body: bytes) -> int:
@@ -79,3 +88,23 @@ async def test_probes_get_plain_refusals_and_the_bot_keeps_answering(
     assert "Rustam" not in logged and "999" not in logged and "passport" not in logged
     assert not any(record.exc_info for record in caplog.records), "no traceback"
     assert not any(record.levelno >= logging.ERROR for record in caplog.records)
+
+
+async def test_beyond_the_in_flight_limit_telegram_is_answered_only_when_a_slot_frees(
+    telegram: FakeTelegram, settings: Settings
+) -> None:
+    """Telegram sends no more than it has connections open: holding its call back is the brake."""
+    settings.max_updates_in_flight = 1
+    async with serving(settings) as port:
+        url = f"http://127.0.0.1:{port}{WEBHOOK_PATH}"
+        good = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+        second = json.loads(json.dumps(START).replace("77", "78"))
+        second["update_id"] = 7
+        telegram.start_outage("timeout", seconds=2, methods=frozenset({"sendMessage"}))
+        async with aiohttp.ClientSession() as http:
+            async with http.post(url, json=START, headers=good) as response:
+                assert response.status == 200, "the first is taken at once"
+            async with http.post(url, json=second, headers=good) as response:
+                assert response.status == 200
+                assert not telegram.user(user_id=77).nothing_sent(), "answered after the first was handled"
+        assert "✅ English" in (await telegram.user(user_id=78).reply(within=20)).labels()
