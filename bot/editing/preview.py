@@ -17,6 +17,7 @@ from bot.content.loader import CONTACT_RECHECK_AFTER
 from bot.content.models import Localized, Node
 from bot.content.rendering import pick
 from bot.editing.flowchart import flowchart_svg
+from bot.editing.report import facts_cited
 from bot.languages import FALLBACK_CHAIN, LANGUAGE_NAMES, LANGUAGES
 
 
@@ -125,8 +126,22 @@ class PreviewBuilder:
             "title": pick(lesson.title, self.heading_language),
             "flowchart": Markup(flowchart_svg(lesson)),
             "nodes": [self._node(NodeId(lesson_id, name), lesson.nodes[name], name == lesson.start) for name in order],
-            "facts": lesson.facts,
+            "facts": self._facts(lesson_id),
         }
+
+    def _facts(self, lesson_id: str) -> dict[str, dict[str, object]]:
+        """The facts a lesson cites, from the registry (or the lesson's own), as the table shows them."""
+        lesson = self.curriculum.lessons[lesson_id]
+        shown: dict[str, dict[str, object]] = {}
+        for fact_id in facts_cited(lesson):
+            registered = self.curriculum.facts.get(fact_id)
+            if registered is not None:
+                source = "; ".join(s.cited() for s in registered.sources)
+                shown[fact_id] = {"claim": registered.claim, "source": source, "checked": registered.checked}
+            elif fact_id in lesson.facts:
+                own = lesson.facts[fact_id]
+                shown[fact_id] = {"claim": own.claim, "source": own.source, "checked": own.checked}
+        return shown
 
     def _node(self, node_id: NodeId, node: Node, is_start: bool) -> NodeView:
         curriculum = self.curriculum

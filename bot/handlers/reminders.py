@@ -191,13 +191,14 @@ async def _set_zone(press: MenuPress, zone: str) -> bool:
 async def _set_monthly(press: MenuPress, day: int) -> bool:
     await press.opt_in()
     await press.reminders.cancel_kind(press.user_key, "snooze")
-    due = next_monthly(day, press.clock.now(), press.zone)
+    early = press.content.current.plans.monthly_remind_days_before
+    due = next_monthly(day, press.clock.now(), press.zone, early, catch_up=True)
     await press.reminders.cancel_kind(press.user_key, "monthly")
-    if await press.reminders.add(press.user_key, "monthly", str(day), due, {"day": day}) is None:
+    if await press.reminders.add(press.user_key, "monthly", str(day), due, {"day": day, "early": early}) is None:
         await press.show_too_many()
         return True
     track("reminder_scheduled", "monthly")
-    await press.show(_(text.MONTHLY_SET).format(day=day), choices([]))
+    await press.show(_(text.MONTHLY_SET).format(day=day, days=early), choices([]))
     return True
 
 
