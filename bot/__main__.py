@@ -2,7 +2,6 @@
 
 import argparse
 import asyncio
-import logging
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,6 +11,7 @@ from pydantic import ValidationError
 from bot.config import Settings
 from bot.content import ContentError
 from bot.languages import LANGUAGES
+from bot.logs import configure_logging
 
 if TYPE_CHECKING:
     from datetime import date
@@ -32,6 +32,7 @@ def run(settings: Settings) -> int:
         return _fail("BOT_TOKEN is not set. Get a token from @BotFather in Telegram and set BOT_TOKEN.")
     from aiogram.utils.token import TokenValidationError, validate_token
 
+    from bot.keys import KeyProblem
     from bot.polling import run_polling
     from bot.startup import StartupError
     from bot.webhook import run_webhook
@@ -42,12 +43,12 @@ def run(settings: Settings) -> int:
         return _fail("BOT_TOKEN is malformed: it should look like 123456789:AA... as @BotFather gave it.")
     if settings.webhook_url and not settings.webhook_secret:
         return _fail("WEBHOOK_URL is set but WEBHOOK_SECRET is not; Telegram's calls could not be told from others.")
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(settings.log_level)
     try:
         asyncio.run(run_webhook(settings) if settings.webhook_url else run_polling(settings))
     except ContentError as error:
         return _fail(f"the content has errors; nothing was started:\n{error.report()}")
-    except StartupError as error:
+    except (StartupError, KeyProblem) as error:
         return _fail(str(error))
     except KeyboardInterrupt:
         pass
@@ -177,6 +178,8 @@ def parser() -> argparse.ArgumentParser:
     exchange.add_argument("--lang", choices=LANGUAGES, default="uz", help="the language to translate into")
     exchange.add_argument("--from", dest="source", choices=LANGUAGES, default="en", help="source (default: en)")
     exchange.add_argument("--all", action="store_true", help="export every text, not only missing or changed")
+    keys_parser = commands.add_parser("keys", help="rotate the delivery key (stop the bot first)")
+    keys_parser.add_argument("action", choices=["rotate"])
     for tool in (preview_parser, console_parser, report_parser, exchange):
         tool.add_argument("--content", help="content directory (default: CONTENT_DIR or the packaged content)")
     return main_parser
@@ -196,7 +199,22 @@ def main(argv: list[str] | None = None) -> int:
     except ValidationError as error:
         first = error.errors()[0]
         return _fail(f"setting {str(first['loc'][0]).upper()}: {first['msg']}")
+    if arguments.command == "keys":
+        return rotate_keys(settings)
     return run(settings)
+
+
+def rotate_keys(settings: Settings) -> int:
+    """`safar keys rotate`: a new delivery key; every pending delivery's chat id re-sealed with it."""
+    from bot.keys import KeyProblem
+    from bot.services.key_setup import rotate
+
+    try:
+        count = asyncio.run(rotate(settings))
+    except KeyProblem as error:
+        return _fail(str(error))
+    print(f"safar: a new delivery key is in place; {count} stored chat id(s) re-sealed with it")
+    return 0
 
 
 if __name__ == "__main__":

@@ -26,6 +26,12 @@ class Settings(BaseSettings):
     """0: a broadcast waits for a second staff member's approval. Otherwise it goes out this many
     minutes after it was proposed unless a staff member cancels it (or another approves it sooner)."""
     pseudonym_key: SecretStr | None = None
+    delivery_key: SecretStr | None = None
+    """64 hex characters; else systemd's credential or a file in KEY_DIR (see bot/keys.py)."""
+    key_dir: Path | None = None
+    """Where key files are kept and generated; the owner's config directory (~/.config/safar) when unset."""
+    credentials_directory: Path | None = None
+    """Set by systemd's LoadCredential=: pseudonym.key and delivery.key are looked for there first."""
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     webhook_host: str = "127.0.0.1"
@@ -40,8 +46,8 @@ class Settings(BaseSettings):
     bulk_messages_per_second: float = Field(default=25.0, gt=0, le=30)
     """Reminders and broadcasts, all chats together; the rest of Telegram's ~30/s is left to replies."""
     bulk_seconds_per_chat: float = Field(default=1.0, ge=1.0)
-    event_retention_days: int = Field(default=180, ge=1)
-    """Raw engagement events older than this are deleted (their daily roll-ups stay)."""
+    report_retention_days: int = Field(default=365, ge=1)
+    """Reports of suspicious offers older than this are deleted."""
     flood_updates_per_second: float = Field(default=3.0, gt=0)
     """A user sending faster than this (after a burst) has updates dropped and gets one notice."""
     flood_burst: int = Field(default=10, ge=1)

@@ -12,6 +12,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.handlers.broadcast import announce_start
 from bot.storage.broadcasts import BroadcastStore
 from bot.storage.claims import release_all_claims
+from bot.storage.fsm import SQLiteStorage
 
 if TYPE_CHECKING:
     from bot.app import Application
@@ -49,7 +50,7 @@ async def release_broadcasts(app: "Application") -> None:
     """Broadcast proposals whose cancel window passed go out; their proposer sees the progress."""
     for released in await app.approvals.release_due():
         await announce_start(
-            app.bot, BroadcastStore(app.database), released.broadcast_id, released.proposal.proposed_by
+            app.bot, BroadcastStore(app.database, app.cipher), released.broadcast_id, released.proposal.proposed_by
         )
 
 
@@ -74,6 +75,14 @@ async def reminder_jobs(app: "Application") -> AsyncIterator[None]:
     scheduler.add_job(jobs.guard(app.statistics.maintain), "interval", minutes=10, next_run_time=now,
                       max_instances=1, id="rollups")  # fmt: skip
     scheduler.add_job(jobs.guard(app.reminders.housekeeping), "interval", hours=6, id="housekeeping")
+    scheduler.add_job(jobs.guard(app.retention.run), "interval", hours=6, next_run_time=now, id="retention")
+    storage = app.dispatcher.storage
+    if isinstance(storage, SQLiteStorage):
+
+        async def forget_idle() -> None:  # a coroutine: APScheduler would run a plain function in a thread
+            storage.forget_idle()
+
+        scheduler.add_job(forget_idle, "interval", minutes=5, id="idle_conversations")
     scheduler.start()
     try:
         yield

@@ -3,14 +3,15 @@
 import asyncio
 import re
 import sys
+from pathlib import Path
 
 from tests.processes import PROJECT, environment
 
 
-async def test_the_load_benchmark_answers_every_update_of_both_bots() -> None:
+async def test_the_load_benchmark_answers_every_update_of_both_bots(tmp_path: Path) -> None:
     process = await asyncio.create_subprocess_exec(
         sys.executable, "scripts/bench_load.py", "--users", "6", "--steps", "4", "--stored", "50", "--rounds", "1",
-        cwd=PROJECT, env=environment(), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        cwd=PROJECT, env=environment(tmp_path), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
     )  # fmt: skip
     output, _ = await asyncio.wait_for(process.communicate(), 120)
     text = output.decode()

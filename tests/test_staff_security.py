@@ -38,7 +38,9 @@ async def staffed(settings: Settings, clock: ManualClock) -> AsyncIterator[Runni
     running = RunningBot(settings, clock)
     await running.start()
     for chat in range(6001, 6006):
-        await ReminderStore(running.app.database).opt_in(f"{chat:032x}", chat, "Europe/Moscow", "ru")
+        await ReminderStore(running.app.database, running.app.cipher).opt_in(
+            f"{chat:032x}", chat, "Europe/Moscow", "ru", news=True
+        )
     yield running
     await running.stop()
 
@@ -125,7 +127,9 @@ async def test_with_a_delay_any_staff_member_can_cancel_and_otherwise_it_goes_ou
     await bot.start()
     try:
         for chat in range(6001, 6006):
-            await ReminderStore(bot.app.database).opt_in(f"{chat:032x}", chat, "Europe/Moscow", "ru")
+            await ReminderStore(bot.app.database, bot.app.cipher).opt_in(
+                f"{chat:032x}", chat, "Europe/Moscow", "ru", news=True
+            )
         proposer, viewer = telegram.user(PROPOSER, "en"), telegram.user(VIEWER, "en")
         await start_in(proposer, "English")
         await start_in(viewer, "English")

@@ -4,7 +4,7 @@ cancelled. A proposal holds its text until then; recipients are chosen when it i
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import aiosqlite
+from bot.storage.database import Database
 
 
 @dataclass(frozen=True)
@@ -18,7 +18,7 @@ class Proposal:
     state: str
 
 
-def _proposal(row: aiosqlite.Row | tuple[object, ...]) -> Proposal:
+def _proposal(row: tuple[object, ...]) -> Proposal:
     release = row[5]
     return Proposal(
         int(str(row[0])),
@@ -35,13 +35,13 @@ _COLUMNS = "id, proposed_at, proposed_by, text, language, release_at, state"
 
 
 class ProposalStore:
-    def __init__(self, connection: aiosqlite.Connection) -> None:
-        self._connection = connection
+    def __init__(self, database: Database) -> None:
+        self._db = database
 
     async def propose(
         self, staff_id: int, text: str, language: str | None, now: datetime, release_at: datetime | None
     ) -> int:
-        cursor = await self._connection.execute(
+        changed = await self._db.execute(
             "INSERT INTO broadcast_proposals (proposed_at, proposed_by, text, language, release_at) "
             "VALUES (?, ?, ?, ?, ?)",
             (
@@ -52,36 +52,30 @@ class ProposalStore:
                 None if release_at is None else int(release_at.timestamp()),
             ),
         )
-        await self._connection.commit()
-        return int(cursor.lastrowid or 0)
+        return int(changed.last_id)
 
     async def get(self, proposal_id: int) -> Proposal | None:
-        async with self._connection.execute(
-            f"SELECT {_COLUMNS} FROM broadcast_proposals WHERE id = ?", (proposal_id,)
-        ) as cursor:
-            row = await cursor.fetchone()
+        row = await self._db.fetchone(f"SELECT {_COLUMNS} FROM broadcast_proposals WHERE id = ?", (proposal_id,))
         return _proposal(row) if row else None
 
     async def decide(self, proposal_id: int, state: str, staff_id: int | None) -> bool:
         """Approve or cancel a proposal still open; False when someone else decided first."""
-        cursor = await self._connection.execute(
+        changed = await self._db.execute(
             "UPDATE broadcast_proposals SET state = ?, decided_by = ? WHERE id = ? AND state = 'proposed'",
             (state, staff_id, proposal_id),
         )
-        await self._connection.commit()
-        return cursor.rowcount > 0
+        return changed.rows > 0
 
     async def link(self, proposal_id: int, broadcast_id: int) -> None:
-        await self._connection.execute(
+        await self._db.execute(
             "UPDATE broadcast_proposals SET broadcast_id = ? WHERE id = ?", (broadcast_id, proposal_id)
         )
-        await self._connection.commit()
 
     async def due_for_release(self, now: datetime) -> list[Proposal]:
         """Open proposals whose waiting time has passed without a cancel."""
-        async with self._connection.execute(
+        rows = await self._db.fetchall(
             f"SELECT {_COLUMNS} FROM broadcast_proposals "
             "WHERE state = 'proposed' AND release_at IS NOT NULL AND release_at <= ? ORDER BY id",
             (int(now.timestamp()),),
-        ) as cursor:
-            return [_proposal(row) for row in await cursor.fetchall()]
+        )
+        return [_proposal(row) for row in rows]

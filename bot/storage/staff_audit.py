@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import aiosqlite
+from bot.storage.database import Database
 
 
 @dataclass(frozen=True)
@@ -15,22 +15,20 @@ class AuditEntry:
 
 
 class StaffAuditStore:
-    def __init__(self, connection: aiosqlite.Connection) -> None:
-        self._connection = connection
+    def __init__(self, database: Database) -> None:
+        self._db = database
 
     async def add(self, staff_id: int, action: str, detail: str, now: datetime) -> None:
-        await self._connection.execute(
+        await self._db.execute(
             "INSERT INTO staff_audit (at, staff_id, action, detail) VALUES (?, ?, ?, ?)",
             (int(now.timestamp()), staff_id, action, detail),
         )
-        await self._connection.commit()
 
     async def recent(self, limit: int) -> list[AuditEntry]:
         """The latest entries, newest first."""
-        async with self._connection.execute(
+        rows = await self._db.fetchall(
             "SELECT at, staff_id, action, detail FROM staff_audit ORDER BY id DESC LIMIT ?", (limit,)
-        ) as cursor:
-            return [
-                AuditEntry(datetime.fromtimestamp(int(r[0]), UTC), int(r[1]), str(r[2]), str(r[3]))
-                for r in await cursor.fetchall()
-            ]
+        )
+        return [
+            AuditEntry(datetime.fromtimestamp(int(str(r[0])), UTC), int(str(r[1])), str(r[2]), str(r[3])) for r in rows
+        ]
