@@ -5,11 +5,11 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.enums import ParseMode
-from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from aiogram.utils.i18n import I18n
 
@@ -21,9 +21,11 @@ from bot.handlers.errors import errors_router
 from bot.handlers.reminder_views import delivered_message
 from bot.i18n import load_i18n, translator
 from bot.keys import ChatCipher
+from bot.middlewares.chat_locks import ReleasingEventIsolation
 from bot.middlewares.locale import UserLocaleMiddleware
 from bot.middlewares.update_guards import DuplicateUpdates, FloodGuard, UnknownUpdates
 from bot.period_salts import PeriodSalts
+from bot.services.broadcast_approval import BroadcastApprovals
 from bot.services.broadcaster import Broadcaster
 from bot.services.clock import Clock, SystemClock
 from bot.services.contact_health import ContactHealth
@@ -35,7 +37,10 @@ from bot.services.recent_messages import RecentMessages
 from bot.services.reminder_dispatcher import ReminderDispatcher
 from bot.services.retention import Retention
 from bot.services.sender import BulkSender
+from bot.services.staff_audit import AuditLog
 from bot.services.stats import Statistics
+from bot.staff_roles import StaffRoles
+from bot.storage.broadcast_proposals import ProposalStore
 from bot.storage.broadcasts import BroadcastStore
 from bot.storage.campaigns import CampaignStore
 from bot.storage.contact_health import ContactHealthStore
@@ -45,6 +50,7 @@ from bot.storage.fsm import SQLiteStorage
 from bot.storage.key_records import KeyRecords
 from bot.storage.reminders import ReminderStore
 from bot.storage.reports import ReportStore
+from bot.storage.staff_audit import StaffAuditStore
 from bot.storage.user_settings import UserSettingsStore
 from bot.transport.outbound import bulk_delivery
 from bot.transport.sent_messages import NoticeSentMessages
@@ -67,6 +73,7 @@ class Application:
     statistics: Statistics
     broadcaster: Broadcaster
     retention: Retention
+    approvals: BroadcastApprovals
 
 
 def create_dispatcher(
@@ -75,17 +82,18 @@ def create_dispatcher(
     content: ContentHolder,
     i18n: I18n,
     pseudonyms: Pseudonymizer,
-    admin_ids: frozenset[int],
+    staff: StaffRoles,
     clock: Clock,
     recorder: EventRecorder,
     statistics: Statistics,
     flood: tuple[float, int],
+    approvals: BroadcastApprovals,
 ) -> Dispatcher:
     users = UserSettingsStore(database)
     dispatcher = Dispatcher(
         storage=SQLiteStorage(database, pseudonyms, durable_part),
         # One update at a time per user: two quick taps must not race on the saved conversation.
-        events_isolation=SimpleEventIsolation(),
+        events_isolation=ReleasingEventIsolation(),
         content=content,
         users=users,
         reports=ReportStore(database),
@@ -96,7 +104,9 @@ def create_dispatcher(
         campaigns=CampaignStore(database),
         health=ContactHealth(ContactHealthStore(database), clock),
         clock=clock,
-        admin_ids=admin_ids,
+        staff=staff,
+        audit=approvals.audit,
+        approvals=approvals,
     )
     dispatcher.update.outer_middleware(DuplicateUpdates())
     dispatcher.update.outer_middleware(UnknownUpdates())
@@ -140,9 +150,17 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
     day_salts = PeriodSalts()  # one day's salt for the sketch, shared by roll-ups and live statistics
     recorder = EventRecorder(EventStore(database, day_salts), clock)
     statistics = Statistics(EventStore(database, day_salts), clock)
+    delay = timedelta(minutes=settings.broadcast_delay_minutes) if settings.broadcast_delay_minutes else None
+    approvals = BroadcastApprovals(
+        ProposalStore(database),
+        BroadcastStore(database, cipher),
+        AuditLog(StaffAuditStore(database), clock),
+        clock,
+        delay,
+    )
     dispatcher = create_dispatcher(
-        database, cipher, content, i18n, pseudonyms, settings.admin_ids, clock, recorder, statistics,
-        flood=(settings.flood_updates_per_second, settings.flood_burst),
+        database, cipher, content, i18n, pseudonyms, settings.staff, clock, recorder, statistics,
+        flood=(settings.flood_updates_per_second, settings.flood_burst), approvals=approvals,
     )  # fmt: skip
     dispatcher["recent_messages"] = recent_messages
     sender = BulkSender(
@@ -163,7 +181,7 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
     try:
         yield Application(
             bot, dispatcher, database, cipher, content, i18n, settings, reminders, recorder, statistics, broadcaster,
-            Retention(ReportStore(database), clock, settings.report_retention_days),
+            Retention(ReportStore(database), clock, settings.report_retention_days), approvals,
         )  # fmt: skip
     finally:
         await bot.session.close()

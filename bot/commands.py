@@ -29,7 +29,7 @@ COMMANDS = (
 """Command names and English descriptions; descriptions are translated per language."""
 
 
-async def register_commands(bot: Bot, i18n: I18n, admin_ids: frozenset[int]) -> None:
+async def register_commands(bot: Bot, i18n: I18n, staff_ids: frozenset[int]) -> None:
     """The command menu in each language (the default list is Russian), and for staff's own
     chats a menu that adds the staff commands: nobody else sees they exist."""
     for language in (None, *LANGUAGES):
@@ -42,7 +42,7 @@ async def register_commands(bot: Bot, i18n: I18n, admin_ids: frozenset[int]) -> 
     staff_menu = [
         BotCommand(command=name, description=description) for name, description in (*COMMANDS, *ADMIN_COMMANDS)
     ]
-    for admin_id in sorted(admin_ids):
+    for admin_id in sorted(staff_ids):
         try:
             await bot.set_my_commands(staff_menu, scope=BotCommandScopeChat(chat_id=admin_id))
         except TelegramBadRequest as error:  # the admin has not opened the bot yet

@@ -6,6 +6,8 @@ from typing import Annotated
 from pydantic import Field, SecretStr, StringConstraints, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.staff_roles import StaffRoles, parse_staff_roles
+
 TELEGRAM_API_BASE_URL = "https://api.telegram.org"
 
 
@@ -18,6 +20,11 @@ class Settings(BaseSettings):
     bot_api_base_url: str = TELEGRAM_API_BASE_URL
     db_path: Path = Path("data/safar.sqlite3")
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    staff_roles: Annotated[dict[int, frozenset[str]], NoDecode] = Field(default_factory=dict)
+    """Roles per staff id: `123:viewer,456:broadcaster+editor` (bot/staff_roles.py)."""
+    broadcast_delay_minutes: int = Field(default=0, ge=0)
+    """0: a broadcast waits for a second staff member's approval. Otherwise it goes out this many
+    minutes after it was proposed unless a staff member cancels it (or another approves it sooner)."""
     pseudonym_key: SecretStr | None = None
     delivery_key: SecretStr | None = None
     """64 hex characters; else systemd's credential or a file in KEY_DIR (see bot/keys.py)."""
@@ -45,6 +52,8 @@ class Settings(BaseSettings):
     """A user sending faster than this (after a burst) has updates dropped and gets one notice."""
     flood_burst: int = Field(default=10, ge=1)
     """How many updates a user can send at once before the per-second limit applies."""
+    max_updates_in_flight: int = Field(default=100, ge=1)
+    """Updates handled at once; more wait (polling stops fetching, the webhook answers later)."""
     agency_registry_path: Path | None = None
     """The licensed-agency list (.yaml or .csv); the packaged, empty one when unset."""
     bot_username: Annotated[str, StringConstraints(pattern=r"^@?[A-Za-z][A-Za-z0-9_]{3,31}$")] | None = None
@@ -58,6 +67,15 @@ class Settings(BaseSettings):
             parts = value.replace(",", " ").split()
             return frozenset(int(part) for part in parts)
         return value
+
+    @field_validator("staff_roles", mode="before")
+    @classmethod
+    def _parse_staff_roles(cls, value: object) -> object:
+        return parse_staff_roles(value) if isinstance(value, str) else value
+
+    @property
+    def staff(self) -> StaffRoles:
+        return StaffRoles(self.admin_ids, self.staff_roles)
 
     @field_validator("pseudonym_key")
     @classmethod

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.handlers.broadcast import announce_start
+from bot.storage.broadcasts import BroadcastStore
 from bot.storage.claims import release_all_claims
 from bot.storage.fsm import SQLiteStorage
 
@@ -44,6 +46,14 @@ class RunningJobs:
         await asyncio.gather(*self._running, return_exceptions=True)
 
 
+async def release_broadcasts(app: "Application") -> None:
+    """Broadcast proposals whose cancel window passed go out; their proposer sees the progress."""
+    for released in await app.approvals.release_due():
+        await announce_start(
+            app.bot, BroadcastStore(app.database, app.cipher), released.broadcast_id, released.proposal.proposed_by
+        )
+
+
 @asynccontextmanager
 async def reminder_jobs(app: "Application") -> AsyncIterator[None]:
     """APScheduler runs reminders, broadcasts, event writes and roll-ups while the bot runs."""
@@ -59,6 +69,8 @@ async def reminder_jobs(app: "Application") -> AsyncIterator[None]:
                       max_instances=1, coalesce=True, id="reminders")  # fmt: skip
     scheduler.add_job(jobs.guard(app.broadcaster.run_once), "interval", seconds=every, max_instances=1,
                       coalesce=True, id="broadcasts")  # fmt: skip
+    scheduler.add_job(jobs.guard(lambda: release_broadcasts(app)), "interval", seconds=every, max_instances=1,
+                      coalesce=True, id="broadcast_approvals")  # fmt: skip
     scheduler.add_job(jobs.guard(app.recorder.flush), "interval", seconds=2, max_instances=1, id="events")
     scheduler.add_job(jobs.guard(app.statistics.maintain), "interval", minutes=10, next_run_time=now,
                       max_instances=1, id="rollups")  # fmt: skip

@@ -15,12 +15,16 @@ async def poll(app: Application, *, handle_signals: bool = True, polling_timeout
     """Long polling until stopped (SIGINT/SIGTERM, or `dispatcher.stop_polling()`)."""
     await check_bot_api(app.bot, app.settings.bot_api_base_url)
     await app.bot.delete_webhook(drop_pending_updates=False)
-    await register_commands(app.bot, app.i18n, app.settings.admin_ids)
+    await register_commands(app.bot, app.i18n, app.settings.staff.ids)
     settle_memory()
     log.info("Safar is running (long polling)")
     async with reminder_jobs(app):
         await app.dispatcher.start_polling(
-            app.bot, handle_signals=handle_signals, close_bot_session=False, polling_timeout=polling_timeout
+            app.bot,
+            handle_signals=handle_signals,
+            close_bot_session=False,
+            polling_timeout=polling_timeout,
+            tasks_concurrency_limit=app.settings.max_updates_in_flight,
         )
 
 

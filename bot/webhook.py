@@ -4,18 +4,30 @@ import asyncio
 import logging
 import signal
 
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiogram.webhook.aiohttp_server import setup_application
 from aiohttp import web
 
-from bot.app import application, settle_memory
+from bot.app import Application, application, settle_memory
 from bot.commands import register_commands
 from bot.config import Settings
 from bot.jobs import reminder_jobs
 from bot.startup import check_bot_api
+from bot.transport.webhook_requests import GuardedRequestHandler
 
 log = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/telegram/webhook"
+
+
+def webhook_application(app: Application, secret: str) -> web.Application:
+    """The aiohttp application that takes Telegram's calls at WEBHOOK_PATH."""
+    web_app = web.Application()
+    handler = GuardedRequestHandler(
+        app.dispatcher, app.bot, secret_token=secret, max_in_flight=app.settings.max_updates_in_flight
+    )
+    handler.register(web_app, path=WEBHOOK_PATH)
+    setup_application(web_app, app.dispatcher, bot=app.bot)
+    return web_app
 
 
 async def run_webhook(settings: Settings) -> None:
@@ -23,15 +35,12 @@ async def run_webhook(settings: Settings) -> None:
     assert settings.webhook_url is not None and settings.webhook_secret is not None
     secret = settings.webhook_secret.get_secret_value()
     async with application(settings) as app:
-        web_app = web.Application()
-        SimpleRequestHandler(app.dispatcher, app.bot, secret_token=secret).register(web_app, path=WEBHOOK_PATH)
-        setup_application(web_app, app.dispatcher, bot=app.bot)
-        runner = web.AppRunner(web_app)
+        runner = web.AppRunner(webhook_application(app, secret))
         await runner.setup()
         site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
         await site.start()
         await check_bot_api(app.bot, settings.bot_api_base_url)
-        await register_commands(app.bot, app.i18n, app.settings.admin_ids)
+        await register_commands(app.bot, app.i18n, app.settings.staff.ids)
         await app.bot.set_webhook(settings.webhook_url.rstrip("/") + WEBHOOK_PATH, secret_token=secret)
         settle_memory()
         log.info("Safar is serving its webhook on %s:%d", settings.webhook_host, settings.webhook_port)

@@ -115,3 +115,21 @@ def test_the_preview_renders_in_chromium_without_console_errors(chromium: str, t
     )  # fmt: skip
     assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert screenshot.stat().st_size > 50_000, "a blank page would be far smaller"
+
+
+def test_a_translation_with_a_script_tag_is_shown_as_text_in_the_preview(tmp_path: Path) -> None:
+    content = copy_of_real_content(tmp_path)
+    sheet = tmp_path / "en.csv"
+    assert main(["translations", "export", str(sheet), "--lang", "en", "--all", "--content", str(content)]) == 0
+    rows = sheet.read_text(encoding="utf-8").replace(
+        "lessons/hotlines.yaml#title,ok,Help and hotlines,Help and hotlines",
+        "lessons/hotlines.yaml#title,ok,Help and hotlines,<script>alert('x')</script>",
+    )
+    assert "<script>" in rows, "the title's row is where the test expects it"
+    sheet.write_text(rows, encoding="utf-8")
+    assert main(["translations", "import", str(sheet), "--content", str(content)]) == 0
+    assert main(["preview", "--content", str(content), "--out", str(tmp_path / "site")]) == 0
+    for page in ("lessons/hotlines.html", "index.html"):
+        written = (tmp_path / "site" / page).read_text(encoding="utf-8")
+        assert "<script>alert" not in written, page
+        assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in written, page

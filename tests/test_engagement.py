@@ -24,6 +24,7 @@ from tests.fake_telegram import FakeTelegram
 from tests.journeys import expected_text, open_topic, start_in
 
 ADMIN = 900
+SECOND = 901
 NOW = datetime(2027, 3, 10, 9, 0, tzinfo=UTC)
 
 
@@ -74,7 +75,7 @@ async def test_a_journey_is_recorded_as_events_without_anything_typed(
 
 async def seed(store: EventStore, day: date, name: str, detail: str, users: int) -> None:
     keys = [hashlib.sha256(str(n).encode()).hexdigest()[:32] for n in range(users)]
-    await store.insert([(f"{day.isoformat()}T10", key, name, detail) for key in keys])
+    await store.insert([(f"{day.isoformat()}T08", key, name, detail) for key in keys])  # a full hour before NOW
 
 
 async def test_staff_statistics_suppress_small_numbers(telegram: FakeTelegram, staffed: RunningBot) -> None:
@@ -203,6 +204,7 @@ async def test_a_chat_that_blocked_the_bot_during_a_broadcast_gets_no_reminder_e
     telegram: FakeTelegram, settings: Settings
 ) -> None:
     settings.admin_ids = frozenset({ADMIN})
+    settings.staff_roles = {SECOND: frozenset({"broadcaster"})}
     settings.reminder_check_seconds = 0.1
     bot = RunningBot(settings, ManualClock(NOW))
     await bot.start()
@@ -217,7 +219,9 @@ async def test_a_chat_that_blocked_the_bot_during_a_broadcast_gets_no_reminder_e
         await staff.send("/broadcast")
         await staff.reply()
         await staff.send("New hotline hours")
-        await staff.press(await staff.reply(), "Send to 2")
+        await staff.press(await staff.reply(), "Propose, to 2")
+        second = telegram.user(SECOND, "en")
+        await second.press(await second.reply(), "Approve and send")
         while (await staff.reply(within=20)).text != "Broadcast #1 finished: 1 of 2 sent, 1 not delivered.":
             pass  # the preview replaced, the progress message sent and updated
     finally:
@@ -230,6 +234,7 @@ async def test_a_broadcast_reaches_each_opted_in_user_once_even_across_a_restart
     telegram: FakeTelegram, settings: Settings
 ) -> None:
     settings.admin_ids = frozenset({ADMIN})
+    settings.staff_roles = {SECOND: frozenset({"broadcaster"})}
     settings.reminder_check_seconds = 0.1
     settings.bulk_messages_per_second = 10
     clock = ManualClock(NOW)
@@ -252,15 +257,19 @@ async def test_a_broadcast_reaches_each_opted_in_user_once_even_across_a_restart
     assert narrowed.text.endswith("Preview. Recipients: 10 (opted-in users reading tg).")
     await staff.press(narrowed, "all")
     await staff.reply()
-    await staff.press(preview, "Send to 30")
-    await telegram.delivered_at_least(14)  # 4 messages to staff, then 10 users
+    await staff.press(preview, "Propose, to 30")
+    assert "Proposed as #1 to every opted-in user." in (await staff.reply()).text
+    second = telegram.user(SECOND, "en")
+    notice = await second.reply()
+    await second.press(notice, "Approve and send")
+    await telegram.delivered_at_least(15)  # 5 messages to staff, then 10 users
     await bot.stop()
-    assert len(telegram.delivered) < 34, "stopped in the middle of the broadcast"
+    assert len(telegram.delivered) < 35, "stopped in the middle of the broadcast"
     await bot.start()
-    await telegram.delivered_at_least(34)  # 4 messages to staff (language picker, prompt, preview, progress), 30 users
+    await telegram.delivered_at_least(35)  # to staff: language picker, prompt, preview, notice, progress; 30 users
     await asyncio.sleep(0.5)
     await bot.stop()
-    recipients = [chat for _, chat, text in telegram.delivered if "new hotline hours" in text and chat != ADMIN]
+    recipients = [chat for _, chat, text in telegram.delivered if "new hotline hours" in text and chat > SECOND]
     assert sorted(recipients) == list(range(5001, 5031)), "each once"
     progress = telegram.messages[max(key for key in telegram.messages if key[0] == ADMIN)]
     assert any(
@@ -268,3 +277,30 @@ async def test_a_broadcast_reaches_each_opted_in_user_once_even_across_a_restart
         for (chat, _), sent in telegram.messages.items()
         if chat == ADMIN
     ), progress.text
+
+
+async def test_two_answers_within_one_hour_cannot_be_subtracted_to_single_someone_out(
+    telegram: FakeTelegram, staffed: RunningBot
+) -> None:
+    """Counts under 5 are hidden, but 7 at 09:10 and 8 at 09:20 would tell that one person opened
+    the hotlines in between. Figures stop at the last full hour."""
+    await seed(EventStore(staffed.app.database), NOW.date(), "hotline_opened", "start", 7)
+    staff = telegram.user(ADMIN, "en")
+    await start_in(staff, "English")
+    await staff.send("/stats")
+    before = (await staff.reply()).text
+    assert "• start: 7" in before
+    user = telegram.user(user_id=777, language_code="en")
+    await start_in(user, "English")
+    await user.send("/sos")
+    await user.reply()
+    await staffed.app.recorder.flush()
+    assert ("hotline_opened", "start") in [
+        (str(name), str(detail)) for name, detail in rows(staffed.settings, "SELECT name, detail FROM events")
+    ]
+    await staff.send("/stats")
+    assert (await staff.reply()).text == before, "nothing of the current hour shows"
+    assert isinstance(staffed.clock, ManualClock)
+    staffed.clock.set(NOW + timedelta(hours=1))
+    await staff.send("/stats")
+    assert "• start: 8" in (await staff.reply()).text, "once the hour is over, it counts"

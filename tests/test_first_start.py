@@ -1,9 +1,12 @@
 """A new user opens Safar, is asked for a language, and sees the menu in it, remembered."""
 
 import asyncio
+import gc
 
 import pytest
+from aiogram.fsm.storage.base import StorageKey
 
+from bot.middlewares.chat_locks import ReleasingEventIsolation
 from tests.conftest import RunningBot
 from tests.fake_telegram import FakeTelegram
 from tests.journeys import LANGUAGE_LABELS, expected_text, start_in
@@ -92,3 +95,40 @@ async def test_two_quick_taps_are_handled_one_after_the_other(telegram: FakeTele
     assert back.text in (expected_text("main", "planning", "en"), expected_text("main", "abroad", "en"))
     await user.press(back, "Back")
     assert (await user.reply()).text == expected_text("main", "menu", "en"), "history holds both steps"
+
+
+def chat_locks() -> int:
+    return sum(isinstance(thing, asyncio.Lock) for thing in gc.get_objects())
+
+
+async def test_chats_that_went_quiet_hold_no_lock(telegram: FakeTelegram, bot: RunningBot) -> None:
+    """aiogram's SimpleEventIsolation kept a lock per chat forever (~32 MiB per 100,000 users)."""
+    before = chat_locks()
+    users = [telegram.user(user_id=7000 + n, language_code="en") for n in range(40)]
+    await asyncio.gather(*(start_in(user, "English") for user in users))
+    for user in users[:5]:  # two quick taps still wait for each other
+        await user.send("/menu")
+        menu = await user.reply()
+        await asyncio.gather(user.press(menu, "I plan to work abroad"), user.press(menu, "I am abroad now"))
+        await user.reply()
+        await user.reply()
+    await asyncio.sleep(0.2)
+    assert chat_locks() - before < 5, "45 chats have written; none has an update in flight"
+
+
+async def test_updates_still_running_at_shutdown_end_without_an_error() -> None:
+    """aiogram closes the isolation at shutdown while updates may still hold their chat's lock."""
+    isolation = ReleasingEventIsolation()
+    key = StorageKey(bot_id=1, chat_id=2, user_id=2)
+    entered = asyncio.Event()
+
+    async def update() -> None:
+        async with isolation.lock(key):
+            entered.set()
+            await asyncio.sleep(0.05)
+
+    running = asyncio.create_task(update())
+    await entered.wait()
+    await isolation.close()
+    await running  # raised KeyError once the map had been emptied
+    assert isolation.chats_in_flight() == 0

@@ -11,6 +11,8 @@ from bot.config import Settings
 from bot.handlers.callback_data import MAX_CALENDAR_YEAR, MIN_CALENDAR_YEAR, PickDate
 from bot.handlers.reminder_views import calendar_markup
 from bot.i18n import load_i18n
+from bot.keys import ChatCipher
+from bot.storage.database import open_database
 from bot.storage.reminders import ReminderStore
 from tests.clock import ManualClock
 from tests.conftest import RunningBot
@@ -277,6 +279,83 @@ async def test_reminders_follow_a_change_of_language(
         == "<b>Срок документа</b>\nСрок действия вашего документа заканчивается 01.06.2027. Начните его продление уже сейчас."
     )
     assert reminder.labels() == ["📖 Открыть урок"]
+
+
+async def test_pressing_remind_me_tomorrow_again_and_again_stops_at_twenty_waiting(
+    telegram: FakeTelegram, reminding_bot: RunningBot, clock: ManualClock, settings: Settings
+) -> None:
+    clock.set(datetime(2027, 1, 10, 12, 0, tzinfo=UTC))
+    user = telegram.user(language_code="ru")
+    await start_in(user, "Русский")
+    menu = await open_reminders(user)
+    await user.press(menu, "Ежемесячный платёж за патент")
+    await user.press(await user.reply(), "11")
+    await user.reply()
+    clock.set(datetime(2027, 1, 11, 7, 0, tzinfo=UTC))  # 10:00 in Dushanbe
+    payment = await user.reply(within=5)
+    later = str(payment.button("Напомнить завтра")["callback_data"])
+    answers = [await user.press_data(payment, later) for _ in range(25)]
+    assert [a["text"] for a in answers[:19]] == ["Напомню завтра в 10:00."] * 19, "next month's payment + 19"
+    refused = answers[19]
+    assert refused["text"] == (
+        "У вас уже 20 напоминаний — это больше всего, что Safar хранит для одного человека. "
+        "Отмените одно в /reminders, чтобы добавить другое."
+    )
+    assert refused.get("show_alert") is True and answers[24]["text"] == refused["text"]
+    assert rows(settings, "SELECT COUNT(*) FROM reminders WHERE state = 'pending'") == [(20,)]
+
+
+async def test_one_account_with_a_pile_of_reminders_does_not_delay_everyone_else(
+    telegram: FakeTelegram, settings: Settings, clock: ManualClock
+) -> None:
+    """A batch lasted as long as its busiest chat (a second between two messages to one chat):
+    one account's twenty reminders due at once held up everyone due after them."""
+    settings.reminder_check_seconds = 0.1
+    settings.bulk_messages_per_second = 30
+    bot = RunningBot(settings, clock)
+    await bot.start()
+    store = ReminderStore(bot.app.database, bot.app.cipher)
+    due = datetime(2027, 2, 23, 9, 0, tzinfo=UTC)  # 12:00 in Moscow
+    await store.opt_in("abuser", 4000, "Europe/Moscow", "en")
+    for _ in range(25):
+        await store.add("abuser", "expiry", "2027-06-01", due, {"date": "01.06.2027"})
+    everyone = list(range(4001, 4041))
+    for chat in everyone:
+        await store.opt_in(f"user{chat}", chat, "Europe/Moscow", "en")
+        await store.add(f"user{chat}", "expiry", "2027-06-01", due + timedelta(minutes=1), {"date": "01.06.2027"})
+    clock.set(due)
+    await telegram.delivered_at_least(1)
+    clock.set(due + timedelta(minutes=1))
+    async with asyncio.timeout(8):  # 40 messages at 30/s; the abuser's pile alone takes 20 s
+        while not set(everyone) <= {to for _, to, _ in telegram.delivered}:
+            telegram.delivery.clear()
+            await telegram.delivery.wait()
+    await bot.stop()
+    kept = rows(settings, "SELECT COUNT(*) FROM reminders WHERE user_key = 'abuser' AND state != 'sent'")[0][0]
+    sent = sum(1 for _, to, _ in telegram.delivered if to == 4000)
+    assert kept + sent == 20, "capped at 20 (delivered ones are deleted)"
+
+
+async def test_a_batch_takes_one_reminder_per_person_so_a_thousand_others_go_first(
+    telegram: FakeTelegram, settings: Settings
+) -> None:
+    """The claim itself, at the issue's scale: one account's twenty reminders due earliest, and
+    a thousand people's due a minute later; two batches of 500 reach all thousand."""
+    connection = await open_database(settings.db_path)
+    store = ReminderStore(connection, ChatCipher(bytes(32)))
+    due = datetime(2027, 2, 23, 9, 0, tzinfo=UTC)
+    await store.opt_in("abuser", 4000, "Europe/Moscow", "en")
+    for _ in range(20):
+        await store.add("abuser", "expiry", "2027-06-01", due, {"date": "01.06.2027"})
+    for n in range(1000):
+        await store.opt_in(f"user{n}", 10_000 + n, "Europe/Moscow", "en")
+        await store.add(f"user{n}", "expiry", "2027-06-01", due + timedelta(minutes=1), {"date": "01.06.2027"})
+    later = due + timedelta(minutes=2)
+    first, second = await store.claim_due(later, 500, 600), await store.claim_due(later, 500, 600)
+    await connection.close()
+    owners = [entry.reminder.user_key for entry in first + second]
+    assert owners.count("abuser") == 2, "one per batch"
+    assert len({key for key in owners if key != "abuser"}) == 998, "everyone else in the first two batches"
 
 
 def test_the_calendar_arrows_stop_at_the_years_a_button_can_carry() -> None:

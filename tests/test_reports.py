@@ -166,3 +166,27 @@ async def test_the_report_limit_identifies_nobody_and_outlives_forget(
     await user.press(await user.reply(), "Send without details")
     assert "3" in (await user.reply()).text, "/forget does not reset the day's limit"
     assert len(stored(settings)) == 3
+
+
+async def test_an_emoji_heavy_report_list_reaches_staff_in_parts_telegram_accepts(
+    telegram: FakeTelegram, staffed_bot: RunningBot
+) -> None:
+    """Emoji count twice against Telegram's 4096; the list used to be cut by Python characters."""
+    agencies = ["Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot", "Golf", "Hotel", "India", "Juliett"]
+    for number in range(4):
+        user = telegram.user(user_id=100 + number, language_code="en")
+        await start_in(user, "English")
+        for agency in agencies[number * 3 : number * 3 + 3]:
+            await report(user, "Wages not paid", "Russia", f"{agency} <b>" + "😀" * 30, "🇹🇯" * 150)
+    staff = telegram.user(ADMIN, "en")
+    await start_in(staff, "English")
+    await staff.send("/reports")
+    first, second = await staff.reply(), await staff.reply()
+    assert first.text.startswith("<b>10 report(s) waiting for review</b>")
+    assert first.buttons == [] and len(second.buttons) == 10, "the buttons come with the last part"
+    both = first.text + second.text
+    assert f"<b>Alpha &lt;b&gt;{'😀' * 30}</b>" in both and "<b>Juliett &lt;b&gt;" in both
+    await staff.press(second, "Reviewed: Alpha <b>")
+    edited, rest = await staff.reply(), await staff.reply()
+    assert edited.message_id == second.message_id and edited.text.startswith("<b>9 report(s) waiting")
+    assert len(rest.buttons) == 9 and "Alpha" not in edited.text + rest.text

@@ -67,8 +67,12 @@ class PreviewBuilder:
         self.languages = languages
         self.heading_language = "en" if "en" in languages else languages[0]
         """Editors share English; headings use it unless one other language was asked for."""
+        # Jinja's default autoescape list knows `.html` but not `.html.j2`: without naming it, a
+        # translated title with `<script>` would run in the editor's browser.
         self.environment = Environment(
-            loader=PackageLoader("bot", "templates/preview"), autoescape=select_autoescape(), trim_blocks=True
+            loader=PackageLoader("bot", "templates/preview"),
+            autoescape=select_autoescape(enabled_extensions=("html", "html.j2"), default_for_string=True),
+            trim_blocks=True,
         )
 
     def build(self, out: Path) -> list[Path]:

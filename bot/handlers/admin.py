@@ -1,54 +1,61 @@
-"""Staff commands, for ADMIN_IDS only: `/reports` and `/reload`. Anyone else gets exactly the
-answer an unknown command gets, so probing them reveals nothing. Staff read English."""
+"""Staff commands, for staff ids only (ADMIN_IDS, STAFF_ROLES), each needing its role. Anyone
+else gets exactly the answer an unknown command gets, so probing them reveals nothing; a staff
+member without the role is told which role it needs. Staff read English."""
 
 import html
 import logging
 from typing import Any
 
 from aiogram import Router
-from aiogram.filters import BaseFilter, Command, StateFilter
+from aiogram.filters import BaseFilter, Command, CommandObject, StateFilter
 from aiogram.types import CallbackQuery, Message, TelegramObject
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.content import ContentError
-from bot.handlers.broadcast import broadcast_command, broadcast_text, draft_button, stop_button
-from bot.handlers.callback_data import BroadcastAction, BroadcastCancel, BroadcastStop, ReviewReports
+from bot.handlers.broadcast import broadcast_command, broadcast_text, decision_button, draft_button, stop_button
+from bot.handlers.callback_data import BroadcastAction, BroadcastCancel, BroadcastDecision, BroadcastStop, ReviewReports
 from bot.handlers.campaign_stats import asks_for_campaigns, campaign_stats_command
 from bot.handlers.filters import PrivateChat, TypedText
-from bot.handlers.screens import replace_screen
+from bot.handlers.long_messages import answer_in_parts, replace_in_parts
 from bot.handlers.staff_stats import chart_command, export_command, stats_command
 from bot.handlers.states import AdminBroadcast
 from bot.services.contact_health import ContactHealth, health_lines
 from bot.services.content_diff import ContentChanges
 from bot.services.content_holder import ContentHolder
+from bot.services.staff_audit import AuditLog
+from bot.staff_roles import BROADCASTER, EDITOR, VIEWER, StaffRoles
 from bot.storage.reports import ReportGroup, ReportStore
-from bot.telegram_limits import MAX_MESSAGE_CHARS
 
 log = logging.getLogger(__name__)
 ADMIN_COMMANDS = (
     ("stats", "Statistics: /stats 7d, 30d, all or campaigns"),
     ("chart", "Daily figures as a picture"),
     ("export", "Daily figures as CSV"),
-    ("broadcast", "Send a message to opted-in users"),
+    ("broadcast", "Propose a message to opted-in users"),
     ("reports", "Reports of suspicious offers"),
     ("contacts", "Do the hotlines answer? Callers' answers and flagged screens"),
     ("reload", "Reload content from disk"),
+    ("audit", "What staff did, when"),
 )
+AUDIT_ENTRIES = 30
+RELOAD_REPORT_PARTS = 5
+"""A content report longer than this many messages ends with a note; `safar check` prints it all."""
 
 
-class IsAdmin(BaseFilter):
-    async def __call__(self, event: TelegramObject, admin_ids: frozenset[int], **_: Any) -> bool:
+class IsStaff(BaseFilter):
+    async def __call__(self, event: TelegramObject, staff: StaffRoles, **_: Any) -> bool:
         user = getattr(event, "from_user", None)
-        return user is not None and user.id in admin_ids
+        return user is not None and staff.is_staff(user.id)
 
 
-def fit(text: str) -> str:
-    """Cut a staff message to Telegram's limit at a line break."""
-    if len(text) <= MAX_MESSAGE_CHARS:
-        return text
-    cut = text[: MAX_MESSAGE_CHARS - 20].rsplit("\n", 1)[0]
-    return cut + "\n… (more not shown)"
+class HasRole(BaseFilter):
+    def __init__(self, role: str) -> None:
+        self.role = role
+
+    async def __call__(self, event: TelegramObject, staff: StaffRoles, **_: Any) -> bool:
+        user = getattr(event, "from_user", None)
+        return user is not None and staff.has(user.id, self.role)
 
 
 def describe_group(group: ReportGroup) -> str:
@@ -68,27 +75,35 @@ async def reports_text(reports: ReportStore) -> tuple[str, InlineKeyboardBuilder
     for group in groups:
         builder.button(text=f"✓ Reviewed: {group.agency_typed[:40]}", callback_data=ReviewReports(ref=group.ref))
     builder.adjust(1)
-    return fit(f"<b>{total} report(s) waiting for review</b>, newest first:\n\n{body}"), builder
+    return f"<b>{total} report(s) waiting for review</b>, newest first:\n\n{body}", builder
 
 
-async def list_reports(message: Message, reports: ReportStore) -> None:
+async def list_reports(message: Message, reports: ReportStore, audit: AuditLog) -> None:
+    if message.from_user is not None:
+        await audit.record(message.from_user.id, "reports_listed")
     text, builder = await reports_text(reports)
-    await message.answer(text, reply_markup=builder.as_markup())
+    await answer_in_parts(message, text, builder.as_markup())
 
 
 async def mark_reviewed(
-    query: CallbackQuery, callback_data: ReviewReports, reports: ReportStore, callback_answer: CallbackAnswer
+    query: CallbackQuery,
+    callback_data: ReviewReports,
+    reports: ReportStore,
+    audit: AuditLog,
+    callback_answer: CallbackAnswer,
 ) -> None:
     marked = await reports.mark_reviewed(callback_data.ref)
+    if marked:
+        await audit.record(query.from_user.id, "reports_reviewed", f"{marked} report(s)")
     callback_answer.text = f"{marked} report(s) marked reviewed." if marked else "Already reviewed."
     text, builder = await reports_text(reports)
-    await replace_screen(query, text, builder.as_markup())
+    await replace_in_parts(query, text, builder.as_markup())
 
 
 async def contacts_health(message: Message, content: ContentHolder, health: ContactHealth) -> None:
     standings = await health.standings(content.current.curriculum.contacts)
     lines = health_lines(standings, await health.flags())
-    await message.answer(fit(f"<b>{html.escape(lines[0])}</b>\n" + html.escape("\n".join(lines[1:]))))
+    await answer_in_parts(message, f"<b>{html.escape(lines[0])}</b>\n" + html.escape("\n".join(lines[1:])))
 
 
 def describe_changes(changes: ContentChanges) -> str:
@@ -104,37 +119,73 @@ def describe_changes(changes: ContentChanges) -> str:
             lines.append(f"{label}: {html.escape(', '.join(items))}")
     if changes.agencies_before != changes.agencies_after:
         lines.append(f"licensed agencies: {changes.agencies_before} → {changes.agencies_after}")
-    return fit("\n".join(lines))
+    return "\n".join(lines)
 
 
-async def reload_content(message: Message, content: ContentHolder) -> None:
+async def reload_content(message: Message, content: ContentHolder, audit: AuditLog) -> None:
+    staff_id = message.from_user.id if message.from_user else 0
     try:
         changes = await content.reload()
     except ContentError as error:
         log.warning("reload refused: %d problem(s)", len(error.errors))
+        await audit.record(staff_id, "reload_refused", f"{len(error.errors)} problem(s)")
         report = html.escape("\n".join(str(p) for p in error.problems))
-        await message.answer(
-            fit(f"<b>Not reloaded: the content has errors.</b> The bot keeps the content it had.\n\n{report}")
-        )
+        text = f"<b>Not reloaded: the content has errors.</b> The bot keeps the content it had.\n\n{report}"
+        await answer_in_parts(message, text, max_parts=RELOAD_REPORT_PARTS)
         return
-    await message.answer(describe_changes(changes))
+    await audit.record(staff_id, "reload", "nothing changed" if changes.nothing else "content changed")
+    await answer_in_parts(message, describe_changes(changes), max_parts=RELOAD_REPORT_PARTS)
+
+
+async def show_audit(message: Message, audit: AuditLog) -> None:
+    entries = await audit.recent(AUDIT_ENTRIES)
+    if not entries:
+        await message.answer("No staff actions recorded yet.")
+        return
+    lines = [f"<b>Last {len(entries)} staff action(s)</b>, newest first (UTC):"]
+    lines += [
+        f"{entry.at:%Y-%m-%d %H:%M} · staff {entry.staff_id} · {entry.action}"
+        + (f" · {html.escape(entry.detail)}" if entry.detail else "")
+        for entry in entries
+    ]
+    await answer_in_parts(message, "\n".join(lines))
+
+
+async def role_missing(message: Message, command: CommandObject, staff: StaffRoles) -> None:
+    """A staff member whose role does not cover the command is told which one it needs."""
+    needed = next((role for role, names in ROLE_COMMANDS.items() if command.command in names), "")
+    held = ", ".join(sorted(staff.roles_of(message.from_user.id))) if message.from_user else ""
+    await message.answer(
+        f"/{command.command} needs the {needed} role; you have: {held}. The operator sets roles in STAFF_ROLES."
+    )
+
+
+ROLE_COMMANDS = {
+    VIEWER: ("stats", "chart", "export", "reports", "contacts"),
+    EDITOR: ("reload",),
+    BROADCASTER: ("broadcast",),
+}
 
 
 def build_router() -> Router:
     router = Router(name="admin")
-    router.message.filter(PrivateChat(), IsAdmin())
-    router.callback_query.filter(IsAdmin())
-    router.message.register(campaign_stats_command, Command("stats"), asks_for_campaigns)
-    router.message.register(stats_command, Command("stats"))
-    router.message.register(chart_command, Command("chart"))
-    router.message.register(export_command, Command("export"))
-    router.message.register(broadcast_command, Command("broadcast"))
-    router.message.register(broadcast_text, StateFilter(AdminBroadcast.text), TypedText())
-    router.callback_query.register(draft_button, BroadcastAction.filter())
-    router.callback_query.register(draft_button, BroadcastCancel.filter())
-    router.callback_query.register(stop_button, BroadcastStop.filter())
-    router.message.register(list_reports, Command("reports"))
-    router.message.register(reload_content, Command("reload"))
-    router.message.register(contacts_health, Command("contacts"))
-    router.callback_query.register(mark_reviewed, ReviewReports.filter())
+    router.message.filter(PrivateChat(), IsStaff())
+    router.callback_query.filter(IsStaff())
+    viewer, editor, broadcaster = HasRole(VIEWER), HasRole(EDITOR), HasRole(BROADCASTER)
+    router.message.register(campaign_stats_command, Command("stats"), asks_for_campaigns, viewer)
+    router.message.register(stats_command, Command("stats"), viewer)
+    router.message.register(chart_command, Command("chart"), viewer)
+    router.message.register(export_command, Command("export"), viewer)
+    router.message.register(broadcast_command, Command("broadcast"), broadcaster)
+    router.message.register(broadcast_text, StateFilter(AdminBroadcast.text), TypedText(), broadcaster)
+    router.callback_query.register(draft_button, BroadcastAction.filter(), broadcaster)
+    router.callback_query.register(draft_button, BroadcastCancel.filter(), broadcaster)
+    router.callback_query.register(decision_button, BroadcastDecision.filter())  # roles checked per action
+    router.callback_query.register(stop_button, BroadcastStop.filter())  # any staff member can stop one
+    router.message.register(list_reports, Command("reports"), viewer)
+    router.message.register(reload_content, Command("reload"), editor)
+    router.message.register(contacts_health, Command("contacts"), viewer)
+    router.callback_query.register(mark_reviewed, ReviewReports.filter(), viewer)
+    router.message.register(show_audit, Command("audit"))
+    router.message.register(role_missing, Command(*(name for names in ROLE_COMMANDS.values() for name in names)))
     return router

@@ -206,10 +206,17 @@ class FeedbackBack(CallbackData, prefix="fx"):
     ref: NodeRef
 
 
+class BroadcastDecision(CallbackData, prefix="bc"):
+    """A staff member approves ("ok") or cancels ("no") a broadcast proposal."""
+
+    action: Literal["ok", "no"]
+    proposal_id: int = Field(ge=1, le=MAX_ROW_ID)
+
+
 CALLBACK_DATA_CLASSES: Final[tuple[type[CallbackData], ...]] = (
     OpenNode, AnswerCheck, Navigate, ChooseLanguage, ConfirmForget, StartFeature, ReportChoice, SkipDetails,
     ReviewReports, RemindMenu, CancelReminder, SetTimeZone, SetMonthlyDay, ArrivedIn, DepartingTo,
     WeeksBeforeExpiry, PickDate, ReminderButton, ReminderPaid, ReminderLater, BroadcastAction, BroadcastCancel,
-    BroadcastStop, CalledContact, ContactAnswer, FlagScreen, FeedbackBack,
+    BroadcastStop, BroadcastDecision, CalledContact, ContactAnswer, FlagScreen, FeedbackBack,
 )  # fmt: skip
 """Every kind of button data Safar sends: the odd-updates test forges data from each."""

@@ -2,11 +2,13 @@
 document expiry; see and cancel them; and the buttons under a delivered reminder."""
 
 from collections.abc import Awaitable, Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, get_args
 
 from aiogram import Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -49,7 +51,7 @@ from bot.services.reminder_schedule import (
     parse_date,
     tomorrow_delivery,
 )
-from bot.storage.reminders import ReminderStore
+from bot.storage.reminders import MAX_PENDING_PER_ACCOUNT, ReminderStore
 
 HOME_ZONE = "Asia/Dushanbe"
 """Where people are before they leave: the time zone until they arrive or choose another."""
@@ -116,9 +118,14 @@ class MenuPress:
     async def schedule(self, kind: str, dues: list[tuple[str, datetime]], payload: dict[str, Any], zone: str) -> None:
         await self.reminders.cancel_kind(self.user_key, kind)
         for item, due in dues:
-            await self.reminders.add(self.user_key, kind, item, due, payload)
+            if await self.reminders.add(self.user_key, kind, item, due, payload) is None:
+                await self.show_too_many()
+                return
             track("reminder_scheduled", kind)
         await self.show_planned(zone)
+
+    async def show_too_many(self) -> None:
+        await self.show(_(text.TOO_MANY).format(limit=MAX_PENDING_PER_ACCOUNT), choices([]))
 
     async def show_planned(self, zone: str) -> None:
         lines = [_(text.PLANNED)]
@@ -187,7 +194,9 @@ async def _set_monthly(press: MenuPress, day: int) -> bool:
     early = press.content.current.plans.monthly_remind_days_before
     due = next_monthly(day, press.clock.now(), press.zone, early, catch_up=True)
     await press.reminders.cancel_kind(press.user_key, "monthly")
-    await press.reminders.add(press.user_key, "monthly", str(day), due, {"day": day, "early": early})
+    if await press.reminders.add(press.user_key, "monthly", str(day), due, {"day": day, "early": early}) is None:
+        await press.show_too_many()
+        return True
     track("reminder_scheduled", "monthly")
     await press.show(_(text.MONTHLY_SET).format(day=day, days=early), choices([]))
     return True
@@ -233,7 +242,9 @@ async def _expiry_weeks(press: MenuPress, weeks: int) -> bool:
     await press.opt_in()
     day = date.fromisoformat(expiry)
     due = expiry_due(day, weeks, press.zone, press.clock.now())
-    await press.reminders.add(press.user_key, "expiry", expiry, due, {"date": day_text(day)})
+    if await press.reminders.add(press.user_key, "expiry", expiry, due, {"date": day_text(day)}) is None:
+        await press.show_too_many()
+        return True
     track("reminder_scheduled", "expiry")
     await press.show_planned(press.zone)
     return True
@@ -373,14 +384,18 @@ async def payment_noted(
     if isinstance(callback_data, ReminderLater):
         day = str(callback_data.day) if callback_data.day else ""
         due = tomorrow_delivery(clock.now(), chat.time_zone)
-        await reminders.add(user_key, "snooze", day or "monthly", due, {"day": day})
-        callback_answer.text = _(text.NOTED_TOMORROW)
+        if await reminders.add(user_key, "snooze", day or "monthly", due, {"day": day}) is None:
+            callback_answer.text = _(text.TOO_MANY).format(limit=MAX_PENDING_PER_ACCOUNT)
+            callback_answer.show_alert = True
+        else:
+            callback_answer.text = _(text.NOTED_TOMORROW)
     else:
         callback_answer.text = _(text.NOTED_PAID)
     if query.message is not None and query.bot is not None:
-        await query.bot.edit_message_reply_markup(
-            chat_id=query.from_user.id, message_id=query.message.message_id, reply_markup=None
-        )
+        with suppress(TelegramBadRequest):  # pressed again: the buttons are already gone
+            await query.bot.edit_message_reply_markup(
+                chat_id=query.from_user.id, message_id=query.message.message_id, reply_markup=None
+            )
 
 
 def build_router() -> Router:

@@ -7,6 +7,8 @@ import html
 from aiogram.filters import CommandObject
 from aiogram.types import BufferedInputFile, Message
 
+from bot.handlers.long_messages import answer_in_parts
+from bot.services.staff_audit import AuditLog
 from bot.services.stats import Report, Statistics
 from bot.services.stats import shown as plain_count
 
@@ -60,20 +62,22 @@ def describe(report: Report, label: str) -> str:
     return "\n".join(lines)
 
 
-async def stats_command(message: Message, command: CommandObject, statistics: Statistics) -> None:
+async def stats_command(message: Message, command: CommandObject, statistics: Statistics, audit: AuditLog) -> None:
     asked = period_of(command, tuple(PERIODS), "7d")
     if asked is None:
         await message.answer("Use /stats 7d, /stats 30d or /stats all.")
         return
+    await audit.record(message.from_user.id if message.from_user else 0, "stats", asked)
     report = await statistics.report(PERIODS[asked])
-    await message.answer(describe(report, "all time" if asked == "all" else f"last {asked}"))
+    await answer_in_parts(message, describe(report, "all time" if asked == "all" else f"last {asked}"))
 
 
-async def chart_command(message: Message, command: CommandObject, statistics: Statistics) -> None:
+async def chart_command(message: Message, command: CommandObject, statistics: Statistics, audit: AuditLog) -> None:
     asked = period_of(command, ("7d", "30d"), "30d")
     if asked is None:
         await message.answer("Use /chart 7d or /chart 30d.")
         return
+    await audit.record(message.from_user.id if message.from_user else 0, "chart", asked)
     series = await statistics.daily_series(int(asked[:-1]))
     # Importing matplotlib (~0.7 s the first time) and drawing (~0.5 s) happen in a worker thread,
     # so users' updates keep being answered meanwhile.
@@ -83,11 +87,12 @@ async def chart_command(message: Message, command: CommandObject, statistics: St
     )
 
 
-async def export_command(message: Message, command: CommandObject, statistics: Statistics) -> None:
+async def export_command(message: Message, command: CommandObject, statistics: Statistics, audit: AuditLog) -> None:
     asked = period_of(command, ("7d", "30d"), "30d")
     if asked is None:
         await message.answer("Use /export 30d or /export 7d.")
         return
+    await audit.record(message.from_user.id if message.from_user else 0, "export", asked)
     table = await statistics.export_csv(int(asked[:-1]))
     document = BufferedInputFile(table.encode("utf-8"), filename=f"safar-daily-{asked}.csv")
     await message.answer_document(document, caption=f"Daily aggregates, last {asked}; counts under 5 shown as <5.")

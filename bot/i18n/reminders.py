@@ -50,5 +50,9 @@ PAID = N_("✅ Paid")
 TOMORROW = N_("⏰ Remind me tomorrow")
 NOTED_PAID = N_("Noted. I will remind you next month.")
 NOTED_TOMORROW = N_("I will remind you tomorrow at 10:00.")
+TOO_MANY = N_(
+    "You already have {limit} reminders waiting, the most Safar keeps for one person. "
+    "Cancel one in /reminders to add another."
+)
 EXPIRES_ON = N_("document expiring on {date}")
 MONTHLY_ITEM = N_("monthly payment (day {day})")

@@ -1,7 +1,8 @@
 """Staff statistics from roll-ups: what people use, where they stop, what the checks reveal.
 
 Every count shown to staff below 5 is shown as "<5" (small-cell suppression), so no person can
-be singled out from a small number.
+be singled out from a small number. Figures stop at the last full hour: two answers within one
+hour are the same, so subtracting them cannot reveal what one or two people did minutes ago.
 """
 
 import asyncio
@@ -60,6 +61,10 @@ class Statistics:
             await self._store.delete_rolled_up()
             await self._store.checkpoint()
 
+    def _current_hour(self) -> str:
+        """Events of this hour are left out until it is over (see the module's docstring)."""
+        return hour_of(self._clock.now())
+
     async def period(self, days: int | None) -> Period:
         today = self._clock.now().date()
         if days is not None:
@@ -68,8 +73,8 @@ class Statistics:
 
     async def report(self, days: int | None) -> Report:
         period = await self.period(days)
-        counts = await self._store.counts(period)
-        sketches = await self._store.user_sketches(period)
+        counts = await self._store.counts(period, self._current_hour())
+        sketches = await self._store.user_sketches(period, self._current_hour())
         report = Report(
             period,
             hyperloglog.estimate(hyperloglog.merge(list(sketches.values()))),
@@ -95,11 +100,12 @@ class Statistics:
     async def daily_series(self, days: int) -> dict[str, dict[str, int]]:
         """Per day: active users, lessons completed, check results; for the chart and export."""
         period = days_back(self._clock.now().date(), days)
-        sketches = await self._store.user_sketches(period)
+        hour = self._current_hour()
+        sketches = await self._store.user_sketches(period, hour)
         series = {
             "users": {day: hyperloglog.estimate(sketch) for day, sketch in sketches.items()},
-            "completions": await self._store.daily(period, "lesson_completed"),
-            "check results": await self._store.daily(period, "check_result"),
+            "completions": await self._store.daily(period, "lesson_completed", hour),
+            "check results": await self._store.daily(period, "check_result", hour),
         }
         every_day = [
             (period.first + timedelta(days=n)).isoformat() for n in range((period.last - period.first).days + 1)
@@ -115,9 +121,10 @@ class Statistics:
         day = period.first
         while day <= period.last:
             one_day = Period(day, day)
-            users = hyperloglog.estimate(hyperloglog.merge(list((await self._store.user_sketches(one_day)).values())))
+            sketches = await self._store.user_sketches(one_day, self._current_hour())
+            users = hyperloglog.estimate(hyperloglog.merge(list(sketches.values())))
             writer.writerow([day.isoformat(), "active_users", "", shown(users)])
-            for (name, detail), count in sorted((await self._store.counts(one_day)).items()):
+            for (name, detail), count in sorted((await self._store.counts(one_day, self._current_hour())).items()):
                 writer.writerow([day.isoformat(), name, detail, shown(count)])
             day += timedelta(days=1)
         return output.getvalue()

@@ -82,10 +82,11 @@ class EventStore:
             await tx.execute("UPDATE rollup_state SET rolled_until = ? WHERE id = 1", (_next_hour(hour),))
             await tx.execute("DELETE FROM events WHERE hour = ?", (hour,))
 
-    async def _raw_hours(self, period: Period) -> tuple[str, str]:
-        """The hours of `period` not rolled up yet, as one range the hour index can seek to."""
+    async def _raw_hours(self, period: Period, before_hour: str | None) -> tuple[str, str]:
+        """The hours of `period` not rolled up yet, as one range the hour index can seek to: from
+        the first (included) to the second (excluded), which is `before_hour` when given."""
         first, last = _hours(period)
-        return max(first, await self.rolled_until()), last
+        return max(first, await self.rolled_until()), min(last, before_hour or last)
 
     async def delete_rolled_up(self) -> int:
         """Raw events of hours already rolled up (kept by earlier versions for 180 days)."""
@@ -95,8 +96,9 @@ class EventStore:
     async def checkpoint(self) -> None:
         await self._db.checkpoint()
 
-    async def counts(self, period: Period) -> dict[tuple[str, str], int]:
-        """Events per (name, detail): roll-ups, plus the few raw hours not rolled up yet."""
+    async def counts(self, period: Period, before_hour: str | None = None) -> dict[tuple[str, str], int]:
+        """Events per (name, detail): roll-ups, plus the few raw hours not rolled up yet (those
+        before `before_hour` only, when given)."""
         totals: dict[tuple[str, str], int] = {}
         for name, detail, count in await self._db.fetchall(
             "SELECT name, detail, SUM(events) FROM daily_counts WHERE day BETWEEN ? AND ? GROUP BY name, detail",
@@ -104,14 +106,14 @@ class EventStore:
         ):
             totals[(str(name), str(detail))] = int(count)
         for name, detail, count in await self._db.fetchall(
-            "SELECT name, detail, COUNT(*) FROM events WHERE hour BETWEEN ? AND ? GROUP BY name, detail",
-            await self._raw_hours(period),
+            "SELECT name, detail, COUNT(*) FROM events WHERE hour >= ? AND hour < ? GROUP BY name, detail",
+            await self._raw_hours(period, before_hour),
         ):
             key = (str(name), str(detail))
             totals[key] = totals.get(key, 0) + int(count)
         return totals
 
-    async def daily(self, period: Period, name: str) -> dict[str, int]:
+    async def daily(self, period: Period, name: str, before_hour: str | None = None) -> dict[str, int]:
         """Events of one name per day (roll-ups and the raw hours not rolled up yet)."""
         per_day: dict[str, int] = {}
         per_day.update(
@@ -124,13 +126,13 @@ class EventStore:
             }
         )
         for day, count in await self._db.fetchall(
-            "SELECT substr(hour, 1, 10), COUNT(*) FROM events WHERE name = ? AND hour BETWEEN ? AND ? GROUP BY 1",
-            (name, *await self._raw_hours(period)),
+            "SELECT substr(hour, 1, 10), COUNT(*) FROM events WHERE name = ? AND hour >= ? AND hour < ? GROUP BY 1",
+            (name, *await self._raw_hours(period, before_hour)),
         ):
             per_day[str(day)] = per_day.get(str(day), 0) + int(count)
         return per_day
 
-    async def user_sketches(self, period: Period) -> dict[str, bytes]:
+    async def user_sketches(self, period: Period, before_hour: str | None = None) -> dict[str, bytes]:
         """Per day, a sketch of the users who did anything that day."""
         sketches: dict[str, bytearray] = {}
         sketches.update(
@@ -143,8 +145,8 @@ class EventStore:
             }
         )
         for day, user_key in await self._db.fetchall(
-            "SELECT DISTINCT substr(hour, 1, 10), user_key FROM events WHERE hour BETWEEN ? AND ?",
-            await self._raw_hours(period),
+            "SELECT DISTINCT substr(hour, 1, 10), user_key FROM events WHERE hour >= ? AND hour < ?",
+            await self._raw_hours(period, before_hour),
         ):
             salted = self._day_salts.keyed(str(day), str(user_key))
             hyperloglog.add(sketches.setdefault(str(day), hyperloglog.empty()), salted)

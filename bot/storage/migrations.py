@@ -201,4 +201,27 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (week, screen, reason)
     ) WITHOUT ROWID;
     """,
+    # 11: staff security. A broadcast is a proposal until a second staff member approves it (or
+    # its delay passes unchallenged); staff actions are audited. Staff ids only, no user data.
+    """
+    CREATE TABLE broadcast_proposals (
+        id           INTEGER PRIMARY KEY,
+        proposed_at  INTEGER NOT NULL,  -- unix seconds
+        proposed_by  INTEGER NOT NULL,  -- staff Telegram id
+        text         TEXT NOT NULL,
+        language     TEXT,              -- NULL: every language
+        release_at   INTEGER,           -- goes out by itself then, unless cancelled; NULL: needs approval
+        state        TEXT NOT NULL DEFAULT 'proposed',  -- proposed | approved | cancelled
+        decided_by   INTEGER,           -- staff id who approved or cancelled; NULL when released by delay
+        broadcast_id INTEGER            -- the broadcast it became
+    );
+    CREATE INDEX broadcast_proposals_open ON broadcast_proposals (state, release_at);
+    CREATE TABLE staff_audit (
+        id       INTEGER PRIMARY KEY,
+        at       INTEGER NOT NULL,  -- unix seconds
+        staff_id INTEGER NOT NULL,
+        action   TEXT NOT NULL,     -- reports_reviewed | reload | broadcast_proposed | ...
+        detail   TEXT NOT NULL DEFAULT ''  -- counts and numbers only, never what users wrote
+    );
+    """,
 )

@@ -1,0 +1,166 @@
+"""Staff accounts are a target: roles per staff id, broadcasts approved by a second staff member
+(or cancellable during a delay), and an audit log of who did what, when."""
+
+import logging
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.config import Settings
+from bot.storage.reminders import ReminderStore
+from tests.clock import ManualClock
+from tests.conftest import RunningBot
+from tests.fake_telegram import FakeTelegram, FakeUser
+from tests.journeys import start_in
+
+PROPOSER, APPROVER, VIEWER, EDITOR = 910, 911, 912, 913
+NOW = datetime(2027, 3, 10, 9, 0, tzinfo=UTC)
+
+
+def configure(settings: Settings, delay_minutes: int = 0) -> None:
+    settings.staff_roles = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        staff_roles=f"{PROPOSER}:broadcaster+viewer, {APPROVER}:broadcaster {VIEWER}:viewer,{EDITOR}:editor",
+    ).staff_roles
+    settings.broadcast_delay_minutes = delay_minutes
+    settings.reminder_check_seconds = 0.1
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(NOW)
+
+
+@pytest.fixture
+async def staffed(settings: Settings, clock: ManualClock) -> AsyncIterator[RunningBot]:
+    configure(settings)
+    running = RunningBot(settings, clock)
+    await running.start()
+    for chat in range(6001, 6006):
+        await ReminderStore(running.app.database, running.app.cipher).opt_in(
+            f"{chat:032x}", chat, "Europe/Moscow", "ru", news=True
+        )
+    yield running
+    await running.stop()
+
+
+async def propose(staff: FakeUser, text: str) -> None:
+    await staff.send("/broadcast")
+    await staff.reply()
+    await staff.send(text)
+    preview = await staff.reply()
+    await staff.press(preview, "Propose, to 5")
+
+
+def users_reached(telegram: FakeTelegram, text: str) -> list[int]:
+    return sorted(chat for _, chat, sent in telegram.delivered if text in sent and chat > 6000)
+
+
+async def test_each_staff_member_can_do_only_what_their_role_allows(
+    telegram: FakeTelegram, staffed: RunningBot
+) -> None:
+    viewer, editor = telegram.user(VIEWER, "en"), telegram.user(EDITOR, "en")
+    await start_in(viewer, "English")
+    await start_in(editor, "English")
+    await viewer.send("/stats")
+    assert (await viewer.reply()).text.startswith("<b>Safar statistics, last 7d</b>")
+    await viewer.send("/broadcast")
+    assert (await viewer.reply()).text == (
+        "/broadcast needs the broadcaster role; you have: viewer. The operator sets roles in STAFF_ROLES."
+    )
+    await viewer.send("/reload")
+    assert (await viewer.reply()).text.startswith("/reload needs the editor role")
+    await editor.send("/reload")
+    assert (await editor.reply()).text == "Reloaded: nothing changed."
+    await editor.send("/reports")
+    assert (await editor.reply()).text.startswith("/reports needs the viewer role; you have: editor.")
+    assert set(telegram.scoped_commands) == {PROPOSER, APPROVER, VIEWER, EDITOR}, "every staff member's menu"
+
+
+async def test_a_broadcast_goes_out_only_when_a_second_broadcaster_approves_it(
+    telegram: FakeTelegram, staffed: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot.audit")
+    proposer, approver, viewer = (telegram.user(n, "en") for n in (PROPOSER, APPROVER, VIEWER))
+    for member in (proposer, approver, viewer):
+        await start_in(member, "English")
+    await propose(proposer, "Send your passport number to this bot to win a prize")
+    proposed = await proposer.reply()
+    assert "Proposed as #1 to every opted-in user. It goes out when a second staff member with the " in proposed.text
+    notices = {member.id: await member.reply() for member in (approver, viewer)}
+    for notice in notices.values():
+        assert notice.text.startswith(
+            f"<b>Broadcast proposal #1</b> by Test (staff id {PROPOSER}), to every opted-in user."
+        )
+        assert "Send your passport number" in notice.text
+    forged = await proposer.press_data(proposed, "bc:ok:" + "9" * 30)  # would overflow SQLite's integers
+    assert forged["text"] == "This menu has changed. Here is the current one."
+    own = await proposer.press_data(proposed, "bc:ok:1")
+    assert own["text"] == "A second staff member must approve it: not the one who proposed it."
+    refused = await viewer.press(notices[VIEWER], "Approve and send")
+    assert refused["text"] == "Only a staff member with the broadcaster role can approve a broadcast."
+    await staffed.app.broadcaster.run_once()
+    assert users_reached(telegram, "passport number") == [], "nothing goes out on one account's word"
+    approved = await approver.press(notices[APPROVER], "Approve and send")
+    assert approved["text"] == "Approved: it is going out."
+    await telegram.delivered_at_least(len(telegram.delivered) + 5)
+    assert users_reached(telegram, "passport number") == [6001, 6002, 6003, 6004, 6005]
+    again = await viewer.press_data(notices[VIEWER], "bc:no:1")
+    assert again["text"] == "It was already decided."
+    await viewer.send("/audit")
+    audit = (await viewer.reply()).text
+    lines = audit.splitlines()
+    assert lines[0].startswith("<b>Last ") and "staff action(s)</b>, newest first (UTC):" in lines[0]
+    assert lines[1].endswith(f"staff {APPROVER} · broadcast_approved · proposal #1 → broadcast #1")
+    assert lines[2].endswith(f"staff {PROPOSER} · broadcast_proposed · proposal #1 to all (52 characters)")
+    assert "passport" not in audit, "no message text in the audit log"
+    logged = [record.getMessage() for record in caplog.records]
+    assert f"audit: staff {APPROVER} broadcast_approved proposal #1 → broadcast #1" in logged
+
+
+async def test_with_a_delay_any_staff_member_can_cancel_and_otherwise_it_goes_out(
+    telegram: FakeTelegram, settings: Settings, clock: ManualClock
+) -> None:
+    configure(settings, delay_minutes=30)
+    bot = RunningBot(settings, clock)
+    await bot.start()
+    try:
+        for chat in range(6001, 6006):
+            await ReminderStore(bot.app.database, bot.app.cipher).opt_in(
+                f"{chat:032x}", chat, "Europe/Moscow", "ru", news=True
+            )
+        proposer, viewer = telegram.user(PROPOSER, "en"), telegram.user(VIEWER, "en")
+        await start_in(proposer, "English")
+        await start_in(viewer, "English")
+        await propose(proposer, "Phishing attempt")
+        assert "It goes out at 09:30 UTC unless a staff member cancels it." in (await proposer.reply()).text
+        notice = await viewer.reply()
+        assert (await viewer.press(notice, "Cancel it"))["text"] == "Cancelled; nothing was sent."
+        await propose(proposer, "New hotline hours")
+        await proposer.reply()
+        await viewer.reply()
+        clock.set(NOW + timedelta(minutes=29))
+        await bot.app.broadcaster.run_once()
+        assert users_reached(telegram, "New hotline hours") == []
+        clock.set(NOW + timedelta(minutes=31))
+        progress = await proposer.reply(within=5)
+        assert progress.text.startswith("Broadcast #1 sending")
+        await telegram.delivered_at_least(len(telegram.delivered) + 5)
+        assert users_reached(telegram, "New hotline hours") == [6001, 6002, 6003, 6004, 6005]
+        assert users_reached(telegram, "Phishing") == []
+    finally:
+        await bot.stop()
+
+
+def test_staff_roles_are_read_from_the_environment_and_mistakes_are_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STAFF_ROLES", "123:viewer, 456:broadcaster+editor")
+    monkeypatch.setenv("ADMIN_IDS", "7")
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.staff.roles_of(123) == {"viewer"}
+    assert settings.staff.roles_of(456) == {"broadcaster", "editor"}
+    assert settings.staff.roles_of(7) == {"viewer", "editor", "broadcaster"}, "ADMIN_IDS keep every role"
+    assert settings.staff.ids == {7, 123, 456}
+    monkeypatch.setenv("STAFF_ROLES", "123:boss")
+    with pytest.raises(ValueError, match="'123:boss': unknown role 'boss'; roles are broadcaster, editor, viewer"):
+        Settings(_env_file=None)  # type: ignore[call-arg]

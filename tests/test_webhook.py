@@ -1,0 +1,110 @@
+"""The webhook facing the internet: strangers' bad requests get a plain 4xx, never a 500 or a
+traceback, and an update that cannot be read is logged without what it contains."""
+
+import asyncio
+import json
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import aiohttp
+import pytest
+from aiohttp import web
+
+from bot.app import application
+from bot.config import Settings
+from bot.webhook import WEBHOOK_PATH, webhook_application
+from tests.fake_telegram import FakeTelegram
+from tests.processes import free_port
+
+SECRET = "s3cret-token"
+START = {"update_id": 5, "message": {
+    "message_id": 1, "date": 0, "chat": {"id": 77, "type": "private"},
+    "from": {"id": 77, "is_bot": False, "first_name": "T", "language_code": "en"},
+    "text": "/start", "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+}}  # fmt: skip
+
+
+@asynccontextmanager
+async def serving(settings: Settings) -> AsyncIterator[int]:
+    """The real bot's webhook server on a loopback port."""
+    async with application(settings) as app:
+        runner = web.AppRunner(webhook_application(app, SECRET))
+        await runner.setup()
+        port = free_port()
+        await web.TCPSite(runner, "127.0.0.1", port).start()
+        try:
+            yield port
+        finally:
+            await runner.cleanup()
+
+
+@pytest.fixture
+async def webhook(settings: Settings) -> AsyncIterator[int]:
+    async with serving(settings) as port:
+        yield port
+
+
+async def raw_post(port: int, headers: bytes, body: bytes) -> int:
+    """A request as a prober writes it, bytes and all (aiohttp's client refuses non-ASCII headers)."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(
+        b"POST " + WEBHOOK_PATH.encode() + b" HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        + headers + b"Content-Length: " + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n" + body
+    )  # fmt: skip
+    await writer.drain()
+    status_line = await reader.readline()
+    writer.close()
+    return int(status_line.split()[1])
+
+
+async def test_probes_get_plain_refusals_and_the_bot_keeps_answering(
+    telegram: FakeTelegram, webhook: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    url = f"http://127.0.0.1:{webhook}{WEBHOOK_PATH}"
+    good = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+    caplog.set_level(logging.DEBUG)
+    async with aiohttp.ClientSession() as http:
+        for body in (b"{not json", b"\xff\xfe", b"[1, 2]", b""):
+            async with http.post(url, data=body, headers=good | {"Content-Type": "application/json"}) as response:
+                assert response.status == 400, body
+        async with http.post(url, json=START, headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"}) as response:
+            assert response.status == 401
+    assert (
+        await raw_post(webhook, "X-Telegram-Bot-Api-Secret-Token: сафар\r\n".encode(), json.dumps(START).encode())
+        == 401
+    )
+    assert await raw_post(webhook, b"X-Telegram-Bot-Api-Secret-Token: \xff\xfe\r\n", json.dumps(START).encode()) == 401
+    unreadable = {"update_id": 6, "message": {"message_id": "Rustam took my passport", "text": "call +7 999 123"}}
+    async with aiohttp.ClientSession() as http:
+        async with http.post(url, json=unreadable, headers=good) as response:
+            assert response.status == 200, "accepted, so Telegram does not retry it forever"
+        async with http.post(url, json=START, headers=good) as response:
+            assert response.status == 200
+    picker = await telegram.user(user_id=77).reply(within=20)
+    assert "✅ English" in picker.labels(), "the bot still answers"
+    logged = "\n".join(record.getMessage() + str(record.exc_info or "") for record in caplog.records)
+    assert "webhook: an update could not be read (fields: message.chat, message.date, message.message_id)" in logged
+    assert "Rustam" not in logged and "999" not in logged and "passport" not in logged
+    assert not any(record.exc_info for record in caplog.records), "no traceback"
+    assert not any(record.levelno >= logging.ERROR for record in caplog.records)
+
+
+async def test_beyond_the_in_flight_limit_telegram_is_answered_only_when_a_slot_frees(
+    telegram: FakeTelegram, settings: Settings
+) -> None:
+    """Telegram sends no more than it has connections open: holding its call back is the brake."""
+    settings.max_updates_in_flight = 1
+    async with serving(settings) as port:
+        url = f"http://127.0.0.1:{port}{WEBHOOK_PATH}"
+        good = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+        second = json.loads(json.dumps(START).replace("77", "78"))
+        second["update_id"] = 7
+        telegram.start_outage("timeout", seconds=2, methods=frozenset({"sendMessage"}))
+        async with aiohttp.ClientSession() as http:
+            async with http.post(url, json=START, headers=good) as response:
+                assert response.status == 200, "the first is taken at once"
+            async with http.post(url, json=second, headers=good) as response:
+                assert response.status == 200
+                assert not telegram.user(user_id=77).nothing_sent(), "answered after the first was handled"
+        assert "✅ English" in (await telegram.user(user_id=78).reply(within=20)).labels()
