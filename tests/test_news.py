@@ -10,6 +10,7 @@ from tests.fake_telegram import FakeTelegram
 from tests.journeys import start_in
 
 ADMIN = 900
+SECOND_ADMIN = 901
 
 
 async def test_the_first_start_says_what_is_kept(telegram: FakeTelegram, bot: RunningBot) -> None:
@@ -25,7 +26,7 @@ async def test_the_first_start_says_what_is_kept(telegram: FakeTelegram, bot: Ru
 
 
 async def test_only_people_who_asked_for_news_get_a_broadcast(telegram: FakeTelegram, settings: Settings) -> None:
-    settings.admin_ids = frozenset({ADMIN})
+    settings.admin_ids = frozenset({ADMIN, SECOND_ADMIN})
     settings.reminder_check_seconds = 0.1
     bot = RunningBot(settings)
     await bot.start()
@@ -44,20 +45,26 @@ async def test_only_people_who_asked_for_news_get_a_broadcast(telegram: FakeTele
     await subscriber.press(await subscriber.reply(), "Russia")
     await subscriber.reply()
 
-    staff = telegram.user(ADMIN, "en")
+    staff, second = telegram.user(ADMIN, "en"), telegram.user(SECOND_ADMIN, "en")
     await start_in(staff, "English")
+    await start_in(second, "English")
     await staff.send("/broadcast")
     await staff.reply()
     await staff.send("New hotline hours")
     preview = await staff.reply()
     assert preview.text.endswith("Recipients: 1 (every opted-in user)."), "reminders do not enrol anyone in news"
-    await staff.press(preview, "Send to 1")
+    await staff.press(preview, "Propose, to 1")
     await staff.reply()
+    await second.press(await second.reply(), "Approve and send")  # a broadcast needs a second staff member
     for _ in range(50):
         if any("New hotline hours" in text for _, chat, text in telegram.delivered if chat == 6101):
             break
         await asyncio.sleep(0.1)
-    assert [chat for _, chat, text in telegram.delivered if "New hotline hours" in text and chat != ADMIN] == [6101]
+    assert [
+        chat
+        for _, chat, text in telegram.delivered
+        if "New hotline hours" in text and chat not in (ADMIN, SECOND_ADMIN)
+    ] == [6101]
     assert (await reader.reply()).text == "New hotline hours"
 
     await reader.send("/news")
