@@ -72,7 +72,7 @@ async def chart_command(message: Message, command: CommandObject, statistics: St
     series = await statistics.daily_series(int(asked[:-1]))
     image = daily_chart(series, f"Safar, last {asked}")
     await message.answer_photo(
-        BufferedInputFile(image, filename=f"safar-{asked}.png"), caption=f"Daily figures, last {asked}"
+        BufferedInputFile(image, filename=f"safar-{asked}.png"), caption=html.escape(f"Daily figures, last {asked}")
     )
 
 
@@ -83,4 +83,5 @@ async def export_command(message: Message, command: CommandObject, statistics: S
         return
     table = await statistics.export_csv(int(asked[:-1]))
     document = BufferedInputFile(table.encode("utf-8"), filename=f"safar-daily-{asked}.csv")
-    await message.answer_document(document, caption=f"Daily aggregates, last {asked}; counts under 5 shown as <5.")
+    caption = f"Daily aggregates, last {asked}; counts under 5 shown as <5."
+    await message.answer_document(document, caption=html.escape(caption))  # sent in HTML mode, like every text
