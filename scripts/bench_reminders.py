@@ -93,7 +93,12 @@ async def fake_bot_api() -> tuple[web.AppRunner, str, list[tuple[float, int]]]:
 
     async def handle(request: web.Request) -> web.Response:
         method = request.match_info["method"]
-        data: dict[str, Any] = dict(await request.post()) if request.can_read_body else {}
+        # Safar sends JSON bodies (bot/transport/request_bodies.py); forms only carry file uploads.
+        data: dict[str, Any] = {}
+        if request.content_type == "application/json":
+            data = dict(await request.json())
+        elif request.can_read_body:
+            data = dict(await request.post())
         if method == "sendMessage":
             chat = int(str(data["chat_id"]))
             delivered.append((time.monotonic(), chat))
@@ -125,12 +130,15 @@ async def send_rate(path: Path, count: int, limit: float) -> tuple[float, int, i
         return Outgoing(entry.chat.chat_id, f"reminder {entry.reminder.id}")
 
     dispatcher = ReminderDispatcher(store, sender, render, FixedClock(), batch_size=count)
-    began = time.monotonic()
-    claimed = await dispatcher.run_once()
-    elapsed = time.monotonic() - began
-    await bot.session.close()
-    await connection.close()
-    await runner.cleanup()
+    try:
+        began = time.monotonic()
+        claimed = await dispatcher.run_once()
+        elapsed = time.monotonic() - began
+    finally:
+        # Anything left open (aiosqlite's worker thread above all) would keep the process from exiting.
+        await bot.session.close()
+        await connection.close()
+        await runner.cleanup()
     chats = Counter(chat for _, chat in delivered)
     duplicates = sum(n - 1 for n in chats.values() if n > 1)
     lost = claimed - len(chats)
