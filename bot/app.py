@@ -21,6 +21,7 @@ from bot.handlers.errors import errors_router
 from bot.handlers.reminder_views import delivered_message
 from bot.i18n import load_i18n, translator
 from bot.middlewares.locale import UserLocaleMiddleware
+from bot.middlewares.metrics import UpdateMetrics
 from bot.middlewares.update_guards import DuplicateUpdates, FloodGuard, UnknownUpdates
 from bot.services.broadcaster import Broadcaster
 from bot.services.clock import Clock, SystemClock
@@ -37,6 +38,7 @@ from bot.storage.fsm import SQLiteStorage
 from bot.storage.reminders import ReminderStore
 from bot.storage.reports import ReportStore
 from bot.storage.user_settings import UserSettingsStore
+from bot.transport.observed import Heartbeat
 from bot.transport.outbound import bulk_delivery
 from bot.transport.session import create_session
 
@@ -55,6 +57,8 @@ class Application:
     recorder: EventRecorder
     statistics: Statistics
     broadcaster: Broadcaster
+    heartbeat: Heartbeat
+    """Told each time long polling hears from Telegram; read by the health check."""
 
 
 def create_dispatcher(
@@ -83,6 +87,7 @@ def create_dispatcher(
         clock=clock,
         admin_ids=admin_ids,
     )
+    dispatcher.update.outer_middleware(UpdateMetrics())  # first: it times everything after it
     dispatcher.update.outer_middleware(DuplicateUpdates())
     dispatcher.update.outer_middleware(UnknownUpdates())
     dispatcher.update.outer_middleware(FloodGuard(i18n, rate=flood[0], burst=flood[1]))  # (per second, burst)
@@ -92,11 +97,14 @@ def create_dispatcher(
     return dispatcher
 
 
-def bot_for(settings: Settings, *, retry: bool = True) -> Bot:
+def bot_for(settings: Settings, *, retry: bool = True, heartbeat: Heartbeat | None = None) -> Bot:
     assert settings.bot_token is not None
+    session = create_session(
+        settings.bot_api_base_url, retry=retry, heartbeat=heartbeat, timeout=settings.bot_api_timeout_seconds
+    )
     return Bot(
         token=settings.bot_token.get_secret_value(),
-        session=create_session(settings.bot_api_base_url, retry=retry, timeout=settings.bot_api_timeout_seconds),
+        session=session,
         default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
     )
 
@@ -115,7 +123,8 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
         settings.db_path,
     )
     database = await open_database(settings.db_path)
-    bot, bulk_bot = bot_for(settings), bot_for(settings, retry=False)
+    heartbeat = Heartbeat()
+    bot, bulk_bot = bot_for(settings, heartbeat=heartbeat), bot_for(settings, retry=False)
     recorder = EventRecorder(EventStore(database), clock)
     statistics = Statistics(EventStore(database), clock, settings.event_retention_days)
     dispatcher = create_dispatcher(
@@ -137,7 +146,7 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
     broadcaster = Broadcaster(BroadcastStore(database), sender, broadcast_progress(bot), clock)
     try:
         yield Application(
-            bot, dispatcher, database, content, i18n, settings, reminders, recorder, statistics, broadcaster
+            bot, dispatcher, database, content, i18n, settings, reminders, recorder, statistics, broadcaster, heartbeat
         )
     finally:
         await bot.session.close()

@@ -1,7 +1,7 @@
 """The one Settings class: every environment variable Safar reads is named here."""
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -26,6 +26,13 @@ class Settings(BaseSettings):
     bot_api_timeout_seconds: float = Field(default=30.0, gt=0)
     """A Bot API call with no answer after this long counts as a network error and is retried."""
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    """`json`: one JSON object per line for log collectors, with the same fields as the text lines."""
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    """Polling mode: serve /healthz and /metrics on this port (webhook mode serves them on WEBHOOK_PORT)."""
+    metrics_host: str = "127.0.0.1"
+    sentry_dsn: SecretStr | None = None
+    """Report errors to Sentry (or a compatible service), scrubbed of update contents and ids."""
     content_dir: Path | None = None
     """Where lessons and contacts are read from; the packaged content when unset."""
     reminder_check_seconds: float = Field(default=10.0, gt=0)

@@ -1,11 +1,13 @@
 """Polling mode (the single-process default): long-poll Telegram until SIGINT/SIGTERM."""
 
 import logging
+from contextlib import AsyncExitStack
 
 from bot.app import Application, application, settle_memory
 from bot.commands import register_commands
 from bot.config import Settings
 from bot.jobs import reminder_jobs
+from bot.observability.health import Monitor, monitoring_server
 from bot.startup import check_bot_api
 
 log = logging.getLogger(__name__)
@@ -18,7 +20,14 @@ async def poll(app: Application, *, handle_signals: bool = True, polling_timeout
     await register_commands(app.bot, app.i18n, app.settings.admin_ids)
     settle_memory()
     log.info("Safar is running (long polling)")
-    async with reminder_jobs(app):
+    async with AsyncExitStack() as stack:
+        if app.settings.metrics_port is not None:
+            # Healthy while a getUpdates returned within two long-poll timeouts.
+            monitor = Monitor(app.database, app.settings.db_path, app.heartbeat, 2.0 * polling_timeout)
+            await stack.enter_async_context(
+                monitoring_server(monitor, app.settings.metrics_host, app.settings.metrics_port)
+            )
+        await stack.enter_async_context(reminder_jobs(app))
         await app.dispatcher.start_polling(
             app.bot, handle_signals=handle_signals, close_bot_session=False, polling_timeout=polling_timeout
         )

@@ -11,6 +11,7 @@ from bot.app import application, settle_memory
 from bot.commands import register_commands
 from bot.config import Settings
 from bot.jobs import reminder_jobs
+from bot.observability.health import Monitor, add_routes
 from bot.startup import check_bot_api
 
 log = logging.getLogger(__name__)
@@ -26,6 +27,7 @@ async def run_webhook(settings: Settings) -> None:
         web_app = web.Application()
         SimpleRequestHandler(app.dispatcher, app.bot, secret_token=secret).register(web_app, path=WEBHOOK_PATH)
         setup_application(web_app, app.dispatcher, bot=app.bot)
+        add_routes(web_app, Monitor(app.database, settings.db_path, heartbeat=None))
         runner = web.AppRunner(web_app)
         await runner.setup()
         site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)

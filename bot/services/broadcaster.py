@@ -8,6 +8,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
+from bot.observability.metrics import BROADCAST_MESSAGES
 from bot.services.clock import Clock
 from bot.services.sender import BulkSender, Outcome, Outgoing
 from bot.storage.broadcasts import Broadcast, BroadcastStore, Progress
@@ -48,6 +49,7 @@ class Broadcaster:
         broadcast_id, user_key = item.reference
         state = {Outcome.SENT: "sent", Outcome.BLOCKED: "failed", Outcome.DEFERRED: "pending"}[outcome]
         await self._store.mark(broadcast_id, user_key, state)
+        BROADCAST_MESSAGES.labels(outcome.value).inc()
         if outcome is Outcome.BLOCKED:
             await self._store.chat_blocked(item.chat_id)
 

@@ -109,6 +109,14 @@ class BroadcastStore:
             row = await cursor.fetchone()
         return Progress(int(row[0] or 0), int(row[1] or 0), int(row[2] or 0)) if row else Progress(0, 0, 0)
 
+    async def running_recipients(self) -> dict[str, int]:
+        """Recipients of every running broadcast by state (pending, claimed, sent, failed)."""
+        async with self._connection.execute(
+            "SELECT r.state, COUNT(*) FROM broadcast_recipients AS r JOIN broadcasts AS b ON b.id = r.broadcast_id "
+            "WHERE b.state = 'running' GROUP BY r.state"
+        ) as cursor:
+            return {str(state): int(count) for state, count in await cursor.fetchall()}
+
     async def finish(self, broadcast_id: int, state: str) -> bool:
         """Mark it done or cancelled; False if it was not running any more."""
         cursor = await self._connection.execute(
