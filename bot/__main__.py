@@ -2,7 +2,7 @@
 
 import argparse
 import asyncio
-import logging
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +21,12 @@ if TYPE_CHECKING:
     from bot.content import Curriculum
 
 
+EXAMPLE_TOKEN = "123456:ABC..."
+"""The README's placeholder: someone who pastes the command as it is gets told, not a 401 from Telegram."""
+TOKEN_FORM = re.compile(r"\d+:[A-Za-z0-9_-]{30,}")
+"""The bot's id, a colon, and the secret part (35 characters in tokens @BotFather gives)."""
+
+
 def _fail(message: str) -> int:
     print(f"safar: {message}", file=sys.stderr)
     return 2
@@ -30,19 +36,28 @@ def run(settings: Settings) -> int:
     # aiogram takes seconds to import; a missing token is reported before that.
     if settings.bot_token is None:
         return _fail("BOT_TOKEN is not set. Get a token from @BotFather in Telegram and set BOT_TOKEN.")
-    from aiogram.utils.token import TokenValidationError, validate_token
-
+    token = settings.bot_token.get_secret_value()
+    if token.startswith(EXAMPLE_TOKEN.rstrip(".")):
+        return _fail(
+            f"BOT_TOKEN is the example from the README ({EXAMPLE_TOKEN}), not a real token: get yours from @BotFather."
+        )
+    if not TOKEN_FORM.fullmatch(token):
+        return _fail("BOT_TOKEN is malformed: it should look like 123456789:AA... as @BotFather gave it.")
+    if settings.webhook_url and not settings.webhook_secret:
+        return _fail("WEBHOOK_URL is set but WEBHOOK_SECRET is not; Telegram's calls could not be told from others.")
+    from bot.observability.logs import configure_logging
     from bot.polling import run_polling
     from bot.startup import StartupError
     from bot.webhook import run_webhook
 
-    try:
-        validate_token(settings.bot_token.get_secret_value())
-    except TokenValidationError:
-        return _fail("BOT_TOKEN is malformed: it should look like 123456789:AA... as @BotFather gave it.")
-    if settings.webhook_url and not settings.webhook_secret:
-        return _fail("WEBHOOK_URL is set but WEBHOOK_SECRET is not; Telegram's calls could not be told from others.")
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(settings.log_level, settings.log_format)
+    if settings.sentry_dsn is not None:
+        try:
+            from bot.observability.errors import init_error_reports
+
+            init_error_reports(settings.sentry_dsn.get_secret_value())
+        except ImportError:
+            return _fail("SENTRY_DSN is set but sentry-sdk is not installed: pip install 'safar[sentry]'.")
     try:
         asyncio.run(run_webhook(settings) if settings.webhook_url else run_polling(settings))
     except ContentError as error:
@@ -51,6 +66,82 @@ def run(settings: Settings) -> int:
         return _fail(str(error))
     except KeyboardInterrupt:
         pass
+    return 0
+
+
+def healthcheck(settings: Settings) -> int:
+    """Ask the running bot's /healthz (for Docker's HEALTHCHECK and monitoring): exit 0 when healthy."""
+    import urllib.error
+    import urllib.request
+
+    if settings.webhook_url:
+        host, port = settings.webhook_host, settings.webhook_port
+    elif settings.metrics_port is not None:
+        host, port = settings.metrics_host, settings.metrics_port
+    else:
+        return _fail("nothing to ask: the health check listens on WEBHOOK_PORT (webhook mode) or METRICS_PORT.")
+    host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    url = f"http://{host}:{port}/healthz"
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            print(response.read().decode().strip())
+            return 0
+    except urllib.error.HTTPError as error:
+        print(error.read().decode().strip() or f"HTTP {error.code}")
+    except OSError as error:
+        print(f"{url} does not answer: {getattr(error, 'reason', error)}")
+    return 1
+
+
+def backup(settings: Settings, arguments: argparse.Namespace) -> int:
+    """`safar backup FILE` (the database, while the bot runs) or `safar backup --keys FILE`."""
+    from bot.services.key_backup import STORE_APART, KeyBackupError, write_key_backup
+    from bot.storage.backup import BackupError, backup_database
+
+    target = Path(arguments.file)
+    if arguments.keys:
+        try:
+            names = write_key_backup(settings, target)
+        except KeyBackupError as error:
+            return _fail(str(error))
+        print(f"{', '.join(names)} written to {target}.")
+        print(f"WARNING: {STORE_APART}", file=sys.stderr)
+        return 0
+
+    def show(done: int, total: int) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        print(f"\rbacking up [{'#' * filled}{'.' * (width - filled)}] {done * 100 // max(total, 1)}%", end="",
+              file=sys.stderr, flush=True)  # fmt: skip
+
+    try:
+        size = backup_database(settings.db_path, target, show)
+    except BackupError as error:
+        return _fail(str(error))
+    print(file=sys.stderr)
+    print(f"{settings.db_path} copied to {target} ({size:,} bytes, integrity checked).")
+    print("Back up the keys too, to a separate place: safar backup --keys FILE")
+    return 0
+
+
+def restore(settings: Settings, arguments: argparse.Namespace) -> int:
+    """`safar restore FILE [--keys KEYFILE]`: never under a running bot, never an unsound file."""
+    from bot.services.key_backup import KeyBackupError, restore_keys
+    from bot.storage.backup import BackupError, restore_database
+    from bot.storage.database import DatabaseInUse
+
+    try:
+        moved = restore_database(Path(arguments.file), settings.db_path)
+        places = restore_keys(settings, Path(arguments.keys)) if arguments.keys else []
+    except (BackupError, DatabaseInUse, KeyBackupError) as error:
+        return _fail(str(error))
+    print(f"{arguments.file} restored to {settings.db_path}.")
+    if moved is not None:
+        print(f"The database it replaced was kept as {moved}.")
+    for place in places:
+        print(f"key restored: {place}")
+    if not places:
+        print("The pseudonym key must be the one this database was written with (safar restore --keys KEYFILE).")
     return 0
 
 
@@ -160,6 +251,15 @@ def parser() -> argparse.ArgumentParser:
     main_parser = argparse.ArgumentParser(prog="safar", description=__doc__)
     commands = main_parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("run", help="run the bot (the default)")
+    backup_parser = commands.add_parser(
+        "backup", help="copy the database while the bot runs (or, with --keys, the keys)"
+    )
+    backup_parser.add_argument("file", help="the new backup file")
+    backup_parser.add_argument("--keys", action="store_true", help="write the keys instead, to store apart")
+    restore_parser = commands.add_parser("restore", help="put a database backup in place (the bot must be stopped)")
+    restore_parser.add_argument("file", help="the database backup")
+    restore_parser.add_argument("--keys", metavar="KEYFILE", help="a key backup to put back as well")
+    commands.add_parser("healthcheck", help="ask the running bot's /healthz; exit status 0 when healthy")
     check_parser = commands.add_parser("check", help="check the content and say how to fix each problem")
     check_parser.add_argument("path", nargs="?", type=Path, help="a content directory or one file (default: all)")
     preview_parser = commands.add_parser("preview", help="render all lessons to HTML pages")
@@ -194,6 +294,12 @@ def main(argv: list[str] | None = None) -> int:
     except ValidationError as error:
         first = error.errors()[0]
         return _fail(f"setting {str(first['loc'][0]).upper()}: {first['msg']}")
+    if arguments.command == "healthcheck":
+        return healthcheck(settings)
+    if arguments.command == "backup":
+        return backup(settings, arguments)
+    if arguments.command == "restore":
+        return restore(settings, arguments)
     return run(settings)
 
 

@@ -32,7 +32,7 @@ from bot.services.reminder_dispatcher import ReminderDispatcher
 from bot.services.sender import BulkSender
 from bot.services.stats import Statistics
 from bot.storage.broadcasts import BroadcastStore
-from bot.storage.database import open_database
+from bot.storage.database import lock_database, open_database
 from bot.storage.events import EventStore
 from bot.storage.fsm import SQLiteStorage
 from bot.storage.reminders import ReminderStore
@@ -122,6 +122,7 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
         settings.pseudonym_key.get_secret_value() if settings.pseudonym_key else None,
         settings.db_path,
     )
+    in_use = lock_database(settings.db_path)  # one bot per database; a restore waits for it to stop
     database = await open_database(settings.db_path)
     heartbeat = Heartbeat()
     bot, bulk_bot = bot_for(settings, heartbeat=heartbeat), bot_for(settings, retry=False)
@@ -152,6 +153,7 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
         await bot.session.close()
         await bulk_bot.session.close()
         await database.close()
+        in_use.close()
 
 
 def settle_memory() -> None:

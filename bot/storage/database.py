@@ -1,13 +1,44 @@
 """Opening the SQLite file: WAL mode for concurrent reads, and migrations brought up to date."""
 
+import fcntl
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
 
 import aiosqlite
 
 from bot.storage.migrations import MIGRATIONS
 
 log = logging.getLogger(__name__)
+
+
+class DatabaseInUse(Exception):
+    """Another process (a running bot) holds the database."""
+
+
+def lock_database(path: Path) -> TextIO:
+    """Held while a bot runs on the database at `path` (and during a restore): a second bot, or a
+    restore under a running bot, is refused instead of corrupting what the first one writes.
+    Closing the returned file releases it.
+
+    An advisory lock on a file beside the database; the system drops it when the process dies.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = path.with_name(f"{path.name}.lock").open("a")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError as error:
+        handle.close()
+        raise DatabaseInUse(f"a running Safar is using {path}; stop it first") from error
+    return handle
+
+
+@contextmanager
+def exclusive_use(path: Path) -> Iterator[None]:
+    with lock_database(path):
+        yield
 
 
 async def open_database(path: Path) -> aiosqlite.Connection:
