@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from bot.config import Settings
+from bot.config import Settings, credential_directories
 from bot.content import ContentError
 from bot.languages import LANGUAGES
 
@@ -290,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
     if arguments.command in tools:
         return tools[arguments.command](arguments)
     try:
-        settings = Settings()
+        settings = Settings(_secrets_dir=credential_directories() or None)
     except ValidationError as error:
         first = error.errors()[0]
         return _fail(f"setting {str(first['loc'][0]).upper()}: {first['msg']}")

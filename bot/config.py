@@ -1,5 +1,6 @@
 """The one Settings class: every environment variable Safar reads is named here."""
 
+import os
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -7,6 +8,16 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 TELEGRAM_API_BASE_URL = "https://api.telegram.org"
+SECRETS_DIRECTORIES = ("/run/secrets",)
+"""Docker and compose secrets: files named after settings (bot_token, pseudonym_key)."""
+
+
+def credential_directories() -> list[Path]:
+    """Where settings may also come as files named after them, so keys stay apart from the data:
+    systemd's `LoadCredential=` directory (CREDENTIALS_DIRECTORY) and container secrets. The
+    environment and `.env` win over both."""
+    candidates = (os.environ.get("CREDENTIALS_DIRECTORY"), *SECRETS_DIRECTORIES)
+    return [Path(c) for c in candidates if c and Path(c).is_dir()]
 
 
 class Settings(BaseSettings):
