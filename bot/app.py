@@ -20,6 +20,7 @@ from bot.handlers import build_router
 from bot.handlers.errors import errors_router
 from bot.handlers.reminder_views import delivered_message
 from bot.i18n import load_i18n, translator
+from bot.middlewares import in_flight
 from bot.middlewares.locale import UserLocaleMiddleware
 from bot.middlewares.metrics import UpdateMetrics
 from bot.middlewares.update_guards import DuplicateUpdates, FloodGuard, UnknownUpdates
@@ -88,6 +89,7 @@ def create_dispatcher(
         admin_ids=admin_ids,
     )
     dispatcher.update.outer_middleware(UpdateMetrics())  # first: it times everything after it
+    in_flight.install(dispatcher)  # a shutdown waits for the updates under way
     dispatcher.update.outer_middleware(DuplicateUpdates())
     dispatcher.update.outer_middleware(UnknownUpdates())
     dispatcher.update.outer_middleware(FloodGuard(i18n, rate=flood[0], burst=flood[1]))  # (per second, burst)

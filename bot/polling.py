@@ -7,6 +7,7 @@ from bot.app import Application, application, settle_memory
 from bot.commands import register_commands
 from bot.config import Settings
 from bot.jobs import reminder_jobs
+from bot.middlewares.in_flight import let_updates_finish
 from bot.observability.health import Monitor, monitoring_server
 from bot.startup import check_bot_api
 
@@ -31,6 +32,7 @@ async def poll(app: Application, *, handle_signals: bool = True, polling_timeout
         await app.dispatcher.start_polling(
             app.bot, handle_signals=handle_signals, close_bot_session=False, polling_timeout=polling_timeout
         )
+        await let_updates_finish(app.dispatcher)
 
 
 async def run_polling(settings: Settings) -> None:

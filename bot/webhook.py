@@ -11,6 +11,7 @@ from bot.app import application, settle_memory
 from bot.commands import register_commands
 from bot.config import Settings
 from bot.jobs import reminder_jobs
+from bot.middlewares.in_flight import let_updates_finish
 from bot.observability.health import Monitor, add_routes
 from bot.startup import check_bot_api
 
@@ -43,4 +44,5 @@ async def run_webhook(settings: Settings) -> None:
             loop.add_signal_handler(sig, stop.set)
         async with reminder_jobs(app):
             await stop.wait()
-        await runner.cleanup()
+            await runner.cleanup()  # no new update; then those under way finish
+            await let_updates_finish(app.dispatcher)

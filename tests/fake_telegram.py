@@ -127,6 +127,13 @@ def parse_html(text: str) -> tuple[str, list[str]]:
     return "".join(parser.text), errors
 
 
+def _chat_of(params: dict[str, Any]) -> int:
+    try:
+        return int(params.get("chat_id", 0))
+    except (TypeError, ValueError):
+        return 0
+
+
 class BadRequest(Exception):
     def __init__(self, description: str, code: int = 400, retry_after: int | None = None) -> None:
         super().__init__(description)
@@ -166,7 +173,17 @@ class Outage:
 
 
 class FakeTelegram:
-    def __init__(self) -> None:
+    def __init__(self, cancel_on_disconnect: bool = False) -> None:
+        self.cancel_on_disconnect = cancel_on_disconnect
+        """Like Telegram, a call whose client hung up is not carried out (for shutdown tests)."""
+        self.latency: dict[str, float] = {}
+        """Seconds each call of a method takes before it is carried out (a slow network)."""
+        self.chat_latency: dict[int, float] = {}
+        """Seconds each call to a chat takes, instead of the method's latency."""
+        self.offsets: list[int] = []
+        """The `offset` of every getUpdates: updates below the last one are confirmed as handled."""
+        self.handed: dict[int, int] = {}
+        """update_id → user id of every update getUpdates handed to the bot."""
         self.methods = _load_spec()
         self.updates: list[dict[str, Any]] = []
         self.update_ids = itertools.count(1)
@@ -200,7 +217,7 @@ class FakeTelegram:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_post("/bot{token}/{method}", self._handle)
-        self.runner = web.AppRunner(app)
+        self.runner = web.AppRunner(app, handler_cancellation=self.cancel_on_disconnect)
         await self.runner.setup()
         site = web.TCPSite(self.runner, "127.0.0.1", 0)
         await site.start()
@@ -233,6 +250,9 @@ class FakeTelegram:
         if method not in self.methods:
             return self._error(BadRequest("Not Found: method not found", 404))
         params = await self._params(request)
+        delay = self.chat_latency.get(_chat_of(params), self.latency.get(method, 0.0))
+        if delay:
+            await asyncio.sleep(delay)
         outage = self.outage
         if outage is not None and outage.covers(method):
             self.outage_calls[method] += 1
@@ -331,6 +351,7 @@ class FakeTelegram:
 
     async def _getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset", 0))
+        self.offsets.append(offset)
         timeout = float(params.get("timeout", 0))
         deadline = time.monotonic() + timeout
         async with self.new_updates:
@@ -340,7 +361,11 @@ class FakeTelegram:
                     await asyncio.wait_for(self.new_updates.wait(), deadline - time.monotonic())
                 except TimeoutError:
                     break
-            return list(self.updates[:100])
+            batch = list(self.updates[:100])
+        for update in batch:
+            sender = next((v.get("from", {}) for v in update.values() if isinstance(v, dict)), {})
+            self.handed[update["update_id"]] = int(sender.get("id", 0))
+        return batch
 
     async def _sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = int(params["chat_id"])
