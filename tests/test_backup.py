@@ -3,6 +3,7 @@ machine: the restored bot knows its users. A restore never lands under a running
 damaged backup is refused before anything is replaced."""
 
 import asyncio
+import json
 import sqlite3
 import stat
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from bot.config import Settings
+from bot.storage.database import open_database
 from tests.conftest import RunningBot
 from tests.fake_telegram import TOKEN, FakeTelegram, FakeUser
 from tests.journeys import start_in
@@ -106,5 +108,26 @@ async def test_a_damaged_backup_is_refused_and_the_database_kept(settings: Setti
     damaged.write_bytes(b"SQLite format 3\x00" + b"\x13" * 8000)
     code, _, err = await safar("restore", str(damaged), db_path=settings.db_path)
     assert code == 2 and "damaged.sqlite3" in err and "Traceback" not in err, err
+    with sqlite3.connect(settings.db_path) as connection:
+        assert connection.execute("SELECT name FROM sqlite_master").fetchall() == [("kept",)]
+
+
+async def test_keys_that_cannot_be_put_back_stop_the_restore_before_it_starts(
+    settings: Settings, tmp_path: Path
+) -> None:
+    backup = tmp_path / "sound.sqlite3"
+    await (await open_database(backup)).close()
+    keys = tmp_path / "keys.json"
+    keys.write_text(json.dumps({"format": "safar-keys", "version": 1, "keys": {"pseudonym_key": "a" * 64}}))
+    settings.db_path.parent.mkdir(parents=True)
+    with sqlite3.connect(settings.db_path) as connection:
+        connection.execute("CREATE TABLE kept (x)")
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "restore", str(backup), "--keys", str(keys), cwd=tmp_path,
+        env=environment(DB_PATH=str(settings.db_path), PSEUDONYM_KEY="b" * 64), stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    _, err = await asyncio.wait_for(process.communicate(), 120)
+    assert process.returncode == 2
+    assert err.decode().strip() == "safar: PSEUDONYM_KEY is set to another key: set it to the backed-up one instead"
     with sqlite3.connect(settings.db_path) as connection:
         assert connection.execute("SELECT name FROM sqlite_master").fetchall() == [("kept",)]

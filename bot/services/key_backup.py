@@ -32,23 +32,25 @@ class KeyBackupError(Exception):
 class Key:
     name: str
     load: Callable[[Settings], bytes | None]
-    install: Callable[[Settings, bytes], str]
-    """Puts the key back; returns where (or what the operator must do instead)."""
+    """The key in use, wherever it comes from; None when there is none yet."""
+    configured: Callable[[Settings], str | None]
+    """The key as set in the environment or a credential file, which a restore cannot change."""
+    install: Callable[[Settings, bytes], Path]
+    """Puts a key back where `load` finds it when nothing is configured; returns the file."""
 
 
-def _configured(settings: Settings) -> str | None:
+def _configured_pseudonym_key(settings: Settings) -> str | None:
     return settings.pseudonym_key.get_secret_value() if settings.pseudonym_key else None
 
 
-def _install_pseudonym_key(settings: Settings, key: bytes) -> str:
-    if _configured(settings) is not None:
-        if _configured(settings) == key.decode():
-            return "PSEUDONYM_KEY (already set to this key)"
-        raise KeyBackupError("PSEUDONYM_KEY is set to another key: set it to the backed-up one instead")
-    return str(install_key(key, settings.db_path))
-
-
-KEYS = (Key("pseudonym_key", lambda s: load_key(_configured(s), s.db_path), _install_pseudonym_key),)
+KEYS = (
+    Key(
+        "pseudonym_key",
+        load=lambda s: load_key(_configured_pseudonym_key(s), s.db_path),
+        configured=_configured_pseudonym_key,
+        install=lambda s, key: install_key(key, s.db_path),
+    ),
+)
 
 
 def write_key_backup(settings: Settings, target: Path) -> list[str]:
@@ -68,8 +70,9 @@ def write_key_backup(settings: Settings, target: Path) -> list[str]:
     return sorted(keys)
 
 
-def restore_keys(settings: Settings, source: Path) -> list[str]:
-    """Put back every key in the key backup `source`; returns where each went."""
+def read_key_backup(settings: Settings, source: Path) -> dict[str, bytes]:
+    """The keys in the key backup `source`, checked against keys set in the environment (which a
+    restore cannot replace): done before a restore touches anything."""
     try:
         document = json.loads(source.read_text(encoding="utf-8"))
         stored: dict[str, str] = document["keys"] if document.get("format") == FORMAT else {}
@@ -77,4 +80,21 @@ def restore_keys(settings: Settings, source: Path) -> list[str]:
         raise KeyBackupError(f"{source} is not a Safar key backup ({error})") from error
     if not stored:
         raise KeyBackupError(f"{source} is not a Safar key backup")
-    return [f"{key.name}: {key.install(settings, stored[key.name].encode())}" for key in KEYS if key.name in stored]
+    for key in KEYS:
+        configured = key.configured(settings)
+        if key.name in stored and configured is not None and configured != stored[key.name]:
+            raise KeyBackupError(f"{key.name.upper()} is set to another key: set it to the backed-up one instead")
+    return {key.name: stored[key.name].encode() for key in KEYS if key.name in stored}
+
+
+def install_keys(settings: Settings, keys: dict[str, bytes]) -> list[str]:
+    """Put back keys read by `read_key_backup`; returns where each is now."""
+    places = []
+    for key in KEYS:
+        if key.name not in keys:
+            continue
+        if key.configured(settings) is not None:
+            places.append(f"{key.name}: {key.name.upper()} (already set to this key)")
+        else:
+            places.append(f"{key.name}: {key.install(settings, keys[key.name])}")
+    return places
