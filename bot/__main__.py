@@ -101,12 +101,14 @@ def _load(arguments: argparse.Namespace) -> "tuple[Curriculum, I18n] | None":
 
 
 def preview(arguments: argparse.Namespace) -> int:
+    from datetime import date
+
     from bot.editing.preview import build_preview
 
     loaded = _load(arguments)
     if loaded is None:
         return 1
-    pages = build_preview(loaded[0], Path(arguments.out), arguments.lang)
+    pages = build_preview(loaded[0], Path(arguments.out), date.today(), arguments.lang)
     print(f"{len(pages)} pages written; open {pages[0].resolve()} in a browser.")
     return 0
 

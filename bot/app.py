@@ -116,7 +116,7 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
     """Everything the bot needs, opened in order and closed in reverse."""
     clock = clock or SystemClock()
     i18n = load_i18n()
-    sources = ContentSources(settings.content_dir, settings.agency_registry_path, translator(i18n))
+    sources = ContentSources(settings.content_dir, settings.agency_registry_path, translator(i18n), clock)
     content = ContentHolder(sources)
     for warning in content.current.curriculum.warnings:
         log.warning("content: %s", warning)  # a Problem: file:line: message
@@ -146,7 +146,7 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
         clock,
         recorder=recorder,
     )
-    broadcaster = Broadcaster(BroadcastStore(database), sender, broadcast_progress(bot), clock)
+    broadcaster = Broadcaster(BroadcastStore(database), ReminderStore(database), sender, broadcast_progress(bot), clock)
     try:
         yield Application(
             bot, dispatcher, database, content, i18n, settings, reminders, recorder, statistics, broadcaster, heartbeat

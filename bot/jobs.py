@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.storage.broadcasts import BroadcastStore
-from bot.storage.reminders import ReminderStore
+from bot.storage.claims import release_all_claims
 
 if TYPE_CHECKING:
     from bot.app import Application
@@ -47,8 +46,7 @@ class RunningJobs:
 @asynccontextmanager
 async def reminder_jobs(app: "Application") -> AsyncIterator[None]:
     """APScheduler runs reminders, broadcasts, event writes and roll-ups while the bot runs."""
-    released = await ReminderStore(app.database).release_all_claims()
-    released += await BroadcastStore(app.database).release_all_claims()
+    released = await release_all_claims(app.database)
     if released:
         log.warning("%d message(s) claimed by a run that stopped abruptly are due again", released)
     scheduler = AsyncIOScheduler(timezone="UTC")

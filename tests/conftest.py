@@ -2,6 +2,7 @@
 polling it, startable and stoppable so tests can restart it."""
 
 import asyncio
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -82,3 +83,32 @@ async def bot(settings: Settings) -> AsyncIterator[RunningBot]:
     await running.start()
     yield running
     await running.stop()
+
+
+STAFF_ID = 900
+"""The Telegram id of the staff member in tests that need one."""
+
+
+@pytest.fixture
+async def staffed_bot(settings: Settings) -> AsyncIterator[RunningBot]:
+    """The bot with STAFF_ID among its staff."""
+    settings.admin_ids = frozenset({STAFF_ID})
+    running = RunningBot(settings)
+    await running.start()
+    yield running
+    await running.stop()
+
+
+SKIPPED_ON_CI: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """On CI (CI=true) every test must run: a skipped one is collected here and fails the run."""
+    if os.environ.get("CI") == "true" and report.skipped and not hasattr(report, "wasxfail"):
+        SKIPPED_ON_CI.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if SKIPPED_ON_CI and session.exitstatus == 0:
+        print(f"\nCI=true and {len(SKIPPED_ON_CI)} test(s) were skipped: {', '.join(SKIPPED_ON_CI)}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

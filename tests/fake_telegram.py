@@ -192,6 +192,8 @@ class FakeTelegram:
         self.outboxes: defaultdict[int, asyncio.Queue[Sent]] = defaultdict(asyncio.Queue)
         self.messages: dict[tuple[int, int], Sent] = {}
         self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.content_types: list[tuple[str, str]] = []
+        """(method, Content-Type) of every request, as it came over the wire."""
         self.open_queries: dict[str, asyncio.Event] = {}
         self.query_answers: dict[str, dict[str, Any]] = {}
         self.failures: list[tuple[str, BadRequest]] = []
@@ -245,6 +247,7 @@ class FakeTelegram:
 
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
+        self.content_types.append((method, request.content_type))
         if request.match_info["token"] != TOKEN:
             return self._error(BadRequest("Unauthorized", 401))
         if method not in self.methods:

@@ -33,3 +33,19 @@ LANGUAGE_LABELS = {"tg": "Тоҷикӣ", "ru": "Русский", "uz": "Oʻzbekc
 TAJIK_LETTERS = re.compile("[ғӣқӯҳҷҒӢҚӮҲҶ]")
 """Letters only Tajik Cyrillic has: a Tajik text without any is probably Russian pasted in."""
 CYRILLIC = re.compile("[а-яёА-ЯЁ]")
+NAMES_KEPT_IN_CYRILLIC = (
+    "Муҳоҷир",
+    "Проверка наличия оснований для неразрешения въезда",
+    "http://сервисы.гувм.мвд.рф/info-service.htm?sid=3000",
+    "мвд.рф",
+    "онлайнинспекция.рф",
+    "Сообщить о проблеме",
+)
+"""Names an Uzbek text quotes as they are written on Russian and Tajik screens and sites."""
+
+
+def cyrillic_in_uzbek(text: str) -> re.Match[str] | None:
+    """Cyrillic in an Uzbek text, leaving out the names users must recognise as written."""
+    for name in NAMES_KEPT_IN_CYRILLIC:
+        text = text.replace(name, "")
+    return CYRILLIC.search(text)

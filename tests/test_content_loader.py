@@ -1,6 +1,7 @@
 """The loader reports every problem in broken content as `file:line: message`, and never
 half-loads. Each fixture is a small content directory with one thing wrong."""
 
+from datetime import date
 from pathlib import Path
 from textwrap import dedent
 
@@ -190,4 +191,13 @@ def test_a_contact_checked_long_ago_is_a_warning(tmp_path: Path) -> None:
     curriculum = load_curriculum(content(tmp_path, contacts=old))
     assert [str(w) for w in curriculum.warnings] == [
         "contacts.yaml:7: warning: contact 'ru_emergency' was last checked on 2020-01-01: check it again"
+    ]
+
+
+def test_a_contacts_age_is_measured_from_the_date_the_loader_is_given(tmp_path: Path) -> None:
+    checked = CONTACTS.replace("checked: 2099-01-01", "checked: 2026-06-01")
+    root = content(tmp_path, contacts=checked)
+    assert load_curriculum(root, today=date(2027, 5, 31)).warnings == []
+    assert [str(w) for w in load_curriculum(root, today=date(2027, 6, 3)).warnings] == [
+        "contacts.yaml:7: warning: contact 'ru_emergency' was last checked on 2026-06-01: check it again"
     ]

@@ -1,5 +1,6 @@
 """`safar preview`: static pages an editor opens from disk, checked in a real headless browser."""
 
+import os
 import re
 import shutil
 import subprocess
@@ -32,6 +33,7 @@ def test_every_lesson_gets_a_page_with_every_node_language_and_a_flow_chart(
     assert "result several_signs: score ≥ 2" in page and "result no_signs: otherwise" in page
     assert "→ wages (+1 · documents_retained)" in page
     assert "missing in" not in page
+    assert "<td>ilo_indicators</td>" in page and "https://respect.international/indicators-of-forced-labour" in page
     index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     assert 'href="lessons/recruitment.html"' in index
     assert "None: every contact was checked in the last 12 months." in index
@@ -41,7 +43,11 @@ def test_missing_translations_and_stale_contacts_are_highlighted(tmp_path: Path)
     content = copy_of_real_content(tmp_path)
     menu = content / "lessons" / "main.yaml"
     menu.write_text(re.sub(r"      uz: \|-\n(?:        .*\n)+", "", menu.read_text(encoding="utf-8"), count=1))
-    edit(content / "contacts.yaml", "checked: 2026-11-22\n\ntj_emergency", "checked: 2023-05-01\n\ntj_emergency")
+    edit(
+        content / "contacts.yaml",
+        "checked: 2026-12-01\n\nmolmep_ru_central_1",
+        "checked: 2023-05-01\n\nmolmep_ru_central_1",
+    )
     assert main(["preview", "--content", str(content), "--out", str(tmp_path / "site")]) == 0
     page = (tmp_path / "site" / "lessons" / "main.html").read_text(encoding="utf-8")
     assert "missing in Oʻzbekcha: users see the Русский text" in page
@@ -67,6 +73,10 @@ def test_broken_content_is_not_previewed(tmp_path: Path, capsys: pytest.CaptureF
 @pytest.fixture(scope="module")
 def chromium() -> str:
     found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found is None and os.environ.get("CI") == "true":
+        pytest.fail(
+            "CI=true but Chromium is missing: .ci/run installs Debian's 'chromium' and must not go on without it"
+        )
     if found is None:
         pytest.skip("no Chromium here: .ci/run installs Debian's 'chromium' when it runs as root")
     return found

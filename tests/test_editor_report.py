@@ -11,31 +11,50 @@ from tests.content_fixtures import copy_of_real_content, edit
 
 
 def test_every_lesson_is_reported_with_its_facts_and_contacts(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["report", "--today", "2026-11-22"]) == 0
+    assert main(["report", "--today", "2026-12-01"]) == 0
     out = capsys.readouterr().out
     curriculum = load_curriculum(None, translator(load_i18n()))
     for lesson_id, lesson in curriculum.lessons.items():
         section = out.split(f"{lesson_id} — ", 1)[1].split("\n\n", 1)[0]
         assert f"  nodes: {len(lesson.nodes)}\n" in section
-        assert f"  facts with sources: {len(lesson.facts)}\n" in section
-        for fact_id in lesson.facts:
+        for fact_id in {fact for node in lesson.nodes.values() for fact in node.facts}:
             assert f"    {fact_id} (checked " in section
     contract = out.split("contract — Your contract", 1)[1].split("\n\n", 1)[0]
-    assert "    ru_labour_code_67 (checked 22.11.2026): Labour Code of the Russian Federation, Art. 67" in contract
+    assert (
+        "    ru_labour_code_67 (checked 22.11.2026, 0 month(s) ago): “Labour Code of the Russian Federation, "
+        "Article 67”, tkrfkod.ru (text of the code), undated, read 2026-11-22, https://tkrfkod.ru/statja-67/"
+    ) in contract
     assert "    molmep_ru_central_1: checked 22.11.2026, 0 month(s) ago" in contract
+    abroad = out.split("abroad — Arriving in Russia or Kazakhstan", 1)[1].split("\n\n", 1)[0]
+    assert "    ru_stay_90_per_year (checked 01.12.2026" in abroad, "a fact inserted with fact() is counted"
     hotlines = out.split("hotlines — Help and hotlines", 1)[1].split("\n\n", 1)[0]
-    assert "    ru_emergency: checked 22.11.2026" in hotlines, "contacts found by country and need are counted"
+    assert "    ru_emergency: checked 01.12.2026" in hotlines, "contacts found by country and need are counted"
+    assert "    kz_police: checked 01.12.2026" in hotlines, "a query by country and need together is counted"
     assert out.rstrip().endswith("Due for re-checking (not checked for 12 months): none.")
+
+
+def test_every_fact_is_listed_with_its_age_oldest_first(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", "--today", "2027-11-30"]) == 0
+    out = capsys.readouterr().out
+    facts = out.split("Facts: ", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert facts[0] == "37. Due for re-checking (not checked for 12 months): 13."
+    assert facts[1] == "  adult_training: checked 22.11.2026, 12 month(s) ago, 1 source(s)  ← due for re-checking"
+    assert "  ru_patent_moscow_2026: checked 01.12.2026, 11 month(s) ago, 2 source(s)" in facts
 
 
 def test_contacts_older_than_a_year_are_listed_as_due(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     content = copy_of_real_content(tmp_path)
-    edit(content / "contacts.yaml", "checked: 2026-11-22\n\ntj_emergency", "checked: 2025-10-01\n\ntj_emergency")
-    assert main(["report", "--content", str(content), "--today", "2026-11-22"]) == 0
+    edit(
+        content / "contacts.yaml",
+        "checked: 2026-12-01\n\nmolmep_ru_central_1",
+        "checked: 2025-10-01\n\nmolmep_ru_central_1",
+    )
+    assert main(["report", "--content", str(content), "--today", "2026-12-01"]) == 0
     out = capsys.readouterr().out
-    assert "    ru_emergency: checked 01.10.2025, 13 month(s) ago  ← due for re-checking" in out
+    assert "    ru_emergency: checked 01.10.2025, 14 month(s) ago  ← due for re-checking" in out
     assert (
-        "Due for re-checking (not checked for 12 months): 1.\n  ru_emergency: checked 01.10.2025; source: TASS" in out
+        "Due for re-checking (not checked for 12 months): 1.\n"
+        '  ru_emergency: checked 01.10.2025; source: "Об утверждении перечня экстренных оперативных служб' in out
     )
 
 

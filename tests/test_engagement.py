@@ -5,18 +5,22 @@ import csv
 import hashlib
 import io
 import sqlite3
+import threading
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from bot.config import Settings
+from bot.handlers import staff_stats
+from bot.handlers.staff_stats import render_chart
 from bot.storage.database import open_database
 from bot.storage.events import EventStore
+from bot.storage.reminders import ReminderStore
 from tests.clock import ManualClock
 from tests.conftest import RunningBot
 from tests.fake_telegram import FakeTelegram, parse_html
-from tests.journeys import open_topic, start_in
+from tests.journeys import expected_text, open_topic, start_in
 
 ADMIN = 900
 NOW = datetime(2027, 3, 10, 9, 0, tzinfo=UTC)
@@ -138,6 +142,30 @@ async def test_chart_and_export_for_staff(telegram: FakeTelegram, staffed: Runni
     assert all(row[3] == "<5" or int(row[3]) >= 5 for row in table[1:])
 
 
+async def test_users_are_answered_while_a_chart_is_drawn(
+    telegram: FakeTelegram, staffed: RunningBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started, release, gave_up = threading.Event(), threading.Event(), threading.Event()
+
+    def held_chart(series: dict[str, dict[str, int]], title: str) -> bytes:
+        started.set()
+        if not release.wait(timeout=10):
+            gave_up.set()  # the event loop was blocked: nothing could let the drawing go
+        return render_chart(series, title)
+
+    monkeypatch.setattr(staff_stats, "render_chart", held_chart)
+    staff, user = telegram.user(ADMIN, "en"), telegram.user(7, "en")
+    await start_in(staff, "English")
+    menu = await start_in(user, "English")
+    await staff.send("/chart 7d")
+    assert await asyncio.to_thread(started.wait, 10), "the chart is being drawn"
+    await open_topic(user, menu, "Recruiters")
+    assert (await user.reply()).text == expected_text("recruitment", "offer", "en")
+    assert not gave_up.is_set(), "the user was answered while the chart was still being drawn"
+    release.set()
+    assert (await staff.reply()).method == "sendPhoto"
+
+
 async def test_nobody_else_learns_anything_from_staff_commands(telegram: FakeTelegram, staffed: RunningBot) -> None:
     user = telegram.user(language_code="en")
     await start_in(user, "English")
@@ -169,6 +197,36 @@ async def test_forget_leaves_no_row_with_the_users_key_or_chat(
         for table in tables:
             for row in connection.execute(f"SELECT * FROM {table}"):
                 assert user_key not in [str(v) for v in row] and 4242 not in row, table
+
+
+async def test_a_chat_that_blocked_the_bot_during_a_broadcast_gets_no_reminder_either(
+    telegram: FakeTelegram, settings: Settings
+) -> None:
+    settings.admin_ids = frozenset({ADMIN})
+    settings.reminder_check_seconds = 0.1
+    bot = RunningBot(settings, ManualClock(NOW))
+    await bot.start()
+    try:
+        store = ReminderStore(bot.app.database)
+        for chat in (6001, 6002):
+            await store.opt_in(f"{chat:032x}", chat, "Europe/Moscow", "en")
+            await store.add(f"{chat:032x}", "expiry", "x", NOW + timedelta(days=2), {"date": "01.06.2027"})
+        telegram.blocked_chats.add(6001)
+        staff = telegram.user(ADMIN, "en")
+        await start_in(staff, "English")
+        await staff.send("/broadcast")
+        await staff.reply()
+        await staff.send("New hotline hours")
+        await staff.press(await staff.reply(), "Send to 2")
+        while (await staff.reply(within=20)).text != "Broadcast #1 finished: 1 of 2 sent, 1 not delivered.":
+            pass  # the preview replaced, the progress message sent and updated
+    finally:
+        await bot.stop()
+    assert rows(settings, "SELECT chat_id, active FROM reminder_chats ORDER BY chat_id") == [(6001, 0), (6002, 1)]
+    assert rows(settings, "SELECT user_key, state FROM reminders ORDER BY user_key") == [
+        (f"{6001:032x}", "failed"),
+        (f"{6002:032x}", "pending"),
+    ]
 
 
 async def test_a_broadcast_reaches_each_opted_in_user_once_even_across_a_restart(

@@ -1,5 +1,9 @@
 """Typing instead of tapping: matching lessons, or a hint and the menu. Nothing typed is kept."""
 
+import sqlite3
+import struct
+from pathlib import Path
+
 from bot.config import Settings
 from tests.conftest import RunningBot
 from tests.fake_telegram import FakeTelegram
@@ -35,6 +39,22 @@ async def test_words_without_a_match_get_a_hint_and_the_menu(telegram: FakeTeleg
     assert "📚 All topics" in hint.labels()
 
 
+def stored_forms(number: int) -> list[bytes]:
+    """Every way SQLite may write `number` in a file: as text, as an INTEGER (big-endian, in 4, 6 or
+    8 bytes, the sizes a value of this size takes) and as a REAL."""
+    integers = [number.to_bytes(size, "big", signed=True) for size in (4, 6, 8) if number < 2 ** (8 * size - 1)]
+    return [str(number).encode(), *integers, struct.pack(">d", number)]
+
+
+def test_an_id_stored_as_an_integer_is_found(tmp_path: Path) -> None:
+    with sqlite3.connect(tmp_path / "db") as connection:
+        connection.execute("CREATE TABLE chats (chat_id INTEGER)")
+        connection.execute("INSERT INTO chats VALUES (987654321)")
+    stored = (tmp_path / "db").read_bytes()
+    assert b"987654321" not in stored, "SQLite stores an INTEGER in binary, not as text"
+    assert any(form in stored for form in stored_forms(987654321))
+
+
 async def test_what_users_type_is_not_stored(telegram: FakeTelegram, bot: RunningBot, settings: Settings) -> None:
     user = telegram.user(user_id=987654321, language_code="ru")
     await start_in(user, "Русский")
@@ -45,8 +65,10 @@ async def test_what_users_type_is_not_stored(telegram: FakeTelegram, bot: Runnin
     stored = b"".join(
         path.read_bytes() for path in settings.db_path.parent.iterdir() if path.name.startswith("safar.sqlite3")
     )
-    for fragment in ("Фаррух", "Рустам", "бригадир", "987654321"):
+    for fragment in ("Фаррух", "Рустам", "бригадир"):
         assert fragment.encode() not in stored
+    for encoding in stored_forms(user.id):
+        assert encoding not in stored, "the user's id is stored"
     await bot.start()
 
 

@@ -2,21 +2,26 @@
 
 Private messages of any text (huge, empty-looking, right-to-left marks, emoji sequences, markup
 characters) get an answer; stickers and photos get a kind word; group chats, channel posts,
-unknown update types and callback data Safar never issued do not break anything. Between the
+unknown update types and callback data Safar never issued do not break anything: neither random
+strings nor data forged from each of Safar's own prefixes with random field values. Between the
 odd updates a calm user keeps being served.
 """
 
 import asyncio
 import itertools
 import logging
-from typing import Any
+from enum import Enum
+from typing import Any, Literal, get_args, get_origin
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.handlers.callback_data import CALLBACK_DATA_CLASSES
+from bot.languages import LANGUAGES, LanguageCode
 from tests.conftest import RunningBot
 from tests.fake_telegram import FakeTelegram
+from tests.journeys import start_in
 
 ODD_TEXTS = st.one_of(
     st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=200),
@@ -38,6 +43,31 @@ ODD_TEXTS = st.one_of(
     ),
 )
 ids = itertools.count(10_000)
+TRICKY_FIELDS = st.sampled_from(
+    ["", "0", "-1", "²", "٣", " 3", "+3", "1e3", "99999999999999999999", "9223372036854775808", "None", "ё", "true"]
+)
+STALE = "This menu has changed. Here is the current one."
+
+
+def field_values(annotation: Any) -> st.SearchStrategy[str]:
+    """What a forger might put in one field: the values Safar itself uses, numbers of any size, and junk."""
+    valid: list[str] = []
+    if get_origin(annotation) is Literal:
+        valid = [str(value) for value in get_args(annotation)]
+    elif isinstance(annotation, type) and issubclass(annotation, Enum):
+        valid = [str(member.value) for member in annotation]
+    junk = st.text(st.characters(exclude_categories=("Cs",), exclude_characters=":"), max_size=10)
+    numbers = st.integers(min_value=-(10**22), max_value=10**22).map(str)
+    return st.one_of(*([st.sampled_from(valid)] if valid else []), numbers, TRICKY_FIELDS, junk)
+
+
+@st.composite
+def forged_callback_data(draw: st.DrawFn) -> str:
+    """Callback data with one of Safar's prefixes and random values in its fields."""
+    kind = draw(st.sampled_from(CALLBACK_DATA_CLASSES))
+    fields = [draw(field_values(info.annotation)) for info in kind.model_fields.values()]
+    data = ":".join([kind.__prefix__, *fields])
+    return data if len(data.encode()) <= 64 else data.encode()[:64].decode(errors="ignore")
 
 
 def person(user_id: int) -> dict[str, Any]:
@@ -72,9 +102,8 @@ def odd_updates(draw: st.DrawFn) -> tuple[dict[str, Any], int | None]:
         return {"channel_post": {"message_id": next(ids), "date": 0, "chat": chat, "sender_chat": chat,
                                  "text": text}}, None  # fmt: skip
     if kind == "callback":
-        data = draw(
-            st.text(st.characters(exclude_categories=("Cs",)), max_size=64).filter(lambda d: len(d.encode()) <= 64)
-        )
+        random_text = st.text(st.characters(exclude_categories=("Cs",)), max_size=64)
+        data = draw(st.one_of(random_text.filter(lambda d: len(d.encode()) <= 64), forged_callback_data()))
         message = {"message_id": next(ids), "date": 0, "chat": {"id": user_id, "type": "private"}, "text": "old"}
         query = {"id": f"odd-{next(ids)}", "from": person(user_id), "chat_instance": "c", "data": data}
         if draw(st.booleans()):
@@ -118,3 +147,40 @@ async def test_odd_updates_are_ignored_or_answered_never_a_traceback(
             await telegram.user(user_id=user_id).reply()
     problems = [r.getMessage() for r in quiet_errors.records if r.levelno >= logging.ERROR or r.exc_info]
     assert problems == []
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "cal:dep:0:1:0",  # year 0
+        "cal:exp:10000:1:0",  # past the last year a date can have
+        "cal:dep:2027:13:0",
+        "cal:dep:2027:2:30",
+        "rm:x:99999999999999999999",  # beyond SQLite's integers
+        "rm:x:²",  # a digit to str.isdigit(), not to int()
+        "rm:zone:11",
+        "rm:day:32",
+        "rm:weeks:3",
+        "rmd:later:0",
+        "l:xx",
+        "a:AAAAAAAA:1000",
+        "bc:stop:²",
+        "t:nothing",
+    ],
+)
+async def test_a_forged_button_gets_the_current_menu_and_logs_no_error(
+    data: str, telegram: FakeTelegram, bot: RunningBot, quiet_errors: pytest.LogCaptureFixture
+) -> None:
+    user = telegram.user(language_code="en")
+    await start_in(user, "English")
+    await user.send("/reminders")
+    menu = await user.reply()
+    answer = await user.press_data(menu, data)
+    assert answer["text"] == STALE
+    assert (await user.reply()).labels()  # the current menu, with its buttons
+    problems = [r.getMessage() for r in quiet_errors.records if r.levelno >= logging.ERROR or r.exc_info]
+    assert problems == []
+
+
+def test_the_language_type_lists_the_languages() -> None:
+    assert get_args(LanguageCode) == LANGUAGES

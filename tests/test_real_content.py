@@ -2,17 +2,25 @@
 
 import re
 
+from aiogram.filters.callback_data import CallbackData
+
 from bot.content import load_curriculum
 from bot.content.curriculum import HOTLINES_LESSON, NodeId
+from bot.content.loader import PACKAGED_CONTENT
 from bot.content.models import Localized
+from bot.content.reminder_plans import load_reminder_plans
 from bot.content.telegram_html import message_problems
+from bot.editing.report import facts_cited
+from bot.handlers.callback_data import CALLBACK_DATA_CLASSES
+from bot.handlers.screens import screen_markup
 from bot.i18n import load_i18n, translator
 from bot.languages import LANGUAGES
 from bot.services.dialogue import Conversation, DialogueEngine, NavAction
 from bot.telegram_limits import MAX_CALLBACK_BYTES
-from tests.journeys import CYRILLIC, TAJIK_LETTERS
+from tests.journeys import TAJIK_LETTERS, cyrillic_in_uzbek
 
-CURRICULUM = load_curriculum(None, translator(load_i18n()))
+I18N = load_i18n()
+CURRICULUM = load_curriculum(None, translator(I18N))
 
 
 def test_the_shipped_content_has_no_warnings() -> None:
@@ -33,6 +41,11 @@ def test_every_contact_and_fact_is_sourced_and_dated() -> None:
     for lesson in CURRICULUM.lessons.values():
         for fact in lesson.facts.values():
             assert len(fact.source) > 10 and fact.checked.year >= 2026
+    assert len(CURRICULUM.facts) > 30
+    for fact in CURRICULUM.facts.values():
+        assert fact.sources and fact.checked.year >= 2026
+        for source in fact.sources:
+            assert source.url.startswith("http") and source.title and source.publisher and source.date
 
 
 def test_every_screen_in_every_language_fits_telegram_and_reaches_help_in_one_tap() -> None:
@@ -44,9 +57,25 @@ def test_every_screen_in_every_language_fits_telegram_and_reaches_help_in_one_ta
             assert message_problems(screen.text) == [], (node_id, language)
             if node_id.lesson != HOTLINES_LESSON:
                 assert NavAction.HELP in screen.nav, node_id
-            for row in screen.rows:
+            with I18N.context(), I18N.use_locale(language):
+                markup = screen_markup(screen)  # the keyboard the bot sends
+            for row in markup.inline_keyboard:
                 for button in row:
-                    assert len(f"a:{button.target}:{button.index}".encode()) <= MAX_CALLBACK_BYTES
+                    data = button.callback_data
+                    if data is None:
+                        assert button.url, (node_id, button.text)
+                        continue
+                    assert len(data.encode()) <= MAX_CALLBACK_BYTES, (node_id, data)
+                    assert any(unpacks(kind, data) for kind in CALLBACK_DATA_CLASSES), (node_id, data)
+
+
+def unpacks(kind: type[CallbackData], data: str) -> bool:
+    """Whether a handler of `kind` would take this button (the same check aiogram's filter makes)."""
+    try:
+        kind.unpack(data)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def test_node_references_are_short_whatever_the_node_ids() -> None:
@@ -69,6 +98,7 @@ def every_text() -> list[tuple[str, Localized]]:
             texts += [(f"{where}/answer", answer.label) for answer in node.answers]
     for contact_id, contact in CURRICULUM.contacts.items():
         texts += [(f"contact {contact_id}", t) for t in (contact.name, contact.hours, contact.note) if t]
+    texts += [(f"fact {fact_id}", fact.text) for fact_id, fact in CURRICULUM.facts.items() if fact.text]
     return texts
 
 
@@ -85,9 +115,19 @@ def test_tajik_is_written_in_tajik_and_uzbek_in_latin_letters() -> None:
         if len(re.findall(r"\w", tajik)) > 30:
             assert TAJIK_LETTERS.search(tajik), f"{where}: Tajik text without ғ ӣ қ ӯ ҳ ҷ — Russian pasted in?"
         assert tajik != text["ru"], f"{where}: the Tajik text is the Russian one"
-        assert not CYRILLIC.search(text["uz"]), f"{where}: Uzbek must be in Latin script"
+        assert not cyrillic_in_uzbek(text["uz"]), f"{where}: Uzbek must be in Latin script"
 
 
 def test_the_tajik_check_catches_russian_pasted_in() -> None:
     russian = "Если вас заставляют работать или забрали документы, вы не виноваты"
     assert not TAJIK_LETTERS.search(russian)
+
+
+def test_every_registered_fact_is_cited_by_a_lesson_or_a_reminder() -> None:
+    """One fact, one place: the registry holds only facts the bot states, each cited by id."""
+    plans = load_reminder_plans(PACKAGED_CONTENT, set(CURRICULUM.lessons))
+    cited = {fact for lesson in CURRICULUM.lessons.values() for fact in facts_cited(lesson)}
+    cited |= {plans.monthly_fact, plans.monthly_early_fact}
+    cited |= {step.fact for place in plans.destinations.values() for step in place.arrival}
+    assert set(CURRICULUM.facts) - cited == set()
+    assert cited - set(CURRICULUM.facts) == set()

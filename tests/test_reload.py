@@ -1,14 +1,18 @@
 """Staff reload edited content without a restart; broken content never replaces working content."""
 
+import asyncio
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.config import Settings
-from tests.conftest import RunningBot
+from bot.services.content_holder import ContentSources, LoadedContent
+from tests.conftest import STAFF_ID, RunningBot
 from tests.content_fixtures import copy_of_real_content, edit
 from tests.fake_telegram import FakeTelegram
-from tests.journeys import open_topic, start_in
+from tests.journeys import expected_text, open_topic, start_in
 
-ADMIN = 900
+ADMIN = STAFF_ID
 
 
 async def test_reload_reports_what_changed_and_keeps_running_content_on_errors(
@@ -74,3 +78,38 @@ async def test_reload_reports_what_changed_and_keeps_running_content_on_errors(
         assert (await user.reply()).text.startswith("✅ <b>Nur Recruitment</b> is on the list")
     finally:
         await bot.stop()
+
+
+@dataclass(frozen=True)
+class HeldSources(ContentSources):
+    """Content that is read only when the test lets it, so a reload stays under way as long as needed."""
+
+    started: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
+    gave_up: threading.Event = field(default_factory=threading.Event)
+    """Set when the read waited in vain: nothing let it go because the event loop was blocked."""
+
+    def load(self) -> LoadedContent:
+        self.started.set()
+        if not self.release.wait(timeout=10):
+            self.gave_up.set()
+        return super().load()
+
+
+async def test_users_are_answered_while_a_reload_is_under_way(telegram: FakeTelegram, staffed_bot: RunningBot) -> None:
+    bot = staffed_bot
+    staff = telegram.user(ADMIN, "en")
+    user = telegram.user(7, "en")
+    await start_in(staff, "English")
+    menu = await start_in(user, "English")
+    running = bot.app.content.sources
+    held = HeldSources(running.content_dir, running.registry_path, running.translate, running.clock)
+    bot.app.content.sources = held
+
+    await staff.send("/reload")
+    assert await asyncio.to_thread(held.started.wait, 10), "the reload began"
+    await open_topic(user, menu, "Recruiters")
+    assert (await user.reply()).text == expected_text("recruitment", "offer", "en")
+    assert not held.gave_up.is_set(), "the user was answered while the reload was still reading"
+    held.release.set()
+    assert (await staff.reply()).text == "Reloaded: nothing changed."

@@ -75,6 +75,7 @@ def test_arrival_deadlines_in_russia() -> None:
     dues = dict(arrival_dues(PLANS, "RU", date(2027, 4, 1), "Europe/Moscow", arrived))
     assert dues == {
         "registration": datetime(2027, 4, 13, 7, 0, tzinfo=UTC),  # day 15 minus 3 days, 10:00 Moscow
+        "patent_application": datetime(2027, 4, 24, 7, 0, tzinfo=UTC),  # day 30 minus 7 days
         "fingerprints": datetime(2027, 4, 24, 7, 0, tzinfo=UTC),
         "medical": datetime(2027, 4, 24, 7, 0, tzinfo=UTC),
     }
@@ -96,3 +97,19 @@ def test_a_document_reminder_too_late_for_its_weeks_comes_at_the_next_delivery()
     now = datetime(2027, 5, 10, 12, 0, tzinfo=UTC)  # 17:00 in Dushanbe
     assert expiry_due(date(2027, 8, 1), 4, "Asia/Dushanbe", now) == datetime(2027, 7, 4, 5, 0, tzinfo=UTC)
     assert expiry_due(date(2027, 5, 20), 4, "Asia/Dushanbe", now) == datetime(2027, 5, 11, 5, 0, tzinfo=UTC)
+
+
+def test_the_patent_payment_reminder_comes_days_before_the_paid_month_ends() -> None:
+    """Tula's Interior Ministry office advises paying 3–4 days early: the plan reminds 4 days before."""
+    early = PLANS.monthly_remind_days_before
+    assert early == 4
+    due = next_monthly(9, datetime(2027, 3, 20, tzinfo=UTC), "Europe/Moscow", early)
+    assert due == datetime(2027, 4, 5, 7, 0, tzinfo=UTC), "paid month ends on the 9th: remind on the 5th"
+    start_of_month = next_monthly(2, datetime(2027, 3, 20, tzinfo=UTC), "Europe/Moscow", early)
+    assert start_of_month == datetime(2027, 3, 29, 7, 0, tzinfo=UTC), "4 days before 2 April is in March"
+
+
+def test_a_payment_reminder_set_inside_the_last_days_comes_at_once_not_next_month() -> None:
+    now = datetime(2027, 4, 7, 12, 0, tzinfo=UTC)  # the 5th has passed, the 9th has not
+    assert next_monthly(9, now, "Europe/Moscow", 4, catch_up=True) == datetime(2027, 4, 8, 7, 0, tzinfo=UTC)
+    assert next_monthly(9, now, "Europe/Moscow", 4) == datetime(2027, 5, 5, 7, 0, tzinfo=UTC), "after delivery"

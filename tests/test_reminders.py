@@ -3,11 +3,14 @@
 import asyncio
 import sqlite3
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from bot.config import Settings
+from bot.handlers.callback_data import MAX_CALENDAR_YEAR, MIN_CALENDAR_YEAR, PickDate
+from bot.handlers.reminder_views import calendar_markup
+from bot.i18n import load_i18n
 from bot.storage.reminders import ReminderStore
 from tests.clock import ManualClock
 from tests.conftest import RunningBot
@@ -85,7 +88,7 @@ async def test_a_departure_plan_made_before_midnight_arrives_at_ten_in_dushanbe(
     assert await nothing_arrives(user), "delivered once"
 
 
-async def test_a_monthly_payment_on_the_31st_comes_on_the_28th_of_february(
+async def test_a_monthly_payment_ending_on_the_31st_is_reminded_4_days_before_the_28th_of_february(
     telegram: FakeTelegram, reminding_bot: RunningBot, clock: ManualClock
 ) -> None:
     clock.set(datetime(2027, 1, 30, 12, 0, tzinfo=UTC))
@@ -101,18 +104,21 @@ async def test_a_monthly_payment_on_the_31st_comes_on_the_28th_of_february(
     assert "Times are in Europe/Moscow" in menu.text
     await user.press(menu, "Monthly patent payment")
     await user.press(await user.reply(), "31")
-    assert (await user.reply()).text == "Done. Every month on day 31, at 10:00, I will remind you to pay."
+    done = (await user.reply()).text
+    assert done.startswith("Done. Every month, 4 days before day 31, at 10:00, I will remind you to pay")
+    assert "advises paying a few days early" in done
 
-    clock.set(datetime(2027, 1, 31, 7, 0, tzinfo=UTC))  # 10:00 in Moscow
+    clock.set(datetime(2027, 1, 31, 7, 0, tzinfo=UTC))  # 10:00 in Moscow: the 27th has passed, so at once
     payment = await user.reply(within=5)
-    assert payment.text.startswith("<b>Monthly payment</b>")
+    assert payment.text.startswith("<b>Patent payment</b>")
+    assert "3–4 days before" in payment.text
     assert payment.labels() == ["✅ Paid", "⏰ Remind me tomorrow", "📖 Open the lesson"]
     answer = await user.press(payment, "Remind me tomorrow")
     assert answer["text"] == "I will remind you tomorrow at 10:00."
     assert (await user.reply()).buttons == [], "the buttons are taken away once used"
     menu = await open_reminders(user)
     assert "01.02.2027 10:00 — monthly payment (day 31)" in menu.text
-    assert "28.02.2027 10:00 — monthly payment (day 31)" in menu.text, "next month's, on its last day"
+    assert "24.02.2027 10:00 — monthly payment (day 31)" in menu.text, "next month's, 4 days before its last day"
 
 
 async def test_nothing_arrives_at_night_it_waits_for_the_morning(
@@ -205,11 +211,11 @@ async def test_cancelling_one_reminder_from_the_list(telegram: FakeTelegram, rem
     await user.press(await user.reply(), "Russia")
     await user.reply()
     menu = await open_reminders(user)
-    assert "Cancel 3" in " ".join(menu.labels())
+    assert "Cancel 4" in " ".join(menu.labels())
     answer = await user.press(menu, "Cancel 1")
     assert answer["text"] == "Cancelled."
     after = await user.reply()
-    assert "Migration registration" not in after.text and "Cancel 3" not in " ".join(after.labels())
+    assert "Migration registration" not in after.text and "Cancel 4" not in " ".join(after.labels())
 
 
 async def test_dates_that_cannot_be_used_get_a_clear_answer(telegram: FakeTelegram, reminding_bot: RunningBot) -> None:
@@ -274,3 +280,13 @@ async def test_reminders_follow_a_change_of_language(
         == "<b>Срок документа</b>\nСрок действия вашего документа заканчивается 01.06.2027. Начните его продление уже сейчас."
     )
     assert reminder.labels() == ["📖 Открыть урок"]
+
+
+def test_the_calendar_arrows_stop_at_the_years_a_button_can_carry() -> None:
+    i18n = load_i18n()
+    with i18n.context(), i18n.use_locale("en"):
+        last = calendar_markup("dep", MAX_CALENDAR_YEAR, 12, date(2027, 1, 1))
+        first = calendar_markup("exp", MIN_CALENDAR_YEAR, 1, date(1999, 1, 1))
+    forward, back = last.inline_keyboard[0][2], first.inline_keyboard[0][0]
+    assert PickDate.unpack(str(forward.callback_data)) == PickDate(purpose="dep", year=MAX_CALENDAR_YEAR, month=12)
+    assert PickDate.unpack(str(back.callback_data)) == PickDate(purpose="exp", year=MIN_CALENDAR_YEAR, month=1)

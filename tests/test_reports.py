@@ -1,25 +1,13 @@
 """Reporting a suspicious offer, and staff reading the reports."""
 
 import sqlite3
-from collections.abc import AsyncIterator
-
-import pytest
 
 from bot.config import Settings
-from tests.conftest import RunningBot
+from tests.conftest import STAFF_ID, RunningBot
 from tests.fake_telegram import FakeTelegram, FakeUser
 from tests.journeys import start_in
 
-ADMIN = 900
-
-
-@pytest.fixture
-async def staffed_bot(settings: Settings) -> AsyncIterator[RunningBot]:
-    settings.admin_ids = frozenset({ADMIN})
-    running = RunningBot(settings)
-    await running.start()
-    yield running
-    await running.stop()
+ADMIN = STAFF_ID
 
 
 async def report(

@@ -11,7 +11,9 @@ from aiohttp import BytesPayload, FormData
 
 from bot.serialized_keyboards import KEYBOARDS
 from bot.transport.request_bodies import SafarSession
-from tests.fake_telegram import TOKEN
+from tests.conftest import RunningBot
+from tests.fake_telegram import TOKEN, FakeTelegram
+from tests.journeys import open_topic, start_in
 
 
 def as_telegram_reads_the_form(form: FormData) -> dict[str, Any]:
@@ -34,7 +36,7 @@ def as_telegram_reads_the_json(body: object) -> dict[str, Any]:
 def both(method: TelegramMethod[Any]) -> tuple[object, FormData]:
     ours, aiogram = SafarSession(), AiohttpSession()
     bot = Bot(TOKEN, session=ours)
-    return ours.build_form_data(bot, method), aiogram.build_form_data(bot, method)
+    return ours.request_body(bot, method), aiogram.build_form_data(bot, method)
 
 
 def test_a_message_with_a_remembered_keyboard_carries_what_aiogram_would_send() -> None:
@@ -61,3 +63,16 @@ def test_uploads_still_go_as_multipart_forms() -> None:
     ours, _ = both(method)
     assert isinstance(ours, FormData)
     assert ours.is_multipart
+
+
+async def test_a_users_journey_goes_over_the_wire_as_json(telegram: FakeTelegram, bot: RunningBot) -> None:
+    user = telegram.user(language_code="en")
+    menu = await start_in(user, "English")
+    await open_topic(user, menu, "Recruiters")
+    await user.reply()
+    await user.send("passport")
+    await user.reply()
+    sent = set(telegram.content_types)
+    methods = {method for method, _ in sent}
+    assert {"sendMessage", "editMessageText", "answerCallbackQuery", "setMyCommands"} <= methods
+    assert {kind for _, kind in sent} == {"application/json"}, sent

@@ -8,6 +8,7 @@ from typing import NamedTuple
 from jinja2 import Template
 
 from bot.content.errors import Problem
+from bot.content.facts import RegisteredFact
 from bot.content.models import Contact, Lesson, Localized, Node, ResultCase
 from bot.content.rendering import ContactRenderer, pick, render
 from bot.languages import FALLBACK_CHAIN
@@ -63,6 +64,8 @@ class Curriculum:
     templates: dict[tuple[NodeId, str, str], Template]
     """Compiled templates by (node, part, language); part is 'text' or 'result:<i>'."""
     warnings: list[Problem] = field(default_factory=list)
+    facts: "dict[str, RegisteredFact]" = field(default_factory=dict)
+    """The facts registry (facts.yaml) lessons cite and `fact()` inserts."""
     _by_ref: dict[str, NodeId] = field(default_factory=dict)
     _answers_by_ref: dict[str, NodeId] = field(default_factory=dict)
     _rendered: dict[tuple[NodeId, str, str], str] = field(default_factory=dict)

@@ -18,7 +18,10 @@ _HINTS: tuple[tuple[str, str], ...] = (
      "Add a button with 'goto:' that leads to this node, or delete the node if it is no longer needed."),
     (r"is required but missing", "Restore this file: the bot needs it to start (main menu or hotlines)."),
     (r"unknown contact", "Use a contact id from contacts.yaml, or add the contact there with its source."),
-    (r"cites unknown fact", "Add the fact under 'facts:' at the top of the lesson, with 'source:' and 'checked:'."),
+    (r"cites unknown fact|is not a fact in facts.yaml",
+     "Add the fact to facts.yaml with its 'sources:' (title, publisher, date, url) and 'checked:', or fix the id."),
+    (r"source is a file on a development machine|source has no date",
+     "Name the public page you read: its title, publisher, date and address (https://...), never a local file."),
     (r"is not a tag Telegram supports|cannot have the attribute|<a> needs|only allowed as|cannot be inside",
      "Telegram allows only <b>, <i>, <u>, <s>, <a href=\"…\">, <code>, <pre>, <blockquote> and "
      "<tg-spoiler>. Write a line break as a new line."),

@@ -4,7 +4,7 @@ Broken content never half-loads: `load_curriculum` either returns a complete `Cu
 raises `ContentError` with each problem as `file:line: what is wrong`.
 """
 
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -24,6 +24,7 @@ from bot.content.curriculum import (
     node_ref,
 )
 from bot.content.errors import ContentError, Problem
+from bot.content.facts import load_fact_registry, written_source_problems
 from bot.content.models import Contact, Lesson, Localized, Node
 from bot.content.rendering import (
     ContactRenderer,
@@ -81,12 +82,20 @@ class _Report:
         return any(not p.is_warning for p in self.problems)
 
 
-def load_curriculum(content_dir: Path | None = None, translate: Translate = english) -> Curriculum:
-    """Load and check all content under `content_dir` (the packaged content by default)."""
+def load_curriculum(
+    content_dir: Path | None = None, translate: Translate = english, today: date | None = None
+) -> Curriculum:
+    """Load and check all content under `content_dir` (the packaged content by default).
+
+    `today` is the date contacts' last checks are measured from: the bot passes its clock's date,
+    editors' tools and tests may pass any (the machine's local date when not given).
+    """
     root = content_dir or PACKAGED_CONTENT
     report = _Report()
     contacts_source = _parse(root, root / CONTACTS_FILE, report)
-    contacts = _validate_contacts(contacts_source, report) if contacts_source else {}
+    contacts = _validate_contacts(contacts_source, report, today or date.today()) if contacts_source else {}
+    facts, fact_problems = load_fact_registry(root)
+    report.problems.extend(fact_problems)
     lesson_sources: dict[str, _Source] = {}
     lessons: dict[str, Lesson] = {}
     lesson_files = sorted((root / LESSONS_DIR).glob("*.yaml"))
@@ -107,10 +116,11 @@ def load_curriculum(content_dir: Path | None = None, translate: Translate = engl
             )
     lesson_names = {path.stem for path in lesson_files}  # an invalid lesson is reported once, not at each link
     for lesson_id, lesson in lessons.items():
-        _check_links(lesson, lesson_names, lesson_sources[lesson_id], report)
+        _check_links(lesson, lesson_names, lesson_sources[lesson_id], report, facts)
         _check_translations(lesson, lesson_sources[lesson_id], report)
     _check_lessons_reachable(lessons, lesson_sources, report)
-    renderer = ContactRenderer(contacts, translate)
+    _check_written_sources(contacts_source, contacts, lessons, lesson_sources, report)
+    renderer = ContactRenderer(contacts, translate, facts)
     templates = _compile_and_check(lessons, lesson_sources, renderer, report)
     _check_refs_unique(lessons, report)
     if report.has_errors:
@@ -118,6 +128,7 @@ def load_curriculum(content_dir: Path | None = None, translate: Translate = engl
     return Curriculum(
         lessons=lessons,
         contacts=contacts,
+        facts=facts,
         contact_renderer=renderer,
         templates=templates,
         warnings=sorted(report.problems),
@@ -196,7 +207,7 @@ def explain(detail: Any) -> str:
     return f"{where}: {message}" if where else message
 
 
-def _validate_contacts(source: _Source, report: _Report) -> dict[str, Contact]:
+def _validate_contacts(source: _Source, report: _Report, today: date) -> dict[str, Contact]:
     contacts: dict[str, Contact] = {}
     for contact_id in source.tree:
         contact = _validate(Contact, source, report, contact_id)
@@ -204,7 +215,7 @@ def _validate_contacts(source: _Source, report: _Report) -> dict[str, Contact]:
             report.broken_contacts.add(str(contact_id))
             continue
         contacts[str(contact_id)] = contact
-        if date.today() - contact.checked > CONTACT_RECHECK_AFTER:
+        if today - contact.checked > CONTACT_RECHECK_AFTER:
             report.warn(
                 source,
                 source.line(contact_id, "checked"),
@@ -213,13 +224,34 @@ def _validate_contacts(source: _Source, report: _Report) -> dict[str, Contact]:
     return contacts
 
 
-def _check_links(lesson: Lesson, lesson_names: set[str], source: _Source, report: _Report) -> None:
+def _check_written_sources(
+    contacts_source: _Source | None,
+    contacts: dict[str, Contact],
+    lessons: dict[str, Lesson],
+    lesson_sources: dict[str, _Source],
+    report: _Report,
+) -> None:
+    """A `source:` written as text must name a dated public source, not a local file."""
+    if contacts_source is not None:
+        entries: list[tuple[tuple[str | int, ...], str]] = [
+            ((cid, "source"), contact.source) for cid, contact in contacts.items()
+        ]
+        report.problems.extend(written_source_problems(contacts_source.name, contacts_source.tree, entries))
+    for lesson_id, lesson in lessons.items():
+        source = lesson_sources[lesson_id]
+        entries = [(("facts", fid, "source"), fact.source) for fid, fact in lesson.facts.items()]
+        report.problems.extend(written_source_problems(source.name, source.tree, entries))
+
+
+def _check_links(
+    lesson: Lesson, lesson_names: set[str], source: _Source, report: _Report, registered: Container[str] = ()
+) -> None:
     if lesson.start not in lesson.nodes:
         report.error(source, source.line("start"), f"'start' points to unknown node '{lesson.start}'")
         return
     for node_id, node in lesson.nodes.items():
         for fact in node.facts:
-            if fact not in lesson.facts:
+            if fact not in lesson.facts and fact not in registered:
                 report.error(
                     source,
                     source.line("nodes", node_id, "facts"),

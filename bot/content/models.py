@@ -26,7 +26,7 @@ class _Strict(BaseModel):
 
 
 class Fact(_Strict):
-    """A legal fact, fee or deadline a lesson states, with where it comes from."""
+    """A fact kept inside one lesson, with where it comes from; shared facts live in facts.yaml."""
 
     claim: str
     source: str = Field(min_length=3)

@@ -2,18 +2,22 @@
 deadlines, with the source of every deadline. Loaded and checked like the lessons."""
 
 from pathlib import Path
+from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
 from bot.content.errors import ContentError, Problem
+from bot.content.facts import RegisteredFact, load_fact_registry
 from bot.content.loader import read_yaml_mapping, validation_problems
-from bot.content.models import Fact, Identifier, Localized
+from bot.content.models import Identifier, Localized
 from bot.content.telegram_html import message_problems
 from bot.content.yaml_lines import LineDict, line_of
 from bot.languages import LANGUAGES
 
 PLANS_FILE = "reminders.yaml"
+DestinationCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_]{1,16}$")]
+"""A destination's key, such as RU: short and plain, because reminder buttons carry it."""
 
 
 class _Strict(BaseModel):
@@ -34,7 +38,8 @@ class ArrivalItem(_Strict):
     """Days after arrival by which the step must be done, as the cited source says."""
     remind_days_before: int = Field(ge=0, le=60)
     text: Localized
-    fact: Fact
+    fact: Identifier
+    """The fact in facts.yaml the deadline comes from; its `value` must equal `deadline_days`."""
     lesson: Identifier | None = None
 
 
@@ -54,11 +59,16 @@ class Destination(_Strict):
 
 
 class ReminderPlans(_Strict):
-    destinations: dict[str, Destination] = Field(min_length=1)
+    destinations: dict[DestinationCode, Destination] = Field(min_length=1)
     departure: list[DepartureItem] = []
     monthly_payment: Localized
     """The text of the monthly reminder (for example the patent's advance tax payment)."""
-    monthly_fact: Fact
+    monthly_fact: Identifier
+    """The fact in facts.yaml the monthly payment rule comes from."""
+    monthly_remind_days_before: int = Field(ge=0, le=14)
+    """How many days before the paid month ends the monthly reminder comes (as the cited fact advises)."""
+    monthly_early_fact: Identifier
+    """The fact that advises paying that early; its `value` must equal `monthly_remind_days_before`."""
     document_expiry: Localized
     """The text of a user's own document-expiry reminder; {date} is the expiry date."""
     monthly_lesson: Identifier | None = None
@@ -71,7 +81,8 @@ def load_reminder_plans(root: Path, lessons: set[str]) -> ReminderPlans:
         plans = ReminderPlans.model_validate(tree)
     except ValidationError as error:
         raise ContentError(validation_problems(PLANS_FILE, error, tree)) from error
-    problems = _cross_check(plans, lessons, tree)
+    facts, fact_problems = load_fact_registry(root)
+    problems = fact_problems + _cross_check(plans, lessons, tree) + _check_facts(plans, facts, tree)
     if any(not p.is_warning for p in problems):
         raise ContentError(problems)
     return plans
@@ -100,4 +111,30 @@ def _cross_check(plans: ReminderPlans, lessons: set[str], tree: LineDict) -> lis
         if missing:
             where = ".".join(str(p) for p in location)
             problems.append(Problem(PLANS_FILE, line, f"{where}: no translation for {', '.join(missing)}", True))
+    return problems
+
+
+def _check_facts(plans: ReminderPlans, facts: dict[str, RegisteredFact], tree: LineDict) -> list[Problem]:
+    """Every deadline names a registered fact, and a number the bot computes with agrees with it."""
+    cited: list[tuple[tuple[str | int, ...], str, int | None]] = [
+        (("monthly_fact",), plans.monthly_fact, None),
+        (("monthly_early_fact",), plans.monthly_early_fact, plans.monthly_remind_days_before),
+    ]
+    for code, destination in plans.destinations.items():
+        cited += [
+            (("destinations", code, "arrival", i, "fact"), item.fact, item.deadline_days)
+            for i, item in enumerate(destination.arrival)
+        ]
+    problems = []
+    for location, fact_id, number in cited:
+        line = line_of(tree, location)
+        fact = facts.get(fact_id)
+        if fact is None:
+            problems.append(Problem(PLANS_FILE, line, f"'{fact_id}' is not a fact in facts.yaml"))
+        elif number is not None and fact.value is not None and fact.value != number:
+            problems.append(
+                Problem(
+                    PLANS_FILE, line, f"the plan says {number} but fact '{fact_id}' says {fact.value}: make them agree"
+                )
+            )
     return problems

@@ -5,13 +5,17 @@ inserted by id so a phone number lives in one place only.
 """
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
+from typing import TYPE_CHECKING
 
-from jinja2 import StrictUndefined, Template
+from jinja2 import StrictUndefined, Template, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
 from bot.content.models import Contact, Localized
+
+if TYPE_CHECKING:
+    from bot.content.facts import RegisteredFact
 from bot.languages import FALLBACK_CHAIN
 
 Translate = Callable[[str, str], str]
@@ -48,15 +52,35 @@ def day_text(day: date) -> str:
 class ContactRenderer:
     """Formats contacts as HTML blocks in a user's language, with when they were checked."""
 
-    def __init__(self, contacts: dict[str, Contact], translate: Translate) -> None:
+    def __init__(
+        self,
+        contacts: dict[str, Contact],
+        translate: Translate,
+        facts: "Mapping[str, RegisteredFact] | None" = None,
+    ) -> None:
         self._contacts = contacts
         self._translate = translate
+        self._facts = facts or {}
+
+    def fact(self, fact_id: str, language: str) -> str:
+        """A registered fact's sentence for users; an unknown or textless fact is a template error."""
+        fact = self._facts.get(fact_id)
+        if fact is None or fact.text is None:
+            raise UndefinedError(f"'{fact_id}' is not a fact with a 'text' in facts.yaml")
+        return pick(fact.text, language)
 
     def one(self, contact_id: str, language: str) -> str:
         contact = self._contacts.get(contact_id)
         if contact is None:
             raise UnknownContactError(contact_id)
         return self._block(contact, language)
+
+    def phone(self, contact_id: str) -> str:
+        """Only a contact's number, for a line of text that names several at once."""
+        contact = self._contacts.get(contact_id)
+        if contact is None or contact.phone is None:
+            raise UnknownContactError(contact_id)
+        return html.escape(contact.phone)
 
     def matching(self, language: str, country: str | None = None, need: str | None = None) -> str:
         return "\n\n".join(self._block(self._contacts[cid], language) for cid in self.ids(country, need))
@@ -90,7 +114,7 @@ class ContactRenderer:
 
 
 def render(template: Template, language: str, contacts: ContactRenderer) -> str:
-    """Render one compiled template for a user; `contact()` and `contacts()` are in scope."""
+    """Render one compiled template for a user; `contact()`, `contacts()`, `phone()` and `fact()` are in scope."""
 
     def contact(contact_id: str) -> str:
         return contacts.one(contact_id, language)
@@ -98,4 +122,9 @@ def render(template: Template, language: str, contacts: ContactRenderer) -> str:
     def contacts_for(country: str | None = None, need: str | None = None) -> str:
         return contacts.matching(language, country=country, need=need)
 
-    return template.render(lang=language, contact=contact, contacts=contacts_for).strip()
+    def fact(fact_id: str) -> str:
+        return contacts.fact(fact_id, language)
+
+    return template.render(
+        lang=language, contact=contact, contacts=contacts_for, fact=fact, phone=contacts.phone
+    ).strip()

@@ -17,6 +17,7 @@ from bot.content.loader import CONTACT_RECHECK_AFTER
 from bot.content.models import Localized, Node
 from bot.content.rendering import pick
 from bot.editing.flowchart import flowchart_svg
+from bot.editing.report import facts_cited
 from bot.languages import FALLBACK_CHAIN, LANGUAGE_NAMES, LANGUAGES
 
 
@@ -59,8 +60,10 @@ def _labels(text: Localized, languages: list[str]) -> list[Bubble]:
 
 
 class PreviewBuilder:
-    def __init__(self, curriculum: Curriculum, languages: list[str]) -> None:
+    def __init__(self, curriculum: Curriculum, languages: list[str], today: date) -> None:
         self.curriculum = curriculum
+        self.today = today
+        """The date contacts' last checks are measured from."""
         self.languages = languages
         self.heading_language = "en" if "en" in languages else languages[0]
         """Editors share English; headings use it unless one other language was asked for."""
@@ -97,7 +100,7 @@ class PreviewBuilder:
                     "coverage": coverage,
                 }
             )
-        today = date.today()
+        today = self.today
         contacts = [
             {"id": cid, "name": pick(c.name, self.heading_language), "phone": c.phone or "", "url": c.url or "",
              "source": c.source, "checked": c.checked, "due": today - c.checked > CONTACT_RECHECK_AFTER}
@@ -119,8 +122,22 @@ class PreviewBuilder:
             "title": pick(lesson.title, self.heading_language),
             "flowchart": Markup(flowchart_svg(lesson)),
             "nodes": [self._node(NodeId(lesson_id, name), lesson.nodes[name], name == lesson.start) for name in order],
-            "facts": lesson.facts,
+            "facts": self._facts(lesson_id),
         }
+
+    def _facts(self, lesson_id: str) -> dict[str, dict[str, object]]:
+        """The facts a lesson cites, from the registry (or the lesson's own), as the table shows them."""
+        lesson = self.curriculum.lessons[lesson_id]
+        shown: dict[str, dict[str, object]] = {}
+        for fact_id in facts_cited(lesson):
+            registered = self.curriculum.facts.get(fact_id)
+            if registered is not None:
+                source = "; ".join(s.cited() for s in registered.sources)
+                shown[fact_id] = {"claim": registered.claim, "source": source, "checked": registered.checked}
+            elif fact_id in lesson.facts:
+                own = lesson.facts[fact_id]
+                shown[fact_id] = {"claim": own.claim, "source": own.source, "checked": own.checked}
+        return shown
 
     def _node(self, node_id: NodeId, node: Node, is_start: bool) -> NodeView:
         curriculum = self.curriculum
@@ -177,6 +194,6 @@ def _localized(title: Localized, nodes: Iterable[Node]) -> list[Localized]:
     return fields
 
 
-def build_preview(curriculum: Curriculum, out: Path, language: str | None = None) -> list[Path]:
+def build_preview(curriculum: Curriculum, out: Path, today: date, language: str | None = None) -> list[Path]:
     languages = [language] if language else list(LANGUAGES)
-    return PreviewBuilder(curriculum, languages).build(out)
+    return PreviewBuilder(curriculum, languages, today).build(out)

@@ -20,6 +20,7 @@ from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from bot.content import ContentError, load_curriculum
+from bot.content.facts import FACTS_FILE
 from bot.content.loader import CONTACTS_FILE, LESSONS_DIR
 from bot.content.reminder_plans import PLANS_FILE
 from bot.languages import LANGUAGES
@@ -57,8 +58,8 @@ def fingerprint(text: str) -> str:
 
 
 def content_files(root: Path) -> list[Path]:
-    plans = [root / PLANS_FILE] if (root / PLANS_FILE).exists() else []
-    return [root / CONTACTS_FILE, *plans, *sorted((root / LESSONS_DIR).glob("*.yaml"))]
+    optional = [root / name for name in (PLANS_FILE, FACTS_FILE) if (root / name).exists()]
+    return [root / CONTACTS_FILE, *optional, *sorted((root / LESSONS_DIR).glob("*.yaml"))]
 
 
 def _texts_in(node: Any, file: str, path: tuple[str | int, ...] = ()) -> Iterator[Text]:

@@ -12,8 +12,8 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.content import ContentError
-from bot.handlers.broadcast import broadcast_button, broadcast_command, broadcast_text
-from bot.handlers.callback_data import BroadcastAction, ReviewReports
+from bot.handlers.broadcast import broadcast_command, broadcast_text, draft_button, stop_button
+from bot.handlers.callback_data import BroadcastAction, BroadcastCancel, BroadcastStop, ReviewReports
 from bot.handlers.filters import PrivateChat, TypedText
 from bot.handlers.screens import replace_screen
 from bot.handlers.staff_stats import chart_command, export_command, stats_command
@@ -102,7 +102,7 @@ def describe_changes(changes: ContentChanges) -> str:
 
 async def reload_content(message: Message, content: ContentHolder) -> None:
     try:
-        changes = content.reload()
+        changes = await content.reload()
     except ContentError as error:
         log.warning("reload refused: %d problem(s)", len(error.errors))
         report = html.escape("\n".join(str(p) for p in error.problems))
@@ -122,7 +122,9 @@ def build_router() -> Router:
     router.message.register(export_command, Command("export"))
     router.message.register(broadcast_command, Command("broadcast"))
     router.message.register(broadcast_text, StateFilter(AdminBroadcast.text), TypedText())
-    router.callback_query.register(broadcast_button, BroadcastAction.filter())
+    router.callback_query.register(draft_button, BroadcastAction.filter())
+    router.callback_query.register(draft_button, BroadcastCancel.filter())
+    router.callback_query.register(stop_button, BroadcastStop.filter())
     router.message.register(list_reports, Command("reports"))
     router.message.register(reload_content, Command("reload"))
     router.callback_query.register(mark_reviewed, ReviewReports.filter())

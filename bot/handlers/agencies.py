@@ -1,7 +1,7 @@
 """The agency check: typed name or licence number in, licensed / expired / not found out."""
 
 import html
-from datetime import UTC, datetime
+from datetime import date
 
 from aiogram import Router
 from aiogram.filters import StateFilter
@@ -14,6 +14,7 @@ from bot.handlers.callback_data import StartFeature
 from bot.handlers.filters import NoText, PrivateChat, TypedText
 from bot.handlers.screens import add_nav_row
 from bot.handlers.states import AgencyCheck
+from bot.handlers.typed_input import not_text
 from bot.i18n.tools import (
     AGENCY_AGAIN,
     AGENCY_EXPIRED,
@@ -25,19 +26,18 @@ from bot.i18n.tools import (
     AGENCY_NOT_FOUND,
     AGENCY_SIMILAR,
     AGENCY_TOO_LONG,
-    ONLY_TEXT,
     REPORT_BUTTON,
 )
 from bot.services.agency_search import AgencyIndex, AgencyMatch
+from bot.services.clock import Clock
 from bot.services.content_holder import ContentHolder
 from bot.services.dialogue import NavAction
 
 MAX_NAME_CHARS = 200
 
 
-def describe(matches: list[AgencyMatch], typed: str, index: AgencyIndex) -> str:
-    """The answer to one look-up, in the user's language."""
-    today = datetime.now(UTC).date()
+def describe(matches: list[AgencyMatch], typed: str, index: AgencyIndex, today: date) -> str:
+    """The answer to one look-up, in the user's language; licences are judged valid or not on `today`."""
     parts: list[str] = []
     if not len(index):
         parts.append(_(AGENCY_NO_LIST))
@@ -69,17 +69,14 @@ def answer_keyboard() -> InlineKeyboardBuilder:
     return builder
 
 
-async def look_up(message: Message, content: ContentHolder) -> None:
+async def look_up(message: Message, content: ContentHolder, clock: Clock) -> None:
     typed = (message.text or "").strip()
     if len(typed) > MAX_NAME_CHARS:
         await message.answer(_(AGENCY_TOO_LONG))
         return
     index = content.current.agencies
-    await message.answer(describe(index.find(typed), typed, index), reply_markup=answer_keyboard().as_markup())
-
-
-async def not_text(message: Message) -> None:
-    await message.answer(_(ONLY_TEXT))
+    answer = describe(index.find(typed), typed, index, clock.now().date())
+    await message.answer(answer, reply_markup=answer_keyboard().as_markup())
 
 
 def build_router() -> Router:

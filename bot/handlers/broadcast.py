@@ -1,16 +1,17 @@
 """`/broadcast`: staff write a message, see it as users will with the number of recipients (all
 opted-in users, or one language), confirm, and follow its progress; it can be stopped."""
 
+from typing import get_args
+
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.content.telegram_html import message_problems
-from bot.handlers.callback_data import BroadcastAction
+from bot.handlers.callback_data import Audience, BroadcastAction, BroadcastCancel, BroadcastStop
 from bot.handlers.screens import replace_screen
 from bot.handlers.states import AdminBroadcast
-from bot.languages import LANGUAGES
 from bot.services.clock import Clock
 from bot.storage.broadcasts import BroadcastStore, Progress
 
@@ -24,18 +25,18 @@ def progress_text(broadcast_id: int, progress: Progress, finished: bool) -> str:
 
 def stop_markup(broadcast_id: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    builder.button(text="✖ Stop sending", callback_data=BroadcastAction(action="stop", value=str(broadcast_id)))
+    builder.button(text="✖ Stop sending", callback_data=BroadcastStop(broadcast_id=broadcast_id))
     return builder.as_markup()
 
 
-async def preview(store: BroadcastStore, text: str, language: str) -> tuple[str, InlineKeyboardMarkup]:
+async def preview(store: BroadcastStore, text: str, language: Audience) -> tuple[str, InlineKeyboardMarkup]:
     count = await store.audience(None if language == "all" else language)
     builder = InlineKeyboardBuilder()
-    builder.button(text=f"✅ Send to {count}", callback_data=BroadcastAction(action="send", value=language))
-    for code in ("all", *LANGUAGES):
+    builder.button(text=f"✅ Send to {count}", callback_data=BroadcastAction(action="send", audience=language))
+    for code in get_args(Audience):
         mark = "• " if code == language else ""
-        builder.button(text=f"{mark}{code}", callback_data=BroadcastAction(action="lang", value=code))
-    builder.button(text="✖ Cancel", callback_data=BroadcastAction(action="cancel"))
+        builder.button(text=f"{mark}{code}", callback_data=BroadcastAction(action="lang", audience=code))
+    builder.button(text="✖ Cancel", callback_data=BroadcastCancel())
     builder.adjust(1, 5, 1)
     audience = "every opted-in user" if language == "all" else f"opted-in users reading {language}"
     return f"{text}\n\n———\nPreview. Recipients: {count} ({audience}).", builder.as_markup()
@@ -57,35 +58,41 @@ async def broadcast_text(message: Message, state: FSMContext, broadcasts: Broadc
     await message.answer(body, reply_markup=markup)
 
 
-async def broadcast_button(
+async def stop_button(
+    query: CallbackQuery, callback_data: BroadcastStop, broadcasts: BroadcastStore, callback_answer: CallbackAnswer
+) -> None:
+    broadcast_id = callback_data.broadcast_id
+    stopped = await broadcasts.finish(broadcast_id, "cancelled")
+    progress = await broadcasts.progress(broadcast_id)
+    callback_answer.text = "Stopped." if stopped else "It had already finished."
+    await replace_screen(query, progress_text(broadcast_id, progress, True) + (" Stopped." if stopped else ""), None)
+
+
+async def draft_button(
     query: CallbackQuery,
-    callback_data: BroadcastAction,
+    callback_data: BroadcastAction | BroadcastCancel,
     state: FSMContext,
     broadcasts: BroadcastStore,
     clock: Clock,
     callback_answer: CallbackAnswer,
 ) -> None:
-    action, value = callback_data.action, callback_data.value
-    if action == "stop" and value.isdigit():
-        stopped = await broadcasts.finish(int(value), "cancelled")
-        progress = await broadcasts.progress(int(value))
-        callback_answer.text = "Stopped." if stopped else "It had already finished."
-        await replace_screen(query, progress_text(int(value), progress, True) + (" Stopped." if stopped else ""), None)
-        return
+    """A button under the preview of a draft: another audience, cancel, or send."""
     text = str((await state.get_data()).get("broadcast_text") or "")
     if not text or await state.get_state() != AdminBroadcast.text.state:
         callback_answer.text = "This draft is gone; start again with /broadcast."
         return
-    if action == "lang" and value in ("all", *LANGUAGES):
-        body, markup = await preview(broadcasts, text, value)
-        await replace_screen(query, body, markup)
-    elif action == "cancel":
+    if isinstance(callback_data, BroadcastCancel):
         await state.set_state(None)
         await replace_screen(query, "Broadcast cancelled; nothing was sent.", None)
-    elif action == "send" and value in ("all", *LANGUAGES):
+    elif callback_data.action == "lang":
+        body, markup = await preview(broadcasts, text, callback_data.audience)
+        await replace_screen(query, body, markup)
+    else:
+        audience = callback_data.audience
         await state.set_state(None)
         await state.update_data(broadcast_text=None)
-        broadcast_id = await broadcasts.create(text, None if value == "all" else value, query.from_user.id, clock.now())
+        language = None if audience == "all" else audience
+        broadcast_id = await broadcasts.create(text, language, query.from_user.id, clock.now())
         progress = await broadcasts.progress(broadcast_id)
         if query.bot is not None:
             sent = await query.bot.send_message(

@@ -1,20 +1,54 @@
 """Typed callback data for every button Safar sends. Content buttons carry short node refs,
-so callback data stays far below Telegram's 64 bytes whatever the node ids are."""
+so callback data stays far below Telegram's 64 bytes whatever the node ids are.
+
+Every field has its type and bounds, so these classes are the parser: data a client forged or an
+old message kept (a year 0, a 20-digit id, a superscript digit) fails to unpack, no handler sees
+it, and the fallback router answers "this menu has changed".
+
+Buttons of one menu share a prefix and differ in their first field (`rm:x:5`, `rm:day:12`): the
+data stays what earlier versions sent, so menus already in users' chats keep working.
+"""
 
 from enum import StrEnum
+from typing import Annotated, Final, Literal
 
 from aiogram.filters.callback_data import CallbackData
+from pydantic import Field
 
 from bot.callback_prefixes import CALLBACK_PREFIX_ANSWER, CALLBACK_PREFIX_GO
+from bot.content.curriculum import REF_LENGTH
+from bot.content.models import Feature
+from bot.content.reminder_plans import DestinationCode
+from bot.languages import LanguageCode
+from bot.services.reminder_schedule import TIME_ZONES, WEEK_CHOICES
+
+Audience = Literal["all", LanguageCode]
+"""Who a broadcast goes to: every opted-in user, or those reading one language."""
+
+MAX_ROW_ID: Final = 2**63 - 1
+"""SQLite's largest INTEGER: a bigger id would overflow in the query instead of matching nothing."""
+MAX_ANSWERS: Final = 100
+"""Telegram shows at most 100 buttons under a message."""
+MIN_CALENDAR_YEAR: Final = 2000
+MAX_CALENDAR_YEAR: Final = 2199
+"""The calendar's range: wide enough for any real departure or expiry, and a valid `date` everywhere."""
+
+NodeRef = Annotated[str, Field(min_length=1, max_length=REF_LENGTH, pattern=r"^[A-Za-z0-9_-]+$")]
+"""A node or answers ref: url-safe base64 of a hash (bot.content.curriculum.node_ref)."""
+InterfaceKey = Annotated[str, Field(pattern=r"^[A-Za-z0-9_]{1,20}$")]
+"""A key of bot.i18n.tools.PROBLEMS or COUNTRIES; the handler checks it is one of them."""
+DayOfMonth = Annotated[int, Field(ge=1, le=31)]
+DatePurpose = Literal["dep", "exp"]
+"""What a date is picked for: the departure, or a document's expiry."""
 
 
 class OpenNode(CallbackData, prefix=CALLBACK_PREFIX_GO):
-    ref: str
+    ref: NodeRef
 
 
 class AnswerCheck(CallbackData, prefix=CALLBACK_PREFIX_ANSWER):
-    ref: str
-    index: int
+    ref: NodeRef
+    index: int = Field(ge=0, lt=MAX_ANSWERS)
 
 
 class NavTarget(StrEnum):
@@ -28,7 +62,7 @@ class Navigate(CallbackData, prefix="n"):
 
 
 class ChooseLanguage(CallbackData, prefix="l"):
-    code: str
+    code: LanguageCode
 
 
 class ConfirmForget(CallbackData, prefix="f"):
@@ -38,13 +72,13 @@ class ConfirmForget(CallbackData, prefix="f"):
 class StartFeature(CallbackData, prefix="t"):
     """A lesson button that opens a tool: the agency check or the offer report."""
 
-    name: str
+    name: Feature
 
 
 class ReportChoice(CallbackData, prefix="r"):
-    step: str
+    step: Literal["p", "c"]
     """'p' for the problem, 'c' for the country."""
-    value: str
+    value: InterfaceKey
 
 
 class SkipDetails(CallbackData, prefix="rs"):
@@ -52,30 +86,94 @@ class SkipDetails(CallbackData, prefix="rs"):
 
 
 class ReviewReports(CallbackData, prefix="rv"):
-    ref: str
+    ref: str = Field(pattern=r"^[0-9a-f]{12}$")
+    """bot.storage.reports.group_ref: 6 bytes of a hash in hex."""
 
 
 class RemindMenu(CallbackData, prefix="rm"):
-    action: str
-    value: str = ""
+    """A reminders-menu button that opens a screen."""
+
+    action: Literal["menu", "dep", "exp", "arr", "mon", "tz"]
+    value: Literal[""] = ""
+
+
+class CancelReminder(CallbackData, prefix="rm"):
+    action: Literal["x"] = "x"
+    reminder_id: int = Field(ge=1, le=MAX_ROW_ID)
+
+
+class SetTimeZone(CallbackData, prefix="rm"):
+    action: Literal["zone"] = "zone"
+    zone_index: int = Field(ge=0, lt=len(TIME_ZONES))
+
+
+class SetMonthlyDay(CallbackData, prefix="rm"):
+    action: Literal["day"] = "day"
+    day: DayOfMonth
+
+
+class ArrivedIn(CallbackData, prefix="rm"):
+    action: Literal["arrived"] = "arrived"
+    destination: DestinationCode
+
+
+class DepartingTo(CallbackData, prefix="rm"):
+    action: Literal["go"] = "go"
+    destination: DestinationCode
+
+
+class WeeksBeforeExpiry(CallbackData, prefix="rm"):
+    action: Literal["weeks"] = "weeks"
+    weeks: int = Field(ge=min(WEEK_CHOICES), le=max(WEEK_CHOICES))
 
 
 class PickDate(CallbackData, prefix="cal"):
     """A calendar button: a day (day > 0) or a month to show (day = 0)."""
 
-    purpose: str
-    year: int
-    month: int
-    day: int = 0
+    purpose: DatePurpose
+    year: int = Field(ge=MIN_CALENDAR_YEAR, le=MAX_CALENDAR_YEAR)
+    month: int = Field(ge=1, le=12)
+    day: int = Field(default=0, ge=0, le=31)
 
 
 class ReminderButton(CallbackData, prefix="rmd"):
-    """A button under a delivered reminder."""
+    """A button under a delivered reminder: open its lesson."""
 
-    action: str
-    ref: str = ""
+    action: Literal["open"] = "open"
+    ref: NodeRef
+
+
+class ReminderPaid(CallbackData, prefix="rmd"):
+    action: Literal["paid"] = "paid"
+    ref: Literal[""] = ""
+
+
+class ReminderLater(CallbackData, prefix="rmd"):
+    """Remind me tomorrow; the day of the month of the payment, when the reminder had one."""
+
+    action: Literal["later"] = "later"
+    day: DayOfMonth | None = None
 
 
 class BroadcastAction(CallbackData, prefix="bc"):
-    action: str
-    value: str = ""
+    action: Literal["send", "lang"]
+    audience: Audience
+
+
+class BroadcastCancel(CallbackData, prefix="bc"):
+    action: Literal["cancel"] = "cancel"
+    value: Literal[""] = ""
+
+
+class BroadcastStop(CallbackData, prefix="bc"):
+    action: Literal["stop"] = "stop"
+    broadcast_id: int = Field(ge=1, le=MAX_ROW_ID)
+
+
+CALLBACK_DATA_CLASSES: Final[tuple[type[CallbackData], ...]] = (
+    OpenNode, AnswerCheck, Navigate, ChooseLanguage, ConfirmForget, StartFeature, ReportChoice, SkipDetails,
+    ReviewReports, RemindMenu, CancelReminder, SetTimeZone, SetMonthlyDay, ArrivedIn, DepartingTo,
+    WeeksBeforeExpiry, PickDate, ReminderButton, ReminderPaid, ReminderLater, BroadcastAction, BroadcastCancel,
+    BroadcastStop,
+)  # fmt: skip
+"""Every kind of button data Safar sends: the odd-updates test forges data from each."""

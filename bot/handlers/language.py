@@ -18,6 +18,7 @@ from bot.handlers.screens import add_nav_row, send_screen, show_screen
 from bot.handlers.stale import answer_stale
 from bot.languages import LANGUAGE_NAMES, LANGUAGES
 from bot.middlewares.locale import language_from_client
+from bot.services.clock import Clock
 from bot.services.content_holder import ContentHolder
 from bot.services.dialogue import NavAction
 from bot.services.engagement import track
@@ -70,6 +71,7 @@ async def language_chosen(
     users: UserSettingsStore,
     reminders: ReminderStore,
     i18n: I18n,
+    clock: Clock,
     user_key: str,
     language: str,
     callback_answer: CallbackAnswer,
@@ -78,7 +80,7 @@ async def language_chosen(
     if chosen not in LANGUAGES:
         await answer_stale(query, state, content, language, callback_answer)
         return
-    await users.set_language(user_key, chosen)
+    await users.set_language(user_key, chosen, clock.now().date())
     track("language_chosen", chosen)
     await reminders.set_language(user_key, chosen)
     with i18n.use_locale(chosen):

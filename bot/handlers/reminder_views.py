@@ -3,18 +3,31 @@
 import calendar
 import html
 import re
+from collections.abc import Sequence
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
+from pydantic import ValidationError
 
 from bot.content.curriculum import node_ref
 from bot.content.reminder_plans import ArrivalItem, DepartureItem
 from bot.content.rendering import pick
-from bot.handlers.callback_data import PickDate, ReminderButton, RemindMenu
+from bot.handlers.callback_data import (
+    MAX_CALENDAR_YEAR,
+    MIN_CALENDAR_YEAR,
+    CancelReminder,
+    DatePurpose,
+    PickDate,
+    ReminderButton,
+    ReminderLater,
+    ReminderPaid,
+    RemindMenu,
+)
 from bot.handlers.screens import add_nav_row
 from bot.i18n import reminders as text
 from bot.services.content_holder import LoadedContent
@@ -23,10 +36,6 @@ from bot.services.sender import Outgoing
 from bot.storage.reminders import DueReminder, Reminder
 
 _TAG = re.compile(r"<[^>]+>")
-TIME_ZONES = (
-    "Asia/Dushanbe", "Europe/Moscow", "Europe/Samara", "Asia/Yekaterinburg", "Asia/Omsk", "Asia/Novosibirsk",
-    "Asia/Krasnoyarsk", "Asia/Irkutsk", "Asia/Vladivostok", "Asia/Almaty", "Asia/Tashkent",
-)  # fmt: skip
 
 
 def local_time(moment: datetime, zone: str) -> str:
@@ -73,9 +82,7 @@ def menu(
     for action, label in (("dep", text.DEPARTURE), ("arr", text.ARRIVED), ("mon", text.MONTHLY), ("exp", text.EXPIRY)):
         builder.button(text=_(label), callback_data=RemindMenu(action=action))
     for number, reminder in enumerate(reminders[:10], start=1):
-        builder.button(
-            text=_(text.CANCEL).format(number=number), callback_data=RemindMenu(action="x", value=str(reminder.id))
-        )
+        builder.button(text=_(text.CANCEL).format(number=number), callback_data=CancelReminder(reminder_id=reminder.id))
     if zone:
         builder.button(text=_(text.CHANGE_ZONE), callback_data=RemindMenu(action="tz"))
     builder.adjust(1, 1, 1, 1, *([3] * 4), 1)
@@ -83,11 +90,16 @@ def menu(
     return "\n".join(lines), builder.as_markup()
 
 
-def calendar_markup(purpose: str, year: int, month: int, today: date) -> InlineKeyboardMarkup:
-    """A month of day buttons; days before today are shown but not offered."""
+def calendar_markup(purpose: DatePurpose, year: int, month: int, today: date) -> InlineKeyboardMarkup:
+    """A month of day buttons; days before today are shown but not offered. The arrows stop at the
+    calendar's range (they show the same month again)."""
     builder = InlineKeyboardBuilder()
     previous = (year - 1, 12) if month == 1 else (year, month - 1)
     following = (year + 1, 1) if month == 12 else (year, month + 1)
+    if previous[0] < MIN_CALENDAR_YEAR:
+        previous = (year, month)
+    if following[0] > MAX_CALENDAR_YEAR:
+        following = (year, month)
     builder.button(text="◀", callback_data=PickDate(purpose=purpose, year=previous[0], month=previous[1]))
     builder.button(text=f"{month:02d}.{year}", callback_data=PickDate(purpose=purpose, year=year, month=month))
     builder.button(text="▶", callback_data=PickDate(purpose=purpose, year=following[0], month=following[1]))
@@ -102,7 +114,7 @@ def calendar_markup(purpose: str, year: int, month: int, today: date) -> InlineK
     return builder.as_markup()
 
 
-def choices(options: list[tuple[str, RemindMenu]], columns: int = 2) -> InlineKeyboardMarkup:
+def choices(options: Sequence[tuple[str, CallbackData]], columns: int = 2) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for label, data in options:
         builder.button(text=label, callback_data=data)
@@ -129,15 +141,18 @@ def delivered_message(entry: DueReminder, content: LoadedContent, i18n: I18n) ->
         return None
     builder = InlineKeyboardBuilder()
     if follow_up:
-        builder.button(text=i18n.gettext(text.PAID, locale=language), callback_data=ReminderButton(action="paid"))
-        builder.button(
-            text=i18n.gettext(text.TOMORROW, locale=language),
-            callback_data=ReminderButton(action="later", ref=reminder.item),
-        )
+        builder.button(text=i18n.gettext(text.PAID, locale=language), callback_data=ReminderPaid())
+        builder.button(text=i18n.gettext(text.TOMORROW, locale=language), callback_data=_later_button(reminder))
     if lesson and lesson in content.curriculum.lessons:
         ref = node_ref(content.curriculum.start_of(lesson))
-        builder.button(
-            text=i18n.gettext(text.OPEN_LESSON, locale=language), callback_data=ReminderButton(action="open", ref=ref)
-        )
+        builder.button(text=i18n.gettext(text.OPEN_LESSON, locale=language), callback_data=ReminderButton(ref=ref))
     builder.adjust(1)
     return Outgoing(entry.chat.chat_id, body, builder.as_markup())
+
+
+def _later_button(reminder: Reminder) -> ReminderLater:
+    """'Remind me tomorrow', keeping the payment's day of the month (older snoozes stored it as text)."""
+    try:
+        return ReminderLater(day=reminder.payload.get("day") or None)
+    except ValidationError:  # no day of the month: tomorrow's reminder is a plain monthly one
+        return ReminderLater()

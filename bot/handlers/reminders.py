@@ -4,7 +4,7 @@ document expiry; see and cancel them; and the buttons under a delivered reminder
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, get_args
 
 from aiogram import Router
 from aiogram.filters import Command, StateFilter
@@ -14,10 +14,23 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.content.rendering import day_text, pick
-from bot.handlers.callback_data import PickDate, ReminderButton, RemindMenu
+from bot.handlers.callback_data import (
+    ArrivedIn,
+    CancelReminder,
+    DatePurpose,
+    DepartingTo,
+    PickDate,
+    ReminderButton,
+    ReminderLater,
+    ReminderPaid,
+    RemindMenu,
+    SetMonthlyDay,
+    SetTimeZone,
+    WeeksBeforeExpiry,
+)
 from bot.handlers.conversation import move
 from bot.handlers.filters import PrivateChat, TypedText
-from bot.handlers.reminder_views import TIME_ZONES, calendar_markup, choices, local_time, menu, title_of
+from bot.handlers.reminder_views import calendar_markup, choices, local_time, menu, title_of
 from bot.handlers.screens import replace_screen, screen_markup
 from bot.handlers.stale import answer_stale
 from bot.handlers.states import ReminderDates
@@ -26,6 +39,8 @@ from bot.services.clock import Clock
 from bot.services.content_holder import ContentHolder
 from bot.services.engagement import track
 from bot.services.reminder_schedule import (
+    TIME_ZONES,
+    WEEK_CHOICES,
     arrival_dues,
     departure_dues,
     expiry_due,
@@ -38,7 +53,6 @@ from bot.storage.reminders import ReminderStore
 
 HOME_ZONE = "Asia/Dushanbe"
 """Where people are before they leave: the time zone until they arrive or choose another."""
-WEEK_CHOICES = (1, 2, 4, 8)
 
 
 async def _zone(reminders: ReminderStore, user_key: str) -> str | None:
@@ -78,7 +92,6 @@ class MenuPress:
     """One press of a reminders-menu button, with what every action needs."""
 
     query: CallbackQuery
-    value: str
     state: FSMContext
     reminders: ReminderStore
     content: ContentHolder
@@ -115,51 +128,52 @@ class MenuPress:
         await self.show("\n".join(lines), choices([(_(text.ALL_REMINDERS), RemindMenu(action="menu"))]))
 
 
-async def _show_menu(press: MenuPress) -> bool:
+async def _show_menu(press: MenuPress) -> None:
     await press.show_menu()
-    return True
 
 
-async def _ask_date(press: MenuPress, purpose: str) -> bool:
+async def _ask_date(press: MenuPress, purpose: DatePurpose) -> None:
     await press.state.set_state(ReminderDates.departure if purpose == "dep" else ReminderDates.expiry)
     prompt = text.DEPARTURE_DATE if purpose == "dep" else text.EXPIRY_DATE
     today = local_today(press.clock.now(), press.zone)
     await press.show(f"{_(prompt)}\n{_(text.PICK_DATE)}", calendar_markup(purpose, today.year, today.month, today))
-    return True
 
 
-async def _ask_arrival(press: MenuPress) -> bool:
+async def _ask_arrival(press: MenuPress) -> None:
     destinations = press.content.current.plans.destinations.items()
-    options = [(pick(d.name, press.language), RemindMenu(action="arrived", value=code)) for code, d in destinations]
+    options = [(pick(d.name, press.language), ArrivedIn(destination=code)) for code, d in destinations]
     await press.show(_(text.WHERE_ARRIVED), choices(options))
-    return True
 
 
-async def _ask_day(press: MenuPress) -> bool:
-    options = [(str(day), RemindMenu(action="day", value=str(day))) for day in range(1, 32)]
+async def _ask_day(press: MenuPress) -> None:
+    options = [(str(day), SetMonthlyDay(day=day)) for day in range(1, 32)]
     await press.show(_(text.PICK_DAY), choices(options, columns=7))
-    return True
 
 
-async def _ask_zone(press: MenuPress) -> bool:
-    options = [(name, RemindMenu(action="zone", value=str(i))) for i, name in enumerate(TIME_ZONES)]
+async def _ask_zone(press: MenuPress) -> None:
+    options = [(name, SetTimeZone(zone_index=i)) for i, name in enumerate(TIME_ZONES)]
     await press.show(_(text.PICK_ZONE), choices(options, columns=2))
-    return True
 
 
-async def _cancel(press: MenuPress) -> bool:
-    if not press.value.isdigit():
-        return False
-    cancelled = await press.reminders.cancel(press.user_key, int(press.value))
+SCREENS: dict[str, Callable[[MenuPress], Awaitable[None]]] = {
+    "menu": _show_menu,
+    "dep": lambda press: _ask_date(press, "dep"),
+    "exp": lambda press: _ask_date(press, "exp"),
+    "arr": _ask_arrival,
+    "mon": _ask_day,
+    "tz": _ask_zone,
+}
+"""The screens the reminders menu opens, by RemindMenu.action."""
+
+
+async def _cancel(press: MenuPress, reminder_id: int) -> bool:
+    cancelled = await press.reminders.cancel(press.user_key, reminder_id)
     press.callback_answer.text = _(text.CANCELLED) if cancelled else None
     await press.show_menu()
     return True
 
 
-async def _set_zone(press: MenuPress) -> bool:
-    if not (press.value.isdigit() and int(press.value) < len(TIME_ZONES)):
-        return False
-    zone = TIME_ZONES[int(press.value)]
+async def _set_zone(press: MenuPress, zone: str) -> bool:
     await press.opt_in(zone)
     await press.reminders.set_time_zone(press.user_key, zone)
     press.callback_answer.text = _(text.ZONE_SET).format(zone=zone)
@@ -167,40 +181,39 @@ async def _set_zone(press: MenuPress) -> bool:
     return True
 
 
-async def _set_monthly(press: MenuPress) -> bool:
-    if not (press.value.isdigit() and 1 <= int(press.value) <= 31):
-        return False
+async def _set_monthly(press: MenuPress, day: int) -> bool:
     await press.opt_in()
     await press.reminders.cancel_kind(press.user_key, "snooze")
-    due = next_monthly(int(press.value), press.clock.now(), press.zone)
+    early = press.content.current.plans.monthly_remind_days_before
+    due = next_monthly(day, press.clock.now(), press.zone, early, catch_up=True)
     await press.reminders.cancel_kind(press.user_key, "monthly")
-    await press.reminders.add(press.user_key, "monthly", press.value, due, {"day": int(press.value)})
+    await press.reminders.add(press.user_key, "monthly", str(day), due, {"day": day, "early": early})
     track("reminder_scheduled", "monthly")
-    await press.show(_(text.MONTHLY_SET).format(day=press.value), choices([]))
+    await press.show(_(text.MONTHLY_SET).format(day=day, days=early), choices([]))
     return True
 
 
-async def _arrived(press: MenuPress) -> bool:
+async def _arrived(press: MenuPress, code: str) -> bool:
     plans = press.content.current.plans
-    destination = plans.destinations.get(press.value)
+    destination = plans.destinations.get(code)
     if destination is None:
         return False
     zone = destination.time_zone
     await press.opt_in(zone)
     await press.reminders.set_time_zone(press.user_key, zone)
     now = press.clock.now()
-    dues = arrival_dues(plans, press.value, local_today(now, zone), zone, now)
+    dues = arrival_dues(plans, code, local_today(now, zone), zone, now)
     if not dues:
         await press.show(_(text.NO_ARRIVAL_PLAN).format(country=pick(destination.name, press.language)), choices([]))
         return True
-    await press.schedule("arrival", dues, {"destination": press.value}, zone)
+    await press.schedule("arrival", dues, {"destination": code}, zone)
     return True
 
 
-async def _departing_to(press: MenuPress) -> bool:
+async def _departing_to(press: MenuPress, code: str) -> bool:
     plans = press.content.current.plans
     departure = str((await press.state.get_data()).get("departure") or "")
-    if press.value not in plans.destinations or not departure:
+    if code not in plans.destinations or not departure:
         return False
     await press.state.set_state(None)
     await press.opt_in()
@@ -208,44 +221,51 @@ async def _departing_to(press: MenuPress) -> bool:
     if not dues:
         await press.show(_(text.NONE_AHEAD), choices([]))
         return True
-    await press.schedule("departure", dues, {"destination": press.value}, press.zone)
+    await press.schedule("departure", dues, {"destination": code}, press.zone)
     return True
 
 
-async def _expiry_weeks(press: MenuPress) -> bool:
+async def _expiry_weeks(press: MenuPress, weeks: int) -> bool:
     expiry = str((await press.state.get_data()).get("expiry") or "")
-    if not (press.value.isdigit() and int(press.value) in WEEK_CHOICES and expiry):
+    if weeks not in WEEK_CHOICES or not expiry:
         return False
     await press.state.set_state(None)
     await press.opt_in()
     day = date.fromisoformat(expiry)
-    due = expiry_due(day, int(press.value), press.zone, press.clock.now())
+    due = expiry_due(day, weeks, press.zone, press.clock.now())
     await press.reminders.add(press.user_key, "expiry", expiry, due, {"date": day_text(day)})
     track("reminder_scheduled", "expiry")
     await press.show_planned(press.zone)
     return True
 
 
-MENU_ACTIONS: dict[str, Callable[[MenuPress], Awaitable[bool]]] = {
-    "menu": _show_menu,
-    "dep": lambda press: _ask_date(press, "dep"),
-    "exp": lambda press: _ask_date(press, "exp"),
-    "arr": _ask_arrival,
-    "mon": _ask_day,
-    "tz": _ask_zone,
-    "x": _cancel,
-    "zone": _set_zone,
-    "day": _set_monthly,
-    "arrived": _arrived,
-    "go": _departing_to,
-    "weeks": _expiry_weeks,
-}
-"""What each reminders-menu button does; it returns False for a button that no longer fits."""
+MenuButton = RemindMenu | CancelReminder | SetTimeZone | SetMonthlyDay | ArrivedIn | DepartingTo | WeeksBeforeExpiry
+"""Every button of the reminders menu and its screens (all with the prefix `rm`)."""
+
+
+async def _act(press: MenuPress, data: MenuButton) -> bool:
+    """Do what the button says; False for a button that no longer fits (its target or step is gone)."""
+    match data:
+        case RemindMenu():
+            await SCREENS[data.action](press)
+            return True
+        case CancelReminder():
+            return await _cancel(press, data.reminder_id)
+        case SetTimeZone():
+            return await _set_zone(press, TIME_ZONES[data.zone_index])
+        case SetMonthlyDay():
+            return await _set_monthly(press, data.day)
+        case ArrivedIn():
+            return await _arrived(press, data.destination)
+        case DepartingTo():
+            return await _departing_to(press, data.destination)
+        case WeeksBeforeExpiry():
+            return await _expiry_weeks(press, data.weeks)
 
 
 async def menu_button(
     query: CallbackQuery,
-    callback_data: RemindMenu,
+    callback_data: MenuButton,
     state: FSMContext,
     reminders: ReminderStore,
     content: ContentHolder,
@@ -255,10 +275,8 @@ async def menu_button(
     callback_answer: CallbackAnswer,
 ) -> None:
     zone = await _user_zone(reminders, user_key)
-    press = MenuPress(query, callback_data.value, state, reminders, content, clock, user_key, language,
-                      callback_answer, zone)  # fmt: skip
-    action = MENU_ACTIONS.get(callback_data.action)
-    if action is None or not await action(press):
+    press = MenuPress(query, state, reminders, content, clock, user_key, language, callback_answer, zone)
+    if not await _act(press, callback_data):
         await answer_stale(query, state, content, language, callback_answer)
 
 
@@ -274,9 +292,6 @@ async def date_chosen(
     callback_answer: CallbackAnswer,
 ) -> None:
     today = local_today(clock.now(), await _user_zone(reminders, user_key))
-    if not 1 <= callback_data.month <= 12:
-        await answer_stale(query, state, content, language, callback_answer)
-        return
     if callback_data.day == 0:
         markup = calendar_markup(callback_data.purpose, callback_data.year, callback_data.month, today)
         await replace_screen(query, _(text.PICK_DATE), markup)
@@ -295,7 +310,7 @@ async def date_typed(
     user_key: str, language: str,
 ) -> None:  # fmt: skip
     today = local_today(clock.now(), await _user_zone(reminders, user_key))
-    purpose = "dep" if await state.get_state() == ReminderDates.departure.state else "exp"
+    purpose: DatePurpose = "dep" if await state.get_state() == ReminderDates.departure.state else "exp"
     chosen = parse_date(message.text or "", today)
     if chosen is None:
         await message.answer(_(text.BAD_DATE), reply_markup=calendar_markup(purpose, today.year, today.month, today))
@@ -305,25 +320,43 @@ async def date_typed(
 
 
 async def _after_date(
-    state: FSMContext, purpose: str, chosen: date, today: date, content: ContentHolder, language: str
+    state: FSMContext, purpose: DatePurpose, chosen: date, today: date, content: ContentHolder, language: str
 ) -> tuple[str, InlineKeyboardMarkup]:
     if chosen <= today:
         return _(text.PAST_DATE), calendar_markup(purpose, today.year, today.month, today)
     if purpose == "dep":
         await state.update_data(departure=chosen.isoformat())
         plans = content.current.plans
-        options = [
-            (pick(d.name, language), RemindMenu(action="go", value=code)) for code, d in plans.destinations.items()
-        ]
-        return _(text.WHERE_TO), choices(options)
+        destinations = plans.destinations.items()
+        return _(text.WHERE_TO), choices(
+            [(pick(d.name, language), DepartingTo(destination=code)) for code, d in destinations]
+        )
     await state.update_data(expiry=chosen.isoformat())
-    options = [(_(text.WEEKS).format(weeks=w), RemindMenu(action="weeks", value=str(w))) for w in WEEK_CHOICES]
-    return _(text.WEEKS_BEFORE), choices(options)
+    weeks = [(_(text.WEEKS).format(weeks=w), WeeksBeforeExpiry(weeks=w)) for w in WEEK_CHOICES]
+    return _(text.WEEKS_BEFORE), choices(weeks)
 
 
-async def reminder_button(
+async def open_from_reminder(
     query: CallbackQuery,
     callback_data: ReminderButton,
+    state: FSMContext,
+    content: ContentHolder,
+    language: str,
+    callback_answer: CallbackAnswer,
+) -> None:
+    target = content.current.curriculum.by_ref(callback_data.ref)
+    if target is None:
+        await answer_stale(query, state, content, language, callback_answer)
+        return
+    track("reminder_opened", target.lesson)
+    screen = await move(state, lambda c: content.current.engine.open(c, target, language))
+    if query.bot is not None:
+        await query.bot.send_message(query.from_user.id, screen.text, reply_markup=screen_markup(screen))
+
+
+async def payment_noted(
+    query: CallbackQuery,
+    callback_data: ReminderPaid | ReminderLater,
     state: FSMContext,
     content: ContentHolder,
     reminders: ReminderStore,
@@ -332,24 +365,15 @@ async def reminder_button(
     language: str,
     callback_answer: CallbackAnswer,
 ) -> None:
-    now = clock.now()
-    if callback_data.action == "open":
-        target = content.current.curriculum.by_ref(callback_data.ref)
-        if target is None:
-            await answer_stale(query, state, content, language, callback_answer)
-            return
-        track("reminder_opened", target.lesson)
-        screen = await move(state, lambda c: content.current.engine.open(c, target, language))
-        if query.bot is not None:
-            await query.bot.send_message(query.from_user.id, screen.text, reply_markup=screen_markup(screen))
-        return
+    """'Paid' or 'remind me tomorrow' under a monthly payment reminder; the buttons then go."""
     chat = await reminders.chat(user_key)
     if chat is None:  # the user sent /stop since
         await answer_stale(query, state, content, language, callback_answer)
         return
-    if callback_data.action == "later":
-        day = callback_data.ref if callback_data.ref.isdigit() else ""
-        await reminders.add(user_key, "snooze", day or "monthly", tomorrow_delivery(now, chat.time_zone), {"day": day})
+    if isinstance(callback_data, ReminderLater):
+        day = str(callback_data.day) if callback_data.day else ""
+        due = tomorrow_delivery(clock.now(), chat.time_zone)
+        await reminders.add(user_key, "snooze", day or "monthly", due, {"day": day})
         callback_answer.text = _(text.NOTED_TOMORROW)
     else:
         callback_answer.text = _(text.NOTED_PAID)
@@ -364,8 +388,11 @@ def build_router() -> Router:
     router.message.filter(PrivateChat())
     router.message.register(reminders_command, Command("reminders"))
     router.message.register(stop_command, Command("stop"))
-    router.callback_query.register(menu_button, RemindMenu.filter())
+    for menu_data in get_args(MenuButton):
+        router.callback_query.register(menu_button, menu_data.filter())
     router.callback_query.register(date_chosen, PickDate.filter())
-    router.callback_query.register(reminder_button, ReminderButton.filter())
+    router.callback_query.register(open_from_reminder, ReminderButton.filter())
+    router.callback_query.register(payment_noted, ReminderPaid.filter())
+    router.callback_query.register(payment_noted, ReminderLater.filter())
     router.message.register(date_typed, StateFilter(ReminderDates.departure, ReminderDates.expiry), TypedText())
     return router

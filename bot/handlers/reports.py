@@ -1,8 +1,6 @@
 """Reporting a suspicious offer: problem, country, agency name, optional details. No identifier
 of the sender is stored with it; a pseudonymous daily counter only limits floods."""
 
-from datetime import UTC, datetime
-
 from aiogram import Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
@@ -16,9 +14,9 @@ from bot.handlers.filters import NoText, PrivateChat, TypedText
 from bot.handlers.screens import add_nav_row, replace_screen
 from bot.handlers.stale import answer_stale
 from bot.handlers.states import ReportOffer
+from bot.handlers.typed_input import not_text
 from bot.i18n.tools import (
     COUNTRIES,
-    ONLY_TEXT,
     PROBLEMS,
     REPORT_AGENCY,
     REPORT_COUNTRY,
@@ -29,6 +27,7 @@ from bot.i18n.tools import (
     REPORT_TOO_LONG,
 )
 from bot.services.agency_search import report_group_key
+from bot.services.clock import Clock
 from bot.services.content_holder import ContentHolder
 from bot.services.dialogue import NavAction
 from bot.storage.reports import DAILY_REPORTS_PER_USER, NewReport, ReportStore
@@ -88,13 +87,13 @@ async def agency_typed(message: Message, state: FSMContext) -> None:
 
 
 async def details_typed(
-    message: Message, state: FSMContext, reports: ReportStore, user_key: str, content: ContentHolder
+    message: Message, state: FSMContext, reports: ReportStore, user_key: str, content: ContentHolder, clock: Clock
 ) -> None:
     details = (message.text or "").strip()
     if len(details) > MAX_DETAILS_CHARS:
         await message.answer(_(REPORT_TOO_LONG).format(limit=MAX_DETAILS_CHARS))
         return
-    text, markup = await _send(state, reports, user_key, details, content)
+    text, markup = await _send(state, reports, user_key, details, content, clock)
     await message.answer(text, reply_markup=markup)
 
 
@@ -104,23 +103,24 @@ async def details_skipped(
     reports: ReportStore,
     user_key: str,
     content: ContentHolder,
+    clock: Clock,
     language: str,
     callback_answer: CallbackAnswer,
 ) -> None:
     if await state.get_state() != ReportOffer.details.state:
         await answer_stale(query, state, content, language, callback_answer)
         return
-    text, markup = await _send(state, reports, user_key, "", content)
+    text, markup = await _send(state, reports, user_key, "", content, clock)
     await replace_screen(query, text, markup)
 
 
 async def _send(
-    state: FSMContext, reports: ReportStore, user_key: str, details: str, content: ContentHolder
+    state: FSMContext, reports: ReportStore, user_key: str, details: str, content: ContentHolder, clock: Clock
 ) -> tuple[str, InlineKeyboardMarkup]:
     report = dict((await state.get_data()).get("report") or {})
     await state.set_state(None)
     await state.update_data(report=None)
-    now = datetime.now(UTC)
+    now = clock.now()
     if not await reports.take_quota(user_key, now):
         return _(REPORT_LIMIT).format(limit=DAILY_REPORTS_PER_USER), _nav().as_markup()
     typed = str(report.get("agency", ""))
@@ -135,10 +135,6 @@ async def _send(
         now,
     )
     return _(REPORT_THANKS), _nav().as_markup()
-
-
-async def not_text(message: Message) -> None:
-    await message.answer(_(ONLY_TEXT))
 
 
 def build_router() -> Router:

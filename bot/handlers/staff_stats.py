@@ -1,6 +1,7 @@
 """Staff statistics: `/stats [7d|30d|all]`, `/chart [7d|30d]`, `/export [30d]`. English, and
 every count under 5 shown as "<5"."""
 
+import asyncio
 import html
 
 from aiogram.filters import CommandObject
@@ -10,6 +11,13 @@ from bot.services.stats import Report, Statistics
 from bot.services.stats import shown as plain_count
 
 PERIODS = {"7d": 7, "30d": 30, "all": None}
+
+
+def render_chart(series: dict[str, dict[str, int]], title: str) -> bytes:
+    """The `/chart` PNG. matplotlib costs ~40 MB and seconds to import: only staff asking for a chart pay for it."""
+    from bot.services.charts import daily_chart
+
+    return daily_chart(series, title)
 
 
 def period_of(command: CommandObject, allowed: tuple[str, ...], default: str) -> str | None:
@@ -66,11 +74,10 @@ async def chart_command(message: Message, command: CommandObject, statistics: St
     if asked is None:
         await message.answer("Use /chart 7d or /chart 30d.")
         return
-    # matplotlib costs ~40 MB and seconds to import: only staff asking for a chart pay for it.
-    from bot.services.charts import daily_chart
-
     series = await statistics.daily_series(int(asked[:-1]))
-    image = daily_chart(series, f"Safar, last {asked}")
+    # Importing matplotlib (~0.7 s the first time) and drawing (~0.5 s) happen in a worker thread,
+    # so users' updates keep being answered meanwhile.
+    image = await asyncio.to_thread(render_chart, series, f"Safar, last {asked}")
     await message.answer_photo(
         BufferedInputFile(image, filename=f"safar-{asked}.png"), caption=html.escape(f"Daily figures, last {asked}")
     )

@@ -29,8 +29,14 @@ NO_ARRIVAL_PLAN = N_(
     "Safar has no sourced arrival deadlines for {country} yet, so none were scheduled. "
     "You can still add a monthly payment or a document reminder."
 )
-PICK_DAY = N_("💳 On which day of the month do you pay? (On a shorter month, the last day.)")
-MONTHLY_SET = N_("Done. Every month on day {day}, at 10:00, I will remind you to pay.")
+PICK_DAY = N_(
+    "💳 On which day of the month does your paid month end? It is counted from the date of issue on the "
+    "back of the patent. (On a shorter month, the last day.)"
+)
+MONTHLY_SET = N_(
+    "Done. Every month, {days} days before day {day}, at 10:00, I will remind you to pay: the Interior "
+    "Ministry advises paying a few days early, and a late payment ends the patent."
+)
 WEEKS_BEFORE = N_("How long before should I remind you?")
 WEEKS = N_("{weeks} week(s) before")
 PICK_ZONE = N_("Choose your time zone:")

@@ -12,6 +12,7 @@ from bot.observability.metrics import BROADCAST_MESSAGES
 from bot.services.clock import Clock
 from bot.services.sender import BulkSender, Outcome, Outgoing
 from bot.storage.broadcasts import Broadcast, BroadcastStore, Progress
+from bot.storage.reminders import ReminderStore
 
 log = logging.getLogger(__name__)
 
@@ -21,9 +22,17 @@ Notify = Callable[[Broadcast, Progress, bool], Awaitable[None]]
 
 class Broadcaster:
     def __init__(
-        self, store: BroadcastStore, sender: BulkSender, notify: Notify, clock: Clock, batch_size: int = 100
+        self,
+        store: BroadcastStore,
+        chats: ReminderStore,
+        sender: BulkSender,
+        notify: Notify,
+        clock: Clock,
+        batch_size: int = 100,
     ) -> None:
         self._store = store
+        self._chats = chats
+        """Where opted-in chats are kept: a chat that blocked the bot is switched off there."""
         self._sender = sender
         self._notify = notify
         self._clock = clock
@@ -51,7 +60,7 @@ class Broadcaster:
         await self._store.mark(broadcast_id, user_key, state)
         BROADCAST_MESSAGES.labels(outcome.value).inc()
         if outcome is Outcome.BLOCKED:
-            await self._store.chat_blocked(item.chat_id)
+            await self._chats.chat_blocked(item.chat_id)
 
     async def shutdown(self) -> None:
         self._closed = True

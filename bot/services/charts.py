@@ -2,18 +2,19 @@
 
 import io
 
-import matplotlib
-
-matplotlib.use("Agg")  # no display on a server
-
-import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
 
 from bot.services.stats import SMALL_CELL
 
 
 def daily_chart(series: dict[str, dict[str, int]], title: str) -> bytes:
-    """A tall PNG with one panel per series; counts under 5 are drawn as 0 (suppressed)."""
-    figure, axes = plt.subplots(len(series), 1, figsize=(6, 2.6 * len(series)), dpi=120, sharex=True)
+    """A tall PNG with one panel per series; counts under 5 are drawn as 0 (suppressed).
+
+    A bare Figure (drawn by Agg), not pyplot: pyplot's global figure list is not safe in the worker
+    threads charts are drawn in, and a server has no display anyway.
+    """
+    figure = Figure(figsize=(6, 2.6 * len(series)), dpi=120)
+    axes = figure.subplots(len(series), 1, sharex=True, squeeze=False)[:, 0]
     for axis, (name, values) in zip(axes, series.items(), strict=True):
         days = list(values)
         counts = [count if count >= SMALL_CELL else 0 for count in values.values()]
@@ -26,5 +27,4 @@ def daily_chart(series: dict[str, dict[str, int]], title: str) -> bytes:
     figure.tight_layout()
     output = io.BytesIO()
     figure.savefig(output, format="png")
-    plt.close(figure)
     return output.getvalue()

@@ -1,6 +1,7 @@
 """The content in use, swapped as one piece so no update ever sees half of a reload."""
 
-from dataclasses import dataclass
+import asyncio
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.content import ContentError, Curriculum, load_curriculum
@@ -9,6 +10,7 @@ from bot.content.loader import PACKAGED_CONTENT
 from bot.content.reminder_plans import ReminderPlans, load_reminder_plans
 from bot.content.rendering import Translate, english
 from bot.services.agency_search import AgencyIndex
+from bot.services.clock import Clock, SystemClock
 from bot.services.content_diff import ContentChanges, compare
 from bot.services.dialogue import DialogueEngine
 from bot.services.search import LessonSearch
@@ -34,13 +36,15 @@ class ContentSources:
     content_dir: Path | None = None
     registry_path: Path | None = None
     translate: Translate = english
+    clock: Clock = field(default_factory=SystemClock)
+    """Whose date contacts' last checks are measured from."""
 
     def load(self) -> LoadedContent:
         """Everything, checked; ContentError with the problems of every file otherwise."""
         problems = []
         curriculum = registry = plans = None
         try:
-            curriculum = load_curriculum(self.content_dir, self.translate)
+            curriculum = load_curriculum(self.content_dir, self.translate, self.clock.now().date())
             plans = load_reminder_plans(self.content_dir or PACKAGED_CONTENT, set(curriculum.lessons))
         except ContentError as error:
             problems += error.problems
@@ -57,10 +61,21 @@ class ContentHolder:
     def __init__(self, sources: ContentSources, loaded: LoadedContent | None = None) -> None:
         self.sources = sources
         self.current = loaded or sources.load()
+        self._reloading = asyncio.Lock()
 
-    def reload(self) -> ContentChanges:
-        """Read everything again; on any problem keep what runs now and raise ContentError."""
+    async def reload(self) -> ContentChanges:
+        """Read everything again; on any problem keep what runs now and raise ContentError.
+
+        Reading and checking all content takes about half a second: it runs in a worker thread so
+        users' updates keep being answered meanwhile. Reloads run one at a time, and the new
+        content replaces the old in one assignment on the event loop.
+        """
+        async with self._reloading:
+            running = self.current
+            fresh, changes = await asyncio.to_thread(self._read_and_compare, running)
+            self.current = fresh
+            return changes
+
+    def _read_and_compare(self, running: LoadedContent) -> tuple[LoadedContent, ContentChanges]:
         fresh = self.sources.load()
-        changes = compare(self.current, fresh)
-        self.current = fresh
-        return changes
+        return fresh, compare(running, fresh)

@@ -84,8 +84,9 @@ class ReminderDispatcher:
             if self._recorder is not None:
                 self._recorder.record(reminder.user_key, "reminder_delivered", reminder.kind)
             if reminder.kind == "monthly":
-                due = next_monthly(int(reminder.item), now + timedelta(minutes=1), entry.chat.time_zone)
-                await self._store.add(reminder.user_key, "monthly", reminder.item, due)
+                early = int(reminder.payload.get("early", 0))
+                due = next_monthly(int(reminder.item), now + timedelta(minutes=1), entry.chat.time_zone, early)
+                await self._store.add(reminder.user_key, "monthly", reminder.item, due, reminder.payload)
         elif outcome is Outcome.BLOCKED:
             await self._store.chat_blocked(entry.chat.chat_id)
         else:

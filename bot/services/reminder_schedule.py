@@ -15,6 +15,13 @@ if TYPE_CHECKING:
 
 DELIVERY_HOUR = 10
 """Date-based reminders arrive at this local hour."""
+TIME_ZONES = (
+    "Asia/Dushanbe", "Europe/Moscow", "Europe/Samara", "Asia/Yekaterinburg", "Asia/Omsk", "Asia/Novosibirsk",
+    "Asia/Krasnoyarsk", "Asia/Irkutsk", "Asia/Vladivostok", "Asia/Almaty", "Asia/Tashkent",
+)  # fmt: skip
+"""The time zones a user can choose, where Central Asian migrants live and work."""
+WEEK_CHOICES = (1, 2, 4, 8)
+"""How many weeks before a document expires its reminder may come."""
 
 
 @dataclass(frozen=True)
@@ -56,14 +63,23 @@ def on_day_of_month(year: int, month: int, day: int) -> date:
     return date(year, month, min(day, calendar.monthrange(year, month)[1]))
 
 
-def next_monthly(day_of_month: int, now: datetime, zone: str) -> datetime:
-    """The next delivery of a monthly reminder on `day_of_month` that is still ahead of `now`."""
+def next_monthly(day_of_month: int, now: datetime, zone: str, days_early: int = 0, catch_up: bool = False) -> datetime:
+    """The next monthly reminder still ahead of `now`: `days_early` days before `day_of_month`.
+
+    The day is when the paid month ends; the reminder comes early because the Interior Ministry
+    advises paying a few days before, and a late payment ends the patent. With `catch_up` (a reminder just set up), a
+    month whose early day has passed but whose last day has not is reminded at the next
+    delivery hour instead of being skipped.
+    """
     today = local_today(now, zone)
     year, month = today.year, today.month
     for _ in range(3):
-        due = local_moment(on_day_of_month(year, month, day_of_month), DELIVERY_HOUR, zone)
+        end = on_day_of_month(year, month, day_of_month)
+        due = local_moment(end - timedelta(days=days_early), DELIVERY_HOUR, zone)
         if due > now:
             return due
+        if catch_up and local_moment(end, DELIVERY_HOUR, zone) > now:
+            return next_delivery(now, zone)
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     raise AssertionError("a monthly date is always found within two months")
 

@@ -64,13 +64,6 @@ class BroadcastStore:
         ) as cursor:
             return [Broadcast(int(r[0]), str(r[1]), int(r[2]), r[3]) for r in await cursor.fetchall()]
 
-    async def release_all_claims(self) -> int:
-        """At start-up every claim belongs to a run that died (one process owns the database)."""
-        cursor = await self._connection.execute(
-            "UPDATE broadcast_recipients SET state = 'pending', lease_until = NULL WHERE state = 'claimed'"
-        )
-        return cursor.rowcount
-
     async def claim(self, broadcast_id: int, limit: int, now: datetime, lease_seconds: int) -> list[tuple[str, int]]:
         seconds = int(now.timestamp())
         await self._connection.execute(
@@ -93,11 +86,6 @@ class BroadcastStore:
             "UPDATE broadcast_recipients SET state = ?, lease_until = NULL WHERE broadcast_id = ? AND user_key = ?",
             (state, broadcast_id, user_key),
         )
-        await self._connection.commit()
-
-    async def chat_blocked(self, chat_id: int) -> None:
-        """The user blocked the bot: no reminder or broadcast goes to this chat again."""
-        await self._connection.execute("UPDATE reminder_chats SET active = 0 WHERE chat_id = ?", (chat_id,))
         await self._connection.commit()
 
     async def progress(self, broadcast_id: int) -> Progress:

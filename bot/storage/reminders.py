@@ -133,13 +133,6 @@ class ReminderStore:
         await self._connection.commit()
         return cursor.rowcount
 
-    async def release_all_claims(self) -> int:
-        """At start-up every claim belongs to a run that died (one process owns the database)."""
-        cursor = await self._connection.execute(
-            "UPDATE reminders SET state = 'pending', lease_until = NULL WHERE state = 'claimed'"
-        )
-        return cursor.rowcount
-
     async def claim_due(self, now: datetime, limit: int, lease_seconds: int) -> list[DueReminder]:
         """Claim up to `limit` due reminders of active chats, the earliest first (uses the index)."""
         async with self._connection.execute(
@@ -204,7 +197,8 @@ class ReminderStore:
         await self._connection.commit()
 
     async def chat_blocked(self, chat_id: int) -> None:
-        """Telegram said 403: stop writing to this chat and fail what was waiting for it."""
+        """Telegram said 403 (to a reminder or a broadcast): no reminder or broadcast goes to this
+        chat again, and the reminders waiting for it fail."""
         await self._connection.execute("UPDATE reminder_chats SET active = 0 WHERE chat_id = ?", (chat_id,))
         await self._connection.execute(
             "UPDATE reminders SET state = 'failed', lease_until = NULL WHERE state IN ('pending', 'claimed') "

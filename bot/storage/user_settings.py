@@ -1,7 +1,7 @@
 """A user's settings (only the language for now), keyed by their pseudonymous key."""
 
 from collections import OrderedDict
-from datetime import UTC, datetime
+from datetime import date
 
 import aiosqlite
 
@@ -45,11 +45,12 @@ class UserSettingsStore:
         if len(self._languages) > self._recent:
             self._languages.popitem(last=False)
 
-    async def set_language(self, user_key: str, language: str) -> None:
+    async def set_language(self, user_key: str, language: str, today: date) -> None:
+        """Remember the language; a new user is counted as new on `today` (UTC)."""
         await self._connection.execute(
             "INSERT INTO user_settings (user_key, language, created_on) VALUES (?, ?, ?) "
             "ON CONFLICT (user_key) DO UPDATE SET language = excluded.language",
-            (user_key, language, datetime.now(UTC).date().isoformat()),
+            (user_key, language, today.isoformat()),
         )
         self._remember(user_key, language)
 

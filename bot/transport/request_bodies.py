@@ -1,16 +1,20 @@
 """Request bodies: JSON instead of URL-encoded forms, and keyboards serialised once."""
 
 import json
-from typing import Any
+from typing import cast
 
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.exceptions import TelegramNetworkError
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import InputFile
-from aiohttp import BytesPayload, FormData
+from aiohttp import BytesPayload, ClientError, ClientTimeout, FormData
 
 from bot.serialized_keyboards import KEYBOARDS
+
+_JSON = json.JSONEncoder(ensure_ascii=False)
+"""One encoder for every request: json.dumps with options would build a new one per call."""
 
 
 class SafarSession(AiohttpSession):
@@ -23,20 +27,50 @@ class SafarSession(AiohttpSession):
     still go as multipart forms.
     """
 
-    def build_form_data(  # type: ignore[override]  # aiohttp posts a Payload as it is
-        self, bot: Bot, method: TelegramMethod[TelegramType]
-    ) -> FormData | BytesPayload:
+    async def make_request(
+        self,
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+        timeout: int | None = None,  # noqa: ASYNC109  # aiogram's signature
+    ) -> TelegramType:
+        """AiohttpSession.make_request with `request_body` in place of its form.
+
+        Relies on aiogram 3.31's session contract: `Bot.__call__` runs the session's request
+        middlewares (bot.transport.responses, bot.transport.retries) around `make_request`, which is
+        the method a custom session implements (aiogram's docs, "Custom session"); `create_session`,
+        `api.api_url` and `check_response` are the session's own public methods, which turn the
+        reply into the result or raise the same Telegram* errors as aiogram's session does.
+        """
+        session = await self.create_session()
+        url = self.api.api_url(token=bot.token, method=method.__api_method__)
+        limit = ClientTimeout(total=self.timeout if timeout is None else timeout)
+        try:
+            async with session.post(url, data=self.request_body(bot, method), timeout=limit) as response:
+                raw_result = await response.text()
+        except TimeoutError as error:
+            raise TelegramNetworkError(method=method, message="Request timeout error") from error
+        except ClientError as error:
+            raise TelegramNetworkError(method=method, message=f"{type(error).__name__}: {error}") from error
+        checked = self.check_response(bot=bot, method=method, status_code=response.status, content=raw_result)
+        return cast(TelegramType, checked.result)
+
+    def request_body(self, bot: Bot, method: TelegramMethod[TelegramType]) -> FormData | BytesPayload:
+        """The method as a JSON body; a multipart form (aiogram's own) when it uploads a file.
+
+        Values are prepared by aiogram's `prepare_value`, which resolves bot defaults (parse mode),
+        enums, dates and files; its private `_dumps_json=False` keeps objects as dicts, to be
+        encoded once with the whole body instead of each as a string inside a string.
+        """
         serialized = KEYBOARDS.get(getattr(method, "reply_markup", None))
         files: dict[str, InputFile] = {}
-        fields: dict[str, Any] = {}
+        members: list[str] = []
         exclude = {"reply_markup"} if serialized is not None else None
         for key, value in method.model_dump(warnings=False, exclude=exclude).items():
             prepared = self.prepare_value(value, bot=bot, files=files, _dumps_json=False)
             if prepared is not None and prepared != "":
-                fields[key] = prepared
+                members.append(f'"{key}": {_JSON.encode(prepared)}')  # keys are Python identifiers
         if files:
-            return super().build_form_data(bot, method)
-        body = json.dumps(fields, ensure_ascii=False)
+            return self.build_form_data(bot, method)
         if serialized is not None:
-            body = f'{body[:-1]}{", " if fields else ""}"reply_markup": {serialized}}}'
-        return BytesPayload(body.encode(), content_type="application/json")
+            members.append(f'"reply_markup": {serialized}')
+        return BytesPayload(f"{{{', '.join(members)}}}".encode(), content_type="application/json")

@@ -21,6 +21,10 @@ class KeepResponseTypes(BaseRequestMiddleware):
     models in a weak dictionary, so each garbage collection drops them and the next request
     builds the whole schema again. Under load that rebuilding was a third of the time spent per
     update (measured with scripts/bench_load.py and py-spy); holding a reference ends it.
+
+    Relies on aiogram 3.31's `BaseSession.check_response` parsing each reply with
+    `Response[method.__returning__]`: the very class kept here. Should aiogram build its models
+    otherwise, this only holds a few unused classes, and bench_load.py shows the cost returning.
     """
 
     _kept: ClassVar[dict[type[TelegramMethod[Any]], type[Response[Any]]]] = {}
@@ -43,6 +47,11 @@ class SkipUnreadableUpdates(BaseRequestMiddleware):
     fails the batch, the offset never moves, and the same batch fails forever. This reads the
     batch update by update; one that cannot be read is replaced by an empty update with its id,
     so the offset moves past it (and `bot.middlewares.update_guards.UnknownUpdates` skips it).
+
+    Relies on aiogram 3.31's `check_response` raising `ClientDecodeError` with the decoded JSON in
+    `error.data` when the result does not validate, and on its polling loop taking the list of
+    updates this middleware returns as the `getUpdates` result (tests/test_odd_updates.py sends
+    updates aiogram cannot read).
     """
 
     async def __call__(

@@ -22,6 +22,11 @@ class RetryTransientErrors(BaseRequestMiddleware):
     """Waits out a 429 for exactly `retry_after`; retries 5xx and network errors with backoff.
 
     A 403 (the user blocked the bot) and other 4xx are not retried: repeating cannot help.
+
+    Relies on aiogram 3.31 calling request middlewares around `make_request` for every method,
+    with the method object unchanged between attempts, and on `check_response` raising
+    `TelegramRetryAfter` (with `retry_after`) for a 429 and `TelegramServerError` for a 5xx, and
+    the session `TelegramNetworkError` for a timeout or a cut connection (tests/test_faults.py).
     """
 
     async def __call__(
