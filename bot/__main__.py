@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from bot.config import Settings, credential_directories
 from bot.content import ContentError
 from bot.languages import LANGUAGES
+from bot.logs import configure_logging
 
 if TYPE_CHECKING:
     from datetime import date
@@ -45,7 +46,7 @@ def run(settings: Settings) -> int:
         return _fail("BOT_TOKEN is malformed: it should look like 123456789:AA... as @BotFather gave it.")
     if settings.webhook_url and not settings.webhook_secret:
         return _fail("WEBHOOK_URL is set but WEBHOOK_SECRET is not; Telegram's calls could not be told from others.")
-    from bot.observability.logs import configure_logging
+    from bot.keys import KeyProblem
     from bot.polling import run_polling
     from bot.startup import StartupError
     from bot.webhook import run_webhook
@@ -62,7 +63,7 @@ def run(settings: Settings) -> int:
         asyncio.run(run_webhook(settings) if settings.webhook_url else run_polling(settings))
     except ContentError as error:
         return _fail(f"the content has errors; nothing was started:\n{error.report()}")
-    except StartupError as error:
+    except (StartupError, KeyProblem) as error:
         return _fail(str(error))
     except KeyboardInterrupt:
         pass
@@ -79,6 +80,13 @@ def _content_dir(explicit: str | Path | None) -> Path | None:
         return None
 
 
+def _today() -> "date":
+    """The editors' tools measure `checked` dates against the computer's calendar."""
+    from datetime import date
+
+    return date.today()
+
+
 def _registry_path() -> Path | None:
     try:
         return Settings().agency_registry_path
@@ -93,7 +101,7 @@ def _load(arguments: argparse.Namespace) -> "tuple[Curriculum, I18n] | None":
 
     i18n = load_i18n()
     try:
-        return load_curriculum(_content_dir(arguments.content), translator(i18n)), i18n
+        return load_curriculum(_content_dir(arguments.content), translator(i18n), today=_today()), i18n
     except ContentError as error:
         print(error.report(), file=sys.stderr)
         print("The content has errors: fix them first (see `safar check`).", file=sys.stderr)
@@ -138,33 +146,45 @@ def report(arguments: argparse.Namespace) -> int:
 def translations(arguments: argparse.Namespace) -> int:
     from bot.content.loader import PACKAGED_CONTENT
     from bot.editing import translations as exchange
+    from bot.editing.sheets import open_for_excel
 
     root = _content_dir(arguments.content) or PACKAGED_CONTENT
     if arguments.action == "export":
         out = Path(arguments.file or f"translations-{arguments.lang}.csv")
-        with out.open("w", encoding="utf-8", newline="") as file:
+        with open_for_excel(out) as file:
             rows = exchange.export(root, arguments.source, arguments.lang, file, everything=arguments.all)
         print(f"{rows} text(s) to translate written to {out}.")
         return 0
     if not arguments.file:
         return _fail("say which CSV file to import: safar translations import FILE")
     try:
-        with Path(arguments.file).open(encoding="utf-8-sig", newline="") as file:
-            report = exchange.import_csv(root, file)
-    except (OSError, ValueError, StopIteration) as error:
-        return _fail(f"{arguments.file}: {error or 'the file is empty'}")
-    if report.problems:
-        print("Nothing was changed: with these translations the content would have errors:")
-        print("\n".join(report.problems))
-        return 1
-    for label, keys in (("added", report.added), ("changed", report.changed), ("not found", report.unknown)):
+        report = exchange.import_csv(root, Path(arguments.file), _today())
+    except FileNotFoundError:
+        return _fail(f"{arguments.file}: there is no such file; check the spelling of the path")
+    except OSError as error:
+        return _fail(f"{arguments.file}: the file cannot be opened ({error.strerror})")
+    except ValueError as error:
+        return _fail(f"{arguments.file}: {error}")
+    for heading, problems in (
+        ("Nothing was changed:", report.problems),
+        ("Nothing was changed: with these translations the content would have errors:", report.content_errors),
+    ):
+        if problems:
+            print(heading)
+            print("\n".join(problems))
+            return 1
+    for label, keys in (("added", report.added), ("changed", report.changed)):
         for key in keys:
             print(f"{label}: {key}")
+    for label, listed in (("left blank, not imported", report.blank), ("not imported", report.unusable)):
+        if listed:
+            print(f"{len(listed)} row(s) {label}:")
+            print("\n".join(f"  {row}" for row in listed))
     print(
         f"{len(report.added)} added, {len(report.changed)} changed, {len(report.confirmed)} unchanged, "
-        f"{len(report.unknown)} not found."
+        f"{len(report.blank)} blank, {len(report.unusable)} not imported."
     )
-    return 0
+    return 1 if report.unusable else 0
 
 
 def _iso_date(value: str) -> "date":
@@ -201,17 +221,26 @@ def parser() -> argparse.ArgumentParser:
     exchange.add_argument("--lang", choices=LANGUAGES, default="uz", help="the language to translate into")
     exchange.add_argument("--from", dest="source", choices=LANGUAGES, default="en", help="source (default: en)")
     exchange.add_argument("--all", action="store_true", help="export every text, not only missing or changed")
+    keys_parser = commands.add_parser("keys", help="rotate the delivery key (stop the bot first)")
+    keys_parser.add_argument("action", choices=["rotate"])
     for tool in (preview_parser, console_parser, report_parser, exchange):
         tool.add_argument("--content", help="content directory (default: CONTENT_DIR or the packaged content)")
     return main_parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    arguments = parser().parse_args(argv)
+    main_parser = parser()
+    arguments, unparsed = main_parser.parse_known_args(argv)
+    # argparse fills an optional positional before the options that follow it, so the FILE of
+    # `translations export --lang ru FILE` arrives unparsed: take it, in either order.
+    if arguments.command == "translations" and arguments.file is None and len(unparsed) == 1:
+        arguments.file, unparsed = unparsed[0], []
+    if unparsed:
+        main_parser.error(f"unrecognized arguments: {' '.join(unparsed)}")
     if arguments.command == "check":
         from bot.editing.check import run_check
 
-        return run_check(_content_dir(arguments.path), sys.stdout, _registry_path())
+        return run_check(_content_dir(arguments.path), sys.stdout, _today(), _registry_path())
     tools = {"preview": preview, "console": console, "report": report, "translations": translations}
     if arguments.command in tools:
         return tools[arguments.command](arguments)
@@ -224,7 +253,22 @@ def main(argv: list[str] | None = None) -> int:
         from bot import operations
 
         return operations.run(arguments.command, settings, arguments)
+    if arguments.command == "keys":
+        return rotate_keys(settings)
     return run(settings)
+
+
+def rotate_keys(settings: Settings) -> int:
+    """`safar keys rotate`: a new delivery key; every pending delivery's chat id re-sealed with it."""
+    from bot.keys import KeyProblem
+    from bot.services.key_setup import rotate
+
+    try:
+        count = asyncio.run(rotate(settings))
+    except KeyProblem as error:
+        return _fail(str(error))
+    print(f"safar: a new delivery key is in place; {count} stored chat id(s) re-sealed with it")
+    return 0
 
 
 if __name__ == "__main__":

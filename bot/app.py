@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-import aiosqlite
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.enums import ParseMode
@@ -17,30 +16,38 @@ from aiogram.utils.i18n import I18n
 from bot.broadcast_progress import broadcast_progress
 from bot.config import Settings
 from bot.handlers import build_router
+from bot.handlers.conversation import durable_part
 from bot.handlers.errors import errors_router
 from bot.handlers.reminder_views import delivered_message
 from bot.i18n import load_i18n, translator
+from bot.keys import ChatCipher
 from bot.middlewares import in_flight
 from bot.middlewares.locale import UserLocaleMiddleware
 from bot.middlewares.metrics import UpdateMetrics
 from bot.middlewares.update_guards import DuplicateUpdates, FloodGuard, UnknownUpdates
+from bot.period_salts import PeriodSalts
 from bot.services.broadcaster import Broadcaster
 from bot.services.clock import Clock, SystemClock
 from bot.services.content_holder import ContentHolder, ContentSources
 from bot.services.engagement import EventRecorder
-from bot.services.pseudonym import Pseudonymizer, load_or_create_key
+from bot.services.key_setup import key_sources, unlock
+from bot.services.pseudonym import Pseudonymizer
+from bot.services.recent_messages import RecentMessages
 from bot.services.reminder_dispatcher import ReminderDispatcher
+from bot.services.retention import Retention
 from bot.services.sender import BulkSender
 from bot.services.stats import Statistics
 from bot.storage.broadcasts import BroadcastStore
-from bot.storage.database import lock_database, open_database
+from bot.storage.database import Database, lock_database, open_database
 from bot.storage.events import EventStore
 from bot.storage.fsm import SQLiteStorage
+from bot.storage.key_records import KeyRecords
 from bot.storage.reminders import ReminderStore
 from bot.storage.reports import ReportStore
 from bot.storage.user_settings import UserSettingsStore
 from bot.transport.observed import Heartbeat
 from bot.transport.outbound import bulk_delivery
+from bot.transport.sent_messages import NoticeSentMessages
 from bot.transport.session import create_session
 
 log = logging.getLogger(__name__)
@@ -50,7 +57,8 @@ log = logging.getLogger(__name__)
 class Application:
     bot: Bot
     dispatcher: Dispatcher
-    database: aiosqlite.Connection
+    database: Database
+    cipher: ChatCipher
     content: ContentHolder
     i18n: I18n
     settings: Settings
@@ -58,12 +66,14 @@ class Application:
     recorder: EventRecorder
     statistics: Statistics
     broadcaster: Broadcaster
+    retention: Retention
     heartbeat: Heartbeat
     """Told each time long polling hears from Telegram; read by the health check."""
 
 
 def create_dispatcher(
-    database: aiosqlite.Connection,
+    database: Database,
+    cipher: ChatCipher,
     content: ContentHolder,
     i18n: I18n,
     pseudonyms: Pseudonymizer,
@@ -75,16 +85,16 @@ def create_dispatcher(
 ) -> Dispatcher:
     users = UserSettingsStore(database)
     dispatcher = Dispatcher(
-        storage=SQLiteStorage(database, pseudonyms),
+        storage=SQLiteStorage(database, pseudonyms, durable_part),
         # One update at a time per user: two quick taps must not race on the saved conversation.
         events_isolation=SimpleEventIsolation(),
         content=content,
         users=users,
         reports=ReportStore(database),
-        reminders=ReminderStore(database),
+        reminders=ReminderStore(database, cipher),
         recorder=recorder,
         statistics=statistics,
-        broadcasts=BroadcastStore(database),
+        broadcasts=BroadcastStore(database, cipher),
         clock=clock,
         admin_ids=admin_ids,
     )
@@ -120,37 +130,53 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
     content = ContentHolder(sources)
     for warning in content.current.curriculum.warnings:
         log.warning("content: %s", warning)  # a Problem: file:line: message
-    key = load_or_create_key(
-        settings.pseudonym_key.get_secret_value() if settings.pseudonym_key else None,
-        settings.db_path,
-    )
     in_use = lock_database(settings.db_path)  # one bot per database; a restore waits for it to stop
-    database = await open_database(settings.db_path)
+    try:
+        database = await open_database(settings.db_path)
+    except BaseException:
+        in_use.close()
+        raise
+    try:
+        keys = await unlock(KeyRecords(database), key_sources(settings), settings.db_path.parent)
+    except BaseException:
+        await database.close()
+        in_use.close()
+        raise
+    cipher = ChatCipher(keys.delivery)
+    pseudonyms = Pseudonymizer(keys.pseudonym)
+    recent_messages = RecentMessages(pseudonyms.user_key)
     heartbeat = Heartbeat()
     bot, bulk_bot = bot_for(settings, heartbeat=heartbeat), bot_for(settings, retry=False)
-    recorder = EventRecorder(EventStore(database), clock)
-    statistics = Statistics(EventStore(database), clock, settings.event_retention_days)
+    for session in (bot.session, bulk_bot.session):
+        session.middleware(NoticeSentMessages(recent_messages.sent))
+    day_salts = PeriodSalts()  # one day's salt for the sketch, shared by roll-ups and live statistics
+    recorder = EventRecorder(EventStore(database, day_salts), clock)
+    statistics = Statistics(EventStore(database, day_salts), clock)
     dispatcher = create_dispatcher(
-        database, content, i18n, Pseudonymizer(key), settings.admin_ids, clock, recorder, statistics,
+        database, cipher, content, i18n, pseudonyms, settings.admin_ids, clock, recorder, statistics,
         flood=(settings.flood_updates_per_second, settings.flood_burst),
     )  # fmt: skip
+    dispatcher["recent_messages"] = recent_messages
     sender = BulkSender(
         bulk_delivery(bulk_bot),
         messages_per_second=settings.bulk_messages_per_second,
         seconds_per_chat=settings.bulk_seconds_per_chat,
     )
     reminders = ReminderDispatcher(
-        ReminderStore(database),
+        ReminderStore(database, cipher),
         sender,
         lambda entry: delivered_message(entry, content.current, i18n),
         clock,
         recorder=recorder,
     )
-    broadcaster = Broadcaster(BroadcastStore(database), ReminderStore(database), sender, broadcast_progress(bot), clock)
+    broadcaster = Broadcaster(
+        BroadcastStore(database, cipher), ReminderStore(database, cipher), sender, broadcast_progress(bot), clock
+    )
     try:
         yield Application(
-            bot, dispatcher, database, content, i18n, settings, reminders, recorder, statistics, broadcaster, heartbeat
-        )
+            bot, dispatcher, database, cipher, content, i18n, settings, reminders, recorder, statistics, broadcaster,
+            Retention(ReportStore(database), clock, settings.report_retention_days), heartbeat,
+        )  # fmt: skip
     finally:
         await bot.session.close()
         await bulk_bot.session.close()

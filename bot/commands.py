@@ -22,6 +22,7 @@ COMMANDS = (
     ("stop", N_("Stop all reminders")),
     ("agency", N_("Check a recruitment agency")),
     ("report", N_("Report a suspicious offer")),
+    ("news", N_("Safar's news: yes or no")),
     ("privacy", N_("What Safar keeps")),
     ("forget", N_("Erase my data")),
 )

@@ -5,19 +5,38 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SecretsSettingsSource,
+    SettingsConfigDict,
+)
 
 TELEGRAM_API_BASE_URL = "https://api.telegram.org"
 SECRETS_DIRECTORIES = ("/run/secrets",)
-"""Docker and compose secrets: files named after settings (bot_token, pseudonym_key)."""
+"""Docker and compose secrets: files named after settings (bot_token, webhook_secret)."""
+CREDENTIAL_SETTINGS = frozenset({"bot_token", "webhook_secret", "sentry_dsn"})
+"""The settings that may come as credential files. The two keys have their own files and rules
+(`pseudonym.key`, `delivery.key`: bot/keys.py), so they are not read here a second way."""
 
 
 def credential_directories() -> list[Path]:
-    """Where settings may also come as files named after them, so keys stay apart from the data:
+    """Where secret settings may also come as files named after them, apart from the data:
     systemd's `LoadCredential=` directory (CREDENTIALS_DIRECTORY) and container secrets. The
     environment and `.env` win over both."""
     candidates = (os.environ.get("CREDENTIALS_DIRECTORY"), *SECRETS_DIRECTORIES)
     return [Path(c) for c in candidates if c and Path(c).is_dir()]
+
+
+class CredentialFiles(SecretsSettingsSource):
+    """Credential files for CREDENTIAL_SETTINGS only."""
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[object, str, bool]:
+        if field_name not in CREDENTIAL_SETTINGS:
+            return None, field_name, False
+        return super().get_field_value(field, field_name)
 
 
 class Settings(BaseSettings):
@@ -30,6 +49,12 @@ class Settings(BaseSettings):
     db_path: Path = Path("data/safar.sqlite3")
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     pseudonym_key: SecretStr | None = None
+    delivery_key: SecretStr | None = None
+    """64 hex characters; else systemd's credential or a file in KEY_DIR (see bot/keys.py)."""
+    key_dir: Path | None = None
+    """Where key files are kept and generated; the owner's config directory (~/.config/safar) when unset."""
+    credentials_directory: Path | None = None
+    """Set by systemd's LoadCredential=: pseudonym.key and delivery.key are looked for there first."""
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     webhook_host: str = "127.0.0.1"
@@ -51,14 +76,28 @@ class Settings(BaseSettings):
     bulk_messages_per_second: float = Field(default=25.0, gt=0, le=30)
     """Reminders and broadcasts, all chats together; the rest of Telegram's ~30/s is left to replies."""
     bulk_seconds_per_chat: float = Field(default=1.0, ge=1.0)
-    event_retention_days: int = Field(default=180, ge=1)
-    """Raw engagement events older than this are deleted (their daily roll-ups stay)."""
+    report_retention_days: int = Field(default=365, ge=1)
+    """Reports of suspicious offers older than this are deleted."""
     flood_updates_per_second: float = Field(default=3.0, gt=0)
     """A user sending faster than this (after a burst) has updates dropped and gets one notice."""
     flood_burst: int = Field(default=10, ge=1)
     """How many updates a user can send at once before the per-second limit applies."""
     agency_registry_path: Path | None = None
     """The licensed-agency list (.yaml or .csv); the packaged, empty one when unset."""
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        secrets_dir = (
+            file_secret_settings.secrets_dir if isinstance(file_secret_settings, SecretsSettingsSource) else None
+        )
+        return init_settings, env_settings, dotenv_settings, CredentialFiles(settings_cls, secrets_dir=secrets_dir)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.storage.claims import release_all_claims
+from bot.storage.fsm import SQLiteStorage
 
 if TYPE_CHECKING:
     from bot.app import Application
@@ -62,6 +63,14 @@ async def reminder_jobs(app: "Application") -> AsyncIterator[None]:
     scheduler.add_job(jobs.guard(app.statistics.maintain), "interval", minutes=10, next_run_time=now,
                       max_instances=1, id="rollups")  # fmt: skip
     scheduler.add_job(jobs.guard(app.reminders.housekeeping), "interval", hours=6, id="housekeeping")
+    scheduler.add_job(jobs.guard(app.retention.run), "interval", hours=6, next_run_time=now, id="retention")
+    storage = app.dispatcher.storage
+    if isinstance(storage, SQLiteStorage):
+
+        async def forget_idle() -> None:  # a coroutine: APScheduler would run a plain function in a thread
+            storage.forget_idle()
+
+        scheduler.add_job(forget_idle, "interval", minutes=5, id="idle_conversations")
     scheduler.start()
     try:
         yield

@@ -93,5 +93,5 @@ def restore(settings: Settings, arguments: argparse.Namespace) -> int:
     for place in places:
         print(f"key restored: {place}")
     if not places:
-        print("The pseudonym key must be the one this database was written with (safar restore --keys KEYFILE).")
+        print("The keys must be the ones this database was written with (safar restore --keys KEYFILE).")
     return 0

@@ -10,6 +10,7 @@ from bot.jobs import reminder_jobs
 from bot.middlewares.in_flight import let_updates_finish
 from bot.observability.health import Monitor, monitoring_server
 from bot.startup import check_bot_api
+from bot.storage.broadcasts import BroadcastStore
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +25,13 @@ async def poll(app: Application, *, handle_signals: bool = True, polling_timeout
     async with AsyncExitStack() as stack:
         if app.settings.metrics_port is not None:
             # Healthy while a getUpdates returned within two long-poll timeouts.
-            monitor = Monitor(app.database, app.settings.db_path, app.heartbeat, 2.0 * polling_timeout)
+            monitor = Monitor(
+                app.database,
+                BroadcastStore(app.database, app.cipher),
+                app.settings.db_path,
+                app.heartbeat,
+                2.0 * polling_timeout,
+            )
             await stack.enter_async_context(
                 monitoring_server(monitor, app.settings.metrics_host, app.settings.metrics_port)
             )

@@ -14,6 +14,7 @@ from bot.jobs import reminder_jobs
 from bot.middlewares.in_flight import let_updates_finish
 from bot.observability.health import Monitor, add_routes
 from bot.startup import check_bot_api
+from bot.storage.broadcasts import BroadcastStore
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +29,9 @@ async def run_webhook(settings: Settings) -> None:
         web_app = web.Application()
         SimpleRequestHandler(app.dispatcher, app.bot, secret_token=secret).register(web_app, path=WEBHOOK_PATH)
         setup_application(web_app, app.dispatcher, bot=app.bot)
-        add_routes(web_app, Monitor(app.database, settings.db_path, heartbeat=None))
+        add_routes(
+            web_app, Monitor(app.database, BroadcastStore(app.database, app.cipher), settings.db_path, heartbeat=None)
+        )
         runner = web.AppRunner(web_app)
         await runner.setup()
         site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)

@@ -212,26 +212,26 @@ async def prefill(db_path: Path, key: str, users: int) -> None:
 async def _prefill(connection: Any, pseudonyms: Any, users: int) -> None:
     from aiogram.fsm.storage.base import StorageKey
 
+    from bot.handlers.conversation import durable_part
     from bot.services.dialogue import Conversation
     from bot.storage.fsm import SQLiteStorage
 
-    storage = SQLiteStorage(connection, pseudonyms)
-    await connection.execute("BEGIN")
-    for user_id in range(1, users + 1):
-        user_key = pseudonyms.user_key(user_id)
-        await connection.execute(
-            "INSERT OR REPLACE INTO user_settings (user_key, language, created_on) VALUES (?, ?, '2026-11-01')",
-            (user_key, ["tg", "ru", "uz", "en"][user_id % 4]),
-        )
-        position = {"lesson": "red_flags", "node": "wages"}
-        data = Conversation.from_data({"position": position, "history": [{"lesson": "main", "node": "menu"}]})
-        storage_key = StorageKey(bot_id=BOT_ID, chat_id=user_id, user_id=user_id)
-        keys = storage._keys(storage_key)
-        await connection.execute(
-            "INSERT OR REPLACE INTO fsm_state (storage_key, user_key, data) VALUES (?, ?, ?)",
-            (keys[0], keys[1], json.dumps({"conversation": data.to_data()})),
-        )
-    await connection.execute("COMMIT")
+    storage = SQLiteStorage(connection, pseudonyms, durable_part)
+    async with connection.transaction():
+        for user_id in range(1, users + 1):
+            user_key = pseudonyms.user_key(user_id)
+            await connection.execute(
+                "INSERT OR REPLACE INTO user_settings (user_key, language) VALUES (?, ?)",
+                (user_key, ["tg", "ru", "uz", "en"][user_id % 4]),
+            )
+            position = {"lesson": "red_flags", "node": "wages"}
+            data = Conversation.from_data({"position": position, "history": [{"lesson": "main", "node": "menu"}]})
+            storage_key = StorageKey(bot_id=BOT_ID, chat_id=user_id, user_id=user_id)
+            keys = storage._keys(storage_key)
+            await connection.execute(
+                "INSERT OR REPLACE INTO fsm_state (storage_key, user_key, data) VALUES (?, ?, ?)",
+                (keys[0], keys[1], json.dumps({"conversation": data.to_data()})),
+            )
 
 
 async def measure(command: list[str], env: dict[str, str], users: int, steps: int, seed: int) -> dict[str, float]:
@@ -282,7 +282,8 @@ async def main(users: int, steps: int, stored: int, seed: int, rounds: int, prof
         db_path, key = Path(folder) / "safar.sqlite3", "bench-pseudonym-key"
         await prefill(db_path, key, stored)
         # Simulated users tap far faster than people: the per-user flood limit would refuse them.
-        safar_env = env | {"DB_PATH": str(db_path), "PSEUDONYM_KEY": key, "FLOOD_UPDATES_PER_SECOND": "1000"}
+        safar_env = env | {"DB_PATH": str(db_path), "PSEUDONYM_KEY": key, "FLOOD_UPDATES_PER_SECOND": "1000",
+                           "KEY_DIR": str(Path(folder) / "keys")}  # fmt: skip
         profiler = ["-m", "cProfile", "-o", profile] if profile else []
         for round_number in range(rounds):  # alternated, so a slow moment of the machine hits both
             baselines.append(await measure([sys.executable, "scripts/baseline_bot.py"], env, users, steps, seed))

@@ -29,6 +29,7 @@ from bot.content import load_curriculum
 from bot.content.curriculum import node_ref
 from bot.handlers.callback_data import OpenNode
 from bot.i18n import load_i18n, translator
+from bot.keys import ChatCipher
 from bot.services.content_holder import ContentHolder, ContentSources
 from bot.services.engagement import EventRecorder
 from bot.services.pseudonym import Pseudonymizer
@@ -51,28 +52,28 @@ async def fill(path: Path, count: int) -> None:
     connection = await open_database(path)
     users = max(count // 20, 1)
     keys = [hashlib.sha256(str(n).encode()).hexdigest()[:32] for n in range(min(users, 500_000))]
-    await connection.execute("BEGIN")
-    batch: list[Any] = []
-    for n in range(count):
-        day = TODAY - timedelta(days=n % 180)
-        hour = n % 24 if day < TODAY else n % 12  # nothing after noon today, the benchmark's "now"
-        name, detail = NAMES[n % len(NAMES)]
-        batch.extend((f"{day.isoformat()}T{hour:02d}", keys[n % len(keys)], name, detail))
-        if len(batch) >= 4 * 250:
-            await connection.execute(
-                "INSERT INTO events VALUES " + ",".join(["(?, ?, ?, ?)"] * (len(batch) // 4)), batch
-            )
-            batch = []
-    if batch:
-        await connection.execute("INSERT INTO events VALUES " + ",".join(["(?, ?, ?, ?)"] * (len(batch) // 4)), batch)
-    await connection.execute("COMMIT")
-    await Statistics(EventStore(connection), FixedClock(), 365).maintain()
+    async with connection.transaction():
+        batch: list[Any] = []
+        for n in range(count):
+            day = TODAY - timedelta(days=n % 180)
+            hour = n % 24 if day < TODAY else n % 12  # nothing after noon today, the benchmark's "now"
+            name, detail = NAMES[n % len(NAMES)]
+            batch.extend((f"{day.isoformat()}T{hour:02d}", keys[n % len(keys)], name, detail))
+            if len(batch) >= 4 * 250:
+                await connection.execute(
+                    "INSERT INTO events VALUES " + ",".join(["(?, ?, ?, ?)"] * (len(batch) // 4)), batch
+                )
+                batch = []
+        if batch:
+            marks = ",".join(["(?, ?, ?, ?)"] * (len(batch) // 4))
+            await connection.execute("INSERT INTO events VALUES " + marks, batch)
+    await Statistics(EventStore(connection), FixedClock()).maintain()
     await connection.close()
 
 
 async def time_report(path: Path, days: int | None, repeat: int = 5) -> float:
     connection = await open_database(path)
-    statistics = Statistics(EventStore(connection), FixedClock(), 365)
+    statistics = Statistics(EventStore(connection), FixedClock())
     began = time.perf_counter()
     for _ in range(repeat):
         await statistics.report(days)
@@ -105,11 +106,11 @@ async def time_updates(path: Path, logging_on: bool, presses: int = 400) -> list
     recorder = EventRecorder(EventStore(connection), FixedClock())
     if not logging_on:
         recorder.record = lambda *args, **kwargs: None  # type: ignore[method-assign]
-    statistics = Statistics(EventStore(connection), FixedClock(), 180)
-    dispatcher = create_dispatcher(connection, content, i18n, Pseudonymizer(b"k" * 32), frozenset(), FixedClock(),
-                                   recorder, statistics, flood=(1000.0, 1000))  # fmt: skip
+    statistics = Statistics(EventStore(connection), FixedClock())
+    dispatcher = create_dispatcher(connection, ChatCipher(b"b" * 32), content, i18n, Pseudonymizer(b"k" * 32),
+                                   frozenset(), FixedClock(), recorder, statistics, flood=(1000.0, 1000))  # fmt: skip
     bot = Bot("1:benchmark", session=AnsweringSession())
-    curriculum = load_curriculum(None, translator(i18n))
+    curriculum = load_curriculum(None, translator(i18n), today=FixedClock().now().date())
     targets = [node_ref(node) for node in curriculum.node_ids()]
     user = User(id=42, is_bot=False, first_name="U", language_code="en")
     message = Message(message_id=1, date=datetime.now(UTC), chat=Chat(id=42, type="private"), text="x")

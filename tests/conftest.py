@@ -34,6 +34,7 @@ def settings(tmp_path: Path, telegram: FakeTelegram) -> Settings:
         bot_token=SecretStr(TOKEN),
         bot_api_base_url=telegram.base_url,
         db_path=tmp_path / "data" / "safar.sqlite3",
+        key_dir=tmp_path / "keys",
         # Scripted users tap far faster than people; tests/test_flood.py checks the real limit.
         flood_updates_per_second=1000.0,
         flood_burst=1000,

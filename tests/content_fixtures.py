@@ -1,9 +1,13 @@
 """A copy of the real content in a temporary folder, for tests that edit or break it."""
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 from bot.content.loader import PACKAGED_CONTENT
+
+CONTENT_DAY = date(2026, 12, 1)
+"""The day tests load content on: after every `checked` date of the real content, within a year."""
 
 
 def copy_of_real_content(tmp_path: Path) -> Path:

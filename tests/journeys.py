@@ -5,12 +5,13 @@ import re
 from bot.content import load_curriculum
 from bot.content.curriculum import NodeId
 from bot.i18n import load_i18n, translator
+from tests.content_fixtures import CONTENT_DAY
 from tests.fake_telegram import FakeUser, Sent
 
 
 def expected_text(lesson: str, node: str, language: str) -> str:
     """What the real content says at a node, so tests follow content edits."""
-    curriculum = load_curriculum(None, translator(load_i18n()))
+    curriculum = load_curriculum(None, translator(load_i18n()), today=CONTENT_DAY)
     return curriculum.render_node(NodeId(lesson, node), language).text
 
 

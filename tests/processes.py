@@ -11,22 +11,25 @@ from pathlib import Path
 
 SETTING_NAMES = {"BOT_TOKEN", "BOT_API_BASE_URL", "DB_PATH", "ADMIN_IDS", "PSEUDONYM_KEY", "WEBHOOK_URL",
                  "WEBHOOK_SECRET", "WEBHOOK_HOST", "WEBHOOK_PORT", "LOG_LEVEL", "CONTENT_DIR", "LOG_FORMAT",
-                 "METRICS_PORT", "METRICS_HOST", "SENTRY_DSN", "CREDENTIALS_DIRECTORY"}  # fmt: skip
+                 "METRICS_PORT", "METRICS_HOST", "SENTRY_DSN", "CREDENTIALS_DIRECTORY", "DELIVERY_KEY",
+                 "KEY_DIR"}  # fmt: skip
 PROJECT = Path(__file__).resolve().parents[1]
 
 
-def environment(**settings: str) -> dict[str, str]:
+def environment(tmp_path: Path, **settings: str) -> dict[str, str]:
+    """The test's settings; keys in the test's own directory, never the machine user's."""
     env = {k: v for k, v in os.environ.items() if k not in SETTING_NAMES}
     env["PYTHONPATH"] = str(PROJECT)
+    env["KEY_DIR"] = str(tmp_path / "keys")
     return env | settings
 
 
 async def run_to_end(tmp_path: Path, **settings: str) -> tuple[int, str]:
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", cwd=tmp_path, env=environment(**settings),
+        sys.executable, "-m", "bot", cwd=tmp_path, env=environment(tmp_path, **settings),
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
-    _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    _, stderr = await asyncio.wait_for(process.communicate(), 60)  # a loaded CI machine imports slowly
     assert process.returncode is not None
     return process.returncode, stderr.decode()
 
@@ -34,7 +37,7 @@ async def run_to_end(tmp_path: Path, **settings: str) -> tuple[int, str]:
 @asynccontextmanager
 async def running(tmp_path: Path, **settings: str) -> AsyncIterator[asyncio.subprocess.Process]:
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", cwd=tmp_path, env=environment(**settings),
+        sys.executable, "-m", "bot", cwd=tmp_path, env=environment(tmp_path, **settings),
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     try:

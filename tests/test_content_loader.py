@@ -9,6 +9,7 @@ import pytest
 
 from bot.content import ContentError, load_curriculum
 from bot.content.curriculum import NodeId
+from tests.content_fixtures import CONTENT_DAY
 
 CONTACTS = """\
 ru_emergency:
@@ -17,7 +18,7 @@ ru_emergency:
   needs: [emergency]
   phone: "112"
   source: "TASS, 1 Jan 2022"
-  checked: 2099-01-01
+  checked: 2026-11-22
 """
 
 MAIN = """\
@@ -58,12 +59,12 @@ def content(tmp_path: Path, **lessons: str) -> Path:
 
 def problems(path: Path) -> list[str]:
     with pytest.raises(ContentError) as caught:
-        load_curriculum(path)
+        load_curriculum(path, today=CONTENT_DAY)
     return [str(p) for p in caught.value.problems]
 
 
 def test_the_minimal_content_loads_without_warnings(tmp_path: Path) -> None:
-    curriculum = load_curriculum(content(tmp_path))
+    curriculum = load_curriculum(content(tmp_path), today=CONTENT_DAY)
     assert [str(w) for w in curriculum.warnings] == []
     assert "Number 112" in curriculum.render_node(NodeId("hotlines", "start"), "en").text
 
@@ -88,7 +89,7 @@ def test_a_button_to_an_unknown_lesson_and_an_unreachable_node(tmp_path: Path) -
 def test_invalid_yaml_is_reported_on_its_line(tmp_path: Path) -> None:
     broken = MAIN.replace("    text: {tg: Салом,", "    text: {tg: Салом: x,")
     assert problems(content(tmp_path, main=broken)) == [
-        "lessons/main.yaml:5: this is not valid YAML: expected ',' or '}', but got ':'",
+        "lessons/main.yaml:5: this is not valid YAML: in {…} or […] on one line, put each text in double quotes",
     ]
 
 
@@ -98,7 +99,7 @@ def test_an_unknown_contact_and_bad_html(tmp_path: Path) -> None:
     )
     assert problems(content(tmp_path, hotlines=broken)) == [
         "lessons/hotlines.yaml:7: <br> is not a tag Telegram supports (write a line break as a new line)",
-        "lessons/hotlines.yaml:9: the text names unknown contact 'ru_emergancy'",
+        "lessons/hotlines.yaml:9: the text names unknown contact 'ru_emergancy' (did you mean 'ru_emergency'?)",
     ]
 
 
@@ -115,7 +116,7 @@ def test_text_over_4096_characters_after_rendering(tmp_path: Path) -> None:
     broken = HOTLINES.replace("uz: \"{{ contact('ru_emergency') }}\"", f'uz: "{long_text}"')
     found = problems(content(tmp_path, hotlines=broken))
     assert len(found) == 1
-    assert found[0].startswith("lessons/hotlines.yaml:8: the text is ")
+    assert found[0].startswith("lessons/hotlines.yaml:8: the 'uz' text is ")
     assert found[0].endswith("characters long; Telegram allows 4096")
 
 
@@ -123,7 +124,7 @@ def test_schema_errors_name_the_field_and_line(tmp_path: Path) -> None:
     broken = MAIN.replace("    buttons:", "    buttns:").replace("start: menu", "start: menu\ncolour: red")
     assert problems(content(tmp_path, main=broken)) == [
         "lessons/main.yaml:3: 'colour' is not a known field (check its spelling and indentation)",
-        "lessons/main.yaml:7: 'nodes.menu.buttns' is not a known field (check its spelling and indentation)",
+        "lessons/main.yaml:7: 'nodes.menu.buttns' is not a known field (did you mean 'buttons'?)",
     ]
 
 
@@ -138,7 +139,7 @@ def test_a_missing_field_and_an_unknown_language(tmp_path: Path) -> None:
 def test_a_key_written_twice(tmp_path: Path) -> None:
     broken = MAIN.replace("start: menu\n", "start: menu\nstart: other\n")
     assert problems(content(tmp_path, main=broken)) == [
-        "lessons/main.yaml:3: this is not valid YAML: the key 'start' appears twice",
+        "lessons/main.yaml:3: 'start' appears twice, on line 2 and on line 3",
     ]
 
 
@@ -160,7 +161,7 @@ def test_a_missing_required_lesson(tmp_path: Path) -> None:
 
 def test_a_missing_translation_is_a_warning_and_falls_back_along_the_chain(tmp_path: Path) -> None:
     partial = MAIN.replace("tg: Салом, ", "")
-    curriculum = load_curriculum(content(tmp_path, main=partial))
+    curriculum = load_curriculum(content(tmp_path, main=partial), today=CONTENT_DAY)
     assert [str(w) for w in curriculum.warnings] == [
         "lessons/main.yaml:5: warning: nodes.menu.text: no translation for tg"
     ]
@@ -187,15 +188,15 @@ def test_a_check_without_a_default_result(tmp_path: Path) -> None:
 
 
 def test_a_contact_checked_long_ago_is_a_warning(tmp_path: Path) -> None:
-    old = CONTACTS.replace("checked: 2099-01-01", "checked: 2020-01-01")
-    curriculum = load_curriculum(content(tmp_path, contacts=old))
+    old = CONTACTS.replace("checked: 2026-11-22", "checked: 2020-01-01")
+    curriculum = load_curriculum(content(tmp_path, contacts=old), today=CONTENT_DAY)
     assert [str(w) for w in curriculum.warnings] == [
         "contacts.yaml:7: warning: contact 'ru_emergency' was last checked on 2020-01-01: check it again"
     ]
 
 
 def test_a_contacts_age_is_measured_from_the_date_the_loader_is_given(tmp_path: Path) -> None:
-    checked = CONTACTS.replace("checked: 2099-01-01", "checked: 2026-06-01")
+    checked = CONTACTS.replace("checked: 2026-11-22", "checked: 2026-06-01")
     root = content(tmp_path, contacts=checked)
     assert load_curriculum(root, today=date(2027, 5, 31)).warnings == []
     assert [str(w) for w in load_curriculum(root, today=date(2027, 6, 3)).warnings] == [

@@ -10,10 +10,11 @@ from bot.content import load_curriculum
 from bot.i18n import load_i18n, translator
 from bot.languages import LANGUAGES
 from tests.conftest import RunningBot
+from tests.content_fixtures import CONTENT_DAY
 from tests.fake_telegram import FakeTelegram, FakeUser, Sent
 from tests.journeys import LANGUAGE_LABELS, start_in
 
-CURRICULUM = load_curriculum(None, translator(load_i18n()))
+CURRICULUM = load_curriculum(None, translator(load_i18n()), today=CONTENT_DAY)
 ENTRY_BAN_SERVICE = "Проверка наличия оснований для неразрешения въезда"
 COMING_HOME = {
     "tg": "Ба ватан бармегардам",

@@ -13,18 +13,23 @@ from aiogram.fsm.storage.base import StorageKey
 
 from bot.content import load_curriculum
 from bot.content.curriculum import NodeId
+from bot.handlers.conversation import durable_part
 from bot.i18n import load_i18n, translator
+from bot.keys import ChatCipher
 from bot.services.dialogue import Conversation, DialogueEngine
 from bot.services.pseudonym import Pseudonymizer
 from bot.storage.database import open_database
 from bot.storage.fsm import SQLiteStorage
+from bot.storage.reminders import ReminderStore
+from tests.content_fixtures import CONTENT_DAY
 from tests.content_walks import covering_walks, plan_walks
 from tests.fake_telegram import BOT_ID, TOKEN, BadRequest, FakeTelegram, FakeUser, Sent
 from tests.journeys import LANGUAGE_LABELS, expected_text, start_in
 from tests.processes import running
 
 KEY = "crash-test-pseudonym-key"
-CURRICULUM = load_curriculum(None, translator(load_i18n()))
+DELIVERY_KEY = "c0" * 32
+CURRICULUM = load_curriculum(None, translator(load_i18n()), today=CONTENT_DAY)
 ENGINE = DialogueEngine(CURRICULUM)
 WALKS = covering_walks(plan_walks(CURRICULUM))
 KILL_AFTER_ANSWERS = 80
@@ -34,6 +39,7 @@ LANGUAGES = list(LANGUAGE_LABELS.items())
 def bot_settings(telegram: FakeTelegram, **extra: str) -> dict[str, str]:
     return {
         "BOT_TOKEN": TOKEN, "BOT_API_BASE_URL": telegram.base_url, "PSEUDONYM_KEY": KEY, "LOG_LEVEL": "WARNING",
+        "DELIVERY_KEY": DELIVERY_KEY,
         "FLOOD_UPDATES_PER_SECOND": "1000", "REMINDER_CHECK_SECONDS": "0.5", **extra,
     }  # fmt: skip
 
@@ -76,9 +82,8 @@ class Walker:
 async def stored_positions(db_path: Path, user_ids: list[int]) -> dict[int, NodeId | None]:
     connection = await open_database(db_path)
     try:
-        async with connection.execute("PRAGMA integrity_check") as cursor:
-            assert await cursor.fetchone() == ("ok",)
-        storage = SQLiteStorage(connection, Pseudonymizer(KEY.encode()))
+        assert await connection.fetchone("PRAGMA integrity_check") == ("ok",)
+        storage = SQLiteStorage(connection, Pseudonymizer(KEY.encode()), durable_part)
         positions = {}
         for user_id in user_ids:
             data = await storage.get_data(StorageKey(bot_id=BOT_ID, chat_id=user_id, user_id=user_id))
@@ -132,11 +137,9 @@ async def due_reminders(db_path: Path, chats: list[int]) -> None:
     connection = await open_database(db_path)
     try:
         now = int(time.time()) - 60
+        store = ReminderStore(connection, ChatCipher(bytes.fromhex(DELIVERY_KEY)))
         for chat in chats:
-            await connection.execute(
-                "INSERT INTO reminder_chats (user_key, chat_id, time_zone, language) VALUES (?, ?, ?, 'en')",
-                (f"user-{chat}", chat, daytime_zone()),
-            )
+            await store.opt_in(f"user-{chat}", chat, daytime_zone(), "en")
             await connection.execute(
                 "INSERT INTO reminders (user_key, kind, item, payload, due_at) "
                 "VALUES (?, 'expiry', 'passport', '{\"date\": \"01.03.2027\"}', ?)",

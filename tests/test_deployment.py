@@ -6,9 +6,10 @@ checked by `systemd-analyze verify` where it is installed."""
 import asyncio
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
-import yaml
+from ruamel.yaml import YAML
 
 from bot.__main__ import parser
 from bot.config import Settings
@@ -17,6 +18,12 @@ from tests.processes import PROJECT, running, stop
 
 SETTINGS = {name.upper() for name in Settings.model_fields}
 CONSOLE_SCRIPT = "safar"
+KEY_FILES = {"pseudonym.key", "delivery.key"}
+"""The files bot/keys.py reads from $CREDENTIALS_DIRECTORY."""
+
+
+def load_yaml(text: str) -> Any:
+    return YAML(typ="safe").load(text)
 
 
 def instructions(dockerfile: Path) -> list[tuple[str, str]]:
@@ -38,28 +45,26 @@ def test_the_container_runs_safar_as_a_non_root_user_with_data_and_keys_on_volum
     user = [args for kind, args in steps if kind == "USER"]
     assert user and user[-1] not in ("root", "0"), "the bot never runs as root"
     assert kinds.index("USER") < kinds.index("ENTRYPOINT")
-    entry = [
-        yaml.safe_load(args) for kind, args in steps if kind in ("ENTRYPOINT", "CMD") and "HEALTHCHECK" not in args
-    ]
+    entry = [load_yaml(args) for kind, args in steps if kind in ("ENTRYPOINT", "CMD") and "HEALTHCHECK" not in args]
     assert entry[-2:] == [[CONSOLE_SCRIPT], ["run"]]
     assert "run" in sub_commands()
     env = dict(pair.split("=", 1) for kind, args in steps if kind == "ENV" for pair in args.split())
-    volumes = next(yaml.safe_load(args) for kind, args in steps if kind == "VOLUME")
+    volumes = next(load_yaml(args) for kind, args in steps if kind == "VOLUME")
     data, keys = volumes
     assert Path(env["DB_PATH"]).parent == Path(data), "the database is on the data volume"
     assert env["CREDENTIALS_DIRECTORY"] == keys, "the keys are read from their own volume"
-    assert {name for name in env if not name.startswith(("PYTHON", "PIP"))} - SETTINGS == {"CREDENTIALS_DIRECTORY"}
+    assert {name for name in env if not name.startswith(("PYTHON", "PIP"))} <= SETTINGS
     health = next(args for kind, args in steps if kind == "HEALTHCHECK")
-    command = yaml.safe_load(health.split("CMD", 1)[1].strip())
+    command = load_yaml(health.split("CMD", 1)[1].strip())
     assert command == [CONSOLE_SCRIPT, "healthcheck"] and "healthcheck" in sub_commands()
     assert "METRICS_PORT" in env, "polling mode needs the listener the health check asks"
 
 
 def test_compose_uses_the_images_volumes_and_health_check() -> None:
-    compose = yaml.safe_load((PROJECT / "compose.yaml").read_text(encoding="utf-8"))
+    compose = load_yaml((PROJECT / "compose.yaml").read_text(encoding="utf-8"))
     service = compose["services"]["safar"]
     steps = instructions(PROJECT / "Dockerfile")
-    data, keys = next(yaml.safe_load(args) for kind, args in steps if kind == "VOLUME")
+    data, keys = next(load_yaml(args) for kind, args in steps if kind == "VOLUME")
     mounts = {volume.split(":")[1]: volume.split(":")[0] for volume in service["volumes"]}
     assert mounts[data] in compose["volumes"], "the database on a named volume"
     assert mounts[keys] == "./keys" and service["volumes"][1].endswith(":ro"), "the keys apart, read-only"
@@ -87,7 +92,7 @@ def test_the_systemd_unit_is_sandboxed_and_keeps_keys_apart() -> None:
     assert unit["Restart"] == ["on-failure"] and unit["ProtectSystem"] == ["strict"]
     assert unit["NoNewPrivileges"] == ["yes"]
     credentials = dict(value.split(":", 1) for value in unit["LoadCredential"])
-    assert set(credentials) == {"bot_token", "pseudonym_key"} <= {name.lower() for name in SETTINGS}
+    assert set(credentials) == {"bot_token"} | KEY_FILES and "BOT_TOKEN" in SETTINGS
     assert all(not path.startswith("/var/lib/safar") for path in credentials.values()), "keys apart from data"
     environment = dict(value.split("=", 1) for value in unit["Environment"])
     assert set(environment) <= SETTINGS and environment["DB_PATH"].startswith("/var/lib/safar/")
@@ -109,12 +114,13 @@ async def test_systemd_analyze_verifies_the_unit(tmp_path: Path) -> None:
     assert (process.returncode, output.decode()) == (0, "")
 
 
-async def test_token_and_pseudonym_key_are_read_from_credential_files(tmp_path: Path, telegram: FakeTelegram) -> None:
+async def test_token_and_both_keys_are_read_from_credential_files(tmp_path: Path, telegram: FakeTelegram) -> None:
     """As systemd's LoadCredential= and the container's keys volume hand them over."""
     credentials = tmp_path / "credentials"
     credentials.mkdir()
     (credentials / "bot_token").write_text(TOKEN + "\n")
-    (credentials / "pseudonym_key").write_text("k" * 64 + "\n")
+    (credentials / "pseudonym.key").write_text("k" * 64 + "\n")
+    (credentials / "delivery.key").write_text("d" * 64 + "\n")
     settings = {"BOT_API_BASE_URL": telegram.base_url, "CREDENTIALS_DIRECTORY": str(credentials)}
     async with running(tmp_path, **settings) as process:
         user = telegram.user(language_code="en")
@@ -124,3 +130,15 @@ async def test_token_and_pseudonym_key_are_read_from_credential_files(tmp_path: 
     assert code == 0, stderr
     assert (tmp_path / "data" / "safar.sqlite3").exists()
     assert not (tmp_path / "data" / "pseudonym.key").exists(), "no key was generated beside the data"
+    assert not (tmp_path / "keys").exists(), "nor in KEY_DIR: both came from the credentials"
+
+
+def test_keys_come_from_their_own_files_only(tmp_path: Path) -> None:
+    """One way in for each key (bot/keys.py: `pseudonym.key`, `delivery.key`): a credential file
+    named after the setting is not a second way, so two files cannot disagree about the key."""
+    (tmp_path / "bot_token").write_text(TOKEN + "\n")
+    (tmp_path / "pseudonym_key").write_text("k" * 64 + "\n")
+    (tmp_path / "delivery_key").write_text("d" * 64 + "\n")
+    settings = Settings(_env_file=None, _secrets_dir=[tmp_path])  # type: ignore[call-arg]
+    assert settings.bot_token is not None and settings.bot_token.get_secret_value() == TOKEN
+    assert settings.pseudonym_key is None and settings.delivery_key is None

@@ -33,10 +33,10 @@ def test_broken_content_lists_every_problem_with_a_hint(tmp_path: Path, capsys: 
         "contacts.yaml:33: warning: contact 'ru_emergency' was last checked on 2024-01-01: check it again",
         "    how to fix: Call the number or open the source again; then update 'checked:' with today's date "
         "(or remove the contact).",
-        "lessons/main.yaml:21: <b> is never closed",
+        "lessons/main.yaml:22: <b> is never closed",
         "    how to fix: Every <b> needs its </b> (and the same for other tags), closed in the reverse order they "
         "were opened.",
-        "lessons/recruitment.yaml:65: button 1 of 'fees' points to unknown node 'contrct'",
+        "lessons/recruitment.yaml:65: button 1 of 'fees' points to unknown node 'contrct' (did you mean 'contract'?)",
         "    how to fix: Check the spelling of the node name after 'goto:', or add a node with that name under 'nodes:'.",
     ]
     assert out[-1].endswith("2 error(s), 1 warning(s). The bot will not start until the errors are fixed.")
@@ -48,7 +48,7 @@ def test_one_file_can_be_checked_alone(tmp_path: Path, capsys: pytest.CaptureFix
     assert main(["check", str(content / "lessons" / "recruitment.yaml")]) == 0
     assert capsys.readouterr().out.strip() == "lessons/recruitment.yaml: no errors, 0 warning(s)."
     assert main(["check", str(content / "lessons" / "main.yaml")]) == 1
-    assert "lessons/main.yaml:21: <b> is never closed" in capsys.readouterr().out
+    assert "lessons/main.yaml:22: <b> is never closed" in capsys.readouterr().out
 
 
 def test_a_folder_without_content_is_named_as_such(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

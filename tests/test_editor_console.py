@@ -32,7 +32,7 @@ async def test_a_newcomer_walks_the_red_flag_check_in_the_terminal() -> None:
 
 
 async def test_back_menu_help_and_search_in_russian() -> None:
-    out = await walk("5", "2", "b", "h", "m", "паспорт", "", "99", language="ru")
+    out = await walk("5", "2", "b", "h", "m", "паспорт", "", "99", "выход", "5", language="ru")
     screens = [screen.split(" ────")[0] for screen in out.split("──── ")[1:]]
     assert screens == [
         "main/menu", "main/topics", "recruitment/offer", "main/topics", "hotlines/start", "main/menu",
@@ -42,3 +42,14 @@ async def test_back_menu_help_and_search_in_russian() -> None:
     assert found in out, "a lost passport is found in the help lesson too"
     plain_menu = expected_text("main", "menu", "ru").replace("<b>", "").replace("</b>", "")
     assert plain_menu in out
+    assert "Здесь нет кнопки 99." in out
+    assert "[q] выход\nВведите номер, букву или слова для поиска: " in out
+    assert out.rstrip().endswith("До свидания."), "the quit word of the language ends the walk; '5' is not read"
+
+
+async def test_the_console_speaks_the_language_chosen() -> None:
+    out = await walk("99", "q", language="tg")
+    assert "[q] баромадан\nРақам, ҳарф ё калимаҳоро барои ҷустуҷӯ нависед: " in out
+    assert "Дар ин ҷо тугмаи 99 нест." in out
+    assert out.rstrip().endswith("Хайр.")
+    assert "Type a number" not in out and "quit" not in out and "Bye." not in out

@@ -67,6 +67,7 @@ async def test_commands_are_registered_in_every_language(telegram: FakeTelegram,
         "stop",
         "agency",
         "report",
+        "news",
         "privacy",
         "forget",
     }

@@ -11,7 +11,9 @@ import aiohttp
 import pytest
 
 from bot.config import Settings
+from bot.keys import ChatCipher
 from bot.observability.health import Monitor
+from bot.storage.broadcasts import BroadcastStore
 from bot.storage.database import open_database
 from bot.storage.reminders import ReminderStore
 from tests.clock import ManualClock
@@ -58,7 +60,7 @@ async def test_metrics_count_what_the_bot_does_and_show_no_user(
     telegram.fail_next("sendMessage", BadRequest("Too Many Requests: retry after 1", 429, retry_after=1))
     await user.send(TYPED)
     await user.reply(within=15)  # the flood wait is waited out, then the answer comes
-    store = ReminderStore(watched.app.database)
+    store = ReminderStore(watched.app.database, watched.app.cipher)
     await store.opt_in("someone", 4242, "Europe/Moscow", "ru")
     await store.add("someone", "expiry", "x", NOW - timedelta(minutes=1), {"date": "01.06.2027"})
     await telegram.delivered_at_least(len(telegram.delivered) + 1)
@@ -101,7 +103,9 @@ async def test_healthz_follows_the_update_loop(telegram: FakeTelegram, watched: 
 
 async def test_a_database_that_does_not_answer_is_unhealthy(tmp_path: Path) -> None:
     database = await open_database(tmp_path / "safar.sqlite3")
-    monitor = Monitor(database, tmp_path / "safar.sqlite3", heartbeat=None)
+    monitor = Monitor(
+        database, BroadcastStore(database, ChatCipher(bytes(32))), tmp_path / "safar.sqlite3", heartbeat=None
+    )
     assert await monitor.problem() is None
     await database.close()
     assert await monitor.problem() == "the database does not answer"

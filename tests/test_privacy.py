@@ -1,9 +1,16 @@
 """What is stored is keyed by a keyed hash, and `/forget` erases it."""
 
+import asyncio
 import sqlite3
 import stat
 
+from aiogram.fsm.storage.base import StorageKey
+
 from bot.config import Settings
+from bot.handlers.conversation import durable_part
+from bot.services.pseudonym import Pseudonymizer
+from bot.storage.database import open_database
+from bot.storage.fsm import SQLiteStorage
 from tests.conftest import RunningBot
 from tests.fake_telegram import FakeTelegram
 from tests.journeys import open_topic, start_in
@@ -45,12 +52,19 @@ async def test_forget_erases_the_users_settings_and_place(
     assert "✅ Русский" in picker.labels(), "a forgotten user is asked for a language again"
 
 
-async def test_the_pseudonym_key_is_generated_beside_the_database_for_its_owner_only(
+async def test_keys_are_generated_apart_from_the_data_and_everything_is_the_owners_only(
     bot: RunningBot, settings: Settings
 ) -> None:
-    key_file = settings.db_path.parent / "pseudonym.key"
-    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
-    assert len(key_file.read_bytes()) == 64
+    assert settings.key_dir is not None
+    for name in ("pseudonym.key", "delivery.key"):
+        key_file = settings.key_dir / name
+        assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+        assert len(key_file.read_bytes()) == 64
+        assert not (settings.db_path.parent / name).exists(), "no key in the data directory"
+    assert stat.S_IMODE(settings.key_dir.stat().st_mode) == 0o700
+    assert stat.S_IMODE(settings.db_path.parent.stat().st_mode) == 0o700
+    for path in settings.db_path.parent.iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
 
 
 async def test_privacy_explains_what_is_kept(telegram: FakeTelegram, bot: RunningBot) -> None:
@@ -61,3 +75,38 @@ async def test_privacy_explains_what_is_kept(telegram: FakeTelegram, bot: Runnin
     assert answer.text.startswith("<b>Сафар чиро нигоҳ медорад</b>")
     assert "Кадом дарсу саҳифаҳоро мекушоед" in answer.text, "engagement statistics are explained"
     assert "/stop" in answer.text and "/forget" in answer.text
+
+
+async def test_forget_also_erases_events_not_yet_written(telegram: FakeTelegram, settings: Settings) -> None:
+    bot = RunningBot(settings)
+    await bot.start()
+    user = telegram.user(user_id=4545, language_code="en")
+    menu = await start_in(user, "English")
+    await open_topic(user, menu, "Red flags")
+    await user.reply()
+    assert bot.app.recorder.waiting > 0, "events are still buffered in memory"
+    await user.send("/forget")
+    await user.press(await user.reply(), "Yes, erase")
+    await user.reply()
+    await bot.stop()  # a clean shutdown writes whatever is still buffered
+    assert settings.key_dir is not None
+    user_key = Pseudonymizer((settings.key_dir / "pseudonym.key").read_bytes().strip()).user_key(4545)
+    with sqlite3.connect(settings.db_path) as connection:
+        events = connection.execute("SELECT name FROM events WHERE user_key = ?", (user_key,)).fetchall()
+    assert events == [], "nothing recorded before /forget comes back"
+
+
+async def test_an_idle_hour_drops_what_was_typed_and_keeps_the_place(settings: Settings) -> None:
+    database = await open_database(settings.db_path)
+    storage = SQLiteStorage(database, Pseudonymizer(b"k" * 32), durable_part, idle_seconds=0.05)
+    key = StorageKey(bot_id=1, chat_id=7, user_id=7)
+    await storage.set_state(key, "ReportOffer:details")
+    await storage.set_data(key, {"conversation": {"position": ["red_flags", "wages"], "history": [["main", "menu"]]},
+                                 "report": {"agency": "Typed Name"}})  # fmt: skip
+    assert (await storage.get_data(key))["report"] == {"agency": "Typed Name"}
+    stored = await database.fetchall("SELECT state, data FROM fsm_state")
+    assert stored == [(None, '{"conversation": {"position": ["red_flags", "wages"]}}')], "only the place on disk"
+    await asyncio.sleep(0.1)
+    assert await storage.get_state(key) is None
+    assert await storage.get_data(key) == {"conversation": {"position": ["red_flags", "wages"]}}
+    await database.close()

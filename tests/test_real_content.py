@@ -17,10 +17,11 @@ from bot.i18n import load_i18n, translator
 from bot.languages import LANGUAGES
 from bot.services.dialogue import Conversation, DialogueEngine, NavAction
 from bot.telegram_limits import MAX_CALLBACK_BYTES
+from tests.content_fixtures import CONTENT_DAY
 from tests.journeys import TAJIK_LETTERS, cyrillic_in_uzbek
 
 I18N = load_i18n()
-CURRICULUM = load_curriculum(None, translator(I18N))
+CURRICULUM = load_curriculum(None, translator(I18N), today=CONTENT_DAY)
 
 
 def test_the_shipped_content_has_no_warnings() -> None:

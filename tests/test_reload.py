@@ -1,6 +1,7 @@
 """Staff reload edited content without a restart; broken content never replaces working content."""
 
 import asyncio
+import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,8 +50,9 @@ async def test_reload_reports_what_changed_and_keeps_running_content_on_errors(
         await staff.send("/reload")
         refused = await staff.reply()
         assert refused.text.startswith("<b>Not reloaded: the content has errors.</b> The bot keeps the content it had.")
-        assert "agencies.yaml:3: list_taken: Input should be a valid date" in refused.text
-        assert "lessons/recruitment.yaml:" in refused.text and "unknown node &#x27;pasport&#x27;" in refused.text
+        assert "agencies.yaml:3: list_taken: &#x27;soon&#x27; is not a date: write dates as 2026-11-22" in refused.text
+        assert "unknown node &#x27;pasport&#x27; (did you mean &#x27;passport&#x27;?)" in refused.text
+        assert "cannot be reached" not in refused.text, "one mistake, one message"
         await user.send("/menu")
         await open_topic(user, await user.reply(), "Recruiters")
         assert (await user.reply()).text.startswith("<b>A job offer!</b>"), "users keep the working content"
@@ -76,6 +78,82 @@ async def test_reload_reports_what_changed_and_keeps_running_content_on_errors(
         await user.reply()
         await user.send("nur recruitment")
         assert (await user.reply()).text.startswith("✅ <b>Nur Recruitment</b> is on the list")
+    finally:
+        await bot.stop()
+
+
+PROBE_LESSON = """\
+title: {{tg: Санҷиш, ru: Проверка, uz: Sinov, en: Probe}}
+start: start
+nodes:
+  start:
+    text:
+      tg: "Кӯмак: {tg}"
+      ru: "Помощь: {ru}"
+      uz: "Yordam: {uz}"
+      en: "Help: {en}"
+"""
+
+
+def probe_lesson(tg: str, ru: str, uz: str, en: str) -> str:
+    return PROBE_LESSON.format(tg=tg, ru=ru, uz=uz, en=en)
+
+
+async def test_a_reload_of_broken_dates_or_hotlines_keeps_the_old_content_and_says_why(
+    telegram: FakeTelegram, settings: Settings, tmp_path: Path
+) -> None:
+    """Issue 18 items 1 and 2: an impossible date, an unknown need and a translation that drops a
+    contact each refuse the reload with the file, the line and plain words; users keep the bot."""
+    content = copy_of_real_content(tmp_path)
+    settings.content_dir = content
+    settings.admin_ids = frozenset({ADMIN})
+    bot = RunningBot(settings)
+    await bot.start()
+    try:
+        staff = telegram.user(ADMIN, "en")
+        user = telegram.user(7, "en")
+        await start_in(staff, "English")
+        await start_in(user, "English")
+        await user.send("/sos")
+        hotlines = (await user.reply()).text
+        contacts = content / "contacts.yaml"
+        working_contacts = contacts.read_text(encoding="utf-8")
+
+        contacts.write_text(re.sub(r"checked: [0-9-]+", "checked: 2026-22-11", working_contacts, count=1))
+        await staff.send("/reload")
+        refused = (await staff.reply()).text
+        assert refused.startswith("<b>Not reloaded: the content has errors.</b> The bot keeps the content it had.")
+        assert re.search(r"\ncontacts\.yaml:\d+: \w+: checked: &#x27;2026-22-11&#x27; has no month 22", refused)
+        contacts.write_text(re.sub(r"checked: [0-9-]+", "checked: 2026-11-31", working_contacts, count=1))
+        await staff.send("/reload")
+        assert "&#x27;2026-11-31&#x27; is not a real date: November 2026 has 30 days" in (await staff.reply()).text
+        contacts.write_text(working_contacts, encoding="utf-8")
+
+        probe = content / "lessons" / "probe.yaml"
+        legal = "{{ contacts(need='legal') }}"
+        probe.write_text(probe_lesson(legal, legal, legal, legal), encoding="utf-8")
+        await staff.send("/reload")
+        refused = (await staff.reply()).text
+        assert (
+            "\nlessons/probe.yaml:6: the list of contacts here would be empty: &#x27;legal&#x27; is not a need; "
+            "use one of emergency, trafficking, labour_rights, consular, legal_aid, psychological "
+            "(did you mean &#x27;legal_aid&#x27;?)"
+        ) in refused
+
+        trafficking = "{{ contacts(need='trafficking') }}"
+        probe.write_text(probe_lesson(trafficking, trafficking, "qoʻngʻiroq qiling", trafficking), encoding="utf-8")
+        await staff.send("/reload")
+        assert (
+            "\nlessons/probe.yaml:8: the &#x27;uz&#x27; text lacks {{ contacts(need=&#x27;trafficking&#x27;) }}, "
+            "which the &#x27;en&#x27; text has"
+        ) in (await staff.reply()).text
+
+        await user.send("/sos")
+        assert (await user.reply()).text == hotlines, "users keep the content that worked"
+
+        probe.write_text(probe_lesson(trafficking, trafficking, trafficking, trafficking), encoding="utf-8")
+        await staff.send("/reload")
+        assert (await staff.reply()).text == "<b>Reloaded.</b>\nlessons added: probe\nscreens added: probe/start"
     finally:
         await bot.stop()
 

@@ -42,7 +42,7 @@ async def test_a_report_is_stored_without_anything_that_identifies_the_sender(
     assert thanks.startswith("Thank you. Your report was sent to staff without your name or account.")
     rows = stored(settings)
     assert len(rows) == 1
-    _, hour, problem, country, typed, key, details, reviewed = rows[0]
+    _, day, problem, country, typed, key, details, reviewed = rows[0]
     assert (problem, country, typed, key, details, reviewed) == (
         "passport",
         "RU",
@@ -51,7 +51,7 @@ async def test_a_report_is_stored_without_anything_that_identifies_the_sender(
         "They took it on arrival in Kazan",
         0,
     )
-    assert len(str(hour)) == 13, "kept to the hour"
+    assert len(str(day)) == 10, "kept to the day: an hour could be matched with the hours someone was active"
     with sqlite3.connect(settings.db_path) as connection:
         columns = [row[1] for row in connection.execute("PRAGMA table_info(offer_reports)")]
         user_key = connection.execute("SELECT user_key FROM user_settings").fetchone()[0]
@@ -142,15 +142,27 @@ async def test_an_old_report_button_after_leaving_the_report_is_stale(
     assert answer["text"] == "This menu has changed. Here is the current one."
 
 
-async def test_forget_erases_the_report_counter(
+async def test_the_report_limit_identifies_nobody_and_outlives_forget(
     telegram: FakeTelegram, staffed_bot: RunningBot, settings: Settings
 ) -> None:
     user = telegram.user(language_code="en")
     await start_in(user, "English")
-    await report(user, "Something else", "Another country", "X", None)
+    for agency in ("X", "Y", "Z"):
+        await report(user, "Something else", "Another country", agency, None)
+    with sqlite3.connect(settings.db_path) as connection:
+        user_key = connection.execute("SELECT user_key FROM user_settings").fetchone()[0]
+        counters = connection.execute("SELECT user_key, reports FROM report_quota").fetchall()
+    assert len(counters) == 1 and counters[0][0] != user_key, "keyed with the day's salt, not the pseudonym"
     await user.send("/forget")
     await user.press(await user.reply(), "Yes, erase")
     await user.reply()
-    with sqlite3.connect(settings.db_path) as connection:
-        assert connection.execute("SELECT COUNT(*) FROM report_quota").fetchone()[0] == 0
-    assert len(stored(settings)) == 1, "the anonymous report itself stays for staff"
+    assert len(stored(settings)) == 3, "the anonymous reports stay for staff"
+    await start_in(user, "English")
+    await user.send("/report")
+    await user.press(await user.reply(), "Something else")
+    await user.press(await user.reply(), "Another country")
+    await user.reply()
+    await user.send("W")
+    await user.press(await user.reply(), "Send without details")
+    assert "3" in (await user.reply()).text, "/forget does not reset the day's limit"
+    assert len(stored(settings)) == 3

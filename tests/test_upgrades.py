@@ -10,8 +10,11 @@ import pytest
 from pydantic import SecretStr
 
 from bot.config import Settings
+from bot.keys import ChatCipher, KeySources, fingerprint
+from bot.services.key_setup import unlock
 from bot.services.pseudonym import Pseudonymizer
 from bot.storage.database import open_database
+from bot.storage.key_records import KeyRecords
 from bot.storage.migrations import MIGRATIONS
 from tests.conftest import RunningBot
 from tests.fake_telegram import FakeTelegram
@@ -20,6 +23,9 @@ from tests.journeys import start_in
 KEY = "upgrade-test-pseudonym-key-0123456789"
 OLD_USER = 6203
 USER_KEY = Pseudonymizer(KEY.encode()).user_key(OLD_USER)
+LATER_USER_KEY = Pseudonymizer(KEY.encode()).user_key(OLD_USER + 1)
+DELIVERY_KEY = "d" * 64
+CIPHER = ChatCipher(bytes.fromhex(DELIVERY_KEY))
 
 ROWS: dict[int, list[tuple[str, dict[str, Any]]]] = {
     1: [
@@ -44,8 +50,35 @@ ROWS: dict[int, list[tuple[str, dict[str, Any]]]] = {
         ("broadcast_recipients", {"broadcast_id": 1, "user_key": USER_KEY, "chat_id": OLD_USER, "state": "sent"}),
     ],
     5: [],  # roll-up progress: a row the migration itself writes
+    6: [
+        ("reminder_chats", {"user_key": LATER_USER_KEY, "chat_box": CIPHER.seal(OLD_USER + 1),
+                            "time_zone": "Asia/Dushanbe", "language": "tg", "news": 1}),
+        ("broadcasts", {"id": 2, "created_hour": "2026-11-03T10", "text": "News", "language": "tg",
+                        "state": "running", "admin_box": CIPHER.seal(1), "sent": 3, "failed": 1}),
+        ("broadcast_recipients", {"broadcast_id": 2, "user_key": LATER_USER_KEY,
+                                  "chat_box": CIPHER.seal(OLD_USER + 1), "state": "pending"}),
+        ("key_fingerprints", {"name": "pseudonym", "fingerprint": fingerprint(KEY.encode())}),
+    ],
+    7: [
+        ("offer_reports", {"created_day": "2026-11-04", "problem": "passport", "country": "KZ",
+                           "agency_typed": "", "agency_key": "", "details": ""}),
+        ("report_quota", {"user_key": "salted-day-key", "day": "2026-11-04", "reports": 1}),
+    ],
+    8: [
+        ("fsm_state", {"storage_key": "k2", "user_key": LATER_USER_KEY, "state": None,
+                       "data": '{"conversation": {"position": ["contracts", 2]}}'}),
+    ],
+    9: [
+        ("user_settings", {"user_key": LATER_USER_KEY, "language": "tg"}),
+    ],
 }  # fmt: skip
 """What a live bot had written by each schema version. A new migration adds its entry here."""
+
+NOT_KEPT = {"broadcast_recipients": 6, "report_quota": 7}
+"""Rows written before migration N that an upgrade past it drops on purpose: a recipient already
+sent to (counted in its broadcast instead), a report quota keyed with a stale day key."""
+PLAIN = "_plain"
+"""Migration 6 renames the tables of plain chat ids; the first start seals their rows and drops them."""
 
 
 def build_at(path: Path, version: int) -> dict[str, int]:
@@ -53,7 +86,6 @@ def build_at(path: Path, version: int) -> dict[str, int]:
     with sqlite3.connect(path, isolation_level=None) as connection:
         for number, script in enumerate(MIGRATIONS[:version], start=1):
             connection.executescript(f"BEGIN;\n{script}\nPRAGMA user_version={number};\nCOMMIT;")
-        for number in range(1, version + 1):
             for table, row in ROWS[number]:
                 columns = ", ".join(row)
                 connection.execute(f"INSERT INTO {table} ({columns}) VALUES ({', '.join('?' * len(row))})",
@@ -64,6 +96,32 @@ def build_at(path: Path, version: int) -> dict[str, int]:
 def counts(connection: sqlite3.Connection) -> dict[str, int]:
     tables = [row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
     return {table: connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] for table in tables}
+
+
+def expected_after(before: dict[str, int], version: int) -> dict[str, int]:
+    """The rows an upgrade from `version` keeps: plain chat ids sealed into their new tables, minus
+    what NOT_KEPT drops on purpose, and both keys' fingerprints recorded."""
+    expected: dict[str, int] = {}
+    for table, count in before.items():
+        expected[table.removesuffix(PLAIN)] = expected.get(table.removesuffix(PLAIN), 0) + count
+    for number in range(1, version + 1):
+        for table, _ in ROWS[number]:
+            last = NOT_KEPT.get(table, 0)
+            if number < last and (version < last or f"{table}{PLAIN}" in before):
+                expected[table] -= 1
+    if "key_fingerprints" in expected:
+        expected["key_fingerprints"] = 2
+    return expected
+
+
+async def upgrade(path: Path, keys: Path) -> None:
+    """What a start of the new release does to the database: migrate, then unlock the keys."""
+    database = await open_database(path)
+    try:
+        sources = KeySources(directory=keys, pseudonym_env=KEY, delivery_env=DELIVERY_KEY)
+        await unlock(KeyRecords(database), sources, path.parent)
+    finally:
+        await database.close()
 
 
 def schema(path: Path) -> set[tuple[str, str]]:
@@ -81,15 +139,18 @@ async def test_a_database_at_an_earlier_version_migrates_to_the_latest_and_keeps
 ) -> None:
     old, new = tmp_path / "old.sqlite3", tmp_path / "new.sqlite3"
     before = build_at(old, version)
-    connection = await open_database(old)
-    await connection.close()
-    fresh = await open_database(new)
-    await fresh.close()
+    await upgrade(old, tmp_path / "keys")
+    await upgrade(new, tmp_path / "keys")
     with sqlite3.connect(old) as migrated:
         assert migrated.execute("PRAGMA user_version").fetchone() == (len(MIGRATIONS),)
         assert migrated.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         after = counts(migrated)
-    assert {table: after[table] for table in before} == before, "no row lost"
+    expected = expected_after(before, version)
+    assert {table: after.get(table) for table in expected} == expected, "no row lost"
+    with sqlite3.connect(old) as migrated:
+        opened = {CIPHER.open(box) for (box,) in migrated.execute("SELECT chat_box FROM reminder_chats")}
+    written = {chat for chat, since in ((OLD_USER, 3), (OLD_USER + 1, 6)) if version >= since}
+    assert opened == written, "every chat id is sealed, and opens with the delivery key"
     assert schema(old) == schema(new), "the same tables and indexes as a new database"
 
 

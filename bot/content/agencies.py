@@ -5,15 +5,16 @@ Loaded and checked like the lessons: every problem as `file:line: message`, noth
 
 import csv
 import io
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from bot.content.errors import ContentError, Problem
-from bot.content.loader import explain, read_yaml_mapping
-from bot.content.yaml_lines import line_of
+from bot.content.loader import read_yaml_mapping
+from bot.content.models import Day
+from bot.content.plain_errors import explain
+from bot.content.yaml_source import line_of
 
 PACKAGED_REGISTRY = Path(__file__).parent / "agencies.yaml"
 CSV_COLUMNS = ("licence", "names", "valid_until", "regions", "phone", "source", "list_taken")
@@ -27,7 +28,7 @@ class Agency(BaseModel):
     names: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)]] = Field(
         min_length=1
     )
-    valid_until: date | None = None
+    valid_until: Day | None = None
     """None: the licence has no end date in the source."""
     regions: list[str] = []
     phone: str | None = None
@@ -37,7 +38,7 @@ class Registry(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     source: str = Field(min_length=3)
-    list_taken: date | None = None
+    list_taken: Day | None = None
     """When the list was taken from its source; None while no list has been loaded."""
     agencies: list[Agency] = []
 

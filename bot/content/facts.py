@@ -15,8 +15,8 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
 from bot.content.errors import ContentError, Problem
-from bot.content.models import Localized
-from bot.content.yaml_lines import line_of
+from bot.content.models import Day, Localized
+from bot.content.yaml_source import line_of
 
 FACTS_FILE = "facts.yaml"
 
@@ -85,13 +85,14 @@ class RegisteredFact(_Strict):
     value: int | None = None
     """A number the bot computes with (days of a deadline), checked against the reminder plans."""
     sources: list[Source] = Field(min_length=1)
-    checked: date
+    checked: Day
     """The day the sources were last read, not the day the file was edited."""
 
 
 def load_fact_registry(root: Path) -> tuple[dict[str, RegisteredFact], list[Problem]]:
     """The registry beside the lessons (empty when there is none), with each problem found in it."""
-    from bot.content.loader import read_yaml_mapping, validation_problems  # the loader imports this module
+    from bot.content.loader import read_yaml_mapping  # the loader imports this module
+    from bot.content.plain_errors import validation_problems
 
     path = root / FACTS_FILE
     if not path.exists():

@@ -30,7 +30,7 @@ _HINTS: tuple[tuple[str, str], ...] = (
     (r"bare '&'|bare '<'|bare '>'|not an entity",
      "Write & as &amp;  < as &lt;  > as &gt; — or rephrase without the sign."),
     (r"characters long; Telegram allows", "Split the text over two nodes joined by a 'Next' button."),
-    (r"the text is empty", "Write some text for this node, or remove the empty language line."),
+    (r"text is empty", "Write some text for this node, or remove the empty language line."),
     (r"button label is", "Shorten the button text: phones cut off long labels."),
     (r"template error",
      "Check the {{ … }} and {% … %} parts: names are contact('id'), contacts(country='RU') and lang."),
@@ -44,6 +44,18 @@ _HINTS: tuple[tuple[str, str], ...] = (
     (r"is not a known field", "Check the spelling and the indentation of this line against docs/editing.md."),
     (r"is not a language", "Use tg (Tajik), ru (Russian), uz (Uzbek) or en (English)."),
     (r"does not look like a phone number", "Write the number with its country code, e.g. +992 37 000 00 00."),
+    (r"looks like a phone number typed into the text",
+     "Put the number in contacts.yaml with its source and checked date, and insert it with {{ contact('id') }}. "
+     "If the number is there on purpose, write {# keep number #} right after it."),
+    (r"would be empty",
+     "contacts() takes country= (a two-letter code used in contacts.yaml) and need= (one of the needs listed); "
+     "add a contact with that country and need, or change the choice."),
+    (r"text lacks|text has \{\{",
+     "Every language of a text must insert the same contacts and facts: copy the {{ … }} part exactly from the "
+     "other languages."),
+    (r"is not a date|is not a real date|has no month", "Write dates as year-month-day with a real day: 2026-11-22."),
+    (r"a date in the future", "Write the day the contact or fact was actually checked (today or earlier)."),
+    (r"put this text in quotes", "Write the text inside double quotes, e.g. en: \"Yes\"."),
     (r"needs a 'phone' or a 'url'", "Give the contact a phone number, a web address, or both."),
     (r"exactly one of 'goto', 'lesson', 'url' or 'feature'",
      "A button leads to one place: keep one of goto, lesson, url or feature (agency_check, report_offer)."),

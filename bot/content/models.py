@@ -4,11 +4,12 @@ A lesson is a graph of nodes, after RapidPro flows: a node shows text and either
 lead elsewhere or the answers of a check; a result node picks its text by score or category.
 """
 
+import calendar
 import re
 from datetime import date
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
 LanguageCode = Literal["tg", "ru", "uz", "en"]
 Localized = dict[LanguageCode, Annotated[str, StringConstraints(min_length=1)]]
@@ -19,6 +20,32 @@ Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,40}$")]
 Need = Literal["emergency", "trafficking", "labour_rights", "consular", "legal_aid", "psychological"]
 
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{1,24}$")
+_ISO_DAY = re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$")
+
+
+def _day_as_written(value: object) -> object:
+    """A date as editors type it (2026-11-22); anything else refused in words they understand.
+
+    The YAML reader keeps dates as typed, so an impossible one (2026-22-11) arrives here as text
+    and gets a located message instead of crashing the parser; a bare number is not a date.
+    """
+    if isinstance(value, date):
+        return value
+    match = _ISO_DAY.match(value.strip()) if isinstance(value, str) else None
+    if match is None:
+        raise ValueError(f"'{value}' is not a date: write dates as 2026-11-22 (year-month-day)")
+    year, month, day = (int(part) for part in match.groups())
+    if not 1 <= month <= 12:
+        raise ValueError(f"'{value}' has no month {month}: write dates as year-month-day, such as 2026-11-22")
+    days_in_month = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days_in_month:
+        month_name = calendar.month_name[month]
+        raise ValueError(f"'{value}' is not a real date: {month_name} {year} has {days_in_month} days")
+    return date(year, month, day)
+
+
+Day = Annotated[date, BeforeValidator(_day_as_written)]
+"""A calendar date in a content file."""
 
 
 class _Strict(BaseModel):
@@ -30,7 +57,7 @@ class Fact(_Strict):
 
     claim: str
     source: str = Field(min_length=3)
-    checked: date
+    checked: Day
 
 
 Feature = Literal["agency_check", "report_offer"]
@@ -129,9 +156,9 @@ class Contact(_Strict):
     hours: Localized | None = None
     note: Localized | None = None
     source: str = Field(min_length=3)
-    source_date: date | None = None
+    source_date: Day | None = None
     """When the source was published, where that differs from when we checked it."""
-    checked: date
+    checked: Day
 
     @model_validator(mode="after")
     def _reachable(self) -> Self:

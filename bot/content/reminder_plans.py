@@ -6,13 +6,15 @@ from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
+from ruamel.yaml.comments import CommentedMap
 
 from bot.content.errors import ContentError, Problem
 from bot.content.facts import RegisteredFact, load_fact_registry
-from bot.content.loader import read_yaml_mapping, validation_problems
+from bot.content.loader import read_yaml_mapping
 from bot.content.models import Identifier, Localized
+from bot.content.plain_errors import validation_problems
 from bot.content.telegram_html import message_problems
-from bot.content.yaml_lines import LineDict, line_of
+from bot.content.yaml_source import line_of
 from bot.languages import LANGUAGES
 
 PLANS_FILE = "reminders.yaml"
@@ -88,7 +90,7 @@ def load_reminder_plans(root: Path, lessons: set[str]) -> ReminderPlans:
     return plans
 
 
-def _cross_check(plans: ReminderPlans, lessons: set[str], tree: LineDict) -> list[Problem]:
+def _cross_check(plans: ReminderPlans, lessons: set[str], tree: CommentedMap) -> list[Problem]:
     problems: list[Problem] = []
     texts: list[tuple[tuple[str | int, ...], Localized, str | None]] = [
         (("monthly_payment",), plans.monthly_payment, plans.monthly_lesson),
@@ -114,7 +116,7 @@ def _cross_check(plans: ReminderPlans, lessons: set[str], tree: LineDict) -> lis
     return problems
 
 
-def _check_facts(plans: ReminderPlans, facts: dict[str, RegisteredFact], tree: LineDict) -> list[Problem]:
+def _check_facts(plans: ReminderPlans, facts: dict[str, RegisteredFact], tree: CommentedMap) -> list[Problem]:
     """Every deadline names a registered fact, and a number the bot computes with agrees with it."""
     cited: list[tuple[tuple[str | int, ...], str, int | None]] = [
         (("monthly_fact",), plans.monthly_fact, None),

@@ -7,12 +7,13 @@ inserted by id so a phone number lives in one place only.
 import html
 from collections.abc import Callable, Mapping
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, get_args
 
 from jinja2 import StrictUndefined, Template, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
-from bot.content.models import Contact, Localized
+from bot.content.models import Contact, Localized, Need
+from bot.content.suggest import did_you_mean
 
 if TYPE_CHECKING:
     from bot.content.facts import RegisteredFact
@@ -37,6 +38,19 @@ def pick(text: Localized, language: str) -> str:
 
 class UnknownContactError(LookupError):
     """A template names a contact id that the contacts file does not have."""
+
+
+class ContactSelectionError(LookupError):
+    """`contacts(...)` would show nobody: an unknown need or country, or a mix no contact has.
+
+    An empty list would silently hide hotlines from users, so the content check refuses it.
+    `args` are the reason and the value the editor typed that causes it.
+    """
+
+
+class NoMatchingContactError(ContactSelectionError):
+    """The need and country are valid words, but no contact in the file has them (perhaps the one
+    that had them is itself broken)."""
 
 
 def template_environment() -> SandboxedEnvironment:
@@ -75,6 +89,10 @@ class ContactRenderer:
             raise UnknownContactError(contact_id)
         return self._block(contact, language)
 
+    @property
+    def contact_ids(self) -> list[str]:
+        return list(self._contacts)
+
     def phone(self, contact_id: str) -> str:
         """Only a contact's number, for a line of text that names several at once."""
         contact = self._contacts.get(contact_id)
@@ -83,7 +101,24 @@ class ContactRenderer:
         return html.escape(contact.phone)
 
     def matching(self, language: str, country: str | None = None, need: str | None = None) -> str:
-        return "\n\n".join(self._block(self._contacts[cid], language) for cid in self.ids(country, need))
+        chosen = self.ids(country, need)
+        if not chosen:
+            raise self._why_nobody(country, need)
+        return "\n\n".join(self._block(self._contacts[cid], language) for cid in chosen)
+
+    def _why_nobody(self, country: str | None, need: str | None) -> ContactSelectionError:
+        needs = get_args(Need)
+        countries = sorted({contact.country for contact in self._contacts.values()})
+        if need is not None and need not in needs:
+            message = f"'{need}' is not a need; use one of {', '.join(needs)}{did_you_mean(need, needs)}"
+            return ContactSelectionError(message, need)
+        if country is not None and country not in countries:
+            message = f"no contact in contacts.yaml has the country '{country}'{did_you_mean(country, countries)}"
+            return NoMatchingContactError(message, country)
+        wanted = [f"the country '{country}'"] if country is not None else []
+        wanted += [f"the need '{need}'"] if need is not None else []
+        message = f"no contact in contacts.yaml has {' and '.join(wanted) or 'any entry'}"
+        return NoMatchingContactError(message, need or country)
 
     def ids(self, country: str | None = None, need: str | None = None) -> list[str]:
         """The contacts `contacts(country=..., need=...)` shows, in file order."""
@@ -119,7 +154,10 @@ def render(template: Template, language: str, contacts: ContactRenderer) -> str:
     def contact(contact_id: str) -> str:
         return contacts.one(contact_id, language)
 
-    def contacts_for(country: str | None = None, need: str | None = None) -> str:
+    def contacts_for(country: str | None = None, need: str | None = None, **other: object) -> str:
+        if other:
+            names = ", ".join(other)
+            raise ContactSelectionError(f"contacts() takes only country='…' and need='…', not {names}", names)
         return contacts.matching(language, country=country, need=need)
 
     def fact(fact_id: str) -> str:

@@ -29,29 +29,36 @@ _LINK_SCHEME = re.compile(r"^(https?://|tg://|mailto:)\S+$")
 
 def html_problems(text: str) -> list[str]:
     """Every reason Telegram would refuse `text` in HTML parse mode; empty when it is valid."""
-    problems: list[str] = []
-    open_tags: list[str] = []
+    return [problem for _, problem in located_html_problems(text)]
+
+
+def located_html_problems(text: str) -> list[tuple[int, str]]:
+    """Each problem with the offset in `text` of what causes it (for an unclosed tag: the tag)."""
+    problems: list[tuple[int, str]] = []
+    open_tags: list[tuple[str, int]] = []
     for match in _TOKEN.finditer(text):
         if match["bare"]:
-            problems.append(f"a bare '{match['bare']}' must be written as {html.escape(match['bare'])}")
+            problems.append(
+                (match.start(), f"a bare '{match['bare']}' must be written as {html.escape(match['bare'])}")
+            )
         elif match["entity"]:
             entity = match["entity"]
             if not entity.startswith("#") and entity not in _NAMED_ENTITIES:
-                problems.append(f"'&{entity};' is not an entity Telegram knows; use &amp;")
+                problems.append((match.start(), f"'&{entity};' is not an entity Telegram knows; use &amp;"))
         else:
-            problems.extend(_tag_problems(match, open_tags))
-    problems.extend(f"<{tag}> is never closed" for tag in reversed(open_tags))
+            problems.extend((match.start(), problem) for problem in _tag_problems(match, open_tags))
+    problems.extend((offset, f"<{tag}> is never closed") for tag, offset in reversed(open_tags))
     return problems
 
 
-def _tag_problems(match: re.Match[str], open_tags: list[str]) -> list[str]:
+def _tag_problems(match: re.Match[str], open_tags: list[tuple[str, int]]) -> list[str]:
     tag = match["tag"].lower()
     if tag not in _ALLOWED_ATTRIBUTES:
         hint = " (write a line break as a new line)" if tag == "br" else ""
         return [f"<{tag}> is not a tag Telegram supports{hint}"]
     if match["closing"]:
-        if not open_tags or open_tags[-1] != tag:
-            expected = f"</{open_tags[-1]}>" if open_tags else "nothing"
+        if not open_tags or open_tags[-1][0] != tag:
+            expected = f"</{open_tags[-1][0]}>" if open_tags else "nothing"
             return [f"</{tag}> closes a tag that is not open here (expected {expected})"]
         open_tags.pop()
         return []
@@ -63,9 +70,10 @@ def _tag_problems(match: re.Match[str], open_tags: list[str]) -> list[str]:
         problems.append("<a> needs an href starting with https://, http://, tg:// or mailto:")
     if tag == "span" and attributes.get("class") != "tg-spoiler":
         problems.append('<span> is only allowed as <span class="tg-spoiler">')
-    if open_tags and open_tags[-1] in {"pre", "code"} and not (open_tags[-1] == "pre" and tag == "code"):
-        problems.append(f"<{tag}> cannot be inside <{open_tags[-1]}>")
-    open_tags.append(tag)
+    inside = open_tags[-1][0] if open_tags else None
+    if inside in {"pre", "code"} and not (inside == "pre" and tag == "code"):
+        problems.append(f"<{tag}> cannot be inside <{inside}>")
+    open_tags.append((tag, match.start()))
     return problems
 
 
@@ -75,12 +83,16 @@ def visible_length(text: str) -> int:
     return len(plain.encode("utf-16-le")) // 2
 
 
-def message_problems(text: str) -> list[str]:
-    """HTML problems plus the length and emptiness rules of one message."""
-    problems = html_problems(text)
+def message_problems(text: str, what: str = "the text") -> list[str]:
+    """HTML problems plus the length and emptiness rules of one message (`what` names it)."""
+    return html_problems(text) + size_problems(text, what)
+
+
+def size_problems(text: str, what: str = "the text") -> list[str]:
+    """Too long for one Telegram message, or nothing to show."""
     length = visible_length(text)
     if length > MAX_MESSAGE_CHARS:
-        problems.append(f"the text is {length} characters long; Telegram allows {MAX_MESSAGE_CHARS}")
+        return [f"{what} is {length} characters long; Telegram allows {MAX_MESSAGE_CHARS}"]
     if not html.unescape(_TAG.sub("", text)).strip():
-        problems.append("the text is empty")
-    return problems
+        return [f"{what} is empty"]
+    return []

@@ -1,5 +1,6 @@
 """`safar check [PATH]`: every problem in the content, with how to fix it; exit 1 on errors."""
 
+from datetime import date
 from pathlib import Path
 from typing import TextIO
 
@@ -21,8 +22,11 @@ def content_root_of(path: Path) -> tuple[Path, str | None]:
     return root, path.relative_to(root).as_posix()
 
 
-def run_check(path: Path | None, out: TextIO, registry_path: Path | None = None) -> int:
+def run_check(path: Path | None, out: TextIO, today: date, registry_path: Path | None = None) -> int:
     """Check the lessons and contacts, and the agency list (`registry_path`, else the one beside them)."""
+    if path is not None and not path.exists():
+        print(f"{path}: there is no such file or folder; check the spelling of the path", file=out)
+        return 1
     root, only = content_root_of(path) if path else (PACKAGED_CONTENT, None)
     if path is not None and path.suffix.lower() == ".csv":
         registry_path, only = path, path.name
@@ -30,7 +34,7 @@ def run_check(path: Path | None, out: TextIO, registry_path: Path | None = None)
         print(f"{path}: this is not a content directory (it has no {CONTACTS_FILE} and no {LESSONS_DIR}/)", file=out)
         return 1
     try:
-        curriculum = load_curriculum(root, translator(load_i18n()))
+        curriculum = load_curriculum(root, translator(load_i18n()), today=today)
         problems: list[Problem] = curriculum.warnings
     except ContentError as error:
         problems = error.problems

@@ -7,6 +7,7 @@ from typing import TextIO
 from aiogram.utils.i18n import I18n
 
 from bot.content import Curriculum
+from bot.i18n.console import CONSOLE_BYE, CONSOLE_NO_BUTTON, CONSOLE_OPENS_LINK, CONSOLE_PROMPT, CONSOLE_QUIT
 from bot.i18n.messages import NAV_LABELS, SEARCH_FOUND, SEARCH_NOTHING_FOUND
 from bot.services.dialogue import Conversation, DialogueEngine, NavAction, Screen
 from bot.services.search import LessonSearch
@@ -36,16 +37,20 @@ class ConsoleWalk:
         self.bold = bold
         self.conversation = Conversation()
 
+    def say(self, msgid: str, **values: str) -> str:
+        """One of the console's own sentences, in the language being walked."""
+        return self.i18n.gettext(msgid, locale=self.language).format(**values)
+
     def run(self, lines: TextIO) -> int:
         screen = self.engine.home(self.conversation, self.language)
         self.show(screen)
         for raw in lines:
             choice = raw.strip()
-            if choice.lower() in ("q", "quit", "exit"):
+            if choice.lower() in ("q", "quit", "exit", self.say(CONSOLE_QUIT).lower()):
                 break
             screen = self.step(screen, choice)
             self.show(screen)
-        print("\nBye.", file=self.out)
+        print("\n" + self.say(CONSOLE_BYE), file=self.out)
         return 0
 
     def step(self, screen: Screen, choice: str) -> Screen:
@@ -53,7 +58,7 @@ class ConsoleWalk:
         if not choice:
             return screen
         if choice.isdigit() and not 1 <= int(choice) <= len(buttons):
-            print(f"There is no button {choice} here.", file=self.out)
+            print(self.say(CONSOLE_NO_BUTTON, number=choice), file=self.out)
             return screen
         if choice.isdigit():
             button = buttons[int(choice) - 1]
@@ -62,7 +67,7 @@ class ConsoleWalk:
                 assert question is not None
                 return self.engine.answer(self.conversation, question, button.index, self.language)
             if button.kind == "url":
-                print(f"(opens {button.target})", file=self.out)
+                print(self.say(CONSOLE_OPENS_LINK, url=button.target), file=self.out)
                 return screen
             target = self.curriculum.by_ref(button.target)
             assert target is not None
@@ -91,6 +96,6 @@ class ConsoleWalk:
                 number += 1
                 print(f"  [{number}] {button.label}", file=self.out)
         labels = [f"[{NAV_KEYS[a]}] {self.i18n.gettext(NAV_LABELS[a.value], locale=self.language)}" for a in screen.nav]
-        nav = "  ".join(labels)
-        print(f"  {nav}  [q] quit" if nav else "  [q] quit", file=self.out)
-        print("Type a number, a letter, or words to search: ", end="", file=self.out, flush=True)
+        labels.append(f"[q] {self.say(CONSOLE_QUIT)}")
+        print("  " + "  ".join(labels), file=self.out)
+        print(self.say(CONSOLE_PROMPT), end="", file=self.out, flush=True)

@@ -8,10 +8,12 @@ left them, and a file whose texts did not change is not written at all.
 import csv
 import hashlib
 import json
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -23,12 +25,17 @@ from bot.content import ContentError, load_curriculum
 from bot.content.facts import FACTS_FILE
 from bot.content.loader import CONTACTS_FILE, LESSONS_DIR
 from bot.content.reminder_plans import PLANS_FILE
+from bot.content.suggest import did_you_mean
+from bot.editing.sheets import SAVE_AS_UTF8, SheetError, SheetRow, read_sheet
 from bot.languages import LANGUAGES
 
 STATUS_FILE = "translations.lock.json"
 """For each text and language, a fingerprint of the source text the translation was made from,
 so a later change of the source marks the translation as 'changed'."""
 KEY_SEPARATOR = "#"
+_QUESTION_IN_WORD = re.compile(r"\?(?=\w)")
+_LINK = re.compile(r"\b(?:https?|tg)://\S+")
+"""A '?' in a link starts its query, which is not a lost letter."""
 
 
 def round_trip_yaml() -> YAML:
@@ -113,31 +120,37 @@ def export(root: Path, source: str, target: str, out: TextIO, everything: bool =
 
 @dataclass
 class ImportReport:
-    added: list[str]
-    changed: list[str]
-    confirmed: list[str]
-    unknown: list[str]
-    problems: list[str]
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    confirmed: list[str] = field(default_factory=list)
+    blank: list[str] = field(default_factory=list)
+    """Rows whose translation cell is empty: nothing to import, listed so none is forgotten."""
+    unusable: list[str] = field(default_factory=list)
+    """Rows that could not be used: cells missing, or a key no text has (a typo)."""
+    problems: list[str] = field(default_factory=list)
+    """Rows that make the whole sheet suspect (letters lost to '?'): nothing is imported."""
+    content_errors: list[str] = field(default_factory=list)
+    """What would be wrong with the content after the import: nothing is imported."""
 
 
-def import_csv(root: Path, csv_file: TextIO) -> ImportReport:
+def import_csv(root: Path, sheet: Path, today: date) -> ImportReport:
     """Apply a filled-in CSV to the content; nothing is written if the result would not load."""
-    reader = csv.reader(csv_file)
-    header = next(reader)
+    header, rows = read_sheet(sheet)
+    header = header[:4] if len(header) > 4 and not any(header[4:]) else header
     if len(header) != 4 or header[:2] != ["key", "status"] or not set(header[2:]) <= set(LANGUAGES):
-        raise ValueError("the first row must be: key, status, <source language>, <target language>")
+        raise SheetError("the first row must be: key, status, <source language>, <target language>")
     source, target = header[2], header[3]
-    rows = {row[0]: row[3] for row in reader if len(row) == 4 and row[3].strip()}
-    report = ImportReport([], [], [], [], [])
+    report = ImportReport()
     texts = {text.key: text for text in all_texts(root)}
     status = load_status(root)
     by_file: dict[str, list[tuple[Text, str]]] = {}
-    for key, translation in rows.items():
-        text = texts.get(key)
-        if text is None:
-            report.unknown.append(key)
-            continue
-        by_file.setdefault(text.file, []).append((text, translation.replace("\r\n", "\n")))
+    for row in rows:
+        translation = _usable_translation(row, texts, target, report)
+        if translation is not None:
+            text = texts[row.cells[0].strip()]
+            by_file.setdefault(text.file, []).append((text, translation))
+    if report.problems:
+        return report
     with tempfile.TemporaryDirectory(prefix="safar-import-") as scratch:
         staged = Path(scratch) / "content"
         shutil.copytree(root, staged, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
@@ -147,9 +160,9 @@ def import_csv(root: Path, csv_file: TextIO) -> ImportReport:
             if source in text.values:
                 status.setdefault(text.key, {})[target] = fingerprint(text.values[source])
         try:
-            load_curriculum(staged)
+            load_curriculum(staged, today=today)
         except ContentError as error:
-            report.problems = [p.explained() for p in error.errors]
+            report.content_errors = [p.explained() for p in error.errors]
             return report
         for file in by_file:
             if (staged / file).read_bytes() != (root / file).read_bytes():
@@ -157,6 +170,43 @@ def import_csv(root: Path, csv_file: TextIO) -> ImportReport:
     if report.added or report.changed or report.confirmed:
         (root / STATUS_FILE).write_text(json.dumps(status, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return report
+
+
+def _usable_translation(row: SheetRow, texts: dict[str, Text], target: str, report: ImportReport) -> str | None:
+    """The row's translation, or None after noting in `report` why the row cannot be used."""
+    cells = row.cells if len(row.cells) <= 4 or any(row.cells[4:]) else row.cells[:4]
+    if not any(cell.strip() for cell in cells):
+        return None  # an empty line at the end of the sheet
+    key = cells[0].strip()
+    where = f"row {row.number}: {key or '(no key)'}"
+    if len(cells) != 4 or not key:
+        report.unusable.append(f"{where}: the row has {len(cells)} cells, not 4 (key, status, source, translation)")
+        return None
+    text = texts.get(key)
+    if text is None:
+        report.unusable.append(f"{where}: no text has this key{did_you_mean(key, texts)}")
+        return None
+    translation = cells[3].replace("\r\n", "\n")
+    if not translation.strip():
+        report.blank.append(where)
+        return None
+    if lost_letters(translation, text.values.get(target)):
+        report.problems.append(
+            f"{where}: the translation has '?' where a letter should be ({translation[:60]!r}): the file was saved "
+            f"in an encoding without Tajik or Uzbek letters; {SAVE_AS_UTF8}"
+        )
+        return None
+    return translation
+
+
+def lost_letters(translation: str, current: str | None) -> bool:
+    """True when a spreadsheet turned letters into '?': a '?' inside or at the start of a word,
+    or the translation is the current one with some of its letters replaced by '?'."""
+    if _QUESTION_IN_WORD.search(_LINK.sub("", translation)):
+        return True
+    if current is None or len(current) != len(translation) or current == translation:
+        return False
+    return all(new == old or (new == "?" and old.isalpha()) for new, old in zip(translation, current, strict=True))
 
 
 def _apply(path: Path, updates: list[tuple[Text, str]], target: str, report: ImportReport) -> None:

@@ -50,9 +50,7 @@ def fit(text: str) -> str:
 
 def describe_group(group: ReportGroup) -> str:
     problems = ", ".join(f"{name} ×{count}" for name, count in sorted(group.by_problem.items(), key=lambda i: -i[1]))
-    lines = [
-        f"<b>{html.escape(group.agency_typed)}</b> — {group.total} report(s): {problems}; last {group.last_hour}:00 UTC"
-    ]
+    lines = [f"<b>{html.escape(group.agency_typed)}</b> — {group.total} report(s): {problems}; last {group.last_day}"]
     lines += [f"  “{html.escape(detail[:200])}”" for detail in group.recent_details]
     return "\n".join(lines)
 

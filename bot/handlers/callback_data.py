@@ -69,6 +69,16 @@ class ConfirmForget(CallbackData, prefix="f"):
     confirmed: bool
 
 
+class ClearChat(CallbackData, prefix="clr"):
+    """Delete the bot's recent messages in this chat."""
+
+
+class ChooseNews(CallbackData, prefix="nw"):
+    """Yes or no to Safar's news broadcasts (a choice of its own, never implied by reminders)."""
+
+    wanted: bool
+
+
 class StartFeature(CallbackData, prefix="t"):
     """A lesson button that opens a tool: the agency check or the offer report."""
 

@@ -1,6 +1,7 @@
 """Reading and writing a user's `Conversation` in the FSM storage, shared by the routers."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from aiogram.fsm.context import FSMContext
 
@@ -8,6 +9,14 @@ from bot.services.dialogue import Conversation, Screen
 from bot.services.engagement import track_move
 
 CONVERSATION_KEY = "conversation"
+
+
+def durable_part(data: Mapping[str, Any]) -> dict[str, Any]:
+    """What of a user's FSM data is written to disk: their place in the lessons, nothing else
+    (not the way back, check answers or anything typed; see docs/privacy.md)."""
+    conversation = data.get(CONVERSATION_KEY)
+    position = conversation.get("position") if isinstance(conversation, dict) else None
+    return {CONVERSATION_KEY: {"position": position}} if position else {}
 
 
 async def load_conversation(state: FSMContext) -> Conversation:

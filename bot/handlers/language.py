@@ -16,14 +16,20 @@ from bot.handlers.conversation import move
 from bot.handlers.filters import PrivateChat
 from bot.handlers.screens import add_nav_row, send_screen, show_screen
 from bot.handlers.stale import answer_stale
+from bot.i18n import N_
 from bot.languages import LANGUAGE_NAMES, LANGUAGES
 from bot.middlewares.locale import language_from_client
-from bot.services.clock import Clock
 from bot.services.content_holder import ContentHolder
 from bot.services.dialogue import NavAction
 from bot.services.engagement import track
+from bot.storage.events import NEW_USER_EVENT
 from bot.storage.reminders import ReminderStore
 from bot.storage.user_settings import UserSettingsStore
+
+PRIVACY_NOTICE = N_(
+    "🔒 Safar keeps only your language and your place in the lessons, never your name, number or "
+    "messages. Reminders and news only if you ask for them. /privacy tells more; /forget erases everything."
+)
 
 
 def picker(i18n: I18n, preselected: str) -> tuple[str, InlineKeyboardMarkup]:
@@ -50,9 +56,11 @@ async def start(
     language: str,
 ) -> None:
     if stored_language is None:
-        track("started")
-        text, markup = picker(i18n, language_from_client(message.from_user))
-        await message.answer(text, reply_markup=markup)
+        track(NEW_USER_EVENT)
+        likely = language_from_client(message.from_user)
+        text, markup = picker(i18n, likely)
+        notice = i18n.gettext(PRIVACY_NOTICE, locale=likely)  # the first thing anyone reads from Safar
+        await message.answer(f"{text}\n\n{notice}", reply_markup=markup)
         return
     screen = await move(state, lambda c: content.current.engine.home(c, language))
     await send_screen(message, screen)
@@ -71,7 +79,6 @@ async def language_chosen(
     users: UserSettingsStore,
     reminders: ReminderStore,
     i18n: I18n,
-    clock: Clock,
     user_key: str,
     language: str,
     callback_answer: CallbackAnswer,
@@ -80,7 +87,7 @@ async def language_chosen(
     if chosen not in LANGUAGES:
         await answer_stale(query, state, content, language, callback_answer)
         return
-    await users.set_language(user_key, chosen, clock.now().date())
+    await users.set_language(user_key, chosen)
     track("language_chosen", chosen)
     await reminders.set_language(user_key, chosen)
     with i18n.use_locale(chosen):

@@ -1,19 +1,31 @@
 """`/privacy` says what is kept; `/forget` erases it after a confirmation."""
 
-from aiogram import Router
+import time
+from contextlib import suppress
+
+from aiogram import Bot, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.handlers.callback_data import ConfirmForget
+from bot.handlers.callback_data import ChooseNews, ClearChat, ConfirmForget
 from bot.handlers.filters import PrivateChat
 from bot.handlers.screens import replace_screen
+from bot.services.engagement import EventRecorder
+from bot.services.recent_messages import RecentMessages
+from bot.storage.reminders import ReminderStore
 from bot.storage.user_settings import UserSettingsStore
+
+MESSAGES_PER_DELETION = 100
+"""Telegram's deleteMessages takes at most 100 ids."""
 
 
 async def privacy(message: Message) -> None:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("🧹 Clear this chat"), callback_data=ClearChat())
     await message.answer(
         _(
             "<b>What Safar keeps</b>\n"
@@ -25,7 +37,29 @@ async def privacy(message: Message) -> None:
             "not your name, username or phone number.\n"
             "• A report of a suspicious offer is kept for staff without any link to you.\n\n"
             "/forget erases everything linked to you."
-        )
+        ),
+        reply_markup=builder.as_markup(),
+    )
+
+
+async def clear_chat(query: CallbackQuery, bot: Bot, recent_messages: RecentMessages) -> None:
+    """Delete what Safar sent in the last 48 hours (all Telegram allows), then say how to delete
+    the rest: someone else may read this phone."""
+    chat_id = query.from_user.id
+    ids = recent_messages.take(chat_id, time.monotonic())
+    deleted = 0
+    for start in range(0, len(ids), MESSAGES_PER_DELETION):
+        chunk = ids[start : start + MESSAGES_PER_DELETION]
+        with suppress(TelegramBadRequest):  # some were deleted by the person already
+            await bot.delete_messages(chat_id, chunk)
+            deleted += len(chunk)
+    await bot.send_message(
+        chat_id,
+        _(
+            "Safar deleted {count} of its messages from the last 48 hours. Telegram does not let a bot "
+            "delete older ones or yours: open this chat's menu (⋮ or the bot's name at the top) and "
+            "choose “Clear history” or “Delete chat”."
+        ).format(count=deleted),
     )
 
 
@@ -44,18 +78,46 @@ async def forget_confirmed(
     callback_data: ConfirmForget,
     state: FSMContext,
     users: UserSettingsStore,
+    recorder: EventRecorder,
     user_key: str,
 ) -> None:
     if not callback_data.confirmed:
         await replace_screen(query, _("Nothing was erased."), None)
         return
     await state.clear()
-    await users.forget(user_key)
+    await recorder.forget(user_key, lambda: users.forget(user_key))
     await replace_screen(
         query,
         _("Done: everything Safar kept about you is erased. Send /start to begin again."),
         None,
     )
+
+
+async def news(message: Message, reminders: ReminderStore, user_key: str) -> None:
+    chat = await reminders.chat(user_key)
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("Yes, send me news"), callback_data=ChooseNews(wanted=True))
+    builder.button(text=_("No news"), callback_data=ChooseNews(wanted=False))
+    now = _("You get the news now.") if chat is not None and chat.news else _("You do not get the news now.")
+    text = _(
+        "Safar's news: new hotlines, changed rules, important warnings, a few times a year. "
+        "To send them, Safar keeps your chat number, sealed, until you say no."
+    )
+    await message.answer(f"{text}\n\n{now}", reply_markup=builder.as_markup())
+
+
+async def news_chosen(
+    query: CallbackQuery, callback_data: ChooseNews, reminders: ReminderStore, user_key: str, language: str
+) -> None:
+    if callback_data.wanted:
+        chat = await reminders.chat(user_key)
+        zone = chat.time_zone if chat is not None else "UTC"  # news is not timed by the reader's clock
+        await reminders.opt_in(user_key, query.from_user.id, zone, language, news=True)
+        answer = _("You will get Safar's news. Send /news to stop it.")
+    else:
+        await reminders.stop_news(user_key)
+        answer = _("No news will be sent to you.")
+    await replace_screen(query, answer, None)
 
 
 def build_router() -> Router:
@@ -64,4 +126,7 @@ def build_router() -> Router:
     router.message.register(privacy, Command("privacy"))
     router.message.register(forget, Command("forget"))
     router.callback_query.register(forget_confirmed, ConfirmForget.filter())
+    router.callback_query.register(clear_chat, ClearChat.filter())
+    router.message.register(news, Command("news"))
+    router.callback_query.register(news_chosen, ChooseNews.filter())
     return router

@@ -13,12 +13,12 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import aiosqlite
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 
 from bot.observability.metrics import BROADCAST_RECIPIENTS, DATABASE_BYTES
 from bot.storage.broadcasts import BroadcastStore
+from bot.storage.database import Database
 from bot.transport.observed import Heartbeat
 
 log = logging.getLogger(__name__)
@@ -31,7 +31,8 @@ RECIPIENT_STATES = ("pending", "claimed", "sent", "failed")
 
 @dataclass
 class Monitor:
-    database: aiosqlite.Connection
+    database: Database
+    broadcasts: BroadcastStore
     db_path: Path
     heartbeat: Heartbeat | None
     """None in webhook mode, where no update loop runs."""
@@ -40,7 +41,7 @@ class Monitor:
     async def problem(self) -> str | None:
         """Why the bot is not healthy, or None when it is."""
         try:
-            await asyncio.wait_for(self.database.execute_fetchall("SELECT 1"), DATABASE_ANSWER_SECONDS)
+            await asyncio.wait_for(self.database.fetchone("SELECT 1"), DATABASE_ANSWER_SECONDS)
         except Exception as error:  # whatever the reason, an unanswering database is the finding
             log.warning("health check: the database does not answer (%s)", type(error).__name__)
             return "the database does not answer"
@@ -51,7 +52,7 @@ class Monitor:
     async def refresh_gauges(self) -> None:
         """What a scrape reads from the database: its size and the progress of running broadcasts."""
         DATABASE_BYTES.set(sum(p.stat().st_size for p in (self.db_path, Path(f"{self.db_path}-wal")) if p.exists()))
-        by_state = await BroadcastStore(self.database).running_recipients()
+        by_state = await self.broadcasts.running_recipients()
         for state in RECIPIENT_STATES:
             BROADCAST_RECIPIENTS.labels(state).set(by_state.get(state, 0))
 

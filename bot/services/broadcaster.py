@@ -57,10 +57,10 @@ class Broadcaster:
     async def _record(self, item: Outgoing, outcome: Outcome) -> None:
         broadcast_id, user_key = item.reference
         state = {Outcome.SENT: "sent", Outcome.BLOCKED: "failed", Outcome.DEFERRED: "pending"}[outcome]
-        await self._store.mark(broadcast_id, user_key, state)
+        await self._store.mark(broadcast_id, user_key, state)  # counted as not delivered when blocked
         BROADCAST_MESSAGES.labels(outcome.value).inc()
         if outcome is Outcome.BLOCKED:
-            await self._chats.chat_blocked(item.chat_id)
+            await self._chats.chat_blocked(user_key)
 
     async def shutdown(self) -> None:
         self._closed = True

@@ -44,7 +44,7 @@ class ContentSources:
         problems = []
         curriculum = registry = plans = None
         try:
-            curriculum = load_curriculum(self.content_dir, self.translate, self.clock.now().date())
+            curriculum = load_curriculum(self.content_dir, self.translate, today=self.clock.now().date())
             plans = load_reminder_plans(self.content_dir or PACKAGED_CONTENT, set(curriculum.lessons))
         except ContentError as error:
             problems += error.problems

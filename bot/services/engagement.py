@@ -7,6 +7,7 @@ no text a user typed is ever recorded, only which lesson, node, result or countr
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -28,6 +29,13 @@ class EventRecorder:
 
     def record(self, user_key: str, name: str, detail: str = "") -> None:
         self._buffer.append((hour_of(self._clock.now()), user_key, name, detail))
+
+    async def forget(self, user_key: str, erase: Callable[[], Awaitable[None]]) -> None:
+        """Drop this user's buffered events and run `erase` (the database's part of /forget)
+        while no flush can run: an event taken for writing before the erase would come back."""
+        async with self._flushing:
+            self._buffer = [event for event in self._buffer if event[1] != user_key]
+            await erase()
 
     @property
     def waiting(self) -> int:

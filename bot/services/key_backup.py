@@ -3,18 +3,18 @@ people, and the keys alone hold no data; together they can. So they go to separa
 operators must store in separate places.
 
 Each key is described once in KEYS: its name in the backup, how to read the one in use, and how
-to put one back. A new key (such as a delivery encryption key) is one more entry.
+to put one back (bot/keys.py: KEY_DIR, the environment or systemd credentials).
 """
 
 import json
 import os
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.config import Settings
-from bot.services.pseudonym import install_key, load_key
+from bot.keys import DELIVERY, PSEUDONYM, KeyProblem, check_key_text, configured_key, install_key, key_text, read_key
+from bot.services.key_setup import key_sources
 
 FORMAT = "safar-keys"
 VERSION = 1
@@ -31,33 +31,35 @@ class KeyBackupError(Exception):
 @dataclass(frozen=True)
 class Key:
     name: str
-    load: Callable[[Settings], bytes | None]
-    """The key in use, wherever it comes from; None when there is none yet."""
-    configured: Callable[[Settings], str | None]
-    """The key as set in the environment or a credential file, which a restore cannot change."""
-    install: Callable[[Settings, bytes], Path]
-    """Puts a key back where `load` finds it when nothing is configured; returns the file."""
+    """Its name in the backup file and, in capitals, its environment variable."""
+    file: str
+    """Its name in bot/keys.py (PSEUDONYM, DELIVERY): `<file>.key` in KEY_DIR or the credentials."""
+
+    def load(self, settings: Settings) -> str | None:
+        """The key in use, wherever it comes from (as in its file); None when there is none yet."""
+        key = read_key(self.file, key_sources(settings))
+        if key is None and self.file == PSEUDONYM:  # an earlier version's, not yet moved by a start
+            legacy = settings.db_path.parent / f"{PSEUDONYM}.key"
+            return legacy.read_text().strip() if legacy.is_file() else None
+        return None if key is None else key_text(self.file, key)
+
+    def configured(self, settings: Settings) -> str | None:
+        """The key as set in the environment or a systemd credential, which a restore cannot change."""
+        return configured_key(self.file, key_sources(settings))
+
+    def install(self, settings: Settings, text: str) -> Path:
+        """Put a key back in KEY_DIR, where the bot finds it when nothing is configured."""
+        return install_key(self.file, text, key_sources(settings).directory)
 
 
-def _configured_pseudonym_key(settings: Settings) -> str | None:
-    return settings.pseudonym_key.get_secret_value() if settings.pseudonym_key else None
-
-
-KEYS = (
-    Key(
-        "pseudonym_key",
-        load=lambda s: load_key(_configured_pseudonym_key(s), s.db_path),
-        configured=_configured_pseudonym_key,
-        install=lambda s, key: install_key(key, s.db_path),
-    ),
-)
+KEYS = (Key("pseudonym_key", PSEUDONYM), Key("delivery_key", DELIVERY))
 
 
 def write_key_backup(settings: Settings, target: Path) -> list[str]:
     """Write every key in use to the new file `target` (owner-only); returns the keys' names."""
-    keys = {key.name: value.decode() for key in KEYS if (value := key.load(settings)) is not None}
+    keys = {key.name: value for key in KEYS if (value := key.load(settings)) is not None}
     if not keys:
-        raise KeyBackupError(f"no key found: neither set in the environment nor beside {settings.db_path}")
+        raise KeyBackupError(f"no key found: neither set in the environment nor in {key_sources(settings).directory}")
     document = {"format": FORMAT, "version": VERSION, "created": datetime.now(UTC).isoformat(timespec="seconds"),
                 "keys": keys}  # fmt: skip
     try:
@@ -70,7 +72,7 @@ def write_key_backup(settings: Settings, target: Path) -> list[str]:
     return sorted(keys)
 
 
-def read_key_backup(settings: Settings, source: Path) -> dict[str, bytes]:
+def read_key_backup(settings: Settings, source: Path) -> dict[str, str]:
     """The keys in the key backup `source`, checked against keys set in the environment (which a
     restore cannot replace): done before a restore touches anything."""
     try:
@@ -84,10 +86,15 @@ def read_key_backup(settings: Settings, source: Path) -> dict[str, bytes]:
         configured = key.configured(settings)
         if key.name in stored and configured is not None and configured != stored[key.name]:
             raise KeyBackupError(f"{key.name.upper()} is set to another key: set it to the backed-up one instead")
-    return {key.name: stored[key.name].encode() for key in KEYS if key.name in stored}
+        if key.name in stored:
+            try:
+                check_key_text(key.file, stored[key.name])
+            except KeyProblem as error:
+                raise KeyBackupError(f"{source}: {key.name}: {error}") from error
+    return {key.name: stored[key.name] for key in KEYS if key.name in stored}
 
 
-def install_keys(settings: Settings, keys: dict[str, bytes]) -> list[str]:
+def install_keys(settings: Settings, keys: dict[str, str]) -> list[str]:
     """Put back keys read by `read_key_backup`; returns where each is now."""
     places = []
     for key in KEYS:

@@ -79,16 +79,16 @@ class ReminderDispatcher:
         reminder = entry.reminder
         REMINDERS.labels(outcome.value).inc()
         if outcome is Outcome.SENT:
-            now = self._clock.now()
-            await self._store.mark_sent(reminder.id, now)
+            if reminder.kind == "monthly":  # the next one first, so the chat is still needed
+                early = int(reminder.payload.get("early", 0))
+                after = self._clock.now() + timedelta(minutes=1)
+                due = next_monthly(int(reminder.item), after, entry.chat.time_zone, early)
+                await self._store.add(reminder.user_key, "monthly", reminder.item, due, reminder.payload)
+            await self._store.mark_sent(reminder)
             if self._recorder is not None:
                 self._recorder.record(reminder.user_key, "reminder_delivered", reminder.kind)
-            if reminder.kind == "monthly":
-                early = int(reminder.payload.get("early", 0))
-                due = next_monthly(int(reminder.item), now + timedelta(minutes=1), entry.chat.time_zone, early)
-                await self._store.add(reminder.user_key, "monthly", reminder.item, due, reminder.payload)
         elif outcome is Outcome.BLOCKED:
-            await self._store.chat_blocked(entry.chat.chat_id)
+            await self._store.chat_blocked(reminder.user_key)
         else:
             await self._store.release(reminder.id)
 

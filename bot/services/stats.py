@@ -45,19 +45,20 @@ class Report:
 
 
 class Statistics:
-    def __init__(self, store: EventStore, clock: Clock, retention_days: int) -> None:
+    def __init__(self, store: EventStore, clock: Clock) -> None:
         self._store = store
         self._clock = clock
-        self._retention = retention_days
         self._maintaining = asyncio.Lock()
 
     async def maintain(self) -> None:
         """Roll up every hour but the last two (events reach the database within seconds, so
-        none arrives for an hour already rolled up), then delete raw events past the retention."""
+        none arrives for an hour already rolled up); a rolled-up hour's raw events are deleted
+        with it, and the write-ahead log is emptied so they do not linger there."""
         async with self._maintaining:  # one roll-up at a time, or an hour could be counted twice
             now = self._clock.now()
             await self._store.roll_up(until_hour=hour_of(now - timedelta(hours=1)))
-            await self._store.delete_raw_before(now.date() - timedelta(days=self._retention))
+            await self._store.delete_rolled_up()
+            await self._store.checkpoint()
 
     async def period(self, days: int | None) -> Period:
         today = self._clock.now().date()

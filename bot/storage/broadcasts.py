@@ -1,10 +1,12 @@
-"""Broadcasts to users who opted in, each recipient a row so nobody gets one twice, even across
-a restart: rows are claimed with a lease like reminders."""
+"""Broadcasts to users who asked for news, each recipient a row so nobody gets one twice, even
+across a restart: rows are claimed with a lease like reminders, and deleted once delivered (the
+broadcast keeps only counts). Chat ids are sealed, the staff member's too."""
 
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
+from bot.keys import ChatCipher
+from bot.storage.database import Database
 
 
 @dataclass(frozen=True)
@@ -27,88 +29,100 @@ class Progress:
 
 
 class BroadcastStore:
-    def __init__(self, connection: aiosqlite.Connection) -> None:
-        self._connection = connection
+    def __init__(self, database: Database, cipher: ChatCipher) -> None:
+        self._db = database
+        self._cipher = cipher
 
     async def audience(self, language: str | None) -> int:
-        async with self._connection.execute(
-            "SELECT COUNT(*) FROM reminder_chats WHERE active = 1 AND (? IS NULL OR language = ?)",
-            (language, language),
-        ) as cursor:
-            row = await cursor.fetchone()
+        row = await self._db.fetchone(
+            "SELECT COUNT(*) FROM reminder_chats WHERE news = 1 AND (? IS NULL OR language = ?)", (language, language)
+        )
         return int(row[0]) if row else 0
 
     async def create(self, text: str, language: str | None, admin_chat: int, now: datetime) -> int:
-        cursor = await self._connection.execute(
-            "INSERT INTO broadcasts (created_hour, text, language, state, admin_chat) VALUES (?, ?, ?, 'running', ?)",
-            (now.strftime("%Y-%m-%dT%H"), text, language, admin_chat),
-        )
-        broadcast_id = int(cursor.lastrowid or 0)
-        await self._connection.execute(
-            "INSERT INTO broadcast_recipients (broadcast_id, user_key, chat_id) "
-            "SELECT ?, user_key, chat_id FROM reminder_chats WHERE active = 1 AND (? IS NULL OR language = ?)",
-            (broadcast_id, language, language),
-        )
-        await self._connection.commit()
+        async with self._db.transaction() as tx:
+            changed = await tx.execute(
+                "INSERT INTO broadcasts (created_hour, text, language, state, admin_box) "
+                "VALUES (?, ?, ?, 'running', ?)",
+                (now.strftime("%Y-%m-%dT%H"), text, language, self._cipher.seal(admin_chat)),
+            )
+            broadcast_id = changed.last_id
+            await tx.execute(
+                "INSERT INTO broadcast_recipients (broadcast_id, user_key, chat_box) "
+                "SELECT ?, user_key, chat_box FROM reminder_chats WHERE news = 1 AND (? IS NULL OR language = ?)",
+                (broadcast_id, language, language),
+            )
         return broadcast_id
 
     async def set_progress_message(self, broadcast_id: int, message_id: int) -> None:
-        await self._connection.execute(
-            "UPDATE broadcasts SET progress_message_id = ? WHERE id = ?", (message_id, broadcast_id)
-        )
-        await self._connection.commit()
+        await self._db.execute("UPDATE broadcasts SET progress_message_id = ? WHERE id = ?", (message_id, broadcast_id))
 
     async def running(self) -> list[Broadcast]:
-        async with self._connection.execute(
-            "SELECT id, text, admin_chat, progress_message_id FROM broadcasts WHERE state = 'running' ORDER BY id"
-        ) as cursor:
-            return [Broadcast(int(r[0]), str(r[1]), int(r[2]), r[3]) for r in await cursor.fetchall()]
+        rows = await self._db.fetchall(
+            "SELECT id, text, admin_box, progress_message_id FROM broadcasts WHERE state = 'running' ORDER BY id"
+        )
+        return [Broadcast(int(r[0]), str(r[1]), self._cipher.open(r[2]), r[3]) for r in rows]
 
     async def claim(self, broadcast_id: int, limit: int, now: datetime, lease_seconds: int) -> list[tuple[str, int]]:
         seconds = int(now.timestamp())
-        await self._connection.execute(
-            "UPDATE broadcast_recipients SET state = 'pending', lease_until = NULL "
-            "WHERE broadcast_id = ? AND state = 'claimed' AND lease_until < ?",
-            (broadcast_id, seconds),
-        )
-        async with self._connection.execute(
-            "UPDATE broadcast_recipients SET state = 'claimed', lease_until = ? "
-            "WHERE broadcast_id = ? AND user_key IN (SELECT user_key FROM broadcast_recipients "
-            "WHERE broadcast_id = ? AND state = 'pending' LIMIT ?) RETURNING user_key, chat_id",
-            (seconds + lease_seconds, broadcast_id, broadcast_id, limit),
-        ) as cursor:
-            rows = [(str(r[0]), int(r[1])) for r in await cursor.fetchall()]
-        await self._connection.commit()
-        return rows
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                "UPDATE broadcast_recipients SET state = 'pending', lease_until = NULL "
+                "WHERE broadcast_id = ? AND state = 'claimed' AND lease_until < ?",
+                (broadcast_id, seconds),
+            )
+            claimed = await tx.fetchall(
+                "UPDATE broadcast_recipients SET state = 'claimed', lease_until = ? "
+                "WHERE broadcast_id = ? AND user_key IN (SELECT user_key FROM broadcast_recipients "
+                "WHERE broadcast_id = ? AND state = 'pending' LIMIT ?) RETURNING user_key, chat_box",
+                (seconds + lease_seconds, broadcast_id, broadcast_id, limit),
+            )
+        return [(str(row[0]), self._cipher.open(row[1])) for row in claimed]
 
     async def mark(self, broadcast_id: int, user_key: str, state: str) -> None:
-        await self._connection.execute(
-            "UPDATE broadcast_recipients SET state = ?, lease_until = NULL WHERE broadcast_id = ? AND user_key = ?",
-            (state, broadcast_id, user_key),
-        )
-        await self._connection.commit()
+        """'pending': try again later; 'sent' or 'failed': the row goes, the broadcast counts it."""
+        if state == "pending":
+            await self._db.execute(
+                "UPDATE broadcast_recipients SET state = 'pending', lease_until = NULL "
+                "WHERE broadcast_id = ? AND user_key = ?",
+                (broadcast_id, user_key),
+            )
+            return
+        column = "sent" if state == "sent" else "failed"
+        async with self._db.transaction() as tx:
+            deleted = await tx.execute(
+                "DELETE FROM broadcast_recipients WHERE broadcast_id = ? AND user_key = ?", (broadcast_id, user_key)
+            )
+            counted = f"UPDATE broadcasts SET {column} = {column} + ? WHERE id = ?"
+            await tx.execute(counted, (deleted.rows, broadcast_id))
 
     async def progress(self, broadcast_id: int) -> Progress:
-        async with self._connection.execute(
-            "SELECT SUM(state = 'sent'), SUM(state = 'failed'), COUNT(*) FROM broadcast_recipients "
-            "WHERE broadcast_id = ?",
+        """The total is what was sent or failed plus what is still to send: someone who stops or
+        forgets during a broadcast leaves it without being counted either way."""
+        row = await self._db.fetchone(
+            "SELECT sent, failed, (SELECT COUNT(*) FROM broadcast_recipients WHERE broadcast_id = broadcasts.id) "
+            "FROM broadcasts WHERE id = ?",
             (broadcast_id,),
-        ) as cursor:
-            row = await cursor.fetchone()
-        return Progress(int(row[0] or 0), int(row[1] or 0), int(row[2] or 0)) if row else Progress(0, 0, 0)
+        )
+        if row is None:
+            return Progress(0, 0, 0)
+        sent, failed, waiting = (int(value) for value in row)
+        return Progress(sent, failed, sent + failed + waiting)
 
     async def running_recipients(self) -> dict[str, int]:
         """Recipients of every running broadcast by state (pending, claimed, sent, failed)."""
-        async with self._connection.execute(
+        rows = await self._db.fetchall(
             "SELECT r.state, COUNT(*) FROM broadcast_recipients AS r JOIN broadcasts AS b ON b.id = r.broadcast_id "
             "WHERE b.state = 'running' GROUP BY r.state"
-        ) as cursor:
-            return {str(state): int(count) for state, count in await cursor.fetchall()}
+        )
+        return {str(state): int(count) for state, count in rows}
 
     async def finish(self, broadcast_id: int, state: str) -> bool:
-        """Mark it done or cancelled; False if it was not running any more."""
-        cursor = await self._connection.execute(
-            "UPDATE broadcasts SET state = ? WHERE id = ? AND state = 'running'", (state, broadcast_id)
-        )
-        await self._connection.commit()
-        return cursor.rowcount > 0
+        """Mark it done or cancelled (what was not sent is not kept); False if it was not running."""
+        async with self._db.transaction() as tx:
+            changed = await tx.execute(
+                "UPDATE broadcasts SET state = ?, admin_box = x'' WHERE id = ? AND state = 'running'",
+                (state, broadcast_id),
+            )
+            await tx.execute("DELETE FROM broadcast_recipients WHERE broadcast_id = ?", (broadcast_id,))
+        return changed.rows > 0

@@ -1,17 +1,43 @@
-"""Opening the SQLite file: WAL mode for concurrent reads, and migrations brought up to date."""
+"""The SQLite file: opened in WAL mode, migrated, and shared by every task through one writer.
 
+Safar has one connection, shared by updates, reminders, broadcasts, event writes and roll-ups.
+A transaction on a shared connection is open for every task on it: a `BEGIN` in one coroutine
+and another coroutine's statement would land inside it, and be committed or rolled back with it.
+So the connection is guarded by one lock, the writer:
+
+- `async with database.transaction():` takes the writer for the whole unit of work, begins it
+  (`BEGIN IMMEDIATE`: the SQLite write lock is taken at once, so a busy database fails here and
+  not half-way), commits when the block ends and rolls back on any exception, cancellation
+  included. Nothing is ever left open.
+- Every statement outside a transaction also takes the writer, unless the current task is the
+  one that owns the transaction. An uncontended `asyncio.Lock` is taken without suspending, so
+  this costs no extra trip through the event loop; a read just waits while someone else's unit
+  of work (a few milliseconds) is under way, and never sees its uncommitted rows.
+
+A second connection for the writer was the other way: WAL allows it, but the two would meet at
+SQLite's own lock, where a waiting writer blocks the connection's thread (and every read queued
+behind it) for up to `busy_timeout`; an asyncio lock makes the waiting cheap and the order clear.
+"""
+
+import asyncio
 import fcntl
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
+import os
+import sqlite3
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import aiosqlite
 
 from bot.storage.migrations import MIGRATIONS
 
 log = logging.getLogger(__name__)
+
+Parameters = Sequence[Any] | dict[str, Any]
+Row = tuple[Any, ...]
 
 
 class DatabaseInUse(Exception):
@@ -25,8 +51,10 @@ def lock_database(path: Path) -> TextIO:
 
     An advisory lock on a file beside the database; the system drops it when the process dies.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = path.with_name(f"{path.name}.lock").open("a")
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    # Owner-only like every file beside the database (it is empty, but the directory stays uniform).
+    descriptor = os.open(path.with_name(f"{path.name}.lock"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    handle = os.fdopen(descriptor, "a")
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError as error:
@@ -41,21 +69,115 @@ def exclusive_use(path: Path) -> Iterator[None]:
         yield
 
 
-async def open_database(path: Path) -> aiosqlite.Connection:
-    """Open (creating if needed) the database at `path` and apply pending migrations."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Autocommit: one connection is shared by concurrent tasks (updates, reminders, broadcasts,
-    # event flushes), so no task may hold an implicit transaction another task's commit would
-    # close, or be refused ("cannot commit - SQL statements in progress"). Each statement is its
-    # own transaction; the few that must go together use an explicit BEGIN ... COMMIT.
-    connection = await aiosqlite.connect(path, isolation_level=None)
-    await connection.execute("PRAGMA journal_mode=WAL")
+@dataclass(frozen=True)
+class Changed:
+    """What a writing statement did."""
+
+    rows: int
+    last_id: int
+
+
+class Database:
+    """The shared connection behind the writer lock; stores use only this."""
+
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._connection = connection
+        self._writer = asyncio.Lock()
+        self._owner: asyncio.Task[Any] | None = None
+
+    def _owns_transaction(self) -> bool:
+        return self._owner is not None and self._owner is asyncio.current_task()
+
+    @asynccontextmanager
+    async def _turn(self) -> AsyncIterator[None]:
+        if self._owns_transaction():
+            yield
+            return
+        async with self._writer:
+            yield
+
+    async def execute(self, sql: str, parameters: Parameters = ()) -> Changed:
+        async with self._turn():
+            cursor = await self._connection.execute(sql, parameters)
+            return Changed(cursor.rowcount, int(cursor.lastrowid or 0))
+
+    async def executemany(self, sql: str, rows: Iterable[Parameters]) -> None:
+        async with self._turn():
+            await self._connection.executemany(sql, rows)
+
+    async def fetchall(self, sql: str, parameters: Parameters = ()) -> list[Row]:
+        """All rows, in one trip to SQLite's thread (execute, fetch and close in one go)."""
+        async with self._turn():
+            return [tuple(row) for row in await self._connection.execute_fetchall(sql, parameters)]
+
+    async def fetchone(self, sql: str, parameters: Parameters = ()) -> Row | None:
+        rows = await self.fetchall(sql, parameters)
+        return rows[0] if rows else None
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator["Database"]:
+        """One unit of work: no other task's statement can enter it, and it commits or rolls back
+        whole. Inside, use the database as usual; a nested `transaction()` joins the outer one."""
+        if self._owns_transaction():
+            yield self
+            return
+        async with self._writer:
+            self._owner = asyncio.current_task()
+            try:
+                await self._connection.execute("BEGIN IMMEDIATE")
+                yield self
+                await self._connection.execute("COMMIT")
+            except BaseException:
+                if self._connection.in_transaction:
+                    # A cancelled COMMIT may still have finished in SQLite's thread: then there is
+                    # nothing to roll back, and the original exception is the one to raise.
+                    with suppress(sqlite3.OperationalError):
+                        await self._connection.execute("ROLLBACK")
+                raise
+            finally:
+                self._owner = None
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._connection.in_transaction
+
+    async def checkpoint(self) -> None:
+        """Fold the write-ahead log into the database and empty it, so deleted rows do not linger
+        in the WAL file (with secure_delete on, they are then gone from the disk)."""
+        async with self._turn():
+            await self._connection.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    async def close(self) -> None:
+        """Waits for the unit of work under way, so closing never cuts one in half."""
+        async with self._writer:
+            await self._connection.close()
+
+
+async def open_database(path: Path, busy_timeout_ms: int = 5000) -> Database:
+    """Open (creating if needed) the database at `path` and apply pending migrations.
+
+    The directory is the owner's only (0700) and the files in it too (0600): the database, its
+    WAL and shared-memory files are created under a 0077 umask."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.parent.chmod(0o700)
+    previous = os.umask(0o077)
+    try:
+        # Autocommit: no implicit transactions; units of work are explicit (Database.transaction).
+        connection = await aiosqlite.connect(path, isolation_level=None)
+        await connection.execute("PRAGMA journal_mode=WAL")
+    finally:
+        os.umask(previous)
+    for existing in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if existing.exists():
+            existing.chmod(0o600)
+    # Deleted rows are overwritten with zeros, not left in free pages for a copy of the disk.
+    await connection.execute("PRAGMA secure_delete=ON")
     # NORMAL in WAL mode is durable against process crashes, which is what a bot meets.
     await connection.execute("PRAGMA synchronous=NORMAL")
-    await connection.execute("PRAGMA busy_timeout=5000")
+    await connection.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
     await connection.execute("PRAGMA foreign_keys=ON")
     await migrate(connection)
-    return connection
+    return Database(connection)
 
 
 async def migrate(connection: aiosqlite.Connection) -> None:

@@ -1,59 +1,70 @@
-"""aiogram FSM storage in SQLite, so a restart loses nobody's place in a lesson.
+"""aiogram FSM storage: a user's place in a lesson on disk, everything else in memory only.
 
 Rows are keyed by a keyed hash of aiogram's storage key: the database never holds a chat or
 user id, and `forget` can still find a user's rows through `user_key`.
 
-Every write goes to SQLite before it returns (a crash loses nothing); reads of recently active
-users are served from a bounded in-memory copy, and a write that changes nothing is skipped,
-because each update reads the state several times and a database round trip is the slow part.
+Only the durable part of the data (`durable`, given by the wiring: the current position in a
+lesson) is written to SQLite, before the write returns, so a restart or a crash loses nobody's
+place. The rest — which step of a tool someone is in, the way back through the lessons, check
+answers, what they typed into a report before sending it — lives in memory and is forgotten
+when it is cleared, when the person has been idle for an hour, or when the process stops: a copy
+of the disk never holds it. Reads are served from memory for recently active users, and a write
+whose durable part did not change costs no database round trip.
 """
 
 import json
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import aiosqlite
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
 
+from bot.storage.database import Database
+
 RECENT_USERS = 4096
 """How many users' state is kept in memory besides the database (a few MB at most)."""
+IDLE_SECONDS = 3600
+"""After an idle hour, what is kept in memory only is dropped: the person starts again from their place."""
+
+Durable = Callable[[Mapping[str, Any]], dict[str, Any]]
+"""The part of a user's data that must survive a restart."""
 
 
 class _Row:
-    __slots__ = ("data", "state")
+    __slots__ = ("data", "durable", "state", "touched")
 
-    def __init__(self, state: str | None, data: dict[str, Any]) -> None:
+    def __init__(self, state: str | None, data: dict[str, Any], durable: dict[str, Any]) -> None:
         self.state = state
         self.data = data
+        self.durable = durable
+        self.touched = time.monotonic()
 
 
 class SQLiteStorage(BaseStorage):
     def __init__(
-        self, connection: aiosqlite.Connection, pseudonym: Callable[[str], str], recent: int = RECENT_USERS
+        self,
+        database: Database,
+        pseudonym: Callable[[str], str],
+        durable: Durable,
+        recent: int = RECENT_USERS,
+        idle_seconds: float = IDLE_SECONDS,
     ) -> None:
-        self._connection = connection
+        self._db = database
         self._pseudonym = pseudonym
+        self._durable = durable
         self._recent: OrderedDict[str, _Row] = OrderedDict()
         self._recent_limit = recent
+        self._idle = idle_seconds
 
     def _keys(self, key: StorageKey) -> tuple[str, str]:
         raw = f"{key.bot_id}:{key.chat_id}:{key.user_id}:{key.thread_id}:{key.business_connection_id}:{key.destiny}"
         return self._pseudonym(raw), self._pseudonym(str(key.user_id))
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
-        value = state.state if isinstance(state, State) else state
-        storage_key, user_key = self._keys(key)
-        row = await self._row(storage_key)
-        if row.state == value:
-            return
-        await self._connection.execute(
-            "INSERT INTO fsm_state (storage_key, user_key, state) VALUES (?, ?, ?) "
-            "ON CONFLICT (storage_key) DO UPDATE SET state = excluded.state",
-            (storage_key, user_key, value),
-        )
-        row.state = value
+        """In memory only: a step of a tool is not a place worth keeping on disk."""
+        (await self._row(self._keys(key)[0])).state = state.state if isinstance(state, State) else state
 
     async def get_state(self, key: StorageKey) -> str | None:
         return (await self._row(self._keys(key)[0])).state
@@ -61,15 +72,17 @@ class SQLiteStorage(BaseStorage):
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         storage_key, user_key = self._keys(key)
         row = await self._row(storage_key)
-        if row.data == data:
+        copied = json.loads(json.dumps(dict(data), ensure_ascii=False))  # what a read from the database would give
+        row.data = copied
+        durable = self._durable(copied)
+        if durable == row.durable:
             return
-        text = json.dumps(dict(data), ensure_ascii=False)
-        await self._connection.execute(
+        await self._db.execute(
             "INSERT INTO fsm_state (storage_key, user_key, data) VALUES (?, ?, ?) "
             "ON CONFLICT (storage_key) DO UPDATE SET data = excluded.data",
-            (storage_key, user_key, text),
+            (storage_key, user_key, json.dumps(durable, ensure_ascii=False)),
         )
-        row.data = json.loads(text)  # exactly what a read from the database would give
+        row.durable = durable
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
         """A copy: aiogram's update_data changes the dict it gets before writing it back."""
@@ -77,18 +90,31 @@ class SQLiteStorage(BaseStorage):
 
     async def _row(self, storage_key: str) -> _Row:
         row = self._recent.get(storage_key)
+        now = time.monotonic()
         if row is not None:
             self._recent.move_to_end(storage_key)
+            if now - row.touched > self._idle:
+                row.state, row.data = None, json.loads(json.dumps(row.durable))
+            row.touched = now
             return row
-        async with self._connection.execute(
-            "SELECT state, data FROM fsm_state WHERE storage_key = ?", (storage_key,)
-        ) as cursor:
-            found = await cursor.fetchone()
-        row = _Row(found[0], json.loads(found[1]) if found and found[1] else {}) if found else _Row(None, {})
+        found = await self._db.fetchone("SELECT data FROM fsm_state WHERE storage_key = ?", (storage_key,))
+        durable = json.loads(found[0]) if found and found[0] else {}
+        row = _Row(None, json.loads(json.dumps(durable)), durable)
         self._recent[storage_key] = row
         if len(self._recent) > self._recent_limit:
             self._recent.popitem(last=False)
         return row
+
+    def forget_idle(self) -> int:
+        """Drop what idle users kept in memory only (the least recently active come first)."""
+        cutoff = time.monotonic() - self._idle
+        dropped = 0
+        for storage_key, row in list(self._recent.items()):
+            if row.touched > cutoff:
+                break
+            del self._recent[storage_key]
+            dropped += 1
+        return dropped
 
     async def close(self) -> None:
         """The connection belongs to the application, which closes it."""

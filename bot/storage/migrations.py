@@ -112,4 +112,68 @@ MIGRATIONS: tuple[str, ...] = (
     );
     INSERT INTO rollup_state (id, rolled_until) VALUES (1, '0000-00-00T00');
     """,
+    # 6: no chat id in plain form. Delivery addresses are sealed with the delivery key (AES-GCM,
+    # a nonce per row), which SQL cannot do: the plain tables are renamed *_plain here and
+    # emptied into the new ones at start-up (storage/sealing.py), then dropped. News is a
+    # separate opt-in; a broadcast counts what it sent instead of keeping a row per recipient.
+    # The fingerprints of the keys tell a wrong key from the right one.
+    """
+    DROP INDEX broadcast_recipients_pending;
+    ALTER TABLE reminder_chats RENAME TO reminder_chats_plain;
+    ALTER TABLE broadcast_recipients RENAME TO broadcast_recipients_plain;
+    ALTER TABLE broadcasts RENAME TO broadcasts_plain;
+    CREATE TABLE reminder_chats (
+        user_key  TEXT PRIMARY KEY,
+        chat_box  BLOB NOT NULL,     -- the chat id, sealed with the delivery key
+        time_zone TEXT NOT NULL,
+        language  TEXT NOT NULL,
+        news      INTEGER NOT NULL DEFAULT 0  -- 1: asked for news broadcasts (/news)
+    ) WITHOUT ROWID;
+    CREATE TABLE broadcasts (
+        id                  INTEGER PRIMARY KEY,
+        created_hour        TEXT NOT NULL,
+        text                TEXT NOT NULL,
+        language            TEXT,
+        state               TEXT NOT NULL,
+        admin_box           BLOB NOT NULL,   -- the staff member's chat, sealed
+        progress_message_id INTEGER,
+        sent                INTEGER NOT NULL DEFAULT 0,
+        failed              INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE broadcast_recipients (
+        broadcast_id INTEGER NOT NULL,
+        user_key     TEXT NOT NULL,
+        chat_box     BLOB NOT NULL,
+        state        TEXT NOT NULL DEFAULT 'pending',  -- pending | claimed; deleted once delivered
+        lease_until  INTEGER,
+        PRIMARY KEY (broadcast_id, user_key)
+    ) WITHOUT ROWID;
+    CREATE INDEX broadcast_recipients_pending ON broadcast_recipients (broadcast_id, state);
+    CREATE TABLE key_fingerprints (
+        name        TEXT PRIMARY KEY,
+        fingerprint TEXT NOT NULL
+    ) WITHOUT ROWID;
+    """,
+    # 7: a report keeps only its day (an hour could be matched with the hours someone was active),
+    # and the report limit is keyed with a salt that lives in memory for that day only, so its
+    # rows say nothing about anyone afterwards; the old ones were keyed with the pseudonym key.
+    """
+    ALTER TABLE offer_reports RENAME COLUMN created_hour TO created_day;
+    UPDATE offer_reports SET created_day = substr(created_day, 1, 10);
+    DELETE FROM report_quota;
+    CREATE INDEX offer_reports_by_day ON offer_reports (created_day);
+    """,
+    # 8: conversation state on disk keeps only the place in the lessons; the way back, check
+    # answers, tool steps and anything typed (a report's agency name) now live in memory only.
+    """
+    UPDATE fsm_state SET state = NULL, data = CASE
+        WHEN json_valid(data) AND json_type(data, '$.conversation.position') = 'array'
+        THEN json_object('conversation', json_object('position', json_extract(data, '$.conversation.position')))
+        ELSE '{}' END;
+    """,
+    # 9: the day an account was made is not kept (it could be matched with the day of a report);
+    # new users are counted from the anonymous 'started' events instead.
+    """
+    ALTER TABLE user_settings DROP COLUMN created_on;
+    """,
 )

@@ -2,9 +2,10 @@
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
-import aiosqlite
+from bot.period_salts import PeriodSalts
+from bot.storage.database import Database
 
 DAILY_REPORTS_PER_USER = 3
 """More than this from one person in a day is refused, so the queue cannot be flooded."""
@@ -28,7 +29,7 @@ class ReportGroup:
     """The most recent spelling someone typed."""
     total: int
     by_problem: dict[str, int]
-    last_hour: str
+    last_day: str
     recent_details: list[str]
 
     @property
@@ -42,82 +43,91 @@ def group_ref(agency_key: str) -> str:
 
 
 class ReportStore:
-    def __init__(self, connection: aiosqlite.Connection) -> None:
-        self._connection = connection
+    def __init__(self, database: Database, day_salts: PeriodSalts | None = None) -> None:
+        self._db = database
+        self._day_salts = day_salts or PeriodSalts()
 
     async def take_quota(self, user_key: str, now: datetime) -> bool:
-        """Count one report for this user today; False when they already sent the day's maximum."""
+        """Count one report for this user today; False when they already sent the day's maximum.
+        The row is keyed with today's in-memory salt: tomorrow nobody can tell whose it was."""
         day = now.date().isoformat()
-        async with self._connection.execute(
-            "SELECT reports FROM report_quota WHERE user_key = ? AND day = ?", (user_key, day)
-        ) as cursor:
-            row = await cursor.fetchone()
-        if row is not None and row[0] >= DAILY_REPORTS_PER_USER:
-            return False
-        await self._connection.execute("DELETE FROM report_quota WHERE user_key = ? AND day < ?", (user_key, day))
-        await self._connection.execute(
-            "INSERT INTO report_quota (user_key, day, reports) VALUES (?, ?, 1) "
-            "ON CONFLICT (user_key, day) DO UPDATE SET reports = reports + 1",
-            (user_key, day),
-        )
-        await self._connection.commit()
+        user_key = self._day_salts.keyed(day, user_key)
+        async with self._db.transaction() as tx:
+            row = await tx.fetchone("SELECT reports FROM report_quota WHERE user_key = ? AND day = ?", (user_key, day))
+            if row is not None and row[0] >= DAILY_REPORTS_PER_USER:
+                return False
+            await tx.execute("DELETE FROM report_quota WHERE day < ?", (day,))
+            await tx.execute(
+                "INSERT INTO report_quota (user_key, day, reports) VALUES (?, ?, 1) "
+                "ON CONFLICT (user_key, day) DO UPDATE SET reports = reports + 1",
+                (user_key, day),
+            )
         return True
 
     async def add(self, report: NewReport, now: datetime) -> None:
-        await self._connection.execute(
-            "INSERT INTO offer_reports (created_hour, problem, country, agency_typed, agency_key, details) "
+        await self._db.execute(
+            "INSERT INTO offer_reports (created_day, problem, country, agency_typed, agency_key, details) "
             "VALUES (?, ?, ?, ?, ?, ?)",
-            (now.strftime("%Y-%m-%dT%H"), report.problem, report.country, report.agency_typed, report.agency_key,
+            (now.date().isoformat(), report.problem, report.country, report.agency_typed, report.agency_key,
              report.details),
         )  # fmt: skip
-        await self._connection.commit()
 
     async def open_groups(self, limit: int = 10) -> list[ReportGroup]:
         """Agencies with unreviewed reports, the most recently reported first."""
-        async with self._connection.execute(
-            "SELECT agency_key, MAX(created_hour) AS last FROM offer_reports WHERE reviewed = 0 "
-            "GROUP BY agency_key ORDER BY last DESC, agency_key LIMIT ?",
-            (limit,),
-        ) as cursor:
-            keys = [(row[0], row[1]) for row in await cursor.fetchall()]
+        keys = [
+            (row[0], row[1])
+            for row in await self._db.fetchall(
+                "SELECT agency_key, MAX(created_day) AS last FROM offer_reports WHERE reviewed = 0 "
+                "GROUP BY agency_key ORDER BY last DESC, agency_key LIMIT ?",
+                (limit,),
+            )
+        ]
         return [await self._group(key, last) for key, last in keys]
 
-    async def _group(self, agency_key: str, last_hour: str) -> ReportGroup:
-        async with self._connection.execute(
-            "SELECT problem, agency_typed, details FROM offer_reports WHERE reviewed = 0 AND agency_key = ? "
-            "ORDER BY id DESC",
-            (agency_key,),
-        ) as cursor:
-            rows = list(await cursor.fetchall())
+    async def _group(self, agency_key: str, last_day: str) -> ReportGroup:
+        rows = list(
+            await self._db.fetchall(
+                "SELECT problem, agency_typed, details FROM offer_reports WHERE reviewed = 0 AND agency_key = ? "
+                "ORDER BY id DESC",
+                (agency_key,),
+            )
+        )
         by_problem: dict[str, int] = {}
         for problem, _, _ in rows:
             by_problem[problem] = by_problem.get(problem, 0) + 1
         details = [str(row[2]) for row in rows if row[2]][:2]
-        return ReportGroup(agency_key, str(rows[0][1]), len(rows), by_problem, last_hour, details)
+        return ReportGroup(agency_key, str(rows[0][1]), len(rows), by_problem, last_day, details)
 
     async def reported_keys(self, limit: int = 5000) -> list[str]:
         """Agency keys already reported, most recent first: new reports join their spelling."""
-        async with self._connection.execute(
-            "SELECT agency_key FROM offer_reports GROUP BY agency_key ORDER BY MAX(id) DESC LIMIT ?", (limit,)
-        ) as cursor:
-            return [str(row[0]) for row in await cursor.fetchall()]
+        return [
+            str(row[0])
+            for row in await self._db.fetchall(
+                "SELECT agency_key FROM offer_reports GROUP BY agency_key ORDER BY MAX(id) DESC LIMIT ?", (limit,)
+            )
+        ]
+
+    async def delete_before(self, day: date) -> int:
+        """Retention: reports filed before `day` are deleted (REPORT_RETENTION_DAYS)."""
+        changed = await self._db.execute("DELETE FROM offer_reports WHERE created_day < ?", (day.isoformat(),))
+        if changed.rows:
+            await self._db.checkpoint()
+        return changed.rows
 
     async def open_count(self) -> int:
-        async with self._connection.execute("SELECT COUNT(*) FROM offer_reports WHERE reviewed = 0") as cursor:
-            row = await cursor.fetchone()
+        row = await self._db.fetchone("SELECT COUNT(*) FROM offer_reports WHERE reviewed = 0")
         return int(row[0]) if row else 0
 
     async def mark_reviewed(self, ref: str) -> int:
         """Mark the open reports of the group `ref` reviewed; returns how many."""
-        async with self._connection.execute(
-            "SELECT DISTINCT agency_key FROM offer_reports WHERE reviewed = 0"
-        ) as cursor:
-            keys = [str(row[0]) for row in await cursor.fetchall()]
+        keys = [
+            str(row[0])
+            for row in await self._db.fetchall("SELECT DISTINCT agency_key FROM offer_reports WHERE reviewed = 0")
+        ]
         matching = [key for key in keys if group_ref(key) == ref]
         if not matching:
             return 0
-        cursor = await self._connection.execute(
+        changed = await self._db.execute(
             "UPDATE offer_reports SET reviewed = 1 WHERE reviewed = 0 AND agency_key = ?", (matching[0],)
         )
-        await self._connection.commit()
-        return cursor.rowcount
+        return changed.rows

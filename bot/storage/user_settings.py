@@ -1,9 +1,8 @@
 """A user's settings (only the language for now), keyed by their pseudonymous key."""
 
 from collections import OrderedDict
-from datetime import date
 
-import aiosqlite
+from bot.storage.database import Database
 
 RECENT_USERS = 10_000
 """Languages kept in memory: the recently active users', so memory does not grow with every user ever seen."""
@@ -11,7 +10,6 @@ RECENT_USERS = 10_000
 PERSONAL_TABLES = (
     "user_settings",
     "fsm_state",
-    "report_quota",
     "reminder_chats",
     "reminders",
     "events",
@@ -23,8 +21,8 @@ PERSONAL_TABLES = (
 class UserSettingsStore:
     """Every update reads the language: recent users' are served from memory."""
 
-    def __init__(self, connection: aiosqlite.Connection, recent: int = RECENT_USERS) -> None:
-        self._connection = connection
+    def __init__(self, database: Database, recent: int = RECENT_USERS) -> None:
+        self._db = database
         self._languages: OrderedDict[str, str | None] = OrderedDict()
         self._recent = recent
 
@@ -32,10 +30,7 @@ class UserSettingsStore:
         if user_key in self._languages:
             self._languages.move_to_end(user_key)
             return self._languages[user_key]
-        async with self._connection.execute(
-            "SELECT language FROM user_settings WHERE user_key = ?", (user_key,)
-        ) as cursor:
-            row = await cursor.fetchone()
+        row = await self._db.fetchone("SELECT language FROM user_settings WHERE user_key = ?", (user_key,))
         self._remember(user_key, row[0] if row else None)
         return row[0] if row else None
 
@@ -45,18 +40,18 @@ class UserSettingsStore:
         if len(self._languages) > self._recent:
             self._languages.popitem(last=False)
 
-    async def set_language(self, user_key: str, language: str, today: date) -> None:
-        """Remember the language; a new user is counted as new on `today` (UTC)."""
-        await self._connection.execute(
-            "INSERT INTO user_settings (user_key, language, created_on) VALUES (?, ?, ?) "
+    async def set_language(self, user_key: str, language: str) -> None:
+        await self._db.execute(
+            "INSERT INTO user_settings (user_key, language) VALUES (?, ?) "
             "ON CONFLICT (user_key) DO UPDATE SET language = excluded.language",
-            (user_key, language, today.isoformat()),
+            (user_key, language),
         )
         self._remember(user_key, language)
 
     async def forget(self, user_key: str) -> None:
         """Erase everything stored about this user, in every table that holds anything of theirs."""
-        for table in PERSONAL_TABLES:
-            await self._connection.execute(f"DELETE FROM {table} WHERE user_key = ?", (user_key,))
-        await self._connection.commit()
+        async with self._db.transaction() as tx:
+            for table in PERSONAL_TABLES:
+                await tx.execute(f"DELETE FROM {table} WHERE user_key = ?", (user_key,))
+        await self._db.checkpoint()  # the deleted rows leave the write-ahead log too
         self._languages.pop(user_key, None)

@@ -1,0 +1,110 @@
+"""Reads content YAML with ruamel.yaml, keeping the line of every key and list item.
+
+Editors fix what they can find: every problem is reported with its line, so the parsed tree
+(ruamel's round-trip mappings and lists) keeps the positions the parser saw. Dates are kept as
+the text the editor typed, so an impossible date such as 2026-22-11 becomes a located message
+from the checks instead of a parser crash.
+"""
+
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode
+
+TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+
+
+class DuplicateKeyError(MarkedYAMLError):
+    """Two equal keys in one mapping: YAML would keep only one, which hides a mistake."""
+
+    def __init__(self, key: Any, first_line: int, node: Node) -> None:
+        super().__init__(problem=f"'{key}' appears twice", problem_mark=node.start_mark)
+        self.key = key
+        self.first_line = first_line
+
+
+class _ContentConstructor(RoundTripConstructor):
+    def check_mapping_key(self, node: MappingNode, key_node: Node, mapping: Any, key: Any, value: Any) -> bool:
+        if key in mapping:
+            raise DuplicateKeyError(key, mapping.lc.key(key)[0] + 1, key_node)
+        return True
+
+    def construct_date_as_typed(self, node: ScalarNode) -> str:
+        return str(node.value)
+
+
+_ContentConstructor.add_constructor(TIMESTAMP_TAG, _ContentConstructor.construct_date_as_typed)
+
+
+@lru_cache(maxsize=64)
+def parse_yaml(text: str) -> Any:
+    """One YAML 1.2 document (so `No` stays text); raises ruamel's `YAMLError` when it is not valid.
+
+    ruamel's round-trip parser is pure Python and twice as slow as the one it replaced, so a
+    `/reload` parses again only the files whose text changed. The trees are shared: read them,
+    never change them.
+    """
+    yaml = YAML(typ="rt")
+    yaml.Constructor = _ContentConstructor
+    return yaml.load(text)
+
+
+def line_of(root: Any, location: Sequence[str | int]) -> int:
+    """The 1-based line of the deepest part of `location` (a pydantic error `loc`) found in `root`."""
+    line = _own_line(root)
+    current = root
+    for part in location:
+        if isinstance(current, CommentedMap) and part in current:
+            line = current.lc.key(part)[0] + 1
+            current = current[part]
+        elif isinstance(current, CommentedSeq) and isinstance(part, int) and 0 <= part < len(current):
+            line = current.lc.item(part)[0] + 1
+            current = current[part]
+        else:
+            break
+    return line
+
+
+def value_line(root: Any, location: Sequence[str | int]) -> int:
+    """The line where the text at `location` begins: below the key for a `|-` block."""
+    *parents, last = location
+    parent = root
+    for part in parents:
+        parent = parent[part]
+    line = int(parent.lc.value(last)[0]) + 1
+    value = parent[last]
+    is_block = type(value).__name__ in ("LiteralScalarString", "FoldedScalarString")
+    return line + 1 if is_block else line
+
+
+def _own_line(node: Any) -> int:
+    lc = getattr(node, "lc", None)
+    return int(lc.line) + 1 if lc is not None and lc.line is not None else 1
+
+
+_PLAIN_SYNTAX: tuple[tuple[str, str, bool], ...] = (
+    # (what ruamel says, what the editor reads, whether the start of the broken part is the place)
+    ("found character '\\t'", "a tab is used here: indent with spaces only", False),
+    ("mapping values are not allowed", "a ':' inside a text: put the whole text in double quotes", False),
+    ("expected <block end>", "this line is indented differently from the lines around it", False),
+    ("found unexpected end of stream", "a quote opened here is never closed", True),
+    ("could not find expected ':'", "this line has no ':' (write name: value), or a text goes on without '|-'", True),
+    ("expected ',' or ", "in {…} or […] on one line, put each text in double quotes", True),
+    ("found undefined alias", "'*' starts a YAML reference: put this text in double quotes", False),
+)
+
+
+def describe_yaml_error(error: MarkedYAMLError) -> tuple[int, str]:
+    """The 1-based line and plain words for why a file is not valid YAML."""
+    problem = str(error.problem or error.context or "")
+    for said, plain, at_start in _PLAIN_SYNTAX:
+        if problem.startswith(said):
+            mark = (error.context_mark if at_start else None) or error.problem_mark or error.context_mark
+            return (mark.line + 1 if mark else 1), f"this is not valid YAML: {plain}"
+    mark = error.problem_mark or error.context_mark
+    return (mark.line + 1 if mark else 1), f"this is not valid YAML: {problem}"

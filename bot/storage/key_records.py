@@ -1,0 +1,114 @@
+"""What the database knows about the keys: their fingerprints, and whether any row needs them.
+
+Also the one-time sealing of chat ids that earlier versions stored in plain form (migration 6
+renamed their tables *_plain), and re-sealing under a new delivery key (`safar keys rotate`).
+"""
+
+from collections.abc import Callable
+
+from bot.storage.database import Database
+
+DEPENDENT_TABLES = {
+    "pseudonym": ("user_settings", "fsm_state", "reminders", "reminder_chats", "events"),
+    "delivery": ("reminder_chats", "broadcast_recipients", "broadcasts"),
+}
+"""Rows a key is needed to use: with any of them stored, the key must not change silently."""
+
+SEALED_COLUMNS = (
+    ("reminder_chats", "chat_box", ("user_key",)),
+    ("broadcast_recipients", "chat_box", ("broadcast_id", "user_key")),
+    ("broadcasts", "admin_box", ("id",)),
+)
+"""(table, sealed column, primary key columns) of every sealed chat id."""
+
+PLAIN_TABLES = ("reminder_chats_plain", "broadcast_recipients_plain", "broadcasts_plain")
+
+
+class KeyRecords:
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def fingerprints(self) -> dict[str, str]:
+        return {str(name): str(value) for name, value in await self._db.fetchall("SELECT * FROM key_fingerprints")}
+
+    async def record(self, name: str, fingerprint: str) -> None:
+        await self._db.execute(
+            "INSERT INTO key_fingerprints (name, fingerprint) VALUES (?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET fingerprint = excluded.fingerprint",
+            (name, fingerprint),
+        )
+
+    async def depended_on(self, name: str) -> bool:
+        tables = DEPENDENT_TABLES[name] + (PLAIN_TABLES if name == "pseudonym" else ())
+        for table in tables:
+            if await self._table_exists(table) and await self._db.fetchone(f"SELECT 1 FROM {table} LIMIT 1"):
+                return True
+        return False
+
+    async def _table_exists(self, table: str) -> bool:
+        return bool(await self._db.fetchone("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)))
+
+    async def seal_plain_rows(self, seal: Callable[[int], bytes]) -> int:
+        """Move the rows of the *_plain tables into the sealed ones and drop the plain tables
+        (secure_delete zeroes their pages); returns how many chat ids were sealed."""
+        if not await self._table_exists("reminder_chats_plain"):
+            return 0
+        sealed = 0
+        async with self._db.transaction() as tx:
+            for user_key, chat_id, time_zone, language in await tx.fetchall(
+                "SELECT user_key, chat_id, time_zone, language FROM reminder_chats_plain WHERE active = 1"
+            ):
+                # Before, every reminder subscriber also got news; now news is asked for with /news:
+                # nobody is enrolled without saying so.
+                await tx.execute(
+                    "INSERT INTO reminder_chats (user_key, chat_box, time_zone, language) VALUES (?, ?, ?, ?)",
+                    (user_key, seal(int(chat_id)), time_zone, language),
+                )
+                sealed += 1
+            for row in await tx.fetchall(
+                "SELECT id, created_hour, text, language, state, admin_chat, progress_message_id FROM broadcasts_plain"
+            ):
+                counts = await tx.fetchone(
+                    "SELECT SUM(state = 'sent'), SUM(state = 'failed') FROM broadcast_recipients_plain "
+                    "WHERE broadcast_id = ?",
+                    (row[0],),
+                )
+                sent, failed = (int(value or 0) for value in counts or (0, 0))
+                await tx.execute(
+                    "INSERT INTO broadcasts (id, created_hour, text, language, state, admin_box, progress_message_id, "
+                    "sent, failed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    # Only a running broadcast still needs to tell staff its progress.
+                    (*row[:5], seal(int(row[5])) if row[4] == "running" else b"", row[6], sent, failed),
+                )
+                sealed += 1
+            for broadcast_id, user_key, chat_id in await tx.fetchall(
+                "SELECT broadcast_id, user_key, chat_id FROM broadcast_recipients_plain "
+                "WHERE state IN ('pending', 'claimed')"
+            ):
+                await tx.execute(
+                    "INSERT INTO broadcast_recipients (broadcast_id, user_key, chat_box) VALUES (?, ?, ?)",
+                    (broadcast_id, user_key, seal(int(chat_id))),
+                )
+                sealed += 1
+            for table in PLAIN_TABLES:
+                await tx.execute(f"DROP TABLE {table}")
+        await self._db.checkpoint()
+        return sealed
+
+    async def reseal(
+        self, open_old: Callable[[bytes], int], seal_new: Callable[[int], bytes], new_fingerprint: str
+    ) -> int:
+        """Every sealed chat id opened with the old delivery key and sealed with the new one, and
+        the new key's fingerprint recorded, in one transaction."""
+        count = 0
+        async with self._db.transaction() as tx:
+            await self.record("delivery", new_fingerprint)
+            for table, box, keys in SEALED_COLUMNS:
+                where = " AND ".join(f"{key} = ?" for key in keys)
+                for *key_values, sealed in await tx.fetchall(f"SELECT {', '.join(keys)}, {box} FROM {table}"):
+                    await tx.execute(
+                        f"UPDATE {table} SET {box} = ? WHERE {where}", (seal_new(open_old(sealed)), *key_values)
+                    )
+                    count += 1
+        await self._db.checkpoint()
+        return count

@@ -1,0 +1,184 @@
+"""The keys that protect chat ids and pseudonyms: kept apart, checked, rotated; chat ids stored
+in plain form by an earlier version are sealed at the first start; old reports expire."""
+
+import asyncio
+import sqlite3
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+
+from bot.__main__ import main
+from bot.config import Settings
+from bot.keys import ChatCipher
+from bot.services.key_setup import key_sources, rotate, unlock
+from bot.storage.database import open_database
+from bot.storage.key_records import KeyRecords
+from bot.storage.migrations import MIGRATIONS
+from bot.storage.reminders import ReminderStore
+from tests.clock import ManualClock
+from tests.conftest import RunningBot
+from tests.fake_telegram import TOKEN, FakeTelegram
+from tests.journeys import start_in
+from tests.processes import run_to_end
+
+CHAT = 987654321
+
+
+def chat_id_encodings(chat_id: int) -> list[bytes]:
+    """The ways a chat id can sit in a file: text, and SQLite's big-endian integers."""
+    return [str(chat_id).encode(), chat_id.to_bytes(4, "big"), chat_id.to_bytes(8, "big")]
+
+
+def files_hold(directory: Path, needle: bytes) -> list[str]:
+    return [path.name for path in directory.rglob("*") if path.is_file() and needle in path.read_bytes()]
+
+
+def version_5_database(db_path: Path) -> None:
+    """A database as the version before this one left it: plain chat ids."""
+    db_path.parent.mkdir(parents=True)
+    with sqlite3.connect(db_path, isolation_level=None) as connection:
+        connection.execute("PRAGMA journal_mode=WAL")
+        for number, script in enumerate(MIGRATIONS[:5], start=1):
+            connection.executescript(f"BEGIN;\n{script}\nPRAGMA user_version={number};\nCOMMIT;")
+        connection.execute(
+            "INSERT INTO reminder_chats (user_key, chat_id, time_zone, language) VALUES ('u1', ?, 'Europe/Moscow', 'ru')",
+            (CHAT,),
+        )
+        connection.execute(
+            "INSERT INTO reminder_chats (user_key, chat_id, time_zone, language, active) "
+            "VALUES ('u2', 555000111, 'Europe/Moscow', 'ru', 0)"
+        )
+        connection.execute(
+            "INSERT INTO broadcasts (created_hour, text, language, state, admin_chat) "
+            "VALUES ('2026-11-01T10', 'news', NULL, 'done', 900)"
+        )
+        connection.execute(
+            "INSERT INTO broadcast_recipients (broadcast_id, user_key, chat_id, state) VALUES (1, 'u1', ?, 'sent')",
+            (CHAT,),
+        )
+        connection.execute(
+            "INSERT INTO reminders (user_key, kind, item, payload, due_at) VALUES ('u1', 'expiry', 'x', '{}', 1900000000)"
+        )
+    (db_path.parent / "pseudonym.key").write_bytes(b"a" * 64)
+
+
+async def test_an_upgrade_seals_the_plain_chat_ids_and_moves_the_key_out_of_the_data_directory(
+    settings: Settings,
+) -> None:
+    version_5_database(settings.db_path)
+    bot = RunningBot(settings)
+    await bot.start()
+    await bot.stop()
+    assert settings.key_dir is not None
+    assert not (settings.db_path.parent / "pseudonym.key").exists()
+    assert (settings.key_dir / "pseudonym.key").read_bytes() == b"a" * 64, "the same key, so users keep their settings"
+    cipher = ChatCipher(bytes.fromhex((settings.key_dir / "delivery.key").read_text()))
+    with sqlite3.connect(settings.db_path) as connection:
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        chats = connection.execute("SELECT user_key, chat_box, news FROM reminder_chats").fetchall()
+        admin = connection.execute("SELECT admin_box, sent, failed FROM broadcasts").fetchall()
+        recipients = connection.execute("SELECT * FROM broadcast_recipients").fetchall()
+    assert not any(table.endswith("_plain") for table in tables)
+    assert [(key, cipher.open(box), news) for key, box, news in chats] == [("u1", CHAT, 0)], (
+        "the blocked chat is gone; news only on request"
+    )
+    assert admin == [(b"", 1, 0)], "a finished broadcast keeps its counts, not the staff member's chat"
+    assert recipients == [], "delivered broadcast rows are not kept"
+    for encoding in chat_id_encodings(CHAT):
+        assert files_hold(settings.db_path.parent, encoding) == [], encoding
+
+
+async def test_a_wrong_or_missing_key_stops_the_start_with_one_line_saying_what_to_restore(
+    telegram: FakeTelegram, settings: Settings, tmp_path: Path
+) -> None:
+    bot = RunningBot(settings)
+    await bot.start()
+    user = telegram.user(user_id=4711, language_code="en")
+    await start_in(user, "English")
+    await ReminderStore(bot.app.database, bot.app.cipher).opt_in("someone", 4711, "Europe/Moscow", "en")
+    await bot.stop()
+    assert settings.key_dir is not None
+    common = {"BOT_TOKEN": TOKEN, "BOT_API_BASE_URL": telegram.base_url, "DB_PATH": str(settings.db_path),
+              "KEY_DIR": str(settings.key_dir)}  # fmt: skip
+
+    code, stderr = await run_to_end(tmp_path, **common, PSEUDONYM_KEY="some-other-key-of-enough-length")
+    assert code == 2 and stderr.count("\n") == 1, stderr
+    assert "pseudonym key" in stderr and "restore" in stderr
+
+    (settings.key_dir / "delivery.key").unlink()
+    code, stderr = await run_to_end(tmp_path, **common)
+    assert code == 2 and stderr.count("\n") == 1, stderr
+    assert "delivery key is missing" in stderr and "restore" in stderr
+    assert not (settings.key_dir / "delivery.key").exists(), "never regenerated silently"
+
+
+async def test_rotating_the_delivery_key_keeps_pending_reminders_deliverable(
+    telegram: FakeTelegram, settings: Settings
+) -> None:
+    clock = ManualClock(datetime(2027, 2, 23, 6, 0, tzinfo=UTC))
+    settings.reminder_check_seconds = 0.1
+    bot = RunningBot(settings, clock)
+    await bot.start()
+    store = ReminderStore(bot.app.database, bot.app.cipher)
+    await store.opt_in("someone", 4811, "Europe/Moscow", "en")
+    await store.add("someone", "expiry", "x", datetime(2027, 2, 24, 7, tzinfo=UTC), {"date": "01.06.2027"})
+    await bot.stop()
+    assert settings.key_dir is not None
+    old_key = (settings.key_dir / "delivery.key").read_text()
+
+    assert await rotate(settings) == 1
+    assert (settings.key_dir / "delivery.key").read_text() != old_key
+    assert not (settings.key_dir / "delivery.key.new").exists()
+
+    await bot.start()
+    clock.set(datetime(2027, 2, 24, 9, 0, tzinfo=UTC))
+    await telegram.delivered_at_least(1)
+    await bot.stop()
+    assert [chat for _, chat, _ in telegram.delivered] == [4811]
+
+
+async def test_reports_older_than_the_retention_are_deleted(telegram: FakeTelegram, settings: Settings) -> None:
+    settings.report_retention_days = 365
+    settings.pseudonym_key = SecretStr("the-key-of-the-earlier-runs")
+    today = date.today()
+    bot = RunningBot(settings)
+    await bot.start()
+    await bot.stop()
+    with sqlite3.connect(settings.db_path) as connection:
+        for age in (400, 366, 30):
+            connection.execute(
+                "INSERT INTO offer_reports (created_day, problem, country, agency_typed, agency_key) "
+                "VALUES (?, 'passport', 'RU', 'X', 'x')",
+                ((today - timedelta(days=age)).isoformat(),),
+            )
+    await bot.start()
+    await bot.app.retention.run()
+    await bot.stop()
+    with sqlite3.connect(settings.db_path) as connection:
+        days = [row[0] for row in connection.execute("SELECT created_day FROM offer_reports")]
+    assert days == [(today - timedelta(days=30)).isoformat()]
+
+
+def test_safar_keys_rotate_on_the_command_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = Settings(_env_file=None, db_path=tmp_path / "data" / "safar.sqlite3", key_dir=tmp_path / "keys")  # type: ignore[call-arg]
+
+    async def one_reminder_chat() -> None:
+        database = await open_database(settings.db_path)
+        keys = await unlock(KeyRecords(database), key_sources(settings), settings.db_path.parent)
+        await ReminderStore(database, ChatCipher(keys.delivery)).opt_in("someone", 4911, "Europe/Moscow", "en")
+        await database.close()
+
+    asyncio.run(one_reminder_chat())
+    old_key = (tmp_path / "keys" / "delivery.key").read_text()
+    for name in ("PSEUDONYM_KEY", "DELIVERY_KEY", "CREDENTIALS_DIRECTORY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DB_PATH", str(settings.db_path))
+    monkeypatch.setenv("KEY_DIR", str(tmp_path / "keys"))
+    assert main(["keys", "rotate"]) == 0
+    new_key = (tmp_path / "keys" / "delivery.key").read_text()
+    assert new_key != old_key
+    with sqlite3.connect(settings.db_path) as connection:
+        (sealed,) = connection.execute("SELECT chat_box FROM reminder_chats").fetchone()
+    assert ChatCipher(bytes.fromhex(new_key)).open(sealed) == 4911

@@ -1,0 +1,90 @@
+"""News is a choice of its own: a reminder subscriber is not enrolled, a first start says what is
+kept, and saying no to news deletes the chat id unless a reminder still needs it."""
+
+import asyncio
+import sqlite3
+
+from bot.config import Settings
+from tests.conftest import RunningBot
+from tests.fake_telegram import FakeTelegram
+from tests.journeys import start_in
+
+ADMIN = 900
+
+
+async def test_the_first_start_says_what_is_kept(telegram: FakeTelegram, bot: RunningBot) -> None:
+    user = telegram.user(language_code="tg")
+    await user.send("/start")
+    picker = await user.reply()
+    assert "/privacy" in picker.text and "/forget" in picker.text
+    assert "Сафар танҳо забон ва ҷои шуморо дар дарсҳо нигоҳ медорад" in picker.text, "in the likely language"
+    await user.press(picker, "Тоҷикӣ")
+    await user.reply()
+    await user.send("/start")
+    assert "/forget" not in (await user.reply()).text, "said once, not at every start"
+
+
+async def test_only_people_who_asked_for_news_get_a_broadcast(telegram: FakeTelegram, settings: Settings) -> None:
+    settings.admin_ids = frozenset({ADMIN})
+    settings.reminder_check_seconds = 0.1
+    bot = RunningBot(settings)
+    await bot.start()
+    reader = telegram.user(user_id=6101, language_code="en")
+    await start_in(reader, "English")
+    await reader.send("/news")
+    offer = await reader.reply()
+    assert offer.text.endswith("You do not get the news now.")
+    await reader.press(offer, "Yes, send me news")
+    assert (await reader.reply()).text.startswith("You will get Safar's news.")
+
+    subscriber = telegram.user(user_id=6102, language_code="en")
+    await start_in(subscriber, "English")
+    await subscriber.send("/reminders")
+    await subscriber.press(await subscriber.reply(), "I have arrived")
+    await subscriber.press(await subscriber.reply(), "Russia")
+    await subscriber.reply()
+
+    staff = telegram.user(ADMIN, "en")
+    await start_in(staff, "English")
+    await staff.send("/broadcast")
+    await staff.reply()
+    await staff.send("New hotline hours")
+    preview = await staff.reply()
+    assert preview.text.endswith("Recipients: 1 (every opted-in user)."), "reminders do not enrol anyone in news"
+    await staff.press(preview, "Send to 1")
+    await staff.reply()
+    for _ in range(50):
+        if any("New hotline hours" in text for _, chat, text in telegram.delivered if chat == 6101):
+            break
+        await asyncio.sleep(0.1)
+    assert [chat for _, chat, text in telegram.delivered if "New hotline hours" in text and chat != ADMIN] == [6101]
+    assert (await reader.reply()).text == "New hotline hours"
+
+    await reader.send("/news")
+    await reader.press(await reader.reply(), "No news")
+    assert (await reader.reply()).text == "No news will be sent to you."
+    await bot.stop()
+    with sqlite3.connect(settings.db_path) as connection:
+        chats = connection.execute("SELECT news FROM reminder_chats").fetchall()
+        recipients = connection.execute("SELECT COUNT(*) FROM broadcast_recipients").fetchone()
+    assert chats == [(0,)], "the reader's chat id is gone; the subscriber's stays for the reminders"
+    assert recipients == (0,), "delivered broadcast rows are deleted"
+
+
+async def test_clear_this_chat_deletes_the_bots_recent_messages_and_says_how_to_delete_the_rest(
+    telegram: FakeTelegram, bot: RunningBot
+) -> None:
+    user = telegram.user(user_id=6201, language_code="ru")
+    menu = await start_in(user, "Русский")
+    await user.send("/sos")
+    hotlines = await user.reply()
+    await user.send("/privacy")
+    privacy = await user.reply()
+    await user.press(privacy, "🧹 Очистить этот чат")
+    told = await user.reply()
+    assert "«Очистить историю»" in told.text and "48" in told.text
+    deleted = [params for method, params in telegram.calls if method == "deleteMessages"]
+    assert len(deleted) == 1 and str(deleted[0]["chat_id"]) == "6201"
+    ids = {int(message_id) for message_id in deleted[0]["message_ids"]}
+    assert {menu.message_id, hotlines.message_id, privacy.message_id} <= ids
+    assert told.message_id not in ids, "the explanation stays"
