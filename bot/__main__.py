@@ -2,13 +2,14 @@
 
 import argparse
 import asyncio
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from bot.config import Settings
+from bot.config import Settings, credential_directories
 from bot.content import ContentError
 from bot.languages import LANGUAGES
 from bot.logs import configure_logging
@@ -22,6 +23,12 @@ if TYPE_CHECKING:
     from bot.editing.qr import EntryLink
 
 
+EXAMPLE_TOKEN = "123456:ABC..."
+"""The README's placeholder: someone who pastes the command as it is gets told, not a 401 from Telegram."""
+TOKEN_FORM = re.compile(r"\d+:[A-Za-z0-9_-]{30,}")
+"""The bot's id, a colon, and the secret part (35 characters in tokens @BotFather gives)."""
+
+
 def _fail(message: str) -> int:
     print(f"safar: {message}", file=sys.stderr)
     return 2
@@ -31,20 +38,28 @@ def run(settings: Settings) -> int:
     # aiogram takes seconds to import; a missing token is reported before that.
     if settings.bot_token is None:
         return _fail("BOT_TOKEN is not set. Get a token from @BotFather in Telegram and set BOT_TOKEN.")
-    from aiogram.utils.token import TokenValidationError, validate_token
-
+    token = settings.bot_token.get_secret_value()
+    if token.startswith(EXAMPLE_TOKEN.rstrip(".")):
+        return _fail(
+            f"BOT_TOKEN is the example from the README ({EXAMPLE_TOKEN}), not a real token: get yours from @BotFather."
+        )
+    if not TOKEN_FORM.fullmatch(token):
+        return _fail("BOT_TOKEN is malformed: it should look like 123456789:AA... as @BotFather gave it.")
+    if settings.webhook_url and not settings.webhook_secret:
+        return _fail("WEBHOOK_URL is set but WEBHOOK_SECRET is not; Telegram's calls could not be told from others.")
     from bot.keys import KeyProblem
     from bot.polling import run_polling
     from bot.startup import StartupError
     from bot.webhook import run_webhook
 
-    try:
-        validate_token(settings.bot_token.get_secret_value())
-    except TokenValidationError:
-        return _fail("BOT_TOKEN is malformed: it should look like 123456789:AA... as @BotFather gave it.")
-    if settings.webhook_url and not settings.webhook_secret:
-        return _fail("WEBHOOK_URL is set but WEBHOOK_SECRET is not; Telegram's calls could not be told from others.")
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
+    if settings.sentry_dsn is not None:
+        try:
+            from bot.observability.errors import init_error_reports
+
+            init_error_reports(settings.sentry_dsn.get_secret_value())
+        except ImportError:
+            return _fail("SENTRY_DSN is set but sentry-sdk is not installed: pip install 'safar[sentry]'.")
     try:
         asyncio.run(run_webhook(settings) if settings.webhook_url else run_polling(settings))
     except ContentError as error:
@@ -247,6 +262,15 @@ def parser() -> argparse.ArgumentParser:
     main_parser = argparse.ArgumentParser(prog="safar", description=__doc__)
     commands = main_parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("run", help="run the bot (the default)")
+    backup_parser = commands.add_parser(
+        "backup", help="copy the database while the bot runs (or, with --keys, the keys)"
+    )
+    backup_parser.add_argument("file", help="the new backup file")
+    backup_parser.add_argument("--keys", action="store_true", help="write the keys instead, to store apart")
+    restore_parser = commands.add_parser("restore", help="put a database backup in place (the bot must be stopped)")
+    restore_parser.add_argument("file", help="the database backup")
+    restore_parser.add_argument("--keys", metavar="KEYFILE", help="a key backup to put back as well")
+    commands.add_parser("healthcheck", help="ask the running bot's /healthz; exit status 0 when healthy")
     check_parser = commands.add_parser("check", help="check the content and say how to fix each problem")
     check_parser.add_argument("path", nargs="?", type=Path, help="a content directory or one file (default: all)")
     preview_parser = commands.add_parser("preview", help="render all lessons to HTML pages")
@@ -298,10 +322,14 @@ def main(argv: list[str] | None = None) -> int:
     if arguments.command in tools:
         return tools[arguments.command](arguments)
     try:
-        settings = Settings()
+        settings = Settings(_secrets_dir=credential_directories() or None)
     except ValidationError as error:
         first = error.errors()[0]
         return _fail(f"setting {str(first['loc'][0]).upper()}: {first['msg']}")
+    if arguments.command in ("healthcheck", "backup", "restore"):
+        from bot import operations
+
+        return operations.run(arguments.command, settings, arguments)
     if arguments.command == "keys":
         return rotate_keys(settings)
     return run(settings)

@@ -21,8 +21,10 @@ from bot.handlers.errors import errors_router
 from bot.handlers.reminder_views import delivered_message
 from bot.i18n import load_i18n, translator
 from bot.keys import ChatCipher
+from bot.middlewares import in_flight
 from bot.middlewares.chat_locks import ReleasingEventIsolation
 from bot.middlewares.locale import UserLocaleMiddleware
+from bot.middlewares.metrics import UpdateMetrics
 from bot.middlewares.update_guards import DuplicateUpdates, FloodGuard, UnknownUpdates
 from bot.period_salts import PeriodSalts
 from bot.services.broadcast_approval import BroadcastApprovals
@@ -44,7 +46,7 @@ from bot.storage.broadcast_proposals import ProposalStore
 from bot.storage.broadcasts import BroadcastStore
 from bot.storage.campaigns import CampaignStore
 from bot.storage.contact_health import ContactHealthStore
-from bot.storage.database import Database, open_database
+from bot.storage.database import Database, lock_database, open_database
 from bot.storage.events import EventStore
 from bot.storage.fsm import SQLiteStorage
 from bot.storage.key_records import KeyRecords
@@ -52,6 +54,7 @@ from bot.storage.reminders import ReminderStore
 from bot.storage.reports import ReportStore
 from bot.storage.staff_audit import StaffAuditStore
 from bot.storage.user_settings import UserSettingsStore
+from bot.transport.observed import Heartbeat
 from bot.transport.outbound import bulk_delivery
 from bot.transport.sent_messages import NoticeSentMessages
 from bot.transport.session import create_session
@@ -74,6 +77,8 @@ class Application:
     broadcaster: Broadcaster
     retention: Retention
     approvals: BroadcastApprovals
+    heartbeat: Heartbeat
+    """Told each time long polling hears from Telegram; read by the health check."""
 
 
 def create_dispatcher(
@@ -108,6 +113,8 @@ def create_dispatcher(
         audit=approvals.audit,
         approvals=approvals,
     )
+    dispatcher.update.outer_middleware(UpdateMetrics())  # first: it times everything after it
+    in_flight.install(dispatcher)  # a shutdown waits for the updates under way
     dispatcher.update.outer_middleware(DuplicateUpdates())
     dispatcher.update.outer_middleware(UnknownUpdates())
     dispatcher.update.outer_middleware(FloodGuard(i18n, rate=flood[0], burst=flood[1]))  # (per second, burst)
@@ -117,11 +124,14 @@ def create_dispatcher(
     return dispatcher
 
 
-def bot_for(settings: Settings, *, retry: bool = True) -> Bot:
+def bot_for(settings: Settings, *, retry: bool = True, heartbeat: Heartbeat | None = None) -> Bot:
     assert settings.bot_token is not None
+    session = create_session(
+        settings.bot_api_base_url, retry=retry, heartbeat=heartbeat, timeout=settings.bot_api_timeout_seconds
+    )
     return Bot(
         token=settings.bot_token.get_secret_value(),
-        session=create_session(settings.bot_api_base_url, retry=retry, timeout=settings.bot_api_timeout_seconds),
+        session=session,
         default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
     )
 
@@ -135,16 +145,23 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
     content = ContentHolder(sources)
     for warning in content.current.curriculum.warnings:
         log.warning("content: %s", warning)  # a Problem: file:line: message
-    database = await open_database(settings.db_path)
+    in_use = lock_database(settings.db_path)  # one bot per database; a restore waits for it to stop
+    try:
+        database = await open_database(settings.db_path)
+    except BaseException:
+        in_use.close()
+        raise
     try:
         keys = await unlock(KeyRecords(database), key_sources(settings), settings.db_path.parent)
     except BaseException:
         await database.close()
+        in_use.close()
         raise
     cipher = ChatCipher(keys.delivery)
     pseudonyms = Pseudonymizer(keys.pseudonym)
     recent_messages = RecentMessages(pseudonyms.user_key)
-    bot, bulk_bot = bot_for(settings), bot_for(settings, retry=False)
+    heartbeat = Heartbeat()
+    bot, bulk_bot = bot_for(settings, heartbeat=heartbeat), bot_for(settings, retry=False)
     for session in (bot.session, bulk_bot.session):
         session.middleware(NoticeSentMessages(recent_messages.sent))
     day_salts = PeriodSalts()  # one day's salt for the sketch, shared by roll-ups and live statistics
@@ -181,12 +198,13 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
     try:
         yield Application(
             bot, dispatcher, database, cipher, content, i18n, settings, reminders, recorder, statistics, broadcaster,
-            Retention(ReportStore(database), clock, settings.report_retention_days), approvals,
+            Retention(ReportStore(database), clock, settings.report_retention_days), approvals, heartbeat,
         )  # fmt: skip
     finally:
         await bot.session.close()
         await bulk_bot.session.close()
         await database.close()
+        in_use.close()
 
 
 def settle_memory() -> None:

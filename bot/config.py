@@ -1,14 +1,44 @@
 """The one Settings class: every environment variable Safar reads is named here."""
 
+import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, StringConstraints, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SecretsSettingsSource,
+    SettingsConfigDict,
+)
 
 from bot.staff_roles import StaffRoles, parse_staff_roles
 
 TELEGRAM_API_BASE_URL = "https://api.telegram.org"
+SECRETS_DIRECTORIES = ("/run/secrets",)
+"""Docker and compose secrets: files named after settings (bot_token, webhook_secret)."""
+CREDENTIAL_SETTINGS = frozenset({"bot_token", "webhook_secret", "sentry_dsn"})
+"""The settings that may come as credential files. The two keys have their own files and rules
+(`pseudonym.key`, `delivery.key`: bot/keys.py), so they are not read here a second way."""
+
+
+def credential_directories() -> list[Path]:
+    """Where secret settings may also come as files named after them, apart from the data:
+    systemd's `LoadCredential=` directory (CREDENTIALS_DIRECTORY) and container secrets. The
+    environment and `.env` win over both."""
+    candidates = (os.environ.get("CREDENTIALS_DIRECTORY"), *SECRETS_DIRECTORIES)
+    return [Path(c) for c in candidates if c and Path(c).is_dir()]
+
+
+class CredentialFiles(SecretsSettingsSource):
+    """Credential files for CREDENTIAL_SETTINGS only."""
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[object, str, bool]:
+        if field_name not in CREDENTIAL_SETTINGS:
+            return None, field_name, False
+        return super().get_field_value(field, field_name)
 
 
 class Settings(BaseSettings):
@@ -39,6 +69,13 @@ class Settings(BaseSettings):
     bot_api_timeout_seconds: float = Field(default=30.0, gt=0)
     """A Bot API call with no answer after this long counts as a network error and is retried."""
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    """`json`: one JSON object per line for log collectors, with the same fields as the text lines."""
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    """Polling mode: serve /healthz and /metrics on this port (webhook mode serves them on WEBHOOK_PORT)."""
+    metrics_host: str = "127.0.0.1"
+    sentry_dsn: SecretStr | None = None
+    """Report errors to Sentry (or a compatible service), scrubbed of update contents and ids."""
     content_dir: Path | None = None
     """Where lessons and contacts are read from; the packaged content when unset."""
     reminder_check_seconds: float = Field(default=10.0, gt=0)
@@ -58,6 +95,20 @@ class Settings(BaseSettings):
     """The licensed-agency list (.yaml or .csv); the packaged, empty one when unset."""
     bot_username: Annotated[str, StringConstraints(pattern=r"^@?[A-Za-z][A-Za-z0-9_]{3,31}$")] | None = None
     """The bot's @name for links, QR codes and posters; asked of Telegram (getMe) when unset."""
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        secrets_dir = (
+            file_secret_settings.secrets_dir if isinstance(file_secret_settings, SecretsSettingsSource) else None
+        )
+        return init_settings, env_settings, dotenv_settings, CredentialFiles(settings_cls, secrets_dir=secrets_dir)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -18,6 +18,7 @@ import hmac
 import logging
 import os
 import secrets
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -96,6 +97,40 @@ def generate_key(name: str, directory: Path) -> bytes:
         file.write(text)
     log.info("generated a new %s key in %s", name, directory)
     return _decoded(name, text)
+
+
+def key_text(name: str, key: bytes) -> str:
+    """A key as it is written in its file (the delivery key in hex), for a key backup."""
+    return key.hex() if name == DELIVERY else key.decode()
+
+
+def configured_key(name: str, sources: KeySources) -> str | None:
+    """The key as the environment or systemd's credentials hand it over, which a restore cannot change."""
+    configured = sources.pseudonym_env if name == PSEUDONYM else sources.delivery_env
+    if configured:
+        return configured
+    if sources.credentials is not None and (sources.credentials / f"{name}.key").is_file():
+        return (sources.credentials / f"{name}.key").read_text().strip()
+    return None
+
+
+def check_key_text(name: str, text: str) -> None:
+    """Raises KeyProblem if `text` is not a usable key of that name."""
+    _decoded(name, text.encode())
+
+
+def install_key(name: str, text: str, directory: Path) -> Path:
+    """Put a key restored from a key backup in the key directory (0600 in 0700). A different key
+    found there is kept beside it: the database it belongs to may be wanted again."""
+    check_key_text(name, text)  # a malformed key is refused before anything is replaced
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path = directory / f"{name}.key"
+    if path.exists() and path.read_text().strip() != text:
+        os.replace(path, path.with_name(f"{name}.key.before-restore-{int(time.time())}"))
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as file:
+        file.write(text)
+    return path
 
 
 def adopt_legacy_pseudonym_key(data_directory: Path, sources: KeySources) -> None:

@@ -1,12 +1,16 @@
 """Polling mode (the single-process default): long-poll Telegram until SIGINT/SIGTERM."""
 
 import logging
+from contextlib import AsyncExitStack
 
 from bot.app import Application, application, settle_memory
 from bot.commands import register_commands
 from bot.config import Settings
 from bot.jobs import reminder_jobs
+from bot.middlewares.in_flight import let_updates_finish
+from bot.observability.health import Monitor, monitoring_server
 from bot.startup import check_bot_api
+from bot.storage.broadcasts import BroadcastStore
 
 log = logging.getLogger(__name__)
 
@@ -18,7 +22,20 @@ async def poll(app: Application, *, handle_signals: bool = True, polling_timeout
     await register_commands(app.bot, app.i18n, app.settings.staff.ids)
     settle_memory()
     log.info("Safar is running (long polling)")
-    async with reminder_jobs(app):
+    async with AsyncExitStack() as stack:
+        if app.settings.metrics_port is not None:
+            # Healthy while a getUpdates returned within two long-poll timeouts.
+            monitor = Monitor(
+                app.database,
+                BroadcastStore(app.database, app.cipher),
+                app.settings.db_path,
+                app.heartbeat,
+                2.0 * polling_timeout,
+            )
+            await stack.enter_async_context(
+                monitoring_server(monitor, app.settings.metrics_host, app.settings.metrics_port)
+            )
+        await stack.enter_async_context(reminder_jobs(app))
         await app.dispatcher.start_polling(
             app.bot,
             handle_signals=handle_signals,
@@ -26,6 +43,7 @@ async def poll(app: Application, *, handle_signals: bool = True, polling_timeout
             polling_timeout=polling_timeout,
             tasks_concurrency_limit=app.settings.max_updates_in_flight,
         )
+        await let_updates_finish(app.dispatcher)
 
 
 async def run_polling(settings: Settings) -> None:

@@ -11,7 +11,10 @@ from bot.app import Application, application, settle_memory
 from bot.commands import register_commands
 from bot.config import Settings
 from bot.jobs import reminder_jobs
+from bot.middlewares.in_flight import let_updates_finish
+from bot.observability.health import Monitor, add_routes
 from bot.startup import check_bot_api
+from bot.storage.broadcasts import BroadcastStore
 from bot.transport.webhook_requests import GuardedRequestHandler
 
 log = logging.getLogger(__name__)
@@ -27,6 +30,9 @@ def webhook_application(app: Application, secret: str) -> web.Application:
     )
     handler.register(web_app, path=WEBHOOK_PATH)
     setup_application(web_app, app.dispatcher, bot=app.bot)
+    # /healthz and /metrics beside the webhook; a quiet night is not an outage, so no heartbeat here.
+    monitor = Monitor(app.database, BroadcastStore(app.database, app.cipher), app.settings.db_path, heartbeat=None)
+    add_routes(web_app, monitor)
     return web_app
 
 
@@ -50,4 +56,5 @@ async def run_webhook(settings: Settings) -> None:
             loop.add_signal_handler(sig, stop.set)
         async with reminder_jobs(app):
             await stop.wait()
-        await runner.cleanup()
+            await runner.cleanup()  # no new update; then those under way finish
+            await let_updates_finish(app.dispatcher)

@@ -129,12 +129,15 @@ async def send_rate(path: Path, count: int, limit: float) -> tuple[float, int, i
         return Outgoing(entry.chat.chat_id, f"reminder {entry.reminder.id}")
 
     dispatcher = ReminderDispatcher(store, sender, render, FixedClock(), batch_size=count)
-    began = time.monotonic()
-    claimed = await dispatcher.run_once()
-    elapsed = time.monotonic() - began
-    await bot.session.close()
-    await connection.close()
-    await runner.cleanup()
+    try:
+        began = time.monotonic()
+        claimed = await dispatcher.run_once()
+        elapsed = time.monotonic() - began
+    finally:
+        # Anything left open (aiosqlite's worker thread above all) would keep the process from exiting.
+        await bot.session.close()
+        await connection.close()
+        await runner.cleanup()
     chats = Counter(chat for _, chat in delivered)
     duplicates = sum(n - 1 for n in chats.values() if n > 1)
     lost = claimed - len(chats)

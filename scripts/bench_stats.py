@@ -134,6 +134,7 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--small", type=int, default=10_000)
     parser.add_argument("--large", type=int, default=10_000_000)
+    parser.add_argument("--presses", type=int, default=400, help="button presses timed per round (50 warm up)")
     arguments = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         small, large = Path(scratch, "small.db"), Path(scratch, "large.db")
@@ -151,7 +152,8 @@ async def main() -> None:
         medians: dict[bool, list[float]] = {False: [], True: []}
         for round_number in range(3):  # alternated, so warm-up and machine noise fall on both
             for logging_on in (False, True):
-                timings = await time_updates(Path(scratch, f"{round_number}-{logging_on}.db"), logging_on)
+                database = Path(scratch, f"{round_number}-{logging_on}.db")
+                timings = await time_updates(database, logging_on, arguments.presses)
                 medians[logging_on].append(stat.median(timings))
         median_off, median_on = min(medians[False]), min(medians[True])
         print(

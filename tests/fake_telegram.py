@@ -1,13 +1,14 @@
 """A fake Telegram Bot API server on 127.0.0.1, as strict as the real one where it matters.
 
-It knows every method and required parameter from the official list
-(`../shared/telegram-bot-api-10.1.json`, with a copy of the names we use as a fallback), refuses
-text over 4096 characters or with HTML Telegram would not parse, callback data over 64 bytes,
-an edit that changes nothing, and a callback query answered twice. Tests play users: they queue
-updates and read what the bot sent.
+It knows every method and required parameter from the official list (Bot API 10.1, vendored in
+`tests/telegram-bot-api-10.1.json`; its "source" says where it came from), refuses text over 4096
+characters, any field Telegram parses as HTML or Markdown (text, caption, poll question, quote ...)
+that it would not parse, callback data over 64 bytes, an edit that changes nothing, and a callback
+query answered twice. Tests play users: they queue updates and read what the bot sent.
 """
 
 import asyncio
+import html
 import itertools
 import json
 import time
@@ -21,7 +22,7 @@ from typing import Any
 from aiohttp import web
 from aiohttp.web_request import FileField
 
-SPEC_PATH = Path(__file__).resolve().parents[2] / "shared" / "telegram-bot-api-10.1.json"
+SPEC_PATH = Path(__file__).resolve().parent / "telegram-bot-api-10.1.json"
 BOT_ID = 7000001
 TOKEN = f"{BOT_ID}:AAE-fakeTokenForSafarTests_0123456789ab"
 ALLOWED_TAGS = {
@@ -33,10 +34,53 @@ ALLOWED_TAGS = {
 def _load_spec() -> dict[str, dict[str, bool]]:
     """method → {parameter: required}."""
     spec = json.loads(SPEC_PATH.read_text(encoding="utf-8"))
-    return {
-        name: {f["name"]: bool(f["required"]) for f in method.get("fields", [])}
-        for name, method in spec["methods"].items()
-    }
+    return {name: {f["name"]: bool(f["required"]) for f in fields} for name, fields in spec["methods"].items()}
+
+
+PARSED_BY_PARSE_MODE = ("text", "caption", "message_text")
+"""The field a bare `parse_mode` applies to: a message's text, a file's caption, an inline result's text."""
+MARKDOWN_V2_RESERVED = set("_*[]()~`>#+-=|{}.!")
+
+
+def formatted_fields(params: Any, path: str = "") -> list[tuple[str, str, str]]:
+    """(where, mode, value) of every field Telegram will parse, at any depth: `parse_mode` applies to
+    the text or caption beside it, `question_parse_mode` to `question`, `quote_parse_mode` to `quote` ..."""
+    found: list[tuple[str, str, str]] = []
+    if isinstance(params, list):
+        for index, item in enumerate(params):
+            found += formatted_fields(item, f"{path}[{index}]")
+    elif isinstance(params, dict):
+        for key, mode in params.items():
+            if key.endswith("parse_mode") and isinstance(mode, str) and mode:
+                names = PARSED_BY_PARSE_MODE if key == "parse_mode" else (key.removesuffix("_parse_mode"),)
+                found += [(path + name, mode, str(params[name])) for name in names if params.get(name) is not None]
+        for key, value in params.items():
+            if isinstance(value, dict | list):
+                found += formatted_fields(value, f"{path}{key}.")
+    return found
+
+
+def parse_markdown_v2(text: str) -> list[str]:
+    """Telegram's MarkdownV2: every reserved character outside markup must be escaped, markup closed."""
+    errors: list[str] = []
+    open_marks: list[str] = []
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char == "\\":
+            index += 2
+            continue
+        mark = "||" if text.startswith("||", index) else "__" if text.startswith("__", index) else char
+        if mark in ("*", "_", "__", "~", "||", "`"):
+            if open_marks and open_marks[-1] == mark:
+                open_marks.pop()
+            else:
+                open_marks.append(mark)
+        elif char in MARKDOWN_V2_RESERVED and char not in "[]()":
+            errors.append(f"Character '{char}' is reserved and must be escaped with the preceding '\\'")
+        index += len(mark)
+    errors += [f"can't find end of {mark} entity" for mark in open_marks]
+    return errors
 
 
 def _load_types() -> dict[str, dict[str, bool]]:
@@ -79,10 +123,10 @@ class _StrictHTML(HTMLParser):
     def handle_entityref(self, name: str) -> None:
         if name not in {"lt", "gt", "amp", "quot"}:
             self.errors.append(f"unsupported entity &{name};")
-        self.text.append("x")
+        self.text.append(html.unescape(f"&{name};"))
 
     def handle_charref(self, name: str) -> None:
-        self.text.append("x")
+        self.text.append(html.unescape(f"&#{name};"))
 
 
 def parse_html(text: str) -> tuple[str, list[str]]:
@@ -93,6 +137,13 @@ def parse_html(text: str) -> tuple[str, list[str]]:
     if parser.rawdata:
         errors.append("can't find end of the entity")
     return "".join(parser.text), errors
+
+
+def _chat_of(params: dict[str, Any]) -> int:
+    try:
+        return int(params.get("chat_id", 0))
+    except (TypeError, ValueError):
+        return 0
 
 
 class BadRequest(Exception):
@@ -134,7 +185,17 @@ class Outage:
 
 
 class FakeTelegram:
-    def __init__(self) -> None:
+    def __init__(self, cancel_on_disconnect: bool = False) -> None:
+        self.cancel_on_disconnect = cancel_on_disconnect
+        """Like Telegram, a call whose client hung up is not carried out (for shutdown tests)."""
+        self.latency: dict[str, float] = {}
+        """Seconds each call of a method takes before it is carried out (a slow network)."""
+        self.chat_latency: dict[int, float] = {}
+        """Seconds each call to a chat takes, instead of the method's latency."""
+        self.offsets: list[int] = []
+        """The `offset` of every getUpdates: updates below the last one are confirmed as handled."""
+        self.handed: dict[int, int] = {}
+        """update_id → user id of every update getUpdates handed to the bot."""
         self.methods = _load_spec()
         self.types = _load_types()
         self.open_inline: dict[str, asyncio.Event] = {}
@@ -173,7 +234,7 @@ class FakeTelegram:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_post("/bot{token}/{method}", self._handle)
-        self.runner = web.AppRunner(app)
+        self.runner = web.AppRunner(app, handler_cancellation=self.cancel_on_disconnect)
         await self.runner.setup()
         site = web.TCPSite(self.runner, "127.0.0.1", 0)
         await site.start()
@@ -207,6 +268,9 @@ class FakeTelegram:
         if method not in self.methods:
             return self._error(BadRequest("Not Found: method not found", 404))
         params = await self._params(request)
+        delay = self.chat_latency.get(_chat_of(params), self.latency.get(method, 0.0))
+        if delay:
+            await asyncio.sleep(delay)
         outage = self.outage
         if outage is not None and outage.covers(method):
             self.outage_calls[method] += 1
@@ -215,6 +279,7 @@ class FakeTelegram:
             if self.before_call is not None:
                 self.before_call(method, params)
             self._check_parameters(method, params)
+            self._check_formatting(params)
             for index, (failing, error) in enumerate(self.failures):
                 if failing == method:
                     del self.failures[index]
@@ -261,6 +326,22 @@ class FakeTelegram:
                 self.protocol_errors.append(f"{method} without {name}")
                 raise BadRequest(f"Bad Request: parameter {name} is required")
 
+    def _check_formatting(self, params: dict[str, Any]) -> None:
+        """Every field Telegram parses, as strictly as a message's text: a caption with a bare '<'
+        fails the whole call, so a staff export sent with one never arrives."""
+        for where, mode, value in formatted_fields(params):
+            if mode == "HTML":
+                errors = parse_html(value)[1]
+            elif mode == "MarkdownV2":
+                errors = parse_markdown_v2(value)
+            elif mode == "Markdown":  # the legacy mode: only unclosed markup is refused
+                errors = [f"can't find end of {mark} entity" for mark in "*_`" if value.count(mark) % 2]
+            else:
+                errors = [f"unsupported parse mode {mode!r}"]
+            if errors:
+                self.protocol_errors.append(f"bad {mode} in {where}: {errors[0]}")
+                raise BadRequest(f"Bad Request: can't parse entities: {errors[0]}")
+
     def _error(self, error: BadRequest) -> web.Response:
         body: dict[str, Any] = {"ok": False, "error_code": error.code, "description": error.description}
         if error.retry_after is not None:
@@ -288,6 +369,7 @@ class FakeTelegram:
 
     async def _getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset", 0))
+        self.offsets.append(offset)
         timeout = float(params.get("timeout", 0))
         deadline = time.monotonic() + timeout
         async with self.new_updates:
@@ -297,7 +379,11 @@ class FakeTelegram:
                     await asyncio.wait_for(self.new_updates.wait(), deadline - time.monotonic())
                 except TimeoutError:
                     break
-            return list(self.updates[:100])
+            batch = list(self.updates[:100])
+        for update in batch:
+            sender = next((v.get("from", {}) for v in update.values() if isinstance(v, dict)), {})
+            self.handed[update["update_id"]] = int(sender.get("id", 0))
+        return batch
 
     async def _sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = int(params["chat_id"])
@@ -425,13 +511,8 @@ class FakeTelegram:
 
     def _check_message(self, params: dict[str, Any]) -> tuple[str, list[list[dict[str, Any]]]]:
         raw = str(params["text"])
-        if params.get("parse_mode") == "HTML":
-            visible, errors = parse_html(raw)
-            if errors:
-                self.protocol_errors.append(f"bad HTML: {errors[0]}")
-                raise BadRequest(f"Bad Request: can't parse entities: {errors[0]}")
-        else:
-            visible = raw
+        # The markup itself was checked with every other formatted field (_check_formatting).
+        visible = parse_html(raw)[0] if params.get("parse_mode") == "HTML" else raw
         length = len(visible.encode("utf-16-le")) // 2
         if not visible.strip():
             raise BadRequest("Bad Request: message text is empty")

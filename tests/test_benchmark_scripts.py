@@ -1,4 +1,6 @@
-"""The load benchmark still runs end to end, so its figures can be reproduced (no timing asserted)."""
+"""Every benchmark script still runs end to end at a small size, exits, and prints its figures, so a
+change that breaks one (a new request format, a renamed setting) fails here instead of silently
+stopping the measurement. No timing is asserted."""
 
 import asyncio
 import re
@@ -6,6 +8,44 @@ import sys
 from pathlib import Path
 
 from tests.processes import PROJECT, environment
+
+
+async def run_script(tmp_path: Path, *arguments: str, within: float = 120) -> str:
+    """The script's output; it must exit by itself, with status 0."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, *arguments, cwd=PROJECT, env=environment(tmp_path),
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        output, _ = await asyncio.wait_for(process.communicate(), within)
+    except TimeoutError:
+        process.kill()
+        output, _ = await process.communicate()
+        raise AssertionError(f"{arguments[0]} did not exit within {within} s:\n{output.decode()}") from None
+    assert process.returncode == 0, output.decode()
+    return output.decode()
+
+
+async def test_the_reminder_benchmark_sends_every_reminder_once_and_exits(tmp_path: Path) -> None:
+    text = await run_script(tmp_path, "scripts/bench_reminders.py", "--stored", "2000", "--due", "100", "--send", "20")
+    assert re.search(r"claim a batch of 500: [\d.]+ ms with 2,000 stored; [\d.]+ ms with only the due ones", text), text
+    assert re.search(r"Python memory of one run \(500 due\): [\d.]+ MiB", text), text
+    rate = re.search(r"send rate: ([\d.]+) msg/s against a limit of 30 \(\d+%\); lost 0, duplicates 0", text)
+    assert rate is not None and float(rate[1]) > 0, text
+
+
+async def test_the_statistics_benchmark_prints_its_figures_and_exits(tmp_path: Path) -> None:
+    text = await run_script(tmp_path, "scripts/bench_stats.py", "--small", "100", "--large", "1000", "--presses", "60")
+    for period in ("7d", "30d", "all"):
+        assert re.search(rf"/stats {period}: [\d.]+ ms over 100 events, [\d.]+ ms over 1,000 \(ratio", text), text
+    assert re.search(r"button press handled: median [\d.]+ ms without event logging, [\d.]+ ms with it", text), text
+
+
+async def test_the_agency_benchmark_prints_its_figures_and_exits(tmp_path: Path) -> None:
+    text = await run_script(tmp_path, "scripts/bench_agency.py", "--agencies", "300", "--queries", "50")
+    assert "registry: 300 agencies (600 names); 50 look-ups" in text
+    assert re.search(r"AgencyIndex.find: median [\d.]+ ms, p99 [\d.]+ ms", text), text
+    assert re.search(r"memory: index [\d.]+ MiB, baseline dict [\d.]+ MiB", text), text
 
 
 async def test_the_load_benchmark_answers_every_update_of_both_bots(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from bot.storage.events import EventStore
 from bot.storage.reminders import ReminderStore
 from tests.clock import ManualClock
 from tests.conftest import RunningBot
-from tests.fake_telegram import FakeTelegram
+from tests.fake_telegram import FakeTelegram, parse_html
 from tests.journeys import expected_text, open_topic, start_in
 
 ADMIN = 900
@@ -134,7 +134,9 @@ async def test_chart_and_export_for_staff(telegram: FakeTelegram, staffed: Runni
     chat, kind, name, content = telegram.files[-1]
     assert (chat, kind, name) == (ADMIN, "photo", "safar-7d.png") and content[:8] == b"\x89PNG\r\n\x1a\n"
     await staff.send("/export 7d")
-    assert (await staff.reply()).method == "sendDocument"
+    export = await staff.reply()
+    assert export.method == "sendDocument"
+    assert parse_html(export.text)[0] == "Daily aggregates, last 7d; counts under 5 shown as <5."
     _, kind, name, content = telegram.files[-1]
     table = list(csv.reader(io.StringIO(content.decode())))
     assert table[0] == ["day", "event", "detail", "count"]

@@ -1,12 +1,14 @@
 """`python -m bot` as an operator runs it: clear one-line errors, polling, webhook, clean stop."""
 
 import asyncio
+import json
+import sys
 from pathlib import Path
 
 import aiohttp
 
 from tests.fake_telegram import TOKEN, FakeTelegram
-from tests.processes import free_port, run_to_end, running, stop
+from tests.processes import environment, free_port, run_to_end, running, stop
 
 
 async def test_a_missing_token_is_a_one_line_error(tmp_path: Path) -> None:
@@ -21,6 +23,45 @@ async def test_a_malformed_token_is_a_one_line_error(tmp_path: Path) -> None:
     code, stderr = await run_to_end(tmp_path, BOT_TOKEN="not-a-token")
     assert code == 2
     assert len(stderr.splitlines()) == 1 and "BOT_TOKEN is malformed" in stderr
+
+
+async def test_the_readme_example_token_is_refused_as_not_real(tmp_path: Path) -> None:
+    code, stderr = await run_to_end(tmp_path, BOT_TOKEN="123456:ABC...")
+    assert code == 2
+    assert stderr.splitlines() == [
+        "safar: BOT_TOKEN is the example from the README (123456:ABC...), not a real token: get yours from @BotFather."
+    ]
+
+
+async def test_json_logs_have_the_fields_of_text_logs_and_no_user(tmp_path: Path, telegram: FakeTelegram) -> None:
+    lines: dict[str, list[str]] = {}
+    for log_format in ("text", "json"):
+        (tmp_path / log_format).mkdir()
+        settings = {"BOT_TOKEN": TOKEN, "BOT_API_BASE_URL": telegram.base_url, "LOG_FORMAT": log_format}
+        async with running(tmp_path / log_format, **settings) as process:
+            user = telegram.user(user_id=84512, language_code="en")
+            await user.send("/start")
+            await user.reply(within=30)
+            code, stderr = await stop(process)
+        assert code == 0, stderr
+        lines[log_format] = stderr.splitlines()
+        assert "84512" not in stderr
+    records = [json.loads(line) for line in lines["json"]]
+    assert all(set(record) == {"asctime", "levelname", "name", "message"} for record in records), records
+    as_text = [f"{r['asctime']} {r['levelname']} {r['name']}: {r['message']}" for r in records]
+    # The start-up lines of the two runs (fresh directories) are the same lines with the same fields;
+    # the scheduler's later lines depend on timing.
+    starting = "INFO bot.polling: Safar is running (long polling)"
+    for written in (lines["text"], as_text):
+        assert any(line.endswith(starting) for line in written), written
+    until_running = [  # each run has its own directory (and keys generated there): named alike
+        [
+            line.split(" ", 2)[2].replace(str(tmp_path / name), "DIR")
+            for line in written[: next(i for i, x in enumerate(written) if x.endswith(starting))]
+        ]
+        for name, written in (("text", lines["text"]), ("json", as_text))
+    ]
+    assert until_running[0] == until_running[1]
 
 
 async def test_broken_content_stops_start_up_with_the_report(tmp_path: Path) -> None:
@@ -82,6 +123,14 @@ async def test_the_webhook_refuses_requests_without_the_secret_and_handles_a_ret
         assert "✅ English" in picker.labels()
         await asyncio.sleep(1)
         assert user.nothing_sent(), "the repeated update_id was handled once"
+        async with aiohttp.ClientSession() as http, http.get(f"http://127.0.0.1:{port}/healthz") as health:
+            assert (health.status, await health.text()) == (200, "ok\n")
+        check = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "healthcheck", cwd=tmp_path, env=environment(tmp_path, **settings),
+            stdout=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        answer, _ = await check.communicate()
+        assert (check.returncode, answer) == (0, b"ok\n")
         code, stderr = await stop(process)
     assert code == 0, stderr
 
@@ -89,7 +138,12 @@ async def test_the_webhook_refuses_requests_without_the_secret_and_handles_a_ret
 async def test_an_unreachable_bot_api_is_a_one_line_error(tmp_path: Path) -> None:
     code, stderr = await run_to_end(tmp_path, BOT_TOKEN=TOKEN, BOT_API_BASE_URL=f"http://127.0.0.1:{free_port()}")
     assert code == 2
-    assert stderr.splitlines()[-1].startswith("safar: cannot reach the Bot API at http://127.0.0.1:")
+    last = stderr.splitlines()[-1]
+    assert last.startswith("safar: cannot reach the Bot API at http://127.0.0.1:")
+    assert (
+        "Check that this machine is online, that it can resolve 127.0.0.1 (DNS), and whether it needs a proxy" in last
+    )
+    assert last.index("online") < last.index("BOT_API_BASE_URL"), "the likely causes come before the setting"
     assert "Traceback" not in stderr
 
 

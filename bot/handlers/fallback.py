@@ -1,5 +1,7 @@
 """What nothing else handled: unknown commands, stickers and photos, buttons never issued."""
 
+import html
+
 from aiogram import Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
@@ -18,7 +20,7 @@ async def not_understood(message: Message, state: FSMContext, content: ContentHo
     else:
         hint = _("I can read only text. Choose a topic from the menu, or type your question.")
     home = await move(state, lambda c: content.current.engine.home(c, language))
-    await message.answer(f"{hint}\n\n{home.text}", reply_markup=screen_markup(home))
+    await message.answer(f"{html.escape(hint)}\n\n{home.text}", reply_markup=screen_markup(home))
 
 
 def build_router() -> Router:

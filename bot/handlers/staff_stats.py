@@ -83,7 +83,7 @@ async def chart_command(message: Message, command: CommandObject, statistics: St
     # so users' updates keep being answered meanwhile.
     image = await asyncio.to_thread(render_chart, series, f"Safar, last {asked}")
     await message.answer_photo(
-        BufferedInputFile(image, filename=f"safar-{asked}.png"), caption=f"Daily figures, last {asked}"
+        BufferedInputFile(image, filename=f"safar-{asked}.png"), caption=html.escape(f"Daily figures, last {asked}")
     )
 
 
@@ -95,4 +95,5 @@ async def export_command(message: Message, command: CommandObject, statistics: S
     await audit.record(message.from_user.id if message.from_user else 0, "export", asked)
     table = await statistics.export_csv(int(asked[:-1]))
     document = BufferedInputFile(table.encode("utf-8"), filename=f"safar-daily-{asked}.csv")
-    await message.answer_document(document, caption=f"Daily aggregates, last {asked}; counts under 5 shown as <5.")
+    caption = f"Daily aggregates, last {asked}; counts under 5 shown as <5."
+    await message.answer_document(document, caption=html.escape(caption))  # sent in HTML mode, like every text

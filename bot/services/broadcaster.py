@@ -8,6 +8,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
+from bot.observability.metrics import BROADCAST_MESSAGES
 from bot.services.clock import Clock
 from bot.services.sender import BulkSender, Outcome, Outgoing
 from bot.storage.broadcasts import Broadcast, BroadcastStore, Progress
@@ -57,6 +58,7 @@ class Broadcaster:
         broadcast_id, user_key = item.reference
         state = {Outcome.SENT: "sent", Outcome.BLOCKED: "failed", Outcome.DEFERRED: "pending"}[outcome]
         await self._store.mark(broadcast_id, user_key, state)  # counted as not delivered when blocked
+        BROADCAST_MESSAGES.labels(outcome.value).inc()
         if outcome is Outcome.BLOCKED:
             await self._chats.chat_blocked(user_key)
 

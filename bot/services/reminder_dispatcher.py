@@ -10,6 +10,7 @@ import logging
 from collections.abc import Callable
 from datetime import timedelta
 
+from bot.observability.metrics import REMINDERS
 from bot.services.clock import Clock
 from bot.services.engagement import EventRecorder
 from bot.services.reminder_schedule import QUIET_HOURS, QuietHours, next_monthly, out_of_quiet_hours
@@ -55,6 +56,7 @@ class ReminderDispatcher:
             if released:
                 log.warning("%d reminder claim(s) expired (a previous run stopped); delivering them again", released)
             due = await self._store.claim_due(now, self._batch_size, self._lease_seconds)
+            REMINDERS.labels("due").inc(len(due))
             items = []
             for entry in due:
                 morning = out_of_quiet_hours(now, entry.chat.time_zone, self._quiet)
@@ -65,6 +67,7 @@ class ReminderDispatcher:
                 if outgoing is None:
                     log.warning("reminder %d refers to a plan step that is gone; not sent", entry.reminder.id)
                     await self._store.mark_failed(entry.reminder.id)
+                    REMINDERS.labels("failed").inc()
                     continue
                 outgoing.reference = entry
                 items.append(outgoing)
@@ -74,6 +77,7 @@ class ReminderDispatcher:
     async def _record(self, item: Outgoing, outcome: Outcome) -> None:
         entry: DueReminder = item.reference
         reminder = entry.reminder
+        REMINDERS.labels(outcome.value).inc()
         if outcome is Outcome.SENT:
             if reminder.kind == "monthly":  # the next one first, so the chat is still needed
                 early = int(reminder.payload.get("early", 0))

@@ -109,6 +109,14 @@ class BroadcastStore:
         sent, failed, waiting = (int(value) for value in row)
         return Progress(sent, failed, sent + failed + waiting)
 
+    async def running_recipients(self) -> dict[str, int]:
+        """Recipients of every running broadcast by state (pending, claimed, sent, failed)."""
+        rows = await self._db.fetchall(
+            "SELECT r.state, COUNT(*) FROM broadcast_recipients AS r JOIN broadcasts AS b ON b.id = r.broadcast_id "
+            "WHERE b.state = 'running' GROUP BY r.state"
+        )
+        return {str(state): int(count) for state, count in rows}
+
     async def finish(self, broadcast_id: int, state: str) -> bool:
         """Mark it done or cancelled (what was not sent is not kept); False if it was not running."""
         async with self._db.transaction() as tx:

@@ -20,14 +20,15 @@ behind it) for up to `busy_timeout`; an asyncio lock makes the waiting cheap and
 """
 
 import asyncio
+import fcntl
 import logging
 import os
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import asynccontextmanager, suppress
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import aiosqlite
 
@@ -37,6 +38,35 @@ log = logging.getLogger(__name__)
 
 Parameters = Sequence[Any] | dict[str, Any]
 Row = tuple[Any, ...]
+
+
+class DatabaseInUse(Exception):
+    """Another process (a running bot) holds the database."""
+
+
+def lock_database(path: Path) -> TextIO:
+    """Held while a bot runs on the database at `path` (and during a restore): a second bot, or a
+    restore under a running bot, is refused instead of corrupting what the first one writes.
+    Closing the returned file releases it.
+
+    An advisory lock on a file beside the database; the system drops it when the process dies.
+    """
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    # Owner-only like every file beside the database (it is empty, but the directory stays uniform).
+    descriptor = os.open(path.with_name(f"{path.name}.lock"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    handle = os.fdopen(descriptor, "a")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError as error:
+        handle.close()
+        raise DatabaseInUse(f"a running Safar is using {path}; stop it first") from error
+    return handle
+
+
+@contextmanager
+def exclusive_use(path: Path) -> Iterator[None]:
+    with lock_database(path):
+        yield
 
 
 @dataclass(frozen=True)

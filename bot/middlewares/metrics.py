@@ -1,0 +1,41 @@
+"""Counts every update by kind and times its handling, for Prometheus (bot/observability/metrics.py)."""
+
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import TelegramObject, Update
+from aiogram.types.update import UpdateTypeLookupError
+from prometheus_client import Counter, Histogram
+
+from bot.observability.metrics import HANDLER_SECONDS, UPDATES
+
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+class UpdateMetrics(BaseMiddleware):
+    """The outermost middleware: what it times includes the guards, the handler and the reply.
+
+    The labelled children are looked up once per kind and kept: `labels()` takes a lock and
+    builds a key, which is more than the rest of this middleware costs.
+    """
+
+    def __init__(self) -> None:
+        self._children: dict[str, tuple[Counter, Histogram]] = {}
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        assert isinstance(event, Update)
+        try:
+            kind = event.event_type
+        except UpdateTypeLookupError:
+            kind = "unknown"
+        children = self._children.get(kind)
+        if children is None:
+            children = self._children[kind] = (UPDATES.labels(kind), HANDLER_SECONDS.labels(kind))
+        began = time.perf_counter()
+        try:
+            return await handler(event, data)
+        finally:
+            children[0].inc()
+            children[1].observe(time.perf_counter() - began)

@@ -1,0 +1,33 @@
+"""Prometheus metrics, defined once. Labels take values from small fixed sets (update kinds, Bot
+API method names and error codes, outcomes): never an id, a chat or anything a user typed.
+
+Updated on the hot path with a counter increment and a histogram observation per update, which
+cost microseconds; what needs the database (its size, broadcast progress) is read when scraped.
+"""
+
+from prometheus_client import Counter, Gauge, Histogram
+
+UPDATES = Counter("safar_updates", "Updates handled, by kind (message, callback_query, ...)", ["kind"])
+HANDLER_SECONDS = Histogram(
+    "safar_handler_seconds",
+    "Time from an update's arrival in the dispatcher to the end of its handling",
+    ["kind"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
+)
+BOT_API_ERRORS = Counter(
+    "safar_bot_api_errors", "Bot API calls that failed, by method and error code (or 'network')", ["method", "code"]
+)
+FLOOD_WAITS = Counter("safar_bot_api_flood_waits", "429 Too Many Requests answers from the Bot API")
+FLOOD_WAIT_SECONDS = Counter("safar_bot_api_flood_wait_seconds", "Seconds Telegram asked to wait (retry_after)")
+REMINDERS = Counter(
+    "safar_reminders",
+    "Reminders: due (claimed), sent, failed (not sendable), blocked (user blocked the bot), deferred (retried later)",
+    ["outcome"],
+)
+BROADCAST_MESSAGES = Counter("safar_broadcast_messages", "Broadcast messages by outcome", ["outcome"])
+BROADCAST_RECIPIENTS = Gauge(
+    "safar_broadcast_recipients",
+    "Recipients of running broadcasts by state (pending, claimed, sent, failed)",
+    ["state"],
+)
+DATABASE_BYTES = Gauge("safar_database_bytes", "Size of the SQLite database file with its write-ahead log")
