@@ -30,12 +30,18 @@ from bot.content.curriculum import node_ref
 from bot.handlers.callback_data import OpenNode
 from bot.i18n import load_i18n, translator
 from bot.keys import ChatCipher
+from bot.services.broadcast_approval import BroadcastApprovals
 from bot.services.content_holder import ContentHolder, ContentSources
 from bot.services.engagement import EventRecorder
 from bot.services.pseudonym import Pseudonymizer
+from bot.services.staff_audit import AuditLog
 from bot.services.stats import Statistics
+from bot.staff_roles import StaffRoles
+from bot.storage.broadcast_proposals import ProposalStore
+from bot.storage.broadcasts import BroadcastStore
 from bot.storage.database import open_database
 from bot.storage.events import EventStore
+from bot.storage.staff_audit import StaffAuditStore
 
 TODAY = date(2027, 3, 10)
 NAMES = [("lesson_opened", "recruitment"), ("node_viewed", "recruitment/fees"), ("lesson_completed", "recruitment"),
@@ -107,8 +113,13 @@ async def time_updates(path: Path, logging_on: bool, presses: int = 400) -> list
     if not logging_on:
         recorder.record = lambda *args, **kwargs: None  # type: ignore[method-assign]
     statistics = Statistics(EventStore(connection), FixedClock())
-    dispatcher = create_dispatcher(connection, ChatCipher(b"b" * 32), content, i18n, Pseudonymizer(b"k" * 32),
-                                   frozenset(), FixedClock(), recorder, statistics, flood=(1000.0, 1000))  # fmt: skip
+    cipher = ChatCipher(b"b" * 32)
+    approvals = BroadcastApprovals(ProposalStore(connection), BroadcastStore(connection, cipher),
+                                   AuditLog(StaffAuditStore(connection), FixedClock()), FixedClock(), None)  # fmt: skip
+    dispatcher = create_dispatcher(
+        connection, cipher, content, i18n, Pseudonymizer(b"k" * 32), StaffRoles(), FixedClock(), recorder,
+        statistics, flood=(1000.0, 1000), approvals=approvals,
+    )  # fmt: skip
     bot = Bot("1:benchmark", session=AnsweringSession())
     curriculum = load_curriculum(None, translator(i18n), today=FixedClock().now().date())
     targets = [node_ref(node) for node in curriculum.node_ids()]
