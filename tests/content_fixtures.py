@@ -20,3 +20,16 @@ def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+# A one-screen main lesson leading to hotlines: the smallest content the loader accepts beside a hotlines file.
+MAIN = """\
+title: {tg: Меню, ru: Меню, uz: Menyu, en: Menu}
+start: menu
+nodes:
+  menu:
+    text: {tg: Салом, ru: Привет, uz: Salom, en: Hello}
+    buttons:
+      - label: {tg: Ёрдам, ru: Помощь, uz: Yordam, en: Help}
+        lesson: hotlines
+"""

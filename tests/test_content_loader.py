@@ -9,7 +9,7 @@ import pytest
 
 from bot.content import ContentError, load_curriculum
 from bot.content.curriculum import NodeId
-from tests.content_fixtures import CONTENT_DAY
+from tests.content_fixtures import CONTENT_DAY, MAIN
 
 CONTACTS = """\
 ru_emergency:
@@ -19,17 +19,6 @@ ru_emergency:
   phone: "112"
   source: "TASS, 1 Jan 2022"
   checked: 2026-11-22
-"""
-
-MAIN = """\
-title: {tg: Меню, ru: Меню, uz: Menyu, en: Menu}
-start: menu
-nodes:
-  menu:
-    text: {tg: Салом, ru: Привет, uz: Salom, en: Hello}
-    buttons:
-      - label: {tg: Ёрдам, ru: Помощь, uz: Yordam, en: Help}
-        lesson: hotlines
 """
 
 HOTLINES = """\

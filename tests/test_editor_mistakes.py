@@ -9,7 +9,7 @@ import pytest
 from bot.__main__ import main
 from bot.content.text_checks import KEEP_NUMBER
 from bot.editing.check import run_check
-from tests.content_fixtures import CONTENT_DAY
+from tests.content_fixtures import CONTENT_DAY, MAIN
 
 CONTACTS = """\
 ru_emergency:
@@ -27,17 +27,6 @@ iom_tajikistan:
   url: https://tajikistan.iom.int
   source: "IOM Tajikistan, contact page, read 2026-11-22"
   checked: 2026-11-22
-"""
-
-MAIN = """\
-title: {tg: Меню, ru: Меню, uz: Menyu, en: Menu}
-start: menu
-nodes:
-  menu:
-    text: {tg: Салом, ru: Привет, uz: Salom, en: Hello}
-    buttons:
-      - label: {tg: Ёрдам, ru: Помощь, uz: Yordam, en: Help}
-        lesson: hotlines
 """
 
 HOTLINES = """\
