@@ -47,8 +47,14 @@ def run(settings: Settings) -> int:
         return _fail("BOT_TOKEN is malformed: it should look like 123456789:AA... as @BotFather gave it.")
     if settings.webhook_url and not settings.webhook_secret:
         return _fail("WEBHOOK_URL is set but WEBHOOK_SECRET is not; Telegram's calls could not be told from others.")
+    from bot.roles import SCHEDULER, role_problem
+
+    problem = role_problem(settings)
+    if problem is not None:
+        return _fail(problem)
     from bot.keys import KeyProblem
     from bot.polling import run_polling
+    from bot.scheduler import run_scheduler
     from bot.startup import StartupError
     from bot.webhook import run_webhook
 
@@ -61,7 +67,10 @@ def run(settings: Settings) -> int:
         except ImportError:
             return _fail("SENTRY_DSN is set but sentry-sdk is not installed: pip install 'safar[sentry]'.")
     try:
-        asyncio.run(run_webhook(settings) if settings.webhook_url else run_polling(settings))
+        if settings.safar_role == SCHEDULER:
+            asyncio.run(run_scheduler(settings))
+        else:
+            asyncio.run(run_webhook(settings) if settings.webhook_url else run_polling(settings))
     except ContentError as error:
         return _fail(f"the content has errors; nothing was started:\n{error.report()}")
     except (StartupError, KeyProblem) as error:

@@ -95,6 +95,13 @@ class Settings(BaseSettings):
     """The licensed-agency list (.yaml or .csv); the packaged, empty one when unset."""
     bot_username: Annotated[str, StringConstraints(pattern=r"^@?[A-Za-z][A-Za-z0-9_]{3,31}$")] | None = None
     """The bot's @name for links, QR codes and posters; asked of Telegram (getMe) when unset."""
+    safar_role: Literal["all", "web", "scheduler"] = "all"
+    """`all`: one process does everything. Several processes (docs/deploy.md): `web` handles webhook
+    updates only, `scheduler` runs the periodic jobs only (reminders, broadcasts, roll-ups, retention)."""
+    database_url: SecretStr | None = None
+    """PostgreSQL for several processes; the SQLite file at DB_PATH when unset."""
+    redis_url: SecretStr | None = None
+    """Redis for several processes: conversations, handled update ids, the shared send rate."""
 
     @classmethod
     def settings_customise_sources(

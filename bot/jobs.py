@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.handlers.broadcast import announce_start
+from bot.roles import runs_shared_jobs, shares_the_database
 from bot.storage.broadcasts import BroadcastStore
 from bot.storage.claims import release_all_claims
 from bot.storage.fsm import SQLiteStorage
@@ -56,26 +57,33 @@ async def release_broadcasts(app: "Application") -> None:
 
 @asynccontextmanager
 async def reminder_jobs(app: "Application") -> AsyncIterator[None]:
-    """APScheduler runs reminders, broadcasts, event writes and roll-ups while the bot runs."""
-    released = await release_all_claims(app.database)
-    if released:
-        log.warning("%d message(s) claimed by a run that stopped abruptly are due again", released)
+    """APScheduler runs this process's jobs while the bot runs: every role writes the events it
+    recorded and forgets idle conversations (both held in this process's memory); `all` and
+    `scheduler` also run the bot's shared work: reminders, broadcasts, roll-ups and housekeeping."""
+    shared = runs_shared_jobs(app.settings.safar_role)
+    if shared and not shares_the_database(app.settings):
+        # One process owns the SQLite file: every claim in it was left by a run of ours that died.
+        # On a shared database a claim may be another scheduler's, under way: its lease says when it is free.
+        released = await release_all_claims(app.database)
+        if released:
+            log.warning("%d message(s) claimed by a run that stopped abruptly are due again", released)
     scheduler = AsyncIOScheduler(timezone="UTC")
     jobs = RunningJobs()
     every = app.settings.reminder_check_seconds
     # APScheduler keeps real time whatever clock the services are given: 'now' here means 'at once'.
     now = datetime.now(UTC)
-    scheduler.add_job(jobs.guard(app.reminders.run_once), "interval", seconds=every, next_run_time=now,
-                      max_instances=1, coalesce=True, id="reminders")  # fmt: skip
-    scheduler.add_job(jobs.guard(app.broadcaster.run_once), "interval", seconds=every, max_instances=1,
-                      coalesce=True, id="broadcasts")  # fmt: skip
-    scheduler.add_job(jobs.guard(lambda: release_broadcasts(app)), "interval", seconds=every, max_instances=1,
-                      coalesce=True, id="broadcast_approvals")  # fmt: skip
+    if shared:
+        scheduler.add_job(jobs.guard(app.reminders.run_once), "interval", seconds=every, next_run_time=now,
+                          max_instances=1, coalesce=True, id="reminders")  # fmt: skip
+        scheduler.add_job(jobs.guard(app.broadcaster.run_once), "interval", seconds=every, max_instances=1,
+                          coalesce=True, id="broadcasts")  # fmt: skip
+        scheduler.add_job(jobs.guard(lambda: release_broadcasts(app)), "interval", seconds=every, max_instances=1,
+                          coalesce=True, id="broadcast_approvals")  # fmt: skip
+        scheduler.add_job(jobs.guard(app.statistics.maintain), "interval", minutes=10, next_run_time=now,
+                          max_instances=1, id="rollups")  # fmt: skip
+        scheduler.add_job(jobs.guard(app.reminders.housekeeping), "interval", hours=6, id="housekeeping")
+        scheduler.add_job(jobs.guard(app.retention.run), "interval", hours=6, next_run_time=now, id="retention")
     scheduler.add_job(jobs.guard(app.recorder.flush), "interval", seconds=2, max_instances=1, id="events")
-    scheduler.add_job(jobs.guard(app.statistics.maintain), "interval", minutes=10, next_run_time=now,
-                      max_instances=1, id="rollups")  # fmt: skip
-    scheduler.add_job(jobs.guard(app.reminders.housekeeping), "interval", hours=6, id="housekeeping")
-    scheduler.add_job(jobs.guard(app.retention.run), "interval", hours=6, next_run_time=now, id="retention")
     storage = app.dispatcher.storage
     if isinstance(storage, SQLiteStorage):
 
@@ -87,8 +95,9 @@ async def reminder_jobs(app: "Application") -> AsyncIterator[None]:
     try:
         yield
     finally:
-        await app.reminders.shutdown()  # messages under way finish; the rest of the batch is released
-        await app.broadcaster.shutdown()
+        if shared:
+            await app.reminders.shutdown()  # messages under way finish; the rest of the batch is released
+            await app.broadcaster.shutdown()
         await jobs.drain()
         scheduler.shutdown(wait=False)
         await app.recorder.flush()  # a clean shutdown loses no event

@@ -25,7 +25,7 @@ def healthcheck(settings: Settings, arguments: argparse.Namespace) -> int:
     import urllib.error
     import urllib.request
 
-    if settings.webhook_url:
+    if settings.webhook_url and settings.safar_role != "scheduler":
         host, port = settings.webhook_host, settings.webhook_port
     elif settings.metrics_port is not None:
         host, port = settings.metrics_host, settings.metrics_port

@@ -9,7 +9,8 @@ from bot.config import Settings
 from bot.jobs import reminder_jobs
 from bot.middlewares.in_flight import let_updates_finish
 from bot.observability.health import Monitor, monitoring_server
-from bot.startup import check_bot_api
+from bot.polling_conflicts import PollingConflicts
+from bot.startup import StartupError, check_bot_api
 from bot.storage.broadcasts import BroadcastStore
 
 log = logging.getLogger(__name__)
@@ -18,6 +19,8 @@ log = logging.getLogger(__name__)
 async def poll(app: Application, *, handle_signals: bool = True, polling_timeout: int = 10) -> None:
     """Long polling until stopped (SIGINT/SIGTERM, or `dispatcher.stop_polling()`)."""
     await check_bot_api(app.bot, app.settings.bot_api_base_url)
+    conflicts = PollingConflicts(app.dispatcher.stop_polling)
+    app.bot.session.middleware(conflicts)
     await app.bot.delete_webhook(drop_pending_updates=False)
     await register_commands(app.bot, app.i18n, app.settings.staff.ids)
     settle_memory()
@@ -44,6 +47,8 @@ async def poll(app: Application, *, handle_signals: bool = True, polling_timeout
             tasks_concurrency_limit=app.settings.max_updates_in_flight,
         )
         await let_updates_finish(app.dispatcher)
+    if conflicts.reason is not None:
+        raise StartupError(conflicts.reason)
 
 
 async def run_polling(settings: Settings) -> None:

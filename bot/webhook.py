@@ -1,8 +1,6 @@
 """Webhook mode: an aiohttp server takes Telegram's calls; requests without the secret token are refused."""
 
-import asyncio
 import logging
-import signal
 
 from aiogram.webhook.aiohttp_server import setup_application
 from aiohttp import web
@@ -13,6 +11,7 @@ from bot.config import Settings
 from bot.jobs import reminder_jobs
 from bot.middlewares.in_flight import let_updates_finish
 from bot.observability.health import Monitor, add_routes
+from bot.scheduler import until_stopped
 from bot.startup import check_bot_api
 from bot.storage.broadcasts import BroadcastStore
 from bot.transport.webhook_requests import GuardedRequestHandler
@@ -26,7 +25,11 @@ def webhook_application(app: Application, secret: str) -> web.Application:
     """The aiohttp application that takes Telegram's calls at WEBHOOK_PATH."""
     web_app = web.Application()
     handler = GuardedRequestHandler(
-        app.dispatcher, app.bot, secret_token=secret, max_in_flight=app.settings.max_updates_in_flight
+        app.dispatcher,
+        app.bot,
+        secret_token=secret,
+        max_in_flight=app.settings.max_updates_in_flight,
+        handle_in_background=False,  # Telegram is answered after the update is handled
     )
     handler.register(web_app, path=WEBHOOK_PATH)
     setup_application(web_app, app.dispatcher, bot=app.bot)
@@ -50,11 +53,7 @@ async def run_webhook(settings: Settings) -> None:
         await app.bot.set_webhook(settings.webhook_url.rstrip("/") + WEBHOOK_PATH, secret_token=secret)
         settle_memory()
         log.info("Safar is serving its webhook on %s:%d", settings.webhook_host, settings.webhook_port)
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
-        async with reminder_jobs(app):
-            await stop.wait()
+        async with reminder_jobs(app):  # a web worker's own jobs only; with SAFAR_ROLE=all, every job
+            await until_stopped()
             await runner.cleanup()  # no new update; then those under way finish
             await let_updates_finish(app.dispatcher)

@@ -8,6 +8,7 @@ query answered twice. Tests play users: they queue updates and read what the bot
 """
 
 import asyncio
+import contextlib
 import html
 import itertools
 import json
@@ -19,6 +20,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 from aiohttp.web_request import FileField
 
@@ -139,6 +141,12 @@ def parse_html(text: str) -> tuple[str, list[str]]:
     return "".join(parser.text), errors
 
 
+def _sender(update: dict[str, Any]) -> int:
+    """The id of the user an update comes from (0 for none)."""
+    sender = next((v.get("from", {}) for v in update.values() if isinstance(v, dict)), {})
+    return int(sender.get("id", 0))
+
+
 def _chat_of(params: dict[str, Any]) -> int:
     try:
         return int(params.get("chat_id", 0))
@@ -230,6 +238,17 @@ class FakeTelegram:
         """Calls per method that met the outage: a client in a busy loop would show here."""
         self.before_call: Callable[[str, dict[str, Any]], None] | None = None
         """Called with each call before it is served; raising BadRequest fails that call."""
+        self.webhook: tuple[str, str] | None = None
+        """(url, secret_token) after setWebhook: updates are then POSTed there instead of handed to getUpdates."""
+        self.webhook_attempts: list[tuple[float, int, int | str]] = []
+        """(monotonic time, update_id, HTTP status or the connection error's name) of every webhook call."""
+        self.webhook_max_connections = 40
+        """Like Telegram's default: at most this many webhook calls open at once (one per chat at a time)."""
+        self.webhook_timeout = 60.0
+        self._webhook_task: asyncio.Task[None] | None = None
+        self._webhook_busy: set[int] = set()
+        self._webhook_retry_at: dict[int, float] = {}
+        self._poll_generation = 0
 
     async def start(self) -> None:
         app = web.Application()
@@ -245,6 +264,10 @@ class FakeTelegram:
         self.closing = True
         async with self.new_updates:
             self.new_updates.notify_all()  # long polls still open return at once
+        if self._webhook_task is not None:
+            self._webhook_task.cancel()  # calls still open are dropped, as a closing Telegram would
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._webhook_task
         if self.runner:
             await self.runner.cleanup()
 
@@ -368,22 +391,126 @@ class FakeTelegram:
         return True
 
     async def _getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        if self.webhook is not None:
+            raise BadRequest(
+                "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the "
+                "webhook first",
+                409,
+            )
         offset = int(params.get("offset", 0))
         self.offsets.append(offset)
         timeout = float(params.get("timeout", 0))
         deadline = time.monotonic() + timeout
         async with self.new_updates:
+            # As Telegram does, a new getUpdates ends the one still waiting: two consumers get 409s.
+            self._poll_generation += 1
+            mine = self._poll_generation
+            self.new_updates.notify_all()
             self.updates = [u for u in self.updates if u["update_id"] >= offset]
             while not self.updates and not self.closing and time.monotonic() < deadline:
                 try:
                     await asyncio.wait_for(self.new_updates.wait(), deadline - time.monotonic())
                 except TimeoutError:
                     break
+                if self._poll_generation != mine:
+                    raise BadRequest(
+                        "Conflict: terminated by other getUpdates request; make sure that only one bot instance "
+                        "is running",
+                        409,
+                    )
             batch = list(self.updates[:100])
         for update in batch:
-            sender = next((v.get("from", {}) for v in update.values() if isinstance(v, dict)), {})
-            self.handed[update["update_id"]] = int(sender.get("id", 0))
+            self.handed[update["update_id"]] = _sender(update)
         return batch
+
+    # --- webhook delivery ----------------------------------------------------------------
+
+    async def _setWebhook(self, params: dict[str, Any]) -> bool:
+        self.webhook = (str(params["url"]), str(params.get("secret_token", "")))
+        if self._webhook_task is None or self._webhook_task.done():
+            self._webhook_task = asyncio.create_task(self._deliver_by_webhook())
+        return True
+
+    async def _deleteWebhook(self, params: dict[str, Any]) -> bool:
+        self.webhook = None
+        async with self.new_updates:
+            if params.get("drop_pending_updates") in (True, "true"):
+                self.updates.clear()
+            self.new_updates.notify_all()
+        return True
+
+    async def _getWebhookInfo(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"url": self.webhook[0] if self.webhook else "", "has_custom_certificate": False,
+                "pending_update_count": len(self.updates)}  # fmt: skip
+
+    def _next_for_webhook(self) -> list[dict[str, Any]]:
+        """The oldest waiting update of each chat with no call open, whose retry time has come:
+        a chat's updates go one at a time, in order, each until a 200 confirms it."""
+        now, chosen, seen = time.monotonic(), [], set()
+        room = self.webhook_max_connections - len(self._webhook_busy)
+        for update in self.updates:
+            chat = _sender(update)
+            if chat in seen:
+                continue
+            seen.add(chat)
+            if chat not in self._webhook_busy and self._webhook_retry_at.get(update["update_id"], 0) <= now:
+                chosen.append(update)
+                if len(chosen) >= room:
+                    break
+        return chosen
+
+    async def _deliver_by_webhook(self) -> None:
+        calls: set[asyncio.Task[None]] = set()
+        async with aiohttp.ClientSession() as http:
+            try:
+                await self._webhook_rounds(http, calls)
+            finally:
+                for call in calls:
+                    call.cancel()
+                await asyncio.gather(*calls, return_exceptions=True)
+
+    async def _webhook_rounds(self, http: aiohttp.ClientSession, calls: set[asyncio.Task[None]]) -> None:
+        while not self.closing and self.webhook is not None:
+            async with self.new_updates:
+                ready = self._next_for_webhook()
+                if not ready:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self.new_updates.wait(), 0.1)  # retries come due too
+                    continue
+                for update in ready:
+                    self._webhook_busy.add(_sender(update))
+            for update in ready:
+                call = asyncio.create_task(self._webhook_call(http, update))
+                calls.add(call)
+                call.add_done_callback(calls.discard)
+
+    async def _webhook_call(self, http: aiohttp.ClientSession, update: dict[str, Any]) -> None:
+        assert self.webhook is not None
+        url, secret = self.webhook
+        update_id, chat = update["update_id"], _sender(update)
+        self.handed[update_id] = chat
+        status: int | str
+        try:
+            async with http.post(
+                url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": secret},
+                timeout=aiohttp.ClientTimeout(total=self.webhook_timeout),
+            ) as response:  # fmt: skip
+                status = response.status
+        except (aiohttp.ClientError, TimeoutError) as error:
+            status = type(error).__name__
+        self.webhook_attempts.append((time.monotonic(), update_id, status))
+        async with self.new_updates:
+            if status == 200:
+                self.updates = [u for u in self.updates if u["update_id"] != update_id]
+                self._webhook_retry_at.pop(update_id, None)
+            else:  # Telegram tries again later, in the chat's order
+                self._webhook_retry_at[update_id] = time.monotonic() + 0.3
+            self._webhook_busy.discard(chat)
+            self.new_updates.notify_all()
+
+    def webhook_confirmed(self) -> Counter[int]:
+        """update_id → how many webhook calls for it were answered 200 (Telegram stops after the first)."""
+        return Counter(update_id for _, update_id, status in self.webhook_attempts if status == 200)
 
     async def _sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = int(params["chat_id"])

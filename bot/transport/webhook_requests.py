@@ -20,9 +20,12 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 class GuardedRequestHandler(SimpleRequestHandler):
     """aiogram's handler answers 500 to a body that is not JSON and to a secret header with a
     non-ASCII character (`secrets.compare_digest` refuses such strings), and lets pydantic log an
-    unreadable update with the values of its fields, which may be a user's words. It also takes
-    at most `max_in_flight` updates at once: beyond that, Telegram's call waits for a free slot,
-    and Telegram sends no more than it has connections open."""
+    unreadable update with the values of its fields, which may be a user's words.
+
+    Telegram is answered once the update was handled, never before (aiogram's background mode
+    answers first, and an update under way when the process dies would be lost). At most
+    `max_in_flight` updates are handled at once: beyond that, Telegram's call waits for a free
+    slot, and Telegram sends no more than it has connections open."""
 
     def __init__(self, *args: Any, max_in_flight: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -51,17 +54,15 @@ class GuardedRequestHandler(SimpleRequestHandler):
             fields = sorted({".".join(str(part) for part in problem["loc"]) for problem in error.errors()})
             log.warning("webhook: an update could not be read (fields: %s); skipped", ", ".join(fields[:5]))
             return web.json_response({})  # accepted, so Telegram does not send it again and again
-        await self._slots.acquire()
-        task = asyncio.create_task(self._feed(bot, update))
-        self._background_feed_update_tasks.add(task)
-        task.add_done_callback(self._background_feed_update_tasks.discard)
-        return web.json_response({})
-
-    async def _feed(self, bot: Bot, update: Update) -> None:
         data: dict[str, Any] = self.data
-        try:
-            await self.dispatcher.feed_update(bot, update, **data)
-        finally:
-            self._slots.release()
+        async with self._slots:
+            try:
+                await self.dispatcher.feed_update(bot, update, **data)
+            except Exception as error:  # the handlers' own errors are answered by the errors router
+                log.error("webhook: update %d could not be handled (%s); Telegram will send it again",
+                          update.update_id, type(error).__name__)  # fmt: skip
+                return web.Response(text="the update could not be handled", status=500)
+        # Only now: a process killed while handling never said 200, so Telegram sends the update again.
+        return web.json_response({})
 
     __call__ = handle

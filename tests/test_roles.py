@@ -1,0 +1,108 @@
+"""Several processes on one bot token: start-up refuses, in one line, the layouts that cannot
+work; a second long-polling process says so and stops instead of fighting the first over 409s; and
+a webhook worker killed in the middle of an update loses nothing (Telegram sends it again)."""
+
+import asyncio
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bot.polling_conflicts import ANOTHER_CONSUMER
+from bot.webhook import WEBHOOK_PATH
+from tests.fake_telegram import TOKEN, BadRequest, FakeTelegram
+from tests.journeys import LANGUAGE_LABELS
+from tests.processes import free_port, run_to_end, running, stop
+
+BASE = {"BOT_TOKEN": TOKEN, "BOT_API_BASE_URL": "http://127.0.0.1:9", "LOG_LEVEL": "WARNING"}
+POSTGRES = "postgresql://safar@127.0.0.1:5432/safar"
+REDIS = "redis://127.0.0.1:6379/0"
+
+
+async def eventually(condition: Callable[[], bool], within: float = 30) -> None:
+    deadline = time.monotonic() + within
+    while not condition():
+        assert time.monotonic() < deadline, "waited in vain"
+        await asyncio.sleep(0.05)
+
+
+@pytest.mark.parametrize(
+    ("settings", "expected"),
+    [
+        ({"SAFAR_ROLE": "web", "WEBHOOK_URL": "https://bot.example.org", "WEBHOOK_SECRET": "s"},
+         "SAFAR_ROLE=web runs beside other Safar processes, but the SQLite file belongs to one process: set DATABASE_URL"),
+        ({"SAFAR_ROLE": "scheduler", "METRICS_PORT": "9100"},
+         "SAFAR_ROLE=scheduler runs beside other Safar processes, but the SQLite file belongs to one process"),
+        ({"SAFAR_ROLE": "web", "DATABASE_URL": POSTGRES, "WEBHOOK_URL": "https://bot.example.org",
+          "WEBHOOK_SECRET": "s"}, "SAFAR_ROLE=web needs REDIS_URL"),
+        ({"SAFAR_ROLE": "web", "DATABASE_URL": POSTGRES, "REDIS_URL": REDIS},
+         "SAFAR_ROLE=web serves Telegram's webhook: set WEBHOOK_URL and WEBHOOK_SECRET."),
+        ({"SAFAR_ROLE": "scheduler", "DATABASE_URL": POSTGRES, "REDIS_URL": REDIS},
+         "SAFAR_ROLE=scheduler serves /healthz and /metrics on METRICS_PORT"),
+        ({"SAFAR_ROLE": "worker"}, "setting SAFAR_ROLE: Input should be 'all', 'web' or 'scheduler'"),
+    ],
+)  # fmt: skip
+async def test_a_layout_that_cannot_work_is_refused_in_one_line(
+    tmp_path: Path, settings: dict[str, str], expected: str
+) -> None:
+    code, stderr = await run_to_end(tmp_path, **BASE, **settings)
+    assert code == 2
+    assert stderr.startswith(f"safar: {expected}"), stderr
+    assert stderr.count("\n") == 1 and "Traceback" not in stderr
+    assert not (tmp_path / "data").exists(), "refused before anything was opened"
+
+
+async def test_a_second_polling_process_says_so_and_exits_and_the_first_keeps_answering(
+    tmp_path: Path, telegram: FakeTelegram
+) -> None:
+    settings = BASE | {"BOT_API_BASE_URL": telegram.base_url}
+    user = telegram.user(user_id=4101, language_code="en")
+    first, second = tmp_path / "first", tmp_path / "second"  # their own data: no database lock between them
+    first.mkdir()
+    second.mkdir()
+    async with running(first, **settings) as polling:
+        await user.send("/start")
+        await user.reply(within=30)
+        code, stderr = await run_to_end(second, **settings)
+        assert code == 2, stderr
+        assert stderr == f"safar: {ANOTHER_CONSUMER}\n"
+        await user.send("/sos")
+        await user.reply(within=20)  # the first process still answers
+        assert polling.returncode is None
+        code, stderr = await stop(polling)
+    assert code == 0 and "Traceback" not in stderr and "Failed to fetch updates" not in stderr, stderr
+    assert stderr.count("another process polled with this bot's token (409 Conflict); polling on here") == 1
+
+
+async def test_a_webhook_worker_killed_while_handling_an_update_gets_it_again_after_restart(
+    tmp_path: Path, telegram: FakeTelegram
+) -> None:
+    port = free_port()
+    settings = BASE | {
+        "BOT_API_BASE_URL": telegram.base_url, "WEBHOOK_URL": f"http://127.0.0.1:{port}", "WEBHOOK_SECRET": "s3cret",
+        "WEBHOOK_PORT": str(port),
+    }  # fmt: skip
+    user = telegram.user(user_id=4201, language_code="en")
+    async with running(tmp_path, **settings) as worker:
+
+        def kill_while_answering(method: str, params: dict[str, object]) -> None:
+            if method == "sendMessage" and str(params["chat_id"]) == str(user.id):
+                worker.kill()  # SIGKILL with the reply under way: the webhook call was never answered
+                raise BadRequest("Internal Server Error", 500)
+
+        telegram.before_call = kill_while_answering
+        await eventually(lambda: telegram.webhook is not None)
+        await user.send("/start")
+        await asyncio.wait_for(worker.wait(), 30)
+    telegram.before_call = None
+    update_id = max(telegram.handed)
+    assert telegram.webhook_confirmed()[update_id] == 0, "no 200 for the update the worker died in"
+    assert telegram.webhook[0] == f"http://127.0.0.1:{port}{WEBHOOK_PATH}"
+    async with running(tmp_path, **settings) as worker:
+        picker = await user.reply(within=30)
+        assert f"✅ {LANGUAGE_LABELS['en']}" in picker.labels(), "the user gets the reply from the restarted worker"
+        await eventually(lambda: telegram.webhook_confirmed()[update_id] == 1)
+        await stop(worker)
+    attempts = [status for _, update, status in telegram.webhook_attempts if update == update_id]
+    assert attempts[0] != 200 and attempts[-1] == 200 and attempts.count(200) == 1, attempts
