@@ -41,6 +41,7 @@ from bot.services.retention import Retention
 from bot.services.sender import BulkSender
 from bot.services.staff_audit import AuditLog
 from bot.services.stats import Statistics
+from bot.shared_state import SharedState, open_shared_state
 from bot.staff_roles import StaffRoles
 from bot.storage.broadcast_proposals import ProposalStore
 from bot.storage.broadcasts import BroadcastStore
@@ -93,12 +94,14 @@ def create_dispatcher(
     statistics: Statistics,
     flood: tuple[float, int],
     approvals: BroadcastApprovals,
+    shared: SharedState | None = None,
 ) -> Dispatcher:
+    """`shared`: conversations, chat locks and seen updates in Redis for several workers (REDIS_URL)."""
     users = UserSettingsStore(database)
     dispatcher = Dispatcher(
-        storage=SQLiteStorage(database, pseudonyms, durable_part),
+        storage=shared.storage if shared else SQLiteStorage(database, pseudonyms, durable_part),
         # One update at a time per user: two quick taps must not race on the saved conversation.
-        events_isolation=ReleasingEventIsolation(),
+        events_isolation=shared.isolation if shared else ReleasingEventIsolation(),
         content=content,
         users=users,
         reports=ReportStore(database),
@@ -115,7 +118,7 @@ def create_dispatcher(
     )
     dispatcher.update.outer_middleware(UpdateMetrics())  # first: it times everything after it
     in_flight.install(dispatcher)  # a shutdown waits for the updates under way
-    dispatcher.update.outer_middleware(DuplicateUpdates())
+    dispatcher.update.outer_middleware(shared.duplicates if shared else DuplicateUpdates())
     dispatcher.update.outer_middleware(UnknownUpdates())
     dispatcher.update.outer_middleware(FloodGuard(i18n, rate=flood[0], burst=flood[1]))  # (per second, burst)
     UserLocaleMiddleware(i18n, users, pseudonyms, recorder).setup(dispatcher)
@@ -153,12 +156,13 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
         raise
     try:
         keys = await unlock(KeyRecords(database), key_sources(settings), settings.db_path.parent)
+        pseudonyms = Pseudonymizer(keys.pseudonym)
+        shared = await open_shared_state(settings, database, pseudonyms, durable_part)  # None without REDIS_URL
     except BaseException:
         await database.close()
         in_use.close()
         raise
     cipher = ChatCipher(keys.delivery)
-    pseudonyms = Pseudonymizer(keys.pseudonym)
     recent_messages = RecentMessages(pseudonyms.user_key)
     heartbeat = Heartbeat()
     bot, bulk_bot = bot_for(settings, heartbeat=heartbeat), bot_for(settings, retry=False)
@@ -177,13 +181,14 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
     )
     dispatcher = create_dispatcher(
         database, cipher, content, i18n, pseudonyms, settings.staff, clock, recorder, statistics,
-        flood=(settings.flood_updates_per_second, settings.flood_burst), approvals=approvals,
+        flood=(settings.flood_updates_per_second, settings.flood_burst), approvals=approvals, shared=shared,
     )  # fmt: skip
     dispatcher["recent_messages"] = recent_messages
     sender = BulkSender(
         bulk_delivery(bulk_bot),
         messages_per_second=settings.bulk_messages_per_second,
         seconds_per_chat=settings.bulk_seconds_per_chat,
+        shared=shared.send_slots if shared else None,
     )
     reminders = ReminderDispatcher(
         ReminderStore(database, cipher),
@@ -203,6 +208,8 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
     finally:
         await bot.session.close()
         await bulk_bot.session.close()
+        if shared is not None:
+            await shared.close()
         await database.close()
         in_use.close()
 

@@ -93,6 +93,10 @@ class Settings(BaseSettings):
     """Updates handled at once; more wait (polling stops fetching, the webhook answers later)."""
     agency_registry_path: Path | None = None
     """The licensed-agency list (.yaml or .csv); the packaged, empty one when unset."""
+    redis_url: SecretStr | None = None
+    """`redis://[:password@]host:port/db` or `unix:///path/redis.sock`: conversation state, per-chat
+    locks, seen updates and the bulk rate shared by several processes (bot/shared_state.py). Unset:
+    all of that stays in this process and the database. A secret: its password is never logged."""
     bot_username: Annotated[str, StringConstraints(pattern=r"^@?[A-Za-z][A-Za-z0-9_]{3,31}$")] | None = None
     """The bot's @name for links, QR codes and posters; asked of Telegram (getMe) when unset."""
     safar_role: Literal["all", "web", "scheduler"] = "all"

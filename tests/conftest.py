@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.polling import poll
 from bot.services.clock import Clock
 from tests.fake_telegram import TOKEN, FakeTelegram
+from tests.redis_server import redis_server, redis_url  # noqa: F401 (fixtures for the REDIS_URL tests)
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from bot.handlers.filters import PrivateChat
 from bot.handlers.screens import replace_screen
 from bot.services.engagement import EventRecorder
 from bot.services.recent_messages import RecentMessages
+from bot.storage.fsm import ForgetsAccounts
 from bot.storage.reminders import ReminderStore
 from bot.storage.user_settings import UserSettingsStore
 
@@ -85,7 +86,13 @@ async def forget_confirmed(
         await replace_screen(query, _("Nothing was erased."), None)
         return
     await state.clear()
-    await recorder.forget(user_key, lambda: users.forget(user_key))
+
+    async def erase() -> None:
+        await users.forget(user_key)
+        if isinstance(state.storage, ForgetsAccounts):  # what it keeps in memory or in Redis
+            await state.storage.forget(user_key)
+
+    await recorder.forget(user_key, erase)
     await replace_screen(
         query,
         _("Done: everything Safar kept about you is erased. Send /start to begin again."),

@@ -5,6 +5,9 @@ About 30 messages a second in all and one a second per chat; a 429 is waited out
 network and server errors are retried with backoff, then handed back to be tried later. Messages to
 one chat keep their order. Interactive replies never go through here, so a batch cannot delay them.
 The delivery function is injected: this module knows nothing of aiogram.
+
+Telegram's limit is per bot, not per process: several processes sending for one bot share it
+through injected `SendSlots` (bot/storage/redis_send_slots.py), asked before every message.
 """
 
 import asyncio
@@ -15,7 +18,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import Any, Protocol
 
 
 class RetryAfter(Exception):
@@ -48,6 +51,16 @@ class Outgoing:
     """What the caller needs to record the outcome (a reminder id, a broadcast recipient)."""
 
 
+class SendSlots(Protocol):
+    """The bot's send rate, shared with the other processes sending for it."""
+
+    async def take(self) -> float:
+        """0 when a message may go now (the slot is taken); else seconds to wait before asking again."""
+
+    async def pause(self, seconds: float) -> None:
+        """Telegram said to wait (a 429): nobody sends for the bot before then."""
+
+
 Deliver = Callable[[Outgoing], Awaitable[None]]
 OnResult = Callable[[Outgoing, Outcome], Awaitable[None]]
 
@@ -61,8 +74,10 @@ class BulkSender:
         max_in_flight: int = 8,
         attempts: int = 3,
         backoff_seconds: float = 1.0,
+        shared: SendSlots | None = None,
     ) -> None:
         self._deliver = deliver
+        self._shared = shared
         self._spacing = 1.0 / messages_per_second
         self._per_chat = seconds_per_chat
         self._max_in_flight = max_in_flight
@@ -92,6 +107,9 @@ class BulkSender:
             now = time.monotonic()
             if ready and len(in_flight) < self._max_in_flight:
                 start_at = max(ready[0][0], self._paused_until, self._next_slot)
+                if start_at <= now and self._shared is not None and (wait := await self._shared.take()) > 0:
+                    self._next_slot = max(self._next_slot, time.monotonic() + wait)  # another process took it
+                    continue
                 if start_at <= now:
                     _, _, chat = heapq.heappop(ready)
                     self._next_slot = max(now, self._next_slot) + self._spacing
@@ -115,6 +133,8 @@ class BulkSender:
                     delay = self._per_chat
                 elif isinstance(error, RetryAfter):
                     self._paused_until = max(self._paused_until, now + error.seconds)
+                    if self._shared is not None:
+                        await self._shared.pause(error.seconds)
                     delay = error.seconds
                 elif isinstance(error, ChatBlocked):
                     for dropped in queues.pop(chat):
