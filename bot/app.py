@@ -80,6 +80,8 @@ class Application:
     approvals: BroadcastApprovals
     heartbeat: Heartbeat
     """Told each time long polling hears from Telegram; read by the health check."""
+    shared: SharedState | None = None
+    """What several processes share through Redis (REDIS_URL); None for a single process."""
 
 
 def create_dispatcher(
@@ -203,7 +205,7 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
     try:
         yield Application(
             bot, dispatcher, database, cipher, content, i18n, settings, reminders, recorder, statistics, broadcaster,
-            Retention(ReportStore(database), clock, settings.report_retention_days), approvals, heartbeat,
+            Retention(ReportStore(database), clock, settings.report_retention_days), approvals, heartbeat, shared,
         )  # fmt: skip
     finally:
         await bot.session.close()

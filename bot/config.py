@@ -104,8 +104,6 @@ class Settings(BaseSettings):
     updates only, `scheduler` runs the periodic jobs only (reminders, broadcasts, roll-ups, retention)."""
     database_url: SecretStr | None = None
     """PostgreSQL for several processes; the SQLite file at DB_PATH when unset."""
-    redis_url: SecretStr | None = None
-    """Redis for several processes: conversations, handled update ids, the shared send rate."""
 
     @classmethod
     def settings_customise_sources(

@@ -10,6 +10,7 @@ from bot.jobs import reminder_jobs
 from bot.middlewares.in_flight import let_updates_finish
 from bot.observability.health import Monitor, monitoring_server
 from bot.polling_conflicts import PollingConflicts
+from bot.polling_leader import LOST, polling_leadership
 from bot.startup import StartupError, check_bot_api
 from bot.storage.broadcasts import BroadcastStore
 
@@ -21,11 +22,15 @@ async def poll(app: Application, *, handle_signals: bool = True, polling_timeout
     await check_bot_api(app.bot, app.settings.bot_api_base_url)
     conflicts = PollingConflicts(app.dispatcher.stop_polling)
     app.bot.session.middleware(conflicts)
-    await app.bot.delete_webhook(drop_pending_updates=False)
-    await register_commands(app.bot, app.i18n, app.settings.staff.ids)
-    settle_memory()
-    log.info("Safar is running (long polling)")
     async with AsyncExitStack() as stack:
+        # First of all: a second process stops here, before it touches the webhook or the commands.
+        leadership = await stack.enter_async_context(
+            polling_leadership(app.shared, app.bot.id, app.dispatcher.stop_polling)
+        )
+        await app.bot.delete_webhook(drop_pending_updates=False)
+        await register_commands(app.bot, app.i18n, app.settings.staff.ids)
+        settle_memory()
+        log.info("Safar is running (long polling)")
         if app.settings.metrics_port is not None:
             # Healthy while a getUpdates returned within two long-poll timeouts.
             monitor = Monitor(
@@ -49,6 +54,8 @@ async def poll(app: Application, *, handle_signals: bool = True, polling_timeout
         await let_updates_finish(app.dispatcher)
     if conflicts.reason is not None:
         raise StartupError(conflicts.reason)
+    if leadership.lost:
+        raise StartupError(LOST)
 
 
 async def run_polling(settings: Settings) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.polling_conflicts import ANOTHER_CONSUMER
+from bot.polling_leader import HELD_ELSEWHERE
 from bot.webhook import WEBHOOK_PATH
 from tests.fake_telegram import TOKEN, BadRequest, FakeTelegram
 from tests.journeys import LANGUAGE_LABELS
@@ -73,6 +74,31 @@ async def test_a_second_polling_process_says_so_and_exits_and_the_first_keeps_an
         code, stderr = await stop(polling)
     assert code == 0 and "Traceback" not in stderr and "Failed to fetch updates" not in stderr, stderr
     assert stderr.count("another process polled with this bot's token (409 Conflict); polling on here") == 1
+
+
+async def test_with_redis_a_second_polling_process_stops_at_the_lock_before_touching_telegram(
+    tmp_path: Path, telegram: FakeTelegram, redis_url: str
+) -> None:
+    settings = BASE | {"BOT_API_BASE_URL": telegram.base_url, "REDIS_URL": redis_url}
+    user = telegram.user(user_id=4151, language_code="en")
+    dirs = [tmp_path / name for name in ("first", "second", "third")]
+    for folder in dirs:
+        folder.mkdir()
+    async with running(dirs[0], **settings) as polling:
+        await user.send("/start")
+        await user.reply(within=30)
+        calls_before = len(telegram.calls)
+        code, stderr = await run_to_end(dirs[1], **settings)
+        assert (code, stderr) == (2, f"safar: {HELD_ELSEWHERE}\n")
+        newcomer = [method for method, _ in telegram.calls[calls_before:] if method != "getUpdates"]
+        assert newcomer == ["getMe"], "it stopped before the webhook, the commands or any update"
+        assert "409" not in stderr
+        code, _ = await stop(polling)
+        assert code == 0
+    async with running(dirs[2], **settings) as successor:  # the lock was released: a new process takes over
+        await user.send("/sos")
+        await user.reply(within=30)
+        await stop(successor)
 
 
 async def test_a_webhook_worker_killed_while_handling_an_update_gets_it_again_after_restart(
