@@ -27,6 +27,7 @@ from bot.middlewares.locale import UserLocaleMiddleware
 from bot.middlewares.metrics import UpdateMetrics
 from bot.middlewares.update_guards import DuplicateUpdates, FloodGuard, UnknownUpdates
 from bot.period_salts import PeriodSalts
+from bot.roles import claims
 from bot.services.broadcast_approval import BroadcastApprovals
 from bot.services.broadcaster import Broadcaster
 from bot.services.clock import Clock, SystemClock
@@ -192,16 +193,20 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
         seconds_per_chat=settings.bulk_seconds_per_chat,
         shared=shared.send_slots if shared else None,
     )
+    batches = claims(settings)  # short leases where another scheduler may have to take over
     reminders = ReminderDispatcher(
         ReminderStore(database, cipher),
         sender,
         lambda entry: delivered_message(entry, content.current, i18n),
         clock,
         recorder=recorder,
+        batch_size=batches.reminders,
+        lease_seconds=batches.lease_seconds,
     )
     broadcaster = Broadcaster(
-        BroadcastStore(database, cipher), ReminderStore(database, cipher), sender, broadcast_progress(bot), clock
-    )
+        BroadcastStore(database, cipher), ReminderStore(database, cipher), sender, broadcast_progress(bot), clock,
+        batch_size=batches.broadcast, lease_seconds=batches.lease_seconds,
+    )  # fmt: skip
     try:
         yield Application(
             bot, dispatcher, database, cipher, content, i18n, settings, reminders, recorder, statistics, broadcaster,

@@ -8,6 +8,8 @@ handled (conversation state, one user's updates in order, the update ids already
 send rate of the one bot token).
 """
 
+import math
+from dataclasses import dataclass
 from typing import Literal
 
 from bot.config import Settings
@@ -31,6 +33,30 @@ def shares_the_database(settings: Settings) -> bool:
     """True when other processes may use the same database (PostgreSQL): nothing at start-up may
     assume that what it finds there was left by a process of its own that died."""
     return settings.database_url is not None
+
+
+@dataclass(frozen=True)
+class Claims:
+    """How many bulk messages a run claims at once, and for how long its lease holds them."""
+
+    reminders: int
+    broadcast: int
+    lease_seconds: int
+
+
+SINGLE_OWNER_CLAIMS = Claims(reminders=500, broadcast=100, lease_seconds=600)
+"""On the SQLite file the only process releases every claim when it starts again, so a long lease costs nothing."""
+SHARED_LEASE_SECONDS = 30
+"""On a shared database a dead scheduler's claims wait for their lease to run out before another
+scheduler sends them: short, yet several times what a batch of two seconds' sending takes even
+when a few schedulers share the rate."""
+
+
+def claims(settings: Settings) -> Claims:
+    if not shares_the_database(settings):
+        return SINGLE_OWNER_CLAIMS
+    batch = math.ceil(2 * settings.bulk_messages_per_second)
+    return Claims(reminders=batch, broadcast=batch, lease_seconds=SHARED_LEASE_SECONDS)
 
 
 def role_problem(settings: Settings) -> str | None:

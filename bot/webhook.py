@@ -11,6 +11,7 @@ from bot.config import Settings
 from bot.jobs import reminder_jobs
 from bot.middlewares.in_flight import let_updates_finish
 from bot.observability.health import Monitor, add_routes
+from bot.roles import WEB
 from bot.scheduler import until_stopped
 from bot.startup import check_bot_api
 from bot.storage.broadcasts import BroadcastStore
@@ -30,6 +31,9 @@ def webhook_application(app: Application, secret: str) -> web.Application:
         secret_token=secret,
         max_in_flight=app.settings.max_updates_in_flight,
         handle_in_background=False,  # Telegram is answered after the update is handled
+        # A web worker is one of several and may be killed at any time: what an update recorded is
+        # written before Telegram hears it was handled (concurrent updates share one write).
+        after_update=app.recorder.flush if app.settings.safar_role == WEB else None,
     )
     handler.register(web_app, path=WEBHOOK_PATH)
     setup_application(web_app, app.dispatcher, bot=app.bot)

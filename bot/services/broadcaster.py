@@ -29,8 +29,10 @@ class Broadcaster:
         notify: Notify,
         clock: Clock,
         batch_size: int = 100,
+        lease_seconds: int = 600,
     ) -> None:
         self._store = store
+        self._lease_seconds = lease_seconds
         self._chats = chats
         """Where opted-in chats are kept: a chat that blocked the bot is switched off there."""
         self._sender = sender
@@ -45,7 +47,9 @@ class Broadcaster:
         async with self._lock:
             attempted = 0
             for broadcast in [] if self._closed else await self._store.running():
-                recipients = await self._store.claim(broadcast.id, self._batch_size, self._clock.now(), 600)
+                recipients = await self._store.claim(
+                    broadcast.id, self._batch_size, self._clock.now(), self._lease_seconds
+                )
                 items = [Outgoing(chat, broadcast.text, reference=(broadcast.id, key)) for key, chat in recipients]
                 await self._sender.send_all(items, self._record)
                 attempted += len(items)

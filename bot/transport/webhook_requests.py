@@ -4,6 +4,7 @@ never a 500 with a traceback, and an update aiogram cannot read is logged withou
 import asyncio
 import hmac
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import Bot
@@ -27,9 +28,13 @@ class GuardedRequestHandler(SimpleRequestHandler):
     `max_in_flight` updates are handled at once: beyond that, Telegram's call waits for a free
     slot, and Telegram sends no more than it has connections open."""
 
-    def __init__(self, *args: Any, max_in_flight: int, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, max_in_flight: int, after_update: Callable[[], Awaitable[object]] | None = None, **kwargs: Any
+    ) -> None:
+        """`after_update`: awaited after each update, before Telegram is answered."""
         super().__init__(*args, **kwargs)
         self._slots = asyncio.Semaphore(max_in_flight)
+        self._after_update = after_update
 
     def verify_secret(self, telegram_secret_token: str, bot: Bot) -> bool:
         if not self.secret_token:
@@ -58,6 +63,8 @@ class GuardedRequestHandler(SimpleRequestHandler):
         async with self._slots:
             try:
                 await self.dispatcher.feed_update(bot, update, **data)
+                if self._after_update is not None:
+                    await self._after_update()
             except Exception as error:  # the handlers' own errors are answered by the errors router
                 log.error("webhook: update %d could not be handled (%s); Telegram will send it again",
                           update.update_id, type(error).__name__)  # fmt: skip
