@@ -27,13 +27,13 @@ from bot.middlewares.locale import UserLocaleMiddleware
 from bot.middlewares.metrics import UpdateMetrics
 from bot.middlewares.update_guards import DuplicateUpdates, FloodGuard, UnknownUpdates
 from bot.period_salts import PeriodSalts
-from bot.roles import claims
+from bot.roles import SCHEDULER, claims
 from bot.services.broadcast_approval import BroadcastApprovals
 from bot.services.broadcaster import Broadcaster
 from bot.services.clock import Clock, SystemClock
 from bot.services.contact_health import ContactHealth
 from bot.services.content_holder import ContentHolder, ContentSources
-from bot.services.engagement import EventRecorder
+from bot.services.engagement import EventRecorder, PromptEventRecorder
 from bot.services.key_setup import key_sources, unlock
 from bot.services.pseudonym import Pseudonymizer
 from bot.services.recent_messages import RecentMessages
@@ -172,7 +172,8 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
     for session in (bot.session, bulk_bot.session):
         session.middleware(NoticeSentMessages(recent_messages.sent))
     day_salts = PeriodSalts()  # one day's salt for the sketch, shared by roll-ups and live statistics
-    recorder = EventRecorder(EventStore(database, day_salts), clock)
+    prompt = settings.safar_role == SCHEDULER  # one of several, and may be killed: no events kept waiting
+    recorder = (PromptEventRecorder if prompt else EventRecorder)(EventStore(database, day_salts), clock)
     statistics = Statistics(EventStore(database, day_salts), clock)
     delay = timedelta(minutes=settings.broadcast_delay_minutes) if settings.broadcast_delay_minutes else None
     approvals = BroadcastApprovals(

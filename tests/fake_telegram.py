@@ -249,6 +249,8 @@ class FakeTelegram:
         self._webhook_busy: set[int] = set()
         self._webhook_retry_at: dict[int, float] = {}
         self._poll_generation = 0
+        self.answer_within = 10.0
+        """How long a user waits for a tap to be answered (the phone's spinner)."""
 
     async def start(self) -> None:
         app = web.Application()
@@ -746,7 +748,7 @@ class FakeUser:
             "id": query_id, "from": self._from(), "chat_instance": f"ci{self.id}", "data": data,
             "message": self.telegram._message_json(message),
         }})  # fmt: skip
-        await asyncio.wait_for(answered.wait(), 10)
+        await asyncio.wait_for(answered.wait(), self.telegram.answer_within)
         return self.telegram.query_answers[query_id]
 
     async def inline(self, query: str, chat_type: str = "group") -> dict[str, Any]:

@@ -89,3 +89,24 @@ def track_move(before: NodeId | None, screen: Screen) -> None:
         track("check_result", f"{after.lesson}:{screen.result}")
     if screen.is_end and after.lesson not in (MAIN_LESSON, HOTLINES_LESSON):
         track("lesson_completed", after.lesson)
+
+
+class PromptEventRecorder(EventRecorder):
+    """Writes each event at once (in the background) instead of every few seconds: for a scheduler
+    that is one of several and may be killed, so a delivered reminder is not left out of /stats
+    with the buffer it died with. Concurrent events still share one write."""
+
+    def __init__(self, store: EventStore, clock: Clock) -> None:
+        super().__init__(store, clock)
+        self._writes: set[asyncio.Task[int]] = set()
+
+    def record(self, user_key: str, name: str, detail: str = "") -> None:
+        super().record(user_key, name, detail)
+        write = asyncio.get_running_loop().create_task(self.flush())
+        self._writes.add(write)
+        write.add_done_callback(self._written)
+
+    def _written(self, write: "asyncio.Task[int]") -> None:
+        self._writes.discard(write)
+        if not write.cancelled() and write.exception() is not None:  # kept in the buffer for the next flush
+            log.warning("events could not be written now (%s); kept for the next try", type(write.exception()).__name__)
