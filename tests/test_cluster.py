@@ -11,7 +11,6 @@ in any one-second window (by the fake Bot API's clock), and the statistics equal
 """
 
 import asyncio
-import random
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -25,15 +24,15 @@ from bot.content import load_curriculum
 from bot.content.curriculum import NodeId
 from bot.i18n import load_i18n, translator
 from bot.keys import ChatCipher
+from bot.period_salts import PeriodSalts
 from bot.services.dialogue import Conversation, DialogueEngine
 from bot.services.stats import Statistics
 from bot.storage.database import open_database
-from bot.period_salts import PeriodSalts
 from bot.storage.events import EventStore
 from bot.storage.reminders import ReminderStore
-from tests.cluster import Pool, RoundRobinProxy
-from tests.content_fixtures import CONTENT_DAY
 from tests.clock import ManualClock
+from tests.cluster import Pool, RoundRobinProxy, eventually
+from tests.content_fixtures import CONTENT_DAY
 from tests.content_walks import covering_walks, plan_walks
 from tests.fake_telegram import TOKEN, FakeTelegram, FakeUser, Sent
 from tests.journeys import LANGUAGE_LABELS, start_in
@@ -223,14 +222,14 @@ async def scenario(tmp_path: Path, redis_url: str, database_url: str | None, web
         await broadcast(telegram)
         started = time.monotonic()
         people = asyncio.gather(*(person(telegram, number, progress) for number in range(USERS)))
+        schedulers_started = time.monotonic()
         for number in range(1, schedulers + 1):
             await pool.start(f"scheduler{number}")
         expected_bulk = 2 * len(BULK_CHATS)
         expected_taps = USERS * TAPS
 
         async def kill_a_worker() -> None:
-            while progress.taps_answered < KILL_WORKER_AT * expected_taps:
-                await asyncio.sleep(0.05)
+            await eventually(lambda: progress.taps_answered >= KILL_WORKER_AT * expected_taps, within=180)
             name = f"web{len(web_ports)}"
             kills[name] = time.monotonic()
             calls_open = proxy.open_calls[web_ports[-1]]
@@ -242,8 +241,7 @@ async def scenario(tmp_path: Path, redis_url: str, database_url: str | None, web
         async def kill_a_scheduler() -> None:
             if not schedulers:
                 return
-            while len(bulk_deliveries(telegram)) < KILL_SCHEDULER_AT * expected_bulk:
-                await asyncio.sleep(0.02)
+            await eventually(lambda: len(bulk_deliveries(telegram)) >= KILL_SCHEDULER_AT * expected_bulk, 180, 0.02)
             kills["scheduler1"] = time.monotonic()
             await pool.kill("scheduler1")
             await asyncio.sleep(1)
@@ -283,6 +281,8 @@ async def scenario(tmp_path: Path, redis_url: str, database_url: str | None, web
         kind = "news" if BROADCAST in text else "reminder"
         per_chat[chat][kind] += 1
         first_at.setdefault((chat, kind), at)
+    if schedulers:
+        assert min(at for at, _, _ in bulk_deliveries(telegram)) > schedulers_started, "web workers send no reminder"
     lost = [(chat, kind) for chat in BULK_CHATS for kind in ("news", "reminder") if per_chat[chat][kind] == 0]
     twice = [(chat, kind) for chat in BULK_CHATS for kind, count in per_chat[chat].items() if count > 1]
     in_flight = [key for key in twice if any(0 <= kill - first_at[key] <= IN_FLIGHT_SECONDS for kill in kills.values())]

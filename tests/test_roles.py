@@ -3,8 +3,6 @@ work; a second long-polling process says so and stops instead of fighting the fi
 a webhook worker killed in the middle of an update loses nothing (Telegram sends it again)."""
 
 import asyncio
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,6 +10,7 @@ import pytest
 from bot.polling_conflicts import ANOTHER_CONSUMER
 from bot.polling_leader import HELD_ELSEWHERE
 from bot.webhook import WEBHOOK_PATH
+from tests.cluster import eventually
 from tests.fake_telegram import TOKEN, BadRequest, FakeTelegram
 from tests.journeys import LANGUAGE_LABELS
 from tests.processes import free_port, run_to_end, running, stop
@@ -19,13 +18,6 @@ from tests.processes import free_port, run_to_end, running, stop
 BASE = {"BOT_TOKEN": TOKEN, "BOT_API_BASE_URL": "http://127.0.0.1:9", "LOG_LEVEL": "WARNING"}
 POSTGRES = "postgresql://safar@127.0.0.1:5432/safar"
 REDIS = "redis://127.0.0.1:6379/0"
-
-
-async def eventually(condition: Callable[[], bool], within: float = 30) -> None:
-    deadline = time.monotonic() + within
-    while not condition():
-        assert time.monotonic() < deadline, "waited in vain"
-        await asyncio.sleep(0.05)
 
 
 @pytest.mark.parametrize(
