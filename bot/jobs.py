@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.handlers.broadcast import announce_start
-from bot.roles import runs_shared_jobs, shares_the_database
+from bot.roles import runs_shared_jobs
 from bot.storage.broadcasts import BroadcastStore
 from bot.storage.claims import release_all_claims
 from bot.storage.fsm import SQLiteStorage
@@ -61,10 +61,10 @@ async def reminder_jobs(app: "Application") -> AsyncIterator[None]:
     recorded and forgets idle conversations (both held in this process's memory); `all` and
     `scheduler` also run the bot's shared work: reminders, broadcasts, roll-ups and housekeeping."""
     shared = runs_shared_jobs(app.settings.safar_role)
-    if shared and not shares_the_database(app.settings):
-        # One process owns the SQLite file: every claim in it was left by a run of ours that died.
-        # On a shared database a claim may be another scheduler's, under way: its lease says when it is free.
-        released = await release_all_claims(app.database)
+    if shared:
+        # On the SQLite file every claim was left by a run of ours that died; on PostgreSQL only
+        # expired leases are taken back (another scheduler may be sending its claims right now).
+        released = await release_all_claims(app.database, datetime.now(UTC))
         if released:
             log.warning("%d message(s) claimed by a run that stopped abruptly are due again", released)
     scheduler = AsyncIOScheduler(timezone="UTC")

@@ -22,7 +22,6 @@ import asyncio
 import os
 import random
 import statistics
-import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -31,10 +30,8 @@ from typing import Any
 
 import aiohttp
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from scripts.bench_load import TOKEN, LightTelegram, one_user  # noqa: E402
-from tests.cluster import WEBHOOK_PATH, Pool, RoundRobinProxy  # noqa: E402
+from scripts.bench_load import TOKEN, LightTelegram, one_user
+from tests.cluster import WEBHOOK_PATH, Pool, RoundRobinProxy
 
 SECRET = "bench-scale-secret"
 PSEUDONYM_KEY = "bench-scale-pseudonym-key"
@@ -102,9 +99,7 @@ def free_ports(count: int) -> list[int]:
     return [free_port() for _ in range(count)]
 
 
-async def measure(
-    layout: Layout, folder: Path, redis_url: str, users: int, steps: int, seed: int
-) -> dict[str, float]:
+async def measure(layout: Layout, folder: Path, redis_url: str, users: int, steps: int, seed: int) -> dict[str, float]:
     telegram = WebhookTelegram()
     await telegram.start()
     ports = free_ports(layout.workers)
@@ -172,9 +167,7 @@ async def main(users: int, steps: int, workers: list[int], seed: int) -> None:
             results = []
             for layout in layouts:
                 redis.flushall()
-                results.append(
-                    await measure(layout, folder, f"unix://{redis.socket_file}", users, steps, seed)
-                )
+                results.append(await measure(layout, folder, f"unix://{redis.socket_file}", users, steps, seed))
         finally:
             postgres.stop()
             redis.shutdown(nosave=True)

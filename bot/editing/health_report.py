@@ -11,7 +11,7 @@ import aiosqlite
 from bot.content.models import Contact
 from bot.services.contact_health import ContactHealth, health_lines
 from bot.storage.contact_health import ContactHealthStore
-from bot.storage.database import Database
+from bot.storage.database import SQLiteDatabase
 
 
 class _Day:
@@ -32,7 +32,7 @@ def contact_health_lines(db_path: Path, contacts: dict[str, Contact], today: dat
 async def _read(uri: str, db_path: Path, contacts: dict[str, Contact], today: date) -> list[str]:
     try:
         async with aiosqlite.connect(uri, uri=True) as connection:
-            health = ContactHealth(ContactHealthStore(Database(connection)), _Day(today))
+            health = ContactHealth(ContactHealthStore(SQLiteDatabase(connection)), _Day(today))
             return health_lines(await health.standings(contacts), await health.flags())
     except sqlite3.Error as error:
         return [f"Contact health: cannot read {db_path} ({error}); is it Safar's database, started once?"]
