@@ -5,6 +5,7 @@ import asyncio
 import os
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import SecretStr
@@ -113,9 +114,22 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     """On CI (CI=true) every test must run: a skipped one is collected here and fails the run."""
     if os.environ.get("CI") == "true" and report.skipped and not hasattr(report, "wasxfail"):
         SKIPPED_ON_CI.append(report.nodeid)
+    if report.when == "call":
+        MEASURED.extend((report.nodeid, str(value)) for name, value in report.user_properties if name == "measured")
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if SKIPPED_ON_CI and session.exitstatus == 0:
         print(f"\nCI=true and {len(SKIPPED_ON_CI)} test(s) were skipped: {', '.join(SKIPPED_ON_CI)}")
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+MEASURED: list[tuple[str, str]] = []
+"""(test, line) a test recorded with `record_property("measured", line)`: printed at the end of the run."""
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """What end-to-end tests measured (tests/test_cluster.py: updates, duplicates at kills, the
+    busiest second), shown with xdist too, where a passing test's prints are not."""
+    for test, line in MEASURED:
+        terminalreporter.write_line(f"{test}: {line}")

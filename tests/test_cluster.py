@@ -13,6 +13,7 @@ in any one-second window (by the fake Bot API's clock), and the statistics equal
 import asyncio
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -183,12 +184,14 @@ async def healthy(port: int, within: float = 90) -> None:
 
 
 async def test_three_workers_and_two_schedulers_lose_nothing_when_one_of_each_is_killed(
-    tmp_path: Path, redis_url: str, postgres_server: PostgresServer
+    tmp_path: Path, redis_url: str, postgres_server: PostgresServer, record_property: Callable[[str, object], None]
 ) -> None:
-    await scenario(tmp_path, redis_url, postgres_server.fresh_database(), WEB_WORKERS, SCHEDULERS)
+    summary = await scenario(tmp_path, redis_url, postgres_server.fresh_database(), WEB_WORKERS, SCHEDULERS)
+    print(f"\n{summary}")
+    record_property("measured", summary)
 
 
-async def scenario(tmp_path: Path, redis_url: str, database_url: str | None, web_workers: int, schedulers: int) -> None:
+async def scenario(tmp_path: Path, redis_url: str, database_url: str | None, web_workers: int, schedulers: int) -> str:
     """`database_url` None: one process (SAFAR_ROLE=all) on the SQLite file, for comparison."""
     database: Path | str = database_url or tmp_path / "data" / "safar.sqlite3"
     await seed(database)
@@ -264,6 +267,8 @@ async def scenario(tmp_path: Path, redis_url: str, database_url: str | None, web
 
     logs = pool.logs()
     assert "Traceback" not in logs, logs[-3000:]
+    twice_answered = [error for error in telegram.protocol_errors if "answered twice" in error]
+    assert [error for error in telegram.protocol_errors if error not in twice_answered] == []
     assert all(code == 0 for code in exits.values()), exits
 
     # Every update answered: Telegram saw a 200 for each one it handed out.
@@ -312,9 +317,10 @@ async def scenario(tmp_path: Path, redis_url: str, database_url: str | None, web
     assert delivered_reminders - scheduler_kills <= report.reminders["delivered"] <= delivered_reminders
     assert reports_stored == progress.done["reports"]
 
-    print(
-        f"\ncluster: {len(telegram.handed)} updates from {USERS} people in {people_seconds:.0f} s, all answered "
-        f"({len(retried)} sent again after a failed call, {sum(proxy.failed_calls.values())} calls cut by the kill); "
+    return (
+        f"cluster: {len(telegram.handed)} updates from {USERS} people in {people_seconds:.0f} s, all answered "
+        f"({len(retried)} sent again after a failed call, {sum(proxy.failed_calls.values())} calls cut by the kill, "
+        f"{len(twice_answered)} button press(es) answered again by the worker the retry reached); "
         f"{len(BULK_CHATS)} reminders and {len(BULK_CHATS)} news messages, none lost; "
         f"{len(twice)} sent twice, all in flight at a scheduler's kill: {sorted(twice)}; "
         f"most bulk messages in one second: {busiest} (cap {BULK_RATE}); "

@@ -3,9 +3,13 @@
 import logging
 
 from aiogram import Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import ErrorEvent
 
 log = logging.getLogger(__name__)
+
+QUERY_TOO_OLD = "query is too old"
+"""Telegram's answer to answerCallbackQuery for a press already answered, or older than ~15 s."""
 
 
 def errors_router() -> Router:
@@ -14,6 +18,11 @@ def errors_router() -> Router:
 
     @router.error()
     async def log_error(event: ErrorEvent) -> bool:
+        if isinstance(event.exception, TelegramBadRequest) and QUERY_TOO_OLD in event.exception.message:
+            # A button press answered too late or twice (Telegram resent the update of a worker that
+            # died after answering it): the person saw the reply; only the spinner's answer was refused.
+            log.warning("update %s: the button press was already answered or is too old", event.update.update_id)
+            return True
         log.error(
             "update %s (%s) failed: %s",
             event.update.update_id,
