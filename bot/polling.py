@@ -22,10 +22,11 @@ async def poll(app: Application, *, handle_signals: bool = True, polling_timeout
     await check_bot_api(app.bot, app.settings.bot_api_base_url)
     conflicts = PollingConflicts(app.dispatcher.stop_polling)
     app.bot.session.middleware(conflicts)
+    database_url = app.settings.database_url.get_secret_value() if app.settings.database_url else None
     async with AsyncExitStack() as stack:
         # First of all: a second process stops here, before it touches the webhook or the commands.
         leadership = await stack.enter_async_context(
-            polling_leadership(app.shared, app.bot.id, app.dispatcher.stop_polling)
+            polling_leadership(app.shared, database_url, app.bot.id, app.dispatcher.stop_polling)
         )
         await app.bot.delete_webhook(drop_pending_updates=False)
         await register_commands(app.bot, app.i18n, app.settings.staff.ids)
@@ -55,7 +56,7 @@ async def poll(app: Application, *, handle_signals: bool = True, polling_timeout
     if conflicts.reason is not None:
         raise StartupError(conflicts.reason)
     if leadership.lost:
-        raise StartupError(LOST)
+        raise StartupError(LOST.format(store="Redis" if app.shared else "PostgreSQL"))
 
 
 async def run_polling(settings: Settings) -> None:

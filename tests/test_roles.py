@@ -71,7 +71,20 @@ async def test_a_second_polling_process_says_so_and_exits_and_the_first_keeps_an
 async def test_with_redis_a_second_polling_process_stops_at_the_lock_before_touching_telegram(
     tmp_path: Path, telegram: FakeTelegram, redis_url: str
 ) -> None:
-    settings = BASE | {"BOT_API_BASE_URL": telegram.base_url, "REDIS_URL": redis_url}
+    await second_polling_process_stops_at_the_lock(tmp_path, telegram, "Redis", {"REDIS_URL": redis_url})
+
+
+async def test_with_postgresql_alone_a_second_polling_process_stops_at_its_advisory_lock(
+    tmp_path: Path, telegram: FakeTelegram, postgres_url: str
+) -> None:
+    shared = {"DATABASE_URL": postgres_url, "PSEUDONYM_KEY": "polling-lock-test-key", "DELIVERY_KEY": "ab" * 32}
+    await second_polling_process_stops_at_the_lock(tmp_path, telegram, "PostgreSQL", shared)
+
+
+async def second_polling_process_stops_at_the_lock(
+    tmp_path: Path, telegram: FakeTelegram, store: str, shared: dict[str, str]
+) -> None:
+    settings = BASE | {"BOT_API_BASE_URL": telegram.base_url} | shared
     user = telegram.user(user_id=4151, language_code="en")
     dirs = [tmp_path / name for name in ("first", "second", "third")]
     for folder in dirs:
@@ -81,7 +94,7 @@ async def test_with_redis_a_second_polling_process_stops_at_the_lock_before_touc
         await user.reply(within=30)
         calls_before = len(telegram.calls)
         code, stderr = await run_to_end(dirs[1], **settings)
-        assert (code, stderr) == (2, f"safar: {HELD_ELSEWHERE}\n")
+        assert (code, stderr) == (2, f"safar: {HELD_ELSEWHERE.format(store=store)}\n")
         newcomer = [method for method, _ in telegram.calls[calls_before:] if method != "getUpdates"]
         assert newcomer == ["getMe"], "it stopped before the webhook, the commands or any update"
         assert "409" not in stderr
