@@ -97,7 +97,8 @@ def create_dispatcher(
     shared: SharedState | None = None,
 ) -> Dispatcher:
     """`shared`: conversations, chat locks and seen updates in Redis for several workers (REDIS_URL)."""
-    users = UserSettingsStore(database)
+    # Another worker may change the language: with `shared`, every update reads it from the database.
+    users = UserSettingsStore(database, recent=0) if shared else UserSettingsStore(database)
     dispatcher = Dispatcher(
         storage=shared.storage if shared else SQLiteStorage(database, pseudonyms, durable_part),
         # One update at a time per user: two quick taps must not race on the saved conversation.
