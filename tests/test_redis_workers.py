@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import dataclasses
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -22,9 +23,9 @@ from bot.services.clock import SystemClock
 from bot.services.pseudonym import Pseudonymizer
 from bot.shared_state import open_shared_state
 from bot.webhook import WEBHOOK_PATH, webhook_application
-from tests.fake_telegram import FakeTelegram
+from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.journeys import expected_text, open_topic, start_in
-from tests.processes import free_port
+from tests.processes import free_port, run_to_end
 from tests.test_reports import report
 from tests.test_seized_copy import encodings_of
 
@@ -209,3 +210,13 @@ async def test_forget_erases_the_conversation_kept_in_redis(
         await user.reply()
         assert await redis.keys("safar:fsm:*") == [], "and /forget took it out"
         await redis.aclose()
+
+
+async def test_an_unreachable_redis_is_one_clear_line_without_its_password(tmp_path: Path) -> None:
+    url = f"redis://safar:hunter2-secret@127.0.0.1:{free_port()}/0"
+    code, stderr = await run_to_end(tmp_path, BOT_TOKEN=TOKEN, REDIS_URL=url, LOG_LEVEL="DEBUG")
+    assert code == 2
+    assert stderr.splitlines()[-1] == (
+        f"safar: REDIS_URL: no answer from Redis at {url.replace('safar:hunter2-secret@', '')} (ConnectionError)"
+    )
+    assert "hunter2" not in stderr and "Traceback" not in stderr
