@@ -121,7 +121,9 @@ def create_dispatcher(
     in_flight.install(dispatcher)  # a shutdown waits for the updates under way
     dispatcher.update.outer_middleware(shared.duplicates if shared else DuplicateUpdates())
     dispatcher.update.outer_middleware(UnknownUpdates())
-    dispatcher.update.outer_middleware(FloodGuard(i18n, rate=flood[0], burst=flood[1]))  # (per second, burst)
+    dispatcher.update.outer_middleware(
+        FloodGuard(i18n, rate=flood[0], burst=flood[1], shared=shared.flood if shared else None)  # (per second, burst)
+    )
     UserLocaleMiddleware(i18n, users, pseudonyms, recorder).setup(dispatcher)
     dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
     dispatcher.include_routers(build_router(), errors_router())

@@ -220,3 +220,27 @@ async def test_an_unreachable_redis_is_one_clear_line_without_its_password(tmp_p
         f"safar: REDIS_URL: no answer from Redis at {url.replace('safar:hunter2-secret@', '')} (ConnectionError)"
     )
     assert "hunter2" not in stderr and "Traceback" not in stderr
+
+
+async def test_a_flood_spread_over_two_workers_is_limited_once(
+    telegram: FakeTelegram, redis_settings: Settings
+) -> None:
+    limited = redis_settings.model_copy(update={"flood_updates_per_second": 3.0, "flood_burst": 10})
+    flooder = telegram.user(user_id=612_345_793, language_code="ru")
+    async with (
+        two_workers(limited) as workers,
+        serve(workers[0]) as a,
+        serve(workers[1]) as b,
+        RoundRobin(telegram, [a, b]),
+    ):
+        for _ in range(100):  # about 100 updates a second, every other one to each worker
+            await flooder.send("паспорт")
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(1)
+        to_flooder = []
+        while not flooder.nothing_sent():
+            to_flooder.append(await flooder.reply())
+    notices = [m for m in to_flooder if m.text.startswith("Вы отправляете сообщения очень быстро")]
+    assert len(notices) == 1, "one notice for the flood, not one per worker"
+    answered = len(to_flooder) - len(notices)
+    assert 10 <= answered <= 16, "a burst of 10, then about 3 a second, for both workers together"
