@@ -25,7 +25,7 @@ from bot.shared_state import open_shared_state
 from bot.webhook import WEBHOOK_PATH, webhook_application
 from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.journeys import expected_text, open_topic, start_in
-from tests.processes import free_port, run_to_end
+from tests.processes import free_port, run_to_end, running, stop
 from tests.test_reports import report
 from tests.test_seized_copy import encodings_of
 
@@ -244,3 +244,64 @@ async def test_a_flood_spread_over_two_workers_is_limited_once(
     assert len(notices) == 1, "one notice for the flood, not one per worker"
     answered = len(to_flooder) - len(notices)
     assert 10 <= answered <= 16, "a burst of 10, then about 3 a second, for both workers together"
+
+
+async def test_an_update_whose_worker_was_killed_is_handled_by_another_when_telegram_resends_it(
+    tmp_path: Path, redis_url: str
+) -> None:
+    """Real `python -m bot` workers: one is killed (`kill -9`) half-way through an update; Telegram,
+    never answered, sends it again through the load balancer to the other, which handles it once
+    the dead worker's claim has expired."""
+    telegram = FakeTelegram(cancel_on_disconnect=True)  # the killed worker's call is never carried out
+    await telegram.start()
+    user = telegram.user(user_id=612_345_794, language_code="en")
+    telegram.chat_latency[user.id] = 120  # the first worker's reply hangs until it is killed
+    common = {"BOT_TOKEN": TOKEN, "BOT_API_BASE_URL": telegram.base_url, "REDIS_URL": redis_url,
+              "WEBHOOK_URL": "https://safar.example.org", "WEBHOOK_SECRET": SECRET, "LOG_LEVEL": "WARNING",
+              "PSEUDONYM_KEY": "worker-shared-pseudonym-key", "DELIVERY_KEY": "ab" * 32}  # fmt: skip
+    ports = [free_port(), free_port()]
+    folders = [tmp_path / "a", tmp_path / "b"]
+    for folder in folders:
+        folder.mkdir()
+    update = {"update_id": 9001, "message": {
+        "message_id": 1, "date": 0, "chat": {"id": user.id, "type": "private"},
+        "from": {"id": user.id, "is_bot": False, "first_name": "T", "language_code": "en"},
+        "text": "/start", "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+    }}  # fmt: skip
+    redis = Redis.from_url(redis_url)
+    try:
+        async with (
+            running(folders[0], DB_PATH=str(folders[0] / "safar.sqlite3"), WEBHOOK_PORT=str(ports[0]), **common) as a,
+            running(folders[1], DB_PATH=str(folders[1] / "safar.sqlite3"), WEBHOOK_PORT=str(ports[1]), **common) as b,
+            aiohttp.ClientSession() as http,
+        ):
+            for _ in range(900):  # both started and told Telegram where they listen (a busy machine: 90 s)
+                if sum(method == "setWebhook" for method, _ in telegram.calls) == 2:
+                    break
+                await asyncio.sleep(0.1)
+
+            async def deliver(port: int) -> None:
+                url = f"http://127.0.0.1:{port}{WEBHOOK_PATH}"
+                async with http.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}) as ok:
+                    assert ok.status == 200
+
+            await deliver(ports[0])
+            for _ in range(200):  # the first worker has taken the update and is handling it
+                if await redis.exists("safar:update:9001"):
+                    break
+                await asyncio.sleep(0.05)
+            await asyncio.sleep(0.5)
+            a.kill()
+            await a.wait()
+            telegram.chat_latency.clear()
+            await deliver(ports[1])  # Telegram's resend reaches the other worker
+            picker = await user.reply(within=30)
+            assert "✅ English" in picker.labels(), "handled by the worker still alive"
+            await asyncio.sleep(1)
+            assert user.nothing_sent(), "and only once"
+            assert await redis.get("safar:update:9001") == b"1"
+            code, stderr = await stop(b)
+            assert code == 0, stderr
+    finally:
+        await redis.aclose()
+        await telegram.stop()
