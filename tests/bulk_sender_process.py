@@ -1,0 +1,53 @@
+"""One scheduler process's bulk sender, for tests/test_shared_send_rate.py: sends `count` messages
+through the fake Bot API at `base_url`, sharing the bot's rate through Redis at `redis_url`,
+starting when `together` such processes are ready, so that they overlap."""
+
+import asyncio
+import sys
+
+from aiogram import Bot
+from pydantic import SecretStr
+from redis.asyncio import Redis
+
+from bot.app import bot_for
+from bot.config import Settings
+from bot.services.sender import BulkSender, Outcome, Outgoing
+from bot.storage.redis_send_slots import RedisSendSlots
+from bot.transport.outbound import bulk_delivery
+from tests.fake_telegram import TOKEN
+
+BOT_ID = int(TOKEN.split(":")[0])
+
+
+def bulk_bot(base_url: str) -> Bot:
+    settings = Settings(_env_file=None, bot_token=SecretStr(TOKEN), bot_api_base_url=base_url)  # type: ignore[call-arg]
+    return bot_for(settings, retry=False)
+
+
+async def send(bot: Bot, redis: Redis, per_second: float, first_chat: int, count: int) -> list[Outcome]:
+    sender = BulkSender(
+        bulk_delivery(bot), messages_per_second=per_second, shared=RedisSendSlots(redis, BOT_ID, per_second)
+    )
+    outcomes: list[Outcome] = []
+
+    async def record(item: Outgoing, outcome: Outcome) -> None:
+        outcomes.append(outcome)
+
+    await sender.send_all([Outgoing(first_chat + n, f"bulk {first_chat + n}") for n in range(count)], record)
+    return outcomes
+
+
+async def main(base_url: str, redis_url: str, per_second: str, first_chat: str, count: str, together: str) -> None:
+    bot, redis = bulk_bot(base_url), Redis.from_url(redis_url)
+    await bot.get_me()  # connected and warmed up: the first call builds much of aiogram lazily
+    await redis.incr("test:ready")
+    while int(await redis.get("test:ready") or 0) < int(together):  # noqa: ASYNC110 (other processes' signal)
+        await asyncio.sleep(0.01)
+    outcomes = await send(bot, redis, float(per_second), int(first_chat), int(count))
+    await bot.session.close()
+    await redis.aclose()
+    print(sum(outcome is Outcome.SENT for outcome in outcomes))
+
+
+if __name__ == "__main__":
+    asyncio.run(main(*sys.argv[1:]))

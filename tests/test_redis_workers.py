@@ -1,0 +1,307 @@
+"""Two webhook workers sharing one Redis and one database, as REDIS_URL is meant for: one
+person's updates alternate between them (a load balancer's round robin) and the conversation
+goes on as with one process; a retried update is handled once; two updates of one chat that
+reach two workers at once are handled one after the other."""
+
+import asyncio
+import contextlib
+import dataclasses
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp import web
+from pydantic import SecretStr
+from redis.asyncio import Redis
+
+from bot.app import Application, application, create_dispatcher
+from bot.config import Settings
+from bot.handlers.conversation import durable_part
+from bot.services.clock import SystemClock
+from bot.services.pseudonym import Pseudonymizer
+from bot.shared_state import open_shared_state
+from bot.webhook import WEBHOOK_PATH, webhook_application
+from tests.fake_telegram import TOKEN, FakeTelegram
+from tests.journeys import expected_text, open_topic, start_in
+from tests.processes import free_port, run_to_end, running, stop
+from tests.test_reports import report
+from tests.test_seized_copy import encodings_of
+
+SECRET = "s3cret-token"
+
+
+class RoundRobin:
+    """Telegram and a load balancer in one: every update the fake's users send is posted to the
+    next worker's webhook in turn."""
+
+    def __init__(self, telegram: FakeTelegram, ports: list[int]) -> None:
+        self.telegram = telegram
+        self.urls = [f"http://127.0.0.1:{port}{WEBHOOK_PATH}" for port in ports]
+        self.turn = 0
+        self.posted: list[tuple[int, int]] = []
+        """(update_id, worker) of every post."""
+        self.forwarded = 0
+        self._task: asyncio.Task[None] | None = None
+        self._http: aiohttp.ClientSession | None = None
+
+    async def post(self, update: dict[str, Any], worker: int) -> None:
+        assert self._http is not None
+        self.posted.append((update["update_id"], worker))
+        async with self._http.post(
+            self.urls[worker], json=update, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
+        ) as response:
+            assert response.status == 200
+
+    async def _forward(self) -> None:
+        while True:
+            async with self.telegram.new_updates:
+                await self.telegram.new_updates.wait_for(lambda: len(self.telegram.updates) > self.forwarded)
+                pending = self.telegram.updates[self.forwarded :]
+                self.forwarded = len(self.telegram.updates)
+            for update in pending:
+                await self.post(update, self.turn)
+                self.turn = (self.turn + 1) % len(self.urls)
+
+    async def __aenter__(self) -> "RoundRobin":
+        self._http = aiohttp.ClientSession()
+        self.forwarded = len(self.telegram.updates)  # what came before went to other workers
+        self._task = asyncio.create_task(self._forward())
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self._task is not None and self._http is not None
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+        await self._http.close()
+
+
+@contextlib.asynccontextmanager
+async def serve(app: Application) -> AsyncIterator[int]:
+    runner = web.AppRunner(webhook_application(app, SECRET))
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    try:
+        yield port
+    finally:
+        await runner.cleanup()
+
+
+@contextlib.asynccontextmanager
+async def two_workers(settings: Settings) -> AsyncIterator[tuple[Application, Application]]:
+    """The bot as wired with REDIS_URL, and a second worker: its own dispatcher, Redis connection,
+    locks and caches, over the same database and Redis (one SQLite file admits one process, so the
+    second worker shares the first one's connection instead of opening its own)."""
+    async with application(settings) as first:
+        assert settings.key_dir is not None
+        pseudonyms = Pseudonymizer((settings.key_dir / "pseudonym.key").read_bytes().strip())
+        shared = await open_shared_state(settings, first.database, pseudonyms, durable_part)
+        assert shared is not None
+        dispatcher = create_dispatcher(
+            first.database, first.cipher, first.content, first.i18n, pseudonyms, settings.staff, SystemClock(),
+            first.recorder, first.statistics, flood=(settings.flood_updates_per_second, settings.flood_burst),
+            approvals=first.approvals, shared=shared,
+        )  # fmt: skip
+        for key in ("recent_messages",):
+            dispatcher[key] = first.dispatcher[key]
+        second = dataclasses.replace(first, dispatcher=dispatcher)
+        try:
+            yield first, second
+        finally:
+            await shared.close()
+
+
+@pytest.fixture
+def redis_settings(settings: Settings, redis_url: str) -> Settings:
+    settings.redis_url = SecretStr(redis_url)
+    return settings
+
+
+async def test_one_person_alternating_between_two_workers_goes_on_as_with_one(
+    telegram: FakeTelegram, redis_settings: Settings, redis_url: str
+) -> None:
+    user = telegram.user(user_id=612_345_789, language_code="ru")
+    async with (
+        two_workers(redis_settings) as workers,
+        serve(workers[0]) as a,
+        serve(workers[1]) as b,
+        RoundRobin(telegram, [a, b]) as balancer,
+    ):
+        menu = await start_in(user, "English")  # /start on one worker, the language on the other
+        await open_topic(user, menu, "Red flags")
+        lesson = await user.reply()
+        assert lesson.text == expected_text("red_flags", "intro", "en"), "in English, at the lesson's start"
+        await user.press(lesson, lesson.labels()[0])
+        moved = await user.reply()
+        assert moved.text != lesson.text, "the next step, whichever worker took the tap"
+        thanks = await report(user, "They keep my passport", "Russia", "Safar Plus", "Taken in Kazan")
+        assert thanks.startswith("Thank you."), "a form's steps kept their state across the workers"
+        workers_used = {worker for _, worker in balancer.posted}
+        assert workers_used == {0, 1}
+    redis = Redis.from_url(redis_url)
+    keys = b" ".join(await redis.keys("*"))
+    await redis.aclose()
+    assert b"safar:fsm:" in keys
+    for name, encoded in encodings_of(user.id).items():
+        assert encoded not in keys, f"a Redis key holds the chat id as {name}"
+
+
+async def test_a_retried_update_is_handled_once_by_the_workers_together(
+    telegram: FakeTelegram, redis_settings: Settings
+) -> None:
+    user = telegram.user(user_id=612_345_790, language_code="en")
+    async with (
+        two_workers(redis_settings) as workers,
+        serve(workers[0]) as a,
+        serve(workers[1]) as b,
+        RoundRobin(telegram, [a, b]) as balancer,
+    ):
+        await start_in(user, "English")
+        await user.send("/privacy")
+        await user.reply()
+        update = telegram.updates[-1]
+        await balancer.post(update, 0)  # Telegram did not hear the answer and tries again,
+        await balancer.post(update, 1)  # through the load balancer, twice
+        await asyncio.sleep(0.5)
+        assert user.nothing_sent(), "the retried update was not handled again"
+        await user.send("/privacy")
+        assert "What Safar keeps" in (await user.reply()).text, "the next update is handled as usual"
+
+
+async def test_two_updates_of_one_chat_on_two_workers_are_handled_one_after_the_other(
+    telegram: FakeTelegram, redis_settings: Settings
+) -> None:
+    user = telegram.user(user_id=612_345_791, language_code="en")
+    async with two_workers(redis_settings) as workers, serve(workers[0]) as a, serve(workers[1]) as b:
+        async with RoundRobin(telegram, [a, b]):
+            await start_in(user, "English")
+        telegram.chat_latency[user.id] = 0.4
+        async with RoundRobin(telegram, [a, b]):
+            await user.send("/privacy")
+            await asyncio.sleep(0.05)
+            await user.send("/news")
+            first, second = await user.reply(), await user.reply()
+    assert "What Safar keeps" in first.text and "Safar's news" in second.text, "in the order they were sent"
+    (first_at,) = [moment for moment, _, text in telegram.delivered if text == first.text]
+    (second_at,) = [moment for moment, _, text in telegram.delivered if text == second.text]
+    assert second_at - first_at >= 0.35, "the second waited for the first, though another worker took it"
+
+
+async def test_forget_erases_the_conversation_kept_in_redis(
+    telegram: FakeTelegram, redis_settings: Settings, redis_url: str
+) -> None:
+    user = telegram.user(user_id=612_345_792, language_code="en")
+    async with (
+        two_workers(redis_settings) as workers,
+        serve(workers[0]) as a,
+        serve(workers[1]) as b,
+        RoundRobin(telegram, [a, b]),
+    ):
+        menu = await start_in(user, "English")
+        await open_topic(user, menu, "Red flags")
+        await user.reply()
+        redis = Redis.from_url(redis_url)
+        assert await redis.keys("safar:fsm:*") != [], "the conversation is in Redis"
+        await user.send("/forget")
+        await user.press(await user.reply(), "Yes, erase")
+        await user.reply()
+        assert await redis.keys("safar:fsm:*") == [], "and /forget took it out"
+        await redis.aclose()
+
+
+async def test_an_unreachable_redis_is_one_clear_line_without_its_password(tmp_path: Path) -> None:
+    url = f"redis://safar:hunter2-secret@127.0.0.1:{free_port()}/0"
+    code, stderr = await run_to_end(tmp_path, BOT_TOKEN=TOKEN, REDIS_URL=url, LOG_LEVEL="DEBUG")
+    assert code == 2
+    assert stderr.splitlines()[-1] == (
+        f"safar: REDIS_URL: no answer from Redis at {url.replace('safar:hunter2-secret@', '')} (ConnectionError)"
+    )
+    assert "hunter2" not in stderr and "Traceback" not in stderr
+
+
+async def test_a_flood_spread_over_two_workers_is_limited_once(
+    telegram: FakeTelegram, redis_settings: Settings
+) -> None:
+    limited = redis_settings.model_copy(update={"flood_updates_per_second": 3.0, "flood_burst": 10})
+    flooder = telegram.user(user_id=612_345_793, language_code="ru")
+    async with (
+        two_workers(limited) as workers,
+        serve(workers[0]) as a,
+        serve(workers[1]) as b,
+        RoundRobin(telegram, [a, b]),
+    ):
+        for _ in range(100):  # about 100 updates a second, every other one to each worker
+            await flooder.send("паспорт")
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(1)
+        to_flooder = []
+        while not flooder.nothing_sent():
+            to_flooder.append(await flooder.reply())
+    notices = [m for m in to_flooder if m.text.startswith("Вы отправляете сообщения очень быстро")]
+    assert len(notices) == 1, "one notice for the flood, not one per worker"
+    answered = len(to_flooder) - len(notices)
+    assert 10 <= answered <= 16, "a burst of 10, then about 3 a second, for both workers together"
+
+
+async def test_an_update_whose_worker_was_killed_is_handled_by_another_when_telegram_resends_it(
+    tmp_path: Path, redis_url: str
+) -> None:
+    """Real `python -m bot` workers: one is killed (`kill -9`) half-way through an update; Telegram,
+    never answered, sends it again through the load balancer to the other, which handles it once
+    the dead worker's claim has expired."""
+    telegram = FakeTelegram(cancel_on_disconnect=True)  # the killed worker's call is never carried out
+    await telegram.start()
+    user = telegram.user(user_id=612_345_794, language_code="en")
+    telegram.chat_latency[user.id] = 120  # the first worker's reply hangs until it is killed
+    common = {"BOT_TOKEN": TOKEN, "BOT_API_BASE_URL": telegram.base_url, "REDIS_URL": redis_url,
+              "WEBHOOK_URL": "https://safar.example.org", "WEBHOOK_SECRET": SECRET, "LOG_LEVEL": "WARNING",
+              "PSEUDONYM_KEY": "worker-shared-pseudonym-key", "DELIVERY_KEY": "ab" * 32}  # fmt: skip
+    ports = [free_port(), free_port()]
+    folders = [tmp_path / "a", tmp_path / "b"]
+    for folder in folders:
+        folder.mkdir()
+    update = {"update_id": 9001, "message": {
+        "message_id": 1, "date": 0, "chat": {"id": user.id, "type": "private"},
+        "from": {"id": user.id, "is_bot": False, "first_name": "T", "language_code": "en"},
+        "text": "/start", "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+    }}  # fmt: skip
+    redis = Redis.from_url(redis_url)
+    try:
+        async with (
+            running(folders[0], DB_PATH=str(folders[0] / "safar.sqlite3"), WEBHOOK_PORT=str(ports[0]), **common) as a,
+            running(folders[1], DB_PATH=str(folders[1] / "safar.sqlite3"), WEBHOOK_PORT=str(ports[1]), **common) as b,
+            aiohttp.ClientSession() as http,
+        ):
+            for _ in range(900):  # both started and told Telegram where they listen (a busy machine: 90 s)
+                if sum(method == "setWebhook" for method, _ in telegram.calls) == 2:
+                    break
+                await asyncio.sleep(0.1)
+
+            async def deliver(port: int) -> None:
+                url = f"http://127.0.0.1:{port}{WEBHOOK_PATH}"
+                async with http.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}) as ok:
+                    assert ok.status == 200
+
+            await deliver(ports[0])
+            for _ in range(200):  # the first worker has taken the update and is handling it
+                if await redis.exists("safar:update:9001"):
+                    break
+                await asyncio.sleep(0.05)
+            await asyncio.sleep(0.5)
+            a.kill()
+            await a.wait()
+            telegram.chat_latency.clear()
+            await deliver(ports[1])  # Telegram's resend reaches the other worker
+            picker = await user.reply(within=30)
+            assert "✅ English" in picker.labels(), "handled by the worker still alive"
+            await asyncio.sleep(1)
+            assert user.nothing_sent(), "and only once"
+            assert await redis.get("safar:update:9001") == b"1"
+            code, stderr = await stop(b)
+            assert code == 0, stderr
+    finally:
+        await redis.aclose()
+        await telegram.stop()

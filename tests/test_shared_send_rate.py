@@ -1,0 +1,61 @@
+"""Telegram's bulk limit is per bot: several senders (scheduler processes) sharing one Redis stay
+under it together, measured where Telegram would measure it, on the fake Bot API's clock."""
+
+import asyncio
+import sys
+from pathlib import Path
+
+from redis.asyncio import Redis
+
+from tests.bulk_sender_process import bulk_bot, send
+from tests.fake_telegram import FakeTelegram
+from tests.processes import PROJECT, environment
+
+RATE = 20.0
+"""Each sender's BULK_MESSAGES_PER_SECOND: alone, each would send this many a second."""
+PER_SENDER = 20
+ON_TIME = 1
+"""Messages are let go 1/RATE apart; one that the network (or a busy machine) holds back a little
+can land in the next second's window, as in tests/test_sender.py. Without sharing it would be 3 × RATE."""
+
+
+def busiest_second(telegram: FakeTelegram) -> int:
+    times = [moment for moment, _, _ in telegram.delivered]
+    return max(sum(1 for t in times if start <= t < start + 1.0) for start in times)
+
+
+async def test_three_senders_sharing_redis_never_exceed_the_rate_together(
+    telegram: FakeTelegram, redis_url: str
+) -> None:
+    bots, redis = [bulk_bot(telegram.base_url) for _ in range(3)], Redis.from_url(redis_url)
+    sent = await asyncio.gather(*(send(bot, redis, RATE, 1000 * (n + 1), PER_SENDER) for n, bot in enumerate(bots)))
+    for bot in bots:
+        await bot.session.close()
+    await redis.aclose()
+    assert [len(outcomes) for outcomes in sent] == [PER_SENDER] * 3
+    assert len(telegram.delivered) == 3 * PER_SENDER
+    assert busiest_second(telegram) <= RATE + ON_TIME, f"{busiest_second(telegram)} messages in one second"
+
+
+async def test_three_sender_processes_sharing_redis_never_exceed_the_rate_together(
+    telegram: FakeTelegram, redis_url: str, tmp_path: Path
+) -> None:
+    arguments = [(telegram.base_url, redis_url, str(RATE), str(1000 * (n + 1)), str(PER_SENDER), "3") for n in range(3)]
+    processes = [
+        await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "tests.bulk_sender_process",
+            *given,
+            cwd=PROJECT,
+            env=environment(tmp_path),
+            stdout=asyncio.subprocess.PIPE,
+        )
+        for given in arguments
+    ]
+    outputs = [await asyncio.wait_for(process.communicate(), 60) for process in processes]
+    assert [out.strip() for out, _ in outputs] == [str(PER_SENDER).encode()] * 3
+    assert len(telegram.delivered) == 3 * PER_SENDER
+    spans = [[moment for moment, chat, _ in telegram.delivered if chat // 1000 == n + 1] for n in range(3)]
+    assert max(min(span) for span in spans) < min(max(span) for span in spans), "the three sent at once"
+    assert busiest_second(telegram) <= RATE + ON_TIME, f"{busiest_second(telegram)} messages in one second"
