@@ -12,6 +12,7 @@ import itertools
 import shutil
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,7 @@ class PostgresServer:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def _start() -> PostgresServer:
+def _start(template: bool = True) -> PostgresServer:
     import pgserver
 
     from bot.storage.postgres import open_postgres
@@ -59,6 +60,8 @@ def _start() -> PostgresServer:
     # keeps the unix socket's name under the 107-byte limit).
     folder = Path(tempfile.mkdtemp(prefix="safar-pg-"))
     server = PostgresServer(pgserver.get_server(folder, cleanup_mode="stop"), folder)
+    if not template:
+        return server
     server.psql(f"CREATE DATABASE {TEMPLATE};")
 
     async def migrate_template() -> None:
@@ -69,14 +72,31 @@ def _start() -> PostgresServer:
     return server
 
 
+def _cannot_start(error: Exception) -> str:
+    return f"PostgreSQL from the pgserver package did not start here ({type(error).__name__}: {error})"
+
+
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
     try:
         server = _start()
     except Exception as error:  # any reason: the message says which
-        pytest.skip(f"PostgreSQL from the pgserver package did not start here ({type(error).__name__}: {error})")
+        pytest.skip(_cannot_start(error))
     yield server
     server.stop()
+
+
+@contextmanager
+def private_postgres_server() -> Iterator[PostgresServer]:
+    """A server of its own, for a test that looks at every file the server wrote."""
+    try:
+        server = _start(template=False)
+    except Exception as error:
+        pytest.skip(_cannot_start(error))
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture
