@@ -158,7 +158,7 @@ def safe_url(url: str) -> str:
 async def open_postgres(url: str) -> PostgresDatabase:
     # hide_parameters: an error message never carries a statement's values (keys, sealed boxes) into a log.
     engine = create_async_engine(engine_url(url), pool_pre_ping=True, hide_parameters=True)
-    log.info("database: PostgreSQL at %s", safe_url(url))
+    log.debug("database: PostgreSQL at %s", safe_url(url))
     try:
         await migrate(engine)
     except BaseException:
