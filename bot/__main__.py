@@ -50,6 +50,7 @@ def run(settings: Settings) -> int:
     from bot.keys import KeyProblem
     from bot.polling import run_polling
     from bot.startup import StartupError
+    from bot.storage.database import DatabaseUnavailable
     from bot.webhook import run_webhook
 
     configure_logging(settings.log_level, settings.log_format)
@@ -64,7 +65,7 @@ def run(settings: Settings) -> int:
         asyncio.run(run_webhook(settings) if settings.webhook_url else run_polling(settings))
     except ContentError as error:
         return _fail(f"the content has errors; nothing was started:\n{error.report()}")
-    except (StartupError, KeyProblem) as error:
+    except (StartupError, KeyProblem, DatabaseUnavailable) as error:
         return _fail(str(error))
     except KeyboardInterrupt:
         pass

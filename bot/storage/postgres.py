@@ -23,10 +23,11 @@ from typing import Any
 
 from sqlalchemy import BigInteger, Column, Connection, MetaData, Table, TextClause, insert, select, text, update
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from bot.storage import schema
-from bot.storage.database import Changed, Database, Parameters, Row
+from bot.storage.database import Changed, Database, DatabaseUnavailable, Parameters, Row
 from bot.storage.dialect import POSTGRESQL
 
 log = logging.getLogger(__name__)
@@ -161,6 +162,11 @@ async def open_postgres(url: str) -> PostgresDatabase:
     log.debug("database: PostgreSQL at %s", safe_url(url))
     try:
         await migrate(engine)
+    except (OSError, SQLAlchemyError) as error:
+        await engine.dispose()
+        reason = error.orig if isinstance(error, DBAPIError) and error.orig is not None else error
+        message = " ".join(str(reason).split()) or type(reason).__name__
+        raise DatabaseUnavailable(f"cannot use PostgreSQL at {safe_url(url)} (DATABASE_URL): {message}") from error
     except BaseException:
         await engine.dispose()
         raise
