@@ -369,3 +369,23 @@ async def test_processes_starting_at_once_create_the_schema_once(postgres_server
     finally:
         for database in opened:
             await database.close()
+
+
+async def test_forget_during_a_delivery_waits_for_it_instead_of_deadlocking(postgres_url: str) -> None:
+    """A delivery deletes the reminder, then the chat it no longer needs; /forget in another
+    process at that moment takes the rows in the same order, so it waits instead of deadlocking."""
+    delivering, forgetting = await open_database(postgres_url), await open_database(postgres_url)
+    try:
+        store = ReminderStore(delivering, CIPHER)
+        await store.opt_in("someone", 77, "UTC", "en")
+        reminder_id = await store.add("someone", "monthly", "1", NOW)
+        async with delivering.transaction() as tx:  # mark_sent, held open half-way
+            await tx.execute("DELETE FROM reminders WHERE id = :id", {"id": reminder_id})
+            forget = asyncio.create_task(UserSettingsStore(forgetting).forget("someone"))
+            await asyncio.sleep(0.3)
+            await tx.execute("DELETE FROM reminder_chats WHERE user_key = 'someone'")
+        await asyncio.wait_for(forget, 10)
+        assert await delivering.fetchall("SELECT * FROM reminder_chats") == []
+    finally:
+        await delivering.close()
+        await forgetting.close()
