@@ -389,3 +389,20 @@ async def test_forget_during_a_delivery_waits_for_it_instead_of_deadlocking(post
     finally:
         await delivering.close()
         await forgetting.close()
+
+
+async def test_a_cancel_while_another_process_marks_a_delivery_waits_instead_of_deadlocking(postgres_url: str) -> None:
+    sending, cancelling = await open_database(postgres_url), await open_database(postgres_url)
+    try:
+        await ReminderStore(sending, CIPHER).opt_in("someone", 77, "UTC", "en", news=True)
+        broadcast_id = await BroadcastStore(sending, CIPHER).create("News", None, admin_chat=1, now=NOW)
+        async with sending.transaction() as tx:  # BroadcastStore.mark, held open half-way
+            await tx.execute("DELETE FROM broadcast_recipients WHERE user_key = 'someone'")
+            cancel = asyncio.create_task(BroadcastStore(cancelling, CIPHER).finish(broadcast_id, "cancelled"))
+            await asyncio.sleep(0.3)
+            await tx.execute("UPDATE broadcasts SET sent = sent + 1 WHERE id = :id", {"id": broadcast_id})
+        assert await asyncio.wait_for(cancel, 10)
+        assert await sending.fetchall("SELECT state, sent FROM broadcasts") == [("cancelled", 1)]
+    finally:
+        await sending.close()
+        await cancelling.close()
