@@ -146,8 +146,8 @@ def report(arguments: argparse.Namespace) -> int:
     write_report(loaded[0], sys.stdout, today)
     from bot.editing.health_report import contact_health_lines
 
-    database = Path(arguments.db) if arguments.db else _db_path()
-    if arguments.db or database.exists():  # callers' answers, where there is a bot's database to read
+    database = Path(arguments.db) if arguments.db else _database_target()
+    if arguments.db or isinstance(database, str) or database.exists():  # where there is a bot's database to read
         print()
         for line in contact_health_lines(database, loaded[0].contacts, today):
             print(line)
@@ -159,6 +159,14 @@ def _db_path() -> Path:
         return Settings().db_path
     except ValidationError:
         return Settings.model_fields["db_path"].default  # type: ignore[no-any-return]
+
+
+def _database_target() -> Path | str:
+    """DATABASE_URL when set (and valid), else DB_PATH."""
+    try:
+        return Settings().database_target
+    except ValidationError:
+        return _db_path()
 
 
 def translations(arguments: argparse.Namespace) -> int:
