@@ -9,16 +9,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Inspector, create_engine, inspect, types
+from sqlalchemy import Connection, Inspector, create_engine, inspect, text, types
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.keys import ChatCipher
-from bot.storage import schema
+from bot.storage import postgres, schema
 from bot.storage.broadcasts import BroadcastStore
 from bot.storage.campaigns import MAX_CAMPAIGNS_PER_WEEK, OTHER_CAMPAIGN, CampaignStore
 from bot.storage.claims import release_all_claims
 from bot.storage.contact_health import ContactHealthStore
-from bot.storage.database import Database, open_database
+from bot.storage.database import Database, DatabaseUnavailable, open_database
 from bot.storage.events import EventStore, Period
 from bot.storage.key_records import KeyRecords
 from bot.storage.postgres import VERSION, engine_url, open_postgres
@@ -406,3 +406,28 @@ async def test_a_cancel_while_another_process_marks_a_delivery_waits_instead_of_
     finally:
         await sending.close()
         await cancelling.close()
+
+
+async def test_a_later_schema_step_runs_once_when_processes_start_at_once(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """How the next PostgreSQL migration will go: a step in UPGRADES, applied once under the lock."""
+    ran: list[int] = []
+
+    def add_a_column(connection: Connection) -> None:
+        ran.append(1)
+        connection.execute(text("ALTER TABLE user_settings ADD COLUMN later TEXT"))
+
+    monkeypatch.setattr(postgres, "UPGRADES", (add_a_column,))
+    monkeypatch.setattr(postgres, "VERSION", 2)
+    opened = await asyncio.gather(*(open_postgres(postgres_url) for _ in range(3)))
+    try:
+        assert ran == [1]
+        assert await opened[2].fetchall("SELECT version FROM schema_version") == [(2,)]
+        await opened[1].execute("INSERT INTO user_settings (user_key, language, later) VALUES ('a', 'tg', 'x')")
+    finally:
+        for database in opened:
+            await database.close()
+    monkeypatch.setattr(postgres, "VERSION", 1)
+    with pytest.raises(DatabaseUnavailable, match="schema version 2; this Safar knows up to 1"):
+        await open_postgres(postgres_url)

@@ -188,7 +188,10 @@ async def migrate(engine: AsyncEngine) -> None:
             log.info("database schema created (version %d)", VERSION)
             return
         if current > VERSION:
-            raise RuntimeError(f"the database has schema version {current}; this Safar knows up to {VERSION}")
+            raise DatabaseUnavailable(
+                f"the database has schema version {current}; this Safar knows up to {VERSION}: a newer Safar "
+                "made it, so run that one (or a newer one) here too"
+            )
         for number in range(current, VERSION):
             await connection.run_sync(UPGRADES[number - 1])
             log.info("database migrated to version %d", number + 1)
