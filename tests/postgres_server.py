@@ -59,7 +59,11 @@ def _start(template: bool = True) -> PostgresServer:
     # Its own folder under /tmp (pgserver opens the path to its system user; a short path also
     # keeps the unix socket's name under the 107-byte limit).
     folder = Path(tempfile.mkdtemp(prefix="safar-pg-"))
-    server = PostgresServer(pgserver.get_server(folder, cleanup_mode="stop"), folder)
+    try:
+        server = PostgresServer(pgserver.get_server(folder, cleanup_mode="stop"), folder)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     if not template:
         return server
     server.psql(f"CREATE DATABASE {TEMPLATE};")

@@ -9,6 +9,9 @@ from pydantic import ValidationError
 from bot.__main__ import main
 from bot.config import Settings
 from bot.storage.postgres import safe_url
+from tests.fake_telegram import TOKEN
+from tests.postgres_server import PostgresServer
+from tests.processes import free_port, run_to_end
 
 URL = "postgresql://safar:s3cret-pass@db.internal:5432/safar"
 
@@ -42,3 +45,17 @@ def test_backup_and_restore_point_a_postgresql_operator_to_pg_dump(
     assert ("pg_dump" if command[0] == "backup" else "pg_restore") in message
     assert "s3cret-pass" not in message
     assert not (tmp_path / "data").exists(), "nothing was written"
+
+
+async def test_a_postgresql_that_cannot_be_reached_stops_the_start_with_one_line(
+    tmp_path: Path, postgres_server: PostgresServer
+) -> None:
+    unreachable = f"postgresql://safar:s3cret-pass@127.0.0.1:{free_port()}/safar"
+    missing = postgres_server.url("no_such_database")
+    for url, reason in ((unreachable, "Connect call failed"), (missing, 'database "no_such_database" does not exist')):
+        code, stderr = await run_to_end(
+            tmp_path, BOT_TOKEN=TOKEN, BOT_API_BASE_URL="http://127.0.0.1:9", DATABASE_URL=url
+        )
+        assert code == 2 and stderr.count("\n") == 1, stderr
+        assert stderr.startswith("safar: cannot use PostgreSQL at postgresql+asyncpg://") and reason in stderr
+        assert "s3cret-pass" not in stderr

@@ -143,11 +143,13 @@ class BroadcastStore:
     async def finish(self, broadcast_id: int, state: str) -> bool:
         """Mark it done or cancelled (what was not sent is not kept); False if it was not running."""
         async with self._db.transaction() as tx:
+            # Recipients first, then the broadcast, as `mark` takes them: on PostgreSQL a cancel
+            # while another process marks a delivery waits for it instead of deadlocking.
+            await tx.execute(
+                "DELETE FROM broadcast_recipients WHERE broadcast_id = :broadcast_id", {"broadcast_id": broadcast_id}
+            )
             changed = await tx.execute(
                 "UPDATE broadcasts SET state = :state, admin_box = :nothing WHERE id = :id AND state = 'running'",
                 {"state": state, "nothing": b"", "id": broadcast_id},
-            )
-            await tx.execute(
-                "DELETE FROM broadcast_recipients WHERE broadcast_id = :broadcast_id", {"broadcast_id": broadcast_id}
             )
         return changed.rows > 0

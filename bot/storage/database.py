@@ -47,6 +47,10 @@ class DatabaseInUse(Exception):
     """Another process (a running bot) holds the database."""
 
 
+class DatabaseUnavailable(Exception):
+    """The database cannot be reached or used at start-up; the message says which and why."""
+
+
 def lock_database(path: Path) -> TextIO:
     """Held while a bot runs on the database at `path` (and during a restore): a second bot, or a
     restore under a running bot, is refused instead of corrupting what the first one writes.

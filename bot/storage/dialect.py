@@ -19,6 +19,8 @@ class Dialect:
     other processes hold)."""
     table_exists: str
     """One row when the table `:name` exists."""
+    database_size: str | None
+    """The database's size in bytes, when the server can tell it (SQLite's is its files' size)."""
 
 
 SQLITE = Dialect(
@@ -27,6 +29,7 @@ SQLITE = Dialect(
     for_update="",
     shared=False,
     table_exists="SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name",
+    database_size=None,
 )
 POSTGRESQL = Dialect(
     name="postgresql",
@@ -36,4 +39,5 @@ POSTGRESQL = Dialect(
     table_exists=(
         "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = :name"
     ),
+    database_size="SELECT pg_database_size(current_database())",
 )

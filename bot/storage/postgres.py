@@ -23,10 +23,11 @@ from typing import Any
 
 from sqlalchemy import BigInteger, Column, Connection, MetaData, Table, TextClause, insert, select, text, update
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from bot.storage import schema
-from bot.storage.database import Changed, Database, Parameters, Row
+from bot.storage.database import Changed, Database, DatabaseUnavailable, Parameters, Row
 from bot.storage.dialect import POSTGRESQL
 
 log = logging.getLogger(__name__)
@@ -158,9 +159,14 @@ def safe_url(url: str) -> str:
 async def open_postgres(url: str) -> PostgresDatabase:
     # hide_parameters: an error message never carries a statement's values (keys, sealed boxes) into a log.
     engine = create_async_engine(engine_url(url), pool_pre_ping=True, hide_parameters=True)
-    log.info("database: PostgreSQL at %s", safe_url(url))
+    log.debug("database: PostgreSQL at %s", safe_url(url))
     try:
         await migrate(engine)
+    except (OSError, SQLAlchemyError) as error:
+        await engine.dispose()
+        reason = error.orig if isinstance(error, DBAPIError) and error.orig is not None else error
+        message = " ".join(str(reason).split()) or type(reason).__name__
+        raise DatabaseUnavailable(f"cannot use PostgreSQL at {safe_url(url)} (DATABASE_URL): {message}") from error
     except BaseException:
         await engine.dispose()
         raise
@@ -182,7 +188,10 @@ async def migrate(engine: AsyncEngine) -> None:
             log.info("database schema created (version %d)", VERSION)
             return
         if current > VERSION:
-            raise RuntimeError(f"the database has schema version {current}; this Safar knows up to {VERSION}")
+            raise DatabaseUnavailable(
+                f"the database has schema version {current}; this Safar knows up to {VERSION}: a newer Safar "
+                "made it, so run that one (or a newer one) here too"
+            )
         for number in range(current, VERSION):
             await connection.run_sync(UPGRADES[number - 1])
             log.info("database migrated to version %d", number + 1)

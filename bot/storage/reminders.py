@@ -70,7 +70,7 @@ async def forget_chat(tx: Database, user_key: str) -> None:
     """The person stopped, blocked the bot or has nothing left to receive: their chat id goes,
     with whatever was waiting to be sent to it."""
     async with tx.transaction():
-        for table in ("reminder_chats", "reminders", "broadcast_recipients"):
+        for table in ("reminders", "broadcast_recipients", "reminder_chats"):  # a delivery's order (PERSONAL_TABLES)
             await tx.execute(f"DELETE FROM {table} WHERE user_key = :user_key", {"user_key": user_key})
 
 

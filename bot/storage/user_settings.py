@@ -10,12 +10,14 @@ RECENT_USERS = 10_000
 PERSONAL_TABLES = (
     "user_settings",
     "fsm_state",
-    "reminder_chats",
     "reminders",
-    "events",
     "broadcast_recipients",
+    "reminder_chats",
+    "events",
 )
-"""Every table with rows about one user (by `user_key`): what `/forget` erases. Add new ones here."""
+"""Every table with rows about one user (by `user_key`): what `/forget` erases. Add new ones here.
+A person's reminders and broadcast rows come before their chat, in the order a delivery deletes
+them: on PostgreSQL, two units of work taking row locks in opposite orders could deadlock."""
 
 
 class UserSettingsStore:
