@@ -41,15 +41,17 @@ def conversation_keys(pseudonym: Callable[[str], str], key: StorageKey) -> tuple
 
 async def load_place(database: Database, storage_key: str) -> dict[str, Any]:
     """The durable part last saved for a conversation ({} for none)."""
-    found = await database.fetchone("SELECT data FROM fsm_state WHERE storage_key = ?", (storage_key,))
+    found = await database.fetchone(
+        "SELECT data FROM fsm_state WHERE storage_key = :storage_key", {"storage_key": storage_key}
+    )
     return dict(json.loads(found[0])) if found and found[0] else {}
 
 
 async def save_place(database: Database, storage_key: str, user_key: str, durable: Mapping[str, Any]) -> None:
     await database.execute(
-        "INSERT INTO fsm_state (storage_key, user_key, data) VALUES (?, ?, ?) "
+        "INSERT INTO fsm_state (storage_key, user_key, data) VALUES (:storage_key, :user_key, :data) "
         "ON CONFLICT (storage_key) DO UPDATE SET data = excluded.data",
-        (storage_key, user_key, json.dumps(durable, ensure_ascii=False)),
+        {"storage_key": storage_key, "user_key": user_key, "data": json.dumps(durable, ensure_ascii=False)},
     )
 
 
