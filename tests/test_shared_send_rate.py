@@ -7,7 +7,8 @@ from pathlib import Path
 
 from redis.asyncio import Redis
 
-from tests.bulk_sender_process import WARM_UP, bulk_bot, send
+from bot.storage.redis_send_slots import RedisSendSlots
+from tests.bulk_sender_process import BOT_ID, WARM_UP, bulk_bot, send
 from tests.fake_telegram import FakeTelegram
 from tests.processes import PROJECT, environment
 
@@ -72,3 +73,14 @@ async def test_three_sender_processes_sharing_redis_never_exceed_the_rate_togeth
     assert max(min(span) for span in spans) < min(max(span) for span in spans), "the three sent at once"
     got = busiest_second(received(telegram))
     assert got <= RATE + ON_TIME, f"{got} messages in one second"
+
+
+async def test_a_429_one_sender_gets_holds_back_every_sender_of_the_bot(redis_url: str) -> None:
+    redis = Redis.from_url(redis_url)
+    first, second = RedisSendSlots(redis, BOT_ID, RATE), RedisSendSlots(redis, BOT_ID, RATE)
+    assert await first.take() == 0
+    await first.pause(2.0)  # Telegram answered 429, retry after 2 s
+    assert 1.9 <= await second.take() <= 2.0, "the other process waits out the same 2 seconds"
+    other_bot = RedisSendSlots(redis, BOT_ID + 1, RATE)
+    assert await other_bot.take() == 0, "another bot's limit is its own"
+    await redis.aclose()
