@@ -20,7 +20,7 @@ TELEGRAM_API_BASE_URL = "https://api.telegram.org"
 POSTGRESQL_SCHEMES = ("postgresql", "postgresql+asyncpg", "postgres")
 SECRETS_DIRECTORIES = ("/run/secrets",)
 """Docker and compose secrets: files named after settings (bot_token, webhook_secret)."""
-CREDENTIAL_SETTINGS = frozenset({"bot_token", "webhook_secret", "sentry_dsn", "redis_url", "database_url"})
+CREDENTIAL_SETTINGS = frozenset({"bot_token", "webhook_secret", "sentry_dsn", "database_url", "redis_url"})
 """The settings that may come as credential files. The two keys have their own files and rules
 (`pseudonym.key`, `delivery.key`: bot/keys.py), so they are not read here a second way."""
 

@@ -16,7 +16,7 @@ from bot.handlers.conversation import durable_part
 from bot.services.pseudonym import Pseudonymizer
 from bot.storage.database import Database, open_database
 from bot.storage.fsm import ForgetsAccounts, SQLiteStorage
-from bot.storage.redis_conversations import RedisConversations
+from bot.storage.redis_conversations import RedisConversations, conversation_held
 from bot.storage.redis_keys import PseudonymousKeyBuilder
 from bot.storage.user_settings import UserSettingsStore
 from tests.redis_server import RedisServer
@@ -165,3 +165,27 @@ async def test_nothing_at_rest_holds_the_chat_id(backend: Backend) -> None:
     little_endian = {f"little-endian integer ({n} bytes)": CHAT_ID.to_bytes(n, "little") for n in (4, 8)}
     for name, encoded in (encodings_of(CHAT_ID) | little_endian).items():
         assert encoded not in stored, f"the {backend.name} storage keeps the chat id as {name}"
+
+
+async def test_within_an_updates_lock_redis_is_read_once_and_only_changes_are_written(
+    redis_url: str, tmp_path: Path
+) -> None:
+    database = await open_database(tmp_path / "safar.sqlite3")
+    redis = Redis.from_url(redis_url)
+    keys = PseudonymousKeyBuilder(PSEUDONYMS)
+    storage = RedisConversations(redis, keys, database, durable_part)
+    await storage.set_data(KEY, TYPED)
+    await redis.config_resetstat()
+    with conversation_held(keys.conversation(KEY).conversation):  # as ClusterEventIsolation does
+        assert await storage.get_state(KEY) is None
+        handed = await storage.get_data(KEY)
+        handed["report"]["agency"] = "changed by a handler without saving"
+        assert await storage.get_data(KEY) == TYPED, "each caller gets its own copy"
+        await storage.set_state(KEY, None)  # unchanged: nothing to write
+        await storage.update_data(KEY, {"extra": 1})
+    calls = {name: value["calls"] for name, value in (await redis.info("commandstats")).items()}
+    assert calls.get("cmdstat_hmget") == 1, calls
+    assert "cmdstat_hdel" not in calls, calls
+    assert await storage.get_data(KEY) == TYPED | {"extra": 1}, "written through to Redis"
+    await redis.aclose()
+    await database.close()

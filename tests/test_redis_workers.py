@@ -19,6 +19,7 @@ from redis.asyncio import Redis
 from bot.app import Application, application, create_dispatcher
 from bot.config import Settings
 from bot.handlers.conversation import durable_part
+from bot.middlewares.cluster_locks import ClusterEventIsolation
 from bot.services.clock import SystemClock
 from bot.services.pseudonym import Pseudonymizer
 from bot.shared_state import open_shared_state
@@ -141,8 +142,13 @@ async def test_one_person_alternating_between_two_workers_goes_on_as_with_one(
         assert thanks.startswith("Thank you."), "a form's steps kept their state across the workers"
         workers_used = {worker for _, worker in balancer.posted}
         assert workers_used == {0, 1}
+        await asyncio.sleep(0.2)  # the last update's lock is released after its reply
+        for worker in workers:
+            isolation = worker.dispatcher.fsm.events_isolation
+            assert isinstance(isolation, ClusterEventIsolation) and isolation.chats_in_flight() == 0
     redis = Redis.from_url(redis_url)
     keys = b" ".join(await redis.keys("*"))
+    assert await redis.keys("safar:lock:*") == [], "no lock is kept for a chat with no update under way"
     await redis.aclose()
     assert b"safar:fsm:" in keys
     for name, encoded in encodings_of(user.id).items():
@@ -308,3 +314,27 @@ async def test_an_update_whose_worker_was_killed_is_handled_by_another_when_tele
     finally:
         await redis.aclose()
         await telegram.stop()
+
+
+async def test_redis_losing_its_data_loses_nobodys_place(
+    telegram: FakeTelegram, redis_settings: Settings, redis_url: str
+) -> None:
+    user = telegram.user(user_id=612_345_795, language_code="en")
+    async with (
+        two_workers(redis_settings) as workers,
+        serve(workers[0]) as a,
+        serve(workers[1]) as b,
+        RoundRobin(telegram, [a, b]),
+    ):
+        menu = await start_in(user, "English")
+        await open_topic(user, menu, "Recruiters")
+        await user.press(await user.reply(), "No")
+        contract = await user.reply()
+        redis = Redis.from_url(redis_url)
+        await redis.flushall()  # a Redis restart without persistence
+        await redis.aclose()
+        await user.press(contract, "They want to keep my passport")
+        passport = await user.reply()
+        assert passport.text == expected_text("recruitment", "passport", "en")
+        await user.press(passport, "Back")
+        assert (await user.reply()).text == expected_text("recruitment", "contract", "en")

@@ -4,7 +4,8 @@ Two layers: this process's releasing locks (bot/middlewares/chat_locks.py) queue
 that reach the same worker, in order and without asking Redis; the first in line then takes the
 chat's lock in Redis, a lease (bot/storage/redis_leases.py) that exists only while an update of the
 chat is being handled somewhere, and expires within seconds if that worker dies holding it. So, as
-in one process, nothing is kept per chat once its updates are done.
+in one process, nothing is kept per chat once its updates are done. While the lock is held, the
+conversation storage may serve the update's reads from what it read first (`conversation_held`).
 
 Waiters on different workers poll (a few milliseconds at first, then up to 50 ms): Redis keeps no
 queue between them, so two updates of one chat that are waiting at once on two workers go in the
@@ -20,6 +21,7 @@ from aiogram.fsm.storage.redis import RedisEventIsolation
 from redis.asyncio import Redis
 
 from bot.middlewares.chat_locks import ReleasingEventIsolation
+from bot.storage.redis_conversations import conversation_held
 from bot.storage.redis_keys import PseudonymousKeyBuilder
 from bot.storage.redis_leases import Leases
 
@@ -30,6 +32,7 @@ LONGEST_WAIT = 0.05
 class ClusterEventIsolation(RedisEventIsolation):
     def __init__(self, redis: Redis, key_builder: PseudonymousKeyBuilder, leases: Leases) -> None:
         super().__init__(redis, key_builder)
+        self.key_builder: PseudonymousKeyBuilder = key_builder
         self._local = ReleasingEventIsolation()
         self._leases = leases
 
@@ -42,7 +45,8 @@ class ClusterEventIsolation(RedisEventIsolation):
                 await asyncio.sleep(wait)  # another worker is handling this chat's update
                 wait = min(wait * 2, LONGEST_WAIT)
             try:
-                yield
+                with conversation_held(self.key_builder.conversation(key).conversation):
+                    yield
             finally:
                 await self._leases.release(name, token)
 

@@ -11,10 +11,18 @@ What changes is where the in-memory part lives; the rules stay those of `SQLiteS
   idle conversation expires as a whole; the person then resumes from their place in the database.
   If Redis loses its data (a restart without persistence), the same happens at once.
 - `/forget` deletes the account's hash: one key, nothing to search for.
+
+While an update is handled under its chat's lock (bot/middlewares/cluster_locks.py), no other
+worker writes its conversation: the storage then reads it from Redis once (state, data and the
+saved place in one round trip), serves the update's further reads from that, and writes only
+what changed. Outside such a lock every read goes to Redis.
 """
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 from aiogram.exceptions import DataNotDictLikeError
@@ -24,7 +32,7 @@ from redis.asyncio import Redis
 
 from bot.storage.database import Database
 from bot.storage.fsm import IDLE_SECONDS, Durable, load_place, save_place
-from bot.storage.redis_keys import PseudonymousKeyBuilder
+from bot.storage.redis_keys import ConversationKey, PseudonymousKeyBuilder
 
 STATE, DATA, SAVED = "state", "data", "saved"
 """A conversation's fields in its account's hash: `<conversation>:state` and so on."""
@@ -32,6 +40,34 @@ STATE, DATA, SAVED = "state", "data", "saved"
 
 def _dumps(value: Mapping[str, Any]) -> str:
     return json.dumps(value, ensure_ascii=False)
+
+
+@dataclass
+class _Conversation:
+    """What Redis holds of one conversation; `data` None when Redis has none (new, idle or lost)."""
+
+    state: str | None
+    data: dict[str, Any] | None
+    saved: dict[str, Any] | None
+
+
+@dataclass
+class _Held:
+    conversation: str
+    read: _Conversation | None = None
+
+
+_HELD: ContextVar[_Held | None] = ContextVar("safar_conversation_held", default=None)
+
+
+@contextmanager
+def conversation_held(conversation: str) -> Iterator[None]:
+    """Within this block (an update under its chat's lock), the conversation is this task's alone."""
+    token = _HELD.set(_Held(conversation))
+    try:
+        yield
+    finally:
+        _HELD.reset(token)
 
 
 class RedisConversations(BaseStorage):
@@ -49,62 +85,81 @@ class RedisConversations(BaseStorage):
         self._durable = durable
         self._idle_ms = int(idle_seconds * 1000)
 
-    async def set_state(self, key: StorageKey, state: StateType = None) -> None:
-        account, conversation, _ = self.key_builder.conversation(key)
-        value = state.state if isinstance(state, State) else state
+    async def _read(self, key: StorageKey) -> tuple[ConversationKey, _Conversation]:
+        names = self.key_builder.conversation(key)
+        held = _HELD.get()
+        if held is not None and held.conversation != names.conversation:
+            held = None  # another chat's conversation: not covered by this update's lock
+        if held is not None and held.read is not None:
+            return names, held.read
+        fields = [f"{names.conversation}:{field}" for field in (STATE, DATA, SAVED)]
         async with self.redis.pipeline(transaction=False) as pipe:
-            if value is None:
-                pipe.hdel(account, f"{conversation}:{STATE}")
-            else:
-                pipe.hset(account, f"{conversation}:{STATE}", value)
-            pipe.pexpire(account, self._idle_ms)
+            pipe.hmget(names.account, fields)
+            pipe.pexpire(names.account, self._idle_ms)  # any activity renews the idle hour
+            (state, data, saved), _ = await pipe.execute()
+        read = _Conversation(
+            state.decode() if state is not None else None,
+            dict(json.loads(data)) if data is not None else None,
+            dict(json.loads(saved)) if saved is not None else None,
+        )
+        if held is not None:
+            held.read = read
+        return names, read
+
+    async def _write(self, names: ConversationKey, changed: Mapping[str, str | None]) -> None:
+        """Set (or, for None, delete) the conversation's `changed` fields and renew the idle hour."""
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for field, value in changed.items():
+                if value is None:
+                    pipe.hdel(names.account, f"{names.conversation}:{field}")
+                else:
+                    pipe.hset(names.account, f"{names.conversation}:{field}", value)
+            pipe.pexpire(names.account, self._idle_ms)
             await pipe.execute()
 
+    async def set_state(self, key: StorageKey, state: StateType = None) -> None:
+        value = state.state if isinstance(state, State) else state
+        names, conversation = await self._read(key)
+        if value == conversation.state:
+            return
+        await self._write(names, {STATE: value})
+        conversation.state = value
+
     async def get_state(self, key: StorageKey) -> str | None:
-        account, conversation, _ = self.key_builder.conversation(key)
-        async with self.redis.pipeline(transaction=False) as pipe:
-            pipe.hget(account, f"{conversation}:{STATE}")
-            pipe.pexpire(account, self._idle_ms)
-            value, _ = await pipe.execute()
-        return value.decode() if isinstance(value, bytes) else value
+        return (await self._read(key))[1].state
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         if not isinstance(data, dict):
             raise DataNotDictLikeError(f"Data must be a dict or dict-like object, got {type(data).__name__}")
-        account, conversation, user_key = self.key_builder.conversation(key)
-        durable = self._durable(json.loads(_dumps(data)))  # as a read would give it back
-        async with self.redis.pipeline(transaction=False) as pipe:
-            pipe.hset(account, f"{conversation}:{DATA}", _dumps(data))
-            pipe.hget(account, f"{conversation}:{SAVED}")
-            pipe.pexpire(account, self._idle_ms)
-            _, saved, _ = await pipe.execute()
-        if saved is not None and json.loads(saved) == durable:
+        copied = json.loads(_dumps(data))  # as a read would give it back
+        names, conversation = await self._read(key)
+        if copied == conversation.data:
             return
-        await save_place(self._db, conversation, user_key, durable)
-        async with self.redis.pipeline(transaction=False) as pipe:
-            pipe.hset(account, f"{conversation}:{SAVED}", _dumps(durable))
-            pipe.pexpire(account, self._idle_ms)
-            await pipe.execute()
+        changed = {DATA: _dumps(copied)}
+        durable = self._durable(copied)
+        if durable != conversation.saved:
+            await save_place(self._db, names.conversation, names.user_key, durable)
+            changed[SAVED] = _dumps(durable)
+        await self._write(names, changed)
+        conversation.data = copied
+        conversation.saved = durable
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        account, conversation, _ = self.key_builder.conversation(key)
-        async with self.redis.pipeline(transaction=False) as pipe:
-            pipe.hget(account, f"{conversation}:{DATA}")
-            pipe.pexpire(account, self._idle_ms)
-            value, _ = await pipe.execute()
-        if value is not None:
-            return dict(json.loads(value))
-        # Idle for an hour, new, or Redis lost its data: back to the place kept in the database.
-        place = await load_place(self._db, conversation)
-        async with self.redis.pipeline(transaction=False) as pipe:
-            pipe.hset(account, mapping={f"{conversation}:{field}": _dumps(place) for field in (DATA, SAVED)})
-            pipe.pexpire(account, self._idle_ms)
-            await pipe.execute()
-        return place
+        """A copy: aiogram's update_data changes the dict it gets before writing it back."""
+        names, conversation = await self._read(key)
+        if conversation.data is None:
+            # Idle for an hour, new, or Redis lost its data: back to the place kept in the database.
+            place = await load_place(self._db, names.conversation)
+            await self._write(names, {DATA: _dumps(place), SAVED: _dumps(place)})
+            conversation.data, conversation.saved = place, dict(place)
+        return dict(json.loads(_dumps(conversation.data)))
 
     async def forget(self, user_key: str) -> None:
         """Every conversation of the account, whatever is in it: the `/forget` part kept in Redis."""
         await self.redis.delete(self.key_builder.account(user_key))
+        held = _HELD.get()
+        if held is not None:
+            held.read = None
 
     async def close(self) -> None:
         """The connection belongs to the shared state (bot/shared_state.py), which closes it."""
