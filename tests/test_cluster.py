@@ -296,8 +296,11 @@ async def scenario(tmp_path: Path, redis_url: str, database_url: str | None, web
     assert all(count <= 2 for counts in per_chat.values() for count in counts.values())
 
     # The bulk rate of the one bot token, all schedulers together.
+    # The limiter spaces grants 1/rate apart; the fake's clock sees them after the network and a
+    # loaded machine's scheduling, so one message of jitter is allowed. Two schedulers each keeping
+    # their own rate would reach twice the cap (and beyond Telegram's 30 a second).
     busiest = most_in_one_second([at for at, _, _ in bulk_deliveries(telegram)])
-    assert busiest <= BULK_RATE
+    assert busiest <= BULK_RATE + 1
 
     # The statistics, as /stats shows them once this hour is over (everything was flushed at the stop).
     opened = await open_database(database)
