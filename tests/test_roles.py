@@ -56,12 +56,12 @@ async def test_a_second_polling_process_says_so_and_exits_and_the_first_keeps_an
     second.mkdir()
     async with running(first, **settings) as polling:
         await user.send("/start")
-        await user.reply(within=30)
-        code, stderr = await run_to_end(second, **settings)
+        await user.reply(within=120)
+        code, stderr = await run_to_end(second, within=180, **settings)
         assert code == 2, stderr
         assert stderr == f"safar: {ANOTHER_CONSUMER}\n"
         await user.send("/sos")
-        await user.reply(within=20)  # the first process still answers
+        await user.reply(within=120)  # the first process still answers
         assert polling.returncode is None
         code, stderr = await stop(polling)
     assert code == 0 and "Traceback" not in stderr and "Failed to fetch updates" not in stderr, stderr
@@ -91,9 +91,9 @@ async def second_polling_process_stops_at_the_lock(
         folder.mkdir()
     async with running(dirs[0], **settings) as polling:
         await user.send("/start")
-        await user.reply(within=30)
+        await user.reply(within=120)
         calls_before = len(telegram.calls)
-        code, stderr = await run_to_end(dirs[1], **settings)
+        code, stderr = await run_to_end(dirs[1], within=180, **settings)
         assert (code, stderr) == (2, f"safar: {HELD_ELSEWHERE.format(store=store)}\n")
         newcomer = [method for method, _ in telegram.calls[calls_before:] if method != "getUpdates"]
         assert newcomer == ["getMe"], "it stopped before the webhook, the commands or any update"
@@ -102,7 +102,7 @@ async def second_polling_process_stops_at_the_lock(
         assert code == 0
     async with running(dirs[2], **settings) as successor:  # the lock was released: a new process takes over
         await user.send("/sos")
-        await user.reply(within=30)
+        await user.reply(within=120)
         await stop(successor)
 
 
@@ -123,7 +123,7 @@ async def test_a_webhook_worker_killed_while_handling_an_update_gets_it_again_af
                 raise BadRequest("Internal Server Error", 500)
 
         telegram.before_call = kill_while_answering
-        await eventually(lambda: telegram.webhook is not None)
+        await eventually(lambda: telegram.webhook is not None, within=120)
         await user.send("/start")
         await asyncio.wait_for(worker.wait(), 30)
     telegram.before_call = None
@@ -131,9 +131,9 @@ async def test_a_webhook_worker_killed_while_handling_an_update_gets_it_again_af
     assert telegram.webhook_confirmed()[update_id] == 0, "no 200 for the update the worker died in"
     assert telegram.webhook[0] == f"http://127.0.0.1:{port}{WEBHOOK_PATH}"
     async with running(tmp_path, **settings) as worker:
-        picker = await user.reply(within=30)
+        picker = await user.reply(within=120)
         assert f"✅ {LANGUAGE_LABELS['en']}" in picker.labels(), "the user gets the reply from the restarted worker"
-        await eventually(lambda: telegram.webhook_confirmed()[update_id] == 1)
+        await eventually(lambda: telegram.webhook_confirmed()[update_id] == 1, within=120)
         await stop(worker)
     attempts = [status for _, update, status in telegram.webhook_attempts if update == update_id]
     assert attempts[0] != 200 and attempts[-1] == 200 and attempts.count(200) == 1, attempts
