@@ -169,7 +169,7 @@ def most_in_one_second(times: list[float]) -> int:
     return most
 
 
-async def healthy(port: int, within: float = 90) -> None:
+async def healthy(port: int, within: float = 180) -> None:
     deadline = time.monotonic() + within
     async with aiohttp.ClientSession() as http:
         while True:
@@ -240,6 +240,7 @@ async def scenario(tmp_path: Path, redis_url: str, database_url: str | None, web
             print(f"\n{name} killed with {calls_open} webhook call(s) under way")
             await asyncio.sleep(1)
             await pool.start(name)
+            await healthy(web_ports[-1], within=180)  # back in the balancer's turn before the end
 
         async def kill_a_scheduler() -> None:
             if not schedulers:
@@ -249,6 +250,7 @@ async def scenario(tmp_path: Path, redis_url: str, database_url: str | None, web
             await pool.kill("scheduler1")
             await asyncio.sleep(1)
             await pool.start("scheduler1")
+            await healthy(scheduler_ports[0], within=180)
 
         await asyncio.wait_for(asyncio.gather(people, kill_a_worker(), kill_a_scheduler()), 240)
         people_seconds = time.monotonic() - started
