@@ -29,7 +29,7 @@ WHAT_IS_KEPT = N_(
     "<b>What Safar keeps</b>\n"
     "• Your language, your place in a lesson and your reminder settings, under a code made from your "
     "Telegram account: never your name, username or phone number.\n"
-    "• What you open (lessons, screens, check results): for about {hours} hours, then only daily totals "
+    "• What you open (lessons, screens, check results): for up to about {hours} hours, then only daily totals "
     "that cannot be traced back to you.\n"
     "• For reminders (/reminders) and news (/news, a separate choice): your chat number, encrypted, and your "
     "reminder dates, only while a reminder is waiting or you want news. /stop deletes them.\n"
