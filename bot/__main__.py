@@ -50,6 +50,7 @@ def run(settings: Settings) -> int:
     from bot.keys import KeyProblem
     from bot.polling import run_polling
     from bot.startup import StartupError
+    from bot.storage.database import DatabaseUnavailable
     from bot.webhook import run_webhook
 
     configure_logging(settings.log_level, settings.log_format)
@@ -64,7 +65,7 @@ def run(settings: Settings) -> int:
         asyncio.run(run_webhook(settings) if settings.webhook_url else run_polling(settings))
     except ContentError as error:
         return _fail(f"the content has errors; nothing was started:\n{error.report()}")
-    except (StartupError, KeyProblem) as error:
+    except (StartupError, KeyProblem, DatabaseUnavailable) as error:
         return _fail(str(error))
     except KeyboardInterrupt:
         pass
@@ -145,8 +146,8 @@ def report(arguments: argparse.Namespace) -> int:
     write_report(loaded[0], sys.stdout, today)
     from bot.editing.health_report import contact_health_lines
 
-    database = Path(arguments.db) if arguments.db else _db_path()
-    if arguments.db or database.exists():  # callers' answers, where there is a bot's database to read
+    database = Path(arguments.db) if arguments.db else _database_target()
+    if arguments.db or isinstance(database, str) or database.exists():  # where there is a bot's database to read
         print()
         for line in contact_health_lines(database, loaded[0].contacts, today):
             print(line)
@@ -158,6 +159,14 @@ def _db_path() -> Path:
         return Settings().db_path
     except ValidationError:
         return Settings.model_fields["db_path"].default  # type: ignore[no-any-return]
+
+
+def _database_target() -> Path | str:
+    """DATABASE_URL when set (and valid), else DB_PATH."""
+    try:
+        return Settings().database_target
+    except ValidationError:
+        return _db_path()
 
 
 def translations(arguments: argparse.Namespace) -> int:

@@ -145,17 +145,20 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
     content = ContentHolder(sources)
     for warning in content.current.curriculum.warnings:
         log.warning("content: %s", warning)  # a Problem: file:line: message
-    in_use = lock_database(settings.db_path)  # one bot per database; a restore waits for it to stop
+    # One bot per SQLite file, and a restore waits for it to stop. PostgreSQL is shared by design.
+    in_use = lock_database(settings.db_path) if settings.database_url is None else None
     try:
-        database = await open_database(settings.db_path)
+        database = await open_database(settings.database_target)
     except BaseException:
-        in_use.close()
+        if in_use is not None:
+            in_use.close()
         raise
     try:
         keys = await unlock(KeyRecords(database), key_sources(settings), settings.db_path.parent)
     except BaseException:
         await database.close()
-        in_use.close()
+        if in_use is not None:
+            in_use.close()
         raise
     cipher = ChatCipher(keys.delivery)
     pseudonyms = Pseudonymizer(keys.pseudonym)
@@ -206,7 +209,8 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
         await bot.session.close()
         await bulk_bot.session.close()
         await database.close()
-        in_use.close()
+        if in_use is not None:
+            in_use.close()
 
 
 def settle_memory() -> None:

@@ -17,9 +17,10 @@ from pydantic_settings import (
 from bot.staff_roles import StaffRoles, parse_staff_roles
 
 TELEGRAM_API_BASE_URL = "https://api.telegram.org"
+POSTGRESQL_SCHEMES = ("postgresql", "postgresql+asyncpg", "postgres")
 SECRETS_DIRECTORIES = ("/run/secrets",)
 """Docker and compose secrets: files named after settings (bot_token, webhook_secret)."""
-CREDENTIAL_SETTINGS = frozenset({"bot_token", "webhook_secret", "sentry_dsn"})
+CREDENTIAL_SETTINGS = frozenset({"bot_token", "webhook_secret", "sentry_dsn", "database_url"})
 """The settings that may come as credential files. The two keys have their own files and rules
 (`pseudonym.key`, `delivery.key`: bot/keys.py), so they are not read here a second way."""
 
@@ -49,6 +50,9 @@ class Settings(BaseSettings):
     bot_token: SecretStr | None = None
     bot_api_base_url: str = TELEGRAM_API_BASE_URL
     db_path: Path = Path("data/safar.sqlite3")
+    database_url: SecretStr | None = None
+    """`postgresql://user:password@host/name` (or `postgresql+asyncpg://…`): PostgreSQL, shared by
+    several bot processes; unset: the SQLite file at DB_PATH. Secret: the URL holds the password."""
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     staff_roles: Annotated[dict[int, frozenset[str]], NoDecode] = Field(default_factory=dict)
     """Roles per staff id: `123:viewer,456:broadcaster+editor` (bot/staff_roles.py)."""
@@ -134,6 +138,22 @@ class Settings(BaseSettings):
         if value is not None and len(value.get_secret_value()) < 16:
             raise ValueError("must be at least 16 characters (a random string; keep it secret and never change it)")
         return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgresql_only(cls, value: SecretStr | None) -> SecretStr | None:
+        """Only PostgreSQL: SQLite is chosen by leaving DATABASE_URL unset (and DB_PATH)."""
+        if value is None or not value.get_secret_value().strip():
+            return None
+        scheme = value.get_secret_value().split("://", 1)[0]
+        if scheme not in POSTGRESQL_SCHEMES:
+            raise ValueError(f"must start with postgresql:// (got {scheme or 'no scheme'}://); unset it to use DB_PATH")
+        return value
+
+    @property
+    def database_target(self) -> Path | str:
+        """Where the data lives: the SQLite file, or the PostgreSQL URL (secret: never log it)."""
+        return self.database_url.get_secret_value() if self.database_url else self.db_path
 
     @field_validator("log_level")
     @classmethod

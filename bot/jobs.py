@@ -57,7 +57,7 @@ async def release_broadcasts(app: "Application") -> None:
 @asynccontextmanager
 async def reminder_jobs(app: "Application") -> AsyncIterator[None]:
     """APScheduler runs reminders, broadcasts, event writes and roll-ups while the bot runs."""
-    released = await release_all_claims(app.database)
+    released = await release_all_claims(app.database, datetime.now(UTC))
     if released:
         log.warning("%d message(s) claimed by a run that stopped abruptly are due again", released)
     scheduler = AsyncIOScheduler(timezone="UTC")

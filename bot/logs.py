@@ -17,6 +17,8 @@ FIELDS = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 QUIET_LIBRARIES = {
     "aiosqlite": logging.WARNING,
+    "sqlalchemy": logging.WARNING,  # PostgreSQL: statements and pool events at INFO and DEBUG
+    "asyncpg": logging.WARNING,
     "aiogram": logging.INFO,
     "aiogram.middlewares": logging.WARNING,  # names each callback query's id at INFO
     "aiohttp": logging.INFO,

@@ -44,12 +44,26 @@ def healthcheck(settings: Settings, arguments: argparse.Namespace) -> int:
     return 1
 
 
+POSTGRESQL_BACKUP = (
+    "DATABASE_URL points at PostgreSQL: back it up with PostgreSQL's own tools, e.g. "
+    "pg_dump --format=custom --file=safar.dump DBNAME (safar backup copies only the SQLite file); "
+    "the keys still come from: safar backup --keys FILE"
+)
+POSTGRESQL_RESTORE = (
+    "DATABASE_URL points at PostgreSQL: stop every Safar process, then restore with PostgreSQL's own tools, "
+    "e.g. pg_restore --clean --dbname=DBNAME safar.dump (safar restore writes only the SQLite file); "
+    "put the keys back from their backup with the same pseudonym.key and delivery.key"
+)
+
+
 def backup(settings: Settings, arguments: argparse.Namespace) -> int:
     """`safar backup FILE` (the database, while the bot runs) or `safar backup --keys FILE`."""
     from bot.services.key_backup import STORE_APART, KeyBackupError, write_key_backup
     from bot.storage.backup import BackupError, backup_database
 
     target = Path(arguments.file)
+    if settings.database_url is not None and not arguments.keys:
+        return _fail(POSTGRESQL_BACKUP)
     if arguments.keys:
         try:
             names = write_key_backup(settings, target)
@@ -81,6 +95,8 @@ def restore(settings: Settings, arguments: argparse.Namespace) -> int:
     from bot.storage.backup import BackupError, restore_database
     from bot.storage.database import DatabaseInUse
 
+    if settings.database_url is not None:
+        return _fail(POSTGRESQL_RESTORE)
     try:
         keys = read_key_backup(settings, Path(arguments.keys)) if arguments.keys else {}
         moved = restore_database(Path(arguments.file), settings.db_path)

@@ -15,6 +15,8 @@ from bot.polling import poll
 from bot.services.clock import Clock
 from tests.fake_telegram import TOKEN, FakeTelegram
 
+pytest_plugins = ("tests.postgres_server",)  # PostgreSQL: the server, fresh databases, `both_backends`
+
 
 @pytest.fixture
 async def telegram() -> AsyncIterator[FakeTelegram]:
@@ -30,12 +32,13 @@ async def telegram() -> AsyncIterator[FakeTelegram]:
 
 
 @pytest.fixture
-def settings(tmp_path: Path, telegram: FakeTelegram) -> Settings:
+def settings(tmp_path: Path, telegram: FakeTelegram, database_url: str | None) -> Settings:
     return Settings(
         _env_file=None,  # type: ignore[call-arg]
         bot_token=SecretStr(TOKEN),
         bot_api_base_url=telegram.base_url,
         db_path=tmp_path / "data" / "safar.sqlite3",
+        database_url=SecretStr(database_url) if database_url else None,
         key_dir=tmp_path / "keys",
         # Scripted users tap far faster than people; tests/test_flood.py checks the real limit.
         flood_updates_per_second=1000.0,

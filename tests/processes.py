@@ -12,7 +12,7 @@ from pathlib import Path
 SETTING_NAMES = {"BOT_TOKEN", "BOT_API_BASE_URL", "DB_PATH", "ADMIN_IDS", "PSEUDONYM_KEY", "WEBHOOK_URL",
                  "WEBHOOK_SECRET", "WEBHOOK_HOST", "WEBHOOK_PORT", "LOG_LEVEL", "CONTENT_DIR", "LOG_FORMAT",
                  "METRICS_PORT", "METRICS_HOST", "SENTRY_DSN", "CREDENTIALS_DIRECTORY", "DELIVERY_KEY",
-                 "KEY_DIR"}  # fmt: skip
+                 "KEY_DIR", "DATABASE_URL"}  # fmt: skip
 PROJECT = Path(__file__).resolve().parents[1]
 
 

@@ -133,7 +133,7 @@ async def test_staff_see_answer_rates_with_small_counts_hidden_and_failing_numbe
     assert "answers" not in (await outsider.reply()).text, "staff only"
 
 
-async def callers_answered(db_path: Path) -> None:
+async def callers_answered(db_path: Path | str) -> None:
     database = await open_database(db_path)
     store = ContactHealthStore(database)
     for _ in range(4):
@@ -156,6 +156,16 @@ def test_safar_report_shows_the_same_to_editors(tmp_path: Path, capsys: pytest.C
         f"source checked {day_text(tj.checked)}"
     ) in out
     assert f"ru_emergency ({contacts['ru_emergency'].name['en']}): <5 answers, rate not shown" in out
+
+
+def test_safar_report_reads_the_answers_from_postgresql(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    asyncio.run(callers_answered(postgres_url))
+    monkeypatch.setenv("DATABASE_URL", postgres_url)
+    assert main(["report", "--today", "2026-12-01"]) == 0
+    tj = load_curriculum(today=CONTENT_DAY).contacts["tj_emergency"]
+    assert f"⚠️ tj_emergency ({tj.name['en']}): 12 answers, answered 0%, wrong number 8" in capsys.readouterr().out
 
 
 def test_a_contact_marked_not_answering_is_shown_with_a_warning_or_hidden(

@@ -36,8 +36,9 @@ def trips(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 
 async def write_and_read(database: Database, owner: str) -> tuple[int, list[tuple[Any, ...]]]:
-    changed = await database.execute("INSERT INTO notes (owner) VALUES (?)", (owner,))
-    return changed.last_id, await database.fetchall("SELECT owner FROM notes WHERE id = ?", (changed.last_id,))
+    inserted = await database.fetchall("INSERT INTO notes (owner) VALUES (:owner) RETURNING id", {"owner": owner})
+    row_id = int(inserted[0][0])
+    return row_id, await database.fetchall("SELECT owner FROM notes WHERE id = :id", {"id": row_id})
 
 
 async def test_two_hundred_updates_writing_at_once_share_a_few_trips_and_each_gets_its_own_answer(
@@ -84,7 +85,10 @@ async def test_closing_waits_for_the_statements_already_queued(tmp_path: Path) -
     path = tmp_path / "close.sqlite3"
     database = await open_database(path)
     await database.execute("CREATE TABLE notes (owner TEXT)")
-    queued = [asyncio.create_task(database.execute("INSERT INTO notes VALUES (?)", (f"n{n}",))) for n in range(50)]
+    queued = [
+        asyncio.create_task(database.execute("INSERT INTO notes VALUES (:owner)", {"owner": f"n{n}"}))
+        for n in range(50)
+    ]
     await asyncio.sleep(0)  # queued, not run yet
     await database.close()
     assert all(task.done() and task.exception() is None for task in queued)

@@ -2,7 +2,6 @@
 reads the notification. By default it says only that a reminder for a date has come; the person
 taps "Show" to read it, or chooses plain texts in /reminders."""
 
-import sqlite3
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
@@ -21,6 +20,7 @@ from tests.clock import ManualClock
 from tests.conftest import RunningBot
 from tests.fake_telegram import FakeTelegram, FakeUser, Sent, parse_html
 from tests.journeys import LANGUAGE_LABELS, start_in
+from tests.stored import stored
 
 START = datetime(2027, 2, 22, 12, 0, tzinfo=UTC)
 PREVIEW = 100
@@ -154,11 +154,8 @@ def test_show_buttons_stay_within_64_bytes_whatever_the_ids() -> None:
     assert len(RevealExpiry(expiry="31.12.2199").pack().encode()) <= 64
 
 
-def settings_row(settings: Settings, user_key: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(settings.db_path) as connection:
-        return connection.execute(
-            "SELECT plain_reminders FROM user_settings WHERE user_key = ?", (user_key,)
-        ).fetchall()
+async def settings_row(settings: Settings, user_key: str) -> list[tuple[object, ...]]:
+    return await stored(settings, "SELECT plain_reminders FROM user_settings WHERE user_key = :key", {"key": user_key})
 
 
 async def test_plain_texts_are_a_choice_that_survives_a_restart_and_goes_with_forget(
@@ -190,11 +187,11 @@ async def test_plain_texts_are_a_choice_that_survives_a_restart_and_goes_with_fo
 
     assert settings.key_dir is not None
     key = Pseudonymizer((settings.key_dir / "pseudonym.key").read_bytes().strip()).user_key(7777)
-    assert settings_row(settings, key) == [(1,)]
+    assert await settings_row(settings, key) == [(1,)]
     await user.send("/forget")
     await user.press(await user.reply(), "Yes, erase")
     await user.reply()
-    assert settings_row(settings, key) == [], "erased with everything else"
+    assert await settings_row(settings, key) == [], "erased with everything else"
     await start_in(user, "English")
     await user.send("/reminders")
     assert "a locked phone shows only their date" in (await user.reply()).text, "discreet again, the default"

@@ -22,6 +22,7 @@ from tests.conftest import RunningBot
 from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.journeys import start_in
 from tests.processes import run_to_end
+from tests.stored import stored, write
 
 CHAT = 987654321
 
@@ -90,6 +91,7 @@ async def test_an_upgrade_seals_the_plain_chat_ids_and_moves_the_key_out_of_the_
         assert files_hold(settings.db_path.parent, encoding) == [], encoding
 
 
+@pytest.mark.both_backends
 async def test_a_wrong_or_missing_key_stops_the_start_with_one_line_saying_what_to_restore(
     telegram: FakeTelegram, settings: Settings, tmp_path: Path
 ) -> None:
@@ -102,6 +104,8 @@ async def test_a_wrong_or_missing_key_stops_the_start_with_one_line_saying_what_
     assert settings.key_dir is not None
     common = {"BOT_TOKEN": TOKEN, "BOT_API_BASE_URL": telegram.base_url, "DB_PATH": str(settings.db_path),
               "KEY_DIR": str(settings.key_dir)}  # fmt: skip
+    if settings.database_url is not None:
+        common["DATABASE_URL"] = settings.database_url.get_secret_value()
 
     code, stderr = await run_to_end(tmp_path, **common, PSEUDONYM_KEY="some-other-key-of-enough-length")
     assert code == 2 and stderr.count("\n") == 1, stderr
@@ -114,6 +118,7 @@ async def test_a_wrong_or_missing_key_stops_the_start_with_one_line_saying_what_
     assert not (settings.key_dir / "delivery.key").exists(), "never regenerated silently"
 
 
+@pytest.mark.both_backends
 async def test_rotating_the_delivery_key_keeps_pending_reminders_deliverable(
     telegram: FakeTelegram, settings: Settings
 ) -> None:
@@ -139,6 +144,7 @@ async def test_rotating_the_delivery_key_keeps_pending_reminders_deliverable(
     assert [chat for _, chat, _ in telegram.delivered] == [4811]
 
 
+@pytest.mark.both_backends
 async def test_reports_older_than_the_retention_are_deleted(telegram: FakeTelegram, settings: Settings) -> None:
     settings.report_retention_days = 365
     settings.pseudonym_key = SecretStr("the-key-of-the-earlier-runs")
@@ -146,26 +152,28 @@ async def test_reports_older_than_the_retention_are_deleted(telegram: FakeTelegr
     bot = RunningBot(settings)
     await bot.start()
     await bot.stop()
-    with sqlite3.connect(settings.db_path) as connection:
-        for age in (400, 366, 30):
-            connection.execute(
-                "INSERT INTO offer_reports (created_day, problem, country, agency_typed, agency_key) "
-                "VALUES (?, 'passport', 'RU', 'X', 'x')",
-                ((today - timedelta(days=age)).isoformat(),),
-            )
+    await write(
+        settings,
+        "INSERT INTO offer_reports (created_day, problem, country, agency_typed, agency_key) "
+        "VALUES (:day, 'passport', 'RU', 'X', 'x')",
+        [{"day": (today - timedelta(days=age)).isoformat()} for age in (400, 366, 30)],
+    )
     await bot.start()
     await bot.app.retention.run()
     await bot.stop()
-    with sqlite3.connect(settings.db_path) as connection:
-        days = [row[0] for row in connection.execute("SELECT created_day FROM offer_reports")]
+    days = [row[0] for row in await stored(settings, "SELECT created_day FROM offer_reports")]
     assert days == [(today - timedelta(days=30)).isoformat()]
 
 
-def test_safar_keys_rotate_on_the_command_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    settings = Settings(_env_file=None, db_path=tmp_path / "data" / "safar.sqlite3", key_dir=tmp_path / "keys")  # type: ignore[call-arg]
+@pytest.mark.both_backends
+def test_safar_keys_rotate_on_the_command_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, database_url: str | None
+) -> None:
+    settings = Settings(_env_file=None, db_path=tmp_path / "data" / "safar.sqlite3", key_dir=tmp_path / "keys",  # type: ignore[call-arg]
+                        database_url=SecretStr(database_url) if database_url else None)  # fmt: skip
 
     async def one_reminder_chat() -> None:
-        database = await open_database(settings.db_path)
+        database = await open_database(settings.database_target)
         keys = await unlock(KeyRecords(database), key_sources(settings), settings.db_path.parent)
         await ReminderStore(database, ChatCipher(keys.delivery)).opt_in("someone", 4911, "Europe/Moscow", "en")
         await database.close()
@@ -176,9 +184,12 @@ def test_safar_keys_rotate_on_the_command_line(tmp_path: Path, monkeypatch: pyte
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DB_PATH", str(settings.db_path))
     monkeypatch.setenv("KEY_DIR", str(tmp_path / "keys"))
+    if database_url:
+        monkeypatch.setenv("DATABASE_URL", database_url)
+    else:
+        monkeypatch.delenv("DATABASE_URL", raising=False)
     assert main(["keys", "rotate"]) == 0
     new_key = (tmp_path / "keys" / "delivery.key").read_text()
     assert new_key != old_key
-    with sqlite3.connect(settings.db_path) as connection:
-        (sealed,) = connection.execute("SELECT chat_box FROM reminder_chats").fetchone()
+    [(sealed,)] = asyncio.run(stored(settings, "SELECT chat_box FROM reminder_chats"))
     assert ChatCipher(bytes.fromhex(new_key)).open(sealed) == 4911

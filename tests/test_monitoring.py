@@ -51,6 +51,7 @@ def value(metrics: str, sample: str) -> float:
     return float(found[1]) if found else 0.0
 
 
+@pytest.mark.both_backends
 async def test_metrics_count_what_the_bot_does_and_show_no_user(
     telegram: FakeTelegram, watched: RunningBot, settings: Settings
 ) -> None:

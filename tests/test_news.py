@@ -2,12 +2,16 @@
 kept, and saying no to news deletes the chat id unless a reminder still needs it."""
 
 import asyncio
-import sqlite3
+
+import pytest
 
 from bot.config import Settings
 from tests.conftest import RunningBot
 from tests.fake_telegram import FakeTelegram
 from tests.journeys import start_in
+from tests.stored import stored
+
+pytestmark = pytest.mark.both_backends
 
 ADMIN = 900
 SECOND_ADMIN = 901
@@ -71,11 +75,10 @@ async def test_only_people_who_asked_for_news_get_a_broadcast(telegram: FakeTele
     await reader.press(await reader.reply(), "No news")
     assert (await reader.reply()).text == "No news will be sent to you."
     await bot.stop()
-    with sqlite3.connect(settings.db_path) as connection:
-        chats = connection.execute("SELECT news FROM reminder_chats").fetchall()
-        recipients = connection.execute("SELECT COUNT(*) FROM broadcast_recipients").fetchone()
+    chats = await stored(settings, "SELECT news FROM reminder_chats")
+    recipients = await stored(settings, "SELECT COUNT(*) FROM broadcast_recipients")
     assert chats == [(0,)], "the reader's chat id is gone; the subscriber's stays for the reminders"
-    assert recipients == (0,), "delivered broadcast rows are deleted"
+    assert recipients == [(0,)], "delivered broadcast rows are deleted"
 
 
 async def test_clear_this_chat_deletes_the_bots_recent_messages_and_says_how_to_delete_the_rest(

@@ -1,11 +1,11 @@
-"""What is stored is keyed by a keyed hash, and `/forget` erases it."""
+"""What is stored is keyed by a keyed hash, and `/forget` erases it (on SQLite and PostgreSQL)."""
 
 import asyncio
 import re
-import sqlite3
 import stat
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from aiogram.fsm.storage.base import StorageKey
 
 from bot.commands import COMMANDS
@@ -19,12 +19,14 @@ from tests.clock import ManualClock
 from tests.conftest import RunningBot
 from tests.fake_telegram import FakeTelegram, parse_html
 from tests.journeys import LANGUAGE_LABELS, open_topic, start_in
+from tests.stored import stored
+
+pytestmark = pytest.mark.both_backends
 
 
-def rows(settings: Settings) -> list[tuple[str, ...]]:
-    with sqlite3.connect(settings.db_path) as connection:
-        found = connection.execute("SELECT user_key, language FROM user_settings").fetchall()
-        found += connection.execute("SELECT storage_key, user_key FROM fsm_state").fetchall()
+async def rows(settings: Settings) -> list[tuple[str, ...]]:
+    found = await stored(settings, "SELECT user_key, language FROM user_settings")
+    found += await stored(settings, "SELECT storage_key, user_key FROM fsm_state")
     return found
 
 
@@ -37,20 +39,20 @@ async def test_forget_erases_the_users_settings_and_place(
     menu = await start_in(user, "Русский")
     await open_topic(user, menu, "Агентства")
     await user.reply()
-    assert len(rows(settings)) == 4
-    assert all("4242" not in value for row in rows(settings) for value in row)
+    assert len(await rows(settings)) == 4
+    assert all("4242" not in value for row in await rows(settings) for value in row)
 
     await user.send("/forget")
     question = await user.reply()
     await user.press(question, "Нет, оставить")
     assert (await user.reply()).text == "Ничего не удалено."
-    assert len(rows(settings)) == 4
+    assert len(await rows(settings)) == 4
 
     await user.send("/forget")
     question = await user.reply()
     await user.press(question, "Да, удалить")
     assert (await user.reply()).text.startswith("Готово")
-    assert len(rows(settings)) == 2, "only the other user's rows are left"
+    assert len(await rows(settings)) == 2, "only the other user's rows are left"
 
     await user.send("/start")
     picker = await user.reply()
@@ -67,6 +69,8 @@ async def test_keys_are_generated_apart_from_the_data_and_everything_is_the_owne
         assert len(key_file.read_bytes()) == 64
         assert not (settings.db_path.parent / name).exists(), "no key in the data directory"
     assert stat.S_IMODE(settings.key_dir.stat().st_mode) == 0o700
+    if settings.database_url is not None:
+        return  # the data directory is the SQLite file's; PostgreSQL keeps its files itself
     assert stat.S_IMODE(settings.db_path.parent.stat().st_mode) == 0o700
     for path in settings.db_path.parent.iterdir():
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
@@ -114,17 +118,17 @@ async def test_what_someone_opened_leaves_the_disk_after_the_hours_privacy_says(
     assert settings.key_dir is not None
     user_key = Pseudonymizer((settings.key_dir / "pseudonym.key").read_bytes().strip()).user_key(4700)
 
-    def events() -> int:
-        with sqlite3.connect(settings.db_path) as connection:
-            return int(connection.execute("SELECT COUNT(*) FROM events WHERE user_key = ?", (user_key,)).fetchone()[0])
+    async def events() -> int:
+        found = await stored(settings, "SELECT COUNT(*) FROM events WHERE user_key = :key", {"key": user_key})
+        return int(found[0][0])
 
-    assert events() > 0
+    assert await events() > 0
     clock.set(opened_at + timedelta(hours=RAW_EVENT_HOURS, minutes=-1))
     await bot.app.statistics.maintain()
-    assert events() > 0, "“about” that many hours: not much sooner either"
+    assert await events() > 0, "“about” that many hours: not much sooner either"
     clock.set(opened_at + timedelta(hours=RAW_EVENT_HOURS))
     await bot.app.statistics.maintain()  # the roll-up job, which runs every ten minutes
-    assert events() == 0, "rolled up into daily totals and deleted"
+    assert await events() == 0, "rolled up into daily totals and deleted"
     await bot.stop()
 
 
@@ -142,13 +146,12 @@ async def test_forget_also_erases_events_not_yet_written(telegram: FakeTelegram,
     await bot.stop()  # a clean shutdown writes whatever is still buffered
     assert settings.key_dir is not None
     user_key = Pseudonymizer((settings.key_dir / "pseudonym.key").read_bytes().strip()).user_key(4545)
-    with sqlite3.connect(settings.db_path) as connection:
-        events = connection.execute("SELECT name FROM events WHERE user_key = ?", (user_key,)).fetchall()
+    events = await stored(settings, "SELECT name FROM events WHERE user_key = :user_key", {"user_key": user_key})
     assert events == [], "nothing recorded before /forget comes back"
 
 
 async def test_an_idle_hour_drops_what_was_typed_and_keeps_the_place(settings: Settings) -> None:
-    database = await open_database(settings.db_path)
+    database = await open_database(settings.database_target)
     storage = SQLiteStorage(database, Pseudonymizer(b"k" * 32), durable_part, idle_seconds=0.05)
     key = StorageKey(bot_id=1, chat_id=7, user_id=7)
     await storage.set_state(key, "ReportOffer:details")

@@ -4,11 +4,15 @@ report they abandoned, or any value that links the reports to an account."""
 
 import base64
 import shutil
-import sqlite3
+from contextlib import ExitStack
 from pathlib import Path
 
+import pytest
+
+from bot.storage.database import Database, open_database
 from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.journeys import open_topic
+from tests.postgres_server import BACKENDS, private_postgres_server
 from tests.processes import running, stop
 
 CHAT = 987654321
@@ -32,20 +36,38 @@ def encodings_of(chat_id: int) -> dict[str, bytes]:
     }
 
 
-def values(connection: sqlite3.Connection, tables: tuple[str, ...]) -> set[object]:
+async def values(database: Database, tables: tuple[str, ...]) -> set[object]:
     found: set[object] = set()
     for table in tables:
-        for row in connection.execute(f"SELECT * FROM {table}"):
+        for row in await database.fetchall(f"SELECT * FROM {table}"):
             found.update(value for value in row if value not in (None, "", 0, 1, b"", "{}"))
     return found
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
 async def test_a_copy_of_the_disk_after_a_journey_at_debug_gives_nobody_away(
-    tmp_path: Path, telegram: FakeTelegram
+    tmp_path: Path, telegram: FakeTelegram, backend: str
 ) -> None:
-    data, keys = tmp_path / "data", tmp_path / "keys"
+    keys = tmp_path / "keys"
     settings = {"BOT_TOKEN": TOKEN, "BOT_API_BASE_URL": telegram.base_url, "LOG_LEVEL": "DEBUG",
                 "KEY_DIR": str(keys), "FLOOD_UPDATES_PER_SECOND": "1000"}  # fmt: skip
+    with ExitStack() as stack:
+        if backend == "postgresql":  # a server of its own: every file it writes is looked at
+            server = stack.enter_context(private_postgres_server())
+            server.psql("CREATE DATABASE safar;")
+            settings["DATABASE_URL"] = server.url("safar")
+        await walk_and_seize(tmp_path, telegram, settings)
+        if backend == "postgresql":
+            # The cluster's files (tables, WAL, its log); its socket is no file to copy.
+            copied = shutil.ignore_patterns(".s.PGSQL.*")
+            shutil.copytree(server.folder, tmp_path / "seized" / "data", ignore=copied, dirs_exist_ok=True)
+        await check_seized(tmp_path / "seized", backend, settings.get("DATABASE_URL"))
+
+
+async def walk_and_seize(tmp_path: Path, telegram: FakeTelegram, settings: dict[str, str]) -> None:
+    """Language, a lesson and its check, a reminder, a filed report and an abandoned one; then the
+    data directory, the keys and the log are copied."""
+    data, keys = tmp_path / "data", tmp_path / "keys"
     user = telegram.user(user_id=CHAT, language_code="en")
     async with running(tmp_path, **settings) as process:
         await user.send("/start")
@@ -84,11 +106,16 @@ async def test_a_copy_of_the_disk_after_a_journey_at_debug_gives_nobody_away(
     assert "aiogram.event" in log, "the log was written (updates are logged by number)"
 
     seized = tmp_path / "seized"
-    shutil.copytree(data, seized / "data")
+    if data.exists():
+        shutil.copytree(data, seized / "data")
     shutil.copytree(keys, seized / "keys")
     (seized / "safar.log").write_text(log, encoding="utf-8")
+
+
+async def check_seized(seized: Path, backend: str, database_url: str | None) -> None:
     files = [path for path in seized.rglob("*") if path.is_file()]
-    assert {path.name for path in files} >= {"safar.sqlite3", "pseudonym.key", "delivery.key", "safar.log"}
+    database_file = "safar.sqlite3" if backend == "sqlite" else "PG_VERSION"
+    assert {path.name for path in files} >= {database_file, "pseudonym.key", "delivery.key", "safar.log"}
     for path in files:
         content = path.read_bytes()
         for name, encoded in encodings_of(CHAT).items():
@@ -96,8 +123,11 @@ async def test_a_copy_of_the_disk_after_a_journey_at_debug_gives_nobody_away(
         assert ABANDONED_NAME.encode() not in content, f"{path.name} holds the abandoned report's name"
         assert ABANDONED_NAME.encode("utf-16-le") not in content, path.name
 
-    with sqlite3.connect(seized / "data" / "safar.sqlite3") as connection:
-        shared = values(connection, REPORT_TABLES) & values(connection, PER_ACCOUNT_TABLES)
-        assert connection.execute("SELECT COUNT(*) FROM offer_reports").fetchone() == (1,)
-        assert connection.execute("SELECT COUNT(*) FROM reminder_chats").fetchone() == (1,), "the reminder is kept"
+    database = await open_database(database_url or seized / "data" / "safar.sqlite3")
+    try:
+        shared = await values(database, REPORT_TABLES) & await values(database, PER_ACCOUNT_TABLES)
+        assert await database.fetchall("SELECT COUNT(*) FROM offer_reports") == [(1,)]
+        assert await database.fetchall("SELECT COUNT(*) FROM reminder_chats") == [(1,)], "the reminder is kept"
+    finally:
+        await database.close()
     assert shared == set(), "a value links the reports to an account"

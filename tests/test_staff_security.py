@@ -14,6 +14,8 @@ from tests.conftest import RunningBot
 from tests.fake_telegram import FakeTelegram, FakeUser
 from tests.journeys import start_in
 
+pytestmark = pytest.mark.both_backends
+
 PROPOSER, APPROVER, VIEWER, EDITOR = 910, 911, 912, 913
 NOW = datetime(2027, 3, 10, 9, 0, tzinfo=UTC)
 

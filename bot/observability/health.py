@@ -51,7 +51,12 @@ class Monitor:
 
     async def refresh_gauges(self) -> None:
         """What a scrape reads from the database: its size and the progress of running broadcasts."""
-        DATABASE_BYTES.set(sum(p.stat().st_size for p in (self.db_path, Path(f"{self.db_path}-wal")) if p.exists()))
+        asked = self.database.dialect.database_size
+        if asked is None:
+            DATABASE_BYTES.set(sum(p.stat().st_size for p in (self.db_path, Path(f"{self.db_path}-wal")) if p.exists()))
+        else:
+            row = await self.database.fetchone(asked)
+            DATABASE_BYTES.set(int(row[0]) if row else 0)
         by_state = await self.broadcasts.running_recipients()
         for state in RECIPIENT_STATES:
             BROADCAST_RECIPIENTS.labels(state).set(by_state.get(state, 0))

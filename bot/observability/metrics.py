@@ -30,4 +30,4 @@ BROADCAST_RECIPIENTS = Gauge(
     "Recipients of running broadcasts by state (pending, claimed, sent, failed)",
     ["state"],
 )
-DATABASE_BYTES = Gauge("safar_database_bytes", "Size of the SQLite database file with its write-ahead log")
+DATABASE_BYTES = Gauge("safar_database_bytes", "Size of the database (SQLite: the file and its WAL)")

@@ -44,7 +44,7 @@ async def unlock(records: KeyRecords, sources: KeySources, data_directory: Path)
 
 async def rotate(settings: Settings) -> int:
     """Open the database and the keys as the bot would, then rotate the delivery key."""
-    database = await open_database(settings.db_path)
+    database = await open_database(settings.database_target)
     try:
         records = KeyRecords(database)
         sources = key_sources(settings)

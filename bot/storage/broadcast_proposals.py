@@ -41,41 +41,44 @@ class ProposalStore:
     async def propose(
         self, staff_id: int, text: str, language: str | None, now: datetime, release_at: datetime | None
     ) -> int:
-        changed = await self._db.execute(
+        proposed = await self._db.fetchone(
             "INSERT INTO broadcast_proposals (proposed_at, proposed_by, text, language, release_at) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (
-                int(now.timestamp()),
-                staff_id,
-                text,
-                language,
-                None if release_at is None else int(release_at.timestamp()),
-            ),
+            "VALUES (:proposed_at, :proposed_by, :text, :language, :release_at) RETURNING id",
+            {
+                "proposed_at": int(now.timestamp()),
+                "proposed_by": staff_id,
+                "text": text,
+                "language": language,
+                "release_at": None if release_at is None else int(release_at.timestamp()),
+            },
         )
-        return int(changed.last_id)
+        assert proposed is not None  # RETURNING gives the inserted row
+        return int(proposed[0])
 
     async def get(self, proposal_id: int) -> Proposal | None:
-        row = await self._db.fetchone(f"SELECT {_COLUMNS} FROM broadcast_proposals WHERE id = ?", (proposal_id,))
+        row = await self._db.fetchone(f"SELECT {_COLUMNS} FROM broadcast_proposals WHERE id = :id", {"id": proposal_id})
         return _proposal(row) if row else None
 
     async def decide(self, proposal_id: int, state: str, staff_id: int | None) -> bool:
         """Approve or cancel a proposal still open; False when someone else decided first."""
         changed = await self._db.execute(
-            "UPDATE broadcast_proposals SET state = ?, decided_by = ? WHERE id = ? AND state = 'proposed'",
-            (state, staff_id, proposal_id),
+            "UPDATE broadcast_proposals SET state = :state, decided_by = :decided_by "
+            "WHERE id = :id AND state = 'proposed'",
+            {"state": state, "decided_by": staff_id, "id": proposal_id},
         )
         return changed.rows > 0
 
     async def link(self, proposal_id: int, broadcast_id: int) -> None:
         await self._db.execute(
-            "UPDATE broadcast_proposals SET broadcast_id = ? WHERE id = ?", (broadcast_id, proposal_id)
+            "UPDATE broadcast_proposals SET broadcast_id = :broadcast_id WHERE id = :id",
+            {"broadcast_id": broadcast_id, "id": proposal_id},
         )
 
     async def due_for_release(self, now: datetime) -> list[Proposal]:
         """Open proposals whose waiting time has passed without a cancel."""
         rows = await self._db.fetchall(
             f"SELECT {_COLUMNS} FROM broadcast_proposals "
-            "WHERE state = 'proposed' AND release_at IS NOT NULL AND release_at <= ? ORDER BY id",
-            (int(now.timestamp()),),
+            "WHERE state = 'proposed' AND release_at IS NOT NULL AND release_at <= :now ORDER BY id",
+            {"now": int(now.timestamp())},
         )
         return [_proposal(row) for row in rows]

@@ -28,6 +28,10 @@ class Progress:
         return self.total - self.sent - self.failed
 
 
+IN_LANGUAGE = "(CAST(:language AS TEXT) IS NULL OR language = CAST(:language AS TEXT))"
+"""People of one language, or everyone when :language is None (typed, so PostgreSQL knows it is text)."""
+
+
 class BroadcastStore:
     def __init__(self, database: Database, cipher: ChatCipher) -> None:
         self._db = database
@@ -35,27 +39,37 @@ class BroadcastStore:
 
     async def audience(self, language: str | None) -> int:
         row = await self._db.fetchone(
-            "SELECT COUNT(*) FROM reminder_chats WHERE news = 1 AND (? IS NULL OR language = ?)", (language, language)
+            f"SELECT COUNT(*) FROM reminder_chats WHERE news = 1 AND {IN_LANGUAGE}", {"language": language}
         )
         return int(row[0]) if row else 0
 
     async def create(self, text: str, language: str | None, admin_chat: int, now: datetime) -> int:
         async with self._db.transaction() as tx:
-            changed = await tx.execute(
+            created = await tx.fetchone(
                 "INSERT INTO broadcasts (created_hour, text, language, state, admin_box) "
-                "VALUES (?, ?, ?, 'running', ?)",
-                (now.strftime("%Y-%m-%dT%H"), text, language, self._cipher.seal(admin_chat)),
+                "VALUES (:created_hour, :text, :language, 'running', :admin_box) RETURNING id",
+                {
+                    "created_hour": now.strftime("%Y-%m-%dT%H"),
+                    "text": text,
+                    "language": language,
+                    "admin_box": self._cipher.seal(admin_chat),
+                },
             )
-            broadcast_id = changed.last_id
+            assert created is not None  # RETURNING gives the inserted row
+            broadcast_id = int(created[0])
             await tx.execute(
                 "INSERT INTO broadcast_recipients (broadcast_id, user_key, chat_box) "
-                "SELECT ?, user_key, chat_box FROM reminder_chats WHERE news = 1 AND (? IS NULL OR language = ?)",
-                (broadcast_id, language, language),
+                f"SELECT CAST(:broadcast_id AS BIGINT), user_key, chat_box FROM reminder_chats "
+                f"WHERE news = 1 AND {IN_LANGUAGE}",
+                {"broadcast_id": broadcast_id, "language": language},
             )
         return broadcast_id
 
     async def set_progress_message(self, broadcast_id: int, message_id: int) -> None:
-        await self._db.execute("UPDATE broadcasts SET progress_message_id = ? WHERE id = ?", (message_id, broadcast_id))
+        await self._db.execute(
+            "UPDATE broadcasts SET progress_message_id = :message_id WHERE id = :id",
+            {"message_id": message_id, "id": broadcast_id},
+        )
 
     async def running(self) -> list[Broadcast]:
         rows = await self._db.fetchall(
@@ -64,18 +78,26 @@ class BroadcastStore:
         return [Broadcast(int(r[0]), str(r[1]), self._cipher.open(r[2]), r[3]) for r in rows]
 
     async def claim(self, broadcast_id: int, limit: int, now: datetime, lease_seconds: int) -> list[tuple[str, int]]:
+        """Up to `limit` recipients nobody holds, leased to this run. Leases that ran out (their
+        run died) are taken back first. On PostgreSQL the picked rows are locked (SKIP LOCKED):
+        two schedulers claiming at once get different recipients."""
         seconds = int(now.timestamp())
         async with self._db.transaction() as tx:
             await tx.execute(
                 "UPDATE broadcast_recipients SET state = 'pending', lease_until = NULL "
-                "WHERE broadcast_id = ? AND state = 'claimed' AND lease_until < ?",
-                (broadcast_id, seconds),
+                "WHERE broadcast_id = :broadcast_id AND state = 'claimed' AND lease_until < :now",
+                {"broadcast_id": broadcast_id, "now": seconds},
             )
+            # Picked once (MATERIALIZED): a subquery PostgreSQL ran again would skip the rows this
+            # very statement had just updated, and pick more than `limit`.
             claimed = await tx.fetchall(
-                "UPDATE broadcast_recipients SET state = 'claimed', lease_until = ? "
-                "WHERE broadcast_id = ? AND user_key IN (SELECT user_key FROM broadcast_recipients "
-                "WHERE broadcast_id = ? AND state = 'pending' LIMIT ?) RETURNING user_key, chat_box",
-                (seconds + lease_seconds, broadcast_id, broadcast_id, limit),
+                "WITH picked AS MATERIALIZED (SELECT user_key FROM broadcast_recipients "
+                "WHERE broadcast_id = :broadcast_id AND state = 'pending' "
+                f"LIMIT :limit{tx.dialect.skip_locked}) "
+                "UPDATE broadcast_recipients SET state = 'claimed', lease_until = :lease_until "
+                "WHERE broadcast_id = :broadcast_id AND user_key IN (SELECT user_key FROM picked) "
+                "RETURNING user_key, chat_box",
+                {"lease_until": seconds + lease_seconds, "broadcast_id": broadcast_id, "limit": limit},
             )
         return [(str(row[0]), self._cipher.open(row[1])) for row in claimed]
 
@@ -84,25 +106,26 @@ class BroadcastStore:
         if state == "pending":
             await self._db.execute(
                 "UPDATE broadcast_recipients SET state = 'pending', lease_until = NULL "
-                "WHERE broadcast_id = ? AND user_key = ?",
-                (broadcast_id, user_key),
+                "WHERE broadcast_id = :broadcast_id AND user_key = :user_key",
+                {"broadcast_id": broadcast_id, "user_key": user_key},
             )
             return
         column = "sent" if state == "sent" else "failed"
         async with self._db.transaction() as tx:
             deleted = await tx.execute(
-                "DELETE FROM broadcast_recipients WHERE broadcast_id = ? AND user_key = ?", (broadcast_id, user_key)
+                "DELETE FROM broadcast_recipients WHERE broadcast_id = :broadcast_id AND user_key = :user_key",
+                {"broadcast_id": broadcast_id, "user_key": user_key},
             )
-            counted = f"UPDATE broadcasts SET {column} = {column} + ? WHERE id = ?"
-            await tx.execute(counted, (deleted.rows, broadcast_id))
+            counted = f"UPDATE broadcasts SET {column} = {column} + :count WHERE id = :id"
+            await tx.execute(counted, {"count": deleted.rows, "id": broadcast_id})
 
     async def progress(self, broadcast_id: int) -> Progress:
         """The total is what was sent or failed plus what is still to send: someone who stops or
         forgets during a broadcast leaves it without being counted either way."""
         row = await self._db.fetchone(
             "SELECT sent, failed, (SELECT COUNT(*) FROM broadcast_recipients WHERE broadcast_id = broadcasts.id) "
-            "FROM broadcasts WHERE id = ?",
-            (broadcast_id,),
+            "FROM broadcasts WHERE id = :id",
+            {"id": broadcast_id},
         )
         if row is None:
             return Progress(0, 0, 0)
@@ -120,9 +143,13 @@ class BroadcastStore:
     async def finish(self, broadcast_id: int, state: str) -> bool:
         """Mark it done or cancelled (what was not sent is not kept); False if it was not running."""
         async with self._db.transaction() as tx:
-            changed = await tx.execute(
-                "UPDATE broadcasts SET state = ?, admin_box = x'' WHERE id = ? AND state = 'running'",
-                (state, broadcast_id),
+            # Recipients first, then the broadcast, as `mark` takes them: on PostgreSQL a cancel
+            # while another process marks a delivery waits for it instead of deadlocking.
+            await tx.execute(
+                "DELETE FROM broadcast_recipients WHERE broadcast_id = :broadcast_id", {"broadcast_id": broadcast_id}
             )
-            await tx.execute("DELETE FROM broadcast_recipients WHERE broadcast_id = ?", (broadcast_id,))
+            changed = await tx.execute(
+                "UPDATE broadcasts SET state = :state, admin_box = :nothing WHERE id = :id AND state = 'running'",
+                {"state": state, "nothing": b"", "id": broadcast_id},
+            )
         return changed.rows > 0

@@ -37,18 +37,27 @@ class CampaignStore:
         week = iso_week(day)
         await self._database.execute(
             "INSERT INTO campaign_weeks (week, campaign, opens, new_users) "
-            "SELECT ?1, CASE WHEN EXISTS (SELECT 1 FROM campaign_weeks WHERE week = ?1 AND campaign = ?2) "
-            "  OR (SELECT COUNT(*) FROM campaign_weeks WHERE week = ?1) < ?3 THEN ?2 ELSE ?4 END, 1, ?5 "
+            "SELECT CAST(:week AS TEXT), CASE WHEN EXISTS "
+            "  (SELECT 1 FROM campaign_weeks WHERE week = :week AND campaign = CAST(:campaign AS TEXT)) "
+            "  OR (SELECT COUNT(*) FROM campaign_weeks WHERE week = :week) < :most "
+            "  THEN CAST(:campaign AS TEXT) ELSE CAST(:other AS TEXT) END, 1, CAST(:new_user AS BIGINT) "
             "WHERE true "
-            "ON CONFLICT (week, campaign) DO UPDATE SET opens = opens + 1, new_users = new_users + excluded.new_users",
-            (week, campaign, MAX_CAMPAIGNS_PER_WEEK, OTHER_CAMPAIGN, int(new_user)),
+            "ON CONFLICT (week, campaign) DO UPDATE SET opens = campaign_weeks.opens + 1, "
+            "new_users = campaign_weeks.new_users + excluded.new_users",
+            {
+                "week": week,
+                "campaign": campaign,
+                "most": MAX_CAMPAIGNS_PER_WEEK,
+                "other": OTHER_CAMPAIGN,
+                "new_user": int(new_user),
+            },
         )
 
     async def recent(self, since: date) -> list[CampaignWeek]:
         """Every campaign's weeks from the week of `since` on, newest week first, busiest first."""
         rows = await self._database.fetchall(
-            "SELECT week, campaign, opens, new_users FROM campaign_weeks WHERE week >= ? "
+            "SELECT week, campaign, opens, new_users FROM campaign_weeks WHERE week >= :week "
             "ORDER BY week DESC, opens DESC, campaign",
-            (iso_week(since),),
+            {"week": iso_week(since)},
         )
         return [CampaignWeek(str(w), str(c), int(o), int(n)) for w, c, o, n in rows]

@@ -32,23 +32,23 @@ class ContactHealthStore:
 
     async def count_answer(self, day: date, contact: str, outcome: Outcome) -> None:
         await self._database.execute(
-            "INSERT INTO contact_answers (week, contact, outcome, answers) VALUES (?, ?, ?, 1) "
-            "ON CONFLICT (week, contact, outcome) DO UPDATE SET answers = answers + 1",
-            (iso_week(day), contact, outcome),
+            "INSERT INTO contact_answers (week, contact, outcome, answers) VALUES (:week, :contact, :outcome, 1) "
+            "ON CONFLICT (week, contact, outcome) DO UPDATE SET answers = contact_answers.answers + 1",
+            {"week": iso_week(day), "contact": contact, "outcome": outcome},
         )
 
     async def count_flag(self, day: date, screen: str, reason: FlagReason) -> None:
         await self._database.execute(
-            "INSERT INTO screen_flags (week, screen, reason, flags) VALUES (?, ?, ?, 1) "
-            "ON CONFLICT (week, screen, reason) DO UPDATE SET flags = flags + 1",
-            (iso_week(day), screen, reason),
+            "INSERT INTO screen_flags (week, screen, reason, flags) VALUES (:week, :screen, :reason, 1) "
+            "ON CONFLICT (week, screen, reason) DO UPDATE SET flags = screen_flags.flags + 1",
+            {"week": iso_week(day), "screen": screen, "reason": reason},
         )
 
     async def answers_since(self, since: date) -> dict[str, AnswerCounts]:
         """Per contact, the answers of the weeks from the week of `since` on."""
         rows = await self._database.fetchall(
-            "SELECT contact, outcome, SUM(answers) FROM contact_answers WHERE week >= ? GROUP BY contact, outcome",
-            (iso_week(since),),
+            "SELECT contact, outcome, SUM(answers) FROM contact_answers WHERE week >= :week GROUP BY contact, outcome",
+            {"week": iso_week(since)},
         )
         counts: dict[str, dict[str, int]] = {}
         for contact, outcome, answers in rows:
@@ -59,8 +59,8 @@ class ContactHealthStore:
     async def flags_since(self, since: date) -> dict[str, dict[str, int]]:
         """Per screen ('lesson/node'), flags by reason, from the week of `since` on."""
         rows = await self._database.fetchall(
-            "SELECT screen, reason, SUM(flags) FROM screen_flags WHERE week >= ? GROUP BY screen, reason",
-            (iso_week(since),),
+            "SELECT screen, reason, SUM(flags) FROM screen_flags WHERE week >= :week GROUP BY screen, reason",
+            {"week": iso_week(since)},
         )
         flags: dict[str, dict[str, int]] = {}
         for screen, reason, count in rows:

@@ -1,6 +1,8 @@
-"""The SQLite file: opened in WAL mode, migrated, and shared by every task through one writer.
+"""The database the stores use: the `Database` protocol, and its default, the SQLite file (opened
+in WAL mode, migrated, and shared by every task through one writer). `DATABASE_URL` chooses
+PostgreSQL instead (bot/storage/postgres.py): a pool of connections that several processes share.
 
-Safar has one connection, shared by updates, reminders, broadcasts, event writes and roll-ups.
+On SQLite, Safar has one connection, shared by updates, reminders, broadcasts, event writes and roll-ups.
 A transaction on a shared connection is open for every task on it: a `BEGIN` in one coroutine
 and another coroutine's statement would land inside it, and be committed or rolled back with it.
 So the connection is guarded by one lock, the writer:
@@ -33,13 +35,14 @@ import logging
 import os
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
-from contextlib import asynccontextmanager, contextmanager, suppress
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, TextIO
+from typing import Any, Literal, Protocol, TextIO
 
 import aiosqlite
 
+from bot.storage.dialect import SQLITE, Dialect
 from bot.storage.migrations import MIGRATIONS
 
 log = logging.getLogger(__name__)
@@ -50,6 +53,10 @@ Row = tuple[Any, ...]
 
 class DatabaseInUse(Exception):
     """Another process (a running bot) holds the database."""
+
+
+class DatabaseUnavailable(Exception):
+    """The database cannot be reached or used at start-up; the message says which and why."""
 
 
 def lock_database(path: Path) -> TextIO:
@@ -79,10 +86,39 @@ def exclusive_use(path: Path) -> Iterator[None]:
 
 @dataclass(frozen=True)
 class Changed:
-    """What a writing statement did."""
+    """What a writing statement did. A new row's id comes back with `INSERT … RETURNING id`
+    (SQLite and PostgreSQL alike), not from here."""
 
     rows: int
-    last_id: int
+
+
+class Database(Protocol):
+    """What stores use, on either backend. Queries name their parameters (`:name`, given as a
+    dict): sqlite3 and SQLAlchemy both take them as they are, so one text serves both."""
+
+    dialect: Dialect
+
+    async def execute(self, sql: str, parameters: Parameters = ()) -> Changed: ...
+
+    async def executemany(self, sql: str, rows: Iterable[Parameters]) -> None: ...
+
+    async def fetchall(self, sql: str, parameters: Parameters = ()) -> list[Row]: ...
+
+    async def fetchone(self, sql: str, parameters: Parameters = ()) -> Row | None: ...
+
+    def transaction(self) -> AbstractAsyncContextManager["Database"]:
+        """One unit of work: it commits or rolls back whole, no other task's statement enters it,
+        and inside it the task uses the database as usual (a nested one joins it)."""
+        ...
+
+    @property
+    def in_transaction(self) -> bool: ...
+
+    async def checkpoint(self, tables: Sequence[str] = ()) -> None:
+        """After an erasure from `tables`: make the deleted rows as gone as the backend allows."""
+        ...
+
+    async def close(self) -> None: ...
 
 
 @dataclass
@@ -110,7 +146,7 @@ def _run_in_turn(connection: sqlite3.Connection, statements: list[_Statement]) -
                 if statement.kind == "fetchall":
                     answers.append((True, [tuple(row) for row in cursor.fetchall()]))
                 else:
-                    answers.append((True, Changed(cursor.rowcount, int(cursor.lastrowid or 0))))
+                    answers.append((True, Changed(cursor.rowcount)))
             finally:
                 cursor.close()
         except Exception as error:  # that statement's own error, for its caller; the next still run
@@ -130,8 +166,10 @@ async def _in_sqlite_thread(
     return await queue_work(function, connection._conn, statements)
 
 
-class Database:
-    """The shared connection behind the writer lock; stores use only this."""
+class SQLiteDatabase:
+    """The shared connection behind the writer lock."""
+
+    dialect = SQLITE
 
     def __init__(self, connection: aiosqlite.Connection) -> None:
         self._connection = connection
@@ -148,7 +186,7 @@ class Database:
             result: Changed = await self._in_turn(_Statement("execute", sql, parameters))
             return result
         cursor = await self._connection.execute(sql, parameters)
-        return Changed(cursor.rowcount, int(cursor.lastrowid or 0))
+        return Changed(cursor.rowcount)
 
     async def executemany(self, sql: str, rows: Iterable[Parameters]) -> None:
         if not self._owns_transaction():
@@ -225,9 +263,10 @@ class Database:
     def in_transaction(self) -> bool:
         return self._connection.in_transaction
 
-    async def checkpoint(self) -> None:
+    async def checkpoint(self, tables: Sequence[str] = ()) -> None:
         """Fold the write-ahead log into the database and empty it, so deleted rows do not linger
-        in the WAL file (with secure_delete on, they are then gone from the disk)."""
+        in the WAL file (with secure_delete on, they are then gone from the disk). The WAL is
+        the whole database's, so `tables` makes no difference here."""
         await self.fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
 
     async def close(self) -> None:
@@ -240,7 +279,17 @@ class Database:
             await self._connection.close()
 
 
-async def open_database(path: Path, busy_timeout_ms: int = 5000) -> Database:
+async def open_database(target: Path | str, busy_timeout_ms: int = 5000) -> Database:
+    """Open the database (`Settings.database_target`): a PostgreSQL URL, or the SQLite file at a
+    path. Either way its schema is brought up to date first."""
+    if isinstance(target, str):
+        from bot.storage.postgres import open_postgres  # SQLAlchemy is loaded only when it is used
+
+        return await open_postgres(target)
+    return await open_sqlite(target, busy_timeout_ms)
+
+
+async def open_sqlite(path: Path, busy_timeout_ms: int = 5000) -> SQLiteDatabase:
     """Open (creating if needed) the database at `path` and apply pending migrations.
 
     The directory is the owner's only (0700) and the files in it too (0600): the database, its
@@ -264,7 +313,7 @@ async def open_database(path: Path, busy_timeout_ms: int = 5000) -> Database:
     await connection.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
     await connection.execute("PRAGMA foreign_keys=ON")
     await migrate(connection)
-    return Database(connection)
+    return SQLiteDatabase(connection)
 
 
 async def migrate(connection: aiosqlite.Connection) -> None:

@@ -34,14 +34,19 @@ class EventStore:
         # One statement, so one transaction however many events (a row each would cost a commit each).
         for start in range(0, len(events), 200):
             chunk = events[start : start + 200]
-            marks = ",".join(["(?, ?, ?, ?)"] * len(chunk))
-            await self._db.execute(
-                f"INSERT INTO events (hour, user_key, name, detail) VALUES {marks}",
-                [value for event in chunk for value in event],
-            )
+            marks = ", ".join(f"(:h{n}, :u{n}, :n{n}, :d{n})" for n in range(len(chunk)))
+            values = {
+                f"{column}{n}": value
+                for n, event in enumerate(chunk)
+                for column, value in zip("hund", event, strict=True)  # hour, user_key, name, detail
+            }
+            await self._db.execute(f"INSERT INTO events (hour, user_key, name, detail) VALUES {marks}", values)
 
-    async def rolled_until(self) -> str:
-        row = await self._db.fetchone("SELECT rolled_until FROM rollup_state WHERE id = 1")
+    async def rolled_until(self, lock: bool = False) -> str:
+        """The watermark; `lock` (inside a unit of work) holds it until the unit ends, so another
+        process rolling up at the same time waits, then sees where this one stopped."""
+        locking = self._db.dialect.for_update if lock else ""
+        row = await self._db.fetchone(f"SELECT rolled_until FROM rollup_state WHERE id = 1{locking}")
         return str(row[0]) if row else "0000-00-00T00"
 
     async def roll_up(self, until_hour: str) -> int:
@@ -49,12 +54,13 @@ class EventStore:
         counts and user sketches, one hour per unit of work; returns how many hours were rolled up."""
         start = await self.rolled_until()
         rows = await self._db.fetchall(
-            "SELECT DISTINCT hour FROM events WHERE hour >= ? AND hour < ? ORDER BY hour", (start, until_hour)
+            "SELECT DISTINCT hour FROM events WHERE hour >= :start AND hour < :end ORDER BY hour",
+            {"start": start, "end": until_hour},
         )
         for (hour,) in rows:
             await self._roll_up_hour(str(hour))
         await self._db.execute(
-            "UPDATE rollup_state SET rolled_until = ? WHERE id = 1 AND rolled_until < ?", (until_hour, until_hour)
+            "UPDATE rollup_state SET rolled_until = :hour WHERE id = 1 AND rolled_until < :hour", {"hour": until_hour}
         )
         return len(rows)
 
@@ -63,50 +69,56 @@ class EventStore:
         error an hour is either wholly counted (and the watermark past it) or not at all."""
         day = hour[:10]
         async with self._db.transaction() as tx:
-            if await self.rolled_until() > hour:
+            if await self.rolled_until(lock=True) > hour:
                 return  # another roll-up got here first
+            at_hour = {"hour": hour}
             counts = await tx.fetchall(
-                "SELECT name, detail, COUNT(*) FROM events WHERE hour = ? GROUP BY name, detail", (hour,)
+                "SELECT name, detail, COUNT(*) FROM events WHERE hour = :hour GROUP BY name, detail", at_hour
             )
-            users = await tx.fetchall("SELECT DISTINCT user_key FROM events WHERE hour = ?", (hour,))
-            row = await tx.fetchone("SELECT sketch FROM daily_users WHERE day = ?", (day,))
+            users = await tx.fetchall("SELECT DISTINCT user_key FROM events WHERE hour = :hour", at_hour)
+            row = await tx.fetchone("SELECT sketch FROM daily_users WHERE day = :day", {"day": day})
             sketch = bytearray(row[0]) if row else hyperloglog.empty()
             for (user_key,) in users:
                 hyperloglog.add(sketch, self._day_salts.keyed(day, str(user_key)))
             await tx.executemany(
-                "INSERT INTO daily_counts (day, name, detail, events) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (day, name, detail) DO UPDATE SET events = events + excluded.events",
-                [(day, name, detail, count) for name, detail, count in counts],
+                "INSERT INTO daily_counts (day, name, detail, events) VALUES (:day, :name, :detail, :events) "
+                "ON CONFLICT (day, name, detail) DO UPDATE SET events = daily_counts.events + excluded.events",
+                [{"day": day, "name": name, "detail": detail, "events": count} for name, detail, count in counts],
             )
-            await tx.execute("INSERT OR REPLACE INTO daily_users (day, sketch) VALUES (?, ?)", (day, bytes(sketch)))
-            await tx.execute("UPDATE rollup_state SET rolled_until = ? WHERE id = 1", (_next_hour(hour),))
-            await tx.execute("DELETE FROM events WHERE hour = ?", (hour,))
+            await tx.execute(
+                "INSERT INTO daily_users (day, sketch) VALUES (:day, :sketch) "
+                "ON CONFLICT (day) DO UPDATE SET sketch = excluded.sketch",
+                {"day": day, "sketch": bytes(sketch)},
+            )
+            await tx.execute("UPDATE rollup_state SET rolled_until = :hour WHERE id = 1", {"hour": _next_hour(hour)})
+            await tx.execute("DELETE FROM events WHERE hour = :hour", at_hour)
 
-    async def _raw_hours(self, period: Period, before_hour: str | None) -> tuple[str, str]:
+    async def _raw_hours(self, period: Period, before_hour: str | None) -> dict[str, str]:
         """The hours of `period` not rolled up yet, as one range the hour index can seek to: from
-        the first (included) to the second (excluded), which is `before_hour` when given."""
+        :first (included) to :end (excluded), which is `before_hour` when given."""
         first, last = _hours(period)
-        return max(first, await self.rolled_until()), min(last, before_hour or last)
+        return {"first": max(first, await self.rolled_until()), "end": min(last, before_hour or last)}
 
     async def delete_rolled_up(self) -> int:
         """Raw events of hours already rolled up (kept by earlier versions for 180 days)."""
-        changed = await self._db.execute("DELETE FROM events WHERE hour < ?", (await self.rolled_until(),))
+        changed = await self._db.execute("DELETE FROM events WHERE hour < :hour", {"hour": await self.rolled_until()})
         return changed.rows
 
     async def checkpoint(self) -> None:
-        await self._db.checkpoint()
+        await self._db.checkpoint(["events"])
 
     async def counts(self, period: Period, before_hour: str | None = None) -> dict[tuple[str, str], int]:
         """Events per (name, detail): roll-ups, plus the few raw hours not rolled up yet (those
         before `before_hour` only, when given)."""
         totals: dict[tuple[str, str], int] = {}
         for name, detail, count in await self._db.fetchall(
-            "SELECT name, detail, SUM(events) FROM daily_counts WHERE day BETWEEN ? AND ? GROUP BY name, detail",
-            (period.first.isoformat(), period.last.isoformat()),
+            "SELECT name, detail, SUM(events) FROM daily_counts WHERE day BETWEEN :first AND :last "
+            "GROUP BY name, detail",
+            _days(period),
         ):
             totals[(str(name), str(detail))] = int(count)
         for name, detail, count in await self._db.fetchall(
-            "SELECT name, detail, COUNT(*) FROM events WHERE hour >= ? AND hour < ? GROUP BY name, detail",
+            "SELECT name, detail, COUNT(*) FROM events WHERE hour >= :first AND hour < :end GROUP BY name, detail",
             await self._raw_hours(period, before_hour),
         ):
             key = (str(name), str(detail))
@@ -120,14 +132,16 @@ class EventStore:
             {
                 str(day): int(count)
                 for day, count in await self._db.fetchall(
-                    "SELECT day, SUM(events) FROM daily_counts WHERE name = ? AND day BETWEEN ? AND ? GROUP BY day",
-                    (name, period.first.isoformat(), period.last.isoformat()),
+                    "SELECT day, SUM(events) FROM daily_counts WHERE name = :name AND day BETWEEN :first AND :last "
+                    "GROUP BY day",
+                    {"name": name, **_days(period)},
                 )
             }
         )
         for day, count in await self._db.fetchall(
-            "SELECT substr(hour, 1, 10), COUNT(*) FROM events WHERE name = ? AND hour >= ? AND hour < ? GROUP BY 1",
-            (name, *await self._raw_hours(period, before_hour)),
+            "SELECT substr(hour, 1, 10), COUNT(*) FROM events WHERE name = :name AND hour >= :first AND hour < :end "
+            "GROUP BY 1",
+            {"name": name, **await self._raw_hours(period, before_hour)},
         ):
             per_day[str(day)] = per_day.get(str(day), 0) + int(count)
         return per_day
@@ -139,13 +153,13 @@ class EventStore:
             {
                 str(day): bytearray(sketch)
                 for day, sketch in await self._db.fetchall(
-                    "SELECT day, sketch FROM daily_users WHERE day BETWEEN ? AND ?",
-                    (period.first.isoformat(), period.last.isoformat()),
+                    "SELECT day, sketch FROM daily_users WHERE day BETWEEN :first AND :last",
+                    _days(period),
                 )
             }
         )
         for day, user_key in await self._db.fetchall(
-            "SELECT DISTINCT substr(hour, 1, 10), user_key FROM events WHERE hour >= ? AND hour < ?",
+            "SELECT DISTINCT substr(hour, 1, 10), user_key FROM events WHERE hour >= :first AND hour < :end",
             await self._raw_hours(period, before_hour),
         ):
             salted = self._day_salts.keyed(str(day), str(user_key))
@@ -166,6 +180,10 @@ class EventStore:
 
 def _next_hour(hour: str) -> str:
     return (datetime.strptime(hour, "%Y-%m-%dT%H") + timedelta(hours=1)).strftime("%Y-%m-%dT%H")
+
+
+def _days(period: Period) -> dict[str, str]:
+    return {"first": period.first.isoformat(), "last": period.last.isoformat()}
 
 
 def _hours(period: Period) -> tuple[str, str]:

@@ -78,9 +78,9 @@ class SQLiteStorage(BaseStorage):
         if durable == row.durable:
             return
         await self._db.execute(
-            "INSERT INTO fsm_state (storage_key, user_key, data) VALUES (?, ?, ?) "
+            "INSERT INTO fsm_state (storage_key, user_key, data) VALUES (:storage_key, :user_key, :data) "
             "ON CONFLICT (storage_key) DO UPDATE SET data = excluded.data",
-            (storage_key, user_key, json.dumps(durable, ensure_ascii=False)),
+            {"storage_key": storage_key, "user_key": user_key, "data": json.dumps(durable, ensure_ascii=False)},
         )
         row.durable = durable
 
@@ -97,7 +97,9 @@ class SQLiteStorage(BaseStorage):
                 row.state, row.data = None, json.loads(json.dumps(row.durable))
             row.touched = now
             return row
-        found = await self._db.fetchone("SELECT data FROM fsm_state WHERE storage_key = ?", (storage_key,))
+        found = await self._db.fetchone(
+            "SELECT data FROM fsm_state WHERE storage_key = :storage_key", {"storage_key": storage_key}
+        )
         durable = json.loads(found[0]) if found and found[0] else {}
         row = _Row(None, json.loads(json.dumps(durable)), durable)
         self._recent[storage_key] = row

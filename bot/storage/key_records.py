@@ -33,9 +33,9 @@ class KeyRecords:
 
     async def record(self, name: str, fingerprint: str) -> None:
         await self._db.execute(
-            "INSERT INTO key_fingerprints (name, fingerprint) VALUES (?, ?) "
+            "INSERT INTO key_fingerprints (name, fingerprint) VALUES (:name, :fingerprint) "
             "ON CONFLICT (name) DO UPDATE SET fingerprint = excluded.fingerprint",
-            (name, fingerprint),
+            {"name": name, "fingerprint": fingerprint},
         )
 
     async def depended_on(self, name: str) -> bool:
@@ -46,11 +46,12 @@ class KeyRecords:
         return False
 
     async def _table_exists(self, table: str) -> bool:
-        return bool(await self._db.fetchone("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)))
+        return bool(await self._db.fetchone(self._db.dialect.table_exists, {"name": table}))
 
     async def seal_plain_rows(self, seal: Callable[[int], bytes]) -> int:
         """Move the rows of the *_plain tables into the sealed ones and drop the plain tables
-        (secure_delete zeroes their pages); returns how many chat ids were sealed."""
+        (secure_delete zeroes their pages); returns how many chat ids were sealed. Only an
+        upgraded SQLite file has them: PostgreSQL's schema never had a plain chat id."""
         if not await self._table_exists("reminder_chats_plain"):
             return 0
         sealed = 0
@@ -61,8 +62,14 @@ class KeyRecords:
                 # Before, every reminder subscriber also got news; now news is asked for with /news:
                 # nobody is enrolled without saying so.
                 await tx.execute(
-                    "INSERT INTO reminder_chats (user_key, chat_box, time_zone, language) VALUES (?, ?, ?, ?)",
-                    (user_key, seal(int(chat_id)), time_zone, language),
+                    "INSERT INTO reminder_chats (user_key, chat_box, time_zone, language) "
+                    "VALUES (:user_key, :chat_box, :time_zone, :language)",
+                    {
+                        "user_key": user_key,
+                        "chat_box": seal(int(chat_id)),
+                        "time_zone": time_zone,
+                        "language": language,
+                    },
                 )
                 sealed += 1
             for row in await tx.fetchall(
@@ -70,15 +77,22 @@ class KeyRecords:
             ):
                 counts = await tx.fetchone(
                     "SELECT SUM(state = 'sent'), SUM(state = 'failed') FROM broadcast_recipients_plain "
-                    "WHERE broadcast_id = ?",
-                    (row[0],),
+                    "WHERE broadcast_id = :id",
+                    {"id": row[0]},
                 )
                 sent, failed = (int(value or 0) for value in counts or (0, 0))
                 await tx.execute(
                     "INSERT INTO broadcasts (id, created_hour, text, language, state, admin_box, progress_message_id, "
-                    "sent, failed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    # Only a running broadcast still needs to tell staff its progress.
-                    (*row[:5], seal(int(row[5])) if row[4] == "running" else b"", row[6], sent, failed),
+                    "sent, failed) VALUES (:id, :created_hour, :text, :language, :state, :admin_box, "
+                    ":progress_message_id, :sent, :failed)",
+                    {
+                        **dict(zip(("id", "created_hour", "text", "language", "state"), row[:5], strict=True)),
+                        # Only a running broadcast still needs to tell staff its progress.
+                        "admin_box": seal(int(row[5])) if row[4] == "running" else b"",
+                        "progress_message_id": row[6],
+                        "sent": sent,
+                        "failed": failed,
+                    },
                 )
                 sealed += 1
             for broadcast_id, user_key, chat_id in await tx.fetchall(
@@ -86,13 +100,14 @@ class KeyRecords:
                 "WHERE state IN ('pending', 'claimed')"
             ):
                 await tx.execute(
-                    "INSERT INTO broadcast_recipients (broadcast_id, user_key, chat_box) VALUES (?, ?, ?)",
-                    (broadcast_id, user_key, seal(int(chat_id))),
+                    "INSERT INTO broadcast_recipients (broadcast_id, user_key, chat_box) "
+                    "VALUES (:broadcast_id, :user_key, :chat_box)",
+                    {"broadcast_id": broadcast_id, "user_key": user_key, "chat_box": seal(int(chat_id))},
                 )
                 sealed += 1
             for table in PLAIN_TABLES:
                 await tx.execute(f"DROP TABLE {table}")
-        await self._db.checkpoint()
+        await self._db.checkpoint()  # SQLite only: the plain tables' pages leave the WAL too
         return sealed
 
     async def reseal(
@@ -104,11 +119,12 @@ class KeyRecords:
         async with self._db.transaction() as tx:
             await self.record("delivery", new_fingerprint)
             for table, box, keys in SEALED_COLUMNS:
-                where = " AND ".join(f"{key} = ?" for key in keys)
+                where = " AND ".join(f"{key} = :{key}" for key in keys)
                 for *key_values, sealed in await tx.fetchall(f"SELECT {', '.join(keys)}, {box} FROM {table}"):
                     await tx.execute(
-                        f"UPDATE {table} SET {box} = ? WHERE {where}", (seal_new(open_old(sealed)), *key_values)
+                        f"UPDATE {table} SET {box} = :box WHERE {where}",
+                        {"box": seal_new(open_old(sealed)), **dict(zip(keys, key_values, strict=True))},
                     )
                     count += 1
-        await self._db.checkpoint()
+        await self._db.checkpoint([table for table, _, _ in SEALED_COLUMNS])  # the old boxes go
         return count

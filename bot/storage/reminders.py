@@ -70,9 +70,8 @@ async def forget_chat(tx: Database, user_key: str) -> None:
     """The person stopped, blocked the bot or has nothing left to receive: their chat id goes,
     with whatever was waiting to be sent to it."""
     async with tx.transaction():
-        await tx.execute("DELETE FROM reminder_chats WHERE user_key = ?", (user_key,))
-        await tx.execute("DELETE FROM reminders WHERE user_key = ?", (user_key,))
-        await tx.execute("DELETE FROM broadcast_recipients WHERE user_key = ?", (user_key,))
+        for table in ("reminders", "broadcast_recipients", "reminder_chats"):  # a delivery's order (PERSONAL_TABLES)
+            await tx.execute(f"DELETE FROM {table} WHERE user_key = :user_key", {"user_key": user_key})
 
 
 class ReminderStore:
@@ -85,14 +84,23 @@ class ReminderStore:
     async def opt_in(self, user_key: str, chat_id: int, time_zone: str, language: str, news: bool = False) -> None:
         """Keep the chat id, sealed (needed to write first), for a user who asked for reminders."""
         await self._db.execute(
-            "INSERT INTO reminder_chats (user_key, chat_box, time_zone, language, news) VALUES (?, ?, ?, ?, ?) "
+            "INSERT INTO reminder_chats (user_key, chat_box, time_zone, language, news) "
+            "VALUES (:user_key, :chat_box, :time_zone, :language, :news) "
             "ON CONFLICT (user_key) DO UPDATE SET chat_box = excluded.chat_box, language = excluded.language, "
-            "news = MAX(news, excluded.news)",
-            (user_key, self._cipher.seal(chat_id), time_zone, language, int(news)),
+            "news = CASE WHEN excluded.news > reminder_chats.news THEN excluded.news ELSE reminder_chats.news END",
+            {
+                "user_key": user_key,
+                "chat_box": self._cipher.seal(chat_id),
+                "time_zone": time_zone,
+                "language": language,
+                "news": int(news),
+            },
         )
 
     async def chat(self, user_key: str) -> ReminderChat | None:
-        row = await self._db.fetchone(f"SELECT {CHAT_COLUMNS} FROM reminder_chats WHERE user_key = ?", (user_key,))
+        row = await self._db.fetchone(
+            f"SELECT {CHAT_COLUMNS} FROM reminder_chats WHERE user_key = :user_key", {"user_key": user_key}
+        )
         return self._chat(row) if row else None
 
     def _chat(self, row: Row) -> ReminderChat:
@@ -101,60 +109,76 @@ class ReminderStore:
     async def stop_news(self, user_key: str) -> None:
         """No more news; the chat id goes too unless a reminder still needs it."""
         async with self._db.transaction() as tx:
-            await tx.execute("UPDATE reminder_chats SET news = 0 WHERE user_key = ?", (user_key,))
+            await tx.execute("UPDATE reminder_chats SET news = 0 WHERE user_key = :user_key", {"user_key": user_key})
             await self._forget_chat_if_unused(tx, user_key)
 
     async def _forget_chat_if_unused(self, tx: Database, user_key: str) -> None:
         await tx.execute(
-            "DELETE FROM reminder_chats WHERE user_key = ? AND news = 0 "
-            "AND NOT EXISTS (SELECT 1 FROM reminders WHERE user_key = ?)",
-            (user_key, user_key),
+            "DELETE FROM reminder_chats WHERE user_key = :user_key AND news = 0 "
+            "AND NOT EXISTS (SELECT 1 FROM reminders WHERE user_key = :user_key)",
+            {"user_key": user_key},
         )
 
     async def set_time_zone(self, user_key: str, time_zone: str) -> None:
-        await self._db.execute("UPDATE reminder_chats SET time_zone = ? WHERE user_key = ?", (time_zone, user_key))
+        await self._db.execute(
+            "UPDATE reminder_chats SET time_zone = :time_zone WHERE user_key = :user_key",
+            {"time_zone": time_zone, "user_key": user_key},
+        )
 
     async def set_language(self, user_key: str, language: str) -> None:
         """Reminders follow the user's language when they change it."""
-        await self._db.execute("UPDATE reminder_chats SET language = ? WHERE user_key = ?", (language, user_key))
+        await self._db.execute(
+            "UPDATE reminder_chats SET language = :language WHERE user_key = :user_key",
+            {"language": language, "user_key": user_key},
+        )
 
     async def add(
         self, user_key: str, kind: str, item: str, due_at: datetime, payload: dict[str, Any] | None = None
     ) -> int | None:
         """The new reminder's id; None when the user already has MAX_PENDING_PER_ACCOUNT waiting."""
-        changed = await self._db.execute(
-            "INSERT INTO reminders (user_key, kind, item, payload, due_at) SELECT ?, ?, ?, ?, ? "
-            "WHERE (SELECT COUNT(*) FROM reminders WHERE user_key = ? AND state IN ('pending', 'claimed')) < ?",
-            (user_key, kind, item, json.dumps(payload or {}), _seconds(due_at), user_key, MAX_PENDING_PER_ACCOUNT),
+        added = await self._db.fetchone(
+            "INSERT INTO reminders (user_key, kind, item, payload, due_at) "
+            "SELECT CAST(:user_key AS TEXT), CAST(:kind AS TEXT), CAST(:item AS TEXT), CAST(:payload AS TEXT), "
+            "CAST(:due_at AS BIGINT) WHERE (SELECT COUNT(*) FROM reminders "
+            "WHERE user_key = :user_key AND state IN ('pending', 'claimed')) < :most RETURNING id",
+            {
+                "user_key": user_key,
+                "kind": kind,
+                "item": item,
+                "payload": json.dumps(payload or {}),
+                "due_at": _seconds(due_at),
+                "most": MAX_PENDING_PER_ACCOUNT,
+            },
         )
-        return int(changed.last_id) if changed.rows > 0 else None
+        return int(added[0]) if added else None
 
     async def scheduled(self, user_key: str) -> list[Reminder]:
         return [
             _reminder(row)
             for row in await self._db.fetchall(
                 "SELECT id, user_key, kind, item, payload, due_at FROM reminders "
-                "WHERE user_key = ? AND state IN ('pending', 'claimed') ORDER BY due_at",
-                (user_key,),
+                "WHERE user_key = :user_key AND state IN ('pending', 'claimed') ORDER BY due_at",
+                {"user_key": user_key},
             )
         ]
 
     async def cancel(self, user_key: str, reminder_id: int) -> bool:
         changed = await self._db.execute(
-            "DELETE FROM reminders WHERE id = ? AND user_key = ? AND state IN ('pending', 'claimed')",
-            (reminder_id, user_key),
+            "DELETE FROM reminders WHERE id = :id AND user_key = :user_key AND state IN ('pending', 'claimed')",
+            {"id": reminder_id, "user_key": user_key},
         )
         return changed.rows > 0
 
     async def cancel_kind(self, user_key: str, kind: str) -> None:
         await self._db.execute(
-            "DELETE FROM reminders WHERE user_key = ? AND kind = ? AND state = 'pending'", (user_key, kind)
+            "DELETE FROM reminders WHERE user_key = :user_key AND kind = :kind AND state = 'pending'",
+            {"user_key": user_key, "kind": kind},
         )
 
     async def stop(self, user_key: str) -> int:
         """Cancel every reminder and forget the chat id; returns how many reminders were cancelled."""
         async with self._db.transaction() as tx:
-            row = await tx.fetchone("SELECT COUNT(*) FROM reminders WHERE user_key = ?", (user_key,))
+            row = await tx.fetchone("SELECT COUNT(*) FROM reminders WHERE user_key = :user_key", {"user_key": user_key})
             await forget_chat(tx, user_key)
         return int(row[0]) if row else 0
 
@@ -163,24 +187,36 @@ class ReminderStore:
     async def release_expired_claims(self, now: datetime) -> int:
         """Claims whose lease ran out (their process died) go back to pending: at least once."""
         changed = await self._db.execute(
-            "UPDATE reminders SET state = 'pending', lease_until = NULL WHERE state = 'claimed' AND lease_until < ?",
-            (_seconds(now),),
+            "UPDATE reminders SET state = 'pending', lease_until = NULL WHERE state = 'claimed' AND lease_until < :now",
+            {"now": _seconds(now)},
         )
         return changed.rows
 
     async def claim_due(self, now: datetime, limit: int, lease_seconds: int) -> list[DueReminder]:
         """Claim up to `limit` due reminders of active chats, the earliest first, at most
         CLAIMS_PER_ACCOUNT of one person, among the earliest `limit × CLAIM_WINDOW` due rows."""
+        # The window's rows are locked for this statement's unit of work (PostgreSQL: FOR UPDATE
+        # SKIP LOCKED, so a second scheduler takes the next rows instead of the same ones; a row
+        # another one claimed meanwhile no longer matches state = 'pending' once locked). The
+        # window is read once (MATERIALIZED), so the LIMITs hold.
         rows = list(
             await self._db.fetchall(
-                "UPDATE reminders SET state = 'claimed', lease_until = ?, attempts = attempts + 1 "
-                "WHERE id IN (SELECT id FROM ("
-                "  SELECT id, due_at, ROW_NUMBER() OVER (PARTITION BY user_key ORDER BY due_at, id) AS turn FROM ("
-                "    SELECT id, user_key, due_at FROM reminders WHERE state = 'pending' AND due_at <= ? "
-                "    ORDER BY due_at, id LIMIT ?)"
-                ") WHERE turn <= ? ORDER BY due_at, id LIMIT ?) "
+                "WITH due AS MATERIALIZED ("
+                "  SELECT id, user_key, due_at FROM reminders WHERE state = 'pending' AND due_at <= :now "
+                f"  ORDER BY due_at, id LIMIT :window{self._db.dialect.skip_locked}"
+                "), turns AS ("
+                "  SELECT id, due_at, ROW_NUMBER() OVER (PARTITION BY user_key ORDER BY due_at, id) AS turn FROM due"
+                ") "
+                "UPDATE reminders SET state = 'claimed', lease_until = :lease_until, attempts = attempts + 1 "
+                "WHERE id IN (SELECT id FROM turns WHERE turn <= :per_account ORDER BY due_at, id LIMIT :limit) "
                 "RETURNING id, user_key, kind, item, payload, due_at",
-                (_seconds(now) + lease_seconds, _seconds(now), limit * CLAIM_WINDOW, CLAIMS_PER_ACCOUNT, limit),
+                {
+                    "lease_until": _seconds(now) + lease_seconds,
+                    "now": _seconds(now),
+                    "window": limit * CLAIM_WINDOW,
+                    "per_account": CLAIMS_PER_ACCOUNT,
+                    "limit": limit,
+                },
             )
         )
         reminders = sorted((_reminder(row) for row in rows), key=lambda r: (r.due_at, r.id))
@@ -197,34 +233,33 @@ class ReminderStore:
     async def _chats(self, user_keys: set[str]) -> dict[str, ReminderChat]:
         if not user_keys:
             return {}
-        marks = ",".join("?" * len(user_keys))
-        rows = await self._db.fetchall(
-            f"SELECT {CHAT_COLUMNS} FROM reminder_chats WHERE user_key IN ({marks})", tuple(user_keys)
-        )
+        named = {f"k{number}": user_key for number, user_key in enumerate(sorted(user_keys))}
+        marks = ", ".join(f":{name}" for name in named)
+        rows = await self._db.fetchall(f"SELECT {CHAT_COLUMNS} FROM reminder_chats WHERE user_key IN ({marks})", named)
         return {str(row[0]): self._chat(row) for row in rows}
 
     async def mark_sent(self, reminder: Reminder) -> None:
         """Delivered: the row goes, and the chat id with it when nothing else is to be sent there."""
         async with self._db.transaction() as tx:
-            await tx.execute("DELETE FROM reminders WHERE id = ?", (reminder.id,))
+            await tx.execute("DELETE FROM reminders WHERE id = :id", {"id": reminder.id})
             await self._forget_chat_if_unused(tx, reminder.user_key)
 
     async def release(self, reminder_id: int) -> None:
         """Back to pending: it was claimed but not delivered (shutdown, outage)."""
         await self._db.execute(
-            "UPDATE reminders SET state = 'pending', lease_until = NULL WHERE id = ? AND state = 'claimed'",
-            (reminder_id,),
+            "UPDATE reminders SET state = 'pending', lease_until = NULL WHERE id = :id AND state = 'claimed'",
+            {"id": reminder_id},
         )
 
     async def postpone(self, reminder_id: int, due_at: datetime) -> None:
         await self._db.execute(
-            "UPDATE reminders SET state = 'pending', lease_until = NULL, due_at = ? WHERE id = ?",
-            (_seconds(due_at), reminder_id),
+            "UPDATE reminders SET state = 'pending', lease_until = NULL, due_at = :due_at WHERE id = :id",
+            {"due_at": _seconds(due_at), "id": reminder_id},
         )
 
     async def mark_failed(self, reminder_id: int) -> None:
         """It cannot be delivered (its chat is gone, its plan step removed): nothing is kept of it."""
-        await self._db.execute("DELETE FROM reminders WHERE id = ?", (reminder_id,))
+        await self._db.execute("DELETE FROM reminders WHERE id = :id", {"id": reminder_id})
 
     async def chat_blocked(self, user_key: str) -> None:
         """Telegram said 403: the chat id and everything waiting for it are deleted."""
@@ -233,7 +268,7 @@ class ReminderStore:
     async def delete_finished(self, before: datetime) -> int:
         """Housekeeping: sent and failed reminders are not kept longer than needed."""
         changed = await self._db.execute(
-            "DELETE FROM reminders WHERE state IN ('sent', 'failed') AND due_at < ?", (_seconds(before),)
+            "DELETE FROM reminders WHERE state IN ('sent', 'failed') AND due_at < :before", {"before": _seconds(before)}
         )
         return changed.rows
 

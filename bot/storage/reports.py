@@ -53,23 +53,22 @@ class ReportStore:
         day = now.date().isoformat()
         user_key = self._day_salts.keyed(day, user_key)
         async with self._db.transaction() as tx:
-            row = await tx.fetchone("SELECT reports FROM report_quota WHERE user_key = ? AND day = ?", (user_key, day))
-            if row is not None and row[0] >= DAILY_REPORTS_PER_USER:
-                return False
-            await tx.execute("DELETE FROM report_quota WHERE day < ?", (day,))
-            await tx.execute(
-                "INSERT INTO report_quota (user_key, day, reports) VALUES (?, ?, 1) "
-                "ON CONFLICT (user_key, day) DO UPDATE SET reports = reports + 1",
-                (user_key, day),
+            await tx.execute("DELETE FROM report_quota WHERE day < :day", {"day": day})
+            # One statement counts and checks, so two processes cannot both take the last one.
+            counted = await tx.fetchone(
+                "INSERT INTO report_quota (user_key, day, reports) VALUES (:user_key, :day, 1) "
+                "ON CONFLICT (user_key, day) DO UPDATE SET reports = report_quota.reports + 1 "
+                "WHERE report_quota.reports < :most RETURNING reports",
+                {"user_key": user_key, "day": day, "most": DAILY_REPORTS_PER_USER},
             )
-        return True
+        return counted is not None
 
     async def add(self, report: NewReport, now: datetime) -> None:
         await self._db.execute(
             "INSERT INTO offer_reports (created_day, problem, country, agency_typed, agency_key, details) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (now.date().isoformat(), report.problem, report.country, report.agency_typed, report.agency_key,
-             report.details),
+            "VALUES (:created_day, :problem, :country, :agency_typed, :agency_key, :details)",
+            {"created_day": now.date().isoformat(), "problem": report.problem, "country": report.country,
+             "agency_typed": report.agency_typed, "agency_key": report.agency_key, "details": report.details},
         )  # fmt: skip
 
     async def open_groups(self, limit: int = 10) -> list[ReportGroup]:
@@ -78,8 +77,8 @@ class ReportStore:
             (row[0], row[1])
             for row in await self._db.fetchall(
                 "SELECT agency_key, MAX(created_day) AS last FROM offer_reports WHERE reviewed = 0 "
-                "GROUP BY agency_key ORDER BY last DESC, agency_key LIMIT ?",
-                (limit,),
+                "GROUP BY agency_key ORDER BY last DESC, agency_key LIMIT :limit",
+                {"limit": limit},
             )
         ]
         return [await self._group(key, last) for key, last in keys]
@@ -87,9 +86,9 @@ class ReportStore:
     async def _group(self, agency_key: str, last_day: str) -> ReportGroup:
         rows = list(
             await self._db.fetchall(
-                "SELECT problem, agency_typed, details FROM offer_reports WHERE reviewed = 0 AND agency_key = ? "
-                "ORDER BY id DESC",
-                (agency_key,),
+                "SELECT problem, agency_typed, details FROM offer_reports WHERE reviewed = 0 "
+                "AND agency_key = :agency_key ORDER BY id DESC",
+                {"agency_key": agency_key},
             )
         )
         by_problem: dict[str, int] = {}
@@ -103,15 +102,16 @@ class ReportStore:
         return [
             str(row[0])
             for row in await self._db.fetchall(
-                "SELECT agency_key FROM offer_reports GROUP BY agency_key ORDER BY MAX(id) DESC LIMIT ?", (limit,)
+                "SELECT agency_key FROM offer_reports GROUP BY agency_key ORDER BY MAX(id) DESC LIMIT :limit",
+                {"limit": limit},
             )
         ]
 
     async def delete_before(self, day: date) -> int:
         """Retention: reports filed before `day` are deleted (REPORT_RETENTION_DAYS)."""
-        changed = await self._db.execute("DELETE FROM offer_reports WHERE created_day < ?", (day.isoformat(),))
+        changed = await self._db.execute("DELETE FROM offer_reports WHERE created_day < :day", {"day": day.isoformat()})
         if changed.rows:
-            await self._db.checkpoint()
+            await self._db.checkpoint(["offer_reports"])
         return changed.rows
 
     async def open_count(self) -> int:
@@ -128,6 +128,7 @@ class ReportStore:
         if not matching:
             return 0
         changed = await self._db.execute(
-            "UPDATE offer_reports SET reviewed = 1 WHERE reviewed = 0 AND agency_key = ?", (matching[0],)
+            "UPDATE offer_reports SET reviewed = 1 WHERE reviewed = 0 AND agency_key = :agency_key",
+            {"agency_key": matching[0]},
         )
         return changed.rows

@@ -20,14 +20,14 @@ class StaffAuditStore:
 
     async def add(self, staff_id: int, action: str, detail: str, now: datetime) -> None:
         await self._db.execute(
-            "INSERT INTO staff_audit (at, staff_id, action, detail) VALUES (?, ?, ?, ?)",
-            (int(now.timestamp()), staff_id, action, detail),
+            "INSERT INTO staff_audit (at, staff_id, action, detail) VALUES (:at, :staff_id, :action, :detail)",
+            {"at": int(now.timestamp()), "staff_id": staff_id, "action": action, "detail": detail},
         )
 
     async def recent(self, limit: int) -> list[AuditEntry]:
         """The latest entries, newest first."""
         rows = await self._db.fetchall(
-            "SELECT at, staff_id, action, detail FROM staff_audit ORDER BY id DESC LIMIT ?", (limit,)
+            "SELECT at, staff_id, action, detail FROM staff_audit ORDER BY id DESC LIMIT :limit", {"limit": limit}
         )
         return [
             AuditEntry(datetime.fromtimestamp(int(str(r[0])), UTC), int(str(r[1])), str(r[2]), str(r[3])) for r in rows

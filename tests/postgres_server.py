@@ -1,0 +1,124 @@
+"""PostgreSQL for the tests: a real server from the `pgserver` wheel (PostgreSQL's binaries in a
+pip package; as root it runs them as its own system user, since initdb refuses root), started
+once per pytest worker, and a fresh database for each test, copied from a migrated template.
+
+Tests that run on both backends are marked `both_backends`: they run once with the SQLite file
+(`database_url` is None) and once with PostgreSQL. Where the server cannot start, the PostgreSQL
+runs skip and say why; on CI (CI=true) a skip fails the run (tests/conftest.py).
+"""
+
+import asyncio
+import itertools
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+BACKENDS = ("sqlite", "postgresql")
+TEMPLATE = "safar_template"
+
+
+class PostgresServer:
+    """One running server; `fresh_database()` gives the URL of a new database with Safar's schema."""
+
+    def __init__(self, server: Any, folder: Path) -> None:
+        self._server = server
+        self.folder = folder
+        self._numbers = itertools.count(1)
+
+    def url(self, database: str) -> str:
+        return str(self._server.get_uri(database))
+
+    def psql(self, command: str) -> str:
+        return str(self._server.psql(command))
+
+    def empty_database(self) -> str:
+        name = f"safar_{next(self._numbers)}"
+        self.psql(f"CREATE DATABASE {name};")
+        return self.url(name)
+
+    def fresh_database(self) -> str:
+        name = f"safar_{next(self._numbers)}"
+        self.psql(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE};")
+        return self.url(name)
+
+    def stop(self) -> None:
+        self._server.cleanup()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _start(template: bool = True) -> PostgresServer:
+    import pgserver
+
+    from bot.storage.postgres import open_postgres
+
+    # Its own folder under /tmp (pgserver opens the path to its system user; a short path also
+    # keeps the unix socket's name under the 107-byte limit).
+    folder = Path(tempfile.mkdtemp(prefix="safar-pg-"))
+    try:
+        server = PostgresServer(pgserver.get_server(folder, cleanup_mode="stop"), folder)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    if not template:
+        return server
+    server.psql(f"CREATE DATABASE {TEMPLATE};")
+
+    async def migrate_template() -> None:
+        database = await open_postgres(server.url(TEMPLATE))
+        await database.close()
+
+    asyncio.run(migrate_template())
+    return server
+
+
+def _cannot_start(error: Exception) -> str:
+    return f"PostgreSQL from the pgserver package did not start here ({type(error).__name__}: {error})"
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    try:
+        server = _start()
+    except Exception as error:  # any reason: the message says which
+        pytest.skip(_cannot_start(error))
+    yield server
+    server.stop()
+
+
+@contextmanager
+def private_postgres_server() -> Iterator[PostgresServer]:
+    """A server of its own, for a test that looks at every file the server wrote."""
+    try:
+        server = _start(template=False)
+    except Exception as error:
+        pytest.skip(_cannot_start(error))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> str:
+    """A new database with Safar's schema, for this test alone."""
+    return postgres_server.fresh_database()
+
+
+@pytest.fixture
+def database_url(request: pytest.FixtureRequest) -> str | None:
+    """None (SQLite at DB_PATH), unless the test runs on PostgreSQL (`both_backends`)."""
+    if getattr(request, "param", "sqlite") == "sqlite":
+        return None
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    return server.fresh_database()
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests marked `both_backends` run once per backend."""
+    if metafunc.definition.get_closest_marker("both_backends") and "database_url" in metafunc.fixturenames:
+        metafunc.parametrize("database_url", BACKENDS, indirect=True)

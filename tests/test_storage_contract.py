@@ -1,0 +1,434 @@
+"""The storage contract: every store behaves the same on SQLite and on PostgreSQL. Each test here
+runs once per backend against a real database (a SQLite file in tmp_path; a fresh database on
+the pgserver PostgreSQL), through the stores the bot uses."""
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Connection, Inspector, create_engine, inspect, text, types
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from bot.keys import ChatCipher
+from bot.storage import postgres, schema
+from bot.storage.broadcasts import BroadcastStore
+from bot.storage.campaigns import MAX_CAMPAIGNS_PER_WEEK, OTHER_CAMPAIGN, CampaignStore
+from bot.storage.claims import release_all_claims
+from bot.storage.contact_health import ContactHealthStore
+from bot.storage.database import Database, DatabaseUnavailable, open_database
+from bot.storage.events import EventStore, Period
+from bot.storage.key_records import KeyRecords
+from bot.storage.postgres import VERSION, engine_url, open_postgres
+from bot.storage.reminders import MAX_PENDING_PER_ACCOUNT, ReminderStore
+from bot.storage.reports import DAILY_REPORTS_PER_USER, NewReport, ReportStore
+from bot.storage.user_settings import PERSONAL_TABLES, UserSettingsStore
+from tests.postgres_server import BACKENDS, PostgresServer
+
+NOW = datetime(2027, 3, 10, 9, 0, tzinfo=UTC)
+CIPHER = ChatCipher(bytes(range(32)))
+
+
+@pytest.fixture(params=BACKENDS)
+def target(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
+    """Where the database is: a SQLite file, or a PostgreSQL URL."""
+    if request.param == "sqlite":
+        return tmp_path / "data" / "safar.sqlite3"
+    return str(request.getfixturevalue("postgres_url"))
+
+
+@pytest.fixture
+async def database(target: Path | str) -> AsyncIterator[Database]:
+    opened = await open_database(target)
+    await KeyRecords(opened).seal_plain_rows(CIPHER.seal)  # as the bot's start does (SQLite's migration 6)
+    yield opened
+    await opened.close()
+
+
+# --- one schema -----------------------------------------------------------------------------
+
+
+def _kind(column_type: types.TypeEngine[Any]) -> str:
+    for kind, base in (("integer", types.Integer), ("text", types.String), ("bytes", types.LargeBinary)):
+        if isinstance(column_type, base):
+            return kind
+    return repr(column_type)
+
+
+def _default(value: object) -> str | None:
+    """'0', "'{}'": PostgreSQL writes "'{}'::text", and numbers ids from a sequence (SQLite: the rowid)."""
+    written = None if value is None else str(getattr(value, "text", value)).removesuffix("::text")
+    return None if written is None or written.startswith("nextval(") else written
+
+
+def described(inspector: Inspector) -> dict[str, Any]:
+    """Tables, columns (kind, NULL allowed, default), primary keys and indexes, as a database has them."""
+    tables = {}
+    for name in inspector.get_table_names():
+        primary = tuple(inspector.get_pk_constraint(name)["constrained_columns"])
+        columns = {
+            # SQLite does not say NOT NULL for primary key columns, which are never NULL anyway.
+            c["name"]: (_kind(c["type"]), c["nullable"] and c["name"] not in primary, _default(c.get("default")))
+            for c in inspector.get_columns(name)
+        }
+        indexes = {i["name"]: tuple(i["column_names"]) for i in inspector.get_indexes(name)}
+        tables[name] = (columns, primary, indexes)
+    return tables
+
+
+def declared() -> dict[str, Any]:
+    """The same, from bot/storage/schema.py."""
+    tables = {}
+    for name, table in schema.metadata.tables.items():
+        primary = tuple(column.name for column in table.primary_key.columns)
+        columns = {
+            c.name: (
+                _kind(c.type),
+                bool(c.nullable) and c.name not in primary,
+                _default(c.server_default and c.server_default.arg),
+            )
+            for c in table.columns
+        }
+        indexes = {str(index.name): tuple(column.name for column in index.columns) for index in table.indexes}
+        tables[name] = (columns, primary, indexes)
+    return tables
+
+
+async def test_both_backends_have_the_schema_that_schema_py_declares(database: Database, target: Path | str) -> None:
+    if isinstance(target, Path):  # SQLite: what the numbered migrations made of it
+        engine = create_engine(f"sqlite:///{target}")
+        with engine.connect() as connection:
+            found = described(inspect(connection))
+        engine.dispose()
+    else:
+        async_engine = create_async_engine(engine_url(target))
+        async with async_engine.connect() as connection:
+            found = await connection.run_sync(lambda sync: described(inspect(sync)))
+        await async_engine.dispose()
+        assert found.pop("schema_version")[0] == {"version": ("integer", False, None)}
+    assert found == declared()
+    assert await database.fetchall("SELECT id, rolled_until FROM rollup_state") == [(1, "0000-00-00T00")]
+
+
+# --- units of work --------------------------------------------------------------------------
+
+
+async def test_a_failed_unit_of_work_leaves_nothing_and_others_never_see_it_half_done(database: Database) -> None:
+    settings = UserSettingsStore(database)
+    seen_inside: list[object] = []
+
+    async def look() -> None:
+        seen_inside.append(await database.fetchone("SELECT language FROM user_settings WHERE user_key = 'a'"))
+
+    with pytest.raises(RuntimeError):
+        async with database.transaction() as tx:
+            await settings.set_language("a", "tg")
+            assert tx.in_transaction
+            # Another task reads meanwhile: it waits (SQLite) or sees the committed state (PostgreSQL).
+            other = asyncio.create_task(look())
+            await asyncio.sleep(0.05)
+            raise RuntimeError("the unit of work fails half-way")
+    await other
+    assert seen_inside == [None]
+    assert await database.fetchone("SELECT language FROM user_settings WHERE user_key = 'a'") is None
+    assert not database.in_transaction
+    async with database.transaction():
+        await settings.set_language("a", "ru")
+        async with database.transaction():  # a nested one joins the outer one
+            await settings.set_language("b", "uz")
+    assert await database.fetchall("SELECT user_key, language FROM user_settings ORDER BY user_key") == [
+        ("a", "ru"),
+        ("b", "uz"),
+    ]
+
+
+# --- reminders ------------------------------------------------------------------------------
+
+
+async def test_reminders_are_claimed_fairly_and_an_account_cannot_fill_the_queue(database: Database) -> None:
+    store = ReminderStore(database, CIPHER)
+    await store.opt_in("busy", 111, "Asia/Dushanbe", "tg")
+    await store.opt_in("calm", 222, "Europe/Moscow", "ru", news=True)
+    added = [await store.add("busy", "monthly", str(n), NOW - timedelta(minutes=30 - n)) for n in range(25)]
+    assert all(isinstance(number, int) for number in added[:MAX_PENDING_PER_ACCOUNT])
+    assert added[MAX_PENDING_PER_ACCOUNT:] == [None] * (25 - MAX_PENDING_PER_ACCOUNT)
+    assert await store.add("calm", "departure", "passport", NOW) is not None
+
+    batch = await store.claim_due(NOW, limit=10, lease_seconds=600)
+    assert sorted((due.reminder.user_key, due.chat.chat_id) for due in batch) == [("busy", 111), ("calm", 222)]
+    again = await store.claim_due(NOW, limit=10, lease_seconds=600)
+    assert [(due.reminder.user_key, due.reminder.item) for due in again] == [("busy", "1")]
+
+    await store.opt_in("calm", 222, "Europe/Moscow", "ru", news=False)  # asking again never drops news
+    chat = await store.chat("calm")
+    assert chat is not None and chat.news
+    await store.mark_sent(next(due.reminder for due in batch if due.reminder.user_key == "calm"))
+    assert await store.chat("calm") is not None, "kept for news"
+    await store.stop_news("calm")
+    assert await store.chat("calm") is None, "nothing left to send there: the chat id goes"
+    assert await store.stop("busy") == MAX_PENDING_PER_ACCOUNT
+    assert await database.fetchall("SELECT * FROM reminders") == []
+
+
+async def test_a_start_takes_back_only_dead_claims_on_a_shared_database(database: Database) -> None:
+    store = ReminderStore(database, CIPHER)
+    await store.opt_in("a", 1, "UTC", "en")
+    await store.add("a", "monthly", "1", NOW - timedelta(hours=1))
+    await store.claim_due(NOW - timedelta(minutes=30), limit=5, lease_seconds=60)  # its lease has run out
+    await store.add("a", "monthly", "2", NOW - timedelta(minutes=1))
+    await store.claim_due(NOW, limit=5, lease_seconds=600)  # another process is sending this one now
+
+    released = await release_all_claims(database, NOW)
+
+    states = await database.fetchall("SELECT item, state FROM reminders ORDER BY item")
+    if database.dialect.shared:
+        assert (released, states) == (1, [("1", "pending"), ("2", "claimed")])
+    else:  # one process owns a SQLite file: every claim at its start is a dead run's
+        assert (released, states) == (2, [("1", "pending"), ("2", "pending")])
+
+
+async def fill_due_reminders(database: Database, accounts: int, each: int) -> None:
+    store = ReminderStore(database, CIPHER)
+    for account in range(accounts):
+        await store.opt_in(f"user{account}", 1000 + account, "UTC", "en")
+    await database.executemany(
+        "INSERT INTO reminders (user_key, kind, item, due_at) VALUES (:user_key, 'monthly', :item, :due_at)",
+        [
+            {"user_key": f"user{account}", "item": str(n), "due_at": int(NOW.timestamp()) - n}
+            for account in range(accounts)
+            for n in range(each)
+        ],
+    )
+
+
+async def claim_until_none_left(store: ReminderStore, claimed: list[int]) -> None:
+    quiet_rounds = 0
+    while quiet_rounds < 3:  # rows the other claimer holds locked are passed over, then gone
+        batch = await store.claim_due(NOW, limit=50, lease_seconds=600)
+        assert len({due.reminder.user_key for due in batch}) == len(batch), "one per account per batch"
+        claimed.extend(due.reminder.id for due in batch)
+        quiet_rounds = 0 if batch else quiet_rounds + 1
+        await asyncio.sleep(0)
+
+
+async def test_two_schedulers_claiming_at_once_take_every_reminder_exactly_once(
+    database: Database, target: Path | str
+) -> None:
+    await fill_due_reminders(database, accounts=200, each=10)  # 2,000 due rows
+    # On PostgreSQL each scheduler is its own engine and pool, as two processes would be.
+    other = await open_database(target) if isinstance(target, str) else database
+    try:
+        first: list[int] = []
+        second: list[int] = []
+        await asyncio.gather(
+            claim_until_none_left(ReminderStore(database, CIPHER), first),
+            claim_until_none_left(ReminderStore(other, CIPHER), second),
+        )
+    finally:
+        if other is not database:
+            await other.close()
+    every = first + second
+    assert len(every) == 2000 and len(set(every)) == 2000, "each row claimed once, none twice"
+    if isinstance(target, str):
+        assert first and second, "both schedulers got work"
+
+
+# --- broadcasts -----------------------------------------------------------------------------
+
+
+async def test_a_broadcast_reaches_each_news_subscriber_once_and_keeps_only_counts(database: Database) -> None:
+    reminders, broadcasts = ReminderStore(database, CIPHER), BroadcastStore(database, CIPHER)
+    for n in range(5):
+        await reminders.opt_in(f"u{n}", 500 + n, "UTC", "tg" if n < 4 else "ru", news=True)
+    assert await broadcasts.audience("tg") == 4 and await broadcasts.audience(None) == 5
+    broadcast_id = await broadcasts.create("Hello", "tg", admin_chat=900, now=NOW)
+    first = await broadcasts.claim(broadcast_id, 3, NOW, lease_seconds=60)
+    second = await broadcasts.claim(broadcast_id, 3, NOW, lease_seconds=60)
+    assert len(first) == 3 and len(second) == 1
+    assert {chat for _, chat in first + second} == {500, 501, 502, 503}
+    await broadcasts.mark(broadcast_id, first[0][0], "sent")
+    await broadcasts.mark(broadcast_id, first[1][0], "failed")
+    await broadcasts.mark(broadcast_id, first[2][0], "pending")
+    assert await broadcasts.progress(broadcast_id) == (await broadcasts.progress(broadcast_id))
+    progress = await broadcasts.progress(broadcast_id)
+    assert (progress.sent, progress.failed, progress.total) == (1, 1, 4)
+    assert await broadcasts.running_recipients() == {"pending": 1, "claimed": 1}
+    [running] = await broadcasts.running()
+    assert (running.id, running.admin_chat) == (broadcast_id, 900)
+    assert await broadcasts.finish(broadcast_id, "done")
+    assert not await broadcasts.finish(broadcast_id, "done")
+    assert await database.fetchall("SELECT admin_box FROM broadcasts") == [(b"",)]
+    assert await database.fetchall("SELECT * FROM broadcast_recipients") == []
+
+
+# --- statistics -----------------------------------------------------------------------------
+
+
+async def test_events_roll_up_into_counts_and_the_raw_rows_go(database: Database) -> None:
+    events = EventStore(database)
+    hours = ["2027-03-10T05", "2027-03-10T06"]
+    await events.insert([(hour, f"user{n}", "lesson", "contracts") for hour in hours for n in range(250)])
+    await events.insert([("2027-03-10T08", "user1", "lesson", "contracts")])
+    period = Period(date(2027, 3, 10), date(2027, 3, 10))
+    assert await events.counts(period) == {("lesson", "contracts"): 501}
+
+    assert await events.roll_up(until_hour="2027-03-10T07") == 2
+    assert await events.counts(period) == {("lesson", "contracts"): 501}
+    assert await events.daily(period, "lesson") == {"2027-03-10": 501}
+    assert await database.fetchall("SELECT hour, COUNT(*) FROM events GROUP BY hour") == [("2027-03-10T08", 1)]
+    assert await events.first_day() == date(2027, 3, 10)
+    assert list(await events.user_sketches(period)) == ["2027-03-10"]
+    await events.checkpoint()
+
+
+async def test_two_processes_rolling_up_at_once_count_each_hour_once(database: Database, target: Path | str) -> None:
+    hours = [f"2027-03-10T0{h}" for h in range(6)]
+    await EventStore(database).insert([(hour, f"user{n}", "lesson", "x") for hour in hours for n in range(20)])
+    other = await open_database(target) if isinstance(target, str) else database
+    try:
+        await asyncio.gather(*(EventStore(db).roll_up(until_hour="2027-03-10T07") for db in (database, other)))
+    finally:
+        if other is not database:
+            await other.close()
+    assert await database.fetchall("SELECT SUM(events) FROM daily_counts") == [(120,)]
+
+
+async def test_weekly_counts_add_up_and_cap_new_campaign_tags(database: Database) -> None:
+    campaigns, health = CampaignStore(database), ContactHealthStore(database)
+    today = date(2027, 3, 10)
+    for n in range(MAX_CAMPAIGNS_PER_WEEK + 2):
+        await campaigns.count_open(today, f"poster{n}", new_user=n % 2 == 0)
+    await campaigns.count_open(today, "poster0", new_user=True)
+    weeks = {week.campaign: (week.opens, week.new_users) for week in await campaigns.recent(today)}
+    assert weeks["poster0"] == (2, 2)
+    assert weeks[OTHER_CAMPAIGN] == (2, 1)
+    for outcome in ("answered", "answered", "wrong_number"):
+        await health.count_answer(today, "hotline", outcome)  # type: ignore[arg-type]
+    await health.count_flag(today, "contracts/fees", "outdated")
+    answers = (await health.answers_since(today))["hotline"]
+    assert (answers.answered, answers.wrong_number, answers.total) == (2, 1, 3)
+    assert await health.flags_since(today) == {"contracts/fees": {"outdated": 1}}
+
+
+# --- reports, keys, erasure -------------------------------------------------------------------
+
+
+async def test_the_daily_report_limit_and_retention(database: Database) -> None:
+    reports = ReportStore(database)
+    taken = [await reports.take_quota("someone", NOW) for _ in range(DAILY_REPORTS_PER_USER + 1)]
+    assert taken == [True] * DAILY_REPORTS_PER_USER + [False]
+    assert await reports.take_quota("someone", NOW + timedelta(days=1))
+    await reports.add(NewReport("fees", "RU", "Best Jobs", "best jobs", "asked for $900"), NOW - timedelta(days=400))
+    await reports.add(NewReport("passport", "RU", "Best  Jobs", "best jobs", ""), NOW)
+    [group] = await reports.open_groups()
+    assert (group.total, group.by_problem, group.agency_typed) == (2, {"fees": 1, "passport": 1}, "Best  Jobs")
+    assert await reports.reported_keys() == ["best jobs"]
+    assert await reports.delete_before((NOW - timedelta(days=365)).date()) == 1
+    assert await reports.mark_reviewed(group.ref) == 1
+    assert await reports.open_count() == 0
+
+
+async def test_key_fingerprints_are_kept_and_forget_erases_every_personal_table(database: Database) -> None:
+    records = KeyRecords(database)
+    assert not await records.depended_on("pseudonym")
+    await records.record("pseudonym", "aaaa")
+    await records.record("pseudonym", "bbbb")
+    assert await records.fingerprints() == {"pseudonym": "bbbb"}
+    settings, reminders = UserSettingsStore(database), ReminderStore(database, CIPHER)
+    await settings.set_language("gone", "tg")
+    await settings.set_language("stays", "ru")
+    await reminders.opt_in("gone", 42, "UTC", "tg", news=True)
+    await reminders.add("gone", "monthly", "1", NOW)
+    await EventStore(database).insert([("2027-03-10T08", "gone", "lesson", "x")])
+    await BroadcastStore(database, CIPHER).create("News", None, admin_chat=1, now=NOW)
+    assert await records.depended_on("pseudonym") and await records.depended_on("delivery")
+
+    await settings.forget("gone")
+
+    for table in PERSONAL_TABLES:
+        assert await database.fetchall(f"SELECT * FROM {table} WHERE user_key = 'gone'") == [], table
+    assert await settings.language("stays") == "ru"
+    if database.dialect.name == "postgresql":  # no secure_delete: the erased tables are vacuumed at once
+        vacuumed = await database.fetchall(
+            "SELECT relname FROM pg_stat_user_tables WHERE last_vacuum IS NOT NULL ORDER BY relname"
+        )
+        assert {str(name) for (name,) in vacuumed} >= set(PERSONAL_TABLES)
+
+
+# --- PostgreSQL only ------------------------------------------------------------------------
+
+
+async def test_processes_starting_at_once_create_the_schema_once(postgres_server: PostgresServer) -> None:
+    url = postgres_server.empty_database()
+    opened = await asyncio.gather(*(open_postgres(url) for _ in range(4)))
+    try:
+        assert await opened[0].fetchall("SELECT version FROM schema_version") == [(VERSION,)]
+        assert await opened[3].fetchall("SELECT rolled_until FROM rollup_state") == [("0000-00-00T00",)]
+    finally:
+        for database in opened:
+            await database.close()
+
+
+async def test_forget_during_a_delivery_waits_for_it_instead_of_deadlocking(postgres_url: str) -> None:
+    """A delivery deletes the reminder, then the chat it no longer needs; /forget in another
+    process at that moment takes the rows in the same order, so it waits instead of deadlocking."""
+    delivering, forgetting = await open_database(postgres_url), await open_database(postgres_url)
+    try:
+        store = ReminderStore(delivering, CIPHER)
+        await store.opt_in("someone", 77, "UTC", "en")
+        reminder_id = await store.add("someone", "monthly", "1", NOW)
+        async with delivering.transaction() as tx:  # mark_sent, held open half-way
+            await tx.execute("DELETE FROM reminders WHERE id = :id", {"id": reminder_id})
+            forget = asyncio.create_task(UserSettingsStore(forgetting).forget("someone"))
+            await asyncio.sleep(0.3)
+            await tx.execute("DELETE FROM reminder_chats WHERE user_key = 'someone'")
+        await asyncio.wait_for(forget, 10)
+        assert await delivering.fetchall("SELECT * FROM reminder_chats") == []
+    finally:
+        await delivering.close()
+        await forgetting.close()
+
+
+async def test_a_cancel_while_another_process_marks_a_delivery_waits_instead_of_deadlocking(postgres_url: str) -> None:
+    sending, cancelling = await open_database(postgres_url), await open_database(postgres_url)
+    try:
+        await ReminderStore(sending, CIPHER).opt_in("someone", 77, "UTC", "en", news=True)
+        broadcast_id = await BroadcastStore(sending, CIPHER).create("News", None, admin_chat=1, now=NOW)
+        async with sending.transaction() as tx:  # BroadcastStore.mark, held open half-way
+            await tx.execute("DELETE FROM broadcast_recipients WHERE user_key = 'someone'")
+            cancel = asyncio.create_task(BroadcastStore(cancelling, CIPHER).finish(broadcast_id, "cancelled"))
+            await asyncio.sleep(0.3)
+            await tx.execute("UPDATE broadcasts SET sent = sent + 1 WHERE id = :id", {"id": broadcast_id})
+        assert await asyncio.wait_for(cancel, 10)
+        assert await sending.fetchall("SELECT state, sent FROM broadcasts") == [("cancelled", 1)]
+    finally:
+        await sending.close()
+        await cancelling.close()
+
+
+async def test_a_later_schema_step_runs_once_when_processes_start_at_once(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """How the next PostgreSQL migration will go: a step in UPGRADES, applied once under the lock."""
+    ran: list[int] = []
+
+    def add_a_column(connection: Connection) -> None:
+        ran.append(1)
+        connection.execute(text("ALTER TABLE user_settings ADD COLUMN later TEXT"))
+
+    current = postgres.VERSION  # the database the fixture made is at this version
+    monkeypatch.setattr(postgres, "UPGRADES", (*postgres.UPGRADES, add_a_column))
+    monkeypatch.setattr(postgres, "VERSION", current + 1)
+    opened = await asyncio.gather(*(open_postgres(postgres_url) for _ in range(3)))
+    try:
+        assert ran == [1]
+        assert await opened[2].fetchall("SELECT version FROM schema_version") == [(current + 1,)]
+        await opened[1].execute("INSERT INTO user_settings (user_key, language, later) VALUES ('a', 'tg', 'x')")
+    finally:
+        for database in opened:
+            await database.close()
+    monkeypatch.setattr(postgres, "VERSION", current)
+    with pytest.raises(DatabaseUnavailable, match=f"schema version {current + 1}; this Safar knows up to {current}"):
+        await open_postgres(postgres_url)
