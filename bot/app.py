@@ -194,6 +194,7 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
         flood=(settings.flood_updates_per_second, settings.flood_burst), approvals=approvals, shared=shared,
     )  # fmt: skip
     dispatcher["recent_messages"] = recent_messages
+    dispatcher["report_retention_days"] = settings.report_retention_days  # /privacy says it
     sender = BulkSender(
         bulk_delivery(bulk_bot),
         messages_per_second=settings.bulk_messages_per_second,
@@ -204,11 +205,12 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
     reminders = ReminderDispatcher(
         ReminderStore(database, cipher),
         sender,
-        lambda entry: delivered_message(entry, content.current, i18n),
+        lambda entry, plain: delivered_message(entry, content.current, i18n, plain),
         clock,
         recorder=recorder,
         batch_size=batches.reminders,
         lease_seconds=batches.lease_seconds,
+        plain_texts=UserSettingsStore(database).with_plain_reminders,
     )
     broadcaster = Broadcaster(
         BroadcastStore(database, cipher), ReminderStore(database, cipher), sender, broadcast_progress(bot), clock,

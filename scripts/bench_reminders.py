@@ -77,7 +77,7 @@ async def memory_of_a_run(path: Path, size: int) -> int:
     async def discard(item: Outgoing) -> None:
         return None
 
-    def render(entry: DueReminder) -> Outgoing:
+    def render(entry: DueReminder, plain: bool) -> Outgoing:
         return Outgoing(entry.chat.chat_id, "reminder")
 
     dispatcher = ReminderDispatcher(ReminderStore(connection, CIPHER), BulkSender(discard, messages_per_second=1e6),
@@ -125,7 +125,7 @@ async def send_rate(path: Path, count: int, limit: float) -> tuple[float, int, i
     store = ReminderStore(connection, CIPHER)
     sender = BulkSender(bulk_delivery(bot), messages_per_second=limit)
 
-    def render(entry: DueReminder) -> Outgoing:
+    def render(entry: DueReminder, plain: bool) -> Outgoing:
         return Outgoing(entry.chat.chat_id, f"reminder {entry.reminder.id}")
 
     dispatcher = ReminderDispatcher(store, sender, render, FixedClock(), batch_size=count)

@@ -45,7 +45,9 @@ async def test_a_lesson_a_reminder_a_report_and_forget_on_postgresql(
     await bot.restart()  # the reminder waits in PostgreSQL, not in the process
     clock.set(datetime(2027, 2, 23, 5, 0, tzinfo=UTC))
     reminder = await user.reply(within=5)
-    assert reminder.text.startswith("<b>До отъезда месяц</b>")
+    assert reminder.text.startswith("⏰ <b>Напоминание на 23.02.2027</b>"), "discreet by default"
+    await user.press(reminder, "Показать")
+    assert (await user.reply()).text.startswith("<b>До отъезда месяц</b>")
 
     thanks = await report(user, "Просят деньги за работу", "Россия", "Barakat", None, skip="Отправить без подробностей")
     assert thanks.startswith("Спасибо")

@@ -1,19 +1,24 @@
 """What is stored is keyed by a keyed hash, and `/forget` erases it (on SQLite and PostgreSQL)."""
 
 import asyncio
+import re
 import stat
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from aiogram.fsm.storage.base import StorageKey
 
+from bot.commands import COMMANDS
 from bot.config import Settings
 from bot.handlers.conversation import durable_part
 from bot.services.pseudonym import Pseudonymizer
+from bot.services.stats import RAW_EVENT_HOURS
 from bot.storage.database import open_database
 from bot.storage.fsm import SQLiteStorage
+from tests.clock import ManualClock
 from tests.conftest import RunningBot
-from tests.fake_telegram import FakeTelegram
-from tests.journeys import open_topic, start_in
+from tests.fake_telegram import FakeTelegram, parse_html
+from tests.journeys import LANGUAGE_LABELS, open_topic, start_in
 from tests.stored import stored
 
 pytestmark = pytest.mark.both_backends
@@ -77,8 +82,54 @@ async def test_privacy_explains_what_is_kept(telegram: FakeTelegram, bot: Runnin
     await user.send("/privacy")
     answer = await user.reply()
     assert answer.text.startswith("<b>Сафар чиро нигоҳ медорад</b>")
-    assert "Кадом дарсу саҳифаҳоро мекушоед" in answer.text, "engagement statistics are explained"
+    assert "Он чи мекушоед (дарсҳо, саҳифаҳо, натиҷаҳои санҷиш)" in answer.text, "engagement statistics are explained"
     assert "/stop" in answer.text and "/forget" in answer.text
+
+
+async def test_privacy_gives_the_numbers_and_commands_the_code_has_in_every_language(
+    telegram: FakeTelegram, settings: Settings
+) -> None:
+    settings.report_retention_days = 90
+    bot = RunningBot(settings)
+    await bot.start()
+    for number, (language, label) in enumerate(LANGUAGE_LABELS.items()):
+        user = telegram.user(user_id=4600 + number, language_code=language)
+        await start_in(user, label)
+        await user.send("/privacy")
+        visible = parse_html((await user.reply()).text)[0]
+        assert re.findall(r"\d+", visible) == [str(RAW_EVENT_HOURS), "90"], (language, "hours of raw events, days")
+        mentioned = set(re.findall(r"/([a-z]+)", visible))
+        assert mentioned == {"reminders", "news", "stop", "forget"}, language
+        assert mentioned <= {name for name, _ in COMMANDS}, "every command it names is in the menu"
+    await bot.stop()
+
+
+async def test_what_someone_opened_leaves_the_disk_after_the_hours_privacy_says(
+    telegram: FakeTelegram, settings: Settings
+) -> None:
+    opened_at = datetime(2027, 3, 10, 9, 0, tzinfo=UTC)  # the start of an hour: the longest wait
+    clock = ManualClock(opened_at)
+    bot = RunningBot(settings, clock)
+    await bot.start()
+    user = telegram.user(user_id=4700, language_code="en")
+    await open_topic(user, await start_in(user, "English"), "Red flags")
+    await user.reply()
+    await bot.app.recorder.flush()
+    assert settings.key_dir is not None
+    user_key = Pseudonymizer((settings.key_dir / "pseudonym.key").read_bytes().strip()).user_key(4700)
+
+    async def events() -> int:
+        found = await stored(settings, "SELECT COUNT(*) FROM events WHERE user_key = :key", {"key": user_key})
+        return int(found[0][0])
+
+    assert await events() > 0
+    clock.set(opened_at + timedelta(hours=RAW_EVENT_HOURS, minutes=-1))
+    await bot.app.statistics.maintain()
+    assert await events() > 0, "“about” that many hours: not much sooner either"
+    clock.set(opened_at + timedelta(hours=RAW_EVENT_HOURS))
+    await bot.app.statistics.maintain()  # the roll-up job, which runs every ten minutes
+    assert await events() == 0, "rolled up into daily totals and deleted"
+    await bot.stop()
 
 
 async def test_forget_also_erases_events_not_yet_written(telegram: FakeTelegram, settings: Settings) -> None:

@@ -77,7 +77,11 @@ async def test_a_departure_plan_made_before_midnight_arrives_at_ten_in_dushanbe(
     assert await nothing_arrives(user), "not before 10:00 in Dushanbe"
     clock.set(datetime(2027, 2, 23, 5, 0, tzinfo=UTC))
     reminder = await user.reply(within=5)
+    assert reminder.text == "⏰ <b>Напоминание на 23.02.2027</b>\nНажмите «Показать», чтобы прочитать."
+    await user.press(reminder, "Показать")
+    reminder = await user.reply()
     assert reminder.text.startswith("<b>До отъезда месяц</b>\nПроверьте срок действия паспорта.")
+    assert reminder.labels() == ["📖 Открыть урок"], "the detail replaces the discreet lines; the lesson stays"
     await user.press(reminder, "Открыть урок")
     lesson = await user.reply()
     assert lesson.text == expected_text("recruitment", "offer", "ru")
@@ -114,12 +118,16 @@ async def test_a_monthly_payment_ending_on_the_31st_is_reminded_4_days_before_th
 
     clock.set(datetime(2027, 1, 31, 7, 0, tzinfo=UTC))  # 10:00 in Moscow: the 27th has passed, so at once
     payment = await user.reply(within=5)
-    assert payment.text.startswith("<b>Patent payment</b>")
-    assert "3–4 days before" in payment.text
-    assert payment.labels() == ["✅ Paid", "⏰ Remind me tomorrow", "📖 Open the lesson"]
+    assert payment.text == "⏰ <b>Your reminder for 31.01.2027</b>\nTap “Show” to read it."
+    assert payment.labels() == ["👁 Show", "✅ Paid", "⏰ Remind me tomorrow", "📖 Open the lesson"]
     answer = await user.press(payment, "Remind me tomorrow")
     assert answer["text"] == "I will remind you tomorrow at 10:00."
-    assert (await user.reply()).buttons == [], "the buttons are taken away once used"
+    assert (await user.reply()).labels() == ["👁 Show"], "the buttons are taken away once used, but not the detail"
+    await user.press(payment, "Show")
+    payment = await user.reply()
+    assert payment.text.startswith("<b>Patent payment</b>")
+    assert "3–4 days before" in payment.text
+    assert payment.buttons == []
     menu = await open_reminders(user)
     assert "01.02.2027 10:00 — monthly payment (day 31)" in menu.text
     assert "24.02.2027 10:00 — monthly payment (day 31)" in menu.text, "next month's, 4 days before its last day"
@@ -139,7 +147,9 @@ async def test_nothing_arrives_at_night_it_waits_for_the_morning(
     assert await nothing_arrives(user)
     clock.set(datetime(2027, 4, 14, 5, 0, tzinfo=UTC))  # 08:00 in Moscow
     reminder = await user.reply(within=5)
-    assert reminder.text.startswith("<b>Бақайдгирии муҳоҷиратӣ</b>")
+    assert reminder.text.startswith("⏰ <b>Ёдрасонӣ барои 14.04.2027</b>")
+    await user.press(reminder, "Нишон додан")
+    assert (await user.reply()).text.startswith("<b>Бақайдгирии муҳоҷиратӣ</b>")
 
 
 async def test_a_restart_in_the_middle_of_a_batch_loses_and_repeats_nothing(
@@ -284,11 +294,13 @@ async def test_reminders_follow_a_change_of_language(
     await user.reply()
     clock.set(datetime(2027, 4, 6, 5, 0, tzinfo=UTC))  # 10:00 in Dushanbe, 8 weeks before 1 June
     reminder = await user.reply(within=5)
+    assert reminder.text.startswith("⏰ <b>Напоминание на 06.04.2027</b>")
+    assert reminder.labels() == ["👁 Показать", "📖 Открыть урок"]
+    await user.press(reminder, "Показать")
     assert (
-        reminder.text
+        (await user.reply()).text
         == "<b>Срок документа</b>\nСрок действия вашего документа заканчивается 01.06.2027. Начните его продление уже сейчас."
     )
-    assert reminder.labels() == ["📖 Открыть урок"]
 
 
 async def test_pressing_remind_me_tomorrow_again_and_again_stops_at_twenty_waiting(

@@ -418,16 +418,17 @@ async def test_a_later_schema_step_runs_once_when_processes_start_at_once(
         ran.append(1)
         connection.execute(text("ALTER TABLE user_settings ADD COLUMN later TEXT"))
 
-    monkeypatch.setattr(postgres, "UPGRADES", (add_a_column,))
-    monkeypatch.setattr(postgres, "VERSION", 2)
+    current = postgres.VERSION  # the database the fixture made is at this version
+    monkeypatch.setattr(postgres, "UPGRADES", (*postgres.UPGRADES, add_a_column))
+    monkeypatch.setattr(postgres, "VERSION", current + 1)
     opened = await asyncio.gather(*(open_postgres(postgres_url) for _ in range(3)))
     try:
         assert ran == [1]
-        assert await opened[2].fetchall("SELECT version FROM schema_version") == [(2,)]
+        assert await opened[2].fetchall("SELECT version FROM schema_version") == [(current + 1,)]
         await opened[1].execute("INSERT INTO user_settings (user_key, language, later) VALUES ('a', 'tg', 'x')")
     finally:
         for database in opened:
             await database.close()
-    monkeypatch.setattr(postgres, "VERSION", 1)
-    with pytest.raises(DatabaseUnavailable, match="schema version 2; this Safar knows up to 1"):
+    monkeypatch.setattr(postgres, "VERSION", current)
+    with pytest.raises(DatabaseUnavailable, match=f"schema version {current + 1}; this Safar knows up to {current}"):
         await open_postgres(postgres_url)

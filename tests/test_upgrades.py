@@ -81,6 +81,9 @@ ROWS: dict[int, list[tuple[str, dict[str, Any]]]] = {
                                  "language": None, "release_at": None, "state": "proposed"}),
         ("staff_audit", {"id": 1, "at": 1_790_000_000, "staff_id": 900, "action": "reload", "detail": ""}),
     ],
+    12: [
+        ("user_settings", {"user_key": "plain-texts-user", "language": "ru", "plain_reminders": 1}),
+    ],
 }  # fmt: skip
 """What a live bot had written by each schema version. A new migration adds its entry here."""
 

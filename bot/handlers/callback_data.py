@@ -165,6 +165,35 @@ class ReminderLater(CallbackData, prefix="rmd"):
     day: DayOfMonth | None = None
 
 
+class RevealStep(CallbackData, prefix="rmd"):
+    """ "Show" under a discreet reminder of a departure or arrival step: the step's short ref
+    (bot.handlers.reminder_views.step_ref), so the data stays short whatever the ids are."""
+
+    action: Literal["step"] = "step"
+    ref: NodeRef
+
+
+class RevealPayment(CallbackData, prefix="rmd"):
+    """ "Show" under a discreet monthly payment reminder."""
+
+    action: Literal["pay"] = "pay"
+    ref: Literal[""] = ""
+
+
+class RevealExpiry(CallbackData, prefix="rmd"):
+    """ "Show" under a discreet document-expiry reminder: the expiry date as users read it."""
+
+    action: Literal["doc"] = "doc"
+    expiry: str = Field(pattern=r"^\d{2}\.\d{2}\.\d{4}$")
+
+
+class ReminderStyle(CallbackData, prefix="rm"):
+    """Reminders in full (plain) or discreet: a setting in the reminders menu."""
+
+    action: Literal["style"] = "style"
+    plain: bool
+
+
 class BroadcastAction(CallbackData, prefix="bc"):
     action: Literal["send", "lang"]
     audience: Audience
@@ -217,6 +246,7 @@ CALLBACK_DATA_CLASSES: Final[tuple[type[CallbackData], ...]] = (
     OpenNode, AnswerCheck, Navigate, ChooseLanguage, ConfirmForget, StartFeature, ReportChoice, SkipDetails,
     ReviewReports, RemindMenu, CancelReminder, SetTimeZone, SetMonthlyDay, ArrivedIn, DepartingTo,
     WeeksBeforeExpiry, PickDate, ReminderButton, ReminderPaid, ReminderLater, BroadcastAction, BroadcastCancel,
-    BroadcastStop, BroadcastDecision, CalledContact, ContactAnswer, FlagScreen, FeedbackBack,
+    BroadcastStop, BroadcastDecision, CalledContact, ContactAnswer, FlagScreen, FeedbackBack, RevealStep,
+    RevealPayment, RevealExpiry, ReminderStyle,
 )  # fmt: skip
 """Every kind of button data Safar sends: the odd-updates test forges data from each."""

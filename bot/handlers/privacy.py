@@ -14,8 +14,10 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.handlers.callback_data import ChooseNews, ClearChat, ConfirmForget
 from bot.handlers.filters import PrivateChat
 from bot.handlers.screens import replace_screen
+from bot.i18n import N_
 from bot.services.engagement import EventRecorder
 from bot.services.recent_messages import RecentMessages
+from bot.services.stats import RAW_EVENT_HOURS
 from bot.storage.fsm import ForgetsAccounts
 from bot.storage.reminders import ReminderStore
 from bot.storage.user_settings import UserSettingsStore
@@ -24,22 +26,29 @@ MESSAGES_PER_DELETION = 100
 """Telegram's deleteMessages takes at most 100 ids."""
 
 
-async def privacy(message: Message) -> None:
+WHAT_IS_KEPT = N_(
+    "<b>What Safar keeps</b>\n"
+    "• Your language, your place in a lesson and your reminder settings, under a code made from your "
+    "Telegram account: never your name, username or phone number.\n"
+    "• What you open (lessons, screens, check results): for up to about {hours} hours, then only daily totals "
+    "that cannot be traced back to you.\n"
+    "• For reminders (/reminders) and news (/news, a separate choice): your chat number, encrypted, and your "
+    "reminder dates, only while a reminder is waiting or you want news. /stop deletes them.\n"
+    "• What you type is not kept, except a report you choose to send: staff see only its day, nothing that "
+    "leads to you, and it is deleted after {days} days.\n"
+    "• Reminders arrive without details on a locked screen unless you choose full texts in /reminders.\n\n"
+    "/forget erases everything linked to you, at once. “Clear this chat” below deletes Safar's recent "
+    "messages from this chat."
+)
+"""What /privacy says; docs/privacy.md is the long version, and tests/test_privacy.py holds the numbers
+to the code."""
+
+
+async def privacy(message: Message, report_retention_days: int) -> None:
     builder = InlineKeyboardBuilder()
     builder.button(text=_("🧹 Clear this chat"), callback_data=ClearChat())
     await message.answer(
-        _(
-            "<b>What Safar keeps</b>\n"
-            "• The language you chose and where you are in a lesson.\n"
-            "• Which lessons and screens you open, to the hour, so staff can count what helps "
-            "(never what you type).\n"
-            "• Your chat number and dates, only if you ask for reminders; /stop deletes them.\n"
-            "• All of it is stored under a code made from your Telegram account, "
-            "not your name, username or phone number.\n"
-            "• A report of a suspicious offer is kept for staff without any link to you.\n\n"
-            "/forget erases everything linked to you."
-        ),
-        reply_markup=builder.as_markup(),
+        _(WHAT_IS_KEPT).format(hours=RAW_EVENT_HOURS, days=report_retention_days), reply_markup=builder.as_markup()
     )
 
 
@@ -69,7 +78,10 @@ async def forget(message: Message) -> None:
     builder.button(text=_("Yes, erase"), callback_data=ConfirmForget(confirmed=True))
     builder.button(text=_("No, keep"), callback_data=ConfirmForget(confirmed=False))
     await message.answer(
-        _("Erase everything Safar keeps about you: your language and your place in the lessons?"),
+        _(
+            "Erase everything Safar keeps about you: your language, place in the lessons, settings, reminders "
+            "and what you opened in the last hours?"
+        ),
         reply_markup=builder.as_markup(),
     )
 

@@ -1,22 +1,31 @@
-"""How reminders look: the menu, the calendar, scheduled items, and a delivered reminder."""
+"""How reminders look: the menu, the calendar, scheduled items, and a delivered reminder.
+
+A delivered reminder is discreet unless the person chose plain texts: its first lines, which a
+locked phone shows in the notification, say only that a reminder for a date has come; its detail
+(a deadline, a passport, a hotline) appears when they tap "Show". Whoever holds the phone learns
+nothing from the notification.
+"""
 
 import calendar
+import hashlib
 import html
 import re
+from base64 import urlsafe_b64encode
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from pydantic import ValidationError
 
-from bot.content.curriculum import node_ref
+from bot.content.curriculum import REF_LENGTH, node_ref
 from bot.content.reminder_plans import ArrivalItem, DepartureItem
-from bot.content.rendering import pick
+from bot.content.rendering import day_text, pick
 from bot.handlers.callback_data import (
     MAX_CALENDAR_YEAR,
     MIN_CALENDAR_YEAR,
@@ -26,7 +35,11 @@ from bot.handlers.callback_data import (
     ReminderButton,
     ReminderLater,
     ReminderPaid,
+    ReminderStyle,
     RemindMenu,
+    RevealExpiry,
+    RevealPayment,
+    RevealStep,
 )
 from bot.handlers.screens import add_nav_row
 from bot.i18n import reminders as text
@@ -66,7 +79,7 @@ def title_of(reminder: Reminder, content: LoadedContent, language: str) -> str:
 
 
 def menu(
-    reminders: list[Reminder], content: LoadedContent, language: str, zone: str | None
+    reminders: list[Reminder], content: LoadedContent, language: str, zone: str | None, plain: bool = False
 ) -> tuple[str, InlineKeyboardMarkup]:
     lines = [_(text.MENU), ""]
     if reminders:
@@ -78,6 +91,7 @@ def menu(
         lines.append(_(text.NOTHING_SCHEDULED))
     if zone:
         lines += ["", _(text.TIME_ZONE).format(zone=zone)]
+    lines += ["", _(text.PLAIN_ON if plain else text.DISCREET_ON)]
     builder = InlineKeyboardBuilder()
     for action, label in (("dep", text.DEPARTURE), ("arr", text.ARRIVED), ("mon", text.MONTHLY), ("exp", text.EXPIRY)):
         builder.button(text=_(label), callback_data=RemindMenu(action=action))
@@ -86,6 +100,8 @@ def menu(
     if zone:
         builder.button(text=_(text.CHANGE_ZONE), callback_data=RemindMenu(action="tz"))
     builder.adjust(1, 1, 1, 1, *([3] * 4), 1)
+    style = text.USE_DISCREET if plain else text.USE_PLAIN
+    builder.row(InlineKeyboardButton(text=_(style), callback_data=ReminderStyle(plain=not plain).pack()))
     add_nav_row(builder, [NavAction.HOME, NavAction.HELP])
     return "\n".join(lines), builder.as_markup()
 
@@ -123,30 +139,98 @@ def choices(options: Sequence[tuple[str, CallbackData]], columns: int = 2) -> In
     return builder.as_markup()
 
 
-def delivered_message(entry: DueReminder, content: LoadedContent, i18n: I18n) -> Outgoing | None:
-    """The message of a due reminder in the user's language, with its buttons."""
-    reminder, language, plans = entry.reminder, entry.chat.language, content.plans
-    lesson: str | None = None
-    body: str | None = None
-    follow_up = False
+def step_ref(kind: str, destination: str, item: str) -> str:
+    """A short, stable name for a plan step in a "Show" button, whatever length its ids have."""
+    digest = hashlib.blake2b(f"{kind}/{destination}/{item}".encode(), digest_size=6).digest()
+    return urlsafe_b64encode(digest).decode()[:REF_LENGTH]
+
+
+Reveal = RevealStep | RevealPayment | RevealExpiry
+"""The data of a "Show" button under a discreet reminder: enough to find its text again."""
+
+
+@dataclass(frozen=True)
+class ReminderText:
+    """What a due reminder says in full, and what goes with it."""
+
+    body: str
+    lesson: str | None
+    reveal: Reveal | None
+    """The "Show" button that brings `body` back; None when it cannot (then the text goes in full)."""
+    payment: bool = False
+    """A payment reminder: 'Paid' and 'remind me tomorrow' go under it."""
+
+
+def reminder_text(reminder: Reminder, content: LoadedContent, language: str) -> ReminderText | None:
+    """The full text of a due reminder in `language`; None when its plan step is gone."""
+    plans = content.plans
     if reminder.kind in ("departure", "arrival"):
         step = plan_step(reminder, content)
-        body, lesson = (pick(step.text, language), step.lesson) if step else (None, None)
-    elif reminder.kind in ("monthly", "snooze"):
-        body, lesson, follow_up = pick(plans.monthly_payment, language), plans.monthly_lesson, True
-    elif reminder.kind == "expiry":
-        body = pick(plans.document_expiry, language).replace("{date}", html.escape(str(reminder.payload.get("date"))))
-        lesson = plans.document_expiry_lesson
-    if body is None:
+        if step is None:
+            return None
+        place = str(reminder.payload.get("destination")) if reminder.kind == "arrival" else ""
+        ref = step_ref(reminder.kind, place, step.id)
+        return ReminderText(pick(step.text, language), step.lesson, RevealStep(ref=ref))
+    if reminder.kind in ("monthly", "snooze"):
+        return ReminderText(pick(plans.monthly_payment, language), plans.monthly_lesson, RevealPayment(), True)
+    if reminder.kind == "expiry":
+        expiry = str(reminder.payload.get("date"))
+        try:
+            shown: Reveal | None = RevealExpiry(expiry=expiry)
+        except ValidationError:  # not a date as Safar writes them (a row from elsewhere): no button can carry it
+            shown = None
+        return ReminderText(_expiry_text(content, language, expiry), plans.document_expiry_lesson, shown)
+    return None
+
+
+def _expiry_text(content: LoadedContent, language: str, expiry: str) -> str:
+    return pick(content.plans.document_expiry, language).replace("{date}", html.escape(expiry))
+
+
+def revealed_text(data: Reveal, content: LoadedContent, language: str) -> str | None:
+    """The detail a "Show" button stands for, from the content as it is now; None when its step is gone."""
+    plans = content.plans
+    match data:
+        case RevealPayment():
+            return pick(plans.monthly_payment, language)
+        case RevealExpiry():
+            return _expiry_text(content, language, data.expiry)
+        case RevealStep():
+            steps = [("departure", "", step) for step in plans.departure] + [
+                ("arrival", code, step) for code, place in plans.destinations.items() for step in place.arrival
+            ]
+            found = (step for kind, place, step in steps if step_ref(kind, place, step.id) == data.ref)
+            step = next(found, None)
+            return pick(step.text, language) if step else None
+
+
+def discreet_text(entry: DueReminder, i18n: I18n) -> str:
+    """The first lines a locked phone shows: a reminder has come for a date, nothing more."""
+    language = entry.chat.language
+    day = day_text(entry.reminder.due_at.astimezone(ZoneInfo(entry.chat.time_zone)).date())
+    title = i18n.gettext(text.DISCREET_TITLE, locale=language).format(date=day)
+    return f"{title}\n{i18n.gettext(text.DISCREET_HINT, locale=language)}"
+
+
+def delivered_message(entry: DueReminder, content: LoadedContent, i18n: I18n, plain: bool = False) -> Outgoing | None:
+    """The message of a due reminder in the user's language, with its buttons: discreet, with a
+    "Show" button, unless the user chose plain texts."""
+    reminder, language = entry.reminder, entry.chat.language
+    full = reminder_text(reminder, content, language)
+    if full is None:
         return None
+    discreet = not plain and full.reveal is not None
     builder = InlineKeyboardBuilder()
-    if follow_up:
+    if discreet and full.reveal is not None:
+        builder.button(text=i18n.gettext(text.SHOW, locale=language), callback_data=full.reveal)
+    if full.payment:
         builder.button(text=i18n.gettext(text.PAID, locale=language), callback_data=ReminderPaid())
         builder.button(text=i18n.gettext(text.TOMORROW, locale=language), callback_data=_later_button(reminder))
-    if lesson and lesson in content.curriculum.lessons:
-        ref = node_ref(content.curriculum.start_of(lesson))
+    if full.lesson and full.lesson in content.curriculum.lessons:
+        ref = node_ref(content.curriculum.start_of(full.lesson))
         builder.button(text=i18n.gettext(text.OPEN_LESSON, locale=language), callback_data=ReminderButton(ref=ref))
     builder.adjust(1)
+    body = discreet_text(entry, i18n) if discreet else full.body
     return Outgoing(entry.chat.chat_id, body, builder.as_markup())
 
 

@@ -11,7 +11,7 @@ from aiogram import Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
@@ -25,14 +25,16 @@ from bot.handlers.callback_data import (
     ReminderButton,
     ReminderLater,
     ReminderPaid,
+    ReminderStyle,
     RemindMenu,
+    RevealPayment,
     SetMonthlyDay,
     SetTimeZone,
     WeeksBeforeExpiry,
 )
 from bot.handlers.conversation import move
 from bot.handlers.filters import PrivateChat, TypedText
-from bot.handlers.reminder_views import calendar_markup, choices, local_time, menu, title_of
+from bot.handlers.reminder_views import Reveal, calendar_markup, choices, local_time, menu, revealed_text, title_of
 from bot.handlers.screens import replace_screen, screen_markup
 from bot.handlers.stale import answer_stale
 from bot.handlers.states import ReminderDates
@@ -52,6 +54,7 @@ from bot.services.reminder_schedule import (
     tomorrow_delivery,
 )
 from bot.storage.reminders import MAX_PENDING_PER_ACCOUNT, ReminderStore
+from bot.storage.user_settings import UserSettingsStore
 
 HOME_ZONE = "Asia/Dushanbe"
 """Where people are before they leave: the time zone until they arrive or choose another."""
@@ -68,17 +71,24 @@ async def _user_zone(reminders: ReminderStore, user_key: str) -> str:
 
 
 async def _menu(
-    reminders: ReminderStore, content: ContentHolder, user_key: str, language: str
+    reminders: ReminderStore, users: UserSettingsStore, content: ContentHolder, user_key: str, language: str
 ) -> tuple[str, InlineKeyboardMarkup]:
     zone = await _zone(reminders, user_key)
-    return menu(await reminders.scheduled(user_key), content.current, language, zone)
+    plain = await users.plain_reminders(user_key)
+    return menu(await reminders.scheduled(user_key), content.current, language, zone, plain)
 
 
 async def reminders_command(
-    message: Message, state: FSMContext, reminders: ReminderStore, content: ContentHolder, user_key: str, language: str
+    message: Message,
+    state: FSMContext,
+    reminders: ReminderStore,
+    users: UserSettingsStore,
+    content: ContentHolder,
+    user_key: str,
+    language: str,
 ) -> None:
     await state.set_state(None)
-    body, markup = await _menu(reminders, content, user_key, language)
+    body, markup = await _menu(reminders, users, content, user_key, language)
     await message.answer(body, reply_markup=markup)
 
 
@@ -96,6 +106,7 @@ class MenuPress:
     query: CallbackQuery
     state: FSMContext
     reminders: ReminderStore
+    users: UserSettingsStore
     content: ContentHolder
     clock: Clock
     user_key: str
@@ -107,7 +118,7 @@ class MenuPress:
         await replace_screen(self.query, body, markup)
 
     async def show_menu(self) -> None:
-        await self.show(*await _menu(self.reminders, self.content, self.user_key, self.language))
+        await self.show(*await _menu(self.reminders, self.users, self.content, self.user_key, self.language))
 
     async def opt_in(self, zone: str | None = None) -> None:
         """Keep the chat id, needed to write first; a time zone already chosen stays."""
@@ -188,6 +199,13 @@ async def _set_zone(press: MenuPress, zone: str) -> bool:
     return True
 
 
+async def _set_style(press: MenuPress, plain: bool) -> bool:
+    await press.users.set_plain_reminders(press.user_key, plain, press.language)
+    press.callback_answer.text = _(text.PLAIN_SET if plain else text.DISCREET_SET)
+    await press.show_menu()
+    return True
+
+
 async def _set_monthly(press: MenuPress, day: int) -> bool:
     await press.opt_in()
     await press.reminders.cancel_kind(press.user_key, "snooze")
@@ -250,7 +268,16 @@ async def _expiry_weeks(press: MenuPress, weeks: int) -> bool:
     return True
 
 
-MenuButton = RemindMenu | CancelReminder | SetTimeZone | SetMonthlyDay | ArrivedIn | DepartingTo | WeeksBeforeExpiry
+MenuButton = (
+    RemindMenu
+    | CancelReminder
+    | SetTimeZone
+    | SetMonthlyDay
+    | ArrivedIn
+    | DepartingTo
+    | WeeksBeforeExpiry
+    | ReminderStyle
+)
 """Every button of the reminders menu and its screens (all with the prefix `rm`)."""
 
 
@@ -272,6 +299,8 @@ async def _act(press: MenuPress, data: MenuButton) -> bool:
             return await _departing_to(press, data.destination)
         case WeeksBeforeExpiry():
             return await _expiry_weeks(press, data.weeks)
+        case ReminderStyle():
+            return await _set_style(press, data.plain)
 
 
 async def menu_button(
@@ -279,6 +308,7 @@ async def menu_button(
     callback_data: MenuButton,
     state: FSMContext,
     reminders: ReminderStore,
+    users: UserSettingsStore,
     content: ContentHolder,
     clock: Clock,
     user_key: str,
@@ -286,7 +316,7 @@ async def menu_button(
     callback_answer: CallbackAnswer,
 ) -> None:
     zone = await _user_zone(reminders, user_key)
-    press = MenuPress(query, state, reminders, content, clock, user_key, language, callback_answer, zone)
+    press = MenuPress(query, state, reminders, users, content, clock, user_key, language, callback_answer, zone)
     if not await _act(press, callback_data):
         await answer_stale(query, state, content, language, callback_answer)
 
@@ -392,10 +422,34 @@ async def payment_noted(
     else:
         callback_answer.text = _(text.NOTED_PAID)
     if query.message is not None and query.bot is not None:
+        kept = _buttons_except(query, lambda data: data != RevealPayment().pack())  # "Show" stays if not pressed yet
         with suppress(TelegramBadRequest):  # pressed again: the buttons are already gone
             await query.bot.edit_message_reply_markup(
-                chat_id=query.from_user.id, message_id=query.message.message_id, reply_markup=None
+                chat_id=query.from_user.id, message_id=query.message.message_id, reply_markup=kept
             )
+
+
+def _buttons_except(query: CallbackQuery, dropped: Callable[[str | None], bool]) -> InlineKeyboardMarkup | None:
+    """The buttons of the message pressed, without those whose data `dropped` picks; None if none is left."""
+    markup = query.message.reply_markup if isinstance(query.message, Message) else None
+    rows: list[list[InlineKeyboardButton]] = []
+    for row in markup.inline_keyboard if markup else []:
+        kept = [button for button in row if not dropped(button.callback_data)]
+        if kept:
+            rows.append(kept)
+    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+
+
+async def show_reminder(
+    query: CallbackQuery, callback_data: Reveal, content: ContentHolder, language: str, callback_answer: CallbackAnswer
+) -> None:
+    """ "Show" under a discreet reminder: its detail replaces the neutral lines, in place (an edit
+    makes no new notification); the other buttons stay."""
+    detail = revealed_text(callback_data, content.current, language)
+    if detail is None:
+        callback_answer.text = _(text.GONE)
+        return
+    await replace_screen(query, detail, _buttons_except(query, lambda data: data == query.data))
 
 
 def build_router() -> Router:
@@ -409,5 +463,7 @@ def build_router() -> Router:
     router.callback_query.register(open_from_reminder, ReminderButton.filter())
     router.callback_query.register(payment_noted, ReminderPaid.filter())
     router.callback_query.register(payment_noted, ReminderLater.filter())
+    for reveal in get_args(Reveal):
+        router.callback_query.register(show_reminder, reveal.filter())
     router.message.register(date_typed, StateFilter(ReminderDates.departure, ReminderDates.expiry), TypedText())
     return router

@@ -56,3 +56,15 @@ TOO_MANY = N_(
 )
 EXPIRES_ON = N_("document expiring on {date}")
 MONTHLY_ITEM = N_("monthly payment (day {day})")
+DISCREET_TITLE = N_("⏰ <b>Your reminder for {date}</b>")
+DISCREET_HINT = N_("Tap “Show” to read it.")
+SHOW = N_("👁 Show")
+DISCREET_ON = N_(
+    "🔒 Reminders arrive without details: a locked phone shows only their date. Tap “Show” under one to read it."
+)
+PLAIN_ON = N_("Reminders arrive in full: a locked phone shows what they are about.")
+USE_PLAIN = N_("📝 Send reminders in full")
+USE_DISCREET = N_("🔒 Hide reminder details")
+PLAIN_SET = N_("Reminders will arrive in full.")
+DISCREET_SET = N_("Reminders will arrive without details.")
+GONE = N_("This reminder is no longer in Safar's plans.")

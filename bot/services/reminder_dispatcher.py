@@ -7,7 +7,7 @@ reminder twice; after a crash, expired claims are released and delivered again (
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from bot.observability.metrics import REMINDERS
@@ -19,8 +19,15 @@ from bot.storage.reminders import DueReminder, ReminderStore
 
 log = logging.getLogger(__name__)
 
-Render = Callable[[DueReminder], Outgoing | None]
-"""The message for a due reminder; None when its plan step no longer exists in the content."""
+Render = Callable[[DueReminder, bool], Outgoing | None]
+"""The message for a due reminder, in full when the flag says the person chose plain texts (else
+discreet); None when its plan step no longer exists in the content."""
+PlainTexts = Callable[[set[str]], Awaitable[set[str]]]
+"""Which of these accounts chose reminders in full."""
+
+
+async def _nobody_plain(user_keys: set[str]) -> set[str]:
+    return set()
 
 
 class ReminderDispatcher:
@@ -34,8 +41,10 @@ class ReminderDispatcher:
         batch_size: int = 500,
         lease_seconds: int = 600,
         recorder: EventRecorder | None = None,
+        plain_texts: PlainTexts = _nobody_plain,
     ) -> None:
         self._recorder = recorder
+        self._plain_texts = plain_texts
         self._store = store
         self._sender = sender
         self._render = render
@@ -58,12 +67,13 @@ class ReminderDispatcher:
             due = await self._store.claim_due(now, self._batch_size, self._lease_seconds)
             REMINDERS.labels("due").inc(len(due))
             items = []
+            plain = await self._plain_texts({entry.reminder.user_key for entry in due})
             for entry in due:
                 morning = out_of_quiet_hours(now, entry.chat.time_zone, self._quiet)
                 if morning != now:  # late, and it is night there now: wait for the morning
                     await self._store.postpone(entry.reminder.id, morning)
                     continue
-                outgoing = self._render(entry)
+                outgoing = self._render(entry, entry.reminder.user_key in plain)
                 if outgoing is None:
                     log.warning("reminder %d refers to a plan step that is gone; not sent", entry.reminder.id)
                     await self._store.mark_failed(entry.reminder.id)

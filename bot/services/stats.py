@@ -17,6 +17,10 @@ from bot.services.clock import Clock
 from bot.storage.events import EventStore, Period, days_back, hour_of
 
 SMALL_CELL = 5
+RAW_EVENT_HOURS = 2
+"""Raw events (which carry their account's key) stay on disk about this long: the hour they happen
+in and the next one stay raw, then the next roll-up (every few minutes) counts and deletes them.
+/privacy tells people this number."""
 
 
 def shown(count: int) -> str:
@@ -57,7 +61,7 @@ class Statistics:
         with it, and the write-ahead log is emptied so they do not linger there."""
         async with self._maintaining:  # one roll-up at a time, or an hour could be counted twice
             now = self._clock.now()
-            await self._store.roll_up(until_hour=hour_of(now - timedelta(hours=1)))
+            await self._store.roll_up(until_hour=hour_of(now - timedelta(hours=RAW_EVENT_HOURS - 1)))
             await self._store.delete_rolled_up()
             await self._store.checkpoint()
 

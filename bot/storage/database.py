@@ -11,10 +11,18 @@ So the connection is guarded by one lock, the writer:
   (`BEGIN IMMEDIATE`: the SQLite write lock is taken at once, so a busy database fails here and
   not half-way), commits when the block ends and rolls back on any exception, cancellation
   included. Nothing is ever left open.
-- Every statement outside a transaction also takes the writer, unless the current task is the
-  one that owns the transaction. An uncontended `asyncio.Lock` is taken without suspending, so
-  this costs no extra trip through the event loop; a read just waits while someone else's unit
-  of work (a few milliseconds) is under way, and never sees its uncommitted rows.
+- Every statement outside a transaction also runs under the writer, unless the current task is
+  the one that owns the transaction. Such statements are queued and run in turns: whatever was
+  queued while the previous turn ran goes to SQLite's thread together, each statement on its own
+  as before (autocommit, in order, its own result or error), and each caller gets its answer. A
+  read just waits while someone else's unit of work (a few milliseconds) is under way, and never
+  sees its uncommitted rows.
+
+  Why turns: each handover of an `asyncio.Lock` and each trip to SQLite's thread waits for the
+  event loop to come round, which takes milliseconds when a hundred updates are under way. One
+  statement per turn made the writer a queue that every update's write waited in for 200 ms or
+  more (scripts/bench_load.py at K = 200, where it made the slowest updates slower than anything
+  else did); one turn for all that waits keeps that wait to a few rounds of the loop.
 
 A second connection for the writer was the other way: WAL allows it, but the two would meet at
 SQLite's own lock, where a waiting writer blocks the connection's thread (and every read queued
@@ -26,11 +34,11 @@ import fcntl
 import logging
 import os
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, TextIO
+from typing import Any, Literal, Protocol, TextIO
 
 import aiosqlite
 
@@ -113,6 +121,51 @@ class Database(Protocol):
     async def close(self) -> None: ...
 
 
+@dataclass
+class _Statement:
+    """A statement waiting for its turn, and where its answer goes."""
+
+    kind: Literal["execute", "executemany", "fetchall"]
+    sql: str
+    parameters: Any
+    answer: asyncio.Future[Any] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
+
+
+def _run_in_turn(connection: sqlite3.Connection, statements: list[_Statement]) -> list[tuple[bool, Any]]:
+    """In SQLite's thread: each statement as it would have run alone (autocommit), in order;
+    (True, its result) or (False, its error)."""
+    answers: list[tuple[bool, Any]] = []
+    for statement in statements:
+        try:
+            if statement.kind == "executemany":
+                connection.executemany(statement.sql, statement.parameters).close()
+                answers.append((True, None))
+                continue
+            cursor = connection.execute(statement.sql, statement.parameters)
+            try:
+                if statement.kind == "fetchall":
+                    answers.append((True, [tuple(row) for row in cursor.fetchall()]))
+                else:
+                    answers.append((True, Changed(cursor.rowcount)))
+            finally:
+                cursor.close()
+        except Exception as error:  # that statement's own error, for its caller; the next still run
+            answers.append((False, error))
+    return answers
+
+
+async def _in_sqlite_thread(
+    connection: aiosqlite.Connection,
+    function: Callable[[sqlite3.Connection, list[_Statement]], list[tuple[bool, Any]]],
+    statements: list[_Statement],
+) -> list[tuple[bool, Any]]:
+    """Run `function` on the connection's own thread, the only one sqlite3 lets use it. aiosqlite
+    has no public call for that; `_execute` is what its own methods queue their work with (and has
+    been since 0.11, within the bounds pyproject.toml sets)."""
+    queue_work: Callable[..., Awaitable[list[tuple[bool, Any]]]] = connection._execute
+    return await queue_work(function, connection._conn, statements)
+
+
 class SQLiteDatabase:
     """The shared connection behind the writer lock."""
 
@@ -122,31 +175,62 @@ class SQLiteDatabase:
         self._connection = connection
         self._writer = asyncio.Lock()
         self._owner: asyncio.Task[Any] | None = None
+        self._queued: list[_Statement] = []
+        self._turns: asyncio.Task[None] | None = None
 
     def _owns_transaction(self) -> bool:
         return self._owner is not None and self._owner is asyncio.current_task()
 
-    @asynccontextmanager
-    async def _turn(self) -> AsyncIterator[None]:
-        if self._owns_transaction():
-            yield
-            return
-        async with self._writer:
-            yield
-
     async def execute(self, sql: str, parameters: Parameters = ()) -> Changed:
-        async with self._turn():
-            cursor = await self._connection.execute(sql, parameters)
-            return Changed(cursor.rowcount)
+        if not self._owns_transaction():
+            result: Changed = await self._in_turn(_Statement("execute", sql, parameters))
+            return result
+        cursor = await self._connection.execute(sql, parameters)
+        return Changed(cursor.rowcount)
 
     async def executemany(self, sql: str, rows: Iterable[Parameters]) -> None:
-        async with self._turn():
-            await self._connection.executemany(sql, rows)
+        if not self._owns_transaction():
+            await self._in_turn(_Statement("executemany", sql, list(rows)))
+            return
+        await self._connection.executemany(sql, rows)
 
     async def fetchall(self, sql: str, parameters: Parameters = ()) -> list[Row]:
         """All rows, in one trip to SQLite's thread (execute, fetch and close in one go)."""
-        async with self._turn():
-            return [tuple(row) for row in await self._connection.execute_fetchall(sql, parameters)]
+        if not self._owns_transaction():
+            rows: list[Row] = await self._in_turn(_Statement("fetchall", sql, parameters))
+            return rows
+        return [tuple(row) for row in await self._connection.execute_fetchall(sql, parameters)]
+
+    async def _in_turn(self, statement: _Statement) -> Any:
+        """Queue the statement for the next turn of the writer and wait for its answer."""
+        self._queued.append(statement)
+        if self._turns is None or self._turns.done():
+            self._turns = asyncio.get_running_loop().create_task(self._take_turns())
+        return await statement.answer
+
+    async def _take_turns(self) -> None:
+        """Run what is queued, a turn at a time under the writer, until nothing is left."""
+        while self._queued:
+            async with self._writer:
+                # A caller cancelled while it waited has given up: its statement is not run.
+                turn = [statement for statement in self._queued if not statement.answer.done()]
+                self._queued = []
+                try:
+                    answers = await _in_sqlite_thread(self._connection, _run_in_turn, turn)
+                except BaseException as error:  # the connection is closed, or this task is cancelled
+                    for statement in turn:
+                        if not statement.answer.done():
+                            statement.answer.set_exception(error)
+                    if isinstance(error, Exception):
+                        continue  # its callers have it
+                    raise
+            for statement, (ok, value) in zip(turn, answers, strict=True):
+                if statement.answer.done():
+                    continue
+                if ok:
+                    statement.answer.set_result(value)
+                else:
+                    statement.answer.set_exception(value)
 
     async def fetchone(self, sql: str, parameters: Parameters = ()) -> Row | None:
         rows = await self.fetchall(sql, parameters)
@@ -183,11 +267,14 @@ class SQLiteDatabase:
         """Fold the write-ahead log into the database and empty it, so deleted rows do not linger
         in the WAL file (with secure_delete on, they are then gone from the disk). The WAL is
         the whole database's, so `tables` makes no difference here."""
-        async with self._turn():
-            await self._connection.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
+        await self.fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
 
     async def close(self) -> None:
-        """Waits for the unit of work under way, so closing never cuts one in half."""
+        """Waits for the unit of work under way and the statements queued, so closing never cuts
+        one in half."""
+        if self._turns is not None:
+            with suppress(Exception):  # their callers have their errors
+                await self._turns
         async with self._writer:
             await self._connection.close()
 

@@ -224,4 +224,9 @@ MIGRATIONS: tuple[str, ...] = (
         detail   TEXT NOT NULL DEFAULT ''  -- counts and numbers only, never what users wrote
     );
     """,
+    # 12: reminders arrive discreetly (the first line gives nothing away on a locked phone) unless
+    # the person chose plain texts; kept with their language, erased by /forget.
+    """
+    ALTER TABLE user_settings ADD COLUMN plain_reminders INTEGER NOT NULL DEFAULT 0;
+    """,
 )

@@ -35,7 +35,13 @@ log = logging.getLogger(__name__)
 MIGRATION_LOCK = 0x5AFA12
 """The advisory lock key held while the schema is created or upgraded (any constant of ours)."""
 
-UPGRADES: tuple[Callable[[Connection], None], ...] = ()
+
+def _plain_reminders(connection: Connection) -> None:
+    """Reminders are discreet unless the person chose plain texts (SQLite migration 12)."""
+    connection.execute(text("ALTER TABLE user_settings ADD COLUMN plain_reminders BIGINT NOT NULL DEFAULT 0"))
+
+
+UPGRADES: tuple[Callable[[Connection], None], ...] = (_plain_reminders,)
 """Steps after the first schema: UPGRADES[n - 1] takes a database from version n to n + 1."""
 VERSION = 1 + len(UPGRADES)
 

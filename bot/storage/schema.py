@@ -36,7 +36,13 @@ def _id() -> Column[int]:
     return Column("id", BigInteger, primary_key=True, autoincrement=True)
 
 
-user_settings = Table("user_settings", metadata, _text("user_key", primary=True), _text("language"))
+user_settings = Table(
+    "user_settings",
+    metadata,
+    _text("user_key", primary=True),
+    _text("language"),
+    _integer("plain_reminders", default=0),  # 1: reminders in full, not discreet (SQLite migration 12)
+)
 
 fsm_state = Table(
     "fsm_state",

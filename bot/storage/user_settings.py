@@ -1,4 +1,5 @@
-"""A user's settings (only the language for now), keyed by their pseudonymous key."""
+"""A user's settings (their language, and whether reminders may arrive in plain text), keyed by their
+pseudonymous key."""
 
 from collections import OrderedDict
 
@@ -51,6 +52,33 @@ class UserSettingsStore:
             {"user_key": user_key, "language": language},
         )
         self._remember(user_key, language)
+
+    async def plain_reminders(self, user_key: str) -> bool:
+        """Whether this person chose reminders in full; by default they arrive discreetly."""
+        row = await self._db.fetchone(
+            "SELECT plain_reminders FROM user_settings WHERE user_key = :user_key", {"user_key": user_key}
+        )
+        return bool(row and row[0])
+
+    async def set_plain_reminders(self, user_key: str, plain: bool, language: str) -> None:
+        """`language` is kept too when the person has no settings yet (the one they are reading)."""
+        await self._db.execute(
+            "INSERT INTO user_settings (user_key, language, plain_reminders) VALUES (:user_key, :language, :plain) "
+            "ON CONFLICT (user_key) DO UPDATE SET plain_reminders = excluded.plain_reminders",
+            {"user_key": user_key, "language": language, "plain": int(plain)},
+        )
+        self._languages.pop(user_key, None)  # a new row has a language now: read it again
+
+    async def with_plain_reminders(self, user_keys: set[str]) -> set[str]:
+        """Those of `user_keys` who chose reminders in full: one query for a whole delivery batch."""
+        if not user_keys:
+            return set()
+        keys = {f"k{n}": key for n, key in enumerate(sorted(user_keys))}
+        marks = ", ".join(f":{name}" for name in keys)
+        rows = await self._db.fetchall(
+            f"SELECT user_key FROM user_settings WHERE plain_reminders = 1 AND user_key IN ({marks})", keys
+        )
+        return {str(row[0]) for row in rows}
 
     async def forget(self, user_key: str) -> None:
         """Erase everything stored about this user, in every table that holds anything of theirs."""
