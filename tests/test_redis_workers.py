@@ -106,7 +106,7 @@ async def two_workers(settings: Settings) -> AsyncIterator[tuple[Application, Ap
             first.recorder, first.statistics, flood=(settings.flood_updates_per_second, settings.flood_burst),
             approvals=first.approvals, shared=shared,
         )  # fmt: skip
-        for key in ("recent_messages",):
+        for key in ("recent_messages", "report_retention_days"):
             dispatcher[key] = first.dispatcher[key]
         second = dataclasses.replace(first, dispatcher=dispatcher)
         try:
