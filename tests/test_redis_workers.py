@@ -115,6 +115,20 @@ async def two_workers(settings: Settings) -> AsyncIterator[tuple[Application, Ap
             await shared.close()
 
 
+@contextlib.asynccontextmanager
+async def behind_a_balancer(
+    telegram: FakeTelegram, settings: Settings
+) -> AsyncIterator[tuple[tuple[Application, Application], "RoundRobin"]]:
+    """Two workers, each serving its webhook, with Telegram's calls dealt to them in turn."""
+    async with (
+        two_workers(settings) as workers,
+        serve(workers[0]) as a,
+        serve(workers[1]) as b,
+        RoundRobin(telegram, [a, b]) as balancer,
+    ):
+        yield workers, balancer
+
+
 @pytest.fixture
 def redis_settings(settings: Settings, redis_url: str) -> Settings:
     settings.redis_url = SecretStr(redis_url)
@@ -125,12 +139,7 @@ async def test_one_person_alternating_between_two_workers_goes_on_as_with_one(
     telegram: FakeTelegram, redis_settings: Settings, redis_url: str
 ) -> None:
     user = telegram.user(user_id=612_345_789, language_code="ru")
-    async with (
-        two_workers(redis_settings) as workers,
-        serve(workers[0]) as a,
-        serve(workers[1]) as b,
-        RoundRobin(telegram, [a, b]) as balancer,
-    ):
+    async with behind_a_balancer(telegram, redis_settings) as (workers, balancer):
         menu = await start_in(user, "English")  # /start on one worker, the language on the other
         await open_topic(user, menu, "Red flags")
         lesson = await user.reply()
@@ -159,12 +168,7 @@ async def test_a_retried_update_is_handled_once_by_the_workers_together(
     telegram: FakeTelegram, redis_settings: Settings
 ) -> None:
     user = telegram.user(user_id=612_345_790, language_code="en")
-    async with (
-        two_workers(redis_settings) as workers,
-        serve(workers[0]) as a,
-        serve(workers[1]) as b,
-        RoundRobin(telegram, [a, b]) as balancer,
-    ):
+    async with behind_a_balancer(telegram, redis_settings) as (_, balancer):
         await start_in(user, "English")
         await user.send("/privacy")
         await user.reply()
@@ -200,12 +204,7 @@ async def test_forget_erases_the_conversation_kept_in_redis(
     telegram: FakeTelegram, redis_settings: Settings, redis_url: str
 ) -> None:
     user = telegram.user(user_id=612_345_792, language_code="en")
-    async with (
-        two_workers(redis_settings) as workers,
-        serve(workers[0]) as a,
-        serve(workers[1]) as b,
-        RoundRobin(telegram, [a, b]),
-    ):
+    async with behind_a_balancer(telegram, redis_settings):
         menu = await start_in(user, "English")
         await open_topic(user, menu, "Red flags")
         await user.reply()
@@ -233,12 +232,7 @@ async def test_a_flood_spread_over_two_workers_is_limited_once(
 ) -> None:
     limited = redis_settings.model_copy(update={"flood_updates_per_second": 3.0, "flood_burst": 10})
     flooder = telegram.user(user_id=612_345_793, language_code="ru")
-    async with (
-        two_workers(limited) as workers,
-        serve(workers[0]) as a,
-        serve(workers[1]) as b,
-        RoundRobin(telegram, [a, b]),
-    ):
+    async with behind_a_balancer(telegram, limited):
         for _ in range(100):  # about 100 updates a second, every other one to each worker
             await flooder.send("паспорт")
             await asyncio.sleep(0.01)
@@ -320,12 +314,7 @@ async def test_redis_losing_its_data_loses_nobodys_place(
     telegram: FakeTelegram, redis_settings: Settings, redis_url: str
 ) -> None:
     user = telegram.user(user_id=612_345_795, language_code="en")
-    async with (
-        two_workers(redis_settings) as workers,
-        serve(workers[0]) as a,
-        serve(workers[1]) as b,
-        RoundRobin(telegram, [a, b]),
-    ):
+    async with behind_a_balancer(telegram, redis_settings):
         menu = await start_in(user, "English")
         await open_topic(user, menu, "Recruiters")
         await user.press(await user.reply(), "No")
