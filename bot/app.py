@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -42,7 +43,6 @@ from bot.services.retention import Retention
 from bot.services.sender import BulkSender
 from bot.services.staff_audit import AuditLog
 from bot.services.stats import Statistics
-from bot.shared_state import SharedState, open_shared_state
 from bot.staff_roles import StaffRoles
 from bot.storage.broadcast_proposals import ProposalStore
 from bot.storage.broadcasts import BroadcastStore
@@ -60,6 +60,9 @@ from bot.transport.observed import Heartbeat
 from bot.transport.outbound import bulk_delivery
 from bot.transport.sent_messages import NoticeSentMessages
 from bot.transport.session import create_session
+
+if TYPE_CHECKING:
+    from bot.shared_state import SharedState
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +84,7 @@ class Application:
     approvals: BroadcastApprovals
     heartbeat: Heartbeat
     """Told each time long polling hears from Telegram; read by the health check."""
-    shared: SharedState | None = None
+    shared: "SharedState | None" = None
     """What several processes share through Redis (REDIS_URL); None for a single process."""
 
 
@@ -97,7 +100,7 @@ def create_dispatcher(
     statistics: Statistics,
     flood: tuple[float, int],
     approvals: BroadcastApprovals,
-    shared: SharedState | None = None,
+    shared: "SharedState | None" = None,
 ) -> Dispatcher:
     """`shared`: conversations, chat locks and seen updates in Redis for several workers (REDIS_URL)."""
     # Another worker may change the language: with `shared`, every update reads it from the database.
@@ -165,7 +168,11 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
     try:
         keys = await unlock(KeyRecords(database), key_sources(settings), settings.db_path.parent)
         pseudonyms = Pseudonymizer(keys.pseudonym)
-        shared = await open_shared_state(settings, database, pseudonyms, durable_part)  # None without REDIS_URL
+        shared = None
+        if settings.redis_url is not None:
+            from bot.shared_state import open_shared_state  # the Redis client is loaded only when used
+
+            shared = await open_shared_state(settings, database, pseudonyms, durable_part)
     except BaseException:
         await database.close()
         if in_use is not None:

@@ -16,14 +16,11 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Protocol
 
-from redis.exceptions import RedisError
-
-from bot.shared_state import SharedState
 from bot.startup import StartupError
 from bot.storage.redis_keys import bot_key
-from bot.storage.redis_leases import LEASE_SECONDS
 
 if TYPE_CHECKING:
+    from bot.shared_state import SharedState
     from bot.storage.postgres_locks import SessionLock
 
 log = logging.getLogger(__name__)
@@ -44,7 +41,7 @@ class Leadership:
 
 @asynccontextmanager
 async def polling_leadership(
-    shared: SharedState | None, database_url: str | None, bot_id: int, stop_polling: Callable[[], Awaitable[None]]
+    shared: "SharedState | None", database_url: str | None, bot_id: int, stop_polling: Callable[[], Awaitable[None]]
 ) -> AsyncIterator[Leadership]:
     """Held around polling; raises StartupError when another process holds it."""
     leadership = Leadership()
@@ -57,6 +54,9 @@ async def polling_leadership(
     else:
         yield leadership
         return
+    # Imported here, as SQLAlchemy is above: the default setup never loads the Redis client.
+    from bot.storage.redis_leases import LEASE_SECONDS  # the lease's length paces both locks' checks
+
     if not await lock.take():
         await lock.release()
         raise StartupError(HELD_ELSEWHERE.format(store=lock.store))
@@ -94,7 +94,7 @@ class Lock(Protocol):
 class RedisLock:
     store = "Redis"
 
-    def __init__(self, shared: SharedState, key: str) -> None:
+    def __init__(self, shared: "SharedState", key: str) -> None:
         self._shared = shared
         self._key = key
         self._token: str | None = None
@@ -104,6 +104,8 @@ class RedisLock:
         return self._token is not None
 
     async def still_held(self) -> bool:
+        from redis.exceptions import RedisError
+
         try:
             holder = await self._shared.redis.get(self._key)
         except RedisError:

@@ -1,0 +1,16 @@
+"""The default setup (one process, SQLite, no Redis) loads neither the Redis client nor SQLAlchemy:
+each costs megabytes of memory on a small server that never uses it."""
+
+import subprocess
+import sys
+
+PROBE = """
+import sys
+import bot.__main__, bot.app, bot.polling, bot.webhook, bot.scheduler
+print(" ".join(sorted({name.split(".")[0] for name in sys.modules} & {"redis", "sqlalchemy", "asyncpg"})))
+"""
+
+
+def test_the_default_setup_loads_no_client_for_postgresql_or_redis() -> None:
+    loaded = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, check=True).stdout
+    assert loaded.split() == []
