@@ -170,6 +170,9 @@ async def test_kill_9_in_the_middle_of_a_roll_up_counts_every_hour_once(tmp_path
     for query, answered in list(telegram.open_queries.items()):
         if not answered.is_set():
             del telegram.open_queries[query]
+    # A tap it answered before Telegram heard its offset comes again after the restart, and is answered again
+    # (Telegram says "query is too old", which the bot logs as a warning): at least once, as in test_cluster.
+    taken_before_the_kill = set(telegram.open_queries)
 
     assert on_disk(db_path, "PRAGMA integrity_check") == [("ok",)]
     counted, raw = seeded_total(db_path)
@@ -183,3 +186,8 @@ async def test_kill_9_in_the_middle_of_a_roll_up_counts_every_hour_once(tmp_path
             await asyncio.sleep(0.1)
         await asyncio.sleep(0.5)
     assert seeded_total(db_path)[0] == seeded, "every hour counted once"
+    telegram.protocol_errors[:] = [
+        error
+        for error in telegram.protocol_errors
+        if not any(error == f"callback query {query} answered twice or never issued" for query in taken_before_the_kill)
+    ]
