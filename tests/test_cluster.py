@@ -73,6 +73,18 @@ class Progress:
     taps_answered: int = 0
     out_of_order: list[str] = field(default_factory=list)
     done: Counter[str] = field(default_factory=Counter)
+    screens_sent_again: int = 0
+    """Screens a person got twice: their update was handled, then retried after a worker's kill."""
+
+
+async def screen_with(user: FakeUser, label: str, progress: Progress) -> Sent:
+    """The next screen offering `label`, past a copy of the previous one sent again after a kill."""
+    for _ in range(3):
+        screen = await user.reply(within=60)
+        if any(label in button["text"] for row in screen.buttons for button in row):
+            return screen
+        progress.screens_sent_again += 1
+    raise AssertionError(f"user {user.id} never got a screen offering {label!r}")
 
 
 async def walk(user: FakeUser, menu: Sent, language: str, taps: tuple[int, ...], progress: Progress) -> None:
@@ -101,21 +113,21 @@ async def walk(user: FakeUser, menu: Sent, language: str, taps: tuple[int, ...],
 
 async def plan_a_reminder(user: FakeUser, progress: Progress) -> None:
     await user.send("/reminders")
-    await user.press(await user.reply(within=60), "A document expires")
+    await user.press(await screen_with(user, "A document expires", progress), "A document expires")
     await user.reply(within=60)
     await user.send("01.06.2027")
-    await user.press(await user.reply(within=60), "4 week(s) before")
+    await user.press(await screen_with(user, "4 week(s) before", progress), "4 week(s) before")
     assert "04.05.2027" in (await user.reply(within=60)).text
     progress.done["reminders planned"] += 1
 
 
 async def report_an_offer(user: FakeUser, progress: Progress) -> None:
     await user.send("/report")
-    await user.press(await user.reply(within=60), "Wages not paid")
-    await user.press(await user.reply(within=60), "Kazakhstan")
+    await user.press(await screen_with(user, "Wages not paid", progress), "Wages not paid")
+    await user.press(await screen_with(user, "Kazakhstan", progress), "Kazakhstan")
     await user.reply(within=60)
     await user.send("Barakat")
-    await user.press(await user.reply(within=60), "Send without details")
+    await user.press(await screen_with(user, "Send without details", progress), "Send without details")
     assert (await user.reply(within=60)).text.startswith("Thank you.")
     progress.done["reports"] += 1
 
@@ -325,7 +337,8 @@ async def scenario(tmp_path: Path, redis_url: str, database_url: str | None, web
     return (
         f"cluster: {len(telegram.handed)} updates from {USERS} people in {people_seconds:.0f} s, all answered "
         f"({len(retried)} sent again after a failed call, {sum(proxy.failed_calls.values())} calls cut by the kill, "
-        f"{len(twice_answered)} button press(es) answered again by the worker the retry reached); "
+        f"{len(twice_answered)} button press(es) answered again by the worker the retry reached, "
+        f"{progress.screens_sent_again} screen(s) a person got twice for the same reason); "
         f"{len(BULK_CHATS)} reminders and {len(BULK_CHATS)} news messages, none lost; "
         f"{len(twice)} sent twice, all in flight at a scheduler's kill: {sorted(twice)}; "
         f"most bulk messages in one second: {busiest} (cap {BULK_RATE}); "
