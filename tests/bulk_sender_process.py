@@ -1,6 +1,6 @@
 """One scheduler process's bulk sender, for tests/test_shared_send_rate.py: sends `count` messages
 through the fake Bot API at `base_url`, sharing the bot's rate through Redis at `redis_url`,
-starting when `together` such processes are ready, so that they overlap."""
+starting when `together` such processes have counted themselves ready at `ready_key`, so that they overlap."""
 
 import asyncio
 import sys
@@ -61,13 +61,15 @@ async def send(
     return outcomes
 
 
-async def main(base_url: str, redis_url: str, per_second: str, first_chat: str, count: str, together: str) -> None:
+async def main(
+    base_url: str, redis_url: str, per_second: str, first_chat: str, count: str, together: str, ready_key: str
+) -> None:
     bot, redis = bulk_bot(base_url), Redis.from_url(redis_url)
     # Connected and warmed up, outside the measurement: a first message costs tens of milliseconds
     # more (aiogram builds much of itself lazily), which would arrive late among the next ones.
     await bulk_delivery(bot)(Outgoing(WARM_UP, "warm-up"))
-    await redis.incr("test:ready")
-    while int(await redis.get("test:ready") or 0) < int(together):  # noqa: ASYNC110 (other processes' signal)
+    await redis.incr(ready_key)
+    while int(await redis.get(ready_key) or 0) < int(together):  # noqa: ASYNC110 (other processes' signal)
         await asyncio.sleep(0.01)
     outcomes = await send(bot, redis, float(per_second), int(first_chat), int(count))
     await bot.session.close()

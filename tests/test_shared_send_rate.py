@@ -50,10 +50,19 @@ async def test_three_senders_sharing_redis_never_exceed_the_rate_together(
     assert got <= RATE + ON_TIME, f"{got} messages in one second"
 
 
-async def test_three_sender_processes_sharing_redis_never_exceed_the_rate_together(
-    telegram: FakeTelegram, redis_url: str, tmp_path: Path
-) -> None:
-    arguments = [(telegram.base_url, redis_url, str(RATE), str(1000 * (n + 1)), str(PER_SENDER), "3") for n in range(3)]
+ATTEMPTS = 3
+"""Times the three processes are started before the test gives up on seeing them send together."""
+
+
+async def three_sender_processes(
+    telegram: FakeTelegram, redis_url: str, tmp_path: Path, attempt: int
+) -> list[list[float]]:
+    """Each process's delivery times, on the fake Bot API's clock; the rate is asserted on every run."""
+    already = len(telegram.delivered)
+    arguments = [
+        (telegram.base_url, redis_url, str(RATE), str(1000 * (n + 1)), str(PER_SENDER), "3", f"test:ready:{attempt}")
+        for n in range(3)
+    ]
     processes = [
         await asyncio.create_subprocess_exec(
             sys.executable,
@@ -68,11 +77,25 @@ async def test_three_sender_processes_sharing_redis_never_exceed_the_rate_togeth
     ]
     outputs = [await asyncio.wait_for(process.communicate(), 60) for process in processes]
     assert [out.strip() for out, _ in outputs] == [str(PER_SENDER).encode()] * 3
-    assert len([chat for _, chat, _ in telegram.delivered if chat != WARM_UP]) == 3 * PER_SENDER
-    spans = [[moment for moment, chat, _ in telegram.delivered if chat // 1000 == n + 1] for n in range(3)]
-    assert max(min(span) for span in spans) < min(max(span) for span in spans), "the three sent at once"
-    got = busiest_second(received(telegram))
+    delivered = [(moment, chat) for moment, chat, _ in telegram.delivered[already:] if chat != WARM_UP]
+    assert len(delivered) == 3 * PER_SENDER
+    got = busiest_second([moment for moment, _ in delivered])
     assert got <= RATE + ON_TIME, f"{got} messages in one second"
+    return [[moment for moment, chat in delivered if chat // 1000 == n + 1] for n in range(3)]
+
+
+async def test_three_sender_processes_sharing_redis_never_exceed_the_rate_together(
+    telegram: FakeTelegram, redis_url: str, tmp_path: Path
+) -> None:
+    """The limit only shows it is shared when the processes send at the same time. They start
+    together, but on a loaded two-core machine one can be starved of CPU (or lose every race for
+    the next slot) until the others are done: that run proves nothing about sharing, though its
+    rate is still checked, and the processes are started again."""
+    for attempt in range(ATTEMPTS):
+        spans = await three_sender_processes(telegram, redis_url, tmp_path, attempt)
+        if max(min(span) for span in spans) < min(max(span) for span in spans):
+            return
+    raise AssertionError(f"the three processes never sent at the same time in {ATTEMPTS} runs")
 
 
 async def test_a_429_one_sender_gets_holds_back_every_sender_of_the_bot(redis_url: str) -> None:
