@@ -34,6 +34,7 @@ from bot.services.broadcaster import Broadcaster
 from bot.services.clock import Clock, SystemClock
 from bot.services.contact_health import ContactHealth
 from bot.services.content_holder import ContentHolder, ContentSources
+from bot.services.content_sync import ContentSync
 from bot.services.engagement import EventRecorder, PromptEventRecorder
 from bot.services.key_setup import key_sources, unlock
 from bot.services.pseudonym import Pseudonymizer
@@ -48,6 +49,7 @@ from bot.storage.broadcast_proposals import ProposalStore
 from bot.storage.broadcasts import BroadcastStore
 from bot.storage.campaigns import CampaignStore
 from bot.storage.contact_health import ContactHealthStore
+from bot.storage.content_reloads import ContentReloadStore
 from bot.storage.database import Database, lock_database, open_database
 from bot.storage.events import EventStore
 from bot.storage.fsm import SQLiteStorage
@@ -74,6 +76,7 @@ class Application:
     database: Database
     cipher: ChatCipher
     content: ContentHolder
+    content_sync: ContentSync
     i18n: I18n
     settings: Settings
     reminders: ReminderDispatcher
@@ -92,6 +95,7 @@ def create_dispatcher(
     database: Database,
     cipher: ChatCipher,
     content: ContentHolder,
+    content_sync: ContentSync,
     i18n: I18n,
     pseudonyms: Pseudonymizer,
     staff: StaffRoles,
@@ -110,6 +114,7 @@ def create_dispatcher(
         # One update at a time per user: two quick taps must not race on the saved conversation.
         events_isolation=shared.isolation if shared else ReleasingEventIsolation(),
         content=content,
+        content_sync=content_sync,
         users=users,
         reports=ReportStore(database),
         reminders=ReminderStore(database, cipher),
@@ -196,8 +201,9 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
         clock,
         delay,
     )
+    content_sync = ContentSync(content, ContentReloadStore(database), clock)
     dispatcher = create_dispatcher(
-        database, cipher, content, i18n, pseudonyms, settings.staff, clock, recorder, statistics,
+        database, cipher, content, content_sync, i18n, pseudonyms, settings.staff, clock, recorder, statistics,
         flood=(settings.flood_updates_per_second, settings.flood_burst), approvals=approvals, shared=shared,
     )  # fmt: skip
     dispatcher["recent_messages"] = recent_messages
@@ -225,8 +231,9 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
     )  # fmt: skip
     try:
         yield Application(
-            bot, dispatcher, database, cipher, content, i18n, settings, reminders, recorder, statistics, broadcaster,
-            Retention(ReportStore(database), clock, settings.report_retention_days), approvals, heartbeat, shared,
+            bot, dispatcher, database, cipher, content, content_sync, i18n, settings, reminders, recorder, statistics,
+            broadcaster, Retention(ReportStore(database), clock, settings.report_retention_days), approvals, heartbeat,
+            shared,
         )  # fmt: skip
     finally:
         await bot.session.close()

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.handlers.broadcast import announce_start
-from bot.roles import runs_shared_jobs
+from bot.roles import runs_shared_jobs, shares_the_database
+from bot.services.content_sync import SYNC_SECONDS
 from bot.storage.broadcasts import BroadcastStore
 from bot.storage.claims import release_all_claims
 from bot.storage.fsm import SQLiteStorage
@@ -58,7 +59,8 @@ async def release_broadcasts(app: "Application") -> None:
 @asynccontextmanager
 async def reminder_jobs(app: "Application") -> AsyncIterator[None]:
     """APScheduler runs this process's jobs while the bot runs: every role writes the events it
-    recorded and forgets idle conversations (both held in this process's memory); `all` and
+    recorded and forgets idle conversations (both held in this process's memory), and follows
+    another process's /reload when processes share the database; `all` and
     `scheduler` also run the bot's shared work: reminders, broadcasts, roll-ups and housekeeping."""
     shared = runs_shared_jobs(app.settings.safar_role)
     if shared:
@@ -84,6 +86,9 @@ async def reminder_jobs(app: "Application") -> AsyncIterator[None]:
         scheduler.add_job(jobs.guard(app.reminders.housekeeping), "interval", hours=6, id="housekeeping")
         scheduler.add_job(jobs.guard(app.retention.run), "interval", hours=6, next_run_time=now, id="retention")
     scheduler.add_job(jobs.guard(app.recorder.flush), "interval", seconds=2, max_instances=1, id="events")
+    if shares_the_database(app.settings):  # other processes may /reload: follow them
+        scheduler.add_job(jobs.guard(app.content_sync.follow), "interval", seconds=SYNC_SECONDS, next_run_time=now,
+                          max_instances=1, coalesce=True, id="content_sync")  # fmt: skip
     storage = app.dispatcher.storage
     if isinstance(storage, SQLiteStorage):
 

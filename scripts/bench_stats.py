@@ -32,6 +32,7 @@ from bot.i18n import load_i18n, translator
 from bot.keys import ChatCipher
 from bot.services.broadcast_approval import BroadcastApprovals
 from bot.services.content_holder import ContentHolder, ContentSources
+from bot.services.content_sync import ContentSync
 from bot.services.engagement import EventRecorder
 from bot.services.pseudonym import Pseudonymizer
 from bot.services.staff_audit import AuditLog
@@ -39,6 +40,7 @@ from bot.services.stats import Statistics
 from bot.staff_roles import StaffRoles
 from bot.storage.broadcast_proposals import ProposalStore
 from bot.storage.broadcasts import BroadcastStore
+from bot.storage.content_reloads import ContentReloadStore
 from bot.storage.database import open_database
 from bot.storage.events import EventStore
 from bot.storage.staff_audit import StaffAuditStore
@@ -117,7 +119,8 @@ async def time_updates(path: Path, logging_on: bool, presses: int = 400) -> list
     approvals = BroadcastApprovals(ProposalStore(connection), BroadcastStore(connection, cipher),
                                    AuditLog(StaffAuditStore(connection), FixedClock()), FixedClock(), None)  # fmt: skip
     dispatcher = create_dispatcher(
-        connection, cipher, content, i18n, Pseudonymizer(b"k" * 32), StaffRoles(), FixedClock(), recorder,
+        connection, cipher, content, ContentSync(content, ContentReloadStore(connection), FixedClock()), i18n,
+        Pseudonymizer(b"k" * 32), StaffRoles(), FixedClock(), recorder,
         statistics, flood=(1000.0, 1000), approvals=approvals,
     )  # fmt: skip
     bot = Bot("1:benchmark", session=AnsweringSession())

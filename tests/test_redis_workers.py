@@ -102,7 +102,7 @@ async def two_workers(settings: Settings) -> AsyncIterator[tuple[Application, Ap
         shared = await open_shared_state(settings, first.database, pseudonyms, durable_part)
         assert shared is not None
         dispatcher = create_dispatcher(
-            first.database, first.cipher, first.content, first.i18n, pseudonyms, settings.staff, SystemClock(),
+            first.database, first.cipher, first.content, first.content_sync, first.i18n, pseudonyms, settings.staff, SystemClock(),
             first.recorder, first.statistics, flood=(settings.flood_updates_per_second, settings.flood_burst),
             approvals=first.approvals, shared=shared,
         )  # fmt: skip

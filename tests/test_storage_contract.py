@@ -18,6 +18,7 @@ from bot.storage.broadcasts import BroadcastStore
 from bot.storage.campaigns import MAX_CAMPAIGNS_PER_WEEK, OTHER_CAMPAIGN, CampaignStore
 from bot.storage.claims import release_all_claims
 from bot.storage.contact_health import ContactHealthStore
+from bot.storage.content_reloads import ContentReloadStore, Reload
 from bot.storage.database import Database, DatabaseUnavailable, open_database
 from bot.storage.events import EventStore, Period
 from bot.storage.key_records import KeyRecords
@@ -355,6 +356,15 @@ async def test_key_fingerprints_are_kept_and_forget_erases_every_personal_table(
             "SELECT relname FROM pg_stat_user_tables WHERE last_vacuum IS NOT NULL ORDER BY relname"
         )
         assert {str(name) for (name,) in vacuumed} >= set(PERSONAL_TABLES)
+
+
+async def test_each_reload_is_numbered_after_the_last_and_only_the_newest_is_kept(database: Database) -> None:
+    reloads = ContentReloadStore(database)
+    assert (await reloads.latest()).number == 0
+    numbers = [await reloads.announce(NOW + timedelta(minutes=n)) for n in range(3)]
+    assert numbers == sorted(set(numbers))
+    assert await reloads.latest() == Reload(numbers[-1], NOW + timedelta(minutes=2))
+    assert await database.fetchall("SELECT id FROM content_reloads") == [(numbers[-1],)]
 
 
 # --- PostgreSQL only ------------------------------------------------------------------------

@@ -84,6 +84,9 @@ ROWS: dict[int, list[tuple[str, dict[str, Any]]]] = {
     12: [
         ("user_settings", {"user_key": "plain-texts-user", "language": "ru", "plain_reminders": 1}),
     ],
+    13: [
+        ("content_reloads", {"id": 1, "at": 1_790_000_000}),
+    ],
 }  # fmt: skip
 """What a live bot had written by each schema version. A new migration adds its entry here."""
 

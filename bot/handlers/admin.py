@@ -23,6 +23,7 @@ from bot.handlers.states import AdminBroadcast
 from bot.services.contact_health import ContactHealth, health_lines
 from bot.services.content_diff import ContentChanges
 from bot.services.content_holder import ContentHolder
+from bot.services.content_sync import ContentSync
 from bot.services.staff_audit import AuditLog
 from bot.staff_roles import BROADCASTER, EDITOR, VIEWER, StaffRoles
 from bot.storage.reports import ReportGroup, ReportStore
@@ -122,10 +123,11 @@ def describe_changes(changes: ContentChanges) -> str:
     return "\n".join(lines)
 
 
-async def reload_content(message: Message, content: ContentHolder, audit: AuditLog) -> None:
+async def reload_content(message: Message, content_sync: ContentSync, audit: AuditLog) -> None:
+    """Reloads this process, and every other process of the bot follows (bot/services/content_sync.py)."""
     staff_id = message.from_user.id if message.from_user else 0
     try:
-        changes = await content.reload()
+        changes = await content_sync.reload_everywhere()
     except ContentError as error:
         log.warning("reload refused: %d problem(s)", len(error.errors))
         await audit.record(staff_id, "reload_refused", f"{len(error.errors)} problem(s)")

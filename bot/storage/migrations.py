@@ -229,4 +229,12 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE user_settings ADD COLUMN plain_reminders INTEGER NOT NULL DEFAULT 0;
     """,
+    # 13: a /reload that succeeded, so that the other processes of the bot (several web workers and
+    # schedulers on PostgreSQL) read the content again too. Only the newest row is kept.
+    """
+    CREATE TABLE content_reloads (
+        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL  -- unix seconds
+    );
+    """,
 )

@@ -41,7 +41,12 @@ def _plain_reminders(connection: Connection) -> None:
     connection.execute(text("ALTER TABLE user_settings ADD COLUMN plain_reminders BIGINT NOT NULL DEFAULT 0"))
 
 
-UPGRADES: tuple[Callable[[Connection], None], ...] = (_plain_reminders,)
+def _content_reloads(connection: Connection) -> None:
+    """A /reload is announced to every process of the bot (SQLite migration 13)."""
+    schema.content_reloads.create(connection)
+
+
+UPGRADES: tuple[Callable[[Connection], None], ...] = (_plain_reminders, _content_reloads)
 """Steps after the first schema: UPGRADES[n - 1] takes a database from version n to n + 1."""
 VERSION = 1 + len(UPGRADES)
 

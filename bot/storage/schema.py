@@ -218,5 +218,7 @@ staff_audit = Table(
     _text("detail", default=""),
 )
 
+content_reloads = Table("content_reloads", metadata, _id(), _integer("at"))
+
 FIRST_ROWS = ((rollup_state, {"id": 1, "rolled_until": "0000-00-00T00"}),)
 """Rows a new database starts with (SQLite's migration 5 inserts the same)."""

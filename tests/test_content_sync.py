@@ -1,0 +1,112 @@
+"""Several processes, one content: a /reload that reaches one web worker is followed by the others,
+so a person whose updates land on another worker reads the same edited lesson a few seconds later.
+Two workers as the cluster runs them: PostgreSQL, Redis, each its own process state and content,
+their periodic jobs on the real scheduler, updates through their webhooks."""
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+
+from bot.app import Application, application
+from bot.config import Settings
+from bot.jobs import reminder_jobs
+from bot.services.content_sync import SYNC_SECONDS
+from tests.conftest import STAFF_ID
+from tests.content_fixtures import copy_of_real_content, edit
+from tests.fake_telegram import FakeTelegram, FakeUser
+from tests.journeys import open_topic, start_in
+from tests.test_redis_workers import RoundRobin, serve
+
+OLD_TITLE = "<b>You have been offered a job abroad.</b>"
+RECRUITMENT = Path("lessons") / "recruitment.yaml"
+
+
+class Directed(RoundRobin):
+    """The load balancer, told which worker gets the next updates."""
+
+    worker = 0
+
+    async def _forward(self) -> None:
+        while True:
+            async with self.telegram.new_updates:
+                await self.telegram.new_updates.wait_for(lambda: len(self.telegram.updates) > self.forwarded)
+                pending = self.telegram.updates[self.forwarded :]
+                self.forwarded = len(self.telegram.updates)
+            for update in pending:
+                await self.post(update, self.worker)
+
+
+@contextlib.asynccontextmanager
+async def worker(settings: Settings) -> AsyncIterator[tuple[Application, int]]:
+    async with application(settings) as app, reminder_jobs(app), serve(app) as port:
+        yield app, port
+
+
+async def recruitment_screen(user: FakeUser) -> str:
+    await user.send("/menu")
+    await open_topic(user, await user.reply(), "Recruiters")
+    return (await user.reply()).text
+
+
+async def screen_within(user: FakeUser, starts: str, seconds: float) -> float:
+    """Seconds until the recruitment screen starts with `starts`, asking again every half second."""
+    began = time.monotonic()
+    while not (await recruitment_screen(user)).startswith(starts):
+        assert time.monotonic() - began < seconds, f"still not {starts!r} after {seconds} s"
+        await asyncio.sleep(0.5)
+    return time.monotonic() - began
+
+
+async def test_a_reload_on_one_worker_reaches_the_people_served_by_another(
+    telegram: FakeTelegram,
+    settings: Settings,
+    postgres_url: str,
+    redis_url: str,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    settings.database_url, settings.redis_url = SecretStr(postgres_url), SecretStr(redis_url)
+    settings.admin_ids = frozenset({STAFF_ID})
+    # One content folder each, as on two machines of one release: same files until the test says.
+    first_files, second_files = copy_of_real_content(tmp_path / "a"), copy_of_real_content(tmp_path / "b")
+    async with (
+        worker(settings.model_copy(update={"content_dir": first_files})) as (_, first),
+        worker(settings.model_copy(update={"content_dir": second_files})) as (_, second),
+        Directed(telegram, [first, second]) as balancer,
+    ):
+        staff, person = telegram.user(STAFF_ID, "en"), telegram.user(7, "en")
+        balancer.worker = 0
+        await start_in(staff, "English")
+        balancer.worker = 1
+        await start_in(person, "English")
+        assert (await recruitment_screen(person)).startswith(OLD_TITLE)
+
+        for files in (first_files, second_files):
+            edit(files / RECRUITMENT, OLD_TITLE, "<b>A job offer!</b>")
+        assert (await recruitment_screen(person)).startswith(OLD_TITLE), "edited files wait for /reload"
+        balancer.worker = 0
+        await staff.send("/reload")
+        assert (await staff.reply()).text == "<b>Reloaded.</b>\nscreens edited: recruitment/offer"
+        balancer.worker = 1
+        await screen_within(person, "<b>A job offer!</b>", SYNC_SECONDS + 10)
+
+        # The second machine's copy is broken (a deploy gone wrong): it keeps what it serves, and says so.
+        edit(first_files / RECRUITMENT, "<b>A job offer!</b>", "<b>An offer abroad?</b>")
+        edit(second_files / RECRUITMENT, "goto: passport", "goto: pasport")
+        caplog.set_level(logging.INFO, "bot.services.content_sync")
+        balancer.worker = 0
+        await staff.send("/reload")
+        assert (await staff.reply()).text == "<b>Reloaded.</b>\nscreens edited: recruitment/offer"
+        await screen_within(staff, "<b>An offer abroad?</b>", 1)
+        began = time.monotonic()
+        while "in its content files and keeps the content it had" not in caplog.text:
+            assert time.monotonic() - began < SYNC_SECONDS + 10, "the broken copy was never noticed"
+            await asyncio.sleep(0.2)
+        balancer.worker = 1
+        assert (await recruitment_screen(person)).startswith("<b>A job offer!</b>"), "nobody gets broken content"
