@@ -442,3 +442,25 @@ async def test_a_later_schema_step_runs_once_when_processes_start_at_once(
     monkeypatch.setattr(postgres, "VERSION", current)
     with pytest.raises(DatabaseUnavailable, match=f"schema version {current + 1}; this Safar knows up to {current}"):
         await open_postgres(postgres_url)
+
+
+async def test_two_processes_adding_at_once_never_take_an_account_past_its_limit(
+    database: Database, target: Path | str
+) -> None:
+    """Two workers (two connections) add one person's reminders at the same moment."""
+    other = await open_database(target)
+    try:
+        stores = [ReminderStore(database, CIPHER), ReminderStore(other, CIPHER)]
+        await stores[0].opt_in("busy", 111, "Asia/Dushanbe", "tg")
+
+        async def add_many(store: ReminderStore, process: int) -> list[int | None]:
+            return await asyncio.gather(
+                *(store.add("busy", "monthly", f"{process}-{n}", NOW + timedelta(minutes=n)) for n in range(15))
+            )
+
+        first, second = await asyncio.gather(add_many(stores[0], 0), add_many(stores[1], 1))
+        accepted = [number for number in first + second if number is not None]
+        assert len(accepted) == MAX_PENDING_PER_ACCOUNT
+        assert len(await stores[1].scheduled("busy")) == MAX_PENDING_PER_ACCOUNT
+    finally:
+        await other.close()

@@ -135,21 +135,28 @@ class ReminderStore:
     async def add(
         self, user_key: str, kind: str, item: str, due_at: datetime, payload: dict[str, Any] | None = None
     ) -> int | None:
-        """The new reminder's id; None when the user already has MAX_PENDING_PER_ACCOUNT waiting."""
-        added = await self._db.fetchone(
-            "INSERT INTO reminders (user_key, kind, item, payload, due_at) "
-            "SELECT CAST(:user_key AS TEXT), CAST(:kind AS TEXT), CAST(:item AS TEXT), CAST(:payload AS TEXT), "
-            "CAST(:due_at AS BIGINT) WHERE (SELECT COUNT(*) FROM reminders "
-            "WHERE user_key = :user_key AND state IN ('pending', 'claimed')) < :most RETURNING id",
-            {
-                "user_key": user_key,
-                "kind": kind,
-                "item": item,
-                "payload": json.dumps(payload or {}),
-                "due_at": _seconds(due_at),
-                "most": MAX_PENDING_PER_ACCOUNT,
-            },
-        )
+        """The new reminder's id; None when the user already has MAX_PENDING_PER_ACCOUNT waiting.
+        The account's chat row is locked first, so two processes adding at once count in turn
+        (on PostgreSQL each would otherwise count the same 19 and both insert)."""
+        async with self._db.transaction() as tx:
+            await tx.execute(
+                f"SELECT 1 FROM reminder_chats WHERE user_key = :user_key{tx.dialect.for_update}",
+                {"user_key": user_key},
+            )
+            added = await tx.fetchone(
+                "INSERT INTO reminders (user_key, kind, item, payload, due_at) "
+                "SELECT CAST(:user_key AS TEXT), CAST(:kind AS TEXT), CAST(:item AS TEXT), CAST(:payload AS TEXT), "
+                "CAST(:due_at AS BIGINT) WHERE (SELECT COUNT(*) FROM reminders "
+                "WHERE user_key = :user_key AND state IN ('pending', 'claimed')) < :most RETURNING id",
+                {
+                    "user_key": user_key,
+                    "kind": kind,
+                    "item": item,
+                    "payload": json.dumps(payload or {}),
+                    "due_at": _seconds(due_at),
+                    "most": MAX_PENDING_PER_ACCOUNT,
+                },
+            )
         return int(added[0]) if added else None
 
     async def scheduled(self, user_key: str) -> list[Reminder]:
