@@ -464,3 +464,30 @@ async def test_two_processes_adding_at_once_never_take_an_account_past_its_limit
         assert len(await stores[1].scheduled("busy")) == MAX_PENDING_PER_ACCOUNT
     finally:
         await other.close()
+
+
+async def test_forget_while_old_events_are_cleared_waits_instead_of_deadlocking(postgres_url: str) -> None:
+    """/forget deletes a person's events in the table's order; clearing events the roll-up has
+    passed deletes them by hour. Three of the person's late events whose hours run against the
+    table's order, one of them held for a moment by a third process, used to make the two lock
+    them in opposite orders (DeadlockDetectedError): both now take the roll-up watermark first."""
+    holding, forgetting, clearing = [await open_database(postgres_url) for _ in range(3)]
+    try:
+        events = EventStore(holding)
+        await events.insert([("2026-12-01T09", "someone", "lesson", "")])
+        await events.insert([("2026-12-01T08", "someone", "lesson", "")])
+        await events.insert([("2026-12-01T07", "someone", "lesson", "")])
+        await events.insert([("2026-12-01T12", f"other{n}", "lesson", "") for n in range(5000)])
+        await holding.execute("ANALYZE events")
+        await holding.execute("UPDATE rollup_state SET rolled_until = '2026-12-01T10' WHERE id = 1")
+        async with holding.transaction() as tx:  # another unit of work on the middle event
+            await tx.execute("SELECT 1 FROM events WHERE hour = '2026-12-01T08' FOR UPDATE")
+            forget = asyncio.create_task(UserSettingsStore(forgetting).forget("someone"))
+            await asyncio.sleep(0.3)
+            clear = asyncio.create_task(EventStore(clearing).delete_rolled_up())
+            await asyncio.sleep(0.3)
+        await asyncio.wait_for(asyncio.gather(forget, clear), 10)
+        assert await holding.fetchall("SELECT hour FROM events WHERE user_key = 'someone'") == []
+    finally:
+        for database in (holding, forgetting, clearing):
+            await database.close()

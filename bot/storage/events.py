@@ -13,6 +13,9 @@ from bot.storage.database import Database
 NEW_USER_EVENT = "started"
 """Recorded when someone with no stored language sends /start."""
 
+_NEVER = "0000-00-00T00"
+"""The watermark before the first roll-up."""
+
 Event = tuple[str, str, str, str]
 """(hour 'YYYY-MM-DDTHH', user_key, name, detail)"""
 
@@ -45,9 +48,10 @@ class EventStore:
     async def rolled_until(self, lock: bool = False) -> str:
         """The watermark; `lock` (inside a unit of work) holds it until the unit ends, so another
         process rolling up at the same time waits, then sees where this one stopped."""
-        locking = self._db.dialect.for_update if lock else ""
-        row = await self._db.fetchone(f"SELECT rolled_until FROM rollup_state WHERE id = 1{locking}")
-        return str(row[0]) if row else "0000-00-00T00"
+        if lock:
+            return await hold_watermark(self._db)
+        row = await self._db.fetchone("SELECT rolled_until FROM rollup_state WHERE id = 1")
+        return str(row[0]) if row else _NEVER
 
     async def roll_up(self, until_hour: str) -> int:
         """Add every raw event from the watermark up to `until_hour` (excluded) into the daily
@@ -100,8 +104,9 @@ class EventStore:
         return {"first": max(first, await self.rolled_until()), "end": min(last, before_hour or last)}
 
     async def delete_rolled_up(self) -> int:
-        """Raw events of hours already rolled up (kept by earlier versions for 180 days)."""
-        changed = await self._db.execute("DELETE FROM events WHERE hour < :hour", {"hour": await self.rolled_until()})
+        """Raw events of hours already rolled up (kept by earlier versions for 180 days, or late)."""
+        async with self._db.transaction() as tx:
+            changed = await tx.execute("DELETE FROM events WHERE hour < :hour", {"hour": await hold_watermark(tx)})
         return changed.rows
 
     async def checkpoint(self) -> None:
@@ -176,6 +181,14 @@ class EventStore:
         raw = (await self._db.fetchone("SELECT MIN(hour) FROM events") or [None])[0]
         days = [str(value)[:10] for value in (rolled, raw) if value]
         return date.fromisoformat(min(days)) if days else None
+
+
+async def hold_watermark(unit: Database) -> str:
+    """The roll-up watermark, locked until `unit` (a unit of work) ends. Whatever deletes raw events
+    takes it first: on PostgreSQL, a person's events deleted by hour (the roll-up) and by person
+    (`/forget`) at once would otherwise be locked in opposite orders and deadlock."""
+    row = await unit.fetchone(f"SELECT rolled_until FROM rollup_state WHERE id = 1{unit.dialect.for_update}")
+    return str(row[0]) if row else _NEVER
 
 
 def _next_hour(hour: str) -> str:

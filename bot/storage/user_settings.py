@@ -4,6 +4,7 @@ pseudonymous key."""
 from collections import OrderedDict
 
 from bot.storage.database import Database
+from bot.storage.events import hold_watermark
 
 RECENT_USERS = 10_000
 """Languages kept in memory: the recently active users', so memory does not grow with every user ever seen."""
@@ -83,6 +84,7 @@ class UserSettingsStore:
     async def forget(self, user_key: str) -> None:
         """Erase everything stored about this user, in every table that holds anything of theirs."""
         async with self._db.transaction() as tx:
+            await hold_watermark(tx)  # the roll-up deletes events too: one waits for the other
             for table in PERSONAL_TABLES:
                 await tx.execute(f"DELETE FROM {table} WHERE user_key = :user_key", {"user_key": user_key})
         await self._db.checkpoint(PERSONAL_TABLES)  # the deleted rows leave the write-ahead log too
