@@ -474,9 +474,8 @@ async def test_forget_while_old_events_are_cleared_waits_instead_of_deadlocking(
     holding, forgetting, clearing = [await open_database(postgres_url) for _ in range(3)]
     try:
         events = EventStore(holding)
-        await events.insert([("2026-12-01T09", "someone", "lesson", "")])
-        await events.insert([("2026-12-01T08", "someone", "lesson", "")])
-        await events.insert([("2026-12-01T07", "someone", "lesson", "")])
+        for hour in ("09", "08", "07"):  # one statement each: the table's order is 09, 08, 07
+            await events.insert([(f"2026-12-01T{hour}", "someone", "lesson", "")])
         await events.insert([("2026-12-01T12", f"other{n}", "lesson", "") for n in range(5000)])
         await holding.execute("ANALYZE events")
         await holding.execute("UPDATE rollup_state SET rolled_until = '2026-12-01T10' WHERE id = 1")

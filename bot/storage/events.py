@@ -45,11 +45,8 @@ class EventStore:
             }
             await self._db.execute(f"INSERT INTO events (hour, user_key, name, detail) VALUES {marks}", values)
 
-    async def rolled_until(self, lock: bool = False) -> str:
-        """The watermark; `lock` (inside a unit of work) holds it until the unit ends, so another
-        process rolling up at the same time waits, then sees where this one stopped."""
-        if lock:
-            return await hold_watermark(self._db)
+    async def rolled_until(self) -> str:
+        """The watermark, as it stands (`hold_watermark` locks it inside a unit of work)."""
         row = await self._db.fetchone("SELECT rolled_until FROM rollup_state WHERE id = 1")
         return str(row[0]) if row else _NEVER
 
@@ -73,8 +70,8 @@ class EventStore:
         error an hour is either wholly counted (and the watermark past it) or not at all."""
         day = hour[:10]
         async with self._db.transaction() as tx:
-            if await self.rolled_until(lock=True) > hour:
-                return  # another roll-up got here first
+            if await hold_watermark(tx) > hour:
+                return  # another roll-up got here first (it held the watermark until it ended)
             at_hour = {"hour": hour}
             counts = await tx.fetchall(
                 "SELECT name, detail, COUNT(*) FROM events WHERE hour = :hour GROUP BY name, detail", at_hour
@@ -184,8 +181,9 @@ class EventStore:
 
 
 async def hold_watermark(unit: Database) -> str:
-    """The roll-up watermark, locked until `unit` (a unit of work) ends. Whatever deletes raw events
-    takes it first: on PostgreSQL, a person's events deleted by hour (the roll-up) and by person
+    """The roll-up watermark, locked until `unit` (a unit of work) ends. Another process rolling up
+    at the same time waits, then sees where this one stopped; and whatever deletes raw events takes
+    it first: on PostgreSQL, a person's events deleted by hour (the roll-up) and by person
     (`/forget`) at once would otherwise be locked in opposite orders and deadlock."""
     row = await unit.fetchone(f"SELECT rolled_until FROM rollup_state WHERE id = 1{unit.dialect.for_update}")
     return str(row[0]) if row else _NEVER
