@@ -10,6 +10,14 @@ from bot.i18n import load_i18n, translator
 from tests.content_fixtures import CONTENT_DAY, copy_of_real_content, edit
 
 
+@pytest.fixture(autouse=True)
+def no_bots_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The content alone: a checkout where the bot has run (data/safar.sqlite3) or a DATABASE_URL
+    would add callers' answers to the report (tests/test_contact_health.py covers those)."""
+    monkeypatch.setenv("DB_PATH", str(tmp_path / "no-bot-here.sqlite3"))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+
+
 def test_every_lesson_is_reported_with_its_facts_and_contacts(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["report", "--today", "2026-12-01"]) == 0
     out = capsys.readouterr().out
