@@ -695,6 +695,14 @@ class FakeTelegram:
                 self.delivery.clear()
                 await self.delivery.wait()
 
+    async def delivered_to(self, chats: set[int], containing: str = "", within: float = 30) -> None:
+        """Wait until each of `chats` has been sent a message (one containing `containing`). Counting from
+        the total before the wait would race a bulk job: it may have sent some before the count."""
+        async with asyncio.timeout(within):
+            while not chats <= {chat for _, chat, text in self.delivered if containing in text}:
+                self.delivery.clear()
+                await self.delivery.wait()
+
     def user(self, user_id: int = 501, language_code: str | None = "ru") -> "FakeUser":
         return FakeUser(self, user_id, language_code)
 
