@@ -320,8 +320,8 @@ async def test_pressing_remind_me_tomorrow_again_and_again_stops_at_twenty_waiti
     assert [a["text"] for a in answers[:19]] == ["Напомню завтра в 10:00."] * 19, "next month's payment + 19"
     refused = answers[19]
     assert refused["text"] == (
-        "У вас уже 20 напоминаний — это больше всего, что Safar хранит для одного человека. "
-        "Отмените одно в /reminders, чтобы добавить другое."
+        "У вас уже 20 напоминаний в ожидании — больше Сафар для одного человека не хранит. "
+        "Отмените одно в /reminders, чтобы добавить новое."
     )
     assert refused.get("show_alert") is True and answers[24]["text"] == refused["text"]
     assert await rows(settings, "SELECT COUNT(*) FROM reminders WHERE state = 'pending'") == [(20,)]
