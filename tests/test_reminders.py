@@ -114,7 +114,7 @@ async def test_a_monthly_payment_ending_on_the_31st_is_reminded_4_days_before_th
     await user.press(await user.reply(), "31")
     done = (await user.reply()).text
     assert done.startswith("Done. Every month, 4 days before day 31, at 10:00, I will remind you to pay")
-    assert "advises paying a few days early" in done
+    assert "the Tula regional Interior Ministry office advises paying a few days early" in done
 
     clock.set(datetime(2027, 1, 31, 7, 0, tzinfo=UTC))  # 10:00 in Moscow: the 27th has passed, so at once
     payment = await user.reply(within=5)
@@ -126,7 +126,8 @@ async def test_a_monthly_payment_ending_on_the_31st_is_reminded_4_days_before_th
     await user.press(payment, "Show")
     payment = await user.reply()
     assert payment.text.startswith("<b>Patent payment</b>")
-    assert "3–4 days before" in payment.text
+    assert "3–4 days before" in payment.text and "Tula" in payment.text, "the advice is one regional office's"
+    assert "copy of your employment contract must reach the Interior Ministry within 2 months" in payment.text
     assert payment.buttons == []
     menu = await open_reminders(user)
     assert "01.02.2027 10:00 — monthly payment (day 31)" in menu.text
@@ -246,6 +247,30 @@ async def test_dates_that_cannot_be_used_get_a_clear_answer(telegram: FakeTelegr
     await user.send("23.02.2027")
     await user.press(await user.reply(), "Russia")
     assert (await user.reply()).text == "That date is too close: no step of the checklist is still ahead."
+
+
+async def test_in_moscow_the_morning_after_arrival_brings_registration_through_amina(
+    telegram: FakeTelegram, reminding_bot: RunningBot, clock: ManualClock
+) -> None:
+    clock.set(datetime(2027, 3, 1, 12, 0, tzinfo=UTC))  # 15:00 in Moscow
+    user = telegram.user(language_code="ru")
+    await start_in(user, "Русский")
+    await user.press(await open_reminders(user), "Я приехал(а)")
+    await user.press(await user.reply(), "Москва или Московская область")
+    planned = (await user.reply()).text.splitlines()
+    assert planned == [
+        "Готово. Я напомню вам:",
+        "• 02.03.2027 10:00 — Учёт через «Амину»",
+        "• 24.03.2027 10:00 — Документы на патент",
+        "• 24.03.2027 10:00 — Дактилоскопия и фотографирование",
+        "• 24.03.2027 10:00 — Медицинское освидетельствование",
+    ]
+    clock.set(datetime(2027, 3, 2, 7, 0, tzinfo=UTC))  # 10:00 in Moscow
+    reminder = await user.reply(within=5)
+    await user.press(reminder, "Показать")
+    amina = (await user.reply()).text
+    assert amina.startswith("<b>Учёт через «Амину»</b>\nВ Москве и Московской области")
+    assert "15 дней" in amina and "каждый день" in amina and "3 рабочих дней" in amina
 
 
 async def test_kazakhstan_gets_only_its_sourced_registration_deadline(

@@ -34,8 +34,8 @@ PICK_DAY = N_(
     "back of the patent. (On a shorter month, the last day.)"
 )
 MONTHLY_SET = N_(
-    "Done. Every month, {days} days before day {day}, at 10:00, I will remind you to pay: the Interior "
-    "Ministry advises paying a few days early, and a late payment ends the patent."
+    "Done. Every month, {days} days before day {day}, at 10:00, I will remind you to pay: the Tula regional "
+    "Interior Ministry office advises paying a few days early, and a late payment ends the patent."
 )
 WEEKS_BEFORE = N_("How long before should I remind you?")
 WEEKS = N_("{weeks} week(s) before")
