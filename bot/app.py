@@ -200,6 +200,7 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
         AuditLog(StaffAuditStore(database), clock),
         clock,
         delay,
+        settings.staff,
     )
     content_sync = ContentSync(content, ContentReloadStore(database), clock)
     dispatcher = create_dispatcher(
