@@ -13,9 +13,10 @@ import pytest
 from bot.config import Settings
 from bot.jobs import release_broadcasts
 from bot.storage.reminders import ReminderStore
+from bot.telegram_limits import MAX_MESSAGE_CHARS
 from tests.clock import ManualClock
 from tests.conftest import RunningBot
-from tests.fake_telegram import TOKEN, FakeTelegram, FakeUser
+from tests.fake_telegram import TOKEN, FakeTelegram, FakeUser, Sent, parse_html
 from tests.journeys import start_in
 from tests.processes import run_to_end
 
@@ -59,10 +60,10 @@ async def opt_in_five(bot: RunningBot) -> None:
         )
 
 
-async def propose(staff: FakeUser, text: str) -> None:
+async def propose(staff: FakeUser, text: str, entities: list[dict[str, object]] | None = None) -> None:
     await staff.send("/broadcast")
     await staff.reply()
-    await staff.send(text)
+    await staff.send(text, entities)
     preview = await staff.reply()
     await staff.press(preview, "Propose, to 5")
 
@@ -316,3 +317,43 @@ async def test_a_proposal_older_than_a_day_can_be_neither_approved_nor_released(
         assert await nothing_released(bot, telegram, "Yesterday's news")
     finally:
         await bot.stop()
+
+
+async def message_with_buttons(user: FakeUser) -> list[Sent]:
+    """A message sent in parts, up to the part that carries the buttons."""
+    parts = [await user.reply()]
+    while not parts[-1].buttons:
+        parts.append(await user.reply())
+    return parts
+
+
+async def test_approvers_see_the_real_address_of_every_link_and_mention(
+    telegram: FakeTelegram, staffed: RunningBot
+) -> None:
+    proposer, approver = telegram.user(PROPOSER, "en"), telegram.user(APPROVER, "en")
+    await start_in(proposer, "English")
+    await start_in(approver, "English")
+    lead = "Call the Official hotline, ask the ministry, or write to Ali. "
+    text = lead + "Safar news for everyone. " * 152  # close to Telegram's limit with the notice around it
+    entities = [
+        {"type": "text_link", "offset": lead.index("Official hotline"), "length": 16,
+         "url": "https://phish.example/login?from=safar&copy=1"},
+        {"type": "text_link", "offset": lead.index("the ministry"), "length": 12, "url": "https://g\u043ev.tj/help"},
+        {"type": "text_mention", "offset": lead.index("Ali"), "length": 3,
+         "user": {"id": 424242, "is_bot": False, "first_name": "Ali"}},
+    ]  # fmt: skip
+    await propose(proposer, text, entities)
+    await proposer.reply()
+    notice = await message_with_buttons(approver)
+    shown = "".join(part.text for part in notice)
+    assert (
+        "Its links, and where each really leads:\n"
+        "1. Official hotline → <code>https://phish.example/login?from=safar&amp;copy=1</code>\n"
+        "2. the ministry → <code>https://g\u043ev.tj/help</code> (host xn--gv-fmc.tj)\n"
+        "3. Ali → <code>tg://user?id=424242</code>\n"
+        "Approve it only if you know it is genuine; if in doubt, cancel it."
+    ) in shown
+    assert len(notice) == 2, "the notice is cut in two, each within Telegram's limit"
+    for part in notice:
+        visible, errors = parse_html(part.text)
+        assert errors == [] and len(visible.encode("utf-16-le")) // 2 <= MAX_MESSAGE_CHARS

@@ -2,14 +2,15 @@
 recipients (all opted-in users, or one language), and proposes it. It goes out only when a second
 staff member with the broadcaster role approves it, or, with BROADCAST_DELAY_MINUTES set, when
 the delay passes and no staff member cancelled it (only if another staff member could be told of
-it). Every staff member is shown who proposed it; the proposer follows its progress, and any
-staff member can stop it."""
+it). Every staff member is shown who proposed it and where each of its links really leads; the
+proposer follows its progress, and any staff member can stop it."""
 
 import html
 import logging
 from contextlib import suppress
 from datetime import datetime
 from typing import get_args
+from urllib.parse import urlsplit
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
@@ -18,7 +19,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, User
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.content.telegram_html import message_problems
+from bot.content.telegram_html import link_targets, message_problems
 from bot.handlers.callback_data import Audience, BroadcastAction, BroadcastCancel, BroadcastDecision, BroadcastStop
 from bot.handlers.long_messages import answer_in_parts, message_parts, replace_in_parts
 from bot.handlers.screens import replace_screen
@@ -115,6 +116,30 @@ def proposer(user: User) -> str:
     return f"{html.escape(user.full_name)} (staff id {user.id})"
 
 
+def _address(target: str) -> str:
+    """A link's address as written, and its host in ASCII when it has other letters: a Cyrillic
+    'о' in a host looks like a Latin one."""
+    shown = f"<code>{html.escape(target)}</code>"
+    try:
+        host = urlsplit(target).hostname or ""
+        if not host.isascii():
+            shown += f" (host {html.escape(host.encode('idna').decode('ascii'))})"
+    except (ValueError, UnicodeError):
+        shown += " (an address that cannot be read: do not approve it)"
+    return shown
+
+
+def link_addresses(text: str) -> str:
+    """Every link of a broadcast with the address it really opens, in plain sight: the words of a
+    link ("Official hotline") can say anything, and approvers see only those in the message."""
+    links = link_targets(text)
+    if not links:
+        return "It has no links.\n"
+    lines = [f"{number}. {html.escape(words.strip()) or '(no words)'} → {_address(target)}"
+             for number, (words, target) in enumerate(links, 1)]  # fmt: skip
+    return "Its links, and where each really leads:\n" + "\n".join(lines) + "\n"
+
+
 def _day_and_time(moment: datetime) -> str:
     return f"{moment:%Y-%m-%d %H:%M} UTC"
 
@@ -134,7 +159,8 @@ async def propose(
     if query.bot is not None:
         notice = (
             f"<b>Broadcast proposal #{proposal.id}</b> by {proposer(query.from_user)}, to {reach}. {rule}"
-            f"\n\n{text}\n\n———\nApprove it only if you know it is genuine; if in doubt, cancel it."
+            f"\n\n{text}\n\n———\n{link_addresses(text)}"
+            "Approve it only if you know it is genuine; if in doubt, cancel it."
         )
         for staff_id in sorted(staff.ids - {query.from_user.id}):
             told += await send_in_parts(query.bot, staff_id, notice, decision_markup(proposal.id))
