@@ -122,7 +122,7 @@ def create_dispatcher(
         statistics=statistics,
         broadcasts=BroadcastStore(database, cipher),
         campaigns=CampaignStore(database),
-        health=ContactHealth(ContactHealthStore(database), clock),
+        health=ContactHealth(ContactHealthStore(database), clock, shared.weekly_once if shared else None),
         clock=clock,
         staff=staff,
         audit=approvals.audit,
