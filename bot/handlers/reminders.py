@@ -38,6 +38,7 @@ from bot.handlers.reminder_views import Reveal, calendar_markup, choices, local_
 from bot.handlers.screens import replace_screen, screen_markup
 from bot.handlers.stale import answer_stale
 from bot.handlers.states import ReminderDates
+from bot.handlers.typed_input import TYPED_ANSWER
 from bot.i18n import reminders as text
 from bot.services.clock import Clock
 from bot.services.content_holder import ContentHolder
@@ -457,5 +458,6 @@ def build_router() -> Router:
     router.callback_query.register(payment_noted, ReminderLater.filter())
     for reveal in get_args(Reveal):
         router.callback_query.register(show_reminder, reveal.filter())
-    router.message.register(date_typed, StateFilter(ReminderDates.departure, ReminderDates.expiry), TypedText())
+    dates = StateFilter(ReminderDates.departure, ReminderDates.expiry)
+    router.message.register(date_typed, dates, TypedText(), flags=TYPED_ANSWER)
     return router
