@@ -4,6 +4,7 @@ user, and keep the data and the keys on separate volumes. Neither can be built h
 checked by `systemd-analyze verify` where it is installed."""
 
 import asyncio
+import secrets
 import shutil
 from pathlib import Path
 from typing import Any
@@ -119,8 +120,9 @@ async def test_token_and_both_keys_are_read_from_credential_files(tmp_path: Path
     credentials = tmp_path / "credentials"
     credentials.mkdir()
     (credentials / "bot_token").write_text(TOKEN + "\n")
-    (credentials / "pseudonym.key").write_text("k" * 64 + "\n")
-    (credentials / "delivery.key").write_text("d" * 64 + "\n")
+    for name in KEY_FILES:  # as the README makes them: random, owner-only
+        (credentials / name).write_text(secrets.token_hex(32) + "\n")
+        (credentials / name).chmod(0o600)
     settings = {"BOT_API_BASE_URL": telegram.base_url, "CREDENTIALS_DIRECTORY": str(credentials)}
     async with running(tmp_path, **settings) as process:
         user = telegram.user(language_code="en")

@@ -2,6 +2,7 @@
 in plain form by an earlier version are sealed at the first start; old reports expire."""
 
 import asyncio
+import secrets
 import sqlite3
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -147,7 +148,7 @@ async def test_rotating_the_delivery_key_keeps_pending_reminders_deliverable(
 @pytest.mark.both_backends
 async def test_reports_older_than_the_retention_are_deleted(telegram: FakeTelegram, settings: Settings) -> None:
     settings.report_retention_days = 365
-    settings.pseudonym_key = SecretStr("the-key-of-the-earlier-runs")
+    settings.pseudonym_key = SecretStr(secrets.token_hex(32))
     today = date.today()
     bot = RunningBot(settings)
     await bot.start()

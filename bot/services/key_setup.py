@@ -18,6 +18,8 @@ from bot.keys import (
     adopt_legacy_pseudonym_key,
     default_key_directory,
     fingerprint,
+    is_random_key,
+    key_file,
     resolve_key,
 )
 from bot.storage.database import open_database
@@ -26,12 +28,22 @@ from bot.storage.key_records import KeyRecords
 log = logging.getLogger(__name__)
 
 
+TYPED_PSEUDONYM_KEY = (
+    "is not a random key: its fingerprint in the database lets anyone with a copy of data/ alone try guesses "
+    "and then link the stored rows to Telegram accounts"
+)
+MAKE_A_RANDOM_KEY = "use 32 random bytes in hex or base64, made with: openssl rand -hex 32"
+
+
 async def unlock(records: KeyRecords, sources: KeySources, data_directory: Path) -> KeyRing:
     adopt_legacy_pseudonym_key(data_directory, sources)
     recorded = await records.fingerprints()
     found: dict[str, bytes] = {}
     for name in (PSEUDONYM, DELIVERY):
-        key = resolve_key(name, sources, recorded.get(name), await records.depended_on(name))
+        depended_on = await records.depended_on(name)
+        key = resolve_key(name, sources, recorded.get(name), depended_on)
+        if name == PSEUDONYM and not is_random_key(key):
+            _typed_pseudonym_key(sources, depended_on)
         if recorded.get(name) != fingerprint(key):
             await records.record(name, fingerprint(key))
         found[name] = key
@@ -40,6 +52,19 @@ async def unlock(records: KeyRecords, sources: KeySources, data_directory: Path)
     if sealed:
         log.warning("%d chat id(s) stored in plain form by an earlier version are now sealed", sealed)
     return keys
+
+
+def _typed_pseudonym_key(sources: KeySources, depended_on: bool) -> None:
+    """A typed pseudonym key is refused for a new database, and warned about at every start of one
+    whose users it already keys (changing it is a re-key: docs/privacy.md)."""
+    origin = "PSEUDONYM_KEY" if sources.pseudonym_env else f"the pseudonym key in {key_file(PSEUDONYM, sources)}"
+    if not depended_on:
+        raise KeyProblem(f"{origin} {TYPED_PSEUDONYM_KEY}; {MAKE_A_RANDOM_KEY}")
+    log.warning(
+        "SECURITY: %s %s. Replace it by a random one: safar keys rekey (docs/privacy.md, 'Re-keying')",
+        origin,
+        TYPED_PSEUDONYM_KEY,
+    )
 
 
 async def rotate(settings: Settings) -> int:
@@ -60,6 +85,7 @@ def key_sources(settings: Settings) -> KeySources:
         pseudonym_env=settings.pseudonym_key.get_secret_value() if settings.pseudonym_key else None,
         delivery_env=settings.delivery_key.get_secret_value() if settings.delivery_key else None,
         credentials=settings.credentials_directory,
+        may_generate=settings.key_dir is not None or settings.credentials_directory is None,
     )
 
 
