@@ -255,6 +255,8 @@ def qr(arguments: argparse.Namespace) -> int:
 
 
 def poster(arguments: argparse.Namespace) -> int:
+    from jinja2 import TemplateError
+
     from bot.editing.poster import render_poster, write_poster
 
     prepared = _entry_link(arguments)
@@ -262,10 +264,11 @@ def poster(arguments: argparse.Namespace) -> int:
         return prepared
     curriculum, i18n, link, username = prepared
     template = Path(arguments.template) if arguments.template else None
-    out = write_poster(
-        render_poster(curriculum, i18n, link, username, template),
-        Path(arguments.out or f"poster-{link.link.payload}.html"),
-    )
+    try:
+        page = render_poster(curriculum, i18n, link, username, template)
+    except TemplateError as error:  # a syntax error, a missing file, or something the sandbox refuses
+        return _fail(f"{template}: the poster template cannot be used: {error}")
+    out = write_poster(page, Path(arguments.out or f"poster-{link.link.payload}.html"))
     print(f"{out} written: open it in a browser and print it on A4 (no margins added by the browser).")
     return 0
 
