@@ -6,10 +6,15 @@ checked by `systemd-analyze verify` where it is installed."""
 import asyncio
 import secrets
 import shutil
+import tomllib
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+from packaging.version import Version
 from ruamel.yaml import YAML
 
 from bot.__main__ import parser
@@ -144,3 +149,19 @@ def test_keys_come_from_their_own_files_only(tmp_path: Path) -> None:
     settings = Settings(_env_file=None, _secrets_dir=[tmp_path])  # type: ignore[call-arg]
     assert settings.bot_token is not None and settings.bot_token.get_secret_value() == TOKEN
     assert settings.pseudonym_key is None and settings.delivery_key is None
+
+
+SECURITY_FLOORS = {"aiohttp": "3.14.1", "cryptography": "44.0.1", "sentry-sdk": "2.8", "jinja2": "3.1.6"}
+"""The first version with the fixes each bound's comment in pyproject.toml names."""
+
+
+def test_every_dependency_floor_includes_the_security_fixes_it_claims() -> None:
+    project = tomllib.loads((PROJECT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    listed = project["dependencies"] + [r for extra in project["optional-dependencies"].values() for r in extra]
+    for requirement in map(Requirement, listed):
+        fixed = SECURITY_FLOORS.get(canonicalize_name(requirement.name))
+        if fixed is None:
+            continue
+        floors = [Version(s.version) for s in requirement.specifier if s.operator in (">=", "~=", "==")]
+        assert floors and min(floors) >= Version(fixed), f"{requirement}: below {fixed}"
+        assert version(requirement.name) in requirement.specifier, "and what is installed is within the bounds"
