@@ -45,7 +45,7 @@ async def run_command(tmp_path: Path, arguments: list[str], within: float = 60, 
     return process.returncode, output.decode()
 
 
-async def refused(tmp_path: Path, within: float = 30, unset: tuple[str, ...] = (), **settings: str) -> tuple[int, str]:
+async def refused(tmp_path: Path, within: float = 120, unset: tuple[str, ...] = (), **settings: str) -> tuple[int, str]:
     """Run `python -m bot` for a start it must refuse: its exit status and stderr. A process still
     running after `within` seconds started instead: it is killed and the test fails."""
     env = {name: value for name, value in environment(tmp_path, **settings).items() if name not in unset}
