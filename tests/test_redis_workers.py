@@ -6,6 +6,7 @@ reach two workers at once are handled one after the other."""
 import asyncio
 import contextlib
 import dataclasses
+import secrets
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -263,7 +264,7 @@ async def test_an_update_whose_worker_was_killed_is_handled_by_another_when_tele
     telegram.chat_latency[user.id] = 120  # the first worker's reply hangs until it is killed
     common = {"BOT_TOKEN": TOKEN, "BOT_API_BASE_URL": telegram.base_url, "REDIS_URL": redis_url,
               "WEBHOOK_URL": "https://safar.example.org", "WEBHOOK_SECRET": SECRET, "LOG_LEVEL": "WARNING",
-              "PSEUDONYM_KEY": "worker-shared-pseudonym-key", "DELIVERY_KEY": "ab" * 32}  # fmt: skip
+              "PSEUDONYM_KEY": secrets.token_hex(32), "DELIVERY_KEY": "ab" * 32}  # fmt: skip
     ports = [free_port(), free_port()]
     folders = [tmp_path / "a", tmp_path / "b"]
     for folder in folders:

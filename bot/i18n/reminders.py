@@ -54,6 +54,10 @@ TOO_MANY = N_(
     "You already have {limit} reminders waiting, the most Safar keeps for one person. "
     "Cancel one in /reminders to add another."
 )
+PLAN_TOO_MANY = N_(
+    "Nothing was changed: with this plan you would have more than {limit} reminders waiting, more than "
+    "Safar keeps for one person. Cancel some in /reminders, then try again."
+)
 EXPIRES_ON = N_("document expiring on {date}")
 MONTHLY_ITEM = N_("monthly payment (day {day})")
 DISCREET_TITLE = N_("⏰ <b>Your reminder for {date}</b>")

@@ -20,6 +20,8 @@ TIME_ZONES = (
     "Asia/Krasnoyarsk", "Asia/Irkutsk", "Asia/Vladivostok", "Asia/Almaty", "Asia/Tashkent",
 )  # fmt: skip
 """The time zones a user can choose, where Central Asian migrants live and work."""
+HOME_ZONE = "Asia/Dushanbe"
+"""Where people are before they leave: the time zone until they arrive or choose another."""
 WEEK_CHOICES = (1, 2, 4, 8)
 """How many weeks before a document expires its reminder may come."""
 
