@@ -190,3 +190,47 @@ async def test_an_emoji_heavy_report_list_reaches_staff_in_parts_telegram_accept
     edited, rest = await staff.reply(), await staff.reply()
     assert edited.message_id == second.message_id and edited.text.startswith("<b>9 report(s) waiting")
     assert len(rest.buttons) == 9 and "Alpha" not in edited.text + rest.text
+
+
+async def test_reports_come_ten_agencies_a_page(telegram: FakeTelegram, staffed_bot: RunningBot) -> None:
+    reporters = [telegram.user(800 + n, "en") for n in range(4)]
+    agencies = ["Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot", "Golf", "Hotel", "India", "Juliett", "Kilo",
+                "Lima"]  # fmt: skip
+    for number, reporter in enumerate(reporters):
+        await start_in(reporter, "English")
+        for agency in agencies[number * 3 : number * 3 + 3]:
+            await report(reporter, "Wages not paid", "Russia", agency, None)
+    staff = telegram.user(ADMIN, "en")
+    await start_in(staff, "English")
+    await staff.send("/reports")
+    first = await staff.reply()
+    assert first.text.startswith("<b>12 report(s) waiting for review</b>, newest first (agencies 1–10 of 12):")
+    assert sum(label.startswith("✓ Reviewed") for label in first.labels()) == 10
+    assert first.labels()[-1] == "Older ▶️"
+    await staff.press(first, "Older ▶️")
+    second = await staff.reply()
+    assert second.message_id == first.message_id, "the page turns in place"
+    assert second.text.startswith("<b>12 report(s) waiting for review</b>, newest first (agencies 11–12 of 12):")
+    shown = {label for label in second.labels() if label.startswith("✓ Reviewed")}
+    assert len(shown) == 2 and not shown & set(first.labels())
+    assert second.labels()[-1] == "◀️ Newer"
+    await staff.press(second, next(iter(shown)).removeprefix("✓ "))
+    after = await staff.reply()
+    assert after.text.startswith("<b>11 report(s) waiting for review</b>, newest first (agencies 11–11 of 11):")
+
+
+async def test_reviewed_marks_only_the_reports_that_were_shown(telegram: FakeTelegram, staffed_bot: RunningBot) -> None:
+    first, later = telegram.user(850, "en"), telegram.user(851, "en")
+    await start_in(first, "English")
+    await start_in(later, "English")
+    await report(first, "Wages not paid", "Russia", "Barakat", None)
+    staff = telegram.user(ADMIN, "en")
+    await start_in(staff, "English")
+    await staff.send("/reports")
+    listing = await staff.reply()
+    assert "<b>Barakat</b> — 1 report(s): unpaid ×1" in listing.text
+    await report(later, "They keep my passport", "Russia", "Barakat", None)  # stored after the list was sent
+    answer = await staff.press(listing, "Reviewed: Barakat")
+    assert answer["text"] == "1 report(s) marked reviewed.", "only the one staff were shown"
+    after = await staff.reply()
+    assert "<b>Barakat</b> — 1 report(s): passport ×1" in after.text, "the newer one is still open"

@@ -24,7 +24,7 @@ from bot.storage.events import EventStore, Period
 from bot.storage.key_records import KeyRecords
 from bot.storage.postgres import VERSION, engine_url, open_postgres
 from bot.storage.reminders import MAX_PENDING_PER_ACCOUNT, ReminderStore
-from bot.storage.reports import DAILY_REPORTS_PER_USER, NewReport, ReportStore
+from bot.storage.reports import DAILY_REPORTS_PER_USER, GROUPS_PER_PAGE, NewReport, ReportStore
 from bot.storage.user_settings import PERSONAL_TABLES, UserSettingsStore
 from tests.postgres_server import BACKENDS, PostgresServer
 
@@ -327,8 +327,15 @@ async def test_the_daily_report_limit_and_retention(database: Database) -> None:
     assert (group.total, group.by_problem, group.agency_typed) == (2, {"fees": 1, "passport": 1}, "Best  Jobs")
     assert await reports.reported_keys() == ["best jobs"]
     assert await reports.delete_before((NOW - timedelta(days=365)).date()) == 1
-    assert await reports.mark_reviewed(group.ref) == 1
-    assert await reports.open_count() == 0
+    await reports.add(NewReport("threats", "RU", "Best Jobs", "best jobs", ""), NOW)  # after staff saw the group
+    assert await reports.mark_reviewed(group.ref, group.last_id) == 1
+    assert await reports.open_count() == 1, "the report stored after the list stays open"
+    for number in range(GROUPS_PER_PAGE + 1):
+        await reports.add(NewReport("unpaid", "KZ", f"Agency {number}", f"agency {number:02}", ""), NOW)
+    assert await reports.open_group_count() == GROUPS_PER_PAGE + 2
+    first, second = await reports.open_groups(), await reports.open_groups(offset=GROUPS_PER_PAGE)
+    assert len(first) == GROUPS_PER_PAGE and len(second) == 2
+    assert not {g.agency_key for g in first} & {g.agency_key for g in second}
 
 
 async def test_key_fingerprints_are_kept_and_forget_erases_every_personal_table(database: Database) -> None:

@@ -9,6 +9,8 @@ from bot.storage.database import Database
 
 DAILY_REPORTS_PER_USER = 3
 """More than this from one person in a day is refused, so the queue cannot be flooded."""
+GROUPS_PER_PAGE = 10
+"""Agencies `/reports` shows in one message."""
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,9 @@ class ReportGroup:
     by_problem: dict[str, int]
     last_day: str
     recent_details: list[str]
+    last_id: int
+    """The newest report counted here: "reviewed" marks this one and older ones of the group, not
+    those stored after the list was shown."""
 
     @property
     def ref(self) -> str:
@@ -71,31 +76,35 @@ class ReportStore:
              "agency_typed": report.agency_typed, "agency_key": report.agency_key, "details": report.details},
         )  # fmt: skip
 
-    async def open_groups(self, limit: int = 10) -> list[ReportGroup]:
-        """Agencies with unreviewed reports, the most recently reported first."""
+    async def open_groups(self, limit: int = GROUPS_PER_PAGE, offset: int = 0) -> list[ReportGroup]:
+        """Agencies with unreviewed reports, the most recently reported first; `offset` pages on."""
         keys = [
             (row[0], row[1])
             for row in await self._db.fetchall(
                 "SELECT agency_key, MAX(created_day) AS last FROM offer_reports WHERE reviewed = 0 "
-                "GROUP BY agency_key ORDER BY last DESC, agency_key LIMIT :limit",
-                {"limit": limit},
+                "GROUP BY agency_key ORDER BY last DESC, agency_key LIMIT :limit OFFSET :offset",
+                {"limit": limit, "offset": offset},
             )
         ]
         return [await self._group(key, last) for key, last in keys]
 
+    async def open_group_count(self) -> int:
+        row = await self._db.fetchone("SELECT COUNT(DISTINCT agency_key) FROM offer_reports WHERE reviewed = 0")
+        return int(row[0]) if row else 0
+
     async def _group(self, agency_key: str, last_day: str) -> ReportGroup:
         rows = list(
             await self._db.fetchall(
-                "SELECT problem, agency_typed, details FROM offer_reports WHERE reviewed = 0 "
+                "SELECT problem, agency_typed, details, id FROM offer_reports WHERE reviewed = 0 "
                 "AND agency_key = :agency_key ORDER BY id DESC",
                 {"agency_key": agency_key},
             )
         )
         by_problem: dict[str, int] = {}
-        for problem, _, _ in rows:
+        for problem, _, _, _ in rows:
             by_problem[problem] = by_problem.get(problem, 0) + 1
         details = [str(row[2]) for row in rows if row[2]][:2]
-        return ReportGroup(agency_key, str(rows[0][1]), len(rows), by_problem, last_day, details)
+        return ReportGroup(agency_key, str(rows[0][1]), len(rows), by_problem, last_day, details, int(rows[0][3]))
 
     async def reported_keys(self, limit: int = 5000) -> list[str]:
         """Agency keys already reported, most recent first: new reports join their spelling."""
@@ -118,8 +127,9 @@ class ReportStore:
         row = await self._db.fetchone("SELECT COUNT(*) FROM offer_reports WHERE reviewed = 0")
         return int(row[0]) if row else 0
 
-    async def mark_reviewed(self, ref: str) -> int:
-        """Mark the open reports of the group `ref` reviewed; returns how many."""
+    async def mark_reviewed(self, ref: str, up_to: int) -> int:
+        """Mark the open reports of the group `ref` reviewed, those with ids up to `up_to` (the
+        ones staff were shown); returns how many."""
         keys = [
             str(row[0])
             for row in await self._db.fetchall("SELECT DISTINCT agency_key FROM offer_reports WHERE reviewed = 0")
@@ -128,7 +138,7 @@ class ReportStore:
         if not matching:
             return 0
         changed = await self._db.execute(
-            "UPDATE offer_reports SET reviewed = 1 WHERE reviewed = 0 AND agency_key = :agency_key",
-            {"agency_key": matching[0]},
+            "UPDATE offer_reports SET reviewed = 1 WHERE reviewed = 0 AND agency_key = :agency_key AND id <= :up_to",
+            {"agency_key": matching[0], "up_to": up_to},
         )
         return changed.rows
