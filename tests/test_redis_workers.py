@@ -103,8 +103,8 @@ async def two_workers(settings: Settings) -> AsyncIterator[tuple[Application, Ap
         assert shared is not None
         dispatcher = create_dispatcher(
             first.database, first.cipher, first.content, first.content_sync, first.i18n, pseudonyms, settings.staff, SystemClock(),
-            first.recorder, first.statistics, flood=(settings.flood_updates_per_second, settings.flood_burst),
-            approvals=first.approvals, shared=shared,
+            first.recorder, first.statistics, first.unlinked,
+            flood=(settings.flood_updates_per_second, settings.flood_burst), approvals=first.approvals, shared=shared,
         )  # fmt: skip
         for key in ("recent_messages", "report_retention_days"):
             dispatcher[key] = first.dispatcher[key]
@@ -215,6 +215,38 @@ async def test_forget_erases_the_conversation_kept_in_redis(
         await user.reply()
         assert await redis.keys("safar:fsm:*") == [], "and /forget took it out"
         await redis.aclose()
+
+
+async def test_the_daily_report_limit_holds_for_the_workers_together(
+    telegram: FakeTelegram, redis_settings: Settings, redis_url: str
+) -> None:
+    user = telegram.user(user_id=612_345_794, language_code="en")
+    async with behind_a_balancer(telegram, redis_settings) as (workers, balancer):
+        await start_in(user, "English")
+        for agency in ("First", "Second", "Third"):
+            assert (await report(user, "Wages not paid", "Russia", agency, None)).startswith("Thank you.")
+        refused = await report(user, "Wages not paid", "Russia", "Fourth", None)
+        assert refused.startswith("You have already sent 3 reports today."), "not 3 per worker"
+        sent_by = {worker for update, worker in balancer.posted if update in report_ends(telegram, user.id)}
+        assert sent_by == {0, 1}, "the reports were finished on both workers"
+        await workers[0].unlinked.flush()
+    redis = Redis.from_url(redis_url)
+    counts = b" ".join(await redis.keys("safar:tally:*"))
+    assert counts and await redis.keys("safar:salt:*")
+    await redis.aclose()
+    assert redis_settings.key_dir is not None
+    user_key = Pseudonymizer((redis_settings.key_dir / "pseudonym.key").read_bytes().strip()).user_key(user.id)
+    assert user_key.encode() not in counts, "counted under the day's salt, not the user key"
+    for name, encoded in encodings_of(user.id).items():
+        assert encoded not in counts, f"a Redis key holds the chat id as {name}"
+
+
+def report_ends(telegram: FakeTelegram, user_id: int) -> set[int]:
+    """The updates that finished a report (the 'Send without details' button)."""
+    return {
+        update["update_id"] for update in telegram.updates
+        if update.get("callback_query", {}).get("data") == "rs" and update["callback_query"]["from"]["id"] == user_id
+    }  # fmt: skip
 
 
 async def test_an_unreachable_redis_is_one_clear_line_without_its_password(tmp_path: Path) -> None:

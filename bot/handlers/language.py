@@ -25,7 +25,8 @@ from bot.services.content_holder import ContentHolder
 from bot.services.deep_links import parse_payload
 from bot.services.dialogue import NavAction
 from bot.services.engagement import track
-from bot.storage.campaigns import CampaignStore
+from bot.services.unlinked_writes import RowKind
+from bot.storage.campaigns import CampaignWeek, iso_week
 from bot.storage.events import NEW_USER_EVENT
 from bot.storage.reminders import ReminderStore
 from bot.storage.user_settings import UserSettingsStore
@@ -60,9 +61,10 @@ async def start(
     command: CommandObject,
     state: FSMContext,
     content: ContentHolder,
-    campaigns: CampaignStore,
+    campaign_batch: RowKind[CampaignWeek],
     clock: Clock,
     i18n: I18n,
+    user_key: str,
     stored_language: str | None,
     language: str,
 ) -> None:
@@ -71,7 +73,8 @@ async def start(
     link = parse_payload(command.args)
     target = content.current.curriculum.entry(link.entry) if link else None
     if link is not None and target is not None and link.campaign is not None:
-        await campaigns.count_open(clock.now().date(), link.campaign, new_user=stored_language is None)
+        week = iso_week(clock.now().date())  # written on the hour with other people's rows
+        campaign_batch.add(CampaignWeek(week, link.campaign, 1, int(stored_language is None)), person=user_key)
     if stored_language is None:
         track(NEW_USER_EVENT)
         if link is not None and target is not None:
