@@ -31,6 +31,7 @@ from bot.period_salts import PeriodSalts
 from bot.roles import SCHEDULER, claims
 from bot.services.broadcast_approval import BroadcastApprovals
 from bot.services.broadcaster import Broadcaster
+from bot.services.campaign_counts import CampaignCounts
 from bot.services.clock import Clock, SystemClock
 from bot.services.contact_health import ContactHealth
 from bot.services.content_holder import ContentHolder, ContentSources
@@ -117,6 +118,7 @@ def create_dispatcher(
     users = UserSettingsStore(database, recent=0) if shared else UserSettingsStore(database)
     tally = shared.tally if shared else MemoryTally()  # per-person counts of the day or week
     reports, campaigns = ReportStore(database), CampaignStore(database)
+    campaign_counts = CampaignCounts(campaigns, tally, unlinked.kind("campaign_weeks", campaigns.add), clock)
     dispatcher = Dispatcher(
         storage=shared.storage if shared else SQLiteStorage(database, pseudonyms, durable_part),
         # One update at a time per user: two quick taps must not race on the saved conversation.
@@ -132,7 +134,7 @@ def create_dispatcher(
         statistics=statistics,
         broadcasts=BroadcastStore(database, cipher),
         campaigns=campaigns,
-        campaign_batch=unlinked.kind("campaign_weeks", campaigns.add),
+        campaign_counts=campaign_counts,
         health=ContactHealth(ContactHealthStore(database), clock),
         clock=clock,
         staff=staff,

@@ -309,6 +309,7 @@ async def test_weekly_counts_add_up_and_cap_new_campaign_tags(database: Database
     weeks = {week.campaign: (week.opens, week.new_users) for week in await campaigns.recent(today)}
     assert weeks["poster0"] == (2, 2)
     assert weeks[OTHER_CAMPAIGN] == (2, 1)
+    assert await campaigns.counted(week, "poster0") and not await campaigns.counted(week, "poster999")
     for outcome in ("answered", "answered", "wrong_number"):
         await health.count_answer(today, "hotline", outcome)  # type: ignore[arg-type]
     await health.count_flag(today, "contracts/fees", "outdated")

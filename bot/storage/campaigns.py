@@ -56,6 +56,14 @@ class CampaignStore:
                  "opens": opens, "new_users": new_users},
             )  # fmt: skip
 
+    async def counted(self, week: str, campaign: str) -> bool:
+        """Whether `campaign` has a row in `week` already."""
+        row = await self._database.fetchone(
+            "SELECT 1 FROM campaign_weeks WHERE week = :week AND campaign = :campaign",
+            {"week": week, "campaign": campaign},
+        )
+        return row is not None
+
     async def recent(self, since: date) -> list[CampaignWeek]:
         """Every campaign's weeks from the week of `since` on, newest week first, busiest first."""
         rows = await self._database.fetchall(

@@ -1,4 +1,5 @@
-"""Counts per person that only have to hold for a day or a week, such as the daily report limit.
+"""Counts per person that only have to hold for a day or a week: the daily report limit, a campaign
+opened once per person per week, the new campaign tags one person may bring in a week.
 
 Nothing of this reaches the database. A count is named by an HMAC of what it counts (the person's
 `user_key` and what they did) with a random salt of its period, and the salt is forgotten with the
