@@ -31,6 +31,7 @@ from bot.period_salts import PeriodSalts
 from bot.roles import SCHEDULER, claims
 from bot.services.broadcast_approval import BroadcastApprovals
 from bot.services.broadcaster import Broadcaster
+from bot.services.campaign_counts import CampaignCounts
 from bot.services.clock import Clock, SystemClock
 from bot.services.contact_health import ContactHealth
 from bot.services.content_holder import ContentHolder, ContentSources
@@ -40,10 +41,12 @@ from bot.services.key_setup import key_sources, unlock
 from bot.services.pseudonym import Pseudonymizer
 from bot.services.recent_messages import RecentMessages
 from bot.services.reminder_dispatcher import ReminderDispatcher
+from bot.services.report_writer import ReportWriter
 from bot.services.retention import Retention
 from bot.services.sender import BulkSender
 from bot.services.staff_audit import AuditLog
 from bot.services.stats import Statistics
+from bot.services.unlinked_writes import UnlinkedWrites
 from bot.staff_roles import StaffRoles
 from bot.storage.broadcast_proposals import ProposalStore
 from bot.storage.broadcasts import BroadcastStore
@@ -57,6 +60,7 @@ from bot.storage.key_records import KeyRecords
 from bot.storage.reminders import ReminderStore
 from bot.storage.reports import ReportStore
 from bot.storage.staff_audit import StaffAuditStore
+from bot.storage.tallies import MemoryTally
 from bot.storage.user_settings import UserSettingsStore
 from bot.transport.observed import Heartbeat
 from bot.transport.outbound import bulk_delivery
@@ -82,6 +86,8 @@ class Application:
     reminders: ReminderDispatcher
     recorder: EventRecorder
     statistics: Statistics
+    unlinked: UnlinkedWrites
+    """Rows people's actions create (reports, campaign counts), held and written in batches."""
     broadcaster: Broadcaster
     retention: Retention
     approvals: BroadcastApprovals
@@ -102,6 +108,7 @@ def create_dispatcher(
     clock: Clock,
     recorder: EventRecorder,
     statistics: Statistics,
+    unlinked: UnlinkedWrites,
     flood: tuple[float, int],
     approvals: BroadcastApprovals,
     shared: "SharedState | None" = None,
@@ -109,6 +116,9 @@ def create_dispatcher(
     """`shared`: conversations, chat locks and seen updates in Redis for several workers (REDIS_URL)."""
     # Another worker may change the language: with `shared`, every update reads it from the database.
     users = UserSettingsStore(database, recent=0) if shared else UserSettingsStore(database)
+    tally = shared.tally if shared else MemoryTally()  # per-person counts of the day or week
+    reports, campaigns = ReportStore(database), CampaignStore(database)
+    campaign_counts = CampaignCounts(campaigns, tally, unlinked.kind("campaign_weeks", campaigns.add), clock)
     dispatcher = Dispatcher(
         storage=shared.storage if shared else SQLiteStorage(database, pseudonyms, durable_part),
         # One update at a time per user: two quick taps must not race on the saved conversation.
@@ -116,13 +126,16 @@ def create_dispatcher(
         content=content,
         content_sync=content_sync,
         users=users,
-        reports=ReportStore(database),
+        reports=reports,
+        report_batch=unlinked.kind("offer_reports", ReportWriter(reports, content)),
+        tally=tally,
         reminders=ReminderStore(database, cipher),
         recorder=recorder,
         statistics=statistics,
         broadcasts=BroadcastStore(database, cipher),
-        campaigns=CampaignStore(database),
-        health=ContactHealth(ContactHealthStore(database), clock, shared.weekly_once if shared else None),
+        campaigns=campaigns,
+        campaign_counts=campaign_counts,
+        health=ContactHealth(ContactHealthStore(database), clock, tally),
         clock=clock,
         staff=staff,
         audit=approvals.audit,
@@ -193,6 +206,7 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
     prompt = settings.safar_role == SCHEDULER  # one of several, and may be killed: no events kept waiting
     recorder = (PromptEventRecorder if prompt else EventRecorder)(EventStore(database, day_salts), clock)
     statistics = Statistics(EventStore(database, day_salts), clock)
+    unlinked = UnlinkedWrites(database, clock)
     delay = timedelta(minutes=settings.broadcast_delay_minutes) if settings.broadcast_delay_minutes else None
     approvals = BroadcastApprovals(
         ProposalStore(database),
@@ -205,7 +219,7 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
     content_sync = ContentSync(content, ContentReloadStore(database), clock)
     dispatcher = create_dispatcher(
         database, cipher, content, content_sync, i18n, pseudonyms, settings.staff, clock, recorder, statistics,
-        flood=(settings.flood_updates_per_second, settings.flood_burst), approvals=approvals, shared=shared,
+        unlinked, flood=(settings.flood_updates_per_second, settings.flood_burst), approvals=approvals, shared=shared,
     )  # fmt: skip
     dispatcher["recent_messages"] = recent_messages
     dispatcher["report_retention_days"] = settings.report_retention_days  # /privacy says it
@@ -233,8 +247,8 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
     try:
         yield Application(
             bot, dispatcher, database, cipher, content, content_sync, i18n, settings, reminders, recorder, statistics,
-            broadcaster, Retention(ReportStore(database), clock, settings.report_retention_days), approvals, heartbeat,
-            shared,
+            unlinked, broadcaster, Retention(ReportStore(database), clock, settings.report_retention_days), approvals,
+            heartbeat, shared,
         )  # fmt: skip
     finally:
         await bot.session.close()

@@ -58,8 +58,8 @@ async def release_broadcasts(app: "Application") -> None:
 
 @asynccontextmanager
 async def reminder_jobs(app: "Application") -> AsyncIterator[None]:
-    """APScheduler runs this process's jobs while the bot runs: every role writes the events it
-    recorded and forgets idle conversations (both held in this process's memory), and follows
+    """APScheduler runs this process's jobs while the bot runs: every role writes the events and the
+    batched rows it holds and forgets idle conversations (all held in this process's memory), and follows
     another process's /reload when processes share the database; `all` and
     `scheduler` also run the bot's shared work: reminders, broadcasts, roll-ups and housekeeping."""
     shared = runs_shared_jobs(app.settings.safar_role)
@@ -86,6 +86,9 @@ async def reminder_jobs(app: "Application") -> AsyncIterator[None]:
         scheduler.add_job(jobs.guard(app.reminders.housekeeping), "interval", hours=6, id="housekeeping")
         scheduler.add_job(jobs.guard(app.retention.run), "interval", hours=6, next_run_time=now, id="retention")
     scheduler.add_job(jobs.guard(app.recorder.flush), "interval", seconds=2, max_instances=1, id="events")
+    # Reports and the like: written on the hour with other people's (services/unlinked_writes.py).
+    scheduler.add_job(jobs.guard(app.unlinked.write_if_due), "interval", seconds=2, max_instances=1,
+                      id="unlinked_writes")  # fmt: skip
     if shares_the_database(app.settings):  # other processes may /reload: follow them
         scheduler.add_job(jobs.guard(app.content_sync.follow), "interval", seconds=SYNC_SECONDS, next_run_time=now,
                           max_instances=1, coalesce=True, id="content_sync")  # fmt: skip
@@ -106,3 +109,4 @@ async def reminder_jobs(app: "Application") -> AsyncIterator[None]:
         await jobs.drain()
         scheduler.shutdown(wait=False)
         await app.recorder.flush()  # a clean shutdown loses no event
+        await app.unlinked.flush()  # nor a report, and its sender sees the ✅

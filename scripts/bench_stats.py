@@ -37,6 +37,7 @@ from bot.services.engagement import EventRecorder
 from bot.services.pseudonym import Pseudonymizer
 from bot.services.staff_audit import AuditLog
 from bot.services.stats import Statistics
+from bot.services.unlinked_writes import UnlinkedWrites
 from bot.staff_roles import StaffRoles
 from bot.storage.broadcast_proposals import ProposalStore
 from bot.storage.broadcasts import BroadcastStore
@@ -122,7 +123,7 @@ async def time_updates(path: Path, logging_on: bool, presses: int = 400) -> list
     dispatcher = create_dispatcher(
         connection, cipher, content, ContentSync(content, ContentReloadStore(connection), FixedClock()), i18n,
         Pseudonymizer(b"k" * 32), StaffRoles(), FixedClock(), recorder,
-        statistics, flood=(1000.0, 1000), approvals=approvals,
+        statistics, UnlinkedWrites(connection, FixedClock()), flood=(1000.0, 1000), approvals=approvals,
     )  # fmt: skip
     bot = Bot("1:benchmark", session=AnsweringSession())
     curriculum = load_curriculum(None, translator(i18n), today=FixedClock().now().date())

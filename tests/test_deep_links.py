@@ -12,6 +12,8 @@ from bot.config import Settings
 from bot.content import load_curriculum
 from bot.editing.console import ConsoleWalk, plain
 from bot.i18n import load_i18n, translator
+from bot.services.campaign_counts import NEW_TAGS_PER_ACCOUNT
+from bot.storage.campaigns import MAX_CAMPAIGNS_PER_WEEK, OTHER_CAMPAIGN
 from tests.conftest import STAFF_ID, RunningBot
 from tests.content_fixtures import CONTENT_DAY, copy_of_real_content, edit
 from tests.fake_telegram import FakeTelegram
@@ -79,31 +81,80 @@ async def test_a_new_user_with_an_unknown_link_gets_the_picker_then_the_menu(
     assert (await user.reply()).text == expected_text("main", "menu", "tg")
 
 
+def campaign_rows(settings: Settings) -> dict[str, tuple[int, int]]:
+    with sqlite3.connect(settings.db_path) as database:
+        return {
+            str(c): (int(o), int(n))
+            for c, o, n in database.execute("SELECT campaign, opens, new_users FROM campaign_weeks")
+        }
+
+
 async def test_campaign_opens_are_counted_per_week_and_small_counts_suppressed(
     telegram: FakeTelegram, staffed_bot: RunningBot, settings: Settings
 ) -> None:
     admin = telegram.user(ADMIN, "en")
-    for number in range(4):
+    for number in range(6):
         newcomer = telegram.user(1000 + number, "ru")
         await newcomer.send("/start contract-check__bus-station")
         await newcomer.reply()
+    await staffed_bot.app.unlinked.flush()  # counts are written on the hour, with other people's rows
     await admin.send("/stats campaigns")
     text = (await admin.reply()).text
-    assert "• bus-station: &lt;5 · new &lt;5" in text
+    assert "• bus-station: 6 · new &lt;5" in text, "nobody chose a language: no new user yet"
     returning = telegram.user(2000, "tg")
     await start_in(returning, "Тоҷикӣ")
-    for _ in range(3):
-        await returning.send("/start sos__bus-station")
-        await returning.reply()
     await returning.send("/start sos__pdo-khujand")
     await returning.reply()
+    await staffed_bot.app.unlinked.flush()
     await admin.send("/stats campaigns")
     text = (await admin.reply()).text
-    assert "• bus-station: 7 · new &lt;5" in text
+    assert "• bus-station: 6 · new &lt;5" in text
     assert "• pdo-khujand: &lt;5 · new &lt;5" in text
     with sqlite3.connect(settings.db_path) as database:
         columns = [row[1] for row in database.execute("PRAGMA table_info(campaign_weeks)")]
     assert columns == ["week", "campaign", "opens", "new_users"], "nothing that could point to a person"
+
+
+async def test_one_account_counts_once_per_campaign_a_week_and_is_a_new_user_once(
+    telegram: FakeTelegram, staffed_bot: RunningBot, settings: Settings
+) -> None:
+    newcomer = telegram.user(3000, "ru")
+    for _ in range(4):  # the picker each time: no language chosen yet
+        await newcomer.send("/start contract-check__bus-station")
+        picker = await newcomer.reply()
+    await newcomer.press(picker, "Русский")
+    await newcomer.reply()
+    for _ in range(3):
+        await newcomer.send("/start sos__bus-station")
+        await newcomer.reply()
+    await newcomer.send("/start sos__pdo-khujand")
+    await newcomer.reply()
+    await staffed_bot.app.unlinked.flush()
+    assert campaign_rows(settings) == {"bus-station": (1, 1), "pdo-khujand": (1, 0)}
+    await staffed_bot.app.recorder.flush()
+    with sqlite3.connect(settings.db_path) as database:
+        started = database.execute("SELECT COUNT(*) FROM events WHERE name = 'started'").fetchone()[0]
+    assert started == 1, "the global new-user figure counts the account once, when its language is stored"
+
+
+async def test_junk_tags_from_one_account_do_not_push_the_real_posters_into_other(
+    telegram: FakeTelegram, staffed_bot: RunningBot, settings: Settings
+) -> None:
+    """Tags are typed into links by anyone; a week holds 200 before new ones count as 'other'."""
+    junk = telegram.user(4000, "en")
+    await start_in(junk, "English")
+    for number in range(MAX_CAMPAIGNS_PER_WEEK):
+        await junk.send(f"/start sos__junk-{number}")
+        await junk.reply()
+    poster = telegram.user(4001, "en")
+    await start_in(poster, "English")
+    await poster.send("/start sos__bus-station")
+    await poster.reply()
+    await staffed_bot.app.unlinked.flush()
+    rows = campaign_rows(settings)
+    assert rows["bus-station"] == (1, 0), "the real poster keeps its own line"
+    junk_tags = [tag for tag in rows if tag.startswith("junk-")]
+    assert len(junk_tags) == NEW_TAGS_PER_ACCOUNT and rows[OTHER_CAMPAIGN] == (1, 0), "the rest count once as other"
 
 
 async def test_campaign_statistics_are_for_staff_only(telegram: FakeTelegram, staffed_bot: RunningBot) -> None:

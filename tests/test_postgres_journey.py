@@ -50,7 +50,9 @@ async def test_a_lesson_a_reminder_a_report_and_forget_on_postgresql(
     assert (await user.reply()).text.startswith("<b>До отъезда месяц</b>")
 
     thanks = await report(user, "Просят деньги за работу", "Россия", "Barakat", None, skip="Отправить без подробностей")
-    assert thanks.startswith("Спасибо")
+    assert thanks.startswith("Спасибо. Чтобы никто не мог понять")
+    await bot.restart()  # a clean stop writes the waiting report, and its sender is told
+    assert (await user.reply()).text.startswith("✅ Спасибо. Ваше сообщение отправлено сотрудникам")
     staff = telegram.user(STAFF_ID, "en")
     await start_in(staff, "English")
     await staff.send("/reports")

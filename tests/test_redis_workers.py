@@ -25,8 +25,8 @@ from bot.middlewares.cluster_locks import ClusterEventIsolation
 from bot.services.clock import SystemClock
 from bot.services.pseudonym import Pseudonymizer
 from bot.shared_state import open_shared_state
-from bot.storage.campaigns import iso_week
-from bot.storage.redis_weekly_once import RedisWeeklyOnce
+from bot.storage.redis_tally import RedisTally
+from bot.storage.tallies import week_of
 from bot.webhook import WEBHOOK_PATH, webhook_application
 from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.journeys import expected_text, open_topic, start_in
@@ -109,8 +109,8 @@ async def two_workers(settings: Settings) -> AsyncIterator[tuple[Application, Ap
         assert shared is not None
         dispatcher = create_dispatcher(
             first.database, first.cipher, first.content, first.content_sync, first.i18n, pseudonyms, settings.staff, SystemClock(),
-            first.recorder, first.statistics, flood=(settings.flood_updates_per_second, settings.flood_burst),
-            approvals=first.approvals, shared=shared,
+            first.recorder, first.statistics, first.unlinked,
+            flood=(settings.flood_updates_per_second, settings.flood_burst), approvals=first.approvals, shared=shared,
         )  # fmt: skip
         for key in ("recent_messages", "report_retention_days"):
             dispatcher[key] = first.dispatcher[key]
@@ -221,6 +221,38 @@ async def test_forget_erases_the_conversation_kept_in_redis(
         await user.reply()
         assert await redis.keys("safar:fsm:*") == [], "and /forget took it out"
         await redis.aclose()
+
+
+async def test_the_daily_report_limit_holds_for_the_workers_together(
+    telegram: FakeTelegram, redis_settings: Settings, redis_url: str
+) -> None:
+    user = telegram.user(user_id=612_345_794, language_code="en")
+    async with behind_a_balancer(telegram, redis_settings) as (workers, balancer):
+        await start_in(user, "English")
+        for agency in ("First", "Second", "Third"):
+            assert (await report(user, "Wages not paid", "Russia", agency, None)).startswith("Thank you.")
+        refused = await report(user, "Wages not paid", "Russia", "Fourth", None)
+        assert refused.startswith("You have already sent 3 reports today."), "not 3 per worker"
+        sent_by = {worker for update, worker in balancer.posted if update in report_ends(telegram, user.id)}
+        assert sent_by == {0, 1}, "the reports were finished on both workers"
+        await workers[0].unlinked.flush()
+    redis = Redis.from_url(redis_url)
+    counts = b" ".join(await redis.keys("safar:tally:*"))
+    assert counts and await redis.keys("safar:salt:*")
+    await redis.aclose()
+    assert redis_settings.key_dir is not None
+    user_key = Pseudonymizer((redis_settings.key_dir / "pseudonym.key").read_bytes().strip()).user_key(user.id)
+    assert user_key.encode() not in counts, "counted under the day's salt, not the user key"
+    for name, encoded in encodings_of(user.id).items():
+        assert encoded not in counts, f"a Redis key holds the chat id as {name}"
+
+
+def report_ends(telegram: FakeTelegram, user_id: int) -> set[int]:
+    """The updates that finished a report (the 'Send without details' button)."""
+    return {
+        update["update_id"] for update in telegram.updates
+        if update.get("callback_query", {}).get("data") == "rs" and update["callback_query"]["from"]["id"] == user_id
+    }  # fmt: skip
 
 
 async def test_an_unreachable_redis_is_one_clear_line_without_its_password(tmp_path: Path) -> None:
@@ -353,18 +385,16 @@ async def test_a_callers_answer_counts_once_a_week_whichever_worker_takes_the_ta
         assert worker_of[first_outcome] != worker_of[second_outcome], "each answer reached another worker"
     assert answers(redis_settings) == [("ru_emergency", "no_answer", 1)], "counted once for both workers"
     now = datetime.now(UTC)
-    week = iso_week(now.date())
-    next_monday = datetime.combine(now.date() + timedelta(days=7 - now.weekday()), datetime.min.time(), UTC)
+    week = week_of(now)
     redis = Redis.from_url(redis_url)
     try:
-        assert sorted(await redis.keys("safar:once*")) == [
-            f"safar:once-salt:{week}".encode(),
-            f"safar:once:{week}".encode(),
-        ]
-        for key in (f"safar:once-salt:{week}", f"safar:once:{week}"):
+        salt = f"safar:salt:{week.name}".encode()
+        assert salt in await redis.keys("safar:salt:*"), "the week's salt is shared in Redis"
+        counted = await redis.keys("safar:tally:*")
+        assert len(counted) == 1, "one keyed count for the caller's answer, whichever worker took it"
+        for key in (salt, counted[0]):
             ttl = await redis.ttl(key)
-            assert ttl > 0 and now + timedelta(seconds=ttl) <= next_monday + timedelta(seconds=1), "gone with the week"
-        assert await redis.scard(f"safar:once:{week}") == 1
+            assert 0 < ttl <= week.seconds_left + 1, "gone with the week"
     finally:
         await redis.aclose()
     snapshot = redis_server.saved()
@@ -374,15 +404,16 @@ async def test_a_callers_answer_counts_once_a_week_whichever_worker_takes_the_ta
 
 async def test_workers_agree_on_the_weeks_salt_even_after_redis_lost_it(redis_url: str) -> None:
     redis = Redis.from_url(redis_url)
-    first, second = RedisWeeklyOnce(redis, 100), RedisWeeklyOnce(redis, 100)
+    first, second = RedisTally(redis), RedisTally(redis)
     monday = datetime(2027, 3, 8, 9, 0, tzinfo=UTC)
+    week = week_of(monday)
     try:
-        assert await first.first_time("a" * 32, "call:x", monday)
-        assert not await second.first_time("a" * 32, "call:x", monday), "the second worker took the first one's salt"
-        await redis.flushall()  # Redis restarted without persistence: the salt and the hashes are gone
-        assert await second.first_time("b" * 32, "call:x", monday)  # the second worker offers a new salt
-        assert await first.first_time("a" * 32, "call:x", monday)  # counted again, as after a restart
-        assert not await second.first_time("a" * 32, "call:x", monday), "the first worker took the new salt"
-        assert await first.first_time("a" * 32, "call:x", monday + timedelta(days=7)), "a new week"
+        assert await first.take(week, "call:x\x00a", 1)
+        assert not await second.take(week, "call:x\x00a", 1), "the second worker took the first one's salt"
+        await redis.flushall()  # Redis restarted without persistence: the salt and the counts are gone
+        assert await second.take(week, "call:x\x00b", 1)  # the second worker makes a new salt
+        assert await first.take(week, "call:x\x00a", 1)  # counted again, as after a restart
+        assert not await second.take(week, "call:x\x00a", 1), "the first worker took the new salt"
+        assert await first.take(week_of(monday + timedelta(days=7)), "call:x\x00a", 1), "a new week"
     finally:
         await redis.aclose()

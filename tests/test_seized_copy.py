@@ -1,25 +1,34 @@
 """A seized server: someone copies the data directory, the key files and the log after a person
 used Safar at LOG_LEVEL=DEBUG. Nothing in the copy holds their chat id, what they typed into a
-report they abandoned, or any value that links the reports to an account."""
+report they abandoned, or any value that links the reports to an account, and the order in which
+rows were written does not tie a report to its sender either."""
 
 import base64
 import shutil
 from contextlib import ExitStack
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from bot.config import Settings
+from bot.services.pseudonym import Pseudonymizer
+from bot.storage import schema
 from bot.storage.database import Database, open_database
-from tests.fake_telegram import TOKEN, FakeTelegram
-from tests.journeys import open_topic
+from bot.storage.user_settings import PERSONAL_TABLES
+from tests.clock import ManualClock
+from tests.conftest import RunningBot
+from tests.fake_telegram import TOKEN, FakeTelegram, FakeUser
+from tests.journeys import open_topic, start_in
 from tests.postgres_server import BACKENDS, private_postgres_server
 from tests.processes import running, stop
+from tests.write_order import Commit, columns, postgres_commits, sqlite_commits
 
 CHAT = 987654321
 ABANDONED_NAME = "Zarina Recruiting Abroad"
 FILED_NAME = "Barakat Travel"
 PER_ACCOUNT_TABLES = ("user_settings", "fsm_state", "reminder_chats", "reminders", "events", "broadcast_recipients")
-REPORT_TABLES = ("offer_reports", "report_quota")
+REPORT_TABLES = ("offer_reports",)
 
 
 def encodings_of(chat_id: int) -> dict[str, bytes]:
@@ -131,3 +140,80 @@ async def check_seized(seized: Path, backend: str, database_url: str | None) -> 
     finally:
         await database.close()
     assert shared == set(), "a value links the reports to an account"
+
+
+async def read_a_lesson(user: FakeUser, bot: RunningBot) -> None:
+    """Language, then a lesson: the rows an account has (settings, place, events), all written."""
+    menu = await start_in(user, "English")
+    await open_topic(user, menu, "Red flags")
+    await user.reply()
+    await bot.app.recorder.flush()
+
+
+async def send_report(user: FakeUser, agency: str) -> None:
+    await user.send("/report")
+    await user.press(await user.reply(), "They keep my passport")
+    await user.press(await user.reply(), "Russia")
+    await user.reply()
+    await user.send(agency)
+    await user.press(await user.reply(), "Send without details")
+    assert (await user.reply()).text.startswith("Thank you. So that nobody can tell")
+
+
+def neighbours(commits: list[Commit], index: int) -> tuple[set[str], set[str]]:
+    """The accounts of the nearest writes before and after commits[index] that hold account rows:
+    whom an attacker reading the order of writes would take for the writer of what it holds."""
+    keyed = [commit.accounts(PERSONAL_TABLES) for commit in commits]
+    before = next((accounts for accounts in reversed(keyed[:index]) if accounts), set())
+    after = next((accounts for accounts in keyed[index + 1 :] if accounts), set())
+    return before, after
+
+
+@pytest.mark.both_backends
+async def test_the_order_of_writes_on_disk_ties_no_report_to_its_sender(
+    telegram: FakeTelegram, settings: Settings
+) -> None:
+    """PostgreSQL's `xmin` of each row, SQLite's write-ahead log frame by frame: a report written
+    when it was sent would sit right after its sender's own writes. It is written on the hour,
+    with the others' rows, after whoever acted in between."""
+    clock = ManualClock(datetime(2027, 3, 10, 9, 5, tzinfo=UTC))
+    bot = RunningBot(settings, clock)
+    await bot.start()
+    reporter, other, newcomer = (telegram.user(user_id, "en") for user_id in (9101, 9102, 9103))
+    try:
+        await read_a_lesson(reporter, bot)
+        await send_report(reporter, FILED_NAME)
+        await read_a_lesson(other, bot)
+        await send_report(other, "Zamin Jobs")
+        await newcomer.send("/start contract-check__bus-station")  # a poster's link: a campaign count
+        await newcomer.press(await newcomer.reply(), "English")
+        await newcomer.reply()
+        await bot.app.recorder.flush()
+        clock.set(datetime(2027, 3, 10, 10, 0, 1, tzinfo=UTC))  # the next write time
+        for sender in (reporter, other):
+            assert (await sender.reply()).text.startswith("✅ Thank you."), "told once it is stored"
+        tables = list(schema.metadata.tables)
+        if settings.database_url is None:  # the log is folded into the database at a clean stop
+            commits = sqlite_commits(settings.db_path, tables)
+        else:
+            commits = await postgres_commits(settings, tables)
+    finally:
+        await bot.stop()
+    assert settings.key_dir is not None
+    pseudonyms = Pseudonymizer((settings.key_dir / "pseudonym.key").read_bytes().strip())
+    keys = {user.id: pseudonyms.user_key(user.id) for user in (reporter, other, newcomer)}
+    typed = columns("offer_reports").index("agency_typed")
+    written = [n for n, commit in enumerate(commits) if any(row[typed] == FILED_NAME for row in
+                                                               commit.rows.get("offer_reports", ()))]  # fmt: skip
+    assert len(written) == 1
+    assert any(keys[reporter.id] in commit.accounts(PERSONAL_TABLES) for commit in commits[: written[0]]), (
+        "the reporter's own writes are in the copy before the report"
+    )
+    before, after = neighbours(commits, written[0])
+    assert keys[reporter.id] not in before | after, "the report's write sits next to its sender's"
+    assert keys[other.id] not in before | after
+    assert before == {keys[newcomer.id]}, "the write follows whoever acted last before the hour"
+    batch = commits[written[0]]
+    assert {row[typed] for row in batch.rows["offer_reports"]} == {FILED_NAME, "Zamin Jobs"}, "one write, both"
+    assert batch.rows.get("campaign_weeks"), "with the campaign count"
+    assert batch.accounts(PERSONAL_TABLES) == set(), "and nothing kept per account"

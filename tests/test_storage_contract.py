@@ -13,9 +13,10 @@ from sqlalchemy import Connection, Inspector, create_engine, inspect, text, type
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.keys import ChatCipher
+from bot.services.unlinked_writes import UnlinkedWrites
 from bot.storage import postgres, schema
 from bot.storage.broadcasts import BroadcastStore
-from bot.storage.campaigns import MAX_CAMPAIGNS_PER_WEEK, OTHER_CAMPAIGN, CampaignStore
+from bot.storage.campaigns import MAX_CAMPAIGNS_PER_WEEK, OTHER_CAMPAIGN, CampaignStore, CampaignWeek, iso_week
 from bot.storage.claims import release_all_claims
 from bot.storage.contact_health import ContactHealthStore
 from bot.storage.content_reloads import ContentReloadStore, Reload
@@ -24,8 +25,10 @@ from bot.storage.events import EventStore, Period
 from bot.storage.key_records import KeyRecords
 from bot.storage.postgres import VERSION, engine_url, open_postgres
 from bot.storage.reminders import MAX_PENDING_PER_ACCOUNT, ReminderStore
-from bot.storage.reports import DAILY_REPORTS_PER_USER, NewReport, ReportStore
+from bot.storage.reports import GROUPS_PER_PAGE, NewReport, ReportStore
+from bot.storage.tallies import MemoryTally, day_of, week_of
 from bot.storage.user_settings import PERSONAL_TABLES, UserSettingsStore
+from tests.clock import ManualClock
 from tests.postgres_server import BACKENDS, PostgresServer
 
 NOW = datetime(2027, 3, 10, 9, 0, tzinfo=UTC)
@@ -299,12 +302,14 @@ async def test_two_processes_rolling_up_at_once_count_each_hour_once(database: D
 async def test_weekly_counts_add_up_and_cap_new_campaign_tags(database: Database) -> None:
     campaigns, health = CampaignStore(database), ContactHealthStore(database)
     today = date(2027, 3, 10)
-    for n in range(MAX_CAMPAIGNS_PER_WEEK + 2):
-        await campaigns.count_open(today, f"poster{n}", new_user=n % 2 == 0)
-    await campaigns.count_open(today, "poster0", new_user=True)
+    week = iso_week(today)
+    batch = [CampaignWeek(week, f"poster{n}", 1, int(n % 2 == 0)) for n in range(MAX_CAMPAIGNS_PER_WEEK + 2)]
+    async with database.transaction() as unit:
+        await campaigns.add(unit, [*batch, CampaignWeek(week, "poster0", 1, 1)])
     weeks = {week.campaign: (week.opens, week.new_users) for week in await campaigns.recent(today)}
     assert weeks["poster0"] == (2, 2)
     assert weeks[OTHER_CAMPAIGN] == (2, 1)
+    assert await campaigns.counted(week, "poster0") and not await campaigns.counted(week, "poster999")
     for outcome in ("answered", "answered", "wrong_number"):
         await health.count_answer(today, "hotline", outcome)  # type: ignore[arg-type]
     await health.count_flag(today, "contracts/fees", "outdated")
@@ -316,19 +321,109 @@ async def test_weekly_counts_add_up_and_cap_new_campaign_tags(database: Database
 # --- reports, keys, erasure -------------------------------------------------------------------
 
 
-async def test_the_daily_report_limit_and_retention(database: Database) -> None:
+async def test_reports_page_by_agency_and_reviewed_stops_at_what_was_shown(database: Database) -> None:
     reports = ReportStore(database)
-    taken = [await reports.take_quota("someone", NOW) for _ in range(DAILY_REPORTS_PER_USER + 1)]
-    assert taken == [True] * DAILY_REPORTS_PER_USER + [False]
-    assert await reports.take_quota("someone", NOW + timedelta(days=1))
-    await reports.add(NewReport("fees", "RU", "Best Jobs", "best jobs", "asked for $900"), NOW - timedelta(days=400))
-    await reports.add(NewReport("passport", "RU", "Best  Jobs", "best jobs", ""), NOW)
-    [group] = await reports.open_groups()
+    old, today = (NOW - timedelta(days=400)).date(), NOW.date()
+    async with database.transaction() as unit:
+        await reports.insert(unit, [NewReport("fees", "RU", "Best Jobs", "best jobs", "asked for $900", old)])
+        await reports.insert(unit, [NewReport("passport", "RU", "Best  Jobs", "best jobs", "", today)])
+        await reports.insert(unit, [NewReport("unpaid", "KZ", f"Agency {n}", f"agency {n:02}", "", today)
+                                    for n in range(GROUPS_PER_PAGE + 1)])  # fmt: skip
+    assert await reports.open_group_count() == GROUPS_PER_PAGE + 2
+    first, second = await reports.open_groups(), await reports.open_groups(offset=GROUPS_PER_PAGE)
+    assert len(first) == GROUPS_PER_PAGE and len(second) == 2
+    assert not {group.agency_key for group in first} & {group.agency_key for group in second}
+    [group] = [group for group in first + second if group.agency_key == "best jobs"]
     assert (group.total, group.by_problem, group.agency_typed) == (2, {"fees": 1, "passport": 1}, "Best  Jobs")
-    assert await reports.reported_keys() == ["best jobs"]
+    assert await reports.reported_keys(limit=1) == ["agency 10"]
+
+    async with database.transaction() as unit:  # stored after staff were shown the group
+        await reports.insert(unit, [NewReport("threats", "RU", "Best Jobs", "best jobs", "", today)])
+    assert await reports.mark_reviewed(group.ref, group.last_id) == 2
+    [still_open] = [g for g in await reports.open_groups(limit=100) if g.agency_key == "best jobs"]
+    assert still_open.by_problem == {"threats": 1}
     assert await reports.delete_before((NOW - timedelta(days=365)).date()) == 1
-    assert await reports.mark_reviewed(group.ref) == 1
-    assert await reports.open_count() == 0
+    assert await reports.open_count() == GROUPS_PER_PAGE + 2
+
+
+async def test_a_batch_is_written_on_the_hour_in_one_unit_of_work_in_a_random_order(database: Database) -> None:
+    clock = ManualClock(NOW.replace(minute=5))
+    writes = UnlinkedWrites(database, clock)
+    reports = writes.kind("offer_reports", ReportStore(database).insert)
+    campaigns = writes.kind("campaign_weeks", CampaignStore(database).add)
+    sent = [NewReport("fees", "RU", f"Agency {n:02}", f"agency {n:02}", "", NOW.date()) for n in range(12)]
+    for number, report in enumerate(sent):
+        reports.add(report, person=f"person{number % 2}")  # two people
+    assert await writes.write_if_due() == 0
+    clock.set(NOW.replace(hour=10, minute=0, second=1))
+    assert await writes.write_if_due() == 0, "two people's rows wait for a third, however many"
+    campaigns.add(CampaignWeek(iso_week(NOW.date()), "poster", 1, 0), person="person2")
+    clock.set(NOW.replace(hour=10, minute=59))
+    assert await writes.write_if_due() == 0, "only on the hour"
+    clock.set(NOW.replace(hour=11, minute=0, second=1))
+    assert await writes.write_if_due() == 13
+    assert await writes.write_if_due() == 0 and writes.waiting == 0
+
+    by_id = await database.fetchall("SELECT agency_typed FROM offer_reports ORDER BY id")
+    assert sorted(by_id) == [(report.agency_typed,) for report in sent]
+    assert by_id != [(report.agency_typed,) for report in sent], "ids do not follow the order they were sent in"
+    if database.dialect.name == "postgresql":  # one transaction: every row carries its number
+        stamps = await database.fetchall(
+            "SELECT xmin::text FROM offer_reports UNION SELECT xmin::text FROM campaign_weeks"
+        )
+        assert len(stamps) == 1
+
+    reports.add(sent[0], person="alone")
+    clock.set((NOW + timedelta(days=1)).replace(hour=10, minute=0, second=1))
+    assert await writes.write_if_due() == 0, "alone, it waits"
+    clock.set((NOW + timedelta(days=1)).replace(hour=11, minute=0, second=1))
+    assert await writes.write_if_due() == 1, "until the last hour within a day"
+
+
+async def test_a_batch_that_cannot_be_written_waits_whole_for_the_next_try(database: Database) -> None:
+    clock = ManualClock(NOW)
+    writes = UnlinkedWrites(database, clock)
+    told: list[str] = []
+
+    async def tell() -> None:
+        told.append("stored")
+
+    reports = writes.kind("offer_reports", ReportStore(database).insert)
+
+    async def fails(unit: Database, rows: list[str]) -> None:
+        await unit.execute("INSERT INTO no_such_table VALUES (1)")
+
+    broken = writes.kind("broken", fails)
+    reports.add(NewReport("fees", "RU", "Kept", "kept", "", NOW.date()), person="a", then=tell)
+    broken.add("x", person="b")
+    with pytest.raises(Exception):  # noqa: B017 (the backend's own error)
+        await writes.flush()
+    assert writes.waiting == 2 and told == []
+    assert await database.fetchall("SELECT COUNT(*) FROM offer_reports") == [(0,)], "nothing half-written"
+
+
+async def test_day_and_week_tallies_count_up_to_a_limit_under_a_salt_that_goes_with_the_period(
+    redis_url: str,
+) -> None:
+    from redis.asyncio import Redis
+
+    from bot.storage.redis_tally import RedisTally
+
+    redis = Redis.from_url(redis_url)
+    try:
+        for tally in (MemoryTally(), RedisTally(redis)):
+            today = day_of(NOW)
+            taken = [await tally.take(today, "report:someone", 3) for _ in range(4)]
+            assert taken == [True] * 3 + [False]
+            assert await tally.take(today, "report:someone else", 3)
+            assert await tally.take(day_of(NOW + timedelta(days=1)), "report:someone", 3), "a new day, a new count"
+            week = week_of(NOW)
+            assert [await tally.take(week, "open:poster:someone", 1) for _ in range(2)] == [True, False]
+        keys = b" ".join(await redis.keys("*"))
+        assert b"someone" not in keys and b"poster" not in keys, "Redis holds keyed hashes only"
+        assert 0 < await redis.ttl(f"safar:salt:{day_of(NOW).name}") <= 86_400
+    finally:
+        await redis.aclose()
 
 
 async def test_key_fingerprints_are_kept_and_forget_erases_every_personal_table(database: Database) -> None:

@@ -14,6 +14,7 @@ from bot.content.models import Contact
 from bot.services.contact_health import ContactHealth, health_lines
 from bot.storage.contact_health import ContactHealthStore
 from bot.storage.database import DatabaseUnavailable, SQLiteDatabase, open_database
+from bot.storage.tallies import MemoryTally
 
 
 class _Day:
@@ -36,7 +37,7 @@ def contact_health_lines(db_path: Path | str, contacts: dict[str, Contact], toda
 async def _read(uri: str, db_path: Path, contacts: dict[str, Contact], today: date) -> list[str]:
     try:
         async with aiosqlite.connect(uri, uri=True) as connection:
-            health = ContactHealth(ContactHealthStore(SQLiteDatabase(connection)), _Day(today))
+            health = ContactHealth(ContactHealthStore(SQLiteDatabase(connection)), _Day(today), MemoryTally())
             return health_lines(await health.standings(contacts), await health.flags())
     except sqlite3.Error as error:
         return [f"Contact health: cannot read {db_path} ({error}); is it Safar's database, started once?"]
@@ -48,7 +49,7 @@ async def _read_postgresql(url: str, contacts: dict[str, Contact], today: date) 
     except DatabaseUnavailable as error:
         return [f"Contact health: {error}"]
     try:
-        health = ContactHealth(ContactHealthStore(database), _Day(today))
+        health = ContactHealth(ContactHealthStore(database), _Day(today), MemoryTally())
         return health_lines(await health.standings(contacts), await health.flags())
     finally:
         await database.close()

@@ -14,7 +14,14 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.content import ContentError
 from bot.handlers.broadcast import broadcast_command, broadcast_text, decision_button, draft_button, stop_button
-from bot.handlers.callback_data import BroadcastAction, BroadcastCancel, BroadcastDecision, BroadcastStop, ReviewReports
+from bot.handlers.callback_data import (
+    BroadcastAction,
+    BroadcastCancel,
+    BroadcastDecision,
+    BroadcastStop,
+    ReportsPage,
+    ReviewReports,
+)
 from bot.handlers.campaign_stats import asks_for_campaigns, campaign_stats_command
 from bot.handlers.filters import PrivateChat, TypedText
 from bot.handlers.long_messages import answer_in_parts, replace_in_parts
@@ -26,7 +33,7 @@ from bot.services.content_holder import ContentHolder
 from bot.services.content_sync import ContentSync, ReloadNotShared
 from bot.services.staff_audit import AuditLog
 from bot.staff_roles import BROADCASTER, EDITOR, VIEWER, StaffRoles
-from bot.storage.reports import ReportGroup, ReportStore
+from bot.storage.reports import GROUPS_PER_PAGE, ReportGroup, ReportStore
 
 log = logging.getLogger(__name__)
 ADMIN_COMMANDS = (
@@ -66,17 +73,34 @@ def describe_group(group: ReportGroup) -> str:
     return "\n".join(lines)
 
 
-async def reports_text(reports: ReportStore) -> tuple[str, InlineKeyboardBuilder]:
-    groups = await reports.open_groups()
+async def reports_text(reports: ReportStore, page: int = 0) -> tuple[str, InlineKeyboardBuilder]:
+    """One page of agencies with open reports; each "Reviewed" button carries the newest report it
+    shows, so reports stored after the list was sent stay open."""
     builder = InlineKeyboardBuilder()
-    if not groups:
+    groups_open = await reports.open_group_count()
+    if not groups_open:
         return "No reports waiting for review.", builder
+    pages = -(-groups_open // GROUPS_PER_PAGE)
+    page = min(page, pages - 1)
+    groups = await reports.open_groups(offset=page * GROUPS_PER_PAGE)
     total = await reports.open_count()
     body = "\n\n".join(describe_group(group) for group in groups)
     for group in groups:
-        builder.button(text=f"✓ Reviewed: {group.agency_typed[:40]}", callback_data=ReviewReports(ref=group.ref))
-    builder.adjust(1)
-    return f"<b>{total} report(s) waiting for review</b>, newest first:\n\n{body}", builder
+        builder.button(
+            text=f"✓ Reviewed: {group.agency_typed[:40]}",
+            callback_data=ReviewReports(ref=group.ref, up_to=group.last_id, page=page),
+        )
+    sizes = [1] * len(groups)
+    if pages > 1:
+        turns = [("◀️ Newer", page - 1), ("Older ▶️", page + 1)]
+        shown = [(label, to) for label, to in turns if 0 <= to < pages]
+        for label, to in shown:
+            builder.button(text=label, callback_data=ReportsPage(page=to))
+        sizes.append(len(shown))
+    builder.adjust(*sizes)
+    first = page * GROUPS_PER_PAGE + 1
+    where = f" (agencies {first}–{first + len(groups) - 1} of {groups_open})" if pages > 1 else ""
+    return f"<b>{total} report(s) waiting for review</b>, newest first{where}:\n\n{body}", builder
 
 
 async def list_reports(message: Message, reports: ReportStore, audit: AuditLog) -> None:
@@ -86,6 +110,11 @@ async def list_reports(message: Message, reports: ReportStore, audit: AuditLog) 
     await answer_in_parts(message, text, builder.as_markup())
 
 
+async def turn_reports_page(query: CallbackQuery, callback_data: ReportsPage, reports: ReportStore) -> None:
+    text, builder = await reports_text(reports, callback_data.page)
+    await replace_in_parts(query, text, builder.as_markup())
+
+
 async def mark_reviewed(
     query: CallbackQuery,
     callback_data: ReviewReports,
@@ -93,11 +122,11 @@ async def mark_reviewed(
     audit: AuditLog,
     callback_answer: CallbackAnswer,
 ) -> None:
-    marked = await reports.mark_reviewed(callback_data.ref)
+    marked = await reports.mark_reviewed(callback_data.ref, callback_data.up_to)
     if marked:
         await audit.record(query.from_user.id, "reports_reviewed", f"{marked} report(s)")
     callback_answer.text = f"{marked} report(s) marked reviewed." if marked else "Already reviewed."
-    text, builder = await reports_text(reports)
+    text, builder = await reports_text(reports, callback_data.page)
     await replace_in_parts(query, text, builder.as_markup())
 
 
@@ -216,6 +245,7 @@ def build_router() -> Router:
     router.message.register(reload_content, Command("reload"), editor)
     router.message.register(contacts_health, Command("contacts"), viewer)
     router.callback_query.register(mark_reviewed, ReviewReports.filter(), viewer)
+    router.callback_query.register(turn_reports_page, ReportsPage.filter(), viewer)
     router.message.register(show_audit, Command("audit"))
     router.message.register(role_missing, Command(*(name for names in ROLE_COMMANDS.values() for name in names)))
     return router

@@ -29,6 +29,8 @@ MAX_ROW_ID: Final = 2**63 - 1
 """SQLite's largest INTEGER: a bigger id would overflow in the query instead of matching nothing."""
 MAX_ANSWERS: Final = 100
 """Telegram shows at most 100 buttons under a message."""
+MAX_REPORT_PAGE: Final = 99_999
+"""Far more pages of /reports than reports could fill in their retention."""
 MIN_CALENDAR_YEAR: Final = 2000
 MAX_CALENDAR_YEAR: Final = 2199
 """The calendar's range: wide enough for any real departure or expiry, and a valid `date` everywhere."""
@@ -96,8 +98,19 @@ class SkipDetails(CallbackData, prefix="rs"):
 
 
 class ReviewReports(CallbackData, prefix="rv"):
+    """ "Reviewed" under a group in /reports: the group, the newest report it showed (later ones stay
+    open), and the page to show again."""
+
     ref: str = Field(pattern=r"^[0-9a-f]{12}$")
     """bot.storage.reports.group_ref: 6 bytes of a hash in hex."""
+    up_to: int = Field(ge=1, le=MAX_ROW_ID)
+    page: int = Field(default=0, ge=0, le=MAX_REPORT_PAGE)
+
+
+class ReportsPage(CallbackData, prefix="rp"):
+    """A page of /reports (ten agencies each)."""
+
+    page: int = Field(ge=0, le=MAX_REPORT_PAGE)
 
 
 class RemindMenu(CallbackData, prefix="rm"):

@@ -20,12 +20,11 @@ from bot.handlers.stale import answer_stale
 from bot.i18n import N_
 from bot.languages import LANGUAGE_NAMES, LANGUAGES
 from bot.middlewares.locale import language_from_client
-from bot.services.clock import Clock
+from bot.services.campaign_counts import CampaignCounts
 from bot.services.content_holder import ContentHolder
 from bot.services.deep_links import parse_payload
 from bot.services.dialogue import NavAction
 from bot.services.engagement import track
-from bot.storage.campaigns import CampaignStore
 from bot.storage.events import NEW_USER_EVENT
 from bot.storage.reminders import ReminderStore
 from bot.storage.user_settings import UserSettingsStore
@@ -53,6 +52,9 @@ def picker(i18n: I18n, preselected: str) -> tuple[str, InlineKeyboardMarkup]:
 
 PENDING_ENTRY_KEY = "pending_entry"
 """FSM data: the deep link's entry a new user opens once they have chosen a language."""
+PENDING_CAMPAIGN_KEY = "pending_campaign"
+"""FSM data (memory only, never on disk): the campaign that brought a new user, counted as theirs
+once they have chosen a language."""
 
 
 async def start(
@@ -60,9 +62,9 @@ async def start(
     command: CommandObject,
     state: FSMContext,
     content: ContentHolder,
-    campaigns: CampaignStore,
-    clock: Clock,
+    campaign_counts: CampaignCounts,
     i18n: I18n,
+    user_key: str,
     stored_language: str | None,
     language: str,
 ) -> None:
@@ -70,12 +72,15 @@ async def start(
     error, it just leads to the menu (after the language picker for someone new)."""
     link = parse_payload(command.args)
     target = content.current.curriculum.entry(link.entry) if link else None
+    campaign = None
     if link is not None and target is not None and link.campaign is not None:
-        await campaigns.count_open(clock.now().date(), link.campaign, new_user=stored_language is None)
+        campaign = await campaign_counts.opened(user_key, link.campaign)
     if stored_language is None:
-        track(NEW_USER_EVENT)
         if link is not None and target is not None:
-            await state.update_data({PENDING_ENTRY_KEY: link.entry})
+            pending = await state.get_data()
+            await state.update_data(
+                {PENDING_ENTRY_KEY: link.entry, PENDING_CAMPAIGN_KEY: pending.get(PENDING_CAMPAIGN_KEY) or campaign}
+            )
         likely = language_from_client(message.from_user)
         text, markup = picker(i18n, likely)
         notice = i18n.gettext(PRIVACY_NOTICE, locale=likely)  # the first thing anyone reads from Safar
@@ -89,14 +94,17 @@ async def start(
     await send_screen(message, screen)
 
 
-async def pending_entry(state: FSMContext, content: ContentHolder) -> NodeId | None:
-    """The screen a new user's deep link named, taken out of the saved state (it is used once)."""
+async def pending_link(state: FSMContext, content: ContentHolder) -> tuple[NodeId | None, str | None]:
+    """The screen a new user's deep link named and the campaign that brought them, taken out of
+    the saved state (they are used once)."""
     data = await state.get_data()
-    entry = data.get(PENDING_ENTRY_KEY)
-    if entry is None:
-        return None
-    await state.set_data({key: value for key, value in data.items() if key != PENDING_ENTRY_KEY})
-    return content.current.curriculum.entry(str(entry))
+    entry, campaign = data.get(PENDING_ENTRY_KEY), data.get(PENDING_CAMPAIGN_KEY)
+    if entry is None and campaign is None:
+        return None, None
+    pending = (PENDING_ENTRY_KEY, PENDING_CAMPAIGN_KEY)
+    await state.set_data({key: value for key, value in data.items() if key not in pending})
+    target = content.current.curriculum.entry(str(entry)) if entry is not None else None
+    return target, str(campaign) if campaign else None
 
 
 async def change_language(message: Message, i18n: I18n, language: str) -> None:
@@ -111,6 +119,7 @@ async def language_chosen(
     content: ContentHolder,
     users: UserSettingsStore,
     reminders: ReminderStore,
+    campaign_counts: CampaignCounts,
     i18n: I18n,
     user_key: str,
     language: str,
@@ -120,10 +129,14 @@ async def language_chosen(
     if chosen not in LANGUAGES:
         await answer_stale(query, state, content, language, callback_answer)
         return
-    await users.set_language(user_key, chosen)
+    new_user = await users.set_language(user_key, chosen)
+    if new_user:
+        track(NEW_USER_EVENT)
     track("language_chosen", chosen)
     await reminders.set_language(user_key, chosen)
-    target = await pending_entry(state, content)
+    target, campaign = await pending_link(state, content)
+    if new_user and campaign is not None:
+        campaign_counts.arrived(user_key, campaign)
     engine = content.current.engine
     with i18n.use_locale(chosen):
         callback_answer.text = _("Language: {name}").format(name=LANGUAGE_NAMES[chosen])

@@ -1,10 +1,15 @@
 """Reporting a suspicious offer: problem, country, agency name, optional details. No identifier
-of the sender is stored with it; a pseudonymous daily counter only limits floods."""
+of the sender is stored with it; a daily count keyed with the day's salt only limits floods.
 
-from aiogram import Router
+A sent report waits in memory to be written with other people's rows (bot/services/unlinked_writes.py):
+the sender is told so at once, and the same message turns into a ✅ once the report is stored. A
+process that dies first loses the report, and the message says to send it again if no ✅ comes.
+"""
+
+from aiogram import Bot, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
@@ -25,12 +30,15 @@ from bot.i18n.tools import (
     REPORT_SKIP,
     REPORT_THANKS,
     REPORT_TOO_LONG,
+    REPORT_WAITING,
 )
-from bot.services.agency_search import report_group_key
 from bot.services.clock import Clock
 from bot.services.content_holder import ContentHolder
 from bot.services.dialogue import NavAction
-from bot.storage.reports import DAILY_REPORTS_PER_USER, NewReport, ReportStore
+from bot.services.report_writer import SentReport
+from bot.services.unlinked_writes import RowKind, Then
+from bot.storage.reports import DAILY_REPORTS_PER_USER
+from bot.storage.tallies import Tally, day_of
 
 MAX_AGENCY_CHARS = 200
 MAX_DETAILS_CHARS = 1000
@@ -87,54 +95,76 @@ async def agency_typed(message: Message, state: FSMContext) -> None:
 
 
 async def details_typed(
-    message: Message, state: FSMContext, reports: ReportStore, user_key: str, content: ContentHolder, clock: Clock
+    message: Message,
+    state: FSMContext,
+    report_batch: RowKind[SentReport],
+    tally: Tally,
+    user_key: str,
+    clock: Clock,
+    bot: Bot,
 ) -> None:
     details = (message.text or "").strip()
     if len(details) > MAX_DETAILS_CHARS:
         await message.answer(_(REPORT_TOO_LONG).format(limit=MAX_DETAILS_CHARS))
         return
-    text, markup = await _send(state, reports, user_key, details, content, clock)
-    await message.answer(text, reply_markup=markup)
+    report = await _take(state, tally, user_key, details, clock)
+    if report is None:
+        await message.answer(_(REPORT_LIMIT).format(limit=DAILY_REPORTS_PER_USER), reply_markup=_nav().as_markup())
+        return
+    waiting = await message.answer(_(REPORT_WAITING), reply_markup=_nav().as_markup())
+    report_batch.add(report, person=user_key, then=_confirmation(bot, waiting.chat.id, waiting.message_id))
 
 
 async def details_skipped(
     query: CallbackQuery,
     state: FSMContext,
-    reports: ReportStore,
+    report_batch: RowKind[SentReport],
+    tally: Tally,
     user_key: str,
     content: ContentHolder,
     clock: Clock,
     language: str,
     callback_answer: CallbackAnswer,
+    bot: Bot,
 ) -> None:
     if await state.get_state() != ReportOffer.details.state:
         await answer_stale(query, state, content, language, callback_answer)
         return
-    text, markup = await _send(state, reports, user_key, "", content, clock)
-    await replace_screen(query, text, markup)
+    report = await _take(state, tally, user_key, "", clock)
+    if report is None:
+        await replace_screen(query, _(REPORT_LIMIT).format(limit=DAILY_REPORTS_PER_USER), _nav().as_markup())
+        return
+    waiting = await replace_screen(query, _(REPORT_WAITING), _nav().as_markup())
+    confirm = _confirmation(bot, waiting.chat.id, waiting.message_id) if waiting is not None else None
+    report_batch.add(report, person=user_key, then=confirm)
 
 
-async def _send(
-    state: FSMContext, reports: ReportStore, user_key: str, details: str, content: ContentHolder, clock: Clock
-) -> tuple[str, InlineKeyboardMarkup]:
+async def _take(state: FSMContext, tally: Tally, user_key: str, details: str, clock: Clock) -> SentReport | None:
+    """The finished report, out of the conversation; None when the person already sent the day's most."""
     report = dict((await state.get_data()).get("report") or {})
     await state.set_state(None)
     await state.update_data(report=None)
     now = clock.now()
-    if not await reports.take_quota(user_key, now):
-        return _(REPORT_LIMIT).format(limit=DAILY_REPORTS_PER_USER), _nav().as_markup()
-    typed = str(report.get("agency", ""))
-    await reports.add(
-        NewReport(
-            problem=str(report.get("problem", "other")),
-            country=str(report.get("country", "other")),
-            agency_typed=typed,
-            agency_key=report_group_key(typed, content.current.agencies, await reports.reported_keys()),
-            details=details,
-        ),
-        now,
+    if not await tally.take(day_of(now), f"report:{user_key}", DAILY_REPORTS_PER_USER):
+        return None
+    return SentReport(
+        problem=str(report.get("problem", "other")),
+        country=str(report.get("country", "other")),
+        agency_typed=str(report.get("agency", "")),
+        details=details,
+        day=now.date(),
     )
-    return _(REPORT_THANKS), _nav().as_markup()
+
+
+def _confirmation(bot: Bot, chat_id: int, message_id: int) -> Then:
+    """Turns the "waiting" message into the ✅ once the report is stored; in the sender's language,
+    taken now, while the update's locale is set. The chat id stays in this process's memory only."""
+    text, markup = f"✅ {_(REPORT_THANKS)}", _nav().as_markup()
+
+    async def confirm() -> None:
+        await bot.edit_message_text(text, chat_id=chat_id, message_id=message_id, reply_markup=markup)
+
+    return confirm
 
 
 def build_router() -> Router:

@@ -120,19 +120,21 @@ async def send_screen(message: Message, screen: Screen) -> None:
     await message.answer(screen.text, reply_markup=screen_markup(screen, await share_button(message.bot, screen)))
 
 
-async def replace_screen(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:
-    """Edit the message the button was on; send a new one if it can no longer be edited."""
+async def replace_screen(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> Message | None:
+    """Edit the message the button was on; send a new one if it can no longer be edited. Returns
+    the message that now shows `text`."""
     message = query.message
     if isinstance(message, Message):
         try:
-            await message.edit_text(text, reply_markup=markup)
-            return
+            edited = await message.edit_text(text, reply_markup=markup)
+            return edited if isinstance(edited, Message) else message
         except TelegramBadRequest as error:
             if "message is not modified" in error.message:
-                return
+                return message
             log.info("could not edit a message, sending a new one: %s", error.message)
     if query.bot is not None:
-        await query.bot.send_message(query.from_user.id, text, reply_markup=markup)
+        return await query.bot.send_message(query.from_user.id, text, reply_markup=markup)
+    return None
 
 
 async def show_screen(query: CallbackQuery, screen: Screen) -> None:

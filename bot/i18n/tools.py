@@ -45,6 +45,13 @@ REPORT_THANKS = N_(
     "Thank you. Your report was sent to staff without your name or account.\n"
     "If you are in danger, call 112 or open the hotlines."
 )
+REPORT_WAITING = N_(
+    "Thank you. So that nobody can tell this report came from you, Safar stores it together with other "
+    "people's reports, within a day; this message then shows ✅. If there is no ✅ after a day, please send "
+    "the report again.\n"
+    "If you are in danger, call 112 or open the hotlines."
+)
+"""Sent at once; edited into "✅ " + REPORT_THANKS when the report is stored (bot/handlers/reports.py)."""
 REPORT_LIMIT = N_(
     "You have already sent {limit} reports today. Please send more tomorrow; if you are in danger now, call 112."
 )

@@ -1,60 +1,27 @@
 """Do the hotlines Safar lists really answer? Callers say so with one tap, counted anonymously,
 and screens people flag as wrong are counted the same way; staff and editors read the totals.
 
-One answer per account, contact and week: the check uses a keyed hash whose key is random,
-held in memory only and replaced every week (and at every restart), so what it remembers can
-never be matched to an account afterwards, and nothing of it reaches the database. Several
-workers (REDIS_URL) share it through Redis instead (bot/storage/redis_weekly_once.py), where the
-salt and the hashes expire with the week, so that a person's taps reaching two workers count once.
+One answer per account, contact and week: the week's per-person tally (bot/storage/tallies.py)
+counts it under a keyed hash whose salt is random and goes with the week, so what it remembers can
+never be matched to an account afterwards, and nothing of it reaches the database. With several
+workers (REDIS_URL) the tally lives in Redis, so a person's taps reaching two workers count once.
 """
 
-import hashlib
-import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from typing import Final, Protocol
+from datetime import date, timedelta
+from typing import Final
 
 from bot.content.models import Contact
 from bot.content.rendering import day_text, pick
 from bot.services.clock import Clock
 from bot.services.stats import SMALL_CELL, shown
-from bot.storage.campaigns import iso_week
 from bot.storage.contact_health import AnswerCounts, ContactHealthStore, FlagReason, Outcome
+from bot.storage.tallies import Tally, week_of
 
 RATE_WINDOW_DAYS: Final = 30
 FLAG_BELOW_RATE: Final = 0.5
 FLAG_MIN_ANSWERS: Final = 10
 """A contact is flagged when fewer than half of at least this many callers were answered."""
-MAX_REMEMBERED: Final = 200_000
-"""Answers remembered per week, so a flood cannot grow memory without bound; past it, more
-answers that week are not counted."""
-
-
-class WeeklyOnce:
-    """Says whether (user, thing) is new this week, remembering only salted hashes in memory."""
-
-    def __init__(self, clock: Clock, limit: int = MAX_REMEMBERED) -> None:
-        self._clock = clock
-        self._limit = limit
-        self._week = ""
-        self._salt = b""
-        self._seen: set[bytes] = set()
-
-    def first_time(self, user_key: str, thing: str) -> bool:
-        week = iso_week(self._clock.now().date())
-        if week != self._week:
-            self._week, self._salt, self._seen = week, secrets.token_bytes(32), set()
-        digest = hashlib.blake2b(f"{user_key}\x00{thing}".encode(), key=self._salt, digest_size=16).digest()
-        if digest in self._seen or len(self._seen) >= self._limit:
-            return False
-        self._seen.add(digest)
-        return True
-
-
-class SharedWeeklyOnce(Protocol):
-    """WeeklyOnce for every worker together (bot/storage/redis_weekly_once.py)."""
-
-    async def first_time(self, user_key: str, thing: str, now: datetime) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -79,17 +46,14 @@ class ContactStanding:
 
 
 class ContactHealth:
-    def __init__(self, store: ContactHealthStore, clock: Clock, shared: SharedWeeklyOnce | None = None) -> None:
-        """`shared`: the once-per-week check of every worker (REDIS_URL); this process's own otherwise."""
+    def __init__(self, store: ContactHealthStore, clock: Clock, tally: Tally) -> None:
+        """`tally`: this process's per-person counts, or every worker's (REDIS_URL)."""
         self._store = store
         self._clock = clock
-        self._once = WeeklyOnce(clock)
-        self._shared = shared
+        self._tally = tally
 
     async def _first_time(self, user_key: str, thing: str) -> bool:
-        if self._shared is not None:
-            return await self._shared.first_time(user_key, thing, self._clock.now())
-        return self._once.first_time(user_key, thing)
+        return await self._tally.take(week_of(self._clock.now()), f"{thing}\x00{user_key}", 1)
 
     async def answer(self, user_key: str, contact: str, outcome: Outcome) -> bool:
         """Count a caller's answer; False when this account already answered for it this week."""

@@ -1,8 +1,9 @@
 """Anonymous engagement events, recorded off the reply's path.
 
-`track()` appends to a buffer (no I/O) and a periodic job writes the buffer in one transaction;
-a clean shutdown writes what is left. The user is the keyed hash the middleware put in context;
-no text a user typed is ever recorded, only which lesson, node, result or country.
+`track()` appends to a buffer (no I/O) and a periodic job writes the buffer in one transaction
+(`services/write_buffer.py`); a clean shutdown writes what is left. The user is the keyed hash the
+middleware put in context; no text a user typed is ever recorded, only which lesson, node, result
+or country.
 """
 
 import asyncio
@@ -15,20 +16,20 @@ from bot.content import NodeId
 from bot.content.curriculum import HOTLINES_LESSON, MAIN_LESSON
 from bot.services.clock import Clock
 from bot.services.dialogue import Screen
+from bot.services.write_buffer import WriteBuffer
 from bot.storage.events import Event, EventStore, hour_of
 
 log = logging.getLogger(__name__)
 
 
-class EventRecorder:
+class EventRecorder(WriteBuffer[Event]):
     def __init__(self, store: EventStore, clock: Clock) -> None:
+        super().__init__()
         self._store = store
         self._clock = clock
-        self._buffer: list[Event] = []
-        self._flushing = asyncio.Lock()
 
     def record(self, user_key: str, name: str, detail: str = "") -> None:
-        self._buffer.append((hour_of(self._clock.now()), user_key, name, detail))
+        self._hold((hour_of(self._clock.now()), user_key, name, detail))
 
     async def forget(self, user_key: str, erase: Callable[[], Awaitable[None]]) -> None:
         """Drop this user's buffered events and run `erase` (the database's part of /forget)
@@ -37,23 +38,8 @@ class EventRecorder:
             self._buffer = [event for event in self._buffer if event[1] != user_key]
             await erase()
 
-    @property
-    def waiting(self) -> int:
-        return len(self._buffer)
-
-    async def flush(self) -> int:
-        """Write what is buffered. Flushes take turns, so when one returns, every event recorded
-        before it was called is stored, even if the periodic flush had already taken some."""
-        async with self._flushing:
-            if not self._buffer:
-                return 0
-            batch, self._buffer = self._buffer, []
-            try:
-                await self._store.insert(batch)
-            except BaseException:  # an error or a cancellation: keep them for the next flush
-                self._buffer = batch + self._buffer
-                raise
-            return len(batch)
+    async def _write(self, batch: list[Event]) -> None:
+        await self._store.insert(batch)
 
 
 @dataclass(frozen=True)

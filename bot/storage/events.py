@@ -11,7 +11,7 @@ from bot.period_salts import PeriodSalts
 from bot.storage.database import Database
 
 NEW_USER_EVENT = "started"
-"""Recorded when someone with no stored language sends /start."""
+"""Recorded when an account's language is first stored (once, however often it sent /start before)."""
 
 _NEVER = "0000-00-00T00"
 """The watermark before the first roll-up."""

@@ -237,4 +237,9 @@ MIGRATIONS: tuple[str, ...] = (
         at INTEGER NOT NULL  -- unix seconds
     );
     """,
+    # 14: the daily report limit leaves the database: a row written at the moment someone sends a
+    # report sat next to their other writes. It is counted in memory (or Redis) with the day's salt.
+    """
+    DROP TABLE report_quota;
+    """,
 )

@@ -46,7 +46,12 @@ def _content_reloads(connection: Connection) -> None:
     schema.content_reloads.create(connection)
 
 
-UPGRADES: tuple[Callable[[Connection], None], ...] = (_plain_reminders, _content_reloads)
+def _no_report_quota(connection: Connection) -> None:
+    """The daily report limit is counted in memory or Redis, not in a table (SQLite migration 14)."""
+    connection.execute(text("DROP TABLE report_quota"))
+
+
+UPGRADES: tuple[Callable[[Connection], None], ...] = (_plain_reminders, _content_reloads, _no_report_quota)
 """Steps after the first schema: UPGRADES[n - 1] takes a database from version n to n + 1."""
 VERSION = 1 + len(UPGRADES)
 

@@ -69,15 +69,6 @@ offer_reports = Table(
     Index("offer_reports_by_day", "created_day"),
 )
 
-report_quota = Table(
-    "report_quota",
-    metadata,
-    _text("user_key"),
-    _text("day"),
-    _integer("reports"),
-    PrimaryKeyConstraint("user_key", "day"),
-)
-
 reminders = Table(
     "reminders",
     metadata,

@@ -46,13 +46,19 @@ class UserSettingsStore:
         if len(self._languages) > self._recent:
             self._languages.popitem(last=False)
 
-    async def set_language(self, user_key: str, language: str) -> None:
-        await self._db.execute(
-            "INSERT INTO user_settings (user_key, language) VALUES (:user_key, :language) "
-            "ON CONFLICT (user_key) DO UPDATE SET language = excluded.language",
-            {"user_key": user_key, "language": language},
-        )
+    async def set_language(self, user_key: str, language: str) -> bool:
+        """True when this is the account's first stored setting: a new user (or one back after /forget)."""
+        parameters = {"user_key": user_key, "language": language}
+        async with self._db.transaction() as tx:
+            created = await tx.fetchone(
+                "INSERT INTO user_settings (user_key, language) VALUES (:user_key, :language) "
+                "ON CONFLICT (user_key) DO NOTHING RETURNING user_key",
+                parameters,
+            )
+            if created is None:
+                await tx.execute("UPDATE user_settings SET language = :language WHERE user_key = :user_key", parameters)
         self._remember(user_key, language)
+        return created is not None
 
     async def plain_reminders(self, user_key: str) -> bool:
         """Whether this person chose reminders in full; by default they arrive discreetly."""
