@@ -94,7 +94,8 @@ class Settings(BaseSettings):
     flood_burst: int = Field(default=10, ge=1)
     """How many updates a user can send at once before the per-second limit applies."""
     max_updates_in_flight: int = Field(default=100, ge=1)
-    """Updates handled at once; more wait (polling stops fetching, the webhook answers later)."""
+    """Updates handled at once; more wait (polling stops fetching, the webhook answers later). One
+    waiting behind its chat's update holds none (bot/middlewares/chat_queues.py)."""
     agency_registry_path: Path | None = None
     """The licensed-agency list (.yaml or .csv); the packaged, empty one when unset."""
     redis_url: SecretStr | None = None

@@ -246,6 +246,19 @@ async def test_a_flood_spread_over_two_workers_is_limited_once(
     assert 10 <= answered <= 16, "a burst of 10, then about 3 a second, for both workers together"
 
 
+async def test_an_album_counts_against_the_shared_flood_limit_but_loses_no_picture_to_it(
+    telegram: FakeTelegram, redis_settings: Settings
+) -> None:
+    limited = redis_settings.model_copy(update={"flood_updates_per_second": 1.0, "flood_burst": 3})
+    person = telegram.user(user_id=612_345_795, language_code="en")
+    async with behind_a_balancer(telegram, limited):
+        await person.send_album(6)
+        replies = [(await person.reply()).text for _ in range(6)]
+        assert all(text.startswith("I can read only text.") for text in replies), "no 'slow down' instead"
+        await person.send("/menu")
+        assert (await person.reply()).text.startswith("You are sending messages very fast."), "the album used the burst"
+
+
 async def test_an_update_whose_worker_was_killed_is_handled_by_another_when_telegram_resends_it(
     tmp_path: Path, redis_url: str
 ) -> None:
