@@ -204,3 +204,9 @@ async def test_an_album_counts_against_the_flood_limit_but_loses_no_picture_to_i
         assert (await person.reply()).text.startswith("You are sending messages very fast."), "the album used the burst"
     finally:
         await bot.stop()
+
+
+def test_the_default_flood_limit_asks_no_more_of_one_chat_than_telegram_allows() -> None:
+    """Telegram lets a bot send about one message a second into one chat for long: a person
+    allowed more updates than that only fills their chat's queue, and beyond it loses them."""
+    assert Settings.model_fields["flood_updates_per_second"].default <= 1.0
