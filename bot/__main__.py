@@ -255,6 +255,8 @@ def qr(arguments: argparse.Namespace) -> int:
 
 
 def poster(arguments: argparse.Namespace) -> int:
+    from jinja2 import TemplateError
+
     from bot.editing.poster import render_poster, write_poster
 
     prepared = _entry_link(arguments)
@@ -262,10 +264,11 @@ def poster(arguments: argparse.Namespace) -> int:
         return prepared
     curriculum, i18n, link, username = prepared
     template = Path(arguments.template) if arguments.template else None
-    out = write_poster(
-        render_poster(curriculum, i18n, link, username, template),
-        Path(arguments.out or f"poster-{link.link.payload}.html"),
-    )
+    try:
+        page = render_poster(curriculum, i18n, link, username, template)
+    except TemplateError as error:  # a syntax error, a missing file, or something the sandbox refuses
+        return _fail(f"{template}: the poster template cannot be used: {error}")
+    out = write_poster(page, Path(arguments.out or f"poster-{link.link.payload}.html"))
     print(f"{out} written: open it in a browser and print it on A4 (no margins added by the browser).")
     return 0
 
@@ -306,8 +309,11 @@ def parser() -> argparse.ArgumentParser:
     exchange.add_argument("--lang", choices=LANGUAGES, default="uz", help="the language to translate into")
     exchange.add_argument("--from", dest="source", choices=LANGUAGES, default="en", help="source (default: en)")
     exchange.add_argument("--all", action="store_true", help="export every text, not only missing or changed")
-    keys_parser = commands.add_parser("keys", help="rotate the delivery key (stop the bot first)")
-    keys_parser.add_argument("action", choices=["rotate"])
+    keys_parser = commands.add_parser(
+        "keys", help="rotate the delivery key, or re-key with a new pseudonym key (stop the bot first)"
+    )
+    keys_parser.add_argument("action", choices=["rotate", "rekey"])
+    keys_parser.add_argument("file", nargs="?", help="rekey: the new pseudonym key (openssl rand -hex 32 > FILE)")
     qr_parser = commands.add_parser("qr", help="a QR code (PNG and SVG) of an entry point's deep link")
     poster_parser = commands.add_parser("poster", help="an A4 poster (HTML) with an entry point's QR code")
     for printing in (qr_parser, poster_parser):
@@ -348,6 +354,8 @@ def main(argv: list[str] | None = None) -> int:
         from bot import operations
 
         return operations.run(arguments.command, settings, arguments)
+    if arguments.command == "keys" and arguments.action == "rekey":
+        return rekey(settings, arguments.file)
     if arguments.command == "keys":
         return rotate_keys(settings)
     return run(settings)
@@ -363,6 +371,33 @@ def rotate_keys(settings: Settings) -> int:
     except KeyProblem as error:
         return _fail(str(error))
     print(f"safar: a new delivery key is in place; {count} stored chat id(s) re-sealed with it")
+    return 0
+
+
+def rekey(settings: Settings, file: str | None) -> int:
+    """`safar keys rekey FILE`: the database re-keyed with the random pseudonym key in FILE, in
+    place of a typed one (docs/privacy.md, "Re-keying")."""
+    from bot.keys import KeyProblem
+    from bot.services.key_setup import rekey as rekey_database
+
+    if file is None:
+        return _fail("say which file holds the new key: openssl rand -hex 32 > FILE, then safar keys rekey FILE")
+    try:
+        done = asyncio.run(rekey_database(settings, Path(file)))
+    except KeyProblem as error:
+        return _fail(str(error))
+    accounts = done.accounts
+    print(
+        f"safar: re-keyed: {accounts.kept} account(s) with reminders or news kept everything; "
+        f"{accounts.dropped} other(s) will be asked for their language again; everyone starts again from the menu."
+    )
+    if done.new_key_place is not None:
+        print(f"safar: the new pseudonym key is in {done.new_key_place}; back it up apart from the data.")
+    else:
+        print(
+            f"safar: now put the key in {file} where the old one is set (PSEUDONYM_KEY, or pseudonym.key among the "
+            "credentials), start the bot, then delete that file; back the key up apart from the data."
+        )
     return 0
 
 

@@ -129,7 +129,7 @@ def create_dispatcher(
         statistics=statistics,
         broadcasts=BroadcastStore(database, cipher),
         campaigns=CampaignStore(database),
-        health=ContactHealth(ContactHealthStore(database), clock),
+        health=ContactHealth(ContactHealthStore(database), clock, shared.weekly_once if shared else None),
         clock=clock,
         staff=staff,
         audit=approvals.audit,
@@ -212,6 +212,7 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
         AuditLog(StaffAuditStore(database), clock),
         clock,
         delay,
+        settings.staff,
     )
     content_sync = ContentSync(content, ContentReloadStore(database), clock)
     dispatcher = create_dispatcher(

@@ -1,11 +1,13 @@
 """The one Settings class: every environment variable Safar reads is named here."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, StringConstraints, field_validator
 from pydantic.fields import FieldInfo
+from pydantic_core import PydanticCustomError
 from pydantic_settings import (
     BaseSettings,
     NoDecode,
@@ -23,6 +25,13 @@ SECRETS_DIRECTORIES = ("/run/secrets",)
 CREDENTIAL_SETTINGS = frozenset({"bot_token", "webhook_secret", "sentry_dsn", "database_url", "redis_url"})
 """The settings that may come as credential files. The two keys have their own files and rules
 (`pseudonym.key`, `delivery.key`: bot/keys.py), so they are not read here a second way."""
+BROADCAST_PROPOSAL_LIFETIME = timedelta(days=1)
+"""A broadcast proposal not approved or released by then can no longer be: staff who were told of
+it have moved on, and its text may be stale."""
+BROADCAST_DELAY_MIN_MINUTES = 60
+"""A timed release gives the other staff an hour at least to see a proposal and cancel it."""
+BROADCAST_DELAY_MAX_MINUTES = 23 * 60
+"""Released before the proposal expires, with an hour to spare for a restart."""
 
 
 def credential_directories() -> list[Path]:
@@ -57,8 +66,9 @@ class Settings(BaseSettings):
     staff_roles: Annotated[dict[int, frozenset[str]], NoDecode] = Field(default_factory=dict)
     """Roles per staff id: `123:viewer,456:broadcaster+editor` (bot/staff_roles.py)."""
     broadcast_delay_minutes: int = Field(default=0, ge=0)
-    """0: a broadcast waits for a second staff member's approval. Otherwise it goes out this many
-    minutes after it was proposed unless a staff member cancels it (or another approves it sooner)."""
+    """0: a broadcast waits for a second staff member's approval. Otherwise (60 to 1380) it goes out
+    this many minutes after it was proposed unless a staff member cancels it (or another approves
+    it sooner), provided another staff member was told of it."""
     pseudonym_key: SecretStr | None = None
     delivery_key: SecretStr | None = None
     """64 hex characters; else systemd's credential or a file in KEY_DIR (see bot/keys.py)."""
@@ -136,6 +146,18 @@ class Settings(BaseSettings):
     @classmethod
     def _parse_staff_roles(cls, value: object) -> object:
         return parse_staff_roles(value) if isinstance(value, str) else value
+
+    @field_validator("broadcast_delay_minutes")
+    @classmethod
+    def _delay_long_enough(cls, value: int) -> int:
+        if value and not BROADCAST_DELAY_MIN_MINUTES <= value <= BROADCAST_DELAY_MAX_MINUTES:
+            raise PydanticCustomError(
+                "broadcast_delay",
+                "0 (a second broadcaster approves every broadcast) or {low} to {high} minutes (at least an hour, so "
+                "other staff can see a proposal and cancel it; under a day, when a proposal expires); got {value}",
+                {"low": BROADCAST_DELAY_MIN_MINUTES, "high": BROADCAST_DELAY_MAX_MINUTES, "value": value},
+            )
+        return value
 
     @property
     def staff(self) -> StaffRoles:

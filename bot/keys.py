@@ -11,13 +11,21 @@ directory, so a copy of `data/` alone decrypts nothing. A file is generated (060
 directory) only when the database holds nothing that depends on that key; otherwise a missing or
 different key stops the start with one line saying what to restore, because a new key would
 silently cut every user off from their settings and every reminder from its chat.
+
+Under systemd or in the container (`CREDENTIALS_DIRECTORY` set) keys are handed over, never
+generated, unless KEY_DIR names a directory for them: a key made in the container's home or a
+read-only system would be lost with it. A key file anyone but its owner can read is refused.
 """
 
+import base64
+import binascii
 import hashlib
 import hmac
 import logging
 import os
 import secrets
+import stat
+import struct
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +55,9 @@ class KeySources:
     pseudonym_env: str | None = None
     delivery_env: str | None = None
     credentials: Path | None = None
+    may_generate: bool = True
+    """A missing key may be generated in `directory`: not when keys are handed over as credentials
+    (systemd, the container) and no KEY_DIR was named for them."""
 
 
 def default_key_directory() -> Path:
@@ -69,10 +80,66 @@ def read_key(name: str, sources: KeySources) -> bytes | None:
     configured = sources.pseudonym_env if name == PSEUDONYM else sources.delivery_env
     if configured:
         return _decoded(name, configured.encode())
+    path = key_file(name, sources)
+    return None if path is None else _decoded(name, _read_key_file(name, path))
+
+
+def key_file(name: str, sources: KeySources) -> Path | None:
+    """The file the key is read from, when it is not set in the environment."""
     for directory in (sources.credentials, sources.directory):
         if directory is not None and (directory / f"{name}.key").is_file():
-            return _decoded(name, (directory / f"{name}.key").read_bytes().strip())
+            return directory / f"{name}.key"
     return None
+
+
+def _read_key_file(name: str, path: Path) -> bytes:
+    exposure = readable_by_others(path)
+    if exposure is not None:
+        fix = f"setfacl -b {path} && chmod 600 {path}" if "ACL" in exposure else f"chmod 600 {path}"
+        raise KeyProblem(f"the {name} key file {path} {exposure}: make it its owner's only with {fix}")
+    try:
+        return path.read_bytes().strip()
+    except OSError as error:
+        raise KeyProblem(
+            f"the {name} key file {path} cannot be read ({error.strerror}): it must belong to the user "
+            f"Safar runs as (uid {os.geteuid()}), readable by that user only"
+        ) from error
+
+
+ACL_XATTR = "system.posix_acl_access"
+_ACL_USER, _ACL_GROUP_OBJ, _ACL_GROUP, _ACL_MASK, _ACL_OTHER = 0x02, 0x04, 0x08, 0x10, 0x20
+_ACL_READ = 0x04
+
+
+def readable_by_others(path: Path) -> str | None:
+    """Why someone other than the file's owner (and this process) can read `path`; None if nobody can.
+
+    A file with an access ACL is judged by its entries: systemd hands a DynamicUser service its
+    credentials as root's files with an ACL entry for the service's user, and the mode's group bits
+    then show the ACL's mask, not the group's permission."""
+    entries = _acl_entries(path)
+    if entries is None:
+        mode = path.stat().st_mode
+        if mode & (stat.S_IRGRP | stat.S_IROTH):
+            return f"can be read by its group or others (mode {stat.S_IMODE(mode):04o})"
+        return None
+    mask = next((perm for tag, perm, _ in entries if tag == _ACL_MASK), 0o7)
+    for tag, perm, user in entries:
+        others = tag == _ACL_OTHER and perm & _ACL_READ
+        group = tag in (_ACL_GROUP_OBJ, _ACL_GROUP) and perm & mask & _ACL_READ
+        another_user = tag == _ACL_USER and user != os.geteuid() and perm & mask & _ACL_READ
+        if others or group or another_user:
+            return "can be read by other users (an ACL allows it)"
+    return None
+
+
+def _acl_entries(path: Path) -> list[tuple[int, int, int]] | None:
+    """(tag, permissions, id) of each entry of the file's POSIX access ACL; None when it has none."""
+    try:
+        raw = os.getxattr(path, ACL_XATTR)
+    except OSError:  # no ACL, or a file system without them: the mode says it all
+        return None
+    return [struct.unpack_from("<HHI", raw, offset) for offset in range(4, len(raw) - 7, 8)]
 
 
 def _decoded(name: str, raw: bytes) -> bytes:
@@ -89,14 +156,46 @@ def _decoded(name: str, raw: bytes) -> bytes:
 
 def generate_key(name: str, directory: Path) -> bytes:
     """A new random key in an owner-only file (0600) in an owner-only directory (0700)."""
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    directory.chmod(0o700)
     text = secrets.token_hex(32).encode()
-    descriptor = os.open(directory / f"{name}.key", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as file:
-        file.write(text)
+    try:
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        directory.chmod(0o700)
+        descriptor = os.open(directory / f"{name}.key", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(text)
+    except OSError as error:
+        raise KeyProblem(
+            f"no {name} key is set and none can be written to {directory} ({error.strerror}): set KEY_DIR to a "
+            f"directory Safar may write, or create the key there with: openssl rand -hex 32"
+        ) from error
     log.info("generated a new %s key in %s", name, directory)
     return _decoded(name, text)
+
+
+RANDOM_KEY_BYTES = 32
+MIN_DISTINCT_BYTES = 16
+"""32 random bytes almost never hold fewer than 25 different values; a pattern ("aaaa…") does."""
+
+
+def is_random_key(raw: bytes) -> bool:
+    """Whether a pseudonym key is written as 32 random bytes, in hex or base64 (`openssl rand -hex 32`,
+    `openssl rand -base64 32`, or what Safar generates), rather than typed by a person. A typed key
+    could be guessed offline: the database holds its fingerprint, so a copy of `data/` alone would
+    be enough to try guesses, then to recompute anyone's keyed hash."""
+    text = raw.decode(errors="replace")
+    decoded = b""
+    if len(text) == 2 * RANDOM_KEY_BYTES:
+        try:
+            decoded = bytes.fromhex(text)
+        except ValueError:
+            decoded = b""
+    if not decoded:
+        try:
+            padded = text + "=" * (-len(text) % 4)
+            decoded = base64.b64decode(padded.replace("-", "+").replace("_", "/"), validate=True)
+        except (binascii.Error, ValueError):
+            return False
+    return len(decoded) == RANDOM_KEY_BYTES and len(set(decoded)) >= MIN_DISTINCT_BYTES
 
 
 def key_text(name: str, key: bytes) -> str:
@@ -137,12 +236,18 @@ def adopt_legacy_pseudonym_key(data_directory: Path, sources: KeySources) -> Non
     """Earlier versions kept `pseudonym.key` beside the database: move it to the key directory."""
     legacy = data_directory / f"{PSEUDONYM}.key"
     target = sources.directory / f"{PSEUDONYM}.key"
-    if not legacy.is_file() or sources.pseudonym_env or target.exists():
+    if not legacy.is_file() or sources.pseudonym_env or target.exists() or not sources.may_generate:
         return
-    sources.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as file:
-        file.write(legacy.read_bytes())
+    try:
+        sources.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(legacy.read_bytes())
+    except OSError as error:
+        raise KeyProblem(
+            f"the pseudonym key kept beside the database ({legacy}) cannot be moved to {sources.directory} "
+            f"({error.strerror}): set KEY_DIR to a directory Safar may write"
+        ) from error
     legacy.unlink()
     log.warning("moved the pseudonym key out of the data directory to %s", target)
 
@@ -151,12 +256,18 @@ def resolve_key(name: str, sources: KeySources, recorded: str | None, depended_o
     """The key to use: the configured one if it matches the database, a new one if nothing
     depends on a key yet, else a one-line KeyProblem saying what to restore."""
     key = read_key(name, sources)
-    where = f"{name.upper()}_KEY or {sources.directory / (name + '.key')}"
+    kept_in = sources.credentials if sources.credentials is not None and not sources.may_generate else sources.directory
+    where = f"{name.upper()}_KEY or {kept_in / (name + '.key')}"
     if key is None:
         if depended_on:
             raise KeyProblem(
                 f"the {name} key is missing but the database needs it (fingerprint {recorded or 'not recorded'}): "
                 f"restore it from your backup into {where}; a new key would lose data"
+            )
+        if not sources.may_generate:
+            raise KeyProblem(
+                f"the {name} key is missing: keys are handed over in CREDENTIALS_DIRECTORY ({sources.credentials}), "
+                f"so put it there as {name}.key, made with: openssl rand -hex 32 (docs/operations.md)"
             )
         return generate_key(name, sources.directory)
     if recorded is not None and depended_on and fingerprint(key) != recorded:

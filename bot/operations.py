@@ -73,7 +73,11 @@ def backup(settings: Settings, arguments: argparse.Namespace) -> int:
         print(f"WARNING: {STORE_APART}", file=sys.stderr)
         return 0
 
+    shown = False
+
     def show(done: int, total: int) -> None:
+        nonlocal shown
+        shown = True
         width = 30
         filled = width * done // max(total, 1)
         print(f"\rbacking up [{'#' * filled}{'.' * (width - filled)}] {done * 100 // max(total, 1)}%", end="",
@@ -82,6 +86,8 @@ def backup(settings: Settings, arguments: argparse.Namespace) -> int:
     try:
         size = backup_database(settings.db_path, target, show)
     except BackupError as error:
+        if shown:
+            print(file=sys.stderr)  # the progress bar's line ends before the reason
         return _fail(str(error))
     print(file=sys.stderr)
     print(f"{settings.db_path} copied to {target} ({size:,} bytes, integrity checked).")

@@ -1,7 +1,8 @@
 """What several bot processes must share when REDIS_URL is set: conversation state, one update at a
-time per chat, the update ids already handled, the per-user flood limit and the bulk send rate. Unset, each stays in its
-process (and the database) as before: SQLiteStorage, ReleasingEventIsolation, DuplicateUpdates and
-the sender's own pacing.
+time per chat, the update ids already handled, the per-user flood limit, the bulk send rate and the
+weekly once-per-account of contact answers. Unset, each stays in its
+process (and the database) as before: SQLiteStorage, ReleasingEventIsolation, DuplicateUpdates,
+the sender's own pacing and ContactHealth's WeeklyOnce.
 """
 
 import logging
@@ -16,6 +17,7 @@ from redis.exceptions import RedisError
 from bot.config import Settings
 from bot.middlewares.cluster_locks import ClusterEventIsolation
 from bot.middlewares.shared_updates import SharedDuplicateUpdates
+from bot.services.contact_health import MAX_REMEMBERED
 from bot.startup import StartupError
 from bot.storage.database import Database
 from bot.storage.fsm import Durable
@@ -24,6 +26,7 @@ from bot.storage.redis_flood import RedisFloodBuckets
 from bot.storage.redis_keys import PseudonymousKeyBuilder
 from bot.storage.redis_leases import Leases
 from bot.storage.redis_send_slots import RedisSendSlots
+from bot.storage.redis_weekly_once import RedisWeeklyOnce
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +64,7 @@ class SharedState:
     duplicates: SharedDuplicateUpdates
     send_slots: RedisSendSlots
     flood: RedisFloodBuckets
+    weekly_once: RedisWeeklyOnce
 
     async def close(self) -> None:
         await self.leases.close()
@@ -79,7 +83,10 @@ async def open_shared_state(
     redis = await connect(url)
     keys = PseudonymousKeyBuilder(pseudonym)
     leases = Leases(redis)
-    log.info("conversations, locks, seen updates, flood limits and the bulk rate are shared through %s", where(url))
+    log.info(
+        "conversations, locks, seen updates, flood limits, the bulk rate and weekly answers are shared through %s",
+        where(url),
+    )
     return SharedState(
         redis,
         leases,
@@ -88,4 +95,5 @@ async def open_shared_state(
         SharedDuplicateUpdates(redis, leases),
         RedisSendSlots(redis, extract_bot_id(settings.bot_token.get_secret_value()), settings.bulk_messages_per_second),
         RedisFloodBuckets(redis, pseudonym, settings.flood_updates_per_second, settings.flood_burst),
+        RedisWeeklyOnce(redis, MAX_REMEMBERED),
     )

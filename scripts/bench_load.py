@@ -19,6 +19,7 @@ import asyncio
 import json
 import os
 import random
+import secrets
 import statistics
 import sys
 import tempfile
@@ -279,7 +280,7 @@ async def main(users: int, steps: int, stored: int, seed: int, rounds: int, prof
     env |= {"PYTHONPATH": str(PROJECT), "BOT_TOKEN": TOKEN, "LOG_LEVEL": "WARNING"}
     baselines, safars = [], []
     with tempfile.TemporaryDirectory() as folder:
-        db_path, key = Path(folder) / "safar.sqlite3", "bench-pseudonym-key"
+        db_path, key = Path(folder) / "safar.sqlite3", secrets.token_hex(32)
         await prefill(db_path, key, stored)
         # Simulated users tap far faster than people: the per-user flood limit would refuse them.
         safar_env = env | {"DB_PATH": str(db_path), "PSEUDONYM_KEY": key, "FLOOD_UPDATES_PER_SECOND": "1000",

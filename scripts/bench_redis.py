@@ -14,6 +14,7 @@ price of being able to run several. `--profile FILE` runs the REDIS_URL bot unde
 import argparse
 import asyncio
 import os
+import secrets
 import statistics
 import sys
 import tempfile
@@ -30,7 +31,7 @@ async def main(users: int, steps: int, stored: int, seed: int, rounds: int, prof
     env |= {"PYTHONPATH": str(PROJECT), "BOT_TOKEN": TOKEN, "LOG_LEVEL": "WARNING"}
     defaults, shared = [], []
     with tempfile.TemporaryDirectory() as folder:
-        db_path, key = Path(folder) / "safar.sqlite3", "bench-pseudonym-key"
+        db_path, key = Path(folder) / "safar.sqlite3", secrets.token_hex(32)
         await prefill(db_path, key, stored)
         safar_env = env | {"DB_PATH": str(db_path), "PSEUDONYM_KEY": key, "FLOOD_UPDATES_PER_SECOND": "1000",
                            "KEY_DIR": str(Path(folder) / "keys")}  # fmt: skip

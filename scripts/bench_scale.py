@@ -22,6 +22,7 @@ import argparse
 import asyncio
 import os
 import random
+import secrets
 import statistics
 import tempfile
 import time
@@ -35,7 +36,7 @@ from scripts.bench_load import TOKEN, LightTelegram, cpu_seconds, one_user
 from tests.cluster import WEBHOOK_PATH, Pool, RoundRobinProxy
 
 SECRET = "bench-scale-secret"
-PSEUDONYM_KEY = "bench-scale-pseudonym-key"
+PSEUDONYM_KEY = secrets.token_hex(32)
 DELIVERY_KEY = "b5" * 32
 
 

@@ -117,7 +117,8 @@ async def time_updates(path: Path, logging_on: bool, presses: int = 400) -> list
     statistics = Statistics(EventStore(connection), FixedClock())
     cipher = ChatCipher(b"b" * 32)
     approvals = BroadcastApprovals(ProposalStore(connection), BroadcastStore(connection, cipher),
-                                   AuditLog(StaffAuditStore(connection), FixedClock()), FixedClock(), None)  # fmt: skip
+                                   AuditLog(StaffAuditStore(connection), FixedClock()), FixedClock(), None,
+                                   StaffRoles())  # fmt: skip
     dispatcher = create_dispatcher(
         connection, cipher, content, ContentSync(content, ContentReloadStore(connection), FixedClock()), i18n,
         Pseudonymizer(b"k" * 32), StaffRoles(), FixedClock(), recorder,

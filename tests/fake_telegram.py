@@ -770,7 +770,8 @@ class FakeUser:
             user["language_code"] = self.language_code
         return user
 
-    async def send(self, text: str) -> None:
+    async def send(self, text: str, entities: list[dict[str, Any]] | None = None) -> None:
+        """A text message; `entities` as the phone sets them for formatting (text links, mentions ...)."""
         message: dict[str, Any] = {
             "message_id": next(self.telegram.message_ids),
             "date": int(time.time()),
@@ -781,6 +782,8 @@ class FakeUser:
         if text.startswith("/"):
             command = text.split()[0]
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        if entities:
+            message["entities"] = entities
         await self.telegram.push_update({"message": message})
 
     async def send_sticker(self) -> None:

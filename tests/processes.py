@@ -34,6 +34,35 @@ async def run_to_end(tmp_path: Path, within: float = 60, **settings: str) -> tup
     return process.returncode, stderr.decode()
 
 
+async def run_command(tmp_path: Path, arguments: list[str], within: float = 60, **settings: str) -> tuple[int, str]:
+    """`python -m bot ARGUMENTS` as an operator runs it: its exit status and all it printed."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", *arguments, cwd=tmp_path, env=environment(tmp_path, **settings),
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+    output, _ = await asyncio.wait_for(process.communicate(), within)
+    assert process.returncode is not None
+    return process.returncode, output.decode()
+
+
+async def refused(tmp_path: Path, within: float = 120, unset: tuple[str, ...] = (), **settings: str) -> tuple[int, str]:
+    """Run `python -m bot` for a start it must refuse: its exit status and stderr. A process still
+    running after `within` seconds started instead: it is killed and the test fails."""
+    env = {name: value for name, value in environment(tmp_path, **settings).items() if name not in unset}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        _, stderr = await asyncio.wait_for(process.communicate(), within)
+    except TimeoutError:
+        process.kill()
+        await process.wait()
+        raise AssertionError(f"still running after {within} s: the start was not refused") from None
+    assert process.returncode is not None
+    return process.returncode, stderr.decode()
+
+
 @asynccontextmanager
 async def running(tmp_path: Path, **settings: str) -> AsyncIterator[asyncio.subprocess.Process]:
     process = await asyncio.create_subprocess_exec(

@@ -4,6 +4,8 @@ damaged backup is refused before anything is replaced."""
 
 import asyncio
 import json
+import os
+import resource
 import sqlite3
 import stat
 import sys
@@ -12,6 +14,7 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from bot.config import Settings
+from bot.storage.backup import backup_database
 from bot.storage.database import open_database
 from tests.conftest import RunningBot
 from tests.fake_telegram import TOKEN, FakeTelegram, FakeUser
@@ -145,3 +148,50 @@ async def test_keys_that_cannot_be_put_back_stop_the_restore_before_it_starts(
     assert err.decode().strip() == "safar: PSEUDONYM_KEY is set to another key: set it to the backed-up one instead"
     with sqlite3.connect(settings.db_path) as connection:
         assert connection.execute("SELECT name FROM sqlite_master").fetchall() == [("kept",)]
+
+
+async def a_database_of_some_megabytes(db_path: Path) -> None:
+    await (await open_database(db_path)).close()
+    fill_history(db_path, 40_000)
+
+
+async def test_the_copy_is_its_owners_only_from_its_first_page(tmp_path: Path) -> None:
+    """The partial file was created with the umask's mode (0644: anyone on the machine could read
+    the copy while it was made) and narrowed to 0600 only at the end."""
+    database, target = tmp_path / "data" / "safar.sqlite3", tmp_path / "backups" / "safar.sqlite3"
+    await a_database_of_some_megabytes(database)
+    target.parent.mkdir()
+    modes: set[int] = set()
+
+    def watch(done: int, total: int) -> None:
+        modes.add(stat.S_IMODE((target.parent / f".{target.name}.partial").stat().st_mode))
+
+    previous = os.umask(0o022)  # as a typical shell has it
+    try:
+        backup_database(database, target, watch)
+    finally:
+        os.umask(previous)
+    assert modes == {0o600}
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+async def test_a_backup_that_fails_half_way_says_so_in_one_line_and_leaves_nothing_behind(tmp_path: Path) -> None:
+    """The disk fills up during the copy (a file size limit stands in for it here): the operator got
+    a traceback, and a partial copy of everything stayed on the disk."""
+    database, target = tmp_path / "data" / "safar.sqlite3", tmp_path / "backups" / "safar.sqlite3"
+    await a_database_of_some_megabytes(database)
+    target.parent.mkdir()
+
+    def small_disk() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (256 * 1024, resource.RLIM_INFINITY))
+
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "backup", str(target), cwd=tmp_path, preexec_fn=small_disk,
+        env=environment(tmp_path, DB_PATH=str(database)), stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    _, err = await asyncio.wait_for(process.communicate(), 120)
+    said = err.decode().splitlines()[-1]  # the line after the progress bar
+    assert process.returncode == 2, err
+    assert said.startswith(f"safar: the copy to {target} failed (") and said.endswith("); nothing was left behind")
+    assert "Traceback" not in err.decode()
+    assert list(target.parent.iterdir()) == []

@@ -11,6 +11,7 @@ in any one-second window (by the fake Bot API's clock), and the statistics equal
 """
 
 import asyncio
+import secrets
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -57,7 +58,7 @@ IN_FLIGHT_SECONDS = 1.5
 """A duplicate counts as 'in flight at a kill' if its first copy arrived this long before it."""
 TAPS = 5
 STAFF, SECOND = 900, 901
-PSEUDONYM_KEY = "cluster-test-pseudonym-key"
+PSEUDONYM_KEY = secrets.token_hex(32)
 DELIVERY_KEY = "c1" * 32
 SECRET = "cluster-webhook-secret"
 BROADCAST = "Safar news: the hotline now answers at night too."

@@ -259,3 +259,151 @@ async def test_the_gaps_a_migrant_hits_first_are_filled_with_sourced_facts(
         "en": "found no reliable source on work permits",
     }
     assert no_source[language] not in kazakhstan.text
+
+
+# --- Issue 29: Russia's 2025–26 rules and other wrong or missing facts -------------------------
+
+
+async def tap(user: FakeUser, message: Sent, label: str) -> Sent:
+    await user.press(message, label)
+    return await user.reply()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_the_register_says_status_can_no_longer_be_put_in_order_and_what_follows(
+    language: str, telegram: FakeTelegram, bot: RunningBot
+) -> None:
+    user = telegram.user(language_code=language)
+    register = await tap(user, await tap(user, await russia_deadlines(user, language), "⛔"), "📋")
+    no_longer = {
+        "tg": "вазъи худро ба тартиб овардан дигар мумкин нест",
+        "ru": "урегулировать своё положение уже нельзя",
+        "uz": "holatni tartibga solish endi mumkin emas",
+        "en": "you can no longer put your status in order",
+    }
+    ban = {"tg": "на камтар аз 5 сол", "ru": "минимум на 5 лет", "uz": "kamida 5 yilga", "en": "at least 5 years"}
+    company = {"tg": "соҳибкори инфиродӣ", "ru": "как ИП", "uz": "yakka tartibdagi tadbirkor", "en": "sole trader"}
+    assert "11" in register.text and no_longer[language] in register.text
+    assert ban[language] in register.text and company[language] in register.text
+    old = {
+        "tg": "то аз Русия раванд ё ҳуҷҷатҳоро ба тартиб оранд",
+        "ru": "пока они не уедут или не урегулируют",
+        "uz": "ketguncha yoki holatini tartibga solguncha",
+        "en": "until they leave or put their status in order",
+    }
+    assert old[language] not in register.text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_registration_is_filed_by_the_host_and_in_moscow_only_through_amina(
+    language: str, telegram: FakeTelegram, bot: RunningBot
+) -> None:
+    user = telegram.user(language_code=language)
+    russia = await russia_deadlines(user, language)
+    assert "Amina" in russia.text or "Амина" in russia.text, "Moscow's registration rule on the deadlines screen"
+    registration = await tap(user, russia, "📮")
+    host = {"tg": "тарафи қабулкунанда", "ru": "принимающая сторона", "uz": "qabul qiluvchi tomon", "en": "host"}
+    slip = {
+        "tg": "қисми ҷудошавандаи огоҳинома",
+        "ru": "отрывную часть уведомления",
+        "uz": "ajratib olinadigan qismini",
+        "en": "tear-off slip",
+    }
+    assert host[language] in registration.text and slip[language] in registration.text
+    amina = await tap(user, registration, "📱")
+    every_day = {"tg": "ҳар рӯз", "ru": "каждый день", "uz": "har kuni", "en": "every day"}
+    working_days = {"tg": "3 рӯзи корӣ", "ru": "3 рабочих дней", "uz": "3 ish kunidan", "en": "3 working days"}
+    assert "2025" in amina.text and "RuStore" in amina.text
+    assert every_day[language] in amina.text and working_days[language] in amina.text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_the_patent_screen_has_the_contract_copy_the_late_fine_and_whose_advice_3_to_4_days_is(
+    language: str, telegram: FakeTelegram, bot: RunningBot
+) -> None:
+    user = telegram.user(language_code=language)
+    patent = await tap(user, await russia_deadlines(user, language), "💳")
+    fine = "10,000–15,000" if language == "en" else "10 000–15 000"
+    assert fine in patent.text and "18.20" in patent.text
+    annulled = {"tg": "бекор карда мешавад", "ru": "аннулируют", "uz": "bekor qilinadi", "en": "annulled"}
+    assert "13.3" in patent.text and "2" in patent.text and annulled[language] in patent.text
+    tula = {"tg": "Тула", "ru": "Тульской", "uz": "Tula", "en": "Tula"}
+    assert tula[language] in patent.text
+    unattributed = {
+        "tg": "— ВКД ҳамин тавр маслиҳат медиҳад",
+        "ru": "— так советует МВД.",
+        "uz": "— IIV shunday maslahat beradi",
+        "en": "— the Interior Ministry advises this.",
+    }
+    assert unattributed[language] not in patent.text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_90_days_a_year_and_the_patent_kazakhstan_90_in_180_and_ruid_in_force_or_proposed(
+    language: str, telegram: FakeTelegram, bot: RunningBot
+) -> None:
+    user = telegram.user(language_code=language)
+    russia = await russia_deadlines(user, language)
+    only_patent = {
+        "tg": "танҳо бо <b>патент</b>",
+        "ru": "только <b>по патенту</b>",
+        "uz": "faqat <b>patent</b> bilan",
+        "en": "only <b>with a patent</b>",
+    }
+    assert only_patent[language] in russia.text
+    wrong = {
+        "tg": "патент ё шартномаи меҳнатӣ доранд",
+        "ru": "есть патент или трудовой договор",
+        "uz": "patenti yoki mehnat shartnomasi borlarga",
+        "en": "a patent or an employment contract",
+    }
+    assert wrong[language] not in russia.text
+    kazakhstan = await tap(user, await tap(user, russia, "◀️"), "🇰🇿")
+    assert "90" in kazakhstan.text and "180" in kazakhstan.text
+    await user.send("/menu")
+    menu = await user.reply()
+    await open_before_you_go(user, menu)
+    destination = await tap(user, await user.reply(), "🗺")
+    assert "RuID" in destination.text and "30" in destination.text and "2026" in destination.text
+    unconfirmed = {
+        "tg": "тасдиқ карда натавонистем",
+        "ru": "что проект принят, мы не смогли",
+        "uz": "tasdiqlay olmadik",
+        "en": "could not confirm that the draft was adopted",
+    }
+    assert unconfirmed[language] in destination.text
+    state_help = await tap(user, destination, "🏛")
+    khujand = {"tg": "Хуҷанд", "ru": "Худжанде", "uz": "Xoʻjand", "en": "Khujand"}
+    assert khujand[language] in state_help.text and "migration.tj" in state_help.text
+
+
+async def open_before_you_go(user: FakeUser, menu: Sent) -> None:
+    """Main menu → Planning to go → Before you go (the lesson with the destination screen)."""
+    await user.press(menu, "🧳")
+    await user.press(await user.reply(), "🎒")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_new_contacts_and_the_honest_dates_of_uzbekistans_112(
+    language: str, telegram: FakeTelegram, bot: RunningBot
+) -> None:
+    user = telegram.user(language_code=language)
+    start = await hotlines(user, language)
+    tajikistan = await tap(user, start, "🇹🇯")
+    assert "+992 37 221-21-21" in tajikistan.text and contact_name("tj_mvd_helpline", language) in tajikistan.text
+    await user.send("/sos")
+    russia = await tap(user, await user.reply(), "🇷🇺")
+    hotline = russia.text.split("☎️ +7 495 967-98-44", 1)[1].split("\n\n", 1)[0]
+    unanswered = {"tg": "ҷавоб надод", "ru": "не ответил", "uz": "javob bermadi", "en": "did not answer"}
+    assert unanswered[language] in hotline, "the 2021 hotline did not answer in Asia-Plus's 2024 test"
+    await user.send("/sos")
+    uzbekistan = await tap(user, await user.reply(), "🇺🇿")
+    partly = {"tg": "танҳо қисман", "ru": "лишь частично", "uz": "faqat qisman", "en": "only partly"}
+    assert partly[language] in uzbekistan.text and "102" in uzbekistan.text and "103" in uzbekistan.text
+    since_2024 = {
+        "tg": "аз соли 2024 дар ҳамаи вилоятҳо",
+        "ru": "с 2024 года во всех регионах",
+        "uz": "2024-yildan barcha hududlarda",
+        "en": "in all regions since 2024",
+    }
+    assert since_2024[language] not in uzbekistan.text

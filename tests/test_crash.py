@@ -5,6 +5,7 @@ tap that was under way) put them, and every reminder has arrived exactly once.
 """
 
 import asyncio
+import secrets
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,7 +28,7 @@ from tests.fake_telegram import BOT_ID, TOKEN, BadRequest, FakeTelegram, FakeUse
 from tests.journeys import LANGUAGE_LABELS, expected_text, start_in
 from tests.processes import running
 
-KEY = "crash-test-pseudonym-key"
+KEY = secrets.token_hex(32)
 DELIVERY_KEY = "c0" * 32
 CURRICULUM = load_curriculum(None, translator(load_i18n()), today=CONTENT_DAY)
 ENGINE = DialogueEngine(CURRICULUM)

@@ -5,6 +5,8 @@ way Telegram delivers taps. Each screen must fit Telegram's limits, be valid HTM
 and a way home; a Tajik screen must be written in Tajik.
 """
 
+import re
+
 import pytest
 
 from bot.content import load_curriculum
@@ -47,7 +49,8 @@ def check_screen(screen: Sent, language: str, home_text: str) -> None:
         assert not cyrillic_in_uzbek(screen.text), f"Cyrillic on an Uzbek screen: {where}"
 
 
-async def replay(user: FakeUser, taps: tuple[int, ...], language: str, home_text: str) -> None:
+async def replay(user: FakeUser, taps: tuple[int, ...], language: str, home_text: str) -> Sent:
+    """Tap the way from the main menu; the last screen reached (or the one with the link tapped)."""
     await user.send("/menu")
     screen = await user.reply()
     check_screen(screen, language, home_text)
@@ -58,10 +61,11 @@ async def replay(user: FakeUser, taps: tuple[int, ...], language: str, home_text
         button = content[tap]
         if "url" in button:
             assert button["url"].startswith("https://")
-            return
+            return screen
         await user.press_data(screen, button["callback_data"])
         screen = await user.reply()
         check_screen(screen, language, home_text)
+    return screen
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -71,3 +75,22 @@ async def test_every_lesson_is_walked_to_every_end_in(language: str, telegram: F
     home_text = expected_text("main", "menu", language)
     for taps in WALKS:
         await replay(user, taps, language, home_text)
+
+
+ASKER = {"tg": r"\bман\b", "ru": r"\b(я|мне|меня)\b", "uz": r"\b(men|menga|meni)\b", "en": r"\bI\b"}
+"""The asker in the first person: «ман», «я/мне», «men», "I"."""
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_the_questions_to_put_to_a_recruiter_speak_for_the_person_asking(
+    language: str, telegram: FakeTelegram, bot: RunningBot
+) -> None:
+    """The "ask first" result lists questions the user puts to the recruiter, so the contract must come in a
+    language *I* (the asker) understand; the Tajik text once asked for one the recruiter reads."""
+    user = telegram.user(language_code=language)
+    await start_in(user, LANGUAGE_LABELS[language])
+    home_text = expected_text("main", "menu", language)
+    result = await replay(user, PLANS[("result", "contract/result", "ask_first")], language, home_text)
+    questions = [line for line in result.text.splitlines() if line.startswith("•")]
+    assert len(questions) == 3, result.text
+    assert re.search(ASKER[language], questions[0], re.IGNORECASE), questions[0]

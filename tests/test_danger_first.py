@@ -6,8 +6,11 @@ import logging
 import pytest
 
 from bot.content import load_curriculum
+from bot.handlers.callback_data import ReportChoice
 from bot.i18n import load_i18n, translator
 from bot.i18n.messages import DANGER_FIRST, SEARCH_FOUND
+from bot.i18n.reminders import BAD_DATE
+from bot.i18n.tools import AGENCY_NO_LIST, REPORT_AGENCY, REPORT_DETAILS, REPORT_THANKS
 from tests.conftest import RunningBot
 from tests.content_fixtures import CONTENT_DAY
 from tests.fake_telegram import FakeTelegram, FakeUser
@@ -105,3 +108,42 @@ async def test_what_a_person_in_danger_types_is_not_logged(
     logged = "\n".join(record.getMessage() for record in caplog.records)
     for fragment in ("Рустам", "бригадир", "Казани", "забрал"):
         assert fragment not in logged
+
+
+@pytest.mark.parametrize("language", ["tg", "ru", "uz", "en"])
+async def test_danger_typed_into_a_report_gets_the_hotlines_first_and_the_report_still_goes(
+    telegram: FakeTelegram, bot: RunningBot, language: str
+) -> None:
+    """While the report waited for typed words they were not read for danger: someone who typed
+    "they took my passport" as the details got a thank-you and no hotline."""
+    user = await started(telegram, language)
+    await user.send("/report")
+    await user.press_data(await user.reply(), ReportChoice(step="p", value="passport").pack())
+    await user.press_data(await user.reply(), ReportChoice(step="c", value="RU").pack())
+    assert (await user.reply()).text == said(REPORT_AGENCY, language)
+    await user.send("ООО Ромашка")
+    assert (await user.reply()).text.startswith(said(REPORT_DETAILS, language)[:40]), "an agency's name is no alarm"
+    await user.send(NO_COUNTRY[language])
+    alarm = await user.reply()
+    assert alarm.text == f"{said(DANGER_FIRST, language)}\n\n{expected_text('hotlines', 'start', language)}"
+    assert CURRICULUM.title("red_flags", language) in alarm.labels()
+    assert (await user.reply()).text == said(REPORT_THANKS, language), "and the report is sent as typed"
+
+
+async def test_danger_typed_as_the_agency_to_check_or_a_date_gets_the_hotlines_first(
+    telegram: FakeTelegram, bot: RunningBot
+) -> None:
+    user = await started(telegram, "ru")
+    await user.send("/agency")
+    await user.reply()
+    await user.send(IN_RUSSIA["ru"])
+    alarm = await user.reply()
+    assert alarm.text == f"{said(DANGER_FIRST, 'ru')}\n\n{expected_text('hotlines', 'russia', 'ru')}"
+    assert (await user.reply()).text.startswith(said(AGENCY_NO_LIST, "ru")), "then the check answers as always"
+
+    await user.send("/reminders")
+    await user.press(await user.reply(), "Дата моего отъезда")
+    await user.reply()
+    await user.send(NO_COUNTRY["ru"])
+    assert (await user.reply()).text.startswith(said(DANGER_FIRST, "ru"))
+    assert (await user.reply()).text == said(BAD_DATE, "ru"), "and the calendar waits for the date"

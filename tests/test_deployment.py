@@ -4,11 +4,17 @@ user, and keep the data and the keys on separate volumes. Neither can be built h
 checked by `systemd-analyze verify` where it is installed."""
 
 import asyncio
+import secrets
 import shutil
+import tomllib
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+from packaging.version import Version
 from ruamel.yaml import YAML
 
 from bot.__main__ import parser
@@ -119,8 +125,9 @@ async def test_token_and_both_keys_are_read_from_credential_files(tmp_path: Path
     credentials = tmp_path / "credentials"
     credentials.mkdir()
     (credentials / "bot_token").write_text(TOKEN + "\n")
-    (credentials / "pseudonym.key").write_text("k" * 64 + "\n")
-    (credentials / "delivery.key").write_text("d" * 64 + "\n")
+    for name in KEY_FILES:  # as the README makes them: random, owner-only
+        (credentials / name).write_text(secrets.token_hex(32) + "\n")
+        (credentials / name).chmod(0o600)
     settings = {"BOT_API_BASE_URL": telegram.base_url, "CREDENTIALS_DIRECTORY": str(credentials)}
     async with running(tmp_path, **settings) as process:
         user = telegram.user(language_code="en")
@@ -142,3 +149,19 @@ def test_keys_come_from_their_own_files_only(tmp_path: Path) -> None:
     settings = Settings(_env_file=None, _secrets_dir=[tmp_path])  # type: ignore[call-arg]
     assert settings.bot_token is not None and settings.bot_token.get_secret_value() == TOKEN
     assert settings.pseudonym_key is None and settings.delivery_key is None
+
+
+SECURITY_FLOORS = {"aiohttp": "3.14.1", "cryptography": "44.0.1", "sentry-sdk": "2.8", "jinja2": "3.1.6"}
+"""The first version with the fixes each bound's comment in pyproject.toml names."""
+
+
+def test_every_dependency_floor_includes_the_security_fixes_it_claims() -> None:
+    project = tomllib.loads((PROJECT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    listed = project["dependencies"] + [r for extra in project["optional-dependencies"].values() for r in extra]
+    for requirement in map(Requirement, listed):
+        fixed = SECURITY_FLOORS.get(canonicalize_name(requirement.name))
+        if fixed is None:
+            continue
+        floors = [Version(s.version) for s in requirement.specifier if s.operator in (">=", "~=", "==")]
+        assert floors and min(floors) >= Version(fixed), f"{requirement}: below {fixed}"
+        assert version(requirement.name) in requirement.specifier, "and what is installed is within the bounds"

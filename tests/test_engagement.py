@@ -4,6 +4,7 @@ import asyncio
 import csv
 import hashlib
 import io
+import secrets
 import sqlite3
 import threading
 from collections.abc import AsyncIterator
@@ -101,7 +102,7 @@ async def test_staff_statistics_suppress_small_numbers(telegram: FakeTelegram, s
 
 
 async def test_roll_ups_keep_statistics_after_raw_events_expire(telegram: FakeTelegram, settings: Settings) -> None:
-    settings.pseudonym_key = SecretStr("the-key-that-made-this-history")
+    settings.pseudonym_key = SecretStr(secrets.token_hex(32))
     connection = await open_database(settings.db_path)  # history from before this start of the bot
     store = EventStore(connection)
     old_day = NOW.date() - timedelta(days=200)

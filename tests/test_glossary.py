@@ -85,6 +85,22 @@ def test_the_glossary_rejects_the_variants_the_content_review_found() -> None:
     assert any(variant == "хотиррасон" for variant, _ in rejected["tg"])
     assert any(variant == "ҷои истиқомат" for variant, _ in rejected["tg"])
     assert any(variant == "мой родной" for variant, _ in rejected["ru"])
+    found_in_issue_29 = {
+        "tg": {"хизматгор", "пулис", "ёдраси", "ёдрас доред", "кори маҷбурӣ", "аз рӯи Созмони", "забоне, ки мехонед"},
+        "ru": {"по МОТ", "убежище", "на языке, который"},
+        "uz": {"enaga", "migratsiya va bandlik vazirligi", "aholini ish bilan taʼminlash vazirligi"},
+    }
+    for language, variants in found_in_issue_29.items():
+        assert variants <= {variant for variant, _ in rejected[language]}, language
+
+
+def test_the_reminder_verb_passes_and_the_word_used_as_a_noun_is_caught() -> None:
+    """«Ёдрас кардан» is the verb; as a noun the glossary's word is «ёдрасонӣ», never «ёдрас»."""
+    rejected = rejected_variants(GLOSSARY.read_text(encoding="utf-8"))
+    allowed = {"tg": "Ба ман ёдрас кунед. Ёдрасонии нав: ҳамаи ёдрасониҳо дар /reminders. Фардо ёдрас мекунам."}
+    assert violations(iter([("verb", allowed)]), rejected) == []  # type: ignore[list-item]
+    as_noun = {"tg": "Шумо 20 ёдрас доред. Барои ёдраси нав. Ёдраскуниҳо ва хабарҳо."}
+    assert len(violations(iter([("noun", as_noun)]), rejected)) == 3  # type: ignore[list-item]
 
 
 def test_no_text_shown_to_users_uses_a_rejected_variant() -> None:

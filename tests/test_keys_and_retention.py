@@ -2,6 +2,7 @@
 in plain form by an earlier version are sealed at the first start; old reports expire."""
 
 import asyncio
+import secrets
 import sqlite3
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -11,8 +12,9 @@ from pydantic import SecretStr
 
 from bot.__main__ import main
 from bot.config import Settings
-from bot.keys import ChatCipher
+from bot.keys import ChatCipher, fingerprint
 from bot.services.key_setup import key_sources, rotate, unlock
+from bot.services.pseudonym import Pseudonymizer
 from bot.storage.database import open_database
 from bot.storage.key_records import KeyRecords
 from bot.storage.migrations import MIGRATIONS
@@ -21,7 +23,7 @@ from tests.clock import ManualClock
 from tests.conftest import RunningBot
 from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.journeys import start_in
-from tests.processes import run_to_end
+from tests.processes import run_command, run_to_end
 from tests.stored import stored, write
 
 CHAT = 987654321
@@ -147,7 +149,7 @@ async def test_rotating_the_delivery_key_keeps_pending_reminders_deliverable(
 @pytest.mark.both_backends
 async def test_reports_older_than_the_retention_are_deleted(telegram: FakeTelegram, settings: Settings) -> None:
     settings.report_retention_days = 365
-    settings.pseudonym_key = SecretStr("the-key-of-the-earlier-runs")
+    settings.pseudonym_key = SecretStr(secrets.token_hex(32))
     today = date.today()
     bot = RunningBot(settings)
     await bot.start()
@@ -193,3 +195,69 @@ def test_safar_keys_rotate_on_the_command_line(
     assert new_key != old_key
     [(sealed,)] = asyncio.run(stored(settings, "SELECT chat_box FROM reminder_chats"))
     assert ChatCipher(bytes.fromhex(new_key)).open(sealed) == 4911
+
+
+TYPED_KEY = "our-ngo-safar-key-2026"
+
+
+@pytest.mark.both_backends
+async def test_safar_keys_rekey_replaces_a_typed_pseudonym_key_and_keeps_who_it_can(
+    telegram: FakeTelegram, settings: Settings, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A database an earlier version keyed with a typed key: after `safar keys rekey`, the person
+    with a reminder keeps it and their language; someone who only chose a language chooses again;
+    nothing stored is keyed with the typed key any more, and no start warns."""
+    assert settings.key_dir is not None
+    settings.key_dir.mkdir(mode=0o700)
+    (settings.key_dir / "pseudonym.key").write_text(TYPED_KEY)
+    (settings.key_dir / "pseudonym.key").chmod(0o600)
+    await write(settings, "INSERT INTO key_fingerprints (name, fingerprint) VALUES (:name, :fingerprint)",
+                [{"name": "pseudonym", "fingerprint": fingerprint(TYPED_KEY.encode())}])  # fmt: skip
+    await write(settings, "INSERT INTO user_settings (user_key, language) VALUES (:user_key, 'tg')",
+                [{"user_key": Pseudonymizer(TYPED_KEY.encode()).user_key(7100)}])  # fmt: skip
+    clock = ManualClock(datetime(2027, 1, 10, 12, 0, tzinfo=UTC))
+    settings.reminder_check_seconds = 0.1
+    bot = RunningBot(settings, clock)
+    await bot.start()
+    assert "SECURITY: the pseudonym key in" in caplog.text, "a loud warning at the start"
+    payer, reader = telegram.user(user_id=7101, language_code="en"), telegram.user(user_id=7102, language_code="ru")
+    await start_in(payer, "English")
+    await payer.send("/reminders")
+    await payer.press(await payer.reply(), "Monthly patent payment")
+    await payer.press(await payer.reply(), "11")
+    await payer.reply()
+    await start_in(reader, "Русский")
+    await bot.stop()
+
+    new_key = tmp_path / "new.key"
+    new_key.write_text(secrets.token_hex(32) + "\n")
+    new_key.chmod(0o600)
+    operator = {"DB_PATH": str(settings.db_path), "KEY_DIR": str(settings.key_dir)}
+    if settings.database_url is not None:
+        operator["DATABASE_URL"] = settings.database_url.get_secret_value()
+    code, output = await run_command(tmp_path, ["keys", "rekey", str(new_key)], **operator)
+    assert code == 0, output
+    assert "safar: re-keyed: 1 account(s) with reminders or news kept everything; 2 other(s)" in output
+    assert not new_key.exists(), "moved into the key directory, where the typed key was"
+    random_key = (settings.key_dir / "pseudonym.key").read_bytes()
+    assert random_key != TYPED_KEY.encode() and len(random_key) == 64
+
+    caplog.clear()
+    await bot.start()
+    assert "not a random key" not in caplog.text
+    await payer.send("/reminders")
+    menu = await payer.reply()
+    assert menu.text.startswith("⏰ <b>Reminders</b>") and "monthly payment (day 11)" in menu.text, "kept, in English"
+    clock.set(datetime(2027, 1, 11, 5, 0, tzinfo=UTC))
+    assert (await payer.reply(within=5)).text.startswith("⏰ <b>Your reminder for 11.01.2027</b>"), "and delivered"
+    await reader.send("/start")
+    assert "✅ Русский" in (await reader.reply()).labels(), "asked again (the phone's language preselected)"
+    await bot.stop()
+    typed = Pseudonymizer(TYPED_KEY.encode())
+    old_keys = {typed.user_key(user) for user in (7100, 7101, 7102)}
+    for table in ("user_settings", "reminders", "reminder_chats", "events", "fsm_state"):
+        keys = {row[0] for row in await stored(settings, f"SELECT user_key FROM {table}")}
+        assert not keys & old_keys, table
+    assert await stored(settings, "SELECT fingerprint FROM key_fingerprints WHERE name = 'pseudonym'") == [
+        (fingerprint(random_key),)
+    ]

@@ -2,10 +2,12 @@
 kept, and saying no to news deletes the chat id unless a reminder still needs it."""
 
 import asyncio
+from datetime import UTC, datetime
 
 import pytest
 
 from bot.config import Settings
+from tests.clock import ManualClock
 from tests.conftest import RunningBot
 from tests.fake_telegram import FakeTelegram
 from tests.journeys import start_in
@@ -81,20 +83,54 @@ async def test_only_people_who_asked_for_news_get_a_broadcast(telegram: FakeTele
     assert recipients == [(0,)], "delivered broadcast rows are deleted"
 
 
+CLEAR_CHAT = {"ru": ("Русский", "🧹 Очистить этот чат"), "tg": ("Тоҷикӣ", "🧹 Тоза кардани ин чат")}
+
+
+@pytest.mark.parametrize("language", CLEAR_CHAT)
 async def test_clear_this_chat_deletes_the_bots_recent_messages_and_says_how_to_delete_the_rest(
-    telegram: FakeTelegram, bot: RunningBot
+    language: str, telegram: FakeTelegram, bot: RunningBot
 ) -> None:
-    user = telegram.user(user_id=6201, language_code="ru")
-    menu = await start_in(user, "Русский")
+    """Telegram has no Tajik interface: a Tajik reader is told the menu items as a Russian Telegram names them."""
+    picker, button = CLEAR_CHAT[language]
+    user = telegram.user(user_id=6201, language_code=language)
+    menu = await start_in(user, picker)
     await user.send("/sos")
     hotlines = await user.reply()
     await user.send("/privacy")
     privacy = await user.reply()
-    await user.press(privacy, "🧹 Очистить этот чат")
+    await user.press(privacy, button)
     told = await user.reply()
-    assert "«Очистить историю»" in told.text and "48" in told.text
+    assert "«Очистить историю»" in told.text and "«Удалить чат»" in told.text and "48" in told.text
     deleted = [params for method, params in telegram.calls if method == "deleteMessages"]
     assert len(deleted) == 1 and str(deleted[0]["chat_id"]) == "6201"
     ids = {int(message_id) for message_id in deleted[0]["message_ids"]}
     assert {menu.message_id, hotlines.message_id, privacy.message_id} <= ids
     assert told.message_id not in ids, "the explanation stays"
+
+
+async def test_saying_yes_to_news_first_leaves_reminders_on_dushanbe_time(
+    telegram: FakeTelegram, settings: Settings
+) -> None:
+    """News first stored the time zone "UTC": a departure step then came at 15:00 in Dushanbe
+    instead of 10:00, and the night's quiet hours were counted in UTC."""
+    clock = ManualClock(datetime(2027, 2, 22, 18, 30, tzinfo=UTC))  # 23:30 in Dushanbe
+    settings.reminder_check_seconds = 0.1
+    bot = RunningBot(settings, clock)
+    await bot.start()
+    user = telegram.user(user_id=6301, language_code="en")
+    await start_in(user, "English")
+    await user.send("/news")
+    await user.press(await user.reply(), "Yes, send me news")
+    assert (await user.reply()).text.startswith("You will get Safar's news.")
+
+    await user.send("/reminders")
+    await user.press(await user.reply(), "My departure date")
+    await user.reply()
+    await user.send("25.03.2027")
+    await user.press(await user.reply(), "Russia")
+    assert "• 23.02.2027 10:00 — One month before you leave" in (await user.reply()).text.splitlines()
+    await user.send("/reminders")
+    assert "Times are in Asia/Dushanbe" in (await user.reply()).text
+    clock.set(datetime(2027, 2, 23, 5, 0, tzinfo=UTC))  # 10:00 in Dushanbe
+    assert (await user.reply(within=5)).text.startswith("⏰ <b>Your reminder for 23.02.2027</b>")
+    await bot.stop()

@@ -8,15 +8,19 @@ odd updates a calm user keeps being served.
 """
 
 import asyncio
+import importlib
 import itertools
 import logging
+import pkgutil
 from enum import Enum
 from typing import Any, Literal, get_args, get_origin
 
 import pytest
+from aiogram.filters.callback_data import CallbackData
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import bot
 from bot.handlers.callback_data import CALLBACK_DATA_CLASSES
 from bot.languages import LANGUAGES, LanguageCode
 from tests.conftest import RunningBot
@@ -68,6 +72,26 @@ def forged_callback_data(draw: st.DrawFn) -> str:
     fields = [draw(field_values(info.annotation)) for info in kind.model_fields.values()]
     data = ":".join([kind.__prefix__, *fields])
     return data if len(data.encode()) <= 64 else data.encode()[:64].decode(errors="ignore")
+
+
+def button_data_kinds_in_safar() -> set[type[CallbackData]]:
+    """Every CallbackData class a module of Safar defines, wherever it is (each module imported first)."""
+    for module in pkgutil.walk_packages(bot.__path__, "bot."):
+        importlib.import_module(module.name)
+    found: set[type[CallbackData]] = set()
+    unseen: list[type[CallbackData]] = [CallbackData]
+    while unseen:
+        for kind in unseen.pop().__subclasses__():
+            if kind.__module__.startswith("bot."):
+                found.add(kind)
+            unseen.append(kind)
+    return found
+
+
+def test_data_is_forged_from_every_kind_of_button_safar_sends() -> None:
+    """The hand-kept list missed two (ClearChat, ChooseNews): their forged data was never tried."""
+    assert {kind.__name__ for kind in button_data_kinds_in_safar() - set(CALLBACK_DATA_CLASSES)} == set()
+    assert len(set(CALLBACK_DATA_CLASSES)) == len(CALLBACK_DATA_CLASSES) > 30
 
 
 def person(user_id: int) -> dict[str, Any]:

@@ -110,3 +110,23 @@ def test_an_editors_own_template_is_used_and_autoescaped(tmp_path: Path, usernam
     assert page.startswith("<h1>safar_help_bot</h1>")
     assert "&lt;script&gt;x&lt;/script&gt;" in page and "<script>" not in page
     assert re.search(r"<svg[^>]*>.*</svg>", page, re.DOTALL), "the QR code is inserted as markup, not escaped"
+
+
+def test_a_poster_template_cannot_reach_python_on_the_editors_machine(
+    tmp_path: Path, username: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A template someone sent the editor by e-mail: outside jinja2's sandbox it wrote a file (it
+    could as well have run a command); in it, the poster is refused with one line saying why."""
+    written = tmp_path / "written-by-the-template"
+    template = tmp_path / "from-an-email.html.j2"
+    template.write_text(
+        f"<h1>{{{{ bot_username }}}}</h1>{{{{ self.__init__.__globals__.__builtins__.open('{written}', 'w').write('x') }}}}",
+        encoding="utf-8",
+    )
+    out = tmp_path / "poster.html"
+    assert main(["poster", "sos", "--template", str(template), "--out", str(out)]) == 2
+    assert not written.exists() and not out.exists()
+    assert capsys.readouterr().err == (
+        f"safar: {template}: the poster template cannot be used: "
+        "access to attribute '__init__' of 'TemplateReference' object is unsafe.\n"
+    )

@@ -6,7 +6,9 @@ reach two workers at once are handled one after the other."""
 import asyncio
 import contextlib
 import dataclasses
+import secrets
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +27,15 @@ from bot.middlewares.shared_updates import HANDLED, update_key
 from bot.services.clock import SystemClock
 from bot.services.pseudonym import Pseudonymizer
 from bot.shared_state import open_shared_state
+from bot.storage.campaigns import iso_week
+from bot.storage.redis_weekly_once import RedisWeeklyOnce
 from bot.webhook import WEBHOOK_PATH, webhook_application
 from tests.cluster import eventually
 from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.journeys import expected_text, open_topic, start_in
 from tests.processes import free_port, run_to_end, running, stop
+from tests.redis_server import RedisServer
+from tests.test_contact_health import RU_EMERGENCY, answers, open_russian_hotlines, tell
 from tests.test_reports import report
 from tests.test_seized_copy import encodings_of
 
@@ -317,7 +323,7 @@ async def test_an_update_whose_worker_was_killed_is_handled_by_another_when_tele
     telegram.chat_latency[user.id] = 120  # the first worker's reply hangs until it is killed
     common = {"BOT_TOKEN": TOKEN, "BOT_API_BASE_URL": telegram.base_url, "REDIS_URL": redis_url,
               "WEBHOOK_URL": "https://safar.example.org", "WEBHOOK_SECRET": SECRET, "LOG_LEVEL": "WARNING",
-              "PSEUDONYM_KEY": "worker-shared-pseudonym-key", "DELIVERY_KEY": "ab" * 32}  # fmt: skip
+              "PSEUDONYM_KEY": secrets.token_hex(32), "DELIVERY_KEY": "ab" * 32}  # fmt: skip
     ports = [free_port(), free_port()]
     folders = [tmp_path / "a", tmp_path / "b"]
     for folder in folders:
@@ -386,3 +392,56 @@ async def test_redis_losing_its_data_loses_nobodys_place(
         assert passport.text == expected_text("recruitment", "passport", "en")
         await user.press(passport, "Back")
         assert (await user.reply()).text == expected_text("recruitment", "contract", "en")
+
+
+async def test_a_callers_answer_counts_once_a_week_whichever_worker_takes_the_tap(
+    telegram: FakeTelegram, redis_settings: Settings, redis_url: str, redis_server: RedisServer
+) -> None:
+    user = telegram.user(user_id=612_345_796, language_code="ru")
+    async with behind_a_balancer(telegram, redis_settings) as (_, balancer):
+        screen = await open_russian_hotlines(user)
+        assert await tell(user, screen, RU_EMERGENCY, "❌ Не ответили") == (
+            "Спасибо: так другие узнают, какие номера работают."
+        )
+        first_outcome = telegram.updates[-1]["update_id"]
+        assert await tell(user, screen, RU_EMERGENCY, "✅ Да, ответили") == (
+            "Вы уже сообщили об этом номере на этой неделе. Спасибо!"
+        )
+        second_outcome = telegram.updates[-1]["update_id"]
+        worker_of = dict(balancer.posted)
+        assert worker_of[first_outcome] != worker_of[second_outcome], "each answer reached another worker"
+    assert answers(redis_settings) == [("ru_emergency", "no_answer", 1)], "counted once for both workers"
+    now = datetime.now(UTC)
+    week = iso_week(now.date())
+    next_monday = datetime.combine(now.date() + timedelta(days=7 - now.weekday()), datetime.min.time(), UTC)
+    redis = Redis.from_url(redis_url)
+    try:
+        assert sorted(await redis.keys("safar:once*")) == [
+            f"safar:once-salt:{week}".encode(),
+            f"safar:once:{week}".encode(),
+        ]
+        for key in (f"safar:once-salt:{week}", f"safar:once:{week}"):
+            ttl = await redis.ttl(key)
+            assert ttl > 0 and now + timedelta(seconds=ttl) <= next_monday + timedelta(seconds=1), "gone with the week"
+        assert await redis.scard(f"safar:once:{week}") == 1
+    finally:
+        await redis.aclose()
+    snapshot = redis_server.saved()
+    for name, encoded in encodings_of(user.id).items():
+        assert encoded not in snapshot, f"Redis's snapshot holds the chat id as {name}"
+
+
+async def test_workers_agree_on_the_weeks_salt_even_after_redis_lost_it(redis_url: str) -> None:
+    redis = Redis.from_url(redis_url)
+    first, second = RedisWeeklyOnce(redis, 100), RedisWeeklyOnce(redis, 100)
+    monday = datetime(2027, 3, 8, 9, 0, tzinfo=UTC)
+    try:
+        assert await first.first_time("a" * 32, "call:x", monday)
+        assert not await second.first_time("a" * 32, "call:x", monday), "the second worker took the first one's salt"
+        await redis.flushall()  # Redis restarted without persistence: the salt and the hashes are gone
+        assert await second.first_time("b" * 32, "call:x", monday)  # the second worker offers a new salt
+        assert await first.first_time("a" * 32, "call:x", monday)  # counted again, as after a restart
+        assert not await second.first_time("a" * 32, "call:x", monday), "the first worker took the new salt"
+        assert await first.first_time("a" * 32, "call:x", monday + timedelta(days=7)), "a new week"
+    finally:
+        await redis.aclose()

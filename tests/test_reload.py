@@ -2,6 +2,7 @@
 
 import asyncio
 import re
+import sqlite3
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,6 +79,52 @@ async def test_reload_reports_what_changed_and_keeps_running_content_on_errors(
         await user.reply()
         await user.send("nur recruitment")
         assert (await user.reply()).text.startswith("✅ <b>Nur Recruitment</b> is on the list")
+    finally:
+        await bot.stop()
+
+
+async def test_staff_are_answered_when_a_reload_fails_for_a_reason_other_than_the_content(
+    telegram: FakeTelegram, settings: Settings, tmp_path: Path
+) -> None:
+    content = copy_of_real_content(tmp_path)
+    settings.content_dir = content
+    settings.admin_ids = frozenset({ADMIN})
+    bot = RunningBot(settings)
+    await bot.start()
+    try:
+        staff = telegram.user(ADMIN, "en")
+        user = telegram.user(7, "en")
+        await start_in(staff, "English")
+        menu = await start_in(user, "English")
+
+        nested = content / "lessons" / "nested.yaml"  # brackets thousands deep: the YAML reader gives up
+        nested.write_text("title: " + "[" * 400 + "]" * 400 + "\n", encoding="utf-8")
+        await staff.send("/reload")
+        assert (await staff.reply()).text == (
+            "<b>Not reloaded: an unexpected error (RecursionError).</b> The bot keeps the content it had. "
+            "Run <code>safar check</code> on the content files; the operator finds the details in the log."
+        )
+        nested.unlink()
+
+        edit(
+            content / "lessons" / "recruitment.yaml",
+            "<b>You have been offered a job abroad.</b>",
+            "<b>A job offer!</b>",
+        )
+        with sqlite3.connect(settings.db_path) as database:  # the database cannot record the reload
+            database.execute("DROP TABLE content_reloads")
+        await staff.send("/reload")
+        assert (await staff.reply()).text == (
+            "<b>Reloaded.</b>\nscreens edited: recruitment/offer\n\n<b>Only this process reloaded:</b> the "
+            "database could not record the reload for the bot's other processes (OperationalError). "
+            "Send /reload again once the database works."
+        )
+        await open_topic(user, menu, "Recruiters")
+        assert (await user.reply()).text.startswith("<b>A job offer!</b>"), "this process runs the new content"
+        await staff.send("/audit")
+        audit = (await staff.reply()).text.splitlines()
+        assert audit[1].endswith(f"staff {ADMIN} · reload_not_shared · OperationalError")
+        assert audit[2].endswith(f"staff {ADMIN} · reload_failed · RecursionError")
     finally:
         await bot.stop()
 

@@ -114,7 +114,7 @@ async def test_a_monthly_payment_ending_on_the_31st_is_reminded_4_days_before_th
     await user.press(await user.reply(), "31")
     done = (await user.reply()).text
     assert done.startswith("Done. Every month, 4 days before day 31, at 10:00, I will remind you to pay")
-    assert "advises paying a few days early" in done
+    assert "the Tula regional Interior Ministry office advises paying a few days early" in done
 
     clock.set(datetime(2027, 1, 31, 7, 0, tzinfo=UTC))  # 10:00 in Moscow: the 27th has passed, so at once
     payment = await user.reply(within=5)
@@ -126,7 +126,8 @@ async def test_a_monthly_payment_ending_on_the_31st_is_reminded_4_days_before_th
     await user.press(payment, "Show")
     payment = await user.reply()
     assert payment.text.startswith("<b>Patent payment</b>")
-    assert "3–4 days before" in payment.text
+    assert "3–4 days before" in payment.text and "Tula" in payment.text, "the advice is one regional office's"
+    assert "copy of your employment contract must reach the Interior Ministry within 2 months" in payment.text
     assert payment.buttons == []
     menu = await open_reminders(user)
     assert "01.02.2027 10:00 — monthly payment (day 31)" in menu.text
@@ -248,6 +249,30 @@ async def test_dates_that_cannot_be_used_get_a_clear_answer(telegram: FakeTelegr
     assert (await user.reply()).text == "That date is too close: no step of the checklist is still ahead."
 
 
+async def test_in_moscow_the_morning_after_arrival_brings_registration_through_amina(
+    telegram: FakeTelegram, reminding_bot: RunningBot, clock: ManualClock
+) -> None:
+    clock.set(datetime(2027, 3, 1, 12, 0, tzinfo=UTC))  # 15:00 in Moscow
+    user = telegram.user(language_code="ru")
+    await start_in(user, "Русский")
+    await user.press(await open_reminders(user), "Я приехал(а)")
+    await user.press(await user.reply(), "Москва или Московская область")
+    planned = (await user.reply()).text.splitlines()
+    assert planned == [
+        "Готово. Я напомню вам:",
+        "• 02.03.2027 10:00 — Учёт через «Амину»",
+        "• 24.03.2027 10:00 — Документы на патент",
+        "• 24.03.2027 10:00 — Дактилоскопия и фотографирование",
+        "• 24.03.2027 10:00 — Медицинское освидетельствование",
+    ]
+    clock.set(datetime(2027, 3, 2, 7, 0, tzinfo=UTC))  # 10:00 in Moscow
+    reminder = await user.reply(within=5)
+    await user.press(reminder, "Показать")
+    amina = (await user.reply()).text
+    assert amina.startswith("<b>Учёт через «Амину»</b>\nВ Москве и Московской области")
+    assert "15 дней" in amina and "каждый день" in amina and "3 рабочих дней" in amina
+
+
 async def test_kazakhstan_gets_only_its_sourced_registration_deadline(
     telegram: FakeTelegram, reminding_bot: RunningBot
 ) -> None:
@@ -320,11 +345,85 @@ async def test_pressing_remind_me_tomorrow_again_and_again_stops_at_twenty_waiti
     assert [a["text"] for a in answers[:19]] == ["Напомню завтра в 10:00."] * 19, "next month's payment + 19"
     refused = answers[19]
     assert refused["text"] == (
-        "У вас уже 20 напоминаний — это больше всего, что Safar хранит для одного человека. "
-        "Отмените одно в /reminders, чтобы добавить другое."
+        "У вас уже 20 напоминаний в ожидании — больше Сафар для одного человека не хранит. "
+        "Отмените одно в /reminders, чтобы добавить новое."
     )
     assert refused.get("show_alert") is True and answers[24]["text"] == refused["text"]
     assert await rows(settings, "SELECT COUNT(*) FROM reminders WHERE state = 'pending'") == [(20,)]
+
+
+async def until_nothing_is_claimed(settings: Settings) -> None:
+    """The dispatcher has recorded every delivery it made (the person does not wait for that)."""
+    for _ in range(200):
+        if await rows(settings, "SELECT COUNT(*) FROM reminders WHERE state = 'claimed'") == [(0,)]:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("a delivered reminder was never recorded")
+
+
+async def someone_with_reminders(user: FakeUser, settings: Settings, bot: RunningBot, others: int) -> ReminderStore:
+    """`user` has set a monthly payment in the menu, and `others` document reminders wait besides."""
+    await start_in(user, "English")
+    await user.press(await open_reminders(user), "Monthly patent payment")
+    await user.press(await user.reply(), "11")
+    await user.reply()
+    [(user_key,)] = await rows(settings, "SELECT user_key FROM reminders")
+    store = ReminderStore(bot.app.database, bot.app.cipher)
+    for number in range(others):
+        expiry = date(2028, 1, 1) + timedelta(days=number)
+        due = datetime(2027, 11, 1, 5, tzinfo=UTC) + timedelta(days=number)
+        assert await store.add(str(user_key), "expiry", expiry.isoformat(), due, {"date": expiry.strftime("%d.%m.%Y")})
+    return store
+
+
+async def test_a_monthly_payment_at_the_limit_of_twenty_still_comes_next_month(
+    telegram: FakeTelegram, reminding_bot: RunningBot, clock: ManualClock, settings: Settings
+) -> None:
+    """The next month's reminder was added before the delivered one was deleted: with twenty
+    waiting, that add was refused, nobody looked, and the payment reminder was gone for good."""
+    clock.set(datetime(2027, 1, 10, 12, 0, tzinfo=UTC))
+    user = telegram.user(language_code="en")
+    await someone_with_reminders(user, settings, reminding_bot, others=19)
+    clock.set(datetime(2027, 1, 11, 5, 0, tzinfo=UTC))  # 10:00 in Dushanbe on the 11th
+    assert (await user.reply(within=5)).text == "⏰ <b>Your reminder for 11.01.2027</b>\nTap “Show” to read it."
+    await until_nothing_is_claimed(settings)
+    menu = await open_reminders(user)
+    assert "07.02.2027 10:00 — monthly payment (day 11)" in menu.text, "next month's, 4 days before the 11th"
+    assert await rows(settings, "SELECT COUNT(*) FROM reminders") == [(20,)]
+    clock.set(datetime(2027, 2, 7, 5, 0, tzinfo=UTC))
+    assert (await user.reply(within=5)).text == "⏰ <b>Your reminder for 07.02.2027</b>\nTap “Show” to read it."
+
+
+async def test_a_plan_that_would_pass_the_limit_is_refused_whole_and_the_person_told(
+    telegram: FakeTelegram, reminding_bot: RunningBot, clock: ManualClock, settings: Settings
+) -> None:
+    """Arrival in Russia is four reminders. With eighteen waiting, the first two were added one by
+    one, the third refused, and the person was left with half a plan and the time zone moved."""
+    user = telegram.user(language_code="en")
+    await someone_with_reminders(user, settings, reminding_bot, others=17)
+    await user.press(await open_reminders(user), "I have arrived")
+    await user.press(await user.reply(), "Russia")
+    refused = await user.reply()
+    assert refused.text == (
+        "Nothing was changed: with this plan you would have more than 20 reminders waiting, more than "
+        "Safar keeps for one person. Cancel some in /reminders, then try again."
+    )
+    assert await rows(settings, "SELECT kind, COUNT(*) FROM reminders GROUP BY kind ORDER BY kind") == [
+        ("expiry", 17),
+        ("monthly", 1),
+    ]
+    menu = await open_reminders(user)
+    assert "Times are in Asia/Dushanbe" in menu.text, "the arrival did not happen, nor its time zone"
+
+    await user.press(menu, "Cancel 2")  # two document reminders go: now the four fit
+    await user.reply()
+    await user.press(await open_reminders(user), "Cancel 2")
+    await user.reply()
+    await user.press(await open_reminders(user), "I have arrived")
+    await user.press(await user.reply(), "Russia")
+    assert (await user.reply()).text.startswith("Done. I will remind you:")
+    assert await rows(settings, "SELECT COUNT(*) FROM reminders WHERE kind = 'arrival'") == [(4,)]
+    assert await rows(settings, "SELECT COUNT(*) FROM reminders") == [(20,)]
 
 
 async def test_one_account_with_a_pile_of_reminders_does_not_delay_everyone_else(

@@ -3,6 +3,7 @@ work; a second long-polling process says so and stops instead of fighting the fi
 a webhook worker killed in the middle of an update loses nothing (Telegram sends it again)."""
 
 import asyncio
+import secrets
 from pathlib import Path
 
 import pytest
@@ -77,7 +78,7 @@ async def test_with_redis_a_second_polling_process_stops_at_the_lock_before_touc
 async def test_with_postgresql_alone_a_second_polling_process_stops_at_its_advisory_lock(
     tmp_path: Path, telegram: FakeTelegram, postgres_url: str
 ) -> None:
-    shared = {"DATABASE_URL": postgres_url, "PSEUDONYM_KEY": "polling-lock-test-key", "DELIVERY_KEY": "ab" * 32}
+    shared = {"DATABASE_URL": postgres_url, "PSEUDONYM_KEY": secrets.token_hex(32), "DELIVERY_KEY": "ab" * 32}
     await second_polling_process_stops_at_the_lock(tmp_path, telegram, "PostgreSQL", shared)
 
 

@@ -13,7 +13,7 @@ from tests.fake_telegram import FakeTelegram, Sent
 from tests.journeys import LANGUAGE_LABELS, expected_text, start_in
 
 SHARE_LABELS = {
-    "tg": "📤 Бо дӯст мубодила кунед",
+    "tg": "📤 Ба дӯстатон фиристед",
     "ru": "📤 Поделиться с другом",
     "uz": "📤 Doʻstga ulashish",
     "en": "📤 Share with a friend",

@@ -3,6 +3,7 @@ answered, reminders under way are recorded and the rest of the batch released, a
 exits within seconds, so nothing is lost or sent twice by the next start."""
 
 import asyncio
+import secrets
 import signal
 import sqlite3
 import time
@@ -21,7 +22,7 @@ ZONES = ("Asia/Dushanbe", "Europe/Moscow", "Europe/London", "America/New_York", 
 DELIVERY_KEY = "d" * 64
 """The bot is given the key the reminders' chat ids were sealed with (and a pseudonym key: the
 database already holds user keys, so the bot would not make up a new one)."""
-PSEUDONYM_KEY = "shutdown-test-pseudonym-key"
+PSEUDONYM_KEY = secrets.token_hex(32)
 REMINDER_CHATS = range(8001, 8041)
 
 

@@ -3,6 +3,7 @@ write with it, a busy database leaves nothing open, and `kill -9` in the middle 
 loses no acknowledged write and counts no hour twice."""
 
 import asyncio
+import secrets
 import sqlite3
 import time
 from datetime import UTC, datetime, timedelta
@@ -62,7 +63,7 @@ async def seed(db_path: Path, hours: list[str], per_hour: int) -> None:
 async def started_before(settings: Settings, moment: datetime) -> RunningBot:
     """The bot started at `moment` (its start-up roll-up leaves later hours alone), and then
     time moved on to NOW. The seeded history was made with a key the bot is given."""
-    settings.pseudonym_key = SecretStr("the-key-that-made-this-history")
+    settings.pseudonym_key = SecretStr(secrets.token_hex(32))
     clock = ManualClock(moment)
     running_bot = RunningBot(settings, clock)
     await running_bot.start()

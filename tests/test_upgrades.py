@@ -2,6 +2,7 @@
 the migration list), holding the rows a live bot writes, migrates to the latest schema with every
 row kept, ends with the schema of a new database, and the bot then serves its users."""
 
+import secrets
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from tests.conftest import RunningBot
 from tests.fake_telegram import FakeTelegram
 from tests.journeys import start_in
 
-KEY = "upgrade-test-pseudonym-key-0123456789"
+KEY = secrets.token_hex(32)
 OLD_USER = 6203
 USER_KEY = Pseudonymizer(KEY.encode()).user_key(OLD_USER)
 LATER_USER_KEY = Pseudonymizer(KEY.encode()).user_key(OLD_USER + 1)

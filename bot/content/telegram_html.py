@@ -96,3 +96,30 @@ def size_problems(text: str, what: str = "the text") -> list[str]:
     if not html.unescape(_TAG.sub("", text)).strip():
         return [f"{what} is empty"]
     return []
+
+
+_TELEGRAM_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#x[0-9a-fA-F]{1,6}|lt|gt|amp|quot);")
+
+
+def _unescape(text: str) -> str:
+    """As Telegram reads HTML: only &lt; &gt; &amp; &quot; and numbered entities; '&copy=1' in an
+    address stays as written (a browser's rules would turn it into '©=1')."""
+    return _TELEGRAM_ENTITY.sub(lambda entity: html.unescape(entity[0]), text)
+
+
+def link_targets(text: str) -> list[tuple[str, str]]:
+    """(words shown, address) of every link in `text` (valid Telegram HTML): a link's words can
+    say anything, and a mention is a link to `tg://user?id=…`."""
+    links: list[tuple[str, str]] = []
+    address: str | None = None
+    words_from = 0
+    for match in _TOKEN.finditer(text):
+        if (match["tag"] or "").lower() != "a":
+            continue
+        if not match["closing"]:
+            attributes = {name.lower(): value or alt for name, value, alt in _ATTRIBUTE.findall(match["attrs"])}
+            address, words_from = attributes.get("href") or "", match.end()
+        elif address is not None:
+            links.append((_unescape(_TAG.sub("", text[words_from : match.start()])), _unescape(address)))
+            address = None
+    return links

@@ -2,13 +2,16 @@
 link, the bot's name and one line in Tajik, Russian and Uzbek.
 
 The layout is a jinja2 template editors can change (`bot/templates/poster/poster.html.j2`, or
-their own with `--template`); it is autoescaped, so a title can never break the page.
+their own with `--template`); it is autoescaped, so a title can never break the page, and rendered
+in jinja2's sandbox like the content's templates: a template passed around by e-mail can read the
+poster's values but not reach Python (files, commands) on the machine that prints it.
 """
 
 from pathlib import Path
 
 from aiogram.utils.i18n import I18n
-from jinja2 import Environment, FileSystemLoader, PackageLoader, select_autoescape
+from jinja2 import FileSystemLoader, PackageLoader, select_autoescape
+from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from bot.content import Curriculum
@@ -20,9 +23,9 @@ POSTER_LANGUAGES = ("tg", "ru", "uz")
 POSTER_LINE = N_("Point your phone's camera at the code to open Safar in Telegram: safe work abroad, step by step.")
 
 
-def _environment(template: Path | None) -> Environment:
+def _environment(template: Path | None) -> SandboxedEnvironment:
     loader = FileSystemLoader(template.parent) if template else PackageLoader("bot", "templates/poster")
-    return Environment(loader=loader, autoescape=select_autoescape(default=True), trim_blocks=True)
+    return SandboxedEnvironment(loader=loader, autoescape=select_autoescape(default=True), trim_blocks=True)
 
 
 def render_poster(

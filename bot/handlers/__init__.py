@@ -16,6 +16,7 @@ from bot.handlers import (
     search,
     tools,
 )
+from bot.handlers.typed_input import DangerFirst
 
 
 def build_router() -> Router:
@@ -41,4 +42,5 @@ def build_router() -> Router:
         fallback,
     )
     root.include_routers(*(module.build_router() for module in modules))
+    root.message.middleware(DangerFirst())  # for every router's steps that take typed words
     return root

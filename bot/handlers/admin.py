@@ -23,7 +23,7 @@ from bot.handlers.states import AdminBroadcast
 from bot.services.contact_health import ContactHealth, health_lines
 from bot.services.content_diff import ContentChanges
 from bot.services.content_holder import ContentHolder
-from bot.services.content_sync import ContentSync
+from bot.services.content_sync import ContentSync, ReloadNotShared
 from bot.services.staff_audit import AuditLog
 from bot.staff_roles import BROADCASTER, EDITOR, VIEWER, StaffRoles
 from bot.storage.reports import ReportGroup, ReportStore
@@ -124,19 +124,47 @@ def describe_changes(changes: ContentChanges) -> str:
 
 
 async def reload_content(message: Message, content_sync: ContentSync, audit: AuditLog) -> None:
-    """Reloads this process, and every other process of the bot follows (bot/services/content_sync.py)."""
+    """Reloads this process, and every other process of the bot follows (bot/services/content_sync.py).
+    Staff are answered whatever happens: a refusal lists the content's errors, and any other failure
+    says what became of the content, so nobody is left waiting."""
     staff_id = message.from_user.id if message.from_user else 0
     try:
         changes = await content_sync.reload_everywhere()
     except ContentError as error:
         log.warning("reload refused: %d problem(s)", len(error.errors))
-        await audit.record(staff_id, "reload_refused", f"{len(error.errors)} problem(s)")
         report = html.escape("\n".join(str(p) for p in error.problems))
         text = f"<b>Not reloaded: the content has errors.</b> The bot keeps the content it had.\n\n{report}"
-        await answer_in_parts(message, text, max_parts=RELOAD_REPORT_PARTS)
+        await _answer_then_audit(message, text, audit, staff_id, "reload_refused", f"{len(error.errors)} problem(s)")
         return
-    await audit.record(staff_id, "reload", "nothing changed" if changes.nothing else "content changed")
-    await answer_in_parts(message, describe_changes(changes), max_parts=RELOAD_REPORT_PARTS)
+    except ReloadNotShared as failure:
+        cause = type(failure.__cause__).__name__
+        log.error("reloaded here, but the other processes could not be told: %s", cause)
+        text = (
+            f"{describe_changes(failure.changes)}\n\n<b>Only this process reloaded:</b> the database could not "
+            f"record the reload for the bot's other processes ({cause}). Send /reload again once the database works."
+        )
+        await _answer_then_audit(message, text, audit, staff_id, "reload_not_shared", cause)
+        return
+    except Exception as error:  # not the content's fault: the staff member still gets an answer
+        log.error("reload failed: %s", type(error).__name__, exc_info=error)
+        text = (
+            f"<b>Not reloaded: an unexpected error ({type(error).__name__}).</b> The bot keeps the content it had. "
+            "Run <code>safar check</code> on the content files; the operator finds the details in the log."
+        )
+        await _answer_then_audit(message, text, audit, staff_id, "reload_failed", type(error).__name__)
+        return
+    detail = "nothing changed" if changes.nothing else "content changed"
+    await _answer_then_audit(message, describe_changes(changes), audit, staff_id, "reload", detail)
+
+
+async def _answer_then_audit(
+    message: Message, text: str, audit: AuditLog, staff_id: int, action: str, detail: str
+) -> None:
+    """The answer first: when the database is what failed, the audit record would fail too."""
+    try:
+        await answer_in_parts(message, text, max_parts=RELOAD_REPORT_PARTS)
+    finally:
+        await audit.record(staff_id, action, detail)
 
 
 async def show_audit(message: Message, audit: AuditLog) -> None:

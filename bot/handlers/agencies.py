@@ -14,7 +14,7 @@ from bot.handlers.callback_data import StartFeature
 from bot.handlers.filters import NoText, PrivateChat, TypedText
 from bot.handlers.screens import add_nav_row
 from bot.handlers.states import AgencyCheck
-from bot.handlers.typed_input import not_text
+from bot.handlers.typed_input import TYPED_ANSWER, not_text
 from bot.i18n.tools import (
     AGENCY_AGAIN,
     AGENCY_EXPIRED,
@@ -82,6 +82,6 @@ async def look_up(message: Message, content: ContentHolder, clock: Clock) -> Non
 def build_router() -> Router:
     router = Router(name="agencies")
     router.message.filter(PrivateChat(), StateFilter(AgencyCheck.query))
-    router.message.register(look_up, TypedText())
+    router.message.register(look_up, TypedText(), flags=TYPED_ANSWER)
     router.message.register(not_text, NoText())
     return router

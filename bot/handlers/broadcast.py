@@ -1,13 +1,16 @@
 """`/broadcast`: a broadcaster writes a message, sees it as users will with the number of
 recipients (all opted-in users, or one language), and proposes it. It goes out only when a second
 staff member with the broadcaster role approves it, or, with BROADCAST_DELAY_MINUTES set, when
-the delay passes and no staff member cancelled it. Every staff member is shown who proposed it;
-the proposer follows its progress, and any staff member can stop it."""
+the delay passes and no staff member cancelled it (only if another staff member could be told of
+it). Every staff member is shown who proposed it and where each of its links really leads; the
+proposer follows its progress, and any staff member can stop it."""
 
 import html
 import logging
 from contextlib import suppress
+from datetime import datetime
 from typing import get_args
+from urllib.parse import urlsplit
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
@@ -16,7 +19,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, User
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.content.telegram_html import message_problems
+from bot.content.telegram_html import link_targets, message_problems
 from bot.handlers.callback_data import Audience, BroadcastAction, BroadcastCancel, BroadcastDecision, BroadcastStop
 from bot.handlers.long_messages import answer_in_parts, message_parts, replace_in_parts
 from bot.handlers.screens import replace_screen
@@ -55,11 +58,6 @@ def decision_markup(proposal_id: int, approve: bool = True) -> InlineKeyboardMar
 
 def audience_of(language: str | None) -> str:
     return "every opted-in user" if language is None else f"opted-in users reading {language}"
-
-
-def proposer(user: User) -> str:
-    """Who proposed, as staff recognise each other: the Telegram name and the staff id."""
-    return f"{html.escape(user.full_name)} (staff id {user.id})"
 
 
 async def preview(store: BroadcastStore, text: str, language: Audience) -> tuple[str, InlineKeyboardMarkup]:
@@ -113,31 +111,84 @@ async def announce_start(bot: Bot, broadcasts: BroadcastStore, broadcast_id: int
         await broadcasts.set_progress_message(broadcast_id, sent.message_id)
 
 
+def proposer(user: User) -> str:
+    """Who proposed, as staff recognise each other: the Telegram name and the staff id."""
+    return f"{html.escape(user.full_name)} (staff id {user.id})"
+
+
+def _address(target: str) -> str:
+    """A link's address as written, and its host in ASCII when it has other letters: a Cyrillic
+    'о' in a host looks like a Latin one."""
+    shown = f"<code>{html.escape(target)}</code>"
+    try:
+        host = urlsplit(target).hostname or ""
+        if not host.isascii():
+            shown += f" (host {html.escape(host.encode('idna').decode('ascii'))})"
+    except (ValueError, UnicodeError):
+        shown += " (an address that cannot be read: do not approve it)"
+    return shown
+
+
+def link_addresses(text: str) -> str:
+    """Every link of a broadcast with the address it really opens, in plain sight: the words of a
+    link ("Official hotline") can say anything, and approvers see only those in the message."""
+    links = link_targets(text)
+    if not links:
+        return "It has no links.\n"
+    lines = [f"{number}. {html.escape(words.strip()) or '(no words)'} → {_address(target)}"
+             for number, (words, target) in enumerate(links, 1)]  # fmt: skip
+    return "Its links, and where each really leads:\n" + "\n".join(lines) + "\n"
+
+
+def _day_and_time(moment: datetime) -> str:
+    return f"{moment:%Y-%m-%d %H:%M} UTC"
+
+
 async def propose(
     query: CallbackQuery, text: str, audience: Audience, approvals: BroadcastApprovals, staff: StaffRoles
 ) -> None:
     proposal = await approvals.propose(query.from_user.id, text, None if audience == "all" else audience)
     reach = audience_of(proposal.language)
-    if approvals.delay is None:
-        rule = "It goes out when a second staff member with the broadcaster role approves it."
+    release = approvals.release_time(proposal)
+    expires = _day_and_time(approvals.expires_at(proposal))
+    if release is None:
+        rule = f"It goes out when a second staff member with the broadcaster role approves it, by {expires}."
     else:
-        rule = f"It goes out at {proposal.release_at:%H:%M} UTC unless a staff member cancels it."
+        rule = f"It goes out at {_day_and_time(release)} unless a staff member cancels it."
     told = 0
     if query.bot is not None:
         notice = (
             f"<b>Broadcast proposal #{proposal.id}</b> by {proposer(query.from_user)}, to {reach}. {rule}"
-            f"\n\n{text}\n\n———\nApprove it only if you know it is genuine; if in doubt, cancel it."
+            f"\n\n{text}\n\n———\n{link_addresses(text)}"
+            "Approve it only if you know it is genuine; if in doubt, cancel it."
         )
         for staff_id in sorted(staff.ids - {query.from_user.id}):
             told += await send_in_parts(query.bot, staff_id, notice, decision_markup(proposal.id))
     told_text = f"{told} other staff member(s) were told."
-    if told == 0 and approvals.delay is None:
-        told_text = "No other staff member could be told: add one in STAFF_ROLES, or set BROADCAST_DELAY_MINUTES."
+    if not told and release is None:
+        told_text = (
+            "No other staff member could be told: add one with the broadcaster role in STAFF_ROLES "
+            "(they must have started this bot)."
+        )
+    elif not told:
+        rule = "It will not go out by itself: no other staff member could be told, so nobody could cancel it."
+        told_text = "Add another staff member in STAFF_ROLES (they must have started this bot), then propose it again."
+    elif release is not None:
+        await approvals.arm(proposal)
     await replace_in_parts(
         query,
         f"{text}\n\n———\nProposed as #{proposal.id} to {reach}. {rule} {told_text}",
         decision_markup(proposal.id, approve=False),
     )
+
+
+REFUSALS = {
+    Decision.EXPIRED: "It expired: a proposal can be approved for a day only. Nothing was sent; "
+    "it can be proposed again.",
+    Decision.PROPOSER_NOT_BROADCASTER: "Its proposer no longer has the broadcaster role, so it cannot be "
+    "approved. Nothing was sent.",
+}
+"""Approvals refused for good: the answer, also put in place of the notice and its stale buttons."""
 
 
 async def decision_button(
@@ -162,6 +213,9 @@ async def decision_button(
     decision, released = await approvals.approve(proposal_id, staff_id)
     if decision is Decision.OWN:
         callback_answer.text = "A second staff member must approve it: not the one who proposed it."
+    elif decision in REFUSALS:
+        callback_answer.text = REFUSALS[decision]
+        await replace_screen(query, f"Broadcast proposal #{proposal_id}: {REFUSALS[decision]}", None)
     elif decision is Decision.GONE or released is None:
         callback_answer.text = "It was already decided."
     else:

@@ -17,6 +17,7 @@ from bot.handlers.screens import replace_screen
 from bot.i18n import N_
 from bot.services.engagement import EventRecorder
 from bot.services.recent_messages import RecentMessages
+from bot.services.reminder_schedule import HOME_ZONE
 from bot.services.stats import RAW_EVENT_HOURS
 from bot.storage.fsm import ForgetsAccounts
 from bot.storage.reminders import ReminderStore
@@ -129,9 +130,10 @@ async def news_chosen(
     query: CallbackQuery, callback_data: ChooseNews, reminders: ReminderStore, user_key: str, language: str
 ) -> None:
     if callback_data.wanted:
-        chat = await reminders.chat(user_key)
-        zone = chat.time_zone if chat is not None else "UTC"  # news is not timed by the reader's clock
-        await reminders.opt_in(user_key, query.from_user.id, zone, language, news=True)
+        # News is not timed by the reader's clock, and choosing it says nothing about where they
+        # are: a chat kept for news alone has the zone everyone has until they choose one, and a
+        # chat kept for reminders keeps its own (opt_in never changes it).
+        await reminders.opt_in(user_key, query.from_user.id, HOME_ZONE, language, news=True)
         answer = _("You will get Safar's news. Send /news to stop it.")
     else:
         await reminders.stop_news(user_key)

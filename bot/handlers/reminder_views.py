@@ -45,6 +45,7 @@ from bot.handlers.screens import add_nav_row
 from bot.i18n import reminders as text
 from bot.services.content_holder import LoadedContent
 from bot.services.dialogue import NavAction
+from bot.services.reminder_schedule import HOME_ZONE
 from bot.services.sender import Outgoing
 from bot.storage.reminders import DueReminder, Reminder
 
@@ -85,7 +86,7 @@ def menu(
     if reminders:
         lines.append(_(text.SCHEDULED))
         for number, reminder in enumerate(reminders[:10], start=1):
-            when = local_time(reminder.due_at, zone or "Asia/Dushanbe")
+            when = local_time(reminder.due_at, zone or HOME_ZONE)
             lines.append(f"{number}. {when} — {html.escape(title_of(reminder, content, language))}")
     else:
         lines.append(_(text.NOTHING_SCHEDULED))

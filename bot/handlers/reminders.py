@@ -1,11 +1,11 @@
 """`/reminders` and `/stop`: plan reminders of departure, arrival deadlines, monthly payments and
 document expiry; see and cancel them; and the buttons under a delivered reminder."""
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any, get_args
+from datetime import date
+from typing import get_args
 
 from aiogram import Router
 from aiogram.exceptions import TelegramBadRequest
@@ -38,11 +38,13 @@ from bot.handlers.reminder_views import Reveal, calendar_markup, choices, local_
 from bot.handlers.screens import replace_screen, screen_markup
 from bot.handlers.stale import answer_stale
 from bot.handlers.states import ReminderDates
+from bot.handlers.typed_input import TYPED_ANSWER
 from bot.i18n import reminders as text
 from bot.services.clock import Clock
 from bot.services.content_holder import ContentHolder
 from bot.services.engagement import track
 from bot.services.reminder_schedule import (
+    HOME_ZONE,
     TIME_ZONES,
     WEEK_CHOICES,
     arrival_dues,
@@ -53,11 +55,8 @@ from bot.services.reminder_schedule import (
     parse_date,
     tomorrow_delivery,
 )
-from bot.storage.reminders import MAX_PENDING_PER_ACCOUNT, ReminderStore
+from bot.storage.reminders import MAX_PENDING_PER_ACCOUNT, NewReminder, Recipient, ReminderStore
 from bot.storage.user_settings import UserSettingsStore
-
-HOME_ZONE = "Asia/Dushanbe"
-"""Where people are before they leave: the time zone until they arrive or choose another."""
 
 
 async def _zone(reminders: ReminderStore, user_key: str) -> str | None:
@@ -120,23 +119,24 @@ class MenuPress:
     async def show_menu(self) -> None:
         await self.show(*await _menu(self.reminders, self.users, self.content, self.user_key, self.language))
 
-    async def opt_in(self, zone: str | None = None) -> None:
-        """Keep the chat id, needed to write first; a time zone already chosen stays."""
-        existing = await self.reminders.chat(self.user_key)
-        kept_zone = existing.time_zone if existing else zone or self.zone
-        await self.reminders.opt_in(self.user_key, self.query.from_user.id, kept_zone, self.language)
+    def recipient(self, moved_to: str | None = None) -> Recipient:
+        """This chat, needed to write first; a time zone already chosen stays unless the person
+        says where they are now (`moved_to`)."""
+        zone = moved_to or self.zone
+        return Recipient(self.query.from_user.id, self.language, zone, moved=moved_to is not None)
 
-    async def schedule(self, kind: str, dues: list[tuple[str, datetime]], payload: dict[str, Any], zone: str) -> None:
-        await self.reminders.cancel_kind(self.user_key, kind)
-        for item, due in dues:
-            if await self.reminders.add(self.user_key, kind, item, due, payload) is None:
-                await self.show_too_many()
-                return
-            track("reminder_scheduled", kind)
-        await self.show_planned(zone)
-
-    async def show_too_many(self) -> None:
-        await self.show(_(text.TOO_MANY).format(limit=MAX_PENDING_PER_ACCOUNT), choices([]))
+    async def plan(
+        self, recipient: Recipient, replacing: tuple[str, ...] = (), adding: Sequence[NewReminder] = ()
+    ) -> bool:
+        """Make one change to the person's reminders, whole; False after telling them it would
+        take them over the limit (nothing was changed then)."""
+        if not await self.reminders.update_plan(self.user_key, recipient, replacing, adding):
+            limit_text = text.TOO_MANY if len(adding) == 1 else text.PLAN_TOO_MANY
+            await self.show(_(limit_text).format(limit=MAX_PENDING_PER_ACCOUNT), choices([]))
+            return False
+        for reminder in adding:
+            track("reminder_scheduled", reminder.kind)
+        return True
 
     async def show_planned(self, zone: str) -> None:
         lines = [_(text.PLANNED)]
@@ -192,8 +192,7 @@ async def _cancel(press: MenuPress, reminder_id: int) -> bool:
 
 
 async def _set_zone(press: MenuPress, zone: str) -> bool:
-    await press.opt_in(zone)
-    await press.reminders.set_time_zone(press.user_key, zone)
+    await press.plan(press.recipient(moved_to=zone))
     press.callback_answer.text = _(text.ZONE_SET).format(zone=zone)
     await press.show_menu()
     return True
@@ -207,15 +206,11 @@ async def _set_style(press: MenuPress, plain: bool) -> bool:
 
 
 async def _set_monthly(press: MenuPress, day: int) -> bool:
-    await press.opt_in()
-    await press.reminders.cancel_kind(press.user_key, "snooze")
     early = press.content.current.plans.monthly_remind_days_before
     due = next_monthly(day, press.clock.now(), press.zone, early, catch_up=True)
-    await press.reminders.cancel_kind(press.user_key, "monthly")
-    if await press.reminders.add(press.user_key, "monthly", str(day), due, {"day": day, "early": early}) is None:
-        await press.show_too_many()
+    monthly = NewReminder("monthly", str(day), due, {"day": day, "early": early})
+    if not await press.plan(press.recipient(), ("snooze", "monthly"), [monthly]):
         return True
-    track("reminder_scheduled", "monthly")
     await press.show(_(text.MONTHLY_SET).format(day=day, days=early), choices([]))
     return True
 
@@ -226,14 +221,15 @@ async def _arrived(press: MenuPress, code: str) -> bool:
     if destination is None:
         return False
     zone = destination.time_zone
-    await press.opt_in(zone)
-    await press.reminders.set_time_zone(press.user_key, zone)
     now = press.clock.now()
     dues = arrival_dues(plans, code, local_today(now, zone), zone, now)
     if not dues:
+        await press.plan(press.recipient(moved_to=zone))  # the time zone of where they are, all the same
         await press.show(_(text.NO_ARRIVAL_PLAN).format(country=pick(destination.name, press.language)), choices([]))
         return True
-    await press.schedule("arrival", dues, {"destination": code}, zone)
+    adding = [NewReminder("arrival", item, due, {"destination": code}) for item, due in dues]
+    if await press.plan(press.recipient(moved_to=zone), ("arrival",), adding):
+        await press.show_planned(zone)
     return True
 
 
@@ -243,12 +239,13 @@ async def _departing_to(press: MenuPress, code: str) -> bool:
     if code not in plans.destinations or not departure:
         return False
     await press.state.set_state(None)
-    await press.opt_in()
     dues = departure_dues(plans, date.fromisoformat(departure), press.zone, press.clock.now())
     if not dues:
         await press.show(_(text.NONE_AHEAD), choices([]))
         return True
-    await press.schedule("departure", dues, {"destination": code}, press.zone)
+    adding = [NewReminder("departure", item, due, {"destination": code}) for item, due in dues]
+    if await press.plan(press.recipient(), ("departure",), adding):
+        await press.show_planned(press.zone)
     return True
 
 
@@ -257,14 +254,10 @@ async def _expiry_weeks(press: MenuPress, weeks: int) -> bool:
     if weeks not in WEEK_CHOICES or not expiry:
         return False
     await press.state.set_state(None)
-    await press.opt_in()
     day = date.fromisoformat(expiry)
     due = expiry_due(day, weeks, press.zone, press.clock.now())
-    if await press.reminders.add(press.user_key, "expiry", expiry, due, {"date": day_text(day)}) is None:
-        await press.show_too_many()
-        return True
-    track("reminder_scheduled", "expiry")
-    await press.show_planned(press.zone)
+    if await press.plan(press.recipient(), adding=[NewReminder("expiry", expiry, due, {"date": day_text(day)})]):
+        await press.show_planned(press.zone)
     return True
 
 
@@ -465,5 +458,6 @@ def build_router() -> Router:
     router.callback_query.register(payment_noted, ReminderLater.filter())
     for reveal in get_args(Reveal):
         router.callback_query.register(show_reminder, reveal.filter())
-    router.message.register(date_typed, StateFilter(ReminderDates.departure, ReminderDates.expiry), TypedText())
+    dates = StateFilter(ReminderDates.departure, ReminderDates.expiry)
+    router.message.register(date_typed, dates, TypedText(), flags=TYPED_ANSWER)
     return router

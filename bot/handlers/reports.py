@@ -14,7 +14,7 @@ from bot.handlers.filters import NoText, PrivateChat, TypedText
 from bot.handlers.screens import add_nav_row, replace_screen
 from bot.handlers.stale import answer_stale
 from bot.handlers.states import ReportOffer
-from bot.handlers.typed_input import not_text
+from bot.handlers.typed_input import TYPED_ANSWER, not_text
 from bot.i18n.tools import (
     COUNTRIES,
     PROBLEMS,
@@ -142,8 +142,8 @@ def build_router() -> Router:
     router.message.filter(PrivateChat())
     router.callback_query.register(choose, ReportChoice.filter())
     router.callback_query.register(details_skipped, SkipDetails.filter())
-    router.message.register(agency_typed, StateFilter(ReportOffer.agency), TypedText())
-    router.message.register(details_typed, StateFilter(ReportOffer.details), TypedText())
+    router.message.register(agency_typed, StateFilter(ReportOffer.agency), TypedText(), flags=TYPED_ANSWER)
+    router.message.register(details_typed, StateFilter(ReportOffer.details), TypedText(), flags=TYPED_ANSWER)
     router.message.register(not_text, StateFilter(ReportOffer.agency), NoText())
     router.message.register(not_text, StateFilter(ReportOffer.details), NoText())
     return router

@@ -33,10 +33,7 @@ async def free_text(message: Message, state: FSMContext, content: ContentHolder,
     track("search", "found" if answer.nodes or answer.is_danger else "none")
     curriculum = loaded.curriculum
     if answer.is_danger:
-        view = danger_view(curriculum, answer.country)
-        await message.answer(
-            danger_text(curriculum, view, language), reply_markup=danger_markup(curriculum, view, answer, language)
-        )
+        await show_danger(message, curriculum, answer, language)
         return
     if not answer.nodes:
         home = await move(state, lambda c: loaded.engine.home(c, language))
@@ -48,6 +45,14 @@ async def free_text(message: Message, state: FSMContext, content: ContentHolder,
     builder.adjust(1)
     add_nav_row(builder, [NavAction.HOME, NavAction.HELP])
     await message.answer(html.escape(_(SEARCH_FOUND)), reply_markup=builder.as_markup())
+
+
+async def show_danger(message: Message, curriculum: Curriculum, answer: SearchAnswer, language: str) -> None:
+    """Hotlines (the country's, or every country's emergency numbers) and the red-flag check."""
+    view = danger_view(curriculum, answer.country)
+    await message.answer(
+        danger_text(curriculum, view, language), reply_markup=danger_markup(curriculum, view, answer, language)
+    )
 
 
 def danger_text(curriculum: Curriculum, view: DangerView, language: str) -> str:

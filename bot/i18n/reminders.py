@@ -34,8 +34,8 @@ PICK_DAY = N_(
     "back of the patent. (On a shorter month, the last day.)"
 )
 MONTHLY_SET = N_(
-    "Done. Every month, {days} days before day {day}, at 10:00, I will remind you to pay: the Interior "
-    "Ministry advises paying a few days early, and a late payment ends the patent."
+    "Done. Every month, {days} days before day {day}, at 10:00, I will remind you to pay: the Tula regional "
+    "Interior Ministry office advises paying a few days early, and a late payment ends the patent."
 )
 WEEKS_BEFORE = N_("How long before should I remind you?")
 WEEKS = N_("{weeks} week(s) before")
@@ -53,6 +53,10 @@ NOTED_TOMORROW = N_("I will remind you tomorrow at 10:00.")
 TOO_MANY = N_(
     "You already have {limit} reminders waiting, the most Safar keeps for one person. "
     "Cancel one in /reminders to add another."
+)
+PLAN_TOO_MANY = N_(
+    "Nothing was changed: with this plan you would have more than {limit} reminders waiting, more than "
+    "Safar keeps for one person. Cancel some in /reminders, then try again."
 )
 EXPIRES_ON = N_("document expiring on {date}")
 MONTHLY_ITEM = N_("monthly payment (day {day})")

@@ -3,14 +3,16 @@ and screens people flag as wrong are counted the same way; staff and editors rea
 
 One answer per account, contact and week: the check uses a keyed hash whose key is random,
 held in memory only and replaced every week (and at every restart), so what it remembers can
-never be matched to an account afterwards, and nothing of it reaches the database.
+never be matched to an account afterwards, and nothing of it reaches the database. Several
+workers (REDIS_URL) share it through Redis instead (bot/storage/redis_weekly_once.py), where the
+salt and the hashes expire with the week, so that a person's taps reaching two workers count once.
 """
 
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import date, timedelta
-from typing import Final
+from datetime import date, datetime, timedelta
+from typing import Final, Protocol
 
 from bot.content.models import Contact
 from bot.content.rendering import day_text, pick
@@ -49,6 +51,12 @@ class WeeklyOnce:
         return True
 
 
+class SharedWeeklyOnce(Protocol):
+    """WeeklyOnce for every worker together (bot/storage/redis_weekly_once.py)."""
+
+    async def first_time(self, user_key: str, thing: str, now: datetime) -> bool: ...
+
+
 @dataclass(frozen=True)
 class ContactStanding:
     contact_id: str
@@ -71,21 +79,28 @@ class ContactStanding:
 
 
 class ContactHealth:
-    def __init__(self, store: ContactHealthStore, clock: Clock) -> None:
+    def __init__(self, store: ContactHealthStore, clock: Clock, shared: SharedWeeklyOnce | None = None) -> None:
+        """`shared`: the once-per-week check of every worker (REDIS_URL); this process's own otherwise."""
         self._store = store
         self._clock = clock
         self._once = WeeklyOnce(clock)
+        self._shared = shared
+
+    async def _first_time(self, user_key: str, thing: str) -> bool:
+        if self._shared is not None:
+            return await self._shared.first_time(user_key, thing, self._clock.now())
+        return self._once.first_time(user_key, thing)
 
     async def answer(self, user_key: str, contact: str, outcome: Outcome) -> bool:
         """Count a caller's answer; False when this account already answered for it this week."""
-        if not self._once.first_time(user_key, f"call:{contact}"):
+        if not await self._first_time(user_key, f"call:{contact}"):
             return False
         await self._store.count_answer(self._clock.now().date(), contact, outcome)
         return True
 
     async def flag(self, user_key: str, screen: str, reason: FlagReason) -> bool:
         """Count a screen flagged as wrong; False when this account already flagged it this week."""
-        if not self._once.first_time(user_key, f"flag:{screen}"):
+        if not await self._first_time(user_key, f"flag:{screen}"):
             return False
         await self._store.count_flag(self._clock.now().date(), screen, reason)
         return True

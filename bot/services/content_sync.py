@@ -20,6 +20,14 @@ CLOCK_MARGIN = timedelta(minutes=1)
 """Machines' clocks differ a little: a reload announced this close to our start is followed once."""
 
 
+class ReloadNotShared(Exception):
+    """This process reloaded, but the announcement for the others could not be written."""
+
+    def __init__(self, changes: ContentChanges) -> None:
+        super().__init__("the reload could not be announced to the other processes")
+        self.changes = changes
+
+
 class ContentSync:
     def __init__(self, holder: ContentHolder, store: ContentReloadStore, clock: Clock) -> None:
         """Made right after `holder` first read the content, whose time it notes."""
@@ -29,10 +37,14 @@ class ContentSync:
         """The newest reload this process has acted on; None until it has looked."""
 
     async def reload_everywhere(self) -> ContentChanges:
-        """This process reloads (ContentError leaves everything as it was, and tells no one); the
-        others follow at their next look."""
+        """This process reloads (ContentError, or any other error while reading, leaves everything
+        as it was and tells no one); the others follow at their next look. ReloadNotShared: this
+        process reloaded, but the others could not be told (the database failed)."""
         changes = await self._holder.reload()
-        self._known = await self._store.announce(self._clock.now())
+        try:
+            self._known = await self._store.announce(self._clock.now())
+        except Exception as error:
+            raise ReloadNotShared(changes) from error
         return changes
 
     async def follow(self) -> None:

@@ -57,7 +57,10 @@ KEYS = (Key("pseudonym_key", PSEUDONYM), Key("delivery_key", DELIVERY))
 
 def write_key_backup(settings: Settings, target: Path) -> list[str]:
     """Write every key in use to the new file `target` (owner-only); returns the keys' names."""
-    keys = {key.name: value for key in KEYS if (value := key.load(settings)) is not None}
+    try:
+        keys = {key.name: value for key in KEYS if (value := key.load(settings)) is not None}
+    except KeyProblem as error:  # a key file others can read, or that cannot be read
+        raise KeyBackupError(str(error)) from error
     if not keys:
         raise KeyBackupError(f"no key found: neither set in the environment nor in {key_sources(settings).directory}")
     document = {"format": FORMAT, "version": VERSION, "created": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -8,7 +8,7 @@ reminder twice; after a crash, expired claims are released and delivered again (
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.observability.metrics import REMINDERS
 from bot.services.clock import Clock
@@ -89,18 +89,22 @@ class ReminderDispatcher:
         reminder = entry.reminder
         REMINDERS.labels(outcome.value).inc()
         if outcome is Outcome.SENT:
-            if reminder.kind == "monthly":  # the next one first, so the chat is still needed
-                early = int(reminder.payload.get("early", 0))
-                after = self._clock.now() + timedelta(minutes=1)
-                due = next_monthly(int(reminder.item), after, entry.chat.time_zone, early)
-                await self._store.add(reminder.user_key, "monthly", reminder.item, due, reminder.payload)
-            await self._store.mark_sent(reminder)
+            await self._store.mark_sent(reminder, self._next_due(entry))
             if self._recorder is not None:
                 self._recorder.record(reminder.user_key, "reminder_delivered", reminder.kind)
         elif outcome is Outcome.BLOCKED:
             await self._store.chat_blocked(reminder.user_key)
         else:
             await self._store.release(reminder.id)
+
+    def _next_due(self, entry: DueReminder) -> datetime | None:
+        """When a repeating reminder comes again: the monthly payment, next month; None for the rest."""
+        reminder = entry.reminder
+        if reminder.kind != "monthly":
+            return None
+        early = int(reminder.payload.get("early", 0))
+        after = self._clock.now() + timedelta(minutes=1)
+        return next_monthly(int(reminder.item), after, entry.chat.time_zone, early)
 
     async def housekeeping(self) -> None:
         """Delivered and failed reminders are deleted after a month: nothing is kept longer than needed."""

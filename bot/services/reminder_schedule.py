@@ -20,6 +20,8 @@ TIME_ZONES = (
     "Asia/Krasnoyarsk", "Asia/Irkutsk", "Asia/Vladivostok", "Asia/Almaty", "Asia/Tashkent",
 )  # fmt: skip
 """The time zones a user can choose, where Central Asian migrants live and work."""
+HOME_ZONE = "Asia/Dushanbe"
+"""Where people are before they leave: the time zone until they arrive or choose another."""
 WEEK_CHOICES = (1, 2, 4, 8)
 """How many weeks before a document expires its reminder may come."""
 
@@ -66,10 +68,10 @@ def on_day_of_month(year: int, month: int, day: int) -> date:
 def next_monthly(day_of_month: int, now: datetime, zone: str, days_early: int = 0, catch_up: bool = False) -> datetime:
     """The next monthly reminder still ahead of `now`: `days_early` days before `day_of_month`.
 
-    The day is when the paid month ends; the reminder comes early because the Interior Ministry
-    advises paying a few days before, and a late payment ends the patent. With `catch_up` (a reminder just set up), a
-    month whose early day has passed but whose last day has not is reminded at the next
-    delivery hour instead of being skipped.
+    The day is when the paid month ends; the reminder comes early because the Interior Ministry's
+    Tula office advises paying a few days before, and a late payment ends the patent. With
+    `catch_up` (a reminder just set up), a month whose early day has passed but whose last day has
+    not is reminded at the next delivery hour instead of being skipped.
     """
     today = local_today(now, zone)
     year, month = today.year, today.month

@@ -93,6 +93,11 @@ class NodeSearch:
             country=self._country(query),
         )
 
+    def danger_in(self, text: str) -> SearchAnswer:
+        """Only the danger signals and the country in `text`: for words typed as the answer to a
+        step (a report, an agency's name), which are not a search for screens."""
+        return SearchAnswer(nodes=[], danger=self._danger.labels_in(text), country=self._country(text))
+
     def screens(self, query: str, limit: int = 3) -> list[NodeId]:
         scores: dict[NodeId, float] = defaultdict(float)
         for word in dict.fromkeys(meaningful_words(query)):

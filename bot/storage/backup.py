@@ -22,22 +22,38 @@ class BackupError(Exception):
 def backup_database(source: Path, target: Path, progress: Progress) -> int:
     """Copy the database at `source` to the new file `target`; returns its size in bytes.
 
-    SQLite's backup API runs inside one read transaction on the source: in WAL mode the bot
-    keeps writing meanwhile, and the copy is the database as it was when the transaction began
-    (without it, each write by the bot would restart the copy from the first page).
+    The copy is made in a partial file beside `target`, the owner's only from its first byte (it
+    holds everything the database does), renamed to `target` once checked, and deleted if the
+    copy fails: a full disk or an interrupted backup leaves nothing behind.
     """
     if not source.exists():
         raise BackupError(f"there is no database at {source} (see DB_PATH)")
     if target.exists():
         raise BackupError(f"{target} exists already; choose a new file name")
     partial = target.with_name(f".{target.name}.partial")
-    partial.unlink(missing_ok=True)
+    _remove(partial)
+    try:
+        os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        _copy(source, partial, progress)
+        os.replace(partial, target)
+    except BaseException as error:
+        _remove(partial)
+        if isinstance(error, sqlite3.Error | OSError):
+            raise BackupError(f"the copy to {target} failed ({error}); nothing was left behind") from error
+        raise
+    return target.stat().st_size
+
+
+def _copy(source: Path, partial: Path, progress: Progress) -> None:
+    """SQLite's backup API runs inside one read transaction on the source: in WAL mode the bot
+    keeps writing meanwhile, and the copy is the database as it was when the transaction began
+    (without it, each write by the bot would restart the copy from the first page)."""
     reader = sqlite3.connect(source, isolation_level=None)
     try:
         reader.execute("PRAGMA busy_timeout=5000")
         reader.execute("BEGIN")
         reader.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()  # the snapshot starts here
-        copy = sqlite3.connect(partial)
+        copy = sqlite3.connect(partial)  # its journal takes the file's mode: the owner's only too
         try:
             reader.backup(copy, pages=PAGES_PER_STEP, progress=lambda _, left, total: progress(total - left, total))
             copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
@@ -47,9 +63,11 @@ def backup_database(source: Path, target: Path, progress: Progress) -> int:
         reader.execute("COMMIT")
     finally:
         reader.close()
-    os.chmod(partial, 0o600)
-    os.replace(partial, target)
-    return target.stat().st_size
+
+
+def _remove(partial: Path) -> None:
+    for leftover in (partial, Path(f"{partial}-journal")):
+        leftover.unlink(missing_ok=True)
 
 
 def restore_database(backup: Path, target: Path) -> Path | None:

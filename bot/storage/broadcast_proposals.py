@@ -1,5 +1,7 @@
-"""Broadcasts waiting for a second staff member: proposed → approved (it became a broadcast) or
-cancelled. A proposal holds its text until then; recipients are chosen when it is approved."""
+"""Broadcasts waiting for a second staff member: proposed → approved (it became a broadcast),
+cancelled, or withheld (its proposer lost the broadcaster role before its timed release). A
+proposal holds its text until then; recipients are chosen when it is approved. A proposal has no
+release time until another staff member was told of it (`arm`)."""
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -38,33 +40,40 @@ class ProposalStore:
     def __init__(self, database: Database) -> None:
         self._db = database
 
-    async def propose(
-        self, staff_id: int, text: str, language: str | None, now: datetime, release_at: datetime | None
-    ) -> int:
+    async def propose(self, staff_id: int, text: str, language: str | None, now: datetime) -> int:
         proposed = await self._db.fetchone(
-            "INSERT INTO broadcast_proposals (proposed_at, proposed_by, text, language, release_at) "
-            "VALUES (:proposed_at, :proposed_by, :text, :language, :release_at) RETURNING id",
-            {
-                "proposed_at": int(now.timestamp()),
-                "proposed_by": staff_id,
-                "text": text,
-                "language": language,
-                "release_at": None if release_at is None else int(release_at.timestamp()),
-            },
+            "INSERT INTO broadcast_proposals (proposed_at, proposed_by, text, language) "
+            "VALUES (:proposed_at, :proposed_by, :text, :language) RETURNING id",
+            {"proposed_at": int(now.timestamp()), "proposed_by": staff_id, "text": text, "language": language},
         )
         assert proposed is not None  # RETURNING gives the inserted row
         return int(proposed[0])
+
+    async def arm(self, proposal_id: int, release_at: datetime) -> None:
+        """From now on the proposal goes out by itself at `release_at` unless it is decided first."""
+        await self._db.execute(
+            "UPDATE broadcast_proposals SET release_at = :release_at WHERE id = :id AND state = 'proposed'",
+            {"release_at": int(release_at.timestamp()), "id": proposal_id},
+        )
 
     async def get(self, proposal_id: int) -> Proposal | None:
         row = await self._db.fetchone(f"SELECT {_COLUMNS} FROM broadcast_proposals WHERE id = :id", {"id": proposal_id})
         return _proposal(row) if row else None
 
-    async def decide(self, proposal_id: int, state: str, staff_id: int | None) -> bool:
-        """Approve or cancel a proposal still open; False when someone else decided first."""
+    async def decide(
+        self, proposal_id: int, state: str, staff_id: int | None, proposed_after: datetime | None = None
+    ) -> bool:
+        """Approve, cancel or withhold a proposal still open (and, with `proposed_after`, made after
+        that moment); False when someone else decided first or it is too old."""
         changed = await self._db.execute(
             "UPDATE broadcast_proposals SET state = :state, decided_by = :decided_by "
-            "WHERE id = :id AND state = 'proposed'",
-            {"state": state, "decided_by": staff_id, "id": proposal_id},
+            "WHERE id = :id AND state = 'proposed' AND proposed_at > :after",
+            {
+                "state": state,
+                "decided_by": staff_id,
+                "id": proposal_id,
+                "after": -1 if proposed_after is None else int(proposed_after.timestamp()),
+            },
         )
         return changed.rows > 0
 
@@ -74,11 +83,17 @@ class ProposalStore:
             {"broadcast_id": broadcast_id, "id": proposal_id},
         )
 
-    async def due_for_release(self, now: datetime) -> list[Proposal]:
-        """Open proposals whose waiting time has passed without a cancel."""
+    async def due_for_release(self, now: datetime, proposed_by: datetime, proposed_after: datetime) -> list[Proposal]:
+        """Open armed proposals whose release time has passed without a cancel, made no later than
+        `proposed_by` (the delay in force now) and after `proposed_after` (older ones expired)."""
         rows = await self._db.fetchall(
             f"SELECT {_COLUMNS} FROM broadcast_proposals "
-            "WHERE state = 'proposed' AND release_at IS NOT NULL AND release_at <= :now ORDER BY id",
-            {"now": int(now.timestamp())},
+            "WHERE state = 'proposed' AND release_at IS NOT NULL AND release_at <= :now "
+            "AND proposed_at <= :proposed_by AND proposed_at > :proposed_after ORDER BY id",
+            {
+                "now": int(now.timestamp()),
+                "proposed_by": int(proposed_by.timestamp()),
+                "proposed_after": int(proposed_after.timestamp()),
+            },
         )
         return [_proposal(row) for row in rows]

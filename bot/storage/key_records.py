@@ -4,9 +4,13 @@ Also the one-time sealing of chat ids that earlier versions stored in plain form
 renamed their tables *_plain), and re-sealing under a new delivery key (`safar keys rotate`).
 """
 
+import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from bot.storage.database import Database
+from bot.storage.events import hold_watermark
+from bot.storage.user_settings import PERSONAL_TABLES
 
 DEPENDENT_TABLES = {
     "pseudonym": ("user_settings", "fsm_state", "reminders", "reminder_chats", "events"),
@@ -20,6 +24,9 @@ SEALED_COLUMNS = (
     ("broadcasts", "admin_box", ("id",)),
 )
 """(table, sealed column, primary key columns) of every sealed chat id."""
+ADDRESSED_TABLES = ("reminder_chats", "broadcast_recipients")
+"""Rows of a person with their chat id, sealed: in a private chat it is their Telegram id, from
+which a new pseudonym key can make their new `user_key`."""
 
 PLAIN_TABLES = ("reminder_chats_plain", "broadcast_recipients_plain", "broadcasts_plain")
 
@@ -128,3 +135,54 @@ class KeyRecords:
                     count += 1
         await self._db.checkpoint([table for table, _, _ in SEALED_COLUMNS])  # the old boxes go
         return count
+
+    async def rekey(
+        self, open_chat: Callable[[bytes], int], new_user_key: Callable[[int], str], new_fingerprint: str
+    ) -> "Rekeyed":
+        """Every row keyed by the old pseudonym key re-keyed with the new one, in one transaction.
+
+        Only an account Safar can still write to (its chat id sealed in `ADDRESSED_TABLES`) can
+        be found again: its rows move to its new `user_key`. Everyone else's rows are deleted,
+        except their raw events, which take a random key (counted as before by the next roll-up,
+        linked to no one). The place in a lesson (`fsm_state`) is deleted for all: its key is made
+        from more than the user's id. Run with the bot stopped."""
+        async with self._db.transaction() as tx:
+            await hold_watermark(tx)  # raw events change: the lock order of everything that deletes them
+            moved: dict[str, str] = {}
+            for table in ADDRESSED_TABLES:
+                for user_key, sealed in await tx.fetchall(f"SELECT user_key, chat_box FROM {table}"):
+                    moved.setdefault(str(user_key), new_user_key(open_chat(sealed)))
+            dropped: set[str] = set()
+            for table in PERSONAL_TABLES:
+                if table == "fsm_state":
+                    await tx.execute("DELETE FROM fsm_state")
+                    continue
+                keys = {str(row[0]) for row in await tx.fetchall(f"SELECT DISTINCT user_key FROM {table}")}
+                unknown = sorted(keys - moved.keys())
+                dropped.update(unknown)
+                renamed = {key: moved[key] for key in keys & moved.keys()}
+                if table == "events":
+                    renamed |= {key: secrets.token_hex(16) for key in unknown}  # still counted, by no one
+                else:
+                    await tx.executemany(
+                        f"DELETE FROM {table} WHERE user_key = :user_key", [{"user_key": key} for key in unknown]
+                    )
+                await _rename(tx, table, renamed)
+            await self.record("pseudonym", new_fingerprint)
+        await self._db.checkpoint(PERSONAL_TABLES)  # rows under the old keys leave the WAL (or are vacuumed)
+        return Rekeyed(kept=len(moved), dropped=len(dropped))
+
+
+@dataclass(frozen=True)
+class Rekeyed:
+    kept: int
+    """Accounts found again (they asked for reminders or news)."""
+    dropped: int
+    """Accounts whose settings were deleted (a language, the plain-reminders choice)."""
+
+
+async def _rename(tx: Database, table: str, renamed: dict[str, str]) -> None:
+    await tx.executemany(
+        f"UPDATE {table} SET user_key = :new WHERE user_key = :old",
+        [{"old": old, "new": new} for old, new in renamed.items()],
+    )

@@ -10,7 +10,8 @@ news, sealed with the delivery key (`bot/keys.py`); it is deleted with their las
 """
 
 import json
-from dataclasses import dataclass
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -61,6 +62,32 @@ class DueReminder:
 
     reminder: Reminder
     chat: ReminderChat
+
+
+@dataclass(frozen=True)
+class NewReminder:
+    """A reminder to add: what it is, when it is due, and what its message needs."""
+
+    kind: str
+    item: str
+    due_at: datetime
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Where a person's reminders go: their chat, sealed when stored, and their time zone."""
+
+    chat_id: int
+    language: str
+    time_zone: str
+    """The zone of a chat not known yet; a known chat keeps the one it has unless `moved`."""
+    moved: bool = False
+    """The person said where they are now: `time_zone` replaces the one kept."""
+
+
+class _OverTheLimit(Exception):
+    """A plan would take the account over MAX_PENDING_PER_ACCOUNT: its unit of work is rolled back."""
 
 
 CHAT_COLUMNS = "user_key, chat_box, time_zone, language, news"
@@ -159,6 +186,31 @@ class ReminderStore:
             )
         return int(added[0]) if added else None
 
+    async def update_plan(
+        self,
+        user_key: str,
+        recipient: Recipient,
+        replacing: Collection[str] = (),
+        adding: Sequence[NewReminder] = (),
+    ) -> bool:
+        """One unit of work for one action in the reminders menu: the pending reminders of the
+        kinds `replacing` are cancelled, the chat is kept (and the time zone moved) and `adding` is
+        added, all or nothing. False, with nothing changed, when the account would then have more
+        than MAX_PENDING_PER_ACCOUNT waiting: a plan is never left half made."""
+        try:
+            async with self._db.transaction():
+                for kind in replacing:  # a person's reminders before their chat: the lock order
+                    await self.cancel_kind(user_key, kind)
+                await self.opt_in(user_key, recipient.chat_id, recipient.time_zone, recipient.language)
+                if recipient.moved:
+                    await self.set_time_zone(user_key, recipient.time_zone)
+                for new in adding:
+                    if await self.add(user_key, new.kind, new.item, new.due_at, new.payload) is None:
+                        raise _OverTheLimit
+        except _OverTheLimit:
+            return False
+        return True
+
     async def scheduled(self, user_key: str) -> list[Reminder]:
         return [
             _reminder(row)
@@ -245,8 +297,20 @@ class ReminderStore:
         rows = await self._db.fetchall(f"SELECT {CHAT_COLUMNS} FROM reminder_chats WHERE user_key IN ({marks})", named)
         return {str(row[0]): self._chat(row) for row in rows}
 
-    async def mark_sent(self, reminder: Reminder) -> None:
-        """Delivered: the row goes, and the chat id with it when nothing else is to be sent there."""
+    async def mark_sent(self, reminder: Reminder, next_due: datetime | None = None) -> None:
+        """Delivered: the row goes, and the chat id with it when nothing else is to be sent there.
+
+        A repeating reminder (the monthly payment) is not deleted and added again: its row moves
+        to `next_due` in the statement that records the delivery. It keeps its place under
+        MAX_PENDING_PER_ACCOUNT, so a person at the limit never loses it, and one the person
+        cancelled while it was being sent stays cancelled."""
+        if next_due is not None:
+            await self._db.execute(
+                "UPDATE reminders SET state = 'pending', lease_until = NULL, attempts = 0, due_at = :due_at "
+                "WHERE id = :id",
+                {"due_at": _seconds(next_due), "id": reminder.id},
+            )
+            return
         async with self._db.transaction() as tx:
             await tx.execute("DELETE FROM reminders WHERE id = :id", {"id": reminder.id})
             await self._forget_chat_if_unused(tx, reminder.user_key)
