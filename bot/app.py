@@ -2,7 +2,7 @@
 
 import gc
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -24,6 +24,8 @@ from bot.i18n import load_i18n, translator
 from bot.keys import ChatCipher
 from bot.middlewares import in_flight
 from bot.middlewares.chat_locks import ReleasingEventIsolation
+from bot.middlewares.chat_queues import ChatQueues
+from bot.middlewares.kept_updates import KeepRule, KeptUpdates, in_album
 from bot.middlewares.locale import UserLocaleMiddleware
 from bot.middlewares.metrics import UpdateMetrics
 from bot.middlewares.update_guards import DuplicateUpdates, FloodGuard, UnknownUpdates
@@ -112,8 +114,12 @@ def create_dispatcher(
     flood: tuple[float, int],
     approvals: BroadcastApprovals,
     shared: "SharedState | None" = None,
+    max_in_flight: int | None = None,
+    keep: Sequence[KeepRule] = (in_album,),
 ) -> Dispatcher:
-    """`shared`: conversations, chat locks and seen updates in Redis for several workers (REDIS_URL)."""
+    """`shared`: conversations, chat locks and seen updates in Redis for several workers (REDIS_URL).
+    `max_in_flight`: updates handled at once (MAX_UPDATES_IN_FLIGHT). `keep`: what must not be lost
+    when a person sends fast (bot/middlewares/kept_updates.py); the counsellor hand-off adds its rule here."""
     # Another worker may change the language: with `shared`, every update reads it from the database.
     users = UserSettingsStore(database, recent=0) if shared else UserSettingsStore(database)
     tally = shared.tally if shared else MemoryTally()  # per-person counts of the day or week
@@ -123,6 +129,7 @@ def create_dispatcher(
         storage=shared.storage if shared else SQLiteStorage(database, pseudonyms, durable_part),
         # One update at a time per user: two quick taps must not race on the saved conversation.
         events_isolation=shared.isolation if shared else ReleasingEventIsolation(),
+        disable_fsm=True,  # registered below, after the guards and each chat's queue
         content=content,
         content_sync=content_sync,
         users=users,
@@ -145,9 +152,14 @@ def create_dispatcher(
     in_flight.install(dispatcher)  # a shutdown waits for the updates under way
     dispatcher.update.outer_middleware(shared.duplicates if shared else DuplicateUpdates())
     dispatcher.update.outer_middleware(UnknownUpdates())
+    kept = KeptUpdates(*keep)
     dispatcher.update.outer_middleware(
-        FloodGuard(i18n, rate=flood[0], burst=flood[1], shared=shared.flood if shared else None)  # (per second, burst)
-    )
+        FloodGuard(i18n, rate=flood[0], burst=flood[1], shared=shared.flood if shared else None, keep=kept)
+    )  # flood: (per second, burst)
+    queues = dispatcher["chat_queues"] = ChatQueues(dispatcher, kept, i18n, slots=max_in_flight)
+    dispatcher.update.outer_middleware(queues)
+    # The chat's lock and conversation (aiogram's FSM middleware), taken once the chat's turn came.
+    dispatcher.update.outer_middleware(dispatcher.fsm)
     UserLocaleMiddleware(i18n, users, pseudonyms, recorder).setup(dispatcher)
     dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
     dispatcher.include_routers(build_router(), errors_router())
@@ -220,6 +232,7 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
     dispatcher = create_dispatcher(
         database, cipher, content, content_sync, i18n, pseudonyms, settings.staff, clock, recorder, statistics,
         unlinked, flood=(settings.flood_updates_per_second, settings.flood_burst), approvals=approvals, shared=shared,
+        max_in_flight=settings.max_updates_in_flight,
     )  # fmt: skip
     dispatcher["recent_messages"] = recent_messages
     dispatcher["report_retention_days"] = settings.report_retention_days  # /privacy says it

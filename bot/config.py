@@ -99,12 +99,14 @@ class Settings(BaseSettings):
     bulk_seconds_per_chat: float = Field(default=1.0, ge=1.0)
     report_retention_days: int = Field(default=365, ge=1)
     """Reports of suspicious offers older than this are deleted."""
-    flood_updates_per_second: float = Field(default=3.0, gt=0)
-    """A user sending faster than this (after a burst) has updates dropped and gets one notice."""
+    flood_updates_per_second: float = Field(default=1.0, gt=0)
+    """A user sending faster than this (after a burst) has updates dropped and gets one notice. One a
+    second is what Telegram lets the bot send into one chat for long (a 429 beyond it)."""
     flood_burst: int = Field(default=10, ge=1)
     """How many updates a user can send at once before the per-second limit applies."""
     max_updates_in_flight: int = Field(default=100, ge=1)
-    """Updates handled at once; more wait (polling stops fetching, the webhook answers later)."""
+    """Updates handled at once; more wait (polling stops fetching, the webhook answers later). One
+    waiting behind its chat's update holds none (bot/middlewares/chat_queues.py)."""
     agency_registry_path: Path | None = None
     """The licensed-agency list (.yaml or .csv); the packaged, empty one when unset."""
     redis_url: SecretStr | None = None

@@ -50,6 +50,8 @@ async def poll(app: Application, *, handle_signals: bool = True, polling_timeout
             handle_signals=handle_signals,
             close_bot_session=False,
             polling_timeout=polling_timeout,
+            # A slot taken before each update starts: with none free, polling stops fetching. One that
+            # waits behind its chat's update gives its slot back at once (bot/middlewares/chat_queues.py).
             tasks_concurrency_limit=app.settings.max_updates_in_flight,
         )
         await let_updates_finish(app.dispatcher)

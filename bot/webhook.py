@@ -29,7 +29,6 @@ def webhook_application(app: Application, secret: str) -> web.Application:
         app.dispatcher,
         app.bot,
         secret_token=secret,
-        max_in_flight=app.settings.max_updates_in_flight,
         handle_in_background=False,  # Telegram is answered after the update is handled
         # A web worker is one of several and may be killed at any time: what an update recorded is
         # written before Telegram hears it was handled (concurrent updates share one write).

@@ -12,9 +12,10 @@ import contextlib
 import html
 import itertools
 import json
+import math
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -154,6 +155,12 @@ def _chat_of(params: dict[str, Any]) -> int:
         return 0
 
 
+def _puts_a_message_in_the_chat(method: str) -> bool:
+    """What Telegram's limit of about one message a second per chat counts: a message sent, copied,
+    forwarded or edited there (not a chat action, not a button press's answer)."""
+    return method.startswith(("send", "copyMessage", "forwardMessage", "editMessage")) and method != "sendChatAction"
+
+
 class BadRequest(Exception):
     def __init__(self, description: str, code: int = 400, retry_after: int | None = None) -> None:
         super().__init__(description)
@@ -251,6 +258,18 @@ class FakeTelegram:
         self._poll_generation = 0
         self.answer_within = 10.0
         """How long a user waits for a tap to be answered (the phone's spinner)."""
+        self.seconds_between_chat_messages: float | None = None
+        """Off unless a test sets it (it slows every reply): like Telegram, a message to a chat that got
+        one less than this many seconds ago is refused with 429 and retry_after, the seconds left."""
+        self._last_chat_message: dict[int, float] = {}
+        self.chat_floods: list[tuple[int, int]] = []
+        """(chat, len(delivered) then) of every such 429: where it falls among the messages sent."""
+        self.chat_flooded = asyncio.Event()
+        """Set at each such 429."""
+        self.held_chats: dict[int, asyncio.Event] = {}
+        """Calls to these chats wait until their event is set (a reply on its way for as long as a test needs)."""
+        self.calls_held: Counter[int] = Counter()
+        """Calls waiting now, per held chat."""
 
     async def start(self) -> None:
         app = web.Application()
@@ -279,6 +298,16 @@ class FakeTelegram:
         self.outage = Outage(kind, time.monotonic() + seconds, methods)
         self.outage_calls.clear()
 
+    @contextlib.contextmanager
+    def holding(self, chat: int) -> Iterator[asyncio.Event]:
+        """Calls to `chat` wait until the event is set, or the block ends (so a failing test lets them go)."""
+        released = self.held_chats[chat] = asyncio.Event()
+        try:
+            yield released
+        finally:
+            released.set()
+            del self.held_chats[chat]
+
     def fail_next(self, method: str, error: BadRequest) -> None:
         """The next call of `method` gets `error` instead of success (429, 5xx, 403 ...)."""
         self.failures.append((method, error))
@@ -296,6 +325,11 @@ class FakeTelegram:
         delay = self.chat_latency.get(_chat_of(params), self.latency.get(method, 0.0))
         if delay:
             await asyncio.sleep(delay)
+        held = self.held_chats.get(_chat_of(params))
+        if held is not None:
+            self.calls_held[_chat_of(params)] += 1
+            await held.wait()
+            self.calls_held[_chat_of(params)] -= 1
         outage = self.outage
         if outage is not None and outage.covers(method):
             self.outage_calls[method] += 1
@@ -305,6 +339,7 @@ class FakeTelegram:
                 self.before_call(method, params)
             self._check_parameters(method, params)
             self._check_formatting(params)
+            self._check_chat_rate(method, _chat_of(params))
             for index, (failing, error) in enumerate(self.failures):
                 if failing == method:
                     del self.failures[index]
@@ -350,6 +385,19 @@ class FakeTelegram:
             if required and name not in params:
                 self.protocol_errors.append(f"{method} without {name}")
                 raise BadRequest(f"Bad Request: parameter {name} is required")
+
+    def _check_chat_rate(self, method: str, chat: int) -> None:
+        interval = self.seconds_between_chat_messages
+        if interval is None or not chat or not _puts_a_message_in_the_chat(method):
+            return
+        now = time.monotonic()
+        left = self._last_chat_message.get(chat, -math.inf) + interval - now
+        if left > 0:
+            self.chat_floods.append((chat, len(self.delivered)))
+            self.chat_flooded.set()
+            retry_after = max(1, math.ceil(left))
+            raise BadRequest(f"Too Many Requests: retry after {retry_after}", 429, retry_after=retry_after)
+        self._last_chat_message[chat] = now
 
     def _check_formatting(self, params: dict[str, Any]) -> None:
         """Every field Telegram parses, as strictly as a message's text: a caption with a bare '<'
@@ -745,6 +793,17 @@ class FakeUser:
             "sticker": {"file_id": "x", "file_unique_id": "y", "type": "regular", "width": 1, "height": 1,
                         "is_animated": False, "is_video": False},
         }})  # fmt: skip
+
+    async def send_album(self, pictures: int, album: str = "album-1") -> None:
+        """Several pictures sent together: Telegram delivers one update per picture, all with one media_group_id."""
+        for number in range(pictures):
+            await self.telegram.push_update({"message": {
+                "message_id": next(self.telegram.message_ids), "date": int(time.time()),
+                "chat": {"id": self.id, "type": "private", "first_name": "Test"}, "from": self._from(),
+                "media_group_id": album,
+                "photo": [{"file_id": f"{album}-{number}", "file_unique_id": f"u{album}-{number}", "width": 90,
+                           "height": 90}],
+            }})  # fmt: skip
 
     async def press(self, message: Sent, label: str) -> dict[str, Any]:
         """Tap a button on `message` (as the phone shows it now); returns the callback answer."""

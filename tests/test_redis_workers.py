@@ -21,13 +21,16 @@ from redis.asyncio import Redis
 from bot.app import Application, application, create_dispatcher
 from bot.config import Settings
 from bot.handlers.conversation import durable_part
+from bot.middlewares.chat_queues import ChatQueues
 from bot.middlewares.cluster_locks import ClusterEventIsolation
+from bot.middlewares.shared_updates import HANDLED, update_key
 from bot.services.clock import SystemClock
 from bot.services.pseudonym import Pseudonymizer
 from bot.shared_state import open_shared_state
 from bot.storage.redis_tally import RedisTally
 from bot.storage.tallies import week_of
 from bot.webhook import WEBHOOK_PATH, webhook_application
+from tests.cluster import eventually
 from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.journeys import expected_text, open_topic, start_in
 from tests.processes import free_port, run_to_end, running, stop
@@ -83,6 +86,12 @@ class RoundRobin:
         with contextlib.suppress(asyncio.CancelledError):
             await self._task
         await self._http.close()
+
+
+def chat_queues(app: Application) -> ChatQueues:
+    queues = app.dispatcher["chat_queues"]
+    assert isinstance(queues, ChatQueues)
+    return queues
 
 
 @contextlib.asynccontextmanager
@@ -187,6 +196,43 @@ async def test_a_retried_update_is_handled_once_by_the_workers_together(
         assert "What Safar keeps" in (await user.reply()).text, "the next update is handled as usual"
 
 
+async def test_an_update_waiting_behind_its_chats_is_marked_handled_only_once_it_was(
+    telegram: FakeTelegram, redis_settings: Settings, redis_url: str
+) -> None:
+    """A worker killed while an update waits for its chat's turn never answered Telegram: its retry
+    must find the update still to do, not marked as handled."""
+    user = telegram.user(user_id=612_345_796, language_code="en")
+    redis = Redis.from_url(redis_url)
+    async with two_workers(redis_settings) as workers, serve(workers[0]) as port:
+        async with RoundRobin(telegram, [port]):
+            await start_in(user, "English")
+
+        async def post(update: dict[str, Any]) -> int:
+            async with (
+                aiohttp.ClientSession() as http,
+                http.post(f"http://127.0.0.1:{port}{WEBHOOK_PATH}", json=update,
+                          headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}) as response,
+            ):  # fmt: skip
+                return response.status
+
+        with telegram.holding(user.id):  # the reply to /privacy is on its way until the block ends
+            await user.send("/privacy")
+            await user.send("/news")
+            first, waiting = telegram.updates[-2:]
+            calls = [asyncio.create_task(post(first))]
+            await eventually(lambda: telegram.calls_held[user.id] == 1)
+            calls.append(asyncio.create_task(post(waiting)))  # two calls open for one chat, as Telegram may
+            await eventually(lambda: chat_queues(workers[0]).waiting() == 1)
+            assert await redis.get(update_key(waiting["update_id"])) != HANDLED.encode(), "not marked while it waits"
+        assert await asyncio.gather(*calls) == [200, 200]
+        assert "What Safar keeps" in (await user.reply()).text
+        assert "Safar's news" in (await user.reply()).text
+        async with asyncio.timeout(10):  # marked once handled
+            while await redis.get(update_key(waiting["update_id"])) != HANDLED.encode():  # noqa: ASYNC110 (Redis has no event to wait on)
+                await asyncio.sleep(0.05)
+    await redis.aclose()
+
+
 async def test_two_updates_of_one_chat_on_two_workers_are_handled_one_after_the_other(
     telegram: FakeTelegram, redis_settings: Settings
 ) -> None:
@@ -282,6 +328,19 @@ async def test_a_flood_spread_over_two_workers_is_limited_once(
     assert len(notices) == 1, "one notice for the flood, not one per worker"
     answered = len(to_flooder) - len(notices)
     assert 10 <= answered <= 16, "a burst of 10, then about 3 a second, for both workers together"
+
+
+async def test_an_album_counts_against_the_shared_flood_limit_but_loses_no_picture_to_it(
+    telegram: FakeTelegram, redis_settings: Settings
+) -> None:
+    limited = redis_settings.model_copy(update={"flood_updates_per_second": 1.0, "flood_burst": 3})
+    person = telegram.user(user_id=612_345_795, language_code="en")
+    async with behind_a_balancer(telegram, limited):
+        await person.send_album(6)
+        replies = [(await person.reply()).text for _ in range(6)]
+        assert all(text.startswith("I can read only text.") for text in replies), "no 'slow down' instead"
+        await person.send("/menu")
+        assert (await person.reply()).text.startswith("You are sending messages very fast."), "the album used the burst"
 
 
 async def test_an_update_whose_worker_was_killed_is_handled_by_another_when_telegram_resends_it(

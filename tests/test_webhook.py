@@ -14,6 +14,7 @@ from aiohttp import web
 from bot.app import application
 from bot.config import Settings
 from bot.webhook import WEBHOOK_PATH, webhook_application
+from tests.cluster import eventually
 from tests.fake_telegram import FakeTelegram
 from tests.processes import free_port
 
@@ -115,3 +116,35 @@ async def test_beyond_the_in_flight_limit_telegram_is_answered_only_when_a_slot_
         second_call = asyncio.create_task(post(second))
         assert await first_call == (200, True, False), "answered once handled; the second waits for the slot"
         assert await second_call == (200, True, True)
+
+
+async def test_a_call_waiting_behind_its_chats_update_holds_no_slot_and_is_answered_once_handled(
+    telegram: FakeTelegram, settings: Settings
+) -> None:
+    """Telegram may have two calls for one chat open (a call it gave up on and sent again, a second
+    connection): the second waits for its turn without one of MAX_UPDATES_IN_FLIGHT, so another
+    chat is answered meanwhile; each call is answered only once its own update was handled."""
+    settings.max_updates_in_flight = 2
+    async with serving(settings) as port:
+        url = f"http://127.0.0.1:{port}{WEBHOOK_PATH}"
+        good = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+        again = json.loads(json.dumps(START).replace("/start", "/menu").replace('"length": 6', '"length": 5'))
+        again["update_id"] = 6
+        other = json.loads(json.dumps(START).replace("77", "78"))
+        other["update_id"] = 7
+
+        async def post(update: dict[str, object]) -> int:
+            async with aiohttp.ClientSession() as http, http.post(url, json=update, headers=good) as response:
+                return response.status
+
+        with telegram.holding(77):  # chat 77's reply is on its way until the block ends
+            first_call = asyncio.create_task(post(START))
+            await eventually(lambda: telegram.calls_held[77] == 1)
+            second_call = asyncio.create_task(post(again))
+            assert await asyncio.wait_for(post(other), 10) == 200
+            assert not telegram.user(user_id=78).nothing_sent(), "the other chat was answered"
+            assert not first_call.done() and not second_call.done(), "chat 77's calls wait for their updates"
+        assert (await first_call, await second_call) == (200, 200)
+        user = telegram.user(user_id=77)
+        assert "✅ English" in (await user.reply()).labels(), "the language picker first"
+        assert "Safar" in (await user.reply()).text, "then the menu: the chat's order kept"

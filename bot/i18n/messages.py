@@ -13,6 +13,9 @@ SEARCH_NOTHING_FOUND = N_(
     "I did not find a lesson for that. Try one or two words, such as “passport” or “contract”, or choose a topic:"
 )
 SLOW_DOWN = N_("You are sending messages very fast. Please wait a few seconds, then tap again: I will answer.")
+NOT_DELIVERED = N_(
+    "You sent a lot at once, and some of it did not reach me. Please wait a minute, then send again what is missing."
+)
 DANGER_FIRST = N_(
     "⚠️ What you wrote may mean you are in danger. It is not your fault, and help exists: call one of these "
     "numbers, or take the red-flag check below."

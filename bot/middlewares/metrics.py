@@ -9,6 +9,7 @@ from aiogram.types import TelegramObject, Update
 from aiogram.types.update import UpdateTypeLookupError
 from prometheus_client import Counter, Histogram
 
+from bot.middlewares.chat_queues import Queued
 from bot.observability.metrics import HANDLER_SECONDS, UPDATES
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
@@ -18,7 +19,8 @@ class UpdateMetrics(BaseMiddleware):
     """The outermost middleware: what it times includes the guards, the handler and the reply.
 
     The labelled children are looked up once per kind and kept: `labels()` takes a lock and
-    builds a key, which is more than the rest of this middleware costs.
+    builds a key, which is more than the rest of this middleware costs. An update left waiting
+    behind its chat's (bot/middlewares/chat_queues.py) is timed until its turn came and it was handled.
     """
 
     def __init__(self) -> None:
@@ -33,9 +35,16 @@ class UpdateMetrics(BaseMiddleware):
         children = self._children.get(kind)
         if children is None:
             children = self._children[kind] = (UPDATES.labels(kind), HANDLER_SECONDS.labels(kind))
+        counted, timed = children
+        counted.inc()
         began = time.perf_counter()
         try:
-            return await handler(event, data)
-        finally:
-            children[0].inc()
-            children[1].observe(time.perf_counter() - began)
+            result = await handler(event, data)
+        except BaseException:
+            timed.observe(time.perf_counter() - began)
+            raise
+        if isinstance(result, Queued):
+            result.handled.add_done_callback(lambda _: timed.observe(time.perf_counter() - began))
+        else:
+            timed.observe(time.perf_counter() - began)
+        return result

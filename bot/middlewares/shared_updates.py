@@ -10,7 +10,9 @@ renewed while it lasts, then, once handled, the mark `1` kept for 24 hours. So:
 - if the worker handling it is killed, its lease expires within seconds and the retry (Telegram
   resends what was never answered) takes it and handles the update.
 An update whose handler raised is marked too, as `DuplicateUpdates` does: it would fail again. A
-handling cancelled at shutdown is released instead, so the retry is handled.
+handling cancelled at shutdown is released instead, so the retry is handled. One left waiting
+behind its chat's update (bot/middlewares/chat_queues.py) is marked once its turn came and it was
+handled: its lease is held, and renewed, while it waits.
 """
 
 import asyncio
@@ -22,6 +24,7 @@ from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update
 from redis.asyncio import Redis
 
+from bot.middlewares.chat_queues import Queued
 from bot.storage.redis_keys import PREFIX
 from bot.storage.redis_leases import Leases
 
@@ -44,6 +47,7 @@ class SharedDuplicateUpdates(BaseMiddleware):
     def __init__(self, redis: Redis, leases: Leases) -> None:
         self._redis = redis
         self._leases = leases
+        self._settling: set[asyncio.Task[object]] = set()
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
@@ -60,8 +64,20 @@ class SharedDuplicateUpdates(BaseMiddleware):
         except BaseException:
             await self._leases.release(key, token)
             raise
+        if isinstance(result, Queued):
+            result.handled.add_done_callback(lambda handled: self._settle(key, token, handled))
+            return result
         await self._leases.finish(key, token, HANDLED, REMEMBERED_SECONDS)
         return result
+
+    def _settle(self, key: str, token: str, handled: "asyncio.Future[bool]") -> None:
+        """A waiting update's outcome: marked handled, or released if the process stopped first."""
+        if handled.cancelled():
+            settling = asyncio.ensure_future(self._leases.release(key, token))
+        else:
+            settling = asyncio.ensure_future(self._leases.finish(key, token, HANDLED, REMEMBERED_SECONDS))
+        self._settling.add(settling)
+        settling.add_done_callback(self._settling.discard)
 
     async def _claim(self, key: str) -> str | None:
         """This worker's lease on the update, or None once it is known to be handled elsewhere."""

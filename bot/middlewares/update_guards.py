@@ -20,6 +20,7 @@ from aiogram.types.update import UpdateTypeLookupError
 from aiogram.utils.i18n import I18n
 
 from bot.i18n.messages import SLOW_DOWN
+from bot.middlewares.kept_updates import KeptUpdates
 from bot.middlewares.locale import language_from_client
 
 log = logging.getLogger(__name__)
@@ -80,6 +81,19 @@ class SharedFloodBuckets(Protocol):
     async def take(self, user_id: int) -> tuple[bool, bool]:
         """(whether the update may go on, whether this refusal is the first of a flood)."""
 
+    async def unwarn(self, user_id: int) -> None:
+        """The first refusal of a flood was let through after all: the next one is told to slow down."""
+
+
+async def answer_press(bot: Bot, event: Update) -> None:
+    """A dropped button press is still answered, so the phone stops spinning."""
+    if event.callback_query is None:
+        return
+    try:
+        await bot.answer_callback_query(event.callback_query.id)
+    except TelegramAPIError as error:
+        log.info("could not answer a dropped button press: %s", error)
+
 
 class FloodGuard(BaseMiddleware):
     """A token bucket per user: `burst` updates at once, then `rate` a second.
@@ -87,7 +101,8 @@ class FloodGuard(BaseMiddleware):
     Updates over the limit are dropped (a button press is still answered, so the phone stops
     spinning) and the user gets one polite notice per flood; it can come again after the user
     has been calm long enough for the bucket to refill. The buckets are this process's, or
-    `shared` ones with REDIS_URL.
+    `shared` ones with REDIS_URL. An update the `keep` rule keeps is never dropped here (an album
+    counts against the rate, but none of its pictures is lost to it).
     """
 
     def __init__(
@@ -98,8 +113,10 @@ class FloodGuard(BaseMiddleware):
         clock: Callable[[], float] = time.monotonic,
         tracked: int = 50_000,
         shared: SharedFloodBuckets | None = None,
+        keep: KeptUpdates | None = None,
     ) -> None:
         self._shared = shared
+        self._keep = keep
         self._i18n = i18n
         self._rate = rate
         self._burst = burst
@@ -112,9 +129,13 @@ class FloodGuard(BaseMiddleware):
         if user is None:
             return await handler(event, data)
         allowed, first_refusal = await self._shared.take(user.id) if self._shared else self._take(user.id)
+        assert isinstance(event, Update)
         if allowed:
             return await handler(event, data)
-        assert isinstance(event, Update)
+        if self._keep is not None and await self._keep(event):
+            if first_refusal:  # nobody was told: the notice is kept for the next refusal
+                await self._shared.unwarn(user.id) if self._shared else self._unwarn(user.id)
+            return await handler(event, data)
         await self._refuse(event, user, data.get("event_chat"), data["bot"], first_refusal)
         return None
 
@@ -134,11 +155,15 @@ class FloodGuard(BaseMiddleware):
         first_refusal, bucket.warned = not bucket.warned, True
         return False, first_refusal
 
+    def _unwarn(self, user_id: int) -> None:
+        bucket = self._buckets.get(user_id)
+        if bucket is not None:
+            bucket.warned = False
+
     async def _refuse(self, event: Update, user: User, chat: Chat | None, bot: Bot, first_refusal: bool) -> None:
         notice = self._i18n.gettext(SLOW_DOWN, locale=language_from_client(user)) if first_refusal else None
+        await answer_press(bot, event)
         try:
-            if event.callback_query is not None:
-                await bot.answer_callback_query(event.callback_query.id)
             if notice is not None and chat is not None and chat.type == "private":
                 log.info("a user is sending too fast; their updates are dropped for a moment")
                 await bot.send_message(chat.id, notice)

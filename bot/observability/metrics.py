@@ -14,6 +14,12 @@ HANDLER_SECONDS = Histogram(
     ["kind"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
 )
+CHAT_QUEUE_REFUSED = Counter(
+    "safar_chat_queue_refused",
+    "Updates refused because their chat already had as many waiting as allowed: dropped, or undelivered "
+    "(one that must be kept, such as an album's picture; the person is told)",
+    ["outcome"],
+)
 BOT_API_ERRORS = Counter(
     "safar_bot_api_errors", "Bot API calls that failed, by method and error code (or 'network')", ["method", "code"]
 )

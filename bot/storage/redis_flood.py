@@ -34,6 +34,12 @@ redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return {allowed, first_refusal}
 """
 
+_UNWARN = """
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  redis.call('HSET', KEYS[1], 'warned', '0')
+end
+"""
+
 
 class RedisFloodBuckets:
     def __init__(self, redis: Redis, pseudonym: Callable[[str], str], rate: float, burst: int) -> None:
@@ -41,8 +47,12 @@ class RedisFloodBuckets:
         self._rate, self._burst = rate, burst
         self._refill_ms = math.ceil(burst / rate * 1000) + 1000  # then the bucket is full: no key needed
         self._take = redis.register_script(_TAKE)
+        self._unwarn = redis.register_script(_UNWARN)
 
     async def take(self, user_id: int) -> tuple[bool, bool]:
         key = f"{PREFIX}:flood:{self._pseudonym(str(user_id))}"
         allowed, first_refusal = await self._take(keys=[key], args=[self._rate, self._burst, self._refill_ms])
         return bool(allowed), bool(first_refusal)
+
+    async def unwarn(self, user_id: int) -> None:
+        await self._unwarn(keys=[f"{PREFIX}:flood:{self._pseudonym(str(user_id))}"])

@@ -1,7 +1,6 @@
 """Telegram's webhook calls, read defensively: a stranger's bad request gets a plain 4xx answer,
 never a 500 with a traceback, and an update aiogram cannot read is logged without its contents."""
 
-import asyncio
 import hmac
 import logging
 from collections.abc import Awaitable, Callable
@@ -12,6 +11,8 @@ from aiogram.types import Update
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 from pydantic import ValidationError
+
+from bot.middlewares.chat_queues import Queued
 
 log = logging.getLogger(__name__)
 
@@ -24,16 +25,15 @@ class GuardedRequestHandler(SimpleRequestHandler):
     unreadable update with the values of its fields, which may be a user's words.
 
     Telegram is answered once the update was handled, never before (aiogram's background mode
-    answers first, and an update under way when the process dies would be lost). At most
-    `max_in_flight` updates are handled at once: beyond that, Telegram's call waits for a free
-    slot, and Telegram sends no more than it has connections open."""
+    answers first, and an update under way when the process dies would be lost); one that waits
+    behind its chat's update under way is answered once its turn came and it was handled. At most
+    MAX_UPDATES_IN_FLIGHT updates are handled at once (bot/middlewares/chat_queues.py): beyond
+    that, Telegram's call waits for a free slot, and Telegram sends no more than it has
+    connections open."""
 
-    def __init__(
-        self, *args: Any, max_in_flight: int, after_update: Callable[[], Awaitable[object]] | None = None, **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, after_update: Callable[[], Awaitable[object]] | None = None, **kwargs: Any) -> None:
         """`after_update`: awaited after each update, before Telegram is answered."""
         super().__init__(*args, **kwargs)
-        self._slots = asyncio.Semaphore(max_in_flight)
         self._after_update = after_update
 
     def verify_secret(self, telegram_secret_token: str, bot: Bot) -> bool:
@@ -60,15 +60,16 @@ class GuardedRequestHandler(SimpleRequestHandler):
             log.warning("webhook: an update could not be read (fields: %s); skipped", ", ".join(fields[:5]))
             return web.json_response({})  # accepted, so Telegram does not send it again and again
         data: dict[str, Any] = self.data
-        async with self._slots:
-            try:
-                await self.dispatcher.feed_update(bot, update, **data)
-                if self._after_update is not None:
-                    await self._after_update()
-            except Exception as error:  # the handlers' own errors are answered by the errors router
-                log.error("webhook: update %d could not be handled (%s); Telegram will send it again",
-                          update.update_id, type(error).__name__)  # fmt: skip
-                return web.Response(text="the update could not be handled", status=500)
+        try:
+            result = await self.dispatcher.feed_update(bot, update, **data)
+            if isinstance(result, Queued) and not await result.handled:
+                return web.Response(text="the update could not be handled", status=500)  # logged where it failed
+            if self._after_update is not None:
+                await self._after_update()
+        except Exception as error:  # the handlers' own errors are answered by the errors router
+            log.error("webhook: update %d could not be handled (%s); Telegram will send it again",
+                      update.update_id, type(error).__name__)  # fmt: skip
+            return web.Response(text="the update could not be handled", status=500)
         # Only now: a process killed while handling never said 200, so Telegram sends the update again.
         return web.json_response({})
 
