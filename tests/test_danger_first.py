@@ -10,7 +10,7 @@ from bot.handlers.callback_data import ReportChoice
 from bot.i18n import load_i18n, translator
 from bot.i18n.messages import DANGER_FIRST, SEARCH_FOUND
 from bot.i18n.reminders import BAD_DATE
-from bot.i18n.tools import AGENCY_NO_LIST, REPORT_AGENCY, REPORT_DETAILS, REPORT_THANKS
+from bot.i18n.tools import AGENCY_NO_LIST, REPORT_AGENCY, REPORT_DETAILS, REPORT_WAITING
 from tests.conftest import RunningBot
 from tests.content_fixtures import CONTENT_DAY
 from tests.fake_telegram import FakeTelegram, FakeUser
@@ -127,7 +127,7 @@ async def test_danger_typed_into_a_report_gets_the_hotlines_first_and_the_report
     alarm = await user.reply()
     assert alarm.text == f"{said(DANGER_FIRST, language)}\n\n{expected_text('hotlines', 'start', language)}"
     assert CURRICULUM.title("red_flags", language) in alarm.labels()
-    assert (await user.reply()).text == said(REPORT_THANKS, language), "and the report is sent as typed"
+    assert (await user.reply()).text == said(REPORT_WAITING, language), "and the report is sent as typed"
 
 
 async def test_danger_typed_as_the_agency_to_check_or_a_date_gets_the_hotlines_first(
