@@ -103,7 +103,7 @@ def test_a_checked_date_in_the_future_is_a_warning(content: Path) -> None:
     assert code == 0
     assert out[0] == (
         "contacts.yaml:7: warning: contact 'ru_emergency' was checked on 2027-11-22, a date in the future: "
-        "write the day it was checked (today is 2026-12-01)"
+        f"write the day it was checked (today is {CONTENT_DAY})"
     )
 
 
