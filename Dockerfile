@@ -1,6 +1,6 @@
 # Safar in a container: one process, long polling by default (a webhook when WEBHOOK_URL is set).
 # The database lives on the data volume; the token and the two keys (bot_token, pseudonym.key,
-# delivery.key) on their own read-only volume, read as credential files (bot/config.py, bot/keys.py),
+# delivery.key) on their own read-only volume, read as credential files (bot/config.py, bot/privacy/secret_keys.py),
 # so a copy of the data never carries them. Create both keys before the first start
 # (docs/operations.md): the keys volume is read-only, so none can be generated in the container.
 FROM python:3.11-slim

@@ -16,7 +16,7 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
-from bot.staff_roles import StaffRoles, parse_staff_roles
+from bot.common.staff_roles import StaffRoles, parse_staff_roles
 
 TELEGRAM_API_BASE_URL = "https://api.telegram.org"
 POSTGRESQL_SCHEMES = ("postgresql", "postgresql+asyncpg", "postgres")
@@ -24,7 +24,7 @@ SECRETS_DIRECTORIES = ("/run/secrets",)
 """Docker and compose secrets: files named after settings (bot_token, webhook_secret)."""
 CREDENTIAL_SETTINGS = frozenset({"bot_token", "webhook_secret", "sentry_dsn", "database_url", "redis_url"})
 """The settings that may come as credential files. The two keys have their own files and rules
-(`pseudonym.key`, `delivery.key`: bot/keys.py), so they are not read here a second way."""
+(`pseudonym.key`, `delivery.key`: bot/privacy/secret_keys.py), so they are not read here a second way."""
 BROADCAST_PROPOSAL_LIFETIME = timedelta(days=1)
 """A broadcast proposal not approved or released by then can no longer be: staff who were told of
 it have moved on, and its text may be stale."""
@@ -64,14 +64,14 @@ class Settings(BaseSettings):
     several bot processes; unset: the SQLite file at DB_PATH. Secret: the URL holds the password."""
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     staff_roles: Annotated[dict[int, frozenset[str]], NoDecode] = Field(default_factory=dict)
-    """Roles per staff id: `123:viewer,456:broadcaster+editor` (bot/staff_roles.py)."""
+    """Roles per staff id: `123:viewer,456:broadcaster+editor` (bot/common/staff_roles.py)."""
     broadcast_delay_minutes: int = Field(default=0, ge=0)
     """0: a broadcast waits for a second staff member's approval. Otherwise (60 to 1380) it goes out
     this many minutes after it was proposed unless a staff member cancels it (or another approves
     it sooner), provided another staff member was told of it."""
     pseudonym_key: SecretStr | None = None
     delivery_key: SecretStr | None = None
-    """64 hex characters; else systemd's credential or a file in KEY_DIR (see bot/keys.py)."""
+    """64 hex characters; else systemd's credential or a file in KEY_DIR (see bot/privacy/secret_keys.py)."""
     key_dir: Path | None = None
     """Where key files are kept and generated; the owner's config directory (~/.config/safar) when unset."""
     credentials_directory: Path | None = None
@@ -111,7 +111,7 @@ class Settings(BaseSettings):
     """The licensed-agency list (.yaml or .csv); the packaged, empty one when unset."""
     redis_url: SecretStr | None = None
     """`redis://[:password@]host:port/db` or `unix:///path/redis.sock`: conversation state, per-chat
-    locks, seen updates and the bulk rate shared by several processes (bot/shared_state.py). Unset:
+    locks, seen updates and the bulk rate shared by several processes (bot/runtime/shared_state.py). Unset:
     all of that stays in this process and the database. A secret: its password is never logged."""
     bot_username: Annotated[str, StringConstraints(pattern=r"^@?[A-Za-z][A-Za-z0-9_]{3,31}$")] | None = None
     """The bot's @name for links, QR codes and posters; asked of Telegram (getMe) when unset."""

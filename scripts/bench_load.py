@@ -200,8 +200,8 @@ def peak_memory_mb(pid: int) -> float:
 
 async def prefill(db_path: Path, key: str, users: int) -> None:
     """`users` users who chose a language and stopped somewhere in a lesson, as Safar stores them."""
-    from bot.services.pseudonym import Pseudonymizer
-    from bot.storage.database import open_database
+    from bot.privacy.pseudonyms import Pseudonymizer
+    from bot.storage.backends.sqlite import open_database
 
     connection = await open_database(db_path)
     try:
@@ -214,10 +214,10 @@ async def _prefill(connection: Any, pseudonyms: Any, users: int) -> None:
     from aiogram.fsm.storage.base import StorageKey
 
     from bot.handlers.conversation import durable_part
-    from bot.services.dialogue import Conversation
-    from bot.storage.fsm import SQLiteStorage
+    from bot.services.lesson_engine import Conversation
+    from bot.storage.stores.conversations import DatabaseFSMStorage
 
-    storage = SQLiteStorage(connection, pseudonyms, durable_part)
+    storage = DatabaseFSMStorage(connection, pseudonyms, durable_part)
     async with connection.transaction():
         for user_id in range(1, users + 1):
             user_key = pseudonyms.user_key(user_id)

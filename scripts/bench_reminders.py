@@ -23,13 +23,13 @@ from typing import Any
 from aiohttp import web
 from pydantic import SecretStr
 
-from bot.app import bot_for
 from bot.config import Settings
-from bot.keys import ChatCipher
+from bot.privacy.secret_keys import ChatCipher
+from bot.runtime.app import bot_for
 from bot.services.reminder_dispatcher import ReminderDispatcher
 from bot.services.sender import BulkSender, Outgoing
-from bot.storage.database import open_database
-from bot.storage.reminders import DueReminder, ReminderStore
+from bot.storage.backends.sqlite import open_database
+from bot.storage.stores.reminders import DueReminder, ReminderStore
 from bot.transport.outbound import bulk_delivery
 
 NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)  # noon in Moscow: outside quiet hours

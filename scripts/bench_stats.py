@@ -24,27 +24,27 @@ from aiogram.client.session.base import BaseSession
 from aiogram.methods import TelegramMethod
 from aiogram.types import Chat, Message, Update, User
 
-from bot.app import create_dispatcher
+from bot.common.staff_roles import StaffRoles
 from bot.content import load_curriculum
 from bot.content.curriculum import node_ref
 from bot.handlers.callback_data import OpenNode
 from bot.i18n import load_i18n, translator
-from bot.keys import ChatCipher
+from bot.privacy.pseudonyms import Pseudonymizer
+from bot.privacy.secret_keys import ChatCipher
+from bot.runtime.app import create_dispatcher
 from bot.services.broadcast_approval import BroadcastApprovals
 from bot.services.content_holder import ContentHolder, ContentSources
 from bot.services.content_sync import ContentSync
 from bot.services.engagement import EventRecorder
-from bot.services.pseudonym import Pseudonymizer
 from bot.services.staff_audit import AuditLog
 from bot.services.stats import Statistics
 from bot.services.unlinked_writes import UnlinkedWrites
-from bot.staff_roles import StaffRoles
-from bot.storage.broadcast_proposals import ProposalStore
-from bot.storage.broadcasts import BroadcastStore
-from bot.storage.content_reloads import ContentReloadStore
-from bot.storage.database import open_database
-from bot.storage.events import EventStore
-from bot.storage.staff_audit import StaffAuditStore
+from bot.storage.backends.sqlite import open_database
+from bot.storage.stores.broadcast_proposals import ProposalStore
+from bot.storage.stores.broadcasts import BroadcastStore
+from bot.storage.stores.content_reloads import ContentReloadStore
+from bot.storage.stores.events import EventStore
+from bot.storage.stores.staff_audit import StaffAuditStore
 
 TODAY = date(2027, 3, 10)
 NAMES = [("lesson_opened", "recruitment"), ("node_viewed", "recruitment/fees"), ("lesson_completed", "recruitment"),

@@ -30,10 +30,10 @@ from ruamel.yaml import YAML
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot.common.languages import LANGUAGES  # noqa: E402
 from bot.content import Curriculum, load_curriculum  # noqa: E402
-from bot.languages import LANGUAGES  # noqa: E402
 from bot.services.danger_view import danger_view  # noqa: E402
-from bot.services.search import NodeSearch  # noqa: E402
+from bot.understanding.search import NodeSearch  # noqa: E402
 
 EVAL_SET = ROOT / "tests" / "data" / "search_eval.yaml"
 BASELINE = ROOT / "tests" / "data" / "search_eval_baseline.json"

@@ -10,10 +10,10 @@ from aiogram import Bot
 from pydantic import SecretStr
 from redis.asyncio import Redis
 
-from bot.app import bot_for
 from bot.config import Settings
+from bot.runtime.app import bot_for
 from bot.services.sender import BulkSender, Outcome, Outgoing
-from bot.storage.redis_send_slots import RedisSendSlots
+from bot.storage.redis.send_slots import RedisSendSlots
 from bot.transport.outbound import bulk_delivery
 from tests.fake_telegram import TOKEN
 

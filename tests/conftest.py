@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
-from bot.app import Application, application
+from bot.common.clock import Clock
 from bot.config import Settings
-from bot.polling import poll
-from bot.services.clock import Clock
+from bot.runtime.app import Application, application
+from bot.runtime.polling import poll
 from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.redis_server import redis_server, redis_url  # noqa: F401 (fixtures for the REDIS_URL tests)
 

@@ -9,7 +9,7 @@ the screen, so one plan serves all four languages.
 from collections import deque
 
 from bot.content.curriculum import Curriculum
-from bot.services.dialogue import Conversation, DialogueEngine
+from bot.services.lesson_engine import Conversation, DialogueEngine
 
 Target = tuple[str, ...]
 

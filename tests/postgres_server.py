@@ -54,7 +54,7 @@ class PostgresServer:
 def _start(template: bool = True) -> PostgresServer:
     import pgserver
 
-    from bot.storage.postgres import open_postgres
+    from bot.storage.backends.postgres import open_postgres
 
     # Its own folder under /tmp (pgserver opens the path to its system user; a short path also
     # keeps the unix socket's name under the 107-byte limit).

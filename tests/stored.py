@@ -4,7 +4,7 @@ backend: the SQLite file at DB_PATH or the PostgreSQL database at DATABASE_URL."
 from typing import Any
 
 from bot.config import Settings
-from bot.storage.database import Row, open_database
+from bot.storage.backends.sqlite import Row, open_database
 
 
 async def stored(settings: Settings, sql: str, parameters: dict[str, Any] | None = None) -> list[Row]:

@@ -14,8 +14,8 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from bot.config import Settings
-from bot.storage.backup import backup_database
-from bot.storage.database import open_database
+from bot.storage.backends.sqlite import open_database
+from bot.storage.backends.sqlite_backup import backup_database
 from tests.conftest import RunningBot
 from tests.fake_telegram import TOKEN, FakeTelegram, FakeUser
 from tests.journeys import start_in

@@ -7,9 +7,9 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
+from bot.common.languages import LANGUAGES
 from bot.content.telegram_html import html_problems
 from bot.i18n import DOMAIN, EXTRACTION_KEYWORDS, LOCALES_DIR, load_i18n
-from bot.languages import LANGUAGES
 
 BOT_DIR = Path(__file__).resolve().parents[1] / "bot"
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")

@@ -25,13 +25,13 @@ import pytest
 from bot.content import load_curriculum
 from bot.content.curriculum import NodeId
 from bot.i18n import load_i18n, translator
-from bot.keys import ChatCipher
-from bot.period_salts import PeriodSalts
-from bot.services.dialogue import Conversation, DialogueEngine
+from bot.privacy.period_salts import PeriodSalts
+from bot.privacy.secret_keys import ChatCipher
+from bot.services.lesson_engine import Conversation, DialogueEngine
 from bot.services.stats import Statistics
-from bot.storage.database import open_database
-from bot.storage.events import EventStore
-from bot.storage.reminders import ReminderStore
+from bot.storage.backends.sqlite import open_database
+from bot.storage.stores.events import EventStore
+from bot.storage.stores.reminders import ReminderStore
 from tests.clock import ManualClock
 from tests.cluster import Pool, RoundRobinProxy, eventually
 from tests.content_fixtures import CONTENT_DAY

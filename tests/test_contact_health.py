@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.__main__ import main
+from bot.cli import main
 from bot.config import Settings
 from bot.content import load_curriculum
 from bot.content.rendering import day_text
-from bot.storage.contact_health import ContactHealthStore
-from bot.storage.database import open_database
+from bot.storage.backends.sqlite import open_database
+from bot.storage.stores.hotline_answers import HotlineAnswerStore
 from tests.conftest import STAFF_ID, RunningBot
 from tests.content_fixtures import CONTENT_DAY, copy_of_real_content, edit
 from tests.fake_telegram import FakeTelegram, FakeUser, Sent
@@ -135,7 +135,7 @@ async def test_staff_see_answer_rates_with_small_counts_hidden_and_failing_numbe
 
 async def callers_answered(db_path: Path | str) -> None:
     database = await open_database(db_path)
-    store = ContactHealthStore(database)
+    store = HotlineAnswerStore(database)
     for _ in range(4):
         await store.count_answer(date(2026, 11, 30), "tj_emergency", "no_answer")
     for _ in range(8):

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from bot.app import Application, application
 from bot.config import Settings
-from bot.jobs import reminder_jobs
+from bot.runtime.app import Application, application
+from bot.runtime.periodic_jobs import reminder_jobs
 from bot.services.content_sync import SYNC_SECONDS
 from tests.conftest import STAFF_ID
 from tests.content_fixtures import copy_of_real_content, edit

@@ -6,9 +6,9 @@ screen that was wrong, and asserts the corrected fact is shown and the wrong one
 
 import pytest
 
+from bot.common.languages import LANGUAGES
 from bot.content import load_curriculum
 from bot.i18n import load_i18n, translator
-from bot.languages import LANGUAGES
 from tests.conftest import RunningBot
 from tests.content_fixtures import CONTENT_DAY
 from tests.fake_telegram import FakeTelegram, FakeUser, Sent

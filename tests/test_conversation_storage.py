@@ -13,12 +13,12 @@ from aiogram.fsm.storage.base import BaseStorage, StorageKey
 from redis.asyncio import Redis
 
 from bot.handlers.conversation import durable_part
-from bot.services.pseudonym import Pseudonymizer
-from bot.storage.database import Database, open_database
-from bot.storage.fsm import ForgetsAccounts, SQLiteStorage
-from bot.storage.redis_conversations import RedisConversations, conversation_held
-from bot.storage.redis_keys import PseudonymousKeyBuilder
-from bot.storage.user_settings import UserSettingsStore
+from bot.privacy.pseudonyms import Pseudonymizer
+from bot.storage.backends.sqlite import Database, open_database
+from bot.storage.redis.conversations import RedisConversations, conversation_held
+from bot.storage.redis.key_names import PseudonymousRedisNames
+from bot.storage.stores.conversations import DatabaseFSMStorage, ForgetsAccounts
+from bot.storage.stores.user_settings import UserSettingsStore
 from tests.redis_server import RedisServer
 from tests.test_seized_copy import encodings_of
 
@@ -64,7 +64,7 @@ async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
             return disk()
 
         yield Backend(
-            "database", database, lambda: SQLiteStorage(database, PSEUDONYMS, durable_part, idle_seconds=IDLE),
+            "database", database, lambda: DatabaseFSMStorage(database, PSEUDONYMS, durable_part, idle_seconds=IDLE),
             nothing, database_at_rest,
         )  # fmt: skip
     else:
@@ -79,7 +79,7 @@ async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
             keys = b" ".join(await redis.keys("*"))
             return keys + server.saved() + disk()
 
-        keys = PseudonymousKeyBuilder(PSEUDONYMS)
+        keys = PseudonymousRedisNames(PSEUDONYMS)
         yield Backend(
             "redis", database, lambda: RedisConversations(redis, keys, database, durable_part, idle_seconds=IDLE),
             flush, redis_at_rest,
@@ -172,7 +172,7 @@ async def test_within_an_updates_lock_redis_is_read_once_and_only_changes_are_wr
 ) -> None:
     database = await open_database(tmp_path / "safar.sqlite3")
     redis = Redis.from_url(redis_url)
-    keys = PseudonymousKeyBuilder(PSEUDONYMS)
+    keys = PseudonymousRedisNames(PSEUDONYMS)
     storage = RedisConversations(redis, keys, database, durable_part)
     await storage.set_data(KEY, TYPED)
     await redis.config_resetstat()

@@ -16,12 +16,12 @@ from bot.content import load_curriculum
 from bot.content.curriculum import NodeId
 from bot.handlers.conversation import durable_part
 from bot.i18n import load_i18n, translator
-from bot.keys import ChatCipher
-from bot.services.dialogue import Conversation, DialogueEngine
-from bot.services.pseudonym import Pseudonymizer
-from bot.storage.database import open_database
-from bot.storage.fsm import SQLiteStorage
-from bot.storage.reminders import ReminderStore
+from bot.privacy.pseudonyms import Pseudonymizer
+from bot.privacy.secret_keys import ChatCipher
+from bot.services.lesson_engine import Conversation, DialogueEngine
+from bot.storage.backends.sqlite import open_database
+from bot.storage.stores.conversations import DatabaseFSMStorage
+from bot.storage.stores.reminders import ReminderStore
 from tests.content_fixtures import CONTENT_DAY
 from tests.content_walks import covering_walks, plan_walks
 from tests.fake_telegram import BOT_ID, TOKEN, BadRequest, FakeTelegram, FakeUser, Sent
@@ -84,7 +84,7 @@ async def stored_positions(db_path: Path, user_ids: list[int]) -> dict[int, Node
     connection = await open_database(db_path)
     try:
         assert await connection.fetchone("PRAGMA integrity_check") == ("ok",)
-        storage = SQLiteStorage(connection, Pseudonymizer(KEY.encode()), durable_part)
+        storage = DatabaseFSMStorage(connection, Pseudonymizer(KEY.encode()), durable_part)
         positions = {}
         for user_id in user_ids:
             data = await storage.get_data(StorageKey(bot_id=BOT_ID, chat_id=user_id, user_id=user_id))

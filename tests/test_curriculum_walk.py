@@ -9,11 +9,11 @@ import re
 
 import pytest
 
+from bot.common.languages import LANGUAGES
+from bot.common.telegram_limits import MAX_CALLBACK_BYTES, MAX_MESSAGE_CHARS
 from bot.content import load_curriculum
 from bot.content.telegram_html import message_problems
 from bot.i18n import load_i18n, translator
-from bot.languages import LANGUAGES
-from bot.telegram_limits import MAX_CALLBACK_BYTES, MAX_MESSAGE_CHARS
 from tests.conftest import RunningBot
 from tests.content_fixtures import CONTENT_DAY
 from tests.content_walks import covering_walks, every_target, plan_walks

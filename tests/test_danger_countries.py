@@ -5,7 +5,7 @@ from pathlib import Path
 from bot.content import load_curriculum
 from bot.content.curriculum import NodeId
 from bot.services.danger_view import danger_view, offer_label
-from bot.services.search import NodeSearch
+from bot.understanding.search import NodeSearch
 from tests.content_fixtures import CONTENT_DAY, copy_of_real_content, edit
 
 KAZAKHSTAN_SCREEN = """  kazakhstan:

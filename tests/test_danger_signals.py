@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.__main__ import main
+from bot.cli import main
+from bot.common.languages import LANGUAGES
 from bot.content import load_curriculum
-from bot.content.danger_signals import DANGER_SIGNALS_FILE
-from bot.languages import LANGUAGES
-from bot.services.search import NodeSearch
+from bot.understanding.danger_signals import DANGER_SIGNALS_FILE
+from bot.understanding.search import NodeSearch
 from tests.content_fixtures import CONTENT_DAY, copy_of_real_content, edit
 
 CURRICULUM = load_curriculum(today=CONTENT_DAY)

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from bot.storage import database as database_module
-from bot.storage.database import Database, open_database
+from bot.storage.backends import sqlite as database_module
+from bot.storage.backends.sqlite import Database, open_database
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from bot.__main__ import main
+from bot.cli import main
 from bot.config import Settings
-from bot.storage.postgres import safe_url
+from bot.storage.backends.postgres import safe_url
 from tests.fake_telegram import TOKEN
 from tests.postgres_server import PostgresServer
 from tests.processes import free_port, run_to_end

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.__main__ import main
+from bot.cli import main
 from bot.config import Settings
 from bot.content import load_curriculum
 from bot.editing.console import ConsoleWalk, plain
 from bot.i18n import load_i18n, translator
 from bot.services.campaign_counts import NEW_TAGS_PER_ACCOUNT
-from bot.storage.campaigns import MAX_CAMPAIGNS_PER_WEEK, OTHER_CAMPAIGN
+from bot.storage.stores.campaigns import MAX_CAMPAIGNS_PER_WEEK, OTHER_CAMPAIGN
 from tests.conftest import STAFF_ID, RunningBot
 from tests.content_fixtures import CONTENT_DAY, copy_of_real_content, edit
 from tests.fake_telegram import FakeTelegram

@@ -6,7 +6,7 @@ import sys
 
 PROBE = """
 import sys
-import bot.__main__, bot.app, bot.polling, bot.webhook, bot.scheduler
+import bot.cli, bot.runtime.app, bot.runtime.polling, bot.runtime.webhook, bot.runtime.scheduler
 print(" ".join(sorted({name.split(".")[0] for name in sys.modules} & {"redis", "sqlalchemy", "asyncpg"})))
 """
 

@@ -1,6 +1,6 @@
 """The files for the multi-process layout (docs/deploy.md) name only real settings and roles, keep
 the keys apart as the single-process files do, and every role they start gets what start-up asks
-of it (bot/roles.py). Neither Docker nor systemd runs here; the unit is verified where
+of it (bot/runtime/process_roles.py). Neither Docker nor systemd runs here; the unit is verified where
 `systemd-analyze` is installed."""
 
 import asyncio
@@ -12,7 +12,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from bot.config import Settings
-from bot.roles import Role, role_problem
+from bot.runtime.process_roles import Role, role_problem
 from tests.processes import PROJECT
 from tests.test_deployment import KEY_FILES, SETTINGS, unit_settings
 

@@ -17,7 +17,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import Version
 from ruamel.yaml import YAML
 
-from bot.__main__ import parser
+from bot.cli import parser
 from bot.config import Settings
 from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.processes import PROJECT, running, stop
@@ -25,7 +25,7 @@ from tests.processes import PROJECT, running, stop
 SETTINGS = {name.upper() for name in Settings.model_fields}
 CONSOLE_SCRIPT = "safar"
 KEY_FILES = {"pseudonym.key", "delivery.key"}
-"""The files bot/keys.py reads from $CREDENTIALS_DIRECTORY."""
+"""The files bot/privacy/secret_keys.py reads from $CREDENTIALS_DIRECTORY."""
 
 
 def load_yaml(text: str) -> Any:
@@ -141,7 +141,7 @@ async def test_token_and_both_keys_are_read_from_credential_files(tmp_path: Path
 
 
 def test_keys_come_from_their_own_files_only(tmp_path: Path) -> None:
-    """One way in for each key (bot/keys.py: `pseudonym.key`, `delivery.key`): a credential file
+    """One way in for each key (bot/privacy/secret_keys.py: `pseudonym.key`, `delivery.key`): a credential file
     named after the setting is not a second way, so two files cannot disagree about the key."""
     (tmp_path / "bot_token").write_text(TOKEN + "\n")
     (tmp_path / "pseudonym_key").write_text("k" * 64 + "\n")

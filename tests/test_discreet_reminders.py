@@ -7,15 +7,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.common.languages import LANGUAGES
 from bot.config import Settings
 from bot.content.curriculum import REF_LENGTH
 from bot.content.models import Localized
 from bot.content.reminder_plans import ReminderPlans
 from bot.handlers.callback_data import RevealExpiry, RevealStep
 from bot.handlers.reminder_views import step_ref
-from bot.languages import LANGUAGES
-from bot.services.pseudonym import Pseudonymizer
-from bot.storage.reminders import ReminderStore
+from bot.privacy.pseudonyms import Pseudonymizer
+from bot.storage.stores.reminders import ReminderStore
 from tests.clock import ManualClock
 from tests.conftest import RunningBot
 from tests.fake_telegram import FakeTelegram, FakeUser, Sent, parse_html
@@ -79,11 +79,11 @@ async def deliver_everything(
 ) -> dict[tuple[str, int], tuple[str, str]]:
     """Every reminder of the content, in every language, each to a chat of its own, delivered by
     the running bot; returns (language, chat) → (kind, item) of what was sent there."""
-    store = ReminderStore(bot.app.database, bot.app.cipher)
+    store = ReminderStore(bot.runtime.app.database, bot.runtime.app.cipher)
     sent_to: dict[tuple[str, int], tuple[str, str]] = {}
     chat = 7000
     for language in LANGUAGES:
-        for kind, item, payload in every_reminder(bot.app.content.current.plans):
+        for kind, item, payload in every_reminder(bot.runtime.app.content.current.plans):
             chat += 1
             await store.opt_in(f"user{chat}", chat, "Europe/Moscow", language)
             await store.add(f"user{chat}", kind, item, START + timedelta(hours=1), payload)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.__main__ import main
+from bot.cli import main
 from bot.content.facts import source_problems
 from tests.content_fixtures import copy_of_real_content, edit
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.__main__ import main
+from bot.cli import main
 from bot.content.text_checks import KEEP_NUMBER
 from bot.editing.check import run_check
 from tests.content_fixtures import CONTENT_DAY, MAIN

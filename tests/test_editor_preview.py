@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.__main__ import main
+from bot.cli import main
 from tests.content_fixtures import copy_of_real_content, edit
 
 SCREENSHOT_DIR = Path(__file__).resolve().parents[1] / "build" / "screenshots"

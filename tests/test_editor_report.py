@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.__main__ import main
+from bot.cli import main
 from bot.content import load_curriculum
 from bot.i18n import load_i18n, translator
 from tests.content_fixtures import CONTENT_DAY, copy_of_real_content, edit

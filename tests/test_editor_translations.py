@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.__main__ import main
+from bot.cli import main
 from bot.content import load_curriculum
 from bot.content.curriculum import NodeId
 from tests.content_fixtures import CONTENT_DAY, copy_of_real_content, edit

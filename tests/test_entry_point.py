@@ -51,7 +51,7 @@ async def test_json_logs_have_the_fields_of_text_logs_and_no_user(tmp_path: Path
     as_text = [f"{r['asctime']} {r['levelname']} {r['name']}: {r['message']}" for r in records]
     # The start-up lines of the two runs (fresh directories) are the same lines with the same fields;
     # the scheduler's later lines depend on timing.
-    starting = "INFO bot.polling: Safar is running (long polling)"
+    starting = "INFO bot.runtime.polling: Safar is running (long polling)"
     for written in (lines["text"], as_text):
         assert any(line.endswith(starting) for line in written), written
     until_running = [  # each run has its own directory (and keys generated there): named alike

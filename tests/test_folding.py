@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.folding import Vocabulary, normalize, word_keys, words
+from bot.understanding.text_forms import Vocabulary, normalize, word_keys, words
 
 
 def share_a_key(first: str, second: str) -> bool:

@@ -10,12 +10,12 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
+from bot.common.languages import LANGUAGES
 from bot.content import load_curriculum
 from bot.content.loader import PACKAGED_CONTENT
 from bot.content.models import Localized
 from bot.content.reminder_plans import load_reminder_plans
 from bot.i18n import DOMAIN, LOCALES_DIR, load_i18n, translator
-from bot.languages import LANGUAGES
 from tests.content_fixtures import CONTENT_DAY
 
 GLOSSARY = Path(__file__).resolve().parents[1] / "docs" / "glossary.md"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.keys import fingerprint
+from bot.privacy.secret_keys import fingerprint
 from tests.fake_telegram import TOKEN, FakeTelegram, FakeUser
 from tests.processes import refused, running, stop
 

@@ -11,11 +11,11 @@ import aiohttp
 import pytest
 
 from bot.config import Settings
-from bot.keys import ChatCipher
-from bot.observability.health import Monitor
-from bot.storage.broadcasts import BroadcastStore
-from bot.storage.database import open_database
-from bot.storage.reminders import ReminderStore
+from bot.observability.liveness import Monitor
+from bot.privacy.secret_keys import ChatCipher
+from bot.storage.backends.sqlite import open_database
+from bot.storage.stores.broadcasts import BroadcastStore
+from bot.storage.stores.reminders import ReminderStore
 from tests.clock import ManualClock
 from tests.conftest import RunningBot
 from tests.fake_telegram import BadRequest, FakeTelegram

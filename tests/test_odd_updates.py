@@ -21,8 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import bot
+from bot.common.languages import LANGUAGES, LanguageCode
 from bot.handlers.callback_data import CALLBACK_DATA_CLASSES
-from bot.languages import LANGUAGES, LanguageCode
 from tests.conftest import RunningBot
 from tests.fake_telegram import FakeTelegram
 from tests.journeys import start_in

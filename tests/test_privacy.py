@@ -8,13 +8,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from aiogram.fsm.storage.base import StorageKey
 
-from bot.commands import COMMANDS
 from bot.config import Settings
 from bot.handlers.conversation import durable_part
-from bot.services.pseudonym import Pseudonymizer
+from bot.privacy.pseudonyms import Pseudonymizer
+from bot.runtime.command_menu import COMMANDS
 from bot.services.stats import RAW_EVENT_HOURS
-from bot.storage.database import open_database
-from bot.storage.fsm import SQLiteStorage
+from bot.storage.backends.sqlite import open_database
+from bot.storage.stores.conversations import DatabaseFSMStorage
 from tests.clock import ManualClock
 from tests.conftest import RunningBot
 from tests.fake_telegram import FakeTelegram, parse_html
@@ -114,7 +114,7 @@ async def test_what_someone_opened_leaves_the_disk_after_the_hours_privacy_says(
     user = telegram.user(user_id=4700, language_code="en")
     await open_topic(user, await start_in(user, "English"), "Red flags")
     await user.reply()
-    await bot.app.recorder.flush()
+    await bot.runtime.app.recorder.flush()
     assert settings.key_dir is not None
     user_key = Pseudonymizer((settings.key_dir / "pseudonym.key").read_bytes().strip()).user_key(4700)
 
@@ -124,10 +124,10 @@ async def test_what_someone_opened_leaves_the_disk_after_the_hours_privacy_says(
 
     assert await events() > 0
     clock.set(opened_at + timedelta(hours=RAW_EVENT_HOURS, minutes=-1))
-    await bot.app.statistics.maintain()
+    await bot.runtime.app.statistics.maintain()
     assert await events() > 0, "“about” that many hours: not much sooner either"
     clock.set(opened_at + timedelta(hours=RAW_EVENT_HOURS))
-    await bot.app.statistics.maintain()  # the roll-up job, which runs every ten minutes
+    await bot.runtime.app.statistics.maintain()  # the roll-up job, which runs every ten minutes
     assert await events() == 0, "rolled up into daily totals and deleted"
     await bot.stop()
 
@@ -139,7 +139,7 @@ async def test_forget_also_erases_events_not_yet_written(telegram: FakeTelegram,
     menu = await start_in(user, "English")
     await open_topic(user, menu, "Red flags")
     await user.reply()
-    assert bot.app.recorder.waiting > 0, "events are still buffered in memory"
+    assert bot.runtime.app.recorder.waiting > 0, "events are still buffered in memory"
     await user.send("/forget")
     await user.press(await user.reply(), "Yes, erase")
     await user.reply()
@@ -152,7 +152,7 @@ async def test_forget_also_erases_events_not_yet_written(telegram: FakeTelegram,
 
 async def test_an_idle_hour_drops_what_was_typed_and_keeps_the_place(settings: Settings) -> None:
     database = await open_database(settings.database_target)
-    storage = SQLiteStorage(database, Pseudonymizer(b"k" * 32), durable_part, idle_seconds=0.05)
+    storage = DatabaseFSMStorage(database, Pseudonymizer(b"k" * 32), durable_part, idle_seconds=0.05)
     key = StorageKey(bot_id=1, chat_id=7, user_id=7)
     await storage.set_state(key, "ReportOffer:details")
     await storage.set_data(key, {"conversation": {"position": ["red_flags", "wages"], "history": [["main", "menu"]]},

@@ -9,7 +9,7 @@ import zxingcpp
 from PIL import Image
 from pydantic import SecretStr
 
-from bot.__main__ import main
+from bot.cli import main
 from bot.config import Settings
 from bot.editing.bot_identity import UnknownUsernameError, bot_username
 from tests.content_fixtures import copy_of_real_content, edit

@@ -3,7 +3,7 @@ guide, and the placeholder token the bot refuses as not real."""
 
 import re
 
-from bot.__main__ import EXAMPLE_TOKEN
+from bot.cli import EXAMPLE_TOKEN
 from tests.processes import PROJECT
 
 

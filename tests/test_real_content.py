@@ -4,6 +4,8 @@ import re
 
 from aiogram.filters.callback_data import CallbackData
 
+from bot.common.languages import LANGUAGES
+from bot.common.telegram_limits import MAX_CALLBACK_BYTES
 from bot.content import load_curriculum
 from bot.content.curriculum import HOTLINES_LESSON, NodeId
 from bot.content.loader import PACKAGED_CONTENT
@@ -14,9 +16,7 @@ from bot.editing.report import facts_cited
 from bot.handlers.callback_data import CALLBACK_DATA_CLASSES
 from bot.handlers.screens import screen_markup
 from bot.i18n import load_i18n, translator
-from bot.languages import LANGUAGES
-from bot.services.dialogue import Conversation, DialogueEngine, NavAction
-from bot.telegram_limits import MAX_CALLBACK_BYTES
+from bot.services.lesson_engine import Conversation, DialogueEngine, NavAction
 from tests.content_fixtures import CONTENT_DAY
 from tests.journeys import TAJIK_LETTERS, cyrillic_in_uzbek
 

@@ -18,18 +18,18 @@ from aiohttp import web
 from pydantic import SecretStr
 from redis.asyncio import Redis
 
-from bot.app import Application, application, create_dispatcher
+from bot.common.clock import SystemClock
 from bot.config import Settings
 from bot.handlers.conversation import durable_part
 from bot.middlewares.chat_queues import ChatQueues
 from bot.middlewares.cluster_locks import ClusterEventIsolation
 from bot.middlewares.shared_updates import HANDLED, update_key
-from bot.services.clock import SystemClock
-from bot.services.pseudonym import Pseudonymizer
-from bot.shared_state import open_shared_state
-from bot.storage.redis_tally import RedisTally
-from bot.storage.tallies import week_of
-from bot.webhook import WEBHOOK_PATH, webhook_application
+from bot.privacy.pseudonyms import Pseudonymizer
+from bot.runtime.app import Application, application, create_dispatcher
+from bot.runtime.shared_state import open_shared_state
+from bot.runtime.webhook import WEBHOOK_PATH, webhook_application
+from bot.storage.redis.tally import RedisTally
+from bot.storage.stores.tallies import week_of
 from tests.cluster import eventually
 from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.journeys import expected_text, open_topic, start_in

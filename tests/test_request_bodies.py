@@ -9,7 +9,7 @@ from aiogram.methods import SendDocument, SendMessage, TelegramMethod
 from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup
 from aiohttp import BytesPayload, FormData
 
-from bot.serialized_keyboards import KEYBOARDS
+from bot.common.serialized_keyboards import KEYBOARDS
 from bot.transport.request_bodies import SafarSession
 from tests.conftest import RunningBot
 from tests.fake_telegram import TOKEN, FakeTelegram

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.polling_conflicts import ANOTHER_CONSUMER
-from bot.polling_leader import HELD_ELSEWHERE
-from bot.webhook import WEBHOOK_PATH
+from bot.runtime.polling_conflicts import ANOTHER_CONSUMER
+from bot.runtime.single_poller import HELD_ELSEWHERE
+from bot.runtime.webhook import WEBHOOK_PATH
 from tests.cluster import eventually
 from tests.fake_telegram import TOKEN, BadRequest, FakeTelegram
 from tests.journeys import LANGUAGE_LABELS

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
-from bot.services.pseudonym import Pseudonymizer
-from bot.storage import schema
-from bot.storage.database import Database, open_database
-from bot.storage.user_settings import PERSONAL_TABLES
+from bot.privacy.pseudonyms import Pseudonymizer
+from bot.storage.backends.sqlite import Database, open_database
+from bot.storage.schema import tables as schema
+from bot.storage.stores.user_settings import PERSONAL_TABLES
 from tests.clock import ManualClock
 from tests.conftest import RunningBot
 from tests.fake_telegram import TOKEN, FakeTelegram, FakeUser
@@ -147,7 +147,7 @@ async def read_a_lesson(user: FakeUser, bot: RunningBot) -> None:
     menu = await start_in(user, "English")
     await open_topic(user, menu, "Red flags")
     await user.reply()
-    await bot.app.recorder.flush()
+    await bot.runtime.app.recorder.flush()
 
 
 async def send_report(user: FakeUser, agency: str) -> None:
@@ -188,7 +188,7 @@ async def test_the_order_of_writes_on_disk_ties_no_report_to_its_sender(
         await newcomer.send("/start contract-check__bus-station")  # a poster's link: a campaign count
         await newcomer.press(await newcomer.reply(), "English")
         await newcomer.reply()
-        await bot.app.recorder.flush()
+        await bot.runtime.app.recorder.flush()
         clock.set(datetime(2027, 3, 10, 10, 0, 1, tzinfo=UTC))  # the next write time
         for sender in (reporter, other):
             assert (await sender.reply()).text.startswith("✅ Thank you."), "told once it is stored"

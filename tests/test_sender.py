@@ -4,8 +4,8 @@ import itertools
 
 from pydantic import SecretStr
 
-from bot.app import bot_for
 from bot.config import Settings
+from bot.runtime.app import bot_for
 from bot.services.sender import BulkSender, Outcome, Outgoing
 from bot.transport.outbound import bulk_delivery
 from tests.fake_telegram import TOKEN, BadRequest, FakeTelegram

@@ -6,8 +6,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from bot.common.telegram_limits import MAX_SHARE_URL_CHARS, MAX_START_PARAMETER_CHARS
 from bot.config import Settings
-from bot.telegram_limits import MAX_SHARE_URL_CHARS, MAX_START_PARAMETER_CHARS
 from tests.conftest import RunningBot
 from tests.fake_telegram import FakeTelegram, Sent
 from tests.journeys import LANGUAGE_LABELS, expected_text, start_in
@@ -71,7 +71,7 @@ async def test_a_friend_following_a_shared_link_is_counted_as_share(
     await friend.send("/start recruitment__share")
     await friend.press(await friend.reply(), "Oʻzbekcha")
     assert (await friend.reply()).text == expected_text("recruitment", "offer", "uz")
-    await bot.app.unlinked.flush()  # counts are written on the hour, with other people's rows
+    await bot.runtime.app.unlinked.flush()  # counts are written on the hour, with other people's rows
     with sqlite3.connect(settings.db_path) as database:
         rows = database.execute("SELECT campaign, opens, new_users FROM campaign_weeks").fetchall()
     assert rows == [("share", 1, 1)]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from redis.asyncio import Redis
 
-from bot.storage.redis_send_slots import RedisSendSlots
+from bot.storage.redis.send_slots import RedisSendSlots
 from tests.bulk_sender_process import BOT_ID, WARM_UP, bulk_bot, send
 from tests.fake_telegram import FakeTelegram
 from tests.processes import PROJECT, environment

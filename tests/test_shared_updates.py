@@ -11,7 +11,7 @@ from aiogram.types import TelegramObject, Update
 from redis.asyncio import Redis
 
 from bot.middlewares.shared_updates import REMEMBERED_SECONDS, SharedDuplicateUpdates, update_key
-from bot.storage.redis_leases import Leases
+from bot.storage.redis.leases import Leases
 
 UPDATE = Update(update_id=77)
 LEASE = 0.3

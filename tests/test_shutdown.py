@@ -11,9 +11,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.keys import ChatCipher
-from bot.storage.database import open_database
-from bot.storage.reminders import ReminderStore
+from bot.privacy.secret_keys import ChatCipher
+from bot.storage.backends.sqlite import open_database
+from bot.storage.stores.reminders import ReminderStore
 from tests.fake_telegram import TOKEN, FakeTelegram, FakeUser
 from tests.processes import running
 

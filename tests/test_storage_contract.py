@@ -12,22 +12,23 @@ import pytest
 from sqlalchemy import Connection, Inspector, create_engine, inspect, text, types
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from bot.keys import ChatCipher
+from bot.privacy.secret_keys import ChatCipher
 from bot.services.unlinked_writes import UnlinkedWrites
-from bot.storage import postgres, schema
-from bot.storage.broadcasts import BroadcastStore
-from bot.storage.campaigns import MAX_CAMPAIGNS_PER_WEEK, OTHER_CAMPAIGN, CampaignStore, CampaignWeek, iso_week
-from bot.storage.claims import release_all_claims
-from bot.storage.contact_health import ContactHealthStore
-from bot.storage.content_reloads import ContentReloadStore, Reload
-from bot.storage.database import Database, DatabaseUnavailable, open_database
-from bot.storage.events import EventStore, Period
-from bot.storage.key_records import KeyRecords
-from bot.storage.postgres import VERSION, engine_url, open_postgres
-from bot.storage.reminders import MAX_PENDING_PER_ACCOUNT, ReminderStore
-from bot.storage.reports import GROUPS_PER_PAGE, NewReport, ReportStore
-from bot.storage.tallies import MemoryTally, day_of, week_of
-from bot.storage.user_settings import PERSONAL_TABLES, UserSettingsStore
+from bot.storage.backends import postgres
+from bot.storage.backends.postgres import VERSION, engine_url, open_postgres
+from bot.storage.backends.sqlite import Database, DatabaseUnavailable, open_database
+from bot.storage.schema import tables as schema
+from bot.storage.stores.broadcasts import BroadcastStore
+from bot.storage.stores.campaigns import MAX_CAMPAIGNS_PER_WEEK, OTHER_CAMPAIGN, CampaignStore, CampaignWeek, iso_week
+from bot.storage.stores.claims import release_all_claims
+from bot.storage.stores.content_reloads import ContentReloadStore, Reload
+from bot.storage.stores.events import EventStore, Period
+from bot.storage.stores.hotline_answers import HotlineAnswerStore
+from bot.storage.stores.key_fingerprints import KeyFingerprints
+from bot.storage.stores.reminders import MAX_PENDING_PER_ACCOUNT, ReminderStore
+from bot.storage.stores.reports import GROUPS_PER_PAGE, NewReport, ReportStore
+from bot.storage.stores.tallies import MemoryTally, day_of, week_of
+from bot.storage.stores.user_settings import PERSONAL_TABLES, UserSettingsStore
 from tests.clock import ManualClock
 from tests.postgres_server import BACKENDS, PostgresServer
 
@@ -46,7 +47,7 @@ def target(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
 @pytest.fixture
 async def database(target: Path | str) -> AsyncIterator[Database]:
     opened = await open_database(target)
-    await KeyRecords(opened).seal_plain_rows(CIPHER.seal)  # as the bot's start does (SQLite's migration 6)
+    await KeyFingerprints(opened).seal_plain_rows(CIPHER.seal)  # as the bot's start does (SQLite's migration 6)
     yield opened
     await opened.close()
 
@@ -83,7 +84,7 @@ def described(inspector: Inspector) -> dict[str, Any]:
 
 
 def declared() -> dict[str, Any]:
-    """The same, from bot/storage/schema.py."""
+    """The same, from bot/storage/schema/tables.py."""
     tables = {}
     for name, table in schema.metadata.tables.items():
         primary = tuple(column.name for column in table.primary_key.columns)
@@ -300,7 +301,7 @@ async def test_two_processes_rolling_up_at_once_count_each_hour_once(database: D
 
 
 async def test_weekly_counts_add_up_and_cap_new_campaign_tags(database: Database) -> None:
-    campaigns, health = CampaignStore(database), ContactHealthStore(database)
+    campaigns, health = CampaignStore(database), HotlineAnswerStore(database)
     today = date(2027, 3, 10)
     week = iso_week(today)
     batch = [CampaignWeek(week, f"poster{n}", 1, int(n % 2 == 0)) for n in range(MAX_CAMPAIGNS_PER_WEEK + 2)]
@@ -407,7 +408,7 @@ async def test_day_and_week_tallies_count_up_to_a_limit_under_a_salt_that_goes_w
 ) -> None:
     from redis.asyncio import Redis
 
-    from bot.storage.redis_tally import RedisTally
+    from bot.storage.redis.tally import RedisTally
 
     redis = Redis.from_url(redis_url)
     try:
@@ -427,7 +428,7 @@ async def test_day_and_week_tallies_count_up_to_a_limit_under_a_salt_that_goes_w
 
 
 async def test_key_fingerprints_are_kept_and_forget_erases_every_personal_table(database: Database) -> None:
-    records = KeyRecords(database)
+    records = KeyFingerprints(database)
     assert not await records.depended_on("pseudonym")
     await records.record("pseudonym", "aaaa")
     await records.record("pseudonym", "bbbb")

@@ -13,8 +13,8 @@ import pytest
 from pydantic import SecretStr
 
 from bot.config import Settings
-from bot.storage.database import open_database
-from bot.storage.events import EventStore, hour_of
+from bot.storage.backends.sqlite import open_database
+from bot.storage.stores.events import EventStore, hour_of
 from tests.clock import ManualClock
 from tests.conftest import RunningBot
 from tests.fake_telegram import FakeTelegram

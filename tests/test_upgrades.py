@@ -11,12 +11,12 @@ import pytest
 from pydantic import SecretStr
 
 from bot.config import Settings
-from bot.keys import ChatCipher, KeySources, fingerprint
-from bot.services.key_setup import unlock
-from bot.services.pseudonym import Pseudonymizer
-from bot.storage.database import open_database
-from bot.storage.key_records import KeyRecords
-from bot.storage.migrations import MIGRATIONS
+from bot.privacy.key_setup import unlock
+from bot.privacy.pseudonyms import Pseudonymizer
+from bot.privacy.secret_keys import ChatCipher, KeySources, fingerprint
+from bot.storage.backends.sqlite import open_database
+from bot.storage.schema.sqlite_migrations import MIGRATIONS
+from bot.storage.stores.key_fingerprints import KeyFingerprints
 from tests.conftest import RunningBot
 from tests.fake_telegram import FakeTelegram
 from tests.journeys import start_in
@@ -139,7 +139,7 @@ async def upgrade(path: Path, keys: Path) -> None:
     database = await open_database(path)
     try:
         sources = KeySources(directory=keys, pseudonym_env=KEY, delivery_env=DELIVERY_KEY)
-        await unlock(KeyRecords(database), sources, path.parent)
+        await unlock(KeyFingerprints(database), sources, path.parent)
     finally:
         await database.close()
 

@@ -11,9 +11,9 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from bot.app import application
 from bot.config import Settings
-from bot.webhook import WEBHOOK_PATH, webhook_application
+from bot.runtime.app import application
+from bot.runtime.webhook import WEBHOOK_PATH, webhook_application
 from tests.cluster import eventually
 from tests.fake_telegram import FakeTelegram
 from tests.processes import free_port

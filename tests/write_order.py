@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.config import Settings
-from bot.storage import schema
+from bot.storage.schema import tables as schema
 from tests.stored import stored
 
 WAL_HEADER = 32

@@ -7,12 +7,12 @@ from typing import NamedTuple
 
 from jinja2 import Template
 
-from bot.content.danger_signals import DangerSignals
+from bot.common.languages import FALLBACK_CHAIN
 from bot.content.errors import Problem
 from bot.content.facts import RegisteredFact
 from bot.content.models import Contact, Lesson, Localized, Node, ResultCase
 from bot.content.rendering import ContactRecorder, ContactRenderer, pick, render
-from bot.languages import FALLBACK_CHAIN
+from bot.understanding.danger_signals import DangerSignals
 
 MAIN_LESSON = "main"
 """The lesson whose start node is the main menu."""

@@ -13,7 +13,9 @@ from pydantic import BaseModel, ValidationError
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from bot.callback_prefixes import CALLBACK_PREFIX_ANSWER, CALLBACK_PREFIX_GO
+from bot.common.callback_prefixes import CALLBACK_PREFIX_ANSWER, CALLBACK_PREFIX_GO
+from bot.common.languages import LANGUAGES
+from bot.common.telegram_limits import MAX_BUTTON_LABEL_CHARS, MAX_CALLBACK_BYTES
 from bot.content.curriculum import (
     HOTLINES_LESSON,
     MAIN_LESSON,
@@ -22,7 +24,6 @@ from bot.content.curriculum import (
     answers_ref,
     node_ref,
 )
-from bot.content.danger_signals import DANGER_SIGNALS_FILE, DangerSignals, signal_problems
 from bot.content.entries import ENTRIES_FILE, check_entries
 from bot.content.errors import ContentError, Problem
 from bot.content.facts import load_fact_registry, written_source_problems
@@ -38,8 +39,7 @@ from bot.content.suggest import closest, did_you_mean
 from bot.content.template_checks import compile_and_check
 from bot.content.text_checks import phone_numbers
 from bot.content.yaml_source import DuplicateKeyError, describe_yaml_error, parse_yaml
-from bot.languages import LANGUAGES
-from bot.telegram_limits import MAX_BUTTON_LABEL_CHARS, MAX_CALLBACK_BYTES
+from bot.understanding.danger_signals import DANGER_SIGNALS_FILE, DangerSignals, signal_problems
 
 PACKAGED_CONTENT = Path(__file__).parent
 CONTACTS_FILE = "contacts.yaml"

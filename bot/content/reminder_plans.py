@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 from ruamel.yaml.comments import CommentedMap
 
+from bot.common.languages import LANGUAGES
 from bot.content.errors import ContentError, Problem
 from bot.content.facts import RegisteredFact, load_fact_registry
 from bot.content.loader import read_yaml_mapping
@@ -15,7 +16,6 @@ from bot.content.models import Identifier, Localized
 from bot.content.plain_errors import validation_problems
 from bot.content.telegram_html import message_problems
 from bot.content.yaml_source import line_of
-from bot.languages import LANGUAGES
 
 PLANS_FILE = "reminders.yaml"
 DestinationCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_]{1,16}$")]

@@ -17,7 +17,7 @@ from bot.content.suggest import did_you_mean
 
 if TYPE_CHECKING:
     from bot.content.facts import RegisteredFact
-from bot.languages import FALLBACK_CHAIN
+from bot.common.languages import FALLBACK_CHAIN
 
 Translate = Callable[[str, str], str]
 """`translate(language, msgid)`: interface strings (labels such as 'checked') for a language."""

@@ -7,7 +7,7 @@ with the reason, instead of a user getting nothing.
 import html
 import re
 
-from bot.telegram_limits import MAX_MESSAGE_CHARS
+from bot.common.telegram_limits import MAX_MESSAGE_CHARS
 
 _ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "b": set(), "strong": set(), "i": set(), "em": set(), "u": set(), "ins": set(),

@@ -9,6 +9,7 @@ from typing import Any
 
 from jinja2 import Template, TemplateSyntaxError, UndefinedError
 
+from bot.common.languages import LANGUAGES
 from bot.content.curriculum import NodeId
 from bot.content.findings import Findings, SourceFile
 from bot.content.models import Lesson, Localized
@@ -23,7 +24,6 @@ from bot.content.rendering import (
 from bot.content.suggest import did_you_mean
 from bot.content.telegram_html import message_problems, size_problems
 from bot.content.text_checks import majority_language, phone_numbers, placeholder_differences, tag_problems
-from bot.languages import LANGUAGES
 
 _UNDEFINED_NAME = re.compile(r"'(\w+)' is undefined")
 _INNERMOST_BLOCK = re.compile(r"innermost block that needs to be closed is '(\w+)'")

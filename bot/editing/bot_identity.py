@@ -13,7 +13,7 @@ async def bot_username(settings: Settings) -> str:
         return settings.bot_username.lstrip("@")
     if settings.bot_token is None:
         raise UnknownUsernameError("set BOT_USERNAME to the bot's @name (or BOT_TOKEN, to ask Telegram for it)")
-    from bot.app import bot_for  # aiogram takes seconds to import: only when it is needed
+    from bot.runtime.app import bot_for  # aiogram takes seconds to import: only when it is needed
 
     bot = bot_for(settings, retry=False)
     try:

@@ -11,8 +11,8 @@ from bot.i18n.console import CONSOLE_BYE, CONSOLE_NO_BUTTON, CONSOLE_OPENS_LINK,
 from bot.i18n.messages import DANGER_FIRST, NAV_LABELS, SEARCH_FOUND, SEARCH_NOTHING_FOUND
 from bot.services.danger_view import danger_view
 from bot.services.deep_links import parse_payload
-from bot.services.dialogue import Conversation, DialogueEngine, NavAction, Screen
-from bot.services.search import NodeSearch, screen_title
+from bot.services.lesson_engine import Conversation, DialogueEngine, NavAction, Screen
+from bot.understanding.search import NodeSearch, screen_title
 
 _START_LINK = re.compile(r"^(?:/start\s+|https://t\.me/\w+\?start=)(\S*)$")
 """What follows a deep link: `/start <payload>` as Telegram sends it, or the whole t.me address."""

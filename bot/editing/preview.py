@@ -12,13 +12,13 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from bot.common.languages import FALLBACK_CHAIN, LANGUAGE_NAMES, LANGUAGES
 from bot.content import Curriculum, NodeId
 from bot.content.loader import CONTACT_RECHECK_AFTER
 from bot.content.models import Localized, Node
 from bot.content.rendering import pick
 from bot.editing.flowchart import flowchart_svg
 from bot.editing.report import facts_cited
-from bot.languages import FALLBACK_CHAIN, LANGUAGE_NAMES, LANGUAGES
 
 
 @dataclass

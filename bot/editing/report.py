@@ -10,12 +10,12 @@ from collections.abc import Iterator
 from datetime import date
 from typing import TextIO
 
+from bot.common.languages import LANGUAGES
 from bot.content.curriculum import Curriculum
 from bot.content.facts import RegisteredFact
 from bot.content.loader import CONTACT_RECHECK_AFTER
 from bot.content.models import Contact, Lesson, Localized
 from bot.content.rendering import ContactRenderer, day_text
-from bot.languages import LANGUAGES
 
 _TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")

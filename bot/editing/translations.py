@@ -21,13 +21,13 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import LiteralScalarString
 
+from bot.common.languages import LANGUAGES
 from bot.content import ContentError, load_curriculum
 from bot.content.facts import FACTS_FILE
 from bot.content.loader import CONTACTS_FILE, LESSONS_DIR
 from bot.content.reminder_plans import PLANS_FILE
 from bot.content.suggest import did_you_mean
 from bot.editing.sheets import SAVE_AS_UTF8, SheetError, SheetRow, read_sheet
-from bot.languages import LANGUAGES
 
 STATUS_FILE = "translations.lock.json"
 """For each text and language, a fingerprint of the source text the translation was made from,

@@ -5,11 +5,11 @@ from aiogram import Router
 from bot.handlers import (
     admin,
     agencies,
-    dialogue,
     fallback,
     feedback,
     inline,
     language,
+    lessons,
     privacy,
     reminders,
     reports,
@@ -28,7 +28,7 @@ def build_router() -> Router:
     """
     root = Router(name="safar")
     modules = (
-        dialogue,
+        lessons,
         admin,
         language,
         privacy,

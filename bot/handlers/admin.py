@@ -12,6 +12,7 @@ from aiogram.types import CallbackQuery, Message, TelegramObject
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.common.staff_roles import BROADCASTER, EDITOR, VIEWER, StaffRoles
 from bot.content import ContentError
 from bot.handlers.broadcast import broadcast_command, broadcast_text, decision_button, draft_button, stop_button
 from bot.handlers.callback_data import (
@@ -27,13 +28,12 @@ from bot.handlers.filters import PrivateChat, TypedText
 from bot.handlers.long_messages import answer_in_parts, replace_in_parts
 from bot.handlers.staff_stats import chart_command, export_command, stats_command
 from bot.handlers.states import AdminBroadcast
-from bot.services.contact_health import ContactHealth, health_lines
 from bot.services.content_diff import ContentChanges
 from bot.services.content_holder import ContentHolder
 from bot.services.content_sync import ContentSync, ReloadNotShared
+from bot.services.hotline_answers import HotlineAnswers, health_lines
 from bot.services.staff_audit import AuditLog
-from bot.staff_roles import BROADCASTER, EDITOR, VIEWER, StaffRoles
-from bot.storage.reports import GROUPS_PER_PAGE, ReportGroup, ReportStore
+from bot.storage.stores.reports import GROUPS_PER_PAGE, ReportGroup, ReportStore
 
 log = logging.getLogger(__name__)
 ADMIN_COMMANDS = (
@@ -130,9 +130,9 @@ async def mark_reviewed(
     await replace_in_parts(query, text, builder.as_markup())
 
 
-async def contacts_health(message: Message, content: ContentHolder, health: ContactHealth) -> None:
-    standings = await health.standings(content.current.curriculum.contacts)
-    lines = health_lines(standings, await health.flags())
+async def contacts_health(message: Message, content: ContentHolder, hotline_answers: HotlineAnswers) -> None:
+    standings = await hotline_answers.standings(content.current.curriculum.contacts)
+    lines = health_lines(standings, await hotline_answers.flags())
     await answer_in_parts(message, f"<b>{html.escape(lines[0])}</b>\n" + html.escape("\n".join(lines[1:])))
 
 

@@ -9,6 +9,7 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.common.clock import Clock
 from bot.content.rendering import day_text
 from bot.handlers.callback_data import StartFeature
 from bot.handlers.filters import NoText, PrivateChat, TypedText
@@ -29,9 +30,8 @@ from bot.i18n.tools import (
     REPORT_BUTTON,
 )
 from bot.services.agency_search import AgencyIndex, AgencyMatch
-from bot.services.clock import Clock
 from bot.services.content_holder import ContentHolder
-from bot.services.dialogue import NavAction
+from bot.services.lesson_engine import NavAction
 
 MAX_NAME_CHARS = 200
 

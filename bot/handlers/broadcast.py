@@ -19,6 +19,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, User
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.common.staff_roles import BROADCASTER, StaffRoles
 from bot.content.telegram_html import link_targets, message_problems
 from bot.handlers.callback_data import Audience, BroadcastAction, BroadcastCancel, BroadcastDecision, BroadcastStop
 from bot.handlers.long_messages import answer_in_parts, message_parts, replace_in_parts
@@ -26,8 +27,7 @@ from bot.handlers.screens import replace_screen
 from bot.handlers.states import AdminBroadcast
 from bot.services.broadcast_approval import BroadcastApprovals, Decision
 from bot.services.staff_audit import AuditLog
-from bot.staff_roles import BROADCASTER, StaffRoles
-from bot.storage.broadcasts import BroadcastStore, Progress
+from bot.storage.stores.broadcasts import BroadcastStore, Progress
 
 log = logging.getLogger(__name__)
 

@@ -15,11 +15,11 @@ from typing import Annotated, Final, Literal
 from aiogram.filters.callback_data import CallbackData
 from pydantic import Field
 
-from bot.callback_prefixes import CALLBACK_PREFIX_ANSWER, CALLBACK_PREFIX_GO
+from bot.common.callback_prefixes import CALLBACK_PREFIX_ANSWER, CALLBACK_PREFIX_GO
+from bot.common.languages import LanguageCode
 from bot.content.curriculum import REF_LENGTH
 from bot.content.models import Feature
 from bot.content.reminder_plans import DestinationCode
-from bot.languages import LanguageCode
 from bot.services.reminder_schedule import TIME_ZONES, WEEK_CHOICES
 
 Audience = Literal["all", LanguageCode]
@@ -102,7 +102,7 @@ class ReviewReports(CallbackData, prefix="rv"):
     open), and the page to show again."""
 
     ref: str = Field(pattern=r"^[0-9a-f]{12}$")
-    """bot.storage.reports.group_ref: 6 bytes of a hash in hex."""
+    """bot.storage.stores.reports.group_ref: 6 bytes of a hash in hex."""
     up_to: int = Field(ge=1, le=MAX_ROW_ID)
     page: int = Field(default=0, ge=0, le=MAX_REPORT_PAGE)
 

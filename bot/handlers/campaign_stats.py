@@ -8,9 +8,9 @@ from itertools import groupby
 from aiogram.filters import CommandObject
 from aiogram.types import Message
 
+from bot.common.clock import Clock
 from bot.handlers.staff_stats import shown
-from bot.services.clock import Clock
-from bot.storage.campaigns import CampaignStore, CampaignWeek
+from bot.storage.stores.campaigns import CampaignStore, CampaignWeek
 
 CAMPAIGN_WEEKS = 8
 """Weeks `/stats campaigns` looks back."""

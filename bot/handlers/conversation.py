@@ -5,8 +5,8 @@ from typing import Any
 
 from aiogram.fsm.context import FSMContext
 
-from bot.services.dialogue import Conversation, Screen
 from bot.services.engagement import track_move
+from bot.services.lesson_engine import Conversation, Screen
 
 CONVERSATION_KEY = "conversation"
 

@@ -9,6 +9,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
+from bot.common.telegram_limits import MAX_BUTTON_LABEL_CHARS
 from bot.content import NodeId
 from bot.content.rendering import pick
 from bot.handlers.callback_data import CalledContact, ContactAnswer, FeedbackBack, FlagScreen
@@ -16,10 +17,9 @@ from bot.handlers.conversation import load_conversation
 from bot.handlers.screens import screen_markup, share_button
 from bot.handlers.stale import answer_stale
 from bot.i18n import N_
-from bot.services.contact_health import ContactHealth
 from bot.services.content_holder import ContentHolder
-from bot.services.dialogue import Conversation
-from bot.telegram_limits import MAX_BUTTON_LABEL_CHARS
+from bot.services.hotline_answers import HotlineAnswers
+from bot.services.lesson_engine import Conversation
 
 WHICH_NUMBER = N_("Which number did you call?")
 DID_THEY_ANSWER = N_("Did they answer?")
@@ -108,7 +108,7 @@ async def contact_answer(
     callback_data: ContactAnswer,
     state: FSMContext,
     content: ContentHolder,
-    health: ContactHealth,
+    hotline_answers: HotlineAnswers,
     user_key: str,
     language: str,
     callback_answer: CallbackAnswer,
@@ -119,7 +119,7 @@ async def contact_answer(
     if node is None or callback_data.index >= len(contacts):
         await answer_stale(query, state, content, language, callback_answer)
         return
-    counted = await health.answer(user_key, contacts[callback_data.index], callback_data.outcome)
+    counted = await hotline_answers.answer(user_key, contacts[callback_data.index], callback_data.outcome)
     callback_answer.text = _(THANKS_CALL if counted else ALREADY_CALL)
     await _restore(query, state, content, node, language)
 
@@ -129,7 +129,7 @@ async def flag_screen(
     callback_data: FlagScreen,
     state: FSMContext,
     content: ContentHolder,
-    health: ContactHealth,
+    hotline_answers: HotlineAnswers,
     user_key: str,
     language: str,
     callback_answer: CallbackAnswer,
@@ -146,7 +146,7 @@ async def flag_screen(
         ]
         await _set_keyboard(query, _keyboard([*rows, [(_(BACK), FeedbackBack(ref=callback_data.ref).pack())]]))
         return
-    counted = await health.flag(user_key, str(node), callback_data.reason)
+    counted = await hotline_answers.flag(user_key, str(node), callback_data.reason)
     callback_answer.text = _(THANKS_FLAG if counted else ALREADY_FLAG)
     await _restore(query, state, content, node, language)
 

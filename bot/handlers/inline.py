@@ -18,11 +18,11 @@ from aiogram.types import (
 )
 from aiogram.utils.i18n import gettext as _
 
+from bot.common.telegram_limits import MAX_INLINE_RESULTS
 from bot.i18n import N_
 from bot.services.content_holder import ContentHolder
 from bot.services.deep_links import DeepLink, deep_link
 from bot.services.hotline_cards import HotlineCard, HotlineCards
-from bot.telegram_limits import MAX_INLINE_RESULTS
 
 INLINE_CACHE_SECONDS = 300
 """Telegram's default; contacts change rarely, and a reload is seen within five minutes."""

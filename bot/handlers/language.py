@@ -11,6 +11,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.common.languages import LANGUAGE_NAMES, LANGUAGES
 from bot.content import NodeId
 from bot.handlers.callback_data import ChooseLanguage
 from bot.handlers.conversation import move
@@ -18,16 +19,15 @@ from bot.handlers.filters import PrivateChat
 from bot.handlers.screens import add_nav_row, send_screen, show_screen
 from bot.handlers.stale import answer_stale
 from bot.i18n import N_
-from bot.languages import LANGUAGE_NAMES, LANGUAGES
 from bot.middlewares.locale import language_from_client
 from bot.services.campaign_counts import CampaignCounts
 from bot.services.content_holder import ContentHolder
 from bot.services.deep_links import parse_payload
-from bot.services.dialogue import NavAction
 from bot.services.engagement import track
-from bot.storage.events import NEW_USER_EVENT
-from bot.storage.reminders import ReminderStore
-from bot.storage.user_settings import UserSettingsStore
+from bot.services.lesson_engine import NavAction
+from bot.storage.stores.events import NEW_USER_EVENT
+from bot.storage.stores.reminders import ReminderStore
+from bot.storage.stores.user_settings import UserSettingsStore
 
 PRIVACY_NOTICE = N_(
     "🔒 Safar keeps only your language and your place in the lessons, never your name, number or "

@@ -19,9 +19,9 @@ from bot.services.engagement import EventRecorder
 from bot.services.recent_messages import RecentMessages
 from bot.services.reminder_schedule import HOME_ZONE
 from bot.services.stats import RAW_EVENT_HOURS
-from bot.storage.fsm import ForgetsAccounts
-from bot.storage.reminders import ReminderStore
-from bot.storage.user_settings import UserSettingsStore
+from bot.storage.stores.conversations import ForgetsAccounts
+from bot.storage.stores.reminders import ReminderStore
+from bot.storage.stores.user_settings import UserSettingsStore
 
 MESSAGES_PER_DELETION = 100
 """Telegram's deleteMessages takes at most 100 ids."""

@@ -44,10 +44,10 @@ from bot.handlers.callback_data import (
 from bot.handlers.screens import add_nav_row
 from bot.i18n import reminders as text
 from bot.services.content_holder import LoadedContent
-from bot.services.dialogue import NavAction
+from bot.services.lesson_engine import NavAction
 from bot.services.reminder_schedule import HOME_ZONE
 from bot.services.sender import Outgoing
-from bot.storage.reminders import DueReminder, Reminder
+from bot.storage.stores.reminders import DueReminder, Reminder
 
 _TAG = re.compile(r"<[^>]+>")
 

@@ -15,6 +15,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
+from bot.common.clock import Clock
 from bot.content.rendering import day_text, pick
 from bot.handlers.callback_data import (
     ArrivedIn,
@@ -40,7 +41,6 @@ from bot.handlers.stale import answer_stale
 from bot.handlers.states import ReminderDates
 from bot.handlers.typed_input import TYPED_ANSWER
 from bot.i18n import reminders as text
-from bot.services.clock import Clock
 from bot.services.content_holder import ContentHolder
 from bot.services.engagement import track
 from bot.services.reminder_schedule import (
@@ -55,8 +55,8 @@ from bot.services.reminder_schedule import (
     parse_date,
     tomorrow_delivery,
 )
-from bot.storage.reminders import MAX_PENDING_PER_ACCOUNT, NewReminder, Recipient, ReminderStore
-from bot.storage.user_settings import UserSettingsStore
+from bot.storage.stores.reminders import MAX_PENDING_PER_ACCOUNT, NewReminder, Recipient, ReminderStore
+from bot.storage.stores.user_settings import UserSettingsStore
 
 
 async def _zone(reminders: ReminderStore, user_key: str) -> str | None:

@@ -14,6 +14,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.common.clock import Clock
 from bot.handlers.callback_data import ReportChoice, SkipDetails
 from bot.handlers.filters import NoText, PrivateChat, TypedText
 from bot.handlers.screens import add_nav_row, replace_screen
@@ -32,13 +33,12 @@ from bot.i18n.tools import (
     REPORT_TOO_LONG,
     REPORT_WAITING,
 )
-from bot.services.clock import Clock
 from bot.services.content_holder import ContentHolder
-from bot.services.dialogue import NavAction
+from bot.services.lesson_engine import NavAction
 from bot.services.report_writer import SentReport
 from bot.services.unlinked_writes import RowKind, Then
-from bot.storage.reports import DAILY_REPORTS_PER_USER
-from bot.storage.tallies import Tally, day_of
+from bot.storage.stores.reports import DAILY_REPORTS_PER_USER
+from bot.storage.stores.tallies import Tally, day_of
 
 MAX_AGENCY_CHARS = 200
 MAX_DETAILS_CHARS = 1000

@@ -9,6 +9,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.common.serialized_keyboards import KEYBOARDS
 from bot.content.curriculum import node_ref
 from bot.handlers.callback_data import (
     AnswerCheck,
@@ -21,9 +22,8 @@ from bot.handlers.callback_data import (
 )
 from bot.i18n import N_
 from bot.i18n.messages import NAV_LABELS
-from bot.serialized_keyboards import KEYBOARDS
 from bot.services.deep_links import SHARE_CAMPAIGN, DeepLink, deep_link, share_url
-from bot.services.dialogue import NavAction, Screen, ScreenButton
+from bot.services.lesson_engine import NavAction, Screen, ScreenButton
 
 log = logging.getLogger(__name__)
 SHARE_LABEL = N_("📤 Share with a friend")

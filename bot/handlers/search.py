@@ -9,6 +9,7 @@ from aiogram.types import InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.common.telegram_limits import MAX_MESSAGE_CHARS
 from bot.content import Curriculum
 from bot.content.curriculum import NodeId, node_ref
 from bot.handlers.callback_data import OpenNode
@@ -18,10 +19,9 @@ from bot.handlers.screens import add_nav_row, screen_markup
 from bot.i18n.messages import DANGER_FIRST, SEARCH_FOUND, SEARCH_NOTHING_FOUND
 from bot.services.content_holder import ContentHolder
 from bot.services.danger_view import DangerView, danger_view, offer_label
-from bot.services.dialogue import NavAction
 from bot.services.engagement import track
-from bot.services.search import SearchAnswer, screen_title
-from bot.telegram_limits import MAX_MESSAGE_CHARS
+from bot.services.lesson_engine import NavAction
+from bot.understanding.search import SearchAnswer, screen_title
 
 MAX_QUERY_CHARS = 500
 """Longer texts are not searched: nobody asks a question that long, and it costs time."""

@@ -17,7 +17,7 @@ from bot.handlers.stale import answer_stale
 from bot.handlers.states import AgencyCheck, ReportOffer
 from bot.i18n.tools import AGENCY_PROMPT, PROBLEMS, REPORT_INTRO
 from bot.services.content_holder import ContentHolder
-from bot.services.dialogue import NavAction
+from bot.services.lesson_engine import NavAction
 
 
 def agency_prompt() -> tuple[str, InlineKeyboardBuilder]:

@@ -12,8 +12,8 @@ from aiogram.utils.i18n import I18n
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from bot.common.languages import DEFAULT_LANGUAGE, LANGUAGES
 from bot.content.rendering import Translate
-from bot.languages import DEFAULT_LANGUAGE, LANGUAGES
 
 LOCALES_DIR = Path(__file__).parent / "locales"
 DOMAIN = "safar"

@@ -2,7 +2,7 @@
 
 Two layers: this process's releasing locks (bot/middlewares/chat_locks.py) queue a chat's updates
 that reach the same worker, in order and without asking Redis; the first in line then takes the
-chat's lock in Redis, a lease (bot/storage/redis_leases.py) that exists only while an update of the
+chat's lock in Redis, a lease (bot/storage/redis/leases.py) that exists only while an update of the
 chat is being handled somewhere, and expires within seconds if that worker dies holding it. So, as
 in one process, nothing is kept per chat once its updates are done. While the lock is held, the
 conversation storage may serve the update's reads from what it read first (`conversation_held`).
@@ -21,18 +21,18 @@ from aiogram.fsm.storage.redis import RedisEventIsolation
 from redis.asyncio import Redis
 
 from bot.middlewares.chat_locks import ReleasingEventIsolation
-from bot.storage.redis_conversations import conversation_held
-from bot.storage.redis_keys import PseudonymousKeyBuilder
-from bot.storage.redis_leases import Leases
+from bot.storage.redis.conversations import conversation_held
+from bot.storage.redis.key_names import PseudonymousRedisNames
+from bot.storage.redis.leases import Leases
 
 FIRST_WAIT = 0.002
 LONGEST_WAIT = 0.05
 
 
 class ClusterEventIsolation(RedisEventIsolation):
-    def __init__(self, redis: Redis, key_builder: PseudonymousKeyBuilder, leases: Leases) -> None:
+    def __init__(self, redis: Redis, key_builder: PseudonymousRedisNames, leases: Leases) -> None:
         super().__init__(redis, key_builder)
-        self.key_builder: PseudonymousKeyBuilder = key_builder
+        self.key_builder: PseudonymousRedisNames = key_builder
         self._local = ReleasingEventIsolation()
         self._leases = leases
 

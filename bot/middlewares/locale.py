@@ -5,10 +5,10 @@ from typing import Any
 from aiogram.types import TelegramObject, User
 from aiogram.utils.i18n import I18n, I18nMiddleware
 
-from bot.languages import DEFAULT_LANGUAGE, LANGUAGES
+from bot.common.languages import DEFAULT_LANGUAGE, LANGUAGES
+from bot.privacy.pseudonyms import Pseudonymizer
 from bot.services.engagement import EventRecorder, Tracker, current_tracker
-from bot.services.pseudonym import Pseudonymizer
-from bot.storage.user_settings import UserSettingsStore
+from bot.storage.stores.user_settings import UserSettingsStore
 
 
 def language_from_client(user: User | None) -> str:

@@ -1,7 +1,7 @@
 """An update handled once across every worker sharing Redis, even when Telegram retries its webhook
 call and the retry reaches another worker.
 
-`safar:update:<update_id>` is first a lease (bot/storage/redis_leases.py) taken before handling and
+`safar:update:<update_id>` is first a lease (bot/storage/redis/leases.py) taken before handling and
 renewed while it lasts, then, once handled, the mark `1` kept for 24 hours. So:
 - a retry after the update was handled finds the mark and is skipped;
 - a retry that arrives while another worker is still handling it waits for the outcome, and is
@@ -25,8 +25,8 @@ from aiogram.types import TelegramObject, Update
 from redis.asyncio import Redis
 
 from bot.middlewares.chat_queues import Queued
-from bot.storage.redis_keys import PREFIX
-from bot.storage.redis_leases import Leases
+from bot.storage.redis.key_names import PREFIX
+from bot.storage.redis.leases import Leases
 
 log = logging.getLogger(__name__)
 

@@ -75,7 +75,7 @@ class _Bucket:
 
 
 class SharedFloodBuckets(Protocol):
-    """The buckets kept where every worker sees them (bot/storage/redis_flood.py), so a user whose
+    """The buckets kept where every worker sees them (bot/storage/redis/flood_buckets.py), so a user whose
     updates are spread over N workers gets the limit once, not N times."""
 
     async def take(self, user_id: int) -> tuple[bool, bool]:

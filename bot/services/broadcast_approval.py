@@ -12,12 +12,12 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.common.clock import Clock
+from bot.common.staff_roles import BROADCASTER, StaffRoles
 from bot.config import BROADCAST_PROPOSAL_LIFETIME
-from bot.services.clock import Clock
 from bot.services.staff_audit import AuditLog
-from bot.staff_roles import BROADCASTER, StaffRoles
-from bot.storage.broadcast_proposals import Proposal, ProposalStore
-from bot.storage.broadcasts import BroadcastStore
+from bot.storage.stores.broadcast_proposals import Proposal, ProposalStore
+from bot.storage.stores.broadcasts import BroadcastStore
 
 
 class Decision(enum.Enum):

@@ -8,11 +8,11 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
+from bot.common.clock import Clock
 from bot.observability.metrics import BROADCAST_MESSAGES
-from bot.services.clock import Clock
 from bot.services.sender import BulkSender, Outcome, Outgoing
-from bot.storage.broadcasts import Broadcast, BroadcastStore, Progress
-from bot.storage.reminders import ReminderStore
+from bot.storage.stores.broadcasts import Broadcast, BroadcastStore, Progress
+from bot.storage.stores.reminders import ReminderStore
 
 log = logging.getLogger(__name__)
 

@@ -13,10 +13,10 @@ themselves go to the database in batches with other people's rows (`unlinked_wri
 
 from typing import Final
 
-from bot.services.clock import Clock
+from bot.common.clock import Clock
 from bot.services.unlinked_writes import RowKind
-from bot.storage.campaigns import OTHER_CAMPAIGN, CampaignStore, CampaignWeek, iso_week
-from bot.storage.tallies import Tally, week_of
+from bot.storage.stores.campaigns import OTHER_CAMPAIGN, CampaignStore, CampaignWeek, iso_week
+from bot.storage.stores.tallies import Tally, week_of
 
 NEW_TAGS_PER_ACCOUNT: Final = 3
 """Campaign tags one account may bring into a week's counts; a person scanning posters around town

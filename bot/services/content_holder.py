@@ -4,16 +4,16 @@ import asyncio
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.common.clock import Clock, SystemClock
 from bot.content import ContentError, Curriculum, load_curriculum
 from bot.content.agencies import PACKAGED_REGISTRY, load_registry
 from bot.content.loader import PACKAGED_CONTENT
 from bot.content.reminder_plans import ReminderPlans, load_reminder_plans
 from bot.content.rendering import Translate, english
 from bot.services.agency_search import AgencyIndex
-from bot.services.clock import Clock, SystemClock
 from bot.services.content_diff import ContentChanges, compare
-from bot.services.dialogue import DialogueEngine
-from bot.services.search import NodeSearch
+from bot.services.lesson_engine import DialogueEngine
+from bot.understanding.search import NodeSearch
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,11 @@ volume, or one release), which docs/deploy.md asks of operators."""
 import logging
 from datetime import timedelta
 
+from bot.common.clock import Clock
 from bot.content import ContentError
-from bot.services.clock import Clock
 from bot.services.content_diff import ContentChanges
 from bot.services.content_holder import ContentHolder
-from bot.storage.content_reloads import ContentReloadStore
+from bot.storage.stores.content_reloads import ContentReloadStore
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from bot.content import Curriculum
 from bot.content.curriculum import HOTLINES_LESSON, NodeId
 from bot.content.rendering import pick
-from bot.services.search import screen_title
+from bot.understanding.search import screen_title
 
 RED_FLAGS_LESSON = "red_flags"
 """The lesson with the forced-labour self-check (the ILO indicators)."""

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from typing import Final
 from urllib.parse import quote, urlencode
 
+from bot.common.telegram_limits import MAX_SHARE_TEXT_CHARS, MAX_START_PARAMETER_CHARS
 from bot.content.entries import ENTRY_NAME, MAX_ENTRY_CHARS
-from bot.telegram_limits import MAX_SHARE_TEXT_CHARS, MAX_START_PARAMETER_CHARS
 
 CAMPAIGN_SEPARATOR: Final = "__"
 """Between entry and campaign: entry names never hold an underscore, so the split is unambiguous."""

@@ -12,12 +12,12 @@ from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from bot.common.clock import Clock
 from bot.content import NodeId
 from bot.content.curriculum import HOTLINES_LESSON, MAIN_LESSON
-from bot.services.clock import Clock
-from bot.services.dialogue import Screen
+from bot.services.lesson_engine import Screen
 from bot.services.write_buffer import WriteBuffer
-from bot.storage.events import Event, EventStore, hour_of
+from bot.storage.stores.events import Event, EventStore, hour_of
 
 log = logging.getLogger(__name__)
 

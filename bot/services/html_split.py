@@ -10,7 +10,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from bot.telegram_limits import MAX_MESSAGE_CHARS
+from bot.common.telegram_limits import MAX_MESSAGE_CHARS
 
 _PIECE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^<>]*>|&(?:#[0-9]{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]+);|.", re.S)
 

@@ -10,12 +10,12 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
+from bot.common.clock import Clock
 from bot.observability.metrics import REMINDERS
-from bot.services.clock import Clock
 from bot.services.engagement import EventRecorder
 from bot.services.reminder_schedule import QUIET_HOURS, QuietHours, next_monthly, out_of_quiet_hours
 from bot.services.sender import BulkSender, Outcome, Outgoing
-from bot.storage.reminders import DueReminder, ReminderStore
+from bot.storage.stores.reminders import DueReminder, ReminderStore
 
 log = logging.getLogger(__name__)
 

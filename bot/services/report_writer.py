@@ -11,8 +11,8 @@ from datetime import date
 
 from bot.services.agency_search import report_group_key
 from bot.services.content_holder import ContentHolder
-from bot.storage.database import Database
-from bot.storage.reports import NewReport, ReportStore
+from bot.storage.backends.sqlite import Database
+from bot.storage.stores.reports import NewReport, ReportStore
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@
 import logging
 from datetime import timedelta
 
-from bot.services.clock import Clock
-from bot.storage.reports import ReportStore
+from bot.common.clock import Clock
+from bot.storage.stores.reports import ReportStore
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ one chat keep their order. Interactive replies never go through here, so a batch
 The delivery function is injected: this module knows nothing of aiogram.
 
 Telegram's limit is per bot, not per process: several processes sending for one bot share it
-through injected `SendSlots` (bot/storage/redis_send_slots.py), asked before every message.
+through injected `SendSlots` (bot/storage/redis/send_slots.py), asked before every message.
 """
 
 import asyncio

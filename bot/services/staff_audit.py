@@ -5,8 +5,8 @@ Entries carry staff ids, command names, numbers and periods, never anything a us
 
 import logging
 
-from bot.services.clock import Clock
-from bot.storage.staff_audit import AuditEntry, StaffAuditStore
+from bot.common.clock import Clock
+from bot.storage.stores.staff_audit import AuditEntry, StaffAuditStore
 
 log = logging.getLogger("bot.audit")
 

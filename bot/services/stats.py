@@ -12,9 +12,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from bot import hyperloglog
-from bot.services.clock import Clock
-from bot.storage.events import EventStore, Period, days_back, hour_of
+from bot.common.clock import Clock
+from bot.privacy import user_sketch as hyperloglog
+from bot.storage.stores.events import EventStore, Period, days_back, hour_of
 
 SMALL_CELL = 5
 RAW_EVENT_HOURS = 2

@@ -20,7 +20,8 @@ waiting: the `then` of each row runs only once it is stored (a report's sender i
 
 Usage: `kind = writes.kind("offer_reports", store.insert)` once at wiring, where `store.insert(unit,
 rows)` writes a list of rows inside the unit of work it is given; then `kind.add(row, person=user_key,
-then=...)` from a handler. `write_if_due()` runs every few seconds (bot/jobs.py), `flush()` at shutdown.
+then=...)` from a handler. `write_if_due()` runs every few seconds (bot/runtime/periodic_jobs.py),
+`flush()` at shutdown.
 """
 
 import asyncio
@@ -31,9 +32,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, TypeVar
 
-from bot.services.clock import Clock
+from bot.common.clock import Clock
 from bot.services.write_buffer import WriteBuffer
-from bot.storage.database import Database
+from bot.storage.backends.sqlite import Database
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from aiogram.methods.base import TelegramType
 from aiogram.types import InputFile
 from aiohttp import BytesPayload, ClientError, ClientTimeout, FormData
 
-from bot.serialized_keyboards import KEYBOARDS
+from bot.common.serialized_keyboards import KEYBOARDS
 
 _JSON = json.JSONEncoder(ensure_ascii=False)
 """One encoder for every request: json.dumps with options would build a new one per call."""

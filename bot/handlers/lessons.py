@@ -1,0 +1,84 @@
+"""Walking lessons: content buttons, check answers, back / home / help, `/menu` and `/sos`."""
+
+from aiogram import Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
+
+from bot.handlers.callback_data import AnswerCheck, Navigate, OpenNode
+from bot.handlers.conversation import move
+from bot.handlers.filters import PrivateChat
+from bot.handlers.screens import send_screen, show_screen
+from bot.handlers.stale import answer_stale
+from bot.services.content_holder import ContentHolder
+from bot.services.lesson_engine import NavAction
+
+
+async def menu_command(message: Message, state: FSMContext, content: ContentHolder, language: str) -> None:
+    screen = await move(state, lambda c: content.current.engine.home(c, language))
+    await send_screen(message, screen)
+
+
+async def sos_command(message: Message, state: FSMContext, content: ContentHolder, language: str) -> None:
+    """Hotlines at once, whatever the user was doing."""
+    screen = await move(state, lambda c: content.current.engine.help(c, language))
+    await send_screen(message, screen)
+
+
+async def open_node(
+    query: CallbackQuery,
+    callback_data: OpenNode,
+    state: FSMContext,
+    content: ContentHolder,
+    language: str,
+    callback_answer: CallbackAnswer,
+) -> None:
+    loaded = content.current
+    target = loaded.curriculum.by_ref(callback_data.ref)
+    if target is None:
+        await answer_stale(query, state, content, language, callback_answer)
+        return
+    screen = await move(state, lambda c: loaded.engine.open(c, target, language))
+    await show_screen(query, screen)
+
+
+async def answer_check(
+    query: CallbackQuery,
+    callback_data: AnswerCheck,
+    state: FSMContext,
+    content: ContentHolder,
+    language: str,
+    callback_answer: CallbackAnswer,
+) -> None:
+    loaded = content.current
+    question = loaded.curriculum.by_answers_ref(callback_data.ref)
+    if question is None or not 0 <= callback_data.index < len(loaded.curriculum.node(question).answers):
+        await answer_stale(query, state, content, language, callback_answer)
+        return
+    screen = await move(state, lambda c: loaded.engine.answer(c, question, callback_data.index, language))
+    await show_screen(query, screen)
+
+
+async def navigate(
+    query: CallbackQuery,
+    callback_data: Navigate,
+    state: FSMContext,
+    content: ContentHolder,
+    language: str,
+) -> None:
+    engine = content.current.engine
+    action = NavAction(callback_data.to.value)
+    screen = await move(state, lambda c: engine.navigate(c, action, language))
+    await show_screen(query, screen)
+
+
+def build_router() -> Router:
+    router = Router(name="dialogue")
+    router.message.filter(PrivateChat())
+    router.message.register(menu_command, Command("menu"))
+    router.message.register(sos_command, Command("sos", "help"))
+    router.callback_query.register(open_node, OpenNode.filter())
+    router.callback_query.register(answer_check, AnswerCheck.filter())
+    router.callback_query.register(navigate, Navigate.filter())
+    return router

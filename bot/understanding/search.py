@@ -1,0 +1,209 @@
+"""Free-text search: danger first, then the screens (nodes) that fit best.
+
+People type in a hurry, in any of the four languages whatever their interface language, without
+diacritics, in Latin letters, with typos (see `bot.understanding.text_forms`). A message that matches a danger
+signal of any language is flagged, with the country it names if any, so the bot shows hotlines
+and the red-flag check before anything else. Screens are ranked by the words they share with the
+message, rare words counting more (inverse document frequency), words in a screen's keywords,
+heading and the buttons leading to it more than words in its text.
+The query is never stored or logged.
+"""
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from bot.common.telegram_limits import MAX_BUTTON_LABEL_CHARS
+from bot.content import Curriculum
+from bot.content.curriculum import MAIN_LESSON, NodeId
+from bot.content.models import LanguageCode, Node
+from bot.content.rendering import pick
+from bot.understanding.phrases import PhraseMatcher
+from bot.understanding.text_forms import Vocabulary, meaningful_words, word_keys
+
+KEYWORD_WEIGHT = 4.0
+"""A word an editor listed for a screen: the surest sign it is the screen wanted."""
+HEADING_WEIGHT = 3.0
+"""A word of the screen's heading, of a button leading to it, or of its lesson's title (start screen)."""
+LESSON_WEIGHT = 1.0
+"""A word of the lesson's title or keywords, on its other screens."""
+TEXT_WEIGHT = 1.0
+TYPO_FACTOR = 0.7
+"""A misspelt word counts a little less than one spelt right."""
+_TAG = re.compile(r"<[^>]*>|\{\{.*?\}\}|\{%.*?%\}")
+_HEADING = re.compile(r"^\s*<b>(.*?)</b>", re.DOTALL)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s")
+
+
+@dataclass(frozen=True)
+class SearchAnswer:
+    """What a typed message asks for: danger kinds it signals, a country it names, screens that fit."""
+
+    nodes: list[NodeId]
+    danger: list[str] = field(default_factory=list)
+    country: str | None = None
+
+    @property
+    def is_danger(self) -> bool:
+        return bool(self.danger)
+
+
+def _plain(text: str) -> str:
+    return _TAG.sub(" ", text)
+
+
+class NodeSearch:
+    """An index of every screen's words in all four languages, built once per loaded curriculum."""
+
+    def __init__(self, curriculum: Curriculum) -> None:
+        signals = curriculum.danger_signals
+        self._danger = PhraseMatcher((kind, phrase) for kind, _language, phrase in signals.phrases())
+        self._countries = PhraseMatcher((code, name) for code, names in signals.countries.items() for name in names)
+        weights: dict[NodeId, dict[str, float]] = defaultdict(dict)
+        vocabulary: set[str] = set()
+        for node_id, text, weight in self._texts(curriculum):
+            document = weights[node_id]
+            for word in meaningful_words(text):
+                vocabulary.add(word)
+                for key in word_keys(word):
+                    document[key] = max(document.get(key, 0.0), weight)
+        self._postings: dict[str, list[tuple[NodeId, float]]] = defaultdict(list)
+        for node_id, document in weights.items():
+            for key, weight in document.items():
+                self._postings[key].append((node_id, weight))
+        total = len(weights)
+        self._idf = {key: math.log(1 + total / len(posting)) for key, posting in self._postings.items()}
+        self._vocabulary = Vocabulary(vocabulary)
+        """Whole words as written in the content, for finding what a misspelt word meant."""
+        # On a tie, a screen that says something comes before a menu that only leads to it.
+        self._order = {
+            node_id: (bool(curriculum.node(node_id).buttons), index)
+            for index, node_id in enumerate(curriculum.node_ids())
+        }
+
+    def find(self, query: str, language: str, limit: int = 3) -> SearchAnswer:
+        """Danger signals, the country named and the best `limit` screens for `query`, best first.
+
+        `language` is the interface language; the message may be in any language."""
+        return SearchAnswer(
+            nodes=self.screens(query, limit),
+            danger=self._danger.labels_in(query),
+            country=self._country(query),
+        )
+
+    def danger_in(self, text: str) -> SearchAnswer:
+        """Only the danger signals and the country in `text`: for words typed as the answer to a
+        step (a report, an agency's name), which are not a search for screens."""
+        return SearchAnswer(nodes=[], danger=self._danger.labels_in(text), country=self._country(text))
+
+    def screens(self, query: str, limit: int = 3) -> list[NodeId]:
+        scores: dict[NodeId, float] = defaultdict(float)
+        for word in dict.fromkeys(meaningful_words(query)):
+            best = self._word_scores(word, 1.0)
+            if not best and (near := self._vocabulary.closest(word)):
+                best = self._word_scores(near, TYPO_FACTOR)
+            for node_id, score in best.items():
+                scores[node_id] += score
+        ranked = sorted(scores, key=lambda node_id: (-round(scores[node_id], 6), *self._order[node_id]))
+        return ranked[:limit]
+
+    def _word_scores(self, word: str, factor: float) -> dict[NodeId, float]:
+        best: dict[NodeId, float] = {}
+        for key in word_keys(word):
+            idf = self._idf.get(key, 0.0)
+            for node_id, weight in self._postings.get(key, ()):
+                best[node_id] = max(best.get(node_id, 0.0), weight * idf * factor)
+        return best
+
+    def _country(self, query: str) -> str | None:
+        named = self._countries.labels_in(query)
+        return named[0] if len(named) == 1 else None
+
+    @staticmethod
+    def _texts(curriculum: Curriculum) -> list[tuple[NodeId, str, float]]:
+        """(screen, text, weight) for every text that tells what a screen is about.
+
+        A check's questions and results are not screens to open on their own (a check starts at
+        its first screen); their words count for the screen that starts the check."""
+        texts: list[tuple[NodeId, str, float]] = []
+
+        def add(node_id: NodeId, strings: Iterable[str], weight: float) -> None:
+            texts.extend((node_id, _plain(string), weight) for string in strings)
+
+        for lesson_id, lesson in curriculum.lessons.items():
+            if lesson_id == MAIN_LESSON:
+                continue
+            owner = _check_owners(curriculum, lesson_id)
+            start = curriculum.start_of(lesson_id)
+            for name, node in lesson.nodes.items():
+                node_id = owner.get(name, NodeId(lesson_id, name))
+                add(node_id, lesson.title.values(), HEADING_WEIGHT if node_id == start else LESSON_WEIGHT)
+                add(node_id, _flat(lesson.keywords), LESSON_WEIGHT)
+                add(node_id, _flat(node.keywords), KEYWORD_WEIGHT)
+                body = list((node.text or {}).values())
+                add(node_id, body, TEXT_WEIGHT)
+                add(node_id, [heading.group(1) for text in body if (heading := _HEADING.match(text))], HEADING_WEIGHT)
+                for case in node.results:
+                    add(node_id, case.text.values(), TEXT_WEIGHT)
+                for answer in node.answers:
+                    add(node_id, answer.label.values(), TEXT_WEIGHT)
+                for button in node.buttons:
+                    if button.goto is not None:
+                        target = owner.get(button.goto, NodeId(lesson_id, button.goto))
+                        add(target, button.label.values(), HEADING_WEIGHT)
+        return texts
+
+
+def _flat(keywords: Mapping[LanguageCode, list[str]]) -> list[str]:
+    return [word for words in keywords.values() for word in words]
+
+
+def screen_title(curriculum: Curriculum, node_id: NodeId, language: str) -> str:
+    """A screen's name for a button: its lesson's title at the start; else its heading; else the
+    label of a menu button leading to it (not an answer such as "Yes" under a question); else its
+    first sentence; else its lesson's title."""
+    lesson = curriculum.lessons[node_id.lesson]
+    if node_id == curriculum.start_of(node_id.lesson):
+        return pick(lesson.title, language)
+    node = curriculum.node(node_id)
+    body = pick(node.text, language) if node.text else ""
+    heading = _HEADING.match(body)
+    if heading:
+        return _shortened(" ".join(_plain(heading.group(1)).split()))
+    for other in lesson.nodes.values():
+        asks = pick(other.text, language).rstrip().endswith("?") if other.text else False
+        for button in other.buttons:
+            if button.goto == node_id.node and not asks:
+                return pick(button.label, language)
+    sentence = _SENTENCE_END.split(" ".join(_plain(body).split()), maxsplit=1)[0]
+    return _shortened(sentence) if sentence else pick(lesson.title, language)
+
+
+def _shortened(text: str) -> str:
+    if len(text) <= MAX_BUTTON_LABEL_CHARS:
+        return text
+    return text[: MAX_BUTTON_LABEL_CHARS - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _check_owners(curriculum: Curriculum, lesson_id: str) -> dict[str, NodeId]:
+    """For each question or result node of a check, the screen a button opens the check from."""
+    lesson = curriculum.lessons[lesson_id]
+    parents: dict[str, str] = {}
+    for name, node in lesson.nodes.items():
+        for target in [b.goto for b in node.buttons if b.goto] + [a.goto for a in node.answers]:
+            parents.setdefault(target, name)
+    owners: dict[str, NodeId] = {}
+    for name in lesson.nodes:
+        current, seen = name, set()
+        while _in_check(lesson.nodes[current]) and current in parents and current not in seen:
+            seen.add(current)
+            current = parents[current]
+        if current != name:
+            owners[name] = NodeId(lesson_id, current)
+    return owners
+
+
+def _in_check(node: Node) -> bool:
+    return bool(node.answers or node.results)
