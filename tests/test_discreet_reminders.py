@@ -79,11 +79,11 @@ async def deliver_everything(
 ) -> dict[tuple[str, int], tuple[str, str]]:
     """Every reminder of the content, in every language, each to a chat of its own, delivered by
     the running bot; returns (language, chat) → (kind, item) of what was sent there."""
-    store = ReminderStore(bot.runtime.app.database, bot.runtime.app.cipher)
+    store = ReminderStore(bot.app.database, bot.app.cipher)
     sent_to: dict[tuple[str, int], tuple[str, str]] = {}
     chat = 7000
     for language in LANGUAGES:
-        for kind, item, payload in every_reminder(bot.runtime.app.content.current.plans):
+        for kind, item, payload in every_reminder(bot.app.content.current.plans):
             chat += 1
             await store.opt_in(f"user{chat}", chat, "Europe/Moscow", language)
             await store.add(f"user{chat}", kind, item, START + timedelta(hours=1), payload)

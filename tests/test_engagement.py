@@ -113,7 +113,7 @@ async def test_roll_ups_keep_statistics_after_raw_events_expire(telegram: FakeTe
     bot = RunningBot(settings, ManualClock(NOW))
     await bot.start()
     try:
-        await bot.runtime.app.statistics.maintain()  # also run by the scheduler at start: counted once all the same
+        await bot.app.statistics.maintain()  # also run by the scheduler at start: counted once all the same
         assert rows(settings, f"SELECT COUNT(*) FROM events WHERE hour LIKE '{old_day.isoformat()}%'") == [(0,)]
         assert rows(settings, f"SELECT events FROM daily_counts WHERE day = '{old_day.isoformat()}'") == [(8,)]
         staff = telegram.user(ADMIN, "en")
@@ -212,7 +212,7 @@ async def test_a_chat_that_blocked_the_bot_during_a_broadcast_gets_no_reminder_e
     bot = RunningBot(settings, ManualClock(NOW))
     await bot.start()
     try:
-        store = ReminderStore(bot.runtime.app.database, bot.runtime.app.cipher)
+        store = ReminderStore(bot.app.database, bot.app.cipher)
         for chat in (6001, 6002):
             await store.opt_in(f"{chat:032x}", chat, "Europe/Moscow", "en", news=True)
             await store.add(f"{chat:032x}", "expiry", "x", NOW + timedelta(days=2), {"date": "01.06.2027"})
@@ -245,7 +245,7 @@ async def test_a_broadcast_reaches_each_opted_in_user_once_even_across_a_restart
     await bot.start()
     from bot.storage.stores.reminders import ReminderStore
 
-    store = ReminderStore(bot.runtime.app.database, bot.runtime.app.cipher)
+    store = ReminderStore(bot.app.database, bot.app.cipher)
     for chat in range(5001, 5031):
         await store.opt_in(f"{chat:032x}", chat, "Europe/Moscow", "ru" if chat % 3 else "tg", news=True)
     staff = telegram.user(ADMIN, "en")

@@ -23,6 +23,6 @@ def everything_called(router: Router) -> Iterator[tuple[str, CallableObject]]:
 
 
 async def test_no_filter_or_handler_leaves_the_event_loop(bot: RunningBot) -> None:
-    called = list(everything_called(bot.runtime.app.dispatcher))
+    called = list(everything_called(bot.app.dispatcher))
     assert len(called) > 40, "the walk found the routers"
     assert [name for name, item in called if not item.awaitable] == []

@@ -92,7 +92,7 @@ class SlotsHeld:
 
 
 def chat_queues(bot: RunningBot) -> ChatQueues:
-    queues = bot.runtime.app.dispatcher["chat_queues"]
+    queues = bot.app.dispatcher["chat_queues"]
     assert isinstance(queues, ChatQueues)
     return queues
 
@@ -108,7 +108,7 @@ async def test_a_chat_telegram_holds_back_takes_few_slots_and_others_are_answere
     try:
         calm = telegram.user(user_id=777, language_code="en")
         menu = await start_in(calm, "English")
-        slots = SlotsHeld(bot.runtime.app.dispatcher)
+        slots = SlotsHeld(bot.app.dispatcher)
         telegram.seconds_between_chat_messages = 1.0
         flooder = telegram.user(user_id=666, language_code="ru")
         for _ in range(12):  # about three a second for four seconds: more updates than there are slots

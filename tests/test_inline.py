@@ -73,7 +73,7 @@ async def test_nothing_about_the_asker_is_stored(telegram: FakeTelegram, bot: Ru
     user = telegram.user(4242, "ru")
     for query in ("", "паспорт", "торговля людьми"):
         await user.inline(query)
-    await bot.runtime.app.recorder.flush()
+    await bot.app.recorder.flush()
     with sqlite3.connect(settings.db_path) as database:
         for table in ("user_settings", "fsm_state", "events", "campaign_weeks"):
             assert database.execute(f"SELECT COUNT(*) FROM {table}").fetchone() == (0,), table

@@ -101,7 +101,7 @@ async def test_a_wrong_or_missing_key_stops_the_start_with_one_line_saying_what_
     await bot.start()
     user = telegram.user(user_id=4711, language_code="en")
     await start_in(user, "English")
-    await ReminderStore(bot.runtime.app.database, bot.runtime.app.cipher).opt_in("someone", 4711, "Europe/Moscow", "en")
+    await ReminderStore(bot.app.database, bot.app.cipher).opt_in("someone", 4711, "Europe/Moscow", "en")
     await bot.stop()
     assert settings.key_dir is not None
     common = {"BOT_TOKEN": TOKEN, "BOT_API_BASE_URL": telegram.base_url, "DB_PATH": str(settings.db_path),
@@ -128,7 +128,7 @@ async def test_rotating_the_delivery_key_keeps_pending_reminders_deliverable(
     settings.reminder_check_seconds = 0.1
     bot = RunningBot(settings, clock)
     await bot.start()
-    store = ReminderStore(bot.runtime.app.database, bot.runtime.app.cipher)
+    store = ReminderStore(bot.app.database, bot.app.cipher)
     await store.opt_in("someone", 4811, "Europe/Moscow", "en")
     await store.add("someone", "expiry", "x", datetime(2027, 2, 24, 7, tzinfo=UTC), {"date": "01.06.2027"})
     await bot.stop()
@@ -161,7 +161,7 @@ async def test_reports_older_than_the_retention_are_deleted(telegram: FakeTelegr
         [{"day": (today - timedelta(days=age)).isoformat()} for age in (400, 366, 30)],
     )
     await bot.start()
-    await bot.runtime.app.retention.run()
+    await bot.app.retention.run()
     await bot.stop()
     days = [row[0] for row in await stored(settings, "SELECT created_day FROM offer_reports")]
     assert days == [(today - timedelta(days=30)).isoformat()]

@@ -114,7 +114,7 @@ async def test_what_someone_opened_leaves_the_disk_after_the_hours_privacy_says(
     user = telegram.user(user_id=4700, language_code="en")
     await open_topic(user, await start_in(user, "English"), "Red flags")
     await user.reply()
-    await bot.runtime.app.recorder.flush()
+    await bot.app.recorder.flush()
     assert settings.key_dir is not None
     user_key = Pseudonymizer((settings.key_dir / "pseudonym.key").read_bytes().strip()).user_key(4700)
 
@@ -124,10 +124,10 @@ async def test_what_someone_opened_leaves_the_disk_after_the_hours_privacy_says(
 
     assert await events() > 0
     clock.set(opened_at + timedelta(hours=RAW_EVENT_HOURS, minutes=-1))
-    await bot.runtime.app.statistics.maintain()
+    await bot.app.statistics.maintain()
     assert await events() > 0, "“about” that many hours: not much sooner either"
     clock.set(opened_at + timedelta(hours=RAW_EVENT_HOURS))
-    await bot.runtime.app.statistics.maintain()  # the roll-up job, which runs every ten minutes
+    await bot.app.statistics.maintain()  # the roll-up job, which runs every ten minutes
     assert await events() == 0, "rolled up into daily totals and deleted"
     await bot.stop()
 
@@ -139,7 +139,7 @@ async def test_forget_also_erases_events_not_yet_written(telegram: FakeTelegram,
     menu = await start_in(user, "English")
     await open_topic(user, menu, "Red flags")
     await user.reply()
-    assert bot.runtime.app.recorder.waiting > 0, "events are still buffered in memory"
+    assert bot.app.recorder.waiting > 0, "events are still buffered in memory"
     await user.send("/forget")
     await user.press(await user.reply(), "Yes, erase")
     await user.reply()

@@ -227,9 +227,9 @@ async def test_users_are_answered_while_a_reload_is_under_way(telegram: FakeTele
     user = telegram.user(7, "en")
     await start_in(staff, "English")
     menu = await start_in(user, "English")
-    running = bot.runtime.app.content.sources
+    running = bot.app.content.sources
     held = HeldSources(running.content_dir, running.registry_path, running.translate, running.clock)
-    bot.runtime.app.content.sources = held
+    bot.app.content.sources = held
 
     await staff.send("/reload")
     assert await asyncio.to_thread(held.started.wait, 10), "the reload began"

@@ -160,7 +160,7 @@ async def test_a_restart_in_the_middle_of_a_batch_loses_and_repeats_nothing(
     settings.bulk_messages_per_second = 8
     bot = RunningBot(settings, clock)
     await bot.start()
-    store = ReminderStore(bot.runtime.app.database, bot.runtime.app.cipher)
+    store = ReminderStore(bot.app.database, bot.app.cipher)
     chats = list(range(3001, 3041))
     for chat in chats:
         await store.opt_in(f"user{chat}", chat, "Europe/Moscow", "en")
@@ -368,7 +368,7 @@ async def someone_with_reminders(user: FakeUser, settings: Settings, bot: Runnin
     await user.press(await user.reply(), "11")
     await user.reply()
     [(user_key,)] = await rows(settings, "SELECT user_key FROM reminders")
-    store = ReminderStore(bot.runtime.app.database, bot.runtime.app.cipher)
+    store = ReminderStore(bot.app.database, bot.app.cipher)
     for number in range(others):
         expiry = date(2028, 1, 1) + timedelta(days=number)
         due = datetime(2027, 11, 1, 5, tzinfo=UTC) + timedelta(days=number)
@@ -435,7 +435,7 @@ async def test_one_account_with_a_pile_of_reminders_does_not_delay_everyone_else
     settings.bulk_messages_per_second = 30
     bot = RunningBot(settings, clock)
     await bot.start()
-    store = ReminderStore(bot.runtime.app.database, bot.runtime.app.cipher)
+    store = ReminderStore(bot.app.database, bot.app.cipher)
     due = datetime(2027, 2, 23, 9, 0, tzinfo=UTC)  # 12:00 in Moscow
     await store.opt_in("abuser", 4000, "Europe/Moscow", "en")
     for _ in range(25):

@@ -47,7 +47,7 @@ def stored(settings: Settings) -> list[tuple[object, ...]]:
 
 async def written_now(bot: RunningBot) -> None:
     """What waits is written at once, as at a clean stop (and the senders are told)."""
-    await bot.runtime.app.unlinked.flush()
+    await bot.app.unlinked.flush()
 
 
 async def confirmed(user: FakeUser, waiting: Sent | None = None) -> Sent:
@@ -71,7 +71,7 @@ async def clocked_bot(settings: Settings) -> AsyncIterator[tuple[RunningBot, Man
 
 async def considered(bot: RunningBot, clock: ManualClock) -> None:
     """Wait until the batch job has looked at the write time the clock is now past."""
-    await eventually(lambda: bot.runtime.app.unlinked.considered >= clock.now().replace(minute=0, second=0), within=15)
+    await eventually(lambda: bot.app.unlinked.considered >= clock.now().replace(minute=0, second=0), within=15)
 
 
 async def test_a_report_is_stored_without_anything_that_identifies_the_sender(

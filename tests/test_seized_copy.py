@@ -147,7 +147,7 @@ async def read_a_lesson(user: FakeUser, bot: RunningBot) -> None:
     menu = await start_in(user, "English")
     await open_topic(user, menu, "Red flags")
     await user.reply()
-    await bot.runtime.app.recorder.flush()
+    await bot.app.recorder.flush()
 
 
 async def send_report(user: FakeUser, agency: str) -> None:
@@ -188,7 +188,7 @@ async def test_the_order_of_writes_on_disk_ties_no_report_to_its_sender(
         await newcomer.send("/start contract-check__bus-station")  # a poster's link: a campaign count
         await newcomer.press(await newcomer.reply(), "English")
         await newcomer.reply()
-        await bot.runtime.app.recorder.flush()
+        await bot.app.recorder.flush()
         clock.set(datetime(2027, 3, 10, 10, 0, 1, tzinfo=UTC))  # the next write time
         for sender in (reporter, other):
             assert (await sender.reply()).text.startswith("✅ Thank you."), "told once it is stored"

@@ -71,7 +71,7 @@ async def test_a_friend_following_a_shared_link_is_counted_as_share(
     await friend.send("/start recruitment__share")
     await friend.press(await friend.reply(), "Oʻzbekcha")
     assert (await friend.reply()).text == expected_text("recruitment", "offer", "uz")
-    await bot.runtime.app.unlinked.flush()  # counts are written on the hour, with other people's rows
+    await bot.app.unlinked.flush()  # counts are written on the hour, with other people's rows
     with sqlite3.connect(settings.db_path) as database:
         rows = database.execute("SELECT campaign, opens, new_users FROM campaign_weeks").fetchall()
     assert rows == [("share", 1, 1)]

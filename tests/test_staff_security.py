@@ -55,7 +55,7 @@ async def staffed(settings: Settings, clock: ManualClock) -> AsyncIterator[Runni
 
 async def opt_in_five(bot: RunningBot) -> None:
     for chat in range(6001, 6006):
-        await ReminderStore(bot.runtime.app.database, bot.runtime.app.cipher).opt_in(
+        await ReminderStore(bot.app.database, bot.app.cipher).opt_in(
             f"{chat:032x}", chat, "Europe/Moscow", "ru", news=True
         )
 
@@ -71,8 +71,8 @@ async def propose(staff: FakeUser, text: str, entities: list[dict[str, object]] 
 async def nothing_released(bot: RunningBot, telegram: FakeTelegram, text: str) -> bool:
     """Runs the release job and the broadcaster once, as the scheduler does, and says whether no
     user was sent `text`: the wait is for the jobs themselves, not for a time."""
-    await release_broadcasts(bot.runtime.app)
-    await bot.runtime.app.broadcaster.run_once()
+    await release_broadcasts(bot.app)
+    await bot.app.broadcaster.run_once()
     return users_reached(telegram, text) == []
 
 
