@@ -130,3 +130,32 @@ async def test_a_forged_country_button_gets_a_clear_answer_and_stores_nothing(
     answer = await user.press_data(question, "pc:RU")
     assert answer.get("text") == "This menu has changed. Here is the current one."
     assert await countries_stored(settings) == [None]
+
+
+async def test_a_kyrgyz_citizen_gets_no_patent_reminder_and_a_tajik_one_does(
+    telegram: FakeTelegram, bot: RunningBot, settings: Settings
+) -> None:
+    kyrgyz = telegram.user(user_id=7600, language_code="ru")
+    await start_in(kyrgyz, "Русский")
+    await choose(kyrgyz, await ask(kyrgyz), "KG", "ru")
+    await kyrgyz.send("/reminders")
+    await kyrgyz.press(await kyrgyz.reply(), "Я приехал(а)")
+    await kyrgyz.press(await kyrgyz.reply(), "Москва или Московская область")
+    planned = (await kyrgyz.reply()).text
+    assert planned.startswith("Готово. Я напомню вам:") and "Документы на патент" not in planned
+    assert "Учёт через «Амину»" not in planned, "the 15 days are Tajik citizens' term, not an EAEU citizen's"
+    await kyrgyz.send("/reminders")
+    await kyrgyz.press(await kyrgyz.reply(), "Ежемесячный платёж")
+    refused = (await kyrgyz.reply()).text
+    assert refused.startswith("Граждане Кыргызстана работают в России без патента")
+
+    tajik = telegram.user(user_id=7601, language_code="ru")
+    await start_in(tajik, "Русский")
+    await choose(tajik, await ask(tajik), "TJ", "ru")
+    await tajik.send("/reminders")
+    await tajik.press(await tajik.reply(), "Я приехал(а)")
+    await tajik.press(await tajik.reply(), "Москва или Московская область")
+    assert "Документы на патент" in (await tajik.reply()).text
+
+    kinds = [row[0] for row in await stored(settings, "SELECT item FROM reminders ORDER BY item")]
+    assert kinds.count("patent_application") == 1, "only the Tajik citizen's"
