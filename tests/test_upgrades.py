@@ -89,6 +89,10 @@ ROWS: dict[int, list[tuple[str, dict[str, Any]]]] = {
         ("content_reloads", {"id": 1, "at": 1_790_000_000}),
     ],
     14: [],  # the report limit's table is dropped: nothing of it is written any more
+    15: [
+        ("user_settings", {"user_key": "kyrgyz-passport-user", "language": "uz", "plain_reminders": 0,
+                           "passport_country": "KG"}),
+    ],
 }  # fmt: skip
 """What a live bot had written by each schema version. A new migration adds its entry here."""
 

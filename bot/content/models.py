@@ -60,8 +60,12 @@ class Fact(_Strict):
     checked: Day
 
 
-Feature = Literal["agency_check", "report_offer"]
-"""Interactive tools a lesson button can open: the agency check and the offer report."""
+Feature = Literal["agency_check", "report_offer", "passport_country"]
+"""Interactive tools a lesson button can open: the agency check, the offer report and the reader's
+own country's embassy and contacts (which asks their passport's country first)."""
+
+PassportCountry = Literal["TJ", "UZ", "KG", "other"]
+"""The country of a reader's passport, as they answered it: the language does not tell it."""
 
 
 class Button(_Strict):
@@ -161,6 +165,8 @@ class Contact(_Strict):
     source_date: Day | None = None
     """When the source was published, where that differs from when we checked it."""
     checked: Day
+    citizens: list[PassportCountry] = Field(default_factory=list)
+    """Whose citizens it serves (an embassy, a home ministry): the "your country" screen shows it to them."""
     status: Literal["active", "not-answering"] = "active"
     """'not-answering' when callers' answers (in `/contacts`, `safar report`) show it failing."""
     when_not_answering: Literal["warn", "hide"] = "warn"

@@ -12,7 +12,7 @@ from bot.common.languages import LANGUAGES
 from bot.content.errors import ContentError, Problem
 from bot.content.facts import RegisteredFact, load_fact_registry
 from bot.content.loader import read_yaml_mapping
-from bot.content.models import Identifier, Localized
+from bot.content.models import Identifier, Localized, PassportCountry
 from bot.content.plain_errors import validation_problems
 from bot.content.telegram_html import message_problems
 from bot.content.yaml_source import line_of
@@ -43,6 +43,9 @@ class ArrivalItem(_Strict):
     fact: Identifier
     """The fact in facts.yaml the deadline comes from; its `value` must equal `deadline_days`."""
     lesson: Identifier | None = None
+    not_for_citizens: list[PassportCountry] = []
+    """Citizens whom this deadline does not bind (Kyrgyz citizens need no patent in Russia), by the
+    country of the passport the person gave; someone who has not said gets every step."""
 
 
 class Destination(_Strict):

@@ -130,6 +130,10 @@ class ContactRenderer:
             and not contact.hidden
         ]
 
+    def for_citizens(self, country: str) -> list[str]:
+        """The contacts marked for citizens of `country` (their embassy, home ministry), in file order."""
+        return [cid for cid, contact in self._contacts.items() if country in contact.citizens and not contact.hidden]
+
     def _block(self, contact: Contact, language: str) -> str:
         translate = self._translate
         lines = [f"<b>{html.escape(pick(contact.name, language))}</b>"]

@@ -18,7 +18,7 @@ from pydantic import Field
 from bot.common.callback_prefixes import CALLBACK_PREFIX_ANSWER, CALLBACK_PREFIX_GO
 from bot.common.languages import LanguageCode
 from bot.content.curriculum import REF_LENGTH
-from bot.content.models import Feature
+from bot.content.models import Feature, PassportCountry
 from bot.content.reminder_plans import DestinationCode
 from bot.services.reminder_schedule import TIME_ZONES, WEEK_CHOICES
 
@@ -85,6 +85,12 @@ class StartFeature(CallbackData, prefix="t"):
     """A lesson button that opens a tool: the agency check or the offer report."""
 
     name: Feature
+
+
+class ChoosePassport(CallbackData, prefix="pc"):
+    """The answer to "which country's passport do you have?", or "change" to be asked again."""
+
+    country: PassportCountry | Literal["change"]
 
 
 class ReportChoice(CallbackData, prefix="r"):

@@ -29,7 +29,8 @@ MESSAGES_PER_DELETION = 100
 
 WHAT_IS_KEPT = N_(
     "<b>What Safar keeps</b>\n"
-    "• Your language, your place in a lesson and your reminder settings, under a code made from your "
+    "• Your language, your passport's country (if you gave it), your place in a lesson and your reminder "
+    "settings, under a code made from your "
     "Telegram account: never your name, username or phone number.\n"
     "• What you open (lessons, screens, check results): for up to about {hours} hours, then only daily totals "
     "that cannot be traced back to you.\n"

@@ -163,7 +163,17 @@ async def _ask_arrival(press: MenuPress) -> None:
     await press.show(_(text.WHERE_ARRIVED), choices(options))
 
 
+async def _needs_no_patent(press: MenuPress) -> bool:
+    """A Kyrgyz citizen (by the passport's country they gave) is told there is no patent to pay."""
+    if await press.users.passport_country(press.user_key) != "KG":
+        return False
+    await press.show(_(text.NO_PATENT_FOR_EAEU), choices([(_(text.ALL_REMINDERS), RemindMenu(action="menu"))]))
+    return True
+
+
 async def _ask_day(press: MenuPress) -> None:
+    if await _needs_no_patent(press):
+        return
     options = [(str(day), SetMonthlyDay(day=day)) for day in range(1, 32)]
     await press.show(_(text.PICK_DAY), choices(options, columns=7))
 
@@ -206,6 +216,8 @@ async def _set_style(press: MenuPress, plain: bool) -> bool:
 
 
 async def _set_monthly(press: MenuPress, day: int) -> bool:
+    if await _needs_no_patent(press):
+        return True
     early = press.content.current.plans.monthly_remind_days_before
     due = next_monthly(day, press.clock.now(), press.zone, early, catch_up=True)
     monthly = NewReminder("monthly", str(day), due, {"day": day, "early": early})
@@ -222,7 +234,8 @@ async def _arrived(press: MenuPress, code: str) -> bool:
         return False
     zone = destination.time_zone
     now = press.clock.now()
-    dues = arrival_dues(plans, code, local_today(now, zone), zone, now)
+    citizens_of = await press.users.passport_country(press.user_key)
+    dues = arrival_dues(plans, code, local_today(now, zone), zone, now, citizens_of)
     if not dues:
         await press.plan(press.recipient(moved_to=zone))  # the time zone of where they are, all the same
         await press.show(_(text.NO_ARRIVAL_PLAN).format(country=pick(destination.name, press.language)), choices([]))

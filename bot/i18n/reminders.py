@@ -33,6 +33,10 @@ PICK_DAY = N_(
     "💳 On which day of the month does your paid month end? It is counted from the date of issue on the "
     "back of the patent. (On a shorter month, the last day.)"
 )
+NO_PATENT_FOR_EAEU = N_(
+    "Citizens of Kyrgyzstan work in Russia without a patent (Eurasian Economic Union rules), so there is "
+    "no patent payment to remind you of. /country changes the country of your passport."
+)
 MONTHLY_SET = N_(
     "Done. Every month, {days} days before day {day}, at 10:00, I will remind you to pay: the Tula regional "
     "Interior Ministry office advises paying a few days early, and a late payment ends the patent."

@@ -18,6 +18,7 @@ COMMANDS = (
     ("menu", N_("Main menu")),
     ("sos", N_("Hotlines: help now")),
     ("language", N_("Change language")),
+    ("country", N_("My passport's country and embassy")),
     ("reminders", N_("Reminders of dates")),
     ("stop", N_("Stop all reminders")),
     ("agency", N_("Check a recruitment agency")),

@@ -141,9 +141,10 @@ def departure_dues(plans: "ReminderPlans", departure: date, zone: str, now: date
 
 
 def arrival_dues(
-    plans: "ReminderPlans", destination: str, arrival: date, zone: str, now: datetime
+    plans: "ReminderPlans", destination: str, arrival: date, zone: str, now: datetime, citizens_of: str | None = None
 ) -> list[tuple[str, datetime]]:
-    """A reminder `remind_days_before` each deadline counted from the day of arrival."""
+    """A reminder `remind_days_before` each deadline counted from the day of arrival, leaving out
+    the deadlines that do not bind citizens of `citizens_of` (the passport's country, if given)."""
     place = plans.destinations.get(destination)
     if place is None:
         return []
@@ -153,6 +154,7 @@ def arrival_dues(
             local_moment(arrival + timedelta(days=item.deadline_days - item.remind_days_before), DELIVERY_HOUR, zone),
         )
         for item in place.arrival
+        if citizens_of not in item.not_for_citizens
     ]
     return [(item, due if due > now else next_delivery(now, zone)) for item, due in dues]
 

@@ -51,7 +51,17 @@ def _no_report_quota(connection: Connection) -> None:
     connection.execute(text("DROP TABLE report_quota"))
 
 
-UPGRADES: tuple[Callable[[Connection], None], ...] = (_plain_reminders, _content_reloads, _no_report_quota)
+def _passport_country(connection: Connection) -> None:
+    """The country of the person's passport, kept with their language (SQLite migration 15)."""
+    connection.execute(text("ALTER TABLE user_settings ADD COLUMN passport_country TEXT"))
+
+
+UPGRADES: tuple[Callable[[Connection], None], ...] = (
+    _plain_reminders,
+    _content_reloads,
+    _no_report_quota,
+    _passport_country,
+)
 """Steps after the first schema: UPGRADES[n - 1] takes a database from version n to n + 1."""
 VERSION = 1 + len(UPGRADES)
 

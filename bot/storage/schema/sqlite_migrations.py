@@ -242,4 +242,9 @@ MIGRATIONS: tuple[str, ...] = (
     """
     DROP TABLE report_quota;
     """,
+    # 15: the country of the person's passport, asked when it first matters (their embassy and home
+    # contacts depend on it); kept with their language, erased by /forget.
+    """
+    ALTER TABLE user_settings ADD COLUMN passport_country TEXT;
+    """,
 )

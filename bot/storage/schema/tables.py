@@ -42,6 +42,7 @@ user_settings = Table(
     _text("user_key", primary=True),
     _text("language"),
     _integer("plain_reminders", default=0),  # 1: reminders in full, not discreet (SQLite migration 12)
+    _text("passport_country", nullable=True),  # TJ, UZ, KG or other, as the person answered (migration 15)
 )
 
 fsm_state = Table(

@@ -1,5 +1,5 @@
-"""A user's settings (their language, and whether reminders may arrive in plain text), keyed by their
-pseudonymous key."""
+"""A user's settings (their language, their passport's country, and whether reminders may arrive in
+plain text), keyed by their pseudonymous key."""
 
 from collections import OrderedDict
 
@@ -86,6 +86,22 @@ class UserSettingsStore:
             f"SELECT user_key FROM user_settings WHERE plain_reminders = 1 AND user_key IN ({marks})", keys
         )
         return {str(row[0]) for row in rows}
+
+    async def passport_country(self, user_key: str) -> str | None:
+        """The country of the person's passport as they answered it, or None before they have."""
+        row = await self._db.fetchone(
+            "SELECT passport_country FROM user_settings WHERE user_key = :user_key", {"user_key": user_key}
+        )
+        return str(row[0]) if row and row[0] is not None else None
+
+    async def set_passport_country(self, user_key: str, country: str, language: str) -> None:
+        """`language` is kept too when the person has no settings yet (the one they are reading)."""
+        await self._db.execute(
+            "INSERT INTO user_settings (user_key, language, passport_country) VALUES (:user_key, :language, :country) "
+            "ON CONFLICT (user_key) DO UPDATE SET passport_country = excluded.passport_country",
+            {"user_key": user_key, "language": language, "country": country},
+        )
+        self._languages.pop(user_key, None)  # a new row has a language now: read it again
 
     async def forget(self, user_key: str) -> None:
         """Erase everything stored about this user, in every table that holds anything of theirs."""
