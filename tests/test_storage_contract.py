@@ -17,6 +17,7 @@ from bot.services.unlinked_writes import UnlinkedWrites
 from bot.storage.backends import postgres
 from bot.storage.backends.postgres import VERSION, engine_url, open_postgres
 from bot.storage.backends.sqlite import Database, DatabaseUnavailable, open_database
+from bot.storage.erasure import PERSONAL_TABLES
 from bot.storage.schema import tables as schema
 from bot.storage.stores.broadcasts import BroadcastStore
 from bot.storage.stores.campaigns import MAX_CAMPAIGNS_PER_WEEK, OTHER_CAMPAIGN, CampaignStore, CampaignWeek, iso_week
@@ -28,7 +29,7 @@ from bot.storage.stores.key_fingerprints import KeyFingerprints
 from bot.storage.stores.reminders import MAX_PENDING_PER_ACCOUNT, ReminderStore
 from bot.storage.stores.reports import GROUPS_PER_PAGE, NewReport, ReportStore
 from bot.storage.stores.tallies import MemoryTally, day_of, week_of
-from bot.storage.stores.user_settings import PERSONAL_TABLES, UserSettingsStore
+from bot.storage.stores.user_settings import UserSettingsStore
 from tests.clock import ManualClock
 from tests.postgres_server import BACKENDS, PostgresServer
 
@@ -586,3 +587,27 @@ async def test_forget_while_old_events_are_cleared_waits_instead_of_deadlocking(
     finally:
         for database in (holding, forgetting, clearing):
             await database.close()
+
+
+def test_every_table_keyed_by_a_person_is_erased_by_forget() -> None:
+    """A new table with a `user_key` column that is not in the erasure order would outlive /forget."""
+    keyed = {name for name, table in schema.metadata.tables.items() if "user_key" in table.columns}
+    assert keyed == set(PERSONAL_TABLES)
+
+
+async def test_stop_takes_the_chat_and_what_waited_for_it_and_keeps_the_rest(database: Database) -> None:
+    settings, reminders = UserSettingsStore(database), ReminderStore(database, CIPHER)
+    await settings.set_language("leaving", "uz")
+    await reminders.opt_in("leaving", 42, "UTC", "uz", news=True)
+    await reminders.add("leaving", "monthly", "1", NOW)
+    broadcasts = BroadcastStore(database, CIPHER)
+    news = await broadcasts.create("News", None, admin_chat=1, now=NOW)
+    await EventStore(database).insert([("2027-03-10T08", "leaving", "lesson", "x")])
+    assert (await broadcasts.progress(news)).total == 1
+
+    assert await reminders.stop("leaving") == 1
+
+    assert await reminders.chat("leaving") is None and await reminders.scheduled("leaving") == []
+    assert (await broadcasts.progress(news)).total == 0, "the news waiting for that chat goes with it"
+    assert await settings.language("leaving") == "uz", "/stop is not /forget"
+    assert await database.fetchall("SELECT name FROM events WHERE user_key = 'leaving'") == [("lesson",)]
