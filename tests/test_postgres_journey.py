@@ -8,7 +8,7 @@ import pytest
 
 from bot.config import Settings
 from bot.privacy.pseudonyms import Pseudonymizer
-from bot.storage.stores.user_settings import PERSONAL_TABLES
+from bot.storage.erasure import PERSONAL_TABLES
 from tests.clock import ManualClock
 from tests.conftest import STAFF_ID, RunningBot
 from tests.fake_telegram import FakeTelegram

@@ -14,8 +14,8 @@ import pytest
 from bot.config import Settings
 from bot.privacy.pseudonyms import Pseudonymizer
 from bot.storage.backends.sqlite import Database, open_database
+from bot.storage.erasure import PERSONAL_TABLES
 from bot.storage.schema import tables as schema
-from bot.storage.stores.user_settings import PERSONAL_TABLES
 from tests.clock import ManualClock
 from tests.conftest import RunningBot
 from tests.fake_telegram import TOKEN, FakeTelegram, FakeUser

@@ -9,15 +9,34 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, Inspector, create_engine, inspect, text, types
+from sqlalchemy import Connection, Inspector, MetaData, create_engine, inspect, types
+from sqlalchemy import text as sql
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.privacy.secret_keys import ChatCipher
 from bot.services.unlinked_writes import UnlinkedWrites
-from bot.storage.backends import postgres
+from bot.storage.backends import postgres, sqlite
 from bot.storage.backends.postgres import VERSION, engine_url, open_postgres
 from bot.storage.backends.sqlite import Database, DatabaseUnavailable, open_database
+from bot.storage.erasure import PERSONAL_TABLES
 from bot.storage.schema import tables as schema
+from bot.storage.schema.definition import BASELINE, STEPS
+from bot.storage.schema.sqlite_migrations import migrations
+from bot.storage.schema.tables import metadata_of
+from bot.storage.schema.vocabulary import (
+    AddColumn,
+    AddIndex,
+    AddTable,
+    DropTable,
+    Index,
+    Step,
+    Table,
+    after,
+    blob,
+    integer,
+    numbered_table,
+    text,
+)
 from bot.storage.stores.broadcasts import BroadcastStore
 from bot.storage.stores.campaigns import MAX_CAMPAIGNS_PER_WEEK, OTHER_CAMPAIGN, CampaignStore, CampaignWeek, iso_week
 from bot.storage.stores.claims import release_all_claims
@@ -28,7 +47,7 @@ from bot.storage.stores.key_fingerprints import KeyFingerprints
 from bot.storage.stores.reminders import MAX_PENDING_PER_ACCOUNT, ReminderStore
 from bot.storage.stores.reports import GROUPS_PER_PAGE, NewReport, ReportStore
 from bot.storage.stores.tallies import MemoryTally, day_of, week_of
-from bot.storage.stores.user_settings import PERSONAL_TABLES, UserSettingsStore
+from bot.storage.stores.user_settings import UserSettingsStore
 from tests.clock import ManualClock
 from tests.postgres_server import BACKENDS, PostgresServer
 
@@ -83,10 +102,10 @@ def described(inspector: Inspector) -> dict[str, Any]:
     return tables
 
 
-def declared() -> dict[str, Any]:
-    """The same, from bot/storage/schema/tables.py."""
+def declared(metadata: MetaData = schema.metadata) -> dict[str, Any]:
+    """The same, from the one definition (bot/storage/schema/definition.py, made into SQLAlchemy tables)."""
     tables = {}
-    for name, table in schema.metadata.tables.items():
+    for name, table in metadata.tables.items():
         primary = tuple(column.name for column in table.primary_key.columns)
         columns = {
             c.name: (
@@ -101,20 +120,84 @@ def declared() -> dict[str, Any]:
     return tables
 
 
-async def test_both_backends_have_the_schema_that_schema_py_declares(database: Database, target: Path | str) -> None:
-    if isinstance(target, Path):  # SQLite: what the numbered migrations made of it
+async def found_in(target: Path | str) -> dict[str, Any]:
+    """What a database has, described as `declared()` describes the definition."""
+    if isinstance(target, Path):
         engine = create_engine(f"sqlite:///{target}")
         with engine.connect() as connection:
             found = described(inspect(connection))
         engine.dispose()
-    else:
-        async_engine = create_async_engine(engine_url(target))
-        async with async_engine.connect() as connection:
-            found = await connection.run_sync(lambda sync: described(inspect(sync)))
-        await async_engine.dispose()
-        assert found.pop("schema_version")[0] == {"version": ("integer", False, None)}
-    assert found == declared()
+        return found
+    async_engine = create_async_engine(engine_url(target))
+    async with async_engine.connect() as connection:
+        found = await connection.run_sync(lambda sync: described(inspect(sync)))
+    await async_engine.dispose()
+    assert found.pop("schema_version")[0] == {"version": ("integer", False, None)}
+    return found
+
+
+async def test_both_backends_have_the_schema_that_the_definition_declares(
+    database: Database, target: Path | str
+) -> None:
+    assert await found_in(target) == declared()  # SQLite: what its fourteen hand-written migrations made
     assert await database.fetchall("SELECT id, rolled_until FROM rollup_state") == [(1, "0000-00-00T00")]
+
+
+LATER_STEPS = (
+    AddTable(
+        numbered_table(
+            "later_cases",
+            text("case_key"),
+            blob("chat_box"),
+            integer("closed_at", nullable=True),
+            text("state", default="open"),
+            indexes=(Index("later_cases_by_state", ("state", "closed_at")),),
+        )
+    ),
+    AddTable(Table("later_pairs", (text("a"), integer("b"), integer("n", default=0)), ("a", "b"))),
+    AddColumn("user_settings", text("later_note", nullable=True)),
+    AddColumn("reminder_chats", integer("later_flag", default=0)),
+    AddIndex("events", Index("events_by_name", ("name", "detail"))),
+    DropTable("screen_flags"),
+)
+"""Steps of every kind, as the next changes to the schema will be written."""
+
+
+async def test_steps_added_to_the_definition_bring_both_backends_to_the_same_tables(
+    target: Path | str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> None:
+    """A database made by this version, and a new one, both take the later steps from the one
+    definition, and arrive at the same tables, column by column, on either backend."""
+    made_before = await open_database(target)
+    await KeyFingerprints(made_before).seal_plain_rows(CIPHER.seal)  # as the bot's start does
+    await made_before.execute("INSERT INTO user_settings (user_key, language) VALUES ('kept', 'tg')")
+    await made_before.close()
+    steps = (*STEPS, *LATER_STEPS)
+    monkeypatch.setattr(sqlite, "MIGRATIONS", migrations(steps))
+    monkeypatch.setattr(postgres, "STEPS", steps)
+    later = declared(metadata_of(after(BASELINE, steps).values()))
+
+    upgraded = await open_database(target)
+    try:
+        assert await upgraded.fetchall("SELECT user_key, language, later_note FROM user_settings") == [
+            ("kept", "tg", None)
+        ]
+        row = await upgraded.fetchone(
+            "INSERT INTO later_cases (case_key, chat_box) VALUES ('c', :box) RETURNING id, state", {"box": b"x"}
+        )
+        assert row == (1, "open")
+    finally:
+        await upgraded.close()
+    assert await found_in(target) == later
+
+    if isinstance(target, Path):
+        new: Path | str = tmp_path / "new" / "safar.sqlite3"
+    else:
+        new = request.getfixturevalue("postgres_server").empty_database()
+    fresh = await open_database(new)
+    await KeyFingerprints(fresh).seal_plain_rows(CIPHER.seal)
+    await fresh.close()
+    assert await found_in(new) == later
 
 
 # --- units of work --------------------------------------------------------------------------
@@ -517,27 +600,57 @@ async def test_a_cancel_while_another_process_marks_a_delivery_waits_instead_of_
 async def test_a_later_schema_step_runs_once_when_processes_start_at_once(
     postgres_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """How the next PostgreSQL migration will go: a step in UPGRADES, applied once under the lock."""
-    ran: list[int] = []
+    """The next step of the definition, applied once under the lock when processes start at once;
+    an older Safar then refuses the database a newer one upgraded."""
+    applied: list[Step] = []
+    apply_step = schema.apply
 
-    def add_a_column(connection: Connection) -> None:
-        ran.append(1)
-        connection.execute(text("ALTER TABLE user_settings ADD COLUMN later TEXT"))
+    def apply(step: Step, connection: Connection) -> None:
+        applied.append(step)
+        apply_step(step, connection)
 
-    current = postgres.VERSION  # the database the fixture made is at this version
-    monkeypatch.setattr(postgres, "UPGRADES", (*postgres.UPGRADES, add_a_column))
-    monkeypatch.setattr(postgres, "VERSION", current + 1)
+    monkeypatch.setattr(postgres.schema, "apply", apply)
+    monkeypatch.setattr(postgres, "STEPS", (*STEPS, AddColumn("user_settings", text("later", nullable=True))))
     opened = await asyncio.gather(*(open_postgres(postgres_url) for _ in range(3)))
     try:
-        assert ran == [1]
-        assert await opened[2].fetchall("SELECT version FROM schema_version") == [(current + 1,)]
+        assert len(applied) == 1
+        assert await opened[2].fetchall("SELECT version FROM schema_version") == [(VERSION + 1,)]
         await opened[1].execute("INSERT INTO user_settings (user_key, language, later) VALUES ('a', 'tg', 'x')")
     finally:
         for database in opened:
             await database.close()
-    monkeypatch.setattr(postgres, "VERSION", current)
-    with pytest.raises(DatabaseUnavailable, match=f"schema version {current + 1}; this Safar knows up to {current}"):
+    monkeypatch.setattr(postgres, "STEPS", STEPS)
+    with pytest.raises(DatabaseUnavailable, match=f"schema version {VERSION + 1}; this Safar knows up to {VERSION}"):
         await open_postgres(postgres_url)
+
+
+async def test_a_postgres_database_made_by_the_first_version_is_upgraded_with_its_rows(postgres_url: str) -> None:
+    """A database at version 1 (before the discreet reminders, /reload and the report limit in
+    memory) keeps its version number and is brought up from there: the hand-written upgrades,
+    then the steps of the definition, to the tables a new database has."""
+    engine = create_async_engine(engine_url(postgres_url))
+    async with engine.begin() as connection:  # what the first version made
+        for statement in (
+            "ALTER TABLE user_settings DROP COLUMN plain_reminders",
+            "ALTER TABLE user_settings DROP COLUMN passport_country",  # the definition's first step
+            "DROP TABLE content_reloads",
+            "CREATE TABLE report_quota (user_key TEXT NOT NULL, day TEXT NOT NULL, reports BIGINT NOT NULL, "
+            "PRIMARY KEY (user_key, day))",
+            "UPDATE schema_version SET version = 1",
+            "INSERT INTO user_settings (user_key, language) VALUES ('old', 'uz')",
+        ):
+            await connection.execute(sql(statement))
+    await engine.dispose()
+
+    database = await open_postgres(postgres_url)
+    try:
+        assert await database.fetchall("SELECT version FROM schema_version") == [(VERSION,)]
+        assert await database.fetchall("SELECT user_key, language, plain_reminders FROM user_settings") == [
+            ("old", "uz", 0)
+        ]
+    finally:
+        await database.close()
+    assert await found_in(postgres_url) == declared()
 
 
 async def test_two_processes_adding_at_once_never_take_an_account_past_its_limit(
@@ -586,3 +699,27 @@ async def test_forget_while_old_events_are_cleared_waits_instead_of_deadlocking(
     finally:
         for database in (holding, forgetting, clearing):
             await database.close()
+
+
+def test_every_table_keyed_by_a_person_is_erased_by_forget() -> None:
+    """A new table with a `user_key` column that is not in the erasure order would outlive /forget."""
+    keyed = {name for name, table in schema.metadata.tables.items() if "user_key" in table.columns}
+    assert keyed == set(PERSONAL_TABLES)
+
+
+async def test_stop_takes_the_chat_and_what_waited_for_it_and_keeps_the_rest(database: Database) -> None:
+    settings, reminders = UserSettingsStore(database), ReminderStore(database, CIPHER)
+    await settings.set_language("leaving", "uz")
+    await reminders.opt_in("leaving", 42, "UTC", "uz", news=True)
+    await reminders.add("leaving", "monthly", "1", NOW)
+    broadcasts = BroadcastStore(database, CIPHER)
+    news = await broadcasts.create("News", None, admin_chat=1, now=NOW)
+    await EventStore(database).insert([("2027-03-10T08", "leaving", "lesson", "x")])
+    assert (await broadcasts.progress(news)).total == 1
+
+    assert await reminders.stop("leaving") == 1
+
+    assert await reminders.chat("leaving") is None and await reminders.scheduled("leaving") == []
+    assert (await broadcasts.progress(news)).total == 0, "the news waiting for that chat goes with it"
+    assert await settings.language("leaving") == "uz", "/stop is not /forget"
+    assert await database.fetchall("SELECT name FROM events WHERE user_key = 'leaving'") == [("lesson",)]

@@ -35,7 +35,7 @@ class Commit:
 
 
 def columns(table: str) -> list[str]:
-    """A table's columns as schema.py names them: rows are read in this order on both backends."""
+    """A table's columns as the schema definition names them: rows are read in this order on both backends."""
     return [column.name for column in schema.metadata.tables[table].columns]
 
 

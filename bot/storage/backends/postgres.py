@@ -7,10 +7,11 @@ async engine with asyncpg, so several bot processes and many tasks work on one d
   writer runs inside its transaction.
 - A statement outside a unit of work takes a pooled connection in autocommit: one round trip,
   no BEGIN/COMMIT around it.
-- The schema is bot/storage/schema/tables.py's MetaData. It is created, or brought up to date, at start
-  inside a transaction holding `pg_advisory_xact_lock`: when several processes start at once one
-  migrates and the others wait, then find it done. `schema_version` says how far it is; a later
-  change to the schema changes the MetaData and appends a step to UPGRADES.
+- The schema is generated from its one definition (bot/storage/schema/definition.py, through
+  tables.py). It is created, or brought up to date, at start inside a transaction holding
+  `pg_advisory_xact_lock`: when several processes start at once one migrates and the others
+  wait, then find it done. `schema_version` says how far a database is: versions 1 to 4 were
+  written by hand (`LEGACY_UPGRADES`), each later one is a step of `definition.STEPS`.
 """
 
 import asyncio
@@ -18,7 +19,7 @@ import logging
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from sqlalchemy import BigInteger, Column, Connection, MetaData, Table, TextClause, insert, select, text, update
@@ -29,6 +30,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from bot.storage.backends.dialect import POSTGRESQL
 from bot.storage.backends.sqlite import Changed, Database, DatabaseUnavailable, Parameters, Row
 from bot.storage.schema import tables as schema
+from bot.storage.schema.definition import BASELINE, FIRST_ROWS, STEPS
+from bot.storage.schema.vocabulary import Step, after
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +46,7 @@ def _plain_reminders(connection: Connection) -> None:
 
 def _content_reloads(connection: Connection) -> None:
     """A /reload is announced to every process of the bot (SQLite migration 13)."""
-    schema.content_reloads.create(connection)
+    schema.baseline.tables["content_reloads"].create(connection)
 
 
 def _no_report_quota(connection: Connection) -> None:
@@ -51,19 +54,19 @@ def _no_report_quota(connection: Connection) -> None:
     connection.execute(text("DROP TABLE report_quota"))
 
 
-def _passport_country(connection: Connection) -> None:
-    """The country of the person's passport, kept with their language (SQLite migration 15)."""
-    connection.execute(text("ALTER TABLE user_settings ADD COLUMN passport_country TEXT"))
+LEGACY_UPGRADES: tuple[Callable[[Connection], None], ...] = (_plain_reminders, _content_reloads, _no_report_quota)
+"""Written by hand before the schema had one definition: LEGACY_UPGRADES[n - 1] takes a database
+from version n to n + 1, up to the baseline (`definition.BASELINE`)."""
+BASELINE_VERSION = 1 + len(LEGACY_UPGRADES)
+VERSION = BASELINE_VERSION + len(STEPS)
 
 
-UPGRADES: tuple[Callable[[Connection], None], ...] = (
-    _plain_reminders,
-    _content_reloads,
-    _no_report_quota,
-    _passport_country,
-)
-"""Steps after the first schema: UPGRADES[n - 1] takes a database from version n to n + 1."""
-VERSION = 1 + len(UPGRADES)
+def _upgrade(number: int, steps: Sequence[Step]) -> Callable[[Connection], None]:
+    """What takes a database from version `number` to the next."""
+    if number < BASELINE_VERSION:
+        return LEGACY_UPGRADES[number - 1]
+    return partial(schema.apply, steps[number - BASELINE_VERSION])
+
 
 _versions = MetaData()
 schema_version = Table("schema_version", _versions, Column("version", BigInteger, nullable=False))
@@ -200,26 +203,29 @@ async def open_postgres(url: str) -> PostgresDatabase:
 
 
 async def migrate(engine: AsyncEngine) -> None:
-    """Create the schema, or bring it up to VERSION, once, whatever the number of processes
+    """Create the schema, or bring it up to date, once, whatever the number of processes
     starting at the same time (the advisory lock is released when the transaction ends)."""
+    steps = STEPS  # read at each start, so a test can add a step of its own
+    latest = BASELINE_VERSION + len(steps)
     async with engine.begin() as connection:
         await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         await connection.run_sync(_versions.create_all)
         current = (await connection.execute(select(schema_version.c.version))).scalar()
         if current is None:
-            await connection.run_sync(schema.metadata.create_all)
-            for table, row in schema.FIRST_ROWS:
-                await connection.execute(insert(table).values(row))
-            await connection.execute(insert(schema_version).values(version=VERSION))
-            log.info("database schema created (version %d)", VERSION)
+            made = schema.metadata_of(after(BASELINE, steps).values())
+            await connection.run_sync(made.create_all)
+            for table, row in FIRST_ROWS:
+                await connection.execute(insert(made.tables[table]).values(row))
+            await connection.execute(insert(schema_version).values(version=latest))
+            log.info("database schema created (version %d)", latest)
             return
-        if current > VERSION:
+        if current > latest:
             raise DatabaseUnavailable(
-                f"the database has schema version {current}; this Safar knows up to {VERSION}: a newer Safar "
+                f"the database has schema version {current}; this Safar knows up to {latest}: a newer Safar "
                 "made it, so run that one (or a newer one) here too"
             )
-        for number in range(current, VERSION):
-            await connection.run_sync(UPGRADES[number - 1])
+        for number in range(current, latest):
+            await connection.run_sync(_upgrade(number, steps))
             log.info("database migrated to version %d", number + 1)
-        if current < VERSION:
-            await connection.execute(update(schema_version).values(version=VERSION))
+        if current < latest:
+            await connection.execute(update(schema_version).values(version=latest))

@@ -1,7 +1,25 @@
-"""Numbered schema migrations, applied in order at start-up. Never edit one that has shipped:
-add the next number instead."""
+"""SQLite's numbered schema migrations, applied in order at start-up: the fourteen written by hand
+before the schema had one definition, then one generated from each step of
+`definition.STEPS`. Never edit one that has shipped: add a step instead.
 
-MIGRATIONS: tuple[str, ...] = (
+No SQLAlchemy here: the default setup does not load it."""
+
+from collections.abc import Iterable
+
+from bot.storage.schema.definition import STEPS
+from bot.storage.schema.vocabulary import (
+    AddColumn,
+    AddIndex,
+    AddTable,
+    Column,
+    DropTable,
+    Index,
+    Step,
+    Table,
+    sql_literal,
+)
+
+LEGACY_MIGRATIONS: tuple[str, ...] = (
     # 1: per-user settings and FSM conversation state, both keyed by a keyed hash, never a raw id.
     """
     CREATE TABLE user_settings (
@@ -242,9 +260,59 @@ MIGRATIONS: tuple[str, ...] = (
     """
     DROP TABLE report_quota;
     """,
-    # 15: the country of the person's passport, asked when it first matters (their embassy and home
-    # contacts depend on it); kept with their language, erased by /forget.
-    """
-    ALTER TABLE user_settings ADD COLUMN passport_country TEXT;
-    """,
 )
+
+
+_TYPES = {"text": "TEXT", "integer": "INTEGER", "bytes": "BLOB"}
+
+
+def column_sql(column: Column, *, rowid: bool = False) -> str:
+    """`rowid`: the table's single integer primary key, which SQLite makes the row's own number."""
+    words = [column.name, _TYPES[column.kind]]
+    if rowid:
+        words.append("PRIMARY KEY")
+    elif not column.nullable:
+        words.append("NOT NULL")
+    if column.default is not None:
+        words.append(f"DEFAULT {sql_literal(column.default)}")
+    return " ".join(words)
+
+
+def create_table_sql(table: Table) -> str:
+    """A table with an integer key uses SQLite's rowid; any other key makes it WITHOUT ROWID (the
+    rows are stored in key order, with no second b-tree), as the hand-written migrations did."""
+    rowid = len(table.primary_key) == 1 and table.column(table.primary_key[0]).kind == "integer"
+    parts = [column_sql(column, rowid=rowid and column.name == table.primary_key[0]) for column in table.columns]
+    if table.primary_key and not rowid:
+        parts.append(f"PRIMARY KEY ({', '.join(table.primary_key)})")
+    if table.check:
+        parts.append(f"CHECK ({table.check})")
+    without_rowid = " WITHOUT ROWID" if table.primary_key and not rowid else ""
+    body = ",\n    ".join(parts)
+    statements = [f"CREATE TABLE {table.name} (\n    {body}\n){without_rowid};"]
+    statements += [create_index_sql(table.name, index) for index in table.indexes]
+    return "\n".join(statements)
+
+
+def create_index_sql(table: str, index: Index) -> str:
+    return f"CREATE INDEX {index.name} ON {table} ({', '.join(index.columns)});"
+
+
+def step_sql(step: Step) -> str:
+    match step:
+        case AddTable(table):
+            return create_table_sql(table)
+        case AddColumn(table, column):
+            return f"ALTER TABLE {table} ADD COLUMN {column_sql(column)};"
+        case AddIndex(table, index):
+            return create_index_sql(table, index)
+        case DropTable(table):
+            return f"DROP TABLE {table};"
+
+
+def migrations(steps: Iterable[Step]) -> tuple[str, ...]:
+    return LEGACY_MIGRATIONS + tuple(step_sql(step) for step in steps)
+
+
+MIGRATIONS = migrations(STEPS)
+"""Every migration, in order: `PRAGMA user_version` says how many a database has had."""

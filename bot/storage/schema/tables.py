@@ -1,216 +1,83 @@
-"""Every table and index, described once for SQLAlchemy: PostgreSQL's schema is created from it,
-and a test checks that SQLite's numbered migrations (bot/storage/schema/sqlite_migrations.py) arrive at the same
-tables, columns and indexes, so the two backends cannot drift apart.
+"""PostgreSQL's side of the one schema definition (`definition.py`): SQLAlchemy Core tables made
+from it, from which a new database is created, and each step of `STEPS` applied to a database
+made earlier. Loaded only with DATABASE_URL (SQLite's side, `sqlite_migrations.py`, has no
+SQLAlchemy).
 
-Types: BIGINT for unix seconds, counts and ids (Telegram's ids pass 2³¹), BYTEA for sealed chat
-ids and sketches, TEXT for the rest (days and hours are ISO text, compared as text on both).
+Types: BIGINT for integers (Telegram's ids pass 2³¹), BYTEA for bytes, TEXT for text (days and
+hours are ISO text, compared as text on both backends).
 """
+
+from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
     Column,
+    Connection,
     Index,
     LargeBinary,
     MetaData,
-    PrimaryKeyConstraint,
     Table,
     Text,
     text,
 )
+from sqlalchemy.schema import SchemaItem
+from sqlalchemy.types import TypeEngine
 
-metadata = MetaData()
+from bot.storage.schema import vocabulary as neutral
+from bot.storage.schema.definition import BASELINE, STEPS
 
-
-def _text(name: str, *, nullable: bool = False, default: str | None = None, primary: bool = False) -> Column[str]:
-    server_default = text(f"'{default}'") if default is not None else None
-    return Column(name, Text, nullable=nullable, server_default=server_default, primary_key=primary)
-
-
-def _integer(name: str, *, nullable: bool = False, default: int | None = None) -> Column[int]:
-    server_default = text(str(default)) if default is not None else None
-    return Column(name, BigInteger, nullable=nullable, server_default=server_default)
+_TYPES: dict[str, type[TypeEngine[Any]]] = {"text": Text, "integer": BigInteger, "bytes": LargeBinary}
+_DDL_TYPES = {"text": "TEXT", "integer": "BIGINT", "bytes": "BYTEA"}
 
 
-def _id() -> Column[int]:
-    return Column("id", BigInteger, primary_key=True, autoincrement=True)
+def _column(column: neutral.Column, table: neutral.Table) -> Column[Any]:
+    primary = column.name in table.primary_key
+    default = None if column.default is None else text(neutral.sql_literal(column.default))
+    return Column(
+        column.name,
+        _TYPES[column.kind],
+        nullable=column.nullable and not primary,
+        server_default=default,
+        primary_key=primary,
+        autoincrement=table.numbered if primary else False,
+    )
 
 
-user_settings = Table(
-    "user_settings",
-    metadata,
-    _text("user_key", primary=True),
-    _text("language"),
-    _integer("plain_reminders", default=0),  # 1: reminders in full, not discreet (SQLite migration 12)
-    _text("passport_country", nullable=True),  # TJ, UZ, KG or other, as the person answered (migration 15)
-)
+def add_table(table: neutral.Table, metadata: MetaData) -> Table:
+    """The SQLAlchemy table for `table`, in `metadata`."""
+    parts: list[SchemaItem] = [_column(column, table) for column in table.columns]
+    parts += [Index(index.name, *index.columns) for index in table.indexes]
+    if table.check:
+        parts.append(CheckConstraint(table.check, name=f"{table.name}_check"))
+    return Table(table.name, metadata, *parts)
 
-fsm_state = Table(
-    "fsm_state",
-    metadata,
-    _text("storage_key", primary=True),
-    _text("user_key"),
-    _text("state", nullable=True),
-    _text("data", default="{}"),
-    Index("fsm_state_by_user", "user_key"),
-)
 
-offer_reports = Table(
-    "offer_reports",
-    metadata,
-    _id(),
-    _text("created_day"),
-    _text("problem"),
-    _text("country"),
-    _text("agency_typed"),
-    _text("agency_key"),
-    _text("details", default=""),
-    _integer("reviewed", default=0),
-    Index("offer_reports_open_by_agency", "reviewed", "agency_key"),
-    Index("offer_reports_by_day", "created_day"),
-)
+def metadata_of(tables: Iterable[neutral.Table]) -> MetaData:
+    made = MetaData()
+    for table in tables:
+        add_table(table, made)
+    return made
 
-reminders = Table(
-    "reminders",
-    metadata,
-    _id(),
-    _text("user_key"),
-    _text("kind"),
-    _text("item"),
-    _text("payload", default="{}"),
-    _integer("due_at"),
-    _text("state", default="pending"),
-    _integer("lease_until", nullable=True),
-    _integer("attempts", default=0),
-    _integer("sent_at", nullable=True),
-    Index("reminders_due", "state", "due_at"),
-    Index("reminders_by_user", "user_key", "state"),
-)
 
-events = Table(
-    "events",
-    metadata,
-    _text("hour"),
-    _text("user_key"),
-    _text("name"),
-    _text("detail", default=""),
-    Index("events_by_hour", "hour"),
-)
+def apply(step: neutral.Step, connection: Connection) -> None:
+    """One step of `STEPS` on a PostgreSQL database made before it."""
+    match step:
+        case neutral.AddTable(table):
+            add_table(table, MetaData()).create(connection)
+        case neutral.AddColumn(table, column):
+            words = [column.name, _DDL_TYPES[column.kind]]
+            words += [] if column.nullable else ["NOT NULL"]
+            words += [] if column.default is None else [f"DEFAULT {neutral.sql_literal(column.default)}"]
+            connection.execute(text(f"ALTER TABLE {table} ADD COLUMN {' '.join(words)}"))
+        case neutral.AddIndex(table, index):
+            connection.execute(text(f"CREATE INDEX {index.name} ON {table} ({', '.join(index.columns)})"))
+        case neutral.DropTable(table):
+            connection.execute(text(f"DROP TABLE {table}"))
 
-daily_counts = Table(
-    "daily_counts",
-    metadata,
-    _text("day"),
-    _text("name"),
-    _text("detail"),
-    _integer("events"),
-    PrimaryKeyConstraint("day", "name", "detail"),
-)
 
-daily_users = Table("daily_users", metadata, _text("day", primary=True), Column("sketch", LargeBinary, nullable=False))
-
-rollup_state = Table(
-    "rollup_state",
-    metadata,
-    Column("id", BigInteger, primary_key=True, autoincrement=False),
-    _text("rolled_until"),
-    CheckConstraint("id = 1", name="rollup_state_single_row"),
-)
-
-reminder_chats = Table(
-    "reminder_chats",
-    metadata,
-    _text("user_key", primary=True),
-    Column("chat_box", LargeBinary, nullable=False),
-    _text("time_zone"),
-    _text("language"),
-    _integer("news", default=0),
-)
-
-broadcasts = Table(
-    "broadcasts",
-    metadata,
-    _id(),
-    _text("created_hour"),
-    _text("text"),
-    _text("language", nullable=True),
-    _text("state"),
-    Column("admin_box", LargeBinary, nullable=False),
-    _integer("progress_message_id", nullable=True),
-    _integer("sent", default=0),
-    _integer("failed", default=0),
-)
-
-broadcast_recipients = Table(
-    "broadcast_recipients",
-    metadata,
-    _integer("broadcast_id"),
-    _text("user_key"),
-    Column("chat_box", LargeBinary, nullable=False),
-    _text("state", default="pending"),
-    _integer("lease_until", nullable=True),
-    PrimaryKeyConstraint("broadcast_id", "user_key"),
-    Index("broadcast_recipients_pending", "broadcast_id", "state"),
-)
-
-key_fingerprints = Table("key_fingerprints", metadata, _text("name", primary=True), _text("fingerprint"))
-
-campaign_weeks = Table(
-    "campaign_weeks",
-    metadata,
-    _text("week"),
-    _text("campaign"),
-    _integer("opens"),
-    _integer("new_users"),
-    PrimaryKeyConstraint("week", "campaign"),
-)
-
-contact_answers = Table(
-    "contact_answers",
-    metadata,
-    _text("week"),
-    _text("contact"),
-    _text("outcome"),
-    _integer("answers"),
-    PrimaryKeyConstraint("week", "contact", "outcome"),
-)
-
-screen_flags = Table(
-    "screen_flags",
-    metadata,
-    _text("week"),
-    _text("screen"),
-    _text("reason"),
-    _integer("flags"),
-    PrimaryKeyConstraint("week", "screen", "reason"),
-)
-
-broadcast_proposals = Table(
-    "broadcast_proposals",
-    metadata,
-    _id(),
-    _integer("proposed_at"),
-    _integer("proposed_by"),
-    _text("text"),
-    _text("language", nullable=True),
-    _integer("release_at", nullable=True),
-    _text("state", default="proposed"),
-    _integer("decided_by", nullable=True),
-    _integer("broadcast_id", nullable=True),
-    Index("broadcast_proposals_open", "state", "release_at"),
-)
-
-staff_audit = Table(
-    "staff_audit",
-    metadata,
-    _id(),
-    _integer("at"),
-    _integer("staff_id"),
-    _text("action"),
-    _text("detail", default=""),
-)
-
-content_reloads = Table("content_reloads", metadata, _id(), _integer("at"))
-
-FIRST_ROWS = ((rollup_state, {"id": 1, "rolled_until": "0000-00-00T00"}),)
-"""Rows a new database starts with (SQLite's migration 5 inserts the same)."""
+metadata = metadata_of(neutral.after(BASELINE, STEPS).values())
+"""Every table as it stands now: a new PostgreSQL database is created from it."""
+baseline = metadata_of(BASELINE)
+"""Every table at PostgreSQL's version 4 (what its hand-written upgrades take a database to)."""

@@ -9,8 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.storage.backends.sqlite import Database
+from bot.storage.erasure import PERSONAL_TABLES
 from bot.storage.stores.events import hold_watermark
-from bot.storage.stores.user_settings import PERSONAL_TABLES
 
 DEPENDENT_TABLES = {
     "pseudonym": ("user_settings", "fsm_state", "reminders", "reminder_chats", "events"),

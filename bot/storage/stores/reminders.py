@@ -17,6 +17,7 @@ from typing import Any
 
 from bot.privacy.secret_keys import ChatCipher
 from bot.storage.backends.sqlite import Database, Row
+from bot.storage.erasure import erase_chat
 
 MAX_PENDING_PER_ACCOUNT = 20
 """Reminders one person can have waiting; more would let one account fill everyone's queue."""
@@ -91,14 +92,6 @@ class _OverTheLimit(Exception):
 
 
 CHAT_COLUMNS = "user_key, chat_box, time_zone, language, news"
-
-
-async def forget_chat(tx: Database, user_key: str) -> None:
-    """The person stopped, blocked the bot or has nothing left to receive: their chat id goes,
-    with whatever was waiting to be sent to it."""
-    async with tx.transaction():
-        for table in ("reminders", "broadcast_recipients", "reminder_chats"):  # a delivery's order (PERSONAL_TABLES)
-            await tx.execute(f"DELETE FROM {table} WHERE user_key = :user_key", {"user_key": user_key})
 
 
 class ReminderStore:
@@ -238,7 +231,7 @@ class ReminderStore:
         """Cancel every reminder and forget the chat id; returns how many reminders were cancelled."""
         async with self._db.transaction() as tx:
             row = await tx.fetchone("SELECT COUNT(*) FROM reminders WHERE user_key = :user_key", {"user_key": user_key})
-            await forget_chat(tx, user_key)
+            await erase_chat(tx, user_key)
         return int(row[0]) if row else 0
 
     # --- the dispatcher's side -----------------------------------------------------------
@@ -334,7 +327,7 @@ class ReminderStore:
 
     async def chat_blocked(self, user_key: str) -> None:
         """Telegram said 403: the chat id and everything waiting for it are deleted."""
-        await forget_chat(self._db, user_key)
+        await erase_chat(self._db, user_key)
 
     async def delete_finished(self, before: datetime) -> int:
         """Housekeeping: sent and failed reminders are not kept longer than needed."""

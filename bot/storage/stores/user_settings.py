@@ -4,22 +4,10 @@ plain text), keyed by their pseudonymous key."""
 from collections import OrderedDict
 
 from bot.storage.backends.sqlite import Database
-from bot.storage.stores.events import hold_watermark
+from bot.storage.erasure import erase_person
 
 RECENT_USERS = 10_000
 """Languages kept in memory: the recently active users', so memory does not grow with every user ever seen."""
-
-PERSONAL_TABLES = (
-    "user_settings",
-    "fsm_state",
-    "reminders",
-    "broadcast_recipients",
-    "reminder_chats",
-    "events",
-)
-"""Every table with rows about one user (by `user_key`): what `/forget` erases. Add new ones here.
-A person's reminders and broadcast rows come before their chat, in the order a delivery deletes
-them: on PostgreSQL, two units of work taking row locks in opposite orders could deadlock."""
 
 
 class UserSettingsStore:
@@ -104,10 +92,6 @@ class UserSettingsStore:
         self._languages.pop(user_key, None)  # a new row has a language now: read it again
 
     async def forget(self, user_key: str) -> None:
-        """Erase everything stored about this user, in every table that holds anything of theirs."""
-        async with self._db.transaction() as tx:
-            await hold_watermark(tx)  # the roll-up deletes events too: one waits for the other
-            for table in PERSONAL_TABLES:
-                await tx.execute(f"DELETE FROM {table} WHERE user_key = :user_key", {"user_key": user_key})
-        await self._db.checkpoint(PERSONAL_TABLES)  # the deleted rows leave the write-ahead log too
+        """Erase everything stored about this user (bot/storage/erasure.py lists where and in which order)."""
+        await erase_person(self._db, user_key)
         self._languages.pop(user_key, None)

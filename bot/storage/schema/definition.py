@@ -1,0 +1,142 @@
+"""Safar's schema, written once: every table as it stood at SQLite's migration 14 (PostgreSQL's
+version 4), then the steps that changed it since. SQLite's numbered migrations after 14 and
+PostgreSQL's created tables and upgrades are generated from this (`sqlite_migrations.py`,
+`tables.py`); a test checks both backends arrive at the same tables, column by column.
+
+A new table, column or index is one step at the end of `STEPS`; a step that has shipped is never
+edited. What a column holds and why is said where it is added (here, or in the legacy SQLite
+migration that made it)."""
+
+from bot.storage.schema.vocabulary import AddColumn, Index, Step, Table, blob, integer, numbered_table, text
+
+BASELINE: tuple[Table, ...] = (
+    Table(
+        "user_settings",
+        (text("user_key"), text("language"), integer("plain_reminders", default=0)),
+        ("user_key",),
+    ),
+    Table(
+        "fsm_state",
+        (text("storage_key"), text("user_key"), text("state", nullable=True), text("data", default="{}")),
+        ("storage_key",),
+        (Index("fsm_state_by_user", ("user_key",)),),
+    ),
+    numbered_table(
+        "offer_reports",
+        text("created_day"),
+        text("problem"),
+        text("country"),
+        text("agency_typed"),
+        text("agency_key"),
+        text("details", default=""),
+        integer("reviewed", default=0),
+        indexes=(
+            Index("offer_reports_open_by_agency", ("reviewed", "agency_key")),
+            Index("offer_reports_by_day", ("created_day",)),
+        ),
+    ),
+    numbered_table(
+        "reminders",
+        text("user_key"),
+        text("kind"),
+        text("item"),
+        text("payload", default="{}"),
+        integer("due_at"),
+        text("state", default="pending"),
+        integer("lease_until", nullable=True),
+        integer("attempts", default=0),
+        integer("sent_at", nullable=True),
+        indexes=(Index("reminders_due", ("state", "due_at")), Index("reminders_by_user", ("user_key", "state"))),
+    ),
+    Table(
+        "events",
+        (text("hour"), text("user_key"), text("name"), text("detail", default="")),
+        indexes=(Index("events_by_hour", ("hour",)),),
+    ),
+    Table(
+        "daily_counts",
+        (text("day"), text("name"), text("detail"), integer("events")),
+        ("day", "name", "detail"),
+    ),
+    Table("daily_users", (text("day"), blob("sketch")), ("day",)),
+    Table("rollup_state", (integer("id"), text("rolled_until")), ("id",), check="id = 1"),
+    Table(
+        "reminder_chats",
+        (text("user_key"), blob("chat_box"), text("time_zone"), text("language"), integer("news", default=0)),
+        ("user_key",),
+    ),
+    numbered_table(
+        "broadcasts",
+        text("created_hour"),
+        text("text"),
+        text("language", nullable=True),
+        text("state"),
+        blob("admin_box"),
+        integer("progress_message_id", nullable=True),
+        integer("sent", default=0),
+        integer("failed", default=0),
+    ),
+    Table(
+        "broadcast_recipients",
+        (
+            integer("broadcast_id"),
+            text("user_key"),
+            blob("chat_box"),
+            text("state", default="pending"),
+            integer("lease_until", nullable=True),
+        ),
+        ("broadcast_id", "user_key"),
+        (Index("broadcast_recipients_pending", ("broadcast_id", "state")),),
+    ),
+    Table("key_fingerprints", (text("name"), text("fingerprint")), ("name",)),
+    Table(
+        "campaign_weeks",
+        (text("week"), text("campaign"), integer("opens"), integer("new_users")),
+        ("week", "campaign"),
+    ),
+    Table(
+        "contact_answers",
+        (text("week"), text("contact"), text("outcome"), integer("answers")),
+        ("week", "contact", "outcome"),
+    ),
+    Table(
+        "screen_flags",
+        (text("week"), text("screen"), text("reason"), integer("flags")),
+        ("week", "screen", "reason"),
+    ),
+    numbered_table(
+        "broadcast_proposals",
+        integer("proposed_at"),
+        integer("proposed_by"),
+        text("text"),
+        text("language", nullable=True),
+        integer("release_at", nullable=True),
+        text("state", default="proposed"),
+        integer("decided_by", nullable=True),
+        integer("broadcast_id", nullable=True),
+        indexes=(Index("broadcast_proposals_open", ("state", "release_at")),),
+    ),
+    numbered_table(
+        "staff_audit",
+        integer("at"),
+        integer("staff_id"),
+        text("action"),
+        text("detail", default=""),
+    ),
+    numbered_table("content_reloads", integer("at")),
+)
+"""The schema at SQLite's migration 14 and PostgreSQL's version 4 (both backends' last
+hand-written step). Never edited: a change is a step in `STEPS`."""
+
+STEPS: tuple[Step, ...] = (
+    # The country of the person's passport (TJ, UZ, KG or other), asked when it first matters (their
+    # embassy and home contacts depend on it); kept with their language, erased by /forget.
+    AddColumn("user_settings", text("passport_country", nullable=True)),
+)
+"""Each step after the baseline, in order: SQLite's migration 15 + n and PostgreSQL's version 5 + n.
+Append only."""
+
+FIRST_ROWS: tuple[tuple[str, dict[str, str | int]], ...] = (
+    ("rollup_state", {"id": 1, "rolled_until": "0000-00-00T00"}),
+)
+"""Rows a new database starts with (SQLite's migration 5 inserts the same)."""
