@@ -29,9 +29,10 @@ from bot.content import load_curriculum
 from bot.content.curriculum import node_ref
 from bot.handlers.callback_data import OpenNode
 from bot.i18n import load_i18n, translator
+from bot.privacy.period_salts import PeriodSalts
 from bot.privacy.pseudonyms import Pseudonymizer
 from bot.privacy.secret_keys import ChatCipher
-from bot.runtime.app import create_dispatcher
+from bot.runtime.app import Services, Stores, create_dispatcher
 from bot.services.broadcast_approval import BroadcastApprovals
 from bot.services.content_holder import ContentHolder, ContentSources
 from bot.services.content_sync import ContentSync
@@ -40,11 +41,7 @@ from bot.services.staff_audit import AuditLog
 from bot.services.stats import Statistics
 from bot.services.unlinked_writes import UnlinkedWrites
 from bot.storage.backends.sqlite import open_database
-from bot.storage.stores.broadcast_proposals import ProposalStore
-from bot.storage.stores.broadcasts import BroadcastStore
-from bot.storage.stores.content_reloads import ContentReloadStore
 from bot.storage.stores.events import EventStore
-from bot.storage.stores.staff_audit import StaffAuditStore
 
 TODAY = date(2027, 3, 10)
 NAMES = [("lesson_opened", "recruitment"), ("node_viewed", "recruitment/fees"), ("lesson_completed", "recruitment"),
@@ -112,19 +109,28 @@ async def time_updates(path: Path, logging_on: bool, presses: int = 400) -> list
     connection = await open_database(path)
     i18n = load_i18n()
     content = ContentHolder(ContentSources(None, None, translator(i18n)))
-    recorder = EventRecorder(EventStore(connection), FixedClock())
+    cipher = ChatCipher(b"b" * 32)
+    stores = Stores.over(connection, cipher, PeriodSalts(), shared=False)
+    recorder = EventRecorder(stores.events, FixedClock())
     if not logging_on:
         recorder.record = lambda *args, **kwargs: None  # type: ignore[method-assign]
-    statistics = Statistics(EventStore(connection), FixedClock())
-    cipher = ChatCipher(b"b" * 32)
-    approvals = BroadcastApprovals(ProposalStore(connection), BroadcastStore(connection, cipher),
-                                   AuditLog(StaffAuditStore(connection), FixedClock()), FixedClock(), None,
-                                   StaffRoles())  # fmt: skip
-    dispatcher = create_dispatcher(
-        connection, cipher, content, ContentSync(content, ContentReloadStore(connection), FixedClock()), i18n,
-        Pseudonymizer(b"k" * 32), StaffRoles(), FixedClock(), recorder,
-        statistics, UnlinkedWrites(connection, FixedClock()), flood=(1000.0, 1000), approvals=approvals,
-    )  # fmt: skip
+    audit = AuditLog(stores.staff_audit, FixedClock())
+    services = Services(
+        database=connection,
+        cipher=cipher,
+        stores=stores,
+        content=content,
+        content_sync=ContentSync(content, stores.content_reloads, FixedClock()),
+        i18n=i18n,
+        pseudonyms=Pseudonymizer(b"k" * 32),
+        clock=FixedClock(),
+        staff=StaffRoles(),
+        recorder=recorder,
+        statistics=Statistics(stores.events, FixedClock()),
+        unlinked=UnlinkedWrites(connection, FixedClock()),
+        approvals=BroadcastApprovals(stores.proposals, stores.broadcasts, audit, FixedClock(), None, StaffRoles()),
+    )
+    dispatcher = create_dispatcher(services, flood=(1000.0, 1000))
     bot = Bot("1:benchmark", session=AnsweringSession())
     curriculum = load_curriculum(None, translator(i18n), today=FixedClock().now().date())
     targets = [node_ref(node) for node in curriculum.node_ids()]

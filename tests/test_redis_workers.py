@@ -18,7 +18,6 @@ from aiohttp import web
 from pydantic import SecretStr
 from redis.asyncio import Redis
 
-from bot.common.clock import SystemClock
 from bot.config import Settings
 from bot.handlers.conversation import durable_part
 from bot.middlewares.chat_queues import ChatQueues
@@ -112,15 +111,10 @@ async def two_workers(settings: Settings) -> AsyncIterator[tuple[Application, Ap
     locks and caches, over the same database and Redis (one SQLite file admits one process, so the
     second worker shares the first one's connection instead of opening its own)."""
     async with application(settings) as first:
-        assert settings.key_dir is not None
-        pseudonyms = Pseudonymizer((settings.key_dir / "pseudonym.key").read_bytes().strip())
-        shared = await open_shared_state(settings, first.database, pseudonyms, durable_part)
+        shared = await open_shared_state(settings, first.database, first.pseudonyms, durable_part)
         assert shared is not None
-        dispatcher = create_dispatcher(
-            first.database, first.cipher, first.content, first.content_sync, first.i18n, pseudonyms, settings.staff, SystemClock(),
-            first.recorder, first.statistics, first.unlinked,
-            flood=(settings.flood_updates_per_second, settings.flood_burst), approvals=first.approvals, shared=shared,
-        )  # fmt: skip
+        flood = (settings.flood_updates_per_second, settings.flood_burst)
+        dispatcher = create_dispatcher(first, flood=flood, shared=shared)
         for key in ("recent_messages", "report_retention_days"):
             dispatcher[key] = first.dispatcher[key]
         second = dataclasses.replace(first, dispatcher=dispatcher)

@@ -62,22 +62,33 @@ def describe(report: Report, label: str) -> str:
     return "\n".join(lines)
 
 
-async def stats_command(message: Message, command: CommandObject, statistics: Statistics, audit: AuditLog) -> None:
-    asked = period_of(command, tuple(PERIODS), "7d")
+async def audited_period(
+    message: Message, command: CommandObject, audit: AuditLog, *, action: str, periods: tuple[str, ...], usage: str
+) -> str | None:
+    """The period a staff command asked for, recorded in the staff audit log; None, once `usage`
+    has been answered, when it is not one of `periods` (the first is the default)."""
+    asked = period_of(command, periods, periods[0])
     if asked is None:
-        await message.answer("Use /stats 7d, /stats 30d or /stats all.")
+        await message.answer(usage)
+        return None
+    await audit.record(message.from_user.id if message.from_user else 0, action, asked)
+    return asked
+
+
+async def stats_command(message: Message, command: CommandObject, statistics: Statistics, audit: AuditLog) -> None:
+    usage = "Use /stats 7d, /stats 30d or /stats all."
+    asked = await audited_period(message, command, audit, action="stats", periods=tuple(PERIODS), usage=usage)
+    if asked is None:
         return
-    await audit.record(message.from_user.id if message.from_user else 0, "stats", asked)
     report = await statistics.report(PERIODS[asked])
     await answer_in_parts(message, describe(report, "all time" if asked == "all" else f"last {asked}"))
 
 
 async def chart_command(message: Message, command: CommandObject, statistics: Statistics, audit: AuditLog) -> None:
-    asked = period_of(command, ("7d", "30d"), "30d")
+    usage = "Use /chart 7d or /chart 30d."
+    asked = await audited_period(message, command, audit, action="chart", periods=("30d", "7d"), usage=usage)
     if asked is None:
-        await message.answer("Use /chart 7d or /chart 30d.")
         return
-    await audit.record(message.from_user.id if message.from_user else 0, "chart", asked)
     series = await statistics.daily_series(int(asked[:-1]))
     # Importing matplotlib (~0.7 s the first time) and drawing (~0.5 s) happen in a worker thread,
     # so users' updates keep being answered meanwhile.
@@ -88,11 +99,10 @@ async def chart_command(message: Message, command: CommandObject, statistics: St
 
 
 async def export_command(message: Message, command: CommandObject, statistics: Statistics, audit: AuditLog) -> None:
-    asked = period_of(command, ("7d", "30d"), "30d")
+    usage = "Use /export 30d or /export 7d."
+    asked = await audited_period(message, command, audit, action="export", periods=("30d", "7d"), usage=usage)
     if asked is None:
-        await message.answer("Use /export 30d or /export 7d.")
         return
-    await audit.record(message.from_user.id if message.from_user else 0, "export", asked)
     table = await statistics.export_csv(int(asked[:-1]))
     document = BufferedInputFile(table.encode("utf-8"), filename=f"safar-daily-{asked}.csv")
     caption = f"Daily aggregates, last {asked}; counts under 5 shown as <5."

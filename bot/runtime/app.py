@@ -3,7 +3,7 @@
 import gc
 import logging
 from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -32,7 +32,7 @@ from bot.middlewares.update_guards import DuplicateUpdates, FloodGuard, UnknownU
 from bot.privacy.key_setup import key_sources, unlock
 from bot.privacy.period_salts import PeriodSalts
 from bot.privacy.pseudonyms import Pseudonymizer
-from bot.privacy.secret_keys import ChatCipher
+from bot.privacy.secret_keys import ChatCipher, KeyRing
 from bot.runtime.broadcast_progress import broadcast_progress
 from bot.runtime.process_roles import SCHEDULER, claims
 from bot.services.broadcast_approval import BroadcastApprovals
@@ -75,79 +75,119 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-@dataclass
-class Application:
-    bot: Bot
-    dispatcher: Dispatcher
+@dataclass(kw_only=True)
+class Stores:
+    """Every store of the process, each built once over the one database and handed to who needs it."""
+
+    users: UserSettingsStore
+    reports: ReportStore
+    campaigns: CampaignStore
+    reminders: ReminderStore
+    broadcasts: BroadcastStore
+    proposals: ProposalStore
+    events: EventStore
+    staff_audit: StaffAuditStore
+    content_reloads: ContentReloadStore
+    hotline_answers: HotlineAnswerStore
+
+    @classmethod
+    def over(cls, database: Database, cipher: ChatCipher, day_salts: PeriodSalts, *, shared: bool) -> "Stores":
+        """`day_salts`: one day's salt for the sketch, shared by roll-ups and live statistics."""
+        return cls(
+            # Another worker may change the language: with `shared`, every update reads it from the database.
+            users=UserSettingsStore(database, recent=0) if shared else UserSettingsStore(database),
+            reports=ReportStore(database),
+            campaigns=CampaignStore(database),
+            reminders=ReminderStore(database, cipher),
+            broadcasts=BroadcastStore(database, cipher),
+            proposals=ProposalStore(database),
+            events=EventStore(database, day_salts),
+            staff_audit=StaffAuditStore(database),
+            content_reloads=ContentReloadStore(database),
+            hotline_answers=HotlineAnswerStore(database),
+        )
+
+
+@dataclass(kw_only=True)
+class Services:
+    """What updates and periodic jobs share, built once per process: all a dispatcher is made from."""
+
     database: Database
     cipher: ChatCipher
+    stores: Stores
     content: ContentHolder
     content_sync: ContentSync
     i18n: I18n
-    settings: Settings
-    reminders: ReminderDispatcher
+    pseudonyms: Pseudonymizer
+    clock: Clock
+    staff: StaffRoles
     recorder: EventRecorder
     statistics: Statistics
     unlinked: UnlinkedWrites
     """Rows people's actions create (reports, campaign counts), held and written in batches."""
-    broadcaster: Broadcaster
-    retention: Retention
     approvals: BroadcastApprovals
+
+
+@dataclass(kw_only=True)
+class Application(Services):
+    """The running bot: the shared services, the Bot API clients, and the periodic jobs' workers."""
+
+    settings: Settings
+    bot: Bot
+    dispatcher: Dispatcher
     heartbeat: Heartbeat
     """Told each time long polling hears from Telegram; read by the health check."""
+    reminders: ReminderDispatcher
+    broadcaster: Broadcaster
+    retention: Retention
     shared: "SharedState | None" = None
     """What several processes share through Redis (REDIS_URL); None for a single process."""
 
 
 def create_dispatcher(
-    database: Database,
-    cipher: ChatCipher,
-    content: ContentHolder,
-    content_sync: ContentSync,
-    i18n: I18n,
-    pseudonyms: Pseudonymizer,
-    staff: StaffRoles,
-    clock: Clock,
-    recorder: EventRecorder,
-    statistics: Statistics,
-    unlinked: UnlinkedWrites,
+    services: Services,
+    *,
     flood: tuple[float, int],
-    approvals: BroadcastApprovals,
     shared: "SharedState | None" = None,
     max_in_flight: int | None = None,
     keep: Sequence[KeepRule] = (in_album,),
 ) -> Dispatcher:
-    """`shared`: conversations, chat locks and seen updates in Redis for several workers (REDIS_URL).
-    `max_in_flight`: updates handled at once (MAX_UPDATES_IN_FLIGHT). `keep`: what must not be lost
-    when a person sends fast (bot/middlewares/kept_updates.py); the counsellor hand-off adds its rule here."""
-    # Another worker may change the language: with `shared`, every update reads it from the database.
-    users = UserSettingsStore(database, recent=0) if shared else UserSettingsStore(database)
+    """`flood`: (updates per second, burst) for one person. `shared`: conversations, chat locks and
+    seen updates in Redis for several workers (REDIS_URL). `max_in_flight`: updates handled at once
+    (MAX_UPDATES_IN_FLIGHT). `keep`: what must not be lost when a person sends fast
+    (bot/middlewares/kept_updates.py); the counsellor hand-off adds its rule here."""
+    stores, clock, unlinked = services.stores, services.clock, services.unlinked
     tally = shared.tally if shared else MemoryTally()  # per-person counts of the day or week
-    reports, campaigns = ReportStore(database), CampaignStore(database)
-    campaign_counts = CampaignCounts(campaigns, tally, unlinked.kind("campaign_weeks", campaigns.add), clock)
+    campaign_counts = CampaignCounts(
+        stores.campaigns, tally, unlinked.kind("campaign_weeks", stores.campaigns.add), clock
+    )
+    conversations = (
+        shared.storage if shared else DatabaseFSMStorage(services.database, services.pseudonyms, durable_part)
+    )
     dispatcher = Dispatcher(
-        storage=shared.storage if shared else DatabaseFSMStorage(database, pseudonyms, durable_part),
+        storage=conversations,
         # One update at a time per user: two quick taps must not race on the saved conversation.
         events_isolation=shared.isolation if shared else ReleasingEventIsolation(),
         disable_fsm=True,  # registered below, after the guards and each chat's queue
-        content=content,
-        content_sync=content_sync,
-        users=users,
-        reports=reports,
-        report_batch=unlinked.kind("offer_reports", ReportWriter(reports, content)),
+        content=services.content,
+        content_sync=services.content_sync,
+        users=stores.users,
+        reports=stores.reports,
+        report_batch=unlinked.kind("offer_reports", ReportWriter(stores.reports, services.content)),
         tally=tally,
-        reminders=ReminderStore(database, cipher),
-        recorder=recorder,
-        statistics=statistics,
-        broadcasts=BroadcastStore(database, cipher),
-        campaigns=campaigns,
+        reminders=stores.reminders,
+        recorder=services.recorder,
+        statistics=services.statistics,
+        broadcasts=stores.broadcasts,
+        campaigns=stores.campaigns,
         campaign_counts=campaign_counts,
-        hotline_answers=HotlineAnswers(HotlineAnswerStore(database), clock, tally),
+        hotline_answers=HotlineAnswers(stores.hotline_answers, clock, tally),
         clock=clock,
-        staff=staff,
-        audit=approvals.audit,
-        approvals=approvals,
+        staff=services.staff,
+        audit=services.approvals.audit,
+        approvals=services.approvals,
     )
+    i18n = services.i18n
     dispatcher.update.outer_middleware(UpdateMetrics())  # first: it times everything after it
     in_flight.install(dispatcher)  # a shutdown waits for the updates under way
     dispatcher.update.outer_middleware(shared.duplicates if shared else DuplicateUpdates())
@@ -155,12 +195,12 @@ def create_dispatcher(
     kept = KeptUpdates(*keep)
     dispatcher.update.outer_middleware(
         FloodGuard(i18n, rate=flood[0], burst=flood[1], shared=shared.flood if shared else None, keep=kept)
-    )  # flood: (per second, burst)
+    )
     queues = dispatcher["chat_queues"] = ChatQueues(dispatcher, kept, i18n, slots=max_in_flight)
     dispatcher.update.outer_middleware(queues)
     # The chat's lock and conversation (aiogram's FSM middleware), taken once the chat's turn came.
     dispatcher.update.outer_middleware(dispatcher.fsm)
-    UserLocaleMiddleware(i18n, users, pseudonyms, recorder).setup(dispatcher)
+    UserLocaleMiddleware(i18n, stores.users, services.pseudonyms, services.recorder).setup(dispatcher)
     dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
     dispatcher.include_routers(build_router(), errors_router())
     return dispatcher
@@ -179,63 +219,75 @@ def bot_for(settings: Settings, *, retry: bool = True, heartbeat: Heartbeat | No
 
 
 @asynccontextmanager
-async def application(settings: Settings, clock: Clock | None = None) -> AsyncIterator[Application]:
-    """Everything the bot needs, opened in order and closed in reverse."""
-    clock = clock or SystemClock()
-    i18n = load_i18n()
-    sources = ContentSources(settings.content_dir, settings.agency_registry_path, translator(i18n), clock)
-    content = ContentHolder(sources)
-    for warning in content.current.curriculum.warnings:
-        log.warning("content: %s", warning)  # a Problem: file:line: message
+async def _opened_database(settings: Settings) -> AsyncIterator[Database]:
     # One bot per SQLite file, and a restore waits for it to stop. PostgreSQL is shared by design.
     in_use = lock_database(settings.db_path) if settings.database_url is None else None
     try:
         database = await open_database(settings.database_target)
-    except BaseException:
+        try:
+            yield database
+        finally:
+            await database.close()
+    finally:
         if in_use is not None:
             in_use.close()
-        raise
-    try:
-        keys = await unlock(KeyFingerprints(database), key_sources(settings), settings.db_path.parent)
-        pseudonyms = Pseudonymizer(keys.pseudonym)
-        shared = None
-        if settings.redis_url is not None:
-            from bot.runtime.shared_state import open_shared_state  # the Redis client is loaded only when used
 
-            shared = await open_shared_state(settings, database, pseudonyms, durable_part)
-    except BaseException:
-        await database.close()
-        if in_use is not None:
-            in_use.close()
-        raise
-    cipher = ChatCipher(keys.delivery)
-    recent_messages = RecentMessages(pseudonyms.user_key)
-    heartbeat = Heartbeat()
-    bot, bulk_bot = bot_for(settings, heartbeat=heartbeat), bot_for(settings, retry=False)
-    for session in (bot.session, bulk_bot.session):
-        session.middleware(NoticeSentMessages(recent_messages.sent))
-    day_salts = PeriodSalts()  # one day's salt for the sketch, shared by roll-ups and live statistics
-    prompt = settings.safar_role == SCHEDULER  # one of several, and may be killed: no events kept waiting
-    recorder = (PromptEventRecorder if prompt else EventRecorder)(EventStore(database, day_salts), clock)
-    statistics = Statistics(EventStore(database, day_salts), clock)
-    unlinked = UnlinkedWrites(database, clock)
-    delay = timedelta(minutes=settings.broadcast_delay_minutes) if settings.broadcast_delay_minutes else None
-    approvals = BroadcastApprovals(
-        ProposalStore(database),
-        BroadcastStore(database, cipher),
-        AuditLog(StaffAuditStore(database), clock),
-        clock,
-        delay,
-        settings.staff,
+
+@asynccontextmanager
+async def _bot(settings: Settings, *, retry: bool = True, heartbeat: Heartbeat | None = None) -> AsyncIterator[Bot]:
+    bot = bot_for(settings, retry=retry, heartbeat=heartbeat)
+    try:
+        yield bot
+    finally:
+        await bot.session.close()
+
+
+def _content(settings: Settings, i18n: I18n, clock: Clock) -> ContentHolder:
+    content = ContentHolder(
+        ContentSources(settings.content_dir, settings.agency_registry_path, translator(i18n), clock)
     )
-    content_sync = ContentSync(content, ContentReloadStore(database), clock)
-    dispatcher = create_dispatcher(
-        database, cipher, content, content_sync, i18n, pseudonyms, settings.staff, clock, recorder, statistics,
-        unlinked, flood=(settings.flood_updates_per_second, settings.flood_burst), approvals=approvals, shared=shared,
-        max_in_flight=settings.max_updates_in_flight,
-    )  # fmt: skip
-    dispatcher["recent_messages"] = recent_messages
-    dispatcher["report_retention_days"] = settings.report_retention_days  # /privacy says it
+    for warning in content.current.curriculum.warnings:
+        log.warning("content: %s", warning)  # a Problem: file:line: message
+    return content
+
+
+def _services(
+    settings: Settings,
+    content: ContentHolder,
+    i18n: I18n,
+    database: Database,
+    keys: KeyRing,
+    pseudonyms: Pseudonymizer,
+    clock: Clock,
+    shared: bool,
+) -> Services:
+    cipher = ChatCipher(keys.delivery)
+    stores = Stores.over(database, cipher, PeriodSalts(), shared=shared)
+    prompt = settings.safar_role == SCHEDULER  # one of several, and may be killed: no events kept waiting
+    delay = timedelta(minutes=settings.broadcast_delay_minutes) if settings.broadcast_delay_minutes else None
+    audit = AuditLog(stores.staff_audit, clock)
+    return Services(
+        database=database,
+        cipher=cipher,
+        stores=stores,
+        content=content,
+        content_sync=ContentSync(content, stores.content_reloads, clock),
+        i18n=i18n,
+        pseudonyms=pseudonyms,
+        clock=clock,
+        staff=settings.staff,
+        recorder=(PromptEventRecorder if prompt else EventRecorder)(stores.events, clock),
+        statistics=Statistics(stores.events, clock),
+        unlinked=UnlinkedWrites(database, clock),
+        approvals=BroadcastApprovals(stores.proposals, stores.broadcasts, audit, clock, delay, settings.staff),
+    )
+
+
+def _bulk_deliveries(
+    settings: Settings, services: Services, bot: Bot, bulk_bot: Bot, shared: "SharedState | None"
+) -> tuple[ReminderDispatcher, Broadcaster]:
+    """Reminders and broadcasts: one sender, so the two together keep to Telegram's limits."""
+    stores, content, i18n = services.stores, services.content, services.i18n
     sender = BulkSender(
         bulk_delivery(bulk_bot),
         messages_per_second=settings.bulk_messages_per_second,
@@ -244,33 +296,71 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
     )
     batches = claims(settings)  # short leases where another scheduler may have to take over
     reminders = ReminderDispatcher(
-        ReminderStore(database, cipher),
+        stores.reminders,
         sender,
         lambda entry, plain: delivered_message(entry, content.current, i18n, plain),
-        clock,
-        recorder=recorder,
+        services.clock,
+        recorder=services.recorder,
         batch_size=batches.reminders,
         lease_seconds=batches.lease_seconds,
-        plain_texts=UserSettingsStore(database).with_plain_reminders,
+        plain_texts=stores.users.with_plain_reminders,
     )
     broadcaster = Broadcaster(
-        BroadcastStore(database, cipher), ReminderStore(database, cipher), sender, broadcast_progress(bot), clock,
-        batch_size=batches.broadcast, lease_seconds=batches.lease_seconds,
-    )  # fmt: skip
-    try:
+        stores.broadcasts,
+        stores.reminders,
+        sender,
+        broadcast_progress(bot),
+        services.clock,
+        batch_size=batches.broadcast,
+        lease_seconds=batches.lease_seconds,
+    )
+    return reminders, broadcaster
+
+
+@asynccontextmanager
+async def application(settings: Settings, clock: Clock | None = None) -> AsyncIterator[Application]:
+    """Everything the bot needs, opened in order and closed in reverse."""
+    clock = clock or SystemClock()
+    i18n = load_i18n()
+    content = _content(settings, i18n, clock)  # broken content stops the start before the database is touched
+    async with AsyncExitStack() as opened:
+        database = await opened.enter_async_context(_opened_database(settings))
+        keys = await unlock(KeyFingerprints(database), key_sources(settings), settings.db_path.parent)
+        pseudonyms = Pseudonymizer(keys.pseudonym)
+        shared = None
+        if settings.redis_url is not None:
+            from bot.runtime.shared_state import open_shared_state  # the Redis client is loaded only when used
+
+            shared = await open_shared_state(settings, database, pseudonyms, durable_part)
+            if shared is not None:
+                opened.push_async_callback(shared.close)
+        services = _services(settings, content, i18n, database, keys, pseudonyms, clock, shared=shared is not None)
+        heartbeat = Heartbeat()
+        bot = await opened.enter_async_context(_bot(settings, heartbeat=heartbeat))
+        bulk_bot = await opened.enter_async_context(_bot(settings, retry=False))
+        recent_messages = RecentMessages(services.pseudonyms.user_key)
+        for session in (bot.session, bulk_bot.session):
+            session.middleware(NoticeSentMessages(recent_messages.sent))
+        dispatcher = create_dispatcher(
+            services,
+            flood=(settings.flood_updates_per_second, settings.flood_burst),
+            shared=shared,
+            max_in_flight=settings.max_updates_in_flight,
+        )
+        dispatcher["recent_messages"] = recent_messages
+        dispatcher["report_retention_days"] = settings.report_retention_days  # /privacy says it
+        reminders, broadcaster = _bulk_deliveries(settings, services, bot, bulk_bot, shared)
         yield Application(
-            bot, dispatcher, database, cipher, content, content_sync, i18n, settings, reminders, recorder, statistics,
-            unlinked, broadcaster, Retention(ReportStore(database), clock, settings.report_retention_days), approvals,
-            heartbeat, shared,
-        )  # fmt: skip
-    finally:
-        await bot.session.close()
-        await bulk_bot.session.close()
-        if shared is not None:
-            await shared.close()
-        await database.close()
-        if in_use is not None:
-            in_use.close()
+            **vars(services),  # the application is the shared services and what runs them
+            settings=settings,
+            bot=bot,
+            dispatcher=dispatcher,
+            heartbeat=heartbeat,
+            reminders=reminders,
+            broadcaster=broadcaster,
+            retention=Retention(services.stores.reports, services.clock, settings.report_retention_days),
+            shared=shared,
+        )
 
 
 def settle_memory() -> None:

@@ -12,7 +12,6 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.handlers.broadcast import announce_start
 from bot.runtime.process_roles import runs_shared_jobs, shares_the_database
 from bot.services.content_sync import SYNC_SECONDS
-from bot.storage.stores.broadcasts import BroadcastStore
 from bot.storage.stores.claims import release_all_claims
 from bot.storage.stores.conversations import DatabaseFSMStorage
 
@@ -51,9 +50,7 @@ class RunningJobs:
 async def release_broadcasts(app: "Application") -> None:
     """Broadcast proposals whose cancel window passed go out; their proposer sees the progress."""
     for released in await app.approvals.release_due():
-        await announce_start(
-            app.bot, BroadcastStore(app.database, app.cipher), released.broadcast_id, released.proposal.proposed_by
-        )
+        await announce_start(app.bot, app.stores.broadcasts, released.broadcast_id, released.proposal.proposed_by)
 
 
 @asynccontextmanager

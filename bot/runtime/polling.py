@@ -12,7 +12,6 @@ from bot.runtime.periodic_jobs import reminder_jobs
 from bot.runtime.polling_conflicts import PollingConflicts
 from bot.runtime.single_poller import LOST, polling_leadership
 from bot.runtime.startup_checks import StartupError, check_bot_api
-from bot.storage.stores.broadcasts import BroadcastStore
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +35,7 @@ async def poll(app: Application, *, handle_signals: bool = True, polling_timeout
             # Healthy while a getUpdates returned within two long-poll timeouts.
             monitor = Monitor(
                 app.database,
-                BroadcastStore(app.database, app.cipher),
+                app.stores.broadcasts,
                 app.settings.db_path,
                 app.heartbeat,
                 2.0 * polling_timeout,

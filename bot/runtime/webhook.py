@@ -14,7 +14,6 @@ from bot.runtime.periodic_jobs import reminder_jobs
 from bot.runtime.process_roles import WEB
 from bot.runtime.scheduler import until_stopped
 from bot.runtime.startup_checks import check_bot_api
-from bot.storage.stores.broadcasts import BroadcastStore
 from bot.transport.webhook_requests import GuardedRequestHandler
 
 log = logging.getLogger(__name__)
@@ -37,7 +36,7 @@ def webhook_application(app: Application, secret: str) -> web.Application:
     handler.register(web_app, path=WEBHOOK_PATH)
     setup_application(web_app, app.dispatcher, bot=app.bot)
     # /healthz and /metrics beside the webhook; a quiet night is not an outage, so no heartbeat here.
-    monitor = Monitor(app.database, BroadcastStore(app.database, app.cipher), app.settings.db_path, heartbeat=None)
+    monitor = Monitor(app.database, app.stores.broadcasts, app.settings.db_path, heartbeat=None)
     add_routes(web_app, monitor)
     return web_app
 

@@ -4,12 +4,12 @@ Runs as the same kind of periodic job as reminders and shares their sender, so t
 keep to Telegram's limits. A restart resumes a running broadcast; each recipient gets it once.
 """
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
 from bot.common.clock import Clock
 from bot.observability.metrics import BROADCAST_MESSAGES
+from bot.services.batch_job import BatchJob
 from bot.services.sender import BulkSender, Outcome, Outgoing
 from bot.storage.stores.broadcasts import Broadcast, BroadcastStore, Progress
 from bot.storage.stores.reminders import ReminderStore
@@ -20,7 +20,7 @@ Notify = Callable[[Broadcast, Progress, bool], Awaitable[None]]
 """Tell staff how far a broadcast got; the flag says it has finished."""
 
 
-class Broadcaster:
+class Broadcaster(BatchJob):
     def __init__(
         self,
         store: BroadcastStore,
@@ -31,32 +31,27 @@ class Broadcaster:
         batch_size: int = 100,
         lease_seconds: int = 600,
     ) -> None:
+        super().__init__(sender)
         self._store = store
         self._lease_seconds = lease_seconds
         self._chats = chats
         """Where opted-in chats are kept: a chat that blocked the bot is switched off there."""
-        self._sender = sender
         self._notify = notify
         self._clock = clock
         self._batch_size = batch_size
-        self._lock = asyncio.Lock()
-        self._closed = False
 
-    async def run_once(self) -> int:
+    async def _run_batch(self) -> int:
         """Send one batch of each running broadcast; returns how many messages were attempted."""
-        async with self._lock:
-            attempted = 0
-            for broadcast in [] if self._closed else await self._store.running():
-                recipients = await self._store.claim(
-                    broadcast.id, self._batch_size, self._clock.now(), self._lease_seconds
-                )
-                items = [Outgoing(chat, broadcast.text, reference=(broadcast.id, key)) for key, chat in recipients]
-                await self._sender.send_all(items, self._record)
-                attempted += len(items)
-                progress = await self._store.progress(broadcast.id)
-                finished = progress.remaining == 0 and await self._store.finish(broadcast.id, "done")
-                await self._notify(broadcast, progress, finished)
-            return attempted
+        attempted = 0
+        for broadcast in await self._store.running():
+            recipients = await self._store.claim(broadcast.id, self._batch_size, self._clock.now(), self._lease_seconds)
+            items = [Outgoing(chat, broadcast.text, reference=(broadcast.id, key)) for key, chat in recipients]
+            await self._sender.send_all(items, self._record)
+            attempted += len(items)
+            progress = await self._store.progress(broadcast.id)
+            finished = progress.remaining == 0 and await self._store.finish(broadcast.id, "done")
+            await self._notify(broadcast, progress, finished)
+        return attempted
 
     async def _record(self, item: Outgoing, outcome: Outcome) -> None:
         broadcast_id, user_key = item.reference
@@ -65,8 +60,3 @@ class Broadcaster:
         BROADCAST_MESSAGES.labels(outcome.value).inc()
         if outcome is Outcome.BLOCKED:
             await self._chats.chat_blocked(user_key)
-
-    async def shutdown(self) -> None:
-        self._closed = True
-        async with self._lock:
-            pass

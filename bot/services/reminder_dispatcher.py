@@ -5,13 +5,13 @@ shutdown, messages under way finish and the rest of the batch is released, so no
 reminder twice; after a crash, expired claims are released and delivered again (at least once).
 """
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from bot.common.clock import Clock
 from bot.observability.metrics import REMINDERS
+from bot.services.batch_job import BatchJob
 from bot.services.engagement import EventRecorder
 from bot.services.reminder_schedule import QUIET_HOURS, QuietHours, next_monthly, out_of_quiet_hours
 from bot.services.sender import BulkSender, Outcome, Outgoing
@@ -30,7 +30,7 @@ async def _nobody_plain(user_keys: set[str]) -> set[str]:
     return set()
 
 
-class ReminderDispatcher:
+class ReminderDispatcher(BatchJob):
     def __init__(
         self,
         store: ReminderStore,
@@ -43,46 +43,41 @@ class ReminderDispatcher:
         recorder: EventRecorder | None = None,
         plain_texts: PlainTexts = _nobody_plain,
     ) -> None:
+        super().__init__(sender)
         self._recorder = recorder
         self._plain_texts = plain_texts
         self._store = store
-        self._sender = sender
         self._render = render
         self._clock = clock
         self._quiet = quiet
         self._batch_size = batch_size
         self._lease_seconds = lease_seconds
-        self._lock = asyncio.Lock()
-        self._closed = False
 
-    async def run_once(self) -> int:
+    async def _run_batch(self) -> int:
         """Deliver what is due now; returns how many reminders were claimed."""
-        async with self._lock:
-            if self._closed:
-                return 0
-            now = self._clock.now()
-            released = await self._store.release_expired_claims(now)
-            if released:
-                log.warning("%d reminder claim(s) expired (a previous run stopped); delivering them again", released)
-            due = await self._store.claim_due(now, self._batch_size, self._lease_seconds)
-            REMINDERS.labels("due").inc(len(due))
-            items = []
-            plain = await self._plain_texts({entry.reminder.user_key for entry in due})
-            for entry in due:
-                morning = out_of_quiet_hours(now, entry.chat.time_zone, self._quiet)
-                if morning != now:  # late, and it is night there now: wait for the morning
-                    await self._store.postpone(entry.reminder.id, morning)
-                    continue
-                outgoing = self._render(entry, entry.reminder.user_key in plain)
-                if outgoing is None:
-                    log.warning("reminder %d refers to a plan step that is gone; not sent", entry.reminder.id)
-                    await self._store.mark_failed(entry.reminder.id)
-                    REMINDERS.labels("failed").inc()
-                    continue
-                outgoing.reference = entry
-                items.append(outgoing)
-            await self._sender.send_all(items, self._record)
-            return len(due)
+        now = self._clock.now()
+        released = await self._store.release_expired_claims(now)
+        if released:
+            log.warning("%d reminder claim(s) expired (a previous run stopped); delivering them again", released)
+        due = await self._store.claim_due(now, self._batch_size, self._lease_seconds)
+        REMINDERS.labels("due").inc(len(due))
+        items = []
+        plain = await self._plain_texts({entry.reminder.user_key for entry in due})
+        for entry in due:
+            morning = out_of_quiet_hours(now, entry.chat.time_zone, self._quiet)
+            if morning != now:  # late, and it is night there now: wait for the morning
+                await self._store.postpone(entry.reminder.id, morning)
+                continue
+            outgoing = self._render(entry, entry.reminder.user_key in plain)
+            if outgoing is None:
+                log.warning("reminder %d refers to a plan step that is gone; not sent", entry.reminder.id)
+                await self._store.mark_failed(entry.reminder.id)
+                REMINDERS.labels("failed").inc()
+                continue
+            outgoing.reference = entry
+            items.append(outgoing)
+        await self._sender.send_all(items, self._record)
+        return len(due)
 
     async def _record(self, item: Outgoing, outcome: Outcome) -> None:
         entry: DueReminder = item.reference
@@ -111,10 +106,3 @@ class ReminderDispatcher:
         removed = await self._store.delete_finished(self._clock.now() - timedelta(days=30))
         if removed:
             log.info("housekeeping: %d old reminder row(s) deleted", removed)
-
-    async def shutdown(self) -> None:
-        """Finish what is under way and release the rest of the batch; start no other run."""
-        self._closed = True
-        self._sender.stop()
-        async with self._lock:
-            pass
