@@ -5,6 +5,7 @@ import re
 from aiogram.filters.callback_data import CallbackData
 
 from bot.common.languages import LANGUAGES
+from bot.common.navigation import NavAction
 from bot.common.telegram_limits import MAX_CALLBACK_BYTES
 from bot.content import load_curriculum
 from bot.content.curriculum import HOTLINES_LESSON, NodeId
@@ -16,7 +17,7 @@ from bot.editing.report import facts_cited
 from bot.handlers.callback_data import CALLBACK_DATA_CLASSES
 from bot.handlers.screens import screen_markup
 from bot.i18n import load_i18n, translator
-from bot.services.lesson_engine import Conversation, DialogueEngine, NavAction
+from bot.services.lesson_engine import Conversation, DialogueEngine
 from tests.content_fixtures import CONTENT_DAY
 from tests.journeys import TAJIK_LETTERS, cyrillic_in_uzbek
 

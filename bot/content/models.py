@@ -11,7 +11,8 @@ from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
-LanguageCode = Literal["tg", "ru", "uz", "en"]
+from bot.common.languages import LanguageCode
+
 Localized = dict[LanguageCode, Annotated[str, StringConstraints(min_length=1)]]
 """One text in several languages, side by side, so an editor sees at once what is missing."""
 

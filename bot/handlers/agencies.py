@@ -10,6 +10,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.common.clock import Clock
+from bot.common.navigation import NavAction
 from bot.content.rendering import day_text
 from bot.handlers.callback_data import StartFeature
 from bot.handlers.filters import NoText, PrivateChat, TypedText
@@ -31,7 +32,6 @@ from bot.i18n.tools import (
 )
 from bot.services.agency_search import AgencyIndex, AgencyMatch
 from bot.services.content_holder import ContentHolder
-from bot.services.lesson_engine import NavAction
 
 MAX_NAME_CHARS = 200
 

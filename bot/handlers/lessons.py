@@ -12,7 +12,6 @@ from bot.handlers.filters import PrivateChat
 from bot.handlers.screens import send_screen, show_screen
 from bot.handlers.stale import answer_stale
 from bot.services.content_holder import ContentHolder
-from bot.services.lesson_engine import NavAction
 
 
 async def menu_command(message: Message, state: FSMContext, content: ContentHolder, language: str) -> None:
@@ -68,8 +67,7 @@ async def navigate(
     language: str,
 ) -> None:
     engine = content.current.engine
-    action = NavAction(callback_data.to.value)
-    screen = await move(state, lambda c: engine.navigate(c, action, language))
+    screen = await move(state, lambda c: engine.navigate(c, callback_data.to, language))
     await show_screen(query, screen)
 
 

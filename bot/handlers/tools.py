@@ -10,6 +10,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.common.navigation import NavAction
 from bot.handlers.callback_data import ReportChoice, StartFeature
 from bot.handlers.filters import PrivateChat
 from bot.handlers.screens import add_nav_row, replace_screen
@@ -17,7 +18,6 @@ from bot.handlers.stale import answer_stale
 from bot.handlers.states import AgencyCheck, ReportOffer
 from bot.i18n.tools import AGENCY_PROMPT, PROBLEMS, REPORT_INTRO
 from bot.services.content_holder import ContentHolder
-from bot.services.lesson_engine import NavAction
 
 
 def agency_prompt() -> tuple[str, InlineKeyboardBuilder]:

@@ -5,9 +5,9 @@ node, answer, go back, go home) into the next `Screen`, without knowing about Te
 """
 
 from dataclasses import dataclass, field
-from enum import Enum
 from typing import Any, Literal
 
+from bot.common.navigation import NavAction
 from bot.content import Curriculum, NodeId
 from bot.content.curriculum import HOTLINES_LESSON, MAIN_LESSON, answers_ref, node_ref
 from bot.content.models import Button
@@ -16,12 +16,6 @@ MAX_HISTORY = 30
 """Steps 'back' can undo; older ones are dropped so the stored state stays small."""
 MAX_CALLABLE = 20
 """Contacts listed under "I called": one button each, well within a keyboard and callback data."""
-
-
-class NavAction(Enum):
-    BACK = "back"
-    HOME = "home"
-    HELP = "help"
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from bot.common.languages import LanguageCode
 from bot.common.telegram_limits import MAX_BUTTON_LABEL_CHARS
 from bot.content import Curriculum
 from bot.content.curriculum import MAIN_LESSON, NodeId
-from bot.content.models import LanguageCode, Node
+from bot.content.models import Node
 from bot.content.rendering import pick
 from bot.understanding.phrases import PhraseMatcher
 from bot.understanding.text_forms import Vocabulary, meaningful_words, word_keys
