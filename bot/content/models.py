@@ -61,8 +61,11 @@ class Fact(_Strict):
     checked: Day
 
 
-Feature = Literal["agency_check", "report_offer"]
+Tool = Literal["agency_check", "report_offer"]
 """Interactive tools a lesson button can open: the agency check and the offer report."""
+
+OLD_TOOL_KEY = "feature"
+"""What a button's `tool:` was called until issue 28; still read, and `safar check` asks to rename it."""
 
 
 class Button(_Strict):
@@ -72,13 +75,21 @@ class Button(_Strict):
     goto: Identifier | None = None
     lesson: Identifier | None = None
     url: Annotated[str, StringConstraints(pattern=r"^https://\S+$")] | None = None
-    feature: Feature | None = None
+    tool: Tool | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_tool_key(cls, data: object) -> object:
+        """Files written before `tool:` had its name keep working (the loader warns about them)."""
+        if isinstance(data, dict) and OLD_TOOL_KEY in data and "tool" not in data:
+            data = {("tool" if key == OLD_TOOL_KEY else key): value for key, value in data.items()}
+        return data
 
     @model_validator(mode="after")
     def _one_target(self) -> Self:
-        targets = [t for t in (self.goto, self.lesson, self.url, self.feature) if t is not None]
+        targets = [t for t in (self.goto, self.lesson, self.url, self.tool) if t is not None]
         if len(targets) != 1:
-            raise ValueError("a button needs exactly one of 'goto', 'lesson', 'url' or 'feature'")
+            raise ValueError("a button needs exactly one of 'goto', 'lesson', 'url' or 'tool'")
         return self
 
 

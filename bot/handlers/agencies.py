@@ -12,7 +12,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.common.clock import Clock
 from bot.common.navigation import NavAction
 from bot.content.rendering import day_text
-from bot.handlers.callback_data import StartFeature
+from bot.handlers.callback_data import StartTool
 from bot.handlers.filters import NoText, PrivateChat, TypedText
 from bot.handlers.screens import add_nav_row
 from bot.handlers.states import AgencyCheck
@@ -64,7 +64,7 @@ def describe(matches: list[AgencyMatch], typed: str, index: AgencyIndex, today: 
 
 def answer_keyboard() -> InlineKeyboardBuilder:
     builder = InlineKeyboardBuilder()
-    builder.button(text=_(REPORT_BUTTON), callback_data=StartFeature(name="report_offer"))
+    builder.button(text=_(REPORT_BUTTON), callback_data=StartTool(name="report_offer"))
     add_nav_row(builder, [NavAction.HOME, NavAction.HELP])
     return builder
 

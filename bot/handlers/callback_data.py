@@ -18,7 +18,7 @@ from bot.common.callback_prefixes import CALLBACK_PREFIX_ANSWER, CALLBACK_PREFIX
 from bot.common.languages import LanguageCode
 from bot.common.navigation import NavAction
 from bot.content.curriculum import REF_LENGTH
-from bot.content.models import Feature
+from bot.content.models import Tool
 from bot.content.reminder_plans import DestinationCode
 from bot.services.reminder_schedule import TIME_ZONES, WEEK_CHOICES
 
@@ -75,10 +75,10 @@ class ChooseNews(CallbackData, prefix="nw"):
     wanted: bool
 
 
-class StartFeature(CallbackData, prefix="t"):
+class StartTool(CallbackData, prefix="t"):
     """A lesson button that opens a tool: the agency check or the offer report."""
 
-    name: Feature
+    name: Tool
 
 
 class ReportChoice(CallbackData, prefix="r"):

@@ -18,7 +18,7 @@ from bot.handlers.callback_data import (
     FlagScreen,
     Navigate,
     OpenNode,
-    StartFeature,
+    StartTool,
 )
 from bot.i18n import N_
 from bot.i18n.messages import NAV_LABELS
@@ -104,8 +104,8 @@ def _markup(
 def _content_button(button: ScreenButton) -> InlineKeyboardButton:
     if button.kind == "url":
         return InlineKeyboardButton(text=button.label, url=button.target)
-    if button.kind == "feature":
-        data = StartFeature(name=button.target).pack()
+    if button.kind == "tool":
+        data = StartTool(name=button.target).pack()
     elif button.kind == "answer":
         data = AnswerCheck(ref=button.target, index=button.index).pack()
     else:

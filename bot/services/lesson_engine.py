@@ -21,9 +21,9 @@ MAX_CALLABLE = 20
 @dataclass(frozen=True)
 class ScreenButton:
     label: str
-    kind: Literal["go", "answer", "url", "feature"]
+    kind: Literal["go", "answer", "url", "tool"]
     target: str
-    """A node ref for 'go', an answers ref for 'answer', an address for 'url', a tool's name for 'feature'."""
+    """A node ref for 'go', an answers ref for 'answer', an address for 'url', a tool's name for 'tool'."""
     index: int = 0
 
 
@@ -158,8 +158,8 @@ class DialogueEngine:
     def _button(self, lesson: str, button: Button, label: str) -> ScreenButton:
         if button.url is not None:
             return ScreenButton(label, "url", button.url)
-        if button.feature is not None:
-            return ScreenButton(label, "feature", button.feature)
+        if button.tool is not None:
+            return ScreenButton(label, "tool", button.tool)
         target = NodeId(lesson, button.goto) if button.goto else self.curriculum.start_of(str(button.lesson))
         return ScreenButton(label, "go", node_ref(target))
 
