@@ -17,7 +17,7 @@ from bot.common.languages import LANGUAGES, LanguageCode
 from bot.content.errors import Problem
 from bot.content.models import Identifier
 from bot.content.yaml_source import line_of
-from bot.understanding.text_forms import meaningful_words
+from bot.understanding.stop_words import meaningful_words
 
 DANGER_SIGNALS_FILE = "danger_signals.yaml"
 MAX_PHRASE_WORDS = 6
