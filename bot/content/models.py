@@ -7,6 +7,7 @@ lead elsewhere or the answers of a check; a result node picks its text by score 
 import calendar
 import re
 from datetime import date
+from enum import StrEnum
 from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
@@ -127,8 +128,23 @@ class ResultCase(_Strict):
         return self.category is None or self.category in categories
 
 
+class NodeKind(StrEnum):
+    """The kinds of screen a lesson has, told apart by which fields its YAML sets.
+
+    Each kind has its own rendering step in bot/services/screen_kinds.py (docs/architecture.md,
+    "A new kind of screen").
+    """
+
+    PAGE = "page"
+    """Text and buttons to other screens, lessons, pages or tools; without buttons that lead on, a lesson's end."""
+    QUESTION = "question"
+    """A check's question: its answers are the buttons, and their points and categories are kept."""
+    RESULT = "result"
+    """The check's outcome: the text its score or category picks from `results`; always a lesson's end."""
+
+
 class Node(_Strict):
-    """One screen of a lesson."""
+    """One screen of a lesson; which kind (`kind`) follows from the fields it sets."""
 
     text: Localized | None = None
     buttons: list[Button] = []
@@ -144,9 +160,19 @@ class Node(_Strict):
             raise ValueError("a node needs 'text' or 'results'")
         if self.answers and self.buttons:
             raise ValueError("a node has either 'buttons' or 'answers', not both")
+        if self.answers and self.results:
+            raise ValueError("a node has either 'answers' (a question) or 'results' (its outcome), not both")
         if self.results and not self.results[-1].is_default:
             raise ValueError("the last of 'results' must have no condition, so every score fits")
         return self
+
+    @property
+    def kind(self) -> NodeKind:
+        if self.answers:
+            return NodeKind.QUESTION
+        if self.results:
+            return NodeKind.RESULT
+        return NodeKind.PAGE
 
 
 class Lesson(_Strict):

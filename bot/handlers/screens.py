@@ -23,7 +23,8 @@ from bot.handlers.callback_data import (
 from bot.i18n import N_
 from bot.i18n.messages import NAV_LABELS
 from bot.services.deep_links import SHARE_CAMPAIGN, DeepLink, deep_link, share_url
-from bot.services.lesson_engine import Screen, ScreenButton
+from bot.services.lesson_engine import Screen
+from bot.services.screen_kinds import ScreenButton
 
 log = logging.getLogger(__name__)
 SHARE_LABEL = N_("📤 Share with a friend")
