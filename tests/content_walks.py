@@ -35,7 +35,7 @@ def plan_walks(curriculum: Curriculum) -> dict[Target, tuple[int, ...]]:
             found.setdefault(("result", str(node_id), screen.result), taps)
         buttons = [button for row in screen.rows for button in row]
         for index, button in enumerate(buttons):
-            if button.kind in ("feature", "url"):
+            if button.kind in ("tool", "url"):
                 found.setdefault(("tool", str(node_id), str(index)), (*taps, index))
                 continue
             following = Conversation.from_data(conversation.to_data())
@@ -59,7 +59,7 @@ def every_target(curriculum: Curriculum) -> set[Target]:
         node = curriculum.node(node_id)
         targets.add(("node", str(node_id)))
         targets.update(("result", str(node_id), case.name) for case in node.results)
-        targets.update(("tool", str(node_id), str(i)) for i, b in enumerate(node.buttons) if b.feature or b.url)
+        targets.update(("tool", str(node_id), str(i)) for i, b in enumerate(node.buttons) if b.tool or b.url)
     return targets
 
 

@@ -176,6 +176,24 @@ def test_a_check_without_a_default_result(tmp_path: Path) -> None:
     ]
 
 
+def test_a_question_that_also_has_results_is_refused_so_every_screen_has_one_kind(tmp_path: Path) -> None:
+    check = """\
+    title: {tg: С, ru: С, uz: S, en: C}
+    start: q
+    nodes:
+      q:
+        text: {tg: "С?", ru: "В?", uz: "S?", en: "Q?"}
+        answers:
+          - {label: {tg: Ҳа, ru: Да, uz: Ha, en: "Yes"}, points: 1, goto: q}
+        results:
+          - {name: any, text: {tg: Б, ru: В, uz: Y, en: H}}
+    """
+    main = MAIN + "      - label: {tg: С, ru: С, uz: S, en: C}\n        lesson: check\n"
+    assert problems(content(tmp_path, main=main, check=check)) == [
+        "lessons/check.yaml:4: nodes.q: a node has either 'answers' (a question) or 'results' (its outcome), not both",
+    ]
+
+
 def test_a_contact_checked_long_ago_is_a_warning(tmp_path: Path) -> None:
     old = CONTACTS.replace("checked: 2026-11-22", "checked: 2020-01-01")
     curriculum = load_curriculum(content(tmp_path, contacts=old), today=CONTENT_DAY)

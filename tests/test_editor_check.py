@@ -5,8 +5,9 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.content import load_curriculum
 from bot.content.facts import source_problems
-from tests.content_fixtures import copy_of_real_content, edit
+from tests.content_fixtures import CONTENT_DAY, copy_of_real_content, edit
 
 
 def test_the_shipped_content_passes(capsys: pytest.CaptureFixture[str]) -> None:
@@ -104,3 +105,21 @@ def test_what_counts_as_a_local_or_undated_source() -> None:
     assert source_problems("https://migration.tj") == [
         "the source has no date; add when it was published (or 'undated, read YYYY-MM-DD')"
     ]
+
+
+def test_a_button_written_with_the_old_feature_key_still_opens_its_tool_and_is_flagged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`feature:` became `tool:` (issue 28): editors' files keep working, and check asks to rename."""
+    content = copy_of_real_content(tmp_path)
+    edit(content / "lessons" / "recruitment.yaml", "tool: agency_check", "feature: agency_check")
+    assert main(["check", str(content)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == (
+        "lessons/recruitment.yaml:68: warning: 'feature:' is now called 'tool:': "
+        "rename it (the old name still works for now)"
+    )
+    assert out[-1].endswith("no errors, 1 warning(s).")
+    curriculum = load_curriculum(content, today=CONTENT_DAY)
+    tools = [b.tool for lesson in curriculum.lessons.values() for n in lesson.nodes.values() for b in n.buttons]
+    assert tools.count("agency_check") == 3

@@ -2,7 +2,9 @@
 
 import pytest
 
-from bot.understanding.text_forms import Vocabulary, normalize, word_keys, words
+from bot.understanding.stemming import word_keys
+from bot.understanding.transliteration import normalize, words
+from bot.understanding.typos import Vocabulary
 
 
 def share_a_key(first: str, second: str) -> bool:
@@ -22,6 +24,9 @@ def share_a_key(first: str, second: str) -> bool:
         ("xo'jayin", "хоҷайин"),  # x/х, j/ҷ
         ("zarplatu", "зарплата"),
         ("chek", "чек"),  # Latin ch is Cyrillic ч
+        ("ўқиш", "oʻqish"),  # Uzbek Cyrillic ў and қ are Latin oʻ and q
+        ("ғалла", "gʻalla"),  # ғ is gʻ
+        ("ҳужжатлар", "hujjatlar"),  # ҳ is h
     ],
 )
 def test_the_same_word_typed_another_way_is_found(typed: str, written: str) -> None:

@@ -190,6 +190,14 @@ async def test_odd_updates_are_ignored_or_answered_never_a_traceback(
         "a:AAAAAAAA:1000",
         "bc:stop:²",
         "t:nothing",
+        # well-formed buttons naming a lesson screen that does not exist (bot.handlers.filters)
+        "g:AAAAAAAA",
+        "a:AAAAAAAA:0",
+        "cc:AAAAAAAA:-1",
+        "ca:AAAAAAAA:0:answered",
+        "fs:AAAAAAAA:ask",
+        "fx:AAAAAAAA",
+        "rmd:open:AAAAAAAA",
     ],
 )
 async def test_a_forged_button_gets_the_current_menu_and_logs_no_error(

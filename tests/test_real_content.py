@@ -5,18 +5,20 @@ import re
 from aiogram.filters.callback_data import CallbackData
 
 from bot.common.languages import LANGUAGES
+from bot.common.navigation import NavAction
 from bot.common.telegram_limits import MAX_CALLBACK_BYTES
 from bot.content import load_curriculum
 from bot.content.curriculum import HOTLINES_LESSON, NodeId
 from bot.content.loader import PACKAGED_CONTENT
-from bot.content.models import Localized
+from bot.content.models import Localized, NodeKind
 from bot.content.reminder_plans import load_reminder_plans
 from bot.content.telegram_html import message_problems
 from bot.editing.report import facts_cited
 from bot.handlers.callback_data import CALLBACK_DATA_CLASSES
 from bot.handlers.screens import screen_markup
 from bot.i18n import load_i18n, translator
-from bot.services.lesson_engine import Conversation, DialogueEngine, NavAction
+from bot.services.lesson_engine import Conversation, DialogueEngine
+from bot.services.screen_kinds import KEYBOARDS
 from tests.content_fixtures import CONTENT_DAY
 from tests.journeys import TAJIK_LETTERS, cyrillic_in_uzbek
 
@@ -34,6 +36,12 @@ def test_it_has_a_menu_a_branching_lesson_a_scored_check_and_hotlines() -> None:
     assert any(any(a.points for a in n.answers) for n in nodes), "a scored check"
     assert any(len(n.results) >= 3 for n in nodes), "results by score band"
     assert HOTLINES_LESSON in CURRICULUM.lessons
+
+
+def test_every_kind_of_screen_is_shipped_and_has_its_rendering_step() -> None:
+    """A kind without a step in screen_kinds.KEYBOARDS would fail on the first user who opened one."""
+    assert set(KEYBOARDS) == set(NodeKind)
+    assert {CURRICULUM.node(n).kind for n in CURRICULUM.node_ids()} == set(NodeKind)
 
 
 def test_every_contact_and_fact_is_sourced_and_dated() -> None:

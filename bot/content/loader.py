@@ -28,7 +28,7 @@ from bot.content.entries import ENTRIES_FILE, check_entries
 from bot.content.errors import ContentError, Problem
 from bot.content.facts import load_fact_registry, written_source_problems
 from bot.content.findings import Findings, SourceFile
-from bot.content.models import Contact, Lesson, Localized, Node
+from bot.content.models import OLD_TOOL_KEY, Contact, Lesson, Localized, Node
 from bot.content.plain_errors import validation_problems
 from bot.content.rendering import (
     ContactRenderer,
@@ -88,6 +88,7 @@ def load_curriculum(content_dir: Path | None = None, translate: Translate = engl
     lesson_names = {path.stem for path in lesson_files}  # an invalid lesson is reported once, not at each link
     for lesson_id, lesson in lessons.items():
         _check_links(lesson, lesson_names, lesson_sources[lesson_id], report, facts)
+        _warn_old_tool_keys(lesson, lesson_sources[lesson_id], report)
         _check_translations(lesson, lesson_sources[lesson_id], report)
         _check_fact_dates(lesson, lesson_sources[lesson_id], report, today)
     _check_lessons_reachable(lessons, lesson_sources, report)
@@ -238,6 +239,19 @@ def _check_written_sources(
         source = lesson_sources[lesson_id]
         entries = [(("facts", fid, "source"), fact.source) for fid, fact in lesson.facts.items()]
         report.problems.extend(written_source_problems(source.name, source.tree, entries))
+
+
+def _warn_old_tool_keys(lesson: Lesson, source: SourceFile, report: Findings) -> None:
+    """Buttons still written with `feature:` work, but editors are asked to use the one name, `tool:`."""
+    for node_id in lesson.nodes:
+        buttons = source.tree["nodes"][node_id].get("buttons") or []
+        for index, button in enumerate(buttons):
+            if isinstance(button, dict) and OLD_TOOL_KEY in button:
+                report.warn(
+                    source,
+                    source.line("nodes", node_id, "buttons", index, OLD_TOOL_KEY),
+                    f"'{OLD_TOOL_KEY}:' is now called 'tool:': rename it (the old name still works for now)",
+                )
 
 
 def _check_links(

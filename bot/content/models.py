@@ -7,11 +7,13 @@ lead elsewhere or the answers of a check; a result node picks its text by score 
 import calendar
 import re
 from datetime import date
+from enum import StrEnum
 from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
-LanguageCode = Literal["tg", "ru", "uz", "en"]
+from bot.common.languages import LanguageCode
+
 Localized = dict[LanguageCode, Annotated[str, StringConstraints(min_length=1)]]
 """One text in several languages, side by side, so an editor sees at once what is missing."""
 
@@ -60,12 +62,15 @@ class Fact(_Strict):
     checked: Day
 
 
-Feature = Literal["agency_check", "report_offer", "passport_country"]
+Tool = Literal["agency_check", "report_offer", "passport_country"]
 """Interactive tools a lesson button can open: the agency check, the offer report and the reader's
 own country's embassy and contacts (which asks their passport's country first)."""
 
 PassportCountry = Literal["TJ", "UZ", "KG", "other"]
 """The country of a reader's passport, as they answered it: the language does not tell it."""
+
+OLD_TOOL_KEY = "feature"
+"""What a button's `tool:` was called until issue 28; still read, and `safar check` asks to rename it."""
 
 
 class Button(_Strict):
@@ -75,13 +80,21 @@ class Button(_Strict):
     goto: Identifier | None = None
     lesson: Identifier | None = None
     url: Annotated[str, StringConstraints(pattern=r"^https://\S+$")] | None = None
-    feature: Feature | None = None
+    tool: Tool | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_tool_key(cls, data: object) -> object:
+        """Files written before `tool:` had its name keep working (the loader warns about them)."""
+        if isinstance(data, dict) and OLD_TOOL_KEY in data and "tool" not in data:
+            data = {("tool" if key == OLD_TOOL_KEY else key): value for key, value in data.items()}
+        return data
 
     @model_validator(mode="after")
     def _one_target(self) -> Self:
-        targets = [t for t in (self.goto, self.lesson, self.url, self.feature) if t is not None]
+        targets = [t for t in (self.goto, self.lesson, self.url, self.tool) if t is not None]
         if len(targets) != 1:
-            raise ValueError("a button needs exactly one of 'goto', 'lesson', 'url' or 'feature'")
+            raise ValueError("a button needs exactly one of 'goto', 'lesson', 'url' or 'tool'")
         return self
 
 
@@ -119,8 +132,23 @@ class ResultCase(_Strict):
         return self.category is None or self.category in categories
 
 
+class NodeKind(StrEnum):
+    """The kinds of screen a lesson has, told apart by which fields its YAML sets.
+
+    Each kind has its own rendering step in bot/services/screen_kinds.py (docs/architecture.md,
+    "A new kind of screen").
+    """
+
+    PAGE = "page"
+    """Text and buttons to other screens, lessons, pages or tools; without buttons that lead on, a lesson's end."""
+    QUESTION = "question"
+    """A check's question: its answers are the buttons, and their points and categories are kept."""
+    RESULT = "result"
+    """The check's outcome: the text its score or category picks from `results`; always a lesson's end."""
+
+
 class Node(_Strict):
-    """One screen of a lesson."""
+    """One screen of a lesson; which kind (`kind`) follows from the fields it sets."""
 
     text: Localized | None = None
     buttons: list[Button] = []
@@ -136,9 +164,19 @@ class Node(_Strict):
             raise ValueError("a node needs 'text' or 'results'")
         if self.answers and self.buttons:
             raise ValueError("a node has either 'buttons' or 'answers', not both")
+        if self.answers and self.results:
+            raise ValueError("a node has either 'answers' (a question) or 'results' (its outcome), not both")
         if self.results and not self.results[-1].is_default:
             raise ValueError("the last of 'results' must have no condition, so every score fits")
         return self
+
+    @property
+    def kind(self) -> NodeKind:
+        if self.answers:
+            return NodeKind.QUESTION
+        if self.results:
+            return NodeKind.RESULT
+        return NodeKind.PAGE
 
 
 class Lesson(_Strict):

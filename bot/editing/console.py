@@ -6,12 +6,13 @@ from typing import TextIO
 
 from aiogram.utils.i18n import I18n
 
+from bot.common.navigation import NavAction
 from bot.content import Curriculum
 from bot.i18n.console import CONSOLE_BYE, CONSOLE_NO_BUTTON, CONSOLE_OPENS_LINK, CONSOLE_PROMPT, CONSOLE_QUIT
 from bot.i18n.messages import DANGER_FIRST, NAV_LABELS, SEARCH_FOUND, SEARCH_NOTHING_FOUND
 from bot.services.danger_view import danger_view
 from bot.services.deep_links import parse_payload
-from bot.services.lesson_engine import Conversation, DialogueEngine, NavAction, Screen
+from bot.services.lesson_engine import Conversation, DialogueEngine, Screen
 from bot.understanding.search import NodeSearch, screen_title
 
 _START_LINK = re.compile(r"^(?:/start\s+|https://t\.me/\w+\?start=)(\S*)$")

@@ -10,8 +10,9 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.common.clock import Clock
+from bot.common.navigation import NavAction
 from bot.content.rendering import day_text
-from bot.handlers.callback_data import StartFeature
+from bot.handlers.callback_data import StartTool
 from bot.handlers.filters import NoText, PrivateChat, TypedText
 from bot.handlers.screens import add_nav_row
 from bot.handlers.states import AgencyCheck
@@ -31,7 +32,6 @@ from bot.i18n.tools import (
 )
 from bot.services.agency_search import AgencyIndex, AgencyMatch
 from bot.services.content_holder import ContentHolder
-from bot.services.lesson_engine import NavAction
 
 MAX_NAME_CHARS = 200
 
@@ -64,7 +64,7 @@ def describe(matches: list[AgencyMatch], typed: str, index: AgencyIndex, today: 
 
 def answer_keyboard() -> InlineKeyboardBuilder:
     builder = InlineKeyboardBuilder()
-    builder.button(text=_(REPORT_BUTTON), callback_data=StartFeature(name="report_offer"))
+    builder.button(text=_(REPORT_BUTTON), callback_data=StartTool(name="report_offer"))
     add_nav_row(builder, [NavAction.HOME, NavAction.HELP])
     return builder
 

@@ -9,7 +9,6 @@ Buttons of one menu share a prefix and differ in their first field (`rm:x:5`, `r
 data stays what earlier versions sent, so menus already in users' chats keep working.
 """
 
-from enum import StrEnum
 from typing import Annotated, Final, Literal
 
 from aiogram.filters.callback_data import CallbackData
@@ -17,8 +16,9 @@ from pydantic import Field
 
 from bot.common.callback_prefixes import CALLBACK_PREFIX_ANSWER, CALLBACK_PREFIX_GO
 from bot.common.languages import LanguageCode
+from bot.common.navigation import NavAction
 from bot.content.curriculum import REF_LENGTH
-from bot.content.models import Feature, PassportCountry
+from bot.content.models import PassportCountry, Tool
 from bot.content.reminder_plans import DestinationCode
 from bot.services.reminder_schedule import TIME_ZONES, WEEK_CHOICES
 
@@ -53,14 +53,8 @@ class AnswerCheck(CallbackData, prefix=CALLBACK_PREFIX_ANSWER):
     index: int = Field(ge=0, lt=MAX_ANSWERS)
 
 
-class NavTarget(StrEnum):
-    BACK = "back"
-    HOME = "home"
-    HELP = "help"
-
-
 class Navigate(CallbackData, prefix="n"):
-    to: NavTarget
+    to: NavAction
 
 
 class ChooseLanguage(CallbackData, prefix="l"):
@@ -81,10 +75,10 @@ class ChooseNews(CallbackData, prefix="nw"):
     wanted: bool
 
 
-class StartFeature(CallbackData, prefix="t"):
+class StartTool(CallbackData, prefix="t"):
     """A lesson button that opens a tool: the agency check or the offer report."""
 
-    name: Feature
+    name: Tool
 
 
 class ChoosePassport(CallbackData, prefix="pc"):

@@ -14,8 +14,8 @@ from bot.content import NodeId
 from bot.content.rendering import pick
 from bot.handlers.callback_data import CalledContact, ContactAnswer, FeedbackBack, FlagScreen
 from bot.handlers.conversation import load_conversation
+from bot.handlers.filters import CalledContactFromButton, NodeFromButton
 from bot.handlers.screens import screen_markup, share_button
-from bot.handlers.stale import answer_stale
 from bot.i18n import N_
 from bot.services.content_holder import ContentHolder
 from bot.services.hotline_answers import HotlineAnswers
@@ -69,17 +69,12 @@ def _keyboard(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
 async def called_contact(
     query: CallbackQuery,
     callback_data: CalledContact,
-    state: FSMContext,
+    contacts: tuple[str, ...],
     content: ContentHolder,
     language: str,
     callback_answer: CallbackAnswer,
 ) -> None:
     loaded = content.current
-    node = loaded.curriculum.by_ref(callback_data.ref)
-    contacts = loaded.engine.callable_contacts(node) if node else ()
-    if node is None or not contacts or callback_data.index >= len(contacts):
-        await answer_stale(query, state, content, language, callback_answer)
-        return
     back = (_(BACK), FeedbackBack(ref=callback_data.ref).pack())
     if callback_data.index == -1 and len(contacts) > 1:
         callback_answer.text = _(WHICH_NUMBER)
@@ -106,6 +101,8 @@ async def called_contact(
 async def contact_answer(
     query: CallbackQuery,
     callback_data: ContactAnswer,
+    node: NodeId,
+    contacts: tuple[str, ...],
     state: FSMContext,
     content: ContentHolder,
     hotline_answers: HotlineAnswers,
@@ -113,12 +110,6 @@ async def contact_answer(
     language: str,
     callback_answer: CallbackAnswer,
 ) -> None:
-    loaded = content.current
-    node = loaded.curriculum.by_ref(callback_data.ref)
-    contacts = loaded.engine.callable_contacts(node) if node else ()
-    if node is None or callback_data.index >= len(contacts):
-        await answer_stale(query, state, content, language, callback_answer)
-        return
     counted = await hotline_answers.answer(user_key, contacts[callback_data.index], callback_data.outcome)
     callback_answer.text = _(THANKS_CALL if counted else ALREADY_CALL)
     await _restore(query, state, content, node, language)
@@ -127,6 +118,7 @@ async def contact_answer(
 async def flag_screen(
     query: CallbackQuery,
     callback_data: FlagScreen,
+    node: NodeId,
     state: FSMContext,
     content: ContentHolder,
     hotline_answers: HotlineAnswers,
@@ -134,10 +126,6 @@ async def flag_screen(
     language: str,
     callback_answer: CallbackAnswer,
 ) -> None:
-    node = content.current.curriculum.by_ref(callback_data.ref)
-    if node is None:
-        await answer_stale(query, state, content, language, callback_answer)
-        return
     if callback_data.reason == "ask":
         callback_answer.text = _(WHAT_IS_WRONG)
         rows = [
@@ -152,24 +140,15 @@ async def flag_screen(
 
 
 async def feedback_back(
-    query: CallbackQuery,
-    callback_data: FeedbackBack,
-    state: FSMContext,
-    content: ContentHolder,
-    language: str,
-    callback_answer: CallbackAnswer,
+    query: CallbackQuery, node: NodeId, state: FSMContext, content: ContentHolder, language: str
 ) -> None:
-    node = content.current.curriculum.by_ref(callback_data.ref)
-    if node is None:
-        await answer_stale(query, state, content, language, callback_answer)
-        return
     await _restore(query, state, content, node, language)
 
 
 def build_router() -> Router:
     router = Router(name="feedback")
-    router.callback_query.register(called_contact, CalledContact.filter())
-    router.callback_query.register(contact_answer, ContactAnswer.filter())
-    router.callback_query.register(flag_screen, FlagScreen.filter())
-    router.callback_query.register(feedback_back, FeedbackBack.filter())
+    router.callback_query.register(called_contact, CalledContact.filter(), CalledContactFromButton())
+    router.callback_query.register(contact_answer, ContactAnswer.filter(), CalledContactFromButton())
+    router.callback_query.register(flag_screen, FlagScreen.filter(), NodeFromButton())
+    router.callback_query.register(feedback_back, FeedbackBack.filter(), NodeFromButton())
     return router

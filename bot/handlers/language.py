@@ -12,6 +12,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.common.languages import LANGUAGE_NAMES, LANGUAGES
+from bot.common.navigation import NavAction
 from bot.content import NodeId
 from bot.handlers.callback_data import ChooseLanguage
 from bot.handlers.conversation import move
@@ -24,7 +25,6 @@ from bot.services.campaign_counts import CampaignCounts
 from bot.services.content_holder import ContentHolder
 from bot.services.deep_links import parse_payload
 from bot.services.engagement import track
-from bot.services.lesson_engine import NavAction
 from bot.storage.stores.events import NEW_USER_EVENT
 from bot.storage.stores.reminders import ReminderStore
 from bot.storage.stores.user_settings import UserSettingsStore

@@ -4,15 +4,13 @@ from aiogram import Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
-from aiogram.utils.callback_answer import CallbackAnswer
 
+from bot.content import NodeId
 from bot.handlers.callback_data import AnswerCheck, Navigate, OpenNode
 from bot.handlers.conversation import move
-from bot.handlers.filters import PrivateChat
+from bot.handlers.filters import NodeFromButton, PrivateChat, QuestionFromButton
 from bot.handlers.screens import send_screen, show_screen
-from bot.handlers.stale import answer_stale
 from bot.services.content_holder import ContentHolder
-from bot.services.lesson_engine import NavAction
 
 
 async def menu_command(message: Message, state: FSMContext, content: ContentHolder, language: str) -> None:
@@ -27,36 +25,23 @@ async def sos_command(message: Message, state: FSMContext, content: ContentHolde
 
 
 async def open_node(
-    query: CallbackQuery,
-    callback_data: OpenNode,
-    state: FSMContext,
-    content: ContentHolder,
-    language: str,
-    callback_answer: CallbackAnswer,
+    query: CallbackQuery, node: NodeId, state: FSMContext, content: ContentHolder, language: str
 ) -> None:
-    loaded = content.current
-    target = loaded.curriculum.by_ref(callback_data.ref)
-    if target is None:
-        await answer_stale(query, state, content, language, callback_answer)
-        return
-    screen = await move(state, lambda c: loaded.engine.open(c, target, language))
+    engine = content.current.engine
+    screen = await move(state, lambda c: engine.open(c, node, language))
     await show_screen(query, screen)
 
 
 async def answer_check(
     query: CallbackQuery,
     callback_data: AnswerCheck,
+    question: NodeId,
     state: FSMContext,
     content: ContentHolder,
     language: str,
-    callback_answer: CallbackAnswer,
 ) -> None:
-    loaded = content.current
-    question = loaded.curriculum.by_answers_ref(callback_data.ref)
-    if question is None or not 0 <= callback_data.index < len(loaded.curriculum.node(question).answers):
-        await answer_stale(query, state, content, language, callback_answer)
-        return
-    screen = await move(state, lambda c: loaded.engine.answer(c, question, callback_data.index, language))
+    engine = content.current.engine
+    screen = await move(state, lambda c: engine.answer(c, question, callback_data.index, language))
     await show_screen(query, screen)
 
 
@@ -68,8 +53,7 @@ async def navigate(
     language: str,
 ) -> None:
     engine = content.current.engine
-    action = NavAction(callback_data.to.value)
-    screen = await move(state, lambda c: engine.navigate(c, action, language))
+    screen = await move(state, lambda c: engine.navigate(c, callback_data.to, language))
     await show_screen(query, screen)
 
 
@@ -78,7 +62,7 @@ def build_router() -> Router:
     router.message.filter(PrivateChat())
     router.message.register(menu_command, Command("menu"))
     router.message.register(sos_command, Command("sos", "help"))
-    router.callback_query.register(open_node, OpenNode.filter())
-    router.callback_query.register(answer_check, AnswerCheck.filter())
+    router.callback_query.register(open_node, OpenNode.filter(), NodeFromButton())
+    router.callback_query.register(answer_check, AnswerCheck.filter(), QuestionFromButton())
     router.callback_query.register(navigate, Navigate.filter())
     return router

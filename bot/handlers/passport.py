@@ -10,14 +10,14 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.common.navigation import NavAction
 from bot.content.curriculum import Curriculum
 from bot.content.models import PassportCountry
-from bot.handlers.callback_data import ChoosePassport, StartFeature
+from bot.handlers.callback_data import ChoosePassport, StartTool
 from bot.handlers.filters import PrivateChat
 from bot.handlers.screens import add_nav_row, replace_screen
 from bot.i18n import passport as text
 from bot.services.content_holder import ContentHolder
-from bot.services.lesson_engine import NavAction
 from bot.storage.stores.user_settings import UserSettingsStore
 
 PASSPORT_COUNTRIES: tuple[PassportCountry, ...] = get_args(PassportCountry)
@@ -98,6 +98,6 @@ def build_router() -> Router:
     router = Router(name="passport")
     router.message.filter(PrivateChat())
     router.message.register(country_command, Command("country"))
-    router.callback_query.register(opened_from_lesson, StartFeature.filter(F.name == "passport_country"))
+    router.callback_query.register(opened_from_lesson, StartTool.filter(F.name == "passport_country"))
     router.callback_query.register(passport_chosen, ChoosePassport.filter())
     return router

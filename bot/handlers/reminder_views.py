@@ -23,6 +23,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from pydantic import ValidationError
 
+from bot.common.navigation import NavAction
 from bot.content.curriculum import REF_LENGTH, node_ref
 from bot.content.reminder_plans import ArrivalItem, DepartureItem
 from bot.content.rendering import day_text, pick
@@ -44,7 +45,6 @@ from bot.handlers.callback_data import (
 from bot.handlers.screens import add_nav_row
 from bot.i18n import reminders as text
 from bot.services.content_holder import LoadedContent
-from bot.services.lesson_engine import NavAction
 from bot.services.reminder_schedule import HOME_ZONE
 from bot.services.sender import Outgoing
 from bot.storage.stores.reminders import DueReminder, Reminder

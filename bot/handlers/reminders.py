@@ -16,6 +16,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.common.clock import Clock
+from bot.content import NodeId
 from bot.content.rendering import day_text, pick
 from bot.handlers.callback_data import (
     ArrivedIn,
@@ -34,7 +35,7 @@ from bot.handlers.callback_data import (
     WeeksBeforeExpiry,
 )
 from bot.handlers.conversation import move
-from bot.handlers.filters import PrivateChat, TypedText
+from bot.handlers.filters import NodeFromButton, PrivateChat, TypedText
 from bot.handlers.reminder_views import Reveal, calendar_markup, choices, local_time, menu, revealed_text, title_of
 from bot.handlers.screens import replace_screen, screen_markup
 from bot.handlers.stale import answer_stale
@@ -384,19 +385,10 @@ async def _after_date(
 
 
 async def open_from_reminder(
-    query: CallbackQuery,
-    callback_data: ReminderButton,
-    state: FSMContext,
-    content: ContentHolder,
-    language: str,
-    callback_answer: CallbackAnswer,
+    query: CallbackQuery, node: NodeId, state: FSMContext, content: ContentHolder, language: str
 ) -> None:
-    target = content.current.curriculum.by_ref(callback_data.ref)
-    if target is None:
-        await answer_stale(query, state, content, language, callback_answer)
-        return
-    track("reminder_opened", target.lesson)
-    screen = await move(state, lambda c: content.current.engine.open(c, target, language))
+    track("reminder_opened", node.lesson)
+    screen = await move(state, lambda c: content.current.engine.open(c, node, language))
     if query.bot is not None:
         await query.bot.send_message(query.from_user.id, screen.text, reply_markup=screen_markup(screen))
 
@@ -466,7 +458,7 @@ def build_router() -> Router:
     for menu_data in get_args(MenuButton):
         router.callback_query.register(menu_button, menu_data.filter())
     router.callback_query.register(date_chosen, PickDate.filter())
-    router.callback_query.register(open_from_reminder, ReminderButton.filter())
+    router.callback_query.register(open_from_reminder, ReminderButton.filter(), NodeFromButton())
     router.callback_query.register(payment_noted, ReminderPaid.filter())
     router.callback_query.register(payment_noted, ReminderLater.filter())
     for reveal in get_args(Reveal):

@@ -15,6 +15,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.common.clock import Clock
+from bot.common.navigation import NavAction
 from bot.handlers.callback_data import ReportChoice, SkipDetails
 from bot.handlers.filters import NoText, PrivateChat, TypedText
 from bot.handlers.screens import add_nav_row, replace_screen
@@ -34,7 +35,6 @@ from bot.i18n.tools import (
     REPORT_WAITING,
 )
 from bot.services.content_holder import ContentHolder
-from bot.services.lesson_engine import NavAction
 from bot.services.report_writer import SentReport
 from bot.services.unlinked_writes import RowKind, Then
 from bot.storage.stores.reports import DAILY_REPORTS_PER_USER

@@ -9,6 +9,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.common.navigation import NavAction
 from bot.common.serialized_keyboards import KEYBOARDS
 from bot.content.curriculum import node_ref
 from bot.handlers.callback_data import (
@@ -16,14 +17,14 @@ from bot.handlers.callback_data import (
     CalledContact,
     FlagScreen,
     Navigate,
-    NavTarget,
     OpenNode,
-    StartFeature,
+    StartTool,
 )
 from bot.i18n import N_
 from bot.i18n.messages import NAV_LABELS
 from bot.services.deep_links import SHARE_CAMPAIGN, DeepLink, deep_link, share_url
-from bot.services.lesson_engine import NavAction, Screen, ScreenButton
+from bot.services.lesson_engine import Screen
+from bot.services.screen_kinds import ScreenButton
 
 log = logging.getLogger(__name__)
 SHARE_LABEL = N_("📤 Share with a friend")
@@ -40,7 +41,7 @@ def add_nav_row(builder: InlineKeyboardBuilder, actions: list[NavAction]) -> Non
     """Back / menu / help as one row under whatever the builder already holds."""
     nav = InlineKeyboardBuilder()
     for action in actions:
-        nav.button(text=nav_label(action), callback_data=Navigate(to=NavTarget(action.value)))
+        nav.button(text=nav_label(action), callback_data=Navigate(to=action))
     nav.adjust(len(actions))
     builder.attach(nav)
 
@@ -96,10 +97,7 @@ def _markup(
         keyboard.append([InlineKeyboardButton(text=label, callback_data=data) for label, data in feedback])
     if nav:
         keyboard.append(
-            [
-                InlineKeyboardButton(text=label, callback_data=Navigate(to=NavTarget(action.value)).pack())
-                for action, label in nav
-            ]
+            [InlineKeyboardButton(text=label, callback_data=Navigate(to=action).pack()) for action, label in nav]
         )
     return KEYBOARDS.remember(InlineKeyboardMarkup(inline_keyboard=keyboard))
 
@@ -107,8 +105,8 @@ def _markup(
 def _content_button(button: ScreenButton) -> InlineKeyboardButton:
     if button.kind == "url":
         return InlineKeyboardButton(text=button.label, url=button.target)
-    if button.kind == "feature":
-        data = StartFeature(name=button.target).pack()
+    if button.kind == "tool":
+        data = StartTool(name=button.target).pack()
     elif button.kind == "answer":
         data = AnswerCheck(ref=button.target, index=button.index).pack()
     else:

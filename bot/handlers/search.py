@@ -9,6 +9,7 @@ from aiogram.types import InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.common.navigation import NavAction
 from bot.common.telegram_limits import MAX_MESSAGE_CHARS
 from bot.content import Curriculum
 from bot.content.curriculum import NodeId, node_ref
@@ -20,7 +21,6 @@ from bot.i18n.messages import DANGER_FIRST, SEARCH_FOUND, SEARCH_NOTHING_FOUND
 from bot.services.content_holder import ContentHolder
 from bot.services.danger_view import DangerView, danger_view, offer_label
 from bot.services.engagement import track
-from bot.services.lesson_engine import NavAction
 from bot.understanding.search import SearchAnswer, screen_title
 
 MAX_QUERY_CHARS = 500

@@ -10,14 +10,14 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.handlers.callback_data import ReportChoice, StartFeature
+from bot.common.navigation import NavAction
+from bot.handlers.callback_data import ReportChoice, StartTool
 from bot.handlers.filters import PrivateChat
 from bot.handlers.screens import add_nav_row, replace_screen
 from bot.handlers.stale import answer_stale
 from bot.handlers.states import AgencyCheck, ReportOffer
 from bot.i18n.tools import AGENCY_PROMPT, PROBLEMS, REPORT_INTRO
 from bot.services.content_holder import ContentHolder
-from bot.services.lesson_engine import NavAction
 
 
 def agency_prompt() -> tuple[str, InlineKeyboardBuilder]:
@@ -52,12 +52,12 @@ TOOLS: dict[str, Callable[[FSMContext], Awaitable[tuple[str, InlineKeyboardBuild
     "agency_check": start_agency_check,
     "report_offer": start_report,
 }
-"""The tools a lesson button can open, by the name content uses (`feature:`)."""
+"""The tools a lesson button can open, by the name content uses (`tool:`)."""
 
 
-async def feature_button(
+async def tool_button(
     query: CallbackQuery,
-    callback_data: StartFeature,
+    callback_data: StartTool,
     state: FSMContext,
     content: ContentHolder,
     language: str,
@@ -84,7 +84,7 @@ async def report_command(message: Message, state: FSMContext) -> None:
 def build_router() -> Router:
     router = Router(name="tools")
     router.message.filter(PrivateChat())
-    router.callback_query.register(feature_button, StartFeature.filter())
+    router.callback_query.register(tool_button, StartTool.filter())
     router.message.register(agency_command, Command("agency"))
     router.message.register(report_command, Command("report"))
     return router

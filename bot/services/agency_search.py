@@ -17,7 +17,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
 from bot.content.agencies import Agency, Registry
-from bot.understanding.text_forms import normalize
+from bot.understanding.transliteration import normalize
 
 LEGAL_FORMS = frozenset(
     normalize(

@@ -5,32 +5,17 @@ node, answer, go back, go home) into the next `Screen`, without knowing about Te
 """
 
 from dataclasses import dataclass, field
-from enum import Enum
-from typing import Any, Literal
+from typing import Any
 
+from bot.common.navigation import NavAction
 from bot.content import Curriculum, NodeId
-from bot.content.curriculum import HOTLINES_LESSON, MAIN_LESSON, answers_ref, node_ref
-from bot.content.models import Button
+from bot.content.curriculum import HOTLINES_LESSON, MAIN_LESSON
+from bot.services.screen_kinds import KEYBOARDS, ScreenButton
 
 MAX_HISTORY = 30
 """Steps 'back' can undo; older ones are dropped so the stored state stays small."""
 MAX_CALLABLE = 20
 """Contacts listed under "I called": one button each, well within a keyboard and callback data."""
-
-
-class NavAction(Enum):
-    BACK = "back"
-    HOME = "home"
-    HELP = "help"
-
-
-@dataclass(frozen=True)
-class ScreenButton:
-    label: str
-    kind: Literal["go", "answer", "url", "feature"]
-    target: str
-    """A node ref for 'go', an answers ref for 'answer', an address for 'url', a tool's name for 'feature'."""
-    index: int = 0
 
 
 @dataclass(frozen=True)
@@ -134,23 +119,15 @@ class DialogueEngine:
         node = self.curriculum.node(node_id)
         score, categories = self._tally(conversation)
         rendered = self.curriculum.render_node(node_id, language, score, categories)
-        label = self.curriculum.label
-        rows = [[self._button(node_id.lesson, button, label(button.label, language))] for button in node.buttons]
-        if node.answers:
-            ref = answers_ref(node_id, node)
-            answer_buttons = [
-                ScreenButton(label(a.label, language), "answer", ref, index) for index, a in enumerate(node.answers)
-            ]
-            rows = [answer_buttons] if len(answer_buttons) <= 3 else [[b] for b in answer_buttons]
-        is_end = bool(node.results) or not (node.answers or any(b.goto for b in node.buttons))
-        shared = node_id == self.curriculum.home or (is_end and node_id.lesson != MAIN_LESSON)
+        keyboard = KEYBOARDS[node.kind](self.curriculum, node_id, node, language)
+        shared = node_id == self.curriculum.home or (keyboard.is_end and node_id.lesson != MAIN_LESSON)
         return Screen(
             node=node_id,
             text=rendered.text,
-            rows=rows,
+            rows=keyboard.rows,
             nav=self._nav(conversation, node_id),
             result=rendered.result.name if rendered.result else None,
-            is_end=is_end,
+            is_end=keyboard.is_end,
             share_entry=self.curriculum.entry_for_lesson(node_id.lesson) if shared else None,
             callable_contacts=self.callable_contacts(node_id),
             flaggable=node_id.lesson != MAIN_LESSON,
@@ -160,14 +137,6 @@ class DialogueEngine:
         """The phone numbers a caller can report on, at most a keyboard's worth (see `MAX_CALLABLE`)."""
         contacts = self.curriculum.contacts
         return tuple(cid for cid in self.curriculum.contacts_on(node_id) if contacts[cid].phone)[:MAX_CALLABLE]
-
-    def _button(self, lesson: str, button: Button, label: str) -> ScreenButton:
-        if button.url is not None:
-            return ScreenButton(label, "url", button.url)
-        if button.feature is not None:
-            return ScreenButton(label, "feature", button.feature)
-        target = NodeId(lesson, button.goto) if button.goto else self.curriculum.start_of(str(button.lesson))
-        return ScreenButton(label, "go", node_ref(target))
 
     def _tally(self, conversation: Conversation) -> tuple[int, frozenset[str]]:
         score, categories = 0, set[str]()

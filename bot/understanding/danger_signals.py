@@ -13,11 +13,11 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from bot.common.languages import LANGUAGES
+from bot.common.languages import LANGUAGES, LanguageCode
 from bot.content.errors import Problem
-from bot.content.models import Identifier, LanguageCode
+from bot.content.models import Identifier
 from bot.content.yaml_source import line_of
-from bot.understanding.text_forms import meaningful_words
+from bot.understanding.stop_words import meaningful_words
 
 DANGER_SIGNALS_FILE = "danger_signals.yaml"
 MAX_PHRASE_WORDS = 6

@@ -13,7 +13,10 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import extract
 
-from bot.understanding.text_forms import STOP_WORDS, max_typos, meaningful_words, word_keys, words
+from bot.understanding.stemming import word_keys
+from bot.understanding.stop_words import STOP_WORDS, meaningful_words
+from bot.understanding.transliteration import words
+from bot.understanding.typos import max_typos
 
 WILDCARD = "*"
 SLACK = 2

@@ -1,11 +1,12 @@
 """Free-text search: danger first, then the screens (nodes) that fit best.
 
 People type in a hurry, in any of the four languages whatever their interface language, without
-diacritics, in Latin letters, with typos (see `bot.understanding.text_forms`). A message that matches a danger
-signal of any language is flagged, with the country it names if any, so the bot shows hotlines
-and the red-flag check before anything else. Screens are ranked by the words they share with the
-message, rare words counting more (inverse document frequency), words in a screen's keywords,
-heading and the buttons leading to it more than words in its text.
+diacritics, in Latin letters, with typos (see the `transliteration`, `stemming` and `typos` modules
+beside this one). A message that matches a danger signal of any language is flagged, with the
+country it names if any, so the bot shows hotlines and the red-flag check before anything else.
+Screens are ranked by the words they share with the message, rare words counting more (inverse
+document frequency), words in a screen's keywords, heading and the buttons leading to it more than
+words in its text.
 The query is never stored or logged.
 """
 
@@ -15,13 +16,16 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from bot.common.languages import LanguageCode
 from bot.common.telegram_limits import MAX_BUTTON_LABEL_CHARS
 from bot.content import Curriculum
 from bot.content.curriculum import MAIN_LESSON, NodeId
-from bot.content.models import LanguageCode, Node
+from bot.content.models import Node
 from bot.content.rendering import pick
 from bot.understanding.phrases import PhraseMatcher
-from bot.understanding.text_forms import Vocabulary, meaningful_words, word_keys
+from bot.understanding.stemming import word_keys
+from bot.understanding.stop_words import meaningful_words
+from bot.understanding.typos import Vocabulary
 
 KEYWORD_WEIGHT = 4.0
 """A word an editor listed for a screen: the surest sign it is the screen wanted."""

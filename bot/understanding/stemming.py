@@ -1,0 +1,61 @@
+"""The keys a folded word is found by: itself, its Russian stem (snowball) and its Tajik/Uzbek stem
+(suffixes stripped), so every inflection of a word meets the others. Two words match when they share a key."""
+
+import re
+from functools import lru_cache
+
+import snowballstemmer  # type: ignore[import-untyped]
+
+from bot.understanding.transliteration import fold
+
+MIN_STEM_LENGTH = 4
+"""A stem shorter than this says too little (and joins unrelated words): the word is kept whole."""
+
+_TAJIK_UZBEK_SUFFIXES = sorted(
+    {
+        # Tajik (folded): plural -ҳо/-он, object -ро, possessive -ам/-ат/-аш/-амон…, verb endings.
+        "ho", "hoi", "on", "ion", "ro", "am", "iam", "at", "iat", "ash", "iash", "amon", "aton",
+        "ashon", "and", "ad", "em", "ed", "id", "ast", "anam", "aned",
+        # Uzbek (folded): plural -lar, cases -ni/-ning/-ga/-da/-dan, possessive -im/-ing/-imiz…,
+        # verb forms -yapti/-moqda/-di/-gan/-ib/-ish. Negations (-ma-) stay: they change the meaning.
+        "lar", "lari", "ni", "ning", "ga", "ka", "da", "dan", "ta", "tan", "dagi", "im", "ing", "imiz",
+        "ingiz", "si", "miz", "niz", "iapti", "mokda", "di", "dim", "ishdi", "ishiapti",
+        "gan", "ib", "ish", "ishga", "mok", "mokchiman",
+    },
+    key=len,
+    reverse=True,
+)  # fmt: skip
+_RUSSIAN_BACK = {
+    "sh": "ш", "ia": "я", "iu": "ю", "a": "а", "b": "б", "v": "в", "g": "г", "d": "д", "e": "е",
+    "j": "ж", "z": "з", "i": "и", "k": "к", "l": "л", "m": "м", "n": "н", "o": "о", "p": "п",
+    "r": "р", "s": "с", "t": "т", "u": "у", "f": "ф", "h": "х",
+}  # fmt: skip
+_RUSSIAN_BACK_PATTERN = re.compile("|".join(sorted(_RUSSIAN_BACK, key=len, reverse=True)))
+_RUSSIAN = snowballstemmer.stemmer("russian")
+
+
+def tajik_uzbek_stem(word: str) -> str:
+    """Strips Tajik and Uzbek case, plural, possessive and verb endings, longest first, repeatedly."""
+    for _ in range(3):
+        suffix = next((suffix for suffix in _TAJIK_UZBEK_SUFFIXES if word.endswith(suffix)), None)
+        # The longest ending that fits is the ending: when it would leave too little, the word
+        # is kept whole rather than cut at a shorter one (olishdi is not olish + di).
+        if suffix is None or len(word) - len(suffix) < MIN_STEM_LENGTH:
+            return word
+        word = word[: -len(suffix)]
+    return word
+
+
+def russian_stem(word: str) -> str:
+    """Snowball's Russian stem of a folded word (spelt back in Cyrillic for the stemmer, then folded)."""
+    cyrillic = _RUSSIAN_BACK_PATTERN.sub(lambda m: _RUSSIAN_BACK[m.group(0)], word)
+    stem = fold(_RUSSIAN.stemWord(cyrillic))
+    return stem if len(stem) >= MIN_STEM_LENGTH else word
+
+
+@lru_cache(maxsize=65536)
+def word_keys(word: str) -> frozenset[str]:
+    """The keys a folded word is found by: itself, its Russian stem and its Tajik/Uzbek stem."""
+    if not word.isalpha() or len(word) <= MIN_STEM_LENGTH:
+        return frozenset({word})
+    return frozenset({word, russian_stem(word), tajik_uzbek_stem(word)})
