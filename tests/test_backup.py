@@ -16,10 +16,10 @@ from pydantic import SecretStr
 from bot.config import Settings
 from bot.storage.backends.sqlite import open_database
 from bot.storage.backends.sqlite_backup import backup_database
-from tests.conftest import RunningBot
 from tests.fake_telegram import TOKEN, FakeTelegram, FakeUser
 from tests.journeys import start_in
 from tests.processes import environment
+from tests.support.running import RunningBot
 
 USERS = [(7101 + n, "ru") for n in range(6)]
 

@@ -40,7 +40,7 @@ from tests.fake_telegram import TOKEN, FakeTelegram, FakeUser, Sent
 from tests.journeys import LANGUAGE_LABELS, start_in
 from tests.postgres_server import PostgresServer
 from tests.processes import free_port
-from tests.test_crash import daytime_zone
+from tests.support.bot_process import daytime_zone
 
 pytestmark = pytest.mark.slow
 

@@ -17,11 +17,11 @@ from bot.config import Settings
 from bot.runtime.app import Application, application
 from bot.runtime.periodic_jobs import reminder_jobs
 from bot.services.content_sync import SYNC_SECONDS
-from tests.conftest import STAFF_ID
 from tests.content_fixtures import copy_of_real_content, edit
 from tests.fake_telegram import FakeTelegram, FakeUser
 from tests.journeys import open_topic, start_in
-from tests.test_redis_workers import RoundRobin, serve
+from tests.support.running import STAFF_ID
+from tests.support.webhook_workers import RoundRobin, serve
 
 OLD_TITLE = "<b>You have been offered a job abroad.</b>"
 RECRUITMENT = Path("lessons") / "recruitment.yaml"

@@ -20,9 +20,9 @@ from bot.storage.backends.sqlite import open_database
 from bot.storage.stores.events import EventStore
 from bot.storage.stores.reminders import ReminderStore
 from tests.clock import ManualClock
-from tests.conftest import RunningBot
 from tests.fake_telegram import FakeTelegram, parse_html
 from tests.journeys import expected_text, open_topic, start_in
+from tests.support.running import RunningBot
 
 ADMIN = 900
 SECOND = 901

@@ -13,9 +13,9 @@ from sentry_sdk.envelope import Envelope
 from sentry_sdk.transport import Transport
 
 from bot.observability.errors import init_error_reports, scrub
-from tests.conftest import RunningBot
 from tests.fake_telegram import TOKEN, BadRequest, FakeTelegram
 from tests.journeys import start_in
+from tests.support.running import RunningBot
 
 USER_ID = 93457821
 TYPED = "Паспорт у меня забрали"

@@ -7,9 +7,9 @@ import pytest
 from aiogram.fsm.storage.base import StorageKey
 
 from bot.middlewares.chat_locks import ReleasingEventIsolation
-from tests.conftest import RunningBot
 from tests.fake_telegram import FakeTelegram
 from tests.journeys import LANGUAGE_LABELS, expected_text, start_in
+from tests.support.running import RunningBot
 
 
 @pytest.mark.parametrize("language", ["tg", "ru", "uz", "en"])

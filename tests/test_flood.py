@@ -14,9 +14,9 @@ from bot.i18n import load_i18n
 from bot.i18n.messages import NOT_DELIVERED
 from bot.middlewares.chat_queues import KEPT_PER_CHAT, ChatQueues
 from tests.cluster import eventually
-from tests.conftest import RunningBot
 from tests.fake_telegram import FakeTelegram
 from tests.journeys import start_in
+from tests.support.running import RunningBot
 
 
 async def test_a_flooding_user_is_throttled_with_one_notice_and_others_are_unaffected(

@@ -17,10 +17,10 @@ from bot.storage.backends.sqlite import open_database
 from bot.storage.stores.broadcasts import BroadcastStore
 from bot.storage.stores.reminders import ReminderStore
 from tests.clock import ManualClock
-from tests.conftest import RunningBot
 from tests.fake_telegram import BadRequest, FakeTelegram
 from tests.journeys import start_in
 from tests.processes import free_port
+from tests.support.running import RunningBot
 
 NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)  # noon in Moscow
 USER_ID = 93457821

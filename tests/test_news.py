@@ -8,10 +8,10 @@ import pytest
 
 from bot.config import Settings
 from tests.clock import ManualClock
-from tests.conftest import RunningBot
 from tests.fake_telegram import FakeTelegram
 from tests.journeys import start_in
 from tests.stored import stored
+from tests.support.running import RunningBot
 
 pytestmark = pytest.mark.both_backends
 

@@ -14,10 +14,10 @@ from bot.privacy.secret_keys import ChatCipher
 from bot.storage.backends.sqlite import open_database
 from bot.storage.stores.reminders import ReminderStore
 from tests.clock import ManualClock
-from tests.conftest import RunningBot
 from tests.fake_telegram import FakeTelegram, FakeUser, Sent
 from tests.journeys import expected_text, start_in
 from tests.stored import stored
+from tests.support.running import RunningBot
 
 pytestmark = pytest.mark.both_backends
 

@@ -2,9 +2,9 @@
 
 import time
 
-from tests.conftest import RunningBot
 from tests.fake_telegram import BadRequest, FakeTelegram
 from tests.journeys import expected_text, start_in
+from tests.support.running import RunningBot
 
 
 async def test_a_flood_wait_is_waited_out_and_the_reply_still_arrives(telegram: FakeTelegram, bot: RunningBot) -> None:

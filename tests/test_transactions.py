@@ -16,11 +16,11 @@ from bot.config import Settings
 from bot.storage.backends.sqlite import open_database
 from bot.storage.stores.events import EventStore, hour_of
 from tests.clock import ManualClock
-from tests.conftest import RunningBot
 from tests.fake_telegram import FakeTelegram
 from tests.journeys import LANGUAGE_LABELS, open_topic, start_in
 from tests.processes import running
-from tests.test_crash import bot_settings
+from tests.support.bot_process import bot_settings
+from tests.support.running import RunningBot
 
 NOW = datetime(2027, 3, 10, 9, 0, tzinfo=UTC)
 SEEDED = "seeded_for_roll_up"

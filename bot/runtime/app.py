@@ -126,7 +126,7 @@ def create_dispatcher(
     reports, campaigns = ReportStore(database), CampaignStore(database)
     campaign_counts = CampaignCounts(campaigns, tally, unlinked.kind("campaign_weeks", campaigns.add), clock)
     dispatcher = Dispatcher(
-        storage=shared.storage if shared else DatabaseFSMStorage(database, pseudonyms, durable_part),
+        storage=shared.storage if shared else DatabaseFSMStorage(database, pseudonyms, durable_part, clock=clock),
         # One update at a time per user: two quick taps must not race on the saved conversation.
         events_isolation=shared.isolation if shared else ReleasingEventIsolation(),
         disable_fsm=True,  # registered below, after the guards and each chat's queue
