@@ -158,10 +158,22 @@ async def test_junk_tags_from_one_account_do_not_push_the_real_posters_into_othe
 
 
 async def test_campaign_statistics_are_for_staff_only(telegram: FakeTelegram, staffed_bot: RunningBot) -> None:
+    """Someone who is not staff gets what any unknown command gets, and none of the figures."""
+    admin = telegram.user(ADMIN, "en")
+    for number in range(6):
+        newcomer = telegram.user(1000 + number, "ru")
+        await newcomer.send("/start contract-check__bus-station")
+        await newcomer.reply()
+    await staffed_bot.app.unlinked.flush()
+    await admin.send("/stats campaigns")
+    assert "bus-station" in (await admin.reply()).text, "there are figures to leak"
     user = telegram.user(1500, "en")
     await start_in(user, "English")
+    await user.send("/unknowncommand campaigns")
+    unknown = (await user.reply()).text
     await user.send("/stats campaigns")
-    assert "Campaigns" not in (await user.reply()).text
+    refused = (await user.reply()).text
+    assert refused == unknown and "bus-station" not in refused
 
 
 def test_safar_check_fails_when_an_entry_names_a_missing_screen(

@@ -28,7 +28,7 @@ class RunningBot:
     async def start(self) -> None:
         self._ready = asyncio.Event()
         self._task = asyncio.create_task(self._run())
-        await asyncio.wait_for(self._ready.wait(), 10)
+        await asyncio.wait_for(self._ready.wait(), 60)  # an event; a loaded machine starts slowly
 
     async def _run(self) -> None:
         async with application(self.settings, self.clock) as app:
