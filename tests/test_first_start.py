@@ -114,7 +114,7 @@ async def test_chats_that_went_quiet_hold_no_lock(telegram: FakeTelegram, bot: R
         await asyncio.gather(user.press(menu, "I plan to work abroad"), user.press(menu, "I am abroad now"))
         await user.reply()
         await user.reply()
-    await asyncio.sleep(0.2)
+    await bot.settled(telegram)
     assert chat_locks() - before < 5, "45 chats have written; none has an update in flight"
 
 

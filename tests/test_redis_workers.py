@@ -29,7 +29,6 @@ from bot.runtime.shared_state import open_shared_state
 from bot.runtime.webhook import WEBHOOK_PATH
 from bot.storage.redis.tally import RedisTally
 from bot.storage.stores.tallies import week_of
-from tests.cluster import eventually
 from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.journeys import expected_text, open_topic, start_in
 from tests.processes import free_port, run_to_end, running, stop
@@ -37,6 +36,7 @@ from tests.redis_server import RedisServer
 from tests.support.hotlines import RU_EMERGENCY, answers, open_russian_hotlines, tell
 from tests.support.privacy import encodings_of
 from tests.support.reporting import report
+from tests.support.waiting import eventually
 from tests.support.webhook_workers import SECRET, RoundRobin, serve
 
 

@@ -12,12 +12,12 @@ import pytest
 
 from bot.config import Settings
 from tests.clock import ManualClock
-from tests.cluster import eventually
 from tests.fake_telegram import TOKEN, FakeTelegram, FakeUser, Sent
 from tests.journeys import start_in
 from tests.processes import running, stop
 from tests.support.reporting import report
 from tests.support.running import STAFF_ID, RunningBot
+from tests.support.waiting import eventually
 
 ADMIN = STAFF_ID
 WAITING = "Thank you. So that nobody can tell this report came from you, Safar stores it together with other"

@@ -9,7 +9,7 @@ from bot.middlewares.in_flight import WORKFLOW_KEY, UpdatesUnderWay
 from bot.runtime.app import Application, application
 from bot.runtime.polling import poll
 from tests.fake_telegram import FakeTelegram
-from tests.support.waiting import wait_until
+from tests.support.waiting import eventually
 
 STAFF_ID = 900
 """The Telegram id of the staff member in tests that need one."""
@@ -64,4 +64,4 @@ class RunningBot:
             confirmed = max(telegram.offsets, default=0) > telegram.last_update_id
             return confirmed and not dispatcher._handle_update_tasks and tracker._count == 0
 
-        await wait_until(idle, within, "the bot's handling of every update sent")
+        await eventually(idle, within, what="the bot's handling of every update sent")
