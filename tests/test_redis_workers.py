@@ -106,10 +106,17 @@ async def test_one_person_alternating_between_two_workers_goes_on_as_with_one(
         assert thanks.startswith("Thank you."), "a form's steps kept their state across the workers"
         workers_used = {worker for _, worker in balancer.posted}
         assert workers_used == {0, 1}
-        await asyncio.sleep(0.2)  # the last update's lock is released after its reply
-        for worker in workers:
-            isolation = worker.dispatcher.fsm.events_isolation
-            assert isinstance(isolation, ClusterEventIsolation) and isolation.chats_in_flight() == 0
+        isolations = [worker.dispatcher.fsm.events_isolation for worker in workers]
+        assert all(isinstance(isolation, ClusterEventIsolation) for isolation in isolations)
+
+        def no_chat_locked() -> bool:  # the last update's lock is released after its reply
+            return all(
+                isolation.chats_in_flight() == 0
+                for isolation in isolations
+                if isinstance(isolation, ClusterEventIsolation)
+            )
+
+        await eventually(no_chat_locked, what="every chat lock released")
     redis = Redis.from_url(redis_url)
     keys = b" ".join(await redis.keys("*"))
     assert await redis.keys("safar:lock:*") == [], "no lock is kept for a chat with no update under way"
@@ -312,10 +319,8 @@ async def test_an_update_whose_worker_was_killed_is_handled_by_another_when_tele
             running(folders[1], DB_PATH=str(folders[1] / "safar.sqlite3"), WEBHOOK_PORT=str(ports[1]), **common) as b,
             aiohttp.ClientSession() as http,
         ):
-            for _ in range(900):  # both started and told Telegram where they listen (a busy machine: 90 s)
-                if sum(method == "setWebhook" for method, _ in telegram.calls) == 2:
-                    break
-                await asyncio.sleep(0.1)
+            # Both started and told Telegram where they listen (a busy machine: 90 s).
+            await eventually(lambda: sum(method == "setWebhook" for method, _ in telegram.calls) == 2, 90)
 
             async def deliver(port: int) -> None:
                 url = f"http://127.0.0.1:{port}{WEBHOOK_PATH}"
@@ -324,10 +329,11 @@ async def test_an_update_whose_worker_was_killed_is_handled_by_another_when_tele
 
             # The webhook is answered only once the update is handled (cluster): this call is never answered.
             first = asyncio.create_task(deliver(ports[0]))
-            for _ in range(200):  # the first worker has taken the update and is handling it
-                if await redis.exists("safar:update:9001"):
-                    break
-                await asyncio.sleep(0.05)
+
+            async def taken() -> bool:  # the first worker has taken the update and is handling it
+                return bool(await redis.exists("safar:update:9001"))
+
+            await eventually(taken, 10)
             await asyncio.sleep(0.5)
             a.kill()
             await a.wait()
