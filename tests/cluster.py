@@ -7,9 +7,7 @@ import itertools
 import json
 import signal
 import sys
-import time
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,16 +15,9 @@ import aiohttp
 from aiohttp import web
 
 from tests.processes import environment
+from tests.support.waiting import eventually  # noqa: F401 (other branches import it from here)
 
 WEBHOOK_PATH = "/telegram/webhook"
-
-
-async def eventually(condition: Callable[[], bool], within: float = 30, every: float = 0.05) -> None:
-    """Returns once `condition()` holds; fails the test if it does not within `within` seconds."""
-    deadline = time.monotonic() + within
-    while not condition():
-        assert time.monotonic() < deadline, "waited in vain"
-        await asyncio.sleep(every)
 
 
 class RoundRobinProxy:

@@ -1,7 +1,6 @@
-"""Fixtures: a fake Bot API on loopback, and the real bot (real SQLite file, real content)
-polling it, startable and stoppable so tests can restart it."""
+"""Fixtures: a fake Bot API on loopback, and the real bot (tests/support/running.py) polling it.
+Helpers live in tests/support/: test modules import them from there, not from here."""
 
-import asyncio
 import os
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -10,12 +9,10 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
-from bot.common.clock import Clock
 from bot.config import Settings
-from bot.runtime.app import Application, application
-from bot.runtime.polling import poll
 from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.redis_server import redis_server, redis_url  # noqa: F401 (fixtures for the REDIS_URL tests)
+from tests.support.running import STAFF_ID, RunningBot
 
 pytest_plugins = ("tests.postgres_server",)  # PostgreSQL: the server, fresh databases, `both_backends`
 
@@ -48,53 +45,12 @@ def settings(tmp_path: Path, telegram: FakeTelegram, database_url: str | None) -
     )
 
 
-class RunningBot:
-    """The bot as `python -m bot` wires it, polling the fake server in this event loop."""
-
-    def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
-        self.settings = settings
-        self.clock = clock
-        self._task: asyncio.Task[None] | None = None
-        self._app: Application | None = None
-        self._ready = asyncio.Event()
-
-    async def start(self) -> None:
-        self._ready = asyncio.Event()
-        self._task = asyncio.create_task(self._run())
-        await asyncio.wait_for(self._ready.wait(), 10)
-
-    async def _run(self) -> None:
-        async with application(self.settings, self.clock) as app:
-            self._app = app
-            app.dispatcher.startup.register(self._ready.set)
-            await poll(app, handle_signals=False, polling_timeout=1)
-
-    async def stop(self) -> None:
-        if self._app is not None and self._task is not None:
-            await self._app.dispatcher.stop_polling()
-            await asyncio.wait_for(self._task, 10)
-            self._app = None
-
-    async def restart(self) -> None:
-        await self.stop()
-        await self.start()
-
-    @property
-    def app(self) -> Application:
-        assert self._app is not None
-        return self._app
-
-
 @pytest.fixture
 async def bot(settings: Settings) -> AsyncIterator[RunningBot]:
     running = RunningBot(settings)
     await running.start()
     yield running
     await running.stop()
-
-
-STAFF_ID = 900
-"""The Telegram id of the staff member in tests that need one."""
 
 
 @pytest.fixture

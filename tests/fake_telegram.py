@@ -217,6 +217,8 @@ class FakeTelegram:
         self.inline_answers: dict[str, dict[str, Any]] = {}
         self.updates: list[dict[str, Any]] = []
         self.update_ids = itertools.count(1)
+        self.last_update_id = 0
+        """The id of the last update sent to the bot (0: none yet)."""
         self.message_ids = itertools.count(100)
         self.new_updates = asyncio.Condition()
         self.outboxes: defaultdict[int, asyncio.Queue[Sent]] = defaultdict(asyncio.Queue)
@@ -730,7 +732,7 @@ class FakeTelegram:
     # --- the user side -------------------------------------------------------------------
 
     async def push_update(self, payload: dict[str, Any]) -> int:
-        update_id = next(self.update_ids)
+        update_id = self.last_update_id = next(self.update_ids)
         async with self.new_updates:
             self.updates.append({"update_id": update_id, **payload})
             self.new_updates.notify_all()

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
-from tests.conftest import RunningBot
 from tests.fake_telegram import FakeTelegram, FakeUser
 from tests.journeys import expected_text, open_topic, start_in
+from tests.support.running import RunningBot
 
 FIXTURE = Path(__file__).parent / "fixtures" / "agencies.yaml"
 

@@ -16,10 +16,11 @@ from pydantic import SecretStr
 from bot.config import Settings
 from bot.storage.backends.sqlite import open_database
 from bot.storage.backends.sqlite_backup import backup_database
-from tests.conftest import RunningBot
 from tests.fake_telegram import TOKEN, FakeTelegram, FakeUser
 from tests.journeys import start_in
 from tests.processes import environment
+from tests.support.running import RunningBot
+from tests.support.waiting import eventually
 
 USERS = [(7101 + n, "ru") for n in range(6)]
 
@@ -62,8 +63,9 @@ async def test_backup_under_load_then_restore_into_a_fresh_directory(
     menus = [await start_in(user, "Oʻzbekcha") for user in users]  # phones say Russian, they chose Uzbek
     fill_history(settings.db_path, 60_000)
     stop = asyncio.Event()
+    sent_before = len(telegram.delivered)
     load = [asyncio.create_task(keep_tapping(user, stop)) for user in users]
-    await asyncio.sleep(0.5)
+    await eventually(lambda: len(telegram.delivered) > sent_before + len(users), what="the taps under way")
     code, out, err = await safar(
         "backup", str(tmp_path / "safar-backup.sqlite3"), db_path=settings.db_path, key_dir=keys_in_use
     )

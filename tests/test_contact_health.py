@@ -16,35 +16,13 @@ from bot.content import load_curriculum
 from bot.content.rendering import day_text
 from bot.storage.backends.sqlite import open_database
 from bot.storage.stores.hotline_answers import HotlineAnswerStore
-from tests.conftest import STAFF_ID, RunningBot
 from tests.content_fixtures import CONTENT_DAY, copy_of_real_content, edit
-from tests.fake_telegram import FakeTelegram, FakeUser, Sent
-from tests.journeys import LANGUAGE_LABELS, expected_text
+from tests.fake_telegram import FakeTelegram
+from tests.journeys import expected_text
+from tests.support.hotlines import RU_EMERGENCY, answers, open_russian_hotlines, tell
+from tests.support.running import STAFF_ID, RunningBot
 
 ADMIN = STAFF_ID
-RU_EMERGENCY = "☎️ 112 · Россия — номер экстренных служб 112"
-
-
-async def open_russian_hotlines(user: FakeUser, language: str = "ru") -> Sent:
-    await user.send("/start hotlines-ru")
-    await user.press(await user.reply(), LANGUAGE_LABELS[language])
-    return await user.reply()
-
-
-async def tell(user: FakeUser, screen: Sent, contact: str, outcome: str) -> str:
-    """Tap "I called", the contact, the outcome; returns the last toast."""
-    assert (await user.press(screen, "☎️ Я позвонил(а)"))["text"] == "На какой номер вы звонили?"
-    await user.reply()
-    assert (await user.press(screen, contact))["text"] == "Вам ответили?"
-    await user.reply()
-    toast = str((await user.press(screen, outcome))["text"])
-    await user.reply()
-    return toast
-
-
-def answers(settings: Settings) -> list[tuple[str, str, int]]:
-    with sqlite3.connect(settings.db_path) as database:
-        return database.execute("SELECT contact, outcome, answers FROM contact_answers ORDER BY contact").fetchall()
 
 
 async def test_a_caller_says_a_hotline_did_not_answer_once_a_week(

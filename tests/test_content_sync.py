@@ -17,11 +17,12 @@ from bot.config import Settings
 from bot.runtime.app import Application, application
 from bot.runtime.periodic_jobs import reminder_jobs
 from bot.services.content_sync import SYNC_SECONDS
-from tests.conftest import STAFF_ID
 from tests.content_fixtures import copy_of_real_content, edit
 from tests.fake_telegram import FakeTelegram, FakeUser
 from tests.journeys import open_topic, start_in
-from tests.test_redis_workers import RoundRobin, serve
+from tests.support.running import STAFF_ID
+from tests.support.waiting import eventually
+from tests.support.webhook_workers import RoundRobin, serve
 
 OLD_TITLE = "<b>You have been offered a job abroad.</b>"
 RECRUITMENT = Path("lessons") / "recruitment.yaml"
@@ -104,9 +105,10 @@ async def test_a_reload_on_one_worker_reaches_the_people_served_by_another(
         await staff.send("/reload")
         assert (await staff.reply()).text == "<b>Reloaded.</b>\nscreens edited: recruitment/offer"
         await screen_within(staff, "<b>An offer abroad?</b>", 1)
-        began = time.monotonic()
-        while "in its content files and keeps the content it had" not in caplog.text:
-            assert time.monotonic() - began < SYNC_SECONDS + 10, "the broken copy was never noticed"
-            await asyncio.sleep(0.2)
+        await eventually(
+            lambda: "in its content files and keeps the content it had" in caplog.text,
+            SYNC_SECONDS + 10,
+            what="the broken copy noticed",
+        )
         balancer.worker = 1
         assert (await recruitment_screen(person)).startswith("<b>A job offer!</b>"), "nobody gets broken content"

@@ -3,9 +3,9 @@
 lesson survives a restart and Redis losing its data; an idle hour drops what was typed; `/forget`
 erases it all; and nothing at rest holds their chat id."""
 
-import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -19,14 +19,15 @@ from bot.storage.redis.conversations import RedisConversations, conversation_hel
 from bot.storage.redis.key_names import PseudonymousRedisNames
 from bot.storage.stores.conversations import DatabaseFSMStorage, ForgetsAccounts
 from bot.storage.stores.user_settings import UserSettingsStore
+from tests.clock import ManualClock
 from tests.redis_server import RedisServer
-from tests.test_seized_copy import encodings_of
+from tests.support.privacy import encodings_of
 
 CHAT_ID = 612_345_789
 KEY = StorageKey(bot_id=42, chat_id=CHAT_ID, user_id=CHAT_ID)
 PSEUDONYMS = Pseudonymizer(b"p" * 32)
-IDLE = 0.3
-"""The idle hour, shortened."""
+IDLE = 3600.0
+"""The idle hour: tests move the clock (and Redis's TTLs) instead of waiting for it."""
 PLACE = {"conversation": {"position": ["red_flags", "wages"]}}
 TYPED = {
     "conversation": {"position": ["red_flags", "wages"], "history": [["main", "menu"]]},
@@ -41,6 +42,8 @@ class Backend:
     name: str
     database: Database
     make: Callable[[], BaseStorage]
+    time_passes: Callable[[float], Awaitable[None]]
+    """Seconds go by for the storage: its clock moves, and Redis's time-to-live shrinks."""
     lose_memory: Callable[[], Awaitable[None]]
     """A restart of every process (and, for Redis, the server losing its data)."""
     at_rest: Callable[[], Awaitable[bytes]]
@@ -63,9 +66,14 @@ async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
         async def database_at_rest() -> bytes:
             return disk()
 
+        clock = ManualClock(datetime(2027, 3, 10, 9, tzinfo=UTC))
+
+        async def advance(seconds: float) -> None:
+            clock.advance(seconds=seconds)
+
         yield Backend(
-            "database", database, lambda: DatabaseFSMStorage(database, PSEUDONYMS, durable_part, idle_seconds=IDLE),
-            nothing, database_at_rest,
+            "database", database, lambda: DatabaseFSMStorage(database, PSEUDONYMS, durable_part, clock=clock),
+            advance, nothing, database_at_rest,
         )  # fmt: skip
     else:
         server: RedisServer = request.getfixturevalue("redis_server")
@@ -79,10 +87,21 @@ async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
             keys = b" ".join(await redis.keys("*"))
             return keys + server.saved() + disk()
 
+        async def shorten_lives(seconds: float) -> None:
+            """Redis counts time itself: what would be left of each key's life after `seconds`."""
+            for name in await redis.keys("*"):
+                left = await redis.pttl(name)
+                if left < 0:
+                    continue  # no time-to-live (or already gone)
+                if left <= seconds * 1000:
+                    await redis.delete(name)
+                else:
+                    await redis.pexpire(name, left - int(seconds * 1000))
+
         keys = PseudonymousRedisNames(PSEUDONYMS)
         yield Backend(
-            "redis", database, lambda: RedisConversations(redis, keys, database, durable_part, idle_seconds=IDLE),
-            flush, redis_at_rest,
+            "redis", database, lambda: RedisConversations(redis, keys, database, durable_part),
+            shorten_lives, flush, redis_at_rest,
         )  # fmt: skip
         await redis.aclose()
     await database.close()
@@ -108,10 +127,10 @@ async def test_an_idle_hour_drops_what_was_typed_and_keeps_the_place(backend: Ba
     await storage.set_state(KEY, "ReportOffer:details")
     await storage.set_data(KEY, TYPED)
     for _ in range(3):  # activity keeps the conversation: only idleness ends it
-        await asyncio.sleep(IDLE / 2)
+        await backend.time_passes(IDLE / 2)
         assert await storage.get_state(KEY) == "ReportOffer:details"
         assert (await storage.get_data(KEY))["report"] == TYPED["report"]
-    await asyncio.sleep(IDLE * 1.5)
+    await backend.time_passes(IDLE + 1)
     assert await storage.get_state(KEY) is None
     assert await storage.get_data(KEY) == PLACE
 
@@ -131,7 +150,7 @@ async def test_the_place_survives_a_restart_and_only_the_place(backend: Backend)
 async def test_a_changed_place_is_saved_even_after_its_state_expired(backend: Backend) -> None:
     storage = backend.make()
     await storage.set_data(KEY, PLACE)
-    await asyncio.sleep(IDLE * 1.5)
+    await backend.time_passes(IDLE + 1)
     moved = {"conversation": {"position": ["contracts", "start"]}}
     await storage.set_data(KEY, moved)
     await backend.lose_memory()

@@ -5,9 +5,7 @@ tap that was under way) put them, and every reminder has arrived exactly once.
 """
 
 import asyncio
-import secrets
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 from aiogram.fsm.storage.base import StorageKey
@@ -24,25 +22,16 @@ from bot.storage.stores.conversations import DatabaseFSMStorage
 from bot.storage.stores.reminders import ReminderStore
 from tests.content_fixtures import CONTENT_DAY
 from tests.content_walks import covering_walks, plan_walks
-from tests.fake_telegram import BOT_ID, TOKEN, BadRequest, FakeTelegram, FakeUser, Sent
+from tests.fake_telegram import BOT_ID, BadRequest, FakeTelegram, FakeUser, Sent
 from tests.journeys import LANGUAGE_LABELS, expected_text, start_in
 from tests.processes import running
+from tests.support.bot_process import DELIVERY_KEY, KEY, bot_settings, daytime_zone
 
-KEY = secrets.token_hex(32)
-DELIVERY_KEY = "c0" * 32
 CURRICULUM = load_curriculum(None, translator(load_i18n()), today=CONTENT_DAY)
 ENGINE = DialogueEngine(CURRICULUM)
 WALKS = covering_walks(plan_walks(CURRICULUM))
 KILL_AFTER_ANSWERS = 80
 LANGUAGES = list(LANGUAGE_LABELS.items())
-
-
-def bot_settings(telegram: FakeTelegram, **extra: str) -> dict[str, str]:
-    return {
-        "BOT_TOKEN": TOKEN, "BOT_API_BASE_URL": telegram.base_url, "PSEUDONYM_KEY": KEY, "LOG_LEVEL": "WARNING",
-        "DELIVERY_KEY": DELIVERY_KEY,
-        "FLOOD_UPDATES_PER_SECOND": "1000", "REMINDER_CHECK_SECONDS": "0.5", **extra,
-    }  # fmt: skip
 
 
 class Walker:
@@ -128,12 +117,6 @@ async def test_kill_9_under_load_keeps_every_users_place(tmp_path: Path, telegra
             del telegram.open_queries[query]
 
 
-def daytime_zone() -> str:
-    """A time zone where it is mid-day now, so quiet hours do not hold the reminders back."""
-    offset = ((14 - datetime.now(UTC).hour + 12) % 24) - 12
-    return f"Etc/GMT{-offset:+d}"
-
-
 async def due_reminders(db_path: Path, chats: list[int]) -> None:
     connection = await open_database(db_path)
     try:
@@ -174,10 +157,7 @@ async def test_kill_9_in_a_reminder_batch_sends_each_reminder_exactly_once(
     assert len(sent_to) == 15
 
     async with running(tmp_path, **settings):
-        deadline = time.monotonic() + 30
-        while len({chat for _, chat, _ in telegram.delivered if chat in chats}) < len(chats):
-            assert time.monotonic() < deadline, "every reminder arrives after the restart"
-            await asyncio.sleep(0.1)
+        await telegram.delivered_to(set(chats), within=30)  # every reminder arrives after the restart
         await asyncio.sleep(1.5)
     per_chat = [sum(1 for _, chat, _ in telegram.delivered if chat == c) for c in chats]
     assert per_chat == [1] * len(chats), "none lost, none twice"

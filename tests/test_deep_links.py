@@ -14,10 +14,10 @@ from bot.editing.console import ConsoleWalk, plain
 from bot.i18n import load_i18n, translator
 from bot.services.campaign_counts import NEW_TAGS_PER_ACCOUNT
 from bot.storage.stores.campaigns import MAX_CAMPAIGNS_PER_WEEK, OTHER_CAMPAIGN
-from tests.conftest import STAFF_ID, RunningBot
 from tests.content_fixtures import CONTENT_DAY, copy_of_real_content, edit
 from tests.fake_telegram import FakeTelegram
 from tests.journeys import LANGUAGE_LABELS, expected_text, start_in
+from tests.support.running import STAFF_ID, RunningBot
 
 ADMIN = STAFF_ID
 
@@ -158,10 +158,22 @@ async def test_junk_tags_from_one_account_do_not_push_the_real_posters_into_othe
 
 
 async def test_campaign_statistics_are_for_staff_only(telegram: FakeTelegram, staffed_bot: RunningBot) -> None:
+    """Someone who is not staff gets what any unknown command gets, and none of the figures."""
+    admin = telegram.user(ADMIN, "en")
+    for number in range(6):
+        newcomer = telegram.user(1000 + number, "ru")
+        await newcomer.send("/start contract-check__bus-station")
+        await newcomer.reply()
+    await staffed_bot.app.unlinked.flush()
+    await admin.send("/stats campaigns")
+    assert "bus-station" in (await admin.reply()).text, "there are figures to leak"
     user = telegram.user(1500, "en")
     await start_in(user, "English")
+    await user.send("/unknowncommand campaigns")
+    unknown = (await user.reply()).text
     await user.send("/stats campaigns")
-    assert "Campaigns" not in (await user.reply()).text
+    refused = (await user.reply()).text
+    assert refused == unknown and "bus-station" not in refused
 
 
 def test_safar_check_fails_when_an_entry_names_a_missing_screen(

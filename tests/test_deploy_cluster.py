@@ -14,7 +14,7 @@ from ruamel.yaml import YAML
 from bot.config import Settings
 from bot.runtime.process_roles import Role, role_problem
 from tests.processes import PROJECT
-from tests.test_deployment import KEY_FILES, SETTINGS, unit_settings
+from tests.support.deployment import KEY_FILES, SETTINGS, unit_settings
 
 ROLES = set(get_args(Role))
 

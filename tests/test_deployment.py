@@ -21,11 +21,9 @@ from bot.cli import parser
 from bot.config import Settings
 from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.processes import PROJECT, running, stop
+from tests.support.deployment import KEY_FILES, SETTINGS, unit_settings
 
-SETTINGS = {name.upper() for name in Settings.model_fields}
 CONSOLE_SCRIPT = "safar"
-KEY_FILES = {"pseudonym.key", "delivery.key"}
-"""The files bot/privacy/secret_keys.py reads from $CREDENTIALS_DIRECTORY."""
 
 
 def load_yaml(text: str) -> Any:
@@ -80,15 +78,6 @@ def test_compose_uses_the_images_volumes_and_health_check() -> None:
         "secrets come from the keys volume; an empty variable would override them"
     )
     assert service["restart"] == "unless-stopped"
-
-
-def unit_settings(unit: str) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {}
-    for line in unit.splitlines():
-        if "=" in line and not line.startswith(("#", "[")):
-            key, value = line.split("=", 1)
-            found.setdefault(key, []).append(value)
-    return found
 
 
 def test_the_systemd_unit_is_sandboxed_and_keeps_keys_apart() -> None:

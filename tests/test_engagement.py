@@ -20,9 +20,10 @@ from bot.storage.backends.sqlite import open_database
 from bot.storage.stores.events import EventStore
 from bot.storage.stores.reminders import ReminderStore
 from tests.clock import ManualClock
-from tests.conftest import RunningBot
 from tests.fake_telegram import FakeTelegram, parse_html
 from tests.journeys import expected_text, open_topic, start_in
+from tests.support.running import RunningBot
+from tests.support.waiting import eventually
 
 ADMIN = 900
 SECOND = 901
@@ -270,7 +271,11 @@ async def test_a_broadcast_reaches_each_opted_in_user_once_even_across_a_restart
     assert len(telegram.delivered) < 35, "stopped in the middle of the broadcast"
     await bot.start()
     await telegram.delivered_at_least(35)  # to staff: language picker, prompt, preview, notice, progress; 30 users
-    await asyncio.sleep(0.5)
+
+    def finished() -> bool:  # the last step of a broadcast: nothing can be sent twice after it
+        return any(sent.text.startswith("Broadcast #1 finished") for sent in telegram.messages.values())
+
+    await eventually(finished, what="the broadcast's end")
     await bot.stop()
     recipients = [chat for _, chat, text in telegram.delivered if "new hotline hours" in text and chat > SECOND]
     assert sorted(recipients) == list(range(5001, 5031)), "each once"

@@ -9,6 +9,7 @@ import aiohttp
 
 from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.processes import environment, free_port, run_to_end, running, stop
+from tests.support.waiting import eventually
 
 
 async def test_a_missing_token_is_a_one_line_error(tmp_path: Path) -> None:
@@ -95,10 +96,8 @@ async def test_the_webhook_refuses_requests_without_the_secret_and_handles_a_ret
         "WEBHOOK_SECRET": "s3cret-token", "WEBHOOK_PORT": str(port),
     }  # fmt: skip
     async with running(tmp_path, **settings) as process:
-        for _ in range(600):  # a loaded CI machine starts the bot slowly
-            if any(method == "setWebhook" for method, _ in telegram.calls):
-                break
-            await asyncio.sleep(0.05)
+        # A loaded CI machine starts the bot slowly.
+        await eventually(lambda: any(method == "setWebhook" for method, _ in telegram.calls), 30, what="setWebhook")
         webhook = next(params for method, params in telegram.calls if method == "setWebhook")
         assert webhook["url"] == "https://safar.example.org/telegram/webhook"
         assert webhook["secret_token"] == "s3cret-token"

@@ -2,7 +2,6 @@
 on a message from a user whose id and words end up in the exception, and the captured report,
 caught by a test transport (no network), holds neither."""
 
-import asyncio
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -13,9 +12,10 @@ from sentry_sdk.envelope import Envelope
 from sentry_sdk.transport import Transport
 
 from bot.observability.errors import init_error_reports, scrub
-from tests.conftest import RunningBot
 from tests.fake_telegram import TOKEN, BadRequest, FakeTelegram
 from tests.journeys import start_in
+from tests.support.running import RunningBot
+from tests.support.waiting import eventually
 
 USER_ID = 93457821
 TYPED = "Паспорт у меня забрали"
@@ -52,10 +52,9 @@ async def test_an_error_report_carries_no_update_no_id_no_text_no_token(
     # Telegram's answer repeats what it was given: the error now holds the chat id and the words.
     telegram.fail_next("sendMessage", BadRequest(f"Bad Request: chat {USER_ID} refused text '{TYPED}'"))
     await user.send(TYPED)
-    for _ in range(100):  # the handler fails after its update was taken
-        if reports.events():
-            break
-        await asyncio.sleep(0.05)
+    await eventually(
+        lambda: bool(reports.events()), what="the error report"
+    )  # the handler fails after its update was taken
     events = reports.events()
     assert len(events) == 1, events
     report = json.dumps(events[0], ensure_ascii=False)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from aiogram import Router
 from aiogram.dispatcher.event.handler import CallableObject
 
-from tests.conftest import RunningBot
+from tests.support.running import RunningBot
 
 
 def everything_called(router: Router) -> Iterator[tuple[str, CallableObject]]:

@@ -10,9 +10,9 @@ import logging
 import pytest
 
 from bot.config import Settings
-from tests.conftest import RunningBot
 from tests.fake_telegram import FakeTelegram
 from tests.journeys import expected_text, start_in
+from tests.support.running import RunningBot
 
 KINDS = ["500", "429", "reset", "timeout"]
 

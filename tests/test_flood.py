@@ -13,10 +13,20 @@ from bot.config import Settings
 from bot.i18n import load_i18n
 from bot.i18n.messages import NOT_DELIVERED
 from bot.middlewares.chat_queues import KEPT_PER_CHAT, ChatQueues
-from tests.cluster import eventually
-from tests.conftest import RunningBot
+from bot.middlewares.update_guards import FloodGuard
 from tests.fake_telegram import FakeTelegram
 from tests.journeys import start_in
+from tests.support.running import RunningBot
+from tests.support.waiting import eventually
+
+
+def driven_flood_clock(bot: RunningBot) -> list[float]:
+    """The flood guard's clock, moved by the test: `clock[0] += seconds`."""
+    clock = [0.0]
+    guards = [m for m in bot.app.dispatcher.update.outer_middleware if isinstance(m, FloodGuard)]
+    assert len(guards) == 1
+    guards[0]._clock = lambda: clock[0]
+    return clock
 
 
 async def test_a_flooding_user_is_throttled_with_one_notice_and_others_are_unaffected(
@@ -26,25 +36,25 @@ async def test_a_flooding_user_is_throttled_with_one_notice_and_others_are_unaff
     bot = RunningBot(limited)
     await bot.start()
     try:
+        clock = driven_flood_clock(bot)
         flooder = telegram.user(user_id=666, language_code="ru")
         calm = telegram.user(user_id=777, language_code="en")
         await start_in(calm, "English")
-        for _ in range(100):  # about 100 updates a second
+        for _ in range(30):  # within one moment of the guard's clock: far over the limit
             await flooder.send("паспорт")
-            await asyncio.sleep(0.01)
+            await bot.settled(telegram)  # each handled before the next: no chat queue is full
         for _ in range(3):
             await calm.send("/menu")
             await asyncio.wait_for(calm.reply(), 5)
-        await asyncio.sleep(1)
+        await bot.settled(telegram)
         to_flooder = []
         while not flooder.nothing_sent():
             to_flooder.append(await flooder.reply())
         notices = [m for m in to_flooder if m.text.startswith("Вы отправляете сообщения очень быстро")]
         assert len(notices) == 1
-        answered = len(to_flooder) - len(notices)
-        assert 10 <= answered <= 16, "a burst of 10, then about 3 a second"
+        assert len(to_flooder) - len(notices) == 10, "the burst of 10, then nothing while no time passes"
 
-        await asyncio.sleep(4)  # calm again: served as usual
+        clock[0] += 4  # calm again: served as usual
         await flooder.send("/menu")
         assert "Сафар" in (await flooder.reply()).text
     finally:

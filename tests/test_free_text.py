@@ -5,9 +5,9 @@ import struct
 from pathlib import Path
 
 from bot.config import Settings
-from tests.conftest import RunningBot
 from tests.fake_telegram import FakeTelegram
 from tests.journeys import expected_text, start_in
+from tests.support.running import RunningBot
 
 
 async def test_a_question_in_russian_opens_the_screen_about_agency_fees(

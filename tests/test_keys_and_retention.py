@@ -20,11 +20,11 @@ from bot.storage.schema.sqlite_migrations import MIGRATIONS
 from bot.storage.stores.key_fingerprints import KeyFingerprints
 from bot.storage.stores.reminders import ReminderStore
 from tests.clock import ManualClock
-from tests.conftest import RunningBot
 from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.journeys import start_in
 from tests.processes import run_command, run_to_end
 from tests.stored import stored, write
+from tests.support.running import RunningBot
 
 CHAT = 987654321
 

@@ -4,9 +4,9 @@ import shutil
 from pathlib import Path
 
 from bot.config import Settings
-from tests.conftest import RunningBot
 from tests.fake_telegram import FakeTelegram
 from tests.journeys import expected_text, open_topic, start_in
+from tests.support.running import RunningBot
 
 
 async def test_a_lesson_walked_to_the_end_and_back(telegram: FakeTelegram, bot: RunningBot) -> None:

@@ -1,7 +1,6 @@
 """An operator watching the bot: /healthz says whether it works, /metrics what it does, and
 neither ever shows who the users are or what they typed."""
 
-import asyncio
 import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -17,10 +16,11 @@ from bot.storage.backends.sqlite import open_database
 from bot.storage.stores.broadcasts import BroadcastStore
 from bot.storage.stores.reminders import ReminderStore
 from tests.clock import ManualClock
-from tests.conftest import RunningBot
 from tests.fake_telegram import BadRequest, FakeTelegram
 from tests.journeys import start_in
 from tests.processes import free_port
+from tests.support.running import RunningBot
+from tests.support.waiting import eventually
 
 NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)  # noon in Moscow
 USER_ID = 93457821
@@ -65,7 +65,11 @@ async def test_metrics_count_what_the_bot_does_and_show_no_user(
     await store.opt_in("someone", 4242, "Europe/Moscow", "ru")
     await store.add("someone", "expiry", "x", NOW - timedelta(minutes=1), {"date": "01.06.2027"})
     await telegram.delivered_to({4242})  # the reminder
-    await asyncio.sleep(0.3)
+
+    async def reminder_recorded() -> bool:  # the dispatcher counts it once Telegram took it
+        return 'safar_reminders_total{outcome="sent"}' in (await get(settings, "/metrics"))[1]
+
+    await eventually(reminder_recorded, what="the reminder's count")
     status, after = await get(settings, "/metrics")
     assert status == 200
 
@@ -92,19 +96,16 @@ async def test_healthz_follows_the_update_loop(telegram: FakeTelegram, watched: 
     # Polling runs with a 1 s long-poll timeout in tests: silence beyond 2 s is an outage.
     # The outage outlasts that by far, so a loaded machine's late polling still sees it.
     telegram.start_outage("timeout", 8, frozenset({"getUpdates"}))
-    status, text = 200, ""
-    for _ in range(70):
-        await asyncio.sleep(0.1)
-        status, text = await get(settings, "/healthz")
-        if status != 200:
-            break
-    assert status == 503 and text.startswith("unhealthy: no getUpdates returned for"), text
-    await asyncio.sleep(8)  # the outage ends; polling backs off and returns
-    for _ in range(100):
-        if (await get(settings, "/healthz"))[0] == 200:
-            break
-        await asyncio.sleep(0.1)
-    assert await get(settings, "/healthz") == (200, "ok\n")
+    answers: list[tuple[int, str]] = []
+
+    async def health_is(status: int) -> bool:
+        answers.append(await get(settings, "/healthz"))
+        return answers[-1][0] == status
+
+    await eventually(lambda: health_is(503), 8, what="the outage seen on /healthz")
+    assert answers[-1][1].startswith("unhealthy: no getUpdates returned for"), answers[-1]
+    await eventually(lambda: health_is(200), 30, what="healthy again once the outage ended and polling returned")
+    assert answers[-1] == (200, "ok\n")
 
 
 async def test_a_database_that_does_not_answer_is_unhealthy(tmp_path: Path) -> None:

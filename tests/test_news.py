@@ -1,17 +1,16 @@
 """News is a choice of its own: a reminder subscriber is not enrolled, a first start says what is
 kept, and saying no to news deletes the chat id unless a reminder still needs it."""
 
-import asyncio
 from datetime import UTC, datetime
 
 import pytest
 
 from bot.config import Settings
 from tests.clock import ManualClock
-from tests.conftest import RunningBot
 from tests.fake_telegram import FakeTelegram
 from tests.journeys import start_in
 from tests.stored import stored
+from tests.support.running import RunningBot
 
 pytestmark = pytest.mark.both_backends
 
@@ -62,10 +61,7 @@ async def test_only_people_who_asked_for_news_get_a_broadcast(telegram: FakeTele
     await staff.press(preview, "Propose, to 1")
     await staff.reply()
     await second.press(await second.reply(), "Approve and send")  # a broadcast needs a second staff member
-    for _ in range(50):
-        if any("New hotline hours" in text for _, chat, text in telegram.delivered if chat == 6101):
-            break
-        await asyncio.sleep(0.1)
+    await telegram.delivered_to({6101}, containing="New hotline hours")
     assert [
         chat
         for _, chat, text in telegram.delivered

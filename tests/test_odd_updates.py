@@ -23,9 +23,9 @@ from hypothesis import strategies as st
 import bot
 from bot.common.languages import LANGUAGES, LanguageCode
 from bot.handlers.callback_data import CALLBACK_DATA_CLASSES
-from tests.conftest import RunningBot
 from tests.fake_telegram import FakeTelegram
 from tests.journeys import start_in
+from tests.support.running import RunningBot
 
 ODD_TEXTS = st.one_of(
     st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=200),

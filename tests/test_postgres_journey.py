@@ -10,11 +10,11 @@ from bot.config import Settings
 from bot.privacy.pseudonyms import Pseudonymizer
 from bot.storage.erasure import PERSONAL_TABLES
 from tests.clock import ManualClock
-from tests.conftest import STAFF_ID, RunningBot
 from tests.fake_telegram import FakeTelegram
 from tests.journeys import expected_text, open_topic, start_in
 from tests.stored import stored
-from tests.test_reports import report
+from tests.support.reporting import report
+from tests.support.running import STAFF_ID, RunningBot
 
 START = datetime(2027, 2, 22, 18, 30, tzinfo=UTC)  # 23:30 in Dushanbe
 

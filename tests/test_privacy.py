@@ -1,25 +1,20 @@
 """What is stored is keyed by a keyed hash, and `/forget` erases it (on SQLite and PostgreSQL)."""
 
-import asyncio
 import re
 import stat
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from aiogram.fsm.storage.base import StorageKey
 
 from bot.config import Settings
-from bot.handlers.conversation import durable_part
 from bot.privacy.pseudonyms import Pseudonymizer
 from bot.runtime.command_menu import COMMANDS
 from bot.services.stats import RAW_EVENT_HOURS
-from bot.storage.backends.sqlite import open_database
-from bot.storage.stores.conversations import DatabaseFSMStorage
 from tests.clock import ManualClock
-from tests.conftest import RunningBot
 from tests.fake_telegram import FakeTelegram, parse_html
 from tests.journeys import LANGUAGE_LABELS, open_topic, start_in
 from tests.stored import stored
+from tests.support.running import RunningBot
 
 pytestmark = pytest.mark.both_backends
 
@@ -148,19 +143,3 @@ async def test_forget_also_erases_events_not_yet_written(telegram: FakeTelegram,
     user_key = Pseudonymizer((settings.key_dir / "pseudonym.key").read_bytes().strip()).user_key(4545)
     events = await stored(settings, "SELECT name FROM events WHERE user_key = :user_key", {"user_key": user_key})
     assert events == [], "nothing recorded before /forget comes back"
-
-
-async def test_an_idle_hour_drops_what_was_typed_and_keeps_the_place(settings: Settings) -> None:
-    database = await open_database(settings.database_target)
-    storage = DatabaseFSMStorage(database, Pseudonymizer(b"k" * 32), durable_part, idle_seconds=0.05)
-    key = StorageKey(bot_id=1, chat_id=7, user_id=7)
-    await storage.set_state(key, "ReportOffer:details")
-    await storage.set_data(key, {"conversation": {"position": ["red_flags", "wages"], "history": [["main", "menu"]]},
-                                 "report": {"agency": "Typed Name"}})  # fmt: skip
-    assert (await storage.get_data(key))["report"] == {"agency": "Typed Name"}
-    stored = await database.fetchall("SELECT state, data FROM fsm_state")
-    assert stored == [(None, '{"conversation": {"position": ["red_flags", "wages"]}}')], "only the place on disk"
-    await asyncio.sleep(0.1)
-    assert await storage.get_state(key) is None
-    assert await storage.get_data(key) == {"conversation": {"position": ["red_flags", "wages"]}}
-    await database.close()

@@ -14,7 +14,6 @@ from typing import Any
 
 import aiohttp
 import pytest
-from aiohttp import web
 from pydantic import SecretStr
 from redis.asyncio import Redis
 
@@ -26,83 +25,24 @@ from bot.middlewares.shared_updates import HANDLED, update_key
 from bot.privacy.pseudonyms import Pseudonymizer
 from bot.runtime.app import Application, application, create_dispatcher
 from bot.runtime.shared_state import open_shared_state
-from bot.runtime.webhook import WEBHOOK_PATH, webhook_application
+from bot.runtime.webhook import WEBHOOK_PATH
 from bot.storage.redis.tally import RedisTally
 from bot.storage.stores.tallies import week_of
-from tests.cluster import eventually
 from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.journeys import expected_text, open_topic, start_in
 from tests.processes import free_port, run_to_end, running, stop
 from tests.redis_server import RedisServer
-from tests.test_contact_health import RU_EMERGENCY, answers, open_russian_hotlines, tell
-from tests.test_reports import report
-from tests.test_seized_copy import encodings_of
-
-SECRET = "s3cret-token"
-
-
-class RoundRobin:
-    """Telegram and a load balancer in one: every update the fake's users send is posted to the
-    next worker's webhook in turn."""
-
-    def __init__(self, telegram: FakeTelegram, ports: list[int]) -> None:
-        self.telegram = telegram
-        self.urls = [f"http://127.0.0.1:{port}{WEBHOOK_PATH}" for port in ports]
-        self.turn = 0
-        self.posted: list[tuple[int, int]] = []
-        """(update_id, worker) of every post."""
-        self.forwarded = 0
-        self._task: asyncio.Task[None] | None = None
-        self._http: aiohttp.ClientSession | None = None
-
-    async def post(self, update: dict[str, Any], worker: int) -> None:
-        assert self._http is not None
-        self.posted.append((update["update_id"], worker))
-        async with self._http.post(
-            self.urls[worker], json=update, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
-        ) as response:
-            assert response.status == 200
-
-    async def _forward(self) -> None:
-        while True:
-            async with self.telegram.new_updates:
-                await self.telegram.new_updates.wait_for(lambda: len(self.telegram.updates) > self.forwarded)
-                pending = self.telegram.updates[self.forwarded :]
-                self.forwarded = len(self.telegram.updates)
-            for update in pending:
-                await self.post(update, self.turn)
-                self.turn = (self.turn + 1) % len(self.urls)
-
-    async def __aenter__(self) -> "RoundRobin":
-        self._http = aiohttp.ClientSession()
-        self.forwarded = len(self.telegram.updates)  # what came before went to other workers
-        self._task = asyncio.create_task(self._forward())
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        assert self._task is not None and self._http is not None
-        self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._task
-        await self._http.close()
+from tests.support.hotlines import RU_EMERGENCY, answers, open_russian_hotlines, tell
+from tests.support.privacy import encodings_of
+from tests.support.reporting import report
+from tests.support.waiting import eventually
+from tests.support.webhook_workers import SECRET, RoundRobin, serve
 
 
 def chat_queues(app: Application) -> ChatQueues:
     queues = app.dispatcher["chat_queues"]
     assert isinstance(queues, ChatQueues)
     return queues
-
-
-@contextlib.asynccontextmanager
-async def serve(app: Application) -> AsyncIterator[int]:
-    runner = web.AppRunner(webhook_application(app, SECRET))
-    await runner.setup()
-    port = free_port()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    try:
-        yield port
-    finally:
-        await runner.cleanup()
 
 
 @contextlib.asynccontextmanager
@@ -160,10 +100,17 @@ async def test_one_person_alternating_between_two_workers_goes_on_as_with_one(
         assert thanks.startswith("Thank you."), "a form's steps kept their state across the workers"
         workers_used = {worker for _, worker in balancer.posted}
         assert workers_used == {0, 1}
-        await asyncio.sleep(0.2)  # the last update's lock is released after its reply
-        for worker in workers:
-            isolation = worker.dispatcher.fsm.events_isolation
-            assert isinstance(isolation, ClusterEventIsolation) and isolation.chats_in_flight() == 0
+        isolations = [worker.dispatcher.fsm.events_isolation for worker in workers]
+        assert all(isinstance(isolation, ClusterEventIsolation) for isolation in isolations)
+
+        def no_chat_locked() -> bool:  # the last update's lock is released after its reply
+            return all(
+                isolation.chats_in_flight() == 0
+                for isolation in isolations
+                if isinstance(isolation, ClusterEventIsolation)
+            )
+
+        await eventually(no_chat_locked, what="every chat lock released")
     redis = Redis.from_url(redis_url)
     keys = b" ".join(await redis.keys("*"))
     assert await redis.keys("safar:lock:*") == [], "no lock is kept for a chat with no update under way"
@@ -366,10 +313,8 @@ async def test_an_update_whose_worker_was_killed_is_handled_by_another_when_tele
             running(folders[1], DB_PATH=str(folders[1] / "safar.sqlite3"), WEBHOOK_PORT=str(ports[1]), **common) as b,
             aiohttp.ClientSession() as http,
         ):
-            for _ in range(900):  # both started and told Telegram where they listen (a busy machine: 90 s)
-                if sum(method == "setWebhook" for method, _ in telegram.calls) == 2:
-                    break
-                await asyncio.sleep(0.1)
+            # Both started and told Telegram where they listen (a busy machine: 90 s).
+            await eventually(lambda: sum(method == "setWebhook" for method, _ in telegram.calls) == 2, 90)
 
             async def deliver(port: int) -> None:
                 url = f"http://127.0.0.1:{port}{WEBHOOK_PATH}"
@@ -378,10 +323,11 @@ async def test_an_update_whose_worker_was_killed_is_handled_by_another_when_tele
 
             # The webhook is answered only once the update is handled (cluster): this call is never answered.
             first = asyncio.create_task(deliver(ports[0]))
-            for _ in range(200):  # the first worker has taken the update and is handling it
-                if await redis.exists("safar:update:9001"):
-                    break
-                await asyncio.sleep(0.05)
+
+            async def taken() -> bool:  # the first worker has taken the update and is handling it
+                return bool(await redis.exists("safar:update:9001"))
+
+            await eventually(taken, 10)
             await asyncio.sleep(0.5)
             a.kill()
             await a.wait()

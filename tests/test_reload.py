@@ -9,10 +9,10 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.services.content_holder import ContentSources, LoadedContent
-from tests.conftest import STAFF_ID, RunningBot
 from tests.content_fixtures import copy_of_real_content, edit
 from tests.fake_telegram import FakeTelegram
 from tests.journeys import expected_text, open_topic, start_in
+from tests.support.running import STAFF_ID, RunningBot
 
 ADMIN = STAFF_ID
 

@@ -1,7 +1,7 @@
 """Reminders a migrant sets up, delivered on time, once, by the real scheduler on a hand-set clock."""
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -14,10 +14,11 @@ from bot.privacy.secret_keys import ChatCipher
 from bot.storage.backends.sqlite import open_database
 from bot.storage.stores.reminders import ReminderStore
 from tests.clock import ManualClock
-from tests.conftest import RunningBot
 from tests.fake_telegram import FakeTelegram, FakeUser, Sent
 from tests.journeys import expected_text, start_in
 from tests.stored import stored
+from tests.support.running import RunningBot
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.both_backends
 
@@ -172,7 +173,7 @@ async def test_a_restart_in_the_middle_of_a_batch_loses_and_repeats_nothing(
     assert sent_before_restart < len(chats), "stopped in the middle of the batch"
     await bot.start()
     await telegram.delivered_at_least(len(chats))
-    await asyncio.sleep(0.5)
+    await eventually(all_reminders_done(settings), what="every reminder done")  # none left to send twice
     await bot.stop()
     per_chat = [to for _, to, _ in telegram.delivered]
     assert sorted(per_chat) == chats, "every reminder exactly once"
@@ -189,8 +190,10 @@ async def test_a_user_who_blocked_the_bot_is_not_written_to_again(
     telegram.blocked_chats.add(4001)
     clock.set(datetime(2027, 3, 3, 7, 0, tzinfo=UTC))
     await telegram.delivered_at_least(2)
-    await asyncio.sleep(0.5)
+    await eventually(all_reminders_done(settings), what="every reminder done or dropped")
     assert [to for _, to, _ in telegram.delivered] == [4002, 4002]
+    tried = [params["chat_id"] for method, params in telegram.calls if method == "sendMessage"]
+    assert tried.count(4001) == 1, "refused once with 403: its second reminder is never tried"
     assert await rows(settings, "SELECT user_key FROM reminder_chats") == [], (
         "the blocked chat is deleted, the other done"
     )
@@ -352,13 +355,22 @@ async def test_pressing_remind_me_tomorrow_again_and_again_stops_at_twenty_waiti
     assert await rows(settings, "SELECT COUNT(*) FROM reminders WHERE state = 'pending'") == [(20,)]
 
 
+def all_reminders_done(settings: Settings) -> Callable[[], Awaitable[bool]]:
+    """No reminder is left to send (a delivered or undeliverable one is deleted)."""
+
+    async def done() -> bool:
+        return await rows(settings, "SELECT COUNT(*) FROM reminders") == [(0,)]
+
+    return done
+
+
 async def until_nothing_is_claimed(settings: Settings) -> None:
     """The dispatcher has recorded every delivery it made (the person does not wait for that)."""
-    for _ in range(200):
-        if await rows(settings, "SELECT COUNT(*) FROM reminders WHERE state = 'claimed'") == [(0,)]:
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("a delivered reminder was never recorded")
+
+    async def none_claimed() -> bool:
+        return await rows(settings, "SELECT COUNT(*) FROM reminders WHERE state = 'claimed'") == [(0,)]
+
+    await eventually(none_claimed, what="the record of every delivered reminder")
 
 
 async def someone_with_reminders(user: FakeUser, settings: Settings, bot: RunningBot, others: int) -> ReminderStore:

@@ -12,32 +12,17 @@ import pytest
 
 from bot.config import Settings
 from tests.clock import ManualClock
-from tests.cluster import eventually
-from tests.conftest import STAFF_ID, RunningBot
 from tests.fake_telegram import TOKEN, FakeTelegram, FakeUser, Sent
 from tests.journeys import start_in
 from tests.processes import running, stop
+from tests.support.reporting import report
+from tests.support.running import STAFF_ID, RunningBot
+from tests.support.waiting import eventually
 
 ADMIN = STAFF_ID
 WAITING = "Thank you. So that nobody can tell this report came from you, Safar stores it together with other"
 STORED = "✅ Thank you. Your report was sent to staff without your name or account."
 NINE = datetime(2027, 3, 10, 9, 5, tzinfo=UTC)
-
-
-async def report(
-    user: FakeUser, problem: str, country: str, agency: str, details: str | None, skip: str = "Send without details"
-) -> str:
-    await user.send("/report")
-    await user.press(await user.reply(), problem)
-    await user.press(await user.reply(), country)
-    await user.reply()
-    await user.send(agency)
-    ask_details = await user.reply()
-    if details is None:
-        await user.press(ask_details, skip)
-    else:
-        await user.send(details)
-    return (await user.reply()).text
 
 
 def stored(settings: Settings) -> list[tuple[object, ...]]:

@@ -11,9 +11,9 @@ from aiohttp import BytesPayload, FormData
 
 from bot.common.serialized_keyboards import KEYBOARDS
 from bot.transport.request_bodies import SafarSession
-from tests.conftest import RunningBot
 from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.journeys import open_topic, start_in
+from tests.support.running import RunningBot
 
 
 def as_telegram_reads_the_form(form: FormData) -> dict[str, Any]:

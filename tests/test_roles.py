@@ -11,10 +11,10 @@ import pytest
 from bot.runtime.polling_conflicts import ANOTHER_CONSUMER
 from bot.runtime.single_poller import HELD_ELSEWHERE
 from bot.runtime.webhook import WEBHOOK_PATH
-from tests.cluster import eventually
 from tests.fake_telegram import TOKEN, BadRequest, FakeTelegram
 from tests.journeys import LANGUAGE_LABELS
 from tests.processes import free_port, run_to_end, running, stop
+from tests.support.waiting import eventually
 
 BASE = {"BOT_TOKEN": TOKEN, "BOT_API_BASE_URL": "http://127.0.0.1:9", "LOG_LEVEL": "WARNING"}
 POSTGRES = "postgresql://safar@127.0.0.1:5432/safar"

@@ -3,7 +3,6 @@ used Safar at LOG_LEVEL=DEBUG. Nothing in the copy holds their chat id, what the
 report they abandoned, or any value that links the reports to an account, and the order in which
 rows were written does not tie a report to its sender either."""
 
-import base64
 import shutil
 from contextlib import ExitStack
 from datetime import UTC, datetime
@@ -17,11 +16,12 @@ from bot.storage.backends.sqlite import Database, open_database
 from bot.storage.erasure import PERSONAL_TABLES
 from bot.storage.schema import tables as schema
 from tests.clock import ManualClock
-from tests.conftest import RunningBot
 from tests.fake_telegram import TOKEN, FakeTelegram, FakeUser
 from tests.journeys import open_topic, start_in
 from tests.postgres_server import BACKENDS, private_postgres_server
 from tests.processes import running, stop
+from tests.support.privacy import encodings_of
+from tests.support.running import RunningBot
 from tests.write_order import Commit, columns, postgres_commits, sqlite_commits
 
 CHAT = 987654321
@@ -29,20 +29,6 @@ ABANDONED_NAME = "Zarina Recruiting Abroad"
 FILED_NAME = "Barakat Travel"
 PER_ACCOUNT_TABLES = ("user_settings", "fsm_state", "reminder_chats", "reminders", "events", "broadcast_recipients")
 REPORT_TABLES = ("offer_reports",)
-
-
-def encodings_of(chat_id: int) -> dict[str, bytes]:
-    text = str(chat_id).encode()
-    packed = {f"integer ({size} bytes)": chat_id.to_bytes(size, "big") for size in (4, 6, 8)}
-    return {
-        "text": text,
-        "utf-16 text": str(chat_id).encode("utf-16-le"),
-        "hex": format(chat_id, "x").encode(),
-        "HEX": format(chat_id, "X").encode(),
-        "base64 of the text": base64.b64encode(text).rstrip(b"="),
-        "base64 of the integer": base64.b64encode(chat_id.to_bytes(4, "big")).rstrip(b"="),
-        **packed,
-    }
 
 
 async def values(database: Database, tables: tuple[str, ...]) -> set[object]:

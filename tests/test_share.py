@@ -8,9 +8,9 @@ import pytest
 
 from bot.common.telegram_limits import MAX_SHARE_URL_CHARS, MAX_START_PARAMETER_CHARS
 from bot.config import Settings
-from tests.conftest import RunningBot
 from tests.fake_telegram import FakeTelegram, Sent
 from tests.journeys import LANGUAGE_LABELS, expected_text, start_in
+from tests.support.running import RunningBot
 
 SHARE_LABELS = {
     "tg": "📤 Ба дӯстатон фиристед",

@@ -28,8 +28,11 @@ class Worker:
         self.handled = 0
         self.release = asyncio.Event()
         self.release.set()
+        self.entered = asyncio.Event()
+        """Set once an update reached the handler (it has the update's lease)."""
 
     async def handler(self, event: TelegramObject, data: dict[str, Any]) -> str:
+        self.entered.set()
         await self.release.wait()
         self.handled += 1
         return "handled"
@@ -65,7 +68,7 @@ async def test_a_retry_while_another_worker_handles_it_waits_for_the_outcome(wor
     a, b = workers
     a.release.clear()
     first = asyncio.create_task(a.feed())
-    await asyncio.sleep(0.05)
+    await a.entered.wait()
     retry = asyncio.create_task(b.feed())
     await asyncio.sleep(LEASE * 2)  # longer than a lease: the working worker keeps renewing it
     assert not retry.done(), "not answered while the outcome is unknown (the first worker might die)"
@@ -81,7 +84,7 @@ async def test_an_update_whose_worker_was_killed_is_handled_when_telegram_resend
     a, b = workers
     a.release.clear()
     dying = asyncio.create_task(a.feed())
-    await asyncio.sleep(0.05)
+    await a.entered.wait()
     await a.leases.close()  # kill -9: nothing renews or releases the lease any more
     assert await asyncio.wait_for(b.feed(), LEASE * 5) == "handled"
     assert b.handled == 1
@@ -93,7 +96,7 @@ async def test_an_update_cut_short_at_shutdown_is_left_for_the_retry(workers: tu
     a, b = workers
     a.release.clear()
     stopping = asyncio.create_task(a.feed())
-    await asyncio.sleep(0.05)
+    await a.entered.wait()
     stopping.cancel()
     with pytest.raises(asyncio.CancelledError):
         await stopping

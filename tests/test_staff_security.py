@@ -15,10 +15,10 @@ from bot.config import Settings
 from bot.runtime.periodic_jobs import release_broadcasts
 from bot.storage.stores.reminders import ReminderStore
 from tests.clock import ManualClock
-from tests.conftest import RunningBot
 from tests.fake_telegram import TOKEN, FakeTelegram, FakeUser, Sent, parse_html
 from tests.journeys import start_in
 from tests.processes import run_to_end
+from tests.support.running import RunningBot
 
 pytestmark = pytest.mark.both_backends
 

@@ -50,6 +50,7 @@ from bot.storage.stores.tallies import MemoryTally, day_of, week_of
 from bot.storage.stores.user_settings import UserSettingsStore
 from tests.clock import ManualClock
 from tests.postgres_server import BACKENDS, PostgresServer
+from tests.support.waiting import blocked_on_locks
 
 NOW = datetime(2027, 3, 10, 9, 0, tzinfo=UTC)
 CIPHER = ChatCipher(bytes(range(32)))
@@ -339,7 +340,6 @@ async def test_a_broadcast_reaches_each_news_subscriber_once_and_keeps_only_coun
     await broadcasts.mark(broadcast_id, first[0][0], "sent")
     await broadcasts.mark(broadcast_id, first[1][0], "failed")
     await broadcasts.mark(broadcast_id, first[2][0], "pending")
-    assert await broadcasts.progress(broadcast_id) == (await broadcasts.progress(broadcast_id))
     progress = await broadcasts.progress(broadcast_id)
     assert (progress.sent, progress.failed, progress.total) == (1, 1, 4)
     assert await broadcasts.running_recipients() == {"pending": 1, "claimed": 1}
@@ -571,7 +571,7 @@ async def test_forget_during_a_delivery_waits_for_it_instead_of_deadlocking(post
         async with delivering.transaction() as tx:  # mark_sent, held open half-way
             await tx.execute("DELETE FROM reminders WHERE id = :id", {"id": reminder_id})
             forget = asyncio.create_task(UserSettingsStore(forgetting).forget("someone"))
-            await asyncio.sleep(0.3)
+            await blocked_on_locks(delivering)
             await tx.execute("DELETE FROM reminder_chats WHERE user_key = 'someone'")
         await asyncio.wait_for(forget, 10)
         assert await delivering.fetchall("SELECT * FROM reminder_chats") == []
@@ -588,7 +588,7 @@ async def test_a_cancel_while_another_process_marks_a_delivery_waits_instead_of_
         async with sending.transaction() as tx:  # BroadcastStore.mark, held open half-way
             await tx.execute("DELETE FROM broadcast_recipients WHERE user_key = 'someone'")
             cancel = asyncio.create_task(BroadcastStore(cancelling, CIPHER).finish(broadcast_id, "cancelled"))
-            await asyncio.sleep(0.3)
+            await blocked_on_locks(sending)
             await tx.execute("UPDATE broadcasts SET sent = sent + 1 WHERE id = :id", {"id": broadcast_id})
         assert await asyncio.wait_for(cancel, 10)
         assert await sending.fetchall("SELECT state, sent FROM broadcasts") == [("cancelled", 1)]
@@ -691,9 +691,9 @@ async def test_forget_while_old_events_are_cleared_waits_instead_of_deadlocking(
         async with holding.transaction() as tx:  # another unit of work on the middle event
             await tx.execute("SELECT 1 FROM events WHERE hour = '2026-12-01T08' FOR UPDATE")
             forget = asyncio.create_task(UserSettingsStore(forgetting).forget("someone"))
-            await asyncio.sleep(0.3)
+            await blocked_on_locks(holding)
             clear = asyncio.create_task(EventStore(clearing).delete_rolled_up())
-            await asyncio.sleep(0.3)
+            await blocked_on_locks(holding, 2)
         await asyncio.wait_for(asyncio.gather(forget, clear), 10)
         assert await holding.fetchall("SELECT hour FROM events WHERE user_key = 'someone'") == []
     finally:

@@ -5,7 +5,6 @@ loses no acknowledged write and counts no hour twice."""
 import asyncio
 import secrets
 import sqlite3
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -16,11 +15,12 @@ from bot.config import Settings
 from bot.storage.backends.sqlite import open_database
 from bot.storage.stores.events import EventStore, hour_of
 from tests.clock import ManualClock
-from tests.conftest import RunningBot
 from tests.fake_telegram import FakeTelegram
 from tests.journeys import LANGUAGE_LABELS, open_topic, start_in
 from tests.processes import running
-from tests.test_crash import bot_settings
+from tests.support.bot_process import bot_settings
+from tests.support.running import RunningBot
+from tests.support.waiting import eventually
 
 NOW = datetime(2027, 3, 10, 9, 0, tzinfo=UTC)
 SEEDED = "seeded_for_roll_up"
@@ -156,13 +156,12 @@ async def test_kill_9_in_the_middle_of_a_roll_up_counts_every_hour_once(tmp_path
                 acknowledged.append(user.id)
 
         choosing = asyncio.create_task(choose_languages())
-        deadline = time.monotonic() + 60
-        while True:
-            assert time.monotonic() < deadline, "the roll-up started"
+
+        def half_rolled_up() -> bool:
             watermark = str(on_disk(db_path, "SELECT rolled_until FROM rollup_state")[0][0])
-            if hours[-1] < watermark <= hours[len(hours) // 2]:
-                break
-            await asyncio.sleep(0.005)
+            return hours[-1] < watermark <= hours[len(hours) // 2]
+
+        await eventually(half_rolled_up, 60, every=0.005, what="the roll-up half-way")
         process.kill()  # SIGKILL in the middle of the roll-up
         await process.wait()
         choosing.cancel()
@@ -181,10 +180,7 @@ async def test_kill_9_in_the_middle_of_a_roll_up_counts_every_hour_once(tmp_path
     assert len(on_disk(db_path, "SELECT * FROM user_settings")) >= len(acknowledged), "acknowledged writes are on disk"
 
     async with running(tmp_path, **settings):
-        deadline = time.monotonic() + 60
-        while seeded_total(db_path)[0] < seeded:
-            assert time.monotonic() < deadline, "the next roll-up finishes the work"
-            await asyncio.sleep(0.1)
+        await eventually(lambda: seeded_total(db_path)[0] >= seeded, 60, what="the next roll-up finishing the work")
         await asyncio.sleep(0.5)
     assert seeded_total(db_path)[0] == seeded, "every hour counted once"
     telegram.protocol_errors[:] = [

@@ -14,9 +14,9 @@ from aiohttp import web
 from bot.config import Settings
 from bot.runtime.app import application
 from bot.runtime.webhook import WEBHOOK_PATH, webhook_application
-from tests.cluster import eventually
 from tests.fake_telegram import FakeTelegram
 from tests.processes import free_port
+from tests.support.waiting import eventually
 
 SECRET = "s3cret-token"
 START = {"update_id": 5, "message": {

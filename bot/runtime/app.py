@@ -162,7 +162,9 @@ def create_dispatcher(
         stores.campaigns, tally, unlinked.kind("campaign_weeks", stores.campaigns.add), clock
     )
     conversations = (
-        shared.storage if shared else DatabaseFSMStorage(services.database, services.pseudonyms, durable_part)
+        shared.storage
+        if shared
+        else DatabaseFSMStorage(services.database, services.pseudonyms, durable_part, clock=clock)
     )
     dispatcher = Dispatcher(
         storage=conversations,

@@ -13,7 +13,6 @@ whose durable part did not change costs no database round trip.
 """
 
 import json
-import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol, runtime_checkable
@@ -21,6 +20,7 @@ from typing import Any, Protocol, runtime_checkable
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
 
+from bot.common.clock import Clock, SystemClock
 from bot.storage.backends.sqlite import Database
 
 RECENT_USERS = 4096
@@ -65,12 +65,14 @@ class ForgetsAccounts(Protocol):
 class _Row:
     __slots__ = ("data", "durable", "state", "touched", "user_key")
 
-    def __init__(self, user_key: str, state: str | None, data: dict[str, Any], durable: dict[str, Any]) -> None:
+    def __init__(
+        self, user_key: str, state: str | None, data: dict[str, Any], durable: dict[str, Any], touched: float
+    ) -> None:
         self.user_key = user_key
         self.state = state
         self.data = data
         self.durable = durable
-        self.touched = time.monotonic()
+        self.touched = touched
 
 
 class DatabaseFSMStorage(BaseStorage):
@@ -81,8 +83,11 @@ class DatabaseFSMStorage(BaseStorage):
         durable: Durable,
         recent: int = RECENT_USERS,
         idle_seconds: float = IDLE_SECONDS,
+        clock: Clock | None = None,
     ) -> None:
+        """`clock`: the idle hour is measured on it, so tests move time instead of waiting."""
         self._db = database
+        self._clock = clock or SystemClock()
         self._pseudonym = pseudonym
         self._durable = durable
         self._recent: OrderedDict[str, _Row] = OrderedDict()
@@ -116,7 +121,7 @@ class DatabaseFSMStorage(BaseStorage):
 
     async def _row(self, storage_key: str, user_key: str) -> _Row:
         row = self._recent.get(storage_key)
-        now = time.monotonic()
+        now = self._clock.now().timestamp()
         if row is not None:
             self._recent.move_to_end(storage_key)
             if now - row.touched > self._idle:
@@ -124,7 +129,7 @@ class DatabaseFSMStorage(BaseStorage):
             row.touched = now
             return row
         durable = await load_place(self._db, storage_key)
-        row = _Row(user_key, None, json.loads(json.dumps(durable)), durable)
+        row = _Row(user_key, None, json.loads(json.dumps(durable)), durable, now)
         self._recent[storage_key] = row
         if len(self._recent) > self._recent_limit:
             self._recent.popitem(last=False)
@@ -132,7 +137,7 @@ class DatabaseFSMStorage(BaseStorage):
 
     def forget_idle(self) -> int:
         """Drop what idle users kept in memory only (the least recently active come first)."""
-        cutoff = time.monotonic() - self._idle
+        cutoff = self._clock.now().timestamp() - self._idle
         dropped = 0
         for storage_key, row in list(self._recent.items()):
             if row.touched > cutoff:
