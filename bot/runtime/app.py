@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -25,7 +26,7 @@ from bot.i18n import load_i18n, translator
 from bot.middlewares import in_flight
 from bot.middlewares.chat_locks import ReleasingEventIsolation
 from bot.middlewares.chat_queues import ChatQueues
-from bot.middlewares.kept_updates import KeepRule, KeptUpdates, in_album
+from bot.middlewares.kept_updates import KeepRule, KeptUpdates, desk_messages, in_album
 from bot.middlewares.locale import UserLocaleMiddleware
 from bot.middlewares.metrics import UpdateMetrics
 from bot.middlewares.update_guards import DuplicateUpdates, FloodGuard, UnknownUpdates
@@ -40,6 +41,7 @@ from bot.services.broadcaster import Broadcaster
 from bot.services.campaign_counts import CampaignCounts
 from bot.services.content_holder import ContentHolder, ContentSources
 from bot.services.content_sync import ContentSync
+from bot.services.counsellor_desk import CounsellorDesk, DeskSettings
 from bot.services.engagement import EventRecorder, PromptEventRecorder
 from bot.services.hotline_answers import HotlineAnswers
 from bot.services.recent_messages import RecentMessages
@@ -56,6 +58,7 @@ from bot.storage.stores.broadcasts import BroadcastStore
 from bot.storage.stores.campaigns import CampaignStore
 from bot.storage.stores.content_reloads import ContentReloadStore
 from bot.storage.stores.conversations import DatabaseFSMStorage
+from bot.storage.stores.counsellor_cases import CounsellorCaseStore
 from bot.storage.stores.events import EventStore
 from bot.storage.stores.hotline_answers import HotlineAnswerStore
 from bot.storage.stores.key_fingerprints import KeyFingerprints
@@ -64,6 +67,7 @@ from bot.storage.stores.reports import ReportStore
 from bot.storage.stores.staff_audit import StaffAuditStore
 from bot.storage.stores.tallies import MemoryTally
 from bot.storage.stores.user_settings import UserSettingsStore
+from bot.transport.forum_topics import ForumTopics
 from bot.transport.observed import Heartbeat
 from bot.transport.outbound import bulk_delivery
 from bot.transport.sent_messages import NoticeSentMessages
@@ -97,6 +101,8 @@ class Application:
     """Told each time long polling hears from Telegram; read by the health check."""
     shared: "SharedState | None" = None
     """What several processes share through Redis (REDIS_URL); None for a single process."""
+    desk: CounsellorDesk | None = None
+    """The counsellors' desk (COUNSELLORS_CHAT_ID); None when unset."""
 
 
 def create_dispatcher(
@@ -116,6 +122,7 @@ def create_dispatcher(
     shared: "SharedState | None" = None,
     max_in_flight: int | None = None,
     keep: Sequence[KeepRule] = (in_album,),
+    desk: CounsellorDesk | None = None,
 ) -> Dispatcher:
     """`shared`: conversations, chat locks and seen updates in Redis for several workers (REDIS_URL).
     `max_in_flight`: updates handled at once (MAX_UPDATES_IN_FLIGHT). `keep`: what must not be lost
@@ -147,12 +154,15 @@ def create_dispatcher(
         staff=staff,
         audit=approvals.audit,
         approvals=approvals,
+        desk=desk,
     )
     dispatcher.update.outer_middleware(UpdateMetrics())  # first: it times everything after it
     in_flight.install(dispatcher)  # a shutdown waits for the updates under way
     dispatcher.update.outer_middleware(shared.duplicates if shared else DuplicateUpdates())
     dispatcher.update.outer_middleware(UnknownUpdates())
     kept = KeptUpdates(*keep)
+    if desk is not None:
+        kept.add(desk_messages(desk, pseudonyms.user_key))
     dispatcher.update.outer_middleware(
         FloodGuard(i18n, rate=flood[0], burst=flood[1], shared=shared.flood if shared else None, keep=kept)
     )  # flood: (per second, burst)
@@ -229,10 +239,26 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
         settings.staff,
     )
     content_sync = ContentSync(content, ContentReloadStore(database), clock)
+    desk = None
+    if settings.counsellors_chat_id is not None:
+        desk = CounsellorDesk(
+            CounsellorCaseStore(database, cipher),
+            ForumTopics(bot, settings.counsellors_chat_id),
+            DeskSettings(
+                settings.counsellors_chat_id,
+                settings.counsellors_organisation,
+                DeskSettings.parse_hours(settings.counsellors_hours),
+                ZoneInfo(settings.counsellors_time_zone),
+                timedelta(hours=settings.counsellors_answer_hours),
+                timedelta(hours=settings.case_grace_hours),
+                timedelta(days=settings.case_retention_days),
+            ),
+            clock,
+        )
     dispatcher = create_dispatcher(
         database, cipher, content, content_sync, i18n, pseudonyms, settings.staff, clock, recorder, statistics,
         unlinked, flood=(settings.flood_updates_per_second, settings.flood_burst), approvals=approvals, shared=shared,
-        max_in_flight=settings.max_updates_in_flight,
+        max_in_flight=settings.max_updates_in_flight, desk=desk,
     )  # fmt: skip
     dispatcher["recent_messages"] = recent_messages
     dispatcher["report_retention_days"] = settings.report_retention_days  # /privacy says it
@@ -261,7 +287,7 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
         yield Application(
             bot, dispatcher, database, cipher, content, content_sync, i18n, settings, reminders, recorder, statistics,
             unlinked, broadcaster, Retention(ReportStore(database), clock, settings.report_retention_days), approvals,
-            heartbeat, shared,
+            heartbeat, shared, desk,
         )  # fmt: skip
     finally:
         await bot.session.close()

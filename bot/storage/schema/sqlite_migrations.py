@@ -242,4 +242,28 @@ MIGRATIONS: tuple[str, ...] = (
     """
     DROP TABLE report_quota;
     """,
+    # 15: the counsellors' desk (issue 30). `counsellor_cases` is the only link between a case and a
+    # person: their pseudonym and chat, sealed, kept while the case is open and for its grace period.
+    # `counsellor_topics` is the case as the counsellors' group knows it, linked to no one, kept until
+    # its topic is deleted; times to the hour only.
+    """
+    CREATE TABLE counsellor_cases (
+        user_key  TEXT PRIMARY KEY,
+        chat_box  BLOB NOT NULL,     -- the chat id, sealed with the delivery key
+        case_id   INTEGER NOT NULL,  -- counsellor_topics.id
+        topic_id  INTEGER NOT NULL,
+        language  TEXT NOT NULL,
+        closed_at INTEGER            -- unix seconds, to the hour; NULL while open
+    );
+    CREATE INDEX counsellor_cases_topic ON counsellor_cases (topic_id);
+    CREATE TABLE counsellor_topics (
+        id           INTEGER PRIMARY KEY,  -- the case number
+        topic_id     INTEGER NOT NULL,
+        opened_hour  INTEGER NOT NULL,     -- unix seconds, to the hour
+        closed_hour  INTEGER,
+        answered_hour INTEGER,
+        overdue_told INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX counsellor_topics_topic ON counsellor_topics (topic_id);
+    """,
 )

@@ -211,5 +211,29 @@ staff_audit = Table(
 
 content_reloads = Table("content_reloads", metadata, _id(), _integer("at"))
 
+counsellor_cases = Table(
+    "counsellor_cases",
+    metadata,
+    _text("user_key", primary=True),
+    Column("chat_box", LargeBinary, nullable=False),
+    _integer("case_id"),
+    _integer("topic_id"),
+    _text("language"),
+    _integer("closed_at", nullable=True),
+    Index("counsellor_cases_topic", "topic_id"),
+)
+
+counsellor_topics = Table(
+    "counsellor_topics",
+    metadata,
+    _id(),
+    _integer("topic_id"),
+    _integer("opened_hour"),
+    _integer("closed_hour", nullable=True),
+    _integer("answered_hour", nullable=True),
+    _integer("overdue_told", default=0),
+    Index("counsellor_topics_topic", "topic_id"),
+)
+
 FIRST_ROWS = ((rollup_state, {"id": 1, "rolled_until": "0000-00-00T00"}),)
 """Rows a new database starts with (SQLite's migration 5 inserts the same)."""

@@ -16,6 +16,7 @@ PERSONAL_TABLES = (
     "broadcast_recipients",
     "reminder_chats",
     "events",
+    "counsellor_cases",
 )
 """Every table with rows about one user (by `user_key`): what `/forget` erases. Add new ones here.
 A person's reminders and broadcast rows come before their chat, in the order a delivery deletes
