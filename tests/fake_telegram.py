@@ -282,6 +282,8 @@ class FakeTelegram:
         """Every copy made: the original's content, with chat_id and thread of the copy."""
         self.group_messages_per_minute: int | None = 20
         self.group_rate_window = 60.0
+        self.call_served = asyncio.Event()
+        """Set after every call: `until` waits on it for what the bot did to show."""
         self.group_refusals = 0
         """Seconds the group limit counts over: a test may shrink Telegram's minute to keep fast."""
         self._group_sends: defaultdict[int, list[float]] = defaultdict(list)
@@ -363,6 +365,8 @@ class FakeTelegram:
             result = await getattr(self, f"_{method}", self._accept)(params)
         except BadRequest as error:
             return self._error(error)
+        finally:
+            self.call_served.set()
         return web.json_response({"ok": True, "result": result})
 
     async def _fail(self, request: web.Request, outage: "Outage") -> web.Response:
@@ -871,6 +875,13 @@ class FakeTelegram:
             while not chats <= {chat for _, chat, text in self.delivered if containing in text}:
                 self.delivery.clear()
                 await self.delivery.wait()
+
+    async def until(self, condition: Callable[[], object], within: float = 15) -> None:
+        """Wait until `condition` holds, checked after each call the bot makes."""
+        async with asyncio.timeout(within):
+            while not condition():
+                self.call_served.clear()
+                await self.call_served.wait()
 
     def user(self, user_id: int = 501, language_code: str | None = "ru") -> "FakeUser":
         return FakeUser(self, user_id, language_code)

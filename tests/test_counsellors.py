@@ -2,8 +2,7 @@
 counsellors' group, the person's messages copied there, a counsellor's answers copied back, the
 topic deleted when the case's retention ends. The group never learns who the person is."""
 
-import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,13 +20,6 @@ GROUP = -1001234567890
 COUNSELLOR_ID = 950
 MONDAY_MORNING = datetime(2027, 2, 22, 5, 0, tzinfo=UTC)
 """10:00 in Dushanbe, in the default working hours."""
-
-
-async def until(condition: Callable[[], Any], within: float = 15) -> None:
-    """Wait for what the bot does to show in the fake (a call, a copy), not for a fixed time."""
-    async with asyncio.timeout(within):
-        while not condition():
-            await asyncio.sleep(0.02)
 
 
 @pytest.fixture
@@ -105,7 +97,7 @@ async def test_a_person_talks_to_a_counsellor_in_their_language(
     await user.send_media("voice")
     await user.send_media("photo")
     await user.send_album(2)
-    await until(lambda: len(copies_into(telegram, topic)) == 5)
+    await telegram.until(lambda: len(copies_into(telegram, topic)) == 5)
     kinds = [next(k for k in ("text", "voice", "photo") if k in copy) for copy in copies_into(telegram, topic)]
     assert kinds == ["text", "voice", "photo", "photo", "photo"]  # in the order sent, none lost
 
@@ -124,7 +116,7 @@ async def test_a_person_talks_to_a_counsellor_in_their_language(
         assert private not in seen
 
     clock.advance(days=31)  # past CASE_RETENTION_DAYS: the topic goes, with every message in it
-    await until(lambda: telegram.topics[topic]["deleted"])
+    await telegram.until(lambda: telegram.topics[topic]["deleted"])
 
 
 async def test_only_counsellors_answers_reach_the_person(desk_bot: RunningBot, telegram: FakeTelegram) -> None:
@@ -134,7 +126,9 @@ async def test_only_counsellors_answers_reach_the_person(desk_bot: RunningBot, t
     admin = FakeUser(telegram, STAFF_ID, "en")  # every staff role, but not the counsellor's
     await admin.post_in_topic(GROUP, topic, "Hello from the admin")
     await admin.post_in_topic(GROUP, topic, "Still the admin")
-    await until(lambda: any(m == "sendMessage" and p.get("message_thread_id") == topic for m, p in telegram.calls))
+    await telegram.until(
+        lambda: any(m == "sendMessage" and p.get("message_thread_id") == topic for m, p in telegram.calls)
+    )
     counsellor = FakeUser(telegram, COUNSELLOR_ID, "en")
     await counsellor.post_in_topic(GROUP, topic, "A counsellor's answer")
     answer = await user.reply()
@@ -155,7 +149,7 @@ async def test_thirty_messages_from_three_cases_reach_their_topics_in_order(
     for number in range(10):
         for person in people:
             await person.send(f"message {number}")
-    await until(lambda: sum(len(copies_into(telegram, topic)) for topic in topics) == 30, within=30)
+    await telegram.until(lambda: sum(len(copies_into(telegram, topic)) for topic in topics) == 30, within=30)
     assert telegram.group_refusals, "the test should have met the group's limit"
     for topic in topics:
         assert [copy["text"] for copy in copies_into(telegram, topic)] == [f"message {n}" for n in range(10)]
@@ -182,7 +176,7 @@ async def test_voice_note_outside_a_case_is_offered_to_a_person(desk_bot: Runnin
     await user.press(await user.reply(), label(desk_bot, "Start", "ru"))
     await user.reply()
     (topic,) = telegram.topics
-    await until(lambda: len(copies_into(telegram, topic)) == 1)  # the voice note that led here, relayed
+    await telegram.until(lambda: len(copies_into(telegram, topic)) == 1)  # the voice note that led here, relayed
     assert copies_into(telegram, topic)[0]["voice"]["file_id"] == f"voice-{voice}"
 
 
@@ -216,9 +210,7 @@ async def test_a_group_safar_cannot_use_stops_the_start_with_one_line(
     await check_counsellors_group(desk_bot.app.bot, GROUP)  # the group as it should be passes
 
 
-async def test_losing_rights_hides_the_button_and_crashes_nothing(
-    desk_bot: RunningBot, telegram: FakeTelegram
-) -> None:
+async def test_losing_rights_hides_the_button_and_crashes_nothing(desk_bot: RunningBot, telegram: FakeTelegram) -> None:
     user = telegram.user(user_id=4747, language_code="ru")
     await start_in(user, LANGUAGE_LABELS["ru"])
     await user.send("/sos")
