@@ -222,3 +222,5 @@ async def test_losing_rights_hides_the_button_and_crashes_nothing(desk_bot: Runn
     assert "/sos" in refused.text
     await user.send("/sos")
     assert label(desk_bot, TALK_LABEL, "ru") not in (await user.reply()).labels()
+    staff_told = await FakeUser(telegram, STAFF_ID, "en").reply()
+    assert "refused Safar" in staff_told.text

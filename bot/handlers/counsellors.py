@@ -2,14 +2,18 @@
 relayed while a case is open, and its end. Without COUNSELLORS_CHAT_ID none of it is reachable."""
 
 import html
+import logging
+from contextlib import suppress
 from typing import Any
 
 from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.common.staff_roles import StaffRoles
 from bot.handlers.callback_data import ClearChat, DeskStep
 from bot.handlers.filters import PrivateChat
 from bot.handlers.screens import replace_screen
@@ -17,6 +21,11 @@ from bot.i18n import N_
 from bot.services.counsellor_desk import CounsellorDesk, DeskUnavailable
 from bot.storage.stores.counsellor_cases import OpenCase
 
+log = logging.getLogger(__name__)
+DESK_LOST = (
+    "The counsellors' group refused Safar (removed, or its rights to manage topics taken away): "
+    '"Talk to a person" is hidden from everyone. Give Safar back its administrator rights there and restart it.'
+)
 TALK_LABEL = N_("💬 Talk to a person")
 NOT_DELIVERED = N_("This message could not reach the counsellors. /sos shows the hotlines, which can help at once.")
 UNAVAILABLE = N_("Counsellors cannot be reached right now. /sos shows the hotlines, which can help at once.")
@@ -84,7 +93,12 @@ async def offer(query: CallbackQuery, callback_data: DeskStep, desk: CounsellorD
 
 
 async def start(
-    query: CallbackQuery, callback_data: DeskStep, desk: CounsellorDesk | None, user_key: str, language: str
+    query: CallbackQuery,
+    callback_data: DeskStep,
+    desk: CounsellorDesk | None,
+    user_key: str,
+    language: str,
+    staff: StaffRoles,
 ) -> None:
     if desk is None or not desk.available or query.message is None:
         await replace_screen(query, html.escape(_(UNAVAILABLE)), None)
@@ -97,6 +111,7 @@ async def start(
         opened = await desk.open(user_key, chat_id, language)
     except DeskUnavailable:
         await replace_screen(query, html.escape(_(UNAVAILABLE)), None)
+        await tell_staff_desk_lost(query.bot, staff)
         return
     hours = int(desk.settings.answer_within.total_seconds() // 3600)
     text = _(
@@ -111,7 +126,17 @@ async def start(
     await replace_screen(query, html.escape(text), end_markup())
     case = await desk.case_of(user_key)
     if callback_data.message and case is not None:  # the voice note or picture that led here
-        await relay_or_tell(query.message.chat.id, callback_data.message, desk, case, query.bot)
+        await relay_or_tell(query.message.chat.id, callback_data.message, desk, case, query.bot, staff)
+
+
+async def tell_staff_desk_lost(bot: Bot | None, staff: StaffRoles) -> None:
+    """The group refused Safar: the offer is gone from people's screens until staff fix it."""
+    log.warning("counsellors: the counsellors' group refused Safar; the offer is hidden until the next start")
+    if bot is None:
+        return
+    for staff_id in sorted(staff.ids):
+        with suppress(TelegramAPIError):  # a staff member who blocked the bot is told by the log
+            await bot.send_message(staff_id, DESK_LOST, parse_mode=None)
 
 
 async def not_now(query: CallbackQuery) -> None:
@@ -144,22 +169,26 @@ class InOpenCase(Filter):
         return {"case": case} if case is not None else False
 
 
-async def relay_or_tell(chat_id: int, message_id: int, desk: CounsellorDesk, case: OpenCase, bot: Bot | None) -> None:
+async def relay_or_tell(
+    chat_id: int, message_id: int, desk: CounsellorDesk, case: OpenCase, bot: Bot | None, staff: StaffRoles | None
+) -> None:
     """Copied into the case's topic; if the group refuses, the person is told and the offer disappears."""
     try:
         await desk.from_person(case, message_id)
     except DeskUnavailable:
         assert bot is not None
         await bot.send_message(chat_id, html.escape(_(NOT_DELIVERED)))
+        if staff is not None:
+            await tell_staff_desk_lost(bot, staff)
 
 
-async def relay(message: Message, desk: CounsellorDesk, case: OpenCase) -> None:
+async def relay(message: Message, desk: CounsellorDesk, case: OpenCase, staff: StaffRoles) -> None:
     if message.contact is not None or message.location is not None or message.venue is not None:
         await message.answer(
             html.escape(_("Contacts and locations are not passed on. If the counsellor should know, type it."))
         )
         return
-    await relay_or_tell(message.chat.id, message.message_id, desk, case, message.bot)
+    await relay_or_tell(message.chat.id, message.message_id, desk, case, message.bot, staff)
 
 
 async def offer_for_media(message: Message) -> None:
