@@ -15,6 +15,7 @@ from tests.clock import ManualClock
 from tests.conftest import STAFF_ID, RunningBot
 from tests.fake_telegram import FakeTelegram, FakeUser, Sent
 from tests.journeys import LANGUAGE_LABELS, start_in
+from tests.test_seized_copy import encodings_of
 
 GROUP = -1001234567890
 COUNSELLOR_ID = 950
@@ -224,3 +225,45 @@ async def test_losing_rights_hides_the_button_and_crashes_nothing(desk_bot: Runn
     assert label(desk_bot, TALK_LABEL, "ru") not in (await user.reply()).labels()
     staff_told = await FakeUser(telegram, STAFF_ID, "en").reply()
     assert "refused Safar" in staff_told.text
+
+
+async def test_a_seized_copy_links_no_closed_case_to_a_chat(
+    desk_bot: RunningBot, telegram: FakeTelegram, clock: ManualClock, desk_settings: Settings
+) -> None:
+    user = telegram.user(user_id=987654321, language_code="ru")
+    await start_in(user, LANGUAGE_LABELS["ru"])
+    _, topic = await open_case(desk_bot, user, "ru")
+    await user.send("Help")
+    await telegram.until(lambda: len(copies_into(telegram, topic)) == 1)
+    (box,) = [row[0] for row in await desk_bot.app.database.fetchall("SELECT chat_box FROM counsellor_cases")]
+    await FakeUser(telegram, COUNSELLOR_ID, "en").post_in_topic(GROUP, topic, "/close")
+    await user.reply()
+    assert desk_bot.app.desk is not None
+    clock.advance(hours=desk_settings.case_grace_hours - 1)
+    await desk_bot.app.desk.housekeeping()
+    assert await desk_bot.app.database.fetchall("SELECT case_id FROM counsellor_cases")  # late answers still go
+    clock.advance(hours=2)
+    await desk_bot.app.desk.housekeeping()
+    await desk_bot.stop()
+    files = [path for path in desk_settings.db_path.parent.iterdir() if path.name.startswith("safar.sqlite3")]
+    disk = b"".join(path.read_bytes() for path in files)
+    assert bytes(box) not in disk  # the sealed chat is gone from the file and its log
+    for name, encoded in encodings_of(user.id).items():
+        assert encoded not in disk, name
+
+
+async def test_the_person_ends_the_conversation_and_may_clear_the_chat(
+    desk_bot: RunningBot, telegram: FakeTelegram
+) -> None:
+    user = telegram.user(user_id=4848, language_code="ru")
+    await start_in(user, LANGUAGE_LABELS["ru"])
+    acknowledgement, topic = await open_case(desk_bot, user, "ru")
+    await user.press(acknowledgement, label(desk_bot, "End conversation", "ru"))
+    ended = await user.reply()
+    assert ended.labels() == [label(desk_bot, "🧹 Clear this chat", "ru")]
+    assert telegram.topics[topic]["closed"]
+    told = [p["text"] for m, p in telegram.calls if m == "sendMessage" and p.get("message_thread_id") == topic]
+    assert told == ["The person ended the conversation; the case is closed."]
+    await user.send("one more thing")  # the case is closed: this is a question for the lessons again
+    await user.reply()
+    assert copies_into(telegram, topic) == []

@@ -146,7 +146,7 @@ async def not_now(query: CallbackQuery) -> None:
 async def end(query: CallbackQuery, desk: CounsellorDesk | None, user_key: str) -> None:
     case = await desk.case_of(user_key) if desk is not None else None
     if desk is not None and case is not None:
-        await desk.close(case)
+        await desk.close(case, by_person=True)
     await replace_screen(
         query,
         html.escape(

@@ -124,11 +124,13 @@ class CounsellorDesk:
     async def is_case_topic(self, topic_id: int) -> bool:
         return await self._store.is_case_topic(topic_id)
 
-    async def close(self, case: OpenCase) -> bool:
+    async def close(self, case: OpenCase, *, by_person: bool = False) -> bool:
         """Closed by the person or a counsellor; the topic is closed too (kept for the retention)."""
         if not await self._store.close(case, self._clock.now()):
             return False
         try:
+            if by_person:
+                await self._telegram.tell_topic(case.topic_id, "The person ended the conversation; the case is closed.")
             await self._telegram.close_topic(case.topic_id)
         except DeskUnavailable:
             self.available = False

@@ -135,6 +135,7 @@ class CounsellorCaseStore:
             if row is None:
                 return None
             await tx.execute("DELETE FROM counsellor_topics WHERE id = :id", {"id": row[0]})
+        await self._db.checkpoint(("counsellor_cases", "counsellor_topics"))
         return ClosedTopic(int(str(row[0])), int(str(row[1])))
 
     async def end_grace(self, now: datetime, grace: timedelta) -> int:
@@ -143,6 +144,8 @@ class CounsellorCaseStore:
             "DELETE FROM counsellor_cases WHERE closed_at IS NOT NULL AND closed_at <= :until",
             {"until": int((now - grace).timestamp())},
         )
+        if changed.rows:
+            await self._db.checkpoint(("counsellor_cases",))  # the sealed chats leave the WAL too
         return changed.rows
 
     async def expired_topics(self, now: datetime, retention: timedelta) -> list[ClosedTopic]:
