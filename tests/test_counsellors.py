@@ -267,3 +267,14 @@ async def test_the_person_ends_the_conversation_and_may_clear_the_chat(
     await user.send("one more thing")  # the case is closed: this is a question for the lessons again
     await user.reply()
     assert copies_into(telegram, topic) == []
+
+
+def test_the_counsellor_role_grants_the_desk_only() -> None:
+    staff = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        admin_ids="1",  # type: ignore[arg-type]
+        staff_roles="2:counsellor, 3:viewer+counsellor",  # type: ignore[arg-type]
+    ).staff
+    assert not staff.has(1, "counsellor")  # ADMIN_IDS never imply it
+    assert staff.has(2, "counsellor") and not staff.is_staff(2)  # no /stats, /audit or broadcasts
+    assert staff.ids == frozenset({1, 3})  # no staff command menu, no broadcast notices for 2
