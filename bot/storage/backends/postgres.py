@@ -51,7 +51,18 @@ def _no_report_quota(connection: Connection) -> None:
     connection.execute(text("DROP TABLE report_quota"))
 
 
-UPGRADES: tuple[Callable[[Connection], None], ...] = (_plain_reminders, _content_reloads, _no_report_quota)
+def _counsellor_desk(connection: Connection) -> None:
+    """The counsellors' desk: cases and their topics (SQLite migration 15)."""
+    schema.counsellor_cases.create(connection)
+    schema.counsellor_topics.create(connection)
+
+
+UPGRADES: tuple[Callable[[Connection], None], ...] = (
+    _plain_reminders,
+    _content_reloads,
+    _no_report_quota,
+    _counsellor_desk,
+)
 """Steps after the first schema: UPGRADES[n - 1] takes a database from version n to n + 1."""
 VERSION = 1 + len(UPGRADES)
 
