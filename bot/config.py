@@ -115,6 +115,21 @@ class Settings(BaseSettings):
     all of that stays in this process and the database. A secret: its password is never logged."""
     bot_username: Annotated[str, StringConstraints(pattern=r"^@?[A-Za-z][A-Za-z0-9_]{3,31}$")] | None = None
     """The bot's @name for links, QR codes and posters; asked of Telegram (getMe) when unset."""
+    counsellors_chat_id: int | None = None
+    """The counsellors' group (a supergroup with topics, Safar an administrator allowed to manage topics
+    and delete messages): people can talk to a person there, anonymously. Unset: no such offer anywhere."""
+    counsellors_organisation: str = Field(default="Safar", min_length=1, max_length=100)
+    """Who answers, as the consent screen names it."""
+    counsellors_hours: Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3])-([01]\d|2[0-4])$")] = "09-18"
+    """Working hours, whole hours `start-end` in COUNSELLORS_TIME_ZONE, Monday to Friday."""
+    counsellors_time_zone: str = "Asia/Dushanbe"
+    counsellors_answer_hours: int = Field(default=24, ge=1, le=168)
+    """The answer time promised to a person, and after which the group is told a case waits."""
+    case_grace_hours: int = Field(default=48, ge=0, le=720)
+    """After a case is closed, counsellors' late answers still reach the person this long; then the
+    link between the case and the person's chat is deleted."""
+    case_retention_days: int = Field(default=30, ge=1, le=3650)
+    """A closed case's topic is deleted, with all its messages, this many days after it closed."""
     safar_role: Literal["all", "web", "scheduler"] = "all"
     """`all`: one process does everything. Several processes (docs/deploy.md): `web` handles webhook
     updates only, `scheduler` runs the periodic jobs only (reminders, broadcasts, roll-ups, retention)."""
@@ -185,6 +200,17 @@ class Settings(BaseSettings):
     def database_target(self) -> Path | str:
         """Where the data lives: the SQLite file, or the PostgreSQL URL (secret: never log it)."""
         return self.database_url.get_secret_value() if self.database_url else self.db_path
+
+    @field_validator("counsellors_time_zone")
+    @classmethod
+    def _known_time_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone {value!r} (for example Asia/Dushanbe or Europe/Moscow)") from error
+        return value
 
     @field_validator("log_level")
     @classmethod

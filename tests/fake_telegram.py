@@ -272,6 +272,23 @@ class FakeTelegram:
         """Calls to these chats wait until their event is set (a reply on its way for as long as a test needs)."""
         self.calls_held: Counter[int] = Counter()
         """Calls waiting now, per held chat."""
+        self.groups: dict[int, dict[str, Any]] = {}
+        """Supergroups the bot is in (add_group): whether they have topics, the bot's rights."""
+        self.groups_left: set[int] = set()
+        """Groups that removed the bot: every call there gets 403."""
+        self.topics: dict[int, dict[str, Any]] = {}
+        """message_thread_id → name, closed, deleted."""
+        self.posted: dict[tuple[int, int], dict[str, Any]] = {}
+        """(chat, message_id) → what was sent there by people (and copies), for copyMessage."""
+        self.copies: list[dict[str, Any]] = []
+        """Every copy made: the original's content, with chat_id and thread of the copy."""
+        self.group_messages_per_minute: int | None = 20
+        self.group_rate_window = 60.0
+        self.call_served = asyncio.Event()
+        """Set after every call: `until` waits on it for what the bot did to show."""
+        self.group_refusals = 0
+        """Seconds the group limit counts over: a test may shrink Telegram's minute to keep fast."""
+        self._group_sends: defaultdict[int, list[float]] = defaultdict(list)
 
     async def start(self) -> None:
         app = web.Application()
@@ -350,6 +367,8 @@ class FakeTelegram:
             result = await getattr(self, f"_{method}", self._accept)(params)
         except BadRequest as error:
             return self._error(error)
+        finally:
+            self.call_served.set()
         return web.json_response({"ok": True, "result": result})
 
     async def _fail(self, request: web.Request, outage: "Outage") -> web.Response:
@@ -612,6 +631,107 @@ class FakeTelegram:
         await self.outboxes[chat_id].put(sent)
         return self._message_json(sent)
 
+    # --- the counsellors' group: a supergroup with topics -------------------------------
+
+    def _group(self, params: dict[str, Any]) -> int:
+        chat_id = _chat_of(params)
+        if chat_id not in self.groups:
+            raise BadRequest("Bad Request: chat not found")
+        if chat_id in self.groups_left:
+            raise BadRequest("Forbidden: bot was kicked from the supergroup chat", 403)
+        return chat_id
+
+    async def _getChat(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = self._group(params)
+        forum = self.groups[chat_id]
+        return {"id": chat_id, "type": "supergroup", "title": "Counsellors", "is_forum": forum["is_forum"],
+                "accent_color_id": 0, "max_reaction_count": 11, "accepted_gift_types": {
+                    "unlimited_gifts": False, "limited_gifts": False, "unique_gifts": False,
+                    "premium_subscription": False, "gifts_from_channels": False}}  # fmt: skip
+
+    async def _getChatMember(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = self._group(params)
+        rights = self.groups[chat_id]["rights"]
+        user = {"id": int(params["user_id"]), "is_bot": True, "first_name": "Safar"}
+        return {"status": "administrator", "user": user, "can_be_edited": False, "is_anonymous": False,
+                "can_manage_chat": True, "can_delete_messages": "can_delete_messages" in rights,
+                "can_manage_video_chats": False, "can_restrict_members": False, "can_promote_members": False,
+                "can_change_info": False, "can_invite_users": True, "can_post_stories": False,
+                "can_edit_stories": False, "can_delete_stories": False, "can_send_welcome_messages": False,
+                "can_manage_topics": "can_manage_topics" in rights}  # fmt: skip
+
+    async def _createForumTopic(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = self._group(params)
+        if not self.groups[chat_id]["is_forum"] or "can_manage_topics" not in self.groups[chat_id]["rights"]:
+            raise BadRequest("Bad Request: not enough rights to create a topic")
+        if not 1 <= len(str(params["name"])) <= 128:
+            raise BadRequest("Bad Request: TOPIC_NAME_INVALID")
+        topic = next(self.message_ids)
+        self.topics[topic] = {"name": str(params["name"]), "closed": False, "deleted": False}
+        return {"message_thread_id": topic, "name": str(params["name"]), "icon_color": 7322096}
+
+    def _topic(self, params: dict[str, Any]) -> dict[str, Any]:
+        self._group(params)
+        topic = self.topics.get(int(params["message_thread_id"]))
+        if topic is None or topic["deleted"]:
+            raise BadRequest("Bad Request: TOPIC_ID_INVALID")
+        return topic
+
+    async def _closeForumTopic(self, params: dict[str, Any]) -> bool:
+        self._topic(params)["closed"] = True
+        return True
+
+    async def _deleteForumTopic(self, params: dict[str, Any]) -> bool:
+        if "can_delete_messages" not in self.groups[self._group(params)]["rights"]:
+            raise BadRequest("Bad Request: not enough rights to delete a topic")
+        self._topic(params)["deleted"] = True
+        return True
+
+    async def _copyMessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A copy: the same content, no link to the original's sender. Into the group it lands in the
+        topic asked for; from the group, only a message that was posted there can be copied."""
+        to_chat, from_chat = int(params["chat_id"]), int(params["from_chat_id"])
+        if to_chat in self.blocked_chats:
+            raise BadRequest("Forbidden: bot was blocked by the user", 403)
+        if to_chat in self.groups:
+            self._group(params)
+            if "message_thread_id" in params:
+                self._topic(params)
+        original = self.posted.get((from_chat, int(params["message_id"])))
+        if original is None:
+            raise BadRequest("Bad Request: message to copy not found")
+        self._check_chat_rate("copyMessage", to_chat)
+        self._check_group_rate(to_chat)
+        message_id = next(self.message_ids)
+        thread = params.get("message_thread_id")
+        copy = {**original, "message_id": message_id, "chat_id": to_chat, "thread": thread}
+        self.copies.append(copy)
+        self.posted[(to_chat, message_id)] = copy
+        self.delivered.append((time.monotonic(), to_chat, str(original.get("text", ""))))
+        self.delivery.set()
+        await self.outboxes[to_chat].put(Sent("copyMessage", to_chat, message_id, str(original.get("text", ""))))
+        return {"message_id": message_id}
+
+    def _check_group_rate(self, chat: int) -> None:
+        """About 20 messages a minute into one group; more get 429 with the seconds to wait."""
+        if chat not in self.groups or self.group_messages_per_minute is None:
+            return
+        now = time.monotonic()
+        window = self.group_rate_window
+        recent = [t for t in self._group_sends[chat] if now - t < window]
+        if len(recent) >= self.group_messages_per_minute:
+            retry_after = max(1, math.ceil(window - (now - recent[0])))
+            self.group_refusals += 1
+            raise BadRequest(f"Too Many Requests: retry after {retry_after}", 429, retry_after=retry_after)
+        self._group_sends[chat] = [*recent, now]
+
+    def add_group(self, chat_id: int, *, is_forum: bool = True, rights: frozenset[str] | None = None) -> None:
+        """A supergroup where the bot is an administrator with `rights` (default: what the desk needs)."""
+        self.groups[chat_id] = {
+            "is_forum": is_forum,
+            "rights": set(rights if rights is not None else {"can_manage_topics", "can_delete_messages"}),
+        }
+
     async def _editMessageReplyMarkup(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id, message_id = int(params["chat_id"]), int(params["message_id"])
         old = self.messages.get((chat_id, message_id))
@@ -732,6 +852,11 @@ class FakeTelegram:
     # --- the user side -------------------------------------------------------------------
 
     async def push_update(self, payload: dict[str, Any]) -> int:
+        message = payload.get("message")
+        if isinstance(message, dict):  # what copyMessage may copy later
+            self.posted[(int(message["chat"]["id"]), int(message["message_id"]))] = {
+                key: value for key, value in message.items() if key not in ("from", "chat", "message_id", "date")
+            }
         update_id = self.last_update_id = next(self.update_ids)
         async with self.new_updates:
             self.updates.append({"update_id": update_id, **payload})
@@ -752,6 +877,13 @@ class FakeTelegram:
             while not chats <= {chat for _, chat, text in self.delivered if containing in text}:
                 self.delivery.clear()
                 await self.delivery.wait()
+
+    async def until(self, condition: Callable[[], object], within: float = 15) -> None:
+        """Wait until `condition` holds, checked after each call the bot makes."""
+        async with asyncio.timeout(within):
+            while not condition():
+                self.call_served.clear()
+                await self.call_served.wait()
 
     def user(self, user_id: int = 501, language_code: str | None = "ru") -> "FakeUser":
         return FakeUser(self, user_id, language_code)
@@ -806,6 +938,40 @@ class FakeUser:
                 "photo": [{"file_id": f"{album}-{number}", "file_unique_id": f"u{album}-{number}", "width": 90,
                            "height": 90}],
             }})  # fmt: skip
+
+    async def send_media(self, kind: str, album: str | None = None) -> int:
+        """A voice note, photo, document or video note, as the phone sends it; returns its message_id."""
+        number = next(self.telegram.message_ids)
+        file = {"file_id": f"{kind}-{number}", "file_unique_id": f"u{kind}-{number}"}
+        media: dict[str, Any] = {
+            "voice": {"voice": {**file, "duration": 4}},
+            "photo": {"photo": [{**file, "width": 90, "height": 90}]},
+            "document": {"document": {**file, "file_name": "contract.pdf"}},
+            "video_note": {"video_note": {**file, "length": 240, "duration": 5}},
+            "contact": {"contact": {"phone_number": "+992900000000", "first_name": "Test"}},
+            "location": {"location": {"latitude": 55.75, "longitude": 37.61}},
+        }[kind]
+        if album is not None:
+            media["media_group_id"] = album
+        await self.telegram.push_update({"message": {
+            "message_id": number, "date": int(time.time()),
+            "chat": {"id": self.id, "type": "private", "first_name": "Test"}, "from": self._from(), **media,
+        }})  # fmt: skip
+        return number
+
+    async def post_in_topic(self, group: int, topic: int, text: str) -> int:
+        """A message of this user in a topic of a supergroup with topics."""
+        number = next(self.telegram.message_ids)
+        message: dict[str, Any] = {
+            "message_id": number, "date": int(time.time()), "message_thread_id": topic, "is_topic_message": True,
+            "chat": {"id": group, "type": "supergroup", "title": "Counsellors", "is_forum": True},
+            "from": self._from(), "text": text,
+        }  # fmt: skip
+        if text.startswith("/"):
+            command = text.split()[0]
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        await self.telegram.push_update({"message": message})
+        return number
 
     async def press(self, message: Sent, label: str) -> dict[str, Any]:
         """Tap a button on `message` (as the phone shows it now); returns the callback answer."""

@@ -93,6 +93,14 @@ ROWS: dict[int, list[tuple[str, dict[str, Any]]]] = {
         ("user_settings", {"user_key": "kyrgyz-passport-user", "language": "uz", "plain_reminders": 0,
                            "passport_country": "KG"}),
     ],
+    16: [
+        ("counsellor_cases", {"user_key": "person-with-a-case", "chat_box": b"sealed", "case_id": 1, "topic_id": 77,
+                              "language": "tg", "closed_at": None}),
+    ],
+    17: [
+        ("counsellor_topics", {"id": 1, "topic_id": 77, "opened_hour": 1_790_000_000, "closed_hour": None,
+                               "answered_hour": None, "overdue_told": 0}),
+    ],
 }  # fmt: skip
 """What a live bot had written by each schema version. A new migration adds its entry here."""
 

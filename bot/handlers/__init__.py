@@ -5,6 +5,8 @@ from aiogram import Router
 from bot.handlers import (
     admin,
     agencies,
+    counsellor_topics,
+    counsellors,
     fallback,
     feedback,
     inline,
@@ -29,6 +31,8 @@ def build_router() -> Router:
     """
     root = Router(name="safar")
     modules = (
+        counsellors,  # first: a message of an open case goes to the counsellors, whatever else it looks like
+        counsellor_topics,
         lessons,
         admin,
         language,

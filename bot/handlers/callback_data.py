@@ -255,6 +255,15 @@ class BroadcastDecision(CallbackData, prefix="bc"):
     proposal_id: int = Field(ge=1, le=MAX_ROW_ID)
 
 
+class DeskStep(CallbackData, prefix="dk"):
+    """The counsellors' desk: offer a person, start after consent, not now, end the conversation.
+    `message`: the person's voice note, picture or file that led to the offer, relayed once the
+    case starts (0: none)."""
+
+    step: Literal["offer", "start", "no", "end"]
+    message: int = Field(default=0, ge=0, le=2**31 - 1)
+
+
 CALLBACK_DATA_CLASSES: Final[tuple[type[CallbackData], ...]] = tuple(
     kind
     for kind in list(globals().values())

@@ -8,13 +8,20 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.handlers.conversation import move
+from bot.handlers.counsellors import desk_open, offer_for_media
 from bot.handlers.filters import PrivateChat
 from bot.handlers.screens import screen_markup
 from bot.handlers.stale import answer_stale
 from bot.services.content_holder import ContentHolder
+from bot.services.counsellor_desk import CounsellorDesk
 
 
-async def not_understood(message: Message, state: FSMContext, content: ContentHolder, language: str) -> None:
+async def not_understood(
+    message: Message, state: FSMContext, content: ContentHolder, language: str, desk: CounsellorDesk | None = None
+) -> None:
+    if desk_open(desk) and (message.voice or message.photo or message.video or message.video_note or message.document):
+        await offer_for_media(message)  # Safar cannot read it; a counsellor can
+        return
     if message.text:
         hint = _("I do not know that command. Here is the menu; /sos shows the hotlines.")
     else:

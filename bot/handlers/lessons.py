@@ -8,9 +8,11 @@ from aiogram.types import CallbackQuery, Message
 from bot.content import NodeId
 from bot.handlers.callback_data import AnswerCheck, Navigate, OpenNode
 from bot.handlers.conversation import move
+from bot.handlers.counsellors import desk_open, with_talk_button
 from bot.handlers.filters import NodeFromButton, PrivateChat, QuestionFromButton
-from bot.handlers.screens import send_screen, show_screen
+from bot.handlers.screens import screen_markup, send_screen, share_button, show_screen
 from bot.services.content_holder import ContentHolder
+from bot.services.counsellor_desk import CounsellorDesk
 
 
 async def menu_command(message: Message, state: FSMContext, content: ContentHolder, language: str) -> None:
@@ -18,10 +20,16 @@ async def menu_command(message: Message, state: FSMContext, content: ContentHold
     await send_screen(message, screen)
 
 
-async def sos_command(message: Message, state: FSMContext, content: ContentHolder, language: str) -> None:
-    """Hotlines at once, whatever the user was doing."""
+async def sos_command(
+    message: Message, state: FSMContext, content: ContentHolder, language: str, desk: CounsellorDesk | None = None
+) -> None:
+    """Hotlines at once, whatever the user was doing; and a person to talk to, with the desk open."""
     screen = await move(state, lambda c: content.current.engine.help(c, language))
-    await send_screen(message, screen)
+    if not desk_open(desk):
+        await send_screen(message, screen)
+        return
+    markup = screen_markup(screen, await share_button(message.bot, screen))
+    await message.answer(screen.text, reply_markup=with_talk_button(markup, desk))
 
 
 async def open_node(

@@ -15,6 +15,7 @@ from bot.handlers.callback_data import ChooseNews, ClearChat, ConfirmForget
 from bot.handlers.filters import PrivateChat
 from bot.handlers.screens import replace_screen
 from bot.i18n import N_
+from bot.services.counsellor_desk import CounsellorDesk
 from bot.services.engagement import EventRecorder
 from bot.services.recent_messages import RecentMessages
 from bot.services.reminder_schedule import HOME_ZONE
@@ -95,6 +96,7 @@ async def forget_confirmed(
     users: UserSettingsStore,
     recorder: EventRecorder,
     user_key: str,
+    desk: CounsellorDesk | None = None,
 ) -> None:
     if not callback_data.confirmed:
         await replace_screen(query, _("Nothing was erased."), None)
@@ -102,6 +104,8 @@ async def forget_confirmed(
     await state.clear()
 
     async def erase() -> None:
+        if desk is not None:  # an open case ends, and its topic goes with every message in it
+            await desk.forget(user_key)
         await users.forget(user_key)
         if isinstance(state.storage, ForgetsAccounts):  # what it keeps in memory or in Redis
             await state.storage.forget(user_key)

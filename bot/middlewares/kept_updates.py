@@ -2,13 +2,16 @@
 
 The flood guard and each chat's queue (update_guards.py, chat_queues.py) drop what comes too fast;
 before dropping an update, both ask this rule. An album comes as one update per picture, all at
-once: dropping some would lose pictures the person believes were sent. The counsellor hand-off
-will add "a message of an open case" with `add`, from the wiring.
+once: dropping some would lose pictures the person believes were sent. The counsellors' desk adds
+its rule (`desk_messages`) from the wiring: what a person sends in an open case, and what
+counsellors write in the counsellors' group, must all arrive.
 """
 
 from collections.abc import Awaitable, Callable
 
 from aiogram.types import Update
+
+from bot.services.counsellor_desk import CounsellorDesk
 
 KeepRule = Callable[[Update], Awaitable[bool]]
 """True for an update that must reach its handler. Asked only when it would be dropped, so a
@@ -32,3 +35,17 @@ class KeptUpdates:
             if await rule(update):
                 return True
         return False
+
+
+def desk_messages(desk: CounsellorDesk, user_key: Callable[[int], str]) -> KeepRule:
+    """Messages of the counsellors' group, and of a person whose case is open."""
+
+    async def kept(update: Update) -> bool:
+        message = update.message
+        if message is None or message.from_user is None:
+            return False
+        if message.chat.id == desk.settings.group_id:
+            return True
+        return message.chat.type == "private" and await desk.case_of(user_key(message.from_user.id)) is not None
+
+    return kept

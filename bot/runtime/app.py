@@ -7,6 +7,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -25,7 +26,7 @@ from bot.i18n import load_i18n, translator
 from bot.middlewares import in_flight
 from bot.middlewares.chat_locks import ReleasingEventIsolation
 from bot.middlewares.chat_queues import ChatQueues
-from bot.middlewares.kept_updates import KeepRule, KeptUpdates, in_album
+from bot.middlewares.kept_updates import KeepRule, KeptUpdates, desk_messages, in_album
 from bot.middlewares.locale import UserLocaleMiddleware
 from bot.middlewares.metrics import UpdateMetrics
 from bot.middlewares.update_guards import DuplicateUpdates, FloodGuard, UnknownUpdates
@@ -40,6 +41,7 @@ from bot.services.broadcaster import Broadcaster
 from bot.services.campaign_counts import CampaignCounts
 from bot.services.content_holder import ContentHolder, ContentSources
 from bot.services.content_sync import ContentSync
+from bot.services.counsellor_desk import CounsellorDesk, DeskSettings
 from bot.services.engagement import EventRecorder, PromptEventRecorder
 from bot.services.hotline_answers import HotlineAnswers
 from bot.services.recent_messages import RecentMessages
@@ -56,6 +58,7 @@ from bot.storage.stores.broadcasts import BroadcastStore
 from bot.storage.stores.campaigns import CampaignStore
 from bot.storage.stores.content_reloads import ContentReloadStore
 from bot.storage.stores.conversations import DatabaseFSMStorage
+from bot.storage.stores.counsellor_cases import CounsellorCaseStore
 from bot.storage.stores.events import EventStore
 from bot.storage.stores.hotline_answers import HotlineAnswerStore
 from bot.storage.stores.key_fingerprints import KeyFingerprints
@@ -64,6 +67,7 @@ from bot.storage.stores.reports import ReportStore
 from bot.storage.stores.staff_audit import StaffAuditStore
 from bot.storage.stores.tallies import MemoryTally
 from bot.storage.stores.user_settings import UserSettingsStore
+from bot.transport.forum_topics import ForumTopics
 from bot.transport.observed import Heartbeat
 from bot.transport.outbound import bulk_delivery
 from bot.transport.sent_messages import NoticeSentMessages
@@ -89,6 +93,7 @@ class Stores:
     staff_audit: StaffAuditStore
     content_reloads: ContentReloadStore
     hotline_answers: HotlineAnswerStore
+    counsellor_cases: CounsellorCaseStore
 
     @classmethod
     def over(cls, database: Database, cipher: ChatCipher, day_salts: PeriodSalts, *, shared: bool) -> "Stores":
@@ -105,6 +110,7 @@ class Stores:
             staff_audit=StaffAuditStore(database),
             content_reloads=ContentReloadStore(database),
             hotline_answers=HotlineAnswerStore(database),
+            counsellor_cases=CounsellorCaseStore(database, cipher),
         )
 
 
@@ -142,6 +148,8 @@ class Application(Services):
     retention: Retention
     shared: "SharedState | None" = None
     """What several processes share through Redis (REDIS_URL); None for a single process."""
+    desk: CounsellorDesk | None = None
+    """The counsellors' desk (COUNSELLORS_CHAT_ID); None when unset."""
 
 
 def create_dispatcher(
@@ -151,6 +159,7 @@ def create_dispatcher(
     shared: "SharedState | None" = None,
     max_in_flight: int | None = None,
     keep: Sequence[KeepRule] = (in_album,),
+    desk: CounsellorDesk | None = None,
 ) -> Dispatcher:
     """`flood`: (updates per second, burst) for one person. `shared`: conversations, chat locks and
     seen updates in Redis for several workers (REDIS_URL). `max_in_flight`: updates handled at once
@@ -188,6 +197,7 @@ def create_dispatcher(
         staff=services.staff,
         audit=services.approvals.audit,
         approvals=services.approvals,
+        desk=desk,
     )
     i18n = services.i18n
     dispatcher.update.outer_middleware(UpdateMetrics())  # first: it times everything after it
@@ -195,6 +205,8 @@ def create_dispatcher(
     dispatcher.update.outer_middleware(shared.duplicates if shared else DuplicateUpdates())
     dispatcher.update.outer_middleware(UnknownUpdates())
     kept = KeptUpdates(*keep)
+    if desk is not None:
+        kept.add(desk_messages(desk, services.pseudonyms.user_key))
     dispatcher.update.outer_middleware(
         FloodGuard(i18n, rate=flood[0], burst=flood[1], shared=shared.flood if shared else None, keep=kept)
     )
@@ -285,6 +297,26 @@ def _services(
     )
 
 
+def _desk(settings: Settings, services: Services, bot: Bot) -> CounsellorDesk | None:
+    """The counsellors' desk when COUNSELLORS_CHAT_ID is set; None leaves everything as it was."""
+    if settings.counsellors_chat_id is None:
+        return None
+    return CounsellorDesk(
+        services.stores.counsellor_cases,
+        ForumTopics(bot, settings.counsellors_chat_id),
+        DeskSettings(
+            settings.counsellors_chat_id,
+            settings.counsellors_organisation,
+            DeskSettings.parse_hours(settings.counsellors_hours),
+            ZoneInfo(settings.counsellors_time_zone),
+            timedelta(hours=settings.counsellors_answer_hours),
+            timedelta(hours=settings.case_grace_hours),
+            timedelta(days=settings.case_retention_days),
+        ),
+        services.clock,
+    )
+
+
 def _bulk_deliveries(
     settings: Settings, services: Services, bot: Bot, bulk_bot: Bot, shared: "SharedState | None"
 ) -> tuple[ReminderDispatcher, Broadcaster]:
@@ -343,11 +375,13 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
         recent_messages = RecentMessages(services.pseudonyms.user_key)
         for session in (bot.session, bulk_bot.session):
             session.middleware(NoticeSentMessages(recent_messages.sent))
+        desk = _desk(settings, services, bot)
         dispatcher = create_dispatcher(
             services,
             flood=(settings.flood_updates_per_second, settings.flood_burst),
             shared=shared,
             max_in_flight=settings.max_updates_in_flight,
+            desk=desk,
         )
         dispatcher["recent_messages"] = recent_messages
         dispatcher["report_retention_days"] = settings.report_retention_days  # /privacy says it
@@ -362,6 +396,7 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
             broadcaster=broadcaster,
             retention=Retention(services.stores.reports, services.clock, settings.report_retention_days),
             shared=shared,
+            desk=desk,
         )
 
 

@@ -82,6 +82,9 @@ async def reminder_jobs(app: "Application") -> AsyncIterator[None]:
                           max_instances=1, id="rollups")  # fmt: skip
         scheduler.add_job(jobs.guard(app.reminders.housekeeping), "interval", hours=6, id="housekeeping")
         scheduler.add_job(jobs.guard(app.retention.run), "interval", hours=6, next_run_time=now, id="retention")
+        if app.desk is not None:  # grace periods, old topics, cases waiting too long
+            scheduler.add_job(jobs.guard(app.desk.housekeeping), "interval", seconds=every, max_instances=1,
+                              coalesce=True, id="counsellors")  # fmt: skip
     scheduler.add_job(jobs.guard(app.recorder.flush), "interval", seconds=2, max_instances=1, id="events")
     # Reports and the like: written on the hour with other people's (services/unlinked_writes.py).
     scheduler.add_job(jobs.guard(app.unlinked.write_if_due), "interval", seconds=2, max_instances=1,

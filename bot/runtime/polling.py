@@ -11,7 +11,7 @@ from bot.runtime.command_menu import register_commands
 from bot.runtime.periodic_jobs import reminder_jobs
 from bot.runtime.polling_conflicts import PollingConflicts
 from bot.runtime.single_poller import LOST, polling_leadership
-from bot.runtime.startup_checks import StartupError, check_bot_api
+from bot.runtime.startup_checks import StartupError, check_bot_api, check_counsellors_group
 
 log = logging.getLogger(__name__)
 
@@ -19,6 +19,8 @@ log = logging.getLogger(__name__)
 async def poll(app: Application, *, handle_signals: bool = True, polling_timeout: int = 10) -> None:
     """Long polling until stopped (SIGINT/SIGTERM, or `dispatcher.stop_polling()`)."""
     await check_bot_api(app.bot, app.settings.bot_api_base_url)
+    if app.settings.counsellors_chat_id is not None:
+        await check_counsellors_group(app.bot, app.settings.counsellors_chat_id)
     conflicts = PollingConflicts(app.dispatcher.stop_polling)
     app.bot.session.middleware(conflicts)
     database_url = app.settings.database_url.get_secret_value() if app.settings.database_url else None

@@ -13,7 +13,7 @@ from bot.runtime.command_menu import register_commands
 from bot.runtime.periodic_jobs import reminder_jobs
 from bot.runtime.process_roles import WEB
 from bot.runtime.scheduler import until_stopped
-from bot.runtime.startup_checks import check_bot_api
+from bot.runtime.startup_checks import check_bot_api, check_counsellors_group
 from bot.transport.webhook_requests import GuardedRequestHandler
 
 log = logging.getLogger(__name__)
@@ -51,6 +51,8 @@ async def run_webhook(settings: Settings) -> None:
         site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
         await site.start()
         await check_bot_api(app.bot, settings.bot_api_base_url)
+        if settings.counsellors_chat_id is not None:
+            await check_counsellors_group(app.bot, settings.counsellors_chat_id)
         await register_commands(app.bot, app.i18n, app.settings.staff.ids)
         await app.bot.set_webhook(settings.webhook_url.rstrip("/") + WEBHOOK_PATH, secret_token=secret)
         settle_memory()

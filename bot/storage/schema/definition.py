@@ -7,7 +7,7 @@ A new table, column or index is one step at the end of `STEPS`; a step that has 
 edited. What a column holds and why is said where it is added (here, or in the legacy SQLite
 migration that made it)."""
 
-from bot.storage.schema.vocabulary import AddColumn, Index, Step, Table, blob, integer, numbered_table, text
+from bot.storage.schema.vocabulary import AddColumn, AddTable, Index, Step, Table, blob, integer, numbered_table, text
 
 BASELINE: tuple[Table, ...] = (
     Table(
@@ -132,6 +132,37 @@ STEPS: tuple[Step, ...] = (
     # The country of the person's passport (TJ, UZ, KG or other), asked when it first matters (their
     # embassy and home contacts depend on it); kept with their language, erased by /forget.
     AddColumn("user_settings", text("passport_country", nullable=True)),
+    # The counsellors' desk (issue 30). `counsellor_cases` is the only link between a case and a
+    # person: their pseudonym and chat (`chat_box`, sealed with the delivery key), kept while the case
+    # is open and for its grace period; `closed_at` in unix seconds to the hour, NULL while open.
+    AddTable(
+        Table(
+            "counsellor_cases",
+            (
+                text("user_key"),
+                blob("chat_box"),
+                integer("case_id"),
+                integer("topic_id"),
+                text("language"),
+                integer("closed_at", nullable=True),
+            ),
+            ("user_key",),
+            (Index("counsellor_cases_topic", ("topic_id",)),),
+        )
+    ),
+    # `counsellor_topics` is the case as the counsellors' group knows it (its id is the case number),
+    # linked to no one, kept until its topic is deleted; times in unix seconds to the hour.
+    AddTable(
+        numbered_table(
+            "counsellor_topics",
+            integer("topic_id"),
+            integer("opened_hour"),
+            integer("closed_hour", nullable=True),
+            integer("answered_hour", nullable=True),
+            integer("overdue_told", default=0),
+            indexes=(Index("counsellor_topics_topic", ("topic_id",)),),
+        )
+    ),
 )
 """Each step after the baseline, in order: SQLite's migration 15 + n and PostgreSQL's version 5 + n.
 Append only."""

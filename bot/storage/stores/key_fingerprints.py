@@ -13,8 +13,8 @@ from bot.storage.erasure import PERSONAL_TABLES
 from bot.storage.stores.events import hold_watermark
 
 DEPENDENT_TABLES = {
-    "pseudonym": ("user_settings", "fsm_state", "reminders", "reminder_chats", "events"),
-    "delivery": ("reminder_chats", "broadcast_recipients", "broadcasts"),
+    "pseudonym": ("user_settings", "fsm_state", "reminders", "reminder_chats", "events", "counsellor_cases"),
+    "delivery": ("reminder_chats", "broadcast_recipients", "broadcasts", "counsellor_cases"),
 }
 """Rows a key is needed to use: with any of them stored, the key must not change silently."""
 
@@ -22,9 +22,10 @@ SEALED_COLUMNS = (
     ("reminder_chats", "chat_box", ("user_key",)),
     ("broadcast_recipients", "chat_box", ("broadcast_id", "user_key")),
     ("broadcasts", "admin_box", ("id",)),
+    ("counsellor_cases", "chat_box", ("user_key",)),
 )
 """(table, sealed column, primary key columns) of every sealed chat id."""
-ADDRESSED_TABLES = ("reminder_chats", "broadcast_recipients")
+ADDRESSED_TABLES = ("reminder_chats", "broadcast_recipients", "counsellor_cases")
 """Rows of a person with their chat id, sealed: in a private chat it is their Telegram id, from
 which a new pseudonym key can make their new `user_key`."""
 

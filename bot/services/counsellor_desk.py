@@ -1,0 +1,165 @@
+"""The counsellors' desk: a person talks to the NGO's counsellors through Safar, anonymously.
+
+Each case gets a topic in the counsellors' group, named by its number and language only. The
+person's messages are copied there (a copy carries no sender, a forward would), and counsellors'
+messages in the topic are copied back. Nothing of a message is stored; the link between a case and
+the person's chat lives in `CounsellorCaseStore` while the case is open and for a grace period.
+
+The Telegram side is a `DeskTelegram` given by the wiring, so this module needs no aiogram.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from bot.common.clock import Clock
+from bot.storage.stores.counsellor_cases import CounsellorCaseStore, OpenCase
+
+log = logging.getLogger(__name__)
+
+
+class DeskUnavailable(Exception):
+    """Telegram refused a call into the counsellors' group: the bot lost its rights there."""
+
+
+class PersonUnreachable(Exception):
+    """A copy to the person failed: they blocked the bot, or Telegram refused the message."""
+
+
+class DeskTelegram(Protocol):
+    async def create_topic(self, name: str) -> int: ...
+
+    async def copy_to_topic(self, topic_id: int, from_chat: int, message_id: int) -> None: ...
+
+    async def copy_to_person(self, chat_id: int, message_id: int) -> None: ...
+
+    async def tell_topic(self, topic_id: int | None, text: str) -> None: ...
+
+    async def close_topic(self, topic_id: int) -> None: ...
+
+    async def delete_topic(self, topic_id: int) -> None: ...
+
+
+@dataclass(frozen=True)
+class DeskSettings:
+    group_id: int
+    """The counsellors' group (COUNSELLORS_CHAT_ID)."""
+    organisation: str
+    hours: tuple[int, int]
+    """Working hours (start, end) in `time_zone`, Monday to Friday."""
+    time_zone: ZoneInfo
+    answer_within: timedelta
+    grace: timedelta
+    retention: timedelta
+
+    @classmethod
+    def parse_hours(cls, text: str) -> tuple[int, int]:
+        start, end = text.split("-")
+        return int(start), int(end)
+
+
+@dataclass(frozen=True)
+class Opened:
+    case_id: int
+    in_hours: bool
+
+
+class CounsellorDesk:
+    """Opening, relaying and closing cases; `available` turns False when the group refuses Safar."""
+
+    def __init__(self, store: CounsellorCaseStore, telegram: DeskTelegram, settings: DeskSettings, clock: Clock):
+        self._store = store
+        self._telegram = telegram
+        self.settings = settings
+        self._clock = clock
+        self.available = True
+
+    def in_hours(self, now: datetime | None = None) -> bool:
+        local = (now or self._clock.now()).astimezone(self.settings.time_zone)
+        start, end = self.settings.hours
+        return local.weekday() < 5 and time(start) <= local.time() < (time(end) if end < 24 else time.max)
+
+    async def case_of(self, user_key: str) -> OpenCase | None:
+        """The person's open case (a closed one in its grace period is not theirs to write into)."""
+        case = await self._store.of_person(user_key)
+        return case if case is not None and not case.closed else None
+
+    async def open(self, user_key: str, chat_id: int, language: str) -> Opened:
+        """A new case and its topic. Raises DeskUnavailable when the group refuses the topic."""
+        now = self._clock.now()
+        case_id = await self._store.new_case_number(now)
+        try:
+            topic_id = await self._telegram.create_topic(f"#{case_id} · {language.upper()}")
+        except DeskUnavailable:
+            await self._store.drop_case_number(case_id)
+            self.available = False
+            raise
+        await self._store.open(user_key, chat_id, case_id, topic_id, language)
+        log.info("counsellors: case opened")
+        return Opened(case_id, self.in_hours(now))
+
+    async def from_person(self, case: OpenCase, message_id: int) -> None:
+        """A message of the person, copied into their case's topic."""
+        try:
+            await self._telegram.copy_to_topic(case.topic_id, case.chat_id, message_id)
+        except DeskUnavailable:
+            self.available = False
+            raise
+
+    async def from_counsellor(self, topic_id: int, message_id: int) -> OpenCase | None:
+        """A counsellor's message copied to the person; None when the topic answers no one any more."""
+        case = await self._store.of_topic(topic_id)
+        if case is None:
+            return None
+        await self._telegram.copy_to_person(case.chat_id, message_id)
+        if await self._store.answered(case.case_id, self._clock.now()):
+            log.info("counsellors: first answer")
+        return case
+
+    async def case_of_topic(self, topic_id: int) -> OpenCase | None:
+        return await self._store.of_topic(topic_id)
+
+    async def is_case_topic(self, topic_id: int) -> bool:
+        return await self._store.is_case_topic(topic_id)
+
+    async def close(self, case: OpenCase, *, by_person: bool = False) -> bool:
+        """Closed by the person or a counsellor; the topic is closed too (kept for the retention)."""
+        if not await self._store.close(case, self._clock.now()):
+            return False
+        try:
+            if by_person:
+                await self._telegram.tell_topic(case.topic_id, "The person ended the conversation; the case is closed.")
+            await self._telegram.close_topic(case.topic_id)
+        except DeskUnavailable:
+            self.available = False
+        return True
+
+    async def forget(self, user_key: str) -> None:
+        """/forget: an open case ends and its topic goes at once, with every message in it."""
+        gone = await self._store.forget(user_key, self._clock.now())
+        if gone is None:
+            return
+        try:
+            await self._telegram.delete_topic(gone.topic_id)
+        except DeskUnavailable:
+            self.available = False
+            log.warning("counsellors: a forgotten case's topic could not be deleted; delete it by hand")
+
+    async def housekeeping(self) -> None:
+        """Grace periods that ended lose their link, old topics are deleted, overdue cases are told."""
+        now = self._clock.now()
+        await self._store.end_grace(now, self.settings.grace)
+        for topic in await self._store.expired_topics(now, self.settings.retention):
+            try:
+                await self._telegram.delete_topic(topic.topic_id)
+            except DeskUnavailable:
+                self.available = False
+                return
+            await self._store.topic_deleted(topic.case_id)
+        overdue = await self._store.overdue(now, self.settings.answer_within)
+        if overdue:
+            numbers = ", ".join(f"#{case_id}" for case_id in overdue)
+            hours = int(self.settings.answer_within.total_seconds() // 3600)
+            await self._telegram.tell_topic(None, f"Waiting longer than {hours} h without an answer: {numbers}")
