@@ -62,6 +62,8 @@ def user_visible_texts() -> Iterator[tuple[str, Localized]]:
     for code, destination in plans.destinations.items():
         for step in destination.arrival:
             yield f"reminders.yaml {code} {step.id}", step.text
+        for regular in destination.regular:
+            yield f"reminders.yaml {code} {regular.id}", regular.text
     for language in LANGUAGES:
         with (LOCALES_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po").open("rb") as file:
             for message in read_po(file):

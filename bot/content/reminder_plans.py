@@ -48,10 +48,25 @@ class ArrivalItem(_Strict):
     country of the passport the person gave; someone who has not said gets every step."""
 
 
+class RegularItem(_Strict):
+    """A reminder that comes again every `every_days` days from arrival until the person cancels
+    it (Moscow's Amina app, whose silence for 3 working days costs the registration)."""
+
+    id: Identifier
+    every_days: int = Field(ge=1, le=31)
+    text: Localized
+    fact: Identifier
+    """The fact in facts.yaml the rule comes from."""
+    lesson: Identifier | None = None
+    not_for_citizens: list[PassportCountry] = []
+
+
 class Destination(_Strict):
     name: Localized
     time_zone: str
     arrival: list[ArrivalItem] = []
+    regular: list[RegularItem] = []
+    """Reminders planned with the arrival that repeat until switched off."""
 
     @field_validator("time_zone")
     @classmethod
@@ -105,6 +120,10 @@ def _cross_check(plans: ReminderPlans, lessons: set[str], tree: CommentedMap) ->
             (("destinations", code, "arrival", i, "text"), item.text, item.lesson)
             for i, item in enumerate(destination.arrival)
         ]
+        texts += [
+            (("destinations", code, "regular", i, "text"), item.text, item.lesson)
+            for i, item in enumerate(destination.regular)
+        ]
     for location, text, lesson in texts:
         line = line_of(tree, location)
         if lesson is not None and lesson not in lessons:
@@ -129,6 +148,10 @@ def _check_facts(plans: ReminderPlans, facts: dict[str, RegisteredFact], tree: C
         cited += [
             (("destinations", code, "arrival", i, "fact"), item.fact, item.deadline_days)
             for i, item in enumerate(destination.arrival)
+        ]
+        cited += [
+            (("destinations", code, "regular", i, "fact"), item.fact, None)
+            for i, item in enumerate(destination.regular)
         ]
     problems = []
     for location, fact_id, number in cited:

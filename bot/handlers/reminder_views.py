@@ -24,7 +24,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from pydantic import ValidationError
 
 from bot.content.curriculum import REF_LENGTH, node_ref
-from bot.content.reminder_plans import ArrivalItem, DepartureItem
+from bot.content.reminder_plans import ArrivalItem, DepartureItem, RegularItem
 from bot.content.rendering import day_text, pick
 from bot.handlers.callback_data import (
     MAX_CALENDAR_YEAR,
@@ -56,20 +56,26 @@ def local_time(moment: datetime, zone: str) -> str:
     return moment.astimezone(ZoneInfo(zone)).strftime("%d.%m.%Y %H:%M")
 
 
-def plan_step(reminder: Reminder, content: LoadedContent) -> DepartureItem | ArrivalItem | None:
-    """The content step a departure or arrival reminder stands for; None if it was removed."""
+PLAN_KINDS = ("departure", "arrival", "regular")
+"""Reminder kinds whose text is a step of the plans in reminders.yaml."""
+
+
+def plan_step(reminder: Reminder, content: LoadedContent) -> DepartureItem | ArrivalItem | RegularItem | None:
+    """The content step a departure, arrival or regular reminder stands for; None if it was removed."""
     plans = content.plans
-    steps: list[DepartureItem] | list[ArrivalItem] = plans.departure
-    if reminder.kind == "arrival":
+    steps: list[DepartureItem] | list[ArrivalItem] | list[RegularItem] = plans.departure
+    if reminder.kind in ("arrival", "regular"):
         destination = plans.destinations.get(str(reminder.payload.get("destination")))
-        steps = destination.arrival if destination else []
+        if destination is None:
+            return None
+        steps = destination.arrival if reminder.kind == "arrival" else destination.regular
     return next((step for step in steps if step.id == reminder.item), None)
 
 
 def title_of(reminder: Reminder, content: LoadedContent, language: str) -> str:
     """A short name for a scheduled reminder: the first line of its text."""
     body: str | None = None
-    if reminder.kind in ("departure", "arrival"):
+    if reminder.kind in PLAN_KINDS:
         step = plan_step(reminder, content)
         body = pick(step.text, language) if step else None
     elif reminder.kind in ("monthly", "snooze"):
@@ -165,11 +171,11 @@ class ReminderText:
 def reminder_text(reminder: Reminder, content: LoadedContent, language: str) -> ReminderText | None:
     """The full text of a due reminder in `language`; None when its plan step is gone."""
     plans = content.plans
-    if reminder.kind in ("departure", "arrival"):
+    if reminder.kind in PLAN_KINDS:
         step = plan_step(reminder, content)
         if step is None:
             return None
-        place = str(reminder.payload.get("destination")) if reminder.kind == "arrival" else ""
+        place = str(reminder.payload.get("destination")) if reminder.kind != "departure" else ""
         ref = step_ref(reminder.kind, place, step.id)
         return ReminderText(pick(step.text, language), step.lesson, RevealStep(ref=ref))
     if reminder.kind in ("monthly", "snooze"):
@@ -197,9 +203,12 @@ def revealed_text(data: Reveal, content: LoadedContent, language: str) -> str | 
         case RevealExpiry():
             return _expiry_text(content, language, data.expiry)
         case RevealStep():
-            steps = [("departure", "", step) for step in plans.departure] + [
-                ("arrival", code, step) for code, place in plans.destinations.items() for step in place.arrival
+            steps: list[tuple[str, str, DepartureItem | ArrivalItem | RegularItem]] = [
+                ("departure", "", step) for step in plans.departure
             ]
+            for code, place in plans.destinations.items():
+                steps += [("arrival", code, step) for step in place.arrival]
+                steps += [("regular", code, step) for step in place.regular]
             found = (step for kind, place, step in steps if step_ref(kind, place, step.id) == data.ref)
             step = next(found, None)
             return pick(step.text, language) if step else None

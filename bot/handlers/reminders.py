@@ -53,6 +53,7 @@ from bot.services.reminder_schedule import (
     local_today,
     next_monthly,
     parse_date,
+    regular_dues,
     tomorrow_delivery,
 )
 from bot.storage.stores.reminders import MAX_PENDING_PER_ACCOUNT, NewReminder, Recipient, ReminderStore
@@ -235,13 +236,18 @@ async def _arrived(press: MenuPress, code: str) -> bool:
     zone = destination.time_zone
     now = press.clock.now()
     citizens_of = await press.users.passport_country(press.user_key)
-    dues = arrival_dues(plans, code, local_today(now, zone), zone, now, citizens_of)
+    today = local_today(now, zone)
+    dues = arrival_dues(plans, code, today, zone, now, citizens_of)
     if not dues:
         await press.plan(press.recipient(moved_to=zone))  # the time zone of where they are, all the same
         await press.show(_(text.NO_ARRIVAL_PLAN).format(country=pick(destination.name, press.language)), choices([]))
         return True
     adding = [NewReminder("arrival", item, due, {"destination": code}) for item, due in dues]
-    if await press.plan(press.recipient(moved_to=zone), ("arrival",), adding):
+    adding += [
+        NewReminder("regular", item, due, {"destination": code, "every": every})
+        for item, every, due in regular_dues(plans, code, today, zone, citizens_of)
+    ]
+    if await press.plan(press.recipient(moved_to=zone), ("arrival", "regular"), adding):
         await press.show_planned(zone)
     return True
 

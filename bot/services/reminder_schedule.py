@@ -159,6 +159,26 @@ def arrival_dues(
     return [(item, due if due > now else next_delivery(now, zone)) for item, due in dues]
 
 
+def regular_dues(
+    plans: "ReminderPlans", destination: str, arrival: date, zone: str, citizens_of: str | None = None
+) -> list[tuple[str, int, datetime]]:
+    """The repeating reminders of a destination (id, every how many days, first time): the first
+    comes `every_days` after the day of arrival, at the delivery hour."""
+    place = plans.destinations.get(destination)
+    if place is None:
+        return []
+    return [
+        (item.id, item.every_days, next_regular(arrival, item.every_days, zone))
+        for item in place.regular
+        if citizens_of not in item.not_for_citizens
+    ]
+
+
+def next_regular(last: date, every_days: int, zone: str) -> datetime:
+    """A repeating reminder's next time: `every_days` after the local day `last`, at the delivery hour."""
+    return local_moment(last + timedelta(days=every_days), DELIVERY_HOUR, zone)
+
+
 def next_delivery(now: datetime, zone: str) -> datetime:
     """The next delivery hour from now: today if it is still ahead, else tomorrow."""
     today = local_moment(local_today(now, zone), DELIVERY_HOUR, zone)
