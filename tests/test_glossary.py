@@ -57,6 +57,7 @@ def user_visible_texts() -> Iterator[tuple[str, Localized]]:
     plans = load_reminder_plans(PACKAGED_CONTENT, set(curriculum.lessons))
     yield "reminders.yaml monthly_payment", plans.monthly_payment
     yield "reminders.yaml document_expiry", plans.document_expiry
+    yield "reminders.yaml contract_copy", plans.contract_copy
     for item in plans.departure:
         yield f"reminders.yaml departure {item.id}", item.text
     for code, destination in plans.destinations.items():

@@ -93,6 +93,15 @@ class ReminderPlans(_Strict):
     """The text of a user's own document-expiry reminder; {date} is the expiry date."""
     monthly_lesson: Identifier | None = None
     document_expiry_lesson: Identifier | None = None
+    contract_copy: Localized
+    """The text of the contract-copy reminder; {date} is the day the copy must have reached the
+    Interior Ministry by."""
+    contract_copy_fact: Identifier
+    """The fact the contract-copy term comes from."""
+    contract_copy_months: int = Field(ge=1, le=12)
+    """Months from the patent's issue by which the copy must have reached the Ministry."""
+    contract_copy_remind_days_before: int = Field(ge=0, le=30)
+    contract_copy_lesson: Identifier | None = None
 
 
 def load_reminder_plans(root: Path, lessons: set[str]) -> ReminderPlans:
@@ -113,6 +122,7 @@ def _cross_check(plans: ReminderPlans, lessons: set[str], tree: CommentedMap) ->
     texts: list[tuple[tuple[str | int, ...], Localized, str | None]] = [
         (("monthly_payment",), plans.monthly_payment, plans.monthly_lesson),
         (("document_expiry",), plans.document_expiry, plans.document_expiry_lesson),
+        (("contract_copy",), plans.contract_copy, plans.contract_copy_lesson),
     ]
     texts += [(("departure", i, "text"), item.text, item.lesson) for i, item in enumerate(plans.departure)]
     for code, destination in plans.destinations.items():
@@ -143,6 +153,7 @@ def _check_facts(plans: ReminderPlans, facts: dict[str, RegisteredFact], tree: C
     cited: list[tuple[tuple[str | int, ...], str, int | None]] = [
         (("monthly_fact",), plans.monthly_fact, None),
         (("monthly_early_fact",), plans.monthly_early_fact, plans.monthly_remind_days_before),
+        (("contract_copy_fact",), plans.contract_copy_fact, plans.contract_copy_months),
     ]
     for code, destination in plans.destinations.items():
         cited += [

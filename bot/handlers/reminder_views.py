@@ -37,6 +37,7 @@ from bot.handlers.callback_data import (
     ReminderPaid,
     ReminderStyle,
     RemindMenu,
+    RevealContract,
     RevealExpiry,
     RevealPayment,
     RevealStep,
@@ -82,6 +83,8 @@ def title_of(reminder: Reminder, content: LoadedContent, language: str) -> str:
         return _(text.MONTHLY_ITEM).format(day=reminder.payload.get("day", reminder.item))
     elif reminder.kind == "expiry":
         return _(text.EXPIRES_ON).format(date=reminder.payload.get("date", ""))
+    elif reminder.kind == "contract":
+        return _(text.CONTRACT_ITEM).format(deadline=reminder.payload.get("deadline", ""))
     return _TAG.sub("", body.splitlines()[0]) if body else reminder.item
 
 
@@ -100,13 +103,17 @@ def menu(
         lines += ["", _(text.TIME_ZONE).format(zone=zone)]
     lines += ["", _(text.PLAIN_ON if plain else text.DISCREET_ON)]
     builder = InlineKeyboardBuilder()
-    for action, label in (("dep", text.DEPARTURE), ("arr", text.ARRIVED), ("mon", text.MONTHLY), ("exp", text.EXPIRY)):
+    actions = (
+        ("dep", text.DEPARTURE), ("arr", text.ARRIVED), ("mon", text.MONTHLY), ("con", text.CONTRACT),
+        ("exp", text.EXPIRY),
+    )  # fmt: skip
+    for action, label in actions:
         builder.button(text=_(label), callback_data=RemindMenu(action=action))
     for number, reminder in enumerate(reminders[:10], start=1):
         builder.button(text=_(text.CANCEL).format(number=number), callback_data=CancelReminder(reminder_id=reminder.id))
     if zone:
         builder.button(text=_(text.CHANGE_ZONE), callback_data=RemindMenu(action="tz"))
-    builder.adjust(1, 1, 1, 1, *([3] * 4), 1)
+    builder.adjust(1, 1, 1, 1, 1, *([3] * 4), 1)
     style = text.USE_DISCREET if plain else text.USE_PLAIN
     builder.row(InlineKeyboardButton(text=_(style), callback_data=ReminderStyle(plain=not plain).pack()))
     add_nav_row(builder, [NavAction.HOME, NavAction.HELP])
@@ -152,7 +159,7 @@ def step_ref(kind: str, destination: str, item: str) -> str:
     return urlsafe_b64encode(digest).decode()[:REF_LENGTH]
 
 
-Reveal = RevealStep | RevealPayment | RevealExpiry
+Reveal = RevealStep | RevealPayment | RevealExpiry | RevealContract
 """The data of a "Show" button under a discreet reminder: enough to find its text again."""
 
 
@@ -187,7 +194,18 @@ def reminder_text(reminder: Reminder, content: LoadedContent, language: str) -> 
         except ValidationError:  # not a date as Safar writes them (a row from elsewhere): no button can carry it
             shown = None
         return ReminderText(_expiry_text(content, language, expiry), plans.document_expiry_lesson, shown)
+    if reminder.kind == "contract":
+        deadline = str(reminder.payload.get("deadline"))
+        try:
+            contract: Reveal | None = RevealContract(deadline=deadline)
+        except ValidationError:
+            contract = None
+        return ReminderText(_contract_text(content, language, deadline), plans.contract_copy_lesson, contract)
     return None
+
+
+def _contract_text(content: LoadedContent, language: str, deadline: str) -> str:
+    return pick(content.plans.contract_copy, language).replace("{date}", html.escape(deadline))
 
 
 def _expiry_text(content: LoadedContent, language: str, expiry: str) -> str:
@@ -202,6 +220,8 @@ def revealed_text(data: Reveal, content: LoadedContent, language: str) -> str | 
             return pick(plans.monthly_payment, language)
         case RevealExpiry():
             return _expiry_text(content, language, data.expiry)
+        case RevealContract():
+            return _contract_text(content, language, data.deadline)
         case RevealStep():
             steps: list[tuple[str, str, DepartureItem | ArrivalItem | RegularItem]] = [
                 ("departure", "", step) for step in plans.departure

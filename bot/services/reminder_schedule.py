@@ -179,6 +179,24 @@ def next_regular(last: date, every_days: int, zone: str) -> datetime:
     return local_moment(last + timedelta(days=every_days), DELIVERY_HOUR, zone)
 
 
+def months_after(day: date, months: int) -> date:
+    """The same day `months` later, or that month's last day when it is shorter (31.12 → 28.02)."""
+    year, month = divmod(day.month - 1 + months, 12)
+    return on_day_of_month(day.year + year, month + 1, day.day)
+
+
+def contract_copy_due(
+    issued: date, months: int, days_before: int, zone: str, now: datetime
+) -> tuple[date, datetime] | None:
+    """The day the contract copy must have reached the Ministry by, and when to remind of it:
+    `days_before` that day, or the next delivery hour if that has passed; None once the day has."""
+    deadline = months_after(issued, months)
+    if deadline < local_today(now, zone):
+        return None
+    due = local_moment(deadline - timedelta(days=days_before), DELIVERY_HOUR, zone)
+    return deadline, due if due > now else next_delivery(now, zone)
+
+
 def next_delivery(now: datetime, zone: str) -> datetime:
     """The next delivery hour from now: today if it is still ahead, else tomorrow."""
     today = local_moment(local_today(now, zone), DELIVERY_HOUR, zone)
