@@ -62,15 +62,22 @@ async def reminding_bot(settings: Settings, clock: ManualClock) -> AsyncIterator
 
 
 def every_reminder(plans: ReminderPlans) -> list[tuple[str, str, dict[str, object]]]:
-    """(kind, item, payload) of every reminder the content can send: each arrival step of each
-    destination, each departure step, the monthly payment, its snooze and a document's expiry."""
+    """(kind, item, payload) of every reminder the content can send: each arrival step and regular
+    reminder of each destination, each departure step, the monthly payment, its snooze and a
+    document's expiry."""
     found: list[tuple[str, str, dict[str, object]]] = [
         ("arrival", step.id, {"destination": code})
         for code, place in plans.destinations.items()
         for step in place.arrival
     ]
+    found += [
+        ("regular", step.id, {"destination": code, "every": step.every_days})
+        for code, place in plans.destinations.items()
+        for step in place.regular
+    ]
     found += [("departure", step.id, {"destination": "RU"}) for step in plans.departure]
     found += [("monthly", "15", {"day": 15, "early": 4}), ("snooze", "15", {"day": "15"})]
+    found += [("contract", "2027-02-15", {"deadline": "15.04.2027"})]
     return [*found, ("expiry", "2027-06-01", {"date": "01.06.2027"})]
 
 
@@ -98,15 +105,18 @@ async def test_every_reminder_in_every_language_arrives_with_nothing_giving_the_
 ) -> None:
     sent_to = await deliver_everything(reminding_bot, telegram, clock)
     delivered = {to: text for _, to, text in telegram.delivered}
-    # 9 arrival steps (RU, RU_MSK, KZ), 3 departure steps, the monthly payment, its snooze, an expiry
-    assert len(delivered) == len(sent_to) == len(LANGUAGES) * 15
+    # 9 arrival steps (RU, RU_MSK, KZ), Moscow's regular Amina check, 3 departure steps, the monthly
+    # payment, its snooze, the contract copy, an expiry
+    assert len(delivered) == len(sent_to) == len(LANGUAGES) * 17
     for (language, chat), what in sent_to.items():
         assert giving_away(delivered[chat]) == [], (language, what, delivered[chat])
         assert "22.02.2027" in delivered[chat], "the day it is for"
     # The words are the ones the texts behind "Show" use: the list is worth checking against.
     plans = reminding_bot.app.content.current.plans
     texts: list[Localized] = [step.text for place in plans.destinations.values() for step in place.arrival]
+    texts += [step.text for place in plans.destinations.values() for step in place.regular]
     texts += [step.text for step in plans.departure] + [plans.monthly_payment, plans.document_expiry]
+    texts.append(plans.contract_copy)
     caught = [bool(giving_away(text[language])) for text in texts for language in LANGUAGES]
     assert caught.count(True) >= 0.9 * len(caught), "most full texts would give the person away"
 

@@ -57,11 +57,14 @@ def user_visible_texts() -> Iterator[tuple[str, Localized]]:
     plans = load_reminder_plans(PACKAGED_CONTENT, set(curriculum.lessons))
     yield "reminders.yaml monthly_payment", plans.monthly_payment
     yield "reminders.yaml document_expiry", plans.document_expiry
+    yield "reminders.yaml contract_copy", plans.contract_copy
     for item in plans.departure:
         yield f"reminders.yaml departure {item.id}", item.text
     for code, destination in plans.destinations.items():
         for step in destination.arrival:
             yield f"reminders.yaml {code} {step.id}", step.text
+        for regular in destination.regular:
+            yield f"reminders.yaml {code} {regular.id}", regular.text
     for language in LANGUAGES:
         with (LOCALES_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po").open("rb") as file:
             for message in read_po(file):

@@ -136,7 +136,8 @@ def test_every_registered_fact_is_cited_by_a_lesson_or_a_reminder() -> None:
     """One fact, one place: the registry holds only facts the bot states, each cited by id."""
     plans = load_reminder_plans(PACKAGED_CONTENT, set(CURRICULUM.lessons))
     cited = {fact for lesson in CURRICULUM.lessons.values() for fact in facts_cited(lesson)}
-    cited |= {plans.monthly_fact, plans.monthly_early_fact}
+    cited |= {plans.monthly_fact, plans.monthly_early_fact, plans.contract_copy_fact}
     cited |= {step.fact for place in plans.destinations.values() for step in place.arrival}
+    cited |= {step.fact for place in plans.destinations.values() for step in place.regular}
     assert set(CURRICULUM.facts) - cited == set()
     assert cited - set(CURRICULUM.facts) == set()

@@ -48,10 +48,25 @@ class ArrivalItem(_Strict):
     country of the passport the person gave; someone who has not said gets every step."""
 
 
+class RegularItem(_Strict):
+    """A reminder that comes again every `every_days` days from arrival until the person cancels
+    it (Moscow's Amina app, whose silence for 3 working days costs the registration)."""
+
+    id: Identifier
+    every_days: int = Field(ge=1, le=31)
+    text: Localized
+    fact: Identifier
+    """The fact in facts.yaml the rule comes from."""
+    lesson: Identifier | None = None
+    not_for_citizens: list[PassportCountry] = []
+
+
 class Destination(_Strict):
     name: Localized
     time_zone: str
     arrival: list[ArrivalItem] = []
+    regular: list[RegularItem] = []
+    """Reminders planned with the arrival that repeat until switched off."""
 
     @field_validator("time_zone")
     @classmethod
@@ -78,6 +93,15 @@ class ReminderPlans(_Strict):
     """The text of a user's own document-expiry reminder; {date} is the expiry date."""
     monthly_lesson: Identifier | None = None
     document_expiry_lesson: Identifier | None = None
+    contract_copy: Localized
+    """The text of the contract-copy reminder; {date} is the day the copy must have reached the
+    Interior Ministry by."""
+    contract_copy_fact: Identifier
+    """The fact the contract-copy term comes from."""
+    contract_copy_months: int = Field(ge=1, le=12)
+    """Months from the patent's issue by which the copy must have reached the Ministry."""
+    contract_copy_remind_days_before: int = Field(ge=0, le=30)
+    contract_copy_lesson: Identifier | None = None
 
 
 def load_reminder_plans(root: Path, lessons: set[str]) -> ReminderPlans:
@@ -98,12 +122,17 @@ def _cross_check(plans: ReminderPlans, lessons: set[str], tree: CommentedMap) ->
     texts: list[tuple[tuple[str | int, ...], Localized, str | None]] = [
         (("monthly_payment",), plans.monthly_payment, plans.monthly_lesson),
         (("document_expiry",), plans.document_expiry, plans.document_expiry_lesson),
+        (("contract_copy",), plans.contract_copy, plans.contract_copy_lesson),
     ]
     texts += [(("departure", i, "text"), item.text, item.lesson) for i, item in enumerate(plans.departure)]
     for code, destination in plans.destinations.items():
         texts += [
             (("destinations", code, "arrival", i, "text"), item.text, item.lesson)
             for i, item in enumerate(destination.arrival)
+        ]
+        texts += [
+            (("destinations", code, "regular", i, "text"), item.text, item.lesson)
+            for i, item in enumerate(destination.regular)
         ]
     for location, text, lesson in texts:
         line = line_of(tree, location)
@@ -124,11 +153,16 @@ def _check_facts(plans: ReminderPlans, facts: dict[str, RegisteredFact], tree: C
     cited: list[tuple[tuple[str | int, ...], str, int | None]] = [
         (("monthly_fact",), plans.monthly_fact, None),
         (("monthly_early_fact",), plans.monthly_early_fact, plans.monthly_remind_days_before),
+        (("contract_copy_fact",), plans.contract_copy_fact, plans.contract_copy_months),
     ]
     for code, destination in plans.destinations.items():
         cited += [
             (("destinations", code, "arrival", i, "fact"), item.fact, item.deadline_days)
             for i, item in enumerate(destination.arrival)
+        ]
+        cited += [
+            (("destinations", code, "regular", i, "fact"), item.fact, None)
+            for i, item in enumerate(destination.regular)
         ]
     problems = []
     for location, fact_id, number in cited:

@@ -116,7 +116,7 @@ class ReportsPage(CallbackData, prefix="rp"):
 class RemindMenu(CallbackData, prefix="rm"):
     """A reminders-menu button that opens a screen."""
 
-    action: Literal["menu", "dep", "exp", "arr", "mon", "tz"]
+    action: Literal["menu", "dep", "exp", "arr", "mon", "con", "tz"]
     value: Literal[""] = ""
 
 
@@ -198,6 +198,13 @@ class RevealExpiry(CallbackData, prefix="rmd"):
 
     action: Literal["doc"] = "doc"
     expiry: str = Field(pattern=r"^\d{2}\.\d{2}\.\d{4}$")
+
+
+class RevealContract(CallbackData, prefix="rmd"):
+    """ "Show" under a discreet contract-copy reminder: the day the copy is due, as users read it."""
+
+    action: Literal["con"] = "con"
+    deadline: str = Field(pattern=r"^\d{2}\.\d{2}\.\d{4}$")
 
 
 class ReminderStyle(CallbackData, prefix="rm"):

@@ -25,7 +25,7 @@ from pydantic import ValidationError
 
 from bot.common.navigation import NavAction
 from bot.content.curriculum import REF_LENGTH, node_ref
-from bot.content.reminder_plans import ArrivalItem, DepartureItem
+from bot.content.reminder_plans import ArrivalItem, DepartureItem, RegularItem
 from bot.content.rendering import day_text, pick
 from bot.handlers.callback_data import (
     MAX_CALENDAR_YEAR,
@@ -38,6 +38,7 @@ from bot.handlers.callback_data import (
     ReminderPaid,
     ReminderStyle,
     RemindMenu,
+    RevealContract,
     RevealExpiry,
     RevealPayment,
     RevealStep,
@@ -56,26 +57,34 @@ def local_time(moment: datetime, zone: str) -> str:
     return moment.astimezone(ZoneInfo(zone)).strftime("%d.%m.%Y %H:%M")
 
 
-def plan_step(reminder: Reminder, content: LoadedContent) -> DepartureItem | ArrivalItem | None:
-    """The content step a departure or arrival reminder stands for; None if it was removed."""
+PLAN_KINDS = ("departure", "arrival", "regular")
+"""Reminder kinds whose text is a step of the plans in reminders.yaml."""
+
+
+def plan_step(reminder: Reminder, content: LoadedContent) -> DepartureItem | ArrivalItem | RegularItem | None:
+    """The content step a departure, arrival or regular reminder stands for; None if it was removed."""
     plans = content.plans
-    steps: list[DepartureItem] | list[ArrivalItem] = plans.departure
-    if reminder.kind == "arrival":
+    steps: list[DepartureItem] | list[ArrivalItem] | list[RegularItem] = plans.departure
+    if reminder.kind in ("arrival", "regular"):
         destination = plans.destinations.get(str(reminder.payload.get("destination")))
-        steps = destination.arrival if destination else []
+        if destination is None:
+            return None
+        steps = destination.arrival if reminder.kind == "arrival" else destination.regular
     return next((step for step in steps if step.id == reminder.item), None)
 
 
 def title_of(reminder: Reminder, content: LoadedContent, language: str) -> str:
     """A short name for a scheduled reminder: the first line of its text."""
     body: str | None = None
-    if reminder.kind in ("departure", "arrival"):
+    if reminder.kind in PLAN_KINDS:
         step = plan_step(reminder, content)
         body = pick(step.text, language) if step else None
     elif reminder.kind in ("monthly", "snooze"):
         return _(text.MONTHLY_ITEM).format(day=reminder.payload.get("day", reminder.item))
     elif reminder.kind == "expiry":
         return _(text.EXPIRES_ON).format(date=reminder.payload.get("date", ""))
+    elif reminder.kind == "contract":
+        return _(text.CONTRACT_ITEM).format(deadline=reminder.payload.get("deadline", ""))
     return _TAG.sub("", body.splitlines()[0]) if body else reminder.item
 
 
@@ -94,13 +103,17 @@ def menu(
         lines += ["", _(text.TIME_ZONE).format(zone=zone)]
     lines += ["", _(text.PLAIN_ON if plain else text.DISCREET_ON)]
     builder = InlineKeyboardBuilder()
-    for action, label in (("dep", text.DEPARTURE), ("arr", text.ARRIVED), ("mon", text.MONTHLY), ("exp", text.EXPIRY)):
+    actions = (
+        ("dep", text.DEPARTURE), ("arr", text.ARRIVED), ("mon", text.MONTHLY), ("con", text.CONTRACT),
+        ("exp", text.EXPIRY),
+    )  # fmt: skip
+    for action, label in actions:
         builder.button(text=_(label), callback_data=RemindMenu(action=action))
     for number, reminder in enumerate(reminders[:10], start=1):
         builder.button(text=_(text.CANCEL).format(number=number), callback_data=CancelReminder(reminder_id=reminder.id))
     if zone:
         builder.button(text=_(text.CHANGE_ZONE), callback_data=RemindMenu(action="tz"))
-    builder.adjust(1, 1, 1, 1, *([3] * 4), 1)
+    builder.adjust(1, 1, 1, 1, 1, *([3] * 4), 1)
     style = text.USE_DISCREET if plain else text.USE_PLAIN
     builder.row(InlineKeyboardButton(text=_(style), callback_data=ReminderStyle(plain=not plain).pack()))
     add_nav_row(builder, [NavAction.HOME, NavAction.HELP])
@@ -146,7 +159,7 @@ def step_ref(kind: str, destination: str, item: str) -> str:
     return urlsafe_b64encode(digest).decode()[:REF_LENGTH]
 
 
-Reveal = RevealStep | RevealPayment | RevealExpiry
+Reveal = RevealStep | RevealPayment | RevealExpiry | RevealContract
 """The data of a "Show" button under a discreet reminder: enough to find its text again."""
 
 
@@ -165,11 +178,11 @@ class ReminderText:
 def reminder_text(reminder: Reminder, content: LoadedContent, language: str) -> ReminderText | None:
     """The full text of a due reminder in `language`; None when its plan step is gone."""
     plans = content.plans
-    if reminder.kind in ("departure", "arrival"):
+    if reminder.kind in PLAN_KINDS:
         step = plan_step(reminder, content)
         if step is None:
             return None
-        place = str(reminder.payload.get("destination")) if reminder.kind == "arrival" else ""
+        place = str(reminder.payload.get("destination")) if reminder.kind != "departure" else ""
         ref = step_ref(reminder.kind, place, step.id)
         return ReminderText(pick(step.text, language), step.lesson, RevealStep(ref=ref))
     if reminder.kind in ("monthly", "snooze"):
@@ -181,7 +194,18 @@ def reminder_text(reminder: Reminder, content: LoadedContent, language: str) -> 
         except ValidationError:  # not a date as Safar writes them (a row from elsewhere): no button can carry it
             shown = None
         return ReminderText(_expiry_text(content, language, expiry), plans.document_expiry_lesson, shown)
+    if reminder.kind == "contract":
+        deadline = str(reminder.payload.get("deadline"))
+        try:
+            contract: Reveal | None = RevealContract(deadline=deadline)
+        except ValidationError:
+            contract = None
+        return ReminderText(_contract_text(content, language, deadline), plans.contract_copy_lesson, contract)
     return None
+
+
+def _contract_text(content: LoadedContent, language: str, deadline: str) -> str:
+    return pick(content.plans.contract_copy, language).replace("{date}", html.escape(deadline))
 
 
 def _expiry_text(content: LoadedContent, language: str, expiry: str) -> str:
@@ -196,10 +220,15 @@ def revealed_text(data: Reveal, content: LoadedContent, language: str) -> str | 
             return pick(plans.monthly_payment, language)
         case RevealExpiry():
             return _expiry_text(content, language, data.expiry)
+        case RevealContract():
+            return _contract_text(content, language, data.deadline)
         case RevealStep():
-            steps = [("departure", "", step) for step in plans.departure] + [
-                ("arrival", code, step) for code, place in plans.destinations.items() for step in place.arrival
+            steps: list[tuple[str, str, DepartureItem | ArrivalItem | RegularItem]] = [
+                ("departure", "", step) for step in plans.departure
             ]
+            for code, place in plans.destinations.items():
+                steps += [("arrival", code, step) for step in place.arrival]
+                steps += [("regular", code, step) for step in place.regular]
             found = (step for kind, place, step in steps if step_ref(kind, place, step.id) == data.ref)
             step = next(found, None)
             return pick(step.text, language) if step else None

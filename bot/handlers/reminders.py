@@ -1,5 +1,6 @@
-"""`/reminders` and `/stop`: plan reminders of departure, arrival deadlines, monthly payments and
-document expiry; see and cancel them; and the buttons under a delivered reminder."""
+"""`/reminders` and `/stop`: plan reminders of departure, arrival deadlines, monthly payments, the
+contract copy after a patent and document expiry; see and cancel them; and the buttons under a
+delivered reminder."""
 
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import suppress
@@ -49,11 +50,14 @@ from bot.services.reminder_schedule import (
     TIME_ZONES,
     WEEK_CHOICES,
     arrival_dues,
+    contract_copy_due,
     departure_dues,
     expiry_due,
     local_today,
+    months_after,
     next_monthly,
     parse_date,
+    regular_dues,
     tomorrow_delivery,
 )
 from bot.storage.stores.reminders import MAX_PENDING_PER_ACCOUNT, NewReminder, Recipient, ReminderStore
@@ -179,6 +183,13 @@ async def _ask_day(press: MenuPress) -> None:
     await press.show(_(text.PICK_DAY), choices(options, columns=7))
 
 
+async def _ask_patent_issued(press: MenuPress) -> None:
+    if await _needs_no_patent(press):
+        return
+    await press.state.set_state(ReminderDates.patent_issued)
+    await press.show(_(text.PATENT_ISSUED), choices([]))
+
+
 async def _ask_zone(press: MenuPress) -> None:
     options = [(name, SetTimeZone(zone_index=i)) for i, name in enumerate(TIME_ZONES)]
     await press.show(_(text.PICK_ZONE), choices(options, columns=2))
@@ -190,6 +201,7 @@ SCREENS: dict[str, Callable[[MenuPress], Awaitable[None]]] = {
     "exp": lambda press: _ask_date(press, "exp"),
     "arr": _ask_arrival,
     "mon": _ask_day,
+    "con": _ask_patent_issued,
     "tz": _ask_zone,
 }
 """The screens the reminders menu opens, by RemindMenu.action."""
@@ -236,13 +248,18 @@ async def _arrived(press: MenuPress, code: str) -> bool:
     zone = destination.time_zone
     now = press.clock.now()
     citizens_of = await press.users.passport_country(press.user_key)
-    dues = arrival_dues(plans, code, local_today(now, zone), zone, now, citizens_of)
+    today = local_today(now, zone)
+    dues = arrival_dues(plans, code, today, zone, now, citizens_of)
     if not dues:
         await press.plan(press.recipient(moved_to=zone))  # the time zone of where they are, all the same
         await press.show(_(text.NO_ARRIVAL_PLAN).format(country=pick(destination.name, press.language)), choices([]))
         return True
     adding = [NewReminder("arrival", item, due, {"destination": code}) for item, due in dues]
-    if await press.plan(press.recipient(moved_to=zone), ("arrival",), adding):
+    adding += [
+        NewReminder("regular", item, due, {"destination": code, "every": every})
+        for item, every, due in regular_dues(plans, code, today, zone, citizens_of)
+    ]
+    if await press.plan(press.recipient(moved_to=zone), ("arrival", "regular"), adding):
         await press.show_planned(zone)
     return True
 
@@ -367,6 +384,36 @@ async def date_typed(
     await message.answer(body, reply_markup=markup)
 
 
+async def patent_issue_typed(
+    message: Message, state: FSMContext, content: ContentHolder, reminders: ReminderStore, clock: Clock,
+    user_key: str, language: str,
+) -> None:  # fmt: skip
+    """The patent's date of issue, typed: the contract copy is reminded of before its 2 months end."""
+    zone = await _user_zone(reminders, user_key)
+    now = clock.now()
+    issued = parse_date(message.text or "", local_today(now, zone))
+    if issued is None or issued > local_today(now, zone):
+        await message.answer(_(text.BAD_PATENT_DATE if issued is None else text.FUTURE_PATENT_DATE))
+        return
+    await state.set_state(None)
+    plans = content.current.plans
+    dues = contract_copy_due(issued, plans.contract_copy_months, plans.contract_copy_remind_days_before, zone, now)
+    if dues is None:
+        deadline = day_text(months_after(issued, plans.contract_copy_months))
+        await message.answer(_(text.CONTRACT_LATE).format(deadline=deadline))
+        return
+    deadline_day, due = dues
+    deadline = day_text(deadline_day)
+    contract = NewReminder("contract", issued.isoformat(), due, {"deadline": deadline})
+    recipient = Recipient(message.chat.id, language, zone)
+    if not await reminders.update_plan(user_key, recipient, ("contract",), [contract]):
+        await message.answer(_(text.TOO_MANY).format(limit=MAX_PENDING_PER_ACCOUNT))
+        return
+    track("reminder_scheduled", "contract")
+    day = day_text(local_today(due, zone))
+    await message.answer(_(text.CONTRACT_SET).format(deadline=deadline, day=day), reply_markup=choices([]))
+
+
 async def _after_date(
     state: FSMContext, purpose: DatePurpose, chosen: date, today: date, content: ContentHolder, language: str
 ) -> tuple[str, InlineKeyboardMarkup]:
@@ -465,4 +512,6 @@ def build_router() -> Router:
         router.callback_query.register(show_reminder, reveal.filter())
     dates = StateFilter(ReminderDates.departure, ReminderDates.expiry)
     router.message.register(date_typed, dates, TypedText(), flags=TYPED_ANSWER)
+    patent = StateFilter(ReminderDates.patent_issued)
+    router.message.register(patent_issue_typed, patent, TypedText(), flags=TYPED_ANSWER)
     return router

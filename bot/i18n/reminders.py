@@ -14,6 +14,7 @@ DEPARTURE = N_("✈️ My departure date")
 ARRIVED = N_("🛬 I have arrived")
 MONTHLY = N_("💳 Monthly patent payment")
 EXPIRY = N_("📄 A document expires")
+CONTRACT = N_("📑 Contract copy after the patent")
 CHANGE_ZONE = N_("🕘 Change time zone")
 CANCEL = N_("✖ Cancel {number}")
 PICK_DATE = N_("Choose the day below, or type the date, for example 25.03.2027.")
@@ -76,3 +77,18 @@ USE_DISCREET = N_("🔒 Hide reminder details")
 PLAIN_SET = N_("Reminders will arrive in full.")
 DISCREET_SET = N_("Reminders will arrive without details.")
 GONE = N_("This reminder is no longer in Safar's plans.")
+PATENT_ISSUED = N_(
+    "📑 A copy of your labour contract must reach the Interior Ministry within 2 months of the patent's issue. "
+    "On what date was your patent issued? Type it as on the patent, for example 05.11.2026."
+)
+BAD_PATENT_DATE = N_("I could not read that date. Type it like 05.11.2026.")
+FUTURE_PATENT_DATE = N_("That date is still ahead. Type the day your patent was issued, for example 05.11.2026.")
+CONTRACT_LATE = N_(
+    "The 2 months ended on {deadline}, so nothing was scheduled. If the copy of your contract did not reach "
+    "the Interior Ministry, the patent can be annulled."
+)
+CONTRACT_SET = N_(
+    "Done. The copy of your contract must reach the Interior Ministry by {deadline}. "
+    "I will remind you on {day} at 10:00."
+)
+CONTRACT_ITEM = N_("contract copy (by {deadline})")

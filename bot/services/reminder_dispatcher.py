@@ -13,7 +13,14 @@ from bot.common.clock import Clock
 from bot.observability.metrics import REMINDERS
 from bot.services.batch_job import BatchJob
 from bot.services.engagement import EventRecorder
-from bot.services.reminder_schedule import QUIET_HOURS, QuietHours, next_monthly, out_of_quiet_hours
+from bot.services.reminder_schedule import (
+    QUIET_HOURS,
+    QuietHours,
+    local_today,
+    next_monthly,
+    next_regular,
+    out_of_quiet_hours,
+)
 from bot.services.sender import BulkSender, Outcome, Outgoing
 from bot.storage.stores.reminders import DueReminder, ReminderStore
 
@@ -93,13 +100,18 @@ class ReminderDispatcher(BatchJob):
             await self._store.release(reminder.id)
 
     def _next_due(self, entry: DueReminder) -> datetime | None:
-        """When a repeating reminder comes again: the monthly payment, next month; None for the rest."""
+        """When a repeating reminder comes again: the monthly payment, next month; a regular one
+        (Amina), its number of days after the day it was delivered; None for the rest."""
         reminder = entry.reminder
+        zone = entry.chat.time_zone
+        if reminder.kind == "regular":
+            every = max(1, int(reminder.payload.get("every", 1)))
+            return next_regular(local_today(self._clock.now(), zone), every, zone)
         if reminder.kind != "monthly":
             return None
         early = int(reminder.payload.get("early", 0))
         after = self._clock.now() + timedelta(minutes=1)
-        return next_monthly(int(reminder.item), after, entry.chat.time_zone, early)
+        return next_monthly(int(reminder.item), after, zone, early)
 
     async def housekeeping(self) -> None:
         """Delivered and failed reminders are deleted after a month: nothing is kept longer than needed."""

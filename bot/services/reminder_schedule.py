@@ -159,6 +159,44 @@ def arrival_dues(
     return [(item, due if due > now else next_delivery(now, zone)) for item, due in dues]
 
 
+def regular_dues(
+    plans: "ReminderPlans", destination: str, arrival: date, zone: str, citizens_of: str | None = None
+) -> list[tuple[str, int, datetime]]:
+    """The repeating reminders of a destination (id, every how many days, first time): the first
+    comes `every_days` after the day of arrival, at the delivery hour."""
+    place = plans.destinations.get(destination)
+    if place is None:
+        return []
+    return [
+        (item.id, item.every_days, next_regular(arrival, item.every_days, zone))
+        for item in place.regular
+        if citizens_of not in item.not_for_citizens
+    ]
+
+
+def next_regular(last: date, every_days: int, zone: str) -> datetime:
+    """A repeating reminder's next time: `every_days` after the local day `last`, at the delivery hour."""
+    return local_moment(last + timedelta(days=every_days), DELIVERY_HOUR, zone)
+
+
+def months_after(day: date, months: int) -> date:
+    """The same day `months` later, or that month's last day when it is shorter (31.12 → 28.02)."""
+    year, month = divmod(day.month - 1 + months, 12)
+    return on_day_of_month(day.year + year, month + 1, day.day)
+
+
+def contract_copy_due(
+    issued: date, months: int, days_before: int, zone: str, now: datetime
+) -> tuple[date, datetime] | None:
+    """The day the contract copy must have reached the Ministry by, and when to remind of it:
+    `days_before` that day, or the next delivery hour if that has passed; None once the day has."""
+    deadline = months_after(issued, months)
+    if deadline < local_today(now, zone):
+        return None
+    due = local_moment(deadline - timedelta(days=days_before), DELIVERY_HOUR, zone)
+    return deadline, due if due > now else next_delivery(now, zone)
+
+
 def next_delivery(now: datetime, zone: str) -> datetime:
     """The next delivery hour from now: today if it is still ahead, else tomorrow."""
     today = local_moment(local_today(now, zone), DELIVERY_HOUR, zone)
