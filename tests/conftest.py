@@ -10,6 +10,7 @@ import pytest
 from pydantic import SecretStr
 
 from bot.config import Settings
+from tests.clock import ManualClock
 from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.redis_server import redis_server, redis_url  # noqa: F401 (fixtures for the REDIS_URL tests)
 from tests.support.running import STAFF_ID, RunningBot
@@ -48,6 +49,16 @@ def settings(tmp_path: Path, telegram: FakeTelegram, database_url: str | None) -
 @pytest.fixture
 async def bot(settings: Settings) -> AsyncIterator[RunningBot]:
     running = RunningBot(settings)
+    await running.start()
+    yield running
+    await running.stop()
+
+
+@pytest.fixture
+async def reminding_bot(settings: Settings, clock: ManualClock) -> AsyncIterator[RunningBot]:
+    """The bot checking for due reminders every tenth of a second, on the module's own `clock`."""
+    settings.reminder_check_seconds = 0.1
+    running = RunningBot(settings, clock)
     await running.start()
     yield running
     await running.stop()

@@ -2,7 +2,6 @@
 real scheduler on a hand-set clock, 10 days before the copy of the labour contract must have reached
 the Interior Ministry (2 months from the issue); never offered to a Kyrgyz citizen."""
 
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 
 import pytest
@@ -37,15 +36,6 @@ def dushanbe_ten(day: date) -> datetime:
 @pytest.fixture
 def clock() -> ManualClock:
     return ManualClock(NOW)
-
-
-@pytest.fixture
-async def reminding_bot(settings: Settings, clock: ManualClock) -> AsyncIterator[RunningBot]:
-    settings.reminder_check_seconds = 0.1
-    running = RunningBot(settings, clock)
-    await running.start()
-    yield running
-    await running.stop()
 
 
 def say(message: str, language: str) -> str:

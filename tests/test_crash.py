@@ -88,6 +88,7 @@ async def test_kill_9_under_load_keeps_every_users_place(tmp_path: Path, telegra
     users = [telegram.user(user_id=1000 + n, language_code=LANGUAGES[n % 4][0]) for n in range(24)]
     walkers: list[Walker] = []
     async with running(tmp_path, **settings) as process:
+        await telegram.until(lambda: telegram.offsets, within=60)  # the process started and polls
         for n, user in enumerate(users):
             menu = await start_in(user, LANGUAGES[n % 4][1])
             walkers.append(Walker(user, menu, WALKS[n % len(WALKS)]))
@@ -104,7 +105,9 @@ async def test_kill_9_under_load_keeps_every_users_place(tmp_path: Path, telegra
     for walker in walkers:
         assert positions[walker.user.id] in (walker.shown, walker.under_way), walker.user.id
 
+    polled_before_the_restart = len(telegram.offsets)
     async with running(tmp_path, **settings):
+        await telegram.until(lambda: len(telegram.offsets) > polled_before_the_restart, within=60)
         for n, user in enumerate(users):
             await user.send("/menu")
             menu = expected_text("main", "menu", LANGUAGES[n % 4][0])

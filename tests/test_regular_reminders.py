@@ -3,7 +3,6 @@ on a hand-set clock, in the person's language, discreet unless they chose plain 
 like any other reminder, and counted towards the twenty a person can have waiting."""
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -39,15 +38,6 @@ def moscow_ten(day: date) -> datetime:
 @pytest.fixture
 def clock() -> ManualClock:
     return ManualClock(ARRIVAL)
-
-
-@pytest.fixture
-async def reminding_bot(settings: Settings, clock: ManualClock) -> AsyncIterator[RunningBot]:
-    settings.reminder_check_seconds = 0.1
-    running = RunningBot(settings, clock)
-    await running.start()
-    yield running
-    await running.stop()
 
 
 def say(message: str, language: str) -> str:

@@ -1,7 +1,7 @@
 """Reminders a migrant sets up, delivered on time, once, by the real scheduler on a hand-set clock."""
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -28,15 +28,6 @@ START = datetime(2027, 2, 22, 18, 30, tzinfo=UTC)  # 23:30 in Dushanbe
 @pytest.fixture
 def clock() -> ManualClock:
     return ManualClock(START)
-
-
-@pytest.fixture
-async def reminding_bot(settings: Settings, clock: ManualClock) -> AsyncIterator[RunningBot]:
-    settings.reminder_check_seconds = 0.1
-    running = RunningBot(settings, clock)
-    await running.start()
-    yield running
-    await running.stop()
 
 
 async def open_reminders(user: FakeUser) -> Sent:

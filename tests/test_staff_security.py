@@ -181,7 +181,9 @@ def test_staff_roles_are_read_from_the_environment_and_mistakes_are_named(monkey
     assert settings.staff.roles_of(7) == {"viewer", "editor", "broadcaster"}, "ADMIN_IDS keep every role"
     assert settings.staff.ids == {7, 123, 456}
     monkeypatch.setenv("STAFF_ROLES", "123:boss")
-    with pytest.raises(ValueError, match="'123:boss': unknown role 'boss'; roles are broadcaster, counsellor, editor, viewer"):
+    with pytest.raises(
+        ValueError, match="'123:boss': unknown role 'boss'; roles are broadcaster, counsellor, editor, viewer"
+    ):
         Settings(_env_file=None)  # type: ignore[call-arg]
 
 
