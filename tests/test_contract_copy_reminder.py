@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime
 import pytest
 
 from bot.config import Settings
-from bot.i18n import load_i18n
 from bot.i18n import reminders as text
 from bot.storage.stores.reminders import ReminderStore
 from tests.clock import ManualClock
@@ -15,11 +14,11 @@ from tests.conftest import RunningBot
 from tests.fake_telegram import FakeTelegram, FakeUser, Sent
 from tests.journeys import LANGUAGE_LABELS, start_in
 from tests.stored import stored
+from tests.support.reminding import open_reminders, say
 
 pytestmark = pytest.mark.both_backends
 
 NOW = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)  # 17:00 in Dushanbe
-I18N = load_i18n()
 TITLES = {
     "tg": "Нусхаи шартнома барои патент",
     "ru": "Копия договора для патента",
@@ -36,15 +35,6 @@ def dushanbe_ten(day: date) -> datetime:
 @pytest.fixture
 def clock() -> ManualClock:
     return ManualClock(NOW)
-
-
-def say(message: str, language: str) -> str:
-    return I18N.gettext(message, locale=language)
-
-
-async def open_reminders(user: FakeUser) -> Sent:
-    await user.send("/reminders")
-    return await user.reply()
 
 
 async def give_patent_date(user: FakeUser, language: str, typed: str) -> Sent:

@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from bot.config import Settings
-from bot.i18n import load_i18n
 from bot.i18n import reminders as text
 from bot.storage.stores.reminders import ReminderStore
 from tests.clock import ManualClock
@@ -16,11 +15,11 @@ from tests.conftest import RunningBot
 from tests.fake_telegram import FakeTelegram, FakeUser, Sent
 from tests.journeys import LANGUAGE_LABELS, start_in
 from tests.stored import stored
+from tests.support.reminding import open_reminders, say
 
 pytestmark = pytest.mark.both_backends
 
 ARRIVAL = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)  # 15:00 in Moscow
-I18N = load_i18n()
 AMINA_TITLES = {
     "tg": "«Амина»: ҷойгиршавиро санҷед",
     "ru": "«Амина»: проверьте геолокацию",
@@ -38,15 +37,6 @@ def moscow_ten(day: date) -> datetime:
 @pytest.fixture
 def clock() -> ManualClock:
     return ManualClock(ARRIVAL)
-
-
-def say(message: str, language: str) -> str:
-    return I18N.gettext(message, locale=language)
-
-
-async def open_reminders(user: FakeUser) -> Sent:
-    await user.send("/reminders")
-    return await user.reply()
 
 
 async def arrive_in_moscow(user: FakeUser, language: str, bot: RunningBot) -> Sent:

@@ -14,9 +14,10 @@ from bot.privacy.secret_keys import ChatCipher
 from bot.storage.backends.sqlite import open_database
 from bot.storage.stores.reminders import ReminderStore
 from tests.clock import ManualClock
-from tests.fake_telegram import FakeTelegram, FakeUser, Sent
+from tests.fake_telegram import FakeTelegram, FakeUser
 from tests.journeys import expected_text, start_in
 from tests.stored import stored
+from tests.support.reminding import open_reminders
 from tests.support.running import RunningBot
 from tests.support.waiting import eventually
 
@@ -28,11 +29,6 @@ START = datetime(2027, 2, 22, 18, 30, tzinfo=UTC)  # 23:30 in Dushanbe
 @pytest.fixture
 def clock() -> ManualClock:
     return ManualClock(START)
-
-
-async def open_reminders(user: FakeUser) -> Sent:
-    await user.send("/reminders")
-    return await user.reply()
 
 
 async def nothing_arrives(user: FakeUser, seconds: float = 0.6) -> bool:
