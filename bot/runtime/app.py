@@ -46,6 +46,7 @@ from bot.services.engagement import EventRecorder, PromptEventRecorder
 from bot.services.hotline_answers import HotlineAnswers
 from bot.services.recent_messages import RecentMessages
 from bot.services.reminder_dispatcher import ReminderDispatcher
+from bot.services.reminder_planning import ReminderPlanner
 from bot.services.report_writer import ReportWriter
 from bot.services.retention import Retention
 from bot.services.sender import BulkSender
@@ -187,6 +188,7 @@ def create_dispatcher(
         report_batch=unlinked.kind("offer_reports", ReportWriter(stores.reports, services.content)),
         tally=tally,
         reminders=stores.reminders,
+        planner=ReminderPlanner(stores.reminders, stores.users, services.content, clock),
         recorder=services.recorder,
         statistics=services.statistics,
         broadcasts=stores.broadcasts,
