@@ -62,6 +62,9 @@ _HINTS: tuple[tuple[str, str], ...] = (
     (r"must have no condition", "Add a last result with no min_score, max_score or category, for everyone else."),
     (r"'buttons' or 'answers'", "A check question has 'answers:'; other nodes have 'buttons:'."),
     (r"needs 'text' or 'results'", "Give the node a 'text:' (or 'results:' if it ends a check)."),
+    (r"is not a kind of screen|' cannot have '",
+     "A node is a page (text and buttons), a question (text and answers) or a result (results); 'kind:' may "
+     "be left out, and then its fields say which."),
     (r"short id clashes", "Rename the node: two node names happen to give the same short code."),
 )  # fmt: skip
 
