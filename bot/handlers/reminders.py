@@ -303,9 +303,8 @@ async def date_chosen(
 
 
 async def date_typed(
-    message: Message, state: FSMContext, content: ContentHolder, planner: ReminderPlanner, user_key: str,
-    language: str,
-) -> None:  # fmt: skip
+    message: Message, state: FSMContext, content: ContentHolder, planner: ReminderPlanner, user_key: str, language: str
+) -> None:
     purpose: DatePurpose = "dep" if await state.get_state() == ReminderDates.departure.state else "exp"
     typed = await planner.read_day(user_key, message.text or "")
     if typed.day is None:
