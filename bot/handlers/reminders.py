@@ -43,6 +43,7 @@ from bot.handlers.states import ReminderDates
 from bot.handlers.typed_input import TYPED_ANSWER
 from bot.i18n import reminders as text
 from bot.services.content_holder import ContentHolder
+from bot.services.counsellor_desk import CounsellorDesk, desk_open
 from bot.services.engagement import track
 from bot.services.reminder_planning import Change, Outcome, Person, ReminderPlanner, TypedDay
 from bot.services.reminder_schedule import TIME_ZONES, WEEK_CHOICES
@@ -359,12 +360,19 @@ async def _after_date(
 
 
 async def open_from_reminder(
-    query: CallbackQuery, node: NodeId, state: FSMContext, content: ContentHolder, language: str
+    query: CallbackQuery,
+    node: NodeId,
+    state: FSMContext,
+    content: ContentHolder,
+    language: str,
+    desk: CounsellorDesk | None = None,
 ) -> None:
     track("reminder_opened", node.lesson)
     screen = await move(state, lambda c: content.current.engine.open(c, node, language))
     if query.bot is not None:
-        await query.bot.send_message(query.from_user.id, screen.text, reply_markup=screen_markup(screen))
+        await query.bot.send_message(
+            query.from_user.id, screen.text, reply_markup=screen_markup(screen, talk=desk_open(desk))
+        )
 
 
 async def payment_noted(

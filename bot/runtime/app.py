@@ -59,6 +59,7 @@ from bot.storage.stores.broadcasts import BroadcastStore
 from bot.storage.stores.campaigns import CampaignStore
 from bot.storage.stores.content_reloads import ContentReloadStore
 from bot.storage.stores.conversations import DatabaseFSMStorage
+from bot.storage.stores.counsellor_blocks import CounsellorBlockStore
 from bot.storage.stores.counsellor_cases import CounsellorCaseStore
 from bot.storage.stores.events import EventStore
 from bot.storage.stores.hotline_answers import HotlineAnswerStore
@@ -314,8 +315,13 @@ def _desk(settings: Settings, services: Services, bot: Bot) -> CounsellorDesk | 
             timedelta(hours=settings.counsellors_answer_hours),
             timedelta(hours=settings.case_grace_hours),
             timedelta(days=settings.case_retention_days),
+            settings.counsellors_language,
+            settings.counsellors_messages_per_minute,
+            settings.case_block_days,
         ),
         services.clock,
+        blocks=CounsellorBlockStore(services.database, services.pseudonyms),
+        translate=translator(services.i18n),
     )
 
 
