@@ -126,7 +126,7 @@ async def start(
     await replace_screen(query, html.escape(text), end_markup())
     case = await desk.case_of(user_key)
     if callback_data.message and case is not None:  # the voice note or picture that led here
-        await relay_or_tell(query.message.chat.id, callback_data.message, desk, case, query.bot, staff)
+        await desk.from_person(case, callback_data.message)
 
 
 async def tell_staff_desk_lost(bot: Bot | None, staff: StaffRoles) -> None:
@@ -169,26 +169,15 @@ class InOpenCase(Filter):
         return {"case": case} if case is not None else False
 
 
-async def relay_or_tell(
-    chat_id: int, message_id: int, desk: CounsellorDesk, case: OpenCase, bot: Bot | None, staff: StaffRoles | None
-) -> None:
-    """Copied into the case's topic; if the group refuses, the person is told and the offer disappears."""
-    try:
-        await desk.from_person(case, message_id)
-    except DeskUnavailable:
-        assert bot is not None
-        await bot.send_message(chat_id, html.escape(_(NOT_DELIVERED)))
-        if staff is not None:
-            await tell_staff_desk_lost(bot, staff)
-
-
-async def relay(message: Message, desk: CounsellorDesk, case: OpenCase, staff: StaffRoles) -> None:
+async def relay(message: Message, desk: CounsellorDesk, case: OpenCase) -> None:
+    """Queued for the case's topic, stored before the update is acknowledged; a copy the group
+    refuses is told to the person by the queue (bot/services/counsellor_relays.py)."""
     if message.contact is not None or message.location is not None or message.venue is not None:
         await message.answer(
             html.escape(_("Contacts and locations are not passed on. If the counsellor should know, type it."))
         )
         return
-    await relay_or_tell(message.chat.id, message.message_id, desk, case, message.bot, staff)
+    await desk.from_person(case, message.message_id)
 
 
 async def offer_for_media(message: Message) -> None:

@@ -15,6 +15,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.common.clock import Clock
+from bot.services.counsellor_relays import RelayQueue
 from bot.storage.stores.counsellor_cases import CounsellorCaseStore, OpenCase
 
 log = logging.getLogger(__name__)
@@ -24,16 +25,8 @@ class DeskUnavailable(Exception):
     """Telegram refused a call into the counsellors' group: the bot lost its rights there."""
 
 
-class PersonUnreachable(Exception):
-    """A copy to the person failed: they blocked the bot, or Telegram refused the message."""
-
-
 class DeskTelegram(Protocol):
     async def create_topic(self, name: str) -> int: ...
-
-    async def copy_to_topic(self, topic_id: int, from_chat: int, message_id: int) -> None: ...
-
-    async def copy_to_person(self, chat_id: int, message_id: int) -> None: ...
 
     async def tell_topic(self, topic_id: int | None, text: str) -> None: ...
 
@@ -69,8 +62,17 @@ class Opened:
 class CounsellorDesk:
     """Opening, relaying and closing cases; `available` turns False when the group refuses Safar."""
 
-    def __init__(self, store: CounsellorCaseStore, telegram: DeskTelegram, settings: DeskSettings, clock: Clock):
+    def __init__(
+        self,
+        store: CounsellorCaseStore,
+        telegram: DeskTelegram,
+        settings: DeskSettings,
+        clock: Clock,
+        relays: RelayQueue,
+    ):
         self._store = store
+        self.relays = relays
+        """Copies both ways go through this queue (bot/services/counsellor_relays.py)."""
         self._telegram = telegram
         self.settings = settings
         self._clock = clock
@@ -101,19 +103,15 @@ class CounsellorDesk:
         return Opened(case_id, self.in_hours(now))
 
     async def from_person(self, case: OpenCase, message_id: int) -> None:
-        """A message of the person, copied into their case's topic."""
-        try:
-            await self._telegram.copy_to_topic(case.topic_id, case.chat_id, message_id)
-        except DeskUnavailable:
-            self.available = False
-            raise
+        """A message of the person, queued for their case's topic (stored when this returns)."""
+        await self.relays.to_topic(case, message_id)
 
     async def from_counsellor(self, topic_id: int, message_id: int) -> OpenCase | None:
-        """A counsellor's message copied to the person; None when the topic answers no one any more."""
+        """A counsellor's message queued for the person; None when the topic answers no one any more."""
         case = await self._store.of_topic(topic_id)
         if case is None:
             return None
-        await self._telegram.copy_to_person(case.chat_id, message_id)
+        await self.relays.to_person(case, message_id)
         if await self._store.answered(case.case_id, self._clock.now()):
             log.info("counsellors: first answer")
         return case

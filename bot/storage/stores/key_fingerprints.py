@@ -13,8 +13,16 @@ from bot.storage.erasure import PERSONAL_TABLES
 from bot.storage.stores.events import hold_watermark
 
 DEPENDENT_TABLES = {
-    "pseudonym": ("user_settings", "fsm_state", "reminders", "reminder_chats", "events", "counsellor_cases"),
-    "delivery": ("reminder_chats", "broadcast_recipients", "broadcasts", "counsellor_cases"),
+    "pseudonym": (
+        "user_settings",
+        "fsm_state",
+        "reminders",
+        "reminder_chats",
+        "events",
+        "counsellor_cases",
+        "counsellor_relays",
+    ),
+    "delivery": ("reminder_chats", "broadcast_recipients", "broadcasts", "counsellor_cases", "counsellor_relays"),
 }
 """Rows a key is needed to use: with any of them stored, the key must not change silently."""
 
@@ -23,6 +31,7 @@ SEALED_COLUMNS = (
     ("broadcast_recipients", "chat_box", ("broadcast_id", "user_key")),
     ("broadcasts", "admin_box", ("id",)),
     ("counsellor_cases", "chat_box", ("user_key",)),
+    ("counsellor_relays", "chat_box", ("id",)),
 )
 """(table, sealed column, primary key columns) of every sealed chat id."""
 ADDRESSED_TABLES = ("reminder_chats", "broadcast_recipients", "counsellor_cases")
