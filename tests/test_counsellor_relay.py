@@ -3,22 +3,33 @@ written before Telegram hears the update was handled, into the counsellors' grou
 limit (about 20 a minute, shared by the whole desk), to the person discreetly ("💬 New answer",
 then "Show"). A refusal is told to the side that wrote, and the queue goes on."""
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import SecretStr
 
 from bot.config import Settings
 from bot.handlers.callback_data import ShowAnswers
 from bot.handlers.counsellor_answers import COUNSELLOR_BLOCKED, COUNSELLOR_REFUSED, NEW_ANSWER, NOTHING_TO_SHOW
-from bot.handlers.counsellors import NOT_DELIVERED
+from bot.handlers.counsellors import NOT_DELIVERED, TALK_LABEL
+from bot.i18n import load_i18n
 from bot.i18n.reminders import SHOW
+from bot.runtime.app import Application, application
+from bot.runtime.periodic_jobs import reminder_jobs
 from bot.services.counsellor_relays import MemoryGroupBudget
+from bot.storage.redis.group_budget import RedisGroupBudget
 from tests.clock import ManualClock
 from tests.conftest import STAFF_ID, RunningBot
-from tests.fake_telegram import BadRequest, FakeTelegram, FakeUser
+from tests.fake_telegram import BOT_ID, BadRequest, FakeTelegram, FakeUser
 from tests.journeys import LANGUAGE_LABELS, start_in
+from tests.processes import running
+from tests.support.bot_process import bot_settings
 from tests.support.waiting import eventually
+from tests.support.webhook_workers import RoundRobin, serve
 from tests.test_counsellors import COUNSELLOR_ID, GROUP, MONDAY_MORNING, copies_into, label, open_case
 
 TEST_MINUTE = 2.0
@@ -231,3 +242,93 @@ async def test_a_message_the_group_refuses_is_told_to_the_person_in_their_langua
     await user.send("this one arrives")
     await telegram.until(lambda: len(copies_into(telegram, topic)) == 1)
     assert copies_into(telegram, topic)[0]["text"] == "this one arrives"
+
+
+async def test_kill_9_mid_case_loses_no_message(tmp_path: Path, telegram: FakeTelegram) -> None:
+    telegram.add_group(GROUP)
+    settings = bot_settings(
+        telegram, COUNSELLORS_CHAT_ID=str(GROUP), COUNSELLORS_ORGANISATION="Hamsafar NGO",
+        STAFF_ROLES=f"{COUNSELLOR_ID}:counsellor",
+    )  # fmt: skip
+    i18n = load_i18n()
+    user = telegram.user(user_id=7001, language_code="ru")
+    sent = [f"message {n}" for n in range(8)]
+    async with running(tmp_path, **settings) as process:
+        await telegram.until(lambda: telegram.offsets, within=60)  # the process started and polls
+        await start_in(user, LANGUAGE_LABELS["ru"])
+        await user.send("/sos")
+        await user.press(await user.reply(), i18n.gettext(TALK_LABEL, locale="ru"))
+        await user.press(await user.reply(), i18n.gettext("Start", locale="ru"))
+        await user.reply()
+        (topic,) = telegram.topics
+        copied: list[str] = []
+
+        def kill_mid_copy(method: str, params: dict[str, Any]) -> None:
+            if method == "copyMessage" and str(params["chat_id"]) == str(GROUP):
+                if len(copied) == 3:
+                    process.kill()  # the 4th copy is under way: Telegram never answers it
+                    raise BadRequest("Internal Server Error", 500)
+                copied.append(str(params["message_id"]))
+
+        telegram.before_call = kill_mid_copy
+        for text in sent[:6]:
+            await user.send(text)
+        await asyncio.wait_for(process.wait(), 30)
+    telegram.before_call = None
+    assert len(copies_into(telegram, topic)) == 3
+    for text in sent[6:]:
+        await user.send(text)  # written while no bot runs: Telegram keeps them
+
+    def arrived() -> list[str]:
+        return list(dict.fromkeys(str(copy["text"]) for copy in copies_into(telegram, topic)))
+
+    polled_before_the_restart = len(telegram.offsets)
+    async with running(tmp_path, **settings):
+        await telegram.until(lambda: len(telegram.offsets) > polled_before_the_restart, within=60)
+        await telegram.until(lambda: len(arrived()) == len(sent), within=60)
+    assert arrived() == sent  # each at least once (the one under way at the kill may come twice), in order
+
+
+@contextlib.asynccontextmanager
+async def web_worker(settings: Settings) -> AsyncIterator[tuple[Application, int]]:
+    """One web worker as `SAFAR_ROLE=web` runs it: its own database connection, Redis client, Bot
+    API clients and relay queue, serving its webhook; the budget counts the test's short minute."""
+    async with application(settings) as app, serve(app) as port, reminder_jobs(app):
+        assert app.desk is not None and app.shared is not None
+        app.desk.relays.budget = RedisGroupBudget(app.shared.redis, BOT_ID, 20, TEST_MINUTE)
+        yield app, port
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_two_web_workers_on_postgresql_and_redis_relay_in_order_within_one_budget(
+    telegram: FakeTelegram, desk_settings: Settings, redis_url: str
+) -> None:
+    desk_settings.redis_url = SecretStr(redis_url)
+    desk_settings.safar_role = "web"
+    async with (
+        web_worker(desk_settings) as (first, a),
+        web_worker(desk_settings) as (_, b),
+        RoundRobin(telegram, [a, b]) as balancer,
+    ):
+        people, topics = [], []
+        for n in range(3):
+            person = telegram.user(user_id=8000 + n, language_code="ru")
+            await start_in(person, LANGUAGE_LABELS["ru"])
+            await person.send("/sos")
+            await person.press(await person.reply(), label_in(first, TALK_LABEL, "ru"))
+            await person.press(await person.reply(), label_in(first, "Start", "ru"))
+            await person.reply()
+            people.append(person)
+            topics.append(max(telegram.topics))
+        for number in range(10):
+            for person in people:
+                await person.send(f"message {number}")
+        await telegram.until(lambda: sum(len(copies_into(telegram, t)) for t in topics) >= 30, within=60)
+        assert {worker for _, worker in balancer.posted} == {0, 1}
+    for topic in topics:
+        assert [copy["text"] for copy in copies_into(telegram, topic)] == [f"message {n}" for n in range(10)]
+    assert telegram.group_refusals == 0  # two workers, one budget: no 429 from the group
+
+
+def label_in(app: Application, text: str, language: str) -> str:
+    return app.i18n.gettext(text, locale=language)
