@@ -169,17 +169,18 @@ class RelayQueue(BatchJob["RelayQueue"]):
         looked up by the presser's own key, so a forged or stale button shows nothing; returns how
         many were copied."""
         shown = 0
-        for relay in await self._store.held_for(user_key, case_id):
-            try:
-                await self._copy_with_retries(relay)
-            except RelayRefused as refused:
-                await self._refused(relay, refused)  # the counsellor learns it did not arrive
+        # Again until none waits: an answer held while these were copied had no notice of its own.
+        while waiting := await self._store.held_for(user_key, case_id):
+            for relay in waiting:
+                try:
+                    await self._copy_with_retries(relay)
+                except RelayRefused as refused:
+                    await self._refused(relay, refused)  # the counsellor learns it did not arrive
+                except (TemporaryFailure, _Stopping):
+                    return shown  # kept: the next tap shows it
+                else:
+                    shown += 1
                 await self._store.done(relay.id)
-                continue
-            except (TemporaryFailure, _Stopping):
-                break  # kept: the next tap shows it
-            await self._store.done(relay.id)
-            shown += 1
         return shown
 
     # --- the sender ----------------------------------------------------------------------
