@@ -125,6 +125,9 @@ class Settings(BaseSettings):
     counsellors_time_zone: str = "Asia/Dushanbe"
     counsellors_answer_hours: int = Field(default=24, ge=1, le=168)
     """The answer time promised to a person, and after which the group is told a case waits."""
+    counsellors_group_messages_per_minute: int = Field(default=20, ge=1, le=20)
+    """Messages Safar writes into the counsellors' group a minute, all processes together (Telegram
+    refuses more than about 20): people's messages queue for it and are never dropped."""
     case_grace_hours: int = Field(default=48, ge=0, le=720)
     """After a case is closed, counsellors' late answers still reach the person this long; then the
     link between the case and the person's chat is deleted."""

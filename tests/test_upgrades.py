@@ -104,6 +104,11 @@ ROWS: dict[int, list[tuple[str, dict[str, Any]]]] = {
     18: [
         ("counsellor_blocks", {"block_key": "keyed-hash-of-a-pseudonym", "until_hour": 1_790_000_000}),
     ],
+    19: [
+        ("counsellor_relays", {"id": 1, "user_key": "person-with-a-case", "case_id": 1, "direction": "topic",
+                               "chat_box": b"sealed", "topic_id": 77, "message_id": 5, "language": "tg",
+                               "state": "new"}),
+    ],
 }  # fmt: skip
 """What a live bot had written by each schema version. A new migration adds its entry here."""
 

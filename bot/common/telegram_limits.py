@@ -22,3 +22,12 @@ MAX_SHARE_URL_CHARS: Final = 2048
 URLs, and 2048 is what every client and browser is known to open."""
 MAX_SHARE_TEXT_CHARS: Final = 200
 """A share line is one sentence; it travels in the address, and the friend reads it under the link."""
+
+GROUP_MESSAGES_PER_MINUTE: Final = 20
+"""Messages a bot may send into one group a minute: more get 429."""
+
+
+def counted_window(window: float) -> float:
+    """The window a group's budget counts over: a little longer than Telegram's, since Telegram
+    counts a message when it arrives, a moment after the budget let it go (else the 21st meets a 429)."""
+    return window + max(0.05 * window, 0.5)

@@ -5,6 +5,7 @@ from aiogram import Router
 from bot.handlers import (
     admin,
     agencies,
+    counsellor_answers,
     counsellor_topics,
     counsellors,
     fallback,
@@ -33,6 +34,7 @@ def build_router() -> Router:
     modules = (
         counsellors,  # first: a message of an open case goes to the counsellors, whatever else it looks like
         counsellor_topics,
+        counsellor_answers,
         lessons,
         admin,
         language,

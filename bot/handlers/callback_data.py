@@ -272,6 +272,13 @@ class DeskStep(CallbackData, prefix="dk"):
     message: int = Field(default=0, ge=0, le=2**31 - 1)
 
 
+class ShowAnswers(CallbackData, prefix="dka"):
+    """ "Show" under a discreet "💬 New answer": the presser's waiting answers of this case. The case
+    number only picks among the presser's own rows, never anyone else's."""
+
+    case: int = Field(ge=1, le=2**31 - 1)
+
+
 CALLBACK_DATA_CLASSES: Final[tuple[type[CallbackData], ...]] = tuple(
     kind
     for kind in list(globals().values())

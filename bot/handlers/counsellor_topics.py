@@ -13,7 +13,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.common.staff_roles import COUNSELLOR, StaffRoles
 from bot.handlers.counsellors import ended_markup
 from bot.i18n import N_
-from bot.services.counsellor_desk import MAX_BLOCK_DAYS, CounsellorDesk, PersonUnreachable
+from bot.services.counsellor_desk import MAX_BLOCK_DAYS, CounsellorDesk
 
 NOT_A_COUNSELLOR = N_(
     "Only messages of staff with the counsellor role reach the person; yours here are not sent. "
@@ -118,15 +118,7 @@ async def answer(message: Message, desk: CounsellorDesk, staff: StaffRoles) -> N
         return
     if message.forum_topic_created or message.forum_topic_closed or message.forum_topic_reopened:
         return
-    try:
-        case = await desk.from_counsellor(message.message_thread_id, message.message_id)
-    except PersonUnreachable:
-        await tell_group(
-            message,
-            desk,
-            N_("Not delivered: the person has blocked Safar, or Telegram refused this message (a file over 50 MB?)."),
-        )
-        return
+    case = await desk.from_counsellor(message.message_thread_id, message.message_id)  # queued; a refusal is told
     if case is None:
         await tell_group(message, desk, N_("Not delivered: this case's time for late answers has passed."))
 

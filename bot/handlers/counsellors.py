@@ -21,7 +21,7 @@ from bot.handlers.callback_data import ClearChat, DeskStep
 from bot.handlers.filters import PrivateChat
 from bot.handlers.screens import TALK_LABEL, replace_screen
 from bot.i18n import N_
-from bot.services.counsellor_desk import CounsellorDesk, DeskUnavailable, NothingToCopy, desk_open
+from bot.services.counsellor_desk import CounsellorDesk, DeskUnavailable, desk_open
 from bot.storage.stores.counsellor_cases import OpenCase
 from bot.storage.stores.user_settings import UserSettingsStore
 
@@ -142,7 +142,7 @@ async def start(
     await replace_screen(query, html.escape(text), end_markup())
     case = await desk.case_of(user_key)
     if callback_data.message and case is not None:  # the voice note or picture that led here
-        await relay_or_tell(query.message.chat.id, callback_data.message, desk, case, query.bot, staff)
+        await desk.from_person(case, callback_data.message)
 
 
 async def tell_staff_desk_lost(bot: Bot | None, staff: StaffRoles) -> None:
@@ -185,27 +185,13 @@ class InOpenCase(Filter):
         return {"case": case} if case is not None else False
 
 
-async def relay_or_tell(
-    chat_id: int, message_id: int, desk: CounsellorDesk, case: OpenCase, bot: Bot | None, staff: StaffRoles | None
-) -> None:
-    """Copied into the case's topic; if the group refuses, the person is told and the offer disappears.
-    A message that is not in the chat (a forged button's) is not relayed, and nothing else happens."""
-    try:
-        await desk.from_person(case, message_id)
-    except NothingToCopy:
-        log.info("counsellors: a message named for relaying is not in the person's chat")
-    except DeskUnavailable:
-        assert bot is not None
-        await bot.send_message(chat_id, html.escape(_(NOT_DELIVERED)))
-        if staff is not None:
-            await tell_staff_desk_lost(bot, staff)
-
-
-async def relay(message: Message, desk: CounsellorDesk, case: OpenCase, staff: StaffRoles) -> None:
+async def relay(message: Message, desk: CounsellorDesk, case: OpenCase) -> None:
+    """Queued for the case's topic, stored before the update is acknowledged; a copy the group
+    refuses is told to the person by the queue (bot/services/counsellor_relays.py)."""
     if not desk.limit.allow(case.case_id, message.media_group_id):
         await tell_not_sent(message, desk)
         return
-    await relay_or_tell(message.chat.id, message.message_id, desk, case, message.bot, staff)
+    await desk.from_person(case, message.message_id)
 
 
 async def tell_not_sent(message: Message, desk: CounsellorDesk) -> None:
@@ -232,9 +218,7 @@ async def ask_before_sharing(message: Message) -> None:
     await message.reply(html.escape(question), reply_markup=builder.as_markup())
 
 
-async def share(
-    query: CallbackQuery, callback_data: DeskStep, desk: CounsellorDesk | None, user_key: str, staff: StaffRoles
-) -> None:
+async def share(query: CallbackQuery, callback_data: DeskStep, desk: CounsellorDesk | None, user_key: str) -> None:
     """Send, confirmed: copied from the presser's own chat into their own case's topic, or nothing."""
     case = await desk.case_of(user_key) if desk is not None else None
     if desk is None or case is None or query.message is None or not callback_data.message:
@@ -245,7 +229,7 @@ async def share(
                              query.message.reply_markup if isinstance(query.message, Message) else None)  # fmt: skip
         return
     await replace_screen(query, html.escape(_("Sent to the counsellor.")), None)
-    await relay_or_tell(query.message.chat.id, callback_data.message, desk, case, query.bot, staff)
+    await desk.from_person(case, callback_data.message)
 
 
 async def keep(query: CallbackQuery) -> None:

@@ -20,6 +20,8 @@ from bot.common.staff_roles import StaffRoles
 from bot.config import Settings
 from bot.handlers import build_router
 from bot.handlers.conversation import durable_part
+from bot.handlers.counsellor_answers import RelayNotices
+from bot.handlers.counsellors import tell_staff_desk_lost
 from bot.handlers.errors import errors_router
 from bot.handlers.reminder_views import delivered_message
 from bot.i18n import load_i18n, translator
@@ -42,6 +44,7 @@ from bot.services.campaign_counts import CampaignCounts
 from bot.services.content_holder import ContentHolder, ContentSources
 from bot.services.content_sync import ContentSync
 from bot.services.counsellor_desk import CounsellorDesk, DeskSettings
+from bot.services.counsellor_relays import MemoryGroupBudget, RelayQueue
 from bot.services.engagement import EventRecorder, PromptEventRecorder
 from bot.services.hotline_answers import HotlineAnswers
 from bot.services.recent_messages import RecentMessages
@@ -61,6 +64,7 @@ from bot.storage.stores.content_reloads import ContentReloadStore
 from bot.storage.stores.conversations import DatabaseFSMStorage
 from bot.storage.stores.counsellor_blocks import CounsellorBlockStore
 from bot.storage.stores.counsellor_cases import CounsellorCaseStore
+from bot.storage.stores.counsellor_relays import CounsellorRelayStore
 from bot.storage.stores.events import EventStore
 from bot.storage.stores.hotline_answers import HotlineAnswerStore
 from bot.storage.stores.key_fingerprints import KeyFingerprints
@@ -72,6 +76,7 @@ from bot.storage.stores.user_settings import UserSettingsStore
 from bot.transport.forum_topics import ForumTopics
 from bot.transport.observed import Heartbeat
 from bot.transport.outbound import bulk_delivery
+from bot.transport.relay_calls import RelayDelivery
 from bot.transport.sent_messages import NoticeSentMessages
 from bot.transport.session import create_session
 
@@ -96,6 +101,7 @@ class Stores:
     content_reloads: ContentReloadStore
     hotline_answers: HotlineAnswerStore
     counsellor_cases: CounsellorCaseStore
+    counsellor_relays: CounsellorRelayStore
 
     @classmethod
     def over(cls, database: Database, cipher: ChatCipher, day_salts: PeriodSalts, *, shared: bool) -> "Stores":
@@ -113,6 +119,7 @@ class Stores:
             content_reloads=ContentReloadStore(database),
             hotline_answers=HotlineAnswerStore(database),
             counsellor_cases=CounsellorCaseStore(database, cipher),
+            counsellor_relays=CounsellorRelayStore(database, cipher),
         )
 
 
@@ -201,6 +208,7 @@ def create_dispatcher(
         audit=services.approvals.audit,
         approvals=services.approvals,
         desk=desk,
+        relays=desk.relays if desk is not None else None,
     )
     i18n = services.i18n
     dispatcher.update.outer_middleware(UpdateMetrics())  # first: it times everything after it
@@ -300,11 +308,30 @@ def _services(
     )
 
 
-def _desk(settings: Settings, services: Services, bot: Bot) -> CounsellorDesk | None:
+def _desk(
+    settings: Settings, services: Services, bot: Bot, bulk_bot: Bot, shared: "SharedState | None"
+) -> CounsellorDesk | None:
     """The counsellors' desk when COUNSELLORS_CHAT_ID is set; None leaves everything as it was."""
     if settings.counsellors_chat_id is None:
         return None
-    return CounsellorDesk(
+    desk: CounsellorDesk | None = None
+
+    async def group_refused() -> None:  # Safar was removed from the group or lost its rights there
+        if desk is not None and desk.available:
+            desk.available = False
+            await tell_staff_desk_lost(bot, services.staff)
+
+    relays = RelayQueue(
+        services.stores.counsellor_relays,
+        RelayDelivery(bulk_bot, settings.counsellors_chat_id),  # no retries of its own: the queue waits out 429s
+        RelayNotices(services.i18n, settings.counsellors_language),
+        services.stores.users.with_plain_reminders,  # answers arrive as the person chose for reminders
+        budget=shared.group_budget if shared else MemoryGroupBudget(settings.counsellors_group_messages_per_minute),
+        turns=shared.case_turns if shared else None,
+        poll_seconds=settings.reminder_check_seconds,
+        on_group_refused=group_refused,
+    )
+    desk = CounsellorDesk(
         services.stores.counsellor_cases,
         ForumTopics(bot, settings.counsellors_chat_id),
         DeskSettings(
@@ -320,9 +347,11 @@ def _desk(settings: Settings, services: Services, bot: Bot) -> CounsellorDesk | 
             settings.case_block_days,
         ),
         services.clock,
+        relays,
         blocks=CounsellorBlockStore(services.database, services.pseudonyms),
         translate=translator(services.i18n),
     )
+    return desk
 
 
 def _bulk_deliveries(
@@ -383,7 +412,7 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
         recent_messages = RecentMessages(services.pseudonyms.user_key)
         for session in (bot.session, bulk_bot.session):
             session.middleware(NoticeSentMessages(recent_messages.sent))
-        desk = _desk(settings, services, bot)
+        desk = _desk(settings, services, bot, bulk_bot, shared)
         dispatcher = create_dispatcher(
             services,
             flood=(settings.flood_updates_per_second, settings.flood_burst),

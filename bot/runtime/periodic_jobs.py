@@ -100,9 +100,16 @@ async def reminder_jobs(app: "Application") -> AsyncIterator[None]:
 
         scheduler.add_job(forget_idle, "interval", minutes=5, id="idle_conversations")
     scheduler.start()
+    # The counsellors' relay queue: every process sends what it queued at once, and takes over what
+    # another left (a case at a time: bot/services/counsellor_relays.py).
+    relays = app.desk.relays if app.desk is not None else None
+    relaying = asyncio.create_task(relays.run_forever(), name="counsellor-relays") if relays else None
     try:
         yield
     finally:
+        if relays is not None and relaying is not None:
+            await relays.shutdown()  # a copy under way finishes; the rest stays queued for the next start
+            await relaying
         if shared:
             await app.reminders.shutdown()  # messages under way finish; the rest of the batch is released
             await app.broadcaster.shutdown()

@@ -1,6 +1,7 @@
 """What several bot processes must share when REDIS_URL is set: conversation state, one update at a
-time per chat, the update ids already handled, the per-user flood limit, the bulk send rate and the
-per-person counts of a day or week (the daily report limit). Unset, each stays in its process (and
+time per chat, the update ids already handled, the per-user flood limit, the bulk send rate, the
+counsellors' group's budget and each case's turn to relay, and the per-person counts of a day or
+week (the daily report limit). Unset, each stays in its process (and
 the database) as before: DatabaseFSMStorage, ReleasingEventIsolation, DuplicateUpdates, the sender's own
 pacing and MemoryTally.
 """
@@ -21,6 +22,7 @@ from bot.runtime.startup_checks import StartupError
 from bot.storage.backends.sqlite import Database
 from bot.storage.redis.conversations import RedisConversations
 from bot.storage.redis.flood_buckets import RedisFloodBuckets
+from bot.storage.redis.group_budget import RedisCaseTurns, RedisGroupBudget
 from bot.storage.redis.key_names import PseudonymousRedisNames
 from bot.storage.redis.leases import Leases
 from bot.storage.redis.send_slots import RedisSendSlots
@@ -65,6 +67,10 @@ class SharedState:
     flood: RedisFloodBuckets
     tally: RedisTally
     """Per-person counts of a day or a week (the daily report limit, campaign opens)."""
+    group_budget: RedisGroupBudget
+    """The counsellors' group's messages a minute, for every process together."""
+    case_turns: RedisCaseTurns
+    """One process at a time sends a case's relays, in order."""
 
     async def close(self) -> None:
         await self.leases.close()
@@ -83,6 +89,7 @@ async def open_shared_state(
     redis = await connect(url)
     keys = PseudonymousRedisNames(pseudonym)
     leases = Leases(redis)
+    bot_id = extract_bot_id(settings.bot_token.get_secret_value())
     log.info("conversations, locks, seen updates, flood limits, the bulk rate and daily counts are shared through %s",
              where(url))  # fmt: skip
     return SharedState(
@@ -91,7 +98,9 @@ async def open_shared_state(
         RedisConversations(redis, keys, database, durable),
         ClusterEventIsolation(redis, keys, leases),
         SharedDuplicateUpdates(redis, leases),
-        RedisSendSlots(redis, extract_bot_id(settings.bot_token.get_secret_value()), settings.bulk_messages_per_second),
+        RedisSendSlots(redis, bot_id, settings.bulk_messages_per_second),
         RedisFloodBuckets(redis, pseudonym, settings.flood_updates_per_second, settings.flood_burst),
         RedisTally(redis),
+        RedisGroupBudget(redis, bot_id, settings.counsellors_group_messages_per_minute),
+        RedisCaseTurns(leases, bot_id),
     )

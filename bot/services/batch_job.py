@@ -1,4 +1,4 @@
-"""The skeleton both bulk deliveries share (reminders, broadcasts): one batch at a time, and a
+"""The skeleton the bulk deliveries share (reminders, broadcasts, the counsellors' relays): one batch at a time, and a
 shutdown that lets the batch under way finish while starting no other.
 
 APScheduler may start a run while the previous one still sends, and a shutdown comes in the middle
@@ -7,12 +7,21 @@ of a batch; without this, a reminder would be claimed twice or a claim left unti
 
 import asyncio
 from abc import ABC, abstractmethod
+from typing import Generic, Protocol, TypeVar
 
-from bot.services.sender import BulkSender
+
+class Stoppable(Protocol):
+    def stop(self) -> None:
+        """Start nothing new; what is under way finishes."""
 
 
-class BatchJob(ABC):
-    def __init__(self, sender: BulkSender) -> None:
+S = TypeVar("S", bound=Stoppable)
+
+
+class BatchJob(ABC, Generic[S]):
+    """`sender`: what sends the batch (the bulk sender; the relay queue sends its own)."""
+
+    def __init__(self, sender: S) -> None:
         self._sender = sender
         self._lock = asyncio.Lock()
         self._closed = False

@@ -20,7 +20,7 @@ Notify = Callable[[Broadcast, Progress, bool], Awaitable[None]]
 """Tell staff how far a broadcast got; the flag says it has finished."""
 
 
-class Broadcaster(BatchJob):
+class Broadcaster(BatchJob[BulkSender]):
     def __init__(
         self,
         store: BroadcastStore,

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from bot.common.clock import Clock
 from bot.content.rendering import Translate
+from bot.services.counsellor_relays import RelayQueue
 from bot.storage.stores.counsellor_blocks import CounsellorBlockStore
 from bot.storage.stores.counsellor_cases import CounsellorCaseStore, OpenCase
 
@@ -32,21 +33,8 @@ class DeskUnavailable(Exception):
     """Telegram refused a call into the counsellors' group: the bot lost its rights there."""
 
 
-class NothingToCopy(Exception):
-    """The message to copy is not in the person's chat (deleted since, or a forged button named it):
-    nothing is relayed, and the group's rights are not in doubt."""
-
-
-class PersonUnreachable(Exception):
-    """A copy to the person failed: they blocked the bot, or Telegram refused the message."""
-
-
 class DeskTelegram(Protocol):
     async def create_topic(self, name: str) -> int: ...
-
-    async def copy_to_topic(self, topic_id: int, from_chat: int, message_id: int) -> None: ...
-
-    async def copy_to_person(self, chat_id: int, message_id: int) -> None: ...
 
     async def tell_topic(self, topic_id: int | None, text: str) -> None: ...
 
@@ -131,11 +119,14 @@ class CounsellorDesk:
         telegram: DeskTelegram,
         settings: DeskSettings,
         clock: Clock,
+        relays: RelayQueue,
         *,
         blocks: CounsellorBlockStore | None = None,
         translate: Translate | None = None,
     ):
         self._store = store
+        self.relays = relays
+        """Copies both ways go through this queue (bot/services/counsellor_relays.py)."""
         self._telegram = telegram
         self.settings = settings
         self._clock = clock
@@ -175,19 +166,15 @@ class CounsellorDesk:
         return Opened(case_id, self.in_hours(now))
 
     async def from_person(self, case: OpenCase, message_id: int) -> None:
-        """A message of the person, copied into their case's topic."""
-        try:
-            await self._telegram.copy_to_topic(case.topic_id, case.chat_id, message_id)
-        except DeskUnavailable:
-            self.available = False
-            raise
+        """A message of the person, queued for their case's topic (stored when this returns)."""
+        await self.relays.to_topic(case, message_id)
 
     async def from_counsellor(self, topic_id: int, message_id: int) -> OpenCase | None:
-        """A counsellor's message copied to the person; None when the topic answers no one any more."""
+        """A counsellor's message queued for the person; None when the topic answers no one any more."""
         case = await self._store.of_topic(topic_id)
         if case is None:
             return None
-        await self._telegram.copy_to_person(case.chat_id, message_id)
+        await self.relays.to_person(case, message_id)
         if await self._store.answered(case.case_id, self._clock.now()):
             log.info("counsellors: first answer")
         return case

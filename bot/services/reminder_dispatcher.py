@@ -38,7 +38,7 @@ async def _nobody_plain(user_keys: set[str]) -> set[str]:
     return set()
 
 
-class ReminderDispatcher(BatchJob):
+class ReminderDispatcher(BatchJob[BulkSender]):
     def __init__(
         self,
         store: ReminderStore,

@@ -34,6 +34,7 @@ ERASURE_ORDER = (
     PersonalTable("broadcast_recipients", goes_with_the_chat=True),
     PersonalTable("reminder_chats", goes_with_the_chat=True),
     PersonalTable("events", rolled_up=True),
+    PersonalTable("counsellor_relays"),
     PersonalTable("counsellor_cases"),
 )
 """Every table with rows about one person, in the order units of work delete them."""

@@ -167,6 +167,25 @@ STEPS: tuple[Step, ...] = (
     # Keyed by a keyed hash of the person's pseudonym made for this table alone, so it joins no other
     # table and names no case; a row is deleted when its block ends (docs/privacy.md).
     AddTable(Table("counsellor_blocks", (text("block_key"), integer("until_hour")), ("block_key",))),
+    # The relay queue (issue 30): a message to copy into a case's topic or to the person, written
+    # before the update is acknowledged and deleted once Telegram took the copy. It holds what
+    # copyMessage needs, never content: the case, the direction ('topic' or 'person'), the person's
+    # chat sealed with the delivery key, the topic and the message id; 'held' marks a discreet answer
+    # waiting for the person's "Show". Personal (`user_key`): erased by /forget and the grace end.
+    AddTable(
+        numbered_table(
+            "counsellor_relays",
+            text("user_key"),
+            integer("case_id"),
+            text("direction"),
+            blob("chat_box"),
+            integer("topic_id"),
+            integer("message_id"),
+            text("language"),
+            text("state", default="new"),
+            indexes=(Index("counsellor_relays_case", ("case_id",)), Index("counsellor_relays_user", ("user_key",))),
+        )
+    ),
 )
 """Each step after the baseline, in order: SQLite's migration 15 + n and PostgreSQL's version 5 + n.
 Append only."""

@@ -128,6 +128,8 @@ class CounsellorCaseStore:
     async def forget(self, user_key: str, now: datetime) -> ClosedTopic | None:
         """/forget: the link goes now, and the topic is to be deleted at once (its row with it)."""
         async with self._db.transaction() as tx:
+            # Queued copies first (the erasure order): they hold the same sealed chat.
+            await tx.execute("DELETE FROM counsellor_relays WHERE user_key = :user_key", {"user_key": user_key})
             row = await tx.fetchone(
                 "DELETE FROM counsellor_cases WHERE user_key = :user_key RETURNING case_id, topic_id",
                 {"user_key": user_key},
@@ -135,17 +137,20 @@ class CounsellorCaseStore:
             if row is None:
                 return None
             await tx.execute("DELETE FROM counsellor_topics WHERE id = :id", {"id": row[0]})
-        await self._db.checkpoint(("counsellor_cases", "counsellor_topics"))
+        await self._db.checkpoint(("counsellor_relays", "counsellor_cases", "counsellor_topics"))
         return ClosedTopic(int(str(row[0])), int(str(row[1])))
 
     async def end_grace(self, now: datetime, grace: timedelta) -> int:
         """Links of cases closed longer than the grace period are deleted: nothing ties them to a chat."""
-        changed = await self._db.execute(
-            "DELETE FROM counsellor_cases WHERE closed_at IS NOT NULL AND closed_at <= :until",
-            {"until": int((now - grace).timestamp())},
-        )
+        ended = "SELECT case_id FROM counsellor_cases WHERE closed_at IS NOT NULL AND closed_at <= :until"
+        until = {"until": int((now - grace).timestamp())}
+        async with self._db.transaction() as tx:  # answers still queued go with the link (erasure order)
+            await tx.execute(f"DELETE FROM counsellor_relays WHERE case_id IN ({ended})", until)
+            changed = await tx.execute(
+                "DELETE FROM counsellor_cases WHERE closed_at IS NOT NULL AND closed_at <= :until", until
+            )
         if changed.rows:
-            await self._db.checkpoint(("counsellor_cases",))  # the sealed chats leave the WAL too
+            await self._db.checkpoint(("counsellor_relays", "counsellor_cases"))  # the sealed chats leave the WAL too
         return changed.rows
 
     async def expired_topics(self, now: datetime, retention: timedelta) -> list[ClosedTopic]:

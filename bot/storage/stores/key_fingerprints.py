@@ -21,8 +21,9 @@ DEPENDENT_TABLES = {
         "events",
         "counsellor_cases",
         "counsellor_blocks",
+        "counsellor_relays",
     ),
-    "delivery": ("reminder_chats", "broadcast_recipients", "broadcasts", "counsellor_cases"),
+    "delivery": ("reminder_chats", "broadcast_recipients", "broadcasts", "counsellor_cases", "counsellor_relays"),
 }
 """Rows a key is needed to use: with any of them stored, the key must not change silently."""
 
@@ -31,6 +32,7 @@ SEALED_COLUMNS = (
     ("broadcast_recipients", "chat_box", ("broadcast_id", "user_key")),
     ("broadcasts", "admin_box", ("id",)),
     ("counsellor_cases", "chat_box", ("user_key",)),
+    ("counsellor_relays", "chat_box", ("id",)),
 )
 """(table, sealed column, primary key columns) of every sealed chat id."""
 ADDRESSED_TABLES = ("reminder_chats", "broadcast_recipients", "counsellor_cases")
