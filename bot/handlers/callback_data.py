@@ -278,3 +278,11 @@ CALLBACK_DATA_CLASSES: Final[tuple[type[CallbackData], ...]] = tuple(
 )
 """Every kind of button data Safar sends, in the order defined above: the odd-updates test forges
 data from each. Derived, not listed, so a new class cannot be left out of it."""
+
+
+class DeskHelped(CallbackData, prefix="dh"):
+    """The person's answer to "Did this help?" after case `case` ended (a button of another case,
+    or of one whose time has passed, counts nothing)."""
+
+    case: int = Field(ge=1, le=MAX_ROW_ID)
+    answer: Literal["yes", "partly", "no"]

@@ -10,6 +10,7 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.common.staff_roles import COUNSELLOR, StaffRoles
+from bot.handlers.counsellor_feedback import ask_if_it_helped
 from bot.handlers.counsellors import ended_markup
 from bot.services.counsellor_desk import CounsellorDesk, PersonUnreachable
 
@@ -38,7 +39,7 @@ async def close_case(message: Message, desk: CounsellorDesk, staff: StaffRoles) 
         await not_counsellor(message)
         return
     case = await desk.case_of_topic(message.message_thread_id)
-    if case is None or not await desk.close(case):
+    if case is None or not await desk.close(case, staff_id=message.from_user.id):
         await message.reply("This case is closed already.", parse_mode=None)
         return
     await message.bot.send_message(  # type: ignore[union-attr]
@@ -50,6 +51,7 @@ async def close_case(message: Message, desk: CounsellorDesk, staff: StaffRoles) 
         ),
         reply_markup=ended_markup(case.language),
     )
+    await ask_if_it_helped(message.bot, case.chat_id, case)
 
 
 async def note(message: Message) -> None:
@@ -64,7 +66,7 @@ async def answer(message: Message, desk: CounsellorDesk, staff: StaffRoles) -> N
     if message.forum_topic_created or message.forum_topic_closed or message.forum_topic_reopened:
         return
     try:
-        case = await desk.from_counsellor(message.message_thread_id, message.message_id)
+        case = await desk.from_counsellor(message.message_thread_id, message.message_id, message.from_user.id)
     except PersonUnreachable:
         await message.reply(
             "Not delivered: the person has blocked Safar, or Telegram refused this message (a file over 50 MB?).",

@@ -2,7 +2,7 @@
 
 import gc
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -42,6 +42,7 @@ from bot.services.campaign_counts import CampaignCounts
 from bot.services.content_holder import ContentHolder, ContentSources
 from bot.services.content_sync import ContentSync
 from bot.services.counsellor_desk import CounsellorDesk, DeskSettings
+from bot.services.desk_figures import DeskFigures
 from bot.services.engagement import EventRecorder, PromptEventRecorder
 from bot.services.hotline_answers import HotlineAnswers
 from bot.services.recent_messages import RecentMessages
@@ -59,6 +60,7 @@ from bot.storage.stores.campaigns import CampaignStore
 from bot.storage.stores.content_reloads import ContentReloadStore
 from bot.storage.stores.conversations import DatabaseFSMStorage
 from bot.storage.stores.counsellor_cases import CounsellorCaseStore
+from bot.storage.stores.desk_figures import DeskFigureStore
 from bot.storage.stores.events import EventStore
 from bot.storage.stores.hotline_answers import HotlineAnswerStore
 from bot.storage.stores.key_fingerprints import KeyFingerprints
@@ -94,6 +96,7 @@ class Stores:
     content_reloads: ContentReloadStore
     hotline_answers: HotlineAnswerStore
     counsellor_cases: CounsellorCaseStore
+    desk_figures: DeskFigureStore
 
     @classmethod
     def over(cls, database: Database, cipher: ChatCipher, day_salts: PeriodSalts, *, shared: bool) -> "Stores":
@@ -111,6 +114,7 @@ class Stores:
             content_reloads=ContentReloadStore(database),
             hotline_answers=HotlineAnswerStore(database),
             counsellor_cases=CounsellorCaseStore(database, cipher),
+            desk_figures=DeskFigureStore(database),
         )
 
 
@@ -150,6 +154,11 @@ class Application(Services):
     """What several processes share through Redis (REDIS_URL); None for a single process."""
     desk: CounsellorDesk | None = None
     """The counsellors' desk (COUNSELLORS_CHAT_ID); None when unset."""
+
+    def gauges(self) -> tuple[Callable[[], Awaitable[None]], ...]:
+        """What /metrics reads from the database beyond its size and broadcasts: the desk's figures."""
+        figures = self.desk.figures if self.desk is not None else None
+        return (figures.refresh_gauges,) if figures is not None else ()
 
 
 def create_dispatcher(
@@ -314,6 +323,13 @@ def _desk(settings: Settings, services: Services, bot: Bot) -> CounsellorDesk | 
             timedelta(days=settings.case_retention_days),
         ),
         services.clock,
+        DeskFigures(
+            services.stores.desk_figures,
+            services.stores.counsellor_cases,
+            services.stores.staff_audit,
+            services.unlinked,
+            services.clock,
+        ),
     )
 
 

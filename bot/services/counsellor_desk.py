@@ -15,6 +15,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.common.clock import Clock
+from bot.services.desk_figures import DeskFigures
 from bot.storage.stores.counsellor_cases import CounsellorCaseStore, OpenCase
 
 log = logging.getLogger(__name__)
@@ -69,11 +70,20 @@ class Opened:
 class CounsellorDesk:
     """Opening, relaying and closing cases; `available` turns False when the group refuses Safar."""
 
-    def __init__(self, store: CounsellorCaseStore, telegram: DeskTelegram, settings: DeskSettings, clock: Clock):
+    def __init__(
+        self,
+        store: CounsellorCaseStore,
+        telegram: DeskTelegram,
+        settings: DeskSettings,
+        clock: Clock,
+        figures: DeskFigures | None = None,
+    ):
         self._store = store
         self._telegram = telegram
         self.settings = settings
         self._clock = clock
+        self.figures = figures
+        """What cases go through, counted unlinked (services/desk_figures.py); None: not counted."""
         self.available = True
 
     def in_hours(self, now: datetime | None = None) -> bool:
@@ -97,6 +107,8 @@ class CounsellorDesk:
             self.available = False
             raise
         await self._store.open(user_key, chat_id, case_id, topic_id, language)
+        if self.figures is not None:
+            self.figures.opened(user_key)
         log.info("counsellors: case opened")
         return Opened(case_id, self.in_hours(now))
 
@@ -108,13 +120,16 @@ class CounsellorDesk:
             self.available = False
             raise
 
-    async def from_counsellor(self, topic_id: int, message_id: int) -> OpenCase | None:
+    async def from_counsellor(self, topic_id: int, message_id: int, staff_id: int = 0) -> OpenCase | None:
         """A counsellor's message copied to the person; None when the topic answers no one any more."""
         case = await self._store.of_topic(topic_id)
         if case is None:
             return None
         await self._telegram.copy_to_person(case.chat_id, message_id)
-        if await self._store.answered(case.case_id, self._clock.now()):
+        waited = await self._store.answered(case.case_id, self._clock.now())
+        if waited is not None:
+            if self.figures is not None:
+                self.figures.answered(case.user_key, staff_id, waited)
             log.info("counsellors: first answer")
         return case
 
@@ -124,10 +139,12 @@ class CounsellorDesk:
     async def is_case_topic(self, topic_id: int) -> bool:
         return await self._store.is_case_topic(topic_id)
 
-    async def close(self, case: OpenCase, *, by_person: bool = False) -> bool:
-        """Closed by the person or a counsellor; the topic is closed too (kept for the retention)."""
+    async def close(self, case: OpenCase, *, by_person: bool = False, staff_id: int = 0) -> bool:
+        """Closed by the person or a counsellor (`staff_id`); the topic is closed too (kept for the retention)."""
         if not await self._store.close(case, self._clock.now()):
             return False
+        if self.figures is not None:
+            self.figures.closed(case.user_key, None if by_person else staff_id)
         try:
             if by_person:
                 await self._telegram.tell_topic(case.topic_id, "The person ended the conversation; the case is closed.")
@@ -141,6 +158,8 @@ class CounsellorDesk:
         gone = await self._store.forget(user_key, self._clock.now())
         if gone is None:
             return
+        if self.figures is not None and not gone.closed:
+            self.figures.closed(user_key, None)
         try:
             await self._telegram.delete_topic(gone.topic_id)
         except DeskUnavailable:
@@ -163,3 +182,12 @@ class CounsellorDesk:
             numbers = ", ".join(f"#{case_id}" for case_id in overdue)
             hours = int(self.settings.answer_within.total_seconds() // 3600)
             await self._telegram.tell_topic(None, f"Waiting longer than {hours} h without an answer: {numbers}")
+
+    async def helped(self, user_key: str, case_id: int, answer: str) -> bool:
+        """The person's answer to "Did this help?" after case `case_id` ended: counted the first time
+        only, while the case's row lives (its grace period); False for a repeat or a stale button."""
+        if not await self._store.answer_helped(user_key, case_id):
+            return False
+        if self.figures is not None:
+            self.figures.helped(user_key, answer)
+        return True
