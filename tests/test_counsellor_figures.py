@@ -7,12 +7,21 @@ import html
 import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import aiohttp
 import pytest
 
 from bot.config import Settings
 from bot.handlers.callback_data import DeskHelped
+from bot.privacy.secret_keys import ChatCipher
+from bot.services.desk_figures import DeskFigures
+from bot.services.unlinked_writes import UnlinkedWrites
+from bot.storage.backends.sqlite import open_database
+from bot.storage.stores.counsellor_cases import CounsellorCaseStore
+from bot.storage.stores.desk_figures import DeskFigureStore
+from bot.storage.stores.events import Period
+from bot.storage.stores.staff_audit import StaffAuditStore
 from tests.clock import ManualClock
 from tests.fake_telegram import FakeTelegram, FakeUser, Sent
 from tests.journeys import LANGUAGE_LABELS, start_in
@@ -280,3 +289,28 @@ async def test_a_case_waiting_too_long_is_told_once_in_the_general_topic(
     assert desk_bot.app.desk is not None
     await desk_bot.app.desk.housekeeping()
     assert len(general_notices()) == 1  # told once, not at every round
+
+
+async def test_a_block_is_counted_and_audited_like_the_other_figures(tmp_path: Path) -> None:
+    """What a counsellor's block records (the command itself is the relay's): a count in /stats, an
+    entry with the counsellor's id, to the hour, written with other people's rows only."""
+    database = await open_database(tmp_path / "safar.sqlite3")
+    try:
+        clock = ManualClock(MONDAY_MORNING.replace(minute=20))
+        writes = UnlinkedWrites(database, clock)
+        audit = StaffAuditStore(database)
+        cases = CounsellorCaseStore(database, ChatCipher(bytes(range(32))))
+        figures = DeskFigures(DeskFigureStore(database), cases, audit, writes, clock)
+        for person in ("one", "two", "three", "four", "five"):
+            figures.blocked(person, COUNSELLOR_ID)
+        assert await audit.recent(10) == []  # held until the hour
+        clock.advance(hours=1)
+        assert await writes.write_if_due() == 10
+        summary = await figures.summary(Period(MONDAY_MORNING.date(), MONDAY_MORNING.date()))
+        assert summary.blocked == 5 and summary.weeks[0].opened == 0
+        entries = await audit.recent(10)
+        assert {(entry.at, entry.staff_id, entry.action) for entry in entries} == {
+            (MONDAY_MORNING, COUNSELLOR_ID, "case_blocked")
+        }
+    finally:
+        await database.close()

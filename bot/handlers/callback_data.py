@@ -271,6 +271,14 @@ class DeskStep(CallbackData, prefix="dk"):
     message: int = Field(default=0, ge=0, le=2**31 - 1)
 
 
+class DeskHelped(CallbackData, prefix="dh"):
+    """The person's answer to "Did this help?" after case `case` ended (a button of another case,
+    or of one whose time has passed, counts nothing)."""
+
+    case: int = Field(ge=1, le=MAX_ROW_ID)
+    answer: Literal["yes", "partly", "no"]
+
+
 CALLBACK_DATA_CLASSES: Final[tuple[type[CallbackData], ...]] = tuple(
     kind
     for kind in list(globals().values())
@@ -278,11 +286,3 @@ CALLBACK_DATA_CLASSES: Final[tuple[type[CallbackData], ...]] = tuple(
 )
 """Every kind of button data Safar sends, in the order defined above: the odd-updates test forges
 data from each. Derived, not listed, so a new class cannot be left out of it."""
-
-
-class DeskHelped(CallbackData, prefix="dh"):
-    """The person's answer to "Did this help?" after case `case` ended (a button of another case,
-    or of one whose time has passed, counts nothing)."""
-
-    case: int = Field(ge=1, le=MAX_ROW_ID)
-    answer: Literal["yes", "partly", "no"]
