@@ -223,6 +223,7 @@ async def test_did_this_help_is_asked_once_and_counted_once(
     assert [str(row[0]) for row in helped] == ["yes"]
 
 
+@pytest.mark.both_backends
 async def test_the_audit_lists_the_desks_entries_without_content(
     desk_bot: RunningBot, telegram: FakeTelegram, clock: ManualClock
 ) -> None:
