@@ -102,9 +102,12 @@ ROWS: dict[int, list[tuple[str, dict[str, Any]]]] = {
                                "answered_hour": None, "overdue_told": 0}),
     ],
     18: [
-        ("desk_figures", {"id": 1, "event": "answered", "hour": 1_790_000_000, "wait_hours": 3, "answer": None}),
+        ("counsellor_blocks", {"block_key": "keyed-hash-of-a-pseudonym", "until_hour": 1_790_000_000}),
     ],
     19: [
+        ("desk_figures", {"id": 1, "event": "answered", "hour": 1_790_000_000, "wait_hours": 3, "answer": None}),
+    ],
+    20: [
         ("counsellor_cases", {"user_key": "person-asked-if-it-helped", "chat_box": b"sealed", "case_id": 2,
                               "topic_id": 78, "language": "ru", "closed_at": 1_790_003_600, "helped_answered": 1}),
     ],

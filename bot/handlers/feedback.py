@@ -18,6 +18,7 @@ from bot.handlers.filters import CalledContactFromButton, NodeFromButton
 from bot.handlers.screens import screen_markup, share_button
 from bot.i18n import N_
 from bot.services.content_holder import ContentHolder
+from bot.services.counsellor_desk import CounsellorDesk, desk_open
 from bot.services.hotline_answers import HotlineAnswers
 from bot.services.lesson_engine import Conversation
 
@@ -50,14 +51,20 @@ async def _set_keyboard(query: CallbackQuery, markup: InlineKeyboardMarkup) -> N
 
 
 async def _restore(
-    query: CallbackQuery, state: FSMContext, content: ContentHolder, node: NodeId, language: str
+    query: CallbackQuery,
+    state: FSMContext,
+    content: ContentHolder,
+    node: NodeId,
+    language: str,
+    desk: CounsellorDesk | None,
 ) -> None:
     """Put the screen's own keyboard back, without moving the user anywhere."""
     conversation = await load_conversation(state)
     if conversation.position != node:
         conversation = Conversation(position=node)
     screen = content.current.engine.screen(conversation, language)
-    await _set_keyboard(query, screen_markup(screen, await share_button(query.bot, screen)))
+    share = await share_button(query.bot, screen)
+    await _set_keyboard(query, screen_markup(screen, share, talk=desk_open(desk)))
 
 
 def _keyboard(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
@@ -73,6 +80,7 @@ async def called_contact(
     content: ContentHolder,
     language: str,
     callback_answer: CallbackAnswer,
+    desk: CounsellorDesk | None = None,
 ) -> None:
     loaded = content.current
     back = (_(BACK), FeedbackBack(ref=callback_data.ref).pack())
@@ -109,10 +117,11 @@ async def contact_answer(
     user_key: str,
     language: str,
     callback_answer: CallbackAnswer,
+    desk: CounsellorDesk | None = None,
 ) -> None:
     counted = await hotline_answers.answer(user_key, contacts[callback_data.index], callback_data.outcome)
     callback_answer.text = _(THANKS_CALL if counted else ALREADY_CALL)
-    await _restore(query, state, content, node, language)
+    await _restore(query, state, content, node, language, desk)
 
 
 async def flag_screen(
@@ -125,6 +134,7 @@ async def flag_screen(
     user_key: str,
     language: str,
     callback_answer: CallbackAnswer,
+    desk: CounsellorDesk | None = None,
 ) -> None:
     if callback_data.reason == "ask":
         callback_answer.text = _(WHAT_IS_WRONG)
@@ -136,13 +146,18 @@ async def flag_screen(
         return
     counted = await hotline_answers.flag(user_key, str(node), callback_data.reason)
     callback_answer.text = _(THANKS_FLAG if counted else ALREADY_FLAG)
-    await _restore(query, state, content, node, language)
+    await _restore(query, state, content, node, language, desk)
 
 
 async def feedback_back(
-    query: CallbackQuery, node: NodeId, state: FSMContext, content: ContentHolder, language: str
+    query: CallbackQuery,
+    node: NodeId,
+    state: FSMContext,
+    content: ContentHolder,
+    language: str,
+    desk: CounsellorDesk | None = None,
 ) -> None:
-    await _restore(query, state, content, node, language)
+    await _restore(query, state, content, node, language, desk)
 
 
 def build_router() -> Router:

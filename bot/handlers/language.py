@@ -23,6 +23,7 @@ from bot.i18n import N_
 from bot.middlewares.locale import language_from_client
 from bot.services.campaign_counts import CampaignCounts
 from bot.services.content_holder import ContentHolder
+from bot.services.counsellor_desk import CounsellorDesk
 from bot.services.deep_links import parse_payload
 from bot.services.engagement import track
 from bot.storage.stores.events import NEW_USER_EVENT
@@ -67,6 +68,7 @@ async def start(
     user_key: str,
     stored_language: str | None,
     language: str,
+    desk: CounsellorDesk | None = None,
 ) -> None:
     """`/start`, or a deep link `/start <entry>[__<campaign>]`: a link Safar does not know is no
     error, it just leads to the menu (after the language picker for someone new)."""
@@ -91,7 +93,7 @@ async def start(
         screen = await move(state, lambda c: loaded.engine.home(c, language))
     else:
         screen = await move(state, lambda c: loaded.engine.open(c, target, language))
-    await send_screen(message, screen)
+    await send_screen(message, screen, desk)
 
 
 async def pending_link(state: FSMContext, content: ContentHolder) -> tuple[NodeId | None, str | None]:
@@ -124,6 +126,7 @@ async def language_chosen(
     user_key: str,
     language: str,
     callback_answer: CallbackAnswer,
+    desk: CounsellorDesk | None = None,
 ) -> None:
     chosen = callback_data.code
     if chosen not in LANGUAGES:
@@ -144,7 +147,7 @@ async def language_chosen(
             screen = await move(state, lambda c: engine.current(c, chosen))
         else:
             screen = await move(state, lambda c: engine.open(c, target, chosen))
-        await show_screen(query, screen)
+        await show_screen(query, screen, desk)
 
 
 def build_router() -> Router:

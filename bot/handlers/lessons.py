@@ -8,16 +8,17 @@ from aiogram.types import CallbackQuery, Message
 from bot.content import NodeId
 from bot.handlers.callback_data import AnswerCheck, Navigate, OpenNode
 from bot.handlers.conversation import move
-from bot.handlers.counsellors import desk_open, with_talk_button
 from bot.handlers.filters import NodeFromButton, PrivateChat, QuestionFromButton
-from bot.handlers.screens import screen_markup, send_screen, share_button, show_screen
+from bot.handlers.screens import send_screen, show_screen
 from bot.services.content_holder import ContentHolder
 from bot.services.counsellor_desk import CounsellorDesk
 
 
-async def menu_command(message: Message, state: FSMContext, content: ContentHolder, language: str) -> None:
+async def menu_command(
+    message: Message, state: FSMContext, content: ContentHolder, language: str, desk: CounsellorDesk | None = None
+) -> None:
     screen = await move(state, lambda c: content.current.engine.home(c, language))
-    await send_screen(message, screen)
+    await send_screen(message, screen, desk)
 
 
 async def sos_command(
@@ -25,19 +26,20 @@ async def sos_command(
 ) -> None:
     """Hotlines at once, whatever the user was doing; and a person to talk to, with the desk open."""
     screen = await move(state, lambda c: content.current.engine.help(c, language))
-    if not desk_open(desk):
-        await send_screen(message, screen)
-        return
-    markup = screen_markup(screen, await share_button(message.bot, screen))
-    await message.answer(screen.text, reply_markup=with_talk_button(markup, desk))
+    await send_screen(message, screen, desk)  # a hotline screen: it offers a person by itself
 
 
 async def open_node(
-    query: CallbackQuery, node: NodeId, state: FSMContext, content: ContentHolder, language: str
+    query: CallbackQuery,
+    node: NodeId,
+    state: FSMContext,
+    content: ContentHolder,
+    language: str,
+    desk: CounsellorDesk | None = None,
 ) -> None:
     engine = content.current.engine
     screen = await move(state, lambda c: engine.open(c, node, language))
-    await show_screen(query, screen)
+    await show_screen(query, screen, desk)
 
 
 async def answer_check(
@@ -47,10 +49,11 @@ async def answer_check(
     state: FSMContext,
     content: ContentHolder,
     language: str,
+    desk: CounsellorDesk | None = None,
 ) -> None:
     engine = content.current.engine
     screen = await move(state, lambda c: engine.answer(c, question, callback_data.index, language))
-    await show_screen(query, screen)
+    await show_screen(query, screen, desk)
 
 
 async def navigate(
@@ -59,10 +62,11 @@ async def navigate(
     state: FSMContext,
     content: ContentHolder,
     language: str,
+    desk: CounsellorDesk | None = None,
 ) -> None:
     engine = content.current.engine
     screen = await move(state, lambda c: engine.navigate(c, callback_data.to, language))
-    await show_screen(query, screen)
+    await show_screen(query, screen, desk)
 
 
 def build_router() -> Router:

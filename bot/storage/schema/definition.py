@@ -163,6 +163,10 @@ STEPS: tuple[Step, ...] = (
             indexes=(Index("counsellor_topics_topic", ("topic_id",)),),
         )
     ),
+    # `counsellor_blocks`: people the counsellors blocked (abuse), until when (unix seconds to the hour).
+    # Keyed by a keyed hash of the person's pseudonym made for this table alone, so it joins no other
+    # table and names no case; a row is deleted when its block ends (docs/privacy.md).
+    AddTable(Table("counsellor_blocks", (text("block_key"), integer("until_hour")), ("block_key",))),
     # The desk's figures (issue 30): one row per thing that happened to some case (opened, answered
     # first, closed, blocked, "did this help?" answered), with its hour (unix seconds to the hour),
     # the wait before a first answer in whole hours, or the answer. No case number, no person, no
