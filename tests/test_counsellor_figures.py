@@ -242,6 +242,9 @@ async def test_the_audit_lists_the_desks_entries_without_content(
     await third.send("/forget")  # erasing their data ends the case too
     await third.press(await third.reply(), label(desk_bot, "Yes, erase", "ru"))
     await third.reply()
+    abuser, topic = await person_with_a_case(desk_bot, telegram, 6303, "ru")
+    await FakeUser(telegram, COUNSELLOR_ID, "en").post_in_topic(GROUP, topic, "/block")
+    await abuser.reply()  # told the counsellors ended the conversation
     await written(desk_bot, clock)
 
     shown = await staff_asks(telegram, "/audit", STAFF_ID)
@@ -251,6 +254,9 @@ async def test_the_audit_lists_the_desks_entries_without_content(
             "no staff · case_opened",
             "no staff · case_opened",
             "no staff · case_opened",
+            "no staff · case_opened",
+            f"staff {COUNSELLOR_ID} · case_blocked",
+            f"staff {COUNSELLOR_ID} · case_closed",
             f"staff {COUNSELLOR_ID} · case_first_answer",
             "no staff · case_closed · by the person",
             "no staff · case_closed · by the person",
@@ -285,9 +291,10 @@ async def test_a_case_waiting_too_long_is_told_once_in_the_general_topic(
                 and "message_thread_id" not in p]  # fmt: skip
 
     await eventually(lambda: bool(general_notices()), what="the notice in the general topic")
-    assert general_notices() == [f"Waiting longer than 24 h without an answer: #{numbers[0]}"]
+    assert desk_bot.app.desk is not None  # the group reads COUNSELLORS_LANGUAGE
+    notice = desk_bot.app.desk.gettext("Waiting longer than {hours} h without an answer: {numbers}")
+    assert general_notices() == [notice.format(hours=24, numbers=f"#{numbers[0]}")]  # not the answered case
     clock.advance(hours=1)
-    assert desk_bot.app.desk is not None
     await desk_bot.app.desk.housekeeping()
     assert len(general_notices()) == 1  # told once, not at every round
 
