@@ -176,6 +176,7 @@ async def test_a_forged_or_stale_show_shows_nothing(
 
     await FakeUser(telegram, COUNSELLOR_ID, "en").post_in_topic(GROUP, topic, "/close")
     await owner.reply()  # the case is closed; its answer still waits, through the grace period
+    await owner.reply()  # "Did this help?"
     assert desk_bot.app.desk is not None
     clock.advance(hours=desk_settings.case_grace_hours + 1)
     await desk_bot.app.desk.housekeeping()

@@ -109,6 +109,13 @@ ROWS: dict[int, list[tuple[str, dict[str, Any]]]] = {
                                "chat_box": b"sealed", "topic_id": 77, "message_id": 5, "language": "tg",
                                "state": "new"}),
     ],
+    20: [
+        ("desk_figures", {"id": 1, "event": "answered", "hour": 1_790_000_000, "wait_hours": 3, "answer": None}),
+    ],
+    21: [
+        ("counsellor_cases", {"user_key": "person-asked-if-it-helped", "chat_box": b"sealed", "case_id": 2,
+                              "topic_id": 78, "language": "ru", "closed_at": 1_790_003_600, "helped_answered": 1}),
+    ],
 }  # fmt: skip
 """What a live bot had written by each schema version. A new migration adds its entry here."""
 

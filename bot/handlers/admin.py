@@ -203,7 +203,7 @@ async def show_audit(message: Message, audit: AuditLog) -> None:
         return
     lines = [f"<b>Last {len(entries)} staff action(s)</b>, newest first (UTC):"]
     lines += [
-        f"{entry.at:%Y-%m-%d %H:%M} · staff {entry.staff_id} · {entry.action}"
+        f"{entry.at:%Y-%m-%d %H:%M} · {f'staff {entry.staff_id}' if entry.staff_id else 'no staff'} · {entry.action}"
         + (f" · {html.escape(entry.detail)}" if entry.detail else "")
         for entry in entries
     ]

@@ -279,6 +279,14 @@ class ShowAnswers(CallbackData, prefix="dka"):
     case: int = Field(ge=1, le=2**31 - 1)
 
 
+class DeskHelped(CallbackData, prefix="dh"):
+    """The person's answer to "Did this help?" after case `case` ended (a button of another case,
+    or of one whose time has passed, counts nothing)."""
+
+    case: int = Field(ge=1, le=MAX_ROW_ID)
+    answer: Literal["yes", "partly", "no"]
+
+
 CALLBACK_DATA_CLASSES: Final[tuple[type[CallbackData], ...]] = tuple(
     kind
     for kind in list(globals().values())

@@ -11,6 +11,7 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.common.staff_roles import COUNSELLOR, StaffRoles
+from bot.handlers.counsellor_feedback import ask_if_it_helped
 from bot.handlers.counsellors import ended_markup
 from bot.i18n import N_
 from bot.services.counsellor_desk import MAX_BLOCK_DAYS, CounsellorDesk
@@ -43,7 +44,7 @@ async def close_case(message: Message, desk: CounsellorDesk, staff: StaffRoles) 
         await not_counsellor(message, desk)
         return
     case = await desk.case_of_topic(message.message_thread_id)
-    if case is None or not await desk.close(case):
+    if case is None or not await desk.close(case, staff_id=message.from_user.id):
         await tell_group(message, desk, N_("This case is closed already."))
         return
     await message.bot.send_message(  # type: ignore[union-attr]
@@ -55,6 +56,7 @@ async def close_case(message: Message, desk: CounsellorDesk, staff: StaffRoles) 
         ),
         reply_markup=ended_markup(case.language),
     )
+    await ask_if_it_helped(message.bot, case.chat_id, case)
 
 
 async def block_sender(message: Message, command: CommandObject, desk: CounsellorDesk, staff: StaffRoles) -> None:
@@ -77,7 +79,7 @@ async def block_sender(message: Message, command: CommandObject, desk: Counsello
         await tell_group(message, desk, N_("Not blocked: this case's time for late answers has passed."))
         return
     was_open = not case.closed
-    until = await desk.block(case, days)
+    until = await desk.block(case, days, message.from_user.id)
     await message.reply(
         _(
             "Blocked until {day}: this case is closed, and its sender cannot open a new one before then.",
@@ -118,7 +120,7 @@ async def answer(message: Message, desk: CounsellorDesk, staff: StaffRoles) -> N
         return
     if message.forum_topic_created or message.forum_topic_closed or message.forum_topic_reopened:
         return
-    case = await desk.from_counsellor(message.message_thread_id, message.message_id)  # queued; a refusal is told
+    case = await desk.from_counsellor(message.message_thread_id, message.message_id, message.from_user.id)  # queued
     if case is None:
         await tell_group(message, desk, N_("Not delivered: this case's time for late answers has passed."))
 

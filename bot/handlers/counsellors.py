@@ -17,7 +17,8 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.common.staff_roles import StaffRoles
-from bot.handlers.callback_data import ClearChat, DeskStep
+from bot.handlers.callback_data import ClearChat, DeskHelped, DeskStep
+from bot.handlers.counsellor_feedback import ask_if_it_helped, helped
 from bot.handlers.filters import PrivateChat
 from bot.handlers.screens import TALK_LABEL, replace_screen
 from bot.i18n import N_
@@ -161,8 +162,7 @@ async def not_now(query: CallbackQuery) -> None:
 
 async def end(query: CallbackQuery, desk: CounsellorDesk | None, user_key: str) -> None:
     case = await desk.case_of(user_key) if desk is not None else None
-    if desk is not None and case is not None:
-        await desk.close(case, by_person=True)
+    closed = desk is not None and case is not None and await desk.close(case, by_person=True)
     await replace_screen(
         query,
         html.escape(
@@ -173,6 +173,8 @@ async def end(query: CallbackQuery, desk: CounsellorDesk | None, user_key: str) 
         ),
         ended_markup(),
     )
+    if closed and case is not None:
+        await ask_if_it_helped(query.bot, query.from_user.id, case)
 
 
 class InOpenCase(Filter):
@@ -296,4 +298,5 @@ def build_router() -> Router:
     router.callback_query.register(start, DeskStep.filter(F.step == "start"))
     router.callback_query.register(not_now, DeskStep.filter(F.step == "no"))
     router.callback_query.register(end, DeskStep.filter(F.step == "end"))
+    router.callback_query.register(helped, DeskHelped.filter())
     return router

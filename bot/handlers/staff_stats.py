@@ -7,7 +7,9 @@ import html
 from aiogram.filters import CommandObject
 from aiogram.types import BufferedInputFile, Message
 
+from bot.handlers.desk_stats import describe_desk
 from bot.handlers.long_messages import answer_in_parts
+from bot.services.counsellor_desk import CounsellorDesk
 from bot.services.staff_audit import AuditLog
 from bot.services.stats import Report, Statistics
 from bot.services.stats import shown as plain_count
@@ -75,13 +77,22 @@ async def audited_period(
     return asked
 
 
-async def stats_command(message: Message, command: CommandObject, statistics: Statistics, audit: AuditLog) -> None:
+async def stats_command(
+    message: Message,
+    command: CommandObject,
+    statistics: Statistics,
+    audit: AuditLog,
+    desk: CounsellorDesk | None = None,
+) -> None:
     usage = "Use /stats 7d, /stats 30d or /stats all."
     asked = await audited_period(message, command, audit, action="stats", periods=tuple(PERIODS), usage=usage)
     if asked is None:
         return
     report = await statistics.report(PERIODS[asked])
-    await answer_in_parts(message, describe(report, "all time" if asked == "all" else f"last {asked}"))
+    text = describe(report, "all time" if asked == "all" else f"last {asked}")
+    if desk is not None and desk.figures is not None:  # with a counsellors' group (COUNSELLORS_CHAT_ID)
+        text += "\n\n" + describe_desk(await desk.figures.summary(report.period))
+    await answer_in_parts(message, text)
 
 
 async def chart_command(message: Message, command: CommandObject, statistics: Statistics, audit: AuditLog) -> None:

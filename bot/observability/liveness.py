@@ -8,7 +8,7 @@ request is the proof (a quiet night with no updates is not an outage).
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +37,8 @@ class Monitor:
     heartbeat: Heartbeat | None
     """None in webhook mode, where no update loop runs."""
     max_silence_seconds: float = 20.0
+    gauges: Sequence[Callable[[], Awaitable[None]]] = ()
+    """More gauges read from the database when scraped (the counsellors' desk's figures)."""
 
     async def problem(self) -> str | None:
         """Why the bot is not healthy, or None when it is."""
@@ -50,7 +52,7 @@ class Monitor:
         return None
 
     async def refresh_gauges(self) -> None:
-        """What a scrape reads from the database: its size and the progress of running broadcasts."""
+        """What a scrape reads from the database: its size, the progress of running broadcasts, `gauges`."""
         asked = self.database.dialect.database_size
         if asked is None:
             DATABASE_BYTES.set(sum(p.stat().st_size for p in (self.db_path, Path(f"{self.db_path}-wal")) if p.exists()))
@@ -60,6 +62,8 @@ class Monitor:
         by_state = await self.broadcasts.running_recipients()
         for state in RECIPIENT_STATES:
             BROADCAST_RECIPIENTS.labels(state).set(by_state.get(state, 0))
+        for refresh in self.gauges:
+            await refresh()
 
 
 def add_routes(web_app: web.Application, monitor: Monitor) -> None:

@@ -37,3 +37,15 @@ BROADCAST_RECIPIENTS = Gauge(
     ["state"],
 )
 DATABASE_BYTES = Gauge("safar_database_bytes", "Size of the database (SQLite: the file and its WAL)")
+DESK_CASES = Gauge(
+    "safar_desk_cases",
+    "Counsellors' desk cases ever opened, first answered, closed and blocked (under 5 reads 0)",
+    ["event"],
+)
+DESK_WAITING = Gauge("safar_desk_cases_waiting", "Open cases no counsellor has answered yet (under 5 reads 0)")
+DESK_FIRST_ANSWER_HOURS = Gauge(
+    "safar_desk_first_answer_hours",
+    "Hours from a case's opening to its first answer over the last 30 days, by quantile (NaN under 5 answers)",
+    ["quantile"],
+)
+DESK_HELPED = Gauge("safar_desk_helped", 'Answers to "Did this help?" (under 5 reads 0)', ["answer"])

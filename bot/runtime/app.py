@@ -2,7 +2,7 @@
 
 import gc
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -45,6 +45,7 @@ from bot.services.content_holder import ContentHolder, ContentSources
 from bot.services.content_sync import ContentSync
 from bot.services.counsellor_desk import CounsellorDesk, DeskSettings
 from bot.services.counsellor_relays import MemoryGroupBudget, RelayQueue
+from bot.services.desk_figures import DeskFigures
 from bot.services.engagement import EventRecorder, PromptEventRecorder
 from bot.services.hotline_answers import HotlineAnswers
 from bot.services.recent_messages import RecentMessages
@@ -65,6 +66,7 @@ from bot.storage.stores.conversations import DatabaseFSMStorage
 from bot.storage.stores.counsellor_blocks import CounsellorBlockStore
 from bot.storage.stores.counsellor_cases import CounsellorCaseStore
 from bot.storage.stores.counsellor_relays import CounsellorRelayStore
+from bot.storage.stores.desk_figures import DeskFigureStore
 from bot.storage.stores.events import EventStore
 from bot.storage.stores.hotline_answers import HotlineAnswerStore
 from bot.storage.stores.key_fingerprints import KeyFingerprints
@@ -102,6 +104,7 @@ class Stores:
     hotline_answers: HotlineAnswerStore
     counsellor_cases: CounsellorCaseStore
     counsellor_relays: CounsellorRelayStore
+    desk_figures: DeskFigureStore
 
     @classmethod
     def over(cls, database: Database, cipher: ChatCipher, day_salts: PeriodSalts, *, shared: bool) -> "Stores":
@@ -120,6 +123,7 @@ class Stores:
             hotline_answers=HotlineAnswerStore(database),
             counsellor_cases=CounsellorCaseStore(database, cipher),
             counsellor_relays=CounsellorRelayStore(database, cipher),
+            desk_figures=DeskFigureStore(database),
         )
 
 
@@ -159,6 +163,11 @@ class Application(Services):
     """What several processes share through Redis (REDIS_URL); None for a single process."""
     desk: CounsellorDesk | None = None
     """The counsellors' desk (COUNSELLORS_CHAT_ID); None when unset."""
+
+    def gauges(self) -> tuple[Callable[[], Awaitable[None]], ...]:
+        """What /metrics reads from the database beyond its size and broadcasts: the desk's figures."""
+        figures = self.desk.figures if self.desk is not None else None
+        return (figures.refresh_gauges,) if figures is not None else ()
 
 
 def create_dispatcher(
@@ -350,6 +359,13 @@ def _desk(
         relays,
         blocks=CounsellorBlockStore(services.database, services.pseudonyms),
         translate=translator(services.i18n),
+        figures=DeskFigures(
+            services.stores.desk_figures,
+            services.stores.counsellor_cases,
+            services.stores.staff_audit,
+            services.unlinked,
+            services.clock,
+        ),
     )
     return desk
 

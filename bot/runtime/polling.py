@@ -41,6 +41,7 @@ async def poll(app: Application, *, handle_signals: bool = True, polling_timeout
                 app.settings.db_path,
                 app.heartbeat,
                 2.0 * polling_timeout,
+                gauges=app.gauges(),
             )
             await stack.enter_async_context(
                 monitoring_server(monitor, app.settings.metrics_host, app.settings.metrics_port)

@@ -28,7 +28,7 @@ async def run_scheduler(settings: Settings) -> None:
     async with application(settings) as app:
         await check_bot_api(app.bot, settings.bot_api_base_url)
         # No update loop runs here, so no heartbeat: healthy while the database answers.
-        monitor = Monitor(app.database, app.stores.broadcasts, settings.db_path, heartbeat=None)
+        monitor = Monitor(app.database, app.stores.broadcasts, settings.db_path, heartbeat=None, gauges=app.gauges())
         async with monitoring_server(monitor, settings.metrics_host, settings.metrics_port), reminder_jobs(app):
             settle_memory()
             log.info("Safar is running its scheduled jobs (SAFAR_ROLE=scheduler)")

@@ -36,7 +36,7 @@ def webhook_application(app: Application, secret: str) -> web.Application:
     handler.register(web_app, path=WEBHOOK_PATH)
     setup_application(web_app, app.dispatcher, bot=app.bot)
     # /healthz and /metrics beside the webhook; a quiet night is not an outage, so no heartbeat here.
-    monitor = Monitor(app.database, app.stores.broadcasts, app.settings.db_path, heartbeat=None)
+    monitor = Monitor(app.database, app.stores.broadcasts, app.settings.db_path, heartbeat=None, gauges=app.gauges())
     add_routes(web_app, monitor)
     return web_app
 

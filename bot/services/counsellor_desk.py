@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from bot.common.clock import Clock
 from bot.content.rendering import Translate
 from bot.services.counsellor_relays import RelayQueue
+from bot.services.desk_figures import DeskFigures
 from bot.storage.stores.counsellor_blocks import CounsellorBlockStore
 from bot.storage.stores.counsellor_cases import CounsellorCaseStore, OpenCase
 
@@ -123,6 +124,7 @@ class CounsellorDesk:
         *,
         blocks: CounsellorBlockStore | None = None,
         translate: Translate | None = None,
+        figures: DeskFigures | None = None,
     ):
         self._store = store
         self.relays = relays
@@ -130,6 +132,8 @@ class CounsellorDesk:
         self._telegram = telegram
         self.settings = settings
         self._clock = clock
+        self.figures = figures
+        """What cases go through, counted unlinked (services/desk_figures.py); None: not counted."""
         self._blocks = blocks
         self._translate: Translate = translate or (lambda _language, msgid: msgid)
         self.limit = RelayLimit(settings.messages_per_minute, clock)
@@ -162,6 +166,8 @@ class CounsellorDesk:
             self.available = False
             raise
         await self._store.open(user_key, chat_id, case_id, topic_id, language)
+        if self.figures is not None:
+            self.figures.opened(user_key)
         log.info("counsellors: case opened")
         return Opened(case_id, self.in_hours(now))
 
@@ -169,13 +175,16 @@ class CounsellorDesk:
         """A message of the person, queued for their case's topic (stored when this returns)."""
         await self.relays.to_topic(case, message_id)
 
-    async def from_counsellor(self, topic_id: int, message_id: int) -> OpenCase | None:
+    async def from_counsellor(self, topic_id: int, message_id: int, staff_id: int = 0) -> OpenCase | None:
         """A counsellor's message queued for the person; None when the topic answers no one any more."""
         case = await self._store.of_topic(topic_id)
         if case is None:
             return None
         await self.relays.to_person(case, message_id)
-        if await self._store.answered(case.case_id, self._clock.now()):
+        waited = await self._store.answered(case.case_id, self._clock.now())
+        if waited is not None:
+            if self.figures is not None:
+                self.figures.answered(case.user_key, staff_id, waited)
             log.info("counsellors: first answer")
         return case
 
@@ -185,10 +194,12 @@ class CounsellorDesk:
     async def is_case_topic(self, topic_id: int) -> bool:
         return await self._store.is_case_topic(topic_id)
 
-    async def close(self, case: OpenCase, *, by_person: bool = False) -> bool:
-        """Closed by the person or a counsellor; the topic is closed too (kept for the retention)."""
+    async def close(self, case: OpenCase, *, by_person: bool = False, staff_id: int = 0) -> bool:
+        """Closed by the person or a counsellor (`staff_id`); the topic is closed too (kept for the retention)."""
         if not await self._store.close(case, self._clock.now()):
             return False
+        if self.figures is not None:
+            self.figures.closed(case.user_key, None if by_person else staff_id)
         try:
             if by_person:
                 await self._telegram.tell_topic(
@@ -204,6 +215,8 @@ class CounsellorDesk:
         gone = await self._store.forget(user_key, self._clock.now())
         if gone is None:
             return
+        if self.figures is not None and not gone.closed:
+            self.figures.closed(user_key, None)
         try:
             await self._telegram.delete_topic(gone.topic_id)
         except DeskUnavailable:
@@ -240,12 +253,23 @@ class CounsellorDesk:
             return None
         return await self._blocks.until(user_key, self._clock.now())
 
-    async def block(self, case: OpenCase, days: int) -> datetime:
-        """A counsellor's block: the case closes, and its sender opens no new case for `days`."""
+    async def block(self, case: OpenCase, days: int, staff_id: int = 0) -> datetime:
+        """A counsellor's block (`staff_id`): the case closes, and its sender opens no new case for `days`."""
         if self._blocks is None:
             raise RuntimeError("the desk was built without a block store")
         until = await self._blocks.block(case.user_key, self._clock.now() + timedelta(days=days))
-        await self.close(case)
+        await self.close(case, staff_id=staff_id)
+        if self.figures is not None:
+            self.figures.blocked(case.user_key, staff_id)
         self.limit.forget(case.case_id)
         log.info("counsellors: a case's sender blocked")
         return until
+
+    async def helped(self, user_key: str, case_id: int, answer: str) -> bool:
+        """The person's answer to "Did this help?" after case `case_id` ended: counted the first time
+        only, while the case's row lives (its grace period); False for a repeat or a stale button."""
+        if not await self._store.answer_helped(user_key, case_id):
+            return False
+        if self.figures is not None:
+            self.figures.helped(user_key, answer)
+        return True

@@ -186,6 +186,23 @@ STEPS: tuple[Step, ...] = (
             indexes=(Index("counsellor_relays_case", ("case_id",)), Index("counsellor_relays_user", ("user_key",))),
         )
     ),
+    # The desk's figures (issue 30): one row per thing that happened to some case (opened, answered
+    # first, closed, blocked, "did this help?" answered), with its hour (unix seconds to the hour),
+    # the wait before a first answer in whole hours, or the answer. No case number, no person, no
+    # chat: written in shuffled batches with other people's rows (services/unlinked_writes.py).
+    AddTable(
+        numbered_table(
+            "desk_figures",
+            text("event"),
+            integer("hour"),
+            integer("wait_hours", nullable=True),
+            text("answer", nullable=True),
+            indexes=(Index("desk_figures_by_event", ("event", "hour")),),
+        )
+    ),
+    # Whether the person has answered "Did this help?" for their closed case (1) or may still
+    # (0): the question is counted once, and only while the case's row lives (its grace period).
+    AddColumn("counsellor_cases", integer("helped_answered", default=0)),
 )
 """Each step after the baseline, in order: SQLite's migration 15 + n and PostgreSQL's version 5 + n.
 Append only."""

@@ -34,6 +34,8 @@ class OpenCase:
 class ClosedTopic:
     case_id: int
     topic_id: int
+    closed: bool = True
+    """False for an open case /forget ended."""
 
 
 class CounsellorCaseStore:
@@ -117,13 +119,15 @@ class CounsellorCaseStore:
             )
         return changed.rows == 1
 
-    async def answered(self, case_id: int, now: datetime) -> bool:
-        """The first answer's hour; True only the first time."""
-        changed = await self._db.execute(
-            "UPDATE counsellor_topics SET answered_hour = :hour WHERE id = :id AND answered_hour IS NULL",
+    async def answered(self, case_id: int, now: datetime) -> timedelta | None:
+        """The first answer's hour; the time the case waited for it (to the hour) the first time,
+        None after."""
+        row = await self._db.fetchone(
+            "UPDATE counsellor_topics SET answered_hour = :hour WHERE id = :id AND answered_hour IS NULL "
+            "RETURNING opened_hour",
             {"hour": _hour(now), "id": case_id},
         )
-        return changed.rows == 1
+        return None if row is None else timedelta(seconds=_hour(now) - int(str(row[0])))
 
     async def forget(self, user_key: str, now: datetime) -> ClosedTopic | None:
         """/forget: the link goes now, and the topic is to be deleted at once (its row with it)."""
@@ -131,14 +135,14 @@ class CounsellorCaseStore:
             # Queued copies first (the erasure order): they hold the same sealed chat.
             await tx.execute("DELETE FROM counsellor_relays WHERE user_key = :user_key", {"user_key": user_key})
             row = await tx.fetchone(
-                "DELETE FROM counsellor_cases WHERE user_key = :user_key RETURNING case_id, topic_id",
+                "DELETE FROM counsellor_cases WHERE user_key = :user_key RETURNING case_id, topic_id, closed_at",
                 {"user_key": user_key},
             )
             if row is None:
                 return None
             await tx.execute("DELETE FROM counsellor_topics WHERE id = :id", {"id": row[0]})
         await self._db.checkpoint(("counsellor_relays", "counsellor_cases", "counsellor_topics"))
-        return ClosedTopic(int(str(row[0])), int(str(row[1])))
+        return ClosedTopic(int(str(row[0])), int(str(row[1])), row[2] is not None)
 
     async def end_grace(self, now: datetime, grace: timedelta) -> int:
         """Links of cases closed longer than the grace period are deleted: nothing ties them to a chat."""
@@ -177,3 +181,21 @@ class CounsellorCaseStore:
                 "UPDATE counsellor_topics SET overdue_told = 1 WHERE id = :id", [{"id": i} for i in ids]
             )
         return ids
+
+    async def waiting(self) -> int:
+        """Open cases no counsellor has answered yet."""
+        row = await self._db.fetchone(
+            "SELECT COUNT(*) FROM counsellor_topics WHERE answered_hour IS NULL AND closed_hour IS NULL "
+            "AND topic_id <> 0"
+        )
+        return int(str(row[0])) if row is not None else 0
+
+    async def answer_helped(self, user_key: str, case_id: int) -> bool:
+        """The person answers "Did this help?" for their closed case: True the first time, False
+        for a second press, another case's button, or once the case's row is gone."""
+        changed = await self._db.execute(
+            "UPDATE counsellor_cases SET helped_answered = 1 WHERE user_key = :user_key AND case_id = :case_id "
+            "AND closed_at IS NOT NULL AND helped_answered = 0",
+            {"user_key": user_key, "case_id": case_id},
+        )
+        return changed.rows == 1
