@@ -235,7 +235,7 @@ async def test_the_audit_lists_the_desks_entries_without_content(
     acknowledgement, topic = await open_case(desk_bot, person, "ru")
     await person.send("Работодатель забрал мой паспорт")
     await answered(person, topic)
-    await desk_bot.settled()  # "Show" has finished: the next answer gets its own notice
+    await desk_bot.settled(telegram)  # "Show" has finished: the next answer gets its own notice
     await answered(person, topic)  # only the first answer is an entry
     await person.press(acknowledgement, label(desk_bot, "End conversation", "ru"))
     second, topic = await person_with_a_case(desk_bot, telegram, 6301, "ru")
