@@ -11,7 +11,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.common.telegram_limits import MAX_BUTTON_LABEL_CHARS
 from bot.content import NodeId
-from bot.content.rendering import pick
+from bot.content.rendering import Citizenship, pick
 from bot.handlers.callback_data import CalledContact, ContactAnswer, FeedbackBack, FlagScreen
 from bot.handlers.conversation import load_conversation
 from bot.handlers.filters import CalledContactFromButton, NodeFromButton
@@ -50,13 +50,18 @@ async def _set_keyboard(query: CallbackQuery, markup: InlineKeyboardMarkup) -> N
 
 
 async def _restore(
-    query: CallbackQuery, state: FSMContext, content: ContentHolder, node: NodeId, language: str
+    query: CallbackQuery,
+    state: FSMContext,
+    content: ContentHolder,
+    node: NodeId,
+    language: str,
+    passport_country: Citizenship = None,
 ) -> None:
     """Put the screen's own keyboard back, without moving the user anywhere."""
     conversation = await load_conversation(state)
     if conversation.position != node:
         conversation = Conversation(position=node)
-    screen = content.current.engine.screen(conversation, language)
+    screen = content.current.engine.screen(conversation, language, passport_country)
     await _set_keyboard(query, screen_markup(screen, await share_button(query.bot, screen)))
 
 
@@ -109,10 +114,11 @@ async def contact_answer(
     user_key: str,
     language: str,
     callback_answer: CallbackAnswer,
+    passport_country: Citizenship = None,
 ) -> None:
     counted = await hotline_answers.answer(user_key, contacts[callback_data.index], callback_data.outcome)
     callback_answer.text = _(THANKS_CALL if counted else ALREADY_CALL)
-    await _restore(query, state, content, node, language)
+    await _restore(query, state, content, node, language, passport_country)
 
 
 async def flag_screen(
@@ -125,6 +131,7 @@ async def flag_screen(
     user_key: str,
     language: str,
     callback_answer: CallbackAnswer,
+    passport_country: Citizenship = None,
 ) -> None:
     if callback_data.reason == "ask":
         callback_answer.text = _(WHAT_IS_WRONG)
@@ -136,13 +143,18 @@ async def flag_screen(
         return
     counted = await hotline_answers.flag(user_key, str(node), callback_data.reason)
     callback_answer.text = _(THANKS_FLAG if counted else ALREADY_FLAG)
-    await _restore(query, state, content, node, language)
+    await _restore(query, state, content, node, language, passport_country)
 
 
 async def feedback_back(
-    query: CallbackQuery, node: NodeId, state: FSMContext, content: ContentHolder, language: str
+    query: CallbackQuery,
+    node: NodeId,
+    state: FSMContext,
+    content: ContentHolder,
+    language: str,
+    passport_country: Citizenship = None,
 ) -> None:
-    await _restore(query, state, content, node, language)
+    await _restore(query, state, content, node, language, passport_country)
 
 
 def build_router() -> Router:

@@ -6,6 +6,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.content import NodeId
+from bot.content.rendering import Citizenship
 from bot.handlers.callback_data import AnswerCheck, Navigate, OpenNode
 from bot.handlers.conversation import move
 from bot.handlers.counsellors import desk_open, with_talk_button
@@ -15,16 +16,23 @@ from bot.services.content_holder import ContentHolder
 from bot.services.counsellor_desk import CounsellorDesk
 
 
-async def menu_command(message: Message, state: FSMContext, content: ContentHolder, language: str) -> None:
-    screen = await move(state, lambda c: content.current.engine.home(c, language))
+async def menu_command(
+    message: Message, state: FSMContext, content: ContentHolder, language: str, passport_country: Citizenship = None
+) -> None:
+    screen = await move(state, lambda c: content.current.engine.home(c, language, passport_country))
     await send_screen(message, screen)
 
 
 async def sos_command(
-    message: Message, state: FSMContext, content: ContentHolder, language: str, desk: CounsellorDesk | None = None
+    message: Message,
+    state: FSMContext,
+    content: ContentHolder,
+    language: str,
+    desk: CounsellorDesk | None = None,
+    passport_country: Citizenship = None,
 ) -> None:
     """Hotlines at once, whatever the user was doing; and a person to talk to, with the desk open."""
-    screen = await move(state, lambda c: content.current.engine.help(c, language))
+    screen = await move(state, lambda c: content.current.engine.help(c, language, passport_country))
     if not desk_open(desk):
         await send_screen(message, screen)
         return
@@ -33,10 +41,15 @@ async def sos_command(
 
 
 async def open_node(
-    query: CallbackQuery, node: NodeId, state: FSMContext, content: ContentHolder, language: str
+    query: CallbackQuery,
+    node: NodeId,
+    state: FSMContext,
+    content: ContentHolder,
+    language: str,
+    passport_country: Citizenship = None,
 ) -> None:
     engine = content.current.engine
-    screen = await move(state, lambda c: engine.open(c, node, language))
+    screen = await move(state, lambda c: engine.open(c, node, language, passport_country))
     await show_screen(query, screen)
 
 
@@ -47,9 +60,10 @@ async def answer_check(
     state: FSMContext,
     content: ContentHolder,
     language: str,
+    passport_country: Citizenship = None,
 ) -> None:
     engine = content.current.engine
-    screen = await move(state, lambda c: engine.answer(c, question, callback_data.index, language))
+    screen = await move(state, lambda c: engine.answer(c, question, callback_data.index, language, passport_country))
     await show_screen(query, screen)
 
 
@@ -59,9 +73,10 @@ async def navigate(
     state: FSMContext,
     content: ContentHolder,
     language: str,
+    passport_country: Citizenship = None,
 ) -> None:
     engine = content.current.engine
-    screen = await move(state, lambda c: engine.navigate(c, callback_data.to, language))
+    screen = await move(state, lambda c: engine.navigate(c, callback_data.to, language, passport_country))
     await show_screen(query, screen)
 
 

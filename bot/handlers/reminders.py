@@ -18,7 +18,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.common.clock import Clock
 from bot.content import NodeId
-from bot.content.rendering import day_text, pick
+from bot.content.rendering import Citizenship, day_text, pick
 from bot.handlers.callback_data import (
     ArrivedIn,
     CancelReminder,
@@ -432,10 +432,15 @@ async def _after_date(
 
 
 async def open_from_reminder(
-    query: CallbackQuery, node: NodeId, state: FSMContext, content: ContentHolder, language: str
+    query: CallbackQuery,
+    node: NodeId,
+    state: FSMContext,
+    content: ContentHolder,
+    language: str,
+    passport_country: Citizenship = None,
 ) -> None:
     track("reminder_opened", node.lesson)
-    screen = await move(state, lambda c: content.current.engine.open(c, node, language))
+    screen = await move(state, lambda c: content.current.engine.open(c, node, language, passport_country))
     if query.bot is not None:
         await query.bot.send_message(query.from_user.id, screen.text, reply_markup=screen_markup(screen))
 
