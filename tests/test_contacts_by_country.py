@@ -84,6 +84,18 @@ async def test_an_uzbek_citizen_reads_uzbek_offices_and_no_tajik_only_ones(
     assert said(NONE_FOR_UZBEKS, language) in passport.text, "an honest line instead of another country's consulates"
 
 
+async def test_typed_danger_answers_with_the_readers_own_countrys_offices(
+    telegram: FakeTelegram, bot: RunningBot
+) -> None:
+    user = telegram.user(user_id=7740, language_code="ru")
+    await start_in(user, "Русский")
+    await choose_country(user, "UZ", "ru")
+    await user.send("бригадир забрал паспорт, я в России")
+    alarm = await user.reply()
+    assert UZBEK_AGENCY_PHONE in alarm.text and "112" in alarm.text
+    assert not [phone for phone in TAJIK_OFFICE_PHONES if phone in alarm.text]
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 async def test_a_reader_who_has_not_said_sees_every_country_named_and_the_button_that_asks(
     telegram: FakeTelegram, bot: RunningBot, language: str

@@ -173,10 +173,10 @@ class Curriculum:
         case = self.node(node_id).results[index]
         return self._render(node_id, f"result:{index}", case.text, language)
 
-    def render_text(self, node_id: NodeId, language: str) -> str:
+    def render_text(self, node_id: NodeId, language: str, citizen_of: Citizenship = None) -> str:
         """The node's own text without any result case ('' for a node that has only results)."""
         node = self.node(node_id)
-        return self._render(node_id, "text", node.text, language) if node.text is not None else ""
+        return self._render(node_id, "text", node.text, language, citizen_of) if node.text is not None else ""
 
     def _render(
         self, node_id: NodeId, part: str, text: Localized, language: str, citizen_of: Citizenship = None

@@ -13,6 +13,7 @@ from bot.common.navigation import NavAction
 from bot.common.telegram_limits import MAX_MESSAGE_CHARS
 from bot.content import Curriculum
 from bot.content.curriculum import NodeId, node_ref
+from bot.content.rendering import Citizenship
 from bot.handlers.callback_data import OpenNode
 from bot.handlers.conversation import move
 from bot.handlers.filters import PrivateChat, TypedText
@@ -27,13 +28,15 @@ MAX_QUERY_CHARS = 500
 """Longer texts are not searched: nobody asks a question that long, and it costs time."""
 
 
-async def free_text(message: Message, state: FSMContext, content: ContentHolder, language: str) -> None:
+async def free_text(
+    message: Message, state: FSMContext, content: ContentHolder, language: str, passport_country: Citizenship = None
+) -> None:
     loaded = content.current
     answer = loaded.search.find((message.text or "")[:MAX_QUERY_CHARS], language)
     track("search", "found" if answer.nodes or answer.is_danger else "none")
     curriculum = loaded.curriculum
     if answer.is_danger:
-        await show_danger(message, curriculum, answer, language)
+        await show_danger(message, curriculum, answer, language, passport_country)
         return
     if not answer.nodes:
         home = await move(state, lambda c: loaded.engine.home(c, language))
@@ -47,17 +50,25 @@ async def free_text(message: Message, state: FSMContext, content: ContentHolder,
     await message.answer(html.escape(_(SEARCH_FOUND)), reply_markup=builder.as_markup())
 
 
-async def show_danger(message: Message, curriculum: Curriculum, answer: SearchAnswer, language: str) -> None:
+async def show_danger(
+    message: Message,
+    curriculum: Curriculum,
+    answer: SearchAnswer,
+    language: str,
+    passport_country: Citizenship = None,
+) -> None:
     """Hotlines (the country's, or every country's emergency numbers) and the red-flag check."""
     view = danger_view(curriculum, answer.country)
     await message.answer(
-        danger_text(curriculum, view, language), reply_markup=danger_markup(curriculum, view, answer, language)
+        danger_text(curriculum, view, language, passport_country),
+        reply_markup=danger_markup(curriculum, view, answer, language),
     )
 
 
-def danger_text(curriculum: Curriculum, view: DangerView, language: str) -> str:
-    """The alarm: a kind word, then the hotlines (the country's, or every country's emergency numbers)."""
-    hotlines = curriculum.render_text(view.screen, language)
+def danger_text(curriculum: Curriculum, view: DangerView, language: str, citizen_of: Citizenship = None) -> str:
+    """The alarm: a kind word, then the hotlines (the country's, or every country's emergency numbers),
+    with the contacts for the reader's passport country."""
+    hotlines = curriculum.render_text(view.screen, language, citizen_of)
     text = f"{html.escape(_(DANGER_FIRST))}\n\n{hotlines}"
     # Each screen fits on its own (the content check sees to that); with the sentence it may not.
     return text if len(text.encode("utf-16-le")) // 2 <= MAX_MESSAGE_CHARS else hotlines
