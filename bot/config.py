@@ -130,6 +130,12 @@ class Settings(BaseSettings):
     link between the case and the person's chat is deleted."""
     case_retention_days: int = Field(default=30, ge=1, le=3650)
     """A closed case's topic is deleted, with all its messages, this many days after it closed."""
+    counsellors_language: Literal["tg", "ru", "uz", "en"] = "ru"
+    """The language of what Safar writes in the counsellors' group (case opened, notices, "not relayed")."""
+    counsellors_messages_per_minute: int = Field(default=10, ge=1, le=60)
+    """A person in a case can send this many messages a minute; the rest wait, and they are told which."""
+    case_block_days: int = Field(default=7, ge=1, le=30)
+    """`/block` without a number blocks a case's sender this many days; `/block <days>` at most 30."""
     safar_role: Literal["all", "web", "scheduler"] = "all"
     """`all`: one process does everything. Several processes (docs/deploy.md): `web` handles webhook
     updates only, `scheduler` runs the periodic jobs only (reminders, broadcasts, roll-ups, retention)."""

@@ -9,6 +9,7 @@ the screen, so one plan serves all four languages.
 from collections import deque
 
 from bot.content.curriculum import Curriculum
+from bot.handlers.screens import TALK_TOOL
 from bot.services.lesson_engine import Conversation, DialogueEngine
 
 Target = tuple[str, ...]
@@ -33,7 +34,7 @@ def plan_walks(curriculum: Curriculum) -> dict[Target, tuple[int, ...]]:
         found.setdefault(("node", str(node_id)), taps)
         if screen.result is not None:
             found.setdefault(("result", str(node_id), screen.result), taps)
-        buttons = [button for row in screen.rows for button in row]
+        buttons = [button for row in screen.rows for button in row if button.target != TALK_TOOL]  # no desk here
         for index, button in enumerate(buttons):
             if button.kind in ("tool", "url"):
                 found.setdefault(("tool", str(node_id), str(index)), (*taps, index))
@@ -59,7 +60,8 @@ def every_target(curriculum: Curriculum) -> set[Target]:
         node = curriculum.node(node_id)
         targets.add(("node", str(node_id)))
         targets.update(("result", str(node_id), case.name) for case in node.results)
-        targets.update(("tool", str(node_id), str(i)) for i, b in enumerate(node.buttons) if b.tool or b.url)
+        shown = [b for b in node.buttons if b.tool != TALK_TOOL]  # the walks run without the counsellors' desk
+        targets.update(("tool", str(node_id), str(i)) for i, b in enumerate(shown) if b.tool or b.url)
     return targets
 
 

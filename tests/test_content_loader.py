@@ -38,7 +38,7 @@ def content(tmp_path: Path, **lessons: str) -> Path:
     """A content directory: the minimal valid files, with any of them replaced."""
     files = {"main": MAIN, "hotlines": HOTLINES, **lessons}
     contacts = files.pop("contacts", CONTACTS)
-    (tmp_path / "lessons").mkdir()
+    (tmp_path / "lessons").mkdir(parents=True)
     (tmp_path / "contacts.yaml").write_text(contacts, encoding="utf-8")
     for name, text in files.items():
         if text is not None:
@@ -157,40 +157,68 @@ def test_a_missing_translation_is_a_warning_and_falls_back_along_the_chain(tmp_p
     assert curriculum.render_node(NodeId("main", "menu"), "tg").text == "Привет"
 
 
+CHECK = """\
+title: {tg: С, ru: С, uz: S, en: C}
+start: q
+nodes:
+  q:
+    text: {tg: "С?", ru: "В?", uz: "S?", en: "Q?"}
+    answers:
+      - {label: {tg: Ҳа, ru: Да, uz: Ha, en: "Yes"}, points: 1, goto: r}
+  r:
+    results:
+      - {name: any, text: {tg: Б, ru: В, uz: Y, en: H}}
+"""
+CHECK_LINK = "      - label: {tg: С, ru: С, uz: S, en: C}\n        lesson: check\n"
+
+
 def test_a_check_without_a_default_result(tmp_path: Path) -> None:
-    check = """\
-    title: {tg: С, ru: С, uz: S, en: C}
-    start: q
-    nodes:
-      q:
-        text: {tg: "С?", ru: "В?", uz: "S?", en: "Q?"}
-        answers:
-          - {label: {tg: Ҳа, ru: Да, uz: Ha, en: "Yes"}, points: 1, goto: r}
-      r:
-        results:
-          - {name: high, min_score: 1, text: {tg: Б, ru: В, uz: Y, en: H}}
-    """
-    main = MAIN + "      - label: {tg: С, ru: С, uz: S, en: C}\n        lesson: check\n"
-    assert problems(content(tmp_path, main=main, check=check)) == [
+    check = CHECK.replace("{name: any,", "{name: high, min_score: 1,")
+    assert problems(content(tmp_path, main=MAIN + CHECK_LINK, check=check)) == [
         "lessons/check.yaml:8: nodes.r: the last of 'results' must have no condition, so every score fits",
     ]
 
 
 def test_a_question_that_also_has_results_is_refused_so_every_screen_has_one_kind(tmp_path: Path) -> None:
-    check = """\
-    title: {tg: С, ru: С, uz: S, en: C}
-    start: q
-    nodes:
-      q:
-        text: {tg: "С?", ru: "В?", uz: "S?", en: "Q?"}
-        answers:
-          - {label: {tg: Ҳа, ru: Да, uz: Ha, en: "Yes"}, points: 1, goto: q}
-        results:
-          - {name: any, text: {tg: Б, ru: В, uz: Y, en: H}}
-    """
-    main = MAIN + "      - label: {tg: С, ru: С, uz: S, en: C}\n        lesson: check\n"
-    assert problems(content(tmp_path, main=main, check=check)) == [
+    results = "\n    results:\n      - {name: any, text: {tg: Б, ru: В, uz: Y, en: H}}"
+    check = CHECK.replace("goto: r}", "goto: r}" + results)
+    assert problems(content(tmp_path, main=MAIN + CHECK_LINK, check=check)) == [
         "lessons/check.yaml:4: nodes.q: a node has either 'answers' (a question) or 'results' (its outcome), not both",
+    ]
+
+
+def test_a_node_may_declare_its_kind_and_one_that_does_not_gets_it_from_its_fields(tmp_path: Path) -> None:
+    declared = CHECK.replace("  q:\n", "  q:\n    kind: question\n").replace("  r:\n", "  r:\n    kind: result\n")
+    curriculum = load_curriculum(content(tmp_path, main=MAIN + CHECK_LINK, check=declared), today=CONTENT_DAY)
+    kinds = {node_id.node: curriculum.node(node_id).kind for node_id in curriculum.node_ids()}
+    assert kinds == {"menu": "page", "start": "page", "q": "question", "r": "result"}
+
+
+def test_a_node_whose_fields_contradict_its_declared_kind_is_named_with_its_file_and_line(tmp_path: Path) -> None:
+    contradicting = CHECK.replace("  q:\n", "  q:\n    kind: page\n")
+    assert problems(content(tmp_path, main=MAIN + CHECK_LINK, check=contradicting)) == [
+        "lessons/check.yaml:4: nodes.q: 'kind: page' cannot have 'answers' (a question has them): "
+        "remove 'answers', or write 'kind: question'",
+    ]
+
+
+def test_an_unknown_kind_of_screen_is_named_with_the_kinds_there_are(tmp_path: Path) -> None:
+    misspelt = CHECK.replace("  r:\n", "  r:\n    kind: reslut\n")
+    assert problems(content(tmp_path, main=MAIN + CHECK_LINK, check=misspelt)) == [
+        "lessons/check.yaml:8: nodes.r: 'kind: reslut' is not a kind of screen; use page, question, result "
+        "(did you mean 'result'?)",
+    ]
+
+
+def test_a_typo_in_a_field_of_a_kind_names_the_node_not_its_kind(tmp_path: Path) -> None:
+    typo = CHECK.replace("    results:", "    reslts:")
+    assert problems(content(tmp_path, main=MAIN + CHECK_LINK, check=typo)) == [
+        "lessons/check.yaml:8: nodes.r: a node needs 'text' or 'results'",
+    ]
+    typo = CHECK.replace("    answers:", "    kind: question\n    answrs:")
+    assert problems(content(tmp_path / "declared", main=MAIN + CHECK_LINK, check=typo)) == [
+        "lessons/check.yaml:4: nodes.q: 'answers' is missing",
+        "lessons/check.yaml:7: 'nodes.q.answrs' is not a known field (did you mean 'answers'?)",
     ]
 
 

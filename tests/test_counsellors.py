@@ -33,6 +33,7 @@ def desk_settings(settings: Settings, telegram: FakeTelegram) -> Settings:
     telegram.add_group(GROUP)
     settings.counsellors_chat_id = GROUP
     settings.counsellors_organisation = "Hamsafar NGO"
+    settings.counsellors_language = "en"  # these tests read what the group is told in English
     settings.admin_ids = frozenset({STAFF_ID})
     settings.staff_roles = {COUNSELLOR_ID: frozenset({"counsellor"})}
     settings.reminder_check_seconds = 0.1

@@ -101,6 +101,9 @@ ROWS: dict[int, list[tuple[str, dict[str, Any]]]] = {
         ("counsellor_topics", {"id": 1, "topic_id": 77, "opened_hour": 1_790_000_000, "closed_hour": None,
                                "answered_hour": None, "overdue_told": 0}),
     ],
+    18: [
+        ("counsellor_blocks", {"block_key": "keyed-hash-of-a-pseudonym", "until_hour": 1_790_000_000}),
+    ],
 }  # fmt: skip
 """What a live bot had written by each schema version. A new migration adds its entry here."""
 

@@ -58,10 +58,14 @@ _HINTS: tuple[tuple[str, str], ...] = (
     (r"put this text in quotes", "Write the text inside double quotes, e.g. en: \"Yes\"."),
     (r"needs a 'phone' or a 'url'", "Give the contact a phone number, a web address, or both."),
     (r"exactly one of 'goto', 'lesson', 'url' or 'tool'",
-     "A button leads to one place: keep one of goto, lesson, url or tool (agency_check, report_offer)."),
+     "A button leads to one place: keep one of goto, lesson, url or tool (agency_check, report_offer, "
+     "passport_country, talk_to_person)."),
     (r"must have no condition", "Add a last result with no min_score, max_score or category, for everyone else."),
     (r"'buttons' or 'answers'", "A check question has 'answers:'; other nodes have 'buttons:'."),
     (r"needs 'text' or 'results'", "Give the node a 'text:' (or 'results:' if it ends a check)."),
+    (r"is not a kind of screen|' cannot have '",
+     "A node is a page (text and buttons), a question (text and answers) or a result (results); 'kind:' may "
+     "be left out, and then its fields say which."),
     (r"short id clashes", "Rename the node: two node names happen to give the same short code."),
 )  # fmt: skip
 

@@ -8,9 +8,18 @@ import calendar
 import re
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Literal, Self
+from typing import Annotated, ClassVar, Literal, Self
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+    model_validator,
+)
 
 from bot.common.languages import LanguageCode
 
@@ -62,9 +71,10 @@ class Fact(_Strict):
     checked: Day
 
 
-Tool = Literal["agency_check", "report_offer", "passport_country"]
-"""Interactive tools a lesson button can open: the agency check, the offer report and the reader's
-own country's embassy and contacts (which asks their passport's country first)."""
+Tool = Literal["agency_check", "report_offer", "passport_country", "talk_to_person"]
+"""Interactive tools a lesson button can open: the agency check, the offer report, the reader's
+own country's embassy and contacts (which asks their passport's country first), and a person to
+talk to (the counsellors' desk; the button is left out where it is not set up)."""
 
 PassportCountry = Literal["TJ", "UZ", "KG", "other"]
 """The country of a reader's passport, as they answered it: the language does not tell it."""
@@ -133,10 +143,11 @@ class ResultCase(_Strict):
 
 
 class NodeKind(StrEnum):
-    """The kinds of screen a lesson has, told apart by which fields its YAML sets.
+    """The kinds of screen a lesson has: a node's `kind:`, or, where its YAML leaves it out, what
+    its fields say (`answers` make a question, `results` a result, anything else a page).
 
-    Each kind has its own rendering step in bot/services/screen_kinds.py (docs/architecture.md,
-    "A new kind of screen").
+    Each kind is one model below, with only its own fields, and its own rendering step in
+    bot/services/screen_kinds.py (docs/architecture.md, "A new kind of screen").
     """
 
     PAGE = "page"
@@ -147,36 +158,110 @@ class NodeKind(StrEnum):
     """The check's outcome: the text its score or category picks from `results`; always a lesson's end."""
 
 
-class Node(_Strict):
-    """One screen of a lesson; which kind (`kind`) follows from the fields it sets."""
+class _NodeBase(_Strict):
+    """What every kind of screen may have."""
 
-    text: Localized | None = None
-    buttons: list[Button] = []
-    answers: list[Answer] = []
-    results: list[ResultCase] = []
     facts: list[Identifier] = []
     keywords: dict[LanguageCode, list[str]] = {}
     """Words and synonyms people type for this screen, beyond those in its text (for search)."""
 
-    @model_validator(mode="after")
-    def _consistent(self) -> Self:
-        if self.text is None and not self.results:
+    @model_validator(mode="before")
+    @classmethod
+    def _one_kind(cls, data: object) -> object:
+        """Fields of two kinds, or of another kind than the one declared, in words an editor acts on."""
+        if not isinstance(data, dict):
+            return data
+        if data.get("text") is None and not data.get("results"):
             raise ValueError("a node needs 'text' or 'results'")
-        if self.answers and self.buttons:
+        if data.get("answers") and data.get("buttons"):
             raise ValueError("a node has either 'buttons' or 'answers', not both")
-        if self.answers and self.results:
+        if data.get("answers") and data.get("results"):
             raise ValueError("a node has either 'answers' (a question) or 'results' (its outcome), not both")
-        if self.results and not self.results[-1].is_default:
+        own = cls.model_fields
+        for name in data:
+            other = _KIND_OF_FIELD.get(name)
+            if name not in own and other is not None:
+                declared = own["kind"].default
+                raise ValueError(
+                    f"'kind: {declared}' cannot have '{name}' (a {other} has them): "
+                    f"remove '{name}', or write 'kind: {other}'"
+                )
+        return data
+
+
+class PageNode(_NodeBase):
+    """Text and buttons; the lesson ends here unless a button leads to another of its screens."""
+
+    kind: Literal[NodeKind.PAGE] = NodeKind.PAGE
+    text: Localized
+    buttons: list[Button] = []
+    answers: ClassVar[tuple[Answer, ...]] = ()
+    results: ClassVar[tuple[ResultCase, ...]] = ()
+
+
+class QuestionNode(_NodeBase):
+    """A check's question: its answers, each with points and a category, lead to the next screen."""
+
+    kind: Literal[NodeKind.QUESTION] = NodeKind.QUESTION
+    text: Localized
+    answers: list[Answer] = Field(min_length=1)
+    buttons: ClassVar[tuple[Button, ...]] = ()
+    results: ClassVar[tuple[ResultCase, ...]] = ()
+
+
+class ResultNode(_NodeBase):
+    """The check's outcome: the first of `results` that fits the score and categories, after `text`."""
+
+    kind: Literal[NodeKind.RESULT] = NodeKind.RESULT
+    text: Localized | None = None
+    results: list[ResultCase] = Field(min_length=1)
+    buttons: list[Button] = []
+    answers: ClassVar[tuple[Answer, ...]] = ()
+
+    @model_validator(mode="after")
+    def _default_last(self) -> Self:
+        if not self.results[-1].is_default:
             raise ValueError("the last of 'results' must have no condition, so every score fits")
         return self
 
-    @property
-    def kind(self) -> NodeKind:
-        if self.answers:
-            return NodeKind.QUESTION
-        if self.results:
-            return NodeKind.RESULT
-        return NodeKind.PAGE
+
+Node = PageNode | QuestionNode | ResultNode
+"""One screen of a lesson, of one kind."""
+NODE_KINDS: dict[NodeKind, type[PageNode] | type[QuestionNode] | type[ResultNode]] = {
+    NodeKind.PAGE: PageNode,
+    NodeKind.QUESTION: QuestionNode,
+    NodeKind.RESULT: ResultNode,
+}
+"""Every kind of screen and its model: the one place a new kind is added to the content."""
+_KIND_OF_FIELD = {
+    name: kind
+    for kind, model in NODE_KINDS.items()
+    for name in model.model_fields
+    if sum(name in other.model_fields for other in NODE_KINDS.values()) == 1
+}
+"""The fields only one kind has ('answers', 'results'), for the message when a node declares another."""
+
+
+def _kind_of(node: object) -> str | None:
+    """The tag of a node: its `kind:` when written, else what its fields make it."""
+    if not isinstance(node, dict):
+        return getattr(node, "kind", None)
+    if "kind" in node:
+        return str(node["kind"])
+    if node.get("answers"):
+        return NodeKind.QUESTION
+    if node.get("results"):
+        return NodeKind.RESULT
+    return NodeKind.PAGE
+
+
+TaggedNode = Annotated[
+    Annotated[PageNode, Tag(NodeKind.PAGE)]
+    | Annotated[QuestionNode, Tag(NodeKind.QUESTION)]
+    | Annotated[ResultNode, Tag(NodeKind.RESULT)],
+    Discriminator(_kind_of),
+]
+"""A node as a lesson file holds it: the kind told by `kind:` or by its fields."""
 
 
 class Lesson(_Strict):
@@ -186,7 +271,7 @@ class Lesson(_Strict):
     start: Identifier
     keywords: dict[LanguageCode, list[str]] = {}
     facts: dict[Identifier, Fact] = {}
-    nodes: dict[Identifier, Node] = Field(min_length=1)
+    nodes: dict[Identifier, TaggedNode] = Field(min_length=1)
 
 
 class Contact(_Strict):

@@ -10,13 +10,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from bot.content.errors import Problem
-from bot.content.models import Answer, Button, Contact, Fact, Lesson, Node, ResultCase
+from bot.content.models import NODE_KINDS, Answer, Button, Contact, Fact, Lesson, ResultCase
 from bot.content.suggest import did_you_mean
 from bot.content.yaml_source import line_of
 
-_KNOWN_FIELDS = frozenset(
-    name for model in (Lesson, Node, Button, Answer, ResultCase, Fact, Contact) for name in model.model_fields
-)
+_MODELS = (Lesson, *NODE_KINDS.values(), Button, Answer, ResultCase, Fact, Contact)
+_KNOWN_FIELDS = frozenset(name for model in _MODELS for name in model.model_fields)
 _ID_FIELDS = frozenset({"start", "goto", "lesson", "category", "name", "facts", "id", "[key]"})
 _TEXT_FIELDS = frozenset({"title", "text", "label", "name", "hours", "note", "monthly_payment", "document_expiry"})
 """Fields that hold one text per language."""
@@ -27,7 +26,7 @@ def validation_problems(name: str, error: ValidationError, tree: Any, prefix: tu
     """Each pydantic error as `file:line: message`, the line found in the parsed tree; the
     same message on the same line once."""
     problems: list[Problem] = []
-    for detail in error.errors():
+    for detail in map(_without_kind_tag, error.errors()):
         message = explain(detail)
         if prefix:
             message = f"{'.'.join(prefix)}: {message.removeprefix('the file: ')}"
@@ -35,6 +34,15 @@ def validation_problems(name: str, error: ValidationError, tree: Any, prefix: tu
         if problem not in problems:
             problems.append(problem)
     return problems
+
+
+def _without_kind_tag(detail: Any) -> Any:
+    """pydantic names the kind it validated a node as (nodes.menu.page.text); the file has no such
+    level, so the line is found, and the place named, without it."""
+    loc = tuple(detail["loc"])
+    if len(loc) > 2 and loc[0] == "nodes" and loc[2] in NODE_KINDS:
+        return {**detail, "loc": (*loc[:2], *loc[3:])}
+    return detail
 
 
 def explain(detail: Any) -> str:
@@ -69,6 +77,9 @@ def _plain_message(detail: Any, location: list[str]) -> str:
         return _pattern_message(field, value)
     if kind == "string_type":
         return _not_text_message(value)
+    if kind == "union_tag_invalid":
+        tag, kinds = context.get("tag"), [str(kind) for kind in NODE_KINDS]
+        return f"'kind: {tag}' is not a kind of screen; use {', '.join(kinds)}{did_you_mean(tag, kinds)}"
     if kind == "literal_error":
         choices = _QUOTED.findall(str(context.get("expected", "")))
         return f"'{value}' is not one of: {', '.join(choices)}{did_you_mean(value, choices)}"

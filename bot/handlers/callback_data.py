@@ -263,11 +263,12 @@ class BroadcastDecision(CallbackData, prefix="bc"):
 
 
 class DeskStep(CallbackData, prefix="dk"):
-    """The counsellors' desk: offer a person, start after consent, not now, end the conversation.
-    `message`: the person's voice note, picture or file that led to the offer, relayed once the
-    case starts (0: none)."""
+    """The counsellors' desk: offer a person, start after consent, not now, end the conversation;
+    send or keep a shared contact or location. `message`: the person's voice note, picture or file
+    that led to the offer, relayed once the case starts, or the contact or location to send (0: none).
+    Only ever copied from the presser's own chat into their own case's topic."""
 
-    step: Literal["offer", "start", "no", "end"]
+    step: Literal["offer", "start", "no", "end", "share", "keep"]
     message: int = Field(default=0, ge=0, le=2**31 - 1)
 
 

@@ -1,14 +1,17 @@
 """The person's side of the counsellors' desk: the offer, the consent screen, the conversation
-relayed while a case is open, and its end. Without COUNSELLORS_CHAT_ID none of it is reachable."""
+relayed while a case is open, and its end. Without COUNSELLORS_CHAT_ID none of it is reachable.
+
+`build_router` is where an incoming message's way is decided, in the issue's order."""
 
 import html
 import logging
 from contextlib import suppress
+from datetime import datetime
 from typing import Any
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramAPIError
-from aiogram.filters import Filter
+from aiogram.filters import Filter, StateFilter
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
@@ -16,24 +19,21 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.common.staff_roles import StaffRoles
 from bot.handlers.callback_data import ClearChat, DeskStep
 from bot.handlers.filters import PrivateChat
-from bot.handlers.screens import replace_screen
+from bot.handlers.screens import TALK_LABEL, replace_screen
 from bot.i18n import N_
-from bot.services.counsellor_desk import CounsellorDesk, DeskUnavailable
+from bot.services.counsellor_desk import CounsellorDesk, DeskUnavailable, NothingToCopy, desk_open
 from bot.storage.stores.counsellor_cases import OpenCase
+from bot.storage.stores.user_settings import UserSettingsStore
 
 log = logging.getLogger(__name__)
+TOPIC_COUNTRIES = ("TJ", "UZ", "KG")
+"""Passport countries a topic's name may carry ("other" says nothing worth showing)."""
 DESK_LOST = (
     "The counsellors' group refused Safar (removed, or its rights to manage topics taken away): "
     '"Talk to a person" is hidden from everyone. Give Safar back its administrator rights there and restart it.'
 )
-TALK_LABEL = N_("💬 Talk to a person")
 NOT_DELIVERED = N_("This message could not reach the counsellors. /sos shows the hotlines, which can help at once.")
 UNAVAILABLE = N_("Counsellors cannot be reached right now. /sos shows the hotlines, which can help at once.")
-
-
-def desk_open(desk: CounsellorDesk | None) -> bool:
-    """The offer is shown only with a counsellors' group that still lets Safar in."""
-    return desk is not None and desk.available
 
 
 def talk_button(message_id: int = 0) -> InlineKeyboardButton:
@@ -54,11 +54,12 @@ def consent_text(desk: CounsellorDesk) -> str:
     return _(
         "<b>{organisation}</b> can answer you here, in this chat. Counsellors work Monday to Friday, "
         "{start}:00–{end}:00 ({zone}), and usually answer within {hours} hours.\n\n"
-        "<b>What the counsellor sees:</b> a case number and your language. Never your name, username, "
-        "phone number or profile.\n"
+        "<b>What the counsellor sees:</b> a case number, your language and the country of your passport "
+        "if you told Safar. Never your name, username, phone number or profile.\n"
         "Everything you send arrives as you sent it: your voice in a voice message, your face in a video, "
         "a file's name and everything inside it (a picture sent as a file keeps where and when it was "
-        "taken: send pictures as photos). Contacts and locations are not passed on.\n\n"
+        "taken: send pictures as photos). A contact or location you share is passed on only if you "
+        "confirm it.\n\n"
         "You can end the conversation at any time."
     ).format(
         organisation=html.escape(settings.organisation), start=f"{start:02d}", end=f"{end:02d}",
@@ -79,9 +80,19 @@ def ended_markup(locale: str | None = None) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
+def blocked_text(until: datetime) -> str:
+    return _(
+        "The counsellors cannot take a new conversation from you before {day}. If you are in danger now, "
+        "the hotlines can help at once: /sos"
+    ).format(day=f"{until:%d.%m.%Y}")
+
+
 async def offer(query: CallbackQuery, callback_data: DeskStep, desk: CounsellorDesk | None, user_key: str) -> None:
     if desk is None or not desk.available:
         await replace_screen(query, html.escape(_(UNAVAILABLE)), None)
+        return
+    if (until := await desk.blocked_until(user_key)) is not None:
+        await replace_screen(query, html.escape(blocked_text(until)), None)
         return
     if await desk.case_of(user_key) is not None:
         await replace_screen(query, html.escape(_("You are already talking to a counsellor: just write here.")), None)
@@ -99,6 +110,7 @@ async def start(
     user_key: str,
     language: str,
     staff: StaffRoles,
+    users: UserSettingsStore,
 ) -> None:
     if desk is None or not desk.available or query.message is None:
         await replace_screen(query, html.escape(_(UNAVAILABLE)), None)
@@ -106,9 +118,13 @@ async def start(
     if await desk.case_of(user_key) is not None:  # a second tap on Start
         await replace_screen(query, html.escape(_("You are already talking to a counsellor: just write here.")), None)
         return
+    if (until := await desk.blocked_until(user_key)) is not None:  # a Start from before the block
+        await replace_screen(query, html.escape(blocked_text(until)), None)
+        return
     chat_id = query.message.chat.id
+    country = await users.passport_country(user_key)
     try:
-        opened = await desk.open(user_key, chat_id, language)
+        opened = await desk.open(user_key, chat_id, language, country if country in TOPIC_COUNTRIES else None)
     except DeskUnavailable:
         await replace_screen(query, html.escape(_(UNAVAILABLE)), None)
         await tell_staff_desk_lost(query.bot, staff)
@@ -172,9 +188,12 @@ class InOpenCase(Filter):
 async def relay_or_tell(
     chat_id: int, message_id: int, desk: CounsellorDesk, case: OpenCase, bot: Bot | None, staff: StaffRoles | None
 ) -> None:
-    """Copied into the case's topic; if the group refuses, the person is told and the offer disappears."""
+    """Copied into the case's topic; if the group refuses, the person is told and the offer disappears.
+    A message that is not in the chat (a forged button's) is not relayed, and nothing else happens."""
     try:
         await desk.from_person(case, message_id)
+    except NothingToCopy:
+        log.info("counsellors: a message named for relaying is not in the person's chat")
     except DeskUnavailable:
         assert bot is not None
         await bot.send_message(chat_id, html.escape(_(NOT_DELIVERED)))
@@ -183,33 +202,112 @@ async def relay_or_tell(
 
 
 async def relay(message: Message, desk: CounsellorDesk, case: OpenCase, staff: StaffRoles) -> None:
-    if message.contact is not None or message.location is not None or message.venue is not None:
-        await message.answer(
-            html.escape(_("Contacts and locations are not passed on. If the counsellor should know, type it."))
-        )
+    if not desk.limit.allow(case.case_id, message.media_group_id):
+        await tell_not_sent(message, desk)
         return
     await relay_or_tell(message.chat.id, message.message_id, desk, case, message.bot, staff)
+
+
+async def tell_not_sent(message: Message, desk: CounsellorDesk) -> None:
+    """Over the per-minute limit: the answer quotes the message that was not sent, so the person knows which."""
+    await message.reply(
+        html.escape(
+            _(
+                "⏳ Not sent to the counsellor: more than {count} messages in a minute. "
+                "Wait a minute, then send this one again."
+            ).format(count=desk.settings.messages_per_minute)
+        )
+    )
+
+
+async def ask_before_sharing(message: Message) -> None:
+    """A contact or location in a case: it says who someone is or where, so it goes only if confirmed."""
+    if message.contact is not None:
+        question = _("This shares a phone number with the counsellor. Send it?")
+    else:
+        question = _("This shares where you are with the counsellor. Send it?")
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("Send"), callback_data=DeskStep(step="share", message=message.message_id))
+    builder.button(text=_("Don't send"), callback_data=DeskStep(step="keep"))
+    await message.reply(html.escape(question), reply_markup=builder.as_markup())
+
+
+async def share(
+    query: CallbackQuery, callback_data: DeskStep, desk: CounsellorDesk | None, user_key: str, staff: StaffRoles
+) -> None:
+    """Send, confirmed: copied from the presser's own chat into their own case's topic, or nothing."""
+    case = await desk.case_of(user_key) if desk is not None else None
+    if desk is None or case is None or query.message is None or not callback_data.message:
+        await replace_screen(query, html.escape(_("Not sent: this conversation has ended.")), None)
+        return
+    if not desk.limit.allow(case.case_id):
+        await replace_screen(query, html.escape(_("Not sent yet: wait a minute, then press Send again.")),
+                             query.message.reply_markup if isinstance(query.message, Message) else None)  # fmt: skip
+        return
+    await replace_screen(query, html.escape(_("Sent to the counsellor.")), None)
+    await relay_or_tell(query.message.chat.id, callback_data.message, desk, case, query.bot, staff)
+
+
+async def keep(query: CallbackQuery) -> None:
+    await replace_screen(query, html.escape(_("Not sent. Nothing of it was kept.")), None)
+
+
+async def not_passed_on(message: Message) -> None:
+    """A contact or location outside a case: Safar neither needs nor keeps it."""
+    await message.answer(
+        html.escape(
+            _(
+                "Safar does not need a phone number or where you are: it was not kept or passed on to anyone. "
+                "Type your question, or choose a topic with /menu."
+            )
+        )
+    )
 
 
 async def offer_for_media(message: Message) -> None:
     """A voice note, picture, video or file outside a case: Safar cannot read it, a person can."""
     builder = InlineKeyboardBuilder()
     builder.add(talk_button(message.message_id))
-    await message.answer(
-        html.escape(
-            _(
-                "Safar cannot listen to voice messages or read pictures and files, but a counsellor can. "
-                "Or choose a topic with /menu."
-            )
-        ),
-        reply_markup=builder.as_markup(),
-    )
+    if message.forward_origin is not None:
+        text = _(
+            "Safar cannot check forwarded messages yet, but a counsellor can look at this one with you. "
+            "Or choose a topic with /menu."
+        )
+    else:
+        text = _(
+            "Safar cannot listen to voice messages or read pictures and files, but a counsellor can. "
+            "Or choose a topic with /menu."
+        )
+    await message.answer(html.escape(text), reply_markup=builder.as_markup())
+
+
+class DeskIsOpen(Filter):
+    """The counsellors' group is set up and still lets Safar in."""
+
+    async def __call__(self, message: Message, desk: CounsellorDesk | None = None) -> bool:
+        return desk_open(desk)
+
+
+SHARED_PLACE_OR_PERSON = F.contact | F.location | F.venue
+FOR_A_PERSON = F.forward_origin | F.photo | F.voice | F.video | F.video_note | F.document
+"""What Safar cannot read but a counsellor can (a forward goes to the advert check once it exists)."""
 
 
 def build_router() -> Router:
+    """An incoming message's way, in this order (this router is the first the root tries):
+    1. an open case relays it (a contact or location only once the person confirms it);
+    2. a forward, photo, voice note, video, video note or document, outside a lesson tool's step,
+       is offered to a person (with the desk open);
+    3. a contact or location is answered, neither passed on nor kept (with the desk open);
+    4. text goes on to the other routers: the matcher (search.py), danger first."""
     router = Router(name="counsellors")
     router.message.filter(PrivateChat())
+    router.message.register(ask_before_sharing, InOpenCase(), SHARED_PLACE_OR_PERSON)
     router.message.register(relay, InOpenCase())
+    router.message.register(offer_for_media, DeskIsOpen(), StateFilter(None), FOR_A_PERSON)
+    router.message.register(not_passed_on, DeskIsOpen(), SHARED_PLACE_OR_PERSON)
+    router.callback_query.register(share, DeskStep.filter(F.step == "share"))
+    router.callback_query.register(keep, DeskStep.filter(F.step == "keep"))
     router.callback_query.register(offer, DeskStep.filter(F.step == "offer"))
     router.callback_query.register(start, DeskStep.filter(F.step == "start"))
     router.callback_query.register(not_now, DeskStep.filter(F.step == "no"))

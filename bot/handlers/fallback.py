@@ -8,12 +8,12 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.handlers.conversation import move
-from bot.handlers.counsellors import desk_open, offer_for_media
+from bot.handlers.counsellors import offer_for_media
 from bot.handlers.filters import PrivateChat
 from bot.handlers.screens import screen_markup
 from bot.handlers.stale import answer_stale
 from bot.services.content_holder import ContentHolder
-from bot.services.counsellor_desk import CounsellorDesk
+from bot.services.counsellor_desk import CounsellorDesk, desk_open
 
 
 async def not_understood(

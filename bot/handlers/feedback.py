@@ -18,6 +18,7 @@ from bot.handlers.filters import CalledContactFromButton, NodeFromButton
 from bot.handlers.screens import screen_markup, share_button
 from bot.i18n import N_
 from bot.services.content_holder import ContentHolder
+from bot.services.counsellor_desk import CounsellorDesk, desk_open
 from bot.services.hotline_answers import HotlineAnswers
 from bot.services.lesson_engine import Conversation
 
@@ -55,6 +56,7 @@ async def _restore(
     content: ContentHolder,
     node: NodeId,
     language: str,
+    desk: CounsellorDesk | None,
     passport_country: Citizenship = None,
 ) -> None:
     """Put the screen's own keyboard back, without moving the user anywhere."""
@@ -62,7 +64,8 @@ async def _restore(
     if conversation.position != node:
         conversation = Conversation(position=node)
     screen = content.current.engine.screen(conversation, language, passport_country)
-    await _set_keyboard(query, screen_markup(screen, await share_button(query.bot, screen)))
+    share = await share_button(query.bot, screen)
+    await _set_keyboard(query, screen_markup(screen, share, talk=desk_open(desk)))
 
 
 def _keyboard(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
@@ -78,6 +81,7 @@ async def called_contact(
     content: ContentHolder,
     language: str,
     callback_answer: CallbackAnswer,
+    desk: CounsellorDesk | None = None,
 ) -> None:
     loaded = content.current
     back = (_(BACK), FeedbackBack(ref=callback_data.ref).pack())
@@ -114,11 +118,12 @@ async def contact_answer(
     user_key: str,
     language: str,
     callback_answer: CallbackAnswer,
+    desk: CounsellorDesk | None = None,
     passport_country: Citizenship = None,
 ) -> None:
     counted = await hotline_answers.answer(user_key, contacts[callback_data.index], callback_data.outcome)
     callback_answer.text = _(THANKS_CALL if counted else ALREADY_CALL)
-    await _restore(query, state, content, node, language, passport_country)
+    await _restore(query, state, content, node, language, desk, passport_country)
 
 
 async def flag_screen(
@@ -131,6 +136,7 @@ async def flag_screen(
     user_key: str,
     language: str,
     callback_answer: CallbackAnswer,
+    desk: CounsellorDesk | None = None,
     passport_country: Citizenship = None,
 ) -> None:
     if callback_data.reason == "ask":
@@ -143,7 +149,7 @@ async def flag_screen(
         return
     counted = await hotline_answers.flag(user_key, str(node), callback_data.reason)
     callback_answer.text = _(THANKS_FLAG if counted else ALREADY_FLAG)
-    await _restore(query, state, content, node, language, passport_country)
+    await _restore(query, state, content, node, language, desk, passport_country)
 
 
 async def feedback_back(
@@ -152,9 +158,10 @@ async def feedback_back(
     state: FSMContext,
     content: ContentHolder,
     language: str,
+    desk: CounsellorDesk | None = None,
     passport_country: Citizenship = None,
 ) -> None:
-    await _restore(query, state, content, node, language, passport_country)
+    await _restore(query, state, content, node, language, desk, passport_country)
 
 
 def build_router() -> Router:

@@ -24,6 +24,7 @@ from bot.i18n import N_
 from bot.middlewares.locale import language_from_client
 from bot.services.campaign_counts import CampaignCounts
 from bot.services.content_holder import ContentHolder
+from bot.services.counsellor_desk import CounsellorDesk
 from bot.services.deep_links import parse_payload
 from bot.services.engagement import track
 from bot.storage.stores.events import NEW_USER_EVENT
@@ -68,6 +69,7 @@ async def start(
     user_key: str,
     stored_language: str | None,
     language: str,
+    desk: CounsellorDesk | None = None,
     passport_country: Citizenship = None,
 ) -> None:
     """`/start`, or a deep link `/start <entry>[__<campaign>]`: a link Safar does not know is no
@@ -93,7 +95,7 @@ async def start(
         screen = await move(state, lambda c: loaded.engine.home(c, language))
     else:
         screen = await move(state, lambda c: loaded.engine.open(c, target, language, passport_country))
-    await send_screen(message, screen)
+    await send_screen(message, screen, desk)
 
 
 async def pending_link(state: FSMContext, content: ContentHolder) -> tuple[NodeId | None, str | None]:
@@ -126,6 +128,7 @@ async def language_chosen(
     user_key: str,
     language: str,
     callback_answer: CallbackAnswer,
+    desk: CounsellorDesk | None = None,
     passport_country: Citizenship = None,
 ) -> None:
     chosen = callback_data.code
@@ -147,7 +150,7 @@ async def language_chosen(
             screen = await move(state, lambda c: engine.current(c, chosen, passport_country))
         else:
             screen = await move(state, lambda c: engine.open(c, target, chosen, passport_country))
-        await show_screen(query, screen)
+        await show_screen(query, screen, desk)
 
 
 def build_router() -> Router:

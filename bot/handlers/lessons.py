@@ -9,18 +9,22 @@ from bot.content import NodeId
 from bot.content.rendering import Citizenship
 from bot.handlers.callback_data import AnswerCheck, Navigate, OpenNode
 from bot.handlers.conversation import move
-from bot.handlers.counsellors import desk_open, with_talk_button
 from bot.handlers.filters import NodeFromButton, PrivateChat, QuestionFromButton
-from bot.handlers.screens import screen_markup, send_screen, share_button, show_screen
+from bot.handlers.screens import send_screen, show_screen
 from bot.services.content_holder import ContentHolder
 from bot.services.counsellor_desk import CounsellorDesk
 
 
 async def menu_command(
-    message: Message, state: FSMContext, content: ContentHolder, language: str, passport_country: Citizenship = None
+    message: Message,
+    state: FSMContext,
+    content: ContentHolder,
+    language: str,
+    desk: CounsellorDesk | None = None,
+    passport_country: Citizenship = None,
 ) -> None:
     screen = await move(state, lambda c: content.current.engine.home(c, language, passport_country))
-    await send_screen(message, screen)
+    await send_screen(message, screen, desk)
 
 
 async def sos_command(
@@ -33,11 +37,7 @@ async def sos_command(
 ) -> None:
     """Hotlines at once, whatever the user was doing; and a person to talk to, with the desk open."""
     screen = await move(state, lambda c: content.current.engine.help(c, language, passport_country))
-    if not desk_open(desk):
-        await send_screen(message, screen)
-        return
-    markup = screen_markup(screen, await share_button(message.bot, screen))
-    await message.answer(screen.text, reply_markup=with_talk_button(markup, desk))
+    await send_screen(message, screen, desk)  # a hotline screen: it offers a person by itself
 
 
 async def open_node(
@@ -46,11 +46,12 @@ async def open_node(
     state: FSMContext,
     content: ContentHolder,
     language: str,
+    desk: CounsellorDesk | None = None,
     passport_country: Citizenship = None,
 ) -> None:
     engine = content.current.engine
     screen = await move(state, lambda c: engine.open(c, node, language, passport_country))
-    await show_screen(query, screen)
+    await show_screen(query, screen, desk)
 
 
 async def answer_check(
@@ -60,11 +61,12 @@ async def answer_check(
     state: FSMContext,
     content: ContentHolder,
     language: str,
+    desk: CounsellorDesk | None = None,
     passport_country: Citizenship = None,
 ) -> None:
     engine = content.current.engine
     screen = await move(state, lambda c: engine.answer(c, question, callback_data.index, language, passport_country))
-    await show_screen(query, screen)
+    await show_screen(query, screen, desk)
 
 
 async def navigate(
@@ -73,11 +75,12 @@ async def navigate(
     state: FSMContext,
     content: ContentHolder,
     language: str,
+    desk: CounsellorDesk | None = None,
     passport_country: Citizenship = None,
 ) -> None:
     engine = content.current.engine
     screen = await move(state, lambda c: engine.navigate(c, callback_data.to, language, passport_country))
-    await show_screen(query, screen)
+    await show_screen(query, screen, desk)
 
 
 def build_router() -> Router:

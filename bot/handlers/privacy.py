@@ -15,7 +15,7 @@ from bot.handlers.callback_data import ChooseNews, ClearChat, ConfirmForget
 from bot.handlers.filters import PrivateChat
 from bot.handlers.screens import replace_screen
 from bot.i18n import N_
-from bot.services.counsellor_desk import CounsellorDesk
+from bot.services.counsellor_desk import MAX_BLOCK_DAYS, CounsellorDesk
 from bot.services.engagement import EventRecorder
 from bot.services.recent_messages import RecentMessages
 from bot.services.reminder_schedule import HOME_ZONE
@@ -45,14 +45,21 @@ WHAT_IS_KEPT = N_(
 )
 """What /privacy says; docs/privacy.md is the long version, and tests/test_privacy.py holds the numbers
 to the code."""
+WHAT_THE_DESK_KEEPS = N_(
+    "• Talking to a counsellor: Safar keeps no message. Counsellors see a case number, your language "
+    "and your passport's country, never who you are. If counsellors block someone for abuse, the block "
+    "is kept until it ends (at most {days} days), even after /forget: otherwise it would protect no one."
+)
+"""Said only where the counsellors' desk is set up: whether a block survives /forget, and why."""
 
 
-async def privacy(message: Message, report_retention_days: int) -> None:
+async def privacy(message: Message, report_retention_days: int, desk: CounsellorDesk | None = None) -> None:
     builder = InlineKeyboardBuilder()
     builder.button(text=_("🧹 Clear this chat"), callback_data=ClearChat())
-    await message.answer(
-        _(WHAT_IS_KEPT).format(hours=RAW_EVENT_HOURS, days=report_retention_days), reply_markup=builder.as_markup()
-    )
+    text = _(WHAT_IS_KEPT).format(hours=RAW_EVENT_HOURS, days=report_retention_days)
+    if desk is not None:
+        text += "\n\n" + _(WHAT_THE_DESK_KEEPS).format(days=MAX_BLOCK_DAYS)
+    await message.answer(text, reply_markup=builder.as_markup())
 
 
 async def clear_chat(query: CallbackQuery, bot: Bot, recent_messages: RecentMessages) -> None:

@@ -46,6 +46,7 @@ from bot.handlers.callback_data import (
 from bot.handlers.screens import add_nav_row
 from bot.i18n import reminders as text
 from bot.services.content_holder import LoadedContent
+from bot.services.reminder_kinds import PAYMENT, PLAN_STEPS, ReminderKind
 from bot.services.reminder_schedule import HOME_ZONE
 from bot.services.sender import Outgoing
 from bot.storage.stores.reminders import DueReminder, Reminder
@@ -57,33 +58,29 @@ def local_time(moment: datetime, zone: str) -> str:
     return moment.astimezone(ZoneInfo(zone)).strftime("%d.%m.%Y %H:%M")
 
 
-PLAN_KINDS = ("departure", "arrival", "regular")
-"""Reminder kinds whose text is a step of the plans in reminders.yaml."""
-
-
 def plan_step(reminder: Reminder, content: LoadedContent) -> DepartureItem | ArrivalItem | RegularItem | None:
     """The content step a departure, arrival or regular reminder stands for; None if it was removed."""
     plans = content.plans
     steps: list[DepartureItem] | list[ArrivalItem] | list[RegularItem] = plans.departure
-    if reminder.kind in ("arrival", "regular"):
+    if reminder.kind in (ReminderKind.ARRIVAL, ReminderKind.REGULAR):
         destination = plans.destinations.get(str(reminder.payload.get("destination")))
         if destination is None:
             return None
-        steps = destination.arrival if reminder.kind == "arrival" else destination.regular
+        steps = destination.arrival if reminder.kind == ReminderKind.ARRIVAL else destination.regular
     return next((step for step in steps if step.id == reminder.item), None)
 
 
 def title_of(reminder: Reminder, content: LoadedContent, language: str) -> str:
     """A short name for a scheduled reminder: the first line of its text."""
     body: str | None = None
-    if reminder.kind in PLAN_KINDS:
+    if reminder.kind in PLAN_STEPS:
         step = plan_step(reminder, content)
         body = pick(step.text, language) if step else None
-    elif reminder.kind in ("monthly", "snooze"):
+    elif reminder.kind in PAYMENT:
         return _(text.MONTHLY_ITEM).format(day=reminder.payload.get("day", reminder.item))
-    elif reminder.kind == "expiry":
+    elif reminder.kind == ReminderKind.EXPIRY:
         return _(text.EXPIRES_ON).format(date=reminder.payload.get("date", ""))
-    elif reminder.kind == "contract":
+    elif reminder.kind == ReminderKind.CONTRACT:
         return _(text.CONTRACT_ITEM).format(deadline=reminder.payload.get("deadline", ""))
     return _TAG.sub("", body.splitlines()[0]) if body else reminder.item
 
@@ -178,23 +175,23 @@ class ReminderText:
 def reminder_text(reminder: Reminder, content: LoadedContent, language: str) -> ReminderText | None:
     """The full text of a due reminder in `language`; None when its plan step is gone."""
     plans = content.plans
-    if reminder.kind in PLAN_KINDS:
+    if reminder.kind in PLAN_STEPS:
         step = plan_step(reminder, content)
         if step is None:
             return None
-        place = str(reminder.payload.get("destination")) if reminder.kind != "departure" else ""
+        place = str(reminder.payload.get("destination")) if reminder.kind != ReminderKind.DEPARTURE else ""
         ref = step_ref(reminder.kind, place, step.id)
         return ReminderText(pick(step.text, language), step.lesson, RevealStep(ref=ref))
-    if reminder.kind in ("monthly", "snooze"):
+    if reminder.kind in PAYMENT:
         return ReminderText(pick(plans.monthly_payment, language), plans.monthly_lesson, RevealPayment(), True)
-    if reminder.kind == "expiry":
+    if reminder.kind == ReminderKind.EXPIRY:
         expiry = str(reminder.payload.get("date"))
         try:
             shown: Reveal | None = RevealExpiry(expiry=expiry)
         except ValidationError:  # not a date as Safar writes them (a row from elsewhere): no button can carry it
             shown = None
         return ReminderText(_expiry_text(content, language, expiry), plans.document_expiry_lesson, shown)
-    if reminder.kind == "contract":
+    if reminder.kind == ReminderKind.CONTRACT:
         deadline = str(reminder.payload.get("deadline"))
         try:
             contract: Reveal | None = RevealContract(deadline=deadline)
@@ -224,11 +221,11 @@ def revealed_text(data: Reveal, content: LoadedContent, language: str) -> str | 
             return _contract_text(content, language, data.deadline)
         case RevealStep():
             steps: list[tuple[str, str, DepartureItem | ArrivalItem | RegularItem]] = [
-                ("departure", "", step) for step in plans.departure
+                (ReminderKind.DEPARTURE, "", step) for step in plans.departure
             ]
             for code, place in plans.destinations.items():
-                steps += [("arrival", code, step) for step in place.arrival]
-                steps += [("regular", code, step) for step in place.regular]
+                steps += [(ReminderKind.ARRIVAL, code, step) for step in place.arrival]
+                steps += [(ReminderKind.REGULAR, code, step) for step in place.regular]
             found = (step for kind, place, step in steps if step_ref(kind, place, step.id) == data.ref)
             step = next(found, None)
             return pick(step.text, language) if step else None

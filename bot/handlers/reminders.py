@@ -1,8 +1,8 @@
-"""`/reminders` and `/stop`: plan reminders of departure, arrival deadlines, monthly payments, the
-contract copy after a patent and document expiry; see and cancel them; and the buttons under a
-delivered reminder."""
+"""`/reminders` and `/stop`, thin: read the press or the typed date, ask `ReminderPlanner`
+(services/reminder_planning.py) to plan, change or cancel, and render what it did; and the buttons
+under a delivered reminder."""
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
@@ -16,7 +16,6 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
-from bot.common.clock import Clock
 from bot.content import NodeId
 from bot.content.rendering import Citizenship, day_text, pick
 from bot.handlers.callback_data import (
@@ -44,63 +43,38 @@ from bot.handlers.states import ReminderDates
 from bot.handlers.typed_input import TYPED_ANSWER
 from bot.i18n import reminders as text
 from bot.services.content_holder import ContentHolder
+from bot.services.counsellor_desk import CounsellorDesk, desk_open
 from bot.services.engagement import track
-from bot.services.reminder_schedule import (
-    HOME_ZONE,
-    TIME_ZONES,
-    WEEK_CHOICES,
-    arrival_dues,
-    contract_copy_due,
-    departure_dues,
-    expiry_due,
-    local_today,
-    months_after,
-    next_monthly,
-    parse_date,
-    regular_dues,
-    tomorrow_delivery,
-)
-from bot.storage.stores.reminders import MAX_PENDING_PER_ACCOUNT, NewReminder, Recipient, ReminderStore
-from bot.storage.stores.user_settings import UserSettingsStore
-
-
-async def _zone(reminders: ReminderStore, user_key: str) -> str | None:
-    chat = await reminders.chat(user_key)
-    return chat.time_zone if chat else None
-
-
-async def _user_zone(reminders: ReminderStore, user_key: str) -> str:
-    """The user's time zone for dates they pick; home until they arrive or choose another."""
-    return await _zone(reminders, user_key) or HOME_ZONE
-
-
-async def _menu(
-    reminders: ReminderStore, users: UserSettingsStore, content: ContentHolder, user_key: str, language: str
-) -> tuple[str, InlineKeyboardMarkup]:
-    zone = await _zone(reminders, user_key)
-    plain = await users.plain_reminders(user_key)
-    return menu(await reminders.scheduled(user_key), content.current, language, zone, plain)
+from bot.services.reminder_planning import Change, Outcome, Person, ReminderPlanner, TypedDay
+from bot.services.reminder_schedule import TIME_ZONES, WEEK_CHOICES
+from bot.storage.stores.reminders import MAX_PENDING_PER_ACCOUNT
 
 
 async def reminders_command(
-    message: Message,
-    state: FSMContext,
-    reminders: ReminderStore,
-    users: UserSettingsStore,
-    content: ContentHolder,
-    user_key: str,
-    language: str,
+    message: Message, state: FSMContext, planner: ReminderPlanner, content: ContentHolder, user_key: str, language: str
 ) -> None:
     await state.set_state(None)
-    body, markup = await _menu(reminders, users, content, user_key, language)
+    body, markup = await _menu(planner, content, user_key, language)
     await message.answer(body, reply_markup=markup)
 
 
-async def stop_command(message: Message, state: FSMContext, reminders: ReminderStore, user_key: str) -> None:
+async def _menu(
+    planner: ReminderPlanner, content: ContentHolder, user_key: str, language: str
+) -> tuple[str, InlineKeyboardMarkup]:
+    overview = await planner.overview(user_key)
+    return menu(overview.scheduled, content.current, language, overview.zone, overview.plain)
+
+
+async def stop_command(message: Message, state: FSMContext, planner: ReminderPlanner, user_key: str) -> None:
     await state.set_state(None)
-    had_reminders = await reminders.chat(user_key) is not None
-    await reminders.stop(user_key)
+    had_reminders = await planner.stop(user_key)
     await message.answer(_(text.STOPPED) if had_reminders else _(text.NOTHING_TO_STOP))
+
+
+def _over_limit(change: Change) -> str:
+    """Nothing was changed: the answer says why, for one reminder or for a plan."""
+    limit_text = text.TOO_MANY if change.adding == 1 else text.PLAN_TOO_MANY
+    return _(limit_text).format(limit=MAX_PENDING_PER_ACCOUNT)
 
 
 @dataclass
@@ -109,46 +83,35 @@ class MenuPress:
 
     query: CallbackQuery
     state: FSMContext
-    reminders: ReminderStore
-    users: UserSettingsStore
+    planner: ReminderPlanner
     content: ContentHolder
-    clock: Clock
     user_key: str
     language: str
     callback_answer: CallbackAnswer
-    zone: str
+
+    @property
+    def person(self) -> Person:
+        return Person(self.user_key, self.query.from_user.id, self.language)
 
     async def show(self, body: str, markup: InlineKeyboardMarkup | None) -> None:
         await replace_screen(self.query, body, markup)
 
     async def show_menu(self) -> None:
-        await self.show(*await _menu(self.reminders, self.users, self.content, self.user_key, self.language))
+        await self.show(*await _menu(self.planner, self.content, self.user_key, self.language))
 
-    def recipient(self, moved_to: str | None = None) -> Recipient:
-        """This chat, needed to write first; a time zone already chosen stays unless the person
-        says where they are now (`moved_to`)."""
-        zone = moved_to or self.zone
-        return Recipient(self.query.from_user.id, self.language, zone, moved=moved_to is not None)
-
-    async def plan(
-        self, recipient: Recipient, replacing: tuple[str, ...] = (), adding: Sequence[NewReminder] = ()
-    ) -> bool:
-        """Make one change to the person's reminders, whole; False after telling them it would
-        take them over the limit (nothing was changed then)."""
-        if not await self.reminders.update_plan(self.user_key, recipient, replacing, adding):
-            limit_text = text.TOO_MANY if len(adding) == 1 else text.PLAN_TOO_MANY
-            await self.show(_(limit_text).format(limit=MAX_PENDING_PER_ACCOUNT), choices([]))
-            return False
-        for reminder in adding:
-            track("reminder_scheduled", reminder.kind)
-        return True
-
-    async def show_planned(self, zone: str) -> None:
+    async def show_planned(self, change: Change) -> None:
+        """The reminders now waiting, or why nothing changed."""
+        if change.outcome is Outcome.OVER_LIMIT:
+            await self.show(_over_limit(change), choices([]))
+            return
         lines = [_(text.PLANNED)]
-        for reminder in await self.reminders.scheduled(self.user_key):
+        for reminder in await self.planner.scheduled(self.user_key):
             title = title_of(reminder, self.content.current, self.language)
-            lines.append(f"• {local_time(reminder.due_at, zone)} — {title}")
+            lines.append(f"• {local_time(reminder.due_at, change.zone)} — {title}")
         await self.show("\n".join(lines), choices([(_(text.ALL_REMINDERS), RemindMenu(action="menu"))]))
+
+    async def show_no_patent(self) -> None:
+        await self.show(_(text.NO_PATENT_FOR_EAEU), choices([(_(text.ALL_REMINDERS), RemindMenu(action="menu"))]))
 
 
 async def _show_menu(press: MenuPress) -> None:
@@ -158,7 +121,7 @@ async def _show_menu(press: MenuPress) -> None:
 async def _ask_date(press: MenuPress, purpose: DatePurpose) -> None:
     await press.state.set_state(ReminderDates.departure if purpose == "dep" else ReminderDates.expiry)
     prompt = text.DEPARTURE_DATE if purpose == "dep" else text.EXPIRY_DATE
-    today = local_today(press.clock.now(), press.zone)
+    today = await press.planner.today(press.user_key)
     await press.show(f"{_(prompt)}\n{_(text.PICK_DATE)}", calendar_markup(purpose, today.year, today.month, today))
 
 
@@ -168,23 +131,17 @@ async def _ask_arrival(press: MenuPress) -> None:
     await press.show(_(text.WHERE_ARRIVED), choices(options))
 
 
-async def _needs_no_patent(press: MenuPress) -> bool:
-    """A Kyrgyz citizen (by the passport's country they gave) is told there is no patent to pay."""
-    if await press.users.passport_country(press.user_key) != "KG":
-        return False
-    await press.show(_(text.NO_PATENT_FOR_EAEU), choices([(_(text.ALL_REMINDERS), RemindMenu(action="menu"))]))
-    return True
-
-
 async def _ask_day(press: MenuPress) -> None:
-    if await _needs_no_patent(press):
+    if await press.planner.needs_no_patent(press.user_key):
+        await press.show_no_patent()
         return
     options = [(str(day), SetMonthlyDay(day=day)) for day in range(1, 32)]
     await press.show(_(text.PICK_DAY), choices(options, columns=7))
 
 
 async def _ask_patent_issued(press: MenuPress) -> None:
-    if await _needs_no_patent(press):
+    if await press.planner.needs_no_patent(press.user_key):
+        await press.show_no_patent()
         return
     await press.state.set_state(ReminderDates.patent_issued)
     await press.show(_(text.PATENT_ISSUED), choices([]))
@@ -208,87 +165,64 @@ SCREENS: dict[str, Callable[[MenuPress], Awaitable[None]]] = {
 
 
 async def _cancel(press: MenuPress, reminder_id: int) -> bool:
-    cancelled = await press.reminders.cancel(press.user_key, reminder_id)
+    cancelled = await press.planner.cancel(press.user_key, reminder_id)
     press.callback_answer.text = _(text.CANCELLED) if cancelled else None
     await press.show_menu()
     return True
 
 
 async def _set_zone(press: MenuPress, zone: str) -> bool:
-    await press.plan(press.recipient(moved_to=zone))
+    await press.planner.move_to(press.person, zone)
     press.callback_answer.text = _(text.ZONE_SET).format(zone=zone)
     await press.show_menu()
     return True
 
 
 async def _set_style(press: MenuPress, plain: bool) -> bool:
-    await press.users.set_plain_reminders(press.user_key, plain, press.language)
+    await press.planner.set_style(press.person, plain)
     press.callback_answer.text = _(text.PLAIN_SET if plain else text.DISCREET_SET)
     await press.show_menu()
     return True
 
 
 async def _set_monthly(press: MenuPress, day: int) -> bool:
-    if await _needs_no_patent(press):
-        return True
-    early = press.content.current.plans.monthly_remind_days_before
-    due = next_monthly(day, press.clock.now(), press.zone, early, catch_up=True)
-    monthly = NewReminder("monthly", str(day), due, {"day": day, "early": early})
-    if not await press.plan(press.recipient(), ("snooze", "monthly"), [monthly]):
-        return True
-    await press.show(_(text.MONTHLY_SET).format(day=day, days=early), choices([]))
+    change = await press.planner.plan_monthly(press.person, day)
+    if change.outcome is Outcome.NO_PATENT:
+        await press.show_no_patent()
+    elif change.outcome is Outcome.OVER_LIMIT:
+        await press.show(_over_limit(change), choices([]))
+    else:
+        early = press.content.current.plans.monthly_remind_days_before
+        await press.show(_(text.MONTHLY_SET).format(day=day, days=early), choices([]))
     return True
 
 
 async def _arrived(press: MenuPress, code: str) -> bool:
-    plans = press.content.current.plans
-    destination = plans.destinations.get(code)
-    if destination is None:
+    change = await press.planner.plan_arrival(press.person, code)
+    if change.outcome is Outcome.GONE:
         return False
-    zone = destination.time_zone
-    now = press.clock.now()
-    citizens_of = await press.users.passport_country(press.user_key)
-    today = local_today(now, zone)
-    dues = arrival_dues(plans, code, today, zone, now, citizens_of)
-    if not dues:
-        await press.plan(press.recipient(moved_to=zone))  # the time zone of where they are, all the same
-        await press.show(_(text.NO_ARRIVAL_PLAN).format(country=pick(destination.name, press.language)), choices([]))
+    if change.outcome is Outcome.NO_PLAN:
+        country = pick(press.content.current.plans.destinations[code].name, press.language)
+        await press.show(_(text.NO_ARRIVAL_PLAN).format(country=country), choices([]))
         return True
-    adding = [NewReminder("arrival", item, due, {"destination": code}) for item, due in dues]
-    adding += [
-        NewReminder("regular", item, due, {"destination": code, "every": every})
-        for item, every, due in regular_dues(plans, code, today, zone, citizens_of)
-    ]
-    if await press.plan(press.recipient(moved_to=zone), ("arrival", "regular"), adding):
-        await press.show_planned(zone)
+    await press.show_planned(change)
     return True
 
 
-async def _departing_to(press: MenuPress, code: str) -> bool:
-    plans = press.content.current.plans
-    departure = str((await press.state.get_data()).get("departure") or "")
-    if code not in plans.destinations or not departure:
+async def _plan_from_date(press: MenuPress, key: str, plan: Callable[[date], Awaitable[Change]]) -> bool:
+    """A plan made from the date picked or typed before, kept in the conversation under `key`;
+    False when that date or what the button names is gone."""
+    kept = str((await press.state.get_data()).get(key) or "")
+    if not kept:
+        return False
+    change = await plan(date.fromisoformat(kept))
+    if change.outcome is Outcome.GONE:
         return False
     await press.state.set_state(None)
-    dues = departure_dues(plans, date.fromisoformat(departure), press.zone, press.clock.now())
-    if not dues:
+    if change.outcome is Outcome.NOTHING_AHEAD:
         await press.show(_(text.NONE_AHEAD), choices([]))
-        return True
-    adding = [NewReminder("departure", item, due, {"destination": code}) for item, due in dues]
-    if await press.plan(press.recipient(), ("departure",), adding):
-        await press.show_planned(press.zone)
-    return True
-
-
-async def _expiry_weeks(press: MenuPress, weeks: int) -> bool:
-    expiry = str((await press.state.get_data()).get("expiry") or "")
-    if weeks not in WEEK_CHOICES or not expiry:
-        return False
-    await press.state.set_state(None)
-    day = date.fromisoformat(expiry)
-    due = expiry_due(day, weeks, press.zone, press.clock.now())
-    if await press.plan(press.recipient(), adding=[NewReminder("expiry", expiry, due, {"date": day_text(day)})]):
-        await press.show_planned(press.zone)
+    else:
+        await press.show_planned(change)
     return True
 
 
@@ -307,6 +241,7 @@ MenuButton = (
 
 async def _act(press: MenuPress, data: MenuButton) -> bool:
     """Do what the button says; False for a button that no longer fits (its target or step is gone)."""
+    planner, person = press.planner, press.person
     match data:
         case RemindMenu():
             await SCREENS[data.action](press)
@@ -320,9 +255,11 @@ async def _act(press: MenuPress, data: MenuButton) -> bool:
         case ArrivedIn():
             return await _arrived(press, data.destination)
         case DepartingTo():
-            return await _departing_to(press, data.destination)
+            code = data.destination
+            return await _plan_from_date(press, "departure", lambda day: planner.plan_departure(person, day, code))
         case WeeksBeforeExpiry():
-            return await _expiry_weeks(press, data.weeks)
+            weeks = data.weeks
+            return await _plan_from_date(press, "expiry", lambda day: planner.plan_expiry(person, day, weeks))
         case ReminderStyle():
             return await _set_style(press, data.plain)
 
@@ -331,16 +268,13 @@ async def menu_button(
     query: CallbackQuery,
     callback_data: MenuButton,
     state: FSMContext,
-    reminders: ReminderStore,
-    users: UserSettingsStore,
+    planner: ReminderPlanner,
     content: ContentHolder,
-    clock: Clock,
     user_key: str,
     language: str,
     callback_answer: CallbackAnswer,
 ) -> None:
-    zone = await _user_zone(reminders, user_key)
-    press = MenuPress(query, state, reminders, users, content, clock, user_key, language, callback_answer, zone)
+    press = MenuPress(query, state, planner, content, user_key, language, callback_answer)
     if not await _act(press, callback_data):
         await answer_stale(query, state, content, language, callback_answer)
 
@@ -350,13 +284,12 @@ async def date_chosen(
     callback_data: PickDate,
     state: FSMContext,
     content: ContentHolder,
-    reminders: ReminderStore,
-    clock: Clock,
+    planner: ReminderPlanner,
     user_key: str,
     language: str,
     callback_answer: CallbackAnswer,
 ) -> None:
-    today = local_today(clock.now(), await _user_zone(reminders, user_key))
+    today = await planner.today(user_key)
     if callback_data.day == 0:
         markup = calendar_markup(callback_data.purpose, callback_data.year, callback_data.month, today)
         await replace_screen(query, _(text.PICK_DATE), markup)
@@ -366,67 +299,62 @@ async def date_chosen(
     except ValueError:
         await answer_stale(query, state, content, language, callback_answer)
         return
-    body, markup = await _after_date(state, callback_data.purpose, chosen, today, content, language)
+    body, markup = await _after_date(state, callback_data.purpose, TypedDay(today, chosen), content, language)
     await replace_screen(query, body, markup)
 
 
 async def date_typed(
-    message: Message, state: FSMContext, content: ContentHolder, reminders: ReminderStore, clock: Clock,
-    user_key: str, language: str,
-) -> None:  # fmt: skip
-    today = local_today(clock.now(), await _user_zone(reminders, user_key))
+    message: Message, state: FSMContext, content: ContentHolder, planner: ReminderPlanner, user_key: str, language: str
+) -> None:
     purpose: DatePurpose = "dep" if await state.get_state() == ReminderDates.departure.state else "exp"
-    chosen = parse_date(message.text or "", today)
-    if chosen is None:
+    typed = await planner.read_day(user_key, message.text or "")
+    if typed.day is None:
+        today = typed.today
         await message.answer(_(text.BAD_DATE), reply_markup=calendar_markup(purpose, today.year, today.month, today))
         return
-    body, markup = await _after_date(state, purpose, chosen, today, content, language)
+    body, markup = await _after_date(state, purpose, typed, content, language)
     await message.answer(body, reply_markup=markup)
 
 
 async def patent_issue_typed(
-    message: Message, state: FSMContext, content: ContentHolder, reminders: ReminderStore, clock: Clock,
-    user_key: str, language: str,
-) -> None:  # fmt: skip
+    message: Message, state: FSMContext, planner: ReminderPlanner, user_key: str, language: str
+) -> None:
     """The patent's date of issue, typed: the contract copy is reminded of before its 2 months end."""
-    zone = await _user_zone(reminders, user_key)
-    now = clock.now()
-    issued = parse_date(message.text or "", local_today(now, zone))
-    if issued is None or issued > local_today(now, zone):
-        await message.answer(_(text.BAD_PATENT_DATE if issued is None else text.FUTURE_PATENT_DATE))
-        return
+    change = await planner.plan_contract(Person(user_key, message.chat.id, language), message.text or "")
+    match change.outcome:
+        case Outcome.NOT_A_DATE:
+            await message.answer(_(text.BAD_PATENT_DATE))
+            return
+        case Outcome.NOT_YET:
+            await message.answer(_(text.FUTURE_PATENT_DATE))
+            return
+        case Outcome.TOO_LATE:
+            body = _(text.CONTRACT_LATE).format(deadline=_day(change.deadline))
+        case Outcome.OVER_LIMIT:
+            body = _over_limit(change)
+        case _:
+            body = _(text.CONTRACT_SET).format(deadline=_day(change.deadline), day=_day(change.reminded_on))
     await state.set_state(None)
-    plans = content.current.plans
-    dues = contract_copy_due(issued, plans.contract_copy_months, plans.contract_copy_remind_days_before, zone, now)
-    if dues is None:
-        deadline = day_text(months_after(issued, plans.contract_copy_months))
-        await message.answer(_(text.CONTRACT_LATE).format(deadline=deadline))
-        return
-    deadline_day, due = dues
-    deadline = day_text(deadline_day)
-    contract = NewReminder("contract", issued.isoformat(), due, {"deadline": deadline})
-    recipient = Recipient(message.chat.id, language, zone)
-    if not await reminders.update_plan(user_key, recipient, ("contract",), [contract]):
-        await message.answer(_(text.TOO_MANY).format(limit=MAX_PENDING_PER_ACCOUNT))
-        return
-    track("reminder_scheduled", "contract")
-    day = day_text(local_today(due, zone))
-    await message.answer(_(text.CONTRACT_SET).format(deadline=deadline, day=day), reply_markup=choices([]))
+    await message.answer(body, reply_markup=choices([]) if change.outcome is Outcome.PLANNED else None)
+
+
+def _day(day: date | None) -> str:
+    return day_text(day) if day is not None else ""
 
 
 async def _after_date(
-    state: FSMContext, purpose: DatePurpose, chosen: date, today: date, content: ContentHolder, language: str
+    state: FSMContext, purpose: DatePurpose, chosen: TypedDay, content: ContentHolder, language: str
 ) -> tuple[str, InlineKeyboardMarkup]:
-    if chosen <= today:
+    today = chosen.today
+    if not chosen.ahead or chosen.day is None:
         return _(text.PAST_DATE), calendar_markup(purpose, today.year, today.month, today)
     if purpose == "dep":
-        await state.update_data(departure=chosen.isoformat())
-        plans = content.current.plans
-        destinations = plans.destinations.items()
+        await state.update_data(departure=chosen.day.isoformat())
+        destinations = content.current.plans.destinations.items()
         return _(text.WHERE_TO), choices(
             [(pick(d.name, language), DepartingTo(destination=code)) for code, d in destinations]
         )
-    await state.update_data(expiry=chosen.isoformat())
+    await state.update_data(expiry=chosen.day.isoformat())
     weeks = [(_(text.WEEKS).format(weeks=w), WeeksBeforeExpiry(weeks=w)) for w in WEEK_CHOICES]
     return _(text.WEEKS_BEFORE), choices(weeks)
 
@@ -437,12 +365,15 @@ async def open_from_reminder(
     state: FSMContext,
     content: ContentHolder,
     language: str,
+    desk: CounsellorDesk | None = None,
     passport_country: Citizenship = None,
 ) -> None:
     track("reminder_opened", node.lesson)
     screen = await move(state, lambda c: content.current.engine.open(c, node, language, passport_country))
     if query.bot is not None:
-        await query.bot.send_message(query.from_user.id, screen.text, reply_markup=screen_markup(screen))
+        await query.bot.send_message(
+            query.from_user.id, screen.text, reply_markup=screen_markup(screen, talk=desk_open(desk))
+        )
 
 
 async def payment_noted(
@@ -450,27 +381,26 @@ async def payment_noted(
     callback_data: ReminderPaid | ReminderLater,
     state: FSMContext,
     content: ContentHolder,
-    reminders: ReminderStore,
-    clock: Clock,
+    planner: ReminderPlanner,
     user_key: str,
     language: str,
     callback_answer: CallbackAnswer,
 ) -> None:
     """'Paid' or 'remind me tomorrow' under a monthly payment reminder; the buttons then go."""
-    chat = await reminders.chat(user_key)
-    if chat is None:  # the user sent /stop since
+    if isinstance(callback_data, ReminderLater):
+        outcome = await planner.snooze(user_key, callback_data.day)
+        noted = text.NOTED_TOMORROW
+    else:
+        outcome = await planner.paid(user_key)
+        noted = text.NOTED_PAID
+    if outcome is Outcome.GONE:  # the user sent /stop since
         await answer_stale(query, state, content, language, callback_answer)
         return
-    if isinstance(callback_data, ReminderLater):
-        day = str(callback_data.day) if callback_data.day else ""
-        due = tomorrow_delivery(clock.now(), chat.time_zone)
-        if await reminders.add(user_key, "snooze", day or "monthly", due, {"day": day}) is None:
-            callback_answer.text = _(text.TOO_MANY).format(limit=MAX_PENDING_PER_ACCOUNT)
-            callback_answer.show_alert = True
-        else:
-            callback_answer.text = _(text.NOTED_TOMORROW)
+    if outcome is Outcome.OVER_LIMIT:
+        callback_answer.text = _(text.TOO_MANY).format(limit=MAX_PENDING_PER_ACCOUNT)
+        callback_answer.show_alert = True
     else:
-        callback_answer.text = _(text.NOTED_PAID)
+        callback_answer.text = _(noted)
     if query.message is not None and query.bot is not None:
         kept = _buttons_except(query, lambda data: data != RevealPayment().pack())  # "Show" stays if not pressed yet
         with suppress(TelegramBadRequest):  # pressed again: the buttons are already gone

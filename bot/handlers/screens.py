@@ -11,10 +11,11 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.common.navigation import NavAction
 from bot.common.serialized_keyboards import KEYBOARDS
-from bot.content.curriculum import node_ref
+from bot.content.curriculum import HOTLINES_LESSON, node_ref
 from bot.handlers.callback_data import (
     AnswerCheck,
     CalledContact,
+    DeskStep,
     FlagScreen,
     Navigate,
     OpenNode,
@@ -22,6 +23,7 @@ from bot.handlers.callback_data import (
 )
 from bot.i18n import N_
 from bot.i18n.messages import NAV_LABELS
+from bot.services.counsellor_desk import CounsellorDesk, desk_open
 from bot.services.deep_links import SHARE_CAMPAIGN, DeepLink, deep_link, share_url
 from bot.services.lesson_engine import Screen
 from bot.services.screen_kinds import ScreenButton
@@ -31,6 +33,9 @@ SHARE_LABEL = N_("📤 Share with a friend")
 CALLED_LABEL = N_("☎️ I called")
 FLAG_LABEL = N_("✏️ Wrong or out of date?")
 SHARE_TEXT = N_("Safar: how to go to work abroad safely, step by step, with hotlines that help.")
+TALK_LABEL = N_("💬 Talk to a person")
+TALK_TOOL = "talk_to_person"
+"""The `tool:` of a lesson button that offers a person (the counsellors' desk); hidden while it is closed."""
 
 
 def nav_label(action: NavAction) -> str:
@@ -46,12 +51,25 @@ def add_nav_row(builder: InlineKeyboardBuilder, actions: list[NavAction]) -> Non
     builder.attach(nav)
 
 
-def screen_markup(screen: Screen, share: ScreenButton | None = None) -> InlineKeyboardMarkup:
-    rows = tuple(tuple(row) for row in screen.rows)
+def screen_markup(screen: Screen, share: ScreenButton | None = None, *, talk: bool = False) -> InlineKeyboardMarkup:
+    """`talk`: the counsellors' desk is open; every hotline screen then offers a person, and so do
+    the lesson buttons with `tool: talk_to_person` (which are left out while it is closed)."""
+    rows = talk_rows(screen, talk)
     if share is not None:
         rows = (*rows, (share,))
     nav = tuple((action, nav_label(action)) for action in screen.nav)
     return _markup(rows, nav, feedback_row(screen))
+
+
+def is_talk(button: ScreenButton) -> bool:
+    return button.kind == "tool" and button.target == TALK_TOOL
+
+
+def talk_rows(screen: Screen, talk: bool) -> tuple[tuple[ScreenButton, ...], ...]:
+    rows = tuple(kept for row in screen.rows if (kept := tuple(b for b in row if talk or not is_talk(b))))
+    if talk and screen.node.lesson == HOTLINES_LESSON and not any(is_talk(b) for row in rows for b in row):
+        rows = (*rows, (ScreenButton(_(TALK_LABEL), "tool", TALK_TOOL),))
+    return rows
 
 
 def feedback_row(screen: Screen) -> tuple[tuple[str, str], ...]:
@@ -105,7 +123,9 @@ def _markup(
 def _content_button(button: ScreenButton) -> InlineKeyboardButton:
     if button.kind == "url":
         return InlineKeyboardButton(text=button.label, url=button.target)
-    if button.kind == "tool":
+    if is_talk(button):
+        data = DeskStep(step="offer").pack()
+    elif button.kind == "tool":
         data = StartTool(name=button.target).pack()
     elif button.kind == "answer":
         data = AnswerCheck(ref=button.target, index=button.index).pack()
@@ -114,8 +134,9 @@ def _content_button(button: ScreenButton) -> InlineKeyboardButton:
     return InlineKeyboardButton(text=button.label, callback_data=data)
 
 
-async def send_screen(message: Message, screen: Screen) -> None:
-    await message.answer(screen.text, reply_markup=screen_markup(screen, await share_button(message.bot, screen)))
+async def send_screen(message: Message, screen: Screen, desk: CounsellorDesk | None = None) -> None:
+    share = await share_button(message.bot, screen)
+    await message.answer(screen.text, reply_markup=screen_markup(screen, share, talk=desk_open(desk)))
 
 
 async def replace_screen(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> Message | None:
@@ -135,5 +156,6 @@ async def replace_screen(query: CallbackQuery, text: str, markup: InlineKeyboard
     return None
 
 
-async def show_screen(query: CallbackQuery, screen: Screen) -> None:
-    await replace_screen(query, screen.text, screen_markup(screen, await share_button(query.bot, screen)))
+async def show_screen(query: CallbackQuery, screen: Screen, desk: CounsellorDesk | None = None) -> None:
+    share = await share_button(query.bot, screen)
+    await replace_screen(query, screen.text, screen_markup(screen, share, talk=desk_open(desk)))

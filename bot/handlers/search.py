@@ -1,11 +1,12 @@
 """Free text: danger first (hotlines and the red-flag check), then the screens that fit, or a hint
-and the menu. Nothing typed is kept or logged."""
+and the menu. With the counsellors' desk open, the danger view and "nothing found" also offer a
+person. Nothing typed is kept or logged."""
 
 import html
 
 from aiogram import Router
 from aiogram.fsm.context import FSMContext
-from aiogram.types import InlineKeyboardMarkup, Message
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
@@ -14,12 +15,13 @@ from bot.common.telegram_limits import MAX_MESSAGE_CHARS
 from bot.content import Curriculum
 from bot.content.curriculum import NodeId, node_ref
 from bot.content.rendering import Citizenship
-from bot.handlers.callback_data import OpenNode
+from bot.handlers.callback_data import DeskStep, OpenNode
 from bot.handlers.conversation import move
 from bot.handlers.filters import PrivateChat, TypedText
-from bot.handlers.screens import add_nav_row, screen_markup
+from bot.handlers.screens import TALK_LABEL, add_nav_row, screen_markup
 from bot.i18n.messages import DANGER_FIRST, SEARCH_FOUND, SEARCH_NOTHING_FOUND
 from bot.services.content_holder import ContentHolder
+from bot.services.counsellor_desk import CounsellorDesk, desk_open
 from bot.services.danger_view import DangerView, danger_view, offer_label
 from bot.services.engagement import track
 from bot.understanding.search import SearchAnswer, screen_title
@@ -29,19 +31,28 @@ MAX_QUERY_CHARS = 500
 
 
 async def free_text(
-    message: Message, state: FSMContext, content: ContentHolder, language: str, passport_country: Citizenship = None
+    message: Message,
+    state: FSMContext,
+    content: ContentHolder,
+    language: str,
+    desk: CounsellorDesk | None = None,
+    passport_country: Citizenship = None,
 ) -> None:
     loaded = content.current
     answer = loaded.search.find((message.text or "")[:MAX_QUERY_CHARS], language)
     track("search", "found" if answer.nodes or answer.is_danger else "none")
     curriculum = loaded.curriculum
     if answer.is_danger:
-        await show_danger(message, curriculum, answer, language, passport_country)
+        await show_danger(message, curriculum, answer, language, desk, passport_country)
         return
     if not answer.nodes:
         home = await move(state, lambda c: loaded.engine.home(c, language))
         hint = _(SEARCH_NOTHING_FOUND)
-        await message.answer(f"{html.escape(hint)}\n\n{home.text}", reply_markup=screen_markup(home))
+        markup = screen_markup(home)
+        if desk_open(desk):  # the lessons do not cover it: a person may
+            talk = InlineKeyboardButton(text=_(TALK_LABEL), callback_data=DeskStep(step="offer").pack())
+            markup = InlineKeyboardMarkup(inline_keyboard=[[talk], *markup.inline_keyboard])
+        await message.answer(f"{html.escape(hint)}\n\n{home.text}", reply_markup=markup)
         return
     builder = InlineKeyboardBuilder()
     _add_screens(builder, curriculum, answer.nodes, language)
@@ -55,13 +66,15 @@ async def show_danger(
     curriculum: Curriculum,
     answer: SearchAnswer,
     language: str,
+    desk: CounsellorDesk | None = None,
     passport_country: Citizenship = None,
 ) -> None:
-    """Hotlines (the country's, or every country's emergency numbers) and the red-flag check."""
+    """Hotlines (the country's, or every country's emergency numbers) and the red-flag check; and a
+    person to talk to, with the desk open."""
     view = danger_view(curriculum, answer.country)
     await message.answer(
         danger_text(curriculum, view, language, passport_country),
-        reply_markup=danger_markup(curriculum, view, answer, language),
+        reply_markup=danger_markup(curriculum, view, answer, language, talk=desk_open(desk)),
     )
 
 
@@ -75,10 +88,13 @@ def danger_text(curriculum: Curriculum, view: DangerView, language: str, citizen
 
 
 def danger_markup(
-    curriculum: Curriculum, view: DangerView, answer: SearchAnswer, language: str
+    curriculum: Curriculum, view: DangerView, answer: SearchAnswer, language: str, *, talk: bool = False
 ) -> InlineKeyboardMarkup:
-    """Countries, the red-flag check and other help, then the other screens the message matched."""
+    """Countries, the red-flag check and other help (a person first, with `talk`), then the other
+    screens the message matched."""
     builder = InlineKeyboardBuilder()
+    if talk:
+        builder.button(text=_(TALK_LABEL), callback_data=DeskStep(step="offer"))
     offers = view.offers()
     for node_id in offers:
         builder.button(text=offer_label(curriculum, node_id, language), callback_data=OpenNode(ref=node_ref(node_id)))

@@ -8,6 +8,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.handlers.conversation import move
 from bot.handlers.screens import show_screen
 from bot.services.content_holder import ContentHolder
+from bot.services.counsellor_desk import CounsellorDesk
 
 
 async def answer_stale(
@@ -16,7 +17,8 @@ async def answer_stale(
     content: ContentHolder,
     language: str,
     callback_answer: CallbackAnswer,
+    desk: CounsellorDesk | None = None,
 ) -> None:
     callback_answer.text = _("This menu has changed. Here is the current one.")
     screen = await move(state, lambda c: content.current.engine.home(c, language))
-    await show_screen(query, screen)
+    await show_screen(query, screen, desk)

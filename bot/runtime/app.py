@@ -46,6 +46,7 @@ from bot.services.engagement import EventRecorder, PromptEventRecorder
 from bot.services.hotline_answers import HotlineAnswers
 from bot.services.recent_messages import RecentMessages
 from bot.services.reminder_dispatcher import ReminderDispatcher
+from bot.services.reminder_planning import ReminderPlanner
 from bot.services.report_writer import ReportWriter
 from bot.services.retention import Retention
 from bot.services.sender import BulkSender
@@ -58,6 +59,7 @@ from bot.storage.stores.broadcasts import BroadcastStore
 from bot.storage.stores.campaigns import CampaignStore
 from bot.storage.stores.content_reloads import ContentReloadStore
 from bot.storage.stores.conversations import DatabaseFSMStorage
+from bot.storage.stores.counsellor_blocks import CounsellorBlockStore
 from bot.storage.stores.counsellor_cases import CounsellorCaseStore
 from bot.storage.stores.events import EventStore
 from bot.storage.stores.hotline_answers import HotlineAnswerStore
@@ -187,6 +189,7 @@ def create_dispatcher(
         report_batch=unlinked.kind("offer_reports", ReportWriter(stores.reports, services.content)),
         tally=tally,
         reminders=stores.reminders,
+        planner=ReminderPlanner(stores.reminders, stores.users, services.content, clock),
         recorder=services.recorder,
         statistics=services.statistics,
         broadcasts=stores.broadcasts,
@@ -312,8 +315,13 @@ def _desk(settings: Settings, services: Services, bot: Bot) -> CounsellorDesk | 
             timedelta(hours=settings.counsellors_answer_hours),
             timedelta(hours=settings.case_grace_hours),
             timedelta(days=settings.case_retention_days),
+            settings.counsellors_language,
+            settings.counsellors_messages_per_minute,
+            settings.case_block_days,
         ),
         services.clock,
+        blocks=CounsellorBlockStore(services.database, services.pseudonyms),
+        translate=translator(services.i18n),
     )
 
 

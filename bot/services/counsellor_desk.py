@@ -1,6 +1,7 @@
 """The counsellors' desk: a person talks to the NGO's counsellors through Safar, anonymously.
 
-Each case gets a topic in the counsellors' group, named by its number and language only. The
+Each case gets a topic in the counsellors' group, named by its number, language and, if the person
+gave one, their passport country only. The
 person's messages are copied there (a copy carries no sender, a forward would), and counsellors'
 messages in the topic are copied back. Nothing of a message is stored; the link between a case and
 the person's chat lives in `CounsellorCaseStore` while the case is open and for a grace period.
@@ -9,19 +10,31 @@ The Telegram side is a `DeskTelegram` given by the wiring, so this module needs 
 """
 
 import logging
+from collections import deque
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.common.clock import Clock
+from bot.content.rendering import Translate
+from bot.storage.stores.counsellor_blocks import CounsellorBlockStore
 from bot.storage.stores.counsellor_cases import CounsellorCaseStore, OpenCase
 
 log = logging.getLogger(__name__)
 
 
+MAX_BLOCK_DAYS = 30
+"""The longest block: a block outlives /forget, so it must end by itself, and soon."""
+
+
 class DeskUnavailable(Exception):
     """Telegram refused a call into the counsellors' group: the bot lost its rights there."""
+
+
+class NothingToCopy(Exception):
+    """The message to copy is not in the person's chat (deleted since, or a forged button named it):
+    nothing is relayed, and the group's rights are not in doubt."""
 
 
 class PersonUnreachable(Exception):
@@ -53,6 +66,12 @@ class DeskSettings:
     answer_within: timedelta
     grace: timedelta
     retention: timedelta
+    language: str = "ru"
+    """What Safar writes in the group is in this language (COUNSELLORS_LANGUAGE)."""
+    messages_per_minute: int = 10
+    """A person in a case is relayed this many messages a minute (COUNSELLORS_MESSAGES_PER_MINUTE)."""
+    block_days: int = 7
+    """`/block` without a number (CASE_BLOCK_DAYS); at most MAX_BLOCK_DAYS."""
 
     @classmethod
     def parse_hours(cls, text: str) -> tuple[int, int]:
@@ -66,15 +85,70 @@ class Opened:
     in_hours: bool
 
 
+def desk_open(desk: "CounsellorDesk | None") -> bool:
+    """ "Talk to a person" is shown only with a counsellors' group that still lets Safar in."""
+    return desk is not None and desk.available
+
+
+def topic_name(case_id: int, language: str, country: str | None) -> str:
+    """What the group learns of a case from its topic: the number, the language, the passport country."""
+    return " · ".join(part for part in (f"#{case_id}", language.upper(), country) if part)
+
+
+class RelayLimit:
+    """At most `per_minute` of one case's messages are relayed in any minute; the rest are refused
+    (the person is told which). Kept in this process, by case number: with several workers each
+    keeps its own count, so a person may reach the limit once per worker."""
+
+    def __init__(self, per_minute: int, clock: Clock) -> None:
+        self._per_minute = per_minute
+        self._clock = clock
+        self._sent: dict[int, deque[tuple[datetime, str | None]]] = {}
+
+    def allow(self, case_id: int, album: str | None = None) -> bool:
+        """`album`: the pictures of one album count as one message (Telegram sends one update each)."""
+        now = self._clock.now()
+        recent = self._sent.setdefault(case_id, deque())
+        while recent and now - recent[0][0] >= timedelta(minutes=1):
+            recent.popleft()
+        if album is not None and any(seen == album for _, seen in recent):
+            return True
+        if len(recent) >= self._per_minute:
+            return False
+        recent.append((now, album))
+        return True
+
+    def forget(self, case_id: int) -> None:
+        self._sent.pop(case_id, None)
+
+
 class CounsellorDesk:
     """Opening, relaying and closing cases; `available` turns False when the group refuses Safar."""
 
-    def __init__(self, store: CounsellorCaseStore, telegram: DeskTelegram, settings: DeskSettings, clock: Clock):
+    def __init__(
+        self,
+        store: CounsellorCaseStore,
+        telegram: DeskTelegram,
+        settings: DeskSettings,
+        clock: Clock,
+        *,
+        blocks: CounsellorBlockStore | None = None,
+        translate: Translate | None = None,
+    ):
         self._store = store
         self._telegram = telegram
         self.settings = settings
         self._clock = clock
+        self._blocks = blocks
+        self._translate: Translate = translate or (lambda _language, msgid: msgid)
+        self.limit = RelayLimit(settings.messages_per_minute, clock)
+        self.told_not_counsellor: set[tuple[int, int]] = set()
+        """(topic, staff id) already told their messages there are not relayed: told once."""
         self.available = True
+
+    def gettext(self, msgid: str) -> str:
+        """A message for the counsellors' group, in its language (COUNSELLORS_LANGUAGE)."""
+        return self._translate(self.settings.language, msgid)
 
     def in_hours(self, now: datetime | None = None) -> bool:
         local = (now or self._clock.now()).astimezone(self.settings.time_zone)
@@ -86,12 +160,12 @@ class CounsellorDesk:
         case = await self._store.of_person(user_key)
         return case if case is not None and not case.closed else None
 
-    async def open(self, user_key: str, chat_id: int, language: str) -> Opened:
+    async def open(self, user_key: str, chat_id: int, language: str, country: str | None = None) -> Opened:
         """A new case and its topic. Raises DeskUnavailable when the group refuses the topic."""
         now = self._clock.now()
         case_id = await self._store.new_case_number(now)
         try:
-            topic_id = await self._telegram.create_topic(f"#{case_id} · {language.upper()}")
+            topic_id = await self._telegram.create_topic(topic_name(case_id, language, country))
         except DeskUnavailable:
             await self._store.drop_case_number(case_id)
             self.available = False
@@ -130,7 +204,9 @@ class CounsellorDesk:
             return False
         try:
             if by_person:
-                await self._telegram.tell_topic(case.topic_id, "The person ended the conversation; the case is closed.")
+                await self._telegram.tell_topic(
+                    case.topic_id, self.gettext("The person ended the conversation; the case is closed.")
+                )
             await self._telegram.close_topic(case.topic_id)
         except DeskUnavailable:
             self.available = False
@@ -151,6 +227,8 @@ class CounsellorDesk:
         """Grace periods that ended lose their link, old topics are deleted, overdue cases are told."""
         now = self._clock.now()
         await self._store.end_grace(now, self.settings.grace)
+        if self._blocks is not None:
+            await self._blocks.end_expired(now)
         for topic in await self._store.expired_topics(now, self.settings.retention):
             try:
                 await self._telegram.delete_topic(topic.topic_id)
@@ -162,4 +240,25 @@ class CounsellorDesk:
         if overdue:
             numbers = ", ".join(f"#{case_id}" for case_id in overdue)
             hours = int(self.settings.answer_within.total_seconds() // 3600)
-            await self._telegram.tell_topic(None, f"Waiting longer than {hours} h without an answer: {numbers}")
+            await self._telegram.tell_topic(
+                None,
+                self.gettext("Waiting longer than {hours} h without an answer: {numbers}").format(
+                    hours=hours, numbers=numbers
+                ),
+            )
+
+    async def blocked_until(self, user_key: str) -> datetime | None:
+        """The end of the counsellors' block on this person, while one holds."""
+        if self._blocks is None:
+            return None
+        return await self._blocks.until(user_key, self._clock.now())
+
+    async def block(self, case: OpenCase, days: int) -> datetime:
+        """A counsellor's block: the case closes, and its sender opens no new case for `days`."""
+        if self._blocks is None:
+            raise RuntimeError("the desk was built without a block store")
+        until = await self._blocks.block(case.user_key, self._clock.now() + timedelta(days=days))
+        await self.close(case)
+        self.limit.forget(case.case_id)
+        log.info("counsellors: a case's sender blocked")
+        return until

@@ -13,6 +13,7 @@ from bot.common.clock import Clock
 from bot.observability.metrics import REMINDERS
 from bot.services.batch_job import BatchJob
 from bot.services.engagement import EventRecorder
+from bot.services.reminder_kinds import ReminderKind
 from bot.services.reminder_schedule import (
     QUIET_HOURS,
     QuietHours,
@@ -104,10 +105,10 @@ class ReminderDispatcher(BatchJob):
         (Amina), its number of days after the day it was delivered; None for the rest."""
         reminder = entry.reminder
         zone = entry.chat.time_zone
-        if reminder.kind == "regular":
+        if reminder.kind == ReminderKind.REGULAR:
             every = max(1, int(reminder.payload.get("every", 1)))
             return next_regular(local_today(self._clock.now(), zone), every, zone)
-        if reminder.kind != "monthly":
+        if reminder.kind != ReminderKind.MONTHLY:
             return None
         early = int(reminder.payload.get("early", 0))
         after = self._clock.now() + timedelta(minutes=1)

@@ -1,4 +1,5 @@
-"""How each kind of lesson screen becomes its buttons: one step per `NodeKind`, registered here.
+"""How each kind of lesson screen becomes its buttons: one step per `NodeKind`, registered here
+(each kind's fields are its model in bot/content/models.py: PageNode, QuestionNode, ResultNode).
 
 The text of every kind is rendered alike (Curriculum.render_node picks a result's text); what
 differs is the keyboard and whether the lesson ends there. A new kind of screen adds its step

@@ -5,9 +5,11 @@ refusal from a person's chat means that person cannot be reached (PersonUnreacha
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 
-from bot.services.counsellor_desk import DeskUnavailable, PersonUnreachable
+from bot.services.counsellor_desk import DeskUnavailable, NothingToCopy, PersonUnreachable
 
 REFUSALS = (TelegramBadRequest, TelegramForbiddenError)
+NOT_FOUND = "message to copy not found"
+"""Telegram's answer when the message named is not in the chat it is copied from."""
 
 
 class ForumTopics:
@@ -26,6 +28,8 @@ class ForumTopics:
         try:
             await self._bot.copy_message(self._group, from_chat, message_id, message_thread_id=topic_id)
         except REFUSALS as error:
+            if NOT_FOUND in error.message:
+                raise NothingToCopy(error.message) from error
             raise DeskUnavailable(error.message) from error
 
     async def copy_to_person(self, chat_id: int, message_id: int) -> None:

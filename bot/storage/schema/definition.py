@@ -163,6 +163,10 @@ STEPS: tuple[Step, ...] = (
             indexes=(Index("counsellor_topics_topic", ("topic_id",)),),
         )
     ),
+    # `counsellor_blocks`: people the counsellors blocked (abuse), until when (unix seconds to the hour).
+    # Keyed by a keyed hash of the person's pseudonym made for this table alone, so it joins no other
+    # table and names no case; a row is deleted when its block ends (docs/privacy.md).
+    AddTable(Table("counsellor_blocks", (text("block_key"), integer("until_hour")), ("block_key",))),
 )
 """Each step after the baseline, in order: SQLite's migration 15 + n and PostgreSQL's version 5 + n.
 Append only."""

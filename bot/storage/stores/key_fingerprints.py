@@ -13,7 +13,15 @@ from bot.storage.erasure import PERSONAL_TABLES
 from bot.storage.stores.events import hold_watermark
 
 DEPENDENT_TABLES = {
-    "pseudonym": ("user_settings", "fsm_state", "reminders", "reminder_chats", "events", "counsellor_cases"),
+    "pseudonym": (
+        "user_settings",
+        "fsm_state",
+        "reminders",
+        "reminder_chats",
+        "events",
+        "counsellor_cases",
+        "counsellor_blocks",
+    ),
     "delivery": ("reminder_chats", "broadcast_recipients", "broadcasts", "counsellor_cases"),
 }
 """Rows a key is needed to use: with any of them stored, the key must not change silently."""
@@ -169,6 +177,7 @@ class KeyFingerprints:
                         f"DELETE FROM {table} WHERE user_key = :user_key", [{"user_key": key} for key in unknown]
                     )
                 await _rename(tx, table, renamed)
+            await tx.execute("DELETE FROM counsellor_blocks")  # keyed from pseudonyms no one can find again
             await self.record("pseudonym", new_fingerprint)
         await self._db.checkpoint(PERSONAL_TABLES)  # rows under the old keys leave the WAL (or are vacuumed)
         return Rekeyed(kept=len(moved), dropped=len(dropped))
