@@ -7,11 +7,11 @@ from typing import NamedTuple
 
 from jinja2 import Template
 
-from bot.common.languages import FALLBACK_CHAIN
+from bot.common.languages import FALLBACK_CHAIN, LANGUAGES
 from bot.content.errors import Problem
 from bot.content.facts import RegisteredFact
 from bot.content.models import Contact, Lesson, Localized, Node, ResultCase
-from bot.content.rendering import ContactRecorder, ContactRenderer, pick, render
+from bot.content.rendering import Citizenship, ContactRecorder, ContactRenderer, pick, render
 from bot.understanding.danger_signals import DangerSignals
 
 MAIN_LESSON = "main"
@@ -72,9 +72,12 @@ class Curriculum:
     danger_signals: DangerSignals = field(default_factory=DangerSignals)
     _by_ref: dict[str, NodeId] = field(default_factory=dict)
     _answers_by_ref: dict[str, NodeId] = field(default_factory=dict)
-    _rendered: dict[tuple[NodeId, str, str], str] = field(default_factory=dict)
-    _contacts_on: dict[NodeId, tuple[str, ...]] = field(default_factory=dict)
-    """Texts already rendered: a template's output depends only on this curriculum and the language."""
+    _rendered: dict[tuple[NodeId, str, str, Citizenship], str] = field(default_factory=dict)
+    """Texts already rendered: a template's output depends only on this curriculum, the language and,
+    for a text that shows contacts meant for one country's citizens, the reader's passport country."""
+    _by_country: dict[tuple[NodeId, str], bool] = field(default_factory=dict)
+    """Whether a text differs by the reader's passport country (node, part)."""
+    _contacts_on: dict[tuple[NodeId, Citizenship], tuple[str, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for node_id in self.node_ids():
@@ -134,51 +137,75 @@ class Curriculum:
         language: str,
         score: int = 0,
         categories: frozenset[str] = frozenset(),
+        citizen_of: Citizenship = None,
     ) -> RenderedNode:
-        """The node's message in `language`; a result node adds the text its check result picks."""
+        """The node's message in `language` for a citizen of `citizen_of` (None: not said); a result
+        node adds the text its check result picks."""
         node = self.node(node_id)
         parts = []
         if node.text is not None:
-            parts.append(self._render(node_id, "text", node.text, language))
+            parts.append(self._render(node_id, "text", node.text, language, citizen_of))
         chosen = None
         for index, case in enumerate(node.results):
             if case.matches(score, categories):
                 chosen = case
-                parts.append(self._render(node_id, f"result:{index}", case.text, language))
+                parts.append(self._render(node_id, f"result:{index}", case.text, language, citizen_of))
                 break
         return RenderedNode(text="\n\n".join(parts), result=chosen)
 
-    def contacts_on(self, node_id: NodeId) -> tuple[str, ...]:
-        """The contacts a screen shows (in its text or any result), in order, each once."""
-        if node_id not in self._contacts_on:
+    def contacts_on(self, node_id: NodeId, citizen_of: Citizenship = None) -> tuple[str, ...]:
+        """The contacts a screen shows a citizen of `citizen_of` (in its text or any result), in order, each once."""
+        key = (node_id, citizen_of)
+        if key not in self._contacts_on:
             recorder = ContactRecorder(self.contact_renderer)
             for (template_node, _part, language), template in self.templates.items():
                 if template_node == node_id:
-                    render(template, language, recorder)
-            self._contacts_on[node_id] = tuple(recorder.shown)
-        return self._contacts_on[node_id]
+                    render(template, language, recorder, citizen_of)
+            self._contacts_on[key] = tuple(recorder.shown)
+        return self._contacts_on[key]
+
+    def shows_citizens_contacts(self, node_id: NodeId, citizen_of: Citizenship = None) -> bool:
+        """Whether the screen shows a contact meant for one country's citizens (an embassy, a home ministry)."""
+        return any(self.contacts[cid].citizens for cid in self.contacts_on(node_id, citizen_of))
 
     def render_result(self, node_id: NodeId, index: int, language: str) -> str:
         """One result case's text, whatever the score: for previews that show every case."""
         case = self.node(node_id).results[index]
         return self._render(node_id, f"result:{index}", case.text, language)
 
-    def render_text(self, node_id: NodeId, language: str) -> str:
+    def render_text(self, node_id: NodeId, language: str, citizen_of: Citizenship = None) -> str:
         """The node's own text without any result case ('' for a node that has only results)."""
         node = self.node(node_id)
-        return self._render(node_id, "text", node.text, language) if node.text is not None else ""
+        return self._render(node_id, "text", node.text, language, citizen_of) if node.text is not None else ""
 
-    def _render(self, node_id: NodeId, part: str, text: Localized, language: str) -> str:
-        key = (node_id, part, language)
+    def _render(
+        self, node_id: NodeId, part: str, text: Localized, language: str, citizen_of: Citizenship = None
+    ) -> str:
+        # one text for every reader unless it differs by country: the cache grows only for those texts
+        reader = citizen_of if self._differs_by_country(node_id, part) else None
+        key = (node_id, part, language, reader)
         if key not in self._rendered:
-            self._rendered[key] = self._render_once(node_id, part, text, language)
+            self._rendered[key] = self._render_once(node_id, part, text, language, reader)
         return self._rendered[key]
 
-    def _render_once(self, node_id: NodeId, part: str, text: Localized, language: str) -> str:
+    def _differs_by_country(self, node_id: NodeId, part: str) -> bool:
+        """A text differs by the reader's country when it shows a contact meant for one country's
+        citizens (to a reader who has not said, it shows every contact it names)."""
+        key = (node_id, part)
+        if key not in self._by_country:
+            recorder = ContactRecorder(self.contact_renderer)
+            for language in LANGUAGES:
+                template = self.templates.get((node_id, part, language))
+                if template is not None:
+                    render(template, language, recorder)
+            self._by_country[key] = any(self.contacts[cid].citizens for cid in recorder.shown)
+        return self._by_country[key]
+
+    def _render_once(self, node_id: NodeId, part: str, text: Localized, language: str, citizen_of: Citizenship) -> str:
         for candidate in _chain(text, language):
             template = self.templates.get((node_id, part, candidate))
             if template is not None:
-                return render(template, language, self.contact_renderer)
+                return render(template, language, self.contact_renderer, citizen_of)
         raise KeyError(f"{node_id} {part}")  # the loader compiles every existing translation
 
 

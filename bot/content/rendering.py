@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, get_args
 from jinja2 import StrictUndefined, Template, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
-from bot.content.models import Contact, Localized, Need
+from bot.content.models import Contact, Localized, Need, PassportCountry
 from bot.content.suggest import did_you_mean
 
 if TYPE_CHECKING:
@@ -21,6 +21,19 @@ from bot.common.languages import FALLBACK_CHAIN
 
 Translate = Callable[[str, str], str]
 """`translate(language, msgid)`: interface strings (labels such as 'checked') for a language."""
+
+Citizenship = PassportCountry | None
+"""Whose citizen the reader is, as they said (`/country`); None until they have said."""
+READER_COUNTRIES: tuple[Citizenship, ...] = (None, *get_args(PassportCountry))
+"""Every reader a text can be rendered for: each passport country, and one who has not said."""
+
+
+def as_citizenship(stored: str | None) -> Citizenship:
+    """A stored answer as a passport country; anything else (nothing yet, a retired value) as not said."""
+    for country in get_args(PassportCountry):
+        if stored == country:
+            return country  # type: ignore[no-any-return]
+    return None
 
 
 def english(language: str, msgid: str) -> str:
@@ -100,13 +113,7 @@ class ContactRenderer:
             raise UnknownContactError(contact_id)
         return html.escape(contact.phone)
 
-    def matching(self, language: str, country: str | None = None, need: str | None = None) -> str:
-        chosen = self.ids(country, need)
-        if not chosen:
-            raise self._why_nobody(country, need)
-        return "\n\n".join(self._block(self._contacts[cid], language) for cid in chosen)
-
-    def _why_nobody(self, country: str | None, need: str | None) -> ContactSelectionError:
+    def why_nobody(self, country: str | None, need: str | None) -> ContactSelectionError:
         needs = get_args(Need)
         countries = sorted({contact.country for contact in self._contacts.values()})
         if need is not None and need not in needs:
@@ -120,15 +127,91 @@ class ContactRenderer:
         message = f"no contact in contacts.yaml has {' and '.join(wanted) or 'any entry'}"
         return NoMatchingContactError(message, need or country)
 
-    def ids(self, country: str | None = None, need: str | None = None) -> list[str]:
-        """The contacts `contacts(country=..., need=...)` shows, in file order."""
+    def ids(self, country: str | None = None, need: str | None = None, citizen_of: Citizenship = None) -> list[str]:
+        """The contacts `contacts(country=..., need=...)` shows a citizen of `citizen_of`, in file order."""
         return [
             contact_id
             for contact_id, contact in self._contacts.items()
             if (country is None or contact.country == country)
             and (need is None or need in contact.needs)
             and not contact.hidden
+            and serves(contact, citizen_of)
         ]
+
+    def serves(self, contact_id: str, citizen_of: Citizenship) -> bool:
+        """Whether `contact('id')` shows a citizen of `citizen_of` this contact itself."""
+        contact = self._contacts.get(contact_id)
+        if contact is None:
+            raise UnknownContactError(contact_id)
+        return serves(contact, citizen_of)
+
+    def in_place_of(self, contact_id: str, citizen_of: PassportCountry) -> list[str]:
+        """The contacts for the reader's own citizens with one of the needs of a contact meant for
+        another country's (their embassy for its embassy, their ministry for its ministry): maybe none."""
+        needs = set(self._contacts[contact_id].needs)
+        return [
+            cid
+            for cid, other in self._contacts.items()
+            if citizen_of in other.citizens and not other.hidden and needs & set(other.needs)
+        ]
+
+    def block(self, contact_id: str, language: str, *, name_citizens: bool = False) -> str:
+        """A contact's card; `name_citizens` adds whose citizens it is for (to a reader who has not said)."""
+        contact = self._contacts[contact_id]
+        card = self._block(contact, language)
+        if not (name_citizens and contact.citizens):
+            return card
+        whose = " · ".join(self.for_citizens_label(country, language) for country in contact.citizens)
+        name, rest = card.split("\n", 1)
+        return f"{name}\n<i>{html.escape(whose)}</i>\n{rest}"
+
+    def my_country_label(self, language: str) -> str:
+        """The button that asks the reader's passport country, under a screen listing some country's embassy."""
+        translate = self._translate
+        return translate(language, "🪪 My country's embassy and contacts")
+
+    def for_citizens_label(self, country: PassportCountry, language: str) -> str:
+        """'For citizens of …' under a contact meant for one country's citizens."""
+        translate = self._translate
+        match country:
+            case "TJ":
+                return translate(language, "🇹🇯 For citizens of Tajikistan")
+            case "UZ":
+                return translate(language, "🇺🇿 For citizens of Uzbekistan")
+            case "KG":
+                return translate(language, "🇰🇬 For citizens of Kyrgyzstan")
+            case _:
+                return translate(language, "🌍 For citizens of other countries")
+
+    def none_for_citizens(self, country: PassportCountry, language: str) -> str:
+        """The honest line where a text's contact is for another country's citizens and Safar has
+        no sourced one of that kind for the reader's."""
+        translate = self._translate
+        match country:
+            case "TJ":
+                return translate(
+                    language,
+                    "ℹ️ For citizens of Tajikistan we have not found such a contact from an official source. "
+                    "/country shows the contacts we have for you.",
+                )
+            case "UZ":
+                return translate(
+                    language,
+                    "ℹ️ For citizens of Uzbekistan we have not found such a contact from an official source. "
+                    "/country shows the contacts we have for you.",
+                )
+            case "KG":
+                return translate(
+                    language,
+                    "ℹ️ For citizens of Kyrgyzstan we have not found such a contact from an official source. "
+                    "/country shows the contacts we have for you.",
+                )
+            case _:
+                return translate(
+                    language,
+                    "ℹ️ Safar has no such contact for citizens of your country: look on the official site of your "
+                    "country's Ministry of Foreign Affairs.",
+                )
 
     def for_citizens(self, country: str) -> list[str]:
         """The contacts marked for citizens of `country` (their embassy, home ministry), in file order."""
@@ -157,6 +240,12 @@ class ContactRenderer:
         return "\n".join(lines)
 
 
+def serves(contact: Contact, citizen_of: Citizenship) -> bool:
+    """A contact for one country's citizens (their embassy, home ministry) is shown to them and to a
+    reader who has not said their country; every other contact to everyone."""
+    return citizen_of is None or not contact.citizens or citizen_of in contact.citizens
+
+
 class ContactRecorder(ContactRenderer):
     """Renders like the renderer it wraps and notes which contacts a text shows, in order: the
     contacts a screen shows get an "I called" button."""
@@ -165,11 +254,10 @@ class ContactRecorder(ContactRenderer):
         super().__init__(renderer._contacts, renderer._translate, renderer._facts)
         self.shown: list[str] = []
 
-    def one(self, contact_id: str, language: str) -> str:
-        text = super().one(contact_id, language)
-        if text and contact_id not in self.shown:
+    def block(self, contact_id: str, language: str, *, name_citizens: bool = False) -> str:
+        if contact_id not in self.shown:
             self.shown.append(contact_id)
-        return text
+        return super().block(contact_id, language, name_citizens=name_citizens)
 
     def phone(self, contact_id: str) -> str:
         number = super().phone(contact_id)
@@ -177,26 +265,58 @@ class ContactRecorder(ContactRenderer):
             self.shown.append(contact_id)
         return number
 
-    def matching(self, language: str, country: str | None = None, need: str | None = None) -> str:
-        self.shown += [cid for cid in self.ids(country, need) if cid not in self.shown]
-        return super().matching(language, country=country, need=need)
 
+class _Page:
+    """One text rendered for one reader: the contacts for their citizenship, a contact meant for
+    another country's citizens replaced by their own (each shown once), and an honest line where
+    Safar has none."""
 
-def render(template: Template, language: str, contacts: ContactRenderer) -> str:
-    """Render one compiled template for a user; `contact()`, `contacts()`, `phone()` and `fact()` are in scope."""
+    def __init__(self, contacts: ContactRenderer, language: str, citizen_of: Citizenship) -> None:
+        self._contacts = contacts
+        self._language = language
+        self._citizen_of = citizen_of
+        self._shown: set[str] = set()
+        self._said_none = False
 
-    def contact(contact_id: str) -> str:
-        return contacts.one(contact_id, language)
+    def contact(self, contact_id: str) -> str:
+        citizen_of = self._citizen_of
+        if citizen_of is None or self._contacts.serves(contact_id, citizen_of):
+            return self._cards([contact_id]) if self._contacts.one(contact_id, self._language) else ""
+        instead = self._contacts.in_place_of(contact_id, citizen_of)
+        if not instead:
+            return self._none()
+        return self._cards([cid for cid in instead if cid not in self._shown])
 
-    def contacts_for(country: str | None = None, need: str | None = None, **other: object) -> str:
+    def contacts(self, country: str | None = None, need: str | None = None, **other: object) -> str:
         if other:
             names = ", ".join(other)
             raise ContactSelectionError(f"contacts() takes only country='…' and need='…', not {names}", names)
-        return contacts.matching(language, country=country, need=need)
+        everyone = self._contacts.ids(country, need)
+        if not everyone:
+            raise self._contacts.why_nobody(country, need)
+        chosen = self._contacts.ids(country, need, self._citizen_of)
+        return self._cards(chosen) if chosen else self._none()
+
+    def _cards(self, contact_ids: list[str]) -> str:
+        self._shown.update(contact_ids)
+        unknown = self._citizen_of is None
+        return "\n\n".join(self._contacts.block(cid, self._language, name_citizens=unknown) for cid in contact_ids)
+
+    def _none(self) -> str:
+        if self._said_none or self._citizen_of is None:
+            return ""
+        self._said_none = True
+        return html.escape(self._contacts.none_for_citizens(self._citizen_of, self._language))
+
+
+def render(template: Template, language: str, contacts: ContactRenderer, citizen_of: Citizenship = None) -> str:
+    """Render one compiled template for a user who is a citizen of `citizen_of` (None: not said);
+    `contact()`, `contacts()`, `phone()` and `fact()` are in scope."""
+    page = _Page(contacts, language, citizen_of)
 
     def fact(fact_id: str) -> str:
         return contacts.fact(fact_id, language)
 
     return template.render(
-        lang=language, contact=contact, contacts=contacts_for, fact=fact, phone=contacts.phone
+        lang=language, contact=page.contact, contacts=page.contacts, fact=fact, phone=contacts.phone
     ).strip()

@@ -14,6 +14,7 @@ from bot.content.curriculum import NodeId
 from bot.content.findings import Findings, SourceFile
 from bot.content.models import Lesson, Localized
 from bot.content.rendering import (
+    READER_COUNTRIES,
     ContactRenderer,
     ContactSelectionError,
     NoMatchingContactError,
@@ -132,22 +133,26 @@ def _check_rendered(
     report: Findings,
 ) -> None:
     # A text is also shown, as a fallback, to users of other languages, and contact blocks
-    # differ by language: it is rendered for each, its own language first.
+    # differ by language and by the reader's passport country: it is rendered for each, its own
+    # language (to a reader who has not said their country) first.
     for language in (written_in, *(other for other in LANGUAGES if other != written_in)):
-        try:
-            text = render(template, language, renderer)
-        except (UnknownContactError, ContactSelectionError, UndefinedError, TypeError) as error:
-            message = _render_error_message(error, renderer, report)
-            if message:
-                report.error(source, line + _line_naming(body, error), message)
-            return
-        what = f"the '{written_in}' text"
-        found = message_problems(text, what) if language == written_in else size_problems(text, what)
-        shown_in = "" if language == written_in else f" (when shown to '{language}' users)"
-        for problem in found:
-            report.error(source, line, problem + shown_in)
-        if found:
-            return
+        for reader in READER_COUNTRIES:
+            try:
+                text = render(template, language, renderer, reader)
+            except (UnknownContactError, ContactSelectionError, UndefinedError, TypeError) as error:
+                message = _render_error_message(error, renderer, report)
+                if message:
+                    report.error(source, line + _line_naming(body, error), message)
+                return
+            what = f"the '{written_in}' text"
+            first = language == written_in and reader is None
+            found = message_problems(text, what) if first else size_problems(text, what)
+            shown_in = "" if language == written_in else f" (when shown to '{language}' users)"
+            shown_in += f" (for citizens of {reader})" if reader else ""
+            for problem in found:
+                report.error(source, line, problem + shown_in)
+            if found:
+                return
 
 
 def _line_naming(body: str, error: Exception) -> int:

@@ -11,7 +11,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.common.telegram_limits import MAX_BUTTON_LABEL_CHARS
 from bot.content import NodeId
-from bot.content.rendering import pick
+from bot.content.rendering import Citizenship, pick
 from bot.handlers.callback_data import CalledContact, ContactAnswer, FeedbackBack, FlagScreen
 from bot.handlers.conversation import load_conversation
 from bot.handlers.filters import CalledContactFromButton, NodeFromButton
@@ -57,12 +57,13 @@ async def _restore(
     node: NodeId,
     language: str,
     desk: CounsellorDesk | None,
+    passport_country: Citizenship = None,
 ) -> None:
     """Put the screen's own keyboard back, without moving the user anywhere."""
     conversation = await load_conversation(state)
     if conversation.position != node:
         conversation = Conversation(position=node)
-    screen = content.current.engine.screen(conversation, language)
+    screen = content.current.engine.screen(conversation, language, passport_country)
     share = await share_button(query.bot, screen)
     await _set_keyboard(query, screen_markup(screen, share, talk=desk_open(desk)))
 
@@ -118,10 +119,11 @@ async def contact_answer(
     language: str,
     callback_answer: CallbackAnswer,
     desk: CounsellorDesk | None = None,
+    passport_country: Citizenship = None,
 ) -> None:
     counted = await hotline_answers.answer(user_key, contacts[callback_data.index], callback_data.outcome)
     callback_answer.text = _(THANKS_CALL if counted else ALREADY_CALL)
-    await _restore(query, state, content, node, language, desk)
+    await _restore(query, state, content, node, language, desk, passport_country)
 
 
 async def flag_screen(
@@ -135,6 +137,7 @@ async def flag_screen(
     language: str,
     callback_answer: CallbackAnswer,
     desk: CounsellorDesk | None = None,
+    passport_country: Citizenship = None,
 ) -> None:
     if callback_data.reason == "ask":
         callback_answer.text = _(WHAT_IS_WRONG)
@@ -146,7 +149,7 @@ async def flag_screen(
         return
     counted = await hotline_answers.flag(user_key, str(node), callback_data.reason)
     callback_answer.text = _(THANKS_FLAG if counted else ALREADY_FLAG)
-    await _restore(query, state, content, node, language, desk)
+    await _restore(query, state, content, node, language, desk, passport_country)
 
 
 async def feedback_back(
@@ -156,8 +159,9 @@ async def feedback_back(
     content: ContentHolder,
     language: str,
     desk: CounsellorDesk | None = None,
+    passport_country: Citizenship = None,
 ) -> None:
-    await _restore(query, state, content, node, language, desk)
+    await _restore(query, state, content, node, language, desk, passport_country)
 
 
 def build_router() -> Router:

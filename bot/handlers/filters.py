@@ -14,6 +14,7 @@ from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message
 
 from bot.content import NodeId
+from bot.content.rendering import Citizenship
 from bot.handlers.callback_data import AnswerCheck
 from bot.services.content_holder import ContentHolder
 
@@ -85,11 +86,15 @@ class CalledContactFromButton(Filter):
     `node` and `contacts`; a screen or contact that is gone falls through like NodeFromButton."""
 
     async def __call__(
-        self, query: CallbackQuery, callback_data: ContactOnScreen, content: ContentHolder
+        self,
+        query: CallbackQuery,
+        callback_data: ContactOnScreen,
+        content: ContentHolder,
+        passport_country: Citizenship = None,
     ) -> dict[str, object] | bool:
         loaded = content.current
         node = loaded.curriculum.by_ref(callback_data.ref)
-        contacts = loaded.engine.callable_contacts(node) if node else ()
+        contacts = loaded.engine.callable_contacts(node, passport_country) if node else ()
         if node is None or not contacts or callback_data.index >= len(contacts):
             return False
         return {"node": node, "contacts": contacts}

@@ -14,6 +14,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.common.languages import LANGUAGE_NAMES, LANGUAGES
 from bot.common.navigation import NavAction
 from bot.content import NodeId
+from bot.content.rendering import Citizenship
 from bot.handlers.callback_data import ChooseLanguage
 from bot.handlers.conversation import move
 from bot.handlers.filters import PrivateChat
@@ -69,6 +70,7 @@ async def start(
     stored_language: str | None,
     language: str,
     desk: CounsellorDesk | None = None,
+    passport_country: Citizenship = None,
 ) -> None:
     """`/start`, or a deep link `/start <entry>[__<campaign>]`: a link Safar does not know is no
     error, it just leads to the menu (after the language picker for someone new)."""
@@ -92,7 +94,7 @@ async def start(
     if target is None:
         screen = await move(state, lambda c: loaded.engine.home(c, language))
     else:
-        screen = await move(state, lambda c: loaded.engine.open(c, target, language))
+        screen = await move(state, lambda c: loaded.engine.open(c, target, language, passport_country))
     await send_screen(message, screen, desk)
 
 
@@ -127,6 +129,7 @@ async def language_chosen(
     language: str,
     callback_answer: CallbackAnswer,
     desk: CounsellorDesk | None = None,
+    passport_country: Citizenship = None,
 ) -> None:
     chosen = callback_data.code
     if chosen not in LANGUAGES:
@@ -144,9 +147,9 @@ async def language_chosen(
     with i18n.use_locale(chosen):
         callback_answer.text = _("Language: {name}").format(name=LANGUAGE_NAMES[chosen])
         if target is None:
-            screen = await move(state, lambda c: engine.current(c, chosen))
+            screen = await move(state, lambda c: engine.current(c, chosen, passport_country))
         else:
-            screen = await move(state, lambda c: engine.open(c, target, chosen))
+            screen = await move(state, lambda c: engine.open(c, target, chosen, passport_country))
         await show_screen(query, screen, desk)
 
 

@@ -6,6 +6,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.content import NodeId
+from bot.content.rendering import Citizenship
 from bot.handlers.callback_data import AnswerCheck, Navigate, OpenNode
 from bot.handlers.conversation import move
 from bot.handlers.filters import NodeFromButton, PrivateChat, QuestionFromButton
@@ -15,17 +16,27 @@ from bot.services.counsellor_desk import CounsellorDesk
 
 
 async def menu_command(
-    message: Message, state: FSMContext, content: ContentHolder, language: str, desk: CounsellorDesk | None = None
+    message: Message,
+    state: FSMContext,
+    content: ContentHolder,
+    language: str,
+    desk: CounsellorDesk | None = None,
+    passport_country: Citizenship = None,
 ) -> None:
-    screen = await move(state, lambda c: content.current.engine.home(c, language))
+    screen = await move(state, lambda c: content.current.engine.home(c, language, passport_country))
     await send_screen(message, screen, desk)
 
 
 async def sos_command(
-    message: Message, state: FSMContext, content: ContentHolder, language: str, desk: CounsellorDesk | None = None
+    message: Message,
+    state: FSMContext,
+    content: ContentHolder,
+    language: str,
+    desk: CounsellorDesk | None = None,
+    passport_country: Citizenship = None,
 ) -> None:
     """Hotlines at once, whatever the user was doing; and a person to talk to, with the desk open."""
-    screen = await move(state, lambda c: content.current.engine.help(c, language))
+    screen = await move(state, lambda c: content.current.engine.help(c, language, passport_country))
     await send_screen(message, screen, desk)  # a hotline screen: it offers a person by itself
 
 
@@ -36,9 +47,10 @@ async def open_node(
     content: ContentHolder,
     language: str,
     desk: CounsellorDesk | None = None,
+    passport_country: Citizenship = None,
 ) -> None:
     engine = content.current.engine
-    screen = await move(state, lambda c: engine.open(c, node, language))
+    screen = await move(state, lambda c: engine.open(c, node, language, passport_country))
     await show_screen(query, screen, desk)
 
 
@@ -50,9 +62,10 @@ async def answer_check(
     content: ContentHolder,
     language: str,
     desk: CounsellorDesk | None = None,
+    passport_country: Citizenship = None,
 ) -> None:
     engine = content.current.engine
-    screen = await move(state, lambda c: engine.answer(c, question, callback_data.index, language))
+    screen = await move(state, lambda c: engine.answer(c, question, callback_data.index, language, passport_country))
     await show_screen(query, screen, desk)
 
 
@@ -63,9 +76,10 @@ async def navigate(
     content: ContentHolder,
     language: str,
     desk: CounsellorDesk | None = None,
+    passport_country: Citizenship = None,
 ) -> None:
     engine = content.current.engine
-    screen = await move(state, lambda c: engine.navigate(c, callback_data.to, language))
+    screen = await move(state, lambda c: engine.navigate(c, callback_data.to, language, passport_country))
     await show_screen(query, screen, desk)
 
 

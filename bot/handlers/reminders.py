@@ -17,7 +17,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.content import NodeId
-from bot.content.rendering import day_text, pick
+from bot.content.rendering import Citizenship, day_text, pick
 from bot.handlers.callback_data import (
     ArrivedIn,
     CancelReminder,
@@ -366,9 +366,10 @@ async def open_from_reminder(
     content: ContentHolder,
     language: str,
     desk: CounsellorDesk | None = None,
+    passport_country: Citizenship = None,
 ) -> None:
     track("reminder_opened", node.lesson)
-    screen = await move(state, lambda c: content.current.engine.open(c, node, language))
+    screen = await move(state, lambda c: content.current.engine.open(c, node, language, passport_country))
     if query.bot is not None:
         await query.bot.send_message(
             query.from_user.id, screen.text, reply_markup=screen_markup(screen, talk=desk_open(desk))

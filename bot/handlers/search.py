@@ -14,6 +14,7 @@ from bot.common.navigation import NavAction
 from bot.common.telegram_limits import MAX_MESSAGE_CHARS
 from bot.content import Curriculum
 from bot.content.curriculum import NodeId, node_ref
+from bot.content.rendering import Citizenship
 from bot.handlers.callback_data import DeskStep, OpenNode
 from bot.handlers.conversation import move
 from bot.handlers.filters import PrivateChat, TypedText
@@ -30,14 +31,19 @@ MAX_QUERY_CHARS = 500
 
 
 async def free_text(
-    message: Message, state: FSMContext, content: ContentHolder, language: str, desk: CounsellorDesk | None = None
+    message: Message,
+    state: FSMContext,
+    content: ContentHolder,
+    language: str,
+    desk: CounsellorDesk | None = None,
+    passport_country: Citizenship = None,
 ) -> None:
     loaded = content.current
     answer = loaded.search.find((message.text or "")[:MAX_QUERY_CHARS], language)
     track("search", "found" if answer.nodes or answer.is_danger else "none")
     curriculum = loaded.curriculum
     if answer.is_danger:
-        await show_danger(message, curriculum, answer, language, desk)
+        await show_danger(message, curriculum, answer, language, desk, passport_country)
         return
     if not answer.nodes:
         home = await move(state, lambda c: loaded.engine.home(c, language))
@@ -56,20 +62,26 @@ async def free_text(
 
 
 async def show_danger(
-    message: Message, curriculum: Curriculum, answer: SearchAnswer, language: str, desk: CounsellorDesk | None = None
+    message: Message,
+    curriculum: Curriculum,
+    answer: SearchAnswer,
+    language: str,
+    desk: CounsellorDesk | None = None,
+    passport_country: Citizenship = None,
 ) -> None:
     """Hotlines (the country's, or every country's emergency numbers) and the red-flag check; and a
     person to talk to, with the desk open."""
     view = danger_view(curriculum, answer.country)
     await message.answer(
-        danger_text(curriculum, view, language),
+        danger_text(curriculum, view, language, passport_country),
         reply_markup=danger_markup(curriculum, view, answer, language, talk=desk_open(desk)),
     )
 
 
-def danger_text(curriculum: Curriculum, view: DangerView, language: str) -> str:
-    """The alarm: a kind word, then the hotlines (the country's, or every country's emergency numbers)."""
-    hotlines = curriculum.render_text(view.screen, language)
+def danger_text(curriculum: Curriculum, view: DangerView, language: str, citizen_of: Citizenship = None) -> str:
+    """The alarm: a kind word, then the hotlines (the country's, or every country's emergency numbers),
+    with the contacts for the reader's passport country."""
+    hotlines = curriculum.render_text(view.screen, language, citizen_of)
     text = f"{html.escape(_(DANGER_FIRST))}\n\n{hotlines}"
     # Each screen fits on its own (the content check sees to that); with the sentence it may not.
     return text if len(text.encode("utf-16-le")) // 2 <= MAX_MESSAGE_CHARS else hotlines

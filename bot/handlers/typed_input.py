@@ -39,7 +39,9 @@ class DangerFirst(BaseMiddleware):
             loaded = content.current
             answer = loaded.search.danger_in(event.text[:MAX_QUERY_CHARS])
             if answer.is_danger:
-                await show_danger(event, loaded.curriculum, answer, data["language"], data.get("desk"))
+                await show_danger(
+                    event, loaded.curriculum, answer, data["language"], data.get("desk"), data.get("passport_country")
+                )
         return await handler(event, data)
 
 

@@ -10,7 +10,11 @@ from typing import Any
 from bot.common.navigation import NavAction
 from bot.content import Curriculum, NodeId
 from bot.content.curriculum import HOTLINES_LESSON, MAIN_LESSON
+from bot.content.rendering import Citizenship
 from bot.services.screen_kinds import KEYBOARDS, ScreenButton
+
+MY_COUNTRY_TOOL = "passport_country"
+"""The tool that asks the reader's passport country and shows their own embassy and contacts."""
 
 MAX_HISTORY = 30
 """Steps 'back' can undo; older ones are dropped so the stored state stays small."""
@@ -67,8 +71,9 @@ class DialogueEngine:
     def __init__(self, curriculum: Curriculum) -> None:
         self.curriculum = curriculum
 
-    def open(self, conversation: Conversation, target: NodeId, language: str) -> Screen:
-        """Move to `target`, remembering the way back."""
+    def open(self, conversation: Conversation, target: NodeId, language: str, citizen_of: Citizenship = None) -> Screen:
+        """Move to `target`, remembering the way back; `citizen_of` is the reader's passport country
+        (None: not said), which the contacts a screen shows depend on."""
         if conversation.position is not None and conversation.position != target:
             conversation.history = [*conversation.history, conversation.position][-MAX_HISTORY:]
         if target == self.curriculum.start_of(target.lesson) or (
@@ -76,67 +81,84 @@ class DialogueEngine:
         ):
             conversation.answers = {}
         conversation.position = target
-        return self.screen(conversation, language)
+        return self.screen(conversation, language, citizen_of)
 
-    def answer(self, conversation: Conversation, question: NodeId, index: int, language: str) -> Screen:
+    def answer(
+        self, conversation: Conversation, question: NodeId, index: int, language: str, citizen_of: Citizenship = None
+    ) -> Screen:
         """Record a check answer (replacing an earlier one to the same question) and move on."""
         answer = self.curriculum.node(question).answers[index]
         conversation.position = question
         conversation.answers[question.node] = index
-        return self.open(conversation, NodeId(question.lesson, answer.goto), language)
+        return self.open(conversation, NodeId(question.lesson, answer.goto), language, citizen_of)
 
-    def back(self, conversation: Conversation, language: str) -> Screen:
+    def back(self, conversation: Conversation, language: str, citizen_of: Citizenship = None) -> Screen:
         while conversation.history:
             previous = conversation.history.pop()
             if self.curriculum.has(previous):
                 conversation.position = previous
-                return self.screen(conversation, language)
-        return self.home(conversation, language)
+                return self.screen(conversation, language, citizen_of)
+        return self.home(conversation, language, citizen_of)
 
-    def home(self, conversation: Conversation, language: str) -> Screen:
+    def home(self, conversation: Conversation, language: str, citizen_of: Citizenship = None) -> Screen:
         conversation.history = []
         conversation.answers = {}
         conversation.position = self.curriculum.home
-        return self.screen(conversation, language)
+        return self.screen(conversation, language, citizen_of)
 
-    def help(self, conversation: Conversation, language: str) -> Screen:
-        return self.open(conversation, self.curriculum.hotlines, language)
+    def help(self, conversation: Conversation, language: str, citizen_of: Citizenship = None) -> Screen:
+        return self.open(conversation, self.curriculum.hotlines, language, citizen_of)
 
-    def navigate(self, conversation: Conversation, action: NavAction, language: str) -> Screen:
+    def navigate(
+        self, conversation: Conversation, action: NavAction, language: str, citizen_of: Citizenship = None
+    ) -> Screen:
         """The step a nav button (back, menu, help) takes."""
         steps = {NavAction.BACK: self.back, NavAction.HOME: self.home, NavAction.HELP: self.help}
-        return steps[action](conversation, language)
+        return steps[action](conversation, language, citizen_of)
 
-    def current(self, conversation: Conversation, language: str) -> Screen:
+    def current(self, conversation: Conversation, language: str, citizen_of: Citizenship = None) -> Screen:
         """Show again where the user is; home if that place no longer exists."""
         if conversation.position is None or not self.curriculum.has(conversation.position):
-            return self.home(conversation, language)
-        return self.screen(conversation, language)
+            return self.home(conversation, language, citizen_of)
+        return self.screen(conversation, language, citizen_of)
 
-    def screen(self, conversation: Conversation, language: str) -> Screen:
+    def screen(self, conversation: Conversation, language: str, citizen_of: Citizenship = None) -> Screen:
         assert conversation.position is not None
         node_id = conversation.position
         node = self.curriculum.node(node_id)
         score, categories = self._tally(conversation)
-        rendered = self.curriculum.render_node(node_id, language, score, categories)
+        rendered = self.curriculum.render_node(node_id, language, score, categories, citizen_of)
         keyboard = KEYBOARDS[node.kind](self.curriculum, node_id, node, language)
         shared = node_id == self.curriculum.home or (keyboard.is_end and node_id.lesson != MAIN_LESSON)
         return Screen(
             node=node_id,
             text=rendered.text,
-            rows=keyboard.rows,
+            rows=keyboard.rows + self._my_country_row(node_id, keyboard.rows, language, citizen_of),
             nav=self._nav(conversation, node_id),
             result=rendered.result.name if rendered.result else None,
             is_end=keyboard.is_end,
             share_entry=self.curriculum.entry_for_lesson(node_id.lesson) if shared else None,
-            callable_contacts=self.callable_contacts(node_id),
+            callable_contacts=self.callable_contacts(node_id, citizen_of),
             flaggable=node_id.lesson != MAIN_LESSON,
         )
 
-    def callable_contacts(self, node_id: NodeId) -> tuple[str, ...]:
+    def callable_contacts(self, node_id: NodeId, citizen_of: Citizenship = None) -> tuple[str, ...]:
         """The phone numbers a caller can report on, at most a keyboard's worth (see `MAX_CALLABLE`)."""
         contacts = self.curriculum.contacts
-        return tuple(cid for cid in self.curriculum.contacts_on(node_id) if contacts[cid].phone)[:MAX_CALLABLE]
+        shown = self.curriculum.contacts_on(node_id, citizen_of)
+        return tuple(cid for cid in shown if contacts[cid].phone)[:MAX_CALLABLE]
+
+    def _my_country_row(
+        self, node_id: NodeId, rows: list[list[ScreenButton]], language: str, citizen_of: Citizenship
+    ) -> list[list[ScreenButton]]:
+        """To a reader who has not said their passport country, a screen listing some country's
+        embassy or ministry offers the question that shows their own (unless its buttons already do)."""
+        if citizen_of is not None or not self.curriculum.shows_citizens_contacts(node_id):
+            return []
+        if any(button.kind == "tool" and button.target == MY_COUNTRY_TOOL for row in rows for button in row):
+            return []
+        label = self.curriculum.contact_renderer.my_country_label(language)
+        return [[ScreenButton(label, "tool", MY_COUNTRY_TOOL)]]
 
     def _tally(self, conversation: Conversation) -> tuple[int, frozenset[str]]:
         score, categories = 0, set[str]()

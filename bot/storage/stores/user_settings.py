@@ -7,29 +7,40 @@ from bot.storage.backends.sqlite import Database
 from bot.storage.erasure import erase_person
 
 RECENT_USERS = 10_000
-"""Languages kept in memory: the recently active users', so memory does not grow with every user ever seen."""
+"""Settings kept in memory: the recently active users', so memory does not grow with every user ever seen."""
+
+Remembered = tuple[str | None, str | None]
+"""A recent user's language and passport country, as stored (None where they have not said)."""
 
 
 class UserSettingsStore:
-    """Every update reads the language: recent users' are served from memory."""
+    """Every update reads the language and the passport country (lesson texts depend on both):
+    recent users' are served from memory, both read by one query."""
 
     def __init__(self, database: Database, recent: int = RECENT_USERS) -> None:
         self._db = database
-        self._languages: OrderedDict[str, str | None] = OrderedDict()
+        self._languages: OrderedDict[str, Remembered] = OrderedDict()
+        self._pairs: dict[Remembered, Remembered] = {}
         self._recent = recent
 
     async def language(self, user_key: str) -> str | None:
+        return (await self.settings(user_key))[0]
+
+    async def settings(self, user_key: str) -> Remembered:
+        """The language and the passport country together: one query for what every update reads."""
         if user_key in self._languages:
             self._languages.move_to_end(user_key)
             return self._languages[user_key]
         row = await self._db.fetchone(
-            "SELECT language FROM user_settings WHERE user_key = :user_key", {"user_key": user_key}
+            "SELECT language, passport_country FROM user_settings WHERE user_key = :user_key", {"user_key": user_key}
         )
-        self._remember(user_key, row[0] if row else None)
-        return row[0] if row else None
+        settings: Remembered = (row[0], row[1]) if row else (None, None)
+        self._remember(user_key, settings)
+        return settings
 
-    def _remember(self, user_key: str, language: str | None) -> None:
-        self._languages[user_key] = language
+    def _remember(self, user_key: str, settings: Remembered) -> None:
+        # a handful of different pairs: users share one tuple each, so memory stays what a language took
+        self._languages[user_key] = self._pairs.setdefault(settings, settings)
         self._languages.move_to_end(user_key)
         if len(self._languages) > self._recent:
             self._languages.popitem(last=False)
@@ -45,7 +56,11 @@ class UserSettingsStore:
             )
             if created is None:
                 await tx.execute("UPDATE user_settings SET language = :language WHERE user_key = :user_key", parameters)
-        self._remember(user_key, language)
+        known = self._languages.get(user_key)
+        if created is not None:
+            self._remember(user_key, (language, None))
+        elif known is not None:
+            self._remember(user_key, (language, known[1]))
         return created is not None
 
     async def plain_reminders(self, user_key: str) -> bool:
@@ -77,10 +92,7 @@ class UserSettingsStore:
 
     async def passport_country(self, user_key: str) -> str | None:
         """The country of the person's passport as they answered it, or None before they have."""
-        row = await self._db.fetchone(
-            "SELECT passport_country FROM user_settings WHERE user_key = :user_key", {"user_key": user_key}
-        )
-        return str(row[0]) if row and row[0] is not None else None
+        return (await self.settings(user_key))[1]
 
     async def set_passport_country(self, user_key: str, country: str, language: str) -> None:
         """`language` is kept too when the person has no settings yet (the one they are reading)."""
@@ -89,7 +101,7 @@ class UserSettingsStore:
             "ON CONFLICT (user_key) DO UPDATE SET passport_country = excluded.passport_country",
             {"user_key": user_key, "language": language, "country": country},
         )
-        self._languages.pop(user_key, None)  # a new row has a language now: read it again
+        self._languages.pop(user_key, None)  # read both again: a new row has a language now
 
     async def forget(self, user_key: str) -> None:
         """Erase everything stored about this user (bot/storage/erasure.py lists where and in which order)."""
