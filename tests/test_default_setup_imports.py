@@ -14,3 +14,17 @@ print(" ".join(sorted({name.split(".")[0] for name in sys.modules} & {"redis", "
 def test_the_default_setup_loads_no_client_for_postgresql_or_redis() -> None:
     loaded = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, check=True).stdout
     assert loaded.split() == []
+
+
+POLLING_PROBE = """
+import sys
+import bot.cli, bot.runtime.app, bot.runtime.polling
+print(" ".join(sorted(set(sys.modules) & {"aiohttp.web", "bot.observability.liveness", "bot.runtime.webhook"})))
+"""
+
+
+def test_long_polling_without_metrics_loads_no_http_server() -> None:
+    """The default (long polling, METRICS_PORT unset) serves no HTTP: aiohttp's server side, loaded
+    only for the webhook or /healthz, is a megabyte of memory on every small server."""
+    loaded = subprocess.run([sys.executable, "-c", POLLING_PROBE], capture_output=True, text=True, check=True).stdout
+    assert loaded.split() == []

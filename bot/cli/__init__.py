@@ -53,10 +53,7 @@ def run(settings: Settings) -> int:
     if problem is not None:
         return _fail(problem)
     from bot.privacy.secret_keys import KeyProblem
-    from bot.runtime.polling import run_polling
-    from bot.runtime.scheduler import run_scheduler
     from bot.runtime.startup_checks import StartupError
-    from bot.runtime.webhook import run_webhook
     from bot.storage.backends.sqlite import DatabaseUnavailable
 
     configure_logging(settings.log_level, settings.log_format)
@@ -68,10 +65,20 @@ def run(settings: Settings) -> int:
         except ImportError:
             return _fail("SENTRY_DSN is set but sentry-sdk is not installed: pip install 'safar[sentry]'.")
     try:
+        # Each mode's runner is loaded only for that mode: the webhook's and the scheduler's HTTP
+        # server is megabytes that long polling, the default, never uses.
         if settings.safar_role == SCHEDULER:
+            from bot.runtime.scheduler import run_scheduler
+
             asyncio.run(run_scheduler(settings))
+        elif settings.webhook_url:
+            from bot.runtime.webhook import run_webhook
+
+            asyncio.run(run_webhook(settings))
         else:
-            asyncio.run(run_webhook(settings) if settings.webhook_url else run_polling(settings))
+            from bot.runtime.polling import run_polling
+
+            asyncio.run(run_polling(settings))
     except ContentError as error:
         return _fail(f"the content has errors; nothing was started:\n{error.report()}")
     except (StartupError, KeyProblem, DatabaseUnavailable) as error:

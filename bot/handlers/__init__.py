@@ -23,19 +23,23 @@ from bot.handlers import (
 from bot.handlers.typed_input import DangerFirst
 
 
-def build_router() -> Router:
+def build_router(*, desk: bool) -> Router:
     """All routers in the order updates should try them; the fallback goes last.
 
     Lesson taps are most of the traffic, so the lesson router is tried first: each router an
     update passes costs aiogram a round of filters and middleware wrapping. Its handlers match
     only its own buttons and commands, so no other router's update can land there.
+
+    `desk`: the counsellors' desk is on (COUNSELLORS_CHAT_ID). Then its routers come first, as a
+    message of an open case goes to the counsellors whatever else it looks like. Off, no case can
+    be open and no topic exists: the group's router is left out, and the person's router, which
+    still answers a stale "Talk to a person" button, goes after the lessons, so that a lesson tap
+    no longer pays for its four button filters (scripts/bench_load.py).
     """
     root = Router(name="safar")
+    first = (counsellors, counsellor_topics, counsellor_answers, lessons) if desk else (lessons, counsellors)
     modules = (
-        counsellors,  # first: a message of an open case goes to the counsellors, whatever else it looks like
-        counsellor_topics,
-        counsellor_answers,
-        lessons,
+        *first,
         admin,
         language,
         privacy,

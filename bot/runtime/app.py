@@ -236,7 +236,7 @@ def create_dispatcher(
     dispatcher.update.outer_middleware(dispatcher.fsm)
     UserLocaleMiddleware(i18n, stores.users, services.pseudonyms, services.recorder).setup(dispatcher)
     dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
-    dispatcher.include_routers(build_router(), errors_router())
+    dispatcher.include_routers(build_router(desk=desk is not None), errors_router())
     return dispatcher
 
 

@@ -5,7 +5,6 @@ from contextlib import AsyncExitStack
 
 from bot.config import Settings
 from bot.middlewares.in_flight import let_updates_finish
-from bot.observability.liveness import Monitor, monitoring_server
 from bot.runtime.app import Application, application, settle_memory
 from bot.runtime.command_menu import register_commands
 from bot.runtime.periodic_jobs import reminder_jobs
@@ -34,6 +33,10 @@ async def poll(app: Application, *, handle_signals: bool = True, polling_timeout
         settle_memory()
         log.info("Safar is running (long polling)")
         if app.settings.metrics_port is not None:
+            # Loaded only here: its HTTP server and Prometheus' exposition are megabytes a
+            # default setup never uses (tests/test_default_setup_imports.py).
+            from bot.observability.liveness import Monitor, monitoring_server
+
             # Healthy while a getUpdates returned within two long-poll timeouts.
             monitor = Monitor(
                 app.database,
