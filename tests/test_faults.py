@@ -10,8 +10,8 @@ import logging
 import pytest
 
 from bot.config import Settings
-from tests.fake_telegram import FakeTelegram
-from tests.journeys import expected_text, start_in
+from tests.support.fake_telegram import FakeTelegram
+from tests.support.journeys import expected_text, start_in
 from tests.support.running import RunningBot
 
 KINDS = ["500", "429", "reset", "timeout"]

@@ -18,8 +18,8 @@ from pydantic import SecretStr
 from bot.config import Settings
 from bot.privacy.secret_keys import KeyProblem, fingerprint
 from bot.runtime.app import application
-from tests.fake_telegram import TOKEN, FakeTelegram, FakeUser
-from tests.processes import refused
+from tests.support.fake_telegram import TOKEN, FakeTelegram, FakeUser
+from tests.support.processes import refused
 from tests.support.running import RunningBot
 
 TYPED = "correct horse battery staple"

@@ -13,12 +13,12 @@ from bot.i18n import load_i18n
 from bot.privacy.secret_keys import ChatCipher
 from bot.storage.backends.sqlite import open_database
 from bot.storage.stores.reminders import ReminderStore
-from tests.clock import ManualClock
-from tests.fake_telegram import FakeTelegram, FakeUser
-from tests.journeys import expected_text, start_in
-from tests.stored import stored
+from tests.support.clock import ManualClock
+from tests.support.fake_telegram import FakeTelegram, FakeUser
+from tests.support.journeys import expected_text, start_in
 from tests.support.reminding import open_reminders
 from tests.support.running import RunningBot
+from tests.support.stored import stored
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.both_backends

@@ -18,9 +18,9 @@ from bot.config import Settings
 from bot.runtime.polling_conflicts import ANOTHER_CONSUMER
 from bot.runtime.single_poller import HELD_ELSEWHERE
 from bot.runtime.webhook import WEBHOOK_PATH
-from tests.fake_telegram import TOKEN, BadRequest, FakeTelegram
-from tests.journeys import LANGUAGE_LABELS
-from tests.processes import free_port, run_to_end, running, stop
+from tests.support.fake_telegram import TOKEN, BadRequest, FakeTelegram
+from tests.support.journeys import LANGUAGE_LABELS
+from tests.support.processes import free_port, run_to_end, running, stop
 from tests.support.running import RunningBot
 from tests.support.waiting import eventually
 
