@@ -2,7 +2,7 @@
 process on the SQLite file, in one run and reported as ratios.
 
 Every layout is served by webhook, as the scale-out layout must be: this driver plays Telegram
-(it POSTs each update to a round-robin proxy in front of the workers, tests/cluster.py, and serves
+(it POSTs each update to a round-robin proxy in front of the workers, tests/support/cluster.py, and serves
 the Bot API calls the workers make back), and K simulated users tap through lessons as in
 scripts/bench_load.py (each waits for the answer before tapping again). The SQLite layout is
 one `python -m bot` (SAFAR_ROLE=all) behind the same proxy; the others are N processes with
@@ -33,7 +33,7 @@ from typing import Any
 import aiohttp
 
 from scripts.bench_load import TOKEN, LightTelegram, cpu_seconds, one_user
-from tests.cluster import WEBHOOK_PATH, Pool, RoundRobinProxy
+from tests.support.cluster import WEBHOOK_PATH, Pool, RoundRobinProxy
 
 SECRET = "bench-scale-secret"
 PSEUDONYM_KEY = secrets.token_hex(32)
@@ -115,7 +115,7 @@ async def healthy(port: int, within: float = 120) -> None:
 
 
 def free_ports(count: int) -> list[int]:
-    from tests.processes import free_port
+    from tests.support.processes import free_port
 
     return [free_port() for _ in range(count)]
 
@@ -177,7 +177,7 @@ async def measure(layout: Layout, folder: Path, redis_url: str, users: int, step
 
 
 async def main(users: int, steps: int, workers: list[int], seed: int) -> None:
-    from tests.postgres_server import _start as start_postgres
+    from tests.support.postgres_server import _start as start_postgres
 
     with tempfile.TemporaryDirectory() as temporary:
         folder = Path(temporary)

@@ -10,12 +10,12 @@ import pytest
 from pydantic import SecretStr
 
 from bot.config import Settings
-from tests.clock import ManualClock
-from tests.fake_telegram import TOKEN, FakeTelegram
-from tests.redis_server import redis_server, redis_url  # noqa: F401 (fixtures for the REDIS_URL tests)
+from tests.support.clock import ManualClock
+from tests.support.fake_telegram import TOKEN, FakeTelegram
+from tests.support.redis_server import redis_server, redis_url  # noqa: F401 (fixtures for the REDIS_URL tests)
 from tests.support.running import STAFF_ID, RunningBot
 
-pytest_plugins = ("tests.postgres_server",)  # PostgreSQL: the server, fresh databases, `both_backends`
+pytest_plugins = ("tests.support.postgres_server",)  # PostgreSQL: the server, fresh databases, `both_backends`
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
-from tests.fake_telegram import FakeTelegram, FakeUser
-from tests.journeys import expected_text, open_topic, start_in
+from tests.support.fake_telegram import FakeTelegram, FakeUser
+from tests.support.journeys import expected_text, open_topic, start_in
 from tests.support.running import RunningBot
 
 FIXTURE = Path(__file__).parent / "fixtures" / "agencies.yaml"

@@ -16,9 +16,9 @@ from pydantic import SecretStr
 from bot.config import Settings
 from bot.storage.backends.sqlite import open_database
 from bot.storage.backends.sqlite_backup import backup_database
-from tests.fake_telegram import TOKEN, FakeTelegram, FakeUser
-from tests.journeys import start_in
-from tests.processes import environment
+from tests.support.fake_telegram import TOKEN, FakeTelegram, FakeUser
+from tests.support.journeys import start_in
+from tests.support.processes import environment
 from tests.support.running import RunningBot
 from tests.support.waiting import eventually
 

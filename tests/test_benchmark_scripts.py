@@ -7,7 +7,7 @@ import re
 import sys
 from pathlib import Path
 
-from tests.processes import PROJECT, environment
+from tests.support.processes import PROJECT, environment
 
 
 async def run_script(tmp_path: Path, *arguments: str, within: float = 120) -> str:

@@ -32,15 +32,15 @@ from bot.services.stats import Statistics
 from bot.storage.backends.sqlite import open_database
 from bot.storage.stores.events import EventStore
 from bot.storage.stores.reminders import ReminderStore
-from tests.clock import ManualClock
-from tests.cluster import Pool, RoundRobinProxy
-from tests.content_fixtures import CONTENT_DAY
-from tests.content_walks import covering_walks, plan_walks
-from tests.fake_telegram import TOKEN, FakeTelegram, FakeUser, Sent
-from tests.journeys import LANGUAGE_LABELS, start_in
-from tests.postgres_server import PostgresServer
-from tests.processes import free_port
 from tests.support.bot_process import daytime_zone
+from tests.support.clock import ManualClock
+from tests.support.cluster import Pool, RoundRobinProxy
+from tests.support.content_fixtures import CONTENT_DAY
+from tests.support.content_walks import covering_walks, plan_walks
+from tests.support.fake_telegram import TOKEN, FakeTelegram, FakeUser, Sent
+from tests.support.journeys import LANGUAGE_LABELS, start_in
+from tests.support.postgres_server import PostgresServer
+from tests.support.processes import free_port
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.slow

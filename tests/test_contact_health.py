@@ -16,10 +16,10 @@ from bot.content import load_curriculum
 from bot.content.rendering import day_text
 from bot.storage.backends.sqlite import open_database
 from bot.storage.stores.hotline_answers import HotlineAnswerStore
-from tests.content_fixtures import CONTENT_DAY, copy_of_real_content, edit
-from tests.fake_telegram import FakeTelegram
-from tests.journeys import expected_text
+from tests.support.content_fixtures import CONTENT_DAY, copy_of_real_content, edit
+from tests.support.fake_telegram import FakeTelegram
 from tests.support.hotlines import RU_EMERGENCY, answers, open_russian_hotlines, tell
+from tests.support.journeys import expected_text
 from tests.support.running import STAFF_ID, RunningBot
 
 ADMIN = STAFF_ID

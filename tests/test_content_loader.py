@@ -9,7 +9,7 @@ import pytest
 
 from bot.content import ContentError, load_curriculum
 from bot.content.curriculum import NodeId
-from tests.content_fixtures import CONTENT_DAY, MAIN
+from tests.support.content_fixtures import CONTENT_DAY, MAIN
 
 CONTACTS = """\
 ru_emergency:

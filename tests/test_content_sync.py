@@ -17,9 +17,9 @@ from bot.config import Settings
 from bot.runtime.app import Application, application
 from bot.runtime.periodic_jobs import reminder_jobs
 from bot.services.content_sync import SYNC_SECONDS
-from tests.content_fixtures import copy_of_real_content, edit
-from tests.fake_telegram import FakeTelegram, FakeUser
-from tests.journeys import open_topic, start_in
+from tests.support.content_fixtures import copy_of_real_content, edit
+from tests.support.fake_telegram import FakeTelegram, FakeUser
+from tests.support.journeys import open_topic, start_in
 from tests.support.running import STAFF_ID
 from tests.support.waiting import eventually
 from tests.support.webhook_workers import RoundRobin, serve

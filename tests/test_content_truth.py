@@ -9,9 +9,9 @@ import pytest
 from bot.common.languages import LANGUAGES
 from bot.content import load_curriculum
 from bot.i18n import load_i18n, translator
-from tests.content_fixtures import CONTENT_DAY
-from tests.fake_telegram import FakeTelegram, FakeUser, Sent
-from tests.journeys import LANGUAGE_LABELS, start_in
+from tests.support.content_fixtures import CONTENT_DAY
+from tests.support.fake_telegram import FakeTelegram, FakeUser, Sent
+from tests.support.journeys import LANGUAGE_LABELS, start_in
 from tests.support.running import RunningBot
 
 CURRICULUM = load_curriculum(None, translator(load_i18n()), today=CONTENT_DAY)

@@ -9,12 +9,12 @@ import pytest
 from bot.config import Settings
 from bot.i18n import reminders as text
 from bot.storage.stores.reminders import ReminderStore
-from tests.clock import ManualClock
-from tests.conftest import RunningBot
-from tests.fake_telegram import FakeTelegram, FakeUser, Sent
-from tests.journeys import LANGUAGE_LABELS, start_in
-from tests.stored import stored
+from tests.support.clock import ManualClock
+from tests.support.fake_telegram import FakeTelegram, FakeUser, Sent
+from tests.support.journeys import LANGUAGE_LABELS, start_in
 from tests.support.reminding import open_reminders, say
+from tests.support.running import RunningBot
+from tests.support.stored import stored
 
 pytestmark = pytest.mark.both_backends
 

@@ -19,9 +19,9 @@ from bot.storage.redis.conversations import RedisConversations, conversation_hel
 from bot.storage.redis.key_names import PseudonymousRedisNames
 from bot.storage.stores.conversations import DatabaseFSMStorage, ForgetsAccounts
 from bot.storage.stores.user_settings import UserSettingsStore
-from tests.clock import ManualClock
-from tests.redis_server import RedisServer
+from tests.support.clock import ManualClock
 from tests.support.privacy import encodings_of
+from tests.support.redis_server import RedisServer
 
 CHAT_ID = 612_345_789
 KEY = StorageKey(bot_id=42, chat_id=CHAT_ID, user_id=CHAT_ID)

@@ -13,10 +13,10 @@ from bot.handlers.counsellor_answers import NEW_ANSWER
 from bot.handlers.counsellors import TALK_LABEL
 from bot.i18n.reminders import SHOW
 from bot.runtime.startup_checks import StartupError, check_counsellors_group
-from tests.clock import ManualClock
-from tests.conftest import STAFF_ID, RunningBot
-from tests.fake_telegram import FakeTelegram, FakeUser, Sent
-from tests.journeys import LANGUAGE_LABELS, start_in
+from tests.support.clock import ManualClock
+from tests.support.fake_telegram import FakeTelegram, FakeUser, Sent
+from tests.support.journeys import LANGUAGE_LABELS, start_in
+from tests.support.running import STAFF_ID, RunningBot
 from tests.test_seized_copy import encodings_of
 
 GROUP = -1001234567890

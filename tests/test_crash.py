@@ -20,12 +20,12 @@ from bot.services.lesson_engine import Conversation, DialogueEngine
 from bot.storage.backends.sqlite import open_database
 from bot.storage.stores.conversations import DatabaseFSMStorage
 from bot.storage.stores.reminders import ReminderStore
-from tests.content_fixtures import CONTENT_DAY
-from tests.content_walks import covering_walks, plan_walks
-from tests.fake_telegram import BOT_ID, BadRequest, FakeTelegram, FakeUser, Sent
-from tests.journeys import LANGUAGE_LABELS, expected_text, start_in
-from tests.processes import running
 from tests.support.bot_process import DELIVERY_KEY, KEY, bot_settings, daytime_zone
+from tests.support.content_fixtures import CONTENT_DAY
+from tests.support.content_walks import covering_walks, plan_walks
+from tests.support.fake_telegram import BOT_ID, BadRequest, FakeTelegram, FakeUser, Sent
+from tests.support.journeys import LANGUAGE_LABELS, expected_text, start_in
+from tests.support.processes import running
 
 CURRICULUM = load_curriculum(None, translator(load_i18n()), today=CONTENT_DAY)
 ENGINE = DialogueEngine(CURRICULUM)

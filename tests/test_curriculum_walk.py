@@ -1,6 +1,6 @@
 """Every lesson walked to every node, every named result and every tool, in every language.
 
-The walks are planned from the content (tests/content_walks.py), then replayed through the bot the
+The walks are planned from the content (tests/support/content_walks.py), then replayed through the bot the
 way Telegram delivers taps. Each screen must fit Telegram's limits, be valid HTML, offer a way on
 and a way home; a Tajik screen must be written in Tajik.
 """
@@ -14,10 +14,10 @@ from bot.common.telegram_limits import MAX_CALLBACK_BYTES, MAX_MESSAGE_CHARS
 from bot.content import load_curriculum
 from bot.content.telegram_html import message_problems
 from bot.i18n import load_i18n, translator
-from tests.content_fixtures import CONTENT_DAY
-from tests.content_walks import covering_walks, every_target, plan_walks
-from tests.fake_telegram import FakeTelegram, FakeUser, Sent
-from tests.journeys import LANGUAGE_LABELS, TAJIK_LETTERS, cyrillic_in_uzbek, expected_text, start_in
+from tests.support.content_fixtures import CONTENT_DAY
+from tests.support.content_walks import covering_walks, every_target, plan_walks
+from tests.support.fake_telegram import FakeTelegram, FakeUser, Sent
+from tests.support.journeys import LANGUAGE_LABELS, TAJIK_LETTERS, cyrillic_in_uzbek, expected_text, start_in
 from tests.support.running import RunningBot
 
 CURRICULUM = load_curriculum(None, translator(load_i18n()), today=CONTENT_DAY)

@@ -6,7 +6,7 @@ from bot.content import load_curriculum
 from bot.content.curriculum import NodeId
 from bot.services.danger_view import danger_view, offer_label
 from bot.understanding.search import NodeSearch
-from tests.content_fixtures import CONTENT_DAY, copy_of_real_content, edit
+from tests.support.content_fixtures import CONTENT_DAY, copy_of_real_content, edit
 
 KAZAKHSTAN_SCREEN = """  kazakhstan:
     text:

@@ -11,9 +11,9 @@ from bot.i18n import load_i18n, translator
 from bot.i18n.messages import DANGER_FIRST, SEARCH_FOUND
 from bot.i18n.reminders import BAD_DATE
 from bot.i18n.tools import AGENCY_NO_LIST, REPORT_AGENCY, REPORT_DETAILS, REPORT_WAITING
-from tests.content_fixtures import CONTENT_DAY
-from tests.fake_telegram import FakeTelegram, FakeUser
-from tests.journeys import LANGUAGE_LABELS, expected_text, start_in
+from tests.support.content_fixtures import CONTENT_DAY
+from tests.support.fake_telegram import FakeTelegram, FakeUser
+from tests.support.journeys import LANGUAGE_LABELS, expected_text, start_in
 from tests.support.running import RunningBot
 
 I18N = load_i18n()

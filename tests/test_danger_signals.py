@@ -10,7 +10,7 @@ from bot.common.languages import LANGUAGES
 from bot.content import load_curriculum
 from bot.understanding.danger_signals import DANGER_SIGNALS_FILE
 from bot.understanding.search import NodeSearch
-from tests.content_fixtures import CONTENT_DAY, copy_of_real_content, edit
+from tests.support.content_fixtures import CONTENT_DAY, copy_of_real_content, edit
 
 CURRICULUM = load_curriculum(today=CONTENT_DAY)
 SEARCH = NodeSearch(CURRICULUM)

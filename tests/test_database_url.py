@@ -9,9 +9,9 @@ from pydantic import ValidationError
 from bot.cli import main
 from bot.config import Settings
 from bot.storage.backends.postgres import safe_url
-from tests.fake_telegram import TOKEN
-from tests.postgres_server import PostgresServer
-from tests.processes import free_port, run_to_end
+from tests.support.fake_telegram import TOKEN
+from tests.support.postgres_server import PostgresServer
+from tests.support.processes import free_port, run_to_end
 
 URL = "postgresql://safar:s3cret-pass@db.internal:5432/safar"
 

@@ -14,9 +14,9 @@ from bot.editing.console import ConsoleWalk, plain
 from bot.i18n import load_i18n, translator
 from bot.services.campaign_counts import NEW_TAGS_PER_ACCOUNT
 from bot.storage.stores.campaigns import MAX_CAMPAIGNS_PER_WEEK, OTHER_CAMPAIGN
-from tests.content_fixtures import CONTENT_DAY, copy_of_real_content, edit
-from tests.fake_telegram import FakeTelegram
-from tests.journeys import LANGUAGE_LABELS, expected_text, start_in
+from tests.support.content_fixtures import CONTENT_DAY, copy_of_real_content, edit
+from tests.support.fake_telegram import FakeTelegram
+from tests.support.journeys import LANGUAGE_LABELS, expected_text, start_in
 from tests.support.running import STAFF_ID, RunningBot
 
 ADMIN = STAFF_ID

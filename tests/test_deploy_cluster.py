@@ -13,8 +13,8 @@ from ruamel.yaml import YAML
 
 from bot.config import Settings
 from bot.runtime.process_roles import Role, role_problem
-from tests.processes import PROJECT
 from tests.support.deployment import KEY_FILES, SETTINGS, unit_settings
+from tests.support.processes import PROJECT
 
 ROLES = set(get_args(Role))
 

@@ -19,9 +19,9 @@ from ruamel.yaml import YAML
 
 from bot.cli import parser
 from bot.config import Settings
-from tests.fake_telegram import TOKEN, FakeTelegram
-from tests.processes import PROJECT, running, stop
 from tests.support.deployment import KEY_FILES, SETTINGS, unit_settings
+from tests.support.fake_telegram import TOKEN, FakeTelegram
+from tests.support.processes import PROJECT, running, stop
 
 CONSOLE_SCRIPT = "safar"
 

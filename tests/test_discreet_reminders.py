@@ -16,11 +16,11 @@ from bot.handlers.callback_data import RevealExpiry, RevealStep
 from bot.handlers.reminder_views import step_ref
 from bot.privacy.pseudonyms import Pseudonymizer
 from bot.storage.stores.reminders import ReminderStore
-from tests.clock import ManualClock
-from tests.fake_telegram import FakeTelegram, FakeUser, Sent, parse_html
-from tests.journeys import LANGUAGE_LABELS, start_in
-from tests.stored import stored
+from tests.support.clock import ManualClock
+from tests.support.fake_telegram import FakeTelegram, FakeUser, Sent, parse_html
+from tests.support.journeys import LANGUAGE_LABELS, start_in
 from tests.support.running import RunningBot
+from tests.support.stored import stored
 
 START = datetime(2027, 2, 22, 12, 0, tzinfo=UTC)
 PREVIEW = 100

@@ -7,7 +7,7 @@ import pytest
 from bot.cli import main
 from bot.content import load_curriculum
 from bot.content.facts import source_problems
-from tests.content_fixtures import CONTENT_DAY, copy_of_real_content, edit
+from tests.support.content_fixtures import CONTENT_DAY, copy_of_real_content, edit
 
 
 def test_the_shipped_content_passes(capsys: pytest.CaptureFixture[str]) -> None:

@@ -4,7 +4,7 @@ import asyncio
 import sys
 from pathlib import Path
 
-from tests.journeys import expected_text
+from tests.support.journeys import expected_text
 
 PROJECT = Path(__file__).resolve().parents[1]
 

@@ -9,7 +9,7 @@ import pytest
 from bot.cli import main
 from bot.content.text_checks import KEEP_NUMBER
 from bot.editing.check import run_check
-from tests.content_fixtures import CONTENT_DAY, MAIN
+from tests.support.content_fixtures import CONTENT_DAY, MAIN
 
 CONTACTS = """\
 ru_emergency:

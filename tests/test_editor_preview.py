@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from tests.content_fixtures import copy_of_real_content, edit
+from tests.support.content_fixtures import copy_of_real_content, edit
 
 SCREENSHOT_DIR = Path(__file__).resolve().parents[1] / "build" / "screenshots"
 CHROMIUM_FLAGS = (

@@ -7,7 +7,7 @@ import pytest
 from bot.cli import main
 from bot.content import load_curriculum
 from bot.i18n import load_i18n, translator
-from tests.content_fixtures import CONTENT_DAY, copy_of_real_content, edit
+from tests.support.content_fixtures import CONTENT_DAY, copy_of_real_content, edit
 
 
 @pytest.fixture(autouse=True)

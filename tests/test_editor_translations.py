@@ -9,7 +9,7 @@ import pytest
 from bot.cli import main
 from bot.content import load_curriculum
 from bot.content.curriculum import NodeId
-from tests.content_fixtures import CONTENT_DAY, copy_of_real_content, edit
+from tests.support.content_fixtures import CONTENT_DAY, copy_of_real_content, edit
 
 
 def yaml_bytes(content: Path) -> dict[Path, bytes]:

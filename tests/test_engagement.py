@@ -19,9 +19,9 @@ from bot.handlers.staff_stats import render_chart
 from bot.storage.backends.sqlite import open_database
 from bot.storage.stores.events import EventStore
 from bot.storage.stores.reminders import ReminderStore
-from tests.clock import ManualClock
-from tests.fake_telegram import FakeTelegram, parse_html
-from tests.journeys import expected_text, open_topic, start_in
+from tests.support.clock import ManualClock
+from tests.support.fake_telegram import FakeTelegram, parse_html
+from tests.support.journeys import expected_text, open_topic, start_in
 from tests.support.running import RunningBot
 from tests.support.waiting import eventually
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import aiohttp
 
-from tests.fake_telegram import TOKEN, FakeTelegram
-from tests.processes import environment, free_port, run_to_end, running, stop
+from tests.support.fake_telegram import TOKEN, FakeTelegram
+from tests.support.processes import environment, free_port, run_to_end, running, stop
 from tests.support.waiting import eventually
 
 

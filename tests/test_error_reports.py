@@ -12,8 +12,8 @@ from sentry_sdk.envelope import Envelope
 from sentry_sdk.transport import Transport
 
 from bot.observability.errors import init_error_reports, scrub
-from tests.fake_telegram import TOKEN, BadRequest, FakeTelegram
-from tests.journeys import start_in
+from tests.support.fake_telegram import TOKEN, BadRequest, FakeTelegram
+from tests.support.journeys import start_in
 from tests.support.running import RunningBot
 from tests.support.waiting import eventually
 

@@ -10,8 +10,8 @@ import logging
 import pytest
 
 from bot.config import Settings
-from tests.fake_telegram import FakeTelegram
-from tests.journeys import expected_text, start_in
+from tests.support.fake_telegram import FakeTelegram
+from tests.support.journeys import expected_text, start_in
 from tests.support.running import RunningBot
 
 KINDS = ["500", "429", "reset", "timeout"]
@@ -37,7 +37,7 @@ async def test_a_reply_survives_an_outage_and_arrives_once(
         menu = await user.reply(within=20)
         assert menu.text == expected_text("main", "menu", "en")
         assert 1 <= telegram.outage_calls["sendMessage"] <= 6, "retried with backoff, not in a loop"
-        await asyncio.sleep(1)
+        await bot.settled(telegram)  # retries end with the update's handling
         assert user.nothing_sent(), "delivered once"
         await user.send("/menu")
         assert (await user.reply()).text == expected_text("main", "menu", "en"), "still running"

@@ -7,8 +7,8 @@ import pytest
 from aiogram.fsm.storage.base import StorageKey
 
 from bot.middlewares.chat_locks import ReleasingEventIsolation
-from tests.fake_telegram import FakeTelegram
-from tests.journeys import LANGUAGE_LABELS, expected_text, start_in
+from tests.support.fake_telegram import FakeTelegram
+from tests.support.journeys import LANGUAGE_LABELS, expected_text, start_in
 from tests.support.running import RunningBot
 
 

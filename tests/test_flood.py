@@ -14,8 +14,8 @@ from bot.i18n import load_i18n
 from bot.i18n.messages import NOT_DELIVERED
 from bot.middlewares.chat_queues import KEPT_PER_CHAT, ChatQueues
 from bot.middlewares.update_guards import FloodGuard
-from tests.fake_telegram import FakeTelegram
-from tests.journeys import start_in
+from tests.support.fake_telegram import FakeTelegram
+from tests.support.journeys import start_in
 from tests.support.running import RunningBot
 from tests.support.waiting import eventually
 

@@ -5,8 +5,8 @@ import struct
 from pathlib import Path
 
 from bot.config import Settings
-from tests.fake_telegram import FakeTelegram
-from tests.journeys import expected_text, start_in
+from tests.support.fake_telegram import FakeTelegram
+from tests.support.journeys import expected_text, start_in
 from tests.support.running import RunningBot
 
 

@@ -16,7 +16,7 @@ from bot.content.loader import PACKAGED_CONTENT
 from bot.content.models import Localized
 from bot.content.reminder_plans import load_reminder_plans
 from bot.i18n import DOMAIN, LOCALES_DIR, load_i18n, translator
-from tests.content_fixtures import CONTENT_DAY
+from tests.support.content_fixtures import CONTENT_DAY
 
 GLOSSARY = Path(__file__).resolve().parents[1] / "docs" / "glossary.md"
 

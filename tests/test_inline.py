@@ -8,9 +8,9 @@ import pytest
 from bot.config import Settings
 from bot.content import load_curriculum
 from bot.i18n import load_i18n, translator
-from tests.content_fixtures import CONTENT_DAY
-from tests.fake_telegram import FakeTelegram
-from tests.journeys import start_in
+from tests.support.content_fixtures import CONTENT_DAY
+from tests.support.fake_telegram import FakeTelegram
+from tests.support.journeys import start_in
 from tests.support.running import RunningBot
 
 

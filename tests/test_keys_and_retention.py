@@ -19,12 +19,12 @@ from bot.storage.backends.sqlite import open_database
 from bot.storage.schema.sqlite_migrations import MIGRATIONS
 from bot.storage.stores.key_fingerprints import KeyFingerprints
 from bot.storage.stores.reminders import ReminderStore
-from tests.clock import ManualClock
-from tests.fake_telegram import TOKEN, FakeTelegram
-from tests.journeys import start_in
-from tests.processes import run_command, run_to_end
-from tests.stored import stored, write
+from tests.support.clock import ManualClock
+from tests.support.fake_telegram import TOKEN, FakeTelegram
+from tests.support.journeys import start_in
+from tests.support.processes import run_command, run_to_end
 from tests.support.running import RunningBot
+from tests.support.stored import stored, write
 
 CHAT = 987654321
 

@@ -4,8 +4,8 @@ import shutil
 from pathlib import Path
 
 from bot.config import Settings
-from tests.fake_telegram import FakeTelegram
-from tests.journeys import expected_text, open_topic, start_in
+from tests.support.fake_telegram import FakeTelegram
+from tests.support.journeys import expected_text, open_topic, start_in
 from tests.support.running import RunningBot
 
 

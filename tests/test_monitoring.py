@@ -15,10 +15,10 @@ from bot.privacy.secret_keys import ChatCipher
 from bot.storage.backends.sqlite import open_database
 from bot.storage.stores.broadcasts import BroadcastStore
 from bot.storage.stores.reminders import ReminderStore
-from tests.clock import ManualClock
-from tests.fake_telegram import BadRequest, FakeTelegram
-from tests.journeys import start_in
-from tests.processes import free_port
+from tests.support.clock import ManualClock
+from tests.support.fake_telegram import BadRequest, FakeTelegram
+from tests.support.journeys import start_in
+from tests.support.processes import free_port
 from tests.support.running import RunningBot
 from tests.support.waiting import eventually
 

@@ -6,11 +6,11 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.config import Settings
-from tests.clock import ManualClock
-from tests.fake_telegram import FakeTelegram
-from tests.journeys import start_in
-from tests.stored import stored
+from tests.support.clock import ManualClock
+from tests.support.fake_telegram import FakeTelegram
+from tests.support.journeys import start_in
 from tests.support.running import RunningBot
+from tests.support.stored import stored
 
 pytestmark = pytest.mark.both_backends
 

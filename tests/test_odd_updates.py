@@ -23,8 +23,8 @@ from hypothesis import strategies as st
 import bot
 from bot.common.languages import LANGUAGES, LanguageCode
 from bot.handlers.callback_data import CALLBACK_DATA_CLASSES
-from tests.fake_telegram import FakeTelegram
-from tests.journeys import start_in
+from tests.support.fake_telegram import FakeTelegram
+from tests.support.journeys import start_in
 from tests.support.running import RunningBot
 
 ODD_TEXTS = st.one_of(

@@ -7,10 +7,10 @@ import pytest
 from bot.config import Settings
 from bot.i18n import load_i18n
 from bot.i18n.passport import CHANGE, COUNTRY_NAMES, QUESTION
-from tests.conftest import RunningBot
-from tests.fake_telegram import FakeTelegram, FakeUser, Sent, parse_html
-from tests.journeys import LANGUAGE_LABELS, start_in
-from tests.stored import stored
+from tests.support.fake_telegram import FakeTelegram, FakeUser, Sent, parse_html
+from tests.support.journeys import LANGUAGE_LABELS, start_in
+from tests.support.running import RunningBot
+from tests.support.stored import stored
 
 pytestmark = pytest.mark.both_backends
 

@@ -9,12 +9,12 @@ import pytest
 from bot.config import Settings
 from bot.privacy.pseudonyms import Pseudonymizer
 from bot.storage.erasure import PERSONAL_TABLES
-from tests.clock import ManualClock
-from tests.fake_telegram import FakeTelegram
-from tests.journeys import expected_text, open_topic, start_in
-from tests.stored import stored
+from tests.support.clock import ManualClock
+from tests.support.fake_telegram import FakeTelegram
+from tests.support.journeys import expected_text, open_topic, start_in
 from tests.support.reporting import report
 from tests.support.running import STAFF_ID, RunningBot
+from tests.support.stored import stored
 
 START = datetime(2027, 2, 22, 18, 30, tzinfo=UTC)  # 23:30 in Dushanbe
 

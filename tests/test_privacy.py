@@ -10,11 +10,11 @@ from bot.config import Settings
 from bot.privacy.pseudonyms import Pseudonymizer
 from bot.runtime.command_menu import COMMANDS
 from bot.services.stats import RAW_EVENT_HOURS
-from tests.clock import ManualClock
-from tests.fake_telegram import FakeTelegram, parse_html
-from tests.journeys import LANGUAGE_LABELS, open_topic, start_in
-from tests.stored import stored
+from tests.support.clock import ManualClock
+from tests.support.fake_telegram import FakeTelegram, parse_html
+from tests.support.journeys import LANGUAGE_LABELS, open_topic, start_in
 from tests.support.running import RunningBot
+from tests.support.stored import stored
 
 pytestmark = pytest.mark.both_backends
 

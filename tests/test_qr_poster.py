@@ -12,8 +12,8 @@ from pydantic import SecretStr
 from bot.cli import main
 from bot.config import Settings
 from bot.editing.bot_identity import UnknownUsernameError, bot_username
-from tests.content_fixtures import copy_of_real_content, edit
-from tests.fake_telegram import TOKEN, FakeTelegram
+from tests.support.content_fixtures import copy_of_real_content, edit
+from tests.support.fake_telegram import TOKEN, FakeTelegram
 
 
 def decoded(png: Path) -> list[str]:

@@ -4,7 +4,7 @@ guide, and the placeholder token the bot refuses as not real; and its drawing of
 import re
 
 from bot.cli import EXAMPLE_TOKEN
-from tests.processes import PROJECT
+from tests.support.processes import PROJECT
 
 
 def first_screen() -> str:

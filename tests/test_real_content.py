@@ -19,8 +19,8 @@ from bot.handlers.screens import screen_markup
 from bot.i18n import load_i18n, translator
 from bot.services.lesson_engine import Conversation, DialogueEngine
 from bot.services.screen_kinds import KEYBOARDS
-from tests.content_fixtures import CONTENT_DAY
-from tests.journeys import TAJIK_LETTERS, cyrillic_in_uzbek
+from tests.support.content_fixtures import CONTENT_DAY
+from tests.support.journeys import TAJIK_LETTERS, cyrillic_in_uzbek
 
 I18N = load_i18n()
 CURRICULUM = load_curriculum(None, translator(I18N), today=CONTENT_DAY)

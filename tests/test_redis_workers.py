@@ -28,12 +28,12 @@ from bot.runtime.shared_state import open_shared_state
 from bot.runtime.webhook import WEBHOOK_PATH
 from bot.storage.redis.tally import RedisTally
 from bot.storage.stores.tallies import week_of
-from tests.fake_telegram import TOKEN, FakeTelegram
-from tests.journeys import expected_text, open_topic, start_in
-from tests.processes import free_port, run_to_end, running, stop
-from tests.redis_server import RedisServer
+from tests.support.fake_telegram import TOKEN, FakeTelegram
 from tests.support.hotlines import RU_EMERGENCY, answers, open_russian_hotlines, tell
+from tests.support.journeys import expected_text, open_topic, start_in
 from tests.support.privacy import encodings_of
+from tests.support.processes import free_port, run_to_end, running, stop
+from tests.support.redis_server import RedisServer
 from tests.support.reporting import report
 from tests.support.waiting import eventually
 from tests.support.webhook_workers import SECRET, RoundRobin, serve

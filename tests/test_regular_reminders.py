@@ -2,7 +2,6 @@
 on a hand-set clock, in the person's language, discreet unless they chose plain texts, cancelled
 like any other reminder, and counted towards the twenty a person can have waiting."""
 
-import asyncio
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -10,12 +9,13 @@ import pytest
 from bot.config import Settings
 from bot.i18n import reminders as text
 from bot.storage.stores.reminders import ReminderStore
-from tests.clock import ManualClock
-from tests.conftest import RunningBot
-from tests.fake_telegram import FakeTelegram, FakeUser, Sent
-from tests.journeys import LANGUAGE_LABELS, start_in
-from tests.stored import stored
+from tests.support.clock import ManualClock
+from tests.support.fake_telegram import FakeTelegram, FakeUser, Sent
+from tests.support.journeys import LANGUAGE_LABELS, start_in
 from tests.support.reminding import open_reminders, say
+from tests.support.running import RunningBot
+from tests.support.stored import stored
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.both_backends
 
@@ -182,8 +182,8 @@ async def test_the_amina_check_counts_towards_the_twenty_and_keeps_its_place_at_
 
 async def until_nothing_is_claimed(settings: Settings) -> None:
     """The dispatcher has recorded every delivery it made (the person does not wait for that)."""
-    for _ in range(200):
-        if await rows(settings, "SELECT COUNT(*) FROM reminders WHERE state = 'claimed'") == [(0,)]:
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("a delivered reminder was never recorded")
+
+    async def none_claimed() -> bool:
+        return await rows(settings, "SELECT COUNT(*) FROM reminders WHERE state = 'claimed'") == [(0,)]
+
+    await eventually(none_claimed, 10, what="a delivered reminder recorded")

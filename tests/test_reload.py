@@ -9,9 +9,9 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.services.content_holder import ContentSources, LoadedContent
-from tests.content_fixtures import copy_of_real_content, edit
-from tests.fake_telegram import FakeTelegram
-from tests.journeys import expected_text, open_topic, start_in
+from tests.support.content_fixtures import copy_of_real_content, edit
+from tests.support.fake_telegram import FakeTelegram
+from tests.support.journeys import expected_text, open_topic, start_in
 from tests.support.running import STAFF_ID, RunningBot
 
 ADMIN = STAFF_ID

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
-from tests.clock import ManualClock
-from tests.fake_telegram import TOKEN, FakeTelegram, FakeUser, Sent
-from tests.journeys import start_in
-from tests.processes import running, stop
+from tests.support.clock import ManualClock
+from tests.support.fake_telegram import TOKEN, FakeTelegram, FakeUser, Sent
+from tests.support.journeys import start_in
+from tests.support.processes import running, stop
 from tests.support.reporting import report
 from tests.support.running import STAFF_ID, RunningBot
 from tests.support.waiting import eventually

@@ -11,8 +11,8 @@ from aiohttp import BytesPayload, FormData
 
 from bot.common.serialized_keyboards import KEYBOARDS
 from bot.transport.request_bodies import SafarSession
-from tests.fake_telegram import TOKEN, FakeTelegram
-from tests.journeys import open_topic, start_in
+from tests.support.fake_telegram import TOKEN, FakeTelegram
+from tests.support.journeys import open_topic, start_in
 from tests.support.running import RunningBot
 
 

@@ -1,19 +1,27 @@
 """Several processes on one bot token: start-up refuses, in one line, the layouts that cannot
 work; a second long-polling process says so and stops instead of fighting the first over 409s; and
-a webhook worker killed in the middle of an update loses nothing (Telegram sends it again)."""
+a webhook worker killed in the middle of an update loses nothing (Telegram sends it again).
+
+The process that polls first (and the one that takes over after it) is the bot started in the
+test's process, as `python -m bot` starts it; the second, whose exit and words are the point, is a
+real `python -m bot`."""
 
 import asyncio
+import logging
 import secrets
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
+from bot.config import Settings
 from bot.runtime.polling_conflicts import ANOTHER_CONSUMER
 from bot.runtime.single_poller import HELD_ELSEWHERE
 from bot.runtime.webhook import WEBHOOK_PATH
-from tests.fake_telegram import TOKEN, BadRequest, FakeTelegram
-from tests.journeys import LANGUAGE_LABELS
-from tests.processes import free_port, run_to_end, running, stop
+from tests.support.fake_telegram import TOKEN, BadRequest, FakeTelegram
+from tests.support.journeys import LANGUAGE_LABELS
+from tests.support.processes import free_port, run_to_end, running, stop
+from tests.support.running import RunningBot
 from tests.support.waiting import eventually
 
 BASE = {"BOT_TOKEN": TOKEN, "BOT_API_BASE_URL": "http://127.0.0.1:9", "LOG_LEVEL": "WARNING"}
@@ -48,63 +56,75 @@ async def test_a_layout_that_cannot_work_is_refused_in_one_line(
 
 
 async def test_a_second_polling_process_says_so_and_exits_and_the_first_keeps_answering(
-    tmp_path: Path, telegram: FakeTelegram
+    tmp_path: Path, telegram: FakeTelegram, settings: Settings, caplog: pytest.LogCaptureFixture
 ) -> None:
-    settings = BASE | {"BOT_API_BASE_URL": telegram.base_url}
     user = telegram.user(user_id=4101, language_code="en")
-    first, second = tmp_path / "first", tmp_path / "second"  # their own data: no database lock between them
-    first.mkdir()
+    second = tmp_path / "second"  # its own data: no database lock between them
     second.mkdir()
-    async with running(first, **settings) as polling:
+    polling = RunningBot(settings)
+    await polling.start()
+    try:
         await user.send("/start")
         await user.reply(within=120)
-        code, stderr = await run_to_end(second, within=180, **settings)
+        code, stderr = await run_to_end(second, within=180, **(BASE | {"BOT_API_BASE_URL": telegram.base_url}))
         assert code == 2, stderr
         assert stderr == f"safar: {ANOTHER_CONSUMER}\n"
         await user.send("/sos")
         await user.reply(within=120)  # the first process still answers
-        assert polling.returncode is None
-        code, stderr = await stop(polling)
-    assert code == 0 and "Traceback" not in stderr and "Failed to fetch updates" not in stderr, stderr
-    assert stderr.count("another process polled with this bot's token (409 Conflict); polling on here") == 1
+    finally:
+        await polling.stop()
+    said = [record.getMessage() for record in caplog.records if record.levelno >= logging.WARNING]
+    assert not any(record.exc_info for record in caplog.records), "no traceback"
+    assert not any("Failed to fetch updates" in line for line in said), said
+    assert (
+        sum("another process polled with this bot's token (409 Conflict); polling on here" in line for line in said)
+        == 1
+    )
 
 
 async def test_with_redis_a_second_polling_process_stops_at_the_lock_before_touching_telegram(
-    tmp_path: Path, telegram: FakeTelegram, redis_url: str
+    tmp_path: Path, telegram: FakeTelegram, settings: Settings, redis_url: str
 ) -> None:
-    await second_polling_process_stops_at_the_lock(tmp_path, telegram, "Redis", {"REDIS_URL": redis_url})
+    polling = settings.model_copy(update={"redis_url": SecretStr(redis_url)})
+    await second_polling_process_stops_at_the_lock(tmp_path, telegram, "Redis", polling, {"REDIS_URL": redis_url})
 
 
 async def test_with_postgresql_alone_a_second_polling_process_stops_at_its_advisory_lock(
-    tmp_path: Path, telegram: FakeTelegram, postgres_url: str
+    tmp_path: Path, telegram: FakeTelegram, settings: Settings, postgres_url: str
 ) -> None:
     shared = {"DATABASE_URL": postgres_url, "PSEUDONYM_KEY": secrets.token_hex(32), "DELIVERY_KEY": "ab" * 32}
-    await second_polling_process_stops_at_the_lock(tmp_path, telegram, "PostgreSQL", shared)
+    polling = settings.model_copy(
+        update={name.lower(): SecretStr(value) for name, value in shared.items()}
+    )  # the same database and keys as the second process
+    await second_polling_process_stops_at_the_lock(tmp_path, telegram, "PostgreSQL", polling, shared)
 
 
 async def second_polling_process_stops_at_the_lock(
-    tmp_path: Path, telegram: FakeTelegram, store: str, shared: dict[str, str]
+    tmp_path: Path, telegram: FakeTelegram, store: str, settings: Settings, shared: dict[str, str]
 ) -> None:
-    settings = BASE | {"BOT_API_BASE_URL": telegram.base_url} | shared
     user = telegram.user(user_id=4151, language_code="en")
-    dirs = [tmp_path / name for name in ("first", "second", "third")]
-    for folder in dirs:
-        folder.mkdir()
-    async with running(dirs[0], **settings) as polling:
+    second = tmp_path / "second"
+    second.mkdir()
+    polling = RunningBot(settings)
+    await polling.start()
+    try:
         await user.send("/start")
         await user.reply(within=120)
         calls_before = len(telegram.calls)
-        code, stderr = await run_to_end(dirs[1], within=180, **settings)
+        code, stderr = await run_to_end(second, within=180, **(BASE | {"BOT_API_BASE_URL": telegram.base_url} | shared))
         assert (code, stderr) == (2, f"safar: {HELD_ELSEWHERE.format(store=store)}\n")
         newcomer = [method for method, _ in telegram.calls[calls_before:] if method != "getUpdates"]
         assert newcomer == ["getMe"], "it stopped before the webhook, the commands or any update"
         assert "409" not in stderr
-        code, _ = await stop(polling)
-        assert code == 0
-    async with running(dirs[2], **settings) as successor:  # the lock was released: a new process takes over
+    finally:
+        await polling.stop()
+    successor = RunningBot(settings.model_copy(update={"db_path": tmp_path / "third" / "safar.sqlite3"}))
+    await successor.start()  # the lock was released: a new process takes over
+    try:
         await user.send("/sos")
         await user.reply(within=120)
-        await stop(successor)
+    finally:
+        await successor.stop()
 
 
 async def test_a_webhook_worker_killed_while_handling_an_update_gets_it_again_after_restart(

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from scripts.eval_search import PARTS, evaluate, load_questions
-from tests.processes import PROJECT, environment
+from tests.support.processes import PROJECT, environment
 
 TOP1_GOAL = 0.90
 DANGER_RECALL_GOAL = 1.0

@@ -15,14 +15,14 @@ from bot.privacy.pseudonyms import Pseudonymizer
 from bot.storage.backends.sqlite import Database, open_database
 from bot.storage.erasure import PERSONAL_TABLES
 from bot.storage.schema import tables as schema
-from tests.clock import ManualClock
-from tests.fake_telegram import TOKEN, FakeTelegram, FakeUser
-from tests.journeys import open_topic, start_in
-from tests.postgres_server import BACKENDS, private_postgres_server
-from tests.processes import running, stop
+from tests.support.clock import ManualClock
+from tests.support.fake_telegram import TOKEN, FakeTelegram, FakeUser
+from tests.support.journeys import open_topic, start_in
+from tests.support.postgres_server import BACKENDS, private_postgres_server
 from tests.support.privacy import encodings_of
+from tests.support.processes import running, stop
 from tests.support.running import RunningBot
-from tests.write_order import Commit, columns, postgres_commits, sqlite_commits
+from tests.support.write_order import Commit, columns, postgres_commits, sqlite_commits
 
 CHAT = 987654321
 ABANDONED_NAME = "Zarina Recruiting Abroad"

@@ -8,7 +8,7 @@ from bot.config import Settings
 from bot.runtime.app import bot_for
 from bot.services.sender import BulkSender, Outcome, Outgoing
 from bot.transport.outbound import bulk_delivery
-from tests.fake_telegram import TOKEN, BadRequest, FakeTelegram
+from tests.support.fake_telegram import TOKEN, BadRequest, FakeTelegram
 
 
 def sender_for(telegram: FakeTelegram, per_second: float = 30, per_chat: float = 1.0) -> tuple[BulkSender, object]:

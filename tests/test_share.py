@@ -8,8 +8,8 @@ import pytest
 
 from bot.common.telegram_limits import MAX_SHARE_URL_CHARS, MAX_START_PARAMETER_CHARS
 from bot.config import Settings
-from tests.fake_telegram import FakeTelegram, Sent
-from tests.journeys import LANGUAGE_LABELS, expected_text, start_in
+from tests.support.fake_telegram import FakeTelegram, Sent
+from tests.support.journeys import LANGUAGE_LABELS, expected_text, start_in
 from tests.support.running import RunningBot
 
 SHARE_LABELS = {

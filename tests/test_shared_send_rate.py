@@ -8,9 +8,9 @@ from pathlib import Path
 from redis.asyncio import Redis
 
 from bot.storage.redis.send_slots import RedisSendSlots
-from tests.bulk_sender_process import BOT_ID, WARM_UP, bulk_bot, send
-from tests.fake_telegram import FakeTelegram
-from tests.processes import PROJECT, environment
+from tests.support.bulk_sender_process import BOT_ID, WARM_UP, bulk_bot, send
+from tests.support.fake_telegram import FakeTelegram
+from tests.support.processes import PROJECT, environment
 
 RATE = 20.0
 """Each sender's BULK_MESSAGES_PER_SECOND: alone, each would send this many a second."""
@@ -67,7 +67,7 @@ async def three_sender_processes(
         await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
-            "tests.bulk_sender_process",
+            "tests.support.bulk_sender_process",
             *given,
             cwd=PROJECT,
             env=environment(tmp_path),

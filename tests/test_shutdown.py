@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 from bot.privacy.secret_keys import ChatCipher
 from bot.storage.backends.sqlite import open_database
 from bot.storage.stores.reminders import ReminderStore
-from tests.fake_telegram import TOKEN, FakeTelegram, FakeUser
-from tests.processes import running
+from tests.support.fake_telegram import TOKEN, FakeTelegram, FakeUser
+from tests.support.processes import running
 
 ZONES = ("Asia/Dushanbe", "Europe/Moscow", "Europe/London", "America/New_York", "America/Los_Angeles",
          "Asia/Tokyo", "Pacific/Auckland")  # fmt: skip

@@ -14,10 +14,10 @@ from bot.common.telegram_limits import MAX_MESSAGE_CHARS
 from bot.config import Settings
 from bot.runtime.periodic_jobs import release_broadcasts
 from bot.storage.stores.reminders import ReminderStore
-from tests.clock import ManualClock
-from tests.fake_telegram import TOKEN, FakeTelegram, FakeUser, Sent, parse_html
-from tests.journeys import start_in
-from tests.processes import run_to_end
+from tests.support.clock import ManualClock
+from tests.support.fake_telegram import TOKEN, FakeTelegram, FakeUser, Sent, parse_html
+from tests.support.journeys import start_in
+from tests.support.processes import run_to_end
 from tests.support.running import RunningBot
 
 pytestmark = pytest.mark.both_backends

@@ -48,8 +48,8 @@ from bot.storage.stores.reminders import MAX_PENDING_PER_ACCOUNT, ReminderStore
 from bot.storage.stores.reports import GROUPS_PER_PAGE, NewReport, ReportStore
 from bot.storage.stores.tallies import MemoryTally, day_of, week_of
 from bot.storage.stores.user_settings import UserSettingsStore
-from tests.clock import ManualClock
-from tests.postgres_server import BACKENDS, PostgresServer
+from tests.support.clock import ManualClock
+from tests.support.postgres_server import BACKENDS, PostgresServer
 from tests.support.waiting import blocked_on_locks
 
 NOW = datetime(2027, 3, 10, 9, 0, tzinfo=UTC)

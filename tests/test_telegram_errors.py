@@ -2,8 +2,8 @@
 
 import time
 
-from tests.fake_telegram import BadRequest, FakeTelegram
-from tests.journeys import expected_text, start_in
+from tests.support.fake_telegram import BadRequest, FakeTelegram
+from tests.support.journeys import expected_text, start_in
 from tests.support.running import RunningBot
 
 

@@ -14,11 +14,11 @@ from pydantic import SecretStr
 from bot.config import Settings
 from bot.storage.backends.sqlite import open_database
 from bot.storage.stores.events import EventStore, hour_of
-from tests.clock import ManualClock
-from tests.fake_telegram import FakeTelegram
-from tests.journeys import LANGUAGE_LABELS, open_topic, start_in
-from tests.processes import running
 from tests.support.bot_process import bot_settings
+from tests.support.clock import ManualClock
+from tests.support.fake_telegram import FakeTelegram
+from tests.support.journeys import LANGUAGE_LABELS, open_topic, start_in
+from tests.support.processes import running
 from tests.support.running import RunningBot
 from tests.support.waiting import eventually
 

@@ -17,8 +17,8 @@ from bot.privacy.secret_keys import ChatCipher, KeySources, fingerprint
 from bot.storage.backends.sqlite import open_database
 from bot.storage.schema.sqlite_migrations import MIGRATIONS
 from bot.storage.stores.key_fingerprints import KeyFingerprints
-from tests.fake_telegram import FakeTelegram
-from tests.journeys import start_in
+from tests.support.fake_telegram import FakeTelegram
+from tests.support.journeys import start_in
 from tests.support.running import RunningBot
 
 KEY = secrets.token_hex(32)

@@ -14,8 +14,8 @@ from aiohttp import web
 from bot.config import Settings
 from bot.runtime.app import application
 from bot.runtime.webhook import WEBHOOK_PATH, webhook_application
-from tests.fake_telegram import FakeTelegram
-from tests.processes import free_port
+from tests.support.fake_telegram import FakeTelegram
+from tests.support.processes import free_port
 from tests.support.waiting import eventually
 
 SECRET = "s3cret-token"

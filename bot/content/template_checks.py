@@ -5,7 +5,7 @@ Each problem is reported once, on the line the editor must change.
 """
 
 import re
-from typing import Any
+from functools import lru_cache
 
 from jinja2 import Template, TemplateSyntaxError, UndefinedError
 
@@ -39,7 +39,6 @@ def compile_and_check(
     report: Findings,
 ) -> dict[tuple[NodeId, str, str], Template]:
     """Every node text compiled, keyed by node, part and language; problems go to `report`."""
-    environment = template_environment()
     templates: dict[tuple[NodeId, str, str], Template] = {}
     for lesson_id, lesson in lessons.items():
         source = sources[lesson_id]
@@ -55,7 +54,7 @@ def compile_and_check(
                 for language, body in text.items():
                     line = source.text_line(*location, language)
                     errors_before = len(report.problems)
-                    template = _compile(environment, body, source, line, report)
+                    template = _compile(body, source, line, report)
                     if _check_written(body, source, line, report) and template is not None:
                         _check_rendered(template, body, language, renderer, source, line, report)
                     if template is not None:
@@ -99,13 +98,25 @@ def _check_placeholders(
             report.error(source, line, f"the '{language}' text {' and '.join(differences)}")
 
 
-def _compile(environment: Any, body: str, source: SourceFile, line: int, report: Findings) -> Template | None:
+def _compile(body: str, source: SourceFile, line: int, report: Findings) -> Template | None:
     try:
-        template: Template = environment.from_string(body)
+        template = _compiled(body)
     except TemplateSyntaxError as error:
         report.error(source, line + max(error.lineno - 1, 0), f"template error: {_plain_syntax(error.message or '')}")
         return None
     return template
+
+
+_ENVIRONMENT = template_environment()
+
+
+@lru_cache(maxsize=8192)
+def _compiled(body: str) -> Template:
+    """One text compiled once per process: compiling is most of the time a load takes (a /reload,
+    every start of the bot and of the editors' tools), and most texts are the same as last time.
+    A compiled template holds no state between renders, so the content in use and a reload share it.
+    A text that does not compile raises each time (failures are not kept)."""
+    return _ENVIRONMENT.from_string(body)
 
 
 def _plain_syntax(message: str) -> str:

@@ -15,6 +15,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from bot.common.languages import LanguageCode
 from bot.common.telegram_limits import MAX_BUTTON_LABEL_CHARS
@@ -58,6 +59,14 @@ def _plain(text: str) -> str:
     return _TAG.sub(" ", text)
 
 
+@lru_cache(maxsize=16384)
+def _content_words(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    """A content text's words and the keys each is found by, worked out once per process: a
+    /reload (and every start) indexes the same texts again. Only content passes here, never what
+    people type, which must not stay in memory."""
+    return tuple((word, word_keys(word)) for word in meaningful_words(text))
+
+
 class NodeSearch:
     """An index of every screen's words in all four languages, built once per loaded curriculum."""
 
@@ -69,9 +78,9 @@ class NodeSearch:
         vocabulary: set[str] = set()
         for node_id, text, weight in self._texts(curriculum):
             document = weights[node_id]
-            for word in meaningful_words(text):
+            for word, keys in _content_words(text):
                 vocabulary.add(word)
-                for key in word_keys(word):
+                for key in keys:
                     document[key] = max(document.get(key, 0.0), weight)
         self._postings: dict[str, list[tuple[NodeId, float]]] = defaultdict(list)
         for node_id, document in weights.items():

@@ -3,7 +3,7 @@
 import secrets
 from datetime import UTC, datetime
 
-from tests.fake_telegram import TOKEN, FakeTelegram
+from tests.support.fake_telegram import TOKEN, FakeTelegram
 
 KEY = secrets.token_hex(32)
 """The pseudonym key of every process one test starts (they share one database)."""

@@ -3,8 +3,8 @@
 import sqlite3
 
 from bot.config import Settings
-from tests.fake_telegram import FakeUser, Sent
-from tests.journeys import LANGUAGE_LABELS
+from tests.support.fake_telegram import FakeUser, Sent
+from tests.support.journeys import LANGUAGE_LABELS
 
 RU_EMERGENCY = "☎️ 112 · Россия — номер экстренных служб 112"
 

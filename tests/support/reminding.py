@@ -1,7 +1,7 @@
 """Steps of the reminder tests, in a person's words."""
 
 from bot.i18n import load_i18n
-from tests.fake_telegram import FakeUser, Sent
+from tests.support.fake_telegram import FakeUser, Sent
 
 I18N = load_i18n()
 

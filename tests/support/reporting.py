@@ -1,6 +1,6 @@
 """Filing a report about a suspicious offer, as a person does it."""
 
-from tests.fake_telegram import FakeUser
+from tests.support.fake_telegram import FakeUser
 
 
 async def report(

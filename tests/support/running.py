@@ -8,7 +8,7 @@ from bot.config import Settings
 from bot.middlewares.in_flight import WORKFLOW_KEY, UpdatesUnderWay
 from bot.runtime.app import Application, application
 from bot.runtime.polling import poll
-from tests.fake_telegram import FakeTelegram
+from tests.support.fake_telegram import FakeTelegram
 from tests.support.waiting import eventually
 
 STAFF_ID = 900

@@ -10,8 +10,8 @@ from aiohttp import web
 
 from bot.runtime.app import Application
 from bot.runtime.webhook import WEBHOOK_PATH, webhook_application
-from tests.fake_telegram import FakeTelegram
-from tests.processes import free_port
+from tests.support.fake_telegram import FakeTelegram
+from tests.support.processes import free_port
 
 SECRET = "s3cret-token"
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import aiohttp
 from aiohttp import web
 
-from tests.processes import environment
+from tests.support.processes import environment
 from tests.support.waiting import eventually  # noqa: F401 (other branches import it from here)
 
 WEBHOOK_PATH = "/telegram/webhook"

@@ -25,7 +25,7 @@ import aiohttp
 from aiohttp import web
 from aiohttp.web_request import FileField
 
-SPEC_PATH = Path(__file__).resolve().parent / "telegram-bot-api-10.1.json"
+SPEC_PATH = Path(__file__).resolve().parents[1] / "telegram-bot-api-10.1.json"
 BOT_ID = 7000001
 TOKEN = f"{BOT_ID}:AAE-fakeTokenForSafarTests_0123456789ab"
 ALLOWED_TAGS = {

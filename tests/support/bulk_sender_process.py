@@ -15,7 +15,7 @@ from bot.runtime.app import bot_for
 from bot.services.sender import BulkSender, Outcome, Outgoing
 from bot.storage.redis.send_slots import RedisSendSlots
 from bot.transport.outbound import bulk_delivery
-from tests.fake_telegram import TOKEN
+from tests.support.fake_telegram import TOKEN
 
 BOT_ID = int(TOKEN.split(":")[0])
 WARM_UP = 999

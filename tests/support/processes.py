@@ -13,7 +13,7 @@ from bot.config import Settings
 
 SETTING_NAMES = {name.upper() for name in Settings.model_fields} | {"CREDENTIALS_DIRECTORY"}
 """Every variable Safar reads (bot/config.py), so the machine's own values never reach a test's process."""
-PROJECT = Path(__file__).resolve().parents[1]
+PROJECT = Path(__file__).resolve().parents[2]
 
 
 def environment(tmp_path: Path, **settings: str) -> dict[str, str]:

@@ -5,8 +5,8 @@ import re
 from bot.content import load_curriculum
 from bot.content.curriculum import NodeId
 from bot.i18n import load_i18n, translator
-from tests.content_fixtures import CONTENT_DAY
-from tests.fake_telegram import FakeUser, Sent
+from tests.support.content_fixtures import CONTENT_DAY
+from tests.support.fake_telegram import FakeUser, Sent
 
 
 def expected_text(lesson: str, node: str, language: str) -> str:

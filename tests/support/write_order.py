@@ -18,7 +18,7 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.storage.schema import tables as schema
-from tests.stored import stored
+from tests.support.stored import stored
 
 WAL_HEADER = 32
 FRAME_HEADER = 24
