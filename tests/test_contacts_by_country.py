@@ -10,10 +10,10 @@ from bot.content.rendering import READER_COUNTRIES, Citizenship
 from bot.i18n import load_i18n, translator
 from bot.i18n.passport import COUNTRY_NAMES, QUESTION
 from bot.services.lesson_engine import Conversation, DialogueEngine
-from tests.conftest import RunningBot
-from tests.content_fixtures import CONTENT_DAY
-from tests.fake_telegram import FakeTelegram, FakeUser, Sent
-from tests.journeys import LANGUAGE_LABELS, start_in
+from tests.support.content_fixtures import CONTENT_DAY
+from tests.support.fake_telegram import FakeTelegram, FakeUser, Sent
+from tests.support.journeys import LANGUAGE_LABELS, start_in
+from tests.support.running import RunningBot
 
 I18N = load_i18n()
 LANGUAGES = list(LANGUAGE_LABELS)

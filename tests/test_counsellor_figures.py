@@ -22,11 +22,11 @@ from bot.storage.stores.counsellor_cases import CounsellorCaseStore
 from bot.storage.stores.desk_figures import DeskFigureStore
 from bot.storage.stores.events import Period
 from bot.storage.stores.staff_audit import StaffAuditStore
-from tests.clock import ManualClock
-from tests.fake_telegram import FakeTelegram, FakeUser, Sent
-from tests.journeys import LANGUAGE_LABELS, start_in
-from tests.processes import free_port
+from tests.support.clock import ManualClock
+from tests.support.fake_telegram import FakeTelegram, FakeUser, Sent
+from tests.support.journeys import LANGUAGE_LABELS, start_in
 from tests.support.privacy import encodings_of
+from tests.support.processes import free_port
 from tests.support.running import STAFF_ID, RunningBot
 from tests.support.waiting import eventually
 from tests.test_counsellors import COUNSELLOR_ID, GROUP, label, open_case

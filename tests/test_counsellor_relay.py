@@ -23,12 +23,12 @@ from bot.runtime.app import Application, application
 from bot.runtime.periodic_jobs import reminder_jobs
 from bot.services.counsellor_relays import MemoryGroupBudget
 from bot.storage.redis.group_budget import RedisGroupBudget
-from tests.clock import ManualClock
-from tests.conftest import STAFF_ID, RunningBot
-from tests.fake_telegram import BOT_ID, BadRequest, FakeTelegram, FakeUser
-from tests.journeys import LANGUAGE_LABELS, start_in
-from tests.processes import running
 from tests.support.bot_process import bot_settings
+from tests.support.clock import ManualClock
+from tests.support.fake_telegram import BOT_ID, BadRequest, FakeTelegram, FakeUser
+from tests.support.journeys import LANGUAGE_LABELS, start_in
+from tests.support.processes import running
+from tests.support.running import STAFF_ID, RunningBot
 from tests.support.waiting import eventually
 from tests.support.webhook_workers import RoundRobin, serve
 from tests.test_counsellors import COUNSELLOR_ID, GROUP, MONDAY_MORNING, copies_into, label, open_case

@@ -7,8 +7,8 @@ from aiogram import Router
 from bot.handlers import build_router
 from bot.handlers.callback_data import DeskStep
 from bot.handlers.counsellors import UNAVAILABLE
-from tests.fake_telegram import FakeTelegram
-from tests.journeys import LANGUAGE_LABELS, start_in
+from tests.support.fake_telegram import FakeTelegram
+from tests.support.journeys import LANGUAGE_LABELS, start_in
 from tests.support.running import RunningBot
 
 
@@ -22,7 +22,12 @@ def test_with_the_desk_off_a_lesson_tap_meets_the_lessons_first_and_no_counsello
     assert "counsellor_topics" not in off
     assert off.index("counsellors") < off.index("fallback")
     on = names(build_router(desk=True))
-    assert on[:4] == ["counsellors", "counsellor_topics", "counsellor_answers", "dialogue"]  # an open case's message goes first
+    assert on[:4] == [
+        "counsellors",
+        "counsellor_topics",
+        "counsellor_answers",
+        "dialogue",
+    ]  # an open case's message goes first
 
 
 async def test_a_stale_talk_button_is_answered_when_the_desk_is_off(bot: RunningBot, telegram: FakeTelegram) -> None:
