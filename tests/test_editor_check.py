@@ -31,7 +31,7 @@ def test_broken_content_lists_every_problem_with_a_hint(tmp_path: Path, capsys: 
     assert main(["check", str(content)]) == 1
     out = capsys.readouterr().out.splitlines()
     assert out[:6] == [
-        "contacts.yaml:36: warning: contact 'ru_emergency' was last checked on 2024-01-01: check it again",
+        "contacts.yaml:38: warning: contact 'ru_emergency' was last checked on 2024-01-01: check it again",
         "    how to fix: Call the number or open the source again; then update 'checked:' with today's date "
         "(or remove the contact).",
         "lessons/main.yaml:22: <b> is never closed",

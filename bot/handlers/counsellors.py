@@ -274,9 +274,25 @@ class DeskIsOpen(Filter):
         return desk_open(desk)
 
 
-SHARED_PLACE_OR_PERSON = F.contact | F.location | F.venue
-FOR_A_PERSON = F.forward_origin | F.photo | F.voice | F.video | F.video_note | F.document
-"""What Safar cannot read but a counsellor can (a forward goes to the advert check once it exists)."""
+class SharesPlaceOrPerson(Filter):
+    """A shared contact, location or venue: it says who someone is or where."""
+
+    async def __call__(self, message: Message) -> bool:
+        return message.contact is not None or message.location is not None or message.venue is not None
+
+
+class ForAPerson(Filter):
+    """What Safar cannot read but a counsellor can (a forward goes to the advert check once it exists).
+    A coroutine, not a magic `F` filter, so it runs on the event loop (tests/test_event_loop_only.py)."""
+
+    async def __call__(self, message: Message) -> bool:
+        return message.forward_origin is not None or any(
+            (message.photo, message.voice, message.video, message.video_note, message.document)
+        )
+
+
+SHARED_PLACE_OR_PERSON = SharesPlaceOrPerson()
+FOR_A_PERSON = ForAPerson()
 
 
 def build_router() -> Router:
