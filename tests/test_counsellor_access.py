@@ -263,6 +263,7 @@ async def test_over_the_minute_limit_the_person_is_told_which_messages_were_not_
     for number in range(4):
         await user.send(f"message {number}")
     await telegram.until(lambda: len(replies_to(telegram, user.id)) == 2)
+    await telegram.until(lambda: len(copies_into(telegram, topic)) == 6)  # the queue copies in the background
     texts = [copy.get("text") for copy in copies_into(telegram, topic)]
     assert texts == [None, None, None, None, "message 0", "message 1"]
     not_sent = replies_to(telegram, user.id)
