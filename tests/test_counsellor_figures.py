@@ -74,7 +74,9 @@ def case_number(acknowledgement: Sent) -> int:
 
 async def answered(person: FakeUser, topic: int) -> None:
     await FakeUser(person.telegram, COUNSELLOR_ID, "en").post_in_topic(GROUP, topic, "We can help.")
-    notice = await person.reply()  # discreet: "💬 New answer", then "Show"
+    notice = await person.reply(
+        within=30
+    )  # discreet: "💬 New answer", then "Show" (the queue sends it; PG under load is slow)
     await person.press(notice, notice.labels()[0])
     assert (await person.reply()).method == "copyMessage"
 
