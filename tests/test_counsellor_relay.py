@@ -28,10 +28,10 @@ from tests.support.clock import ManualClock
 from tests.support.fake_telegram import BOT_ID, BadRequest, FakeTelegram, FakeUser
 from tests.support.journeys import LANGUAGE_LABELS, start_in
 from tests.support.processes import running
-from tests.support.running import STAFF_ID, RunningBot
+from tests.support.running import RunningBot
 from tests.support.waiting import eventually
 from tests.support.webhook_workers import RoundRobin, serve
-from tests.test_counsellors import COUNSELLOR_ID, GROUP, MONDAY_MORNING, copies_into, label, open_case
+from tests.test_counsellors import COUNSELLOR_ID, GROUP, MONDAY_MORNING, copies_into, label, open_case, set_up_desk
 
 TEST_MINUTE = 2.0
 """Telegram's minute for the group's limit, shrunk so the tests stay fast: the fake and the bot agree on it."""
@@ -44,15 +44,8 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 def desk_settings(settings: Settings, telegram: FakeTelegram) -> Settings:
-    telegram.add_group(GROUP)
     telegram.group_rate_window = TEST_MINUTE
-    settings.counsellors_chat_id = GROUP
-    settings.counsellors_organisation = "Hamsafar NGO"
-    settings.counsellors_language = "en"  # these tests read what the group is told in English
-    settings.admin_ids = frozenset({STAFF_ID})
-    settings.staff_roles = {COUNSELLOR_ID: frozenset({"counsellor"})}
-    settings.reminder_check_seconds = 0.1
-    return settings
+    return set_up_desk(settings, telegram)
 
 
 @pytest.fixture

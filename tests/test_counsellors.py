@@ -32,6 +32,11 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 def desk_settings(settings: Settings, telegram: FakeTelegram) -> Settings:
+    return set_up_desk(settings, telegram)
+
+
+def set_up_desk(settings: Settings, telegram: FakeTelegram) -> Settings:
+    """The counsellors' group in the fake, and the settings that point Safar at it."""
     telegram.add_group(GROUP)
     settings.counsellors_chat_id = GROUP
     settings.counsellors_organisation = "Hamsafar NGO"
