@@ -15,7 +15,7 @@ import json
 import math
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -246,6 +246,8 @@ class FakeTelegram:
         self.outage_calls: Counter[str] = Counter()
         """Calls per method that met the outage: a client in a busy loop would show here."""
         self.before_call: Callable[[str, dict[str, Any]], None] | None = None
+        self.after_call: Callable[[str, dict[str, Any]], Awaitable[None]] | None = None
+        """Awaited once a call was carried out (its message is in the chat), before the bot gets the answer."""
         """Called with each call before it is served; raising BadRequest fails that call."""
         self.webhook: tuple[str, str] | None = None
         """(url, secret_token) after setWebhook: updates are then POSTed there instead of handed to getUpdates."""
@@ -365,6 +367,8 @@ class FakeTelegram:
                     raise error
             self.calls.append((method, params))
             result = await getattr(self, f"_{method}", self._accept)(params)
+            if self.after_call is not None:
+                await self.after_call(method, params)
         except BadRequest as error:
             return self._error(error)
         finally:

@@ -171,7 +171,8 @@ STEPS: tuple[Step, ...] = (
     # before the update is acknowledged and deleted once Telegram took the copy. It holds what
     # copyMessage needs, never content: the case, the direction ('topic' or 'person'), the person's
     # chat sealed with the delivery key, the topic and the message id; 'held' marks a discreet answer
-    # waiting for the person's "Show". Personal (`user_key`): erased by /forget and the grace end.
+    # waiting for the person's "Show" ('telling' while its notice is on its way). Personal
+    # (`user_key`): erased by /forget and the grace end.
     AddTable(
         numbered_table(
             "counsellor_relays",
