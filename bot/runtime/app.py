@@ -285,8 +285,9 @@ def _content(settings: Settings, i18n: I18n, clock: Clock) -> ContentHolder:
     content = ContentHolder(
         ContentSources(settings.content_dir, settings.agency_registry_path, translator(i18n), clock)
     )
-    for warning in content.current.curriculum.warnings:
-        log.warning("content: %s", warning)  # a Problem: file:line: message
+    curriculum = content.current.curriculum
+    for warning in [*curriculum.warnings, *curriculum.media.problems]:
+        log.warning("content: %s", warning)  # a Problem: file:line: message; a refused media file is left out
     return content
 
 
