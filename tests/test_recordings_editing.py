@@ -127,7 +127,9 @@ def test_the_preview_plays_each_recording_and_shows_each_picture_in_a_browser(
     assert main(["preview", "--content", str(content), "--out", str(site)]) == 0
     page = site / "lessons" / "hotlines.html"
     html = page.read_text(encoding="utf-8")
-    assert 'src="../media/audio/hotlines/start.tg.ogg"' in html and (site / "media/audio/hotlines/start.tg.ogg").exists()
+    assert (
+        'src="../media/audio/hotlines/start.tg.ogg"' in html and (site / "media/audio/hotlines/start.tg.ogg").exists()
+    )
     assert "A specimen patent (not a real person&#39;s document)" in html
     dom, console = open_in_browser(chromium, page, tmp_path / "profile", "--virtual-time-budget=10000")
     assert console == []
