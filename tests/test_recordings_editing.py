@@ -51,6 +51,9 @@ def test_check_refuses_unplayable_long_large_and_misnamed_files_and_the_bot_leav
     assert "audio/hotline/start.en.ogg:1: there is no lesson 'hotline' (did you mean 'hotlines'?)" in out
     assert "audio/hotlines/kazakhstan.en.ogg:1: is not offered: it is not an OGG file" in out
     assert "The bot runs, but leaves these files out until they are fixed." in out
+    assert main(["check", str(audio / "russia.ru.ogg")]) == 1
+    alone = capsys.readouterr().out
+    assert "russia.ru.ogg:1: is not offered" in alone and "start.tg.ogg" not in alone, "one file checked alone"
 
     curriculum = load_curriculum(content, today=CONTENT_DAY)  # the bot loads the lessons regardless
     assert curriculum.media.recordings == {}

@@ -7,7 +7,7 @@ from typing import TextIO
 from bot.content import ContentError, Problem, load_curriculum
 from bot.content.agencies import load_registry
 from bot.content.loader import CONTACTS_FILE, LESSONS_DIR, PACKAGED_CONTENT
-from bot.content.media import AUDIO_DIR
+from bot.content.media import AUDIO_DIR, PICTURES_DIR
 from bot.content.reminder_plans import PLANS_FILE, load_reminder_plans
 from bot.editing.recordings import coverage_table
 from bot.i18n import load_i18n, translator
@@ -20,6 +20,9 @@ def content_root_of(path: Path) -> tuple[Path, str | None]:
     path = path.resolve()
     if path.is_dir():
         return path, None
+    media_folder = next((p for p in path.parents if p.name in (AUDIO_DIR, PICTURES_DIR)), None)
+    if media_folder is not None:  # a recording or picture, or their list: report on it alone
+        return media_folder.parent, path.relative_to(media_folder.parent).as_posix()
     root = path.parent.parent if path.parent.name == LESSONS_DIR else path.parent
     return root, path.relative_to(root).as_posix()
 

@@ -77,6 +77,8 @@ def media_row(screen: Screen, listen_first: bool) -> tuple[tuple[str, str], ...]
     """The row for a screen's recording and picture: "🔊 Listen" (or, in listen mode, "📄 Text"), "🖼 What it
     looks like", and on the first screen of a lesson recorded throughout, the listen-mode choice.
     Nothing plays by itself: each is a button."""
+    if screen.recording is None and screen.picture is None and not screen.offers_listen_mode:
+        return ()  # most screens: no ref to compute on every update
     ref = node_ref(screen.node)
     row = []
     if screen.recording is not None:
