@@ -47,9 +47,8 @@ async def sos_command(
 ) -> None:
     """Hotlines at once, whatever the user was doing; and a person to talk to, with the desk open."""
     screen = await move(state, lambda c: content.current.engine.help(c, language, passport_country))
-    await send_lesson_screen(
-        message, screen, desk, users, user_key, media_sender
-    )  # a hotline screen: it offers a person by itself
+    # a hotline screen: it offers a person by itself
+    await send_lesson_screen(message, screen, desk, users, user_key, media_sender)
 
 
 async def open_node(
