@@ -116,6 +116,12 @@ ROWS: dict[int, list[tuple[str, dict[str, Any]]]] = {
         ("counsellor_cases", {"user_key": "person-asked-if-it-helped", "chat_box": b"sealed", "case_id": 2,
                               "topic_id": 78, "language": "ru", "closed_at": 1_790_003_600, "helped_answered": 1}),
     ],
+    22: [
+        ("telegram_files", {"content_hash": "ab" * 32, "kind": "voice", "file_id": "AwACAgIAAxkDAAI"}),
+    ],
+    23: [
+        ("user_settings", {"user_key": "person-in-listen-mode", "language": "tg", "listen_first": 1}),
+    ],
 }  # fmt: skip
 """What a live bot had written by each schema version. A new migration adds its entry here."""
 

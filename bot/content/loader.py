@@ -28,6 +28,7 @@ from bot.content.entries import ENTRIES_FILE, check_entries
 from bot.content.errors import ContentError, Problem
 from bot.content.facts import load_fact_registry, written_source_problems
 from bot.content.findings import Findings, SourceFile
+from bot.content.media_loader import load_media
 from bot.content.models import OLD_TOOL_KEY, Contact, Lesson, Localized, Node
 from bot.content.plain_errors import validation_problems
 from bot.content.rendering import (
@@ -100,7 +101,7 @@ def load_curriculum(content_dir: Path | None = None, translate: Translate = engl
     danger_signals = _load_danger_signals(root, report)
     if report.has_errors:
         raise ContentError(report.problems)
-    return Curriculum(
+    curriculum = Curriculum(
         lessons=lessons,
         contacts=contacts,
         facts=facts,
@@ -110,6 +111,8 @@ def load_curriculum(content_dir: Path | None = None, translate: Translate = engl
         entries=entries,
         danger_signals=danger_signals,
     )
+    curriculum.media = load_media(root, curriculum)
+    return curriculum
 
 
 def _load_entries(root: Path, lessons: dict[str, Lesson], report: Findings) -> dict[str, NodeId]:

@@ -13,6 +13,7 @@ from bot.handlers import (
     inline,
     language,
     lessons,
+    listening,
     passport,
     privacy,
     reminders,
@@ -40,6 +41,7 @@ def build_router(*, desk: bool) -> Router:
     first = (counsellors, counsellor_topics, counsellor_answers, lessons) if desk else (lessons, counsellors)
     modules = (
         *first,
+        listening,
         admin,
         language,
         privacy,

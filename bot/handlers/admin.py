@@ -144,11 +144,14 @@ def describe_changes(changes: ContentChanges) -> str:
         ("lessons added", changes.lessons_added), ("lessons removed", changes.lessons_removed),
         ("screens added", changes.nodes_added), ("screens removed", changes.nodes_removed),
         ("screens edited", changes.nodes_edited), ("contacts changed", changes.contacts_changed),
+        ("recordings and pictures", changes.media_changed),
     ):  # fmt: skip
         if items:
             lines.append(f"{label}: {html.escape(', '.join(items))}")
     if changes.agencies_before != changes.agencies_after:
         lines.append(f"licensed agencies: {changes.agencies_before} → {changes.agencies_after}")
+    if changes.media_left_out:
+        lines.append(f"files left out: {changes.media_left_out} (`safar check` says why)")
     return "\n".join(lines)
 
 

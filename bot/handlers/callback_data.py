@@ -287,6 +287,31 @@ class DeskHelped(CallbackData, prefix="dh"):
     answer: Literal["yes", "partly", "no"]
 
 
+class ListenTo(CallbackData, prefix="ls"):
+    """ "🔊 Listen" under a screen: its recording in the presser's language, as a voice note."""
+
+    ref: NodeRef
+
+
+class ShowPicture(CallbackData, prefix="pic"):
+    """ "🖼 What it looks like" under a screen: its specimen picture with a caption."""
+
+    ref: NodeRef
+
+
+class ShowText(CallbackData, prefix="tx"):
+    """ "📄 Text" in listen mode: the screen's text in place of the short line above its voice note."""
+
+    ref: NodeRef
+
+
+class ChooseListenMode(CallbackData, prefix="lm"):
+    """Listen mode on or off, from the first screen of a lesson recorded throughout (shown again in the new mode)."""
+
+    ref: NodeRef
+    listen: bool
+
+
 CALLBACK_DATA_CLASSES: Final[tuple[type[CallbackData], ...]] = tuple(
     kind
     for kind in list(globals().values())

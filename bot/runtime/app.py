@@ -74,8 +74,10 @@ from bot.storage.stores.reminders import ReminderStore
 from bot.storage.stores.reports import ReportStore
 from bot.storage.stores.staff_audit import StaffAuditStore
 from bot.storage.stores.tallies import MemoryTally
+from bot.storage.stores.telegram_files import TelegramFileStore
 from bot.storage.stores.user_settings import UserSettingsStore
 from bot.transport.forum_topics import ForumTopics
+from bot.transport.media_uploads import MediaSender
 from bot.transport.observed import Heartbeat
 from bot.transport.outbound import bulk_delivery
 from bot.transport.relay_calls import RelayDelivery
@@ -105,6 +107,7 @@ class Stores:
     counsellor_cases: CounsellorCaseStore
     counsellor_relays: CounsellorRelayStore
     desk_figures: DeskFigureStore
+    telegram_files: TelegramFileStore
 
     @classmethod
     def over(cls, database: Database, cipher: ChatCipher, day_salts: PeriodSalts, *, shared: bool) -> "Stores":
@@ -124,6 +127,7 @@ class Stores:
             counsellor_cases=CounsellorCaseStore(database, cipher),
             counsellor_relays=CounsellorRelayStore(database, cipher),
             desk_figures=DeskFigureStore(database),
+            telegram_files=TelegramFileStore(database),
         )
 
 
@@ -218,6 +222,7 @@ def create_dispatcher(
         approvals=services.approvals,
         desk=desk,
         relays=desk.relays if desk is not None else None,
+        media_sender=MediaSender(stores.telegram_files),
     )
     i18n = services.i18n
     dispatcher.update.outer_middleware(UpdateMetrics())  # first: it times everything after it
@@ -280,8 +285,9 @@ def _content(settings: Settings, i18n: I18n, clock: Clock) -> ContentHolder:
     content = ContentHolder(
         ContentSources(settings.content_dir, settings.agency_registry_path, translator(i18n), clock)
     )
-    for warning in content.current.curriculum.warnings:
-        log.warning("content: %s", warning)  # a Problem: file:line: message
+    curriculum = content.current.curriculum
+    for warning in [*curriculum.warnings, *curriculum.media.problems]:
+        log.warning("content: %s", warning)  # a Problem: file:line: message; a refused media file is left out
     return content
 
 

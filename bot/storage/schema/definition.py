@@ -204,6 +204,13 @@ STEPS: tuple[Step, ...] = (
     # Whether the person has answered "Did this help?" for their closed case (1) or may still
     # (0): the question is counted once, and only while the case's row lives (its grace period).
     AddColumn("counsellor_cases", integer("helped_answered", default=0)),
+    # Telegram's file_id of each recording and picture sent (issue 33), against the sha256 of the
+    # file's bytes: a file is uploaded once, every worker and restart reuses it, and a changed file
+    # (another hash) is uploaded again. Content only: nothing about who listened.
+    AddTable(Table("telegram_files", (text("content_hash"), text("kind"), text("file_id")), ("content_hash",))),
+    # Listen mode (issue 33): the person chose to hear screens first, the text on request. A setting
+    # like the others: erased with the person's settings row by /forget.
+    AddColumn("user_settings", integer("listen_first", default=0)),
 )
 """Each step after the baseline, in order: SQLite's migration 15 + n and PostgreSQL's version 5 + n.
 Append only."""
