@@ -24,6 +24,7 @@ def names(router: Router) -> list[str]:
 def test_with_the_desk_off_a_lesson_tap_meets_the_lessons_first_and_no_counsellor_router() -> None:
     off = names(build_router(desk=False))
     assert off[0] == "dialogue"  # the lesson router
+    assert off.index("feedback") < off.index("admin")  # its row is under every lesson screen
     assert "counsellor_topics" not in off
     assert off.index("counsellors") < off.index("fallback")
     on = names(build_router(desk=True))

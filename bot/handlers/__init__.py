@@ -38,11 +38,14 @@ def build_router(*, desk: bool) -> Router:
     no longer pays for its four button filters (scripts/bench_load.py).
 
     A button press enters only the routers that know its data's prefix (button_prefixes.py).
+    The feedback row ("I called", "wrong or out of date?") is under every lesson screen, so its
+    router comes next: it takes button presses only, with prefixes no other router has.
     """
     root = Router(name="safar")
     first = (counsellors, counsellor_topics, counsellor_answers, lessons) if desk else (lessons, counsellors)
     modules = (
         *first,
+        feedback,
         admin,
         language,
         privacy,
@@ -53,7 +56,6 @@ def build_router(*, desk: bool) -> Router:
         reports,
         search,
         inline,
-        feedback,
         fallback,
     )
     root.include_routers(*(gate_buttons(module.build_router()) for module in modules))
