@@ -77,6 +77,8 @@ async def test_the_load_benchmark_answers_every_update_of_both_bots(tmp_path: Pa
     ], text
     assert all(float(rate) > 0 for _, rate, _, _ in rows)
     assert "throughput ratio Safar/baseline" in text and "extra peak memory" in text
+    assert re.search(r"^Safar's workload, last round: .*\d%", text, re.MULTILINE), text
+    assert re.search(r"^Bot API calls per update: .*answerCallbackQuery \d", text, re.MULTILINE), text
 
 
 async def test_the_scale_benchmark_answers_every_update_in_every_layout(tmp_path: Path) -> None:
