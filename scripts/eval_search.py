@@ -166,7 +166,7 @@ def ask(search: NodeSearch, curriculum: Curriculum, question: Question) -> Outco
     shown = found
     outcome = Outcome(question, answer.alarm, found, shown, answer.country)
     if outcome.alarmed:
-        alarm = [str(node) for node in danger_view(curriculum, answer.country).screens()]
+        alarm = [str(node) for node in danger_view(curriculum, answer.country, answer.kind_screens).screens()]
         outcome.shown = alarm + [node for node in found if node not in alarm]
     return outcome
 

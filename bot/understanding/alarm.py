@@ -14,10 +14,16 @@ from enum import StrEnum
 
 from bot.understanding.danger_signals import DangerSignals
 from bot.understanding.phrases import PhraseMatcher
-from bot.understanding.stop_words import meaningful_words
+from bot.understanding.stop_words import STOP_WORDS
+from bot.understanding.transliteration import words
 
+FROM_WORDS = frozenset({"iz", "az", "from", "ot"})
+"""Words before a place someone came from (folded: из, аз, from, от): "came back from Russia"."""
 FROM_ENDINGS = ("dan", "tan")
-"""Uzbek and Tajik ablative endings, folded: "Rossiyadan", "Русиядан" (from Russia)."""
+"""The Uzbek ablative ending, folded: "Rossiyadan" (from Russia)."""
+WRITER_WORDS = frozenset({"man", "mo", "mi", "ia", "ja", "im", "iam", "biz", "men"})
+"""I / we (folded: ман, мо, мы, я, I'm, biz, men): "I am in Dushanbe" places the writer, not the
+person in danger, when another country is named too."""
 CUE_REACH = 2
 """Words between a place cue ("from", "I am in") and the country it speaks of."""
 
@@ -56,37 +62,33 @@ class DangerReader:
     def read(self, text: str) -> Reading:
         clear = self._clear.labels_in(text)
         doubtful = [kind for kind in self._doubtful.labels_in(text) if kind not in clear]
-        context = self._context.found_in(text)
-        cues = {cue for cue, _ in context}
+        cues = set(self._context.labels_in(text))
         alarm = _decide(clear, doubtful, cues)
         kinds = clear + doubtful if alarm is not Alarm.NONE else []
-        country = self._country(text, context) if alarm is not Alarm.NONE else None
-        return Reading(alarm, kinds, country)
+        return Reading(alarm, kinds, self._country(text))
 
-    def country_named(self, text: str) -> str | None:
-        """The one country `text` places someone in, whether or not it signals danger."""
-        return self._country(text, self._context.found_in(text))
+    def _country(self, text: str) -> str | None:
+        """The one country the message places someone in, leaving out where someone came from, and
+        where the writer is when another country is named."""
+        every = words(text)
+        # found_in counts positions among meaningful words; the cues before a country are stop words.
+        meaningful = [index for index, word in enumerate(every) if len(word) >= 2 and word not in STOP_WORDS]
+        named = [(code, meaningful[at]) for code, at in self._countries.found_in(text)]
 
-    def _country(self, text: str, context: list[tuple[str, int]]) -> str | None:
-        named = self._countries.found_in(text)
-        typed = meaningful_words(text)
-        origins = {at for cue, at in context if cue == "from_place"}
-        writer = {at for cue, at in context if cue == "writer_at"}
+        def before(at: int) -> set[str]:
+            return set(every[max(0, at - CUE_REACH) : at])
 
-        def after(cues: set[int], at: int) -> bool:
-            return any(0 < at - cue <= CUE_REACH for cue in cues)
-
-        places = {code for code, at in named if not after(origins, at) and not typed[at].endswith(FROM_ENDINGS)}
+        places = {code for code, at in named if not before(at) & FROM_WORDS and not every[at].endswith(FROM_ENDINGS)}
         if len(places) > 1:
-            places = {code for code, at in named if code in places and not after(writer, at)}
+            places = {code for code, at in named if code in places and not before(at) & WRITER_WORDS}
         return places.pop() if len(places) == 1 else None
 
 
 def _decide(clear: list[str], doubtful: list[str], cues: set[str]) -> Alarm:
-    """Asking about a topic, or harm denied or over, is not a report of it; a doubtful phrase asks."""
-    aside = bool(cues & {"asking", "not_now"})
+    """Asking about a topic, or harm denied, is not a report of it; harm that may be over, or a
+    doubtful phrase, asks."""
+    if cues & {"asking", "denied"}:
+        return Alarm.NONE
     if clear:
-        return Alarm.NONE if aside else Alarm.CLEAR
-    if doubtful and not aside:
-        return Alarm.UNSURE
-    return Alarm.NONE
+        return Alarm.UNSURE if "past" in cues else Alarm.CLEAR
+    return Alarm.UNSURE if doubtful else Alarm.NONE

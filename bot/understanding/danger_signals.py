@@ -10,11 +10,9 @@ named here with no hotlines screen of its own yet gets the general emergency num
 Not every match is an alarm. `doubtful` phrases may mean danger or something ordinary ("gum shud":
 lost, or disappeared): they ask the person "Are you or someone close in danger now?" instead.
 `context` names the words that tell a message is about a topic rather than a report of it
-(`asking`: "what is", "an essay on"), or that the harm is denied or over (`not_now`: "nobody took",
-"last year"); `from_place` the words before a country that say where someone came from, not where
-they are ("came back from Russia"), and `writer_at` the words before one that say where the writer,
-not the person in danger, is ("I am in Dushanbe"). `screens` names a kind's own screen, offered
-with the hotlines (police detention: your rights).
+(`asking`: "what is", "an essay on"), that the harm is denied (`denied`: "nobody took it"), or that
+it may be over (`past`: "last year", which asks instead of alarming). `screens` names a kind's own
+screen, offered first with the hotlines (police detention: your rights), most specific kind first.
 """
 
 import re
@@ -38,7 +36,7 @@ WILDCARD = "*"
 Phrase = Annotated[str, StringConstraints(min_length=1, max_length=120)]
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 ScreenId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,40}/[a-z0-9_]{1,40}$")]
-ContextCue = Literal["asking", "not_now", "from_place", "writer_at"]
+ContextCue = Literal["asking", "denied", "past"]
 _WORDS = re.compile(r"\S+")
 
 

@@ -51,6 +51,8 @@ class SearchAnswer:
     danger: list[str] = field(default_factory=list)
     country: str | None = None
     alarm: Alarm = Alarm.NONE
+    kind_screens: list[NodeId] = field(default_factory=list)
+    """The screens of the kinds of danger signalled (your rights when detained), most specific first."""
 
     @property
     def is_danger(self) -> bool:
@@ -98,7 +100,9 @@ class NodeSearch:
         self._reader = DangerReader(curriculum.danger_signals, protected=frozenset(vocabulary))
         """The lessons' own words are words, not typos of a danger word."""
         self._kind_screens = [
-            (kind, NodeId(*screen.split("/"))) for kind, screen in curriculum.danger_signals.screens.items()
+            (kind, node)
+            for kind, screen in curriculum.danger_signals.screens.items()
+            if curriculum.has(node := NodeId(*screen.split("/")))
         ]
         # On a tie, a screen that says something comes before a menu that only leads to it.
         self._order = {
@@ -110,18 +114,24 @@ class NodeSearch:
         """Danger signals, the country named and the best `limit` screens for `query`, best first.
 
         `language` is the interface language; the message may be in any language."""
-        reading = self._reader.read(query)
+        answer = self.danger_in(query)
         nodes = self.screens(query, limit)
-        if reading.alarm is not Alarm.NONE:  # a kind's own screen (your rights when detained) first
-            own = [screen for kind, screen in self._kind_screens if kind in reading.kinds]
-            nodes = list(dict.fromkeys(own + nodes))[: max(limit, len(own))]
-        return SearchAnswer(nodes=nodes, danger=reading.kinds, country=reading.country, alarm=reading.alarm)
+        return SearchAnswer(
+            nodes=[node for node in nodes if node not in answer.kind_screens],
+            danger=answer.danger,
+            country=answer.country,
+            alarm=answer.alarm,
+            kind_screens=answer.kind_screens,
+        )
 
     def danger_in(self, text: str) -> SearchAnswer:
         """Only the danger signals and the country in `text`: for words typed as the answer to a
         step (a report, an agency's name), which are not a search for screens."""
         reading = self._reader.read(text)
-        return SearchAnswer(nodes=[], danger=reading.kinds, country=reading.country, alarm=reading.alarm)
+        own = [screen for kind, screen in self._kind_screens if kind in reading.kinds]
+        return SearchAnswer(
+            nodes=[], danger=reading.kinds, country=reading.country, alarm=reading.alarm, kind_screens=own
+        )
 
     def screens(self, query: str, limit: int = 3) -> list[NodeId]:
         scores: dict[NodeId, float] = defaultdict(float)
