@@ -19,13 +19,13 @@ from bot.understanding.transliteration import words
 
 FROM_WORDS = frozenset({"iz", "az", "from", "ot"})
 """Words before a place someone came from (folded: из, аз, from, от): "came back from Russia"."""
-FROM_ENDINGS = ("dan", "tan")
+FROM_ENDINGS = ("dan",)
 """The Uzbek ablative ending, folded: "Rossiyadan" (from Russia)."""
-WRITER_WORDS = frozenset({"man", "mo", "mi", "ia", "ja", "im", "iam", "biz", "men"})
+WRITER_WORDS = frozenset({"man", "mo", "mi", "ia", "ja", "i", "im", "am", "biz", "men"})
 """I / we (folded: ман, мо, мы, я, I'm, biz, men): "I am in Dushanbe" places the writer, not the
 person in danger, when another country is named too."""
-CUE_REACH = 2
-"""Words between a place cue ("from", "I am in") and the country it speaks of."""
+WRITER_REACH = 3
+"""Words between "I am in" and the country it speaks of ("from" comes right before its country)."""
 
 
 class Alarm(StrEnum):
@@ -75,12 +75,15 @@ class DangerReader:
         meaningful = [index for index, word in enumerate(every) if len(word) >= 2 and word not in STOP_WORDS]
         named = [(code, meaningful[at]) for code, at in self._countries.found_in(text)]
 
-        def before(at: int) -> set[str]:
-            return set(every[max(0, at - CUE_REACH) : at])
+        def came_from(at: int) -> bool:
+            return (at > 0 and every[at - 1] in FROM_WORDS) or every[at].endswith(FROM_ENDINGS)
 
-        places = {code for code, at in named if not before(at) & FROM_WORDS and not every[at].endswith(FROM_ENDINGS)}
+        def writer_at(at: int) -> bool:
+            return bool(set(every[max(0, at - WRITER_REACH) : at]) & WRITER_WORDS)
+
+        places = {code for code, at in named if not came_from(at)}
         if len(places) > 1:
-            places = {code for code, at in named if code in places and not before(at) & WRITER_WORDS}
+            places = {code for code, at in named if code in places and not writer_at(at)}
         return places.pop() if len(places) == 1 else None
 
 

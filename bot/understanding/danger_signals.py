@@ -17,7 +17,7 @@ screen, offered first with the hotlines (police detention: your rights), most sp
 
 import re
 from collections.abc import Mapping
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -37,6 +37,7 @@ Phrase = Annotated[str, StringConstraints(min_length=1, max_length=120)]
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 ScreenId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,40}/[a-z0-9_]{1,40}$")]
 ContextCue = Literal["asking", "denied", "past"]
+Label = TypeVar("Label", bound=str)
 _WORDS = re.compile(r"\S+")
 
 
@@ -64,8 +65,13 @@ class DangerSignals(BaseModel):
         return _flattened(self.signals)
 
 
-def _flattened(groups: Mapping[str, Mapping[str, list[str]]]) -> list[tuple[str, str, str]]:
-    return [(label, language, phrase) for label, by_language in groups.items() for language, phrases in by_language.items() for phrase in phrases]
+def _flattened(groups: Mapping[Label, Mapping[LanguageCode, list[str]]]) -> list[tuple[Label, str, str]]:
+    return [
+        (label, language, phrase)
+        for label, by_language in groups.items()
+        for language, phrases in by_language.items()
+        for phrase in phrases
+    ]
 
 
 def signal_problems(signals: DangerSignals, tree: object, file: str) -> list[Problem]:
