@@ -81,8 +81,9 @@ async def danger_answered(
         view = danger_view(curriculum, answer.country, answer.kind_screens)
         text = danger_text(curriculum, view, language, passport_country)
         markup = danger_markup(curriculum, view, answer, language, talk=desk_open(desk))
-    else:
-        text, markup = await _answer(state, content, found, language, desk)
+    else:  # the kind's screen (a relative who does not answer) is an answer too
+        lead = _screens_of(curriculum, callback_data.lead)
+        text, markup = await _answer(state, content, list(dict.fromkeys(lead + found)), language, desk)
     if isinstance(query.message, Message):
         await query.message.edit_text(text, reply_markup=markup)
     elif query.bot is not None:

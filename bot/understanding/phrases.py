@@ -4,9 +4,10 @@ Used for danger signals and country names. A phrase matches when each of its wor
 the message's words (same word, same stem, a prefix for words written with `*`, or a typo or two
 in a long word) and all of them lie close together, in any order. The text is never kept.
 
-A typo is only a typo when the typed word is not a word of its own: a word the lessons use
-(`protected`, say Tajik "мекунанд", they do) is never read as a misspelt signal word ("мезананд",
-they beat), however close the letters are.
+A typo is only a typo when the typed word is not a word of its own: a word that shares a key (the
+word, or its stem) with a word the lessons use (`protected`: Tajik "мекунанд", they do, meets the
+lessons' "мекунад") is never read as a misspelt signal word ("мезананд", they beat), however close
+the letters are.
 """
 
 import itertools
@@ -63,8 +64,9 @@ class PhraseMatcher:
                 self._by_key[key].add(word)
         self._whole = sorted(whole)
         self._prefixes = sorted(word.rstrip(WILDCARD) for word in every if word.endswith(WILDCARD))
-        self._protected = protected - whole
-        """Known words that match a phrase word only as written (or inflected), never as a typo."""
+        self._protected = protected
+        """Keys of known words: a typed word with one matches a phrase word only as written (or
+        inflected), never as a typo."""
 
     def labels_in(self, text: str) -> list[str]:
         """The labels of the phrases found in `text`, each once, in the order they are defined."""
@@ -87,7 +89,7 @@ class PhraseMatcher:
     def _words_matching(self, typed: str) -> set[str]:
         """The phrase words that the typed word counts as."""
         matching = {word for key in word_keys(typed) for word in self._by_key.get(key, ())}
-        known = typed in self._protected
+        known = not word_keys(typed).isdisjoint(self._protected)
         typos = 0 if known else max_typos(typed)
         if typos:
             for word, _distance, _index in extract(

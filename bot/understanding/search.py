@@ -97,7 +97,8 @@ class NodeSearch:
         self._idf = {key: math.log(1 + total / len(posting)) for key, posting in self._postings.items()}
         self._vocabulary = Vocabulary(vocabulary)
         """Whole words as written in the content, for finding what a misspelt word meant."""
-        self._reader = DangerReader(curriculum.danger_signals, protected=frozenset(vocabulary))
+        known = frozenset(key for word in vocabulary for key in word_keys(word))
+        self._reader = DangerReader(curriculum.danger_signals, protected=known)
         """The lessons' own words are words, not typos of a danger word."""
         self._kind_screens = [
             (kind, node)
