@@ -12,6 +12,7 @@ from bot.content.errors import Problem
 from bot.content.facts import RegisteredFact
 from bot.content.models import Contact, Lesson, Localized, Node, ResultCase
 from bot.content.rendering import Citizenship, ContactRecorder, ContactRenderer, pick, render
+from bot.understanding.advert_flags import AdvertFlags
 from bot.understanding.danger_signals import DangerSignals
 
 MAIN_LESSON = "main"
@@ -70,6 +71,8 @@ class Curriculum:
     entries: dict[str, NodeId] = field(default_factory=dict)
     """Deep-link entry points by name (`entries.yaml`)."""
     danger_signals: DangerSignals = field(default_factory=DangerSignals)
+    advert_flags: AdvertFlags = field(default_factory=AdvertFlags)
+    """The red flags the advert check looks for (`advert_flags.yaml`)."""
     _by_ref: dict[str, NodeId] = field(default_factory=dict)
     _answers_by_ref: dict[str, NodeId] = field(default_factory=dict)
     _rendered: dict[tuple[NodeId, str, str, Citizenship], str] = field(default_factory=dict)
