@@ -19,8 +19,8 @@ from ruamel.yaml import YAML
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.content.loader import PACKAGED_CONTENT, load_advert_flags  # noqa: E402
-from bot.understanding.advert_reading import AdvertReader  # noqa: E402
+from bot.content.loader import PACKAGED_CONTENT, load_advert_flags
+from bot.understanding.advert_reading import AdvertReader
 
 
 @dataclass

@@ -46,14 +46,14 @@ _MULTIPLIERS = {"млн": 1e6, "mln": 1e6, "million": 1e6, "миллион": 1e6
 _PERIODS: tuple[tuple[float, re.Pattern[str]], ...] = (
     (168.0, re.compile(r"(?<!\w)(?:час(?:а|ов)?(?!\w)|hour|soat|соат)|/h\b|/ч\b", re.IGNORECASE)),
     (4.33, re.compile(r"(?<!\w)(?:недел|еженедел|week|hafta|ҳафта|хафта)", re.IGNORECASE)),
-    (26.0, re.compile(r"(?<!\w)(?:день|за смену|в смену|смена(?!\s*\d)|day|kun|кун|рӯз|руз)|/день|/смен", re.IGNORECASE)),
+    (26.0, re.compile(r"(?<!\w)(?:день|за смену|в смену|смена(?!\s*\d)|day|kun|кун|рӯз)|/день|/смен", re.I)),
     (1 / 12, re.compile(r"(?<!\w)(?:год|year|yil|йил|сол)(?!\w)", re.IGNORECASE)),
     (1.0, re.compile(r"(?<!\w)(?:мес|month|oy|ой|моҳ|мох)", re.IGNORECASE)),
 )
 """How many of a period make a month, and how each period is written."""
 _PAY_LINE = re.compile(
-    r"зп|з/п|зарплат|(?<!\w)оплата|доход|довольств|маош|музд|oylik|ойлик|oylig|ойлиг|ish haqi|иш ҳақи|salary|pay\b|wage|"
-    r"earn|month|мес|в день",
+    r"зп|з/п|зарплат|(?<!\w)оплата|доход|довольств|маош|музд|oylik|ойлик|oylig|ойлиг|ish haqi|иш ҳақи|"
+    r"salary|pay\b|wage|earn|month|мес|в день",
     re.IGNORECASE,
 )
 _ONE_TIME = re.compile(
@@ -114,11 +114,7 @@ class AdvertReader:
         found = set(self._phrases.labels_in(marked))
         found &= _wanted_also(self._flags, set(self._also.labels_in(marked)))
         found -= set(self._unless.labels_in(marked))
-        for name, flag in self._flags.flags.items():
-            if flag.rule == "pay_above" and _pay_above(text, flag):
-                found.add(name)
-            elif flag.rule == "no_employer_named" and _contact_without_employer(text, flag):
-                found.add(name)
+        found |= {name for name, flag in self._flags.flags.items() if flag.rule and _RULES[flag.rule](text, flag)}
         flags = tuple(name for name in self._flags.flags if name in found)
         return AdvertReading(
             flags=flags,
@@ -219,6 +215,10 @@ def _contact_without_employer(text: str, flag: AdvertFlag) -> bool:
     if kind_then_name is not None and kind_then_name.search(text):
         return False
     return not any(_employer_word(word).search(text) for word in flag.employer_words)
+
+
+_RULES = {"pay_above": _pay_above, "no_employer_named": _contact_without_employer}
+"""The flags found by a rule instead of phrases (`rule:` in advert_flags.yaml)."""
 
 
 def employer_names(text: str) -> tuple[str, ...]:

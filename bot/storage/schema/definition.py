@@ -203,6 +203,22 @@ STEPS: tuple[Step, ...] = (
     # Whether the person has answered "Did this help?" for their closed case (1) or may still
     # (0): the question is counted once, and only while the case's row lives (its grace period).
     AddColumn("counsellor_cases", integer("helped_answered", default=0)),
+    # The advert check's early warning (issue 32): one row per advert someone had Safar read, with its
+    # ISO week, the flags found, the public channel it was forwarded from (an @username, else empty),
+    # whether this was the first advert from that channel the person sent that week (counted in the
+    # week's salted tally, never stored), and a similarity fingerprint. No text, no person, no chat:
+    # written in shuffled batches with other people's rows (services/unlinked_writes.py).
+    AddTable(
+        numbered_table(
+            "advert_checks",
+            text("week"),
+            text("flags"),
+            text("channel"),
+            integer("new_person"),
+            integer("fingerprint"),
+            indexes=(Index("advert_checks_by_week", ("week",)),),
+        )
+    ),
 )
 """Each step after the baseline, in order: SQLite's migration 15 + n and PostgreSQL's version 5 + n.
 Append only."""
