@@ -116,7 +116,7 @@ ROWS: dict[int, list[tuple[str, dict[str, Any]]]] = {
         ("counsellor_cases", {"user_key": "person-asked-if-it-helped", "chat_box": b"sealed", "case_id": 2,
                               "topic_id": 78, "language": "ru", "closed_at": 1_790_003_600, "helped_answered": 1}),
     ],
-    23: [
+    22: [
         ("advert_checks", {"id": 1, "week": "2026-W49", "flags": "fee,urgency", "channel": "jobs_example",
                            "new_person": 1, "fingerprint": 2**62 + 5}),
     ],
