@@ -20,6 +20,7 @@ from tests.support.fake_telegram import FakeTelegram, FakeUser, Sent
 from tests.support.journeys import LANGUAGE_LABELS, expected_text, start_in
 from tests.support.processes import free_port
 from tests.support.running import STAFF_ID, RunningBot
+from tests.test_advert_reading import needs_tesseract
 from tests.test_counsellors import label, open_case, set_up_desk
 
 MAX_UTF16 = 4096
@@ -159,6 +160,7 @@ async def test_firm_names_are_looked_up_and_quoted_safely(settings: Settings, te
         await running.stop()
 
 
+@needs_tesseract
 async def test_a_screenshot_of_an_advert_is_read_with_ocr_and_kept_nowhere(
     bot: RunningBot, telegram: FakeTelegram
 ) -> None:
@@ -175,6 +177,7 @@ async def test_a_screenshot_of_an_advert_is_read_with_ocr_and_kept_nowhere(
     )
 
 
+@needs_tesseract
 async def test_a_burst_of_photos_from_one_person_does_not_hold_up_another(
     bot: RunningBot, telegram: FakeTelegram
 ) -> None:

@@ -16,6 +16,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from bot.common.callback_prefixes import CALLBACK_PREFIX_ANSWER, CALLBACK_PREFIX_GO
 from bot.common.languages import LANGUAGES
 from bot.common.telegram_limits import MAX_BUTTON_LABEL_CHARS, MAX_CALLBACK_BYTES
+from bot.content.advert_flag_checks import advert_flag_problems
 from bot.content.curriculum import (
     HOTLINES_LESSON,
     MAIN_LESSON,
@@ -40,7 +41,6 @@ from bot.content.template_checks import compile_and_check
 from bot.content.text_checks import phone_numbers
 from bot.content.yaml_source import DuplicateKeyError, describe_yaml_error, parse_yaml
 from bot.understanding.advert_flags import ADVERT_FLAGS_FILE, AdvertFlags
-from bot.understanding.advert_reading import advert_flag_problems
 from bot.understanding.danger_signals import DANGER_SIGNALS_FILE, DangerSignals, signal_problems
 
 PACKAGED_CONTENT = Path(__file__).parent

@@ -1,7 +1,7 @@
 """Red flags of job adverts, as editors keep them in `advert_flags.yaml`: what each flag means for
 the reader, the phrases that show it, and example lines that must show it.
 
-The loader validates the file's shape; `advert_flag_problems` (advert_reading.py) tells editors, in
+The loader validates the file's shape; `advert_flag_problems` (bot/content/advert_flag_checks.py) tells editors, in
 plain words and with the line to fix, what would make a flag useless: an example it no longer finds,
 a language left out.
 """
@@ -11,12 +11,13 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from bot.common.languages import LanguageCode
-from bot.content.models import Identifier
 
 ADVERT_FLAGS_FILE = "advert_flags.yaml"
 MONEY = "{money}"
 """Written in a phrase for any amount of money ("оформление {money}")."""
 
+Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,40}$")]
+"""A flag's name (as bot.content.models.Identifier, written here so this module needs nothing of content)."""
 Phrase = Annotated[str, StringConstraints(min_length=1, max_length=120)]
 Sentence = Annotated[str, StringConstraints(min_length=10, max_length=600)]
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
