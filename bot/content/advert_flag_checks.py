@@ -1,6 +1,8 @@
 """What `safar check` says about the advert flags (`advert_flags.yaml`), in plain words with the line
 to fix: an example its flag no longer finds, a missing sentence, a flag that can never be found."""
 
+from collections.abc import Container
+
 from bot.common.languages import LANGUAGES
 from bot.content.errors import Problem
 from bot.content.yaml_source import line_of
@@ -8,12 +10,21 @@ from bot.understanding.advert_flags import AdvertFlags
 from bot.understanding.advert_reading import AdvertReader
 
 
-def advert_flag_problems(flags: AdvertFlags, tree: object, file: str) -> list[Problem]:
-    """Examples a flag does not find, missing 'why' sentences, phrases or rule settings."""
+def advert_flag_problems(
+    flags: AdvertFlags, tree: object, file: str, facts: Container[str] | None = None
+) -> list[Problem]:
+    """Examples a flag does not find, missing 'why' sentences, phrases or rule settings, and facts
+    cited that the registry does not hold (when `facts`, the registry's ids, is given)."""
     reader = AdvertReader(flags)
     problems: list[Problem] = []
     for name, flag in flags.flags.items():
         where = line_of(tree, ("flags", name))
+        for fact in flag.facts:
+            if facts is not None and fact not in facts:
+                problems.append(
+                    Problem(file, line_of(tree, ("flags", name, "facts")), f"flag '{name}' cites the fact "
+                            f"'{fact}', which facts.yaml does not have: add it there with its source, or remove it")
+                )  # fmt: skip
         missing = [language for language in LANGUAGES if language not in flag.why]
         if missing:
             problems.append(

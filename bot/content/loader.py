@@ -100,7 +100,7 @@ def load_curriculum(content_dir: Path | None = None, translate: Translate = engl
     _check_refs_unique(lessons, report)
     entries = _load_entries(root, lessons, report)
     danger_signals = _load_danger_signals(root, report)
-    advert_flags = _load_advert_flags(root, report)
+    advert_flags = _load_advert_flags(root, report, set(facts))
     if report.has_errors:
         raise ContentError(report.problems)
     return Curriculum(
@@ -139,14 +139,15 @@ def _load_danger_signals(root: Path, report: Findings) -> DangerSignals:
     return signals
 
 
-def _load_advert_flags(root: Path, report: Findings) -> AdvertFlags:
-    """The red flags of job adverts, checked against their own examples; none without the file."""
+def _load_advert_flags(root: Path, report: Findings, facts: Container[str] | None = None) -> AdvertFlags:
+    """The red flags of job adverts, checked against their own examples (and, given the registry, the
+    facts they cite); none without the file."""
     path = root / ADVERT_FLAGS_FILE
     source = _parse(root, path, report) if path.exists() else None
     flags = _validate(AdvertFlags, source, report) if source else None
     if source is None or flags is None:
         return AdvertFlags()
-    report.problems.extend(advert_flag_problems(flags, source.tree, source.name))
+    report.problems.extend(advert_flag_problems(flags, source.tree, source.name, facts))
     return flags
 
 

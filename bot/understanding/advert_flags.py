@@ -32,6 +32,8 @@ class AdvertFlag(BaseModel):
 
     serious: bool
     why: dict[LanguageCode, Sentence]
+    facts: list[Identifier] = []
+    """The facts (facts.yaml) behind what `why` states."""
     rule: Rule | None = None
     phrases: PhrasesByLanguage = {}
     also: PhrasesByLanguage = Field(default_factory=dict, alias="with")
