@@ -122,6 +122,10 @@ ROWS: dict[int, list[tuple[str, dict[str, Any]]]] = {
     23: [
         ("user_settings", {"user_key": "person-in-listen-mode", "language": "tg", "listen_first": 1}),
     ],
+    24: [
+        ("advert_checks", {"id": 1, "week": "2026-W49", "flags": "fee,urgency", "channel": "jobs_example",
+                           "new_person": 1, "fingerprint": 2**62 + 5}),
+    ],
 }  # fmt: skip
 """What a live bot had written by each schema version. A new migration adds its entry here."""
 

@@ -55,3 +55,10 @@ DESK_FIRST_ANSWER_HOURS = Gauge(
     ["quantile"],
 )
 DESK_HELPED = Gauge("safar_desk_helped", 'Answers to "Did this help?" (under 5 reads 0)', ["answer"])
+ADVERTS_CHECKED = Counter(
+    "safar_adverts_checked", "Job adverts read for red flags, by how they came (forward, paste, photo)", ["source"]
+)
+ADVERT_FLAGS = Counter("safar_advert_flags", "Red flags found in adverts, by flag", ["flag"])
+ADVERT_PICTURES = Counter(
+    "safar_advert_pictures", "Pictures of adverts given to OCR, by outcome (read, no_text, failed)", ["outcome"]
+)

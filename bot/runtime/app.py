@@ -38,6 +38,7 @@ from bot.privacy.pseudonyms import Pseudonymizer
 from bot.privacy.secret_keys import ChatCipher, KeyRing
 from bot.runtime.broadcast_progress import broadcast_progress
 from bot.runtime.process_roles import SCHEDULER, claims
+from bot.services.advert_watch import AdvertWatch
 from bot.services.broadcast_approval import BroadcastApprovals
 from bot.services.broadcaster import Broadcaster
 from bot.services.campaign_counts import CampaignCounts
@@ -48,6 +49,7 @@ from bot.services.counsellor_relays import MemoryGroupBudget, RelayQueue
 from bot.services.desk_figures import DeskFigures
 from bot.services.engagement import EventRecorder, PromptEventRecorder
 from bot.services.hotline_answers import HotlineAnswers
+from bot.services.picture_text import PictureReader, PictureText
 from bot.services.recent_messages import RecentMessages
 from bot.services.reminder_dispatcher import ReminderDispatcher
 from bot.services.reminder_planning import ReminderPlanner
@@ -58,6 +60,7 @@ from bot.services.staff_audit import AuditLog
 from bot.services.stats import Statistics
 from bot.services.unlinked_writes import UnlinkedWrites
 from bot.storage.backends.sqlite import Database, lock_database, open_database
+from bot.storage.stores.advert_checks import AdvertCheckStore
 from bot.storage.stores.broadcast_proposals import ProposalStore
 from bot.storage.stores.broadcasts import BroadcastStore
 from bot.storage.stores.campaigns import CampaignStore
@@ -108,6 +111,7 @@ class Stores:
     counsellor_relays: CounsellorRelayStore
     desk_figures: DeskFigureStore
     telegram_files: TelegramFileStore
+    advert_checks: AdvertCheckStore
 
     @classmethod
     def over(cls, database: Database, cipher: ChatCipher, day_salts: PeriodSalts, *, shared: bool) -> "Stores":
@@ -128,6 +132,7 @@ class Stores:
             counsellor_relays=CounsellorRelayStore(database, cipher),
             desk_figures=DeskFigureStore(database),
             telegram_files=TelegramFileStore(database),
+            advert_checks=AdvertCheckStore(database),
         )
 
 
@@ -216,6 +221,9 @@ def create_dispatcher(
         campaigns=stores.campaigns,
         campaign_counts=campaign_counts,
         hotline_answers=HotlineAnswers(stores.hotline_answers, clock, tally),
+        advert_watch=AdvertWatch(
+            stores.advert_checks, tally, unlinked.kind("advert_checks", stores.advert_checks.insert), clock
+        ),
         clock=clock,
         staff=services.staff,
         audit=services.approvals.audit,
@@ -443,6 +451,11 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
             desk=desk,
         )
         dispatcher["recent_messages"] = recent_messages
+        dispatcher["pictures"] = PictureText(  # photos of job adverts, read with Tesseract where installed
+            PictureReader.found(
+                settings.advert_ocr_command, settings.advert_ocr_timeout_seconds, settings.advert_ocr_workers
+            )
+        )
         dispatcher["report_retention_days"] = settings.report_retention_days  # /privacy says it
         reminders, broadcaster = _bulk_deliveries(settings, services, bot, bulk_bot, shared)
         yield Application(

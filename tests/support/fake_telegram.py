@@ -297,10 +297,15 @@ class FakeTelegram:
         self.group_refusals = 0
         """Seconds the group limit counts over: a test may shrink Telegram's minute to keep fast."""
         self._group_sends: defaultdict[int, list[float]] = defaultdict(list)
+        self.user_files: dict[str, bytes] = {}
+        """file_id → content of the files people sent (photos), for getFile and the download."""
+        self.downloads: list[str] = []
+        """file_id of every file the bot downloaded."""
 
     async def start(self) -> None:
         app = web.Application()
         app.router.add_post("/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.*}", self._download)
         self.runner = web.AppRunner(app, handler_cancellation=self.cancel_on_disconnect)
         await self.runner.setup()
         site = web.TCPSite(self.runner, "127.0.0.1", 0)
@@ -380,6 +385,26 @@ class FakeTelegram:
         finally:
             self.call_served.set()
         return web.json_response({"ok": True, "result": result})
+
+    async def _download(self, request: web.Request) -> web.Response:
+        """A file's content at the path getFile gave, as Telegram's file server serves it."""
+        file_id = request.match_info["path"].rsplit("/", 1)[-1].removesuffix(".png")
+        if request.match_info["token"] != TOKEN or file_id not in self.user_files:
+            return web.Response(status=404)
+        self.downloads.append(file_id)
+        return web.Response(body=self.user_files[file_id], content_type="application/octet-stream")
+
+    async def _getFile(self, params: dict[str, Any]) -> dict[str, Any]:
+        file_id = str(params["file_id"])
+        if file_id not in self.user_files:
+            raise BadRequest("Bad Request: invalid file_id")
+        size = len(self.user_files[file_id])
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "file_size": size,
+            "file_path": f"photos/{file_id}.png",
+        }
 
     async def _fail(self, request: web.Request, outage: "Outage") -> web.Response:
         if outage.kind == "reset":
@@ -1005,6 +1030,35 @@ class FakeUser:
             "message_id": number, "date": int(time.time()),
             "chat": {"id": self.id, "type": "private", "first_name": "Test"}, "from": self._from(), **media,
         }})  # fmt: skip
+        return number
+
+    async def forward(self, text: str, origin: dict[str, Any]) -> int:
+        """A message forwarded into the chat: `origin` as Telegram gives it (a MessageOrigin)."""
+        number = next(self.telegram.message_ids)
+        await self.telegram.push_update({"message": {
+            "message_id": number, "date": int(time.time()),
+            "chat": {"id": self.id, "type": "private", "first_name": "Test"}, "from": self._from(),
+            "forward_origin": origin, "text": text,
+        }})  # fmt: skip
+        return number
+
+    async def send_photo(self, picture: bytes, caption: str | None = None, origin: dict[str, Any] | None = None) -> int:
+        """A photo (its largest size holds `picture`), forwarded from `origin` if given; returns its message_id."""
+        number = next(self.telegram.message_ids)
+        file_id = f"photo-{number}"
+        self.telegram.user_files[file_id] = picture
+        message: dict[str, Any] = {
+            "message_id": number, "date": int(time.time()),
+            "chat": {"id": self.id, "type": "private", "first_name": "Test"}, "from": self._from(),
+            "photo": [{"file_id": f"thumb-{number}", "file_unique_id": f"ut{number}", "width": 90, "height": 90},
+                      {"file_id": file_id, "file_unique_id": f"u{number}", "width": 720, "height": 900,
+                       "file_size": len(picture)}],
+        }  # fmt: skip
+        if caption is not None:
+            message["caption"] = caption
+        if origin is not None:
+            message["forward_origin"] = origin
+        await self.telegram.push_update({"message": message})
         return number
 
     async def post_in_topic(self, group: int, topic: int, text: str) -> int:

@@ -211,6 +211,22 @@ STEPS: tuple[Step, ...] = (
     # Listen mode (issue 33): the person chose to hear screens first, the text on request. A setting
     # like the others: erased with the person's settings row by /forget.
     AddColumn("user_settings", integer("listen_first", default=0)),
+    # The advert check's early warning (issue 32): one row per advert someone had Safar read, with its
+    # ISO week, the flags found, the public channel it was forwarded from (an @username, else empty),
+    # whether this was the first advert from that channel the person sent that week (counted in the
+    # week's salted tally, never stored), and a similarity fingerprint. No text, no person, no chat:
+    # written in shuffled batches with other people's rows (services/unlinked_writes.py).
+    AddTable(
+        numbered_table(
+            "advert_checks",
+            text("week"),
+            text("flags"),
+            text("channel"),
+            integer("new_person"),
+            integer("fingerprint"),
+            indexes=(Index("advert_checks_by_week", ("week",)),),
+        )
+    ),
 )
 """Each step after the baseline, in order: SQLite's migration 15 + n and PostgreSQL's version 5 + n.
 Append only."""
