@@ -14,6 +14,7 @@ import pytest
 from bot.config import Settings
 from bot.handlers.counsellors import TALK_LABEL
 from bot.i18n.adverts import ADVERT_NO_FLAGS, ADVERT_NO_PICTURES, ADVERT_SERIOUS, ADVERT_WARNINGS_ONLY
+from bot.i18n.messages import DANGER_FIRST
 from bot.i18n.tools import AGENCY_NOT_FOUND
 from scripts.advert_screenshots import screenshot
 from tests.support.fake_telegram import FakeTelegram, FakeUser, Sent
@@ -105,6 +106,21 @@ async def test_a_forwarded_advert_gets_each_red_flag_with_why_and_the_checks_to_
     assert len(answer.labels()) == 3, "the offer check, the red-flag check, the menu (no desk: no person)"
     await user.press(answer, answer.labels()[0])
     assert (await user.reply()).text == expected_text("contract", "check_intro", "ru")
+
+
+async def test_a_forwarded_plea_for_help_gets_the_hotlines_not_an_advert_check(
+    bot: RunningBot, telegram: FakeTelegram
+) -> None:
+    """A brother's message passed on is no job advert: danger in it is answered first, as if typed."""
+    user = await started(bot, telegram, 607, "ru")
+    await user.forward(
+        "Брат помоги, хозяин забрал паспорта у всех, нас закрывают на складе и не выпускают",
+        {"type": "hidden_user", "sender_user_name": "Brother", "date": 1_790_000_000},
+    )
+    alarm = await user.reply()
+    assert alarm.text.startswith(html.escape(label(bot, DANGER_FIRST, "ru"))), alarm.text[:80]
+    await user.forward(FEE_AND_PASSPORTS, channel("stroika_jobs_example"))  # an advert with the same words
+    assert why("documents_kept", "ru") in (await user.reply()).text
 
 
 async def test_an_advert_with_no_flag_found_is_not_called_safe_and_gets_questions_to_ask(

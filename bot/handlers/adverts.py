@@ -61,15 +61,21 @@ MAX_CHANNEL_CHARS = 32
 
 class AnAdvert(Filter):
     """A forward with words or a picture, a photo, or a pasted text that reads like a job advert.
-    Gives the handler `advert_source`: forward, photo or paste."""
+    Gives the handler `advert_source`: forward, photo or paste. A forwarded message that does not
+    read like an advert and reports danger is someone's plea passed on: it gets the hotlines first,
+    as if it were typed."""
 
     async def __call__(self, message: Message, content: ContentHolder) -> bool | dict[str, Any]:
         if message.photo:
             return {"advert_source": "photo"}
-        if message.forward_origin is not None and (message.text or message.caption):
+        loaded = content.current
+        forwarded = message.text or message.caption
+        if message.forward_origin is not None and forwarded:
+            if not loaded.adverts.looks_like_advert(forwarded) and loaded.search.danger_in(forwarded).is_danger:
+                return False  # a plea passed on ("they took our passports, help"): the danger path answers it
             return {"advert_source": "forward"}
         text = message.text
-        if text and not text.startswith("/") and content.current.adverts.looks_like_advert(text):
+        if text and not text.startswith("/") and loaded.adverts.looks_like_advert(text):
             return {"advert_source": "paste"}
         return False
 
