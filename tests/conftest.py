@@ -2,7 +2,7 @@
 Helpers live in tests/support/: test modules import them from there, not from here."""
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -10,12 +10,21 @@ import pytest
 from pydantic import SecretStr
 
 from bot.config import Settings
+from tests.support import content_cache
 from tests.support.clock import ManualClock
 from tests.support.fake_telegram import TOKEN, FakeTelegram
 from tests.support.redis_server import redis_server, redis_url  # noqa: F401 (fixtures for the REDIS_URL tests)
 from tests.support.running import STAFF_ID, RunningBot
 
 pytest_plugins = ("tests.support.postgres_server",)  # PostgreSQL: the server, fresh databases, `both_backends`
+
+
+@pytest.fixture(scope="session", autouse=True)
+def content_read_once_per_worker() -> Iterator[None]:
+    """The real content, read once per content state in each worker (tests/support/content_cache.py)."""
+    undo = content_cache.install()
+    yield
+    undo()
 
 
 @pytest.fixture
