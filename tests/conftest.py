@@ -83,6 +83,21 @@ async def staffed_bot(settings: Settings) -> AsyncIterator[RunningBot]:
     await running.stop()
 
 
+LONGEST_FIRST = (
+    "test_cluster.py", "test_benchmark_scripts.py", "test_default_setup_imports.py", "test_shared_send_rate.py",
+    "test_contact_health.py", "test_editor_preview.py", "test_redis_workers.py", "test_backup.py",
+)  # fmt: skip
+"""Modules whose tests take longest (several processes, cold interpreters, a browser): started
+first, so neither xdist worker is left with one of them while the other has nothing to do."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        return LONGEST_FIRST.index(item.path.name) if item.path.name in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: the order within each module stays as written
+
+
 SKIPPED_ON_CI: list[str] = []
 
 
