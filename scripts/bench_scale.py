@@ -102,7 +102,7 @@ class Layout:
     database_url: str | None
 
 
-async def healthy(port: int, within: float = 120) -> None:
+async def healthy(port: int, within: float = 300) -> None:
     deadline = time.monotonic() + within
     async with aiohttp.ClientSession() as http:
         while time.monotonic() < deadline:
@@ -155,7 +155,10 @@ async def measure(
         pool.add(f"web{number}", **settings, WEBHOOK_PORT=str(port))
     try:
         await pool.start_all()
-        await asyncio.gather(*(healthy(port) for port in ports))
+        try:
+            await asyncio.gather(*(healthy(port) for port in ports))
+        except RuntimeError as error:
+            raise RuntimeError(f"{error}; the workers' logs end with:\n{pool.logs()[-3000:]}") from None
         warm: list[float] = []
         # Every user opens the bot first (not measured): the language picker, then the menu.
         await asyncio.gather(*(one_user(telegram, uid, 2, warm, random.Random(uid)) for uid in range(1, users + 1)))
