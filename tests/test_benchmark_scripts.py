@@ -90,6 +90,9 @@ async def test_the_scale_benchmark_answers_every_update_in_every_layout(tmp_path
     ], text
     assert all(float(rate) > 0 for _, rate, _, _, _ in rows)
     assert re.search(r"throughput ratios against the SQLite process: 2 worker\(s\) [\d.]+", text)
+    counted = dict(re.findall(r"^  (redis round trips|sql round trips|sql statements) +([\d.]+)$", text, re.MULTILINE))
+    assert set(counted) == {"redis round trips", "sql round trips", "sql statements"}, text
+    assert all(float(per_update) > 0 for per_update in counted.values()), "counted on the wire, per update"
 
 
 async def test_the_redis_benchmark_answers_every_update_on_both_paths(tmp_path: Path, redis_server: object) -> None:

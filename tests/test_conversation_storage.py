@@ -13,10 +13,12 @@ from aiogram.fsm.storage.base import BaseStorage, StorageKey
 from redis.asyncio import Redis
 
 from bot.handlers.conversation import durable_part
+from bot.middlewares.cluster_locks import ClusterEventIsolation
 from bot.privacy.pseudonyms import Pseudonymizer
 from bot.storage.backends.sqlite import Database, open_database
-from bot.storage.redis.conversations import RedisConversations, conversation_held
+from bot.storage.redis.conversations import RedisConversations
 from bot.storage.redis.key_names import PseudonymousRedisNames
+from bot.storage.redis.leases import Leases
 from bot.storage.stores.conversations import DatabaseFSMStorage, ForgetsAccounts
 from bot.storage.stores.user_settings import UserSettingsStore
 from tests.support.clock import ManualClock
@@ -189,22 +191,54 @@ async def test_nothing_at_rest_holds_the_chat_id(backend: Backend) -> None:
 async def test_within_an_updates_lock_redis_is_read_once_and_only_changes_are_written(
     redis_url: str, tmp_path: Path
 ) -> None:
+    """Under the chat's lock the conversation is read with the lock's own round trip, and what the
+    update changed is written with the release: two round trips for the whole update."""
     database = await open_database(tmp_path / "safar.sqlite3")
     redis = Redis.from_url(redis_url)
     keys = PseudonymousRedisNames(PSEUDONYMS)
     storage = RedisConversations(redis, keys, database, durable_part)
-    await storage.set_data(KEY, TYPED)
+    leases = Leases(redis)
+    isolation = ClusterEventIsolation(redis, keys, leases, storage)
+    async with isolation.lock(KEY):  # Redis learns the release's script
+        await storage.set_data(KEY, TYPED)
     await redis.config_resetstat()
-    with conversation_held(keys.conversation(KEY).conversation):  # as ClusterEventIsolation does
+    async with isolation.lock(KEY):
         assert await storage.get_state(KEY) is None
         handed = await storage.get_data(KEY)
         handed["report"]["agency"] = "changed by a handler without saving"
         assert await storage.get_data(KEY) == TYPED, "each caller gets its own copy"
         await storage.set_state(KEY, None)  # unchanged: nothing to write
         await storage.update_data(KEY, {"extra": 1})
+        assert await storage.get_data(KEY) == TYPED | {"extra": 1}, "the update reads its own write"
+        names = keys.conversation(KEY)
+        assert b"extra" not in await redis.hget(names.account, f"{names.conversation}:data"), "kept for the release"
+        assert await redis.exists(keys.build(KEY, "lock")) == 1
     calls = {name: value["calls"] for name, value in (await redis.info("commandstats")).items()}
     assert calls.get("cmdstat_hmget") == 1, calls
+    assert calls.get("cmdstat_evalsha") == 1, calls  # the release, with the write and no HDEL
     assert "cmdstat_hdel" not in calls, calls
-    assert await storage.get_data(KEY) == TYPED | {"extra": 1}, "written through to Redis"
+    assert await redis.exists(keys.build(KEY, "lock")) == 0, "the lock is released"
+    assert await storage.get_data(KEY) == TYPED | {"extra": 1}, "written to Redis at the release"
+    await leases.close()
+    await redis.aclose()
+    await database.close()
+
+
+async def test_a_conversation_erased_under_the_lock_is_not_written_back_at_the_release(
+    redis_url: str, tmp_path: Path
+) -> None:
+    database = await open_database(tmp_path / "safar.sqlite3")
+    redis = Redis.from_url(redis_url)
+    keys = PseudonymousRedisNames(PSEUDONYMS)
+    storage = RedisConversations(redis, keys, database, durable_part)
+    leases = Leases(redis)
+    isolation = ClusterEventIsolation(redis, keys, leases, storage)
+    async with isolation.lock(KEY):
+        await storage.set_state(KEY, "ReportOffer:details")
+        await storage.update_data(KEY, {"typed": "Barakat"})
+        await storage.forget(keys.conversation(KEY).user_key)
+    assert await redis.exists(keys.conversation(KEY).account) == 0
+    assert await storage.get_state(KEY) is None
+    await leases.close()
     await redis.aclose()
     await database.close()

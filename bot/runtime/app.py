@@ -92,6 +92,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+POOLED_CONNECTIONS = 10
+"""PostgreSQL connections a process keeps at most (beyond a few for a moment): a worker is one
+core's work, and an update holds a connection only for a statement's round trip, so ten cover a
+hundred updates in flight (scripts/bench_scale.py counts connections opened under load: none)."""
+
 
 @dataclass(kw_only=True)
 class Stores:
@@ -270,7 +275,10 @@ async def _opened_database(settings: Settings) -> AsyncIterator[Database]:
     # One bot per SQLite file, and a restore waits for it to stop. PostgreSQL is shared by design.
     in_use = lock_database(settings.db_path) if settings.database_url is None else None
     try:
-        database = await open_database(settings.database_target)
+        # As many pooled connections as updates handled at once, up to a share of PostgreSQL's
+        # 100 connections that leaves room for a few workers and schedulers.
+        connections = min(settings.max_updates_in_flight, POOLED_CONNECTIONS)
+        database = await open_database(settings.database_target, connections=connections)
         try:
             yield database
         finally:

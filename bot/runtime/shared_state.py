@@ -92,14 +92,16 @@ async def open_shared_state(
     bot_id = extract_bot_id(settings.bot_token.get_secret_value())
     log.info("conversations, locks, seen updates, flood limits, the bulk rate and daily counts are shared through %s",
              where(url))  # fmt: skip
+    conversations = RedisConversations(redis, keys, database, durable)
+    flood = RedisFloodBuckets(redis, pseudonym, settings.flood_updates_per_second, settings.flood_burst)
     return SharedState(
         redis,
         leases,
-        RedisConversations(redis, keys, database, durable),
-        ClusterEventIsolation(redis, keys, leases),
-        SharedDuplicateUpdates(redis, leases),
+        conversations,
+        ClusterEventIsolation(redis, keys, leases, conversations),
+        SharedDuplicateUpdates(redis, leases, flood),  # claims an update and takes its flood token at once
         RedisSendSlots(redis, bot_id, settings.bulk_messages_per_second),
-        RedisFloodBuckets(redis, pseudonym, settings.flood_updates_per_second, settings.flood_burst),
+        flood,
         RedisTally(redis),
         RedisGroupBudget(redis, bot_id, settings.counsellors_group_messages_per_minute),
         RedisCaseTurns(leases, bot_id),

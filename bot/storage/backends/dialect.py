@@ -21,6 +21,10 @@ class Dialect:
     """One row when the table `:name` exists."""
     database_size: str | None
     """The database's size in bytes, when the server can tell it (SQLite's is its files' size)."""
+    atomic_executemany: bool = False
+    """`executemany` outside a unit of work sends every row in one round trip and stores them all
+    or none (asyncpg pipelines them), under one prepared statement whatever the number of rows. On
+    SQLite each row would commit on its own, so many rows go in one multi-row statement instead."""
 
 
 SQLITE = Dialect(
@@ -40,4 +44,5 @@ POSTGRESQL = Dialect(
         "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = :name"
     ),
     database_size="SELECT pg_database_size(current_database())",
+    atomic_executemany=True,
 )

@@ -7,6 +7,13 @@ async engine with asyncpg, so several bot processes and many tasks work on one d
   writer runs inside its transaction.
 - A statement outside a unit of work takes a pooled connection in autocommit: one round trip,
   no BEGIN/COMMIT around it.
+- Connections are checked when taken from the pool only if they sat idle there for a while
+  (`IDLE_BEFORE_PING`): a check costs round trips (SQLAlchemy's `pool_pre_ping` pays three on
+  every statement: BEGIN, the ping, ROLLBACK), and a connection used a moment ago is alive. One
+  that broke in between (the server restarted) fails its statement, and SQLAlchemy then throws
+  the whole pool's connections away. Statements are prepared once per connection (asyncpg's cache
+  through SQLAlchemy); the pool holds as many connections as updates are handled at once
+  (`pool_size`), so no update waits for one.
 - The schema is generated from its one definition (bot/storage/schema/definition.py, through
   tables.py). It is created, or brought up to date, at start inside a transaction holding
   `pg_advisory_xact_lock`: when several processes start at once one migrates and the others
@@ -16,16 +23,30 @@ async engine with asyncpg, so several bot processes and many tasks work on one d
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from functools import lru_cache, partial
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, Connection, MetaData, Table, TextClause, insert, select, text, update
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Connection,
+    MetaData,
+    Table,
+    TextClause,
+    event,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 
 from bot.storage.backends.dialect import POSTGRESQL
 from bot.storage.backends.sqlite import Changed, Database, DatabaseUnavailable, Parameters, Row
@@ -37,6 +58,11 @@ log = logging.getLogger(__name__)
 
 MIGRATION_LOCK = 0x5AFA12
 """The advisory lock key held while the schema is created or upgraded (any constant of ours)."""
+IDLE_BEFORE_PING = 10.0
+"""Seconds a pooled connection may sit unused and still be taken without a check."""
+POOL_OVERFLOW = 5
+"""Connections beyond `pool_size` for a moment of more work (periodic jobs beside the updates)."""
+_RETURNED = "safar_returned_at"
 
 
 def _plain_reminders(connection: Connection) -> None:
@@ -185,9 +211,35 @@ def safe_url(url: str) -> str:
     return make_url(engine_url(url)).render_as_string(hide_password=True)
 
 
-async def open_postgres(url: str) -> PostgresDatabase:
+def _ping_after_idle(engine: AsyncEngine) -> None:
+    """Check a connection taken from the pool only if it was idle long enough to have broken."""
+
+    @event.listens_for(engine.sync_engine.pool, "checkin")
+    def returned(dbapi_connection: object, record: ConnectionPoolEntry) -> None:
+        record.info[_RETURNED] = time.monotonic()
+
+    @event.listens_for(engine.sync_engine.pool, "checkout")
+    def taken(dbapi_connection: object, record: ConnectionPoolEntry, proxy: PoolProxiedConnection) -> None:
+        returned_at = record.info.get(_RETURNED)
+        if returned_at is None or time.monotonic() - returned_at < IDLE_BEFORE_PING:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)  # type: ignore[arg-type]
+        except Exception as error:  # the pool takes another connection (up to three tries)
+            raise DisconnectionError("an idle pooled connection no longer answers") from error
+
+
+async def open_postgres(url: str, pool_size: int = 10) -> PostgresDatabase:
+    """`pool_size`: connections kept open, at least the updates handled at once."""
     # hide_parameters: an error message never carries a statement's values (keys, sealed boxes) into a log.
-    engine = create_async_engine(engine_url(url), pool_pre_ping=True, hide_parameters=True)
+    engine = create_async_engine(
+        engine_url(url),
+        hide_parameters=True,
+        pool_size=pool_size,
+        max_overflow=POOL_OVERFLOW,
+        pool_use_lifo=True,  # the busiest connections stay in use, the rest idle out of the way
+    )
+    _ping_after_idle(engine)
     log.debug("database: PostgreSQL at %s", safe_url(url))
     try:
         await migrate(engine)

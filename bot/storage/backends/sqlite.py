@@ -279,13 +279,13 @@ class SQLiteDatabase:
             await self._connection.close()
 
 
-async def open_database(target: Path | str, busy_timeout_ms: int = 5000) -> Database:
+async def open_database(target: Path | str, busy_timeout_ms: int = 5000, connections: int = 10) -> Database:
     """Open the database (`Settings.database_target`): a PostgreSQL URL, or the SQLite file at a
-    path. Either way its schema is brought up to date first."""
+    path. Either way its schema is brought up to date first. `connections`: PostgreSQL's pool."""
     if isinstance(target, str):
         from bot.storage.backends.postgres import open_postgres  # SQLAlchemy is loaded only when it is used
 
-        return await open_postgres(target)
+        return await open_postgres(target, pool_size=connections)
     return await open_sqlite(target, busy_timeout_ms)
 
 

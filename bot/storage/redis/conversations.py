@@ -14,15 +14,17 @@ What changes is where the in-memory part lives; the rules stay those of `Databas
 
 While an update is handled under its chat's lock (bot/middlewares/cluster_locks.py), no other
 worker writes its conversation: the storage then reads it from Redis once (state, data and the
-saved place in one round trip), serves the update's further reads from that, and writes only
-what changed. Outside such a lock every read goes to Redis.
+saved place, in the round trip that takes the lock: `take_and_read`), serves the update's further
+reads from that, and keeps what changed until the lock is released, when the changes, the release
+and the update's mark go in one script (`settle`). Outside such a lock every read and write goes
+to Redis at once.
 """
 
 import json
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiogram.exceptions import DataNotDictLikeError
@@ -52,22 +54,60 @@ class _Conversation:
 
 
 @dataclass
-class _Held:
+class Held:
+    """A conversation under its chat's lock: what was read of it, and the writes kept for `settle`."""
+
     conversation: str
     read: _Conversation | None = None
+    account: str | None = None
+    pending: dict[str, str | None] = field(default_factory=dict)
+    """Field (`state`, `data`, `saved`) → its new value, None to delete it."""
 
 
-_HELD: ContextVar[_Held | None] = ContextVar("safar_conversation_held", default=None)
+_HELD: ContextVar[Held | None] = ContextVar("safar_conversation_held", default=None)
 
 
 @contextmanager
-def conversation_held(conversation: str) -> Iterator[None]:
+def conversation_held(
+    conversation: str, read: _Conversation | None = None, account: str | None = None
+) -> Iterator[Held]:
     """Within this block (an update under its chat's lock), the conversation is this task's alone."""
-    token = _HELD.set(_Held(conversation))
+    held = Held(conversation, read, account)
+    token = _HELD.set(held)
     try:
-        yield
+        yield held
     finally:
         _HELD.reset(token)
+
+
+_SETTLE = """
+local i = 6
+while i <= #ARGV do
+  if ARGV[i] == 's' then
+    redis.call('HSET', KEYS[2], ARGV[i + 1], ARGV[i + 2])
+  else
+    redis.call('HDEL', KEYS[2], ARGV[i + 1])
+  end
+  i = i + 3
+end
+if #ARGV > 5 then redis.call('PEXPIRE', KEYS[2], ARGV[2]) end
+if #KEYS > 2 and redis.call('GET', KEYS[3]) == ARGV[3] then
+  redis.call('SET', KEYS[3], ARGV[4], 'EX', ARGV[5])
+end
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 0
+"""
+"""A chat lock's release: the conversation's kept writes (KEYS[2], triples from ARGV[6]: 's' field
+value to set, 'd' field '' to delete), then the update's mark (KEYS[3], if its lease ARGV[3] is still
+held: ARGV[4] for ARGV[5] seconds), then the lock (KEYS[1], if its token ARGV[1] still holds it)."""
+
+
+def _parsed(state: bytes | None, data: bytes | None, saved: bytes | None) -> _Conversation:
+    return _Conversation(
+        state.decode() if state is not None else None,
+        dict(json.loads(data)) if data is not None else None,
+        dict(json.loads(saved)) if saved is not None else None,
+    )
 
 
 class RedisConversations(BaseStorage):
@@ -84,6 +124,38 @@ class RedisConversations(BaseStorage):
         self._db = database
         self._durable = durable
         self._idle_ms = int(idle_seconds * 1000)
+        self._settle = redis.register_script(_SETTLE)
+
+    def _fields(self, names: ConversationKey) -> list[str]:
+        return [f"{names.conversation}:{field}" for field in (STATE, DATA, SAVED)]
+
+    async def take_and_read(
+        self, lock: str, token: str, milliseconds: int, names: ConversationKey
+    ) -> _Conversation | None:
+        """Take the chat's lock (`lock` set to `token` if free) and read the conversation, in one
+        round trip; None if another worker holds the lock (what was read is then thrown away)."""
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.set(lock, token, nx=True, px=milliseconds)
+            pipe.hmget(names.account, self._fields(names))
+            pipe.pexpire(names.account, self._idle_ms)  # any activity renews the idle hour
+            taken, (state, data, saved), _ = await pipe.execute()
+        return _parsed(state, data, saved) if taken else None
+
+    async def settle(
+        self, names: ConversationKey, held: Held, lock: tuple[str, str], mark: tuple[str, str, str, int] | None
+    ) -> None:
+        """Write what the update changed, mark it handled (`mark`: its key, lease token, value and
+        seconds) and release the chat's `lock` (key, token), in one round trip."""
+        keys = [lock[0], names.account]
+        args: list[str | int] = [lock[1], self._idle_ms, "", "", 0]
+        if mark is not None:
+            keys.append(mark[0])
+            args[2:5] = mark[1:]
+        for name, value in held.pending.items():
+            args.extend(("s", f"{names.conversation}:{name}", value) if value is not None else
+                        ("d", f"{names.conversation}:{name}", ""))  # fmt: skip
+        held.pending = {}
+        await self._settle(keys=keys, args=args)
 
     async def _read(self, key: StorageKey) -> tuple[ConversationKey, _Conversation]:
         names = self.key_builder.conversation(key)
@@ -92,22 +164,22 @@ class RedisConversations(BaseStorage):
             held = None  # another chat's conversation: not covered by this update's lock
         if held is not None and held.read is not None:
             return names, held.read
-        fields = [f"{names.conversation}:{field}" for field in (STATE, DATA, SAVED)]
         async with self.redis.pipeline(transaction=False) as pipe:
-            pipe.hmget(names.account, fields)
+            pipe.hmget(names.account, self._fields(names))
             pipe.pexpire(names.account, self._idle_ms)  # any activity renews the idle hour
             (state, data, saved), _ = await pipe.execute()
-        read = _Conversation(
-            state.decode() if state is not None else None,
-            dict(json.loads(data)) if data is not None else None,
-            dict(json.loads(saved)) if saved is not None else None,
-        )
+        read = _parsed(state, data, saved)
         if held is not None:
             held.read = read
         return names, read
 
     async def _write(self, names: ConversationKey, changed: Mapping[str, str | None]) -> None:
-        """Set (or, for None, delete) the conversation's `changed` fields and renew the idle hour."""
+        """Set (or, for None, delete) the conversation's `changed` fields and renew the idle hour;
+        under the chat's lock, when the lock is released (`settle`)."""
+        held = _HELD.get()
+        if held is not None and held.conversation == names.conversation:
+            held.pending.update(changed)
+            return
         async with self.redis.pipeline(transaction=False) as pipe:
             for field, value in changed.items():
                 if value is None:
@@ -160,6 +232,8 @@ class RedisConversations(BaseStorage):
         held = _HELD.get()
         if held is not None:
             held.read = None
+            if held.account == self.key_builder.account(user_key):
+                held.pending = {}  # nothing of the erased conversation is written back at the release
 
     async def close(self) -> None:
         """The connection belongs to the shared state (bot/runtime/shared_state.py), which closes it."""

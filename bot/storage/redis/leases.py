@@ -49,15 +49,32 @@ class Leases:
         self._release = redis.register_script(_RELEASE)
         self._finish = redis.register_script(_FINISH)
 
+    @property
+    def milliseconds(self) -> int:
+        return self._milliseconds
+
+    @staticmethod
+    def new_token() -> str:
+        return secrets.token_hex(8)
+
     async def take(self, key: str) -> str | None:
         """The key's token if it was free and is now this process's; None if someone holds it."""
-        token = secrets.token_hex(8)
+        token = self.new_token()
         if not await self._redis.set(key, token, nx=True, px=self._milliseconds):
             return None
+        self.adopt(key, token)
+        return token
+
+    def adopt(self, key: str, token: str) -> None:
+        """Keep renewing a lease taken in a round trip that did more than take it (`SET key token NX
+        PX milliseconds` inside a script or a pipeline)."""
         self._held[key] = token
         if self._keeper is None or self._keeper.done():
             self._keeper = asyncio.create_task(self._keep(), name="redis-leases")
-        return token
+
+    def forget(self, key: str) -> None:
+        """Stop renewing a lease that a script released or finished."""
+        self._held.pop(key, None)
 
     async def release(self, key: str, token: str) -> None:
         """Free the key now (if it is still ours); a failure only leaves it to expire."""

@@ -34,6 +34,12 @@ class EventStore:
         self._day_salts = day_salts or PeriodSalts()
 
     async def insert(self, events: list[Event]) -> None:
+        if self._db.dialect.atomic_executemany:  # one round trip, and one statement text to prepare
+            await self._db.executemany(
+                "INSERT INTO events (hour, user_key, name, detail) VALUES (:h, :u, :n, :d)",
+                [dict(zip("hund", event, strict=True)) for event in events],
+            )
+            return
         # One statement, so one transaction however many events (a row each would cost a commit each).
         for start in range(0, len(events), 200):
             chunk = events[start : start + 200]
