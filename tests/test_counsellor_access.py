@@ -14,10 +14,10 @@ from bot.common.telegram_limits import MAX_MESSAGE_CHARS
 from bot.config import Settings
 from bot.handlers.counsellors import NOT_DELIVERED, TALK_LABEL
 from tests.support.clock import ManualClock
+from tests.support.desk import COUNSELLOR_ID, GROUP, MONDAY_MORNING, copies_into, label, open_case, shown_answer
 from tests.support.fake_telegram import FakeTelegram, FakeUser, Sent
 from tests.support.journeys import LANGUAGE_LABELS, start_in
 from tests.support.running import STAFF_ID, RunningBot
-from tests.test_counsellors import COUNSELLOR_ID, GROUP, MONDAY_MORNING, copies_into, label, open_case, shown_answer
 
 FAMILIES = "My family member works abroad"
 DANGER = "бригадир Рустам забрал паспорт, я в Казани"

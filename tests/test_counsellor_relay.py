@@ -25,13 +25,22 @@ from bot.services.counsellor_relays import MemoryGroupBudget
 from bot.storage.redis.group_budget import RedisGroupBudget
 from tests.support.bot_process import bot_settings
 from tests.support.clock import ManualClock
+from tests.support.desk import (
+    COUNSELLOR_ID,
+    GROUP,
+    MONDAY_MORNING,
+    copies_into,
+    label,
+    person_in_a_case,
+    set_up_desk,
+    told_in_topic,
+)
 from tests.support.fake_telegram import BOT_ID, BadRequest, FakeTelegram, FakeUser
 from tests.support.journeys import LANGUAGE_LABELS, start_in
 from tests.support.processes import running
 from tests.support.running import RunningBot
 from tests.support.waiting import eventually
 from tests.support.webhook_workers import RoundRobin, serve
-from tests.test_counsellors import COUNSELLOR_ID, GROUP, MONDAY_MORNING, copies_into, label, open_case, set_up_desk
 
 TEST_MINUTE = 2.0
 """Telegram's minute for the group's limit, shrunk so the tests stay fast: the fake and the bot agree on it."""
@@ -56,20 +65,6 @@ async def desk_bot(desk_settings: Settings, clock: ManualClock) -> AsyncIterator
     running.app.desk.relays.budget = MemoryGroupBudget(20, TEST_MINUTE)
     yield running
     await running.stop()
-
-
-async def person_in_a_case(
-    bot: RunningBot, telegram: FakeTelegram, user_id: int, language: str
-) -> tuple[FakeUser, int]:
-    user = telegram.user(user_id=user_id, language_code=language)
-    await start_in(user, LANGUAGE_LABELS[language])
-    _, topic = await open_case(bot, user, language)
-    return user, topic
-
-
-def told_in_topic(telegram: FakeTelegram, topic: int) -> list[dict[str, Any]]:
-    """Safar's own messages in a case's topic (not copies)."""
-    return [p for m, p in telegram.calls if m == "sendMessage" and p.get("message_thread_id") == topic]
 
 
 async def thirty_messages_from_three_cases(bot: RunningBot, telegram: FakeTelegram) -> list[int]:
