@@ -35,11 +35,9 @@ class DeskUnavailable(Exception):
 
 
 class DeskTelegram(Protocol):
+    """Topics in the counsellors' group; what Safar writes there goes through the relay queue."""
+
     async def create_topic(self, name: str) -> int: ...
-
-    async def tell_topic(self, topic_id: int | None, text: str) -> None: ...
-
-    async def close_topic(self, topic_id: int) -> None: ...
 
     async def delete_topic(self, topic_id: int) -> None: ...
 
@@ -150,6 +148,19 @@ class CounsellorDesk:
         start, end = self.settings.hours
         return local.weekday() < 5 and time(start) <= local.time() < (time(end) if end < 24 else time.max)
 
+    def waits_from(self, opened: datetime) -> datetime:
+        """When a case opened at `opened` starts waiting for an answer: then, in working hours; else at
+        the next opening (a case opened on Friday night waits from Monday morning)."""
+        if self.in_hours(opened):
+            return opened
+        local = opened.astimezone(self.settings.time_zone)
+        start = time(self.settings.hours[0])
+        for days in range(8):
+            opening = datetime.combine(local.date() + timedelta(days=days), start, tzinfo=self.settings.time_zone)
+            if opening > local and opening.weekday() < 5:
+                return opening
+        return opened  # no working day at all: cannot happen with Monday to Friday
+
     async def case_of(self, user_key: str) -> OpenCase | None:
         """The person's open case (a closed one in its grace period is not theirs to write into)."""
         case = await self._store.of_person(user_key)
@@ -159,6 +170,7 @@ class CounsellorDesk:
         """A new case and its topic. Raises DeskUnavailable when the group refuses the topic."""
         now = self._clock.now()
         case_id = await self._store.new_case_number(now)
+        await self.relays.wait_for_the_groups_turn()  # a new topic is a message in the group too
         try:
             topic_id = await self._telegram.create_topic(topic_name(case_id, language, country))
         except DeskUnavailable:
@@ -200,14 +212,7 @@ class CounsellorDesk:
             return False
         if self.figures is not None:
             self.figures.closed(case.user_key, None if by_person else staff_id)
-        try:
-            if by_person:
-                await self._telegram.tell_topic(
-                    case.topic_id, self.gettext("The person ended the conversation; the case is closed.")
-                )
-            await self._telegram.close_topic(case.topic_id)
-        except DeskUnavailable:
-            self.available = False
+        await self.relays.case_closed(case, by_person=by_person)  # after the person's last copies
         return True
 
     async def forget(self, user_key: str) -> None:
@@ -236,15 +241,16 @@ class CounsellorDesk:
                 self.available = False
                 return
             await self._store.topic_deleted(topic.case_id)
-        overdue = await self._store.overdue(now, self.settings.answer_within)
+        if not self.in_hours(now):
+            return  # nobody reads the notice at night: it comes when the desk opens
+        overdue = await self._store.overdue(now, self.settings.answer_within, self.waits_from)
         if overdue:
             numbers = ", ".join(f"#{case_id}" for case_id in overdue)
             hours = int(self.settings.answer_within.total_seconds() // 3600)
-            await self._telegram.tell_topic(
-                None,
+            await self.relays.tell_group(
                 self.gettext("Waiting longer than {hours} h without an answer: {numbers}").format(
                     hours=hours, numbers=numbers
-                ),
+                )
             )
 
     async def blocked_until(self, user_key: str) -> datetime | None:
