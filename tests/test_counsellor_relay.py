@@ -331,3 +331,35 @@ async def test_two_web_workers_on_postgresql_and_redis_relay_in_order_within_one
 
 def label_in(app: Application, text: str, language: str) -> str:
     return app.i18n.gettext(text, locale=language)
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_two_web_workers_share_one_count_of_a_cases_messages_a_minute(
+    telegram: FakeTelegram, desk_settings: Settings, redis_url: str
+) -> None:
+    desk_settings.redis_url = SecretStr(redis_url)
+    desk_settings.safar_role = "web"
+    desk_settings.counsellors_messages_per_minute = 3
+    async with (
+        web_worker(desk_settings) as (first, a),
+        web_worker(desk_settings) as (_, b),
+        RoundRobin(telegram, [a, b]) as balancer,
+    ):
+        person = telegram.user(user_id=8100, language_code="ru")
+        await start_in(person, LANGUAGE_LABELS["ru"])
+        await person.send("/sos")
+        await person.press(await person.reply(), label_in(first, TALK_LABEL, "ru"))
+        await person.press(await person.reply(), label_in(first, "Start", "ru"))
+        await person.reply()
+        topic = max(telegram.topics)
+        for number in range(5):  # alternately to each worker
+            await person.send(f"message {number}")
+        refused = [await person.reply(), await person.reply()]
+        await telegram.until(lambda: len(copies_into(telegram, topic)) == 3, within=60)
+        assert {worker for _, worker in balancer.posted[-5:]} == {0, 1}
+    assert [copy["text"] for copy in copies_into(telegram, topic)] == [f"message {n}" for n in range(3)]
+    not_sent = first.i18n.gettext(
+        "⏳ Not sent to the counsellor: more than {count} messages in a minute. Wait a minute, then send this one again.",
+        locale="ru",
+    ).format(count=3)
+    assert [reply.text for reply in refused] == [not_sent, not_sent]

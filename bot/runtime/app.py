@@ -367,6 +367,7 @@ def _desk(
             services.unlinked,
             services.clock,
         ),
+        limit=shared.case_limits if shared else None,  # one count for every worker
     )
     return desk
 

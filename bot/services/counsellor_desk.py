@@ -82,17 +82,25 @@ def topic_name(case_id: int, language: str, country: str | None) -> str:
     return " · ".join(part for part in (f"#{case_id}", language.upper(), country) if part)
 
 
+class CaseLimit(Protocol):
+    """At most COUNSELLORS_MESSAGES_PER_MINUTE of one case's messages are relayed in any minute; the
+    rest are refused (the person is told which). An album's pictures count as one message."""
+
+    async def allow(self, case_id: int, album: str | None = None) -> bool: ...
+
+    async def forget(self, case_id: int) -> None: ...
+
+
 class RelayLimit:
-    """At most `per_minute` of one case's messages are relayed in any minute; the rest are refused
-    (the person is told which). Kept in this process, by case number: with several workers each
-    keeps its own count, so a person may reach the limit once per worker."""
+    """`CaseLimit` kept in this process, by case number, on the desk's clock; with REDIS_URL every
+    process shares one count instead (bot/storage/redis/case_limits.py)."""
 
     def __init__(self, per_minute: int, clock: Clock) -> None:
         self._per_minute = per_minute
         self._clock = clock
         self._sent: dict[int, deque[tuple[datetime, str | None]]] = {}
 
-    def allow(self, case_id: int, album: str | None = None) -> bool:
+    async def allow(self, case_id: int, album: str | None = None) -> bool:
         """`album`: the pictures of one album count as one message (Telegram sends one update each)."""
         now = self._clock.now()
         recent = self._sent.setdefault(case_id, deque())
@@ -105,7 +113,7 @@ class RelayLimit:
         recent.append((now, album))
         return True
 
-    def forget(self, case_id: int) -> None:
+    async def forget(self, case_id: int) -> None:
         self._sent.pop(case_id, None)
 
 
@@ -123,6 +131,7 @@ class CounsellorDesk:
         blocks: CounsellorBlockStore | None = None,
         translate: Translate | None = None,
         figures: DeskFigures | None = None,
+        limit: CaseLimit | None = None,
     ):
         self._store = store
         self.relays = relays
@@ -134,7 +143,7 @@ class CounsellorDesk:
         """What cases go through, counted unlinked (services/desk_figures.py); None: not counted."""
         self._blocks = blocks
         self._translate: Translate = translate or (lambda _language, msgid: msgid)
-        self.limit = RelayLimit(settings.messages_per_minute, clock)
+        self.limit: CaseLimit = limit or RelayLimit(settings.messages_per_minute, clock)
         self.told_not_counsellor: set[tuple[int, int]] = set()
         """(topic, staff id) already told their messages there are not relayed: told once."""
         self.available = True
@@ -267,7 +276,7 @@ class CounsellorDesk:
         await self.close(case, staff_id=staff_id)
         if self.figures is not None:
             self.figures.blocked(case.user_key, staff_id)
-        self.limit.forget(case.case_id)
+        await self.limit.forget(case.case_id)
         log.info("counsellors: a case's sender blocked")
         return until
 
