@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bot.handlers.counsellors import TALK_LABEL
 from bot.i18n import load_i18n
+from bot.runtime.confirmed_polling import WINDOW
 from tests.support.bot_process import bot_settings
 from tests.support.desk import COUNSELLOR_ID, GROUP, copies_into
 from tests.support.fake_telegram import FakeTelegram
@@ -39,6 +40,24 @@ async def test_an_update_under_way_is_not_confirmed_and_holds_back_no_one(
     await telegram.until(lambda: confirmed_below(telegram) > telegram.last_update_id)  # both confirmed now
     handed_twice = [offset for offset in telegram.offsets if offset > telegram.last_update_id]
     assert handed_twice, "the bot went back to long polls once nothing was under way"
+
+
+async def test_a_slow_update_with_a_full_window_behind_it_does_not_stop_the_bot(
+    bot: RunningBot, telegram: FakeTelegram
+) -> None:
+    """Telegram hands out at most WINDOW updates from the offset: once that many wait behind a slow
+    one, nothing newer can be fetched until it is confirmed, so it is confirmed (not a minute later)."""
+    slow = telegram.user(user_id=3200, language_code="en")
+    with telegram.holding(slow.id):
+        await slow.send("/sos")
+        await telegram.until(lambda: telegram.calls_held[slow.id] == 1)
+        for n in range(WINDOW):
+            person = telegram.user(user_id=3201 + n, language_code="en")
+            await person.send("/sos")
+            await person.reply(within=10)
+        latecomer = telegram.user(user_id=3400, language_code="en")
+        await latecomer.send("/sos")
+        await latecomer.reply(within=10)
 
 
 async def test_a_stop_while_an_update_is_under_way_confirms_it_once_handled(

@@ -12,8 +12,8 @@ after it, and getUpdates hands them out again (they are skipped here). The norma
 nothing: a batch is usually handled in milliseconds, and the next long poll waits for that (at
 most SETTLE_SECONDS). A slow one (a 429 waited out, a chat's queue) must not hold everyone: the
 next poll goes after SETTLE_SECONDS and fetches what came since; an update under way longer than
-HOLD_SECONDS, or one that keeps Telegram's window of WINDOW updates full, is confirmed anyway (and
-a kill then loses it, as aiogram's polling would have).
+HOLD_SECONDS is confirmed anyway, and so is everything under way when more than Telegram's window of
+WINDOW updates are (a kill then loses them, as aiogram's polling would have).
 
 Relies on aiogram 3.31's `Dispatcher.start_polling` running `_polling(bot=..., **options)` per bot
 and cancelling it to stop; `tests/test_confirmed_polling.py` kills a process mid-update.
@@ -42,6 +42,7 @@ SETTLE_SECONDS = 0.25
 """How long the next poll waits for the updates under way to be handled, so it can confirm them."""
 HOLD_SECONDS = 60.0
 """The longest an update under way keeps Telegram from forgetting it (and keeps polls short)."""
+WARN_EVERY_SECONDS = 60.0
 FINAL_CONFIRM_SECONDS = 5.0
 """At a clean stop, how long the last confirmation may take."""
 
@@ -61,6 +62,7 @@ class ConfirmedOffsets:
         self._all_handled.set()
         self.given_up = 0
         """Updates confirmed while still under way (HOLD_SECONDS, or a full window)."""
+        self._last_warning = -WARN_EVERY_SECONDS
 
     def fetched(self, update_id: int) -> bool:
         """True for an update seen for the first time (to be handled); False for one handed out again."""
@@ -111,11 +113,10 @@ class ConfirmedOffsets:
 
     def window_full(self) -> None:
         """getUpdates handed out only updates under way, as many as it hands at once: nothing newer
-        can be fetched until the oldest is confirmed."""
-        for update_id in self._unconfirmed:
-            if update_id in self._under_way:
-                self._give_up(update_id, f"{WINDOW} updates after it were waiting to be fetched")
-                return
+        can be fetched until they are confirmed. More than WINDOW at once is more than Telegram lets
+        a bot hold back: all of them are confirmed, as aiogram's polling would have."""
+        for update_id in list(self._under_way):
+            self._give_up(update_id, f"more than {WINDOW} updates under way")
 
     def sent(self, offset: int | None) -> None:
         """A getUpdates with `offset` went out: Telegram hands out nothing below it again."""
@@ -125,7 +126,10 @@ class ConfirmedOffsets:
     def _give_up(self, update_id: int, why: str) -> None:
         self.handled(update_id)  # for the offset only: its handling goes on
         self.given_up += 1
-        log.warning("update %d confirmed to Telegram before it was handled (%s)", update_id, why)
+        now = time.monotonic()
+        if now - self._last_warning >= WARN_EVERY_SECONDS:  # under overload this happens in bursts
+            self._last_warning = now
+            log.warning("%d update(s) so far confirmed to Telegram before they were handled (%s)", self.given_up, why)
 
 
 class ConfirmingDispatcher(Dispatcher):
