@@ -185,7 +185,7 @@ async def test_did_this_help_is_asked_once_and_counted_once(
     await person.reply()  # the conversation has ended
     question = await person.reply()
     assert question.labels() == [label(desk_bot, text, "tg") for text in ("👍 Yes", "🤏 Partly", "👎 No")]
-    assert question.text.startswith("Оё ин гуфтугӯ ба шумо кумак кард?")
+    assert question.text.startswith("Оё ин гуфтугӯ ба шумо кӯмак кард?")
 
     await person.press(question, label(desk_bot, "👍 Yes", "tg"))
     thanked = await person.reply()
