@@ -107,6 +107,13 @@ class Settings(BaseSettings):
     max_updates_in_flight: int = Field(default=100, ge=1)
     """Updates handled at once; more wait (polling stops fetching, the webhook answers later). One
     waiting behind its chat's update holds none (bot/middlewares/chat_queues.py)."""
+    advert_ocr_command: str = "tesseract"
+    """The Tesseract program that reads pictures of job adverts; where it is not found, a picture is
+    offered to a counsellor (with the desk) or the person is asked for the advert's text."""
+    advert_ocr_workers: int = Field(default=2, ge=1, le=16)
+    """Pictures read at once (each a Tesseract process); one person's pictures are read one at a time."""
+    advert_ocr_timeout_seconds: float = Field(default=30.0, gt=0, le=300)
+    """A picture not read in this time is given up (the person is asked for the text)."""
     agency_registry_path: Path | None = None
     """The licensed-agency list (.yaml or .csv); the packaged, empty one when unset."""
     redis_url: SecretStr | None = None

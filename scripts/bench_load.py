@@ -26,6 +26,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,10 @@ class LightTelegram:
         self.next_message_id = 1
         self.runner: web.AppRunner | None = None
         self.base_url = ""
+        self.kinds: Counter[str] = Counter()
+        """What the users sent, measured part only: a button's data prefix, "typed" or "/menu"."""
+        self.calls: Counter[str] = Counter()
+        """Bot API methods the bot called, by name."""
 
     async def start(self) -> None:
         app = web.Application()
@@ -84,6 +89,7 @@ class LightTelegram:
 
     async def handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
+        self.calls[method] += 1
         params: dict[str, Any] = {}
         if request.content_type == "application/json":
             params = await request.json()
@@ -153,6 +159,14 @@ def press_update(user_id: int, chat: Chat, data: str, language: str, query: int)
     }}  # fmt: skip
 
 
+def kind_of(payload: dict[str, Any]) -> str:
+    """A button press by its data's prefix (which router answers it), typed words, or a command."""
+    if "callback_query" in payload:
+        return str(payload["callback_query"]["data"]).split(":")[0] + ":"
+    text = str(payload["message"]["text"])
+    return text if text.startswith("/") else "typed"
+
+
 async def one_user(
     telegram: LightTelegram, user_id: int, steps: int, latencies: list[float], rng: random.Random
 ) -> None:
@@ -166,6 +180,7 @@ async def one_user(
         else:
             data = rng.choice(nav) if nav and (not content or rng.random() < 0.2) else rng.choice(content)
             payload = press_update(user_id, chat, data, language, step)
+        telegram.kinds[kind_of(payload)] += 1
         started = time.perf_counter()
         try:
             answered = await asyncio.wait_for(telegram.push(user_id, payload), 30)
@@ -242,7 +257,7 @@ async def _prefill(connection: Any, pseudonyms: Any, users: int) -> None:
             )
 
 
-async def measure(command: list[str], env: dict[str, str], users: int, steps: int, seed: int) -> dict[str, float]:
+async def measure(command: list[str], env: dict[str, str], users: int, steps: int, seed: int) -> dict[str, Any]:
     telegram = LightTelegram()
     await telegram.start()
     process = await asyncio.create_subprocess_exec(
@@ -256,6 +271,8 @@ async def measure(command: list[str], env: dict[str, str], users: int, steps: in
         # Every user opens the bot first (not measured): Safar shows the language picker, then the menu.
         await asyncio.gather(*(one_user(telegram, uid, 2, warm, random.Random(uid)) for uid in range(1, users + 1)))
         latencies: list[float] = []
+        telegram.kinds.clear()
+        telegram.calls.clear()
         started, cpu_before = time.perf_counter(), cpu_seconds(process.pid)
         await asyncio.gather(
             *(one_user(telegram, uid, steps, latencies, random.Random(rng.random())) for uid in range(1, users + 1))
@@ -281,6 +298,8 @@ async def measure(command: list[str], env: dict[str, str], users: int, steps: in
         "cpu_ms_per_update": 1000 * cpu_used / max(len(answered), 1),
         "unanswered": len(latencies) - len(answered),
         "errors": len(errors),
+        "kinds": telegram.kinds,
+        "calls": telegram.calls,
     }
 
 
@@ -322,11 +341,23 @@ async def main(users: int, steps: int, stored: int, seed: int, rounds: int, prof
     # the CPU each update cost its bot depends far less on the neighbours.
     print(f"CPU per update Safar/baseline, median of rounds: {statistics.median(costs):.2f}")
     print(f"extra peak memory: {extra:+.1f} MB (goal ≤ 30 MB)")
+    print_workload(safars[-1])
     if profile:
         import pstats
 
         print(f"\nSafar ran under cProfile (slower; figures above are not comparable). Top of {profile}:")
         pstats.Stats(profile).sort_stats("tottime").print_stats(25)
+
+
+def print_workload(row: dict[str, Any]) -> None:
+    """What Safar was asked in its last round: the mix of updates and the Bot API calls per update,
+    so runs of other workloads can be compared with this one."""
+    kinds: Counter[str] = row["kinds"]
+    calls: Counter[str] = row["calls"]
+    sent = max(sum(kinds.values()), 1)
+    print("Safar's workload, last round: " + ", ".join(f"{k} {100 * n / sent:.1f}%" for k, n in kinds.most_common()))
+    calls.pop("getUpdates", None)
+    print("Bot API calls per update: " + ", ".join(f"{k} {n / sent:.2f}" for k, n in calls.most_common()))
 
 
 if __name__ == "__main__":

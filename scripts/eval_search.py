@@ -1,19 +1,30 @@
-"""Measures typed-question search on tests/data/search_eval.yaml, without Telegram.
+"""Measures typed-message search, without Telegram, on a tuning set and on sets written blind.
 
-    python scripts/eval_search.py [--part tuning|heldout|all] [--limit N] [--misses] [--json]
+    python scripts/eval_search.py [--only tuning|heldout|all] [--limit N] [--misses] [--json] [PATH ...]
 
-Reports, for the tuning part and the held-out part separately: top-1 and top-3 hit rates per
-language; danger recall at rank 1 (a danger question answered with hotlines + the red-flag check
-first); the false-alarm rate (ordinary questions answered with the alarm); the country read from
-danger questions that name one; and lesson-level regressions against the search before issue 21
-(tests/data/search_eval_baseline.json: its top-1 lesson per question, recorded once). For
-danger questions it also reports how often the first screen search ranks besides the alarm is
-one that would help (danger_first_other_screen_top1).
+The sets:
+- tests/data/search_eval.yaml: the project's own questions (its `heldout: true` part was looked at
+  long ago, so it counts as tuning now);
+- tests/data/search_tuning_A.yaml: blind set A (207 messages, written by someone who saw only the
+  topic list, /work/heldout/TOPICS.md); its misses were studied, so it is tuning data now;
+- tests/data/heldout/search_*.yaml: blind sets nobody has looked into (B, C ...): held out.
+A PATH given on the command line is run as a held-out set of the blind format instead.
 
-A hit: a danger question flagged as danger counts at rank 1 when the screens the alarm opens
-(the hotlines screen, the red-flag check) are among the screens that would help; otherwise the
-screens search ranks are compared with them. `--misses` lists misses of the tuning part only:
-held-out questions are for checking, not tuning.
+Blind sets name topics (TOPICS.md), mapped to Safar's screens by tests/data/heldout/topic_screens.yaml;
+`none` means the right answer is "not covered" and a person (no screen found).
+
+Every message gets one of three outcomes: the alarm (hotlines and the red-flag check first), the
+question "Are you or someone close in danger now?", or the answer. When asked, the writer is taken
+to answer truthfully: a danger message then gets the alarm, a harmless one the answer.
+Figures per set, overall and per cell (language and script):
+- top1 / top3: a screen that helps among the first one / three shown (the alarm shows the hotlines
+  screen and the red-flag check together, first);
+- danger_recall: danger messages that got the alarm or the question; danger_alarm_recall: the alarm;
+- false_alarm_rate: harmless messages given the alarm, the question counting half;
+- asked_harmless_rate: harmless messages given the question;
+- country_right: danger messages naming where the person in danger is (RU, KZ, TJ, UZ) shown that
+  country's hotlines.
+`--misses` lists the misses of the tuning sets only: held-out messages are for checking, not tuning.
 """
 
 import argparse
@@ -30,57 +41,66 @@ from ruamel.yaml import YAML
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.common.languages import LANGUAGES  # noqa: E402
 from bot.content import Curriculum, load_curriculum  # noqa: E402
 from bot.services.danger_view import danger_view  # noqa: E402
-from bot.understanding.search import NodeSearch  # noqa: E402
+from bot.understanding.search import Alarm, NodeSearch  # noqa: E402
 
-EVAL_SET = ROOT / "tests" / "data" / "search_eval.yaml"
-BASELINE = ROOT / "tests" / "data" / "search_eval_baseline.json"
-PARTS = ("tuning", "heldout")
+DATA = ROOT / "tests" / "data"
+EVAL_SET = DATA / "search_eval.yaml"
+TUNING_SETS = (EVAL_SET, DATA / "search_tuning_A.yaml")
+HELDOUT_DIR = DATA / "heldout"
+TOPIC_SCREENS = HELDOUT_DIR / "topic_screens.yaml"
+COUNTRIES = {"RU", "KZ", "TJ", "UZ"}
+"""The countries with hotlines screens: a `where` of another country is not checked."""
+NOT_COVERED = "none"
 
 
 @dataclass
 class Question:
     id: str
-    lang: str
-    q: str
+    cell: str
+    """Language and script (tg-cyrl, ru-latn, mix ...); the language for the project's own set."""
+    text: str
     expect: list[str]
+    """Screens that would help; empty for a message the lessons do not cover."""
     danger: bool = False
     country: str | None = None
-    heldout: bool = False
+    kind: str = ""
 
     @property
-    def part(self) -> str:
-        return "heldout" if self.heldout else "tuning"
+    def language(self) -> str:
+        """The interface language the writer most likely chose."""
+        head = self.cell.split("-")[0]
+        return head if head in {"tg", "ru", "uz", "en"} else "ru"
 
 
 @dataclass
 class Outcome:
     question: Question
-    shown: list[str]
+    alarm: Alarm
     found: list[str]
-    flagged: bool
+    shown: list[str]
+    """What the writer sees first, in order, after answering the question truthfully if asked."""
     country: str | None
-    lesson: str | None
-    miss_reason: str = ""
+
+    @property
+    def alarmed(self) -> bool:
+        return self.alarm is Alarm.CLEAR or (self.alarm is Alarm.UNSURE and self.question.danger)
 
 
 @dataclass
-class PartReport:
+class SetReport:
     questions: int = 0
     top1: dict[str, list[bool]] = field(default_factory=lambda: defaultdict(list))
     top3: dict[str, list[bool]] = field(default_factory=lambda: defaultdict(list))
-    danger_found: list[bool] = field(default_factory=list)
-    false_alarms: list[bool] = field(default_factory=list)
+    caught: list[bool] = field(default_factory=list)
+    alarmed: list[bool] = field(default_factory=list)
+    false_alarms: list[float] = field(default_factory=list)
+    asked_harmless: list[bool] = field(default_factory=list)
     countries: list[bool] = field(default_factory=list)
-    danger_screen: list[bool] = field(default_factory=list)
-    """Danger questions whose first screen besides the alarm is one that would help."""
-    regressions: list[str] = field(default_factory=list)
-    baseline_right: int = 0
 
     def as_dict(self) -> dict[str, Any]:
-        def rate(values: list[bool]) -> float | None:
+        def rate(values: list[bool] | list[float]) -> float | None:
             return round(sum(values) / len(values), 4) if values else None
 
         every1 = [hit for hits in self.top1.values() for hit in hits]
@@ -89,103 +109,140 @@ class PartReport:
             "questions": self.questions,
             "top1": rate(every1),
             "top3": rate(every3),
-            "top1_by_language": {lang: rate(self.top1[lang]) for lang in LANGUAGES if self.top1[lang]},
-            "top3_by_language": {lang: rate(self.top3[lang]) for lang in LANGUAGES if self.top3[lang]},
-            "danger_questions": len(self.danger_found),
-            "danger_recall_at_1": rate(self.danger_found),
-            "ordinary_questions": len(self.false_alarms),
+            "top1_by_cell": {cell: rate(hits) for cell, hits in sorted(self.top1.items())},
+            "top3_by_cell": {cell: rate(hits) for cell, hits in sorted(self.top3.items())},
+            "cell_sizes": {cell: len(hits) for cell, hits in sorted(self.top1.items())},
+            "danger_questions": len(self.caught),
+            "danger_recall": rate(self.caught),
+            "danger_alarm_recall": rate(self.alarmed),
+            "harmless_questions": len(self.false_alarms),
             "false_alarm_rate": rate(self.false_alarms),
-            "country_named": rate(self.countries),
-            "danger_first_other_screen_top1": rate(self.danger_screen),
-            "baseline_lesson_right": self.baseline_right,
-            "lesson_regressions": self.regressions,
+            "asked_harmless_rate": rate(self.asked_harmless),
+            "country_right": rate(self.countries),
         }
 
 
+def _yaml(path: Path) -> Any:
+    return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+
+
 def load_questions(path: Path = EVAL_SET) -> list[Question]:
-    return [Question(**entry) for entry in YAML(typ="safe").load(path.read_text(encoding="utf-8"))["questions"]]
+    """A set of either format: the project's own (`questions:`) or a blind one (`messages:`)."""
+    data = _yaml(path)
+    if "questions" in data:
+        return [
+            Question(
+                id=entry["id"],
+                cell=entry["lang"],
+                text=entry["q"],
+                expect=entry["expect"],
+                danger=entry.get("danger", False),
+                country=entry.get("country"),
+            )
+            for entry in data["questions"]
+        ]
+    screens: dict[str, list[str]] = _yaml(TOPIC_SCREENS)
+    return [
+        Question(
+            id=entry["id"],
+            cell=entry["cell"],
+            text=entry["text"],
+            expect=[screen for topic in entry["expect"] for screen in screens[topic]],
+            danger=bool(entry.get("danger")),
+            country=entry.get("where") if entry.get("where") in COUNTRIES else None,
+            kind=entry.get("kind", ""),
+        )
+        for entry in data["messages"]
+    ]
+
+
+def heldout_sets() -> list[Path]:
+    return sorted(HELDOUT_DIR.glob("search_*.yaml"))
 
 
 def ask(search: NodeSearch, curriculum: Curriculum, question: Question) -> Outcome:
-    answer = search.find(question.q, question.lang)
+    answer = search.find(question.text, question.language)
     found = [str(node) for node in answer.nodes]
     shown = found
-    if answer.is_danger:
-        alarm = [str(node) for node in danger_view(curriculum, answer.country).screens()]
-        shown = alarm + [node for node in found if node not in alarm]
-    lesson = found[0].split("/")[0] if found else None
-    return Outcome(question, shown, found, answer.is_danger, answer.country, lesson)
+    outcome = Outcome(question, answer.alarm, found, shown, answer.country)
+    if outcome.alarmed:
+        alarm = [str(node) for node in danger_view(curriculum, answer.country, answer.kind_screens).screens()]
+        outcome.shown = alarm + [node for node in found if node not in alarm]
+    return outcome
 
 
 def is_hit(outcome: Outcome, rank: int) -> bool:
     expected = set(outcome.question.expect)
-    if outcome.flagged and rank == 1:
-        # The alarm shows the hotlines screen and the red-flag check together, first.
-        return bool(expected & set(outcome.shown[:2])) or bool(outcome.shown[2:3] and outcome.shown[2] in expected)
-    return bool(expected & set(outcome.shown[: rank + (2 if outcome.flagged else 0)]))
+    if not expected:  # not covered: right when nothing is offered but a person
+        return not outcome.shown
+    # The alarm shows the hotlines screen and the red-flag check together, first.
+    return bool(expected & set(outcome.shown[: rank + (1 if outcome.alarmed else 0)]))
 
 
-def evaluate(questions: list[Question], baseline: dict[str, str | None]) -> tuple[dict[str, PartReport], list[Outcome]]:
-    curriculum = load_curriculum(today=date.today())  # a check run now: contacts aged against today
-    search = NodeSearch(curriculum)
-    reports = {part: PartReport() for part in PARTS}
+def evaluate(questions: list[Question], search: NodeSearch, curriculum: Curriculum) -> tuple[SetReport, list[Outcome]]:
+    report = SetReport()
     outcomes = []
     for question in questions:
         outcome = ask(search, curriculum, question)
         outcomes.append(outcome)
-        report = reports[question.part]
         report.questions += 1
-        report.top1[question.lang].append(is_hit(outcome, 1))
-        report.top3[question.lang].append(is_hit(outcome, 3))
+        report.top1[question.cell].append(is_hit(outcome, 1))
+        report.top3[question.cell].append(is_hit(outcome, 3))
         if question.danger:
-            report.danger_found.append(outcome.flagged)
-            report.danger_screen.append(bool(outcome.found) and outcome.found[0] in question.expect)
+            report.caught.append(outcome.alarm is not Alarm.NONE)
+            report.alarmed.append(outcome.alarm is Alarm.CLEAR)
             if question.country:
-                report.countries.append(outcome.country == question.country)
+                report.countries.append(outcome.alarmed and outcome.country == question.country)
         else:
-            report.false_alarms.append(outcome.flagged)
-        expected_lessons = {node.split("/")[0] for node in question.expect}
-        if baseline.get(question.id) in expected_lessons:
-            report.baseline_right += 1
-            new_lessons = {node.split("/")[0] for node in outcome.shown[:1]}
-            if outcome.lesson not in expected_lessons and not (new_lessons & expected_lessons):
-                report.regressions.append(question.id)
-    return reports, outcomes
+            report.false_alarms.append({Alarm.CLEAR: 1.0, Alarm.UNSURE: 0.5, Alarm.NONE: 0.0}[outcome.alarm])
+            report.asked_harmless.append(outcome.alarm is Alarm.UNSURE)
+    return report, outcomes
+
+
+def build() -> tuple[NodeSearch, Curriculum]:
+    curriculum = load_curriculum(today=date.today())  # a check run now: contacts aged against today
+    return NodeSearch(curriculum), curriculum
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--part", choices=[*PARTS, "all"], default="all")
-    parser.add_argument("--limit", type=int, default=0, help="only the first N questions (a quick run)")
-    parser.add_argument("--set", type=Path, default=EVAL_SET, help="the evaluation set (YAML)")
-    parser.add_argument("--misses", action="store_true", help="list the tuning part's misses")
+    parser.add_argument("paths", nargs="*", type=Path, help="held-out sets (blind format) to run instead")
+    parser.add_argument("--only", choices=["tuning", "heldout", "all"], default="all")
+    parser.add_argument("--limit", type=int, default=0, help="only the first N messages of each set (a quick run)")
+    parser.add_argument("--misses", action="store_true", help="list the tuning sets' misses")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
-    questions = load_questions(args.set)
-    if args.limit:
-        questions = questions[: args.limit]
-    baseline = json.loads(BASELINE.read_text(encoding="utf-8"))["top_lesson"]
-    reports, outcomes = evaluate(questions, baseline)
-    parts = PARTS if args.part == "all" else (args.part,)
-    figures = {part: reports[part].as_dict() for part in parts}
+    sets: list[tuple[str, Path]] = []
+    if args.paths:
+        sets = [("heldout", path) for path in args.paths]
+    else:
+        if args.only in ("tuning", "all"):
+            sets += [("tuning", path) for path in TUNING_SETS]
+        if args.only in ("heldout", "all"):
+            sets += [("heldout", path) for path in heldout_sets()]
+    search, curriculum = build()
+    figures: dict[str, dict[str, Any]] = {}
+    misses: list[Outcome] = []
+    for part, path in sets:
+        questions = load_questions(path)[: args.limit or None]
+        report, outcomes = evaluate(questions, search, curriculum)
+        figures[f"{part}: {path.name}"] = report.as_dict()
+        if part == "tuning":
+            misses += [o for o in outcomes if o.alarmed != o.question.danger or not is_hit(o, 1)]
     if args.json:
         print(json.dumps(figures, ensure_ascii=False, indent=1))
     else:
-        for part in parts:
-            print(f"== {part}")
-            for name, value in figures[part].items():
-                print(f"  {name}: {value}")
+        for name, values in figures.items():
+            print(f"== {name}")
+            for key, value in values.items():
+                print(f"  {key}: {value}")
     if args.misses:
-        for outcome in outcomes:
+        for outcome in misses:
             q = outcome.question
-            if q.heldout:
-                continue
-            wrong_alarm = outcome.flagged != q.danger
-            if wrong_alarm or not is_hit(outcome, 1):
-                print(
-                    f"MISS {q.id} [{q.lang}] {q.q!r} danger={q.danger}/{outcome.flagged} "
-                    f"country={q.country}/{outcome.country} expect={q.expect} shown={outcome.shown[:4]}"
-                )
+            print(
+                f"MISS {q.id} [{q.cell}] {q.text!r} danger={q.danger}/{outcome.alarm.value} "
+                f"country={q.country}/{outcome.country} expect={q.expect} shown={outcome.shown[:4]}"
+            )
     return 0
 
 

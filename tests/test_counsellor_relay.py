@@ -133,6 +133,36 @@ async def test_an_answer_arrives_discreetly_and_show_copies_every_waiting_answer
     assert user.nothing_sent()
 
 
+async def test_show_pressed_the_moment_the_notice_arrives_copies_the_answer(
+    desk_bot: RunningBot, telegram: FakeTelegram
+) -> None:
+    """The person taps "Show" before Safar has even heard back that its notice went (a fast thumb, a
+    slow network): the answer is there to copy, not "nothing to show"."""
+    user, topic = await person_in_a_case(desk_bot, telegram, 6005, "ru")
+    shown = asyncio.Event()
+
+    async def show_before_the_notice_returns(method: str, params: dict[str, Any]) -> None:
+        if method == "sendMessage" and params.get("chat_id") == user.id and "reply_markup" in params:
+            notice = await user.reply()
+            answered = await user.press(notice, label(desk_bot, SHOW, "ru"))
+            assert not answered.get("show_alert"), answered.get("text")
+            shown.set()
+
+    telegram.after_call = show_before_the_notice_returns
+    try:
+        await FakeUser(telegram, COUNSELLOR_ID, "en").post_in_topic(GROUP, topic, "Answer for a fast thumb")
+        await asyncio.wait_for(shown.wait(), 30)  # the notice came and "Show" was answered without an alert
+        copy = await user.reply()
+    finally:
+        telegram.after_call = None
+    assert (copy.method, copy.text) == ("copyMessage", "Answer for a fast thumb")
+
+    async def queue_empty() -> bool:
+        return await desk_bot.app.database.fetchall("SELECT id FROM counsellor_relays") == []
+
+    await eventually(queue_empty, what="the shown answer's row deleted, none left 'held' for a second Show")
+
+
 async def test_a_person_who_chose_plain_texts_gets_the_answer_itself(
     desk_bot: RunningBot, telegram: FakeTelegram
 ) -> None:
@@ -203,12 +233,12 @@ async def test_an_answer_to_a_person_who_blocked_the_bot_tells_the_counsellor_an
     assert [t["text"] for t in told] == [blocked, blocked]
     assert [t["reply_parameters"]["message_id"] for t in told] == [first, second]  # under the message it is about
 
-    async def none_left() -> bool:  # each row goes once the counsellor was told
+    async def gone_rows_deleted() -> bool:
         return await desk_bot.app.database.fetchall("SELECT id FROM counsellor_relays WHERE case_id IN "
                                                     "(SELECT case_id FROM counsellor_cases WHERE topic_id = :t)",
                                                     {"t": gone_topic}) == []  # fmt: skip
 
-    await eventually(none_left, what="the refused answers' rows deleted")
+    await eventually(gone_rows_deleted, what="the refused answers' rows deleted once the counsellor was told")
 
 
 async def test_an_answer_telegram_refuses_tells_the_counsellor(desk_bot: RunningBot, telegram: FakeTelegram) -> None:

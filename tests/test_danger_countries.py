@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pytest
+
 from bot.content import load_curriculum
 from bot.content.curriculum import NodeId
 from bot.services.danger_view import danger_view, offer_label
@@ -55,7 +57,19 @@ def test_a_named_country_without_a_screen_gets_every_emergency_number_and_the_ch
 
 
 def test_two_countries_named_leave_the_choice_to_the_person() -> None:
-    answer = NodeSearch(load_curriculum(today=CONTENT_DAY)).find(
-        "from Tajikistan, in Russia they took my passport", "en"
-    )
+    answer = NodeSearch(load_curriculum(today=CONTENT_DAY)).find("Tajikistan or Russia, they took my passport", "en")
     assert answer.is_danger and answer.country is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "where"),
+    [
+        ("from Tajikistan, in Russia they took my passport", "RU"),  # where someone came from is not where they are
+        ("шавҳарам аз Русия баргашт ва маро мезанад, дар Тоҷикистон ҳастем", "TJ"),
+        ("муж вернулся из России и бьёт меня, мы в Таджикистане", "TJ"),
+        ("my sister is in Kazakhstan, they keep her inside. I am in Tashkent", "KZ"),  # not where the writer is
+    ],
+)
+def test_the_hotlines_are_those_of_the_country_the_person_in_danger_is_in(typed: str, where: str) -> None:
+    answer = NodeSearch(load_curriculum(today=CONTENT_DAY)).find(typed, "en")
+    assert answer.is_danger and answer.country == where

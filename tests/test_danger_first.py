@@ -6,11 +6,13 @@ import logging
 import pytest
 
 from bot.content import load_curriculum
+from bot.content.curriculum import NodeId
 from bot.handlers.callback_data import ReportChoice
 from bot.i18n import load_i18n, translator
 from bot.i18n.messages import DANGER_FIRST, SEARCH_FOUND
 from bot.i18n.reminders import BAD_DATE
 from bot.i18n.tools import AGENCY_NO_LIST, REPORT_AGENCY, REPORT_DETAILS, REPORT_WAITING
+from bot.understanding.search import screen_title
 from tests.support.content_fixtures import CONTENT_DAY
 from tests.support.fake_telegram import FakeTelegram, FakeUser
 from tests.support.journeys import LANGUAGE_LABELS, expected_text, start_in
@@ -56,7 +58,8 @@ async def test_a_danger_message_gets_emergency_numbers_a_country_choice_and_the_
     countries = [label for label in labels if label[:2] in FLAGS]
     assert labels[: len(countries)] == countries and len(countries) >= 2, "one tap per country, first"
     red_flags = CURRICULUM.title("red_flags", language)
-    assert labels[len(countries)] == red_flags, "then the red-flag check"
+    taken = screen_title(CURRICULUM, NodeId("abroad", "documents_taken"), language)
+    assert labels[len(countries) : len(countries) + 2] == [taken, red_flags], "then what to do, and the check"
 
     tajikistan = next(label for label in countries if label.startswith("🇹🇯"))
     await user.press(alarm, tajikistan)
@@ -74,7 +77,9 @@ async def test_a_danger_message_naming_russia_shows_the_hotlines_in_russia(
     await user.send(IN_RUSSIA[language])
     alarm = await user.reply()
     assert alarm.text == f"{said(DANGER_FIRST, language)}\n\n{expected_text('hotlines', 'russia', language)}"
-    assert alarm.labels()[0] == CURRICULUM.title("red_flags", language), "the check first; no country to choose"
+    kind = [] if language == "en" else [screen_title(CURRICULUM, NodeId("abroad", "unpaid"), language)]
+    red_flags = CURRICULUM.title("red_flags", language)
+    assert alarm.labels()[: len(kind) + 1] == [*kind, red_flags], "what to do and the check first; no country"
     assert not any(label[:2] in FLAGS for label in alarm.labels())
 
 

@@ -2,6 +2,7 @@
 not only message texts: a caption with a bare '<' (the staff export once had one) fails the call."""
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from aiogram import Bot
@@ -11,6 +12,7 @@ from aiogram.types import BufferedInputFile, ReplyParameters
 
 from bot.transport.session import create_session
 from tests.support.fake_telegram import TOKEN, FakeTelegram
+from tests.support.media_fixtures import voice_note
 
 
 @pytest.fixture
@@ -41,3 +43,24 @@ async def test_other_parsed_fields_and_markdown_are_checked(telegram: FakeTelegr
     with pytest.raises(TelegramBadRequest, match="can't find end"):
         await client.send_message(5, "*bold", parse_mode="MarkdownV2")
     telegram.protocol_errors.clear()
+
+
+async def test_a_voice_note_must_be_ogg_opus_and_a_file_id_one_telegram_gave(
+    telegram: FakeTelegram, client: Bot, tmp_path: Path
+) -> None:
+    """Like Telegram: an OGG/Opus upload arrives as a voice note with a file_id that can be sent again;
+    anything else sent as a voice arrives as a plain file; a file_id Telegram never gave is refused."""
+    opus = voice_note(tmp_path / "a.ogg")
+    sent = await client.send_voice(5, BufferedInputFile(opus, filename="a.ogg"))
+    assert sent.voice is not None
+    again = await client.send_voice(6, sent.voice.file_id)
+    assert again.voice is not None and again.voice.file_id == sent.voice.file_id
+    assert len(telegram.files) == 1, "sent again by file_id, not uploaded"
+
+    vorbis = voice_note(tmp_path / "b.ogg", codec="libvorbis")
+    as_file = await client.send_voice(5, BufferedInputFile(vorbis, filename="b.ogg"))
+    assert as_file.voice is None and as_file.document is not None
+
+    with pytest.raises(TelegramBadRequest, match="wrong file identifier"):
+        await client.send_voice(5, "AwACAgIAAxkBAAIBm2VmadeUp")
+    telegram.protocol_errors.clear()  # the refusal above was the point

@@ -132,12 +132,13 @@ def test_the_tajik_check_catches_russian_pasted_in() -> None:
     assert not TAJIK_LETTERS.search(russian)
 
 
-def test_every_registered_fact_is_cited_by_a_lesson_or_a_reminder() -> None:
+def test_every_registered_fact_is_cited_by_a_lesson_a_reminder_or_an_advert_flag() -> None:
     """One fact, one place: the registry holds only facts the bot states, each cited by id."""
     plans = load_reminder_plans(PACKAGED_CONTENT, set(CURRICULUM.lessons))
     cited = {fact for lesson in CURRICULUM.lessons.values() for fact in facts_cited(lesson)}
     cited |= {plans.monthly_fact, plans.monthly_early_fact, plans.contract_copy_fact}
     cited |= {step.fact for place in plans.destinations.values() for step in place.arrival}
     cited |= {step.fact for place in plans.destinations.values() for step in place.regular}
+    cited |= {fact for flag in CURRICULUM.advert_flags.flags.values() for fact in flag.facts}
     assert set(CURRICULUM.facts) - cited == set()
     assert cited - set(CURRICULUM.facts) == set()

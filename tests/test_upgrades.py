@@ -116,6 +116,16 @@ ROWS: dict[int, list[tuple[str, dict[str, Any]]]] = {
         ("counsellor_cases", {"user_key": "person-asked-if-it-helped", "chat_box": b"sealed", "case_id": 2,
                               "topic_id": 78, "language": "ru", "closed_at": 1_790_003_600, "helped_answered": 1}),
     ],
+    22: [
+        ("telegram_files", {"content_hash": "ab" * 32, "kind": "voice", "file_id": "AwACAgIAAxkDAAI"}),
+    ],
+    23: [
+        ("user_settings", {"user_key": "person-in-listen-mode", "language": "tg", "listen_first": 1}),
+    ],
+    24: [
+        ("advert_checks", {"id": 1, "week": "2026-W49", "flags": "fee,urgency", "channel": "jobs_example",
+                           "new_person": 1, "fingerprint": 2**62 + 5}),
+    ],
 }  # fmt: skip
 """What a live bot had written by each schema version. A new migration adds its entry here."""
 

@@ -139,6 +139,24 @@ def preview(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def recordings(arguments: argparse.Namespace) -> int:
+    """`safar recordings list` (the script to record) and `safar recordings confirm FILE...`."""
+    from bot.content.loader import PACKAGED_CONTENT
+    from bot.editing.recordings import confirm, print_script
+
+    loaded = _load(arguments)
+    if loaded is None:
+        return 1
+    if arguments.action == "list":
+        languages = [arguments.lang] if arguments.lang else list(LANGUAGES)
+        print_script(loaded[0], languages, sys.stdout, missing_only=arguments.missing)
+        return 0
+    if not arguments.files:
+        return _fail("name the recordings to confirm, such as audio/abroad/patent.tg.ogg")
+    root = _content_dir(arguments.content) or PACKAGED_CONTENT
+    return confirm(loaded[0], root, arguments.files, sys.stdout)
+
+
 def console(arguments: argparse.Namespace) -> int:
     from bot.editing.console import ConsoleWalk
 
@@ -307,6 +325,15 @@ def parser() -> argparse.ArgumentParser:
     console_parser = commands.add_parser("console", help="walk the lessons in this terminal")
     console_parser.add_argument("--lang", choices=LANGUAGES, default="ru", help="language (default: ru)")
     console_parser.add_argument("--start", help="follow a deep link first: an entry (contract-check) or a t.me address")
+    recordings_parser = commands.add_parser(
+        "recordings", help="list: the script to record, screen by screen; confirm FILE: it reads today's text"
+    )
+    recordings_parser.add_argument("action", choices=["list", "confirm"])
+    recordings_parser.add_argument(
+        "files", nargs="*", help="confirm: the recordings, such as audio/abroad/patent.tg.ogg"
+    )
+    recordings_parser.add_argument("--lang", choices=LANGUAGES, help="list: one language only (default: all)")
+    recordings_parser.add_argument("--missing", action="store_true", help="list: only screens still to record")
     report_parser = commands.add_parser("report", help="per lesson: nodes, words, sourced facts, contacts' age")
     report_parser.add_argument("--today", type=_iso_date, help="the date to measure contacts' age from (YYYY-MM-DD)")
     report_parser.add_argument("--db", help="the bot's database, for callers' answers (default: DB_PATH)")
@@ -328,7 +355,7 @@ def parser() -> argparse.ArgumentParser:
         printing.add_argument("--campaign", help="a tag counted in /stats campaigns, such as bus-station-1")
         printing.add_argument("--out", help="the file to write (default: named after the link)")
     poster_parser.add_argument("--template", help="your own poster template (default: the packaged one)")
-    for tool in (preview_parser, console_parser, report_parser, exchange, qr_parser, poster_parser):
+    for tool in (preview_parser, console_parser, recordings_parser, report_parser, exchange, qr_parser, poster_parser):
         tool.add_argument("--content", help="content directory (default: CONTENT_DIR or the packaged content)")
     return main_parser
 
@@ -348,7 +375,7 @@ def main(argv: list[str] | None = None) -> int:
         return run_check(_content_dir(arguments.path), sys.stdout, _today(), _registry_path())
     tools = {
         "preview": preview, "console": console, "report": report, "translations": translations, "qr": qr,
-        "poster": poster,
+        "poster": poster, "recordings": recordings,
     }  # fmt: skip
     if arguments.command in tools:
         return tools[arguments.command](arguments)

@@ -10,8 +10,10 @@ from jinja2 import Template
 from bot.common.languages import FALLBACK_CHAIN, LANGUAGES
 from bot.content.errors import Problem
 from bot.content.facts import RegisteredFact
+from bot.content.media import MediaLibrary
 from bot.content.models import Contact, Lesson, Localized, Node, ResultCase
 from bot.content.rendering import Citizenship, ContactRecorder, ContactRenderer, pick, render
+from bot.understanding.advert_flags import AdvertFlags
 from bot.understanding.danger_signals import DangerSignals
 
 MAIN_LESSON = "main"
@@ -70,6 +72,10 @@ class Curriculum:
     entries: dict[str, NodeId] = field(default_factory=dict)
     """Deep-link entry points by name (`entries.yaml`)."""
     danger_signals: DangerSignals = field(default_factory=DangerSignals)
+    media: MediaLibrary = field(default_factory=MediaLibrary)
+    """Recordings and pictures beside the lessons (bot/content/media.py); set by the loader."""
+    advert_flags: AdvertFlags = field(default_factory=AdvertFlags)
+    """The red flags the advert check looks for (`advert_flags.yaml`)."""
     _by_ref: dict[str, NodeId] = field(default_factory=dict)
     _answers_by_ref: dict[str, NodeId] = field(default_factory=dict)
     _rendered: dict[tuple[NodeId, str, str, Citizenship], str] = field(default_factory=dict)

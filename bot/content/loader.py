@@ -16,6 +16,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from bot.common.callback_prefixes import CALLBACK_PREFIX_ANSWER, CALLBACK_PREFIX_GO
 from bot.common.languages import LANGUAGES
 from bot.common.telegram_limits import MAX_BUTTON_LABEL_CHARS, MAX_CALLBACK_BYTES
+from bot.content.advert_flag_checks import advert_flag_problems
 from bot.content.curriculum import (
     HOTLINES_LESSON,
     MAIN_LESSON,
@@ -28,6 +29,7 @@ from bot.content.entries import ENTRIES_FILE, check_entries
 from bot.content.errors import ContentError, Problem
 from bot.content.facts import load_fact_registry, written_source_problems
 from bot.content.findings import Findings, SourceFile
+from bot.content.media_loader import load_media
 from bot.content.models import OLD_TOOL_KEY, Contact, Lesson, Localized, Node
 from bot.content.plain_errors import validation_problems
 from bot.content.rendering import (
@@ -39,6 +41,7 @@ from bot.content.suggest import closest, did_you_mean
 from bot.content.template_checks import compile_and_check
 from bot.content.text_checks import phone_numbers
 from bot.content.yaml_source import DuplicateKeyError, describe_yaml_error, parse_yaml
+from bot.understanding.advert_flags import ADVERT_FLAGS_FILE, AdvertFlags
 from bot.understanding.danger_signals import DANGER_SIGNALS_FILE, DangerSignals, signal_problems
 
 PACKAGED_CONTENT = Path(__file__).parent
@@ -98,9 +101,10 @@ def load_curriculum(content_dir: Path | None = None, translate: Translate = engl
     _check_refs_unique(lessons, report)
     entries = _load_entries(root, lessons, report)
     danger_signals = _load_danger_signals(root, report)
+    advert_flags = _load_advert_flags(root, report, set(facts))
     if report.has_errors:
         raise ContentError(report.problems)
-    return Curriculum(
+    curriculum = Curriculum(
         lessons=lessons,
         contacts=contacts,
         facts=facts,
@@ -109,7 +113,10 @@ def load_curriculum(content_dir: Path | None = None, translate: Translate = engl
         warnings=sorted(report.problems),
         entries=entries,
         danger_signals=danger_signals,
+        advert_flags=advert_flags,
     )
+    curriculum.media = load_media(root, curriculum)
+    return curriculum
 
 
 def _load_entries(root: Path, lessons: dict[str, Lesson], report: Findings) -> dict[str, NodeId]:
@@ -133,6 +140,27 @@ def _load_danger_signals(root: Path, report: Findings) -> DangerSignals:
         return DangerSignals()
     report.problems.extend(signal_problems(signals, source.tree, source.name))
     return signals
+
+
+def _load_advert_flags(root: Path, report: Findings, facts: Container[str] | None = None) -> AdvertFlags:
+    """The red flags of job adverts, checked against their own examples (and, given the registry, the
+    facts they cite); none without the file."""
+    path = root / ADVERT_FLAGS_FILE
+    source = _parse(root, path, report) if path.exists() else None
+    flags = _validate(AdvertFlags, source, report) if source else None
+    if source is None or flags is None:
+        return AdvertFlags()
+    report.problems.extend(advert_flag_problems(flags, source.tree, source.name, facts))
+    return flags
+
+
+def load_advert_flags(root: Path) -> AdvertFlags:
+    """The advert flags alone (the evaluation script's), or ContentError with every problem."""
+    report = Findings()
+    flags = _load_advert_flags(root, report)
+    if report.has_errors:
+        raise ContentError(report.problems)
+    return flags
 
 
 def read_yaml_mapping(path: Path, name: str, encoding: str = "utf-8") -> CommentedMap:

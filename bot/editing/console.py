@@ -9,7 +9,7 @@ from aiogram.utils.i18n import I18n
 from bot.common.navigation import NavAction
 from bot.content import Curriculum
 from bot.i18n.console import CONSOLE_BYE, CONSOLE_NO_BUTTON, CONSOLE_OPENS_LINK, CONSOLE_PROMPT, CONSOLE_QUIT
-from bot.i18n.messages import DANGER_FIRST, NAV_LABELS, SEARCH_FOUND, SEARCH_NOTHING_FOUND
+from bot.i18n.messages import DANGER_FIRST, DANGER_QUESTION, NAV_LABELS, SEARCH_FOUND, SEARCH_NOTHING_FOUND
 from bot.services.danger_view import danger_view
 from bot.services.deep_links import parse_payload
 from bot.services.lesson_engine import Conversation, DialogueEngine, Screen
@@ -99,9 +99,11 @@ class ConsoleWalk:
 
     def free_text(self, screen: Screen, text: str) -> Screen:
         answer = self.search.find(text, self.language)
+        if answer.asks:  # the bot asks "in danger now?"; the console shows the question and the answer
+            print("\n" + self.i18n.gettext(DANGER_QUESTION, locale=self.language), file=self.out)
         if answer.is_danger:
             print("\n" + self.i18n.gettext(DANGER_FIRST, locale=self.language), file=self.out)
-            view = danger_view(self.curriculum, answer.country)
+            view = danger_view(self.curriculum, answer.country, answer.kind_screens)
             return self.engine.open(self.conversation, view.screen, self.language)
         if not answer.nodes:
             print("\n" + self.i18n.gettext(SEARCH_NOTHING_FOUND, locale=self.language), file=self.out)

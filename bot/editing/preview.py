@@ -4,6 +4,7 @@ One page per lesson shows every node as the phone would, in every language side 
 missing translations marked, each button with where it leads, and a flow chart of the lesson.
 """
 
+import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,10 +16,15 @@ from markupsafe import Markup
 from bot.common.languages import FALLBACK_CHAIN, LANGUAGE_NAMES, LANGUAGES
 from bot.content import Curriculum, NodeId
 from bot.content.loader import CONTACT_RECHECK_AFTER
+from bot.content.media import Freshness
+from bot.content.media import Screen as MediaScreen
 from bot.content.models import Localized, Node
 from bot.content.rendering import pick
 from bot.editing.flowchart import flowchart_svg
 from bot.editing.report import facts_cited
+
+MEDIA_DIR = "media"
+"""Where the preview keeps copies of the recordings and pictures, beside its pages."""
 
 
 @dataclass
@@ -40,6 +46,26 @@ class ButtonView:
 
 
 @dataclass
+class RecordingView:
+    """A recording beside its language's text: where the page finds it, and whether users get it."""
+
+    src: str
+    name: str
+    seconds: float
+    state: str
+    offered: bool
+
+
+@dataclass
+class PictureView:
+    src: str
+    name: str
+    captions: list[Bubble]
+    source: str
+    checked: date
+
+
+@dataclass
 class NodeView:
     name: str
     is_start: bool
@@ -47,6 +73,8 @@ class NodeView:
     results: list[tuple[str, list[Bubble]]] = field(default_factory=list)
     buttons: list[ButtonView] = field(default_factory=list)
     facts: list[str] = field(default_factory=list)
+    recordings: dict[str, RecordingView] = field(default_factory=dict)
+    picture: PictureView | None = None
 
 
 def _fallback(text: Localized | None, language: str) -> str | None:
@@ -77,12 +105,41 @@ class PreviewBuilder:
 
     def build(self, out: Path) -> list[Path]:
         (out / "lessons").mkdir(parents=True, exist_ok=True)
+        self._copy_media(out / MEDIA_DIR)
         written = [self._write(out / "index.html", "index.html.j2", **self._index())]
         for lesson_id in self.curriculum.lessons:
             written.append(
                 self._write(out / "lessons" / f"{lesson_id}.html", "lesson.html.j2", **self._lesson(lesson_id))
             )
         return written
+
+    def _copy_media(self, media: Path) -> None:
+        """Recordings and pictures beside the pages, so the preview plays and shows them from disk."""
+        library = self.curriculum.media
+        found = [(r.name, r.path) for r in library.recordings.values()] + [
+            (p.name, p.path) for p in library.pictures.values()
+        ]
+        for name, path in found:
+            target = media / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+
+    def _media_of(self, node_id: NodeId, view: NodeView) -> None:
+        media, screen = self.curriculum.media, MediaScreen(*node_id)
+        for language in self.languages:
+            found = media.recordings.get((screen, language))
+            if found is not None:
+                offered = found.freshness is Freshness.CURRENT
+                src = f"../{MEDIA_DIR}/{found.name}"
+                view.recordings[language] = RecordingView(
+                    src, found.name, round(found.seconds, 1), found.freshness, offered
+                )
+        picture = media.picture(screen)
+        if picture is not None:
+            captions = _labels(picture.caption, self.languages)
+            view.picture = PictureView(
+                f"../{MEDIA_DIR}/{picture.name}", picture.name, captions, picture.source.cited(), picture.checked
+            )
 
     def _write(self, path: Path, template: str, **context: object) -> Path:
         page = self.environment.get_template(template).render(languages=self.languages, names=LANGUAGE_NAMES, **context)
@@ -151,6 +208,7 @@ class PreviewBuilder:
             for lang in self.languages
         ] if node.text is not None else []  # fmt: skip
         view = NodeView(node_id.node, is_start, texts, facts=list(node.facts))
+        self._media_of(node_id, view)
         for index, case in enumerate(node.results):
             bubbles = [
                 Bubble(lang, Markup(curriculum.render_result(node_id, index, lang)), _fallback(case.text, lang))

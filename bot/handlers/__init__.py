@@ -13,6 +13,7 @@ from bot.handlers import (
     inline,
     language,
     lessons,
+    listening,
     passport,
     privacy,
     reminders,
@@ -20,6 +21,7 @@ from bot.handlers import (
     search,
     tools,
 )
+from bot.handlers.button_prefixes import gate_buttons
 from bot.handlers.typed_input import DangerFirst
 
 
@@ -35,11 +37,17 @@ def build_router(*, desk: bool) -> Router:
     be open and no topic exists: the group's router is left out, and the person's router, which
     still answers a stale "Talk to a person" button, goes after the lessons, so that a lesson tap
     no longer pays for its four button filters (scripts/bench_load.py).
+
+    A button press enters only the routers that know its data's prefix (button_prefixes.py).
+    The feedback row ("I called", "wrong or out of date?") is under every lesson screen, so its
+    router comes next: it takes button presses only, with prefixes no other router has.
     """
     root = Router(name="safar")
     first = (counsellors, counsellor_topics, counsellor_answers, lessons) if desk else (lessons, counsellors)
     modules = (
         *first,
+        feedback,
+        listening,
         admin,
         language,
         privacy,
@@ -50,9 +58,8 @@ def build_router(*, desk: bool) -> Router:
         reports,
         search,
         inline,
-        feedback,
         fallback,
     )
-    root.include_routers(*(module.build_router() for module in modules))
+    root.include_routers(*(gate_buttons(module.build_router()) for module in modules))
     root.message.middleware(DangerFirst())  # for every router's steps that take typed words
     return root

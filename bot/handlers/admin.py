@@ -14,6 +14,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.common.staff_roles import BROADCASTER, EDITOR, VIEWER, StaffRoles
 from bot.content import ContentError
+from bot.handlers.advert_figures import offers_command
 from bot.handlers.broadcast import broadcast_command, broadcast_text, decision_button, draft_button, stop_button
 from bot.handlers.callback_data import (
     BroadcastAction,
@@ -42,6 +43,7 @@ ADMIN_COMMANDS = (
     ("export", "Daily figures as CSV"),
     ("broadcast", "Propose a message to opted-in users"),
     ("reports", "Reports of suspicious offers"),
+    ("offers", "Adverts people had Safar check: flags, channels, copies"),
     ("contacts", "Do the hotlines answer? Callers' answers and flagged screens"),
     ("reload", "Reload content from disk"),
     ("audit", "What staff did, when"),
@@ -144,11 +146,14 @@ def describe_changes(changes: ContentChanges) -> str:
         ("lessons added", changes.lessons_added), ("lessons removed", changes.lessons_removed),
         ("screens added", changes.nodes_added), ("screens removed", changes.nodes_removed),
         ("screens edited", changes.nodes_edited), ("contacts changed", changes.contacts_changed),
+        ("recordings and pictures", changes.media_changed),
     ):  # fmt: skip
         if items:
             lines.append(f"{label}: {html.escape(', '.join(items))}")
     if changes.agencies_before != changes.agencies_after:
         lines.append(f"licensed agencies: {changes.agencies_before} → {changes.agencies_after}")
+    if changes.media_left_out:
+        lines.append(f"files left out: {changes.media_left_out} (`safar check` says why)")
     return "\n".join(lines)
 
 
@@ -220,7 +225,7 @@ async def role_missing(message: Message, command: CommandObject, staff: StaffRol
 
 
 ROLE_COMMANDS = {
-    VIEWER: ("stats", "chart", "export", "reports", "contacts"),
+    VIEWER: ("stats", "chart", "export", "reports", "contacts", "offers"),
     EDITOR: ("reload",),
     BROADCASTER: ("broadcast",),
 }
@@ -242,6 +247,7 @@ def build_router() -> Router:
     router.callback_query.register(decision_button, BroadcastDecision.filter())  # roles checked per action
     router.callback_query.register(stop_button, BroadcastStop.filter())  # any staff member can stop one
     router.message.register(list_reports, Command("reports"), viewer)
+    router.message.register(offers_command, Command("offers"), viewer)
     router.message.register(reload_content, Command("reload"), editor)
     router.message.register(contacts_health, Command("contacts"), viewer)
     router.callback_query.register(mark_reviewed, ReviewReports.filter(), viewer)

@@ -48,6 +48,28 @@ class OpenNode(CallbackData, prefix=CALLBACK_PREFIX_GO):
     ref: NodeRef
 
 
+MAX_LEAD_SCREENS: Final = 2
+MAX_FOUND_SCREENS: Final = 3
+_REF = rf"[A-Za-z0-9_-]{{1,{REF_LENGTH}}}"
+RefList = Annotated[
+    str,
+    Field(
+        max_length=MAX_FOUND_SCREENS * (REF_LENGTH + 1), pattern=rf"^({_REF}(\.{_REF}){{0,{MAX_FOUND_SCREENS - 1}}})?$"
+    ),
+]
+"""Up to three node refs joined by dots: the screens a typed message matched (the text is not kept)."""
+
+
+class DangerAnswer(CallbackData, prefix="da"):
+    """The answer to "Are you or someone close in danger now?": yes (hotlines) or no (the screens
+    found), with the country and the screens, since the message itself is kept nowhere."""
+
+    yes: Literal["y", "n"]
+    country: Annotated[str, Field(max_length=2, pattern=r"^([A-Z]{2})?$")] = ""
+    lead: RefList = ""
+    found: RefList = ""
+
+
 class AnswerCheck(CallbackData, prefix=CALLBACK_PREFIX_ANSWER):
     ref: NodeRef
     index: int = Field(ge=0, lt=MAX_ANSWERS)
@@ -285,6 +307,31 @@ class DeskHelped(CallbackData, prefix="dh"):
 
     case: int = Field(ge=1, le=MAX_ROW_ID)
     answer: Literal["yes", "partly", "no"]
+
+
+class ListenTo(CallbackData, prefix="ls"):
+    """ "🔊 Listen" under a screen: its recording in the presser's language, as a voice note."""
+
+    ref: NodeRef
+
+
+class ShowPicture(CallbackData, prefix="pic"):
+    """ "🖼 What it looks like" under a screen: its specimen picture with a caption."""
+
+    ref: NodeRef
+
+
+class ShowText(CallbackData, prefix="tx"):
+    """ "📄 Text" in listen mode: the screen's text in place of the short line above its voice note."""
+
+    ref: NodeRef
+
+
+class ChooseListenMode(CallbackData, prefix="lm"):
+    """Listen mode on or off, from the first screen of a lesson recorded throughout (shown again in the new mode)."""
+
+    ref: NodeRef
+    listen: bool
 
 
 CALLBACK_DATA_CLASSES: Final[tuple[type[CallbackData], ...]] = tuple(

@@ -17,6 +17,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.common.staff_roles import StaffRoles
+from bot.handlers.adverts import AnAdvert, read_advert
 from bot.handlers.callback_data import ClearChat, DeskHelped, DeskStep
 from bot.handlers.counsellor_feedback import ask_if_it_helped, helped
 from bot.handlers.filters import PrivateChat
@@ -251,19 +252,13 @@ async def not_passed_on(message: Message) -> None:
 
 
 async def offer_for_media(message: Message) -> None:
-    """A voice note, picture, video or file outside a case: Safar cannot read it, a person can."""
+    """A voice note, video or file outside a case (pictures go to the advert check): a person can."""
     builder = InlineKeyboardBuilder()
     builder.add(talk_button(message.message_id))
-    if message.forward_origin is not None:
-        text = _(
-            "Safar cannot check forwarded messages yet, but a counsellor can look at this one with you. "
-            "Or choose a topic with /menu."
-        )
-    else:
-        text = _(
-            "Safar cannot listen to voice messages or read pictures and files, but a counsellor can. "
-            "Or choose a topic with /menu."
-        )
+    text = _(
+        "Safar cannot listen to voice messages or open videos and files, but a counsellor can. "
+        "Or choose a topic with /menu."
+    )
     await message.answer(html.escape(text), reply_markup=builder.as_markup())
 
 
@@ -282,7 +277,7 @@ class SharesPlaceOrPerson(Filter):
 
 
 class ForAPerson(Filter):
-    """What Safar cannot read but a counsellor can (a forward goes to the advert check once it exists).
+    """What Safar cannot read but a counsellor can (a voice note, video or file; a forward of one).
     A coroutine, not a magic `F` filter, so it runs on the event loop (tests/test_event_loop_only.py)."""
 
     async def __call__(self, message: Message) -> bool:
@@ -298,14 +293,17 @@ FOR_A_PERSON = ForAPerson()
 def build_router() -> Router:
     """An incoming message's way, in this order (this router is the first the root tries):
     1. an open case relays it (a contact or location only once the person confirms it);
-    2. a forward, photo, voice note, video, video note or document, outside a lesson tool's step,
-       is offered to a person (with the desk open);
-    3. a contact or location is answered, neither passed on nor kept (with the desk open);
-    4. text goes on to the other routers: the matcher (search.py), danger first."""
+    2. outside a lesson tool's step, a job advert is read for red flags (adverts.py): a forward with
+       words or a picture, a photo or screenshot, or a pasted text that reads like an advert;
+    3. a voice note, video, video note or document (or a forward of one), outside a lesson tool's
+       step, is offered to a person (with the desk open);
+    4. a contact or location is answered, neither passed on nor kept (with the desk open);
+    5. text goes on to the other routers: the matcher (search.py), danger first."""
     router = Router(name="counsellors")
     router.message.filter(PrivateChat())
     router.message.register(ask_before_sharing, InOpenCase(), SHARED_PLACE_OR_PERSON)
     router.message.register(relay, InOpenCase())
+    router.message.register(read_advert, StateFilter(None), AnAdvert())
     router.message.register(offer_for_media, DeskIsOpen(), StateFilter(None), FOR_A_PERSON)
     router.message.register(not_passed_on, DeskIsOpen(), SHARED_PLACE_OR_PERSON)
     router.callback_query.register(share, DeskStep.filter(F.step == "share"))

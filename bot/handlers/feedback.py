@@ -2,6 +2,8 @@
 id): "I called" → did they answer?, and "wrong or out of date?" → why. Each swaps the message's
 keyboard and then puts the screen's own keyboard back; the text never changes."""
 
+from functools import lru_cache
+
 from aiogram import Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
@@ -9,6 +11,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
+from bot.common.serialized_keyboards import KEYBOARDS
 from bot.common.telegram_limits import MAX_BUTTON_LABEL_CHARS
 from bot.content import NodeId
 from bot.content.rendering import Citizenship, pick
@@ -69,9 +72,15 @@ async def _restore(
 
 
 def _keyboard(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        inline_keyboard=[[InlineKeyboardButton(text=label, callback_data=data) for label, data in row] for row in rows]
-    )
+    return _remembered(tuple(tuple(row) for row in rows))
+
+
+@lru_cache(maxsize=1024)
+def _remembered(rows: tuple[tuple[tuple[str, str], ...], ...]) -> InlineKeyboardMarkup:
+    """A feedback keyboard, built once per screen and language with its JSON, as screens' are
+    (screens._markup): building and dumping the models was most of a feedback press's own cost."""
+    keyboard = [[InlineKeyboardButton(text=label, callback_data=data) for label, data in row] for row in rows]
+    return KEYBOARDS.remember(InlineKeyboardMarkup(inline_keyboard=keyboard))
 
 
 async def called_contact(

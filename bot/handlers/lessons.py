@@ -10,9 +10,11 @@ from bot.content.rendering import Citizenship
 from bot.handlers.callback_data import AnswerCheck, Navigate, OpenNode
 from bot.handlers.conversation import move
 from bot.handlers.filters import NodeFromButton, PrivateChat, QuestionFromButton
-from bot.handlers.screens import send_screen, show_screen
+from bot.handlers.listening import send_lesson_screen, show_lesson_screen
 from bot.services.content_holder import ContentHolder
 from bot.services.counsellor_desk import CounsellorDesk
+from bot.storage.stores.user_settings import UserSettingsStore
+from bot.transport.media_uploads import MediaSender
 
 
 async def menu_command(
@@ -22,9 +24,13 @@ async def menu_command(
     language: str,
     desk: CounsellorDesk | None = None,
     passport_country: Citizenship = None,
+    *,
+    users: UserSettingsStore,
+    user_key: str,
+    media_sender: MediaSender | None = None,
 ) -> None:
     screen = await move(state, lambda c: content.current.engine.home(c, language, passport_country))
-    await send_screen(message, screen, desk)
+    await send_lesson_screen(message, screen, desk, users, user_key, media_sender)
 
 
 async def sos_command(
@@ -34,10 +40,15 @@ async def sos_command(
     language: str,
     desk: CounsellorDesk | None = None,
     passport_country: Citizenship = None,
+    *,
+    users: UserSettingsStore,
+    user_key: str,
+    media_sender: MediaSender | None = None,
 ) -> None:
     """Hotlines at once, whatever the user was doing; and a person to talk to, with the desk open."""
     screen = await move(state, lambda c: content.current.engine.help(c, language, passport_country))
-    await send_screen(message, screen, desk)  # a hotline screen: it offers a person by itself
+    # a hotline screen: it offers a person by itself
+    await send_lesson_screen(message, screen, desk, users, user_key, media_sender)
 
 
 async def open_node(
@@ -48,10 +59,14 @@ async def open_node(
     language: str,
     desk: CounsellorDesk | None = None,
     passport_country: Citizenship = None,
+    *,
+    users: UserSettingsStore,
+    user_key: str,
+    media_sender: MediaSender | None = None,
 ) -> None:
     engine = content.current.engine
     screen = await move(state, lambda c: engine.open(c, node, language, passport_country))
-    await show_screen(query, screen, desk)
+    await show_lesson_screen(query, screen, desk, users, user_key, media_sender)
 
 
 async def answer_check(
@@ -63,10 +78,14 @@ async def answer_check(
     language: str,
     desk: CounsellorDesk | None = None,
     passport_country: Citizenship = None,
+    *,
+    users: UserSettingsStore,
+    user_key: str,
+    media_sender: MediaSender | None = None,
 ) -> None:
     engine = content.current.engine
     screen = await move(state, lambda c: engine.answer(c, question, callback_data.index, language, passport_country))
-    await show_screen(query, screen, desk)
+    await show_lesson_screen(query, screen, desk, users, user_key, media_sender)
 
 
 async def navigate(
@@ -77,10 +96,14 @@ async def navigate(
     language: str,
     desk: CounsellorDesk | None = None,
     passport_country: Citizenship = None,
+    *,
+    users: UserSettingsStore,
+    user_key: str,
+    media_sender: MediaSender | None = None,
 ) -> None:
     engine = content.current.engine
     screen = await move(state, lambda c: engine.navigate(c, callback_data.to, language, passport_country))
-    await show_screen(query, screen, desk)
+    await show_lesson_screen(query, screen, desk, users, user_key, media_sender)
 
 
 def build_router() -> Router:

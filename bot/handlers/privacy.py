@@ -14,7 +14,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.handlers.callback_data import ChooseNews, ClearChat, ConfirmForget
 from bot.handlers.filters import PrivateChat
 from bot.handlers.screens import replace_screen
-from bot.i18n import N_
+from bot.i18n import N_, listening
 from bot.services.counsellor_desk import MAX_BLOCK_DAYS, CounsellorDesk
 from bot.services.engagement import EventRecorder
 from bot.services.recent_messages import RecentMessages
@@ -57,6 +57,8 @@ async def privacy(message: Message, report_retention_days: int, desk: Counsellor
     builder = InlineKeyboardBuilder()
     builder.button(text=_("🧹 Clear this chat"), callback_data=ClearChat())
     text = _(WHAT_IS_KEPT).format(hours=RAW_EVENT_HOURS, days=report_retention_days)
+    # the listen-mode line joins the list, before the paragraph on /forget
+    text = text.replace("\n\n", "\n" + _(listening.WHAT_LISTENING_KEEPS) + "\n\n", 1)
     if desk is not None:
         text += "\n\n" + _(WHAT_THE_DESK_KEEPS).format(days=MAX_BLOCK_DAYS)
     await message.answer(text, reply_markup=builder.as_markup())

@@ -15,13 +15,17 @@ from bot.content.curriculum import HOTLINES_LESSON, node_ref
 from bot.handlers.callback_data import (
     AnswerCheck,
     CalledContact,
+    ChooseListenMode,
     DeskStep,
     FlagScreen,
+    ListenTo,
     Navigate,
     OpenNode,
+    ShowPicture,
+    ShowText,
     StartTool,
 )
-from bot.i18n import N_
+from bot.i18n import N_, listening
 from bot.i18n.messages import NAV_LABELS
 from bot.services.counsellor_desk import CounsellorDesk, desk_open
 from bot.services.deep_links import SHARE_CAMPAIGN, DeepLink, deep_link, share_url
@@ -51,14 +55,43 @@ def add_nav_row(builder: InlineKeyboardBuilder, actions: list[NavAction]) -> Non
     builder.attach(nav)
 
 
-def screen_markup(screen: Screen, share: ScreenButton | None = None, *, talk: bool = False) -> InlineKeyboardMarkup:
+def screen_markup(
+    screen: Screen, share: ScreenButton | None = None, *, talk: bool = False, listen_first: bool = False
+) -> InlineKeyboardMarkup:
     """`talk`: the counsellors' desk is open; every hotline screen then offers a person, and so do
-    the lesson buttons with `tool: talk_to_person` (which are left out while it is closed)."""
+    the lesson buttons with `tool: talk_to_person` (which are left out while it is closed).
+    `listen_first`: the reader chose listen mode (see `media_row`)."""
     rows = talk_rows(screen, talk)
     if share is not None:
         rows = (*rows, (share,))
     nav = tuple((action, nav_label(action)) for action in screen.nav)
-    return _markup(rows, nav, feedback_row(screen))
+    return _markup(rows, nav, feedback_row(screen), media_row(screen, listen_first))
+
+
+def in_listen_view(screen: Screen, listen_first: bool) -> bool:
+    """The screen shows a short line above its voice note instead of its text (listen mode, and a recording)."""
+    return listen_first and screen.recording is not None
+
+
+def media_row(screen: Screen, listen_first: bool) -> tuple[tuple[str, str], ...]:
+    """The row for a screen's recording and picture: "🔊 Listen" (or, in listen mode, "📄 Text"), "🖼 What it
+    looks like", and on the first screen of a lesson recorded throughout, the listen-mode choice.
+    Nothing plays by itself: each is a button."""
+    if screen.recording is None and screen.picture is None and not screen.offers_listen_mode:
+        return ()  # most screens: no ref to compute on every update
+    ref = node_ref(screen.node)
+    row = []
+    if screen.recording is not None:
+        if in_listen_view(screen, listen_first):
+            row.append((_(listening.TEXT), ShowText(ref=ref).pack()))
+        else:
+            row.append((_(listening.LISTEN), ListenTo(ref=ref).pack()))
+    if screen.picture is not None:
+        row.append((_(listening.PICTURE), ShowPicture(ref=ref).pack()))
+    if screen.offers_listen_mode:
+        label = listening.READ_FIRST if listen_first else listening.LISTEN_FIRST
+        row.append((_(label), ChooseListenMode(ref=ref, listen=not listen_first).pack()))
+    return tuple(row)
 
 
 def is_talk(button: ScreenButton) -> bool:
@@ -107,10 +140,13 @@ def _markup(
     rows: tuple[tuple[ScreenButton, ...], ...],
     nav: tuple[tuple[NavAction, str], ...],
     feedback: tuple[tuple[str, str], ...] = (),
+    media: tuple[tuple[str, str], ...] = (),
 ) -> InlineKeyboardMarkup:
     """A screen's keyboard, built once per screen and language: building one costs more than the rest
     of an update (pydantic models and callback data packing), and screens repeat all day."""
     keyboard = [[_content_button(button) for button in row] for row in rows]
+    if media:
+        keyboard.append([InlineKeyboardButton(text=label, callback_data=data) for label, data in media])
     if feedback:
         keyboard.append([InlineKeyboardButton(text=label, callback_data=data) for label, data in feedback])
     if nav:
@@ -134,9 +170,16 @@ def _content_button(button: ScreenButton) -> InlineKeyboardButton:
     return InlineKeyboardButton(text=button.label, callback_data=data)
 
 
-async def send_screen(message: Message, screen: Screen, desk: CounsellorDesk | None = None) -> None:
+def screen_text(screen: Screen, listen_first: bool) -> str:
+    return _(listening.LISTEN_BELOW) if in_listen_view(screen, listen_first) else screen.text
+
+
+async def send_screen(
+    message: Message, screen: Screen, desk: CounsellorDesk | None = None, *, listen_first: bool = False
+) -> None:
     share = await share_button(message.bot, screen)
-    await message.answer(screen.text, reply_markup=screen_markup(screen, share, talk=desk_open(desk)))
+    markup = screen_markup(screen, share, talk=desk_open(desk), listen_first=listen_first)
+    await message.answer(screen_text(screen, listen_first), reply_markup=markup)
 
 
 async def replace_screen(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> Message | None:
@@ -156,6 +199,9 @@ async def replace_screen(query: CallbackQuery, text: str, markup: InlineKeyboard
     return None
 
 
-async def show_screen(query: CallbackQuery, screen: Screen, desk: CounsellorDesk | None = None) -> None:
+async def show_screen(
+    query: CallbackQuery, screen: Screen, desk: CounsellorDesk | None = None, *, listen_first: bool = False
+) -> None:
     share = await share_button(query.bot, screen)
-    await replace_screen(query, screen.text, screen_markup(screen, share, talk=desk_open(desk)))
+    markup = screen_markup(screen, share, talk=desk_open(desk), listen_first=listen_first)
+    await replace_screen(query, screen_text(screen, listen_first), markup)

@@ -1,12 +1,14 @@
 """Free text: danger first (hotlines and the red-flag check), then the screens that fit, or a hint
-and the menu. With the counsellors' desk open, the danger view and "nothing found" also offer a
-person. Nothing typed is kept or logged."""
+and the menu. When the danger is unclear, one question first: "Are you or someone close to you in
+danger now?" (yes: the hotlines; no: the screens). With the counsellors' desk open, the danger view
+and "nothing found" also offer a person. Nothing typed is kept or logged: the question's buttons
+carry the country and the screens found, not the words."""
 
 import html
 
 from aiogram import Router
 from aiogram.fsm.context import FSMContext
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
@@ -15,15 +17,17 @@ from bot.common.telegram_limits import MAX_MESSAGE_CHARS
 from bot.content import Curriculum
 from bot.content.curriculum import NodeId, node_ref
 from bot.content.rendering import Citizenship
-from bot.handlers.callback_data import DeskStep, OpenNode
+from bot.handlers.callback_data import MAX_FOUND_SCREENS, MAX_LEAD_SCREENS, DangerAnswer, DeskStep, OpenNode
 from bot.handlers.conversation import move
 from bot.handlers.filters import PrivateChat, TypedText
 from bot.handlers.screens import TALK_LABEL, add_nav_row, screen_markup
-from bot.i18n.messages import DANGER_FIRST, SEARCH_FOUND, SEARCH_NOTHING_FOUND
+from bot.i18n.messages import DANGER_FIRST, DANGER_NO, DANGER_QUESTION, DANGER_YES, SEARCH_FOUND, SEARCH_NOTHING_FOUND
+from bot.observability.metrics import DANGER_QUESTION as DANGER_QUESTION_COUNT
 from bot.services.content_holder import ContentHolder
 from bot.services.counsellor_desk import CounsellorDesk, desk_open
 from bot.services.danger_view import DangerView, danger_view, offer_label
 from bot.services.engagement import track
+from bot.understanding.alarm import Alarm
 from bot.understanding.search import SearchAnswer, screen_title
 
 MAX_QUERY_CHARS = 500
@@ -45,20 +49,85 @@ async def free_text(
     if answer.is_danger:
         await show_danger(message, curriculum, answer, language, desk, passport_country)
         return
-    if not answer.nodes:
+    if answer.asks:
+        DANGER_QUESTION_COUNT.labels("asked").inc()
+        await message.answer(html.escape(_(DANGER_QUESTION)), reply_markup=_question_markup(answer))
+        return
+    text, markup = await _answer(state, content, answer.nodes, language, desk)
+    await message.answer(text, reply_markup=markup)
+
+
+async def danger_answered(
+    query: CallbackQuery,
+    callback_data: DangerAnswer,
+    state: FSMContext,
+    content: ContentHolder,
+    language: str,
+    desk: CounsellorDesk | None = None,
+    passport_country: Citizenship = None,
+) -> None:
+    """Yes: the hotlines, as for clear danger. No: the screens the message matched. A button whose
+    screens are gone since (a /reload) leaves them out; the question's message becomes the answer."""
+    DANGER_QUESTION_COUNT.labels("yes" if callback_data.yes == "y" else "no").inc()
+    curriculum = content.current.curriculum
+    found = _screens_of(curriculum, callback_data.found)
+    if callback_data.yes == "y":
+        answer = SearchAnswer(
+            nodes=found,
+            country=callback_data.country or None,
+            alarm=Alarm.CLEAR,
+            kind_screens=_screens_of(curriculum, callback_data.lead),
+        )
+        view = danger_view(curriculum, answer.country, answer.kind_screens)
+        text = danger_text(curriculum, view, language, passport_country)
+        markup = danger_markup(curriculum, view, answer, language, talk=desk_open(desk))
+    else:  # the kind's screen (a relative who does not answer) is an answer too
+        lead = _screens_of(curriculum, callback_data.lead)
+        text, markup = await _answer(state, content, list(dict.fromkeys(lead + found)), language, desk)
+    if isinstance(query.message, Message):
+        await query.message.edit_text(text, reply_markup=markup)
+    elif query.bot is not None:
+        await query.bot.send_message(query.from_user.id, text, reply_markup=markup)
+
+
+async def _answer(
+    state: FSMContext, content: ContentHolder, nodes: list[NodeId], language: str, desk: CounsellorDesk | None
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The screens found, or (none) the hint, the menu and a person to talk to."""
+    loaded = content.current
+    if not nodes:
         home = await move(state, lambda c: loaded.engine.home(c, language))
         hint = _(SEARCH_NOTHING_FOUND)
         markup = screen_markup(home)
         if desk_open(desk):  # the lessons do not cover it: a person may
             talk = InlineKeyboardButton(text=_(TALK_LABEL), callback_data=DeskStep(step="offer").pack())
             markup = InlineKeyboardMarkup(inline_keyboard=[[talk], *markup.inline_keyboard])
-        await message.answer(f"{html.escape(hint)}\n\n{home.text}", reply_markup=markup)
-        return
+        return f"{html.escape(hint)}\n\n{home.text}", markup
     builder = InlineKeyboardBuilder()
-    _add_screens(builder, curriculum, answer.nodes, language)
+    _add_screens(builder, loaded.curriculum, nodes, language)
     builder.adjust(1)
     add_nav_row(builder, [NavAction.HOME, NavAction.HELP])
-    await message.answer(html.escape(_(SEARCH_FOUND)), reply_markup=builder.as_markup())
+    return html.escape(_(SEARCH_FOUND)), builder.as_markup()
+
+
+def _question_markup(answer: SearchAnswer) -> InlineKeyboardMarkup:
+    def refs(nodes: list[NodeId], limit: int) -> str:
+        return ".".join(node_ref(node) for node in nodes[:limit])
+
+    data = {
+        "country": answer.country or "",
+        "lead": refs(answer.kind_screens, MAX_LEAD_SCREENS),
+        "found": refs(answer.nodes, MAX_FOUND_SCREENS),
+    }
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_(DANGER_YES), callback_data=DangerAnswer(yes="y", **data))
+    builder.button(text=_(DANGER_NO), callback_data=DangerAnswer(yes="n", **data))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def _screens_of(curriculum: Curriculum, refs: str) -> list[NodeId]:
+    return [node for ref in refs.split(".") if ref and (node := curriculum.by_ref(ref)) is not None]
 
 
 async def show_danger(
@@ -71,7 +140,7 @@ async def show_danger(
 ) -> None:
     """Hotlines (the country's, or every country's emergency numbers) and the red-flag check; and a
     person to talk to, with the desk open."""
-    view = danger_view(curriculum, answer.country)
+    view = danger_view(curriculum, answer.country, answer.kind_screens)
     await message.answer(
         danger_text(curriculum, view, language, passport_country),
         reply_markup=danger_markup(curriculum, view, answer, language, talk=desk_open(desk)),
@@ -114,4 +183,5 @@ def build_router() -> Router:
     router = Router(name="search")
     router.message.filter(PrivateChat())
     router.message.register(free_text, TypedText())
+    router.callback_query.register(danger_answered, DangerAnswer.filter())
     return router

@@ -16,6 +16,9 @@ SLOW_DOWN = N_("You are sending messages very fast. Please wait a few seconds, t
 NOT_DELIVERED = N_(
     "You sent a lot at once, and some of it did not reach me. Please wait a minute, then send again what is missing."
 )
+DANGER_QUESTION = N_("Are you or someone close to you in danger now?")
+DANGER_YES = N_("Yes, we need help now")
+DANGER_NO = N_("No, I have a question")
 DANGER_FIRST = N_(
     "⚠️ What you wrote may mean you are in danger. It is not your fault, and help exists: call one of these "
     "numbers, or take the red-flag check below."

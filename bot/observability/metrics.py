@@ -23,6 +23,12 @@ CHAT_QUEUE_REFUSED = Counter(
 BOT_API_ERRORS = Counter(
     "safar_bot_api_errors", "Bot API calls that failed, by method and error code (or 'network')", ["method", "code"]
 )
+DANGER_QUESTION = Counter(
+    "safar_danger_question",
+    'Typed messages answered with "Are you or someone close in danger now?", and the answers (asked, yes, no)',
+    ["outcome"],
+)
+"""Counted in memory only: the answer is never stored, so nothing ties it to a person."""
 FLOOD_WAITS = Counter("safar_bot_api_flood_waits", "429 Too Many Requests answers from the Bot API")
 FLOOD_WAIT_SECONDS = Counter("safar_bot_api_flood_wait_seconds", "Seconds Telegram asked to wait (retry_after)")
 REMINDERS = Counter(
@@ -49,3 +55,10 @@ DESK_FIRST_ANSWER_HOURS = Gauge(
     ["quantile"],
 )
 DESK_HELPED = Gauge("safar_desk_helped", 'Answers to "Did this help?" (under 5 reads 0)', ["answer"])
+ADVERTS_CHECKED = Counter(
+    "safar_adverts_checked", "Job adverts read for red flags, by how they came (forward, paste, photo)", ["source"]
+)
+ADVERT_FLAGS = Counter("safar_advert_flags", "Red flags found in adverts, by flag", ["flag"])
+ADVERT_PICTURES = Counter(
+    "safar_advert_pictures", "Pictures of adverts given to OCR, by outcome (read, no_text, failed)", ["outcome"]
+)

@@ -39,6 +39,7 @@ from bot.privacy.secret_keys import ChatCipher, KeyRing
 from bot.runtime.broadcast_progress import broadcast_progress
 from bot.runtime.confirmed_polling import ConfirmingDispatcher
 from bot.runtime.process_roles import SCHEDULER, claims
+from bot.services.advert_watch import AdvertWatch
 from bot.services.broadcast_approval import BroadcastApprovals
 from bot.services.broadcaster import Broadcaster
 from bot.services.campaign_counts import CampaignCounts
@@ -49,6 +50,7 @@ from bot.services.counsellor_relays import MemoryGroupBudget, RelayQueue
 from bot.services.desk_figures import DeskFigures
 from bot.services.engagement import EventRecorder, PromptEventRecorder
 from bot.services.hotline_answers import HotlineAnswers
+from bot.services.picture_text import PictureReader, PictureText
 from bot.services.recent_messages import RecentMessages
 from bot.services.reminder_dispatcher import ReminderDispatcher
 from bot.services.reminder_planning import ReminderPlanner
@@ -59,6 +61,7 @@ from bot.services.staff_audit import AuditLog
 from bot.services.stats import Statistics
 from bot.services.unlinked_writes import UnlinkedWrites
 from bot.storage.backends.sqlite import Database, lock_database, open_database
+from bot.storage.stores.advert_checks import AdvertCheckStore
 from bot.storage.stores.broadcast_proposals import ProposalStore
 from bot.storage.stores.broadcasts import BroadcastStore
 from bot.storage.stores.campaigns import CampaignStore
@@ -75,8 +78,10 @@ from bot.storage.stores.reminders import ReminderStore
 from bot.storage.stores.reports import ReportStore
 from bot.storage.stores.staff_audit import StaffAuditStore
 from bot.storage.stores.tallies import MemoryTally
+from bot.storage.stores.telegram_files import TelegramFileStore
 from bot.storage.stores.user_settings import UserSettingsStore
 from bot.transport.forum_topics import ForumTopics
+from bot.transport.media_uploads import MediaSender
 from bot.transport.observed import Heartbeat
 from bot.transport.outbound import bulk_delivery
 from bot.transport.relay_calls import RelayDelivery
@@ -106,6 +111,8 @@ class Stores:
     counsellor_cases: CounsellorCaseStore
     counsellor_relays: CounsellorRelayStore
     desk_figures: DeskFigureStore
+    telegram_files: TelegramFileStore
+    advert_checks: AdvertCheckStore
 
     @classmethod
     def over(cls, database: Database, cipher: ChatCipher, day_salts: PeriodSalts, *, shared: bool) -> "Stores":
@@ -125,6 +132,8 @@ class Stores:
             counsellor_cases=CounsellorCaseStore(database, cipher),
             counsellor_relays=CounsellorRelayStore(database, cipher),
             desk_figures=DeskFigureStore(database),
+            telegram_files=TelegramFileStore(database),
+            advert_checks=AdvertCheckStore(database),
         )
 
 
@@ -213,12 +222,16 @@ def create_dispatcher(
         campaigns=stores.campaigns,
         campaign_counts=campaign_counts,
         hotline_answers=HotlineAnswers(stores.hotline_answers, clock, tally),
+        advert_watch=AdvertWatch(
+            stores.advert_checks, tally, unlinked.kind("advert_checks", stores.advert_checks.insert), clock
+        ),
         clock=clock,
         staff=services.staff,
         audit=services.approvals.audit,
         approvals=services.approvals,
         desk=desk,
         relays=desk.relays if desk is not None else None,
+        media_sender=MediaSender(stores.telegram_files),
     )
     i18n = services.i18n
     dispatcher.update.outer_middleware(UpdateMetrics())  # first: it times everything after it
@@ -281,8 +294,9 @@ def _content(settings: Settings, i18n: I18n, clock: Clock) -> ContentHolder:
     content = ContentHolder(
         ContentSources(settings.content_dir, settings.agency_registry_path, translator(i18n), clock)
     )
-    for warning in content.current.curriculum.warnings:
-        log.warning("content: %s", warning)  # a Problem: file:line: message
+    curriculum = content.current.curriculum
+    for warning in [*curriculum.warnings, *curriculum.media.problems]:
+        log.warning("content: %s", warning)  # a Problem: file:line: message; a refused media file is left out
     return content
 
 
@@ -439,6 +453,11 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
             desk=desk,
         )
         dispatcher["recent_messages"] = recent_messages
+        dispatcher["pictures"] = PictureText(  # photos of job adverts, read with Tesseract where installed
+            PictureReader.found(
+                settings.advert_ocr_command, settings.advert_ocr_timeout_seconds, settings.advert_ocr_workers
+            )
+        )
         dispatcher["report_retention_days"] = settings.report_retention_days  # /privacy says it
         reminders, broadcaster = _bulk_deliveries(settings, services, bot, bulk_bot, shared)
         yield Application(

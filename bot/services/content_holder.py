@@ -2,6 +2,7 @@
 
 import asyncio
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from bot.common.clock import Clock, SystemClock
@@ -13,6 +14,7 @@ from bot.content.rendering import Translate, english
 from bot.services.agency_search import AgencyIndex
 from bot.services.content_diff import ContentChanges, compare
 from bot.services.lesson_engine import DialogueEngine
+from bot.understanding.advert_reading import AdvertReader
 from bot.understanding.search import NodeSearch
 
 
@@ -23,6 +25,11 @@ class LoadedContent:
     engine: DialogueEngine
     agencies: AgencyIndex
     plans: ReminderPlans
+
+    @cached_property
+    def adverts(self) -> AdvertReader:
+        """The advert check's reader of red flags, built on first use."""
+        return AdvertReader(self.curriculum.advert_flags)
 
     @classmethod
     def of(cls, curriculum: Curriculum, agencies: AgencyIndex, plans: ReminderPlans) -> "LoadedContent":

@@ -304,10 +304,15 @@ class RelayQueue(BatchJob["RelayQueue"]):
 
     async def _hold(self, relay: QueuedRelay) -> None:
         """A discreet answer: the person is told once that answers wait, then it waits for "Show"."""
-        if not await self._store.any_held(relay.case_id):
-            text, markup = self._texts.new_answer(relay.language, relay.case_id)
+        if not await self._store.hold(relay.id, relay.case_id):
+            return  # another answer of the case waits already: the person was told of it
+        text, markup = self._texts.new_answer(relay.language, relay.case_id)
+        try:
             await self._retrying(lambda: self._calls.tell_person(relay.chat_id, text, markup), into_group=False)
-        await self._store.hold(relay.id)
+        except BaseException:
+            await self._store.untold(relay.id)
+            raise
+        await self._store.told(relay.id)
 
     async def _refused(self, relay: QueuedRelay, refused: RelayRefused) -> None:
         """Told to the side that wrote it; the row then goes, and the case's queue goes on."""

@@ -7,7 +7,8 @@ choice of country. The country screens are the hotlines lesson's nodes that show
 """
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from bot.content import Curriculum
 from bot.content.curriculum import HOTLINES_LESSON, NodeId
@@ -36,15 +37,19 @@ class DangerView:
     red_flag_check: NodeId | None
     more_help: list[NodeId]
     """The other kinds of help the hotlines start offers (trafficking, by kind of help ...)."""
+    kind_screens: list[NodeId] = field(default_factory=list)
+    """The screens of the kinds of danger the message signals (your rights when detained)."""
 
     def screens(self) -> list[NodeId]:
-        """The screens this answer shows first: the hotlines, then the check."""
-        return [self.screen] + ([self.red_flag_check] if self.red_flag_check else [])
+        """The screens this answer shows first: the hotlines, then the kinds' screens and the check."""
+        check = [self.red_flag_check] if self.red_flag_check else []
+        return [self.screen, *[node for node in dict.fromkeys(self.kind_screens + check) if node != self.screen]]
 
     def offers(self) -> list[NodeId]:
-        """The buttons, in order: countries, the red-flag check, other help."""
+        """The buttons, in order: countries, the kinds' screens, the red-flag check, other help."""
         check = [self.red_flag_check] if self.red_flag_check else []
-        return [choice.node for choice in self.choices] + check + self.more_help
+        ordered = [choice.node for choice in self.choices] + self.kind_screens + check + self.more_help
+        return [node for node in dict.fromkeys(ordered) if node != self.screen]
 
 
 def country_screens(curriculum: Curriculum) -> list[CountryChoice]:
@@ -58,12 +63,13 @@ def country_screens(curriculum: Curriculum) -> list[CountryChoice]:
     return choices
 
 
-def danger_view(curriculum: Curriculum, country: str | None) -> DangerView:
+def danger_view(curriculum: Curriculum, country: str | None, kind_screens: Sequence[NodeId] = ()) -> DangerView:
     check = curriculum.start_of(RED_FLAGS_LESSON) if RED_FLAGS_LESSON in curriculum.lessons else None
     choices = country_screens(curriculum)
     named = next((choice.node for choice in choices if choice.country == country), None)
+    own = [node for node in kind_screens if curriculum.has(node)]
     if named is not None:
-        return DangerView(screen=named, choices=[], red_flag_check=check, more_help=[])
+        return DangerView(screen=named, choices=[], red_flag_check=check, more_help=[], kind_screens=own)
     start = curriculum.hotlines
     countries = {choice.node for choice in choices}
     more = [
@@ -71,7 +77,7 @@ def danger_view(curriculum: Curriculum, country: str | None) -> DangerView:
         for button in curriculum.node(start).buttons
         if button.goto is not None and NodeId(start.lesson, button.goto) not in countries
     ]
-    return DangerView(screen=start, choices=choices, red_flag_check=check, more_help=more)
+    return DangerView(screen=start, choices=choices, red_flag_check=check, more_help=more, kind_screens=own)
 
 
 def offer_label(curriculum: Curriculum, node_id: NodeId, language: str) -> str:

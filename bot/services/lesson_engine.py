@@ -10,6 +10,8 @@ from typing import Any
 from bot.common.navigation import NavAction
 from bot.content import Curriculum, NodeId
 from bot.content.curriculum import HOTLINES_LESSON, MAIN_LESSON
+from bot.content.media import Picture, Recording
+from bot.content.media import Screen as MediaScreen
 from bot.content.rendering import Citizenship
 from bot.services.screen_kinds import KEYBOARDS, ScreenButton
 
@@ -38,6 +40,12 @@ class Screen:
     """Contacts with a phone number the screen shows: they get an "I called" button."""
     flaggable: bool = False
     """Lesson screens (not the menu) can be flagged as wrong or out of date."""
+    recording: Recording | None = None
+    """A recording of this screen in the reader's language that reads its text as it is now: "🔊 Listen"."""
+    picture: Picture | None = None
+    """A specimen of what the screen talks about: "🖼 What it looks like"."""
+    offers_listen_mode: bool = False
+    """The first screen of a lesson recorded throughout in the reader's language: listen mode can be chosen here."""
 
 
 @dataclass
@@ -140,6 +148,19 @@ class DialogueEngine:
             share_entry=self.curriculum.entry_for_lesson(node_id.lesson) if shared else None,
             callable_contacts=self.callable_contacts(node_id, citizen_of),
             flaggable=node_id.lesson != MAIN_LESSON,
+            recording=self.curriculum.media.recording(MediaScreen(*node_id), language),
+            picture=self.curriculum.media.picture(MediaScreen(*node_id)),
+            offers_listen_mode=node_id == self.curriculum.start_of(node_id.lesson)
+            and self.recorded_throughout(node_id.lesson, language),
+        )
+
+    def recorded_throughout(self, lesson: str, language: str) -> bool:
+        """Every screen of `lesson` has a current recording in `language`: it can be listened to from start to end."""
+        media = self.curriculum.media
+        if not media.recordings:  # the common case, answered without walking the lesson
+            return False
+        return media.all_recorded(
+            [MediaScreen(lesson, node) for node in self.curriculum.lessons[lesson].nodes], language
         )
 
     def callable_contacts(self, node_id: NodeId, citizen_of: Citizenship = None) -> tuple[str, ...]:

@@ -6,10 +6,18 @@ countries people mention, so the hotlines of the country they are in can be show
 The loader validates the file's shape; `signal_problems` explains what would make a signal
 useless (a phrase of stop words matches nothing; a language left out is a blind spot). A country
 named here with no hotlines screen of its own yet gets the general emergency numbers.
+
+Not every match is an alarm. `doubtful` phrases may mean danger or something ordinary ("gum shud":
+lost, or disappeared): they ask the person "Are you or someone close in danger now?" instead.
+`context` names the words that tell a message is about a topic rather than a report of it
+(`asking`: "what is", "an essay on"), that the harm is denied (`denied`: "nobody took it"), or that
+it may be over (`past`: "last year", which asks instead of alarming). `screens` names a kind's own
+screen, offered first with the hotlines (police detention: your rights), most specific kind first.
 """
 
 import re
-from typing import Annotated
+from collections.abc import Mapping
+from typing import Annotated, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -27,6 +35,9 @@ WILDCARD = "*"
 
 Phrase = Annotated[str, StringConstraints(min_length=1, max_length=120)]
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+ScreenId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,40}/[a-z0-9_]{1,40}$")]
+ContextCue = Literal["asking", "denied", "past"]
+Label = TypeVar("Label", bound=str)
 _WORDS = re.compile(r"\S+")
 
 
@@ -36,25 +47,40 @@ class DangerSignals(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     signals: dict[Identifier, dict[LanguageCode, list[Phrase]]] = {}
+    doubtful: dict[Identifier, dict[LanguageCode, list[Phrase]]] = {}
+    context: dict[ContextCue, dict[LanguageCode, list[Phrase]]] = {}
     countries: dict[CountryCode, list[Annotated[str, StringConstraints(min_length=2)]]] = Field(default_factory=dict)
+    screens: dict[Identifier, ScreenId] = {}
+
+    def doubtful_phrases(self) -> list[tuple[str, str, str]]:
+        """Every (kind, language, phrase) that asks rather than alarms."""
+        return _flattened(self.doubtful)
+
+    def context_phrases(self) -> list[tuple[str, str]]:
+        """Every (cue, phrase) of the context words."""
+        return [(cue, phrase) for cue, _language, phrase in _flattened(self.context)]
 
     def phrases(self) -> list[tuple[str, str, str]]:
         """Every (kind, language, phrase), in file order."""
-        return [
-            (kind, language, phrase)
-            for kind, by_language in self.signals.items()
-            for language, phrases in by_language.items()
-            for phrase in phrases
-        ]
+        return _flattened(self.signals)
+
+
+def _flattened(groups: Mapping[Label, Mapping[LanguageCode, list[str]]]) -> list[tuple[Label, str, str]]:
+    return [
+        (label, language, phrase)
+        for label, by_language in groups.items()
+        for language, phrases in by_language.items()
+        for phrase in phrases
+    ]
 
 
 def signal_problems(signals: DangerSignals, tree: object, file: str) -> list[Problem]:
     """What would make a signal miss, with the line to fix; warnings for blind spots."""
     problems = []
-    for kind, language, index, phrase in _indexed(signals):
+    for section, kind, language, index, phrase in _indexed(signals):
         message = _phrase_problem(phrase)
         if message:
-            problems.append(Problem(file, line_of(tree, ("signals", kind, language, index)), message))
+            problems.append(Problem(file, line_of(tree, (section, kind, language, index)), message))
     for kind, by_language in signals.signals.items():
         missing = [language for language in LANGUAGES if not by_language.get(language)]
         if missing:
@@ -69,10 +95,12 @@ def signal_problems(signals: DangerSignals, tree: object, file: str) -> list[Pro
     return problems
 
 
-def _indexed(signals: DangerSignals) -> list[tuple[str, str, int, str]]:
+def _indexed(signals: DangerSignals) -> list[tuple[str, str, str, int, str]]:
+    sections = {"signals": signals.signals, "doubtful": signals.doubtful}
     return [
-        (kind, language, index, phrase)
-        for kind, by_language in signals.signals.items()
+        (section, kind, language, index, phrase)
+        for section, groups in sections.items()
+        for kind, by_language in groups.items()
         for language, phrases in by_language.items()
         for index, phrase in enumerate(phrases)
     ]

@@ -3,6 +3,11 @@
 Used for danger signals and country names. A phrase matches when each of its words is found among
 the message's words (same word, same stem, a prefix for words written with `*`, or a typo or two
 in a long word) and all of them lie close together, in any order. The text is never kept.
+
+A typo is only a typo when the typed word is not a word of its own: a word that shares a key (the
+word, or its stem) with a word the lessons use (`protected`: Tajik "мекунанд", they do, meets the
+lessons' "мекунад") is never read as a misspelt signal word ("мезананд", they beat), however close
+the letters are.
 """
 
 import itertools
@@ -49,7 +54,7 @@ def _parse(phrase: str) -> tuple[str, ...]:
 class PhraseMatcher:
     """Phrases, each with a label (a kind of danger, a country code), found in typed text."""
 
-    def __init__(self, phrases: Iterable[tuple[str, str]]) -> None:
+    def __init__(self, phrases: Iterable[tuple[str, str]], protected: frozenset[str] = frozenset()) -> None:
         self._phrases = [_Phrase(label, parsed) for label, text in phrases if (parsed := _parse(text))]
         every = {word for phrase in self._phrases for word in phrase.words}
         whole = {word for word in every if not word.endswith(WILDCARD)}
@@ -59,23 +64,33 @@ class PhraseMatcher:
                 self._by_key[key].add(word)
         self._whole = sorted(whole)
         self._prefixes = sorted(word.rstrip(WILDCARD) for word in every if word.endswith(WILDCARD))
+        self._protected = protected
+        """Keys of known words: a typed word with one matches a phrase word only as written (or
+        inflected), never as a typo."""
 
     def labels_in(self, text: str) -> list[str]:
         """The labels of the phrases found in `text`, each once, in the order they are defined."""
+        return list(dict.fromkeys(label for label, _start in self.found_in(text)))
+
+    def found_in(self, text: str) -> list[tuple[str, int]]:
+        """Each phrase found in `text`: its label and the position of its first word among the
+        message's meaningful words, in the order the phrases are defined."""
         found_at: dict[str, list[int]] = defaultdict(list)
         for position, typed in enumerate(meaningful_words(text)):
             for word in self._words_matching(typed):
                 found_at[word].append(position)
-        labels: list[str] = []
+        found: list[tuple[str, int]] = []
         for phrase in self._phrases:
-            if phrase.label not in labels and self._occurs(phrase, found_at):
-                labels.append(phrase.label)
-        return labels
+            start = self._start(phrase, found_at)
+            if start is not None:
+                found.append((phrase.label, start))
+        return found
 
     def _words_matching(self, typed: str) -> set[str]:
         """The phrase words that the typed word counts as."""
         matching = {word for key in word_keys(typed) for word in self._by_key.get(key, ())}
-        typos = max_typos(typed)
+        known = not word_keys(typed).isdisjoint(self._protected)
+        typos = 0 if known else max_typos(typed)
         if typos:
             for word, _distance, _index in extract(
                 typed, self._whole, scorer=Levenshtein.distance, score_cutoff=typos, limit=None
@@ -85,16 +100,16 @@ class PhraseMatcher:
         for prefix in self._prefixes:
             start = typed[: len(prefix)]
             if start == prefix or (
-                len(typed) >= len(prefix) and Levenshtein.distance(start, prefix) <= max_typos(prefix)
+                not known and len(typed) >= len(prefix) and Levenshtein.distance(start, prefix) <= max_typos(prefix)
             ):
                 matching.add(prefix + WILDCARD)
         return matching
 
     @staticmethod
-    def _occurs(phrase: _Phrase, found_at: dict[str, list[int]]) -> bool:
+    def _start(phrase: _Phrase, found_at: dict[str, list[int]]) -> int | None:
         positions = [found_at.get(word, []) for word in phrase.words]
         if not all(positions):
-            return False
+            return None
         window = len(phrase.words) + SLACK
         for chosen in itertools.islice(itertools.product(*positions), MAX_COMBINATIONS):
             if (
@@ -102,8 +117,8 @@ class PhraseMatcher:
                 and max(chosen) - min(chosen) < window
                 and _short_words_lead(phrase, chosen)
             ):
-                return True
-        return False
+                return min(chosen)
+        return None
 
 
 def _short_words_lead(phrase: _Phrase, chosen: tuple[int, ...]) -> bool:

@@ -23,7 +23,7 @@ from bot.content import Curriculum
 from bot.content.curriculum import MAIN_LESSON, NodeId
 from bot.content.models import Node
 from bot.content.rendering import pick
-from bot.understanding.phrases import PhraseMatcher
+from bot.understanding.alarm import Alarm, DangerReader
 from bot.understanding.stemming import word_keys
 from bot.understanding.stop_words import meaningful_words
 from bot.understanding.typos import Vocabulary
@@ -44,15 +44,25 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s")
 
 @dataclass(frozen=True)
 class SearchAnswer:
-    """What a typed message asks for: danger kinds it signals, a country it names, screens that fit."""
+    """What a typed message asks for: whether it reports danger, the kinds it signals, the country
+    the person in danger is in, and the screens that fit."""
 
     nodes: list[NodeId]
     danger: list[str] = field(default_factory=list)
     country: str | None = None
+    alarm: Alarm = Alarm.NONE
+    kind_screens: list[NodeId] = field(default_factory=list)
+    """The screens of the kinds of danger signalled (your rights when detained), most specific first."""
 
     @property
     def is_danger(self) -> bool:
-        return bool(self.danger)
+        """Clear danger: hotlines first."""
+        return self.alarm is Alarm.CLEAR
+
+    @property
+    def asks(self) -> bool:
+        """Unclear: ask "Are you or someone close in danger now?" before answering."""
+        return self.alarm is Alarm.UNSURE
 
 
 def _plain(text: str) -> str:
@@ -71,9 +81,6 @@ class NodeSearch:
     """An index of every screen's words in all four languages, built once per loaded curriculum."""
 
     def __init__(self, curriculum: Curriculum) -> None:
-        signals = curriculum.danger_signals
-        self._danger = PhraseMatcher((kind, phrase) for kind, _language, phrase in signals.phrases())
-        self._countries = PhraseMatcher((code, name) for code, names in signals.countries.items() for name in names)
         weights: dict[NodeId, dict[str, float]] = defaultdict(dict)
         vocabulary: set[str] = set()
         for node_id, text, weight in self._texts(curriculum):
@@ -90,6 +97,14 @@ class NodeSearch:
         self._idf = {key: math.log(1 + total / len(posting)) for key, posting in self._postings.items()}
         self._vocabulary = Vocabulary(vocabulary)
         """Whole words as written in the content, for finding what a misspelt word meant."""
+        known = frozenset(key for word in vocabulary for key in word_keys(word))
+        self._reader = DangerReader(curriculum.danger_signals, protected=known)
+        """The lessons' own words are words, not typos of a danger word."""
+        self._kind_screens = [
+            (kind, node)
+            for kind, screen in curriculum.danger_signals.screens.items()
+            if curriculum.has(node := NodeId(*screen.split("/")))
+        ]
         # On a tie, a screen that says something comes before a menu that only leads to it.
         self._order = {
             node_id: (bool(curriculum.node(node_id).buttons), index)
@@ -100,16 +115,24 @@ class NodeSearch:
         """Danger signals, the country named and the best `limit` screens for `query`, best first.
 
         `language` is the interface language; the message may be in any language."""
+        answer = self.danger_in(query)
+        nodes = self.screens(query, limit)
         return SearchAnswer(
-            nodes=self.screens(query, limit),
-            danger=self._danger.labels_in(query),
-            country=self._country(query),
+            nodes=[node for node in nodes if node not in answer.kind_screens],
+            danger=answer.danger,
+            country=answer.country,
+            alarm=answer.alarm,
+            kind_screens=answer.kind_screens,
         )
 
     def danger_in(self, text: str) -> SearchAnswer:
         """Only the danger signals and the country in `text`: for words typed as the answer to a
         step (a report, an agency's name), which are not a search for screens."""
-        return SearchAnswer(nodes=[], danger=self._danger.labels_in(text), country=self._country(text))
+        reading = self._reader.read(text)
+        own = [screen for kind, screen in self._kind_screens if kind in reading.kinds]
+        return SearchAnswer(
+            nodes=[], danger=reading.kinds, country=reading.country, alarm=reading.alarm, kind_screens=own
+        )
 
     def screens(self, query: str, limit: int = 3) -> list[NodeId]:
         scores: dict[NodeId, float] = defaultdict(float)
@@ -129,10 +152,6 @@ class NodeSearch:
             for node_id, weight in self._postings.get(key, ()):
                 best[node_id] = max(best.get(node_id, 0.0), weight * idf * factor)
         return best
-
-    def _country(self, query: str) -> str | None:
-        named = self._countries.labels_in(query)
-        return named[0] if len(named) == 1 else None
 
     @staticmethod
     def _texts(curriculum: Curriculum) -> list[tuple[NodeId, str, float]]:

@@ -6,7 +6,6 @@ import asyncio
 import itertools
 import json
 import signal
-import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +15,7 @@ from aiohttp import web
 
 from tests.support.processes import environment
 from tests.support.waiting import eventually  # noqa: F401 (other branches import it from here)
+from tests.support.zygote import BotProcess, start_bot
 
 WEBHOOK_PATH = "/telegram/webhook"
 
@@ -83,7 +83,7 @@ class RoundRobinProxy:
 class Member:
     name: str
     settings: dict[str, str]
-    process: asyncio.subprocess.Process | None = None
+    process: BotProcess | asyncio.subprocess.Process | None = None
     log: Path | None = None
     starts: int = 0
 
@@ -105,8 +105,8 @@ class Pool:
         workdir = self.folder / name
         workdir.mkdir(parents=True, exist_ok=True)
         with member.log.open("wb") as log:
-            member.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", cwd=workdir, env=environment(self.folder, **member.settings),
+            member.process = await start_bot(
+                [], cwd=workdir, env=environment(self.folder, **member.settings),
                 stdout=asyncio.subprocess.DEVNULL, stderr=log,
             )  # fmt: skip
 

@@ -15,7 +15,7 @@ import json
 import math
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -178,6 +178,8 @@ class Sent:
     message_id: int
     text: str
     buttons: list[list[dict[str, Any]]] = field(default_factory=list)
+    media: dict[str, Any] = field(default_factory=dict)
+    """A voice note's, photo's or document's fields of the Message ('voice': {...}), as Telegram returns them."""
 
     def labels(self) -> list[str]:
         return [b["text"] for row in self.buttons for b in row]
@@ -234,7 +236,11 @@ class FakeTelegram:
         self.scoped_commands: dict[int, list[dict[str, str]]] = {}
         self.blocked_chats: set[int] = set()
         self.files: list[tuple[int, str, str, bytes]] = []
-        """(chat, 'photo' or 'document', file name, content) of every file sent."""
+        """(chat, 'photo', 'voice' or 'document', file name, content) of every file uploaded."""
+        self.stored_files: dict[str, bytes] = {}
+        """file_id → content of every file uploaded: sending a file_id again needs no upload."""
+        self.sent_files: list[tuple[int, str, str]] = []
+        """(chat, 'photo', 'voice' or 'document' as it arrived, file_id) of every file sent, uploaded or by file_id."""
         """Chats whose user blocked the bot: every message to them gets 403."""
         self.delivered: list[tuple[float, int, str]] = []
         """(monotonic time, chat, text) of every message sent, to check rates and order."""
@@ -246,6 +252,8 @@ class FakeTelegram:
         self.outage_calls: Counter[str] = Counter()
         """Calls per method that met the outage: a client in a busy loop would show here."""
         self.before_call: Callable[[str, dict[str, Any]], None] | None = None
+        self.after_call: Callable[[str, dict[str, Any]], Awaitable[None]] | None = None
+        """Awaited once a call was carried out (its message is in the chat), before the bot gets the answer."""
         """Called with each call before it is served; raising BadRequest fails that call."""
         self.webhook: tuple[str, str] | None = None
         """(url, secret_token) after setWebhook: updates are then POSTed there instead of handed to getUpdates."""
@@ -289,10 +297,15 @@ class FakeTelegram:
         self.group_refusals = 0
         """Seconds the group limit counts over: a test may shrink Telegram's minute to keep fast."""
         self._group_sends: defaultdict[int, list[float]] = defaultdict(list)
+        self.user_files: dict[str, bytes] = {}
+        """file_id → content of the files people sent (photos), for getFile and the download."""
+        self.downloads: list[str] = []
+        """file_id of every file the bot downloaded."""
 
     async def start(self) -> None:
         app = web.Application()
         app.router.add_post("/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.*}", self._download)
         self.runner = web.AppRunner(app, handler_cancellation=self.cancel_on_disconnect)
         await self.runner.setup()
         site = web.TCPSite(self.runner, "127.0.0.1", 0)
@@ -365,11 +378,33 @@ class FakeTelegram:
                     raise error
             self.calls.append((method, params))
             result = await getattr(self, f"_{method}", self._accept)(params)
+            if self.after_call is not None:
+                await self.after_call(method, params)
         except BadRequest as error:
             return self._error(error)
         finally:
             self.call_served.set()
         return web.json_response({"ok": True, "result": result})
+
+    async def _download(self, request: web.Request) -> web.Response:
+        """A file's content at the path getFile gave, as Telegram's file server serves it."""
+        file_id = request.match_info["path"].rsplit("/", 1)[-1].removesuffix(".png")
+        if request.match_info["token"] != TOKEN or file_id not in self.user_files:
+            return web.Response(status=404)
+        self.downloads.append(file_id)
+        return web.Response(body=self.user_files[file_id], content_type="application/octet-stream")
+
+    async def _getFile(self, params: dict[str, Any]) -> dict[str, Any]:
+        file_id = str(params["file_id"])
+        if file_id not in self.user_files:
+            raise BadRequest("Bad Request: invalid file_id")
+        size = len(self.user_files[file_id])
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "file_size": size,
+            "file_path": f"photos/{file_id}.png",
+        }
 
     async def _fail(self, request: web.Request, outage: "Outage") -> web.Response:
         if outage.kind == "reset":
@@ -601,6 +636,8 @@ class FakeTelegram:
         old = self.messages.get((chat_id, message_id))
         if old is None:
             raise BadRequest("Bad Request: message to edit not found")
+        if old.media:
+            raise BadRequest("Bad Request: there is no text in the message to edit")
         text, buttons = self._check_message(params)
         if text == old.text and buttons == old.buttons:
             raise BadRequest(
@@ -618,17 +655,53 @@ class FakeTelegram:
     async def _sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:
         return await self._send_file(params, "document")
 
+    async def _sendVoice(self, params: dict[str, Any]) -> dict[str, Any]:
+        return await self._send_file(params, "voice")
+
     async def _send_file(self, params: dict[str, Any], kind: str) -> dict[str, Any]:
         chat_id = int(params["chat_id"])
+        if chat_id in self.blocked_chats:
+            raise BadRequest("Forbidden: bot was blocked by the user", 403)
         upload = params[kind]
         if isinstance(upload, str) and upload.startswith("attach://"):  # how clients upload a file
             upload = params.get(upload.removeprefix("attach://"))
-        if not isinstance(upload, dict) or not upload.get("content"):
+        if isinstance(upload, str):  # a file_id: only one this bot was given works
+            if upload not in self.stored_files:
+                self.protocol_errors.append(f"{kind} by an unknown file_id")
+                raise BadRequest("Bad Request: wrong file identifier/HTTP URL specified")
+            content, file_id, uploaded = self.stored_files[upload], upload, False
+        elif isinstance(upload, dict) and upload.get("content"):
+            content, file_id, uploaded = bytes(upload["content"]), f"{kind}-file-{len(self.stored_files) + 1}", True
+        else:
             raise BadRequest(f"Bad Request: there is no {kind} in the request")
-        if len(str(params.get("caption", ""))) > 1024:
+        caption = str(params.get("caption", ""))
+        visible = parse_html(caption)[0] if params.get("parse_mode") == "HTML" else caption
+        if len(visible.encode("utf-16-le")) // 2 > 1024:
             raise BadRequest("Bad Request: message caption is too long")
-        self.files.append((chat_id, kind, upload["filename"], upload["content"]))
-        sent = Sent(f"send{kind.title()}", chat_id, next(self.message_ids), str(params.get("caption", "")))
+        arrived = kind
+        if kind == "voice" and not (content.startswith(b"OggS") and b"OpusHead" in content[:200]):
+            arrived = "document"  # like Telegram: not OGG/Opus (nor MP3/M4A) is no voice note, only a file
+        if uploaded:
+            self.stored_files[file_id] = content
+            self.files.append((chat_id, kind, upload["filename"], content))
+        self.sent_files.append((chat_id, arrived, file_id))
+        unique = f"u-{file_id}"
+        media: dict[str, Any] = {
+            "voice": {"voice": {"file_id": file_id, "file_unique_id": unique, "duration": 1, "mime_type": "audio/ogg"}},
+            "photo": {"photo": [{"file_id": file_id, "file_unique_id": unique, "width": 90, "height": 90}]},
+            "document": {"document": {"file_id": file_id, "file_unique_id": unique,
+                                      "file_name": upload["filename"] if uploaded else "file"}},
+        }[arrived]  # fmt: skip
+        if caption:
+            media["caption"] = caption
+        sent = Sent(f"send{kind.title()}", chat_id, next(self.message_ids), caption, media=media)
+        markup = params.get("reply_markup")
+        if isinstance(markup, dict) and "inline_keyboard" in markup:
+            sent.buttons = markup["inline_keyboard"]
+            for row in sent.buttons:
+                for button in row:
+                    self._check_button(button)
+        self.messages[(chat_id, sent.message_id)] = sent
         await self.outboxes[chat_id].put(sent)
         return self._message_json(sent)
 
@@ -848,7 +921,7 @@ class FakeTelegram:
             "date": int(time.time()),
             "chat": {"id": sent.chat_id, "type": "private", "first_name": "User"},
             "from": {"id": BOT_ID, "is_bot": True, "first_name": "Safar"},
-            "text": sent.text,
+            **(sent.media or {"text": sent.text}),
         }
         if sent.buttons:
             message["reply_markup"] = {"inline_keyboard": sent.buttons}
@@ -962,6 +1035,35 @@ class FakeUser:
             "message_id": number, "date": int(time.time()),
             "chat": {"id": self.id, "type": "private", "first_name": "Test"}, "from": self._from(), **media,
         }})  # fmt: skip
+        return number
+
+    async def forward(self, text: str, origin: dict[str, Any]) -> int:
+        """A message forwarded into the chat: `origin` as Telegram gives it (a MessageOrigin)."""
+        number = next(self.telegram.message_ids)
+        await self.telegram.push_update({"message": {
+            "message_id": number, "date": int(time.time()),
+            "chat": {"id": self.id, "type": "private", "first_name": "Test"}, "from": self._from(),
+            "forward_origin": origin, "text": text,
+        }})  # fmt: skip
+        return number
+
+    async def send_photo(self, picture: bytes, caption: str | None = None, origin: dict[str, Any] | None = None) -> int:
+        """A photo (its largest size holds `picture`), forwarded from `origin` if given; returns its message_id."""
+        number = next(self.telegram.message_ids)
+        file_id = f"photo-{number}"
+        self.telegram.user_files[file_id] = picture
+        message: dict[str, Any] = {
+            "message_id": number, "date": int(time.time()),
+            "chat": {"id": self.id, "type": "private", "first_name": "Test"}, "from": self._from(),
+            "photo": [{"file_id": f"thumb-{number}", "file_unique_id": f"ut{number}", "width": 90, "height": 90},
+                      {"file_id": file_id, "file_unique_id": f"u{number}", "width": 720, "height": 900,
+                       "file_size": len(picture)}],
+        }  # fmt: skip
+        if caption is not None:
+            message["caption"] = caption
+        if origin is not None:
+            message["forward_origin"] = origin
+        await self.telegram.push_update({"message": message})
         return number
 
     async def post_in_topic(self, group: int, topic: int, text: str) -> int:

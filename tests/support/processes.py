@@ -1,15 +1,16 @@
-"""Running `python -m bot` as a separate process, as operators do: for start-up, signal and crash tests."""
+"""Running `python -m bot` as a separate process, as operators do: for start-up, signal and crash tests.
+Each start is a fork of a process that has imported the bot already (tests/support/zygote.py)."""
 
 import asyncio
 import os
 import signal
 import socket
-import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from bot.config import Settings
+from tests.support.zygote import BotProcess, start_bot
 
 SETTING_NAMES = {name.upper() for name in Settings.model_fields} | {"CREDENTIALS_DIRECTORY"}
 """Every variable Safar reads (bot/config.py), so the machine's own values never reach a test's process."""
@@ -25,8 +26,8 @@ def environment(tmp_path: Path, **settings: str) -> dict[str, str]:
 
 
 async def run_to_end(tmp_path: Path, within: float = 60, **settings: str) -> tuple[int, str]:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", cwd=tmp_path, env=environment(tmp_path, **settings),
+    process = await start_bot(
+        [], cwd=tmp_path, env=environment(tmp_path, **settings),
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     _, stderr = await asyncio.wait_for(process.communicate(), within)  # a loaded CI machine imports slowly
@@ -36,8 +37,8 @@ async def run_to_end(tmp_path: Path, within: float = 60, **settings: str) -> tup
 
 async def run_command(tmp_path: Path, arguments: list[str], within: float = 60, **settings: str) -> tuple[int, str]:
     """`python -m bot ARGUMENTS` as an operator runs it: its exit status and all it printed."""
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", *arguments, cwd=tmp_path, env=environment(tmp_path, **settings),
+    process = await start_bot(
+        arguments, cwd=tmp_path, env=environment(tmp_path, **settings),
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
     )  # fmt: skip
     output, _ = await asyncio.wait_for(process.communicate(), within)
@@ -49,10 +50,9 @@ async def refused(tmp_path: Path, within: float = 120, unset: tuple[str, ...] = 
     """Run `python -m bot` for a start it must refuse: its exit status and stderr. A process still
     running after `within` seconds started instead: it is killed and the test fails."""
     env = {name: value for name, value in environment(tmp_path, **settings).items() if name not in unset}
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", cwd=tmp_path, env=env,
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
+    process = await start_bot(
+        [], cwd=tmp_path, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE
+    )
     try:
         _, stderr = await asyncio.wait_for(process.communicate(), within)
     except TimeoutError:
@@ -64,9 +64,12 @@ async def refused(tmp_path: Path, within: float = 120, unset: tuple[str, ...] = 
 
 
 @asynccontextmanager
-async def running(tmp_path: Path, **settings: str) -> AsyncIterator[asyncio.subprocess.Process]:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", cwd=tmp_path, env=environment(tmp_path, **settings),
+async def running(
+    tmp_path: Path, cold: bool = False, **settings: str
+) -> AsyncIterator[BotProcess | asyncio.subprocess.Process]:
+    """The bot running until the block ends; `cold`: started by the interpreter itself, imports and all."""
+    process = await start_bot(
+        [], cwd=tmp_path, env=environment(tmp_path, **settings), cold=cold,
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     try:
@@ -77,7 +80,7 @@ async def running(tmp_path: Path, **settings: str) -> AsyncIterator[asyncio.subp
             await process.wait()
 
 
-async def stop(process: asyncio.subprocess.Process) -> tuple[int, str]:
+async def stop(process: BotProcess | asyncio.subprocess.Process) -> tuple[int, str]:
     process.send_signal(signal.SIGTERM)
     await asyncio.wait_for(process.wait(), 15)
     assert process.stderr is not None

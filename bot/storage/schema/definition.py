@@ -171,7 +171,8 @@ STEPS: tuple[Step, ...] = (
     # before the update is acknowledged and deleted once Telegram took the copy. It holds what
     # copyMessage needs, never content: the case, the direction ('topic' or 'person'), the person's
     # chat sealed with the delivery key, the topic and the message id; 'held' marks a discreet answer
-    # waiting for the person's "Show". Personal (`user_key`): erased by /forget and the grace end.
+    # waiting for the person's "Show" ('telling' while its notice is on its way). Personal
+    # (`user_key`): erased by /forget and the grace end.
     AddTable(
         numbered_table(
             "counsellor_relays",
@@ -203,6 +204,29 @@ STEPS: tuple[Step, ...] = (
     # Whether the person has answered "Did this help?" for their closed case (1) or may still
     # (0): the question is counted once, and only while the case's row lives (its grace period).
     AddColumn("counsellor_cases", integer("helped_answered", default=0)),
+    # Telegram's file_id of each recording and picture sent (issue 33), against the sha256 of the
+    # file's bytes: a file is uploaded once, every worker and restart reuses it, and a changed file
+    # (another hash) is uploaded again. Content only: nothing about who listened.
+    AddTable(Table("telegram_files", (text("content_hash"), text("kind"), text("file_id")), ("content_hash",))),
+    # Listen mode (issue 33): the person chose to hear screens first, the text on request. A setting
+    # like the others: erased with the person's settings row by /forget.
+    AddColumn("user_settings", integer("listen_first", default=0)),
+    # The advert check's early warning (issue 32): one row per advert someone had Safar read, with its
+    # ISO week, the flags found, the public channel it was forwarded from (an @username, else empty),
+    # whether this was the first advert from that channel the person sent that week (counted in the
+    # week's salted tally, never stored), and a similarity fingerprint. No text, no person, no chat:
+    # written in shuffled batches with other people's rows (services/unlinked_writes.py).
+    AddTable(
+        numbered_table(
+            "advert_checks",
+            text("week"),
+            text("flags"),
+            text("channel"),
+            integer("new_person"),
+            integer("fingerprint"),
+            indexes=(Index("advert_checks_by_week", ("week",)),),
+        )
+    ),
 )
 """Each step after the baseline, in order: SQLite's migration 15 + n and PostgreSQL's version 5 + n.
 Append only."""

@@ -79,7 +79,8 @@ class CounsellorRelayStore:
     async def waiting_cases(self, limit: int = 100) -> list[int]:
         """Cases with messages to copy, the longest waiting first."""
         rows = await self._db.fetchall(
-            "SELECT case_id FROM counsellor_relays WHERE state = 'new' GROUP BY case_id ORDER BY MIN(id) LIMIT :limit",
+            "SELECT case_id FROM counsellor_relays WHERE state IN ('new', 'telling') "
+            "GROUP BY case_id ORDER BY MIN(id) LIMIT :limit",
             {"limit": limit},
         )
         return [int(str(row[0])) for row in rows]
@@ -87,7 +88,8 @@ class CounsellorRelayStore:
     async def next_of(self, case_id: int) -> QueuedRelay | None:
         """The case's oldest message still to copy: a case's messages go one after the other, in order."""
         row = await self._db.fetchone(
-            f"SELECT {_COLUMNS} FROM counsellor_relays WHERE case_id = :case_id AND state = 'new' ORDER BY id LIMIT 1",
+            f"SELECT {_COLUMNS} FROM counsellor_relays WHERE case_id = :case_id AND state IN ('new', 'telling') "
+            "ORDER BY id LIMIT 1",
             {"case_id": case_id},
         )
         return self._relay(row) if row is not None else None
@@ -96,22 +98,41 @@ class CounsellorRelayStore:
         """Copied (or refused for good): nothing of it is kept."""
         await self._db.execute("DELETE FROM counsellor_relays WHERE id = :id", {"id": relay_id})
 
-    async def any_held(self, case_id: int) -> bool:
-        """Whether answers of this case already wait for "Show" (the person was told of them)."""
-        row = await self._db.fetchone(
-            "SELECT 1 FROM counsellor_relays WHERE case_id = :case_id AND state = 'held' LIMIT 1", {"case_id": case_id}
-        )
-        return row is not None
+    async def hold(self, relay_id: int, case_id: int) -> bool:
+        """A discreet answer waits for the person's "Show"; True when the person must be told of it.
 
-    async def hold(self, relay_id: int) -> None:
-        """A discreet answer waits for the person's "Show"."""
-        await self._db.execute("UPDATE counsellor_relays SET state = 'held' WHERE id = :id", {"id": relay_id})
+        One statement decides: when another answer of the case already waits, this one joins it
+        ('held', the person was told); else it is 'telling' until the notice went (`told`). A "Show"
+        deleting the last waiting answer at the same moment either sees this row or makes it
+        'telling': an answer can no longer wait without a notice. A process killed while telling
+        leaves the row 'telling', and the queue takes it up again: the person is told after the
+        restart (twice perhaps, never zero times)."""
+        await self._db.execute(
+            "UPDATE counsellor_relays SET state = CASE WHEN EXISTS (SELECT 1 FROM counsellor_relays AS other "
+            "WHERE other.case_id = :case_id AND other.state IN ('held', 'telling') AND other.id <> :id) "
+            "THEN 'held' ELSE 'telling' END WHERE id = :id",
+            {"id": relay_id, "case_id": case_id},
+        )
+        row = await self._db.fetchone("SELECT state FROM counsellor_relays WHERE id = :id", {"id": relay_id})
+        return row is not None and str(row[0]) == "telling"  # gone: a "Show" copied it already
+
+    async def told(self, relay_id: int) -> None:
+        """The notice went: the answer waits for "Show" with the others."""
+        await self._db.execute(
+            "UPDATE counsellor_relays SET state = 'held' WHERE id = :id AND state = 'telling'", {"id": relay_id}
+        )
+
+    async def untold(self, relay_id: int) -> None:
+        """The notice could not go: the answer is queued again, and its notice tried with it."""
+        await self._db.execute(
+            "UPDATE counsellor_relays SET state = 'new' WHERE id = :id AND state = 'telling'", {"id": relay_id}
+        )
 
     async def held_for(self, user_key: str, case_id: int) -> list[QueuedRelay]:
         """The answers waiting for this person's "Show" in this case: none of anyone else's."""
         rows = await self._db.fetchall(
             f"SELECT {_COLUMNS} FROM counsellor_relays WHERE user_key = :user_key AND case_id = :case_id "
-            "AND state = 'held' ORDER BY id",
+            "AND state IN ('held', 'telling') ORDER BY id",
             {"user_key": user_key, "case_id": case_id},
         )
         return [self._relay(row) for row in rows]

@@ -90,6 +90,23 @@ class UserSettingsStore:
         )
         return {str(row[0]) for row in rows}
 
+    async def listen_first(self, user_key: str) -> bool:
+        """Whether this person chose listen mode: a screen with a recording sends it first, the text on request.
+        Read only on screens that have a recording, so it costs the other updates nothing."""
+        row = await self._db.fetchone(
+            "SELECT listen_first FROM user_settings WHERE user_key = :user_key", {"user_key": user_key}
+        )
+        return bool(row and row[0])
+
+    async def set_listen_first(self, user_key: str, listen: bool, language: str) -> None:
+        """`language` is kept too when the person has no settings yet (the one they are reading)."""
+        await self._db.execute(
+            "INSERT INTO user_settings (user_key, language, listen_first) VALUES (:user_key, :language, :listen) "
+            "ON CONFLICT (user_key) DO UPDATE SET listen_first = excluded.listen_first",
+            {"user_key": user_key, "language": language, "listen": int(listen)},
+        )
+        self._languages.pop(user_key, None)  # a new row has a language now: read it again
+
     async def passport_country(self, user_key: str) -> str | None:
         """The country of the person's passport as they answered it, or None before they have."""
         return (await self.settings(user_key))[1]

@@ -1,0 +1,57 @@
+"""Red flags of job adverts, as editors keep them in `advert_flags.yaml`: what each flag means for
+the reader, the phrases that show it, and example lines that must show it.
+
+The loader validates the file's shape; `advert_flag_problems` (bot/content/advert_flag_checks.py) tells editors, in
+plain words and with the line to fix, what would make a flag useless: an example it no longer finds,
+a language left out.
+"""
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from bot.common.languages import LanguageCode
+
+ADVERT_FLAGS_FILE = "advert_flags.yaml"
+MONEY = "{money}"
+"""Written in a phrase for any amount of money ("оформление {money}")."""
+
+Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,40}$")]
+"""A flag's name (as bot.content.models.Identifier, written here so this module needs nothing of content)."""
+Phrase = Annotated[str, StringConstraints(min_length=1, max_length=120)]
+Sentence = Annotated[str, StringConstraints(min_length=10, max_length=600)]
+Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+Rule = Literal["pay_above", "no_employer_named"]
+PhrasesByLanguage = dict[LanguageCode, list[Phrase]]
+
+
+class AdvertFlag(BaseModel):
+    """One red flag: found by phrases (with `with` also present and no `unless`), or by a rule."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    serious: bool
+    why: dict[LanguageCode, Sentence]
+    facts: list[Identifier] = []
+    """The facts (facts.yaml) behind what `why` states."""
+    rule: Rule | None = None
+    phrases: PhrasesByLanguage = {}
+    also: PhrasesByLanguage = Field(default_factory=dict, alias="with")
+    unless: PhrasesByLanguage = {}
+    examples: PhrasesByLanguage = {}
+    monthly_ceiling: dict[Currency, Annotated[int, Field(gt=0)]] = {}
+    """For `pay_above`: the monthly pay in each currency above which pay is "far above the usual"."""
+    employer_words: list[Phrase] = []
+    """For `no_employer_named`: words that name an employer (a legal form, "Hotel" after a name)."""
+    employer_kinds: list[Phrase] = []
+    """For `no_employer_named`: kinds of firm that, followed by a capitalised name, name an employer."""
+
+
+class AdvertFlags(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    flags: dict[Identifier, AdvertFlag] = {}
+    advert_words: PhrasesByLanguage = {}
+
+    def serious(self) -> frozenset[str]:
+        return frozenset(name for name, flag in self.flags.items() if flag.serious)

@@ -1,0 +1,242 @@
+"""Reading a job advert for red flags: the phrases editors wrote (`advert_flags.yaml`), and two rules
+that phrases cannot express: pay far above the usual (amounts with their currency and period) and
+no employer named (a contact but no firm). Also whether a pasted text reads like an advert at all,
+and a similarity fingerprint for grouping copies of one advert without keeping its text.
+
+The text is read in memory and dropped: nothing here stores or logs it.
+"""
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from bot.understanding.advert_flags import MONEY, AdvertFlag, AdvertFlags
+from bot.understanding.phrases import PhraseMatcher
+from bot.understanding.transliteration import words
+
+MONEY_WORD = "moneyamount"
+"""What an amount of money becomes before phrases are matched, and what `{money}` stands for."""
+_NUMBER = r"\d{1,3}(?:[ \u00a0\u202f.,]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
+_MULTIPLIER = r"(?:\s?(?P<{name}>млн|mln|million|миллион\w*|тыс\w*\.?|тысяч\w*|т\.?\s?р\.?|ming|минг|к|k)(?![a-zа-я]))?"
+CURRENCIES: dict[str, str] = {
+    "RUB": r"₽|руб\w*|рубл\w*|rubl\w*|rub\b|р\.|р(?![a-zа-яё])",
+    "USD": r"\$|usd|доллар\w*|dollar\w*",
+    "EUR": r"€|eur\b|евро|yevro",
+    "GBP": r"£|gbp",
+    "KZT": r"тенге|tenge|₸",
+    "UZS": r"сўм|сум\b|so['ʻ’`]?m\b",
+    "TJS": r"сомон\w*|somoni",
+    "AED": r"aed|дирхам\w*|dirham\w*",
+    "SAR": r"sar\b|riyal\w*",
+    "PLN": r"zł|zl\b|pln|злот\w*",
+    "CAD": r"cad\b",
+    "KRW": r"krw",
+}
+_CURRENCY = "|".join(f"(?P<{code}_{{side}}>{pattern})" for code, pattern in CURRENCIES.items())
+_AMOUNT = re.compile(
+    rf"(?:(?:{_CURRENCY.format(side='pre')})\s?)?(?P<low>{_NUMBER}){_MULTIPLIER.format(name='low_mult')}"
+    rf"(?:\s?(?:–|-|—|to|до)\s?(?P<high>{_NUMBER}){_MULTIPLIER.format(name='high_mult')})?"
+    rf"(?:\s?(?:{_CURRENCY.format(side='post')}))?",
+    re.IGNORECASE,
+)
+_MULTIPLIERS = {"млн": 1e6, "mln": 1e6, "million": 1e6, "миллион": 1e6}
+_PERIODS: tuple[tuple[float, re.Pattern[str]], ...] = (
+    (168.0, re.compile(r"(?<!\w)(?:час(?:а|ов)?(?!\w)|hour|soat|соат)|/h\b|/ч\b", re.IGNORECASE)),
+    (4.33, re.compile(r"(?<!\w)(?:недел|еженедел|week|hafta|ҳафта|хафта)", re.IGNORECASE)),
+    (26.0, re.compile(r"(?<!\w)(?:день|за смену|в смену|смена(?!\s*\d)|day|kun|кун|рӯз)|/день|/смен", re.I)),
+    (1 / 12, re.compile(r"(?<!\w)(?:год|year|yil|йил|сол)(?!\w)", re.IGNORECASE)),
+    (1.0, re.compile(r"(?<!\w)(?:мес|month|oy|ой|моҳ|мох)", re.IGNORECASE)),
+)
+"""How many of a period make a month, and how each period is written."""
+_PAY_LINE = re.compile(
+    r"зп|з/п|зарплат|(?<!\w)оплата|доход|довольств|маош|музд|oylik|ойлик|oylig|ойлиг|ish haqi|иш ҳақи|"
+    r"salary|pay\b|wage|earn|month|мес|в день",
+    re.IGNORECASE,
+)
+_ONE_TIME = re.compile(
+    r"единовремен|подъ[её]мн|якбора|bir martalik|бир марталик|on signing|signing bonus|bonus on", re.IGNORECASE
+)
+_CONTACT = re.compile(
+    r"\+?\d[\d\s\-()]{8,}\d|(?<![\w.])@[A-Za-z0-9_]{4,}|[\w.+-]+@[\w-]+\.[\w.]+|whats\s?app|ватсап|вотсап|"
+    r"вайбер|viber|телеграм|telegram|\bтг\b|\btg\b|в личку|\bdm\b",
+    re.IGNORECASE,
+)
+_QUOTED_NAME = re.compile(r"«([^»\n]{2,60})»|“([^”\n]{2,60})”|\"([^\"\n]{2,60})\"")
+MIN_ADVERT_CHARS = 120
+"""A pasted text shorter than this is a question, not an advert."""
+PRINT_BITS = 63
+"""Fingerprints fit PostgreSQL's BIGINT."""
+
+
+@dataclass(frozen=True)
+class AdvertReading:
+    flags: tuple[str, ...]
+    """The flags found, in the file's order."""
+    serious: bool
+    """Whether any flag found is serious (a reason not to go)."""
+    names: tuple[str, ...]
+    """Names of firms the advert gives (for the agency look-up); never stored."""
+    fingerprint: int
+    """A similarity hash of the advert's words: near copies differ in few bits."""
+
+
+@dataclass(frozen=True)
+class Amount:
+    currency: str
+    monthly: float
+
+
+class AdvertReader:
+    """Built once per loaded content, from the editors' flags."""
+
+    def __init__(self, flags: AdvertFlags) -> None:
+        self._flags = flags
+        self._serious = flags.serious()
+
+        def matcher(part: str) -> PhraseMatcher:
+            return PhraseMatcher(
+                (name, phrase.replace(MONEY, MONEY_WORD))
+                for name, flag in flags.flags.items()
+                for phrases in getattr(flag, part).values()
+                for phrase in phrases
+            )
+
+        self._phrases, self._also, self._unless = matcher("phrases"), matcher("also"), matcher("unless")
+        self._advert_words = PhraseMatcher(
+            ("advert", phrase) for phrases in flags.advert_words.values() for phrase in phrases
+        )
+
+    def read(self, text: str) -> AdvertReading:
+        marked = _AMOUNT.sub(lambda m: f" {MONEY_WORD} " if _currency(m) else m.group(0), text)
+        found = set(self._phrases.labels_in(marked))
+        found &= _wanted_also(self._flags, set(self._also.labels_in(marked)))
+        found -= set(self._unless.labels_in(marked))
+        found |= {name for name, flag in self._flags.flags.items() if flag.rule and _RULES[flag.rule](text, flag)}
+        flags = tuple(name for name in self._flags.flags if name in found)
+        return AdvertReading(
+            flags=flags,
+            serious=bool(self._serious & found),
+            names=employer_names(text),
+            fingerprint=fingerprint(text),
+        )
+
+    def looks_like_advert(self, text: str) -> bool:
+        """A pasted text that reads like a job advert: long, with words of adverts, and an amount or
+        a way to reach someone; a story about one's own trouble (no contact, no lines) is not."""
+        if len(text) < MIN_ADVERT_CHARS or not self._advert_words.labels_in(text):
+            return False
+        contact = _CONTACT.search(text) is not None
+        money = any(_currency(m) for m in _AMOUNT.finditer(text))
+        return contact or (money and text.count("\n") >= 2)
+
+
+def _wanted_also(flags: AdvertFlags, also_found: set[str]) -> set[str]:
+    """Flags whose `with` phrases are satisfied (or that have none)."""
+    return {name for name, flag in flags.flags.items() if not any(flag.also.values()) or name in also_found}
+
+
+def _currency(match: re.Match[str]) -> str | None:
+    for key, value in match.groupdict().items():
+        if value and (key.endswith("_pre") or key.endswith("_post")):
+            return key.rsplit("_", 1)[0]
+    multiplier = (match["low_mult"] or match["high_mult"] or "").lower()
+    return "RUB" if multiplier.startswith("т") and "р" in multiplier else None  # "95 т.р.": thousand roubles
+
+
+def _number(text: str, multiplier: str | None) -> float:
+    digits = re.sub(r"[ \u00a0\u202f]", "", text)
+    if re.fullmatch(r"\d{1,3}([.,]\d{3})+", digits):  # 1,500 or 1.500: thousands
+        digits = re.sub(r"[.,]", "", digits)
+    value = float(digits.replace(",", "."))
+    if multiplier:
+        word = multiplier.lower().rstrip(".")
+        value *= next((factor for prefix, factor in _MULTIPLIERS.items() if word.startswith(prefix)), 1000.0)
+    return value
+
+
+def amounts(text: str) -> list[Amount]:
+    """Amounts of pay in `text`, per month: only on lines that speak of pay or give a period, and
+    not one-time payments (a signing bonus is not a wage)."""
+    found: list[Amount] = []
+    for line in text.splitlines():
+        if _ONE_TIME.search(line):
+            continue
+        for match in _AMOUNT.finditer(line):
+            currency = _currency(match)
+            if currency is None:
+                continue
+            low = _number(match["low"], match["low_mult"] or match["high_mult"])
+            high = _number(match["high"], match["high_mult"]) if match["high"] else low
+            after, before = line[match.end() : match.end() + 25], line[max(0, match.start() - 20) : match.start()]
+            per_month = _period(after, first=True) or _period(before, first=False)
+            if per_month is None and not _PAY_LINE.search(line):
+                continue  # a fee or a price, not pay
+            found.append(Amount(currency, (low + high) / 2 * (per_month or 1.0)))
+    return found
+
+
+def _period(text: str, *, first: bool) -> float | None:
+    """Months per the period written nearest the amount: the first after it, or the last before it."""
+    found = [(match.start(), factor) for factor, pattern in _PERIODS for match in pattern.finditer(text)]
+    if not found:
+        return None
+    return (min(found) if first else max(found))[1]
+
+
+def _pay_above(text: str, flag: AdvertFlag) -> bool:
+    return any(
+        amount.currency in flag.monthly_ceiling and amount.monthly >= flag.monthly_ceiling[amount.currency]
+        for amount in amounts(text)
+    )
+
+
+def _employer_word(word: str) -> re.Pattern[str]:
+    """Title-case Latin words ("Hotel") count only when written so, after a name; others in any case."""
+    exact = word[:1].isupper() and word[1:].islower() and word.isascii()
+    end = r"(?!\w)" if len(word) <= 4 or exact else ""  # "вазорати мудофиа" is also "мудофиаи"
+    return re.compile(rf"(?<!\w){re.escape(word)}{end}", 0 if exact else re.IGNORECASE)
+
+
+def _kind_then_name(kinds: list[str]) -> re.Pattern[str] | None:
+    """A kind of firm, then a name with a capital: "кафе Самарканд", "restaurant Bella"."""
+    if not kinds:
+        return None
+    alternatives = "|".join(re.escape(kind) for kind in kinds)
+    return re.compile(rf"(?<!\w)(?i:{alternatives})\w*\s+[A-ZА-ЯЁҲҶҚҒӮӢЎ][a-zа-яёҳҷқғӯӣў'ʻ-]{{2,}}")
+
+
+def _contact_without_employer(text: str, flag: AdvertFlag) -> bool:
+    if _CONTACT.search(text) is None or _QUOTED_NAME.search(text):
+        return False
+    kind_then_name = _kind_then_name(flag.employer_kinds)
+    if kind_then_name is not None and kind_then_name.search(text):
+        return False
+    return not any(_employer_word(word).search(text) for word in flag.employer_words)
+
+
+_RULES = {"pay_above": _pay_above, "no_employer_named": _contact_without_employer}
+"""The flags found by a rule instead of phrases (`rule:` in advert_flags.yaml)."""
+
+
+def employer_names(text: str) -> tuple[str, ...]:
+    """Firm names given in quotes, for the agency look-up."""
+    return tuple(next(group for group in match.groups() if group) for match in _QUOTED_NAME.finditer(text))
+
+
+def fingerprint(text: str) -> int:
+    """A 63-bit SimHash of the advert's two-word shingles (numbers left out, so a copy with another
+    phone number or price stays close): copies of one advert differ in a few bits, different adverts
+    in about half (on the tuning set: a copy with a line changed ~7-10, two different adverts ≥ 14)."""
+    tokens = [word for word in words(text) if not word.isdigit()]
+    shingles = [" ".join(tokens[i : i + 2]) for i in range(max(1, len(tokens) - 1))]
+    weights = [0] * PRINT_BITS
+    for shingle in shingles:
+        value = int.from_bytes(hashlib.blake2b(shingle.encode(), digest_size=8).digest(), "big")
+        for bit in range(PRINT_BITS):
+            weights[bit] += 1 if value >> bit & 1 else -1
+    return sum(1 << bit for bit, weight in enumerate(weights) if weight > 0)
+
+
+def distance(first: int, second: int) -> int:
+    """Bits that differ between two fingerprints."""
+    return (first ^ second).bit_count()

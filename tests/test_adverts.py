@@ -1,0 +1,320 @@
+"""A migrant forwards, pastes or photographs a job advert: Safar lists its red flags, each with why it
+matters, never calls it safe, and offers the offer check, the red-flag check and a person. The NGO
+sees weekly figures that name no one; a channel only once three different people forwarded from it."""
+
+import html
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from bot.config import Settings
+from bot.handlers.counsellors import TALK_LABEL
+from bot.i18n.adverts import ADVERT_NO_FLAGS, ADVERT_NO_PICTURES, ADVERT_SERIOUS, ADVERT_WARNINGS_ONLY
+from bot.i18n.messages import DANGER_FIRST
+from bot.i18n.tools import AGENCY_NOT_FOUND
+from scripts.advert_screenshots import screenshot
+from tests.support.fake_telegram import FakeTelegram, FakeUser, Sent
+from tests.support.journeys import LANGUAGE_LABELS, expected_text, start_in
+from tests.support.processes import free_port
+from tests.support.running import STAFF_ID, RunningBot
+from tests.test_advert_reading import needs_tesseract
+from tests.test_counsellors import label, open_case, set_up_desk
+
+MAX_UTF16 = 4096
+FEE_AND_PASSPORTS = (
+    "Требуются разнорабочие на стройку, Екатеринбург\n"
+    "зп от 95 т.р. , проживание вагончик\n"
+    "Оформление 15 000р (мед.комиссия, регистрация) оплачиваете на месте бригадиру\n"
+    "Паспорта сдаются старшему на хранение до конца вахты\n"
+    "тел +7 900 000-00-03 Рустам"
+)
+"""Three flags: a fee, documents kept, no employer named."""
+HONEST = (
+    "Швейная фабрика «ТекстильМастер» (г. Иваново) набирает швей и закройщиков\n"
+    "Оплата сдельная 60–90 тыс. ₽, стабильно 2 раза в мес\n"
+    "Официальное оформление, трудовой договор, помощь с документами для иностранных граждан\n"
+    "Звоните в отдел кадров: +7 900 000-00-12"
+)
+CLEANER = (
+    "УБОРЩИЦА в офис, Москва-Сити\n"
+    "ЗП 450 000 руб/мес!!! опыт не нужен, язык не нужен\n"
+    "Выход СЕГОДНЯ, осталось 2 места\n"
+    "пиши только в WhatsApp +7 900 000-00-02"
+)
+"""Pay far above the usual, urgency, no employer named."""
+
+
+def channel(username: str | None, title: str = "Jobs") -> dict[str, object]:
+    chat: dict[str, object] = {"id": -1009000000000 - len(title), "type": "channel", "title": title}
+    if username:
+        chat["username"] = username
+    return {"type": "channel", "chat": chat, "message_id": 77, "date": 1_790_000_000}
+
+
+def why(flag: str, language: str) -> str:
+    """The content's sentence for a flag, as the answer shows it (HTML-escaped)."""
+    from bot.content import load_curriculum
+    from bot.i18n import load_i18n, translator
+    from tests.support.content_fixtures import CONTENT_DAY
+
+    curriculum = load_curriculum(None, translator(load_i18n()), today=CONTENT_DAY)
+    return html.escape(curriculum.advert_flags.flags[flag].why[language])
+
+
+def files_under(names: set[str]) -> list[bytes]:
+    """The contents of the files (and files in folders) of these names in the temporary folder."""
+    contents = []
+    for name in names:
+        for path in [Path(tempfile.gettempdir(), name), *Path(tempfile.gettempdir(), name).rglob("*")]:
+            if path.is_file():
+                contents.append(path.read_bytes())
+    return contents
+
+
+def utf16(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def within_limits(answer: Sent) -> None:
+    assert utf16(answer.text) <= MAX_UTF16
+    for row in answer.buttons:
+        for button in row:
+            assert len(str(button.get("callback_data", "")).encode()) <= 64
+
+
+async def started(bot: RunningBot, telegram: FakeTelegram, user_id: int, language: str) -> FakeUser:
+    user = telegram.user(user_id, language)
+    await start_in(user, LANGUAGE_LABELS[language])
+    return user
+
+
+async def test_a_forwarded_advert_gets_each_red_flag_with_why_and_the_checks_to_do_next(
+    bot: RunningBot, telegram: FakeTelegram
+) -> None:
+    user = await started(bot, telegram, 601, "ru")
+    await user.forward(FEE_AND_PASSPORTS, channel("stroika_jobs_example"))
+    answer = await user.reply()
+    for flag in ("fee", "documents_kept", "no_employer"):
+        assert why(flag, "ru") in answer.text
+    assert "3" in answer.text.split("\n")[0]
+    assert html.escape(label(bot, ADVERT_SERIOUS, "ru")) in answer.text
+    within_limits(answer)
+    assert len(answer.labels()) == 3, "the offer check, the red-flag check, the menu (no desk: no person)"
+    await user.press(answer, answer.labels()[0])
+    assert (await user.reply()).text == expected_text("contract", "check_intro", "ru")
+
+
+async def test_a_forwarded_plea_for_help_gets_the_hotlines_not_an_advert_check(
+    bot: RunningBot, telegram: FakeTelegram
+) -> None:
+    """A brother's message passed on is no job advert: danger in it is answered first, as if typed."""
+    user = await started(bot, telegram, 607, "ru")
+    await user.forward(
+        "Брат помоги, хозяин забрал паспорта у всех, нас закрывают на складе и не выпускают",
+        {"type": "hidden_user", "sender_user_name": "Brother", "date": 1_790_000_000},
+    )
+    alarm = await user.reply()
+    assert alarm.text.startswith(html.escape(label(bot, DANGER_FIRST, "ru"))), alarm.text[:80]
+    await user.forward(FEE_AND_PASSPORTS, channel("stroika_jobs_example"))  # an advert with the same words
+    assert why("documents_kept", "ru") in (await user.reply()).text
+
+
+async def test_an_advert_with_no_flag_found_is_not_called_safe_and_gets_questions_to_ask(
+    bot: RunningBot, telegram: FakeTelegram
+) -> None:
+    user = await started(bot, telegram, 602, "tg")
+    await user.forward(HONEST, channel(None, "Private recruiters"))
+    answer = await user.reply()
+    assert html.escape(label(bot, ADVERT_NO_FLAGS, "tg")) in answer.text
+    within_limits(answer)
+
+
+async def test_warning_signs_alone_are_not_called_dangerous(bot: RunningBot, telegram: FakeTelegram) -> None:
+    user = await started(bot, telegram, 603, "uz")
+    await user.forward(
+        "Toshkentda kafega ofitsiant va idish yuvuvchi kerak\nkunlik 150 000 soʻm + tushlik\ntel: +998 90 000 00 38",
+        {"type": "hidden_user", "sender_user_name": "Rustam Recruiter", "date": 1_790_000_000},
+    )
+    answer = await user.reply()
+    assert why("no_employer", "uz") in answer.text
+    assert html.escape(label(bot, ADVERT_WARNINGS_ONLY, "uz")) in answer.text
+    assert html.escape(label(bot, ADVERT_SERIOUS, "uz")) not in answer.text
+
+
+async def test_a_pasted_advert_is_read_and_a_typed_question_still_goes_to_search(
+    bot: RunningBot, telegram: FakeTelegram
+) -> None:
+    user = await started(bot, telegram, 604, "ru")
+    await user.send(CLEANER)
+    answer = await user.reply()
+    for flag in ("pay_too_high", "urgency", "no_employer"):
+        assert why(flag, "ru") in answer.text
+    await user.send("как продлить патент")
+    assert why("no_employer", "ru") not in (await user.reply()).text
+
+
+async def test_firm_names_are_looked_up_and_quoted_safely(settings: Settings, telegram: FakeTelegram) -> None:
+    registry = Path(settings.db_path).parent.parent / "agencies.yaml"
+    registry.write_text(
+        'source: "test list"\nlist_taken: 2026-11-01\nagencies:\n  - licence: "000123"\n    names: [Safar Plus]\n',
+        encoding="utf-8",
+    )
+    settings.agency_registry_path = registry
+    running = RunningBot(settings)
+    await running.start()
+    try:
+        user = await started(running, telegram, 605, "en")
+        name = "Tom & Jerry <Recruiting>"
+        await user.forward(f"Drivers wanted in Almaty, $700/month\n«{name}»\nWhatsApp +7 700 000 0069", channel(None))
+        answer = await user.reply()  # the fake refuses HTML Telegram would refuse: the name must be escaped
+        assert label(running, AGENCY_NOT_FOUND, "en").format(typed=html.escape(name)) in answer.text
+    finally:
+        await running.stop()
+
+
+@needs_tesseract
+async def test_a_screenshot_of_an_advert_is_read_with_ocr_and_kept_nowhere(
+    bot: RunningBot, telegram: FakeTelegram
+) -> None:
+    user = await started(bot, telegram, 606, "ru")
+    temporary = set(os.listdir(tempfile.gettempdir()))
+    picture = screenshot(FEE_AND_PASSPORTS)
+    await user.send_photo(picture)
+    answer = await user.reply(within=120)  # Tesseract on a loaded machine
+    for flag in ("fee", "documents_kept", "no_employer"):
+        assert why(flag, "ru") in answer.text
+    assert len(telegram.downloads) == 1
+    assert not any(picture in content for content in files_under(set(os.listdir(tempfile.gettempdir())) - temporary)), (
+        "the picture went to Tesseract through a pipe, never into a file"
+    )
+
+
+@needs_tesseract
+async def test_a_burst_of_photos_from_one_person_does_not_hold_up_another(
+    bot: RunningBot, telegram: FakeTelegram
+) -> None:
+    sender = await started(bot, telegram, 607, "ru")
+    other = await started(bot, telegram, 608, "ru")
+    picture = screenshot(CLEANER)
+    for _ in range(3):
+        await sender.send_photo(picture)
+    await telegram.until(lambda: telegram.downloads, within=60)  # the first picture is being read
+    await other.forward(FEE_AND_PASSPORTS, channel(None))
+    answer = await other.reply(within=30)
+    assert why("fee", "ru") in answer.text
+    assert sender.nothing_sent(), "the other person was answered while the first picture was still being read"
+    for _ in range(3):
+        assert why("pay_too_high", "ru") in (await sender.reply(within=240)).text
+
+
+async def test_without_tesseract_a_photo_is_offered_to_a_counsellor_or_its_text_asked_for(
+    settings: Settings, telegram: FakeTelegram
+) -> None:
+    settings.advert_ocr_command = "/nonexistent/tesseract"
+    running = RunningBot(settings)
+    await running.start()
+    try:
+        user = await started(running, telegram, 609, "tg")
+        await user.send_photo(screenshot(CLEANER))
+        answer = await user.reply()
+        assert html.escape(label(running, ADVERT_NO_PICTURES, "tg")) in answer.text
+        assert answer.buttons == [], "no desk: nobody to offer"
+    finally:
+        await running.stop()
+    set_up_desk(settings, telegram)
+    running = RunningBot(settings)
+    await running.start()
+    try:
+        await user.send_photo(screenshot(CLEANER))
+        answer = await user.reply()
+        await user.press(answer, label(running, TALK_LABEL, "tg"))
+        assert "Hamsafar NGO" in (await user.reply()).text, "the consent screen"
+    finally:
+        await running.stop()
+
+
+async def test_with_the_desk_the_answer_offers_a_person_and_an_open_case_relays_a_forward(
+    settings: Settings, telegram: FakeTelegram
+) -> None:
+    set_up_desk(settings, telegram)
+    running = RunningBot(settings)
+    await running.start()
+    try:
+        user = await started(running, telegram, 610, "en")
+        await user.forward(CLEANER, channel(None))
+        answer = await user.reply()
+        assert label(running, TALK_LABEL, "en") in answer.labels()
+        await open_case(running, user, "en")
+        copies = len(telegram.copies)
+        await user.forward(CLEANER, channel(None))
+        await telegram.until(lambda: len(telegram.copies) > copies)
+        assert user.nothing_sent(), "in a case the advert goes to the counsellor, not to the check"
+    finally:
+        await running.stop()
+
+
+async def test_the_weekly_warning_names_a_channel_only_once_three_people_forwarded_from_it(
+    settings: Settings, telegram: FakeTelegram
+) -> None:
+    settings.admin_ids = frozenset({STAFF_ID})
+    settings.metrics_port = free_port()
+    running = RunningBot(settings)
+    await running.start()
+    try:
+        people = [await started(running, telegram, 700 + n, "ru") for n in range(4)]
+        for person in people[:3]:
+            await person.forward(CLEANER, channel("moscow_jobs_example"))
+            await person.reply()
+        await people[0].forward(CLEANER.replace("+7 900 000-00-02", "+7 900 000-00-99"), channel("moscow_jobs_example"))
+        await people[0].reply()
+        for person in people[:2]:
+            await person.forward(FEE_AND_PASSPORTS, channel("two_people_example"))
+            await person.reply()
+        await people[3].forward(HONEST, channel(None, "Secret Recruiters"))
+        await people[3].reply()
+        await running.app.unlinked.flush()  # written on the hour, with other people's rows
+        staff = telegram.user(STAFF_ID, "en")
+        await staff.send("/offers")
+        figures = (await staff.reply()).text
+        assert "Adverts checked, week" in figures and ": 7" in figures
+        assert "@moscow_jobs_example: 3 people, 4 adverts" in figures
+        assert "two_people_example" not in figures
+        assert re.search(r"• 4 copies · @moscow_jobs_example · [a-z_, ]*pay_too_high", figures), figures
+        stored = Path(settings.db_path).read_bytes() + Path(f"{settings.db_path}-wal").read_bytes()
+        for secret in ("Secret Recruiters", "УБОРЩИЦА", "Рустам", "000-00-02"):
+            for encoding in ("utf-8", "utf-16-le"):
+                assert secret.encode(encoding) not in stored
+        async with (
+            aiohttp.ClientSession() as http,
+            http.get(f"http://127.0.0.1:{settings.metrics_port}/metrics") as response,
+        ):
+            metrics = await response.text()
+        assert 'safar_adverts_checked_total{source="forward"}' in metrics
+        assert 'safar_advert_flags_total{flag="pay_too_high"}' in metrics
+        outsider = telegram.user(799, "en")
+        await outsider.send("/offers")
+        assert "moscow_jobs_example" not in (await outsider.reply()).text
+    finally:
+        await running.stop()
+
+
+@pytest.mark.parametrize("language", ["tg", "ru", "uz", "en"])
+async def test_every_flag_at_once_fits_in_one_message(bot: RunningBot, telegram: FakeTelegram, language: str) -> None:
+    user = await started(bot, telegram, 620 + len(language) + ord(language[0]), language)
+    everything = "\n".join(
+        [
+            CLEANER,
+            FEE_AND_PASSPORTS,
+            "Билеты покупаем мы, стоимость удерживается из первых двух зарплат",
+            "Работаем без договора. Вахта в зоне СВО. Едем по туристическому шенгену",
+            "Вылетаете в Белград, там ждёте рабочую визу. Работа в Таиланде оператор чата",
+            "Жильё в отеле, выходить в город нельзя, телефон сдаёшь",
+        ]
+    )
+    await user.forward(everything, channel(None))
+    answer = await user.reply()
+    within_limits(answer)
