@@ -14,10 +14,10 @@ from bot.common.telegram_limits import MAX_MESSAGE_CHARS
 from bot.config import Settings
 from bot.handlers.counsellors import NOT_DELIVERED, TALK_LABEL
 from tests.support.clock import ManualClock
+from tests.support.desk import COUNSELLOR_ID, GROUP, MONDAY_MORNING, copies_into, label, open_case, shown_answer
 from tests.support.fake_telegram import FakeTelegram, FakeUser, Sent
 from tests.support.journeys import LANGUAGE_LABELS, start_in
 from tests.support.running import STAFF_ID, RunningBot
-from tests.test_counsellors import COUNSELLOR_ID, GROUP, MONDAY_MORNING, copies_into, label, open_case, shown_answer
 
 FAMILIES = "My family member works abroad"
 DANGER = "бригадир Рустам забрал паспорт, я в Казани"
@@ -225,7 +225,7 @@ async def test_a_counsellor_blocks_a_cases_sender_for_days(
     await counsellor.post_in_topic(GROUP, topic, "/block 3")
     told = await user.reply()
     assert "/sos" in told.text and told.labels() == [label(desk_bot, "🧹 Clear this chat", "ru")]
-    assert telegram.topics[topic]["closed"]
+    await telegram.until(lambda: telegram.topics[topic]["closed"])  # after the case's last copies
     await telegram.until(lambda: len(told_in(telegram, topic)) == 3)
     assert "25.02.2027" in told_in(telegram, topic)[-1]  # Monday 22 February and three days
 

@@ -23,16 +23,14 @@ from bot.storage.stores.desk_figures import DeskFigureStore
 from bot.storage.stores.events import Period
 from bot.storage.stores.staff_audit import StaffAuditStore
 from tests.support.clock import ManualClock
+from tests.support.desk import COUNSELLOR_ID, GROUP, MONDAY_MORNING, label, open_case, person_in_a_case
 from tests.support.fake_telegram import FakeTelegram, FakeUser, Sent
 from tests.support.journeys import LANGUAGE_LABELS, start_in
 from tests.support.privacy import encodings_of
 from tests.support.processes import free_port
 from tests.support.running import STAFF_ID, RunningBot
 from tests.support.waiting import eventually
-from tests.test_counsellors import COUNSELLOR_ID, GROUP, label, open_case
 
-MONDAY_MORNING = datetime(2027, 2, 22, 5, 0, tzinfo=UTC)
-"""10:00 in Dushanbe, in the default working hours."""
 VIEWER_ID = 951
 WAITS = (0, 1, 2, 3, 5, 8)
 """Hours each of the first week's cases waits for its first answer: median 2, 90th percentile 8."""
@@ -56,15 +54,6 @@ async def desk_bot(settings: Settings, telegram: FakeTelegram, clock: ManualCloc
     await running.start()
     yield running
     await running.stop()
-
-
-async def person_with_a_case(
-    bot: RunningBot, telegram: FakeTelegram, user_id: int, language: str
-) -> tuple[FakeUser, int]:
-    user = telegram.user(user_id=user_id, language_code=language)
-    await start_in(user, LANGUAGE_LABELS[language])
-    _, topic = await open_case(bot, user, language)
-    return user, topic
 
 
 def case_number(acknowledgement: Sent) -> int:
@@ -117,7 +106,7 @@ async def metrics(settings: Settings) -> str:
 async def test_stats_and_metrics_count_cases_by_week_and_link_them_to_no_one(
     desk_bot: RunningBot, telegram: FakeTelegram, clock: ManualClock, settings: Settings
 ) -> None:
-    first_week = [await person_with_a_case(desk_bot, telegram, 731_294_500 + n, "ru") for n in range(len(WAITS))]
+    first_week = [await person_in_a_case(desk_bot, telegram, 731_294_500 + n, "ru") for n in range(len(WAITS))]
     waited = 0
     for (person, topic), wait in zip(first_week, WAITS, strict=True):
         clock.advance(hours=wait - waited)
@@ -128,7 +117,7 @@ async def test_stats_and_metrics_count_cases_by_week_and_link_them_to_no_one(
         await person.press(question, label(desk_bot, "👍 Yes" if n < 5 else "🤏 Partly", "ru"))
         await person.reply()
     clock.set(datetime(2027, 3, 1, 5, 0, tzinfo=UTC))  # the next Monday
-    second_week = [await person_with_a_case(desk_bot, telegram, 731_294_600 + n, "ru") for n in range(5)]
+    second_week = [await person_in_a_case(desk_bot, telegram, 731_294_600 + n, "ru") for n in range(5)]
     await written(desk_bot, clock)
 
     stats = await staff_asks(telegram, "/stats 30d")
@@ -196,7 +185,7 @@ async def test_did_this_help_is_asked_once_and_counted_once(
     await person.reply()  # the conversation has ended
     question = await person.reply()
     assert question.labels() == [label(desk_bot, text, "tg") for text in ("👍 Yes", "🤏 Partly", "👎 No")]
-    assert question.text.startswith("Оё ин гуфтугӯ ба шумо кумак кард?")
+    assert question.text.startswith("Оё ин гуфтугӯ ба шумо кӯмак кард?")
 
     await person.press(question, label(desk_bot, "👍 Yes", "tg"))
     thanked = await person.reply()
@@ -214,7 +203,7 @@ async def test_did_this_help_is_asked_once_and_counted_once(
     assert forged["text"] == label(desk_bot, "This menu has changed. Here is the current one.", "tg")
     await person.reply()  # and the current menu
 
-    second, topic = await person_with_a_case(desk_bot, telegram, 6201, "ru")
+    second, topic = await person_in_a_case(desk_bot, telegram, 6201, "ru")
     late = await closed_by_counsellor(second, topic)  # the counsellor ended it: asked in the person's language
     assert late.labels()[0] == label(desk_bot, "👍 Yes", "ru")
     clock.advance(hours=settings.case_grace_hours + 1)  # past the grace period: the question has closed
@@ -240,14 +229,14 @@ async def test_the_audit_lists_the_desks_entries_without_content(
     await desk_bot.settled(telegram)  # "Show" has finished: the next answer gets its own notice
     await answered(person, topic)  # only the first answer is an entry
     await person.press(acknowledgement, label(desk_bot, "End conversation", "ru"))
-    second, topic = await person_with_a_case(desk_bot, telegram, 6301, "ru")
+    second, topic = await person_in_a_case(desk_bot, telegram, 6301, "ru")
     await closed_by_counsellor(second, topic)
     assert "case" not in await staff_asks(telegram, "/audit", STAFF_ID)  # not before the batch is written
-    third, _ = await person_with_a_case(desk_bot, telegram, 6302, "ru")
+    third, _ = await person_in_a_case(desk_bot, telegram, 6302, "ru")
     await third.send("/forget")  # erasing their data ends the case too
     await third.press(await third.reply(), label(desk_bot, "Yes, erase", "ru"))
     await third.reply()
-    abuser, topic = await person_with_a_case(desk_bot, telegram, 6303, "ru")
+    abuser, topic = await person_in_a_case(desk_bot, telegram, 6303, "ru")
     await FakeUser(telegram, COUNSELLOR_ID, "en").post_in_topic(GROUP, topic, "/block")
     await abuser.reply()  # told the counsellors ended the conversation
     await written(desk_bot, clock)

@@ -25,13 +25,22 @@ from bot.services.counsellor_relays import MemoryGroupBudget
 from bot.storage.redis.group_budget import RedisGroupBudget
 from tests.support.bot_process import bot_settings
 from tests.support.clock import ManualClock
+from tests.support.desk import (
+    COUNSELLOR_ID,
+    GROUP,
+    MONDAY_MORNING,
+    copies_into,
+    label,
+    person_in_a_case,
+    set_up_desk,
+    told_in_topic,
+)
 from tests.support.fake_telegram import BOT_ID, BadRequest, FakeTelegram, FakeUser
 from tests.support.journeys import LANGUAGE_LABELS, start_in
 from tests.support.processes import running
 from tests.support.running import RunningBot
 from tests.support.waiting import eventually
 from tests.support.webhook_workers import RoundRobin, serve
-from tests.test_counsellors import COUNSELLOR_ID, GROUP, MONDAY_MORNING, copies_into, label, open_case, set_up_desk
 
 TEST_MINUTE = 2.0
 """Telegram's minute for the group's limit, shrunk so the tests stay fast: the fake and the bot agree on it."""
@@ -56,20 +65,6 @@ async def desk_bot(desk_settings: Settings, clock: ManualClock) -> AsyncIterator
     running.app.desk.relays.budget = MemoryGroupBudget(20, TEST_MINUTE)
     yield running
     await running.stop()
-
-
-async def person_in_a_case(
-    bot: RunningBot, telegram: FakeTelegram, user_id: int, language: str
-) -> tuple[FakeUser, int]:
-    user = telegram.user(user_id=user_id, language_code=language)
-    await start_in(user, LANGUAGE_LABELS[language])
-    _, topic = await open_case(bot, user, language)
-    return user, topic
-
-
-def told_in_topic(telegram: FakeTelegram, topic: int) -> list[dict[str, Any]]:
-    """Safar's own messages in a case's topic (not copies)."""
-    return [p for m, p in telegram.calls if m == "sendMessage" and p.get("message_thread_id") == topic]
 
 
 async def thirty_messages_from_three_cases(bot: RunningBot, telegram: FakeTelegram) -> list[int]:
@@ -370,3 +365,35 @@ async def test_two_web_workers_on_postgresql_and_redis_relay_in_order_within_one
 
 def label_in(app: Application, text: str, language: str) -> str:
     return app.i18n.gettext(text, locale=language)
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_two_web_workers_share_one_count_of_a_cases_messages_a_minute(
+    telegram: FakeTelegram, desk_settings: Settings, redis_url: str
+) -> None:
+    desk_settings.redis_url = SecretStr(redis_url)
+    desk_settings.safar_role = "web"
+    desk_settings.counsellors_messages_per_minute = 3
+    async with (
+        web_worker(desk_settings) as (first, a),
+        web_worker(desk_settings) as (_, b),
+        RoundRobin(telegram, [a, b]) as balancer,
+    ):
+        person = telegram.user(user_id=8100, language_code="ru")
+        await start_in(person, LANGUAGE_LABELS["ru"])
+        await person.send("/sos")
+        await person.press(await person.reply(), label_in(first, TALK_LABEL, "ru"))
+        await person.press(await person.reply(), label_in(first, "Start", "ru"))
+        await person.reply()
+        topic = max(telegram.topics)
+        for number in range(5):  # alternately to each worker
+            await person.send(f"message {number}")
+        refused = [await person.reply(), await person.reply()]
+        await telegram.until(lambda: len(copies_into(telegram, topic)) == 3, within=60)
+        assert {worker for _, worker in balancer.posted[-5:]} == {0, 1}
+    assert [copy["text"] for copy in copies_into(telegram, topic)] == [f"message {n}" for n in range(3)]
+    not_sent = first.i18n.gettext(
+        "⏳ Not sent to the counsellor: more than {count} messages in a minute. Wait a minute, then send this one again.",
+        locale="ru",
+    ).format(count=3)
+    assert [reply.text for reply in refused] == [not_sent, not_sent]

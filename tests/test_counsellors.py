@@ -3,26 +3,27 @@ counsellors' group, the person's messages copied there, a counsellor's answers c
 topic deleted when the case's retention ends. The group never learns who the person is."""
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
-from typing import Any
 
 import pytest
 
 from bot.config import Settings
-from bot.handlers.counsellor_answers import NEW_ANSWER
 from bot.handlers.counsellors import TALK_LABEL
-from bot.i18n.reminders import SHOW
 from bot.runtime.startup_checks import StartupError, check_counsellors_group
 from tests.support.clock import ManualClock
-from tests.support.fake_telegram import FakeTelegram, FakeUser, Sent
+from tests.support.desk import (
+    COUNSELLOR_ID,
+    GROUP,
+    MONDAY_MORNING,
+    copies_into,
+    label,
+    open_case,
+    set_up_desk,
+    shown_answer,
+)
+from tests.support.fake_telegram import FakeTelegram, FakeUser
 from tests.support.journeys import LANGUAGE_LABELS, start_in
+from tests.support.privacy import encodings_of
 from tests.support.running import STAFF_ID, RunningBot
-from tests.test_seized_copy import encodings_of
-
-GROUP = -1001234567890
-COUNSELLOR_ID = 950
-MONDAY_MORNING = datetime(2027, 2, 22, 5, 0, tzinfo=UTC)
-"""10:00 in Dushanbe, in the default working hours."""
 
 
 @pytest.fixture
@@ -35,58 +36,12 @@ def desk_settings(settings: Settings, telegram: FakeTelegram) -> Settings:
     return set_up_desk(settings, telegram)
 
 
-def set_up_desk(settings: Settings, telegram: FakeTelegram) -> Settings:
-    """The counsellors' group in the fake, and the settings that point Safar at it."""
-    telegram.add_group(GROUP)
-    settings.counsellors_chat_id = GROUP
-    settings.counsellors_organisation = "Hamsafar NGO"
-    settings.counsellors_language = "en"  # these tests read what the group is told in English
-    settings.admin_ids = frozenset({STAFF_ID})
-    settings.staff_roles = {COUNSELLOR_ID: frozenset({"counsellor"})}
-    settings.reminder_check_seconds = 0.1
-    return settings
-
-
 @pytest.fixture
 async def desk_bot(desk_settings: Settings, clock: ManualClock) -> AsyncIterator[RunningBot]:
     running = RunningBot(desk_settings, clock)
     await running.start()
     yield running
     await running.stop()
-
-
-def label(bot: RunningBot, text: str, language: str) -> str:
-    return bot.app.i18n.gettext(text, locale=language)
-
-
-async def shown_answer(bot: RunningBot, user: FakeUser, language: str) -> Sent:
-    """A counsellor's answer as the person reads it: discreet ("💬 New answer"), then "Show"."""
-    notice = await user.reply()
-    assert notice.text.startswith(label(bot, NEW_ANSWER, language)), notice.text
-    await user.press(notice, label(bot, SHOW, language))
-    return await user.reply()
-
-
-async def open_case(bot: RunningBot, user: FakeUser, language: str) -> tuple[Sent, int]:
-    """From /sos through the consent screen to an open case; returns the acknowledgement and the topic."""
-    topics_before = set(bot_topics(user.telegram))
-    await user.send("/sos")
-    hotlines = await user.reply()
-    await user.press(hotlines, label(bot, TALK_LABEL, language))
-    consent = await user.reply()
-    assert "Hamsafar NGO" in consent.text
-    await user.press(consent, label(bot, "Start", language))
-    acknowledgement = await user.reply()
-    (topic,) = set(bot_topics(user.telegram)) - topics_before
-    return acknowledgement, topic
-
-
-def bot_topics(telegram: FakeTelegram) -> dict[int, dict[str, Any]]:
-    return telegram.topics
-
-
-def copies_into(telegram: FakeTelegram, topic: int) -> list[dict[str, Any]]:
-    return [copy for copy in telegram.copies if copy["chat_id"] == GROUP and copy["thread"] == topic]
 
 
 def what_the_group_saw(telegram: FakeTelegram) -> str:
@@ -126,7 +81,7 @@ async def test_a_person_talks_to_a_counsellor_in_their_language(
     await counsellor.post_in_topic(GROUP, topic, "/close")
     ended = await user.reply()
     assert ended.labels() == [label(desk_bot, "🧹 Clear this chat", language)]
-    assert telegram.topics[topic]["closed"]
+    await telegram.until(lambda: telegram.topics[topic]["closed"])  # after the case's last copies
 
     seen = what_the_group_saw(telegram)
     for private in ("4242", user_name, "zarina_dushanbe"):
@@ -259,7 +214,7 @@ async def test_the_person_ends_the_conversation_and_may_clear_the_chat(
     await user.press(acknowledgement, label(desk_bot, "End conversation", "ru"))
     ended = await user.reply()
     assert ended.labels() == [label(desk_bot, "🧹 Clear this chat", "ru")]
-    assert telegram.topics[topic]["closed"]
+    await telegram.until(lambda: telegram.topics[topic]["closed"])  # after the case's last copies
     told = [p["text"] for m, p in telegram.calls if m == "sendMessage" and p.get("message_thread_id") == topic]
     assert told == ["The person ended the conversation; the case is closed."]
     await user.send("one more thing")  # the case is closed: this is a question for the lessons again

@@ -31,6 +31,8 @@ COUNSELLOR_REFUSED = N_(
     "Send it another way."
 )
 
+CASE_ENDED = N_("The person ended the conversation; the case is closed.")
+
 
 class RelayNotices:
     """`RelayTexts` in each side's language: the person's, and the counsellors' group's."""
@@ -51,6 +53,9 @@ class RelayNotices:
 
     def counsellor_not_relayed(self, blocked: bool) -> str:
         return self._i18n.gettext(COUNSELLOR_BLOCKED if blocked else COUNSELLOR_REFUSED, locale=self._group_language)
+
+    def case_ended(self) -> str:
+        return self._i18n.gettext(CASE_ENDED, locale=self._group_language)
 
 
 async def show_answers(

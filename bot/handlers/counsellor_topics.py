@@ -35,7 +35,12 @@ class InCaseTopic(Filter):
 
 async def tell_group(message: Message, desk: CounsellorDesk, text: str) -> None:
     """A reply in the topic, in the group's language (`text` is a msgid)."""
-    await message.reply(_(text, locale=desk.settings.language), parse_mode=None)
+    await reply_in_topic(message, desk, _(text, locale=desk.settings.language))
+
+
+async def reply_in_topic(message: Message, desk: CounsellorDesk, text: str) -> None:
+    """Under the counsellor's message, within the group's budget like everything Safar writes there."""
+    await desk.relays.tell_group(text, message.message_thread_id, message.message_id)
 
 
 async def close_case(message: Message, desk: CounsellorDesk, staff: StaffRoles) -> None:
@@ -67,11 +72,12 @@ async def block_sender(message: Message, command: CommandObject, desk: Counsello
         return
     days = block_days(command.args, desk.settings.block_days)
     if days is None:
-        await message.reply(
+        await reply_in_topic(
+            message,
+            desk,
             _("Write /block, or /block and a number of days from 1 to {most}.", locale=desk.settings.language).format(
                 most=MAX_BLOCK_DAYS
             ),
-            parse_mode=None,
         )
         return
     case = await desk.case_of_topic(message.message_thread_id)
@@ -80,12 +86,13 @@ async def block_sender(message: Message, command: CommandObject, desk: Counsello
         return
     was_open = not case.closed
     until = await desk.block(case, days, message.from_user.id)
-    await message.reply(
+    await reply_in_topic(
+        message,
+        desk,
         _(
             "Blocked until {day}: this case is closed, and its sender cannot open a new one before then.",
             locale=desk.settings.language,
         ).format(day=f"{until:%d.%m.%Y %H:00} UTC"),
-        parse_mode=None,
     )
     if was_open:
         await message.bot.send_message(  # type: ignore[union-attr]

@@ -191,7 +191,7 @@ class InOpenCase(Filter):
 async def relay(message: Message, desk: CounsellorDesk, case: OpenCase) -> None:
     """Queued for the case's topic, stored before the update is acknowledged; a copy the group
     refuses is told to the person by the queue (bot/services/counsellor_relays.py)."""
-    if not desk.limit.allow(case.case_id, message.media_group_id):
+    if not await desk.limit.allow(case.case_id, message.media_group_id):
         await tell_not_sent(message, desk)
         return
     await desk.from_person(case, message.message_id)
@@ -227,7 +227,7 @@ async def share(query: CallbackQuery, callback_data: DeskStep, desk: CounsellorD
     if desk is None or case is None or query.message is None or not callback_data.message:
         await replace_screen(query, html.escape(_("Not sent: this conversation has ended.")), None)
         return
-    if not desk.limit.allow(case.case_id):
+    if not await desk.limit.allow(case.case_id):
         await replace_screen(query, html.escape(_("Not sent yet: wait a minute, then press Send again.")),
                              query.message.reply_markup if isinstance(query.message, Message) else None)  # fmt: skip
         return

@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from aiogram import Bot, Dispatcher
+from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
 from aiogram.enums import ParseMode
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
@@ -37,6 +37,7 @@ from bot.privacy.period_salts import PeriodSalts
 from bot.privacy.pseudonyms import Pseudonymizer
 from bot.privacy.secret_keys import ChatCipher, KeyRing
 from bot.runtime.broadcast_progress import broadcast_progress
+from bot.runtime.confirmed_polling import ConfirmingDispatcher
 from bot.runtime.process_roles import SCHEDULER, claims
 from bot.services.advert_watch import AdvertWatch
 from bot.services.broadcast_approval import BroadcastApprovals
@@ -167,7 +168,7 @@ class Application(Services):
 
     settings: Settings
     bot: Bot
-    dispatcher: Dispatcher
+    dispatcher: ConfirmingDispatcher
     heartbeat: Heartbeat
     """Told each time long polling hears from Telegram; read by the health check."""
     reminders: ReminderDispatcher
@@ -192,7 +193,7 @@ def create_dispatcher(
     max_in_flight: int | None = None,
     keep: Sequence[KeepRule] = (in_album,),
     desk: CounsellorDesk | None = None,
-) -> Dispatcher:
+) -> ConfirmingDispatcher:
     """`flood`: (updates per second, burst) for one person. `shared`: conversations, chat locks and
     seen updates in Redis for several workers (REDIS_URL). `max_in_flight`: updates handled at once
     (MAX_UPDATES_IN_FLIGHT). `keep`: what must not be lost when a person sends fast
@@ -207,7 +208,7 @@ def create_dispatcher(
         if shared
         else DatabaseFSMStorage(services.database, services.pseudonyms, durable_part, clock=clock)
     )
-    dispatcher = Dispatcher(
+    dispatcher = ConfirmingDispatcher(  # polling confirms an update to Telegram once it is handled
         storage=conversations,
         # One update at a time per user: two quick taps must not race on the saved conversation.
         events_isolation=shared.isolation if shared else ReleasingEventIsolation(),
@@ -388,6 +389,7 @@ def _desk(
             services.unlinked,
             services.clock,
         ),
+        limit=shared.case_limits if shared else None,  # one count for every worker
     )
     return desk
 

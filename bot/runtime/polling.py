@@ -60,6 +60,7 @@ async def poll(app: Application, *, handle_signals: bool = True, polling_timeout
             tasks_concurrency_limit=app.settings.max_updates_in_flight,
         )
         await let_updates_finish(app.dispatcher)
+        await app.dispatcher.confirm_handled(app.bot)  # the next start does not handle them again
     if conflicts.reason is not None:
         raise StartupError(conflicts.reason)
     if leadership.lost:

@@ -1,6 +1,6 @@
 """What several bot processes must share when REDIS_URL is set: conversation state, one update at a
 time per chat, the update ids already handled, the per-user flood limit, the bulk send rate, the
-counsellors' group's budget and each case's turn to relay, and the per-person counts of a day or
+counsellors' group's budget, each case's turn to relay and its messages a minute, and the per-person counts of a day or
 week (the daily report limit). Unset, each stays in its process (and
 the database) as before: DatabaseFSMStorage, ReleasingEventIsolation, DuplicateUpdates, the sender's own
 pacing and MemoryTally.
@@ -20,6 +20,7 @@ from bot.middlewares.cluster_locks import ClusterEventIsolation
 from bot.middlewares.shared_updates import SharedDuplicateUpdates
 from bot.runtime.startup_checks import StartupError
 from bot.storage.backends.sqlite import Database
+from bot.storage.redis.case_limits import RedisCaseLimits
 from bot.storage.redis.conversations import RedisConversations
 from bot.storage.redis.flood_buckets import RedisFloodBuckets
 from bot.storage.redis.group_budget import RedisCaseTurns, RedisGroupBudget
@@ -71,6 +72,8 @@ class SharedState:
     """The counsellors' group's messages a minute, for every process together."""
     case_turns: RedisCaseTurns
     """One process at a time sends a case's relays, in order."""
+    case_limits: RedisCaseLimits
+    """A case's messages a minute (COUNSELLORS_MESSAGES_PER_MINUTE), for every process together."""
 
     async def close(self) -> None:
         await self.leases.close()
@@ -105,4 +108,5 @@ async def open_shared_state(
         RedisTally(redis),
         RedisGroupBudget(redis, bot_id, settings.counsellors_group_messages_per_minute),
         RedisCaseTurns(leases, bot_id),
+        RedisCaseLimits(redis, bot_id, settings.counsellors_messages_per_minute),
     )

@@ -35,11 +35,9 @@ class DeskUnavailable(Exception):
 
 
 class DeskTelegram(Protocol):
+    """Topics in the counsellors' group; what Safar writes there goes through the relay queue."""
+
     async def create_topic(self, name: str) -> int: ...
-
-    async def tell_topic(self, topic_id: int | None, text: str) -> None: ...
-
-    async def close_topic(self, topic_id: int) -> None: ...
 
     async def delete_topic(self, topic_id: int) -> None: ...
 
@@ -84,17 +82,25 @@ def topic_name(case_id: int, language: str, country: str | None) -> str:
     return " · ".join(part for part in (f"#{case_id}", language.upper(), country) if part)
 
 
+class CaseLimit(Protocol):
+    """At most COUNSELLORS_MESSAGES_PER_MINUTE of one case's messages are relayed in any minute; the
+    rest are refused (the person is told which). An album's pictures count as one message."""
+
+    async def allow(self, case_id: int, album: str | None = None) -> bool: ...
+
+    async def forget(self, case_id: int) -> None: ...
+
+
 class RelayLimit:
-    """At most `per_minute` of one case's messages are relayed in any minute; the rest are refused
-    (the person is told which). Kept in this process, by case number: with several workers each
-    keeps its own count, so a person may reach the limit once per worker."""
+    """`CaseLimit` kept in this process, by case number, on the desk's clock; with REDIS_URL every
+    process shares one count instead (bot/storage/redis/case_limits.py)."""
 
     def __init__(self, per_minute: int, clock: Clock) -> None:
         self._per_minute = per_minute
         self._clock = clock
         self._sent: dict[int, deque[tuple[datetime, str | None]]] = {}
 
-    def allow(self, case_id: int, album: str | None = None) -> bool:
+    async def allow(self, case_id: int, album: str | None = None) -> bool:
         """`album`: the pictures of one album count as one message (Telegram sends one update each)."""
         now = self._clock.now()
         recent = self._sent.setdefault(case_id, deque())
@@ -107,7 +113,7 @@ class RelayLimit:
         recent.append((now, album))
         return True
 
-    def forget(self, case_id: int) -> None:
+    async def forget(self, case_id: int) -> None:
         self._sent.pop(case_id, None)
 
 
@@ -125,6 +131,7 @@ class CounsellorDesk:
         blocks: CounsellorBlockStore | None = None,
         translate: Translate | None = None,
         figures: DeskFigures | None = None,
+        limit: CaseLimit | None = None,
     ):
         self._store = store
         self.relays = relays
@@ -136,7 +143,7 @@ class CounsellorDesk:
         """What cases go through, counted unlinked (services/desk_figures.py); None: not counted."""
         self._blocks = blocks
         self._translate: Translate = translate or (lambda _language, msgid: msgid)
-        self.limit = RelayLimit(settings.messages_per_minute, clock)
+        self.limit: CaseLimit = limit or RelayLimit(settings.messages_per_minute, clock)
         self.told_not_counsellor: set[tuple[int, int]] = set()
         """(topic, staff id) already told their messages there are not relayed: told once."""
         self.available = True
@@ -150,6 +157,19 @@ class CounsellorDesk:
         start, end = self.settings.hours
         return local.weekday() < 5 and time(start) <= local.time() < (time(end) if end < 24 else time.max)
 
+    def waits_from(self, opened: datetime) -> datetime:
+        """When a case opened at `opened` starts waiting for an answer: then, in working hours; else at
+        the next opening (a case opened on Friday night waits from Monday morning)."""
+        if self.in_hours(opened):
+            return opened
+        local = opened.astimezone(self.settings.time_zone)
+        start = time(self.settings.hours[0])
+        for days in range(8):
+            opening = datetime.combine(local.date() + timedelta(days=days), start, tzinfo=self.settings.time_zone)
+            if opening > local and opening.weekday() < 5:
+                return opening
+        return opened  # no working day at all: cannot happen with Monday to Friday
+
     async def case_of(self, user_key: str) -> OpenCase | None:
         """The person's open case (a closed one in its grace period is not theirs to write into)."""
         case = await self._store.of_person(user_key)
@@ -159,6 +179,7 @@ class CounsellorDesk:
         """A new case and its topic. Raises DeskUnavailable when the group refuses the topic."""
         now = self._clock.now()
         case_id = await self._store.new_case_number(now)
+        await self.relays.wait_for_the_groups_turn()  # a new topic is a message in the group too
         try:
             topic_id = await self._telegram.create_topic(topic_name(case_id, language, country))
         except DeskUnavailable:
@@ -200,14 +221,7 @@ class CounsellorDesk:
             return False
         if self.figures is not None:
             self.figures.closed(case.user_key, None if by_person else staff_id)
-        try:
-            if by_person:
-                await self._telegram.tell_topic(
-                    case.topic_id, self.gettext("The person ended the conversation; the case is closed.")
-                )
-            await self._telegram.close_topic(case.topic_id)
-        except DeskUnavailable:
-            self.available = False
+        await self.relays.case_closed(case, by_person=by_person)  # after the person's last copies
         return True
 
     async def forget(self, user_key: str) -> None:
@@ -236,15 +250,16 @@ class CounsellorDesk:
                 self.available = False
                 return
             await self._store.topic_deleted(topic.case_id)
-        overdue = await self._store.overdue(now, self.settings.answer_within)
+        if not self.in_hours(now):
+            return  # nobody reads the notice at night: it comes when the desk opens
+        overdue = await self._store.overdue(now, self.settings.answer_within, self.waits_from)
         if overdue:
             numbers = ", ".join(f"#{case_id}" for case_id in overdue)
             hours = int(self.settings.answer_within.total_seconds() // 3600)
-            await self._telegram.tell_topic(
-                None,
+            await self.relays.tell_group(
                 self.gettext("Waiting longer than {hours} h without an answer: {numbers}").format(
                     hours=hours, numbers=numbers
-                ),
+                )
             )
 
     async def blocked_until(self, user_key: str) -> datetime | None:
@@ -261,7 +276,7 @@ class CounsellorDesk:
         await self.close(case, staff_id=staff_id)
         if self.figures is not None:
             self.figures.blocked(case.user_key, staff_id)
-        self.limit.forget(case.case_id)
+        await self.limit.forget(case.case_id)
         log.info("counsellors: a case's sender blocked")
         return until
 

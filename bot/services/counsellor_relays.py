@@ -1,5 +1,8 @@
 """The counsellors' desk's relay queue: what a person sends in a case goes to its topic, and what a
 counsellor writes there goes to the person, through rows written before the update is acknowledged.
+Safar's own writing in the group goes through it too: a case's notices (the person ended it, its
+topic closed) as rows after the case's last copies, a notice in the general topic (cases waiting too
+long) and a new topic within the same budget, so nothing Safar writes there is beyond the limit.
 
 A case's messages go one after the other, in order; cases go side by side. Copies into the
 counsellors' group keep to the group's budget (Telegram lets about 20 messages a minute into one
@@ -26,7 +29,7 @@ from bot.common.telegram_limits import GROUP_MESSAGES_PER_MINUTE, counted_window
 from bot.services.batch_job import BatchJob
 from bot.services.sender import RetryAfter, TemporaryFailure
 from bot.storage.stores.counsellor_cases import OpenCase
-from bot.storage.stores.counsellor_relays import CounsellorRelayStore, Direction, QueuedRelay
+from bot.storage.stores.counsellor_relays import NOTICES, CounsellorRelayStore, Direction, QueuedRelay
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +51,11 @@ class RelayCalls(Protocol):
 
     async def copy(self, relay: QueuedRelay) -> None: ...
 
-    async def tell_topic(self, topic_id: int, text: str, reply_to: int | None = None) -> None: ...
+    async def tell_topic(self, topic_id: int | None, text: str, reply_to: int | None = None) -> None:
+        """Safar's plain text in a case's topic, or in the group's general topic (None)."""
+        ...
+
+    async def close_topic(self, topic_id: int) -> None: ...
 
     async def tell_person(self, chat_id: int, text: str, markup: Any = None) -> None: ...
 
@@ -63,6 +70,10 @@ class RelayTexts(Protocol):
     def person_not_relayed(self, language: str) -> str: ...
 
     def counsellor_not_relayed(self, blocked: bool) -> str: ...
+
+    def case_ended(self) -> str:
+        """The topic is told that the person ended the conversation, in the group's language."""
+        ...
 
 
 class GroupBudget(Protocol):
@@ -164,6 +175,32 @@ class RelayQueue(BatchJob["RelayQueue"]):
         await self._store.enqueue(case, Direction.TO_PERSON, message_id)
         self._wake.set()
 
+    async def case_closed(self, case: OpenCase, *, by_person: bool) -> None:
+        """The case's topic is told (when the person ended it) and closed, after the case's copies
+        still queued and within the group's budget; stored when this returns."""
+        if by_person:
+            await self._store.enqueue(case, Direction.ENDED, 0)
+        await self._store.enqueue(case, Direction.CLOSE_TOPIC, 0)
+        self._wake.set()
+
+    async def tell_group(self, text: str, topic_id: int | None = None, reply_to: int | None = None) -> bool:
+        """Safar's notice in the group (the general topic unless `topic_id`), within the group's budget
+        like every copy; False if it could not be sent (the group refused Safar, or Telegram kept failing)."""
+        try:
+            await self._retrying(lambda: self._calls.tell_topic(topic_id, text, reply_to), into_group=True)
+        except RelayRefused as refused:
+            if refused.blocked and self._on_group_refused is not None:
+                await self._on_group_refused()
+            return False
+        except (TemporaryFailure, _Stopping):
+            log.warning("counsellors: a notice to the group could not be sent")
+            return False
+        return True
+
+    async def wait_for_the_groups_turn(self) -> None:
+        """A place in the group's budget, taken (for what Safar writes there outside the queue: a new topic)."""
+        await self._wait_for_budget()
+
     async def show(self, user_key: str, case_id: int) -> int:
         """The person tapped "Show": their waiting answers of this case, copied in order. Rows are
         looked up by the presser's own key, so a forged or stale button shows nothing; returns how
@@ -247,13 +284,23 @@ class RelayQueue(BatchJob["RelayQueue"]):
             if relay.direction is Direction.TO_PERSON and not await self._plain_texts({relay.user_key}):
                 await self._hold(relay)
                 return True
-            await self._copy_with_retries(relay)
+            await self._send(relay)
         except RelayRefused as refused:
             await self._refused(relay, refused)
         except (TemporaryFailure, _Stopping):
             return False
         await self._store.done(relay.id)
         return True
+
+    async def _send(self, relay: QueuedRelay) -> None:
+        """A copy, or one of Safar's notices about the case: everything but an answer writes into the group."""
+        if relay.direction is Direction.ENDED:
+            text = self._texts.case_ended()
+            await self._retrying(lambda: self._calls.tell_topic(relay.topic_id, text), into_group=True)
+        elif relay.direction is Direction.CLOSE_TOPIC:
+            await self._retrying(lambda: self._calls.close_topic(relay.topic_id), into_group=True)
+        else:
+            await self._copy_with_retries(relay)
 
     async def _hold(self, relay: QueuedRelay) -> None:
         """A discreet answer: the person is told once that answers wait, then it waits for "Show"."""
@@ -269,6 +316,11 @@ class RelayQueue(BatchJob["RelayQueue"]):
 
     async def _refused(self, relay: QueuedRelay, refused: RelayRefused) -> None:
         """Told to the side that wrote it; the row then goes, and the case's queue goes on."""
+        if relay.direction in NOTICES:  # nobody wrote it: a topic closed already, or a group that refused Safar
+            if refused.blocked and self._on_group_refused is not None:
+                await self._on_group_refused()
+            log.warning("counsellors: the group refused a notice about a case (%s)", relay.direction.value)
+            return
         if relay.direction is Direction.TO_PERSON:
             text = self._texts.counsellor_not_relayed(refused.blocked)
             with contextlib.suppress(RelayRefused, TemporaryFailure):

@@ -1,6 +1,6 @@
-"""The counsellors' desk's Bot API calls (`DeskTelegram`): topics in the counsellors' group and
-Safar's notices there (copies go through the relay queue: bot/transport/relay_calls.py). A refusal
-from the group means Safar lost its rights there (DeskUnavailable)."""
+"""The counsellors' desk's Bot API calls (`DeskTelegram`): creating and deleting topics in the
+counsellors' group (copies and Safar's notices go through the relay queue: bot/transport/relay_calls.py).
+A refusal from the group means Safar lost its rights there (DeskUnavailable)."""
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
@@ -21,19 +21,6 @@ class ForumTopics:
         except REFUSALS as error:
             raise DeskUnavailable(error.message) from error
         return topic.message_thread_id
-
-    async def tell_topic(self, topic_id: int | None, text: str) -> None:
-        """A notice from Safar in a case's topic, or in the general topic (None)."""
-        try:
-            await self._bot.send_message(self._group, text, message_thread_id=topic_id, parse_mode=None)
-        except REFUSALS as error:
-            raise DeskUnavailable(error.message) from error
-
-    async def close_topic(self, topic_id: int) -> None:
-        try:
-            await self._bot.close_forum_topic(self._group, topic_id)
-        except REFUSALS as error:
-            raise DeskUnavailable(error.message) from error
 
     async def delete_topic(self, topic_id: int) -> None:
         try:

@@ -34,14 +34,17 @@ class RelayDelivery:
             call = self._bot.copy_message(relay.chat_id, self._group, relay.message_id)
         await _in_queue_terms(call)
 
-    async def tell_topic(self, topic_id: int, text: str, reply_to: int | None = None) -> None:
-        """Plain text from Safar in a case's topic, under the message it is about."""
+    async def tell_topic(self, topic_id: int | None, text: str, reply_to: int | None = None) -> None:
+        """Plain text from Safar in a case's topic (under the message it is about), or the general topic."""
         reply = ReplyParameters(message_id=reply_to, allow_sending_without_reply=True) if reply_to else None
         await _in_queue_terms(
             self._bot.send_message(
                 self._group, text, message_thread_id=topic_id, reply_parameters=reply, parse_mode=None
             )
         )
+
+    async def close_topic(self, topic_id: int) -> None:
+        await _in_queue_terms(self._bot.close_forum_topic(self._group, topic_id))
 
     async def tell_person(self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
         await _in_queue_terms(self._bot.send_message(chat_id, text, reply_markup=markup))

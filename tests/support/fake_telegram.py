@@ -623,6 +623,7 @@ class FakeTelegram:
         if chat_id in self.blocked_chats:
             raise BadRequest("Forbidden: bot was blocked by the user", 403)
         text, buttons = self._check_message(params)
+        self._check_group_rate(chat_id)
         self.delivered.append((time.monotonic(), chat_id, text))
         self.delivery.set()
         sent = Sent("sendMessage", chat_id, next(self.message_ids), text, buttons)
@@ -739,6 +740,7 @@ class FakeTelegram:
             raise BadRequest("Bad Request: not enough rights to create a topic")
         if not 1 <= len(str(params["name"])) <= 128:
             raise BadRequest("Bad Request: TOPIC_NAME_INVALID")
+        self._check_group_rate(chat_id)  # the group shows "topic created": a message like any other
         topic = next(self.message_ids)
         self.topics[topic] = {"name": str(params["name"]), "closed": False, "deleted": False}
         return {"message_thread_id": topic, "name": str(params["name"]), "icon_color": 7322096}
@@ -751,7 +753,9 @@ class FakeTelegram:
         return topic
 
     async def _closeForumTopic(self, params: dict[str, Any]) -> bool:
-        self._topic(params)["closed"] = True
+        topic = self._topic(params)
+        self._check_group_rate(int(params["chat_id"]))  # "topic closed" is a message in the group too
+        topic["closed"] = True
         return True
 
     async def _deleteForumTopic(self, params: dict[str, Any]) -> bool:
@@ -786,7 +790,8 @@ class FakeTelegram:
         return {"message_id": message_id}
 
     def _check_group_rate(self, chat: int) -> None:
-        """About 20 messages a minute into one group; more get 429 with the seconds to wait."""
+        """About 20 messages a minute into one group; more get 429 with the seconds to wait. Counts
+        copies, messages and the service messages a topic's creation and closing put there."""
         if chat not in self.groups or self.group_messages_per_minute is None:
             return
         now = time.monotonic()

@@ -6,11 +6,15 @@
 number and its topic), linked to no one, kept until the topic is deleted. No message is stored.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from bot.privacy.secret_keys import ChatCipher
 from bot.storage.backends.sqlite import Database, Row
+
+WaitsFrom = Callable[[datetime], datetime]
+"""When a case opened at a moment starts waiting for its answer (the desk's working hours)."""
 
 
 def _hour(moment: datetime) -> int:
@@ -168,15 +172,20 @@ class CounsellorCaseStore:
     async def topic_deleted(self, case_id: int) -> None:
         await self._db.execute("DELETE FROM counsellor_topics WHERE id = :id", {"id": case_id})
 
-    async def overdue(self, now: datetime, wait: timedelta) -> list[int]:
-        """Open cases with no answer after the promised time that the group was not told of yet."""
+    async def overdue(self, now: datetime, wait: timedelta, waits_from: WaitsFrom | None = None) -> list[int]:
+        """Open cases with no answer after the promised time that the group was not told of yet.
+        `waits_from`: when a case opened at a moment starts waiting (the desk's next opening)."""
         async with self._db.transaction() as tx:
             rows = await tx.fetchall(
-                "SELECT id FROM counsellor_topics WHERE answered_hour IS NULL AND closed_hour IS NULL "
+                "SELECT id, opened_hour FROM counsellor_topics WHERE answered_hour IS NULL AND closed_hour IS NULL "
                 "AND topic_id <> 0 AND overdue_told = 0 AND opened_hour <= :until ORDER BY id",
                 {"until": int((now - wait).timestamp())},
             )
-            ids = [int(str(r[0])) for r in rows]
+            ids = [
+                int(str(case_id))
+                for case_id, opened in rows
+                if waits_from is None or waits_from(datetime.fromtimestamp(int(str(opened)), UTC)) + wait <= now
+            ]
             await tx.executemany(
                 "UPDATE counsellor_topics SET overdue_told = 1 WHERE id = :id", [{"id": i} for i in ids]
             )

@@ -4,7 +4,9 @@ Telegram took the copy. A process killed between the copy and the delete sends i
 restart (twice, never zero times).
 
 A row holds only what copyMessage needs: the case, the direction, the person's chat sealed with the
-delivery key, the topic and the message id. No content. `held` rows are discreet answers waiting
+delivery key, the topic and the message id. No content. Safar's own notices about a case (the person
+ended it, the topic is closed) are rows too, so they come after the case's last copies and within
+the group's budget. `held` rows are discreet answers waiting
 for the person's "Show"; they go with the case's link at the end of its grace period, or /forget.
 """
 
@@ -21,6 +23,14 @@ class Direction(StrEnum):
     """The person's message, copied into their case's topic."""
     TO_PERSON = "person"
     """A counsellor's message, copied to the person."""
+    ENDED = "ended"
+    """Safar tells the case's topic that the person ended the conversation (after their last copies)."""
+    CLOSE_TOPIC = "close"
+    """Safar closes the case's topic (after everything queued before it)."""
+
+
+NOTICES = frozenset({Direction.ENDED, Direction.CLOSE_TOPIC})
+"""Rows that are Safar's own doing in the case's topic, not a copy of anyone's message."""
 
 
 @dataclass(frozen=True)
