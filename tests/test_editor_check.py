@@ -122,4 +122,4 @@ def test_a_button_written_with_the_old_feature_key_still_opens_its_tool_and_is_f
     assert out[-1].endswith("no errors, 1 warning(s).")
     curriculum = load_curriculum(content, today=CONTENT_DAY)
     tools = [b.tool for lesson in curriculum.lessons.values() for n in lesson.nodes.values() for b in n.buttons]
-    assert tools.count("agency_check") == 3
+    assert tools.count("agency_check") == 4  # before you go, recruitment, contract, and the tools lesson

@@ -23,7 +23,7 @@ def test_every_lesson_gets_a_page_with_every_node_language_and_a_flow_chart(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["preview", "--out", str(tmp_path / "site")]) == 0
-    assert "10 pages written" in capsys.readouterr().out
+    assert "11 pages written" in capsys.readouterr().out
     page = (tmp_path / "site" / "lessons" / "red_flags.html").read_text(encoding="utf-8")
     for node in ("intro", "documents", "wages", "debt", "movement", "threats", "deception", "result"):
         assert f'id="node-{node}"' in page

@@ -2,6 +2,7 @@
 while Telegram holds that user's chat back."""
 
 import asyncio
+import html
 from collections import Counter
 from typing import Any
 
@@ -11,6 +12,7 @@ from aiogram.types import Update
 
 from bot.config import Settings
 from bot.i18n import load_i18n
+from bot.i18n.adverts import ADVERT_NO_PICTURES, ADVERT_NO_WORDS
 from bot.i18n.messages import NOT_DELIVERED
 from bot.middlewares.chat_queues import KEPT_PER_CHAT, ChatQueues
 from bot.middlewares.update_guards import FloodGuard
@@ -165,6 +167,14 @@ async def test_presses_a_busy_chat_cannot_queue_stop_spinning_at_once(telegram: 
     assert (await person.reply()).text == menu.text, "the chat's updates in the order they came"
 
 
+def answers_a_picture(text: str, language: str) -> bool:
+    """The advert check's answer to a picture it cannot read (the album's files are not a real
+    picture; without Tesseract, that pictures cannot be read here)."""
+    i18n = load_i18n()
+    return any(text.startswith(html.escape(i18n.gettext(msgid, locale=language))[:40])
+               for msgid in (ADVERT_NO_WORDS, ADVERT_NO_PICTURES))  # fmt: skip
+
+
 async def test_an_album_sent_while_the_chat_is_busy_loses_no_picture(telegram: FakeTelegram, bot: RunningBot) -> None:
     person = telegram.user(user_id=555, language_code="en")
     menu = await start_in(person, "English")
@@ -175,7 +185,7 @@ async def test_an_album_sent_while_the_chat_is_busy_loses_no_picture(telegram: F
         await eventually(lambda: queues.waiting() + queues.dropped == 6)
     replies = [(await person.reply()).text for _ in range(7)]
     assert replies[0] == menu.text
-    assert all(text.startswith("I can read only text.") for text in replies[1:]), "each picture answered as today"
+    assert all(answers_a_picture(text, "en") for text in replies[1:]), "each picture answered"
     assert queues.dropped == 0
 
 
@@ -193,9 +203,8 @@ async def test_pictures_beyond_what_a_busy_chat_may_keep_are_announced_in_the_pe
         assert queues.waiting() == KEPT_PER_CHAT
     replies = [(await person.reply()).text for _ in range(1 + KEPT_PER_CHAT + 1)]
     i18n = load_i18n()
-    only_text = i18n.gettext("I can read only text. Choose a topic from the menu, or type your question.", locale="tg")
     assert replies[0] == menu.text
-    assert all(text.startswith(only_text) for text in replies[1:-1])
+    assert all(answers_a_picture(text, "tg") for text in replies[1:-1])
     assert replies[-1] == i18n.gettext(NOT_DELIVERED, locale="tg"), "told once, after what did get through"
     assert (queues.undelivered, queues.dropped) == (5, 0)
 
@@ -209,7 +218,7 @@ async def test_an_album_counts_against_the_flood_limit_but_loses_no_picture_to_i
         person = telegram.user(user_id=557, language_code="en")
         await person.send_album(6)
         replies = [(await person.reply()).text for _ in range(6)]
-        assert all(text.startswith("I can read only text.") for text in replies), "no 'slow down' instead"
+        assert all(answers_a_picture(text, "en") for text in replies), "no 'slow down' instead"
         await person.send("/menu")
         assert (await person.reply()).text.startswith("You are sending messages very fast."), "the album used the burst"
     finally:

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from aiogram import Bot
+from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Filter
 from aiogram.types import InlineKeyboardMarkup, Message, MessageOriginChannel
 from aiogram.utils.i18n import gettext as _
@@ -108,9 +109,14 @@ async def read_advert(
             await message.answer(html.escape(_(ADVERT_NO_PICTURES)), reply_markup=_talk_only(desk, message))
             return
         picture = io.BytesIO()  # in memory only: the picture never touches the disk
-        await bot.download(message.photo[-1], destination=picture)
-        read = await pictures.read(picture.getvalue(), user_key)
-        picture.close()
+        try:
+            await bot.download(message.photo[-1], destination=picture)
+        except TelegramAPIError:  # Telegram would not give the file (gone, too big): say so, lose nothing else
+            read = None
+        else:
+            read = await pictures.read(picture.getvalue(), user_key)
+        finally:
+            picture.close()
         if read is None or sum(char.isalpha() for char in read) < MIN_PICTURE_LETTERS:
             await message.answer(html.escape(_(ADVERT_NO_WORDS)), reply_markup=_talk_only(desk, message))
             return
