@@ -50,15 +50,15 @@ class WebhookTelegram(LightTelegram):
         super().__init__()
         self.webhook_url = ""
         self.http: aiohttp.ClientSession | None = None
-        self.calls: set[asyncio.Task[None]] = set()
+        self.webhook_calls: set[asyncio.Task[None]] = set()
         self.retries = 0
 
     def push(self, chat_id: int, payload: dict[str, Any]) -> asyncio.Future[float]:
         waiting = super().push(chat_id, payload)
         update = self.updates.pop()
         call = asyncio.create_task(self.deliver(update))
-        self.calls.add(call)
-        call.add_done_callback(self.calls.discard)
+        self.webhook_calls.add(call)
+        call.add_done_callback(self.webhook_calls.discard)
         return waiting
 
     async def deliver(self, update: dict[str, Any]) -> None:

@@ -941,6 +941,10 @@ class FakeTelegram:
             self.new_updates.notify_all()
         return update_id
 
+    async def all_confirmed(self, within: float = 30) -> None:
+        """Until the bot has told Telegram (by a getUpdates' offset) that every update so far was handled."""
+        await self.until(lambda: self.offsets and self.offsets[-1] > self.last_update_id, within)
+
     async def delivered_at_least(self, count: int, within: float = 30) -> None:
         """Wait until `count` messages in all have been sent."""
         async with asyncio.timeout(within):
