@@ -220,6 +220,8 @@ class FakeTelegram:
         self.updates: list[dict[str, Any]] = []
         self.update_ids = itertools.count(1)
         self.last_update_id = 0
+        self.handed_again: set[str] = set()
+        """Callback queries whose update getUpdates handed out more than once (not confirmed in time)."""
         """The id of the last update sent to the bot (0: none yet)."""
         self.message_ids = itertools.count(100)
         self.new_updates = asyncio.Condition()
@@ -526,6 +528,8 @@ class FakeTelegram:
                     )
             batch = list(self.updates[:100])
         for update in batch:
+            if update["update_id"] in self.handed and "callback_query" in update:
+                self.handed_again.add(str(update["callback_query"]["id"]))
             self.handed[update["update_id"]] = _sender(update)
         return batch
 
@@ -828,6 +832,10 @@ class FakeTelegram:
         query_id = str(params["callback_query_id"])
         event = self.open_queries.get(query_id)
         if event is None or event.is_set():
+            if event is not None and query_id in self.handed_again:
+                # Handed out again (a process killed before it confirmed the update): Telegram refuses
+                # the second answer, and the bot was right to try. Not a breach of the protocol.
+                raise BadRequest("Bad Request: query is too old and response timeout expired or query ID is invalid")
             self.protocol_errors.append(f"callback query {query_id} answered twice or never issued")
             raise BadRequest("Bad Request: query is too old and response timeout expired or query ID is invalid")
         if len(params.get("text", "")) > 200:
