@@ -37,8 +37,9 @@ class UpdatesUnderWay(BaseMiddleware):
     async def finish(self, within: float) -> int:
         """Wait up to `within` seconds for the updates under way; returns how many did not finish."""
         await asyncio.sleep(0)  # updates fetched just before the stop start their handling first
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._idle.wait(), within)
+        with contextlib.suppress(TimeoutError):  # asyncio.timeout: 3.11's wait_for can swallow a cancel
+            async with asyncio.timeout(within):
+                await self._idle.wait()
         return self._count
 
 

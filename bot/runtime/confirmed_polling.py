@@ -96,8 +96,11 @@ class ConfirmedOffsets:
         """Until every fetched update is handled, or `within` seconds."""
         if self._all_handled.is_set():
             return
+        # asyncio.timeout, not wait_for: Python 3.11's wait_for can swallow a cancellation that
+        # arrives as its timeout fires, and the polling loop would then never stop.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._all_handled.wait(), within)
+            async with asyncio.timeout(within):
+                await self._all_handled.wait()
 
     def offset(self) -> int | None:
         """The next getUpdates' offset: the oldest update still under way (None before the first)."""

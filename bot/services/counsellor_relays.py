@@ -249,8 +249,9 @@ class RelayQueue(BatchJob["RelayQueue"]):
                 await self.run_once()
             except Exception:  # a database hiccup must not end the desk: the next round tries again
                 log.exception("counsellors: the relay queue's round failed")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self._poll)
+            with contextlib.suppress(TimeoutError):  # asyncio.timeout: 3.11's wait_for can swallow a cancel
+                async with asyncio.timeout(self._poll):
+                    await self._wake.wait()
 
     async def shutdown(self) -> None:
         await super().shutdown()
@@ -361,8 +362,9 @@ class RelayQueue(BatchJob["RelayQueue"]):
 
     async def _sleep(self, seconds: float) -> None:
         """A wait that a shutdown cuts short (the row stays queued for the next start)."""
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._stopping.wait(), max(seconds, 0.0))
+        with contextlib.suppress(TimeoutError):  # asyncio.timeout: 3.11's wait_for can swallow a cancel
+            async with asyncio.timeout(max(seconds, 0.0)):
+                await self._stopping.wait()
         if self._stopping.is_set():
             raise _Stopping
 
