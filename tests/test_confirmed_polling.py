@@ -10,8 +10,7 @@ from pathlib import Path
 from bot.handlers.counsellors import TALK_LABEL
 from bot.i18n import load_i18n
 from bot.runtime.confirmed_polling import WINDOW
-from tests.support.bot_process import bot_settings
-from tests.support.desk import COUNSELLOR_ID, GROUP, copies_into
+from tests.support.desk import copies_into, desk_process_settings
 from tests.support.fake_telegram import FakeTelegram
 from tests.support.journeys import LANGUAGE_LABELS, start_in
 from tests.support.processes import running
@@ -88,12 +87,7 @@ def queued(directory: Path) -> int:
 async def test_kill_9_while_a_message_into_a_case_waits_relays_it_after_the_restart_exactly_once(
     tmp_path: Path, telegram: FakeTelegram
 ) -> None:
-    telegram.add_group(GROUP)
-    telegram.answer_within = 60  # a process on a loaded machine answers a tap slowly
-    settings = bot_settings(
-        telegram, COUNSELLORS_CHAT_ID=str(GROUP), COUNSELLORS_ORGANISATION="Hamsafar NGO",
-        STAFF_ROLES=f"{COUNSELLOR_ID}:counsellor",
-    )  # fmt: skip
+    settings = desk_process_settings(telegram)
     i18n = load_i18n()
     user = telegram.user(user_id=7101, language_code="ru")
     async with running(tmp_path, **settings) as process:

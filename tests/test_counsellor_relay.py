@@ -23,13 +23,13 @@ from bot.runtime.app import Application, application
 from bot.runtime.periodic_jobs import reminder_jobs
 from bot.services.counsellor_relays import MemoryGroupBudget
 from bot.storage.redis.group_budget import RedisGroupBudget
-from tests.support.bot_process import bot_settings
 from tests.support.clock import ManualClock
 from tests.support.desk import (
     COUNSELLOR_ID,
     GROUP,
     MONDAY_MORNING,
     copies_into,
+    desk_process_settings,
     label,
     person_in_a_case,
     set_up_desk,
@@ -276,12 +276,7 @@ def queued(directory: Path) -> int:
 
 
 async def test_kill_9_mid_case_loses_no_message(tmp_path: Path, telegram: FakeTelegram) -> None:
-    telegram.add_group(GROUP)
-    telegram.answer_within = 60  # a process on a loaded machine answers a tap slowly
-    settings = bot_settings(
-        telegram, COUNSELLORS_CHAT_ID=str(GROUP), COUNSELLORS_ORGANISATION="Hamsafar NGO",
-        STAFF_ROLES=f"{COUNSELLOR_ID}:counsellor",
-    )  # fmt: skip
+    settings = desk_process_settings(telegram)
     i18n = load_i18n()
     user = telegram.user(user_id=7001, language_code="ru")
     sent = [f"message {n}" for n in range(8)]

@@ -8,6 +8,7 @@ from bot.config import Settings
 from bot.handlers.counsellor_answers import NEW_ANSWER
 from bot.handlers.counsellors import TALK_LABEL
 from bot.i18n.reminders import SHOW
+from tests.support.bot_process import bot_settings
 from tests.support.fake_telegram import FakeTelegram, FakeUser, Sent
 from tests.support.journeys import LANGUAGE_LABELS, start_in
 from tests.support.running import STAFF_ID, RunningBot
@@ -79,3 +80,13 @@ def told_in_topic(telegram: FakeTelegram, topic: int | None) -> list[dict[str, A
         and str(params.get("chat_id")) == str(GROUP)
         and params.get("message_thread_id") == topic
     ]
+
+
+def desk_process_settings(telegram: FakeTelegram) -> dict[str, str]:
+    """The environment of a `python -m bot` with the counsellors' desk on, its group set up in the fake."""
+    telegram.add_group(GROUP)
+    telegram.answer_within = 60  # a process on a loaded machine answers a tap slowly
+    return bot_settings(
+        telegram, COUNSELLORS_CHAT_ID=str(GROUP), COUNSELLORS_ORGANISATION="Hamsafar NGO",
+        STAFF_ROLES=f"{COUNSELLOR_ID}:counsellor",
+    )  # fmt: skip
