@@ -49,6 +49,8 @@ USERS = 80
 BULK_CHATS = range(700_001, 700_081)
 """Opted-in chats with a reminder due now: each gets the reminder and the broadcast."""
 BULK_RATE = 20
+TELEGRAM_BULK_LIMIT = 30
+"""Messages a second Telegram accepts from one bot in bulk."""
 WEB_WORKERS = 3
 SCHEDULERS = 2
 KILL_WORKER_AT = 0.35
@@ -311,12 +313,14 @@ async def scenario(tmp_path: Path, redis_url: str, database_url: str | None, web
     assert sorted(twice) == sorted(in_flight), f"sent twice with no kill under way: {set(twice) - set(in_flight)}"
     assert all(count <= 2 for counts in per_chat.values() for count in counts.values())
 
-    # The bulk rate of the one bot token, all schedulers together.
-    # The limiter spaces grants 1/rate apart; the fake's clock sees them after the network and a
-    # loaded machine's scheduling, so one message of jitter is allowed. Two schedulers each keeping
-    # their own rate would reach twice the cap (and beyond Telegram's 30 a second).
+    # The bulk rate of the one bot token, all schedulers together. The limiter spaces grants 1/rate
+    # apart (tests/test_shared_send_rate.py checks that alone, to one message). Here the fake stamps a
+    # message when its event loop, shared with 80 simulated people and the proxy, gets to it: on a
+    # loaded machine a stall of that loop bunches messages sent well apart (27 in a second was seen
+    # with the cap at 20). What must hold is Telegram's own limit: two schedulers each keeping their
+    # own rate went past it (36 in a second when the shared slots were switched off).
     busiest = most_in_one_second([at for at, _, _ in bulk_deliveries(telegram)])
-    assert busiest <= BULK_RATE + 1
+    assert busiest <= TELEGRAM_BULK_LIMIT
 
     # The statistics, as /stats shows them once this hour is over (everything was flushed at the stop).
     opened = await open_database(database)
