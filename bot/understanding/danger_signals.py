@@ -11,8 +11,12 @@ Not every match is an alarm. `doubtful` phrases may mean danger or something ord
 lost, or disappeared): they ask the person "Are you or someone close in danger now?" instead.
 `context` names the words that tell a message is about a topic rather than a report of it
 (`asking`: "what is", "an essay on"), that the harm is denied (`denied`: "nobody took it"), or that
-it may be over (`past`: "last year", which asks instead of alarming). `screens` names a kind's own
-screen, offered first with the hotlines (police detention: your rights), most specific kind first.
+it may be over (`past`: "last year", which asks instead of alarming). `ordinary` names phrases that
+hold a signal word but mean something ordinary (Tajik "занг мезанад", calls, holds "мезанад", beats):
+their words are left out before signals are looked for. `screens` names a kind's own screen,
+offered first with the hotlines (police detention: your rights), most specific kind first.
+`country_hints` place a message when it names no place (roubles: Russia); `at_home` names the kinds
+that happen where people live, for which the reader's own country comes before a destination.
 """
 
 import re
@@ -49,8 +53,17 @@ class DangerSignals(BaseModel):
     signals: dict[Identifier, dict[LanguageCode, list[Phrase]]] = {}
     doubtful: dict[Identifier, dict[LanguageCode, list[Phrase]]] = {}
     context: dict[ContextCue, dict[LanguageCode, list[Phrase]]] = {}
+    ordinary: dict[Identifier, dict[LanguageCode, list[Phrase]]] = {}
     countries: dict[CountryCode, list[Annotated[str, StringConstraints(min_length=2)]]] = Field(default_factory=dict)
+    country_hints: dict[CountryCode, list[Annotated[str, StringConstraints(min_length=2)]]] = Field(
+        default_factory=dict
+    )
+    at_home: list[Identifier] = []
     screens: dict[Identifier, ScreenId] = {}
+
+    def ordinary_phrases(self) -> list[tuple[str, str, str]]:
+        """Every (label, language, phrase) that holds a signal word but means something ordinary."""
+        return _flattened(self.ordinary)
 
     def doubtful_phrases(self) -> list[tuple[str, str, str]]:
         """Every (kind, language, phrase) that asks rather than alarms."""
