@@ -162,7 +162,7 @@ def heldout_sets() -> list[Path]:
 
 
 def ask(search: NodeSearch, curriculum: Curriculum, question: Question) -> Outcome:
-    answer = search.find(question.text, question.language)
+    answer = search.find(question.text, question.language)  # a writer who has not told their country
     found = [str(node) for node in answer.nodes]
     shown = found
     outcome = Outcome(question, answer.alarm, found, shown, answer.country)

@@ -43,7 +43,7 @@ async def free_text(
     passport_country: Citizenship = None,
 ) -> None:
     loaded = content.current
-    answer = loaded.search.find((message.text or "")[:MAX_QUERY_CHARS], language)
+    answer = loaded.search.find((message.text or "")[:MAX_QUERY_CHARS], language, home=_home(passport_country))
     track("search", "found" if answer.nodes or answer.is_danger else "none")
     curriculum = loaded.curriculum
     if answer.is_danger:
@@ -108,6 +108,11 @@ async def _answer(
     builder.adjust(1)
     add_nav_row(builder, [NavAction.HOME, NavAction.HELP])
     return html.escape(_(SEARCH_FOUND)), builder.as_markup()
+
+
+def _home(passport_country: Citizenship) -> str | None:
+    """The reader's own country as a country code, when they told Safar one."""
+    return passport_country if passport_country not in (None, "other") else None
 
 
 def _question_markup(answer: SearchAnswer) -> InlineKeyboardMarkup:

@@ -1,5 +1,7 @@
 """Words too common to tell one screen from another, left out before matching."""
 
+import re
+
 from bot.understanding.transliteration import words
 
 _STOP_WORDS = """
@@ -13,11 +15,19 @@ hello hi thanks thank please привет здравствуйте спасиб�
 salom assalomu alaykum rahmat iltimos
 do to is am be of in on at it an or if so many сколько ли на по из за до бы же чанд ба то
 qancha necha
+want need just make know get got did can could would now still tell help
+хочу знать узнать сделать делать подскажите скажите какой какая какие куда сейчас просто тоже был была было будет
+кунам кунем кунад кард карда мекунам шуд шудам мешавад мешаванд лозим мумкин аст ҳаст буд тавр акнун ҳозир хел
+кадом куҷо бояд мехоҳам
+kerak boʻladi boʻlsa boʻladimi qilish qilsam qilay nimadan mumkin qayerda qayerga qachon edi deb hozir endi
 """
 STOP_WORDS = frozenset(word for line in _STOP_WORDS.split() for word in words(line))
+_UNFOLDED_STOP_WORDS = re.compile(r"\b(?:much|such)\b", re.IGNORECASE)
+"""English words that fold into a word of another language ("much" and Russian "муж", husband,
+both fold to "muj"): left out before folding."""
 """Words too common to tell one screen from another, and greetings, in every language, folded."""
 
 
 def meaningful_words(text: str) -> list[str]:
     """The folded words of `text` worth matching: no stop words, no single letters."""
-    return [word for word in words(text) if len(word) >= 2 and word not in STOP_WORDS]
+    return [word for word in words(_UNFOLDED_STOP_WORDS.sub(" ", text)) if len(word) >= 2 and word not in STOP_WORDS]
