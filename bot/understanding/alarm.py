@@ -52,7 +52,7 @@ class Reading:
     country: str | None = None
     """Where the person in danger is, when the message says so."""
     at_home: bool = False
-    """The kinds signalled happen where people live (violence at home): with no country named,
+    """A kind signalled happens where people live (violence at home): with no country named,
     the reader's own country is the likelier place than a destination."""
 
 
@@ -85,7 +85,7 @@ class DangerReader:
         cues = {label for label, span in self._context.spans_in(text) if not _negated(every, min(span))}
         alarm = _decide(clear, doubtful, cues)
         kinds = clear + doubtful if alarm is not Alarm.NONE else []
-        at_home = bool(kinds) and set(kinds) <= self._home_kinds
+        at_home = not self._home_kinds.isdisjoint(kinds)
         return Reading(alarm, kinds, self._country(text, at_home), at_home)
 
     def _country(self, text: str, at_home: bool = False) -> str | None:

@@ -20,7 +20,7 @@ that happen where people live, for which the reader's own country comes before a
 """
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Annotated, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -106,6 +106,40 @@ def signal_problems(signals: DangerSignals, tree: object, file: str) -> list[Pro
                 )
             )
     return problems
+
+
+def screen_problems(
+    signals: DangerSignals, tree: object, file: str, has_screen: Callable[[str, str], bool]
+) -> list[Problem]:
+    """A kind's screen that does not exist, or a kind named under `screens:` or `at_home:` that has
+    no phrases, explained in plain words with the line to fix."""
+    problems = []
+    kinds = set(signals.signals) | set(signals.doubtful)
+    for kind, screen in signals.screens.items():
+        line = line_of(tree, ("screens", kind))
+        lesson, _, node = screen.partition("/")
+        if not has_screen(lesson, node):
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    f"the screen '{screen}' shown for danger '{kind}' does not exist: write the lesson and "
+                    "the screen's name as they are in the lesson's file (lesson/screen), or remove the line",
+                )
+            )
+        if kind not in kinds:
+            problems.append(Problem(file, line, _unknown_kind(kind, "screens"), is_warning=True))
+    for index, kind in enumerate(signals.at_home):
+        if kind not in kinds:
+            problems.append(Problem(file, line_of(tree, ("at_home", index)), _unknown_kind(kind, "at_home")))
+    return problems
+
+
+def _unknown_kind(kind: str, section: str) -> str:
+    return (
+        f"'{kind}' under {section}: is not a kind of danger listed under signals: or doubtful: "
+        "(check the spelling, or add its phrases)"
+    )
 
 
 def _indexed(signals: DangerSignals) -> list[tuple[str, str, str, int, str]]:
