@@ -36,11 +36,11 @@ LESSON_WEIGHT = 1.0
 """A word of the lesson's title or keywords, on its other screens."""
 TEXT_WEIGHT = 1.0
 MIN_RELEVANCE = 6.0
-"""The score below which the best screen does not answer the message: about one rare word of a
-screen's heading, or two of its text. Below it the message is not covered (the weather, a phone to
-buy), and the answer says so and offers a person instead of a screen that does not fit. Measured on
-the tuning sets (2026-12-07): it leaves out 15 of 29 messages Safar does not cover, and 2 of ~300
-harmless messages whose first screen was right."""
+"""The score below which the best screen does not answer the message, unless it shares at least
+half the message's words ("shinosnoma" alone finds its screen): about one rare word of a screen's
+heading, or two of its text. Below it the message is not covered (the weather, a phone to buy), and
+the answer says so and offers a person instead of a screen that does not fit. Measured on the
+tuning sets (2026-12-07)."""
 TYPO_FACTOR = 0.7
 CALM_FACTOR = 0.5
 """How much a danger kind's screen counts when the message reads as no danger."""
@@ -61,6 +61,8 @@ class SearchAnswer:
     alarm: Alarm = Alarm.NONE
     kind_screens: list[NodeId] = field(default_factory=list)
     """The screens of the kinds of danger signalled (your rights when detained), most specific first."""
+    not_covered: bool = False
+    """The message asks something, but no screen is about it (the weather, a phone to buy)."""
 
     @property
     def is_danger(self) -> bool:
@@ -133,6 +135,7 @@ class NodeSearch:
             country=answer.country,
             alarm=answer.alarm,
             kind_screens=answer.kind_screens,
+            not_covered=not nodes and bool(meaningful_words(query)),
         )
 
     def danger_in(self, text: str, home: str | None = None) -> SearchAnswer:
@@ -148,18 +151,21 @@ class NodeSearch:
         screens of the kinds of danger count less: "my husband calls every day" is about the
         family budget, not violence at home, though both screens speak of husbands."""
         scores: dict[NodeId, float] = defaultdict(float)
-        for word in dict.fromkeys(meaningful_words(query)):
+        shared: dict[NodeId, int] = defaultdict(int)
+        typed = dict.fromkeys(meaningful_words(query))
+        for word in typed:
             best = self._word_scores(word, 1.0)
             if not best and (near := self._vocabulary.closest(word)):
                 best = self._word_scores(near, TYPO_FACTOR)
             for node_id, score in best.items():
                 scores[node_id] += score
+                shared[node_id] += 1
         if calm:
             for node_id in self._danger_screens & scores.keys():
                 scores[node_id] *= CALM_FACTOR
         ranked = sorted(scores, key=lambda node_id: (-round(scores[node_id], 6), *self._order[node_id]))
-        if not ranked or scores[ranked[0]] < MIN_RELEVANCE:
-            return []
+        if not ranked or (scores[ranked[0]] < MIN_RELEVANCE and 2 * shared[ranked[0]] < len(typed)):
+            return []  # a weak match on a few of many words: not what the message is about
         return ranked[:limit]
 
     def _word_scores(self, word: str, factor: float) -> dict[NodeId, float]:
