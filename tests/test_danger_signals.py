@@ -131,7 +131,8 @@ def test_check_reports_a_danger_screen_that_does_not_exist(tmp_path: Path, capsy
     [
         ("шавҳарам ҳар рӯз занг мезанад, пул намерасад", []),  # calls every day: not "beats"
         ("patent qancha turadi Moskva viloyatida", []),  # costs: not "beats" misspelt
-        ("what is forced labour? school project", []),  # asking about a topic
+        ("what is forced labour exactly?", []),  # asking about a topic: "what is" is all common words
+        ("I lost my phone, how do I get my reminders back", []),  # not "phone is off" shrunk to "phone"
         ("ин муқаррарӣ аст? хоҷаин паспортамро гирифтаасту намедиҳад", ["documents_taken"]),  # "аст" is no cue
         ("my brother's phone is off for a week", ["missing_person"]),  # "is" and "off" are words too
         ("muj byet menya kajdiy den", ["violence", "domestic_violence"]),  # бьет typed as byet
