@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from bot.understanding.danger_signals import DangerSignals
 from bot.understanding.phrases import PhraseMatcher
-from bot.understanding.stop_words import STOP_WORDS
+from bot.understanding.stop_words import STOP_WORDS, meaningful_words
 from bot.understanding.transliteration import words
 
 FROM_WORDS = frozenset({"iz", "az", "from", "ot"})
@@ -87,6 +87,11 @@ class DangerReader:
         kinds = clear + doubtful if alarm is not Alarm.NONE else []
         at_home = not self._home_kinds.isdisjoint(kinds)
         return Reading(alarm, kinds, self._country(text, at_home), at_home)
+
+    def place_words(self, text: str) -> set[str]:
+        """The meaningful words of `text` that name a place (Moscow, Kazakhstan, Samarqanddamiz)."""
+        typed = meaningful_words(text)
+        return {typed[at] for _code, span in self._countries.spans_in(text) for at in span}
 
     def _country(self, text: str, at_home: bool = False) -> str | None:
         """The one country the message places someone in, leaving out where someone came from, and

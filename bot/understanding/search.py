@@ -43,6 +43,9 @@ the answer says so and offers a person instead of a screen that does not fit. Me
 tuning sets (2026-12-07)."""
 TYPO_FACTOR = 0.7
 CALM_FACTOR = 0.5
+PLACE_FACTOR = 0.5
+"""How much a place's name counts: where someone is says less about what they ask than the rest
+("how much is the patent in Moscow" is about the patent, not Moscow's Amina app)."""
 """How much a danger kind's screen counts when the message reads as no danger."""
 """A misspelt word counts a little less than one spelt right."""
 _TAG = re.compile(r"<[^>]*>|\{\{.*?\}\}|\{%.*?%\}")
@@ -153,10 +156,12 @@ class NodeSearch:
         scores: dict[NodeId, float] = defaultdict(float)
         shared: dict[NodeId, int] = defaultdict(int)
         typed = dict.fromkeys(meaningful_words(query))
+        places = self._reader.place_words(query)
         for word in typed:
-            best = self._word_scores(word, 1.0)
+            factor = PLACE_FACTOR if word in places else 1.0
+            best = self._word_scores(word, factor)
             if not best and (near := self._vocabulary.closest(word)):
-                best = self._word_scores(near, TYPO_FACTOR)
+                best = self._word_scores(near, TYPO_FACTOR * factor)
             for node_id, score in best.items():
                 scores[node_id] += score
                 shared[node_id] += 1
@@ -164,7 +169,8 @@ class NodeSearch:
             for node_id in self._danger_screens & scores.keys():
                 scores[node_id] *= CALM_FACTOR
         ranked = sorted(scores, key=lambda node_id: (-round(scores[node_id], 6), *self._order[node_id]))
-        if not ranked or (scores[ranked[0]] < MIN_RELEVANCE and 2 * shared[ranked[0]] < len(typed)):
+        topics = len(typed.keys() - places)
+        if not ranked or (scores[ranked[0]] < MIN_RELEVANCE and 2 * shared[ranked[0]] < topics):
             return []  # a weak match on a few of many words: not what the message is about
         return ranked[:limit]
 
