@@ -53,7 +53,9 @@ def test_the_tuning_sets_keep_their_figures(figures: dict[str, dict[str, object]
 
 def test_every_topic_of_the_blind_sets_names_screens_that_exist() -> None:
     _, curriculum = build()
-    screens = {screen for path in (*TUNING_SETS[1:], *heldout_sets()) for q in load_questions(path) for screen in q.expect}
+    screens = {
+        screen for path in (*TUNING_SETS[1:], *heldout_sets()) for q in load_questions(path) for screen in q.expect
+    }
     assert all(curriculum.has(NodeId(*screen.split("/"))) for screen in screens)
 
 

@@ -25,7 +25,7 @@ from bot.content.models import Node
 from bot.content.rendering import pick
 from bot.understanding.alarm import Alarm, DangerReader
 from bot.understanding.stemming import word_keys
-from bot.understanding.stop_words import meaningful_words
+from bot.understanding.stop_words import topic_words
 from bot.understanding.typos import Vocabulary
 
 KEYWORD_WEIGHT = 4.0
@@ -87,7 +87,7 @@ def _content_words(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
     """A content text's words and the keys each is found by, worked out once per process: a
     /reload (and every start) indexes the same texts again. Only content passes here, never what
     people type, which must not stay in memory."""
-    return tuple((word, word_keys(word)) for word in meaningful_words(text))
+    return tuple((word, word_keys(word)) for word in topic_words(text))
 
 
 class NodeSearch:
@@ -138,7 +138,7 @@ class NodeSearch:
             country=answer.country,
             alarm=answer.alarm,
             kind_screens=answer.kind_screens,
-            not_covered=not nodes and bool(meaningful_words(query)),
+            not_covered=not nodes and bool(topic_words(query)),
         )
 
     def danger_in(self, text: str, home: str | None = None) -> SearchAnswer:
@@ -155,7 +155,7 @@ class NodeSearch:
         family budget, not violence at home, though both screens speak of husbands."""
         scores: dict[NodeId, float] = defaultdict(float)
         shared: dict[NodeId, int] = defaultdict(int)
-        typed = dict.fromkeys(meaningful_words(query))
+        typed = dict.fromkeys(topic_words(query))
         places = self._reader.place_words(query)
         for word in typed:
             factor = PLACE_FACTOR if word in places else 1.0
