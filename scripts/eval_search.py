@@ -5,9 +5,10 @@
 The sets:
 - tests/data/search_eval.yaml: the project's own questions (its `heldout: true` part was looked at
   long ago, so it counts as tuning now);
-- tests/data/search_tuning_A.yaml: blind set A (207 messages, written by someone who saw only the
-  topic list, /work/heldout/TOPICS.md); its misses were studied, so it is tuning data now;
-- tests/data/heldout/search_*.yaml: blind sets nobody has looked into (B, C ...): held out.
+- tests/data/search_tuning_A.yaml, _B.yaml, _C.yaml: blind sets A, B and C (207, 225 and 225
+  messages, written by people who saw only the topic list, /work/heldout/TOPICS.md); their misses
+  were studied (A on 2026-12-06, B and C on 2026-12-07), so they are tuning data now;
+- tests/data/heldout/search_*.yaml: blind sets nobody has looked into (D ...): held out.
 A PATH given on the command line is run as a held-out set of the blind format instead.
 
 Blind sets name topics (TOPICS.md), mapped to Safar's screens by tests/data/heldout/topic_screens.yaml;
@@ -47,7 +48,7 @@ from bot.understanding.search import Alarm, NodeSearch  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 EVAL_SET = DATA / "search_eval.yaml"
-TUNING_SETS = (EVAL_SET, DATA / "search_tuning_A.yaml")
+TUNING_SETS = (EVAL_SET, *(DATA / f"search_tuning_{name}.yaml" for name in "ABC"))
 HELDOUT_DIR = DATA / "heldout"
 TOPIC_SCREENS = HELDOUT_DIR / "topic_screens.yaml"
 COUNTRIES = {"RU", "KZ", "TJ", "UZ"}
@@ -161,7 +162,7 @@ def heldout_sets() -> list[Path]:
 
 
 def ask(search: NodeSearch, curriculum: Curriculum, question: Question) -> Outcome:
-    answer = search.find(question.text, question.language)
+    answer = search.find(question.text, question.language)  # a writer who has not told their country
     found = [str(node) for node in answer.nodes]
     shown = found
     outcome = Outcome(question, answer.alarm, found, shown, answer.country)

@@ -110,3 +110,55 @@ def test_content_without_a_signals_file_loads_and_raises_no_alarm(tmp_path: Path
     content = copy_of_real_content(tmp_path)
     (content / DANGER_SIGNALS_FILE).unlink()
     assert NodeSearch(load_curriculum(content, today=CONTENT_DAY)).find("у меня забрали паспорт", "ru").danger == []
+
+
+def test_check_reports_a_danger_screen_that_does_not_exist(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    content = copy_of_real_content(tmp_path)
+    signals = content / DANGER_SIGNALS_FILE
+    edit(signals, "  police_detention: abroad/detained", "  police_detention: abroad/detention")
+    edit(signals, "at_home: [domestic_violence]", "at_home: [domestic_violense]")
+    assert main(["check", str(content)]) == 1
+    out = capsys.readouterr().out
+    assert (
+        f"danger_signals.yaml:{line_of(signals, 'police_detention: abroad/detention')}: the screen "
+        "'abroad/detention' shown for danger 'police_detention' does not exist"
+    ) in out
+    assert f"danger_signals.yaml:{line_of(signals, 'at_home:')}: 'domestic_violense' under at_home:" in out
+
+
+@pytest.mark.parametrize(
+    ("typed", "kinds"),
+    [
+        ("шавҳарам ҳар рӯз занг мезанад, пул намерасад", []),  # calls every day: not "beats"
+        ("patent qancha turadi Moskva viloyatida", []),  # costs: not "beats" misspelt
+        ("what is forced labour exactly?", []),  # asking about a topic: "what is" is all common words
+        ("I lost my phone, how do I get my reminders back", []),  # not "phone is off" shrunk to "phone"
+        ("ин муқаррарӣ аст? хоҷаин паспортамро гирифтаасту намедиҳад", ["documents_taken"]),  # "аст" is no cue
+        ("my brother's phone is off for a week", ["missing_person"]),  # "is" and "off" are words too
+        ("muj byet menya kajdiy den", ["violence", "domestic_violence"]),  # бьет typed as byet
+        ("alimenty ne platit bivshiy muj", []),  # child support, not wages
+        ("politsiya mara dar ulitsa dosht", ["police_detention"]),  # police words x taking words
+    ],
+)
+def test_signals_are_read_in_context(typed: str, kinds: list[str]) -> None:
+    answer = SEARCH.danger_in(typed)
+    assert (answer.danger if answer.alarm.value != "none" else []) == kinds, answer
+
+
+@pytest.mark.parametrize(
+    ("typed", "country"),
+    [
+        ("брат пропал без вести, работал в Екатеринбурге", "RU"),  # a city, not a country
+        ("erim meni uradi bolalarim bilan Samarqanddamiz", "UZ"),  # "we are in", folded into the place
+        ("he says I owe 60 000 roubles and keeps my passport", "RU"),  # the money they are paid in
+    ],
+)
+def test_the_country_of_the_person_in_danger(typed: str, country: str) -> None:
+    assert SEARCH.danger_in(typed).country == country
+
+
+def test_harm_at_home_with_no_place_named_is_in_the_readers_own_country() -> None:
+    typed = "шавҳарам маро мезанад, ба куҷо равам"
+    assert SEARCH.danger_in(typed).country is None
+    assert SEARCH.danger_in(typed, home="TJ").country == "TJ"
+    assert SEARCH.danger_in("хоҷаин паспортамро гирифтанд", home="TJ").country is None  # abroad: not home

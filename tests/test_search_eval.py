@@ -13,12 +13,16 @@ from bot.content.curriculum import NodeId
 from scripts.eval_search import EVAL_SET, TUNING_SETS, build, evaluate, heldout_sets, load_questions
 from tests.support.processes import PROJECT, environment
 
-BLIND_A = TUNING_SETS[1]
+BLIND_A, BLIND_B, BLIND_C = TUNING_SETS[1:4]
+STUDIED = {"top1": 0.72, "top3": 0.87, "danger_recall": 0.95, "false_alarm_rate": 0.06, "asked_harmless_rate": 0.05}
+"""What the blind sets A, B and C reached once studied (2026-12-07: top-1 75-77%, top-3 89-91%,
+recall 96-99%, false alarms 2-5%, asked 1-4%), a little below: not to fall back."""
 FLOORS = {
     # The project's own questions: the goals they were written for.
     EVAL_SET.name: {"top1": 0.90, "danger_recall": 0.98, "false_alarm_rate": 0.05},
-    # Blind set A, studied since: what reading in context reached on it (2026-12-07); not to fall back.
-    BLIND_A.name: {"top1": 0.60, "danger_recall": 0.90, "false_alarm_rate": 0.10, "asked_harmless_rate": 0.10},
+    BLIND_A.name: STUDIED,
+    BLIND_B.name: STUDIED,
+    BLIND_C.name: STUDIED,
 }
 
 
@@ -31,10 +35,11 @@ def figures() -> dict[str, dict[str, object]]:
 def test_the_sets_are_what_the_figures_are_measured_on() -> None:
     own = load_questions(EVAL_SET)
     assert len(own) >= 80 and {q.language for q in own} == {"tg", "ru", "uz", "en"}
-    blind = load_questions(BLIND_A)
-    cells = {q.cell for q in blind}
-    assert len(cells) == 9 and all(sum(q.cell == cell for q in blind) >= 15 for cell in cells)
-    assert sum(q.danger for q in blind) >= len(blind) // 4
+    for path in (BLIND_A, BLIND_B, BLIND_C):
+        blind = load_questions(path)
+        cells = {q.cell for q in blind}
+        assert len(cells) == 9 and all(sum(q.cell == cell for q in blind) >= 15 for cell in cells)
+        assert sum(q.danger for q in blind) >= len(blind) // 4
     assert heldout_sets(), "a held-out set nobody has looked into"
 
 
@@ -48,7 +53,9 @@ def test_the_tuning_sets_keep_their_figures(figures: dict[str, dict[str, object]
 
 def test_every_topic_of_the_blind_sets_names_screens_that_exist() -> None:
     _, curriculum = build()
-    screens = {screen for path in (BLIND_A, *heldout_sets()) for q in load_questions(path) for screen in q.expect}
+    screens = {
+        screen for path in (*TUNING_SETS[1:], *heldout_sets()) for q in load_questions(path) for screen in q.expect
+    }
     assert all(curriculum.has(NodeId(*screen.split("/"))) for screen in screens)
 
 

@@ -42,7 +42,7 @@ from bot.content.template_checks import compile_and_check
 from bot.content.text_checks import phone_numbers
 from bot.content.yaml_source import DuplicateKeyError, describe_yaml_error, parse_yaml
 from bot.understanding.advert_flags import ADVERT_FLAGS_FILE, AdvertFlags
-from bot.understanding.danger_signals import DANGER_SIGNALS_FILE, DangerSignals, signal_problems
+from bot.understanding.danger_signals import DANGER_SIGNALS_FILE, DangerSignals, screen_problems, signal_problems
 
 PACKAGED_CONTENT = Path(__file__).parent
 CONTACTS_FILE = "contacts.yaml"
@@ -100,7 +100,7 @@ def load_curriculum(content_dir: Path | None = None, translate: Translate = engl
     templates = compile_and_check(lessons, lesson_sources, renderer, report)
     _check_refs_unique(lessons, report)
     entries = _load_entries(root, lessons, report)
-    danger_signals = _load_danger_signals(root, report)
+    danger_signals = _load_danger_signals(root, report, lessons)
     advert_flags = _load_advert_flags(root, report, set(facts))
     if report.has_errors:
         raise ContentError(report.problems)
@@ -131,14 +131,20 @@ def _load_entries(root: Path, lessons: dict[str, Lesson], report: Findings) -> d
     return entries
 
 
-def _load_danger_signals(root: Path, report: Findings) -> DangerSignals:
-    """The danger signals, checked; none when the content has no such file (a minimal content dir)."""
+def _load_danger_signals(root: Path, report: Findings, lessons: dict[str, Lesson]) -> DangerSignals:
+    """The danger signals, checked (with the screens they show); none when the content has no such
+    file (a minimal content dir)."""
     path = root / DANGER_SIGNALS_FILE
     source = _parse(root, path, report) if path.exists() else None
     signals = _validate(DangerSignals, source, report) if source else None
     if source is None or signals is None:
         return DangerSignals()
     report.problems.extend(signal_problems(signals, source.tree, source.name))
+
+    def has_screen(lesson: str, node: str) -> bool:
+        return lesson in lessons and node in lessons[lesson].nodes
+
+    report.problems.extend(screen_problems(signals, source.tree, source.name, has_screen))
     return signals
 
 

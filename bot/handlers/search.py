@@ -21,7 +21,16 @@ from bot.handlers.callback_data import MAX_FOUND_SCREENS, MAX_LEAD_SCREENS, Dang
 from bot.handlers.conversation import move
 from bot.handlers.filters import PrivateChat, TypedText
 from bot.handlers.screens import TALK_LABEL, add_nav_row, screen_markup
-from bot.i18n.messages import DANGER_FIRST, DANGER_NO, DANGER_QUESTION, DANGER_YES, SEARCH_FOUND, SEARCH_NOTHING_FOUND
+from bot.i18n.messages import (
+    DANGER_FIRST,
+    DANGER_NO,
+    DANGER_QUESTION,
+    DANGER_YES,
+    NOT_COVERED,
+    NOT_COVERED_ASK_PERSON,
+    SEARCH_FOUND,
+    SEARCH_NOTHING_FOUND,
+)
 from bot.observability.metrics import DANGER_QUESTION as DANGER_QUESTION_COUNT
 from bot.services.content_holder import ContentHolder
 from bot.services.counsellor_desk import CounsellorDesk, desk_open
@@ -43,7 +52,7 @@ async def free_text(
     passport_country: Citizenship = None,
 ) -> None:
     loaded = content.current
-    answer = loaded.search.find((message.text or "")[:MAX_QUERY_CHARS], language)
+    answer = loaded.search.find((message.text or "")[:MAX_QUERY_CHARS], language, home=_home(passport_country))
     track("search", "found" if answer.nodes or answer.is_danger else "none")
     curriculum = loaded.curriculum
     if answer.is_danger:
@@ -53,7 +62,7 @@ async def free_text(
         DANGER_QUESTION_COUNT.labels("asked").inc()
         await message.answer(html.escape(_(DANGER_QUESTION)), reply_markup=_question_markup(answer))
         return
-    text, markup = await _answer(state, content, answer.nodes, language, desk)
+    text, markup = await _answer(state, content, answer.nodes, language, desk, not_covered=answer.not_covered)
     await message.answer(text, reply_markup=markup)
 
 
@@ -91,13 +100,23 @@ async def danger_answered(
 
 
 async def _answer(
-    state: FSMContext, content: ContentHolder, nodes: list[NodeId], language: str, desk: CounsellorDesk | None
+    state: FSMContext,
+    content: ContentHolder,
+    nodes: list[NodeId],
+    language: str,
+    desk: CounsellorDesk | None,
+    *,
+    not_covered: bool = False,
 ) -> tuple[str, InlineKeyboardMarkup]:
-    """The screens found, or (none) the hint, the menu and a person to talk to."""
+    """The screens found, or (none) the hint, the menu and a person to talk to. A question the
+    lessons do not cover is told so plainly, rather than asked to try other words."""
     loaded = content.current
     if not nodes:
         home = await move(state, lambda c: loaded.engine.home(c, language))
-        hint = _(SEARCH_NOTHING_FOUND)
+        if not_covered:
+            hint = _(NOT_COVERED_ASK_PERSON) if desk_open(desk) else _(NOT_COVERED)
+        else:
+            hint = _(SEARCH_NOTHING_FOUND)
         markup = screen_markup(home)
         if desk_open(desk):  # the lessons do not cover it: a person may
             talk = InlineKeyboardButton(text=_(TALK_LABEL), callback_data=DeskStep(step="offer").pack())
@@ -108,6 +127,11 @@ async def _answer(
     builder.adjust(1)
     add_nav_row(builder, [NavAction.HOME, NavAction.HELP])
     return html.escape(_(SEARCH_FOUND)), builder.as_markup()
+
+
+def _home(passport_country: Citizenship) -> str | None:
+    """The reader's own country as a country code, when they told Safar one."""
+    return passport_country if passport_country not in (None, "other") else None
 
 
 def _question_markup(answer: SearchAnswer) -> InlineKeyboardMarkup:

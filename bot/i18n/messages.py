@@ -12,6 +12,11 @@ SEARCH_FOUND = N_("Lessons that may help:")
 SEARCH_NOTHING_FOUND = N_(
     "I did not find a lesson for that. Try one or two words, such as “passport” or “contract”, or choose a topic:"
 )
+NOT_COVERED = N_("Safar has no lesson on this, so I will not guess. Choose a topic:")
+NOT_COVERED_ASK_PERSON = N_(
+    "Safar has no lesson on this, so I will not guess. A person from our team can try to help: "
+    "tap “💬 Talk to a person”. Or choose a topic:"
+)
 SLOW_DOWN = N_("You are sending messages very fast. Please wait a few seconds, then tap again: I will answer.")
 NOT_DELIVERED = N_(
     "You sent a lot at once, and some of it did not reach me. Please wait a minute, then send again what is missing."

@@ -9,21 +9,26 @@ Russia"), nor where the writer is when that is not the only place named ("I am i
 in Almaty"). Nothing here keeps the text.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from bot.understanding.danger_signals import DangerSignals
 from bot.understanding.phrases import PhraseMatcher
-from bot.understanding.stop_words import STOP_WORDS
+from bot.understanding.stop_words import STOP_WORDS, meaningful_words
 from bot.understanding.transliteration import words
 
 FROM_WORDS = frozenset({"iz", "az", "from", "ot"})
 """Words before a place someone came from (folded: из, аз, from, от): "came back from Russia"."""
 FROM_ENDINGS = ("dan",)
 """The Uzbek ablative ending, folded: "Rossiyadan" (from Russia)."""
-WRITER_WORDS = frozenset({"man", "mo", "mi", "ia", "ja", "i", "im", "am", "biz", "men"})
-"""I / we (folded: ман, мо, мы, я, I'm, biz, men): "I am in Dushanbe" places the writer, not the
+WRITER_WORDS = frozenset({"man", "mo", "mi", "ia", "ja", "i", "im", "am", "biz", "men", "we", "were", "us"})
+"""I / we (folded: ман, мо, мы, я, I'm, we, biz, men): "I am in Dushanbe" places the writer, not the
 person in danger, when another country is named too."""
+WRITER_ENDINGS = ("daman", "damiz", "damiz", "daiman", "daimiz", "dasiz")
+"""Uzbek "I am / we are in" folded into the place name: "Samarqanddamiz" (we are in Samarkand)."""
+NEGATIONS = frozenset({"ne", "not", "net", "havent", "hasnt", "didnt", "dont", "never"})
+"""Words that turn a cue around ("не вернули": not given back), folded."""
 WRITER_REACH = 3
 """Words between "I am in" and the country it speaks of ("from" comes right before its country)."""
 
@@ -46,30 +51,53 @@ class Reading:
     """The kinds of danger the message signals, clear or doubtful."""
     country: str | None = None
     """Where the person in danger is, when the message says so."""
+    at_home: bool = False
+    """A kind signalled happens where people live (violence at home): with no country named,
+    the reader's own country is the likelier place than a destination."""
 
 
 class DangerReader:
     """Danger signals, doubtful phrases, context words and countries, found in typed text."""
 
     def __init__(self, signals: DangerSignals, protected: frozenset[str] = frozenset()) -> None:
-        self._clear = PhraseMatcher(((kind, phrase) for kind, _, phrase in signals.phrases()), protected)
-        self._doubtful = PhraseMatcher(((kind, phrase) for kind, _, phrase in signals.doubtful_phrases()), protected)
-        self._context = PhraseMatcher(signals.context_phrases(), protected)
+        # Signals are read on every word: "phone is off" is not "phone" once "is" and "off" are dropped.
+        def matcher(phrases: Iterable[tuple[str, str, str]]) -> PhraseMatcher:
+            labelled = ((label, phrase) for label, _, phrase in phrases)
+            return PhraseMatcher(labelled, protected, every_word=True, careful_typos=True)
+
+        self._clear = matcher(signals.phrases())
+        self._doubtful = matcher(signals.doubtful_phrases())
+        self._ordinary = matcher(signals.ordinary_phrases())
+        self._context = PhraseMatcher(signals.context_phrases(), protected, every_word=True)
         self._countries = PhraseMatcher(
             ((code, name) for code, names in signals.countries.items() for name in names), protected
         )
+        self._country_hints = PhraseMatcher(
+            ((code, name) for code, names in signals.country_hints.items() for name in names), protected
+        )
+        self._home_kinds = frozenset(signals.at_home)
 
     def read(self, text: str) -> Reading:
-        clear = self._clear.labels_in(text)
-        doubtful = [kind for kind in self._doubtful.labels_in(text) if kind not in clear]
-        cues = set(self._context.labels_in(text))
+        ordinary = frozenset(at for _label, span in self._ordinary.spans_in(text) for at in span)
+        clear = self._clear.labels_in(text, ordinary)
+        doubtful = [kind for kind in self._doubtful.labels_in(text, ordinary) if kind not in clear]
+        every = words(text)
+        cues = {label for label, span in self._context.spans_in(text) if not _negated(every, min(span))}
         alarm = _decide(clear, doubtful, cues)
         kinds = clear + doubtful if alarm is not Alarm.NONE else []
-        return Reading(alarm, kinds, self._country(text))
+        at_home = not self._home_kinds.isdisjoint(kinds)
+        return Reading(alarm, kinds, self._country(text, at_home), at_home)
 
-    def _country(self, text: str) -> str | None:
+    def place_words(self, text: str) -> set[str]:
+        """The meaningful words of `text` that name a place (Moscow, Kazakhstan, Samarqanddamiz)."""
+        typed = meaningful_words(text)
+        return {typed[at] for _code, span in self._countries.spans_in(text) for at in span}
+
+    def _country(self, text: str, at_home: bool = False) -> str | None:
         """The one country the message places someone in, leaving out where someone came from, and
-        where the writer is when another country is named."""
+        where the writer is when another country is named. With no place left, where someone came
+        from is the last place known ("last called from Samara"), except for harm at home ("came
+        back from Russia and beats me"); then a hint such as the currency ("60 000 roubles")."""
         every = words(text)
         # found_in counts positions among meaningful words; the cues before a country are stop words.
         meaningful = [index for index, word in enumerate(every) if len(word) >= 2 and word not in STOP_WORDS]
@@ -79,19 +107,28 @@ class DangerReader:
             return (at > 0 and every[at - 1] in FROM_WORDS) or every[at].endswith(FROM_ENDINGS)
 
         def writer_at(at: int) -> bool:
-            return bool(set(every[max(0, at - WRITER_REACH) : at]) & WRITER_WORDS)
+            return bool(set(every[max(0, at - WRITER_REACH) : at]) & WRITER_WORDS) or every[at].endswith(WRITER_ENDINGS)
 
         places = {code for code, at in named if not came_from(at)}
         if len(places) > 1:
             places = {code for code, at in named if code in places and not writer_at(at)}
+        if not places and not at_home:
+            places = {code for code, _at in named}
+        if not places and not at_home:
+            places = {code for code, _at in self._country_hints.found_in(text)}
         return places.pop() if len(places) == 1 else None
+
+
+def _negated(every: list[str], at: int) -> bool:
+    """A cue right after a negation says the opposite: "не вернули" is not "вернули"."""
+    return at > 0 and every[at - 1] in NEGATIONS
 
 
 def _decide(clear: list[str], doubtful: list[str], cues: set[str]) -> Alarm:
     """Asking about a topic, or harm denied, is not a report of it; harm that may be over, or a
-    doubtful phrase, asks."""
+    doubtful phrase, asks; a doubtful phrase about the past ("deported in 2021") does not."""
     if cues & {"asking", "denied"}:
         return Alarm.NONE
     if clear:
         return Alarm.UNSURE if "past" in cues else Alarm.CLEAR
-    return Alarm.UNSURE if doubtful else Alarm.NONE
+    return Alarm.UNSURE if doubtful and "past" not in cues else Alarm.NONE

@@ -11,12 +11,16 @@ Not every match is an alarm. `doubtful` phrases may mean danger or something ord
 lost, or disappeared): they ask the person "Are you or someone close in danger now?" instead.
 `context` names the words that tell a message is about a topic rather than a report of it
 (`asking`: "what is", "an essay on"), that the harm is denied (`denied`: "nobody took it"), or that
-it may be over (`past`: "last year", which asks instead of alarming). `screens` names a kind's own
-screen, offered first with the hotlines (police detention: your rights), most specific kind first.
+it may be over (`past`: "last year", which asks instead of alarming). `ordinary` names phrases that
+hold a signal word but mean something ordinary (Tajik "занг мезанад", calls, holds "мезанад", beats):
+their words are left out before signals are looked for. `screens` names a kind's own screen,
+offered first with the hotlines (police detention: your rights), most specific kind first.
+`country_hints` place a message when it names no place (roubles: Russia); `at_home` names the kinds
+that happen where people live, for which the reader's own country comes before a destination.
 """
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Annotated, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -49,8 +53,17 @@ class DangerSignals(BaseModel):
     signals: dict[Identifier, dict[LanguageCode, list[Phrase]]] = {}
     doubtful: dict[Identifier, dict[LanguageCode, list[Phrase]]] = {}
     context: dict[ContextCue, dict[LanguageCode, list[Phrase]]] = {}
+    ordinary: dict[Identifier, dict[LanguageCode, list[Phrase]]] = {}
     countries: dict[CountryCode, list[Annotated[str, StringConstraints(min_length=2)]]] = Field(default_factory=dict)
+    country_hints: dict[CountryCode, list[Annotated[str, StringConstraints(min_length=2)]]] = Field(
+        default_factory=dict
+    )
+    at_home: list[Identifier] = []
     screens: dict[Identifier, ScreenId] = {}
+
+    def ordinary_phrases(self) -> list[tuple[str, str, str]]:
+        """Every (label, language, phrase) that holds a signal word but means something ordinary."""
+        return _flattened(self.ordinary)
 
     def doubtful_phrases(self) -> list[tuple[str, str, str]]:
         """Every (kind, language, phrase) that asks rather than alarms."""
@@ -93,6 +106,40 @@ def signal_problems(signals: DangerSignals, tree: object, file: str) -> list[Pro
                 )
             )
     return problems
+
+
+def screen_problems(
+    signals: DangerSignals, tree: object, file: str, has_screen: Callable[[str, str], bool]
+) -> list[Problem]:
+    """A kind's screen that does not exist, or a kind named under `screens:` or `at_home:` that has
+    no phrases, explained in plain words with the line to fix."""
+    problems = []
+    kinds = set(signals.signals) | set(signals.doubtful)
+    for kind, screen in signals.screens.items():
+        line = line_of(tree, ("screens", kind))
+        lesson, _, node = screen.partition("/")
+        if not has_screen(lesson, node):
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    f"the screen '{screen}' shown for danger '{kind}' does not exist: write the lesson and "
+                    "the screen's name as they are in the lesson's file (lesson/screen), or remove the line",
+                )
+            )
+        if kind not in kinds:
+            problems.append(Problem(file, line, _unknown_kind(kind, "screens"), is_warning=True))
+    for index, kind in enumerate(signals.at_home):
+        if kind not in kinds:
+            problems.append(Problem(file, line_of(tree, ("at_home", index)), _unknown_kind(kind, "at_home")))
+    return problems
+
+
+def _unknown_kind(kind: str, section: str) -> str:
+    return (
+        f"'{kind}' under {section}: is not a kind of danger listed under signals: or doubtful: "
+        "(check the spelling, or add its phrases)"
+    )
 
 
 def _indexed(signals: DangerSignals) -> list[tuple[str, str, str, int, str]]:

@@ -24,7 +24,15 @@ from bot.understanding.transliteration import words
 from bot.understanding.typos import max_typos
 
 WILDCARD = "*"
+ALTERNATIVE = "|"
+"""Words written `a|b` mean either: "полиц*|милиц* задерж*|забра*" is four phrases, a word family
+each side (the police, and taking someone)."""
 SLACK = 2
+"""Other meaningful words allowed between a phrase's words ("hujjatlarimni ish beruvchi oldi")."""
+EVERY_WORD_SLACK = 3
+"""The same, counting every word ("maoshni 3 oydan beri bermayapti")."""
+TYPO_MIN_LETTERS = 6
+"""With careful typos, the shortest phrase word that may be misspelt."""
 """Other words allowed between a phrase's words ("hujjatlarimni ish beruvchi oldi")."""
 SHORT_WORD = 3
 """Letters of a word that must come right before the next word of its phrase (a negation)."""
@@ -39,23 +47,46 @@ class _Phrase:
     """Folded words; a prefix keeps its trailing `*`."""
 
 
-def _parse(phrase: str) -> tuple[str, ...]:
+def _parse(phrase: str, every_word: bool = False) -> tuple[str, ...]:
     parsed = []
     for token in phrase.split():
         prefix = token.endswith(WILDCARD)
         parts = words(token.rstrip(WILDCARD))
         for index, part in enumerate(parts):
-            if part in STOP_WORDS or len(part) < 2:
+            if not every_word and (part in STOP_WORDS or len(part) < 2):
                 continue
             parsed.append(part + WILDCARD if prefix and index == len(parts) - 1 else part)
     return tuple(parsed)
 
 
+def _variants(phrase: str) -> list[str]:
+    """Every phrase a phrase with alternatives (`a|b c`) stands for."""
+    choices = [token.split(ALTERNATIVE) for token in phrase.split()]
+    return [" ".join(chosen) for chosen in itertools.islice(itertools.product(*choices), MAX_COMBINATIONS)]
+
+
 class PhraseMatcher:
     """Phrases, each with a label (a kind of danger, a country code), found in typed text."""
 
-    def __init__(self, phrases: Iterable[tuple[str, str]], protected: frozenset[str] = frozenset()) -> None:
-        self._phrases = [_Phrase(label, parsed) for label, text in phrases if (parsed := _parse(text))]
+    def __init__(
+        self,
+        phrases: Iterable[tuple[str, str]],
+        protected: frozenset[str] = frozenset(),
+        every_word: bool = False,
+        careful_typos: bool = False,
+    ) -> None:
+        self._every_word = every_word
+        self._careful_typos = careful_typos
+        """A typo keeps the first letter, and a word of fewer than TYPO_MIN_LETTERS has none: short
+        danger words sit one letter from everyday ones ("uradi", beats: "turadi", costs)."""
+        """Match on every word, common ones included: context cues are made of them ("what is",
+        "чӣ аст"), and without them a cue would shrink to one ordinary word ("аст", is)."""
+        self._phrases = [
+            _Phrase(label, parsed)
+            for label, text in phrases
+            for variant in _variants(text)
+            if (parsed := _parse(variant, every_word))
+        ]
         every = {word for phrase in self._phrases for word in phrase.words}
         whole = {word for word in every if not word.endswith(WILDCARD)}
         self._by_key: dict[str, set[str]] = defaultdict(set)
@@ -68,22 +99,30 @@ class PhraseMatcher:
         """Keys of known words: a typed word with one matches a phrase word only as written (or
         inflected), never as a typo."""
 
-    def labels_in(self, text: str) -> list[str]:
+    def labels_in(self, text: str, skip: frozenset[int] = frozenset()) -> list[str]:
         """The labels of the phrases found in `text`, each once, in the order they are defined."""
-        return list(dict.fromkeys(label for label, _start in self.found_in(text)))
+        return list(dict.fromkeys(label for label, _start in self.found_in(text, skip)))
 
-    def found_in(self, text: str) -> list[tuple[str, int]]:
+    def found_in(self, text: str, skip: frozenset[int] = frozenset()) -> list[tuple[str, int]]:
         """Each phrase found in `text`: its label and the position of its first word among the
-        message's meaningful words, in the order the phrases are defined."""
+        message's meaningful words, in the order the phrases are defined. Words at `skip` are
+        left out (a mask: "занг мезанад", calls, is not "мезанад", beats)."""
+        return [(label, min(chosen)) for label, chosen in self.spans_in(text, skip)]
+
+    def spans_in(self, text: str, skip: frozenset[int] = frozenset()) -> list[tuple[str, tuple[int, ...]]]:
+        """Each phrase found in `text`, with the positions of the words it matched."""
         found_at: dict[str, list[int]] = defaultdict(list)
-        for position, typed in enumerate(meaningful_words(text)):
+        typed_words = words(text) if self._every_word else meaningful_words(text)
+        for position, typed in enumerate(typed_words):
+            if position in skip:
+                continue
             for word in self._words_matching(typed):
                 found_at[word].append(position)
-        found: list[tuple[str, int]] = []
+        found: list[tuple[str, tuple[int, ...]]] = []
         for phrase in self._phrases:
-            start = self._start(phrase, found_at)
-            if start is not None:
-                found.append((phrase.label, start))
+            chosen = self._chosen(phrase, found_at)
+            if chosen is not None:
+                found.append((phrase.label, chosen))
         return found
 
     def _words_matching(self, typed: str) -> set[str]:
@@ -95,29 +134,34 @@ class PhraseMatcher:
             for word, _distance, _index in extract(
                 typed, self._whole, scorer=Levenshtein.distance, score_cutoff=typos, limit=None
             ):
-                if max_typos(word):
+                if max_typos(word) and self._typo_allowed(typed, word):
                     matching.add(word)
         for prefix in self._prefixes:
             start = typed[: len(prefix)]
             if start == prefix or (
-                not known and len(typed) >= len(prefix) and Levenshtein.distance(start, prefix) <= max_typos(prefix)
+                not known
+                and len(typed) >= len(prefix)
+                and Levenshtein.distance(start, prefix) <= max_typos(prefix)
+                and self._typo_allowed(typed, prefix)
             ):
                 matching.add(prefix + WILDCARD)
         return matching
 
-    @staticmethod
-    def _start(phrase: _Phrase, found_at: dict[str, list[int]]) -> int | None:
+    def _typo_allowed(self, typed: str, word: str) -> bool:
+        return not self._careful_typos or (typed[0] == word[0] and len(word) >= TYPO_MIN_LETTERS)
+
+    def _chosen(self, phrase: _Phrase, found_at: dict[str, list[int]]) -> tuple[int, ...] | None:
         positions = [found_at.get(word, []) for word in phrase.words]
         if not all(positions):
             return None
-        window = len(phrase.words) + SLACK
+        window = len(phrase.words) + (EVERY_WORD_SLACK if self._every_word else SLACK)
         for chosen in itertools.islice(itertools.product(*positions), MAX_COMBINATIONS):
             if (
                 len(set(chosen)) == len(chosen)
                 and max(chosen) - min(chosen) < window
                 and _short_words_lead(phrase, chosen)
             ):
-                return min(chosen)
+                return chosen
         return None
 
 

@@ -1,5 +1,7 @@
 """Words too common to tell one screen from another, left out before matching."""
 
+import re
+
 from bot.understanding.transliteration import words
 
 _STOP_WORDS = """
@@ -17,7 +19,29 @@ qancha necha
 STOP_WORDS = frozenset(word for line in _STOP_WORDS.split() for word in words(line))
 """Words too common to tell one screen from another, and greetings, in every language, folded."""
 
+_FREQUENT_WORDS = """
+want need just make know get got did can could would now still tell help
+хочу знать узнать сделать делать подскажите скажите какой какая какие куда сейчас просто тоже был была было будет
+кунам кунем кунад кард карда мекунам шуд шудам мешавад мешаванд лозим мумкин аст ҳаст буд тавр акнун ҳозир хел
+кадом куҷо бояд мехоҳам
+kerak boʻladi boʻlsa boʻladimi qilish qilsam qilay nimadan mumkin qayerda qayerga qachon edi deb hozir endi
+"""
+FREQUENT_WORDS = frozenset(word for line in _FREQUENT_WORDS.split() for word in words(line))
+"""The verbs and question words of every way of asking ("how can I", "чӣ кор кунам", "qanday
+qilsam boʻladi"): frequent in questions, rare in the lessons, so a search would take them for the
+rare, telling word of whichever screen uses one. Search leaves them out; phrases keep them
+("pul toʻlash kerak" of a job advert needs its "kerak")."""
+_UNFOLDED_STOP_WORDS = re.compile(r"\b(?:much|such)\b", re.IGNORECASE)
+"""English words that fold into a word of another language ("much" and Russian "муж", husband,
+both fold to "muj"): left out of a search before folding."""
+
 
 def meaningful_words(text: str) -> list[str]:
     """The folded words of `text` worth matching: no stop words, no single letters."""
     return [word for word in words(text) if len(word) >= 2 and word not in STOP_WORDS]
+
+
+def topic_words(text: str) -> list[str]:
+    """The words of `text` that can tell one screen from another: as `meaningful_words`, without
+    the frequent words of asking."""
+    return [word for word in meaningful_words(_UNFOLDED_STOP_WORDS.sub(" ", text)) if word not in FREQUENT_WORDS]

@@ -20,6 +20,8 @@ _NAME_FOLDS = {"q": "k", "x": "h", "w": "v", "c": "k"}
 _UZBEK_CYRILLIC_O = {"ў": "o"}
 """Uzbek ў is Latin oʻ. Only search folds it: `normalize` drops it, and report keys stored from
 agency names depend on that (қ, ғ and ҳ are in the table above, as q, gʻ and h fold to k, g, h)."""
+_SOFT_E = re.compile(r"[ьъ][её]")
+"""Russian ье/ъе sound "ye", and that is how Latin letters write them: бьет is "byet", not "bet"."""
 _CYRILLIC_TABLE = str.maketrans({**_CYRILLIC_TO_LATIN, **_UZBEK_CYRILLIC_O})
 _LATIN_TABLE = str.maketrans({**_NAME_FOLDS, "y": "i"})
 _DIGRAPHS = re.compile(r"ch|zh|kh|ph")
@@ -53,7 +55,7 @@ def fold(text: str) -> str:
     """Everything folded to one plain Latin spelling: as `normalize`, plus the letters people type
     either way (ch/j, kh/h, y/i) and doubled letters made single. Built from whole-string
     translations: content is folded at every load, so this is the hot part of building the index."""
-    plain = text.lower().translate(_CYRILLIC_TABLE)
+    plain = _SOFT_E.sub("ie", text.lower()).translate(_CYRILLIC_TABLE)
     if not plain.isascii():
         plain = "".join(char for char in unicodedata.normalize("NFKD", plain) if not unicodedata.combining(char))
     plain = _DIGRAPHS.sub(lambda m: _DIGRAPH_FOLDS[m.group(0)], _APOSTROPHES.sub("", plain))
