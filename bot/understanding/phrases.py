@@ -54,7 +54,9 @@ def _parse(phrase: str) -> tuple[str, ...]:
 class PhraseMatcher:
     """Phrases, each with a label (a kind of danger, a country code), found in typed text."""
 
-    def __init__(self, phrases: Iterable[tuple[str, str]], protected: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self, phrases: Iterable[tuple[str, str]], protected: frozenset[str] = frozenset(), *, typos: bool = True
+    ) -> None:
         self._phrases = [_Phrase(label, parsed) for label, text in phrases if (parsed := _parse(text))]
         every = {word for phrase in self._phrases for word in phrase.words}
         whole = {word for word in every if not word.endswith(WILDCARD)}
@@ -67,6 +69,8 @@ class PhraseMatcher:
         self._protected = protected
         """Keys of known words: a typed word with one matches a phrase word only as written (or
         inflected), never as a typo."""
+        self._typos = typos
+        """False where one letter changes the meaning (negations: "ushlanmaydi", "ushlanadi")."""
 
     def labels_in(self, text: str) -> list[str]:
         """The labels of the phrases found in `text`, each once, in the order they are defined."""
@@ -89,7 +93,7 @@ class PhraseMatcher:
     def _words_matching(self, typed: str) -> set[str]:
         """The phrase words that the typed word counts as."""
         matching = {word for key in word_keys(typed) for word in self._by_key.get(key, ())}
-        known = not word_keys(typed).isdisjoint(self._protected)
+        known = not self._typos or not word_keys(typed).isdisjoint(self._protected)
         typos = 0 if known else max_typos(typed)
         if typos:
             for word, _distance, _index in extract(
