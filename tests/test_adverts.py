@@ -6,6 +6,7 @@ import html
 import os
 import re
 import tempfile
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import aiohttp
@@ -16,11 +17,14 @@ from bot.handlers.counsellors import TALK_LABEL
 from bot.i18n.adverts import ADVERT_NO_FLAGS, ADVERT_NO_PICTURES, ADVERT_SERIOUS, ADVERT_WARNINGS_ONLY
 from bot.i18n.messages import DANGER_FIRST
 from bot.i18n.tools import AGENCY_NOT_FOUND
+from bot.storage.stores.campaigns import iso_week
 from scripts.advert_screenshots import screenshot
+from tests.support.clock import ManualClock
 from tests.support.fake_telegram import FakeTelegram, FakeUser, Sent
 from tests.support.journeys import LANGUAGE_LABELS, expected_text, start_in
 from tests.support.processes import free_port
 from tests.support.running import STAFF_ID, RunningBot
+from tests.support.stored import stored
 from tests.test_advert_reading import needs_tesseract
 from tests.test_counsellors import label, open_case, set_up_desk
 
@@ -298,6 +302,31 @@ async def test_the_weekly_warning_names_a_channel_only_once_three_people_forward
         outsider = telegram.user(799, "en")
         await outsider.send("/offers")
         assert "moscow_jobs_example" not in (await outsider.reply()).text
+    finally:
+        await running.stop()
+
+
+@pytest.mark.both_backends
+async def test_the_weekly_rows_go_once_their_week_is_older_than_the_retention(
+    settings: Settings, telegram: FakeTelegram
+) -> None:
+    settings.report_retention_days = 365
+    first = datetime(2027, 1, 6, 12, 0, tzinfo=UTC)
+    clock = ManualClock(first)
+    running = RunningBot(settings, clock)
+    await running.start()
+    try:
+        person = await started(running, telegram, 720, "ru")
+        weeks = []
+        for days in (0, 200, 372):  # a year and a week later, the first week is past the retention
+            clock.set(first + timedelta(days=days))
+            weeks.append(iso_week(clock.now().date()))
+            await person.forward(CLEANER, channel("moscow_jobs_example"))
+            await person.reply()
+            await running.app.unlinked.flush()
+        assert sorted(row[0] for row in await stored(settings, "SELECT week FROM advert_checks")) == weeks
+        await running.app.retention.run()
+        assert sorted(row[0] for row in await stored(settings, "SELECT week FROM advert_checks")) == weeks[1:]
     finally:
         await running.stop()
 

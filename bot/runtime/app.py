@@ -476,7 +476,9 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
             heartbeat=heartbeat,
             reminders=reminders,
             broadcaster=broadcaster,
-            retention=Retention(services.stores.reports, services.clock, settings.report_retention_days),
+            retention=Retention(
+                services.stores.reports, services.clock, settings.report_retention_days, services.stores.advert_checks
+            ),
             shared=shared,
             desk=desk,
         )
