@@ -81,6 +81,19 @@ def test_an_employer_is_named_by_a_label_or_an_inflected_name_not_by_any_quotes(
     assert "no_employer" in flags(reader, "Qozon, non zavodi\nErkaklar kerak\n+998 90 000 00 00"), "a line apart"
 
 
+def test_a_pay_ceiling_alone_is_a_warning_in_an_advert_naming_its_employer_and_a_contract(
+    reader: AdvertReader,
+) -> None:
+    named = reader.read(
+        "ООО «Чистый Город», Москва: уборщицы\nЗП 450 000 ₽ в месяц, трудовой договор\n+7 900 000-00-00"
+    )
+    assert named.flags == ("pay_too_high",) and not named.serious, "the ceiling is a judgement, not evidence"
+    unnamed = reader.read("Уборщицы, Москва\nЗП 450 000 ₽ в месяц, трудовой договор\n+7 900 000-00-00")
+    assert unnamed.serious, "with nobody named, the same pay is a reason not to go"
+    fee = reader.read("ООО «Чистый Город»: ЗП 450 000 ₽ в месяц, трудовой договор\nОформление 15 000 ₽ предоплата")
+    assert fee.serious, "a fee asked is evidence whoever is named"
+
+
 def test_copies_of_one_advert_are_grouped_by_fingerprint_alone(reader: AdvertReader) -> None:
     advert = "ЗП 450 000 руб/мес!!! опыт не нужен, язык не нужен\nВыход СЕГОДНЯ, осталось 2 места\nуборщица"
     copy = advert.replace("2 места", "3 места") + "\nпиши в WhatsApp +7 900 000-00-99"

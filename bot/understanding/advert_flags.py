@@ -67,6 +67,11 @@ class AdvertFlags(BaseModel):
 
     flags: dict[Identifier, AdvertFlag] = {}
     advert_words: PhrasesByLanguage = {}
+    judgement_flags: list[Identifier] = []
+    """Serious flags that rest on the editors' judgement (pay ceilings): alone, in an advert that
+    names its employer and a written contract, they are a warning, not a reason not to go."""
+    contract_words: PhrasesByLanguage = {}
+    """Words of a written employment contract offered ("трудовой договор", "mehnat shartnomasi")."""
 
     def serious(self) -> frozenset[str]:
         return frozenset(name for name, flag in self.flags.items() if flag.serious)

@@ -127,6 +127,12 @@ class AdvertReader:
             ("advert", phrase) for phrases in flags.advert_words.values() for phrase in phrases
         )
         self._rules = {name: _RULES[flag.rule](flag) for name, flag in flags.flags.items() if flag.rule}
+        self._employer = next(
+            (_NoEmployerNamed(flag) for flag in flags.flags.values() if flag.rule == "no_employer_named"), None
+        )
+        self._contract = PhraseMatcher(
+            ("contract", phrase) for phrases in flags.contract_words.values() for phrase in phrases
+        )
 
     def read(self, text: str) -> AdvertReading:
         found: set[str] = set()
@@ -140,10 +146,19 @@ class AdvertReader:
         flags = tuple(name for name in self._flags.flags if name in found)
         return AdvertReading(
             flags=flags,
-            serious=bool(self._serious & found),
+            serious=self._dangerous(text, found),
             names=employer_names(text),
             fingerprint=fingerprint(text),
         )
+
+    def _dangerous(self, text: str, found: set[str]) -> bool:
+        """A serious flag found, unless the only serious flags rest on the editors' judgement (pay
+        ceilings) and the advert names its employer and a written contract: then it is a warning."""
+        serious = self._serious & found
+        if not serious or not serious <= set(self._flags.judgement_flags):
+            return bool(serious)
+        named = self._employer is not None and self._employer.names_employer(text)
+        return not (named and self._contract.labels_in(text))
 
     def looks_like_advert(self, text: str) -> bool:
         """A pasted text that reads like a job advert: long, with words of adverts, and an amount or
@@ -284,11 +299,14 @@ class _NoEmployerNamed:
         self._phrases = PhraseMatcher(("employer", word) for word in flag.employer_words if " " in word)
 
     def __call__(self, text: str) -> bool:
-        if _CONTACT.search(text) is None or employer_names(text):
-            return False
+        return _CONTACT.search(text) is not None and not self.names_employer(text)
+
+    def names_employer(self, text: str) -> bool:
+        if employer_names(text):
+            return True
         if self._kind_then_name is not None and self._kind_then_name.search(text):
-            return False
-        return not any(word.search(text) for word in self._words) and not self._phrases.labels_in(text)
+            return True
+        return any(word.search(text) for word in self._words) or bool(self._phrases.labels_in(text))
 
 
 _RULES: dict[str, Callable[[AdvertFlag], Callable[[str], bool]]] = {
