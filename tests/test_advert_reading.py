@@ -54,9 +54,12 @@ def test_an_employer_named_in_quotes_or_by_its_legal_form_is_not_missing(reader:
 def test_free_or_not_deducted_cancels_a_cost_only_in_its_own_clause(reader: AdvertReader) -> None:
     assert "fee" not in flags(reader, "Обучение бесплатное и оплачивается компанией\n+7 900 000-00-01")
     assert "fee" in flags(reader, "Медкомиссия 3 000 ₽ платите сами, остальное бесплатно\n+7 900 000-00-01")
+    assert "fee" not in flags(reader, "Pul oldindan toʻlanmaydi, oylik 8 mln soʻm"), "a fee said not to be asked"
     assert "travel_deducted" not in flags(reader, "Bilet kompaniya hisobidan, ish haqidan ushlanmaydi")
     assert "travel_deducted" in flags(reader, "Bilet bizdan, keyin oylikdan ushlab qolinadi")
     assert "travel_deducted" in flags(reader, "Билет покупаем, потом вычитаем из зарплаты. Питание не удерживаем")
+    assert "travel_deducted" not in flags(reader, "Питание вычитается из зарплаты, 200 ₽ в день"), "not the journey"
+    assert "confinement" not in flags(reader, "Общежитие рядом, выход за территорию свободный")
 
 
 def test_a_wage_is_never_read_as_a_fee_nor_a_fee_as_a_wage(reader: AdvertReader) -> None:
