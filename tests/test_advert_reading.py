@@ -97,6 +97,13 @@ def test_a_pay_ceiling_alone_is_a_warning_in_an_advert_naming_its_employer_and_a
     assert fee.serious, "a fee asked is evidence whoever is named"
 
 
+def test_a_sentence_wrapped_onto_the_next_line_is_read_as_one(reader: AdvertReader) -> None:
+    """A phone or a screenshot read back with OCR wraps long lines; phrases are found within a line."""
+    wrapped = "Билеты покупаем мы, стоимость удерживается\nиз первых двух зарплат\nТел. +7 900 000-00-01"
+    assert "travel_deducted" in flags(reader, wrapped)
+    assert "travel_deducted" not in flags(reader, "Билеты покупаем мы\nУдерживается налог\nИз первых дней работы")
+
+
 def test_copies_of_one_advert_are_grouped_by_fingerprint_alone(reader: AdvertReader) -> None:
     advert = "ЗП 450 000 руб/мес!!! опыт не нужен, язык не нужен\nВыход СЕГОДНЯ, осталось 2 места\nуборщица"
     copy = advert.replace("2 места", "3 места") + "\nпиши в WhatsApp +7 900 000-00-99"

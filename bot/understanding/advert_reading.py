@@ -136,7 +136,7 @@ class AdvertReader:
 
     def read(self, text: str) -> AdvertReading:
         found: set[str] = set()
-        for line in text.splitlines():
+        for line in lines(text):
             for clause in _CLAUSE.split(marked_amounts(line)):
                 found |= set(self._phrases.labels_in(clause)) - set(self._unless_near.labels_in(clause))
         marked = marked_amounts(text)
@@ -194,6 +194,18 @@ def _number(text: str, multiplier: str | None) -> float:
     return value
 
 
+def lines(text: str) -> list[str]:
+    """The advert's lines as written: a line that starts with a small letter goes on the one before
+    (a sentence wrapped by the phone, or by a screenshot read back with OCR)."""
+    joined: list[str] = []
+    for line in text.splitlines():
+        if joined and line[:1].islower():
+            joined[-1] = f"{joined[-1]} {line}"
+        else:
+            joined.append(line)
+    return joined
+
+
 def marked_amounts(text: str) -> str:
     """`text` with each amount of money replaced by a word: PAY_WORD for pay, MONEY_WORD for any
     other amount (a fee, a price), so that `{money}` in a phrase never stands for a wage."""
@@ -206,7 +218,7 @@ def marked_amounts(text: str) -> str:
 
         return _AMOUNT.sub(word, line)
 
-    return "\n".join(marked(line) for line in text.splitlines())
+    return "\n".join(marked(line) for line in lines(text))
 
 
 def _is_pay(line: str, match: re.Match[str]) -> bool:
@@ -230,7 +242,7 @@ def amounts(text: str) -> list[Amount]:
     """Amounts of pay in `text`, per month: only on lines that speak of pay or give a period, not
     costs (a fee, a price) and not one-time payments (a signing bonus is not a wage)."""
     found: list[Amount] = []
-    for line in text.splitlines():
+    for line in lines(text):
         if _ONE_TIME.search(line):
             continue
         for match in _AMOUNT.finditer(line):
