@@ -142,6 +142,9 @@ def test_the_evaluation_script_reports_the_goals_figures() -> None:
     )
     assert "== tuning (studied): tests/data/adverts_A.yaml" in done.stdout
     assert "== tuning (studied): tests/data/adverts_B.yaml" in done.stdout, "set B was studied: tuning data now"
+    held_out = done.stdout.split("== held out (never studied)")[1:]
+    assert held_out, "a held-out set nobody has looked into is reported"
+    assert not any("missed" in part or "false by flag" in part for part in held_out), "its misses are never printed"
     for total in [line for line in done.stdout.splitlines() if line.startswith("all ")][:2]:
         recall = float(total.split("recall")[1].split("%")[0])
         assert recall >= 90.0, f"a tuning set is no longer read as it was: {total}"
