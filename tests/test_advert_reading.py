@@ -128,6 +128,18 @@ def test_an_example_its_flag_does_not_find_is_an_error_for_editors(tmp_path: Pat
     assert "Паспорта лежат в сейфе" in line
 
 
+def test_a_judgement_flag_that_is_not_a_flag_is_an_error(tmp_path: Path) -> None:
+    content = copy_of_real_content(tmp_path)
+    edit(content / "advert_flags.yaml", "judgement_flags: [pay_too_high]", "judgement_flags: [pay_to_high]")
+    with pytest.raises(ContentError) as error:
+        load_curriculum(content, today=CONTENT_DAY)
+    (problem,) = [p for p in error.value.errors if p.file == "advert_flags.yaml"]
+    assert "'judgement_flags' names 'pay_to_high', which is not a flag" in problem.message
+    assert (
+        "judgement_flags" in (content / "advert_flags.yaml").read_text(encoding="utf-8").splitlines()[problem.line - 1]
+    )
+
+
 def test_a_flag_without_its_sentence_in_one_language_is_an_error(tmp_path: Path) -> None:
     content = copy_of_real_content(tmp_path)
     edit(content / "advert_flags.yaml", '      en: "You are being rushed', '      xx: "You are being rushed')
