@@ -51,6 +51,59 @@ def test_an_employer_named_in_quotes_or_by_its_legal_form_is_not_missing(reader:
     assert "no_employer" not in flags(reader, "Clean work in Moscow, salary 60 000 rubles"), "no contact at all"
 
 
+def test_free_or_not_deducted_cancels_a_cost_only_in_its_own_clause(reader: AdvertReader) -> None:
+    assert "fee" not in flags(reader, "Обучение бесплатное и оплачивается компанией\n+7 900 000-00-01")
+    assert "fee" in flags(reader, "Медкомиссия 3 000 ₽ платите сами, остальное бесплатно\n+7 900 000-00-01")
+    assert "fee" not in flags(reader, "Pul oldindan toʻlanmaydi, oylik 8 mln soʻm"), "a fee said not to be asked"
+    assert "travel_deducted" not in flags(reader, "Bilet kompaniya hisobidan, ish haqidan ushlanmaydi")
+    assert "travel_deducted" in flags(reader, "Bilet bizdan, keyin oylikdan ushlab qolinadi")
+    assert "travel_deducted" in flags(reader, "Билет покупаем, потом вычитаем из зарплаты. Питание не удерживаем")
+    assert "travel_deducted" not in flags(reader, "Питание вычитается из зарплаты, 200 ₽ в день"), "not the journey"
+    assert "confinement" not in flags(reader, "Общежитие рядом, выход за территорию свободный")
+
+
+def test_a_wage_is_never_read_as_a_fee_nor_a_fee_as_a_wage(reader: AdvertReader) -> None:
+    honest = "Оформление и зарплата 65 000 ₽ в месяц\nАнкета: jobs@example.ru"
+    assert "fee" not in flags(reader, honest), "an amount of pay is not a fee for employment"
+    package = "Work permit in Europe\nPackage price $3,900, pay in installments\nWhatsApp +971 50 000 0000"
+    assert {"fee", "pay_too_high"} & flags(reader, package) == {"fee"}
+    assert "fee" in flags(reader, "Ҳуҷҷатҳо ва виза – 4 000 $, ҳамааш аз мо")
+
+
+def test_the_pay_ceiling_depends_on_the_country_named(reader: AdvertReader) -> None:
+    assert "pay_too_high" in flags(reader, "Warehouse work, $4,000/month, no experience")
+    assert "pay_too_high" not in flags(reader, "Warehouse work in Canada, $4,000/month")
+    assert "pay_too_high" in flags(reader, "Chat support in Cambodia, $2,800/month, free flight")
+    assert "pay_too_high" not in flags(reader, "Chat support in Cambodia, $900/month, free flight")
+
+
+def test_an_employer_is_named_by_a_label_or_an_inflected_name_not_by_any_quotes(reader: AdvertReader) -> None:
+    assert "no_employer" not in flags(reader, "Контракт с Министерством обороны на 1 год\nЗвони +7 900 000-00-03")
+    assert "no_employer" not in flags(reader, "Crew for a fishing vessel\nAgent: Blue Wave Crewing, +62 000 0000 000")
+    assert "no_employer" in flags(reader, "Laosga “online support” xodimlari kerak\nYozing @support_example")
+    assert "no_employer" in flags(reader, "Qozon, non zavodi\nErkaklar kerak\n+998 90 000 00 00"), "a line apart"
+
+
+def test_a_pay_ceiling_alone_is_a_warning_in_an_advert_naming_its_employer_and_a_contract(
+    reader: AdvertReader,
+) -> None:
+    named = reader.read(
+        "ООО «Чистый Город», Москва: уборщицы\nЗП 450 000 ₽ в месяц, трудовой договор\n+7 900 000-00-00"
+    )
+    assert named.flags == ("pay_too_high",) and not named.serious, "the ceiling is a judgement, not evidence"
+    unnamed = reader.read("Уборщицы, Москва\nЗП 450 000 ₽ в месяц, трудовой договор\n+7 900 000-00-00")
+    assert unnamed.serious, "with nobody named, the same pay is a reason not to go"
+    fee = reader.read("ООО «Чистый Город»: ЗП 450 000 ₽ в месяц, трудовой договор\nОформление 15 000 ₽ предоплата")
+    assert fee.serious, "a fee asked is evidence whoever is named"
+
+
+def test_a_sentence_wrapped_onto_the_next_line_is_read_as_one(reader: AdvertReader) -> None:
+    """A phone or a screenshot read back with OCR wraps long lines; phrases are found within a line."""
+    wrapped = "Билеты покупаем мы, стоимость удерживается\nиз первых двух зарплат\nТел. +7 900 000-00-01"
+    assert "travel_deducted" in flags(reader, wrapped)
+    assert "travel_deducted" not in flags(reader, "Билеты покупаем мы\nУдерживается налог\nИз первых дней работы")
+
+
 def test_copies_of_one_advert_are_grouped_by_fingerprint_alone(reader: AdvertReader) -> None:
     advert = "ЗП 450 000 руб/мес!!! опыт не нужен, язык не нужен\nВыход СЕГОДНЯ, осталось 2 места\nуборщица"
     copy = advert.replace("2 места", "3 места") + "\nпиши в WhatsApp +7 900 000-00-99"
@@ -75,6 +128,18 @@ def test_an_example_its_flag_does_not_find_is_an_error_for_editors(tmp_path: Pat
     assert "Паспорта лежат в сейфе" in line
 
 
+def test_a_judgement_flag_that_is_not_a_flag_is_an_error(tmp_path: Path) -> None:
+    content = copy_of_real_content(tmp_path)
+    edit(content / "advert_flags.yaml", "judgement_flags: [pay_too_high]", "judgement_flags: [pay_to_high]")
+    with pytest.raises(ContentError) as error:
+        load_curriculum(content, today=CONTENT_DAY)
+    (problem,) = [p for p in error.value.errors if p.file == "advert_flags.yaml"]
+    assert "'judgement_flags' names 'pay_to_high', which is not a flag" in problem.message
+    assert (
+        "judgement_flags" in (content / "advert_flags.yaml").read_text(encoding="utf-8").splitlines()[problem.line - 1]
+    )
+
+
 def test_a_flag_without_its_sentence_in_one_language_is_an_error(tmp_path: Path) -> None:
     content = copy_of_real_content(tmp_path)
     edit(content / "advert_flags.yaml", '      en: "You are being rushed', '      xx: "You are being rushed')
@@ -85,12 +150,16 @@ def test_a_flag_without_its_sentence_in_one_language_is_an_error(tmp_path: Path)
 
 def test_the_evaluation_script_reports_the_goals_figures() -> None:
     done = subprocess.run(
-        [sys.executable, "scripts/eval_adverts.py", "tests/data/adverts_A.yaml"],
-        cwd=ROOT, capture_output=True, text=True, check=True, timeout=300,
-    )  # fmt: skip
-    (total,) = [line for line in done.stdout.splitlines() if line.startswith("all ")]
-    recall = float(total.split("recall")[1].split("%")[0])
-    assert recall >= 90.0, f"the tuning set is no longer read as it was: {total}"
+        [sys.executable, "scripts/eval_adverts.py"], cwd=ROOT, capture_output=True, text=True, check=True, timeout=300
+    )
+    assert "== tuning (studied): tests/data/adverts_A.yaml" in done.stdout
+    assert "== tuning (studied): tests/data/adverts_B.yaml" in done.stdout, "set B was studied: tuning data now"
+    held_out = done.stdout.split("== held out (never studied)")[1:]
+    assert held_out, "a held-out set nobody has looked into is reported"
+    assert not any("missed" in part or "false by flag" in part for part in held_out), "its misses are never printed"
+    for total in [line for line in done.stdout.splitlines() if line.startswith("all ")][:2]:
+        recall = float(total.split("recall")[1].split("%")[0])
+        assert recall >= 90.0, f"a tuning set is no longer read as it was: {total}"
     sealed = subprocess.run(
         [sys.executable, "scripts/eval_adverts.py", "--sealed", "tests/data/adverts_A.yaml"],
         cwd=ROOT, capture_output=True, text=True, check=True, timeout=300,

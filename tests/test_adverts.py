@@ -3,24 +3,36 @@ matters, never calls it safe, and offers the offer check, the red-flag check and
 sees weekly figures that name no one; a channel only once three different people forwarded from it."""
 
 import html
+import io
 import os
 import re
 import tempfile
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import aiohttp
 import pytest
+from PIL import Image
 
 from bot.config import Settings
 from bot.handlers.counsellors import TALK_LABEL
-from bot.i18n.adverts import ADVERT_NO_FLAGS, ADVERT_NO_PICTURES, ADVERT_SERIOUS, ADVERT_WARNINGS_ONLY
+from bot.i18n.adverts import (
+    ADVERT_NO_FLAGS,
+    ADVERT_NO_PICTURES,
+    ADVERT_PICTURES_UNREAD,
+    ADVERT_SERIOUS,
+    ADVERT_WARNINGS_ONLY,
+)
 from bot.i18n.messages import DANGER_FIRST
 from bot.i18n.tools import AGENCY_NOT_FOUND
+from bot.storage.stores.campaigns import iso_week
 from scripts.advert_screenshots import screenshot
+from tests.support.clock import ManualClock
 from tests.support.fake_telegram import FakeTelegram, FakeUser, Sent
 from tests.support.journeys import LANGUAGE_LABELS, expected_text, start_in
 from tests.support.processes import free_port
 from tests.support.running import STAFF_ID, RunningBot
+from tests.support.stored import stored
 from tests.test_advert_reading import needs_tesseract
 from tests.test_counsellors import label, open_case, set_up_desk
 
@@ -194,6 +206,27 @@ async def test_a_screenshot_of_an_advert_is_read_with_ocr_and_kept_nowhere(
 
 
 @needs_tesseract
+async def test_an_album_of_an_advert_is_read_picture_by_picture_and_answered_once(
+    bot: RunningBot, telegram: FakeTelegram
+) -> None:
+    user = await started(bot, telegram, 611, "ru")
+    lines = FEE_AND_PASSPORTS.splitlines()
+    blank = io.BytesIO()
+    Image.new("RGB", (320, 240), (231, 235, 240)).save(blank, format="PNG")
+    pages = [screenshot("\n".join(lines[:3])), blank.getvalue(), screenshot("\n".join(lines[3:]))]
+    await user.send_album(3, "advert-album", files=pages)
+    answer = await user.reply(within=240)  # three pictures through Tesseract on a loaded machine
+    for flag in ("fee", "documents_kept", "no_employer"):
+        assert why(flag, "ru") in answer.text, "the flags of every picture, in one answer"
+    assert html.escape(label(bot, ADVERT_PICTURES_UNREAD, "ru").format(unread=1, pictures=3)) in answer.text
+    assert sorted(telegram.downloads) == ["advert-album-0", "advert-album-1", "advert-album-2"]
+    await user.send("/menu")
+    assert (await user.reply()).text != answer.text, "the album was answered once, not once per picture"
+    await bot.app.unlinked.flush()
+    assert len(await stored(bot.settings, "SELECT week FROM advert_checks")) == 1, "counted as one advert"
+
+
+@needs_tesseract
 async def test_a_burst_of_photos_from_one_person_does_not_hold_up_another(
     bot: RunningBot, telegram: FakeTelegram
 ) -> None:
@@ -223,6 +256,11 @@ async def test_without_tesseract_a_photo_is_offered_to_a_counsellor_or_its_text_
         answer = await user.reply()
         assert html.escape(label(running, ADVERT_NO_PICTURES, "tg")) in answer.text
         assert answer.buttons == [], "no desk: nobody to offer"
+        await user.send_album(3, "unread-album")
+        assert html.escape(label(running, ADVERT_NO_PICTURES, "tg")) in (await user.reply()).text
+        await user.send("/menu")
+        told = html.escape(label(running, ADVERT_NO_PICTURES, "tg"))
+        assert told not in (await user.reply()).text, "an album is told once, not once per picture"
     finally:
         await running.stop()
     set_up_desk(settings, telegram)
@@ -298,6 +336,31 @@ async def test_the_weekly_warning_names_a_channel_only_once_three_people_forward
         outsider = telegram.user(799, "en")
         await outsider.send("/offers")
         assert "moscow_jobs_example" not in (await outsider.reply()).text
+    finally:
+        await running.stop()
+
+
+@pytest.mark.both_backends
+async def test_the_weekly_rows_go_once_their_week_is_older_than_the_retention(
+    settings: Settings, telegram: FakeTelegram
+) -> None:
+    settings.report_retention_days = 365
+    first = datetime(2027, 1, 6, 12, 0, tzinfo=UTC)
+    clock = ManualClock(first)
+    running = RunningBot(settings, clock)
+    await running.start()
+    try:
+        person = await started(running, telegram, 720, "ru")
+        weeks = []
+        for days in (0, 200, 372):  # a year and a week later, the first week is past the retention
+            clock.set(first + timedelta(days=days))
+            weeks.append(iso_week(clock.now().date()))
+            await person.forward(CLEANER, channel("moscow_jobs_example"))
+            await person.reply()
+            await running.app.unlinked.flush()
+        assert sorted(row[0] for row in await stored(settings, "SELECT week FROM advert_checks")) == weeks
+        await running.app.retention.run()
+        assert sorted(row[0] for row in await stored(settings, "SELECT week FROM advert_checks")) == weeks[1:]
     finally:
         await running.stop()
 

@@ -183,10 +183,12 @@ async def test_an_album_sent_while_the_chat_is_busy_loses_no_picture(telegram: F
         await person.send("/menu")
         await person.send_album(6)
         await eventually(lambda: queues.waiting() + queues.dropped == 6)
-    replies = [(await person.reply()).text for _ in range(7)]
+    replies = [(await person.reply()).text for _ in range(2)]
     assert replies[0] == menu.text
-    assert all(answers_a_picture(text, "en") for text in replies[1:]), "each picture answered"
+    assert answers_a_picture(replies[1], "en"), "the album answered once, for all its pictures"
     assert queues.dropped == 0
+    await person.send("/menu")
+    assert (await person.reply()).text == menu.text, "no picture answered on its own"
 
 
 async def test_pictures_beyond_what_a_busy_chat_may_keep_are_announced_in_the_persons_language(
@@ -201,10 +203,10 @@ async def test_pictures_beyond_what_a_busy_chat_may_keep_are_announced_in_the_pe
             await person.send_album(pictures, album)
         await eventually(lambda: queues.waiting() + queues.undelivered == 25)
         assert queues.waiting() == KEPT_PER_CHAT
-    replies = [(await person.reply()).text for _ in range(1 + KEPT_PER_CHAT + 1)]
+    replies = [(await person.reply()).text for _ in range(1 + 2 + 1)]
     i18n = load_i18n()
     assert replies[0] == menu.text
-    assert all(answers_a_picture(text, "tg") for text in replies[1:-1])
+    assert all(answers_a_picture(text, "tg") for text in replies[1:-1]), "each kept album answered once"
     assert replies[-1] == i18n.gettext(NOT_DELIVERED, locale="tg"), "told once, after what did get through"
     assert (queues.undelivered, queues.dropped) == (5, 0)
 
@@ -217,10 +219,10 @@ async def test_an_album_counts_against_the_flood_limit_but_loses_no_picture_to_i
     try:
         person = telegram.user(user_id=557, language_code="en")
         await person.send_album(6)
-        replies = [(await person.reply()).text for _ in range(6)]
-        assert all(answers_a_picture(text, "en") for text in replies), "no 'slow down' instead"
         await person.send("/menu")
-        assert (await person.reply()).text.startswith("You are sending messages very fast."), "the album used the burst"
+        replies = [(await person.reply()).text for _ in range(2)]
+        assert sum(answers_a_picture(text, "en") for text in replies) == 1, "the album answered, no 'slow down' instead"
+        assert sum(text.startswith("You are sending messages very fast.") for text in replies) == 1, "it used the burst"
     finally:
         await bot.stop()
 

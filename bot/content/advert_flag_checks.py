@@ -17,6 +17,12 @@ def advert_flag_problems(
     cited that the registry does not hold (when `facts`, the registry's ids, is given)."""
     reader = AdvertReader(flags)
     problems: list[Problem] = []
+    for index, name in enumerate(flags.judgement_flags):
+        if name not in flags.flags:
+            problems.append(
+                Problem(file, line_of(tree, ("judgement_flags", index)), f"'judgement_flags' names '{name}', "
+                        "which is not a flag: write a flag's name as under 'flags', or remove it")
+            )  # fmt: skip
     for name, flag in flags.flags.items():
         where = line_of(tree, ("flags", name))
         for fact in flag.facts:

@@ -26,6 +26,7 @@ from bot.common.telegram_limits import MAX_MESSAGE_CHARS
 from bot.content import Curriculum
 from bot.content.curriculum import NodeId, node_ref
 from bot.content.rendering import day_text, pick
+from bot.handlers.advert_albums import AdvertAlbums
 from bot.handlers.callback_data import DeskStep, OpenNode
 from bot.handlers.screens import TALK_LABEL, add_nav_row
 from bot.i18n.adverts import (
@@ -35,10 +36,12 @@ from bot.i18n.adverts import (
     ADVERT_NO_FLAGS,
     ADVERT_NO_PICTURES,
     ADVERT_NO_WORDS,
+    ADVERT_PICTURES_UNREAD,
     ADVERT_SERIOUS,
     ADVERT_WARNINGS_ONLY,
 )
 from bot.i18n.tools import AGENCY_EXPIRED, AGENCY_LICENSED, AGENCY_LICENSED_NO_END, AGENCY_NO_LIST, AGENCY_NOT_FOUND
+from bot.middlewares.chat_queues import ChatQueues
 from bot.services.advert_watch import AdvertWatch
 from bot.services.agency_search import AgencyIndex
 from bot.services.content_holder import ContentHolder, LoadedContent
@@ -101,33 +104,69 @@ async def read_advert(
     advert_watch: AdvertWatch | None = None,
     pictures: PictureText | None = None,
     desk: CounsellorDesk | None = None,
+    advert_albums: AdvertAlbums | None = None,
+    chat_queues: ChatQueues | None = None,
 ) -> None:
     loaded = content.current
     text = message.text or message.caption or ""
+    unread = ""
     if message.photo:
         if pictures is None or not pictures.available:
-            await message.answer(html.escape(_(ADVERT_NO_PICTURES)), reply_markup=_talk_only(desk, message))
+            if not await _album_goes_on(message, advert_albums, chat_queues):
+                await message.answer(html.escape(_(ADVERT_NO_PICTURES)), reply_markup=_talk_only(desk, message))
             return
-        picture = io.BytesIO()  # in memory only: the picture never touches the disk
-        try:
-            await bot.download(message.photo[-1], destination=picture)
-        except TelegramAPIError:  # Telegram would not give the file (gone, too big): say so, lose nothing else
-            read = None
-        else:
-            read = await pictures.read(picture.getvalue(), user_key)
-        finally:
-            picture.close()
-        if read is None or sum(char.isalpha() for char in read) < MIN_PICTURE_LETTERS:
+        read = await _picture_words(message, bot, pictures, user_key)
+        if message.media_group_id is not None and advert_albums is not None:
+            advert_albums.add(user_key, message.media_group_id, message.caption, read)
+            if await advert_albums.more_coming(message, chat_queues):
+                return  # a later picture of the album answers for all of them
+            album = advert_albums.take(user_key, message.media_group_id)
+            text, read = "", "\n".join(album.texts) or None
+            if album.unread and read is not None:
+                unread = _(ADVERT_PICTURES_UNREAD).format(unread=album.unread, pictures=album.pictures)
+        if read is None:
             await message.answer(html.escape(_(ADVERT_NO_WORDS)), reply_markup=_talk_only(desk, message))
             return
         text = f"{text}\n{read}"
     reading = loaded.adverts.read(text[:MAX_ADVERT_CHARS])
     if advert_watch is not None:
         await advert_watch.count(user_key, reading, public_channel(message), advert_source)
+    answer = advert_answer(reading, loaded, language, clock.now().date())
     await message.answer(
-        advert_answer(reading, loaded, language, clock.now().date()),
+        _with_unread(answer, unread) if unread else answer,
         reply_markup=advert_markup(loaded.curriculum, language, desk, message.message_id),
     )
+
+
+async def _album_goes_on(message: Message, albums: AdvertAlbums | None, queues: ChatQueues | None) -> bool:
+    """Whether a later picture of this message's album will answer for it."""
+    return albums is not None and await albums.more_coming(message, queues)
+
+
+async def _picture_words(message: Message, bot: Bot, pictures: PictureText, user_key: str) -> str | None:
+    """The words of the message's picture, or None where there are none to read (Telegram would not
+    give the file, OCR failed, or too few letters came out)."""
+    assert message.photo
+    picture = io.BytesIO()  # in memory only: the picture never touches the disk
+    try:
+        await bot.download(message.photo[-1], destination=picture)
+    except TelegramAPIError:  # Telegram would not give the file (gone, too big): say so, lose nothing else
+        read = None
+    else:
+        read = await pictures.read(picture.getvalue(), user_key)
+    finally:
+        picture.close()
+    if read is None or sum(char.isalpha() for char in read) < MIN_PICTURE_LETTERS:
+        return None
+    return read
+
+
+def _with_unread(answer: str, unread: str) -> str:
+    """The answer with the line on pictures not read, within one message."""
+    line = html.escape(unread)
+    while _utf16_length(f"{answer}\n\n{line}") > MAX_MESSAGE_CHARS and "\n\n" in answer:
+        answer = answer.rsplit("\n\n", 1)[0]
+    return f"{answer}\n\n{line}"
 
 
 def advert_answer(reading: AdvertReading, loaded: LoadedContent, language: str, today: date) -> str:

@@ -28,3 +28,7 @@ ADVERT_NO_WORDS = N_(
 ADVERT_NO_PICTURES = N_(
     "Safar cannot read pictures here. Copy the advert's text and send it here, or forward the message itself."
 )
+ADVERT_PICTURES_UNREAD = N_(
+    "Safar could not read {unread} of the {pictures} pictures. If they show part of the advert, copy its "
+    "text and send it here."
+)

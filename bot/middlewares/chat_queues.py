@@ -200,6 +200,11 @@ class ChatQueues(BaseMiddleware):
         """Updates waiting behind their chat's, in all chats."""
         return sum(len(chat.waiting) for chat in self._chats.values())
 
+    def waiting_in(self, chat_id: int, user_id: int | None) -> list[Update]:
+        """The updates waiting behind the one under way in a chat, in order (an album's later pictures)."""
+        chat = self._chats.get((chat_id, user_id))
+        return [waiting.event for waiting in chat.waiting] if chat is not None else []
+
 
 def _chat_key(data: dict[str, Any]) -> ChatKey | None:
     """The chat and the person, as the FSM's lock tells them apart (a person's inline query goes

@@ -19,6 +19,7 @@ from bot.common.clock import Clock, SystemClock
 from bot.common.staff_roles import StaffRoles
 from bot.config import Settings
 from bot.handlers import build_router
+from bot.handlers.advert_albums import AdvertAlbums
 from bot.handlers.conversation import durable_part
 from bot.handlers.counsellor_answers import RelayNotices
 from bot.handlers.counsellors import tell_staff_desk_lost
@@ -466,6 +467,7 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
                 settings.advert_ocr_command, settings.advert_ocr_timeout_seconds, settings.advert_ocr_workers
             )
         )
+        dispatcher["advert_albums"] = AdvertAlbums()  # an album of an advert's pictures answered once
         dispatcher["report_retention_days"] = settings.report_retention_days  # /privacy says it
         reminders, broadcaster = _bulk_deliveries(settings, services, bot, bulk_bot, shared)
         yield Application(
@@ -476,7 +478,9 @@ async def application(settings: Settings, clock: Clock | None = None) -> AsyncIt
             heartbeat=heartbeat,
             reminders=reminders,
             broadcaster=broadcaster,
-            retention=Retention(services.stores.reports, services.clock, settings.report_retention_days),
+            retention=Retention(
+                services.stores.reports, services.clock, settings.report_retention_days, services.stores.advert_checks
+            ),
             shared=shared,
             desk=desk,
         )

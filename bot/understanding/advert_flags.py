@@ -25,6 +25,16 @@ Rule = Literal["pay_above", "no_employer_named"]
 PhrasesByLanguage = dict[LanguageCode, list[Phrase]]
 
 
+class CountryCeiling(BaseModel):
+    """Monthly pay ceilings for work in one country or region, found by its places' names."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: Phrase
+    places: list[Phrase]
+    monthly_ceiling: dict[Currency, Annotated[int, Field(gt=0)]]
+
+
 class AdvertFlag(BaseModel):
     """One red flag: found by phrases (with `with` also present and no `unless`), or by a rule."""
 
@@ -38,9 +48,14 @@ class AdvertFlag(BaseModel):
     phrases: PhrasesByLanguage = {}
     also: PhrasesByLanguage = Field(default_factory=dict, alias="with")
     unless: PhrasesByLanguage = {}
+    """Phrases that cancel the flag anywhere in the advert ("we never charge a fee")."""
+    unless_near: PhrasesByLanguage = {}
+    """Phrases that cancel the flag only in their own clause ("training is free", "not deducted")."""
     examples: PhrasesByLanguage = {}
     monthly_ceiling: dict[Currency, Annotated[int, Field(gt=0)]] = {}
     """For `pay_above`: the monthly pay in each currency above which pay is "far above the usual"."""
+    country_ceilings: list["CountryCeiling"] = []
+    """For `pay_above`: ceilings where the advert names one of these countries."""
     employer_words: list[Phrase] = []
     """For `no_employer_named`: words that name an employer (a legal form, "Hotel" after a name)."""
     employer_kinds: list[Phrase] = []
@@ -52,6 +67,11 @@ class AdvertFlags(BaseModel):
 
     flags: dict[Identifier, AdvertFlag] = {}
     advert_words: PhrasesByLanguage = {}
+    judgement_flags: list[Identifier] = []
+    """Serious flags that rest on the editors' judgement (pay ceilings): alone, in an advert that
+    names its employer and a written contract, they are a warning, not a reason not to go."""
+    contract_words: PhrasesByLanguage = {}
+    """Words of a written employment contract offered ("трудовой договор", "mehnat shartnomasi")."""
 
     def serious(self) -> frozenset[str]:
         return frozenset(name for name, flag in self.flags.items() if flag.serious)

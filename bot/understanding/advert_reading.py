@@ -8,6 +8,7 @@ The text is read in memory and dropped: nothing here stores or logs it.
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.understanding.advert_flags import MONEY, AdvertFlag, AdvertFlags
@@ -15,7 +16,9 @@ from bot.understanding.phrases import PhraseMatcher
 from bot.understanding.transliteration import words
 
 MONEY_WORD = "moneyamount"
-"""What an amount of money becomes before phrases are matched, and what `{money}` stands for."""
+"""What an amount of money that is not pay becomes before phrases are matched: what `{money}` stands for."""
+PAY_WORD = "payamount"
+"""What an amount of pay becomes: a wage is never a fee ("ЗП 60 000 ₽, оформление по договору")."""
 _NUMBER = r"\d{1,3}(?:[ \u00a0\u202f.,]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
 _MULTIPLIER = r"(?:\s?(?P<{name}>млн|mln|million|миллион\w*|тыс\w*\.?|тысяч\w*|т\.?\s?р\.?|ming|минг|к|k)(?![a-zа-я]))?"
 CURRENCIES: dict[str, str] = {
@@ -30,7 +33,7 @@ CURRENCIES: dict[str, str] = {
     "SAR": r"sar\b|riyal\w*",
     "PLN": r"zł|zl\b|pln|злот\w*",
     "CAD": r"cad\b",
-    "KRW": r"krw",
+    "KRW": r"krw|₩|вон\b|won\b",
 }
 _CURRENCY = "|".join(f"(?P<{code}_{{side}}>{pattern})" for code, pattern in CURRENCIES.items())
 _AMOUNT = re.compile(
@@ -54,8 +57,22 @@ _PAY_LINE = re.compile(
     re.IGNORECASE,
 )
 _ONE_TIME = re.compile(
-    r"единовремен|подъ[её]мн|якбора|bir martalik|бир марталик|on signing|signing bonus|bonus on", re.IGNORECASE
+    r"единовремен|разов|подъ[её]мн|якбора|якдафъа|bir martalik|бир марталик|bir yo['ʻ’`]?la|бир йўла|"
+    r"on signing|signing bonus|sign-?up|joining bonus|bonus on",
+    re.IGNORECASE,
 )
+_COST = re.compile(
+    r"стоимост|цен[аыу]|взнос|оформлени|оформля|услуг|пакет|предоплат|залог|виз[аыуе]\b|документ|медкомисс|"
+    r"медосмотр|обучени|курс|билет|перел[её]т|долг|штраф|"
+    r"fee|price|cost|package|deposit|charge|visa|document|medical|training|course|ticket|flight|debt|loan|"
+    r"xizmat|xarajat|narx|oformleni|hujjat|viza|tibbiy|bilet|chipta|qarz|"
+    r"хизмат|харажат|хароҷот|нарх|ҳужжат|ҳуҷҷат|тиббий|тиббӣ|чипта|қарз|бақайдгир",
+    re.IGNORECASE,
+)
+"""Words that make an amount a cost to the worker, not pay, when they come before it in its clause."""
+_CLAUSE = re.compile(r"[,;]\s+|[.!?]+\s+")
+"""Where a line's clauses part: a cost and the wage beside it are told apart, and "free" cancels
+only what stands in its own clause ("медкомиссия 3 000 ₽, остальное бесплатно")."""
 _CONTACT = re.compile(
     r"\+?\d[\d\s\-()]{8,}\d|(?<![\w.])@[A-Za-z0-9_]{4,}|[\w.+-]+@[\w-]+\.[\w.]+|whats\s?app|ватсап|вотсап|"
     r"вайбер|viber|телеграм|telegram|\bтг\b|\btg\b|в личку|\bdm\b",
@@ -93,32 +110,55 @@ class AdvertReader:
         self._flags = flags
         self._serious = flags.serious()
 
-        def matcher(part: str) -> PhraseMatcher:
+        def matcher(part: str, *, typos: bool = True) -> PhraseMatcher:
             return PhraseMatcher(
-                (name, phrase.replace(MONEY, MONEY_WORD))
-                for name, flag in flags.flags.items()
-                for phrases in getattr(flag, part).values()
-                for phrase in phrases
+                (
+                    (name, phrase.replace(MONEY, MONEY_WORD))
+                    for name, flag in flags.flags.items()
+                    for phrases in getattr(flag, part).values()
+                    for phrase in phrases
+                ),
+                typos=typos,
             )
 
         self._phrases, self._also, self._unless = matcher("phrases"), matcher("also"), matcher("unless")
+        self._unless_near = matcher("unless_near", typos=False)  # "not deducted" is one letter from "deducted"
         self._advert_words = PhraseMatcher(
             ("advert", phrase) for phrases in flags.advert_words.values() for phrase in phrases
         )
+        self._rules = {name: _RULES[flag.rule](flag) for name, flag in flags.flags.items() if flag.rule}
+        self._employer = next(
+            (_NoEmployerNamed(flag) for flag in flags.flags.values() if flag.rule == "no_employer_named"), None
+        )
+        self._contract = PhraseMatcher(
+            ("contract", phrase) for phrases in flags.contract_words.values() for phrase in phrases
+        )
 
     def read(self, text: str) -> AdvertReading:
-        marked = _AMOUNT.sub(lambda m: f" {MONEY_WORD} " if _currency(m) else m.group(0), text)
-        found = set(self._phrases.labels_in(marked))
+        found: set[str] = set()
+        for line in lines(text):
+            for clause in _CLAUSE.split(marked_amounts(line)):
+                found |= set(self._phrases.labels_in(clause)) - set(self._unless_near.labels_in(clause))
+        marked = marked_amounts(text)
         found &= _wanted_also(self._flags, set(self._also.labels_in(marked)))
         found -= set(self._unless.labels_in(marked))
-        found |= {name for name, flag in self._flags.flags.items() if flag.rule and _RULES[flag.rule](text, flag)}
+        found |= {name for name, rule in self._rules.items() if rule(text)}
         flags = tuple(name for name in self._flags.flags if name in found)
         return AdvertReading(
             flags=flags,
-            serious=bool(self._serious & found),
+            serious=self._dangerous(text, found),
             names=employer_names(text),
             fingerprint=fingerprint(text),
         )
+
+    def _dangerous(self, text: str, found: set[str]) -> bool:
+        """A serious flag found, unless the only serious flags rest on the editors' judgement (pay
+        ceilings) and the advert names its employer and a written contract: then it is a warning."""
+        serious = self._serious & found
+        if not serious or not serious <= set(self._flags.judgement_flags):
+            return bool(serious)
+        named = self._employer is not None and self._employer.names_employer(text)
+        return not (named and self._contract.labels_in(text))
 
     def looks_like_advert(self, text: str) -> bool:
         """A pasted text that reads like a job advert: long, with words of adverts, and an amount or
@@ -154,24 +194,64 @@ def _number(text: str, multiplier: str | None) -> float:
     return value
 
 
-def amounts(text: str) -> list[Amount]:
-    """Amounts of pay in `text`, per month: only on lines that speak of pay or give a period, and
-    not one-time payments (a signing bonus is not a wage)."""
-    found: list[Amount] = []
+def lines(text: str) -> list[str]:
+    """The advert's lines as written: a line that starts with a small letter goes on the one before
+    (a sentence wrapped by the phone, or by a screenshot read back with OCR)."""
+    joined: list[str] = []
     for line in text.splitlines():
+        if joined and line[:1].islower():
+            joined[-1] = f"{joined[-1]} {line}"
+        else:
+            joined.append(line)
+    return joined
+
+
+def marked_amounts(text: str) -> str:
+    """`text` with each amount of money replaced by a word: PAY_WORD for pay, MONEY_WORD for any
+    other amount (a fee, a price), so that `{money}` in a phrase never stands for a wage."""
+
+    def marked(line: str) -> str:
+        def word(match: re.Match[str]) -> str:
+            if not _currency(match):
+                return match.group(0)
+            return f" {PAY_WORD if _is_pay(line, match) else MONEY_WORD} "
+
+        return _AMOUNT.sub(word, line)
+
+    return "\n".join(marked(line) for line in lines(text))
+
+
+def _is_pay(line: str, match: re.Match[str]) -> bool:
+    """An amount is pay unless a cost ("стоимость", "fee", "виза") comes before it in its clause,
+    nearer than any word of pay ("оформление и зарплата 65 000 ₽" is pay); then pay when a period
+    follows or precedes it, or its line speaks of pay."""
+    before = _CLAUSE.split(line[: match.start()])[-1]
+    cost = max((found.end() for found in _COST.finditer(before)), default=-1)
+    pay = max((found.end() for found in _PAY_LINE.finditer(before)), default=-1)
+    if cost > pay:
+        return False
+    return pay >= 0 or _months_per(line, match) is not None or _PAY_LINE.search(line) is not None
+
+
+def _months_per(line: str, match: re.Match[str]) -> float | None:
+    after, before = line[match.end() : match.end() + 25], line[max(0, match.start() - 20) : match.start()]
+    return _period(after, first=True) or _period(before, first=False)
+
+
+def amounts(text: str) -> list[Amount]:
+    """Amounts of pay in `text`, per month: only on lines that speak of pay or give a period, not
+    costs (a fee, a price) and not one-time payments (a signing bonus is not a wage)."""
+    found: list[Amount] = []
+    for line in lines(text):
         if _ONE_TIME.search(line):
             continue
         for match in _AMOUNT.finditer(line):
             currency = _currency(match)
-            if currency is None:
+            if currency is None or not _is_pay(line, match):
                 continue
             low = _number(match["low"], match["low_mult"] or match["high_mult"])
             high = _number(match["high"], match["high_mult"]) if match["high"] else low
-            after, before = line[match.end() : match.end() + 25], line[max(0, match.start() - 20) : match.start()]
-            per_month = _period(after, first=True) or _period(before, first=False)
-            if per_month is None and not _PAY_LINE.search(line):
-                continue  # a fee or a price, not pay
-            found.append(Amount(currency, (low + high) / 2 * (per_month or 1.0)))
+            found.append(Amount(currency, (low + high) / 2 * (_months_per(line, match) or 1.0)))
     return found
 
 
@@ -183,11 +263,26 @@ def _period(text: str, *, first: bool) -> float | None:
     return (min(found) if first else max(found))[1]
 
 
-def _pay_above(text: str, flag: AdvertFlag) -> bool:
-    return any(
-        amount.currency in flag.monthly_ceiling and amount.monthly >= flag.monthly_ceiling[amount.currency]
-        for amount in amounts(text)
-    )
+class _PayAbove:
+    """Pay at or above the ceiling of its currency: the ceiling of a country the advert names where
+    the editors gave one (pay in dollars is another thing in Canada than in Cambodia), else the
+    general one. With several such countries named, the highest ceiling counts."""
+
+    def __init__(self, flag: AdvertFlag) -> None:
+        self._general = flag.monthly_ceiling
+        self._countries = [ceiling.monthly_ceiling for ceiling in flag.country_ceilings]
+        self._places = PhraseMatcher(
+            (str(index), place) for index, ceiling in enumerate(flag.country_ceilings) for place in ceiling.places
+        )
+
+    def __call__(self, text: str) -> bool:
+        named = [self._countries[int(index)] for index in self._places.labels_in(text)]
+        for amount in amounts(text):
+            ceilings = [country[amount.currency] for country in named if amount.currency in country]
+            ceiling = max(ceilings) if ceilings else self._general.get(amount.currency)
+            if ceiling is not None and amount.monthly >= ceiling:
+                return True
+        return False
 
 
 def _employer_word(word: str) -> re.Pattern[str]:
@@ -198,29 +293,46 @@ def _employer_word(word: str) -> re.Pattern[str]:
 
 
 def _kind_then_name(kinds: list[str]) -> re.Pattern[str] | None:
-    """A kind of firm, then a name with a capital: "кафе Самарканд", "restaurant Bella"."""
+    """A kind of firm, then a name with a capital on the same line: "кафе Самарканд", "Agent: Ocean Star"."""
     if not kinds:
         return None
     alternatives = "|".join(re.escape(kind) for kind in kinds)
-    return re.compile(rf"(?<!\w)(?i:{alternatives})\w*\s+[A-ZА-ЯЁҲҶҚҒӮӢЎ][a-zа-яёҳҷқғӯӣў'ʻ-]{{2,}}")
+    return re.compile(rf"(?<!\w)(?i:{alternatives})\w*:?[ \t]+[A-ZА-ЯЁҲҶҚҒӮӢЎ][a-zа-яёҳҷқғӯӣў'ʻ-]{{2,}}")
 
 
-def _contact_without_employer(text: str, flag: AdvertFlag) -> bool:
-    if _CONTACT.search(text) is None or _QUOTED_NAME.search(text):
-        return False
-    kind_then_name = _kind_then_name(flag.employer_kinds)
-    if kind_then_name is not None and kind_then_name.search(text):
-        return False
-    return not any(_employer_word(word).search(text) for word in flag.employer_words)
+class _NoEmployerNamed:
+    """A way to reach someone (a phone, an @username, WhatsApp) but no employer: no capitalised name
+    in quotes, no kind of firm followed by a name, no legal form or word of the editors' list (words
+    of several words are matched as phrases: "Министерством обороны" is "министерство обороны")."""
+
+    def __init__(self, flag: AdvertFlag) -> None:
+        self._kind_then_name = _kind_then_name(flag.employer_kinds)
+        self._words = [_employer_word(word) for word in flag.employer_words if " " not in word]
+        self._phrases = PhraseMatcher(("employer", word) for word in flag.employer_words if " " in word)
+
+    def __call__(self, text: str) -> bool:
+        return _CONTACT.search(text) is not None and not self.names_employer(text)
+
+    def names_employer(self, text: str) -> bool:
+        if employer_names(text):
+            return True
+        if self._kind_then_name is not None and self._kind_then_name.search(text):
+            return True
+        return any(word.search(text) for word in self._words) or bool(self._phrases.labels_in(text))
 
 
-_RULES = {"pay_above": _pay_above, "no_employer_named": _contact_without_employer}
+_RULES: dict[str, Callable[[AdvertFlag], Callable[[str], bool]]] = {
+    "pay_above": _PayAbove,
+    "no_employer_named": _NoEmployerNamed,
+}
 """The flags found by a rule instead of phrases (`rule:` in advert_flags.yaml)."""
 
 
 def employer_names(text: str) -> tuple[str, ...]:
-    """Firm names given in quotes, for the agency look-up."""
-    return tuple(next(group for group in match.groups() if group) for match in _QUOTED_NAME.finditer(text))
+    """Firm names given in quotes, for the agency look-up: those that start with a capital or a
+    digit (a quoted “customer support” or «оформление» names no firm)."""
+    quoted = (next(group for group in match.groups() if group).strip() for match in _QUOTED_NAME.finditer(text))
+    return tuple(name for name in quoted if name[:1].isupper() or name[:1].isdigit())
 
 
 def fingerprint(text: str) -> int:

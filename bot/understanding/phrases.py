@@ -74,6 +74,8 @@ class PhraseMatcher:
         protected: frozenset[str] = frozenset(),
         every_word: bool = False,
         careful_typos: bool = False,
+        *,
+        typos: bool = True,
     ) -> None:
         self._every_word = every_word
         self._careful_typos = careful_typos
@@ -98,6 +100,8 @@ class PhraseMatcher:
         self._protected = protected
         """Keys of known words: a typed word with one matches a phrase word only as written (or
         inflected), never as a typo."""
+        self._typos = typos
+        """False where one letter changes the meaning (negations: "ushlanmaydi", "ushlanadi")."""
 
     def labels_in(self, text: str, skip: frozenset[int] = frozenset()) -> list[str]:
         """The labels of the phrases found in `text`, each once, in the order they are defined."""
@@ -128,7 +132,7 @@ class PhraseMatcher:
     def _words_matching(self, typed: str) -> set[str]:
         """The phrase words that the typed word counts as."""
         matching = {word for key in word_keys(typed) for word in self._by_key.get(key, ())}
-        known = not word_keys(typed).isdisjoint(self._protected)
+        known = not self._typos or not word_keys(typed).isdisjoint(self._protected)
         typos = 0 if known else max_typos(typed)
         if typos:
             for word, _distance, _index in extract(

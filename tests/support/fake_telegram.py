@@ -15,7 +15,7 @@ import json
 import math
 import time
 from collections import Counter, defaultdict
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -1018,8 +1018,11 @@ class FakeUser:
                         "is_animated": False, "is_video": False},
         }})  # fmt: skip
 
-    async def send_album(self, pictures: int, album: str = "album-1") -> None:
-        """Several pictures sent together: Telegram delivers one update per picture, all with one media_group_id."""
+    async def send_album(self, pictures: int, album: str = "album-1", files: Sequence[bytes] = ()) -> None:
+        """Several pictures sent together: Telegram delivers one update per picture, all with one
+        media_group_id. `files`: what the first pictures hold, for getFile and the download."""
+        for number, picture in zip(range(pictures), files, strict=False):
+            self.telegram.user_files[f"{album}-{number}"] = picture
         for number in range(pictures):
             await self.telegram.push_update({"message": {
                 "message_id": next(self.telegram.message_ids), "date": int(time.time()),

@@ -46,6 +46,13 @@ class AdvertCheckStore:
             for w, f, c, n, p in rows
         ]
 
+    async def delete_before(self, week: str) -> int:
+        """Retention: the rows of weeks before `week` are deleted (REPORT_RETENTION_DAYS)."""
+        changed = await self._db.execute("DELETE FROM advert_checks WHERE week < :week", {"week": week})
+        if changed.rows:
+            await self._db.checkpoint(["advert_checks"])
+        return changed.rows
+
     async def weeks(self, since: str) -> list[tuple[str, int]]:
         """Adverts checked per week, from the week `since` on, newest first."""
         rows = await self._db.fetchall(
