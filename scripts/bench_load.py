@@ -22,6 +22,7 @@ import json
 import os
 import random
 import secrets
+import shutil
 import statistics
 import sys
 import tempfile
@@ -257,6 +258,13 @@ async def _prefill(connection: Any, pseudonyms: Any, users: int) -> None:
             )
 
 
+def restore(stored_state: Path, db_path: Path) -> None:
+    """The database as `prefill` left it, with no write-ahead log of an earlier round beside it."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(stored_state, db_path)
+
+
 async def measure(command: list[str], env: dict[str, str], users: int, steps: int, seed: int) -> dict[str, Any]:
     telegram = LightTelegram()
     await telegram.start()
@@ -310,15 +318,24 @@ async def main(users: int, steps: int, stored: int, seed: int, rounds: int, prof
     load_before = load_average()
     with tempfile.TemporaryDirectory() as folder:
         db_path, key = Path(folder) / "safar.sqlite3", secrets.token_hex(32)
-        await prefill(db_path, key, stored)
+        stored_state = Path(folder) / "stored.sqlite3"
+        await prefill(stored_state, key, stored)
         # Simulated users tap far faster than people: the per-user flood limit would refuse them.
-        safar_env = env | {"DB_PATH": str(db_path), "PSEUDONYM_KEY": key, "FLOOD_UPDATES_PER_SECOND": "1000",
-                           "KEY_DIR": str(Path(folder) / "keys")}  # fmt: skip
+        safar_env = env | {"DB_PATH": str(db_path), "PSEUDONYM_KEY": key, "FLOOD_UPDATES_PER_SECOND": "1000"}
         profiler = ["-m", "cProfile", "-o", profile] if profile else []
         for round_number in range(rounds):  # alternated, so a slow moment of the machine hits both
-            baselines.append(await measure([sys.executable, "scripts/baseline_bot.py"], env, users, steps, seed))
+            # Both bots get the same users in a round, and every Safar round starts from the same
+            # stored state: a round used to inherit the last one's writes (places in lessons,
+            # passport countries, flags, events), so its workload drifted from round to round.
+            baselines.append(
+                await measure([sys.executable, "scripts/baseline_bot.py"], env, users, steps, seed + round_number)
+            )
+            restore(stored_state, db_path)
+            keys = {"KEY_DIR": str(Path(folder) / f"keys-{round_number}")}  # a new database's first start
             safars.append(
-                await measure([sys.executable, *profiler, "-m", "bot"], safar_env, users, steps, seed + round_number)
+                await measure(
+                    [sys.executable, *profiler, "-m", "bot"], safar_env | keys, users, steps, seed + round_number
+                )
             )
     print(f"K = {users} users × {steps} steps, {rounds} alternated round(s); Safar with {stored:,} users' state stored")
     print(f"load average at the start {load_before}, at the end {load_average()}")

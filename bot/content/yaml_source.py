@@ -45,13 +45,20 @@ _ContentConstructor.add_constructor(TIMESTAMP_TAG, _ContentConstructor.construct
 def parse_yaml(text: str) -> Any:
     """One YAML 1.2 document (so `No` stays text); raises ruamel's `YAMLError` when it is not valid.
 
-    ruamel's round-trip parser is pure Python and twice as slow as the one it replaced, so a
-    `/reload` parses again only the files whose text changed. The trees are shared: read them,
-    never change them.
+    Within one load, a file read twice is parsed once; the trees are shared: read them, never
+    change them. `forget_parsed_files` drops them once the load is done.
     """
     yaml = YAML(typ="rt")
     yaml.Constructor = _ContentConstructor
     return yaml.load(text)
+
+
+def forget_parsed_files() -> None:
+    """Drop the trees kept by `parse_yaml`: once the content is loaded into its models they are
+    never read again, and the round-trip trees (comments, line marks) of every file were about
+    4 MB of the bot's memory for as long as it ran (scripts/README.md). A /reload parses every
+    file again (about a second more, in a worker thread) instead."""
+    parse_yaml.cache_clear()
 
 
 def line_of(root: Any, location: Sequence[str | int]) -> int:

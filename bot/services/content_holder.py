@@ -11,11 +11,12 @@ from bot.content.agencies import PACKAGED_REGISTRY, load_registry
 from bot.content.loader import PACKAGED_CONTENT
 from bot.content.reminder_plans import ReminderPlans, load_reminder_plans
 from bot.content.rendering import Translate, english
+from bot.content.yaml_source import forget_parsed_files
 from bot.services.agency_search import AgencyIndex
 from bot.services.content_diff import ContentChanges, compare
 from bot.services.lesson_engine import DialogueEngine
 from bot.understanding.advert_reading import AdvertReader
-from bot.understanding.search import NodeSearch
+from bot.understanding.search import NodeSearch, forget_indexed_texts
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,15 @@ class ContentSources:
     """Whose date contacts' last checks are measured from."""
 
     def load(self) -> LoadedContent:
-        """Everything, checked; ContentError with the problems of every file otherwise."""
+        """Everything, checked; ContentError with the problems of every file otherwise. What only
+        loading needed (parsed YAML, the index's word lists) is let go, loaded or not."""
+        try:
+            return self._load()
+        finally:
+            forget_parsed_files()
+            forget_indexed_texts()
+
+    def _load(self) -> LoadedContent:
         problems = []
         curriculum = registry = plans = None
         try:
