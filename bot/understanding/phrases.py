@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import extract
 
-from bot.understanding.stemming import word_keys
+from bot.understanding.stemming import content_word_keys, word_keys
 from bot.understanding.stop_words import STOP_WORDS, meaningful_words
 from bot.understanding.transliteration import words
 from bot.understanding.typos import max_typos
@@ -93,7 +93,7 @@ class PhraseMatcher:
         whole = {word for word in every if not word.endswith(WILDCARD)}
         self._by_key: dict[str, set[str]] = defaultdict(set)
         for word in whole:
-            for key in word_keys(word):
+            for key in content_word_keys(word):
                 self._by_key[key].add(word)
         self._whole = sorted(whole)
         self._prefixes = sorted(word.rstrip(WILDCARD) for word in every if word.endswith(WILDCARD))
@@ -131,8 +131,9 @@ class PhraseMatcher:
 
     def _words_matching(self, typed: str) -> set[str]:
         """The phrase words that the typed word counts as."""
-        matching = {word for key in word_keys(typed) for word in self._by_key.get(key, ())}
-        known = not self._typos or not word_keys(typed).isdisjoint(self._protected)
+        keys = word_keys(typed)
+        matching = {word for key in keys for word in self._by_key.get(key, ())}
+        known = not self._typos or not keys.isdisjoint(self._protected)
         typos = 0 if known else max_typos(typed)
         if typos:
             for word, _distance, _index in extract(

@@ -24,7 +24,7 @@ from bot.content.curriculum import MAIN_LESSON, NodeId
 from bot.content.models import Node
 from bot.content.rendering import pick
 from bot.understanding.alarm import Alarm, DangerReader
-from bot.understanding.stemming import word_keys
+from bot.understanding.stemming import content_word_keys, word_keys
 from bot.understanding.stop_words import topic_words
 from bot.understanding.typos import Vocabulary
 
@@ -87,14 +87,14 @@ def _content_words(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
     """A content text's words and the keys each is found by, worked out once per load (a text
     repeated across screens and languages is split once). Only content passes here, never what
     people type, which must not stay in memory."""
-    return tuple((word, word_keys(word)) for word in topic_words(text))
+    return tuple((word, content_word_keys(word)) for word in topic_words(text))
 
 
 def forget_indexed_texts() -> None:
     """Drop what building the index kept to build it faster: every content text's words and their
     keys, which the built index no longer reads (about 2 MB for as long as the bot ran)."""
     _content_words.cache_clear()
-    word_keys.cache_clear()
+    content_word_keys.cache_clear()
 
 
 class NodeSearch:
@@ -117,7 +117,7 @@ class NodeSearch:
         self._idf = {key: math.log(1 + total / len(posting)) for key, posting in self._postings.items()}
         self._vocabulary = Vocabulary(vocabulary)
         """Whole words as written in the content, for finding what a misspelt word meant."""
-        known = frozenset(key for word in vocabulary for key in word_keys(word))
+        known = frozenset(key for word in vocabulary for key in content_word_keys(word))
         self._reader = DangerReader(curriculum.danger_signals, protected=known)
         """The lessons' own words are words, not typos of a danger word."""
         self._kind_screens = [

@@ -53,9 +53,15 @@ def russian_stem(word: str) -> str:
     return stem if len(stem) >= MIN_STEM_LENGTH else word
 
 
-@lru_cache(maxsize=65536)
 def word_keys(word: str) -> frozenset[str]:
-    """The keys a folded word is found by: itself, its Russian stem and its Tajik/Uzbek stem."""
+    """The keys a folded word is found by: itself, its Russian stem and its Tajik/Uzbek stem.
+
+    Not cached: what people type goes through here, and must not stay in memory after its update."""
     if not word.isalpha() or len(word) <= MIN_STEM_LENGTH:
         return frozenset({word})
     return frozenset({word, russian_stem(word), tajik_uzbek_stem(word)})
+
+
+content_word_keys = lru_cache(maxsize=65536)(word_keys)
+"""`word_keys` for the content's own words while indexes are built (a word repeats across screens
+and languages); cleared when loading ends (search.forget_indexed_texts). Never for typed words."""
