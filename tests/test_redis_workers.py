@@ -150,21 +150,13 @@ async def test_an_update_waiting_behind_its_chats_is_marked_handled_only_once_it
         async with RoundRobin(telegram, [port]):
             await start_in(user, "English")
 
-        async def post(update: dict[str, Any]) -> int:
-            async with (
-                aiohttp.ClientSession() as http,
-                http.post(f"http://127.0.0.1:{port}{WEBHOOK_PATH}", json=update,
-                          headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}) as response,
-            ):  # fmt: skip
-                return response.status
-
         with telegram.holding(user.id):  # the reply to /privacy is on its way until the block ends
             await user.send("/privacy")
             await user.send("/news")
             first, waiting = telegram.updates[-2:]
-            calls = [asyncio.create_task(post(first))]
+            calls = [asyncio.create_task(post_to(port, first))]
             await eventually(lambda: telegram.calls_held[user.id] == 1)
-            calls.append(asyncio.create_task(post(waiting)))  # two calls open for one chat, as Telegram may
+            calls.append(asyncio.create_task(post_to(port, waiting)))  # two calls open for one chat, as Telegram may
             await eventually(lambda: chat_queues(workers[0]).waiting() == 1)
             assert await redis.get(update_key(waiting["update_id"])) != HANDLED.encode(), "not marked while it waits"
         assert await asyncio.gather(*calls) == [200, 200]
