@@ -11,6 +11,7 @@ import pytest
 
 from bot.storage.backends import sqlite as database_module
 from bot.storage.backends.sqlite import Database, open_database
+from tests.support.waiting import eventually
 
 
 @pytest.fixture
@@ -73,7 +74,7 @@ async def test_a_caller_that_gave_up_before_its_turn_has_nothing_run(database: D
     await holding.wait()
     given_up = asyncio.create_task(database.execute("INSERT INTO notes (owner) VALUES ('given up')"))
     kept = asyncio.create_task(database.fetchall("SELECT owner FROM notes ORDER BY id"))
-    await asyncio.sleep(0.05)
+    await eventually(lambda: len(database._queued) == 2, what="both statements queued behind the unit of work")
     given_up.cancel()
     release.set()
     await work
@@ -89,7 +90,7 @@ async def test_closing_waits_for_the_statements_already_queued(tmp_path: Path) -
         asyncio.create_task(database.execute("INSERT INTO notes VALUES (:owner)", {"owner": f"n{n}"}))
         for n in range(50)
     ]
-    await asyncio.sleep(0)  # queued, not run yet
+    await asyncio.sleep(0)  # one turn of the loop, no wait: each task has queued its statement, none has run
     await database.close()
     assert all(task.done() and task.exception() is None for task in queued)
     with sqlite3.connect(path) as connection:

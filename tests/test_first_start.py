@@ -123,15 +123,16 @@ async def test_updates_still_running_at_shutdown_end_without_an_error() -> None:
     """aiogram closes the isolation at shutdown while updates may still hold their chat's lock."""
     isolation = ReleasingEventIsolation()
     key = StorageKey(bot_id=1, chat_id=2, user_id=2)
-    entered = asyncio.Event()
+    entered, closed = asyncio.Event(), asyncio.Event()
 
     async def update() -> None:
         async with isolation.lock(key):
             entered.set()
-            await asyncio.sleep(0.05)
+            await closed.wait()  # still holding its chat's lock when the isolation closes
 
     running = asyncio.create_task(update())
     await entered.wait()
     await isolation.close()
+    closed.set()
     await running  # raised KeyError once the map had been emptied
     assert isolation.chats_in_flight() == 0

@@ -70,7 +70,9 @@ async def test_a_retry_while_another_worker_handles_it_waits_for_the_outcome(wor
     first = asyncio.create_task(a.feed())
     await a.entered.wait()
     retry = asyncio.create_task(b.feed())
-    await asyncio.sleep(LEASE * 2)  # longer than a lease: the working worker keeps renewing it
+    # The behaviour itself is time passing on Redis's clock: longer than a lease, which the working
+    # worker keeps renewing. No event marks "a lease did not run out".
+    await asyncio.sleep(LEASE * 2)
     assert not retry.done(), "not answered while the outcome is unknown (the first worker might die)"
     a.release.set()
     assert await first == "handled"

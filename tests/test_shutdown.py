@@ -16,6 +16,7 @@ from bot.storage.backends.sqlite import open_database
 from bot.storage.stores.reminders import ReminderStore
 from tests.support.fake_telegram import TOKEN, FakeTelegram, FakeUser
 from tests.support.processes import running
+from tests.support.waiting import eventually
 
 ZONES = ("Asia/Dushanbe", "Europe/Moscow", "Europe/London", "America/New_York", "America/Los_Angeles",
          "Asia/Tokyo", "Pacific/Auckland")  # fmt: skip
@@ -62,7 +63,13 @@ async def test_sigterm_under_load_finishes_the_updates_under_way_and_releases_re
             telegram.chat_latency = {user.id: 1.5 for user in users}  # replies take longer than reminders
             load = [asyncio.create_task(keep_asking(user)) for user in users]
             await telegram.delivered_at_least(3, within=60)
-            await asyncio.sleep(0.5)  # replies and reminders are under way now
+
+            def replies_and_reminders_under_way() -> bool:  # their calls reached Telegram, not answered yet
+                return any(telegram.under_way[user.id] for user in users) and any(
+                    telegram.under_way[chat] for chat in REMINDER_CHATS
+                )
+
+            await eventually(replies_and_reminders_under_way, 60, every=0.01, what="replies and reminders under way")
             stopped_at = time.monotonic()
             process.send_signal(signal.SIGTERM)
             await asyncio.wait_for(process.wait(), 30)

@@ -17,7 +17,7 @@ from bot.privacy.secret_keys import ChatCipher
 from bot.services.unlinked_writes import UnlinkedWrites
 from bot.storage.backends import postgres, sqlite
 from bot.storage.backends.postgres import VERSION, engine_url, open_postgres
-from bot.storage.backends.sqlite import Database, DatabaseUnavailable, open_database
+from bot.storage.backends.sqlite import Database, DatabaseUnavailable, SQLiteDatabase, open_database
 from bot.storage.erasure import PERSONAL_TABLES
 from bot.storage.schema import tables as schema
 from bot.storage.schema.definition import BASELINE, STEPS
@@ -50,7 +50,7 @@ from bot.storage.stores.tallies import MemoryTally, day_of, week_of
 from bot.storage.stores.user_settings import UserSettingsStore
 from tests.support.clock import ManualClock
 from tests.support.postgres_server import BACKENDS, PostgresServer
-from tests.support.waiting import blocked_on_locks
+from tests.support.waiting import blocked_on_locks, eventually
 
 NOW = datetime(2027, 3, 10, 9, 0, tzinfo=UTC)
 CIPHER = ChatCipher(bytes(range(32)))
@@ -204,6 +204,11 @@ async def test_steps_added_to_the_definition_bring_both_backends_to_the_same_tab
 # --- units of work --------------------------------------------------------------------------
 
 
+def waits_its_turn(database: Database) -> bool:
+    """A statement waits behind the unit of work on SQLite's one connection (PostgreSQL's reads do not wait)."""
+    return isinstance(database, SQLiteDatabase) and bool(database._queued)
+
+
 async def test_a_failed_unit_of_work_leaves_nothing_and_others_never_see_it_half_done(database: Database) -> None:
     settings = UserSettingsStore(database)
     seen_inside: list[object] = []
@@ -217,7 +222,7 @@ async def test_a_failed_unit_of_work_leaves_nothing_and_others_never_see_it_half
             assert tx.in_transaction
             # Another task reads meanwhile: it waits (SQLite) or sees the committed state (PostgreSQL).
             other = asyncio.create_task(look())
-            await asyncio.sleep(0.05)
+            await eventually(lambda: other.done() or waits_its_turn(database), what="the other task's read")
             raise RuntimeError("the unit of work fails half-way")
     await other
     assert seen_inside == [None]
@@ -299,7 +304,7 @@ async def claim_until_none_left(store: ReminderStore, claimed: list[int]) -> Non
         assert len({due.reminder.user_key for due in batch}) == len(batch), "one per account per batch"
         claimed.extend(due.reminder.id for due in batch)
         quiet_rounds = 0 if batch else quiet_rounds + 1
-        await asyncio.sleep(0)
+        await asyncio.sleep(0)  # one turn of the loop, no wait: the other claimer's turn
 
 
 async def test_two_schedulers_claiming_at_once_take_every_reminder_exactly_once(

@@ -12,6 +12,7 @@ import pytest
 from pydantic import SecretStr
 
 from bot.config import Settings
+from bot.services.stats import RAW_EVENT_HOURS
 from bot.storage.backends.sqlite import open_database
 from bot.storage.stores.events import EventStore, hour_of
 from tests.support.bot_process import bot_settings
@@ -67,7 +68,11 @@ async def started_before(settings: Settings, moment: datetime) -> RunningBot:
     clock = ManualClock(moment)
     running_bot = RunningBot(settings, clock)
     await running_bot.start()
-    await asyncio.sleep(0.2)  # the start-up roll-up has run
+    startup_watermark = hour_of(moment - timedelta(hours=RAW_EVENT_HOURS - 1))
+    await eventually(  # the start-up roll-up has read the clock and moved the watermark
+        lambda: on_disk(settings.db_path, "SELECT rolled_until FROM rollup_state") == [(startup_watermark,)],
+        what="the start-up roll-up",
+    )
     clock.set(NOW)
     return running_bot
 
@@ -95,7 +100,7 @@ async def test_a_roll_up_racing_reminders_language_changes_and_taps_loses_nothin
     async def reminder_ticks() -> None:
         for _ in range(50):
             await app.reminders.run_once()
-            await asyncio.sleep(0)
+            await asyncio.sleep(0)  # one turn of the loop, no wait: the taps and the roll-up go on between ticks
 
     rolling = asyncio.create_task(app.statistics.maintain())
     await asyncio.gather(rolling, reminder_ticks(), *(user_journey(n) for n in range(len(users))))
@@ -179,9 +184,11 @@ async def test_kill_9_in_the_middle_of_a_roll_up_counts_every_hour_once(tmp_path
     assert 0 < counted < seeded and counted + raw == seeded, "each hour is either counted or still raw, never both"
     assert len(on_disk(db_path, "SELECT * FROM user_settings")) >= len(acknowledged), "acknowledged writes are on disk"
 
+    def past_every_seeded_hour() -> bool:  # counts and watermark move together: no later roll-up counts them
+        return str(on_disk(db_path, "SELECT rolled_until FROM rollup_state")[0][0]) > hours[0]
+
     async with running(tmp_path, **settings):
-        await eventually(lambda: seeded_total(db_path)[0] >= seeded, 60, what="the next roll-up finishing the work")
-        await asyncio.sleep(0.5)
+        await eventually(past_every_seeded_hour, 60, what="the next roll-up finishing the work")
     assert seeded_total(db_path)[0] == seeded, "every hour counted once"
     telegram.protocol_errors[:] = [
         error

@@ -112,7 +112,9 @@ async def test_beyond_the_in_flight_limit_telegram_is_answered_only_when_a_slot_
                 return response.status, *replied
 
         first_call = asyncio.create_task(post(START))
-        await asyncio.sleep(0.3)
+        await eventually(
+            lambda: telegram.under_way[77] == 1, what="the first update holding the slot, its reply on its way"
+        )
         second_call = asyncio.create_task(post(second))
         assert await first_call == (200, True, False), "answered once handled; the second waits for the slot"
         assert await second_call == (200, True, True)

@@ -68,9 +68,10 @@ async def main(
     # Connected and warmed up, outside the measurement: a first message costs tens of milliseconds
     # more (aiogram builds much of itself lazily), which would arrive late among the next ones.
     await bulk_delivery(bot)(Outgoing(WARM_UP, "warm-up"))
-    await redis.incr(ready_key)
-    while int(await redis.get(ready_key) or 0) < int(together):  # noqa: ASYNC110 (other processes' signal)
-        await asyncio.sleep(0.01)
+    # A barrier: the last process to get ready lets every one go at once, each on its own token.
+    if await redis.incr(ready_key) == int(together):
+        await redis.rpush(f"{ready_key}:go", *["go"] * int(together))
+    assert await redis.blpop([f"{ready_key}:go"], timeout=120) is not None, "the other senders never got ready"
     outcomes = await send(bot, redis, float(per_second), int(first_chat), int(count))
     await bot.session.close()
     await redis.aclose()

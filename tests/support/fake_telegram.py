@@ -282,6 +282,8 @@ class FakeTelegram:
         """Calls to these chats wait until their event is set (a reply on its way for as long as a test needs)."""
         self.calls_held: Counter[int] = Counter()
         """Calls waiting now, per held chat."""
+        self.under_way: Counter[int] = Counter()
+        """Calls that arrived and are not answered yet, per chat (0 for none): a reply on its way."""
         self.groups: dict[int, dict[str, Any]] = {}
         """Supergroups the bot is in (add_group): whether they have topics, the bot's rights."""
         self.groups_left: set[int] = set()
@@ -356,9 +358,16 @@ class FakeTelegram:
         if method not in self.methods:
             return self._error(BadRequest("Not Found: method not found", 404))
         params = await self._params(request)
+        self.under_way[_chat_of(params)] += 1
+        try:
+            return await self._serve(request, method, params)
+        finally:
+            self.under_way[_chat_of(params)] -= 1
+
+    async def _serve(self, request: web.Request, method: str, params: dict[str, Any]) -> web.Response:
         delay = self.chat_latency.get(_chat_of(params), self.latency.get(method, 0.0))
         if delay:
-            await asyncio.sleep(delay)
+            await asyncio.sleep(delay)  # the behaviour itself: a slow network, not a wait for an event
         held = self.held_chats.get(_chat_of(params))
         if held is not None:
             self.calls_held[_chat_of(params)] += 1
@@ -414,7 +423,7 @@ class FakeTelegram:
             request.transport.abort()
             return web.Response(status=500)
         if outage.kind == "timeout":
-            await asyncio.sleep(max(0.0, outage.until - time.monotonic()))
+            await asyncio.sleep(max(0.0, outage.until - time.monotonic()))  # the outage itself: no answer until it ends
             return self._error(BadRequest("Internal Server Error", 500))
         if outage.kind == "429":
             return self._error(BadRequest("Too Many Requests: retry after 1", 429, retry_after=1))

@@ -26,7 +26,7 @@ async def eventually(
                     holds = await holds
                 if holds:
                     return
-                await asyncio.sleep(every)
+                await asyncio.sleep(every)  # the one poll for what has no event to wait on (a row, a process)
     except TimeoutError:
         raise AssertionError(f"{what} did not come within {within} s") from None
 

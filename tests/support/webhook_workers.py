@@ -27,6 +27,8 @@ class RoundRobin:
         self.posted: list[tuple[int, int]] = []
         """(update_id, worker) of every post."""
         self.forwarded = 0
+        self.answered = 0
+        """Posts answered 200 (a worker answers once the update was handled)."""
         self._task: asyncio.Task[None] | None = None
         self._http: aiohttp.ClientSession | None = None
 
@@ -37,6 +39,7 @@ class RoundRobin:
             self.urls[worker], json=update, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
         ) as response:
             assert response.status == 200
+        self.answered += 1
 
     async def _forward(self) -> None:
         while True:
