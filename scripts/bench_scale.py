@@ -203,7 +203,7 @@ async def measure(
     }
 
 
-async def main(users: int, steps: int, workers: list[int], seed: int, profile: bool) -> None:
+async def main(users: int, steps: int, workers: list[int], seed: int, profile: Path | None) -> None:
     from tests.support.postgres_server import _start as start_postgres
 
     with tempfile.TemporaryDirectory() as temporary:
@@ -229,12 +229,12 @@ async def main(users: int, steps: int, workers: list[int], seed: int, profile: b
             one = Layout("PostgreSQL + Redis, 1 web worker", 1, wires.postgres_url(postgres.fresh_database()))
             counts = await measure(
                 one, folder, wires.redis_url, users, steps, seed, counted=wires,
-                sampled=folder / "worker.pyspy" if profile else None,
+                sampled=profile / "worker.pyspy" if profile else None,
             )  # fmt: skip
             if profile:  # the SQLite process's CPU by layer, in a pass of its own too
                 redis.flushall()
                 sqlite = await measure(
-                    layouts[0], folder / "sampled", "", users, steps, seed, sampled=folder / "all.pyspy"
+                    layouts[0], folder / "sampled", "", users, steps, seed, sampled=profile / "sqlite.pyspy"
                 )
                 counts["sqlite profile"] = sqlite["profile"]
         finally:
@@ -302,7 +302,10 @@ if __name__ == "__main__":
     parser.add_argument("--steps", type=int, default=20)
     parser.add_argument("--workers", default="1,2,4", help="web worker counts on PostgreSQL + Redis")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--profile", action="store_true", help="sample one worker and the SQLite process with py-spy")
+    parser.add_argument("--profile", metavar="FOLDER", type=Path,
+                        help="py-spy samples one worker and the SQLite process; their stacks go here")  # fmt: skip
     arguments = parser.parse_args()
+    if arguments.profile:
+        arguments.profile.mkdir(parents=True, exist_ok=True)
     workers = [int(n) for n in arguments.workers.split(",")]
     asyncio.run(main(arguments.users, arguments.steps, workers, arguments.seed, arguments.profile))
