@@ -12,9 +12,9 @@ connections, so several bot processes and many tasks work on one database at onc
   variable holds it), as on SQLite, where the task owning the writer runs inside its transaction.
 - A statement outside a unit of work takes a pooled connection in autocommit: one round trip,
   no BEGIN/COMMIT around it, and nothing sent when the connection goes back to the pool.
-- Connections are checked when taken from the pool only if they sat idle there for a while
-  (`IDLE_BEFORE_PING`): a connection used a moment ago is alive, one that broke in between (the
-  server restarted) is closed and another opened in its place. The pool opens at most
+- No connection is checked before use (SQLAlchemy's `pool_pre_ping` cost BEGIN, a ping and
+  ROLLBACK on every statement): one the server closed (a restart) is seen closed by the event
+  loop, and the pool opens another in its place when it is next taken. The pool opens at most
   `pool_size` connections and keeps them while they are used: a statement that finds them all
   busy waits for one to come back instead of opening another (an overflow connection opened,
   used once and closed again cost a start-up and every statement parsed again: 126 of them in one
@@ -29,7 +29,6 @@ connections, so several bot processes and many tasks work on one database at onc
 import asyncio
 import logging
 import re
-import time
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -53,8 +52,6 @@ log = logging.getLogger(__name__)
 
 MIGRATION_LOCK = 0x5AFA12
 """The advisory lock key held while the schema is created or upgraded (any constant of ours)."""
-IDLE_BEFORE_PING = 10.0
-"""Seconds a pooled connection may sit unused and still be taken without a check."""
 POOL_TIMEOUT = 30.0
 """Seconds a statement may wait for a pooled connection before its update fails (and is retried)."""
 STATEMENTS_PREPARED = 256
@@ -126,17 +123,10 @@ def _rows_changed(status: str) -> int:
     return int(count) if count.isdigit() else 0
 
 
-class _PooledConnection(asyncpg.Connection):  # type: ignore[misc]  # asyncpg is untyped
-    """A pooled connection that knows when it was last given back (set by `_returned`)."""
-
-    __slots__ = ("returned_at",)
-
-
-async def _returned(connection: _PooledConnection) -> None:
-    """The pool's reset: only the time. asyncpg's own reset (advisory locks, cursors, LISTEN,
-    settings) costs a round trip on every return, and Safar leaves none of those behind; a
-    transaction left open is still rolled back by the pool."""
-    connection.returned_at = time.monotonic()
+async def _returned(connection: asyncpg.Connection) -> None:
+    """The pool's reset: nothing. asyncpg's own (advisory locks, cursors, LISTEN, settings) costs
+    a round trip on every return, and Safar leaves none of those behind; a transaction left open
+    is still rolled back by the pool."""
 
 
 class PostgresDatabase:
@@ -167,23 +157,8 @@ class PostgresDatabase:
 
     @asynccontextmanager
     async def _pooled(self) -> AsyncIterator[asyncpg.Connection]:
-        """A connection from the pool, checked first if it sat idle long enough to have broken (a
-        broken one is closed, and the pool opens another in its place)."""
-        for attempt in range(3):
-            connection = await self._pool.acquire(timeout=POOL_TIMEOUT)
-            returned_at = getattr(connection, "returned_at", None)
-            if attempt < 2 and returned_at is not None and time.monotonic() - returned_at >= IDLE_BEFORE_PING:
-                try:
-                    await connection.execute("SELECT 1")
-                except (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError):
-                    connection.terminate()
-                    await self._pool.release(connection)
-                    continue
-            break
-        try:
+        async with self._pool.acquire(timeout=POOL_TIMEOUT) as connection:
             yield connection
-        finally:
-            await self._pool.release(connection)
 
     async def execute(self, sql: str, parameters: Parameters = ()) -> Changed:
         query, names = _positional(sql)
@@ -280,7 +255,6 @@ async def open_postgres(url: str, pool_size: int = 10) -> PostgresDatabase:
             driver_url(url),
             min_size=1,
             max_size=pool_size,
-            connection_class=_PooledConnection,
             reset=_returned,
             statement_cache_size=STATEMENTS_PREPARED,
         )
