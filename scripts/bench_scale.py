@@ -274,7 +274,8 @@ def report(
     ))  # fmt: skip
     print("per update, one web worker, counted on the wire in a pass of its own (" +
           f"{counts['updates_per_second']:.0f} updates/s through the counting proxies):")  # fmt: skip
-    for name in ("redis round trips", "sql round trips", "sql statements", "sql parsed"):
+    for name in ("redis round trips", "sql round trips", "sql statements", "sql parsed", "redis waited ms",
+                 "sql waited ms"):  # fmt: skip
         print(f"  {name:22} {counts.get(name, 0.0):6.2f}")
     print(f"  {'sql connections opened':22} {counts.get('sql connections', 0.0) * counts['updates']:6.0f} in the pass")
     if counts.get("profile") is not None:
