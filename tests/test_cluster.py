@@ -57,9 +57,9 @@ KILL_SCHEDULER_AT = 0.3
 """The share of the bulk messages delivered when a scheduler is killed."""
 IN_FLIGHT_SECONDS = 1.5
 """A duplicate counts as 'in flight at a kill' if its first copy arrived this long before it."""
-UNWRITTEN_SECONDS = 10
+UNWRITTEN_SECONDS = 5
 """A killed web worker's events not yet written: those of its last two seconds (the periodic
-write), counted generously for a loaded machine's late writes."""
+write), and three more for a write that comes late on a loaded machine."""
 TAPS = 5
 STAFF, SECOND = 900, 901
 PSEUDONYM_KEY = secrets.token_hex(32)
