@@ -4,7 +4,11 @@ again), and a connection the server closed while the bot was quiet (a restart) i
 
 import asyncio
 
+import pytest
+
+from bot.storage.backends import postgres
 from bot.storage.backends.sqlite import open_database
+from tests.support.waiting import eventually
 
 
 async def test_a_burst_of_statements_waits_for_the_pool_instead_of_opening_more_connections(
@@ -55,3 +59,23 @@ async def test_a_connection_the_server_closed_while_idle_is_replaced_before_a_st
         assert again[0] != first[0]
     finally:
         await database.close()
+
+
+async def test_a_stop_does_not_hang_on_a_statement_that_never_answers(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(postgres, "CLOSE_WITHIN", 0.5)
+    database = await open_database(postgres_url, connections=2)
+    stuck = asyncio.create_task(database.execute("SELECT pg_sleep(600)"))
+    admin = await open_database(postgres_url, connections=1)
+    try:
+
+        async def sleeping() -> bool:  # the server runs the stuck statement
+            return bool(await admin.fetchall("SELECT 1 FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(600)'"))
+
+        await eventually(sleeping, what="the statement under way")
+        await asyncio.wait_for(database.close(), 30)
+    finally:
+        await admin.close()
+    with pytest.raises(Exception):  # noqa: B017  # its connection was cut: whatever asyncpg calls that
+        await asyncio.wait_for(stuck, 30)

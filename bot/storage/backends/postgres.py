@@ -54,6 +54,8 @@ MIGRATION_LOCK = 0x5AFA12
 """The advisory lock key held while the schema is created or upgraded (any constant of ours)."""
 POOL_TIMEOUT = 30.0
 """Seconds a statement may wait for a pooled connection before its update fails (and is retried)."""
+CLOSE_WITHIN = 10.0
+"""Seconds a stop waits for the statements under way before it cuts their connections."""
 STATEMENTS_PREPARED = 256
 """Statement texts each connection keeps prepared (asyncpg's cache, most recently used kept)."""
 
@@ -209,7 +211,13 @@ class PostgresDatabase:
             await connection.execute(f"VACUUM {', '.join(_known(tables))}")
 
     async def close(self) -> None:
-        await self._pool.close()
+        """Waits for statements under way (asyncpg's close waits for every connection to come
+        back), but not forever: a stop must not hang on one that never answers."""
+        try:
+            async with asyncio.timeout(CLOSE_WITHIN):
+                await self._pool.close()
+        except TimeoutError:
+            self._pool.terminate()
 
 
 def _known(tables: Sequence[str]) -> list[str]:
