@@ -33,6 +33,7 @@ from typing import Any
 import aiohttp
 
 from scripts.bench_load import TOKEN, LightTelegram, cpu_seconds, load_average, one_user
+from scripts.sampled_profile import Sampler, shares
 from scripts.wire_counts import Wires
 from tests.support.cluster import WEBHOOK_PATH, Pool, RoundRobinProxy
 from tests.support.postgres_server import TEMPLATE
@@ -130,9 +131,11 @@ async def measure(
     steps: int,
     seed: int,
     counted: Wires | None = None,
-) -> dict[str, float]:
+    sampled: Path | None = None,
+) -> dict[str, Any]:
     """One layout's run; `counted`: through the counting proxies, whose counts during the measured
-    taps are added per update."""
+    taps are added per update; `sampled`: py-spy records the (one) worker during the measured taps
+    into this file, and the CPU by layer comes back under "profile"."""
     telegram = WebhookTelegram()
     await telegram.start()
     ports = free_ports(layout.workers)
@@ -165,11 +168,15 @@ async def measure(
         rng = random.Random(seed)
         latencies: list[float] = []
         wires_before = counted.snapshot() if counted else {}
+        sampler = Sampler(pool.members["web1"].process.pid, sampled) if sampled else None  # type: ignore[union-attr]
+        if sampler:
+            await sampler.start()
         started, bots_before, servers_before = time.perf_counter(), bot_cpu(pool), cpu_by_program()
         await asyncio.gather(
             *(one_user(telegram, uid, steps, latencies, random.Random(rng.random())) for uid in range(1, users + 1))
         )
         elapsed = time.perf_counter() - started
+        profile = await sampler.stop() if sampler else None
         bots = bot_cpu(pool) - bots_before
         servers = {name: seconds - servers_before[name] for name, seconds in cpu_by_program().items()}
         wires = {name: n - wires_before.get(name, 0) for name, n in counted.snapshot().items()} if counted else {}
@@ -182,6 +189,7 @@ async def measure(
     answered = sorted(x for x in latencies if x != float("inf"))
     per_update = {name: count / max(1, len(latencies)) for name, count in wires.items()}
     return per_update | {
+        "profile": profile,
         "updates": len(latencies),
         "updates_per_second": len(answered) / elapsed,
         "p50_ms": 1000 * statistics.median(answered),
@@ -195,7 +203,7 @@ async def measure(
     }
 
 
-async def main(users: int, steps: int, workers: list[int], seed: int) -> None:
+async def main(users: int, steps: int, workers: list[int], seed: int, profile: Path | None) -> None:
     from tests.support.postgres_server import _start as start_postgres
 
     with tempfile.TemporaryDirectory() as temporary:
@@ -219,7 +227,16 @@ async def main(users: int, steps: int, workers: list[int], seed: int) -> None:
             # of its own (the proxies cost the driver's CPU).
             redis.flushall()
             one = Layout("PostgreSQL + Redis, 1 web worker", 1, wires.postgres_url(postgres.fresh_database()))
-            counts = await measure(one, folder, wires.redis_url, users, steps, seed, counted=wires)
+            counts = await measure(
+                one, folder, wires.redis_url, users, steps, seed, counted=wires,
+                sampled=profile / "worker.pyspy" if profile else None,
+            )  # fmt: skip
+            if profile:  # the SQLite process's CPU by layer, in a pass of its own too
+                redis.flushall()
+                sqlite = await measure(
+                    layouts[0], folder / "sampled", "", users, steps, seed, sampled=profile / "sqlite.pyspy"
+                )
+                counts["sqlite profile"] = sqlite["profile"]
         finally:
             await wires.stop()
             postgres.stop()
@@ -228,7 +245,7 @@ async def main(users: int, steps: int, workers: list[int], seed: int) -> None:
 
 
 def report(
-    users: int, steps: int, layouts: list[Layout], results: list[dict[str, float]], counts: dict[str, float]
+    users: int, steps: int, layouts: list[Layout], results: list[dict[str, Any]], counts: dict[str, Any]
 ) -> None:
     print(f"K = {users} users × {steps} steps, webhook through a round-robin proxy; {os.cpu_count()} core(s), "
           f"load average {load_average()}")  # fmt: skip
@@ -257,9 +274,27 @@ def report(
     ))  # fmt: skip
     print("per update, one web worker, counted on the wire in a pass of its own (" +
           f"{counts['updates_per_second']:.0f} updates/s through the counting proxies):")  # fmt: skip
-    for name in ("redis round trips", "sql round trips", "sql statements", "sql parsed"):
+    for name in ("redis round trips", "sql round trips", "sql statements", "sql parsed", "redis waited ms",
+                 "sql waited ms"):  # fmt: skip
         print(f"  {name:22} {counts.get(name, 0.0):6.2f}")
     print(f"  {'sql connections opened':22} {counts.get('sql connections', 0.0) * counts['updates']:6.0f} in the pass")
+    if counts.get("profile") is not None:
+        one_worker = [
+            row for layout, row in zip(layouts, results, strict=True) if layout.database_url and layout.workers == 1
+        ]
+        report_profile(counts, (one_worker or [counts])[0]["bot_cpu_ms"], results[0]["bot_cpu_ms"])
+
+
+def report_profile(counts: dict[str, Any], worker_cpu_ms: float, sqlite_cpu_ms: float) -> None:
+    """The bot's CPU per update by layer: the shares of each process's samples, times its CPU per
+    update in the timed pass (the sampling passes also go through the counting proxies)."""
+    worker, sqlite = dict(shares(counts["profile"])), dict(shares(counts["sqlite profile"]))
+    print(f"CPU per update by layer, sampled by py-spy in passes of their own (one worker {worker_cpu_ms:.1f} ms, "
+          f"SQLite process {sqlite_cpu_ms:.1f} ms in the timed pass; shares of each process's samples):")  # fmt: skip
+    print(f"  {'':56} {'worker':>14} {'SQLite':>14}")
+    for name in sorted(worker.keys() | sqlite.keys(), key=lambda n: -worker.get(n, 0.0)):
+        w, q = worker.get(name, 0.0), sqlite.get(name, 0.0)
+        print(f"  {name:56} {w:5.0%} {w * worker_cpu_ms:5.2f} ms  {q:5.0%} {q * sqlite_cpu_ms:5.2f} ms")
 
 
 if __name__ == "__main__":
@@ -268,6 +303,10 @@ if __name__ == "__main__":
     parser.add_argument("--steps", type=int, default=20)
     parser.add_argument("--workers", default="1,2,4", help="web worker counts on PostgreSQL + Redis")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--profile", metavar="FOLDER", type=Path,
+                        help="py-spy samples one worker and the SQLite process; their stacks go here")  # fmt: skip
     arguments = parser.parse_args()
+    if arguments.profile:
+        arguments.profile.mkdir(parents=True, exist_ok=True)
     workers = [int(n) for n in arguments.workers.split(",")]
-    asyncio.run(main(arguments.users, arguments.steps, workers, arguments.seed))
+    asyncio.run(main(arguments.users, arguments.steps, workers, arguments.seed, arguments.profile))

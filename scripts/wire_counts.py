@@ -12,11 +12,15 @@ its own, never in the timed one.
   trip ends at each Sync or simple Query (each is answered with ReadyForQuery), a statement run is
   an Execute or a simple Query, a statement parsed is a Parse (so a statement cache shows as
   statements run without being parsed again).
+- Waiting: on either, the time from a client's request (its first bytes after the server last
+  spoke) to the server's first bytes back, summed over every connection ("waited", in seconds):
+  what the bot's updates spent waiting for that server, this proxy's own turn included.
 """
 
 import asyncio
 import contextlib
 import struct
+import time
 from collections import Counter
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -68,6 +72,7 @@ class CountingProxy:
     def __init__(self, target: Path, listen: Path, postgres: bool) -> None:
         self.target, self.listen, self._postgres = target, listen, postgres
         self.counts: Counter[str] = Counter()
+        self.waited = 0.0
         self._server: asyncio.AbstractServer | None = None
         self._pipes: set[asyncio.Task[None]] = set()
 
@@ -87,6 +92,7 @@ class CountingProxy:
         self.counts["connections"] += 1
         server_in, server_out = await asyncio.open_unix_connection(str(self.target))
         turn = {"server_spoke": True}
+        asked_at = [0.0]
         reader = _PostgresReader(self.counts) if self._postgres else None
 
         async def upstream() -> None:
@@ -95,6 +101,8 @@ class CountingProxy:
                     reader.feed(data)
                 elif turn["server_spoke"]:
                     self.counts["round trips"] += 1
+                if turn["server_spoke"]:
+                    asked_at[0] = time.perf_counter()
                 turn["server_spoke"] = False
                 server_out.write(data)
                 await server_out.drain()
@@ -102,6 +110,8 @@ class CountingProxy:
 
         async def downstream() -> None:
             while data := await server_in.read(65536):
+                if not turn["server_spoke"]:
+                    self.waited += time.perf_counter() - asked_at[0]
                 turn["server_spoke"] = True
                 client_out.write(data)
                 await client_out.drain()
@@ -144,7 +154,9 @@ class Wires:
         await self.redis.stop()
         await self.postgres.stop()
 
-    def snapshot(self) -> dict[str, int]:
-        return {f"redis {name}": count for name, count in self.redis.counts.items()} | {
-            f"sql {name}": count for name, count in self.postgres.counts.items()
-        }
+    def snapshot(self) -> dict[str, float]:
+        return (
+            {f"redis {name}": count for name, count in self.redis.counts.items()}
+            | {f"sql {name}": count for name, count in self.postgres.counts.items()}
+            | {"redis waited ms": 1000 * self.redis.waited, "sql waited ms": 1000 * self.postgres.waited}
+        )

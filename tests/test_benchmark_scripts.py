@@ -6,6 +6,7 @@ import asyncio
 import re
 from pathlib import Path
 
+from scripts.sampled_profile import breakdown
 from tests.support.processes import PROJECT, environment
 from tests.support.zygote import start_bot
 
@@ -94,6 +95,23 @@ async def test_the_scale_benchmark_answers_every_update_in_every_layout(tmp_path
     counted = dict(re.findall(r"^  (redis round trips|sql round trips|sql statements) +([\d.]+)$", text, re.MULTILINE))
     assert set(counted) == {"redis round trips", "sql round trips", "sql statements"}, text
     assert all(float(per_update) > 0 for per_update in counted.values()), "counted on the wire, per update"
+
+
+def test_the_scale_profile_puts_each_sample_in_the_innermost_layer_it_names() -> None:
+    """py-spy's collapsed stacks, as `bench_scale.py --profile` reads them: asyncpg under SQLAlchemy
+    is asyncpg's time, Safar's own Redis code is Safar's (not redis-py's, whose folder name it shares)."""
+    raw = "\n".join([
+        "run (asyncio/events.py:80);execute (bot/storage/backends/postgres.py:99);fetch (asyncpg/connection.py:690) 5",
+        "run (asyncio/events.py:80);settle (bot/storage/redis/conversations.py:150) 3",
+        "run (asyncio/events.py:80);settle (bot/storage/redis/conversations.py:150);execute (redis/client.py:600) 2",
+        "_run_once (asyncio/base_events.py:1900) 1",
+    ])  # fmt: skip
+    assert breakdown(raw) == {
+        "asyncpg (the PostgreSQL driver)": 5,
+        "Safar: storage (stores, backends, Redis state)": 3,
+        "redis-py (Redis client)": 2,
+        "asyncio's event loop": 1,
+    }
 
 
 async def test_the_redis_benchmark_answers_every_update_on_both_paths(tmp_path: Path, redis_server: object) -> None:

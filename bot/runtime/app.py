@@ -95,9 +95,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 POOLED_CONNECTIONS = 10
-"""PostgreSQL connections a process keeps at most (beyond a few for a moment): a worker is one
-core's work, and an update holds a connection only for a statement's round trip, so ten cover a
-hundred updates in flight (scripts/bench_scale.py counts connections opened under load: none)."""
+"""PostgreSQL connections a process keeps, and the most it opens: a worker is one core's work, and
+an update holds a connection only for a statement's round trip, so ten cover a hundred updates in
+flight (scripts/bench_scale.py counts the connections opened during its measured taps)."""
 
 
 @dataclass(kw_only=True)

@@ -11,7 +11,6 @@ from bot.observability.liveness import Monitor, add_routes
 from bot.runtime.app import Application, application, settle_memory
 from bot.runtime.command_menu import register_commands
 from bot.runtime.periodic_jobs import reminder_jobs
-from bot.runtime.process_roles import WEB
 from bot.runtime.scheduler import until_stopped
 from bot.runtime.startup_checks import check_bot_api, check_counsellors_group
 from bot.transport.webhook_requests import GuardedRequestHandler
@@ -29,10 +28,10 @@ def webhook_application(app: Application, secret: str) -> web.Application:
         app.bot,
         secret_token=secret,
         handle_in_background=False,  # Telegram is answered after the update is handled
-        # A web worker is one of several and may be killed at any time: what an update recorded is
-        # written before Telegram hears it was handled (concurrent updates share one write).
-        after_update=app.recorder.flush if app.settings.safar_role == WEB else None,
     )
+    # The events an update recorded are written after Telegram's answer, every two seconds with
+    # every other update's (runtime/periodic_jobs.py), as in one process: a clean stop writes
+    # what waits; a killed worker loses the events of its last two seconds (docs/deploy.md).
     handler.register(web_app, path=WEBHOOK_PATH)
     setup_application(web_app, app.dispatcher, bot=app.bot)
     # /healthz and /metrics beside the webhook; a quiet night is not an outage, so no heartbeat here.

@@ -3,7 +3,6 @@ never a 500 with a traceback, and an update aiogram cannot read is logged withou
 
 import hmac
 import logging
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import Bot
@@ -30,11 +29,6 @@ class GuardedRequestHandler(SimpleRequestHandler):
     MAX_UPDATES_IN_FLIGHT updates are handled at once (bot/middlewares/chat_queues.py): beyond
     that, Telegram's call waits for a free slot, and Telegram sends no more than it has
     connections open."""
-
-    def __init__(self, *args: Any, after_update: Callable[[], Awaitable[object]] | None = None, **kwargs: Any) -> None:
-        """`after_update`: awaited after each update, before Telegram is answered."""
-        super().__init__(*args, **kwargs)
-        self._after_update = after_update
 
     def verify_secret(self, telegram_secret_token: str, bot: Bot) -> bool:
         if not self.secret_token:
@@ -64,8 +58,6 @@ class GuardedRequestHandler(SimpleRequestHandler):
             result = await self.dispatcher.feed_update(bot, update, **data)
             if isinstance(result, Queued) and not await result.handled:
                 return web.Response(text="the update could not be handled", status=500)  # logged where it failed
-            if self._after_update is not None:
-                await self._after_update()
         except Exception as error:  # the handlers' own errors are answered by the errors router
             log.error("webhook: update %d could not be handled (%s); Telegram will send it again",
                       update.update_id, type(error).__name__)  # fmt: skip

@@ -1,19 +1,24 @@
-"""PostgreSQL (DATABASE_URL): the same `Database` the stores use on SQLite, on SQLAlchemy 2 Core's
-async engine with asyncpg, so several bot processes and many tasks work on one database at once.
+"""PostgreSQL (DATABASE_URL): the same `Database` the stores use on SQLite, on a pool of asyncpg
+connections, so several bot processes and many tasks work on one database at once.
 
-- A unit of work (`transaction()`) is one pooled connection in one transaction
-  (`engine.begin()`): it commits or rolls back whole. While it is open, the task's statements go
-  to that connection (a context variable holds it), as on SQLite, where the task owning the
-  writer runs inside its transaction.
+- The stores' texts are the SQLite ones (named `:parameters`): each is turned into asyncpg's `$n`
+  once, and asyncpg prepares it once per connection (its statement cache), so a statement is a
+  Bind and an Execute on the wire, never parsed again. SQLAlchemy, which the schema is declared
+  in, runs only the schema's creation and upgrades at start: on the path of every update its
+  layer (the async adapter, an execution context and a result object per statement) cost more
+  CPU than asyncpg's own work (scripts/README.md, the profile of one update).
+- A unit of work (`transaction()`) is one pooled connection in one transaction: it commits or
+  rolls back whole. While it is open, the task's statements go to that connection (a context
+  variable holds it), as on SQLite, where the task owning the writer runs inside its transaction.
 - A statement outside a unit of work takes a pooled connection in autocommit: one round trip,
-  no BEGIN/COMMIT around it.
-- Connections are checked when taken from the pool only if they sat idle there for a while
-  (`IDLE_BEFORE_PING`): a check costs round trips (SQLAlchemy's `pool_pre_ping` pays three on
-  every statement: BEGIN, the ping, ROLLBACK), and a connection used a moment ago is alive. One
-  that broke in between (the server restarted) fails its statement, and SQLAlchemy then throws
-  the whole pool's connections away. Statements are prepared once per connection (asyncpg's cache
-  through SQLAlchemy); the pool holds as many connections as updates are handled at once
-  (`pool_size`), so no update waits for one.
+  no BEGIN/COMMIT around it, and nothing sent when the connection goes back to the pool.
+- No connection is checked before use (SQLAlchemy's `pool_pre_ping` cost BEGIN, a ping and
+  ROLLBACK on every statement): one the server closed (a restart) is seen closed by the event
+  loop, and the pool opens another in its place when it is next taken. The pool opens at most
+  `pool_size` connections and keeps them while they are used: a statement that finds them all
+  busy waits for one to come back instead of opening another (an overflow connection opened,
+  used once and closed again cost a start-up and every statement parsed again: 126 of them in one
+  benchmark run), while a pooled connection is free again within a round trip.
 - The schema is generated from its one definition (bot/storage/schema/definition.py, through
   tables.py). It is created, or brought up to date, at start inside a transaction holding
   `pg_advisory_xact_lock`: when several processes start at once one migrates and the others
@@ -23,30 +28,19 @@ async engine with asyncpg, so several bot processes and many tasks work on one d
 
 import asyncio
 import logging
-import time
+import re
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from functools import lru_cache, partial
 from typing import Any
 
-from sqlalchemy import (
-    BigInteger,
-    Column,
-    Connection,
-    MetaData,
-    Table,
-    TextClause,
-    event,
-    insert,
-    select,
-    text,
-    update,
-)
+import asyncpg
+from sqlalchemy import BigInteger, Column, Connection, MetaData, Table, insert, select, text, update
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, DisconnectionError, SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
-from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import NullPool
 
 from bot.storage.backends.dialect import POSTGRESQL
 from bot.storage.backends.sqlite import Changed, Database, DatabaseUnavailable, Parameters, Row
@@ -58,11 +52,12 @@ log = logging.getLogger(__name__)
 
 MIGRATION_LOCK = 0x5AFA12
 """The advisory lock key held while the schema is created or upgraded (any constant of ours)."""
-IDLE_BEFORE_PING = 10.0
-"""Seconds a pooled connection may sit unused and still be taken without a check."""
-POOL_OVERFLOW = 5
-"""Connections beyond `pool_size` for a moment of more work (periodic jobs beside the updates)."""
-_RETURNED = "safar_returned_at"
+POOL_TIMEOUT = 30.0
+"""Seconds a statement may wait for a pooled connection before its update fails (and is retried)."""
+CLOSE_WITHIN = 10.0
+"""Seconds a stop waits for the statements under way before it cuts their connections."""
+STATEMENTS_PREPARED = 256
+"""Statement texts each connection keeps prepared (asyncpg's cache, most recently used kept)."""
 
 
 def _plain_reminders(connection: Connection) -> None:
@@ -98,31 +93,54 @@ _versions = MetaData()
 schema_version = Table("schema_version", _versions, Column("version", BigInteger, nullable=False))
 
 
+_NAMED = re.compile(r"(?<![:\w\\]):(\w+)(?!:)")
+"""A `:name` parameter, as SQLAlchemy's `text()` finds them (not a `::type` cast)."""
+
+
 @lru_cache(maxsize=1024)
-def _statement(sql: str) -> TextClause:
-    """Parsed once per query text (the stores' texts are constants; IN lists come in few sizes)."""
-    return text(sql)
+def _positional(sql: str) -> tuple[str, tuple[str, ...]]:
+    """The stores' text with `:name` turned into asyncpg's `$n`, and the names in their order;
+    worked out once per text (the texts are constants; IN lists come in few sizes)."""
+    names: dict[str, int] = {}
+
+    def number(match: re.Match[str]) -> str:
+        return f"${names.setdefault(match.group(1), len(names) + 1)}"
+
+    return _NAMED.sub(number, sql), tuple(names)
 
 
-def _named(parameters: Parameters) -> dict[str, Any]:
+def _arguments(names: tuple[str, ...], parameters: Parameters) -> list[Any]:
     if isinstance(parameters, dict):
-        return parameters
+        return [parameters[name] for name in names]
     if parameters:
         raise TypeError("PostgreSQL queries take named parameters (:name with a dict), not '?' ones")
-    return {}
+    if names:
+        raise KeyError(f"no value for the parameter {names[0]!r}")
+    return []
+
+
+def _rows_changed(status: str) -> int:
+    """asyncpg answers a statement with its command tag: `UPDATE 3`, `INSERT 0 1`, `DELETE 0`."""
+    count = status.rpartition(" ")[2]
+    return int(count) if count.isdigit() else 0
+
+
+async def _returned(connection: asyncpg.Connection) -> None:
+    """The pool's reset: nothing. asyncpg's own (advisory locks, cursors, LISTEN, settings) costs
+    a round trip on every return, and Safar leaves none of those behind; a transaction left open
+    is still rolled back by the pool."""
 
 
 class PostgresDatabase:
     dialect = POSTGRESQL
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
-        self._autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
-        self._held: ContextVar[tuple[asyncio.Task[Any] | None, AsyncConnection] | None] = ContextVar(
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
+        self._held: ContextVar[tuple[asyncio.Task[Any] | None, asyncpg.Connection] | None] = ContextVar(
             "safar_unit_of_work", default=None
         )
 
-    def _unit_of_work(self) -> AsyncConnection | None:
+    def _unit_of_work(self) -> asyncpg.Connection | None:
         """The connection of the unit of work this task is in (a task started inside one does
         not inherit it: it would interleave its statements with the owner's)."""
         held = self._held.get()
@@ -131,30 +149,36 @@ class PostgresDatabase:
         return held[1]
 
     @asynccontextmanager
-    async def _connection(self) -> AsyncIterator[AsyncConnection]:
+    async def _connection(self) -> AsyncIterator[asyncpg.Connection]:
         own = self._unit_of_work()
         if own is not None:
             yield own
             return
-        async with self._autocommit.connect() as connection:
+        async with self._pooled() as connection:
+            yield connection
+
+    @asynccontextmanager
+    async def _pooled(self) -> AsyncIterator[asyncpg.Connection]:
+        async with self._pool.acquire(timeout=POOL_TIMEOUT) as connection:
             yield connection
 
     async def execute(self, sql: str, parameters: Parameters = ()) -> Changed:
+        query, names = _positional(sql)
         async with self._connection() as connection:
-            result = await connection.execute(_statement(sql), _named(parameters))
-            return Changed(max(result.rowcount, 0))
+            return Changed(_rows_changed(await connection.execute(query, *_arguments(names, parameters))))
 
     async def executemany(self, sql: str, rows: Iterable[Parameters]) -> None:
-        batch = [_named(row) for row in rows]
+        query, names = _positional(sql)
+        batch = [_arguments(names, row) for row in rows]
         if not batch:
             return
         async with self._connection() as connection:
-            await connection.execute(_statement(sql), batch)
+            await connection.executemany(query, batch)  # one round trip, all rows or none
 
     async def fetchall(self, sql: str, parameters: Parameters = ()) -> list[Row]:
+        query, names = _positional(sql)
         async with self._connection() as connection:
-            result = await connection.execute(_statement(sql), _named(parameters))
-            return [tuple(row) for row in result.fetchall()]
+            return [tuple(row) for row in await connection.fetch(query, *_arguments(names, parameters))]
 
     async def fetchone(self, sql: str, parameters: Parameters = ()) -> Row | None:
         rows = await self.fetchall(sql, parameters)
@@ -165,7 +189,7 @@ class PostgresDatabase:
         if self._unit_of_work() is not None:
             yield self
             return
-        async with self._engine.begin() as connection:
+        async with self._pooled() as connection, connection.transaction():
             token = self._held.set((asyncio.current_task(), connection))
             try:
                 yield self
@@ -183,11 +207,17 @@ class PostgresDatabase:
         take erasures are small (raw events live two hours), so this is cheap."""
         if not tables:
             return
-        async with self._autocommit.connect() as connection:
-            await connection.execute(text(f"VACUUM {', '.join(_known(tables))}"))
+        async with self._pooled() as connection:
+            await connection.execute(f"VACUUM {', '.join(_known(tables))}")
 
     async def close(self) -> None:
-        await self._engine.dispose()
+        """Waits for statements under way (asyncpg's close waits for every connection to come
+        back), but not forever: a stop must not hang on one that never answers."""
+        try:
+            async with asyncio.timeout(CLOSE_WITHIN):
+                await self._pool.close()
+        except TimeoutError:
+            self._pool.terminate()
 
 
 def _known(tables: Sequence[str]) -> list[str]:
@@ -211,47 +241,38 @@ def safe_url(url: str) -> str:
     return make_url(engine_url(url)).render_as_string(hide_password=True)
 
 
-def _ping_after_idle(engine: AsyncEngine) -> None:
-    """Check a connection taken from the pool only if it was idle long enough to have broken."""
-
-    @event.listens_for(engine.sync_engine.pool, "checkin")
-    def returned(dbapi_connection: object, record: ConnectionPoolEntry) -> None:
-        record.info[_RETURNED] = time.monotonic()
-
-    @event.listens_for(engine.sync_engine.pool, "checkout")
-    def taken(dbapi_connection: object, record: ConnectionPoolEntry, proxy: PoolProxiedConnection) -> None:
-        returned_at = record.info.get(_RETURNED)
-        if returned_at is None or time.monotonic() - returned_at < IDLE_BEFORE_PING:
-            return
-        try:
-            engine.dialect.do_ping(dbapi_connection)  # type: ignore[arg-type]
-        except Exception as error:  # the pool takes another connection (up to three tries)
-            raise DisconnectionError("an idle pooled connection no longer answers") from error
+def driver_url(url: str) -> str:
+    """The URL as asyncpg reads it (`postgresql://`, whichever way the operator wrote it)."""
+    scheme, rest = url.split("://", 1)
+    return f"postgresql://{rest}" if scheme in ("postgresql", "postgres", "postgresql+asyncpg") else url
 
 
 async def open_postgres(url: str, pool_size: int = 10) -> PostgresDatabase:
-    """`pool_size`: connections kept open, at least the updates handled at once."""
-    # hide_parameters: an error message never carries a statement's values (keys, sealed boxes) into a log.
-    engine = create_async_engine(
-        engine_url(url),
-        hide_parameters=True,
-        pool_size=pool_size,
-        max_overflow=POOL_OVERFLOW,
-        pool_use_lifo=True,  # the busiest connections stay in use, the rest idle out of the way
-    )
-    _ping_after_idle(engine)
+    """`pool_size`: the most connections open at once (periodic jobs included); they are opened
+    as they are needed and kept while they are used."""
     log.debug("database: PostgreSQL at %s", safe_url(url))
+    # The schema through SQLAlchemy (it is declared with SQLAlchemy's metadata), on a connection of
+    # its own; the statements of every day go straight to asyncpg's pool: SQLAlchemy's layer (its
+    # async adapter, execution context and result objects) cost more per statement than asyncpg's own
+    # work, and one text for both backends needs only `:name` turned into `$n` (`_positional`).
+    # hide_parameters: an error message never carries a statement's values (keys, sealed boxes) into a log.
+    engine = create_async_engine(engine_url(url), hide_parameters=True, poolclass=NullPool)
     try:
         await migrate(engine)
-    except (OSError, SQLAlchemyError) as error:
-        await engine.dispose()
+        pool = await asyncpg.create_pool(
+            driver_url(url),
+            min_size=1,
+            max_size=pool_size,
+            reset=_returned,
+            statement_cache_size=STATEMENTS_PREPARED,
+        )
+    except (OSError, SQLAlchemyError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
         reason = error.orig if isinstance(error, DBAPIError) and error.orig is not None else error
         message = " ".join(str(reason).split()) or type(reason).__name__
         raise DatabaseUnavailable(f"cannot use PostgreSQL at {safe_url(url)} (DATABASE_URL): {message}") from error
-    except BaseException:
+    finally:
         await engine.dispose()
-        raise
-    return PostgresDatabase(engine)
+    return PostgresDatabase(pool)
 
 
 async def migrate(engine: AsyncEngine) -> None:

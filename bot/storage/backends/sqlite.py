@@ -94,7 +94,8 @@ class Changed:
 
 class Database(Protocol):
     """What stores use, on either backend. Queries name their parameters (`:name`, given as a
-    dict): sqlite3 and SQLAlchemy both take them as they are, so one text serves both."""
+    dict): sqlite3 takes them as they are and the PostgreSQL backend turns them into `$n`, so one
+    text serves both."""
 
     dialect: Dialect
 
@@ -283,7 +284,7 @@ async def open_database(target: Path | str, busy_timeout_ms: int = 5000, connect
     """Open the database (`Settings.database_target`): a PostgreSQL URL, or the SQLite file at a
     path. Either way its schema is brought up to date first. `connections`: PostgreSQL's pool."""
     if isinstance(target, str):
-        from bot.storage.backends.postgres import open_postgres  # SQLAlchemy is loaded only when it is used
+        from bot.storage.backends.postgres import open_postgres  # asyncpg and SQLAlchemy load only when used
 
         return await open_postgres(target, pool_size=connections)
     return await open_sqlite(target, busy_timeout_ms)
