@@ -69,11 +69,14 @@ class DangerReader:
         self._doubtful = matcher(signals.doubtful_phrases())
         self._ordinary = matcher(signals.ordinary_phrases())
         self._context = PhraseMatcher(signals.context_phrases(), protected, every_word=True)
+        # Place names are read with careful typos too: "ustanovit" (install) is not a misspelt "Astana".
         self._countries = PhraseMatcher(
-            ((code, name) for code, names in signals.countries.items() for name in names), protected
+            ((code, name) for code, names in signals.countries.items() for name in names), protected, careful_typos=True
         )
         self._country_hints = PhraseMatcher(
-            ((code, name) for code, names in signals.country_hints.items() for name in names), protected
+            ((code, name) for code, names in signals.country_hints.items() for name in names),
+            protected,
+            careful_typos=True,
         )
         self._home_kinds = frozenset(signals.at_home)
 
@@ -92,6 +95,10 @@ class DangerReader:
         """The meaningful words of `text` that name a place (Moscow, Kazakhstan, Samarqanddamiz)."""
         typed = meaningful_words(text)
         return {typed[at] for _code, span in self._countries.spans_in(text) for at in span}
+
+    def countries_named(self, text: str) -> set[str]:
+        """Every country `text` names, whatever role it plays."""
+        return {code for code, _at in self._countries.found_in(text)}
 
     def _country(self, text: str, at_home: bool = False) -> str | None:
         """The one country the message places someone in, leaving out where someone came from, and
