@@ -182,3 +182,10 @@ def test_harm_at_home_with_no_place_named_is_in_the_readers_own_country() -> Non
     assert SEARCH.danger_in(typed).country is None
     assert SEARCH.danger_in(typed, home="TJ").country == "TJ"
     assert SEARCH.danger_in("хоҷаин паспортамро гирифтанд", home="TJ").country is None  # abroad: not home
+
+
+def test_violence_with_the_husband_named_anywhere_is_harm_at_home() -> None:
+    """However far apart "husband" and "beats" are typed, and though he came from Russia."""
+    answer = SEARCH.danger_in("шавҳарам аз Маскав баргашта, акнун ҳар шаб маро сахт мезанад", home="TJ")
+    assert answer.danger[0] == "domestic_violence" and answer.country == "TJ", answer
+    assert SEARCH.danger_in("мужа избили на стройке в Самаре", home="TJ").country == "RU"  # the husband harmed

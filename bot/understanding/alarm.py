@@ -30,6 +30,10 @@ WRITER_ENDINGS = ("daman", "damiz", "damiz", "daiman", "daimiz", "dasiz")
 NEGATIONS = frozenset({"ne", "not", "net", "havent", "hasnt", "didnt", "dont", "never"})
 """Words that turn a cue around ("не вернули": not given back), folded."""
 WRITER_REACH = 3
+HARM_AT_HOME = frozenset({"violence"})
+"""The kinds that, with a person one lives with named (a husband, a mother-in-law), are harm at home:
+"my husband came back from Russia and beats me every day" is violence at home, however far apart
+"husband" and "beats" are typed."""
 """Words between "I am in" and the country it speaks of ("from" comes right before its country)."""
 
 
@@ -78,7 +82,8 @@ class DangerReader:
             protected,
             careful_typos=True,
         )
-        self._home_kinds = frozenset(signals.at_home)
+        self._home_kinds = list(signals.at_home)
+        self._household = PhraseMatcher((("household", word) for word in signals.household_words()), protected)
 
     def read(self, text: str) -> Reading:
         ordinary = frozenset(at for _label, span in self._ordinary.spans_in(text) for at in span)
@@ -88,7 +93,9 @@ class DangerReader:
         cues = {label for label, span in self._context.spans_in(text) if not _negated(every, min(span))}
         alarm = _decide(clear, doubtful, cues)
         kinds = clear + doubtful if alarm is not Alarm.NONE else []
-        at_home = not self._home_kinds.isdisjoint(kinds)
+        if not HARM_AT_HOME.isdisjoint(kinds) and self._household.found_in(text):
+            kinds = [*(kind for kind in self._home_kinds if kind not in kinds), *kinds]
+        at_home = not set(self._home_kinds).isdisjoint(kinds)
         return Reading(alarm, kinds, self._country(text, at_home), at_home)
 
     def place_words(self, text: str) -> set[str]:
