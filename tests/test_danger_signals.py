@@ -152,6 +152,7 @@ def test_check_reports_a_danger_screen_that_does_not_exist(tmp_path: Path, capsy
         ("patent ne oplachivaetsya avtomaticheski", []),  # a patent not paid is no wage withheld
         ("раньше зарплату задерживали, сейчас всё заплатили", []),  # paid in the end
         ("polisa maro dosht, bad ozod kardand", []),  # released
+        ("агар патентро дер пардозам, запрет мезананд?", []),  # a ban "put" is no beating
     ],
 )
 def test_signals_are_read_in_context(typed: str, kinds: list[str]) -> None:
