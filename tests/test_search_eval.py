@@ -15,8 +15,8 @@ from tests.support.processes import PROJECT, environment
 
 BLIND_A, BLIND_B, BLIND_C, BLIND_D = TUNING_SETS[1:5]
 STUDIED = {"top1": 0.72, "top3": 0.87, "danger_recall": 0.95, "false_alarm_rate": 0.06, "asked_harmless_rate": 0.05}
-"""What the blind sets A, B and C reached once studied (2026-12-07: top-1 75-77%, top-3 89-91%,
-recall 96-99%, false alarms 2-5%, asked 1-4%), a little below: not to fall back."""
+"""What the blind sets A, B, C and D reached once studied (2026-12-07: top-1 78-79%, top-3 90-93%,
+recall 96-100%, false alarms 1-4%, asked 1-3%), a little below: not to fall back."""
 FLOORS = {
     # The project's own questions: the goals they were written for.
     EVAL_SET.name: {"top1": 0.90, "danger_recall": 0.98, "false_alarm_rate": 0.05},
