@@ -5,10 +5,10 @@
 The sets:
 - tests/data/search_eval.yaml: the project's own questions (its `heldout: true` part was looked at
   long ago, so it counts as tuning now);
-- tests/data/search_tuning_A.yaml, _B.yaml, _C.yaml: blind sets A, B and C (207, 225 and 225
-  messages, written by people who saw only the topic list, /work/heldout/TOPICS.md); their misses
-  were studied (A on 2026-12-06, B and C on 2026-12-07), so they are tuning data now;
-- tests/data/heldout/search_*.yaml: blind sets nobody has looked into (D ...): held out.
+- tests/data/search_tuning_A.yaml, _B.yaml, _C.yaml, _D.yaml: blind sets A, B, C and D (207, 225,
+  225 and 216 messages, written by people who saw only the topic list, /work/heldout/TOPICS.md);
+  their misses were studied (A on 2026-12-06, B, C and D on 2026-12-07), so they are tuning data now;
+- tests/data/heldout/search_*.yaml: blind sets nobody has looked into (E ...): held out.
 A PATH given on the command line is run as a held-out set of the blind format instead.
 
 Blind sets name topics (TOPICS.md), mapped to Safar's screens by tests/data/heldout/topic_screens.yaml;
@@ -48,7 +48,7 @@ from bot.understanding.search import Alarm, NodeSearch  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 EVAL_SET = DATA / "search_eval.yaml"
-TUNING_SETS = (EVAL_SET, *(DATA / f"search_tuning_{name}.yaml" for name in "ABC"))
+TUNING_SETS = (EVAL_SET, *(DATA / f"search_tuning_{name}.yaml" for name in "ABCD"))
 HELDOUT_DIR = DATA / "heldout"
 TOPIC_SCREENS = HELDOUT_DIR / "topic_screens.yaml"
 COUNTRIES = {"RU", "KZ", "TJ", "UZ"}
@@ -223,13 +223,13 @@ def main(argv: list[str] | None = None) -> int:
             sets += [("heldout", path) for path in heldout_sets()]
     search, curriculum = build()
     figures: dict[str, dict[str, Any]] = {}
-    misses: list[Outcome] = []
+    misses: list[tuple[str, Outcome]] = []
     for part, path in sets:
         questions = load_questions(path)[: args.limit or None]
         report, outcomes = evaluate(questions, search, curriculum)
         figures[f"{part}: {path.name}"] = report.as_dict()
         if part == "tuning":
-            misses += [o for o in outcomes if o.alarmed != o.question.danger or not is_hit(o, 1)]
+            misses += [(path.stem, o) for o in outcomes if o.alarmed != o.question.danger or not is_hit(o, 1)]
     if args.json:
         print(json.dumps(figures, ensure_ascii=False, indent=1))
     else:
@@ -238,10 +238,10 @@ def main(argv: list[str] | None = None) -> int:
             for key, value in values.items():
                 print(f"  {key}: {value}")
     if args.misses:
-        for outcome in misses:
+        for set_name, outcome in misses:
             q = outcome.question
             print(
-                f"MISS {q.id} [{q.cell}] {q.text!r} danger={q.danger}/{outcome.alarm.value} "
+                f"MISS {set_name}/{q.id} [{q.cell}] {q.kind} {q.text!r} danger={q.danger}/{outcome.alarm.value} "
                 f"country={q.country}/{outcome.country} expect={q.expect} shown={outcome.shown[:4]}"
             )
     return 0

@@ -73,3 +73,17 @@ def test_two_countries_named_leave_the_choice_to_the_person() -> None:
 def test_the_hotlines_are_those_of_the_country_the_person_in_danger_is_in(typed: str, where: str) -> None:
     answer = NodeSearch(load_curriculum(today=CONTENT_DAY)).find(typed, "en")
     assert answer.is_danger and answer.country == where
+
+
+@pytest.mark.parametrize(
+    ("typed", "language"),
+    [
+        ("регистрация в Казахстане через сколько дней", "ru"),
+        ("how many days to register in Kazakhstan", "en"),
+        ("ба Қазоқистон равам қайд лозим аст?", "tg"),
+    ],
+)
+def test_a_question_naming_a_country_finds_that_countrys_screen_first(typed: str, language: str) -> None:
+    """Russia's registration deadlines do not answer a question about Kazakhstan."""
+    answer = NodeSearch(load_curriculum(today=CONTENT_DAY)).find(typed, language)
+    assert answer.nodes and str(answer.nodes[0]) == "abroad/kazakhstan", answer.nodes

@@ -138,6 +138,21 @@ def test_check_reports_a_danger_screen_that_does_not_exist(tmp_path: Path, capsy
         ("muj byet menya kajdiy den", ["violence", "domestic_violence"]),  # бьет typed as byet
         ("alimenty ne platit bivshiy muj", []),  # child support, not wages
         ("politsiya mara dar ulitsa dosht", ["police_detention"]),  # police words x taking words
+        ("нас держат в подвале, телефоны отобрали", ["not_allowed_to_leave"]),  # held, phones taken
+        ("they won't let us out of the house", ["not_allowed_to_leave"]),
+        ("её там заставляют, она боится уйти", ["not_allowed_to_leave", "forced_labour"]),
+        ("xoʻjayin opamni urar ekan", ["violence"]),  # Uzbek "beats, they say"
+        ("бригадир гуфт агар ба касе гӯӣ депорт мешавӣ", ["threats"]),  # if you tell anyone, deported
+        ("pasporti xoʻjayinda, qaytarmayapti", ["documents_taken"]),  # the passport is with the boss
+        ("policiya zabrala brata", ["police_detention"]),  # Latin c for ц
+        ("помогите срочно", ["in_danger"]),  # asks: help with what?
+        ("bank khudash mekashad, patent avtomat pardokht nameshavad", []),  # "pulls" is two letters from "I will kill"
+        ("пишу курсовую о торговле людьми", []),  # coursework: asking about the topic
+        ("одам савдоси ҳақида дарс тайёрлаяпман", []),  # preparing a lesson on trafficking
+        ("patent ne oplachivaetsya avtomaticheski", []),  # a patent not paid is no wage withheld
+        ("раньше зарплату задерживали, сейчас всё заплатили", []),  # paid in the end
+        ("polisa maro dosht, bad ozod kardand", []),  # released
+        ("агар патентро дер пардозам, запрет мезананд?", []),  # a ban "put" is no beating
     ],
 )
 def test_signals_are_read_in_context(typed: str, kinds: list[str]) -> None:
@@ -157,8 +172,21 @@ def test_the_country_of_the_person_in_danger(typed: str, country: str) -> None:
     assert SEARCH.danger_in(typed).country == country
 
 
+def test_a_word_a_letter_from_a_place_name_is_no_place() -> None:
+    """Place names are matched with careful typos: "ustanovit" (install) is not "Astana" misspelt."""
+    assert SEARCH.danger_in("kak ustanovit prilozhenie").country is None
+    assert SEARCH.danger_in("pasport zabrali, ya v Astane").country == "KZ"
+
+
 def test_harm_at_home_with_no_place_named_is_in_the_readers_own_country() -> None:
     typed = "шавҳарам маро мезанад, ба куҷо равам"
     assert SEARCH.danger_in(typed).country is None
     assert SEARCH.danger_in(typed, home="TJ").country == "TJ"
     assert SEARCH.danger_in("хоҷаин паспортамро гирифтанд", home="TJ").country is None  # abroad: not home
+
+
+def test_violence_with_the_husband_named_anywhere_is_harm_at_home() -> None:
+    """However far apart "husband" and "beats" are typed, and though he came from Russia."""
+    answer = SEARCH.danger_in("шавҳарам аз Маскав баргашта, акнун ҳар шаб маро сахт мезанад", home="TJ")
+    assert answer.danger[0] == "domestic_violence" and answer.country == "TJ", answer
+    assert SEARCH.danger_in("мужа избили на стройке в Самаре", home="TJ").country == "RU"  # the husband harmed

@@ -32,6 +32,19 @@ async def test_a_question_no_lesson_covers_is_told_so_with_the_menu(telegram: Fa
         assert label(bot, TALK_LABEL, language) not in answer.labels(), "no desk: nobody to offer"
 
 
+async def test_a_message_mostly_of_words_no_lesson_uses_is_not_covered(telegram: FakeTelegram, bot: RunningBot) -> None:
+    """A football score or tomorrow's weather in a town shares a word or a place with some screen,
+    but most of its words are in no lesson: it is not covered, not answered with that screen."""
+    for number, (language, question) in enumerate(
+        {"ru": "кто вчера выиграл футбол Спартак Зенит, дети спрашивают", "tg": "ҳавои Кӯлоб пагоҳ чӣ хел аст"}.items()
+    ):
+        user = telegram.user(user_id=7300 + number, language_code=language)
+        await start_in(user, LANGUAGE_LABELS[language])
+        await user.send(question)
+        answer = await user.reply()
+        assert answer.text.startswith(html.escape(label(bot, NOT_COVERED, language))), (language, answer.text)
+
+
 async def test_a_greeting_still_gets_the_hint_to_try_other_words(telegram: FakeTelegram, bot: RunningBot) -> None:
     user = telegram.user(language_code="ru")
     await start_in(user, LANGUAGE_LABELS["ru"])

@@ -30,6 +30,10 @@ WRITER_ENDINGS = ("daman", "damiz", "damiz", "daiman", "daimiz", "dasiz")
 NEGATIONS = frozenset({"ne", "not", "net", "havent", "hasnt", "didnt", "dont", "never"})
 """Words that turn a cue around ("не вернули": not given back), folded."""
 WRITER_REACH = 3
+HARM_AT_HOME = frozenset({"violence"})
+"""The kinds that, with a person one lives with named (a husband, a mother-in-law), are harm at home:
+"my husband came back from Russia and beats me every day" is violence at home, however far apart
+"husband" and "beats" are typed."""
 """Words between "I am in" and the country it speaks of ("from" comes right before its country)."""
 
 
@@ -69,13 +73,17 @@ class DangerReader:
         self._doubtful = matcher(signals.doubtful_phrases())
         self._ordinary = matcher(signals.ordinary_phrases())
         self._context = PhraseMatcher(signals.context_phrases(), protected, every_word=True)
+        # Place names are read with careful typos too: "ustanovit" (install) is not a misspelt "Astana".
         self._countries = PhraseMatcher(
-            ((code, name) for code, names in signals.countries.items() for name in names), protected
+            ((code, name) for code, names in signals.countries.items() for name in names), protected, careful_typos=True
         )
         self._country_hints = PhraseMatcher(
-            ((code, name) for code, names in signals.country_hints.items() for name in names), protected
+            ((code, name) for code, names in signals.country_hints.items() for name in names),
+            protected,
+            careful_typos=True,
         )
-        self._home_kinds = frozenset(signals.at_home)
+        self._home_kinds = list(signals.at_home)
+        self._household = PhraseMatcher((("household", word) for word in signals.household_words()), protected)
 
     def read(self, text: str) -> Reading:
         ordinary = frozenset(at for _label, span in self._ordinary.spans_in(text) for at in span)
@@ -85,13 +93,19 @@ class DangerReader:
         cues = {label for label, span in self._context.spans_in(text) if not _negated(every, min(span))}
         alarm = _decide(clear, doubtful, cues)
         kinds = clear + doubtful if alarm is not Alarm.NONE else []
-        at_home = not self._home_kinds.isdisjoint(kinds)
+        if not HARM_AT_HOME.isdisjoint(kinds) and self._household.found_in(text):
+            kinds = [*(kind for kind in self._home_kinds if kind not in kinds), *kinds]
+        at_home = not set(self._home_kinds).isdisjoint(kinds)
         return Reading(alarm, kinds, self._country(text, at_home), at_home)
 
     def place_words(self, text: str) -> set[str]:
         """The meaningful words of `text` that name a place (Moscow, Kazakhstan, Samarqanddamiz)."""
         typed = meaningful_words(text)
         return {typed[at] for _code, span in self._countries.spans_in(text) for at in span}
+
+    def countries_named(self, text: str) -> set[str]:
+        """Every country `text` names, whatever role it plays."""
+        return {code for code, _at in self._countries.found_in(text)}
 
     def _country(self, text: str, at_home: bool = False) -> str | None:
         """The one country the message places someone in, leaving out where someone came from, and

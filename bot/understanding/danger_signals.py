@@ -16,7 +16,8 @@ hold a signal word but mean something ordinary (Tajik "занг мезанад",
 their words are left out before signals are looked for. `screens` names a kind's own screen,
 offered first with the hotlines (police detention: your rights), most specific kind first.
 `country_hints` place a message when it names no place (roubles: Russia); `at_home` names the kinds
-that happen where people live, for which the reader's own country comes before a destination.
+that happen where people live, for which the reader's own country comes before a destination;
+`household` names the people one lives with: violence in a message naming one is harm at home.
 """
 
 import re
@@ -59,7 +60,12 @@ class DangerSignals(BaseModel):
         default_factory=dict
     )
     at_home: list[Identifier] = []
+    household: dict[LanguageCode, list[Phrase]] = {}
     screens: dict[Identifier, ScreenId] = {}
+
+    def household_words(self) -> list[str]:
+        """The words, in every language, for the people someone lives with (husband, mother-in-law)."""
+        return [word for words in self.household.values() for word in words]
 
     def ordinary_phrases(self) -> list[tuple[str, str, str]]:
         """Every (label, language, phrase) that holds a signal word but means something ordinary."""

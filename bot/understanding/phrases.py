@@ -33,6 +33,9 @@ EVERY_WORD_SLACK = 3
 """The same, counting every word ("maoshni 3 oydan beri bermayapti")."""
 TYPO_MIN_LETTERS = 6
 """With careful typos, the shortest phrase word that may be misspelt."""
+CAREFUL_MAX_TYPOS = 1
+"""With careful typos, the letters that may be wrong: two wrong letters turn a danger word into an
+everyday one (Tajik "мекашад", pulls, is two letters from "мекушам", I will kill)."""
 """Other words allowed between a phrase's words ("hujjatlarimni ish beruvchi oldi")."""
 SHORT_WORD = 3
 """Letters of a word that must come right before the next word of its phrase (a negation)."""
@@ -134,7 +137,7 @@ class PhraseMatcher:
         keys = word_keys(typed)
         matching = {word for key in keys for word in self._by_key.get(key, ())}
         known = not self._typos or not keys.isdisjoint(self._protected)
-        typos = 0 if known else max_typos(typed)
+        typos = 0 if known else self._max_typos(typed)
         if typos:
             for word, _distance, _index in extract(
                 typed, self._whole, scorer=Levenshtein.distance, score_cutoff=typos, limit=None
@@ -146,11 +149,15 @@ class PhraseMatcher:
             if start == prefix or (
                 not known
                 and len(typed) >= len(prefix)
-                and Levenshtein.distance(start, prefix) <= max_typos(prefix)
+                and Levenshtein.distance(start, prefix) <= self._max_typos(prefix)
                 and self._typo_allowed(typed, prefix)
             ):
                 matching.add(prefix + WILDCARD)
         return matching
+
+    def _max_typos(self, word: str) -> int:
+        allowed = max_typos(word)
+        return min(allowed, CAREFUL_MAX_TYPOS) if self._careful_typos else allowed
 
     def _typo_allowed(self, typed: str, word: str) -> bool:
         return not self._careful_typos or (typed[0] == word[0] and len(word) >= TYPO_MIN_LETTERS)

@@ -42,12 +42,16 @@ heading, or two of its text. Below it the message is not covered (the weather, a
 the answer says so and offers a person instead of a screen that does not fit. Measured on the
 tuning sets (2026-12-07)."""
 TYPO_FACTOR = 0.7
+"""A misspelt word counts a little less than one spelt right."""
 CALM_FACTOR = 0.5
+"""How much a danger kind's screen counts when the message reads as no danger."""
 PLACE_FACTOR = 0.5
 """How much a place's name counts: where someone is says less about what they ask than the rest
-("how much is the patent in Moscow" is about the patent, not Moscow's Amina app)."""
-"""How much a danger kind's screen counts when the message reads as no danger."""
-"""A misspelt word counts a little less than one spelt right."""
+("how much is the patent in Moscow" is about the patent, not Moscow's Amina app), except on a
+screen about that place's country ("registration in Kazakhstan")."""
+OTHER_COUNTRY_FACTOR = 0.5
+"""How much a screen about one country counts when the message names only another ("registration
+in Kazakhstan" is not answered by Russia's registration deadlines)."""
 _TAG = re.compile(r"<[^>]*>|\{\{.*?\}\}|\{%.*?%\}")
 _HEADING = re.compile(r"^\s*<b>(.*?)</b>", re.DOTALL)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s")
@@ -126,6 +130,12 @@ class NodeSearch:
             if curriculum.has(node := NodeId(*screen.split("/")))
         ]
         self._danger_screens = {node for _kind, node in self._kind_screens}
+        self._screen_countries = {
+            node_id: countries
+            for node_id in curriculum.node_ids()
+            if (countries := self._reader.countries_named(_plain(" ".join(_headings(curriculum.node(node_id))))))
+        }
+        """The countries a screen's heading names (Russia's deadlines, Kazakhstan's hotlines)."""
         # On a tie, a screen that says something comes before a menu that only leads to it.
         self._order = {
             node_id: (bool(curriculum.node(node_id).buttons), index)
@@ -164,24 +174,33 @@ class NodeSearch:
         shared: dict[NodeId, int] = defaultdict(int)
         typed = dict.fromkeys(topic_words(query))
         places = self._reader.place_words(query)
+        named = self._reader.countries_named(query)
+        known = 0
         for word in typed:
-            factor = PLACE_FACTOR if word in places else 1.0
-            best = self._word_scores(word, factor)
+            best = self._word_scores(word)
             if not best and (near := self._vocabulary.closest(word)):
-                best = self._word_scores(near, TYPO_FACTOR * factor)
+                best = self._word_scores(near, TYPO_FACTOR)
+            known += bool(best) and word not in places
             for node_id, score in best.items():
-                scores[node_id] += score
-                shared[node_id] += 1
+                about_it = not named.isdisjoint(self._screen_countries.get(node_id, ()))
+                scores[node_id] += score * (PLACE_FACTOR if word in places and not about_it else 1.0)
+                shared[node_id] += word not in places
         if calm:
             for node_id in self._danger_screens & scores.keys():
                 scores[node_id] *= CALM_FACTOR
+        if named:
+            for node_id in scores.keys() & self._screen_countries.keys():
+                if self._screen_countries[node_id].isdisjoint(named):
+                    scores[node_id] *= OTHER_COUNTRY_FACTOR
         ranked = sorted(scores, key=lambda node_id: (-round(scores[node_id], 6), *self._order[node_id]))
         topics = len(typed.keys() - places)
         if not ranked or (scores[ranked[0]] < MIN_RELEVANCE and 2 * shared[ranked[0]] < topics):
             return []  # a weak match on a few of many words: not what the message is about
+        if 3 * known < topics:
+            return []  # mostly words no lesson uses (a football score, a train timetable): not covered
         return ranked[:limit]
 
-    def _word_scores(self, word: str, factor: float) -> dict[NodeId, float]:
+    def _word_scores(self, word: str, factor: float = 1.0) -> dict[NodeId, float]:
         best: dict[NodeId, float] = {}
         for key in word_keys(word):
             idf = self._idf.get(key, 0.0)
@@ -210,9 +229,8 @@ class NodeSearch:
                 add(node_id, lesson.title.values(), HEADING_WEIGHT if node_id == start else LESSON_WEIGHT)
                 add(node_id, _flat(lesson.keywords), LESSON_WEIGHT)
                 add(node_id, _flat(node.keywords), KEYWORD_WEIGHT)
-                body = list((node.text or {}).values())
-                add(node_id, body, TEXT_WEIGHT)
-                add(node_id, [heading.group(1) for text in body if (heading := _HEADING.match(text))], HEADING_WEIGHT)
+                add(node_id, (node.text or {}).values(), TEXT_WEIGHT)
+                add(node_id, _headings(node), HEADING_WEIGHT)
                 for case in node.results:
                     add(node_id, case.text.values(), TEXT_WEIGHT)
                 for answer in node.answers:
@@ -222,6 +240,11 @@ class NodeSearch:
                         target = owner.get(button.goto, NodeId(lesson_id, button.goto))
                         add(target, button.label.values(), HEADING_WEIGHT)
         return texts
+
+
+def _headings(node: Node) -> list[str]:
+    """A screen's heading in every language (its first bold line)."""
+    return [heading.group(1) for text in (node.text or {}).values() if (heading := _HEADING.match(text))]
 
 
 def _flat(keywords: Mapping[LanguageCode, list[str]]) -> list[str]:

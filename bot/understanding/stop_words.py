@@ -8,7 +8,7 @@ _STOP_WORDS = """
 the and you your what how for are with can this that have does from was were they them
 when where who why will should before about any there here some my me our out into
 как что это мне меня мой моя мои для или так есть если там вас ваш вам они его она чтобы
-когда где почему можно нужно надо все всё уже ещё еще только очень
+когда где почему можно нужно надо все всё уже ещё еще только очень я ты мы вы он
 ман шумо чӣ чи дар барои бо аз ки ва ин он агар мо онҳо ҳам
 men siz nima uchun bilan va bu agar qanday biz ular ham
 hello hi thanks thank please привет здравствуйте спасибо пожалуйста салом салям раҳмат лутфан
@@ -25,12 +25,13 @@ want need just make know get got did can could would now still tell help
 кунам кунем кунад кард карда мекунам шуд шудам мешавад мешаванд лозим мумкин аст ҳаст буд тавр акнун ҳозир хел
 кадом куҷо бояд мехоҳам
 kerak boʻladi boʻlsa boʻladimi qilish qilsam qilay nimadan mumkin qayerda qayerga qachon edi deb hozir endi
+кто кӣ kim дорам дорад доранд дорӣ дорем лекин ҳама ҳамааш ҳамаш бошам бошад бошанд
 """
 FREQUENT_WORDS = frozenset(word for line in _FREQUENT_WORDS.split() for word in words(line))
 """The verbs and question words of every way of asking ("how can I", "чӣ кор кунам", "qanday
-qilsam boʻladi"): frequent in questions, rare in the lessons, so a search would take them for the
-rare, telling word of whichever screen uses one. Search leaves them out; phrases keep them
-("pul toʻlash kerak" of a job advert needs its "kerak")."""
+qilsam boʻladi", "who", Tajik "дорад", has): frequent in questions, rare in the lessons, so a
+search would take them for the rare, telling word of whichever screen uses one. Search leaves
+them out; phrases keep them ("pul toʻlash kerak" of a job advert needs its "kerak")."""
 _UNFOLDED_STOP_WORDS = re.compile(r"\b(?:much|such)\b", re.IGNORECASE)
 """English words that fold into a word of another language ("much" and Russian "муж", husband,
 both fold to "muj"): left out of a search before folding."""

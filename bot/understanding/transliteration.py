@@ -27,6 +27,9 @@ _LATIN_TABLE = str.maketrans({**_NAME_FOLDS, "y": "i"})
 _DIGRAPHS = re.compile(r"ch|zh|kh|ph")
 """Latin spellings of one sound that people type either way: ч/ҷ as ch or j, х as kh or h."""
 _DIGRAPH_FOLDS = {"ch": "j", "zh": "j", "kh": "h", "ph": "f"}
+_SOFT_C = re.compile(r"c(?=[eiy])")
+"""Latin c before e, i or y is how Russian ц is typed in Latin letters ("registraciya", "policiya"):
+the same "ts" that ц folds to. Elsewhere c is k."""
 _APOSTROPHES = re.compile(r"[ʻʼ'’`‘]")
 _REPEATS = re.compile(r"(.)\1+")
 """Doubled letters are often typed single (hujjat / hujat, kk, ss): one letter is kept."""
@@ -59,6 +62,7 @@ def fold(text: str) -> str:
     if not plain.isascii():
         plain = "".join(char for char in unicodedata.normalize("NFKD", plain) if not unicodedata.combining(char))
     plain = _DIGRAPHS.sub(lambda m: _DIGRAPH_FOLDS[m.group(0)], _APOSTROPHES.sub("", plain))
+    plain = _SOFT_C.sub("ts", plain)
     return _REPEATS.sub(r"\1", plain.translate(_LATIN_TABLE))
 
 
