@@ -117,6 +117,63 @@ def test_copies_of_one_advert_are_grouped_by_fingerprint_alone(reader: AdvertRea
     assert figures.channels == [], f"fewer than {MIN_PEOPLE} people: no channel named"
 
 
+def test_a_word_with_its_negation_is_not_read_as_a_typo_of_the_word(reader: AdvertReader) -> None:
+    """ "неофициально" is two letters from "официально": an honest advert must not read as its opposite."""
+    assert "no_contract" not in flags(reader, "Грузчики, официально по трудовому договору\nТел. +7 900 000-00-01")
+    assert "no_contract" in flags(reader, "Грузчики, работа неофициально, расчёт в пятницу\nТел. +7 900 000-00-01")
+
+
+def test_only_the_one_time_payment_beside_a_monthly_wage_is_left_out(reader: AdvertReader) -> None:
+    assert "pay_too_high" not in flags(reader, "Охрана. При подписании 1 500 000 ₽, ежемесячно от 190 000 ₽")
+    assert "pay_too_high" not in flags(reader, "Guards. Sign-on bonus 900,000 RUB, monthly 180,000 RUB")
+    assert "pay_too_high" in flags(reader, "Охрана. При подписании 50 000 ₽, ежемесячно от 480 000 ₽"), (
+        "the wage counts"
+    )
+    assert "pay_too_high" not in flags(reader, "Oylik 5 mln soʻm, 2 smenali ish\nТел +998 00 000 00 12")
+    assert "pay_too_high" not in flags(reader, "Ойлик 5 млн сўм, 2 сменали иш"), "two shifts is not pay per shift"
+
+
+def test_a_firms_own_web_or_mail_address_or_legal_form_names_it(reader: AdvertReader) -> None:
+    assert "no_employer" not in flags(reader, "Welders for Aktau, 6G\nCV: hr@caspian-welding-example.kz")
+    assert "no_employer" not in flags(reader, "Seasonal work, official programme\nforms: www.seasonal-example.gov")
+    assert "no_employer" in flags(reader, "Welders for Aktau, 6G\nCV: caspian.welding.example@gmail.com")
+    assert "no_employer" in flags(reader, "Ish bor.Oylik 500$\nTel +998 90 000 00 00"), "no space after a full stop"
+    assert "no_employer" not in flags(reader, "Baltic Forest Oy hires planters\n+358 00 000 0000")
+    assert "no_employer" not in flags(reader, "Steel Pro Academy, Samarqand\n+998 00 000 00 18")
+    assert "no_employer" in flags(reader, "Farm / warehouse / driver\nWhatsApp +1 000 000 0000"), "a kind of work"
+
+
+def test_the_employer_paying_or_a_fixed_term_contract_is_no_fee_and_no_rush(reader: AdvertReader) -> None:
+    assert "fee" not in flags(reader, "Бақайдгирӣ ва патентро корфармо пардохт мекунад\n+992 00 000 0000")
+    assert "fee" not in flags(reader, "Medical check and visa paid by the company\n+998 00 000 00 00")
+    assert "fee" in flags(reader, "Бақайдгирӣ 2000 сомонӣ, пардохти пешакӣ\n+992 00 000 0000")
+    assert "urgency" not in flags(reader, "Срочный трудовой договор на 6 месяцев\n+7 900 000-00-08")
+    assert "urgency" in flags(reader, "Срочно! Осталось 2 места\n+7 900 000-00-08")
+
+
+@pytest.mark.parametrize(
+    ("flag", "line"),
+    [
+        ("fee", "Welding course: tuition 1 800 $, a job in Poland guaranteed after it"),
+        ("fee", "Омӯзиши ронандагӣ — 2000 сомонӣ, пеш аз сафар"),
+        ("documents_kept", "Паспорт сдаёшь бригадиру, отдадим в конце сезона"),
+        ("documents_kept", "Документы сдаются на хранение в офис"),
+        ("documents_kept", "Ҳуҷҷатҳо дар назди корфармо мемонанд"),
+        ("confinement", "Хобгоҳ дар худи завод, ба шаҳр рафтан мумкин нест"),
+        ("confinement", "Yotoqxona ichida, shaharga chiqilmaydi"),
+        ("confinement", "Staff housing on site, no need to go out"),
+        ("no_contract", "Cash job, papers not needed"),
+        ("no_contract", "Патент набошад ҳам мешавад"),
+        ("third_country", "Avval Turkiyaga uchasiz, keyin chegaradan oʻtkazamiz"),
+        ("online_scam_asia", "Бангкок: менеджеры по работе с клиентами, быстрая печать"),
+        ("military", "Муҳофизати объектҳо, шаҳрвандии Русия пас аз шартнома"),
+        ("urgency", "Departure tomorrow, decide today"),
+    ],
+)
+def test_a_flag_is_found_in_other_words_and_languages(reader: AdvertReader, flag: str, line: str) -> None:
+    assert flag in flags(reader, line)
+
+
 def test_an_example_its_flag_does_not_find_is_an_error_for_editors(tmp_path: Path) -> None:
     content = copy_of_real_content(tmp_path)
     edit(content / "advert_flags.yaml", '"Паспорта храним у администратора в сейфе"', '"Паспорта лежат в сейфе"')
@@ -154,10 +211,11 @@ def test_the_evaluation_script_reports_the_goals_figures() -> None:
     )
     assert "== tuning (studied): tests/data/adverts_A.yaml" in done.stdout
     assert "== tuning (studied): tests/data/adverts_B.yaml" in done.stdout, "set B was studied: tuning data now"
+    assert "== tuning (studied): tests/data/adverts_C.yaml" in done.stdout, "set C was studied: tuning data now"
     held_out = done.stdout.split("== held out (never studied)")[1:]
     assert held_out, "a held-out set nobody has looked into is reported"
     assert not any("missed" in part or "false by flag" in part for part in held_out), "its misses are never printed"
-    for total in [line for line in done.stdout.splitlines() if line.startswith("all ")][:2]:
+    for total in [line for line in done.stdout.splitlines() if line.startswith("all ")][:3]:
         recall = float(total.split("recall")[1].split("%")[0])
         assert recall >= 90.0, f"a tuning set is no longer read as it was: {total}"
     sealed = subprocess.run(

@@ -46,27 +46,34 @@ _MULTIPLIERS = {"млн": 1e6, "mln": 1e6, "million": 1e6, "миллион": 1e6
 _PERIODS: tuple[tuple[float, re.Pattern[str]], ...] = (
     (168.0, re.compile(r"(?<!\w)(?:час(?:а|ов)?(?!\w)|hour|soat|соат)|/h\b|/ч\b", re.IGNORECASE)),
     (4.33, re.compile(r"(?<!\w)(?:недел|еженедел|week|hafta|ҳафта|хафта)", re.IGNORECASE)),
-    (26.0, re.compile(r"(?<!\w)(?:день|за смену|в смену|смена(?!\s*\d)|day|kun|кун|рӯз)|/день|/смен", re.I)),
+    (26.0, re.compile(r"(?<!\w)(?:день|за смену|в смену|смена(?!\w|\s*\d)|day|kun|кун|рӯз)|/день|/смен", re.I)),
     (1 / 12, re.compile(r"(?<!\w)(?:год|year|yil|йил|сол)(?!\w)", re.IGNORECASE)),
     (1.0, re.compile(r"(?<!\w)(?:мес|month|oy|ой|моҳ|мох)", re.IGNORECASE)),
 )
 """How many of a period make a month, and how each period is written."""
 _PAY_LINE = re.compile(
-    r"зп|з/п|зарплат|(?<!\w)оплата|доход|довольств|маош|музд|oylik|ойлик|oylig|ойлиг|ish haqi|иш ҳақи|"
+    r"зп|з/п|зарплат|(?<!\w)оплата|доход|довольств|оклад|ставк|заработ|маош|maosh|музд|oylik|ойлик|oylig|ойлиг|"
+    r"ish haqi|иш ҳақи|"
     r"salary|pay\b|wage|earn|month|мес|в день",
     re.IGNORECASE,
 )
 _ONE_TIME = re.compile(
-    r"единовремен|разов|подъ[её]мн|якбора|якдафъа|bir martalik|бир марталик|bir yo['ʻ’`]?la|бир йўла|"
-    r"on signing|signing bonus|sign-?up|joining bonus|bonus on",
+    r"единовремен|разов|подъ[её]мн|при подписании|за подписание|якбора|якдафъа|ҳангоми имзо|"
+    r"bir martalik|бир марталик|bir yo['ʻ’`]?la|бир йўла|imzola|имзола|"
+    r"on signing|signing bonus|sign-?up|sign-?on|joining bonus|bonus on",
     re.IGNORECASE,
 )
+"""Words of a one-time payment: an amount after one in its line (no word of a period between) is not a wage."""
+_EVERY = re.compile(
+    r"ежемесячн|ежедневн|еженедел|monthly|weekly|daily|har oy|ҳар моҳ|ҳар ой|per month|в месяц|/мес", re.I
+)
+"""Words of a regular payment that end a one-time one ("1 200 000 ₽ + ежемесячно 210 000 ₽")."""
 _COST = re.compile(
     r"стоимост|цен[аыу]|взнос|оформлени|оформля|услуг|пакет|предоплат|залог|виз[аыуе]\b|документ|медкомисс|"
-    r"медосмотр|обучени|курс|билет|перел[её]т|долг|штраф|"
-    r"fee|price|cost|package|deposit|charge|visa|document|medical|training|course|ticket|flight|debt|loan|"
-    r"xizmat|xarajat|narx|oformleni|hujjat|viza|tibbiy|bilet|chipta|qarz|"
-    r"хизмат|харажат|хароҷот|нарх|ҳужжат|ҳуҷҷат|тиббий|тиббӣ|чипта|қарз|бақайдгир",
+    r"медосмотр|обучени|курс|тренинг|билет|перел[её]т|долг|штраф|"
+    r"fee|price|cost|package|deposit|charge|visa|document|medical|training|course|tuition|ticket|flight|debt|loan|"
+    r"xizmat|xarajat|narx|oformleni|hujjat|viza|tibbiy|trening|oʻqi|o'qi|bilet|chipta|qarz|"
+    r"хизмат|харажат|хароҷот|нарх|ҳужжат|ҳуҷҷат|тиббий|тиббӣ|омӯзиш|тренинг|муоина|чипта|қарз|бақайдгир",
     re.IGNORECASE,
 )
 """Words that make an amount a cost to the worker, not pay, when they come before it in its clause."""
@@ -119,6 +126,7 @@ class AdvertReader:
                     for phrase in phrases
                 ),
                 typos=typos,
+                careful_typos=True,  # "неофициально" is not a typo of "официально": a typo keeps the first letter
             )
 
         self._phrases, self._also, self._unless = matcher("phrases"), matcher("also"), matcher("unless")
@@ -243,16 +251,23 @@ def amounts(text: str) -> list[Amount]:
     costs (a fee, a price) and not one-time payments (a signing bonus is not a wage)."""
     found: list[Amount] = []
     for line in lines(text):
-        if _ONE_TIME.search(line):
-            continue
         for match in _AMOUNT.finditer(line):
             currency = _currency(match)
-            if currency is None or not _is_pay(line, match):
+            if currency is None or not _is_pay(line, match) or _one_time(line, match):
                 continue
             low = _number(match["low"], match["low_mult"] or match["high_mult"])
             high = _number(match["high"], match["high_mult"]) if match["high"] else low
             found.append(Amount(currency, (low + high) / 2 * (_months_per(line, match) or 1.0)))
     return found
+
+
+def _one_time(line: str, match: re.Match[str]) -> bool:
+    """A one-time word before the amount with no word of a regular payment after it
+    ("Выплата при подписании 1 200 000 ₽ + ежемесячно от 210 000 ₽": only the first), or one just after."""
+    before = line[: match.start()]
+    once = max((found.end() for found in _ONE_TIME.finditer(before)), default=-1)
+    regular = max((found.end() for found in _EVERY.finditer(before)), default=-1)
+    return once > regular or _ONE_TIME.match(line[match.end() :].lstrip(" +)(")) is not None
 
 
 def _period(text: str, *, first: bool) -> float | None:
@@ -286,10 +301,45 @@ class _PayAbove:
 
 
 def _employer_word(word: str) -> re.Pattern[str]:
-    """Title-case Latin words ("Hotel") count only when written so, after a name; others in any case."""
+    """Title-case Latin words ("Hotel", "Farms") count only when written so, after a capitalised name
+    ("Al Waha Farms"; "Farm / meat factory" names no firm); others in any case, anywhere."""
     exact = word[:1].isupper() and word[1:].islower() and word.isascii()
-    end = r"(?!\w)" if len(word) <= 4 or exact else ""  # "вазорати мудофиа" is also "мудофиаи"
-    return re.compile(rf"(?<!\w){re.escape(word)}{end}", 0 if exact else re.IGNORECASE)
+    if exact:
+        return re.compile(rf"(?<![\w.])[A-Z0-9][\w&'’-]*[ \t]+{re.escape(word)}(?!\w)")
+    end = r"(?!\w)" if len(word) <= 4 else ""  # "вазорати мудофиа" is also "мудофиаи"
+    return re.compile(rf"(?<!\w){re.escape(word)}{end}", re.IGNORECASE)
+
+
+_TOP_DOMAINS = (
+    "ru|su|by|kz|kg|uz|tj|tm|az|am|ge|md|ua|tr|ae|sa|qa|kw|om|bh|il|pl|lt|lv|ee|cz|sk|hu|ro|bg|rs|hr|si|de|at|ch|"
+    "fi|se|no|dk|nl|be|fr|it|es|pt|ie|uk|eu|us|ca|au|nz|jp|kr|cn|tw|hk|sg|my|th|vn|ph|id|in|pk|"
+    "com|org|net|gov|edu|info|biz|io|co|jobs|work|me"
+)
+"""Top-level domains of web addresses: "bor.Oylik", typed without a space after a full stop, is none."""
+_DOMAIN = re.compile(
+    rf"(?<![\w.-])(?:[\w.+-]+@)?((?:[a-z0-9-]+\.)+(?:{_TOP_DOMAINS}))(?![\w.-]*@)(?![\w-])", re.IGNORECASE
+)
+SHARED_DOMAINS = frozenset(
+    {
+        "gmail.com", "googlemail.com", "mail.ru", "bk.ru", "inbox.ru", "list.ru", "internet.ru", "yandex.ru",
+        "yandex.com", "ya.ru", "rambler.ru", "outlook.com", "hotmail.com", "live.com", "yahoo.com", "icloud.com",
+        "proton.me", "protonmail.com", "t.me", "telegram.me", "wa.me", "whatsapp.com", "instagram.com",
+        "facebook.com", "vk.com", "ok.ru", "tiktok.com", "youtube.com", "forms.gle", "docs.google.com",
+        "google.com", "bit.ly", "linktr.ee", "hh.ru", "hh.uz", "hh.kz", "avito.ru", "superjob.ru", "rabota.ru",
+        "zarplata.ru", "trudvsem.ru", "olx.uz", "olx.kz", "indeed.com", "linkedin.com",
+    }
+)  # fmt: skip
+"""Addresses anyone can get in a minute (free mail, messengers, social networks, link shorteners,
+job boards): they name nobody. A firm's own web address or e-mail domain does: it can be looked up."""
+
+
+def _own_domain(text: str) -> bool:
+    """A web address or an e-mail address at a firm's own domain ("hr@stroygrad.ru", "eps.go.kr")."""
+    for match in _DOMAIN.finditer(text):
+        domain = match[1].lower().removeprefix("www.")
+        if not any(domain == shared or domain.endswith(f".{shared}") for shared in SHARED_DOMAINS):
+            return True
+    return False
 
 
 def _kind_then_name(kinds: list[str]) -> re.Pattern[str] | None:
@@ -302,7 +352,8 @@ def _kind_then_name(kinds: list[str]) -> re.Pattern[str] | None:
 
 class _NoEmployerNamed:
     """A way to reach someone (a phone, an @username, WhatsApp) but no employer: no capitalised name
-    in quotes, no kind of firm followed by a name, no legal form or word of the editors' list (words
+    in quotes, no web or e-mail address of a firm's own, no kind of firm followed by a name, no legal
+    form or word of the editors' list (words
     of several words are matched as phrases: "Министерством обороны" is "министерство обороны")."""
 
     def __init__(self, flag: AdvertFlag) -> None:
@@ -314,7 +365,7 @@ class _NoEmployerNamed:
         return _CONTACT.search(text) is not None and not self.names_employer(text)
 
     def names_employer(self, text: str) -> bool:
-        if employer_names(text):
+        if employer_names(text) or _own_domain(text):
             return True
         if self._kind_then_name is not None and self._kind_then_name.search(text):
             return True
