@@ -7,7 +7,7 @@ import pytest
 from bot.cli import main
 from bot.content import load_curriculum
 from bot.content.facts import source_problems
-from tests.support.content_fixtures import CONTENT_DAY, copy_of_real_content, edit
+from tests.support.content_fixtures import CONTENT_DAY, copy_of_real_content, edit, line_of
 
 
 def test_the_shipped_content_passes(capsys: pytest.CaptureFixture[str]) -> None:
@@ -30,6 +30,7 @@ def test_broken_content_lists_every_problem_with_a_hint(tmp_path: Path, capsys: 
     )
     assert main(["check", str(content)]) == 1
     out = capsys.readouterr().out.splitlines()
+    button = line_of(content / "lessons" / "recruitment.yaml", "goto: contrct") - 1  # its first line: the label
     assert out[:6] == [
         "contacts.yaml:38: warning: contact 'ru_emergency' was last checked on 2024-01-01: check it again",
         "    how to fix: Call the number or open the source again; then update 'checked:' with today's date "
@@ -37,7 +38,8 @@ def test_broken_content_lists_every_problem_with_a_hint(tmp_path: Path, capsys: 
         "lessons/main.yaml:22: <b> is never closed",
         "    how to fix: Every <b> needs its </b> (and the same for other tags), closed in the reverse order they "
         "were opened.",
-        "lessons/recruitment.yaml:65: button 1 of 'fees' points to unknown node 'contrct' (did you mean 'contract'?)",
+        f"lessons/recruitment.yaml:{button}: button 1 of 'fees' points to unknown node 'contrct' "
+        "(did you mean 'contract'?)",
         "    how to fix: Check the spelling of the node name after 'goto:', or add a node with that name under 'nodes:'.",
     ]
     assert out[-1].endswith("2 error(s), 1 warning(s). The bot will not start until the errors are fixed.")
@@ -115,8 +117,9 @@ def test_a_button_written_with_the_old_feature_key_still_opens_its_tool_and_is_f
     edit(content / "lessons" / "recruitment.yaml", "tool: agency_check", "feature: agency_check")
     assert main(["check", str(content)]) == 0
     out = capsys.readouterr().out.splitlines()
+    line = line_of(content / "lessons" / "recruitment.yaml", "feature: agency_check")
     assert out[0] == (
-        "lessons/recruitment.yaml:68: warning: 'feature:' is now called 'tool:': "
+        f"lessons/recruitment.yaml:{line}: warning: 'feature:' is now called 'tool:': "
         "rename it (the old name still works for now)"
     )
     assert out[-1].endswith("no errors, 1 warning(s).")

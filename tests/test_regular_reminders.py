@@ -105,7 +105,13 @@ async def test_the_amina_check_can_be_switched_off_after_it_came(
     await user.reply(within=5)
     clock.set(moscow_ten(date(2027, 3, 4)))
     assert (await user.reply(within=5)).text == discreet(date(2027, 3, 4), "ru")
+    came = int(moscow_ten(date(2027, 3, 4)).timestamp())
+    query = f"SELECT COUNT(*) FROM reminders WHERE kind = 'regular' AND state = 'pending' AND due_at > {came}"
 
+    async def next_one_planned() -> bool:  # written just after the message went: on PostgreSQL a moment later
+        return await rows(settings, query) == [(1,)]
+
+    await eventually(next_one_planned, what="the next Amina check planned")
     menu = await open_reminders(user)
     assert "1. 07.03.2027 10:00 — «Амина»: проверьте геолокацию" in menu.text
     assert (await user.press(menu, say(text.CANCEL, "ru").format(number=1)))["text"] == say(text.CANCELLED, "ru")

@@ -22,6 +22,14 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def line_of(path: Path, text: str) -> int:
+    """The line (from 1) where `text` first stands in `path`: editors' messages name lines, and the
+    content's lines move whenever an editor adds one above."""
+    content = path.read_text(encoding="utf-8")
+    assert text in content, f"{text!r} not in {path}"
+    return content[: content.index(text)].count("\n") + 1
+
+
 # A one-screen main lesson leading to hotlines: the smallest content the loader accepts beside a hotlines file.
 MAIN = """\
 title: {tg: Меню, ru: Меню, uz: Menyu, en: Menu}

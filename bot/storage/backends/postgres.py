@@ -29,11 +29,11 @@ connections, so several bot processes and many tasks work on one database at onc
 import asyncio
 import logging
 import re
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from functools import lru_cache, partial
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
 from sqlalchemy import BigInteger, Column, Connection, MetaData, Table, insert, select, text, update
@@ -49,6 +49,7 @@ from bot.storage.schema.definition import BASELINE, FIRST_ROWS, STEPS
 from bot.storage.schema.vocabulary import Step, after
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 MIGRATION_LOCK = 0x5AFA12
 """The advisory lock key held while the schema is created or upgraded (any constant of ours)."""
@@ -149,36 +150,40 @@ class PostgresDatabase:
         return held[1]
 
     @asynccontextmanager
-    async def _connection(self) -> AsyncIterator[asyncpg.Connection]:
-        own = self._unit_of_work()
-        if own is not None:
-            yield own
-            return
-        async with self._pooled() as connection:
-            yield connection
-
-    @asynccontextmanager
     async def _pooled(self) -> AsyncIterator[asyncpg.Connection]:
         async with self._pool.acquire(timeout=POOL_TIMEOUT) as connection:
             yield connection
 
+    async def _run(self, statement: Callable[[asyncpg.Connection], Awaitable[T]]) -> T:
+        """`statement` on the unit of work's connection, or on a pooled one. A pooled connection the
+        server closed a moment ago (a restart) may not yet know it: asyncpg then refuses to start
+        the statement (InternalClientError, nothing sent), and it runs once more on a new connection."""
+        own = self._unit_of_work()
+        if own is not None:
+            return await statement(own)
+        async with self._pooled() as connection:
+            try:
+                return await statement(connection)
+            except asyncpg.exceptions.InternalClientError:
+                connection.terminate()  # the pool opens a new one in its place
+        async with self._pooled() as connection:
+            return await statement(connection)
+
     async def execute(self, sql: str, parameters: Parameters = ()) -> Changed:
         query, names = _positional(sql)
-        async with self._connection() as connection:
-            return Changed(_rows_changed(await connection.execute(query, *_arguments(names, parameters))))
+        arguments = _arguments(names, parameters)
+        return Changed(_rows_changed(await self._run(lambda connection: connection.execute(query, *arguments))))
 
     async def executemany(self, sql: str, rows: Iterable[Parameters]) -> None:
         query, names = _positional(sql)
         batch = [_arguments(names, row) for row in rows]
-        if not batch:
-            return
-        async with self._connection() as connection:
-            await connection.executemany(query, batch)  # one round trip, all rows or none
+        if batch:
+            await self._run(lambda connection: connection.executemany(query, batch))  # one round trip, all or none
 
     async def fetchall(self, sql: str, parameters: Parameters = ()) -> list[Row]:
         query, names = _positional(sql)
-        async with self._connection() as connection:
-            return [tuple(row) for row in await connection.fetch(query, *_arguments(names, parameters))]
+        arguments = _arguments(names, parameters)
+        return [tuple(row) for row in await self._run(lambda connection: connection.fetch(query, *arguments))]
 
     async def fetchone(self, sql: str, parameters: Parameters = ()) -> Row | None:
         rows = await self.fetchall(sql, parameters)
