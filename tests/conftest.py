@@ -86,7 +86,6 @@ async def staffed_bot(settings: Settings) -> AsyncIterator[RunningBot]:
 LONGEST_FIRST = (
     "test_cluster.py", "test_benchmark_scripts.py", "test_default_setup_imports.py", "test_shared_send_rate.py",
     "test_contact_health.py", "test_editor_preview.py", "test_redis_workers.py", "test_backup.py",
-    "test_crash.py", "test_transactions.py", "test_advert_reading.py", "test_adverts.py",
 )  # fmt: skip
 """Modules whose tests take longest (several processes, cold interpreters, a browser): started
 first, so neither xdist worker is left with one of them while the other has nothing to do."""
