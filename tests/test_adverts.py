@@ -31,6 +31,7 @@ from tests.support.clock import ManualClock
 from tests.support.fake_telegram import FakeTelegram, FakeUser, Sent
 from tests.support.journeys import LANGUAGE_LABELS, expected_text, start_in
 from tests.support.processes import free_port
+from tests.support.real_content import real_curriculum
 from tests.support.running import STAFF_ID, RunningBot
 from tests.support.stored import stored
 from tests.test_advert_reading import needs_tesseract
@@ -69,11 +70,8 @@ def channel(username: str | None, title: str = "Jobs") -> dict[str, object]:
 
 def why(flag: str, language: str) -> str:
     """The content's sentence for a flag, as the answer shows it (HTML-escaped)."""
-    from bot.content import load_curriculum
-    from bot.i18n import load_i18n, translator
-    from tests.support.content_fixtures import CONTENT_DAY
 
-    curriculum = load_curriculum(None, translator(load_i18n()), today=CONTENT_DAY)
+    curriculum = real_curriculum()
     return html.escape(curriculum.advert_flags.flags[flag].why[language])
 
 

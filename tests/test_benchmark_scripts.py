@@ -25,6 +25,7 @@ async def run_script(tmp_path: Path, *arguments: str, within: float = 120) -> st
         output, _ = await process.communicate()
         raise AssertionError(f"{arguments[0]} did not exit within {within} s:\n{output.decode()}") from None
     assert process.returncode == 0, output.decode()
+    assert "Traceback" not in output.decode(), output.decode()  # an update that failed is not a figure
     return output.decode()
 
 

@@ -1,6 +1,6 @@
 """The scale-out layout end to end: three webhook workers and two schedulers (real `python -m bot`
 processes) on one PostgreSQL and one Redis, a round-robin proxy in front, the fake Bot API behind.
-80 people start the bot, walk lessons, plan reminders and report offers while staff send a
+48 people start the bot, walk lessons, plan reminders and report offers while staff send a
 broadcast and due reminders go out; meanwhile one worker and one scheduler are killed with
 SIGKILL and started again.
 
@@ -22,9 +22,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.content import load_curriculum
 from bot.content.curriculum import NodeId
-from bot.i18n import load_i18n, translator
 from bot.privacy.period_salts import PeriodSalts
 from bot.privacy.secret_keys import ChatCipher
 from bot.services.lesson_engine import Conversation, DialogueEngine
@@ -35,18 +33,18 @@ from bot.storage.stores.reminders import ReminderStore
 from tests.support.bot_process import daytime_zone
 from tests.support.clock import ManualClock
 from tests.support.cluster import Pool, RoundRobinProxy
-from tests.support.content_fixtures import CONTENT_DAY
 from tests.support.content_walks import covering_walks, plan_walks
 from tests.support.fake_telegram import TOKEN, FakeTelegram, FakeUser, Sent
 from tests.support.journeys import LANGUAGE_LABELS, start_in
 from tests.support.postgres_server import PostgresServer
 from tests.support.processes import free_port
+from tests.support.real_content import real_curriculum
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.slow
 
-USERS = 80
-BULK_CHATS = range(700_001, 700_081)
+USERS = 48
+BULK_CHATS = range(700_001, 700_049)
 """Opted-in chats with a reminder due now: each gets the reminder and the broadcast."""
 BULK_RATE = 20
 TELEGRAM_BULK_LIMIT = 30
@@ -69,7 +67,7 @@ DELIVERY_KEY = "c1" * 32
 SECRET = "cluster-webhook-secret"
 BROADCAST = "Safar news: the hotline now answers at night too."
 
-CURRICULUM = load_curriculum(None, translator(load_i18n()), today=CONTENT_DAY)
+CURRICULUM = real_curriculum()
 ENGINE = DialogueEngine(CURRICULUM)
 WALKS = covering_walks(plan_walks(CURRICULUM))
 LANGUAGES = list(LANGUAGE_LABELS.items())
@@ -352,7 +350,7 @@ async def scenario(tmp_path: Path, redis_url: str, database_url: str | None, web
 
     # The bulk rate of the one bot token, all schedulers together. The limiter spaces grants 1/rate
     # apart (tests/test_shared_send_rate.py checks that alone, to one message). Here the fake stamps a
-    # message when its event loop, shared with 80 simulated people and the proxy, gets to it: on a
+    # message when its event loop, shared with the simulated people and the proxy, gets to it: on a
     # loaded machine a stall of that loop bunches messages sent well apart (27 in a second was seen
     # with the cap at 20). What must hold is Telegram's own limit: two schedulers each keeping their
     # own rate went past it (36 in a second when the shared slots were switched off).

@@ -20,6 +20,7 @@ from tests.support.content_fixtures import CONTENT_DAY, copy_of_real_content, ed
 from tests.support.fake_telegram import FakeTelegram
 from tests.support.hotlines import RU_EMERGENCY, answers, open_russian_hotlines, tell
 from tests.support.journeys import expected_text
+from tests.support.real_content import real_curriculum
 from tests.support.running import STAFF_ID, RunningBot
 
 ADMIN = STAFF_ID
@@ -93,7 +94,7 @@ async def test_staff_see_answer_rates_with_small_counts_hidden_and_failing_numbe
     await admin.send("/contacts")
     text = (await admin.reply()).text
     rows = {line.split(" (", 1)[0]: line for line in text.splitlines()}
-    contacts = load_curriculum(today=CONTENT_DAY).contacts
+    contacts = real_curriculum(translated=False).contacts
     assert rows["⚠️ ru_emergency"] == (
         f"⚠️ ru_emergency ({html.escape(contacts['ru_emergency'].name['en'])}): 12 answers, answered 25%, "
         f"wrong number &lt;5; source checked {day_text(contacts['ru_emergency'].checked)}"
@@ -127,7 +128,7 @@ def test_safar_report_shows_the_same_to_editors(tmp_path: Path, capsys: pytest.C
     asyncio.run(callers_answered(db_path))
     assert main(["report", "--today", "2026-12-01", "--db", str(db_path)]) == 0
     out = capsys.readouterr().out
-    contacts = load_curriculum(today=CONTENT_DAY).contacts
+    contacts = real_curriculum(translated=False).contacts
     tj = contacts["tj_emergency"]
     assert (
         f"⚠️ tj_emergency ({tj.name['en']}): 12 answers, answered 0%, wrong number 8; "
@@ -142,7 +143,7 @@ def test_safar_report_reads_the_answers_from_postgresql(
     asyncio.run(callers_answered(postgres_url))
     monkeypatch.setenv("DATABASE_URL", postgres_url)
     assert main(["report", "--today", "2026-12-01"]) == 0
-    tj = load_curriculum(today=CONTENT_DAY).contacts["tj_emergency"]
+    tj = real_curriculum(translated=False).contacts["tj_emergency"]
     assert f"⚠️ tj_emergency ({tj.name['en']}): 12 answers, answered 0%, wrong number 8" in capsys.readouterr().out
 
 

@@ -4,15 +4,14 @@ with the button that asks; and a new answer changes the lists at once."""
 
 import pytest
 
-from bot.content import load_curriculum
 from bot.content.curriculum import Curriculum, NodeId
 from bot.content.rendering import READER_COUNTRIES, Citizenship
-from bot.i18n import load_i18n, translator
+from bot.i18n import load_i18n
 from bot.i18n.passport import COUNTRY_NAMES, QUESTION
 from bot.services.lesson_engine import Conversation, DialogueEngine
-from tests.support.content_fixtures import CONTENT_DAY
 from tests.support.fake_telegram import FakeTelegram, FakeUser, Sent
 from tests.support.journeys import LANGUAGE_LABELS, start_in
+from tests.support.real_content import real_curriculum
 from tests.support.running import RunningBot
 
 I18N = load_i18n()
@@ -134,7 +133,7 @@ async def test_a_new_answer_changes_the_lists_at_once(telegram: FakeTelegram, bo
 
 @pytest.fixture(scope="module")
 def curriculum() -> Curriculum:
-    return load_curriculum(None, translator(I18N), today=CONTENT_DAY)
+    return real_curriculum()
 
 
 def _serves(curriculum: Curriculum, contact_id: str, reader: Citizenship) -> bool:

@@ -7,14 +7,12 @@ screen that was wrong, and asserts the corrected fact is shown and the wrong one
 import pytest
 
 from bot.common.languages import LANGUAGES
-from bot.content import load_curriculum
-from bot.i18n import load_i18n, translator
-from tests.support.content_fixtures import CONTENT_DAY
 from tests.support.fake_telegram import FakeTelegram, FakeUser, Sent
 from tests.support.journeys import LANGUAGE_LABELS, start_in
+from tests.support.real_content import real_curriculum
 from tests.support.running import RunningBot
 
-CURRICULUM = load_curriculum(None, translator(load_i18n()), today=CONTENT_DAY)
+CURRICULUM = real_curriculum()
 ENTRY_BAN_SERVICE = "Проверка наличия оснований для неразрешения въезда"
 COMING_HOME = {
     "tg": "Ба ватан бармегардам",

@@ -14,10 +14,8 @@ from typing import Any, TypeVar
 
 from aiogram.fsm.storage.base import StorageKey
 
-from bot.content import load_curriculum
 from bot.content.curriculum import NodeId
 from bot.handlers.conversation import durable_part
-from bot.i18n import load_i18n, translator
 from bot.privacy.pseudonyms import Pseudonymizer
 from bot.privacy.secret_keys import ChatCipher
 from bot.services.lesson_engine import Conversation, DialogueEngine
@@ -25,14 +23,14 @@ from bot.storage.backends.sqlite import open_database
 from bot.storage.stores.conversations import DatabaseFSMStorage
 from bot.storage.stores.reminders import ReminderStore
 from tests.support.bot_process import DELIVERY_KEY, KEY, bot_settings, daytime_zone
-from tests.support.content_fixtures import CONTENT_DAY
 from tests.support.content_walks import covering_walks, plan_walks
 from tests.support.fake_telegram import BOT_ID, BadRequest, FakeTelegram, FakeUser, Sent
 from tests.support.journeys import LANGUAGE_LABELS, expected_text, start_in
 from tests.support.processes import running
+from tests.support.real_content import real_curriculum
 from tests.support.waiting import eventually
 
-CURRICULUM = load_curriculum(None, translator(load_i18n()), today=CONTENT_DAY)
+CURRICULUM = real_curriculum()
 ENGINE = DialogueEngine(CURRICULUM)
 WALKS = covering_walks(plan_walks(CURRICULUM))
 KILL_AFTER_ANSWERS = 80
@@ -109,9 +107,10 @@ async def test_kill_9_under_load_keeps_every_users_place(tmp_path: Path, telegra
     walkers: list[Walker] = []
     async with running(tmp_path, **settings) as process:
         await telegram.until(lambda: telegram.offsets, within=60)  # the process started and polls
-        for n, user in enumerate(users):
-            menu = await start_in(user, LANGUAGES[n % 4][1])
-            walkers.append(Walker(user, menu, WALKS[n % len(WALKS)]))
+        menus = await asyncio.gather(*(start_in(user, LANGUAGES[n % 4][1]) for n, user in enumerate(users)))
+        walkers += [
+            Walker(user, menu, WALKS[n % len(WALKS)]) for n, (user, menu) in enumerate(zip(users, menus, strict=True))
+        ]
         answered: list[int] = []
         enough, killed = asyncio.Event(), asyncio.Event()
         walking = [asyncio.create_task(w.walk(answered, enough, killed)) for w in walkers]
@@ -129,12 +128,15 @@ async def test_kill_9_under_load_keeps_every_users_place(tmp_path: Path, telegra
     polled_before_the_restart = len(telegram.offsets)
     async with running(tmp_path, **settings):
         await telegram.until(lambda: len(telegram.offsets) > polled_before_the_restart, within=60)
-        for n, user in enumerate(users):
+
+        async def back_to_the_menu(user: FakeUser, language: str) -> None:
             await user.send("/menu")
-            menu = expected_text("main", "menu", LANGUAGES[n % 4][0])
+            menu = expected_text("main", "menu", language)
             # Taps the dead process had not confirmed are delivered again first: their screens may come before.
-            while (await user.reply(within=20)).text != menu:
+            while (await user.reply(within=60)).text != menu:
                 pass
+
+        await asyncio.gather(*(back_to_the_menu(user, LANGUAGES[n % 4][0]) for n, user in enumerate(users)))
     # Taps the dead process had taken but not handled stay unanswered: their spinner times out on the phone.
     for query, answered_event in list(telegram.open_queries.items()):
         if not answered_event.is_set():

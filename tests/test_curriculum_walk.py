@@ -11,16 +11,14 @@ import pytest
 
 from bot.common.languages import LANGUAGES
 from bot.common.telegram_limits import MAX_CALLBACK_BYTES, MAX_MESSAGE_CHARS
-from bot.content import load_curriculum
 from bot.content.telegram_html import message_problems
-from bot.i18n import load_i18n, translator
-from tests.support.content_fixtures import CONTENT_DAY
 from tests.support.content_walks import covering_walks, every_target, plan_walks
 from tests.support.fake_telegram import FakeTelegram, FakeUser, Sent
 from tests.support.journeys import LANGUAGE_LABELS, TAJIK_LETTERS, cyrillic_in_uzbek, expected_text, start_in
+from tests.support.real_content import real_curriculum
 from tests.support.running import RunningBot
 
-CURRICULUM = load_curriculum(None, translator(load_i18n()), today=CONTENT_DAY)
+CURRICULUM = real_curriculum()
 PLANS = plan_walks(CURRICULUM)
 WALKS = covering_walks(PLANS)
 NAV_PREFIX = "n:"

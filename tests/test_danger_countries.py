@@ -9,6 +9,7 @@ from bot.content.curriculum import NodeId
 from bot.services.danger_view import danger_view, offer_label
 from bot.understanding.search import NodeSearch
 from tests.support.content_fixtures import CONTENT_DAY, copy_of_real_content, edit
+from tests.support.real_content import real_curriculum
 
 KAZAKHSTAN_SCREEN = """  kazakhstan:
     text:
@@ -50,14 +51,14 @@ def test_a_danger_message_naming_the_new_country_opens_its_screen(tmp_path: Path
 
 
 def test_a_named_country_without_a_screen_gets_every_emergency_number_and_the_choice() -> None:
-    curriculum = load_curriculum(today=CONTENT_DAY)
+    curriculum = real_curriculum(translated=False)
     view = danger_view(curriculum, "XK")
     assert view.screen == curriculum.hotlines
     assert {"RU", "TJ"} <= {choice.country for choice in view.choices}
 
 
 def test_two_countries_named_leave_the_choice_to_the_person() -> None:
-    answer = NodeSearch(load_curriculum(today=CONTENT_DAY)).find("Tajikistan or Russia, they took my passport", "en")
+    answer = NodeSearch(real_curriculum(translated=False)).find("Tajikistan or Russia, they took my passport", "en")
     assert answer.is_danger and answer.country is None
 
 
@@ -71,7 +72,7 @@ def test_two_countries_named_leave_the_choice_to_the_person() -> None:
     ],
 )
 def test_the_hotlines_are_those_of_the_country_the_person_in_danger_is_in(typed: str, where: str) -> None:
-    answer = NodeSearch(load_curriculum(today=CONTENT_DAY)).find(typed, "en")
+    answer = NodeSearch(real_curriculum(translated=False)).find(typed, "en")
     assert answer.is_danger and answer.country == where
 
 
@@ -85,5 +86,5 @@ def test_the_hotlines_are_those_of_the_country_the_person_in_danger_is_in(typed:
 )
 def test_a_question_naming_a_country_finds_that_countrys_screen_first(typed: str, language: str) -> None:
     """Russia's registration deadlines do not answer a question about Kazakhstan."""
-    answer = NodeSearch(load_curriculum(today=CONTENT_DAY)).find(typed, language)
+    answer = NodeSearch(real_curriculum(translated=False)).find(typed, language)
     assert answer.nodes and str(answer.nodes[0]) == "abroad/kazakhstan", answer.nodes

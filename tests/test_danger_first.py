@@ -5,21 +5,20 @@ import logging
 
 import pytest
 
-from bot.content import load_curriculum
 from bot.content.curriculum import NodeId
 from bot.handlers.callback_data import ReportChoice
-from bot.i18n import load_i18n, translator
+from bot.i18n import load_i18n
 from bot.i18n.messages import DANGER_FIRST, SEARCH_FOUND
 from bot.i18n.reminders import BAD_DATE
 from bot.i18n.tools import AGENCY_NO_LIST, REPORT_AGENCY, REPORT_DETAILS, REPORT_WAITING
 from bot.understanding.search import screen_title
-from tests.support.content_fixtures import CONTENT_DAY
 from tests.support.fake_telegram import FakeTelegram, FakeUser
 from tests.support.journeys import LANGUAGE_LABELS, expected_text, start_in
+from tests.support.real_content import real_curriculum
 from tests.support.running import RunningBot
 
 I18N = load_i18n()
-CURRICULUM = load_curriculum(None, translator(I18N), today=CONTENT_DAY)
+CURRICULUM = real_curriculum()
 
 NO_COUNTRY = {
     "tg": "паспортамро гирифтанд",

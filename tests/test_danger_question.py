@@ -8,18 +8,17 @@ import itertools
 
 import pytest
 
-from bot.content import load_curriculum
 from bot.content.curriculum import NodeId, node_ref
-from bot.i18n import load_i18n, translator
+from bot.i18n import load_i18n
 from bot.i18n.messages import DANGER_FIRST, DANGER_NO, DANGER_QUESTION, DANGER_YES, SEARCH_FOUND
 from bot.understanding.search import screen_title
-from tests.support.content_fixtures import CONTENT_DAY
 from tests.support.fake_telegram import FakeTelegram, FakeUser
 from tests.support.journeys import LANGUAGE_LABELS, expected_text, start_in
+from tests.support.real_content import real_curriculum
 from tests.support.running import RunningBot
 
 I18N = load_i18n()
-CURRICULUM = load_curriculum(None, translator(I18N), today=CONTENT_DAY)
+CURRICULUM = real_curriculum()
 STALE = "This menu has changed. Here is the current one."
 UNCLEAR = {  # a brother who does not answer: gone missing, or a flat battery
     "tg": "бародарам ҷавоб намедиҳад",

@@ -12,8 +12,9 @@ from bot.content import load_curriculum
 from bot.understanding.danger_signals import DANGER_SIGNALS_FILE
 from bot.understanding.search import NodeSearch
 from tests.support.content_fixtures import CONTENT_DAY, copy_of_real_content, edit
+from tests.support.real_content import real_curriculum
 
-CURRICULUM = load_curriculum(today=CONTENT_DAY)
+CURRICULUM = real_curriculum(translated=False)
 SEARCH = NodeSearch(CURRICULUM)
 
 

@@ -9,14 +9,14 @@ import pytest
 
 from bot.cli import main
 from bot.config import Settings
-from bot.content import load_curriculum
 from bot.editing.console import ConsoleWalk, plain
-from bot.i18n import load_i18n, translator
+from bot.i18n import load_i18n
 from bot.services.campaign_counts import NEW_TAGS_PER_ACCOUNT
 from bot.storage.stores.campaigns import MAX_CAMPAIGNS_PER_WEEK, OTHER_CAMPAIGN
-from tests.support.content_fixtures import CONTENT_DAY, copy_of_real_content, edit
+from tests.support.content_fixtures import copy_of_real_content, edit
 from tests.support.fake_telegram import FakeTelegram
 from tests.support.journeys import LANGUAGE_LABELS, expected_text, start_in
+from tests.support.real_content import real_curriculum
 from tests.support.running import STAFF_ID, RunningBot
 
 ADMIN = STAFF_ID
@@ -189,7 +189,7 @@ def test_safar_check_fails_when_an_entry_names_a_missing_screen(
 
 
 def test_the_console_follows_a_deep_link_as_the_bot_does() -> None:
-    curriculum = load_curriculum(None, translator(load_i18n()), today=CONTENT_DAY)
+    curriculum = real_curriculum()
     out = io.StringIO()
     walk = ConsoleWalk(curriculum, load_i18n(), "tg", out)
     typed = io.StringIO("/start hotlines-ru\nhttps://t.me/safar_bot?start=contract-check__pdo-1\n/start nope\nq\n")

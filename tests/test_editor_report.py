@@ -5,9 +5,8 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.content import load_curriculum
-from bot.i18n import load_i18n, translator
-from tests.support.content_fixtures import CONTENT_DAY, copy_of_real_content, edit
+from tests.support.content_fixtures import copy_of_real_content, edit
+from tests.support.real_content import real_curriculum
 
 
 @pytest.fixture(autouse=True)
@@ -21,7 +20,7 @@ def no_bots_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_every_lesson_is_reported_with_its_facts_and_contacts(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["report", "--today", "2026-12-01"]) == 0
     out = capsys.readouterr().out
-    curriculum = load_curriculum(None, translator(load_i18n()), today=CONTENT_DAY)
+    curriculum = real_curriculum()
     for lesson_id, lesson in curriculum.lessons.items():
         section = out.split(f"{lesson_id} — ", 1)[1].split("\n\n", 1)[0]
         assert f"  nodes: {len(lesson.nodes)}\n" in section

@@ -11,12 +11,11 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 
 from bot.common.languages import LANGUAGES
-from bot.content import load_curriculum
 from bot.content.loader import PACKAGED_CONTENT
 from bot.content.models import Localized
 from bot.content.reminder_plans import load_reminder_plans
-from bot.i18n import DOMAIN, LOCALES_DIR, load_i18n, translator
-from tests.support.content_fixtures import CONTENT_DAY
+from bot.i18n import DOMAIN, LOCALES_DIR
+from tests.support.real_content import real_curriculum
 
 GLOSSARY = Path(__file__).resolve().parents[1] / "docs" / "glossary.md"
 
@@ -37,7 +36,7 @@ def rejected_variants(glossary: str) -> dict[str, list[tuple[str, str]]]:
 
 def user_visible_texts() -> Iterator[tuple[str, Localized]]:
     """Everything a user reads, with where it is; keywords are left out on purpose."""
-    curriculum = load_curriculum(None, translator(load_i18n()), today=CONTENT_DAY)
+    curriculum = real_curriculum()
     for lesson_id, lesson in curriculum.lessons.items():
         yield f"lessons/{lesson_id}.yaml title", lesson.title
         for node_id, node in lesson.nodes.items():
@@ -119,6 +118,6 @@ def test_a_rejected_variant_is_caught_and_keywords_are_exempt() -> None:
     ]
     found = violations(iter(planted), rejected)  # type: ignore[arg-type]
     assert len(found) == 6, found  # XMT is rejected for both the ILO and the IOM
-    curriculum = load_curriculum(None, translator(load_i18n()), today=CONTENT_DAY)
+    curriculum = real_curriculum()
     keywords = [word for lesson in curriculum.lessons.values() for words in lesson.keywords.values() for word in words]
     assert "бақайдгирӣ" in keywords, "keywords are not part of user_visible_texts, so they may hold any variant"

@@ -6,16 +6,14 @@ import sqlite3
 import pytest
 
 from bot.config import Settings
-from bot.content import load_curriculum
-from bot.i18n import load_i18n, translator
-from tests.support.content_fixtures import CONTENT_DAY
 from tests.support.fake_telegram import FakeTelegram
 from tests.support.journeys import start_in
+from tests.support.real_content import real_curriculum
 from tests.support.running import RunningBot
 
 
 def card(contact_id: str, language: str) -> str:
-    curriculum = load_curriculum(None, translator(load_i18n()), today=CONTENT_DAY)
+    curriculum = real_curriculum()
     return curriculum.contact_renderer.one(contact_id, language)
 
 
@@ -29,7 +27,7 @@ async def test_an_empty_query_offers_the_most_needed_cards_in_the_askers_languag
     telegram: FakeTelegram, bot: RunningBot
 ) -> None:
     answer = await telegram.user(language_code="uz").inline("")
-    contacts = load_curriculum(today=CONTENT_DAY).contacts
+    contacts = real_curriculum(translated=False).contacts
     most_needed = [cid for cid, c in contacts.items() if {"emergency", "trafficking"} & set(c.needs)]
     assert most_needed[0] == "ru_emergency" and "iom_tajikistan" in most_needed
     assert texts(answer) == [card(contact_id, "uz") for contact_id in most_needed]
@@ -44,8 +42,8 @@ async def test_an_empty_query_offers_the_most_needed_cards_in_the_askers_languag
 @pytest.mark.parametrize(
     ("query", "language", "expected"),
     [
-        ("России", "ru", [cid for cid, c in load_curriculum(today=CONTENT_DAY).contacts.items() if c.country == "RU"]),
-        ("Русия", "tg", [cid for cid, c in load_curriculum(today=CONTENT_DAY).contacts.items() if c.country == "RU"]),
+        ("России", "ru", [cid for cid, c in real_curriculum(translated=False).contacts.items() if c.country == "RU"]),
+        ("Русия", "tg", [cid for cid, c in real_curriculum(translated=False).contacts.items() if c.country == "RU"]),
         ("odam savdosi", "uz", ["iom_tajikistan"]),
         ("passport russia", "en", ["tj_consulate_spb"]),
     ],

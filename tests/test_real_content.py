@@ -7,7 +7,6 @@ from aiogram.filters.callback_data import CallbackData
 from bot.common.languages import LANGUAGES
 from bot.common.navigation import NavAction
 from bot.common.telegram_limits import MAX_CALLBACK_BYTES
-from bot.content import load_curriculum
 from bot.content.curriculum import HOTLINES_LESSON, NodeId
 from bot.content.loader import PACKAGED_CONTENT
 from bot.content.models import Localized, NodeKind
@@ -16,14 +15,14 @@ from bot.content.telegram_html import message_problems
 from bot.editing.report import facts_cited
 from bot.handlers.callback_data import CALLBACK_DATA_CLASSES
 from bot.handlers.screens import screen_markup
-from bot.i18n import load_i18n, translator
+from bot.i18n import load_i18n
 from bot.services.lesson_engine import Conversation, DialogueEngine
 from bot.services.screen_kinds import KEYBOARDS
-from tests.support.content_fixtures import CONTENT_DAY
 from tests.support.journeys import TAJIK_LETTERS, cyrillic_in_uzbek
+from tests.support.real_content import real_curriculum
 
 I18N = load_i18n()
-CURRICULUM = load_curriculum(None, translator(I18N), today=CONTENT_DAY)
+CURRICULUM = real_curriculum()
 
 
 def test_the_shipped_content_has_no_warnings() -> None:

@@ -4,7 +4,8 @@ Reading and checking every lesson (each template rendered in every language), bu
 index and the agency index costs about a CPU-second, and most tests start a bot over the same
 packaged files: that was the largest share of the suite's time. A bot started in a test gets the
 `LoadedContent` the real loader made from the same files on the same day, shared, not a copy; it
-is immutable (frozen models, indexes built once). Any change to a file the loader reads (a test's
+is immutable (frozen models, indexes built once). The interface catalogues every started bot
+compiles are likewise compiled once per state of the `.po` files and copied. Any change to a file the loader reads (a test's
 own content folder, an edited lesson before `/reload`) is a different key and is read afresh;
 content that fails to load is never kept. `python -m bot` processes load for themselves.
 """
@@ -14,6 +15,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from pathlib import Path
 
+import bot.i18n
 from bot.content.loader import PACKAGED_CONTENT
 from bot.i18n import LOCALES_DIR
 from bot.services.content_holder import ContentSources, LoadedContent
@@ -67,8 +69,24 @@ def install() -> Callable[[], None]:
         return loaded
 
     ContentSources.load = load  # type: ignore[method-assign]
+    real_compile = bot.i18n.compile_catalogues
+    compiled: dict[Hashable, dict[Path, bytes]] = {}
+
+    def compile_catalogues(source: Path, target: Path) -> None:
+        """The `.mo` files of these `.po` files, compiled the first time and written again after."""
+        key = (source, _files(source))
+        if key not in compiled:
+            real_compile(source, target)
+            compiled[key] = {path.relative_to(target): path.read_bytes() for path in target.rglob("*.mo")}
+            return
+        for relative, data in compiled[key].items():
+            (target / relative).parent.mkdir(parents=True, exist_ok=True)
+            (target / relative).write_bytes(data)
+
+    bot.i18n.compile_catalogues = compile_catalogues
 
     def undo() -> None:
         ContentSources.load = real_load  # type: ignore[method-assign]
+        bot.i18n.compile_catalogues = real_compile
 
     return undo

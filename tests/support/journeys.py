@@ -2,16 +2,14 @@
 
 import re
 
-from bot.content import load_curriculum
 from bot.content.curriculum import NodeId
-from bot.i18n import load_i18n, translator
-from tests.support.content_fixtures import CONTENT_DAY
 from tests.support.fake_telegram import FakeUser, Sent
+from tests.support.real_content import real_curriculum
 
 
 def expected_text(lesson: str, node: str, language: str) -> str:
     """What the real content says at a node, so tests follow content edits."""
-    curriculum = load_curriculum(None, translator(load_i18n()), today=CONTENT_DAY)
+    curriculum = real_curriculum()
     return curriculum.render_node(NodeId(lesson, node), language).text
 
 
