@@ -172,6 +172,7 @@ class NodeSearch:
         family budget, not violence at home, though both screens speak of husbands."""
         scores: dict[NodeId, float] = defaultdict(float)
         shared: dict[NodeId, int] = defaultdict(int)
+        place_scores: dict[NodeId, float] = defaultdict(float)
         typed = dict.fromkeys(topic_words(query))
         places = self._reader.place_words(query)
         named = self._reader.countries_named(query)
@@ -182,9 +183,17 @@ class NodeSearch:
                 best = self._word_scores(near, TYPO_FACTOR)
             known += bool(best) and word not in places
             for node_id, score in best.items():
-                about_it = not named.isdisjoint(self._screen_countries.get(node_id, ()))
-                scores[node_id] += score * (PLACE_FACTOR if word in places and not about_it else 1.0)
-                shared[node_id] += word not in places
+                if word in places:
+                    about_it = not named.isdisjoint(self._screen_countries.get(node_id, ()))
+                    place_scores[node_id] += score * (1.0 if about_it else PLACE_FACTOR)
+                else:
+                    scores[node_id] += score
+                    shared[node_id] += 1
+        # A place adds to the screens the rest of the message finds: "the patent in Moscow" is
+        # about the patent, not the Moscow region's own screen; a place typed alone finds its own.
+        for node_id, score in place_scores.items():
+            if shared[node_id] or not shared:
+                scores[node_id] += score
         if calm:
             for node_id in self._danger_screens & scores.keys():
                 scores[node_id] *= CALM_FACTOR
