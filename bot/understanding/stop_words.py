@@ -26,8 +26,26 @@ want need just make know get got did can could would now still tell help
 кадом куҷо бояд мехоҳам
 kerak boʻladi boʻlsa boʻladimi qilish qilsam qilay nimadan mumkin qayerda qayerga qachon edi deb hozir endi
 кто кӣ kim дорам дорад доранд дорӣ дорем лекин ҳама ҳамааш ҳамаш бошам бошад бошанд
+qilaman qilamiz qildim qilib qilsa qilsak qiladi qilishadi qilmoqchiman boʻlib boʻlgan boʻlmaydi boʻlyapti
+boʻlar boʻlmasa kerakmi deydi dedi deyapti
 """
-FREQUENT_WORDS = frozenset(word for line in _FREQUENT_WORDS.split() for word in words(line))
+_TAJIK_VERBS = {
+    # present stem, past stem: to do, to become, to have, to be, to say, to want, to be able
+    "кун": "кард", "шав": "шуд", "дор": "дошт", "бош": "буд", "гӯ": "гуфт", "хоҳ": "хост", "тавон": "тавонист",
+}  # fmt: skip
+_TAJIK_PERSONS = ("ам", "ӣ", "ад", "ем", "ед", "анд", "и", "ен", "ан", "ай", "ян", "яд", "янд")
+_TAJIK_PAST_PERSONS = ("", "ам", "ӣ", "ем", "ед", "анд", "и", "ан", "ааст", "аанд", "а", "аам", "аем")
+_TAJIK_FORMS = " ".join(
+    f"{prefix}{stem}{ending}"
+    for present, past in _TAJIK_VERBS.items()
+    for prefix, stem, endings in (("ме", present, _TAJIK_PERSONS), ("наме", present, _TAJIK_PERSONS),
+                                  ("", present, _TAJIK_PERSONS), ("", past, _TAJIK_PAST_PERSONS),
+                                  ("на", past, _TAJIK_PAST_PERSONS))
+    for ending in endings
+)  # fmt: skip
+"""Every person of the Tajik verbs that carry a question ("мекунанд", they do; "намешавад", it does
+not become; "гуфтаанд", they said), typed with and without the Tajik letters: helpers, not topics."""
+FREQUENT_WORDS = frozenset(word for line in (_FREQUENT_WORDS + _TAJIK_FORMS).split() for word in words(line))
 """The verbs and question words of every way of asking ("how can I", "чӣ кор кунам", "qanday
 qilsam boʻladi", "who", Tajik "дорад", has): frequent in questions, rare in the lessons, so a
 search would take them for the rare, telling word of whichever screen uses one. Search leaves
