@@ -24,7 +24,7 @@ from bot.content.curriculum import MAIN_LESSON, NodeId
 from bot.content.models import Node
 from bot.content.rendering import pick
 from bot.understanding.alarm import Alarm, DangerReader
-from bot.understanding.stemming import content_word_keys, word_keys
+from bot.understanding.stemming import content_word_keys, tajik_uzbek_roots, word_keys
 from bot.understanding.stop_words import topic_words
 from bot.understanding.typos import Vocabulary
 
@@ -179,6 +179,8 @@ class NodeSearch:
         known = 0
         for word in typed:
             best = self._word_scores(word)
+            if not best and (root := self._known_root(word)):
+                best = self._word_scores(root)
             if not best and (near := self._vocabulary.closest(word)):
                 best = self._word_scores(near, TYPO_FACTOR)
             known += bool(best) and word not in places
@@ -208,6 +210,12 @@ class NodeSearch:
         if 3 * known < topics:
             return []  # mostly words no lesson uses (a football score, a train timetable): not covered
         return ranked[:limit]
+
+    def _known_root(self, word: str) -> str | None:
+        """The longest form of `word`, its Tajik or Uzbek endings taken off, that the lessons use
+        (as a word or a stem): "pulashro" (your money) is "pul", "kujoro" is "kujo". Only for a word
+        none of whose own keys the lessons use, so a short root never outranks a whole word."""
+        return next((root for root in tajik_uzbek_roots(word) if root in self._idf), None)
 
     def _word_scores(self, word: str, factor: float = 1.0) -> dict[NodeId, float]:
         best: dict[NodeId, float] = {}
