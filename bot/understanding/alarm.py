@@ -72,7 +72,8 @@ class DangerReader:
         self._clear = matcher(signals.phrases())
         self._doubtful = matcher(signals.doubtful_phrases())
         self._ordinary = matcher(signals.ordinary_phrases())
-        self._context = PhraseMatcher(signals.context_phrases(), protected, every_word=True)
+        # Careful typos here too: "барнагардонд" (did not return) is no typo of "баргардонд" (returned).
+        self._context = PhraseMatcher(signals.context_phrases(), protected, every_word=True, careful_typos=True)
         # Place names are read with careful typos too: "ustanovit" (install) is not a misspelt "Astana".
         self._countries = PhraseMatcher(
             ((code, name) for code, names in signals.countries.items() for name in names), protected, careful_typos=True

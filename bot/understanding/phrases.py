@@ -37,6 +37,13 @@ CAREFUL_MAX_TYPOS = 1
 """With careful typos, the letters that may be wrong: two wrong letters turn a danger word into an
 everyday one (Tajik "мекашад", pulls, is two letters from "мекушам", I will kill)."""
 """Other words allowed between a phrase's words ("hujjatlarimni ish beruvchi oldi")."""
+VERB_PREFIXES = ("name", "me", "na", "ne")
+"""Tajik verb prefixes (folded наме-, ме-, на-, не-): a typo keeps the first letter of the verb after
+them too, whose root is short and tells one verb from another ("намехонад", does not study, is not "намемонад",
+does not let go; "мекунанд", they do, is not "мезананд", they beat)."""
+SHORT_STEM_WORD = 5
+"""A phrase word this short is found as written only, not by its stem: a short stem is shared across
+languages ("slave" and Russian "слава", glory, both stem to "slav")."""
 SHORT_WORD = 3
 """Letters of a word that must come right before the next word of its phrase (a negation)."""
 MAX_COMBINATIONS = 256
@@ -96,7 +103,7 @@ class PhraseMatcher:
         whole = {word for word in every if not word.endswith(WILDCARD)}
         self._by_key: dict[str, set[str]] = defaultdict(set)
         for word in whole:
-            for key in content_word_keys(word):
+            for key in content_word_keys(word) if len(word) > SHORT_STEM_WORD else (word,):
                 self._by_key[key].add(word)
         self._whole = sorted(whole)
         self._prefixes = sorted(word.rstrip(WILDCARD) for word in every if word.endswith(WILDCARD))
@@ -160,7 +167,12 @@ class PhraseMatcher:
         return min(allowed, CAREFUL_MAX_TYPOS) if self._careful_typos else allowed
 
     def _typo_allowed(self, typed: str, word: str) -> bool:
-        return not self._careful_typos or (typed[0] == word[0] and len(word) >= TYPO_MIN_LETTERS)
+        if not self._careful_typos:
+            return True
+        if typed[0] != word[0] or len(word) < TYPO_MIN_LETTERS:
+            return False
+        prefix = next((p for p in VERB_PREFIXES if typed.startswith(p) and word.startswith(p)), "")
+        return typed[len(prefix) : len(prefix) + 1] == word[len(prefix) : len(prefix) + 1]
 
     def _chosen(self, phrase: _Phrase, found_at: dict[str, list[int]]) -> tuple[int, ...] | None:
         positions = [found_at.get(word, []) for word in phrase.words]
