@@ -58,6 +58,9 @@ class Reading:
     at_home: bool = False
     """A kind signalled happens where people live (violence at home): with no country named,
     the reader's own country is the likelier place than a destination."""
+    asked_about: list[str] = field(default_factory=list)
+    """The kinds of danger the message names to ask about them ("what is debt bondage", "I saw on
+    TV"): no alarm, but the kinds' own screens are what it asks for."""
 
 
 class DangerReader:
@@ -97,7 +100,8 @@ class DangerReader:
         if not HARM_AT_HOME.isdisjoint(kinds) and self._household.found_in(text):
             kinds = [*(kind for kind in self._home_kinds if kind not in kinds), *kinds]
         at_home = not set(self._home_kinds).isdisjoint(kinds)
-        return Reading(alarm, kinds, self._country(text, at_home), at_home)
+        asked_about = clear + doubtful if "asking" in cues else []
+        return Reading(alarm, kinds, self._country(text, at_home), at_home, asked_about)
 
     def place_words(self, text: str) -> set[str]:
         """The meaningful words of `text` that name a place (Moscow, Kazakhstan, Samarqanddamiz)."""

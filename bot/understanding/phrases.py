@@ -158,9 +158,13 @@ class PhraseMatcher:
                 and len(typed) >= len(prefix)
                 and Levenshtein.distance(start, prefix) <= self._max_typos(prefix)
                 and self._typo_allowed(typed, prefix)
+                and (not self._careful_typos or start[-1] == prefix[-1])
             ):
                 matching.add(prefix + WILDCARD)
         return matching
+
+    # With careful typos a prefix's last letter is not misspelt: there the ending starts, and a
+    # different ending is a different word (Uzbek "qoʻrqib", afraid, is not "qoʻrqit*", frighten).
 
     def _max_typos(self, word: str) -> int:
         allowed = max_typos(word)

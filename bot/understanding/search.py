@@ -23,7 +23,7 @@ from bot.content import Curriculum
 from bot.content.curriculum import MAIN_LESSON, NodeId
 from bot.content.models import Node
 from bot.content.rendering import pick
-from bot.understanding.alarm import Alarm, DangerReader
+from bot.understanding.alarm import Alarm, DangerReader, Reading
 from bot.understanding.stemming import content_word_keys, tajik_uzbek_roots, word_keys
 from bot.understanding.stop_words import topic_words
 from bot.understanding.typos import Vocabulary
@@ -147,8 +147,13 @@ class NodeSearch:
 
         `language` is the interface language; the message may be in any language. `home` is the
         reader's own country, as they told Safar: where harm at home happens when no place is named."""
-        answer = self.danger_in(query, home)
-        nodes = self.screens(query, limit, calm=answer.alarm is Alarm.NONE)
+        reading = self._reader.read(query)
+        answer = self._answer(reading, home)
+        nodes = self.screens(query, limit, calm=answer.alarm is Alarm.NONE and not reading.asked_about)
+        # Asking about a kind of danger ("what is debt bondage"): its own screen is offered too, last.
+        asked = [screen for kind, screen in self._kind_screens if kind in reading.asked_about][:1]
+        if nodes and asked and asked[0] not in nodes:
+            nodes = [*nodes[: limit - 1], *asked]
         return SearchAnswer(
             nodes=[node for node in nodes if node not in answer.kind_screens],
             danger=answer.danger,
@@ -161,14 +166,16 @@ class NodeSearch:
     def danger_in(self, text: str, home: str | None = None) -> SearchAnswer:
         """Only the danger signals and the country in `text`: for words typed as the answer to a
         step (a report, an agency's name), which are not a search for screens."""
-        reading = self._reader.read(text)
+        return self._answer(self._reader.read(text), home)
+
+    def _answer(self, reading: Reading, home: str | None) -> SearchAnswer:
         own = [screen for kind, screen in self._kind_screens if kind in reading.kinds]
         country = reading.country or (home if reading.at_home else None)
         return SearchAnswer(nodes=[], danger=reading.kinds, country=country, alarm=reading.alarm, kind_screens=own)
 
     def screens(self, query: str, limit: int = 3, calm: bool = False) -> list[NodeId]:
-        """The best `limit` screens for `query`. With `calm` (no danger read in the message), the
-        screens of the kinds of danger count less: "my husband calls every day" is about the
+        """The best `limit` screens for `query`. With `calm` (no danger read in the message, nor
+        asked about), the screens of the kinds of danger count less: "my husband calls every day" is about the
         family budget, not violence at home, though both screens speak of husbands."""
         scores: dict[NodeId, float] = defaultdict(float)
         shared: dict[NodeId, int] = defaultdict(int)
