@@ -28,6 +28,8 @@ kerak boʻladi boʻlsa boʻladimi qilish qilsam qilay nimadan mumkin qayerda qay
 кто кӣ kim дорам дорад доранд дорӣ дорем лекин ҳама ҳамааш ҳамаш бошам бошад бошанд
 qilaman qilamiz qildim qilib qilsa qilsak qiladi qilishadi qilmoqchiman boʻlib boʻlgan boʻlmaydi boʻlyapti
 boʻlar boʻlmasa kerakmi deydi dedi deyapti
+soʻradi soʻrashdi aytdi aytishdi спросил спросили сказал сказали говорит asked said says told
+hammasi joyida yaxshi нормально хорошо порядке normalno fine okay ok ҳамааш хуб
 """
 _TAJIK_VERBS = {
     # present stem, past stem: to do, to become, to have, to be, to say, to want, to be able
@@ -47,7 +49,8 @@ _TAJIK_FORMS = " ".join(
 not become; "гуфтаанд", they said), typed with and without the Tajik letters: helpers, not topics."""
 FREQUENT_WORDS = frozenset(word for line in (_FREQUENT_WORDS + _TAJIK_FORMS).split() for word in words(line))
 """The verbs and question words of every way of asking ("how can I", "чӣ кор кунам", "qanday
-qilsam boʻladi", "who", Tajik "дорад", has): frequent in questions, rare in the lessons, so a
+qilsam boʻladi", "who", Tajik "дорад", has), of what someone said or asked, and of all being well
+("hammasi joyida", "всё нормально": a harmless message saying so is not about the screen that does): frequent in questions, rare in the lessons, so a
 search would take them for the rare, telling word of whichever screen uses one. Search leaves
 them out; phrases keep them ("pul toʻlash kerak" of a job advert needs its "kerak")."""
 _UNFOLDED_STOP_WORDS = re.compile(r"\b(?:much|such)\b", re.IGNORECASE)
