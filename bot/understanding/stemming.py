@@ -19,6 +19,8 @@ _TAJIK_UZBEK_SUFFIXES = sorted(
         # Tajik (folded): plural -ҳо/-он, object -ро, possessive -ам/-ат/-аш/-амон…, verb endings.
         "ho", "hoi", "on", "ion", "ro", "am", "iam", "at", "iat", "ash", "iash", "amon", "aton",
         "ashon", "and", "ad", "em", "ed", "id", "ast", "anam", "aned",
+        # Spoken Tajik marks the object with -а after a possessive: телефонама, паспортата (-амро, -атро).
+        "ama", "ata", "asha",
         # Uzbek (folded): plural -lar, cases -ni/-ning/-ga/-da/-dan, possessive -im/-ing/-imiz…,
         # verb forms -yapti/-moqda/-di/-gan/-ib/-ish. Negations (-ma-) stay: they change the meaning.
         "lar", "lari", "ni", "ning", "ga", "ka", "da", "dan", "ta", "tan", "dagi", "im", "ing", "imiz",

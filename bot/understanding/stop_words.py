@@ -23,7 +23,7 @@ _FREQUENT_WORDS = """
 want need just make know get got did can could would now still tell help
 хочу знать узнать сделать делать подскажите скажите какой какая какие куда сейчас просто тоже был была было будет
 кунам кунем кунад кард карда мекунам шуд шудам мешавад мешаванд лозим мумкин аст ҳаст буд тавр акнун ҳозир хел
-кадом куҷо бояд мехоҳам
+кадом куҷо бояд мехоҳам мегад мегуя мегуфт
 kerak boʻladi boʻlsa boʻladimi qilish qilsam qilay nimadan mumkin qayerda qayerga qachon edi deb hozir endi
 кто кӣ kim дорам дорад доранд дорӣ дорем лекин ҳама ҳамааш ҳамаш бошам бошад бошанд
 qilaman qilamiz qildim qilib qilsa qilsak qiladi qilishadi qilmoqchiman boʻlib boʻlgan boʻlmaydi boʻlyapti
