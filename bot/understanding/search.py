@@ -198,11 +198,12 @@ class NodeSearch:
                 else:
                     scores[node_id] += score
                     shared[node_id] += 1
-        # A place adds to the screens the rest of the message finds: "the patent in Moscow" is
-        # about the patent, not the Moscow region's own screen; a place typed alone finds its own.
+        # A place adds to the screens the rest of the message finds, at most as much as the rest
+        # does: "the patent in Moscow, how much" is about the patent, not the screen of the Moscow
+        # region, whose text mentions money once; a place typed alone finds its own screen.
+        topical = any(shared.values())
         for node_id, score in place_scores.items():
-            if shared[node_id] or not shared:
-                scores[node_id] += score
+            scores[node_id] += min(score, max(scores[node_id], MIN_RELEVANCE)) if topical else score
         if calm:
             for node_id in self._danger_screens & scores.keys():
                 scores[node_id] *= CALM_FACTOR
