@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import extract
 
-from bot.understanding.stemming import content_word_keys, word_keys
+from bot.understanding.stemming import content_word_keys, tajik_uzbek_stem, word_keys
 from bot.understanding.stop_words import STOP_WORDS, meaningful_words
 from bot.understanding.transliteration import words
 from bot.understanding.typos import max_typos
@@ -44,6 +44,9 @@ does not let go; "мекунанд", they do, is not "мезананд", they be
 SHORT_STEM_WORD = 5
 """A phrase word this short is found as written only, not by its stem: a short stem is shared across
 languages ("slave" and Russian "слава", glory, both stem to "slav")."""
+FIRST_PERSON = ("am", "em")
+THIRD_PERSON = ("and", "ad", "ast")
+"""Tajik person endings of a verb, folded (-ам, -ем: I, we; -анд, -ад, -аст: they, he)."""
 SHORT_WORD = 3
 """Letters of a word that must come right before the next word of its phrase (a negation)."""
 MAX_COMBINATIONS = 256
@@ -142,7 +145,7 @@ class PhraseMatcher:
     def _words_matching(self, typed: str) -> set[str]:
         """The phrase words that the typed word counts as."""
         keys = word_keys(typed)
-        matching = {word for key in keys for word in self._by_key.get(key, ())}
+        matching = {word for key in keys for word in self._by_key.get(key, ()) if not _other_person(typed, word)}
         known = not self._typos or not keys.isdisjoint(self._protected)
         typos = 0 if known else self._max_typos(typed)
         if typos:
@@ -191,6 +194,15 @@ class PhraseMatcher:
             ):
                 return chosen
         return None
+
+
+def _other_person(typed: str, word: str) -> bool:
+    """A Tajik verb of the first person typed where a phrase has the third: "гирифтам" (I got it)
+    is not "гирифт" or "гирифтанд" (he or they took it), though they share the stem."""
+    if typed == word or not typed.endswith(FIRST_PERSON):
+        return False
+    stem = tajik_uzbek_stem(typed)
+    return word.startswith(stem) and (word == stem or word.endswith(THIRD_PERSON)) and stem.endswith(("t", "d"))
 
 
 def _short_words_lead(phrase: _Phrase, chosen: tuple[int, ...]) -> bool:
