@@ -29,6 +29,8 @@ WRITER_ENDINGS = ("daman", "damiz", "damiz", "daiman", "daimiz", "dasiz")
 """Uzbek "I am / we are in" folded into the place name: "Samarqanddamiz" (we are in Samarkand)."""
 NEGATIONS = frozenset({"ne", "not", "net", "havent", "hasnt", "didnt", "dont", "never"})
 """Words that turn a cue around ("не вернули": not given back), folded."""
+QUESTION_ENDINGS = ("dimi", "shmi", "dimikan", "ganmi")
+"""The Uzbek question particle -mi on a verb, folded ("chiqarishmaydimi", "olishganmi")."""
 WRITER_REACH = 3
 HARM_AT_HOME = frozenset({"violence"})
 """The kinds that, with a person one lives with named (a husband, a mother-in-law), are harm at home:
@@ -91,9 +93,15 @@ class DangerReader:
 
     def read(self, text: str) -> Reading:
         ordinary = frozenset(at for _label, span in self._ordinary.spans_in(text) for at in span)
-        clear = self._clear.labels_in(text, ordinary)
-        doubtful = [kind for kind in self._doubtful.labels_in(text, ordinary) if kind not in clear]
         every = words(text)
+        # A signal asked as a yes-or-no question (Uzbek "chiqarishmaydimi?", won't they let me
+        # out?) asks about what may happen: doubtful, not clear.
+        spans = self._clear.spans_in(text, ordinary)
+        clear = list(dict.fromkeys(kind for kind, span in spans if not _asked(every, span)))
+        asked = [kind for kind, _span in spans if kind not in clear]
+        doubtful = [
+            kind for kind in dict.fromkeys([*asked, *self._doubtful.labels_in(text, ordinary)]) if kind not in clear
+        ]
         cues = {label for label, span in self._context.spans_in(text) if not _negated(every, min(span))}
         alarm = _decide(clear, doubtful, cues)
         kinds = clear + doubtful if alarm is not Alarm.NONE else []
@@ -136,6 +144,11 @@ class DangerReader:
         if not places and not at_home:
             places = {code for code, _at in self._country_hints.found_in(text)}
         return places.pop() if len(places) == 1 else None
+
+
+def _asked(every: list[str], span: tuple[int, ...]) -> bool:
+    """A word of the signal carries the Uzbek question ending (-mi after a verb: "-dimi", "-shmi")."""
+    return any(every[at].endswith(QUESTION_ENDINGS) for at in span)
 
 
 def _negated(every: list[str], at: int) -> bool:
