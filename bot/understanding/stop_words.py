@@ -23,7 +23,8 @@ _FREQUENT_WORDS = """
 want need just make know get got did can could would now still tell help
 хочу знать узнать сделать делать подскажите скажите какой какая какие куда сейчас просто тоже был была было будет
 кунам кунем кунад кард карда мекунам шуд шудам мешавад мешаванд лозим мумкин аст ҳаст буд тавр акнун ҳозир хел
-кадом куҷо бояд мехоҳам мегад мегуя мегуфт
+кадом куҷо бояд мехоҳам мегад мегуя мегуфт чист чиро чаро кай чиз чизе
+nega nimaga qaysi qanaqa kimga зачем чем чего кому which whom whose
 kerak boʻladi boʻlsa boʻladimi qilish qilsam qilay nimadan mumkin qayerda qayerga qachon edi deb hozir endi
 кто кӣ kim дорам дорад доранд дорӣ дорем лекин ҳама ҳамааш ҳамаш бошам бошад бошанд
 qilaman qilamiz qildim qilib qilsa qilsak qiladi qilishadi qilmoqchiman boʻlib boʻlgan boʻlmaydi boʻlyapti
