@@ -193,17 +193,10 @@ class NodeSearch:
             known += bool(best) and word not in places
             for node_id, score in best.items():
                 if word in places:
-                    about_it = not named.isdisjoint(self._screen_countries.get(node_id, ()))
-                    place_scores[node_id] += score * (1.0 if about_it else PLACE_FACTOR)
+                    place_scores[node_id] += score
                 else:
                     scores[node_id] += score
                     shared[node_id] += 1
-        # A place adds to the screens the rest of the message finds, at most as much as the rest
-        # does: "the patent in Moscow, how much" is about the patent, not the screen of the Moscow
-        # region, whose text mentions money once; a place typed alone finds its own screen.
-        topical = any(shared.values())
-        for node_id, score in place_scores.items():
-            scores[node_id] += min(score, max(scores[node_id], MIN_RELEVANCE)) if topical else score
         if calm:
             for node_id in self._danger_screens & scores.keys():
                 scores[node_id] *= CALM_FACTOR
@@ -211,6 +204,7 @@ class NodeSearch:
             for node_id in scores.keys() & self._screen_countries.keys():
                 if self._screen_countries[node_id].isdisjoint(named):
                     scores[node_id] *= OTHER_COUNTRY_FACTOR
+        self._add_places(scores, place_scores, named)
         ranked = sorted(scores, key=lambda node_id: (-round(scores[node_id], 6), *self._order[node_id]))
         topics = len(typed.keys() - places)
         if not ranked or (scores[ranked[0]] < MIN_RELEVANCE and 2 * shared[ranked[0]] < topics):
@@ -218,6 +212,19 @@ class NodeSearch:
         if 3 * known < topics:
             return []  # mostly words no lesson uses (a football score, a train timetable): not covered
         return ranked[:limit]
+
+    def _add_places(self, scores: dict[NodeId, float], place_scores: dict[NodeId, float], named: set[str]) -> None:
+        """A place counts in full on a screen about its country that the rest of the message finds
+        too ("registration in Kazakhstan"); elsewhere it adds half, and never more than the rest of
+        the message finds there: "work in Moscow" is about work, not the Moscow region's own
+        screen, which the words about work do not find. A place typed alone finds its own screen."""
+        best = max(scores.values(), default=0.0)
+        for node_id, score in place_scores.items():
+            about_it = not named.isdisjoint(self._screen_countries.get(node_id, ()))
+            if not best or (about_it and node_id in scores):
+                scores[node_id] += score
+            else:
+                scores[node_id] += min(score * PLACE_FACTOR, scores.get(node_id, 0.0))
 
     def _known_root(self, word: str) -> str | None:
         """The longest form of `word`, its Tajik or Uzbek endings taken off, that the lessons use
