@@ -156,7 +156,8 @@ def test_check_reports_a_danger_screen_that_does_not_exist(tmp_path: Path, capsy
         ("писарам дарс намехонад, ҳамаш гиря мекунад", []),  # does not study: no typo of "does not let go"
         ("украли кошелёк, паспорт дома был слава богу", []),  # glory ("слава") is not "slave"
         ("патент тўловини кечиктирдим, қўрқиб турибман", []),  # afraid: not "qoʻrqit*", frighten
-        ("соли гузашта пасспортам гум шуда буд, нав гирифтам", []),  # I got a new one: not "he took"
+        ("паспорти нав гирифтам, акнун патентро аз нав мекунам?", []),  # I got a new one: not "he took"
+        ("ҳуҷҷатҳоямро аз консулгарӣ гирифтам", []),  # I collected them
         ("в новостях говорят про рабство на стройках, это правда?", []),  # the news: asking about it
         ("bankdan qarzim bor, chegaradan chiqarishmaydimi", ["not_allowed_to_leave"]),  # a question: asks
         ("хоҷаин шиносномаҳоро барнагардонд", ["documents_taken"]),  # did not return: no "returned"
