@@ -165,6 +165,8 @@ def test_check_reports_a_danger_screen_that_does_not_exist(tmp_path: Path, capsy
         ("бригадир гуфт агар ба касе гӯӣ, ҷонатро мегирем", ["threats"]),
         ("brigadir slomal mne ruku, skazal sdam v migraciyu", ["threats", "violence"]),
         ("ўғлим Россияда, бир ойдан бери алоқа йўқ", ["missing_person"]),  # Uzbek Cyrillic ё and ў
+        ("agar ravi politsiyaro jeg mezanam guft", ["threats"]),  # "чег задан" is to call, not to beat
+        ("хозяин мегуя агар рави пулта намедихам", ["threats", "wages_withheld"]),  # the boss, quoted
     ],
 )
 def test_signals_are_read_in_context(typed: str, kinds: list[str]) -> None:

@@ -152,7 +152,7 @@ class PhraseMatcher:
             for word, _distance, _index in extract(
                 typed, self._whole, scorer=Levenshtein.distance, score_cutoff=typos, limit=None
             ):
-                if max_typos(word) and self._typo_allowed(typed, word):
+                if max_typos(word) and self._typo_allowed(typed, word) and not _other_person(typed, word):
                     matching.add(word)
         for prefix in self._prefixes:
             start = typed[: len(prefix)]
@@ -197,8 +197,10 @@ class PhraseMatcher:
 
 
 def _other_person(typed: str, word: str) -> bool:
-    """A Tajik verb of the first person typed where a phrase has the third: "гирифтам" (I got it)
-    is not "гирифт" or "гирифтанд" (he or they took it), though they share the stem."""
+    """A Tajik past verb of the first person typed where a phrase has the third: "гирифтам" (I got
+    it) is not "гирифт" or "гирифтанд" (he or they took it), though they share the stem. Only the
+    past (stems in -т, -д): an abuser quoted in the present speaks in the first person ("пулта
+    намедиҳам", I won't pay you)."""
     if typed == word or not typed.endswith(FIRST_PERSON):
         return False
     stem = tajik_uzbek_stem(typed)
