@@ -26,7 +26,13 @@ FLOORS = {
     BLIND_C.name: STUDIED,
     BLIND_D.name: STUDIED,
     # Studied last (top-1 73%, top-3 85%, recall 99%, false alarms 2%, asked 4%).
-    BLIND_E.name: {"top1": 0.71, "top3": 0.83, "danger_recall": 0.97, "false_alarm_rate": 0.03, "asked_harmless_rate": 0.05},
+    BLIND_E.name: {
+        "top1": 0.71,
+        "top3": 0.83,
+        "danger_recall": 0.97,
+        "false_alarm_rate": 0.03,
+        "asked_harmless_rate": 0.05,
+    },
 }
 
 

@@ -27,7 +27,9 @@ def test_a_place_adds_to_what_the_rest_of_the_message_finds(typed: str, screen: 
     assert first(typed) == screen
 
 
-@pytest.mark.parametrize("typed", ["дар Маскав кор ҳаст?", "работа в Москве для женщин", "в Москве где учиться на водителя"])
+@pytest.mark.parametrize(
+    "typed", ["дар Маскав кор ҳаст?", "работа в Москве для женщин", "в Москве где учиться на водителя"]
+)
 def test_a_place_alone_does_not_pull_a_question_to_the_screen_about_that_place(typed: str) -> None:
     """The Moscow region's own screen (the Amina app) says nothing about work or driving schools."""
     assert "abroad/amina" not in [str(node) for node in SEARCH.find(typed, "ru").nodes]

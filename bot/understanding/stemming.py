@@ -58,7 +58,11 @@ def tajik_uzbek_roots(word: str) -> list[str]:
     roots = []
     for _ in range(4):
         suffix = next(
-            (suffix for suffix in _TAJIK_UZBEK_SUFFIXES if word.endswith(suffix) and len(word) - len(suffix) >= MIN_ROOT_LENGTH),
+            (
+                suffix
+                for suffix in _TAJIK_UZBEK_SUFFIXES
+                if word.endswith(suffix) and len(word) - len(suffix) >= MIN_ROOT_LENGTH
+            ),
             None,
         )
         if suffix is None:

@@ -51,9 +51,10 @@ not become; "гуфтаанд", they said), typed with and without the Tajik let
 FREQUENT_WORDS = frozenset(word for line in (_FREQUENT_WORDS + _TAJIK_FORMS).split() for word in words(line))
 """The verbs and question words of every way of asking ("how can I", "чӣ кор кунам", "qanday
 qilsam boʻladi", "who", Tajik "дорад", has), of what someone said or asked, and of all being well
-("hammasi joyida", "всё нормально": a harmless message saying so is not about the screen that does): frequent in questions, rare in the lessons, so a
-search would take them for the rare, telling word of whichever screen uses one. Search leaves
-them out; phrases keep them ("pul toʻlash kerak" of a job advert needs its "kerak")."""
+("hammasi joyida", "всё нормально"): frequent in questions, rare in the lessons, so a search would
+take them for the rare, telling word of whichever screen uses one (a harmless message saying all is
+well is not about the screen that says so). Search leaves them out; phrases keep them ("pul toʻlash
+kerak" of a job advert needs its "kerak")."""
 _UNFOLDED_STOP_WORDS = re.compile(r"\b(?:much|such)\b", re.IGNORECASE)
 """English words that fold into a word of another language ("much" and Russian "муж", husband,
 both fold to "muj"): left out of a search before folding."""
