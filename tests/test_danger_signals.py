@@ -154,6 +154,20 @@ def test_check_reports_a_danger_screen_that_does_not_exist(tmp_path: Path, capsy
         ("раньше зарплату задерживали, сейчас всё заплатили", []),  # paid in the end
         ("polisa maro dosht, bad ozod kardand", []),  # released
         ("агар патентро дер пардозам, запрет мезананд?", []),  # a ban "put" is no beating
+        ("писарам дарс намехонад, ҳамаш гиря мекунад", []),  # does not study: no typo of "does not let go"
+        ("украли кошелёк, паспорт дома был слава богу", []),  # glory ("слава") is not "slave"
+        ("патент тўловини кечиктирдим, қўрқиб турибман", []),  # afraid: not "qoʻrqit*", frighten
+        ("паспорти нав гирифтам, акнун патентро аз нав мекунам?", []),  # I got a new one: not "he took"
+        ("ҳуҷҷатҳоямро аз консулгарӣ гирифтам", []),  # I collected them
+        ("в новостях говорят про рабство на стройках, это правда?", []),  # the news: asking about it
+        ("bankdan qarzim bor, chegaradan chiqarishmaydimi", ["not_allowed_to_leave"]),  # a question: asks
+        ("хоҷаин шиносномаҳоро барнагардонд", ["documents_taken"]),  # did not return: no "returned"
+        ("ukamni militsiya ushlab ketdi metroda", ["police_detention"]),  # militsiya + ushla*
+        ("бригадир гуфт агар ба касе гӯӣ, ҷонатро мегирем", ["threats"]),
+        ("brigadir slomal mne ruku, skazal sdam v migraciyu", ["threats", "violence"]),
+        ("ўғлим Россияда, бир ойдан бери алоқа йўқ", ["missing_person"]),  # Uzbek Cyrillic ё and ў
+        ("agar ravi politsiyaro jeg mezanam guft", ["threats"]),  # "чег задан" is to call, not to beat
+        ("хозяин мегуя агар рави пулта намедихам", ["threats", "wages_withheld"]),  # the boss, quoted
     ],
 )
 def test_signals_are_read_in_context(typed: str, kinds: list[str]) -> None:
@@ -191,3 +205,14 @@ def test_violence_with_the_husband_named_anywhere_is_harm_at_home() -> None:
     answer = SEARCH.danger_in("шавҳарам аз Маскав баргашта, акнун ҳар шаб маро сахт мезанад", home="TJ")
     assert answer.danger[0] == "domestic_violence" and answer.country == "TJ", answer
     assert SEARCH.danger_in("мужа избили на стройке в Самаре", home="TJ").country == "RU"  # the husband harmed
+
+
+def test_a_signal_asked_as_a_question_asks_rather_than_alarms() -> None:
+    assert SEARCH.danger_in("chegaradan chiqarishmaydimi").alarm.value == "unsure"
+    assert SEARCH.danger_in("chegaradan chiqarishmaydi").alarm.value == "clear"
+
+
+def test_asking_about_a_kind_of_danger_offers_its_screen_without_the_alarm() -> None:
+    answer = SEARCH.find("im a student writing about debt bondage, where can i read more", "en")
+    assert answer.alarm.value == "none"
+    assert str(answer.nodes[-1]) == "hotlines/trafficking", answer.nodes

@@ -27,6 +27,10 @@ def share_a_key(first: str, second: str) -> bool:
         ("ўқиш", "oʻqish"),  # Uzbek Cyrillic ў and қ are Latin oʻ and q
         ("ғалла", "gʻalla"),  # ғ is gʻ
         ("ҳужжатлар", "hujjatlar"),  # ҳ is h
+        ("ёрдам", "yordam"),  # Uzbek ё at a word's start is yo
+        ("ёрӣ", "yori"),  # and Tajik ё
+        ("берёт", "берет"),  # after a consonant, Russian ё is typed е
+        ("телефонама", "телефон"),  # spoken Tajik's object ending after a possessive (-амро)
     ],
 )
 def test_the_same_word_typed_another_way_is_found(typed: str, written: str) -> None:

@@ -29,6 +29,8 @@ WRITER_ENDINGS = ("daman", "damiz", "damiz", "daiman", "daimiz", "dasiz")
 """Uzbek "I am / we are in" folded into the place name: "Samarqanddamiz" (we are in Samarkand)."""
 NEGATIONS = frozenset({"ne", "not", "net", "havent", "hasnt", "didnt", "dont", "never"})
 """Words that turn a cue around ("не вернули": not given back), folded."""
+QUESTION_ENDINGS = ("dimi", "shmi", "dimikan", "ganmi")
+"""The Uzbek question particle -mi on a verb, folded ("chiqarishmaydimi", "olishganmi")."""
 WRITER_REACH = 3
 HARM_AT_HOME = frozenset({"violence"})
 """The kinds that, with a person one lives with named (a husband, a mother-in-law), are harm at home:
@@ -58,6 +60,9 @@ class Reading:
     at_home: bool = False
     """A kind signalled happens where people live (violence at home): with no country named,
     the reader's own country is the likelier place than a destination."""
+    asked_about: list[str] = field(default_factory=list)
+    """The kinds of danger the message names to ask about them ("what is debt bondage", "I saw on
+    TV"): no alarm, but the kinds' own screens are what it asks for."""
 
 
 class DangerReader:
@@ -72,7 +77,8 @@ class DangerReader:
         self._clear = matcher(signals.phrases())
         self._doubtful = matcher(signals.doubtful_phrases())
         self._ordinary = matcher(signals.ordinary_phrases())
-        self._context = PhraseMatcher(signals.context_phrases(), protected, every_word=True)
+        # Careful typos here too: "барнагардонд" (did not return) is no typo of "баргардонд" (returned).
+        self._context = PhraseMatcher(signals.context_phrases(), protected, every_word=True, careful_typos=True)
         # Place names are read with careful typos too: "ustanovit" (install) is not a misspelt "Astana".
         self._countries = PhraseMatcher(
             ((code, name) for code, names in signals.countries.items() for name in names), protected, careful_typos=True
@@ -87,16 +93,23 @@ class DangerReader:
 
     def read(self, text: str) -> Reading:
         ordinary = frozenset(at for _label, span in self._ordinary.spans_in(text) for at in span)
-        clear = self._clear.labels_in(text, ordinary)
-        doubtful = [kind for kind in self._doubtful.labels_in(text, ordinary) if kind not in clear]
         every = words(text)
+        # A signal asked as a yes-or-no question (Uzbek "chiqarishmaydimi?", won't they let me
+        # out?) asks about what may happen: doubtful, not clear.
+        spans = self._clear.spans_in(text, ordinary)
+        clear = list(dict.fromkeys(kind for kind, span in spans if not _asked(every, span)))
+        asked = [kind for kind, _span in spans if kind not in clear]
+        doubtful = [
+            kind for kind in dict.fromkeys([*asked, *self._doubtful.labels_in(text, ordinary)]) if kind not in clear
+        ]
         cues = {label for label, span in self._context.spans_in(text) if not _negated(every, min(span))}
         alarm = _decide(clear, doubtful, cues)
         kinds = clear + doubtful if alarm is not Alarm.NONE else []
         if not HARM_AT_HOME.isdisjoint(kinds) and self._household.found_in(text):
             kinds = [*(kind for kind in self._home_kinds if kind not in kinds), *kinds]
         at_home = not set(self._home_kinds).isdisjoint(kinds)
-        return Reading(alarm, kinds, self._country(text, at_home), at_home)
+        asked_about = clear + doubtful if "asking" in cues else []
+        return Reading(alarm, kinds, self._country(text, at_home), at_home, asked_about)
 
     def place_words(self, text: str) -> set[str]:
         """The meaningful words of `text` that name a place (Moscow, Kazakhstan, Samarqanddamiz)."""
@@ -131,6 +144,11 @@ class DangerReader:
         if not places and not at_home:
             places = {code for code, _at in self._country_hints.found_in(text)}
         return places.pop() if len(places) == 1 else None
+
+
+def _asked(every: list[str], span: tuple[int, ...]) -> bool:
+    """A word of the signal carries the Uzbek question ending (-mi after a verb: "-dimi", "-shmi")."""
+    return any(every[at].endswith(QUESTION_ENDINGS) for at in span)
 
 
 def _negated(every: list[str], at: int) -> bool:

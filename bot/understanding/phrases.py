@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import extract
 
-from bot.understanding.stemming import content_word_keys, word_keys
+from bot.understanding.stemming import content_word_keys, tajik_uzbek_stem, word_keys
 from bot.understanding.stop_words import STOP_WORDS, meaningful_words
 from bot.understanding.transliteration import words
 from bot.understanding.typos import max_typos
@@ -37,6 +37,16 @@ CAREFUL_MAX_TYPOS = 1
 """With careful typos, the letters that may be wrong: two wrong letters turn a danger word into an
 everyday one (Tajik "мекашад", pulls, is two letters from "мекушам", I will kill)."""
 """Other words allowed between a phrase's words ("hujjatlarimni ish beruvchi oldi")."""
+VERB_PREFIXES = ("name", "me", "na", "ne")
+"""Tajik verb prefixes (folded наме-, ме-, на-, не-): a typo keeps the first letter of the verb after
+them too, whose root is short and tells one verb from another ("намехонад", does not study, is not "намемонад",
+does not let go; "мекунанд", they do, is not "мезананд", they beat)."""
+SHORT_STEM_WORD = 5
+"""A phrase word this short is found as written only, not by its stem: a short stem is shared across
+languages ("slave" and Russian "слава", glory, both stem to "slav")."""
+FIRST_PERSON = ("am", "em")
+THIRD_PERSON = ("and", "ad", "ast")
+"""Tajik person endings of a verb, folded (-ам, -ем: I, we; -анд, -ад, -аст: they, he)."""
 SHORT_WORD = 3
 """Letters of a word that must come right before the next word of its phrase (a negation)."""
 MAX_COMBINATIONS = 256
@@ -96,7 +106,7 @@ class PhraseMatcher:
         whole = {word for word in every if not word.endswith(WILDCARD)}
         self._by_key: dict[str, set[str]] = defaultdict(set)
         for word in whole:
-            for key in content_word_keys(word):
+            for key in content_word_keys(word) if len(word) > SHORT_STEM_WORD else (word,):
                 self._by_key[key].add(word)
         self._whole = sorted(whole)
         self._prefixes = sorted(word.rstrip(WILDCARD) for word in every if word.endswith(WILDCARD))
@@ -135,14 +145,14 @@ class PhraseMatcher:
     def _words_matching(self, typed: str) -> set[str]:
         """The phrase words that the typed word counts as."""
         keys = word_keys(typed)
-        matching = {word for key in keys for word in self._by_key.get(key, ())}
+        matching = {word for key in keys for word in self._by_key.get(key, ()) if not _other_person(typed, word)}
         known = not self._typos or not keys.isdisjoint(self._protected)
         typos = 0 if known else self._max_typos(typed)
         if typos:
             for word, _distance, _index in extract(
                 typed, self._whole, scorer=Levenshtein.distance, score_cutoff=typos, limit=None
             ):
-                if max_typos(word) and self._typo_allowed(typed, word):
+                if max_typos(word) and self._typo_allowed(typed, word) and not _other_person(typed, word):
                     matching.add(word)
         for prefix in self._prefixes:
             start = typed[: len(prefix)]
@@ -151,16 +161,25 @@ class PhraseMatcher:
                 and len(typed) >= len(prefix)
                 and Levenshtein.distance(start, prefix) <= self._max_typos(prefix)
                 and self._typo_allowed(typed, prefix)
+                and (not self._careful_typos or start[-1] == prefix[-1])
             ):
                 matching.add(prefix + WILDCARD)
         return matching
+
+    # With careful typos a prefix's last letter is not misspelt: there the ending starts, and a
+    # different ending is a different word (Uzbek "qoʻrqib", afraid, is not "qoʻrqit*", frighten).
 
     def _max_typos(self, word: str) -> int:
         allowed = max_typos(word)
         return min(allowed, CAREFUL_MAX_TYPOS) if self._careful_typos else allowed
 
     def _typo_allowed(self, typed: str, word: str) -> bool:
-        return not self._careful_typos or (typed[0] == word[0] and len(word) >= TYPO_MIN_LETTERS)
+        if not self._careful_typos:
+            return True
+        if typed[0] != word[0] or len(word) < TYPO_MIN_LETTERS:
+            return False
+        prefix = next((p for p in VERB_PREFIXES if typed.startswith(p) and word.startswith(p)), "")
+        return typed[len(prefix) : len(prefix) + 1] == word[len(prefix) : len(prefix) + 1]
 
     def _chosen(self, phrase: _Phrase, found_at: dict[str, list[int]]) -> tuple[int, ...] | None:
         positions = [found_at.get(word, []) for word in phrase.words]
@@ -175,6 +194,17 @@ class PhraseMatcher:
             ):
                 return chosen
         return None
+
+
+def _other_person(typed: str, word: str) -> bool:
+    """A Tajik past verb of the first person typed where a phrase has the third: "гирифтам" (I got
+    it) is not "гирифт" or "гирифтанд" (he or they took it), though they share the stem. Only the
+    past (stems in -т, -д): an abuser quoted in the present speaks in the first person ("пулта
+    намедиҳам", I won't pay you)."""
+    if typed == word or not typed.endswith(FIRST_PERSON):
+        return False
+    stem = tajik_uzbek_stem(typed)
+    return word.startswith(stem) and (word == stem or word.endswith(THIRD_PERSON)) and stem.endswith(("t", "d"))
 
 
 def _short_words_lead(phrase: _Phrase, chosen: tuple[int, ...]) -> bool:

@@ -23,8 +23,8 @@ from bot.content import Curriculum
 from bot.content.curriculum import MAIN_LESSON, NodeId
 from bot.content.models import Node
 from bot.content.rendering import pick
-from bot.understanding.alarm import Alarm, DangerReader
-from bot.understanding.stemming import content_word_keys, word_keys
+from bot.understanding.alarm import Alarm, DangerReader, Reading
+from bot.understanding.stemming import content_word_keys, tajik_uzbek_roots, word_keys
 from bot.understanding.stop_words import topic_words
 from bot.understanding.typos import Vocabulary
 
@@ -147,8 +147,13 @@ class NodeSearch:
 
         `language` is the interface language; the message may be in any language. `home` is the
         reader's own country, as they told Safar: where harm at home happens when no place is named."""
-        answer = self.danger_in(query, home)
-        nodes = self.screens(query, limit, calm=answer.alarm is Alarm.NONE)
+        reading = self._reader.read(query)
+        answer = self._answer(reading, home)
+        nodes = self.screens(query, limit, calm=answer.alarm is Alarm.NONE and not reading.asked_about)
+        # Asking about a kind of danger ("what is debt bondage"): its own screen is offered too, last.
+        asked = [screen for kind, screen in self._kind_screens if kind in reading.asked_about][:1]
+        if nodes and asked and asked[0] not in nodes:
+            nodes = [*nodes[: limit - 1], *asked]
         return SearchAnswer(
             nodes=[node for node in nodes if node not in answer.kind_screens],
             danger=answer.danger,
@@ -161,30 +166,37 @@ class NodeSearch:
     def danger_in(self, text: str, home: str | None = None) -> SearchAnswer:
         """Only the danger signals and the country in `text`: for words typed as the answer to a
         step (a report, an agency's name), which are not a search for screens."""
-        reading = self._reader.read(text)
+        return self._answer(self._reader.read(text), home)
+
+    def _answer(self, reading: Reading, home: str | None) -> SearchAnswer:
         own = [screen for kind, screen in self._kind_screens if kind in reading.kinds]
         country = reading.country or (home if reading.at_home else None)
         return SearchAnswer(nodes=[], danger=reading.kinds, country=country, alarm=reading.alarm, kind_screens=own)
 
     def screens(self, query: str, limit: int = 3, calm: bool = False) -> list[NodeId]:
-        """The best `limit` screens for `query`. With `calm` (no danger read in the message), the
-        screens of the kinds of danger count less: "my husband calls every day" is about the
+        """The best `limit` screens for `query`. With `calm` (no danger read in the message, nor
+        asked about), the screens of the kinds of danger count less: "my husband calls every day" is about the
         family budget, not violence at home, though both screens speak of husbands."""
         scores: dict[NodeId, float] = defaultdict(float)
         shared: dict[NodeId, int] = defaultdict(int)
+        place_scores: dict[NodeId, float] = defaultdict(float)
         typed = dict.fromkeys(topic_words(query))
         places = self._reader.place_words(query)
         named = self._reader.countries_named(query)
         known = 0
         for word in typed:
             best = self._word_scores(word)
+            if not best and (root := self._known_root(word)):
+                best = self._word_scores(root)
             if not best and (near := self._vocabulary.closest(word)):
                 best = self._word_scores(near, TYPO_FACTOR)
             known += bool(best) and word not in places
             for node_id, score in best.items():
-                about_it = not named.isdisjoint(self._screen_countries.get(node_id, ()))
-                scores[node_id] += score * (PLACE_FACTOR if word in places and not about_it else 1.0)
-                shared[node_id] += word not in places
+                if word in places:
+                    place_scores[node_id] += score
+                else:
+                    scores[node_id] += score
+                    shared[node_id] += 1
         if calm:
             for node_id in self._danger_screens & scores.keys():
                 scores[node_id] *= CALM_FACTOR
@@ -192,6 +204,7 @@ class NodeSearch:
             for node_id in scores.keys() & self._screen_countries.keys():
                 if self._screen_countries[node_id].isdisjoint(named):
                     scores[node_id] *= OTHER_COUNTRY_FACTOR
+        self._add_places(scores, place_scores, named)
         ranked = sorted(scores, key=lambda node_id: (-round(scores[node_id], 6), *self._order[node_id]))
         topics = len(typed.keys() - places)
         if not ranked or (scores[ranked[0]] < MIN_RELEVANCE and 2 * shared[ranked[0]] < topics):
@@ -199,6 +212,25 @@ class NodeSearch:
         if 3 * known < topics:
             return []  # mostly words no lesson uses (a football score, a train timetable): not covered
         return ranked[:limit]
+
+    def _add_places(self, scores: dict[NodeId, float], place_scores: dict[NodeId, float], named: set[str]) -> None:
+        """A place counts in full on a screen about its country that the rest of the message finds
+        too ("registration in Kazakhstan"); elsewhere it adds half, and never more than the rest of
+        the message finds there: "work in Moscow" is about work, not the Moscow region's own
+        screen, which the words about work do not find. A place typed alone finds its own screen."""
+        best = max(scores.values(), default=0.0)
+        for node_id, score in place_scores.items():
+            about_it = not named.isdisjoint(self._screen_countries.get(node_id, ()))
+            if not best or (about_it and node_id in scores):
+                scores[node_id] += score
+            else:
+                scores[node_id] += min(score * PLACE_FACTOR, scores.get(node_id, 0.0))
+
+    def _known_root(self, word: str) -> str | None:
+        """The longest form of `word`, its Tajik or Uzbek endings taken off, that the lessons use
+        (as a word or a stem): "pulashro" (your money) is "pul", "kujoro" is "kujo". Only for a word
+        none of whose own keys the lessons use, so a short root never outranks a whole word."""
+        return next((root for root in tajik_uzbek_roots(word) if root in self._idf), None)
 
     def _word_scores(self, word: str, factor: float = 1.0) -> dict[NodeId, float]:
         best: dict[NodeId, float] = {}

@@ -11,11 +11,16 @@ from bot.understanding.transliteration import fold
 MIN_STEM_LENGTH = 4
 """A stem shorter than this says too little (and joins unrelated words): the word is kept whole."""
 
+MIN_ROOT_LENGTH = 3
+"""The shortest root a word is cut to when looked up among the lessons' own words (pul, money; kor, work)."""
+
 _TAJIK_UZBEK_SUFFIXES = sorted(
     {
         # Tajik (folded): plural -ҳо/-он, object -ро, possessive -ам/-ат/-аш/-амон…, verb endings.
         "ho", "hoi", "on", "ion", "ro", "am", "iam", "at", "iat", "ash", "iash", "amon", "aton",
         "ashon", "and", "ad", "em", "ed", "id", "ast", "anam", "aned",
+        # Spoken Tajik marks the object with -а after a possessive: телефонама, паспортата (-амро, -атро).
+        "ama", "ata", "asha",
         # Uzbek (folded): plural -lar, cases -ni/-ning/-ga/-da/-dan, possessive -im/-ing/-imiz…,
         # verb forms -yapti/-moqda/-di/-gan/-ib/-ish. Negations (-ma-) stay: they change the meaning.
         "lar", "lari", "ni", "ning", "ga", "ka", "da", "dan", "ta", "tan", "dagi", "im", "ing", "imiz",
@@ -44,6 +49,27 @@ def tajik_uzbek_stem(word: str) -> str:
             return word
         word = word[: -len(suffix)]
     return word
+
+
+def tajik_uzbek_roots(word: str) -> list[str]:
+    """Shorter and shorter forms of `word` with one more Tajik or Uzbek ending taken off each time,
+    down to a root of MIN_ROOT_LENGTH letters ("pulashro", your money: pulash, pul): candidates
+    only, for a word whose stem the lessons do not use, to be looked up among the lessons' words."""
+    roots = []
+    for _ in range(4):
+        suffix = next(
+            (
+                suffix
+                for suffix in _TAJIK_UZBEK_SUFFIXES
+                if word.endswith(suffix) and len(word) - len(suffix) >= MIN_ROOT_LENGTH
+            ),
+            None,
+        )
+        if suffix is None:
+            break
+        word = word[: -len(suffix)]
+        roots.append(word)
+    return roots
 
 
 def russian_stem(word: str) -> str:

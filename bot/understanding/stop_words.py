@@ -23,15 +23,38 @@ _FREQUENT_WORDS = """
 want need just make know get got did can could would now still tell help
 хочу знать узнать сделать делать подскажите скажите какой какая какие куда сейчас просто тоже был была было будет
 кунам кунем кунад кард карда мекунам шуд шудам мешавад мешаванд лозим мумкин аст ҳаст буд тавр акнун ҳозир хел
-кадом куҷо бояд мехоҳам
+кадом куҷо бояд мехоҳам мегад мегуя мегуфт чист чиро чаро кай чиз чизе
+nega nimaga qaysi qanaqa kimga зачем чем чего кому which whom whose
 kerak boʻladi boʻlsa boʻladimi qilish qilsam qilay nimadan mumkin qayerda qayerga qachon edi deb hozir endi
 кто кӣ kim дорам дорад доранд дорӣ дорем лекин ҳама ҳамааш ҳамаш бошам бошад бошанд
+qilaman qilamiz qildim qilib qilsa qilsak qiladi qilishadi qilmoqchiman boʻlib boʻlgan boʻlmaydi boʻlyapti
+boʻlar boʻlmasa kerakmi deydi dedi deyapti
+soʻradi soʻrashdi aytdi aytishdi спросил спросили сказал сказали говорит asked said says told
+hammasi joyida yaxshi нормально хорошо порядке normalno fine okay ok ҳамааш хуб
 """
-FREQUENT_WORDS = frozenset(word for line in _FREQUENT_WORDS.split() for word in words(line))
+_TAJIK_VERBS = {
+    # present stem, past stem: to do, to become, to have, to be, to say, to want, to be able
+    "кун": "кард", "шав": "шуд", "дор": "дошт", "бош": "буд", "гӯ": "гуфт", "хоҳ": "хост", "тавон": "тавонист",
+}  # fmt: skip
+_TAJIK_PERSONS = ("ам", "ӣ", "ад", "ем", "ед", "анд", "и", "ен", "ан", "ай", "ян", "яд", "янд")
+_TAJIK_PAST_PERSONS = ("", "ам", "ӣ", "ем", "ед", "анд", "и", "ан", "ааст", "аанд", "а", "аам", "аем")
+_TAJIK_FORMS = " ".join(
+    f"{prefix}{stem}{ending}"
+    for present, past in _TAJIK_VERBS.items()
+    for prefix, stem, endings in (("ме", present, _TAJIK_PERSONS), ("наме", present, _TAJIK_PERSONS),
+                                  ("", present, _TAJIK_PERSONS), ("", past, _TAJIK_PAST_PERSONS),
+                                  ("на", past, _TAJIK_PAST_PERSONS))
+    for ending in endings
+)  # fmt: skip
+"""Every person of the Tajik verbs that carry a question ("мекунанд", they do; "намешавад", it does
+not become; "гуфтаанд", they said), typed with and without the Tajik letters: helpers, not topics."""
+FREQUENT_WORDS = frozenset(word for line in (_FREQUENT_WORDS + _TAJIK_FORMS).split() for word in words(line))
 """The verbs and question words of every way of asking ("how can I", "чӣ кор кунам", "qanday
-qilsam boʻladi", "who", Tajik "дорад", has): frequent in questions, rare in the lessons, so a
-search would take them for the rare, telling word of whichever screen uses one. Search leaves
-them out; phrases keep them ("pul toʻlash kerak" of a job advert needs its "kerak")."""
+qilsam boʻladi", "who", Tajik "дорад", has), of what someone said or asked, and of all being well
+("hammasi joyida", "всё нормально"): frequent in questions, rare in the lessons, so a search would
+take them for the rare, telling word of whichever screen uses one (a harmless message saying all is
+well is not about the screen that says so). Search leaves them out; phrases keep them ("pul toʻlash
+kerak" of a job advert needs its "kerak")."""
 _UNFOLDED_STOP_WORDS = re.compile(r"\b(?:much|such)\b", re.IGNORECASE)
 """English words that fold into a word of another language ("much" and Russian "муж", husband,
 both fold to "muj"): left out of a search before folding."""

@@ -22,6 +22,10 @@ _UZBEK_CYRILLIC_O = {"ў": "o"}
 agency names depend on that (қ, ғ and ҳ are in the table above, as q, gʻ and h fold to k, g, h)."""
 _SOFT_E = re.compile(r"[ьъ][её]")
 """Russian ье/ъе sound "ye", and that is how Latin letters write them: бьет is "byet", not "bet"."""
+_YO = re.compile(r"(?<![бвгджзйклмнпрстфхцчшщғқҳҷ])ё")
+"""ё at a word's start or after a vowel sounds "yo", and that is how Latin letters write it in Tajik
+and Uzbek ("ёрдам" is "yordam", "ёрӣ" is "yori"); after a consonant it stays e (Russian "берёт",
+typed "берет" as often as not)."""
 _CYRILLIC_TABLE = str.maketrans({**_CYRILLIC_TO_LATIN, **_UZBEK_CYRILLIC_O})
 _LATIN_TABLE = str.maketrans({**_NAME_FOLDS, "y": "i"})
 _DIGRAPHS = re.compile(r"ch|zh|kh|ph")
@@ -58,7 +62,7 @@ def fold(text: str) -> str:
     """Everything folded to one plain Latin spelling: as `normalize`, plus the letters people type
     either way (ch/j, kh/h, y/i) and doubled letters made single. Built from whole-string
     translations: content is folded at every load, so this is the hot part of building the index."""
-    plain = _SOFT_E.sub("ie", text.lower()).translate(_CYRILLIC_TABLE)
+    plain = _YO.sub("yo", _SOFT_E.sub("ie", text.lower())).translate(_CYRILLIC_TABLE)
     if not plain.isascii():
         plain = "".join(char for char in unicodedata.normalize("NFKD", plain) if not unicodedata.combining(char))
     plain = _DIGRAPHS.sub(lambda m: _DIGRAPH_FOLDS[m.group(0)], _APOSTROPHES.sub("", plain))

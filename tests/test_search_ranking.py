@@ -1,0 +1,51 @@
+"""What a typed question is about decides the screen, not the words around it: the place someone
+is in, the verbs of asking, a short Tajik root under its endings (search over the real content)."""
+
+import pytest
+
+from bot.content import load_curriculum
+from bot.understanding.search import NodeSearch
+from tests.support.content_fixtures import CONTENT_DAY
+
+SEARCH = NodeSearch(load_curriculum(today=CONTENT_DAY))
+
+
+def first(typed: str, language: str = "ru") -> str:
+    nodes = SEARCH.find(typed, language).nodes
+    return str(nodes[0]) if nodes else ""
+
+
+@pytest.mark.parametrize(
+    ("typed", "screen"),
+    [
+        ("how do i register in kazakhstan", "abroad/kazakhstan"),  # the place is what is asked
+        ("регистрация в Казахстане", "abroad/kazakhstan"),
+        ("Amina nima? Moskvadaman", "abroad/amina"),
+    ],
+)
+def test_a_place_adds_to_what_the_rest_of_the_message_finds(typed: str, screen: str) -> None:
+    assert first(typed) == screen
+
+
+@pytest.mark.parametrize(
+    "typed", ["дар Маскав кор ҳаст?", "работа в Москве для женщин", "в Москве где учиться на водителя"]
+)
+def test_a_place_alone_does_not_pull_a_question_to_the_screen_about_that_place(typed: str) -> None:
+    """The Moscow region's own screen (the Amina app) says nothing about work or driving schools."""
+    assert "abroad/amina" not in [str(node) for node in SEARCH.find(typed, "ru").nodes]
+
+
+def test_the_verbs_of_asking_are_no_topic() -> None:
+    """'мекунанд' (they do) and 'чист' (what is) are words of the content too, on screens they
+    would otherwise pull every question to."""
+    assert first("дактилоскопия дар куҷо мекунанд", "tg") == "abroad/russia"
+    assert first("Амина чист? бояд гузорам?", "tg") == "abroad/amina"
+
+
+def test_all_being_well_is_no_topic() -> None:
+    typed = "полиция регистрацияни сўради ҳаммаси жойида эди қандай ҳужжатлар олиб юриш керак"
+    assert first(typed, "uz") != "recruitment/done"
+
+
+def test_the_register_of_controlled_persons_finds_its_own_screen() -> None:
+    assert first("что такое реестр контролируемых лиц?") == "abroad/register"
