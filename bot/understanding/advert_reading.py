@@ -53,11 +53,12 @@ _PERIODS: tuple[tuple[float, re.Pattern[str]], ...] = (
 )
 """How many of a period make a month, and how each period is written."""
 _PAY_LINE = re.compile(
-    r"зп|з/п|зарплат|(?<!\w)оплата|доход|довольств|оклад|ставк|заработ|маош|maosh|музд|oylik|ойлик|oylig|ойлиг|"
+    r"(?<!\w)(?:зп|з/п|зарплат|оплата|доход|довольств|оклад|ставк|заработ|маош|maosh|музд|oylik|ойлик|oylig|ойлиг|"
     r"ish haqi|иш ҳақи|"
-    r"salary|pay\b|wage|earn|month|мес|в день|income|даромад|daromad",
+    r"salary|pay\b|wage|earn|month|мес(?!т)|ежемесячн|еженедельн|в день|income|даромад|daromad)",
     re.IGNORECASE,
 )
+"""Words of pay, each at a word's start: "место", "доставка" and "prepay" hold none."""
 _ONE_TIME = re.compile(
     r"единовремен|разов|подъ[её]мн|при подписании|за подписание|якбора|якдафъа|ҳангоми имзо|"
     r"bir martalik|бир марталик|bir marta\b|бир марта\b|bir yo['ʻ’`]?la|бир йўла|imzola|имзола|"
