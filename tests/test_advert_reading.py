@@ -151,6 +151,13 @@ def test_the_employer_paying_or_a_fixed_term_contract_is_no_fee_and_no_rush(read
     assert "urgency" in flags(reader, "Срочно! Осталось 2 места\n+7 900 000-00-08")
 
 
+def test_weak_flags_alone_never_make_an_advert_dangerous(reader: AdvertReader) -> None:
+    """Only a phone number and a hurry are warning signs: the answer lists them, it does not say "do not go"."""
+    weak = reader.read("Грузчики на склад, срочно!\nОплата каждый день\n+7 900 000-00-00")
+    assert set(weak.flags) == {"no_employer", "urgency"} and not weak.serious
+    assert reader.read("Грузчики на склад, срочно!\nБез договора\n+7 900 000-00-00").serious
+
+
 def test_a_kept_passport_is_found_with_other_words_between_in_one_clause(reader: AdvertReader) -> None:
     """Soft wording puts a reason between the passport and its keeping ("for your own safety")."""
     assert "documents_kept" in flags(reader, "Паспорта рабочих на время сезона будут храниться у нас")
