@@ -151,9 +151,75 @@ def test_the_employer_paying_or_a_fixed_term_contract_is_no_fee_and_no_rush(read
     assert "urgency" in flags(reader, "Срочно! Осталось 2 места\n+7 900 000-00-08")
 
 
+def test_weak_flags_alone_never_make_an_advert_dangerous(reader: AdvertReader) -> None:
+    """Only a phone number and a hurry are warning signs: the answer lists them, it does not say "do not go"."""
+    weak = reader.read("Грузчики на склад, срочно!\nОплата каждый день\n+7 900 000-00-00")
+    assert set(weak.flags) == {"no_employer", "urgency"} and not weak.serious
+    assert reader.read("Грузчики на склад, срочно!\nБез договора\n+7 900 000-00-00").serious
+
+
+def test_a_kept_passport_is_found_with_other_words_between_in_one_clause(reader: AdvertReader) -> None:
+    """Soft wording puts a reason between the passport and its keeping ("for your own safety")."""
+    assert "documents_kept" in flags(reader, "Паспорта рабочих на время сезона будут храниться у нас")
+    assert "documents_kept" in flags(reader, "Pasport va boshqa hujjatlaringiz ish tugaguncha bizning ofisda saqlanadi")
+    assert "documents_kept" in flags(reader, "Your passport will be stored by our manager for your own protection")
+    assert "documents_kept" not in flags(reader, "Паспорт нужен для оформления, жильё хранить вещи позволяет"), (
+        "the passport and a keeping word in different clauses"
+    )
+    assert "documents_kept" not in flags(reader, "For your own safety, keep your own passport with you")
+    assert "documents_kept" not in flags(reader, "Паспорт и миграционную карту храните при себе"), "the worker keeps it"
+
+
+def test_a_refusal_or_a_negation_in_the_clause_cancels_the_flag(reader: AdvertReader) -> None:
+    assert "fee" not in flags(reader, "Vizaga hech qanday toʻlov yoʻq, hammasi kompaniyadan\nTel +998 90 000 00 00")
+    assert "fee" not in flags(reader, "By law it is illegal for any agency to charge you a placement fee")
+    assert "no_contract" not in flags(reader, "Without a work permit we do not hire\nHR: +44 0000 000000")
+    assert "no_contract" not in flags(reader, "Без патента не принимаем, помогаем оформить\n+7 900 000-00-00")
+    assert "no_contract" in flags(reader, "Без патента тоже берём\n+7 900 000-00-00")
+    assert "no_contract" not in flags(reader, "It is illegal for us to take money from workers"), "the law, not the job"
+
+
+def test_tajik_be_written_apart_still_means_without(reader: AdvertReader) -> None:
+    assert "no_contract" in flags(reader, "Дар анбор кор, бе шартнома, пул ҳар ҳафта\n+7 900 000-00-00")
+    assert "no_contract" in flags(reader, "Бе патент ҳам кор ҳаст\n+7 900 000-00-00")
+    assert "no_contract" not in flags(reader, "Бо патент ва шартномаи меҳнатӣ\n+7 900 000-00-00")
+
+
+def test_an_amount_is_read_with_its_own_words_not_the_next_clauses(reader: AdvertReader) -> None:
+    assert [round(a.monthly) for a in amounts("Pay: €2,000 – €3,000 per month")] == [2500], "a range, both signs"
+    assert "pay_too_high" not in flags(reader, "Маош 200 000 рубл + 900 000 рубл як бор, шартнома 1 сол")
+    assert "pay_too_high" not in flags(reader, "Salary 150,000 RUB + 1,500,000 RUB one-time payment")
+    assert "pay_too_high" not in flags(reader, "Qurilish, 120 000 rubl, tez, shu haftada ketamiz\n@ish_example")
+    assert "pay_too_high" in flags(reader, "Sales, Phnom Penh: USD 3,200 base, free flight\n@sales_example")
+    assert "fee" in flags(reader, "salary 900$ monthly\nyou pay 400$ for the work visa and ticket")
+    assert "fee" in flags(reader, "Регистрационный взнос за место 5 000 ₽"), "«место» is no word of pay"
+
+
+def test_a_short_line_typed_without_capitals_is_a_line_of_its_own(reader: AdvertReader) -> None:
+    """Only a line as long as the longest may have been wrapped: "free" on a short line is not the
+    next line's."""
+    text = "Cleaners for a hotel in Doha, salary 1200$ monthly\nfood free\npay 300$ for the visa\n+974 0000 0000"
+    assert "fee" in flags(reader, text)
+
+
+def test_an_employer_word_is_found_in_either_uzbek_script(reader: AdvertReader) -> None:
+    assert "no_employer" not in flags(reader, "Меҳнат агентлиги Кореяга ишчилар танлайди\nТел +998 71 000 00 00")
+    assert "no_employer" not in flags(reader, "Mehnat agentligi Koreyaga ishchilar tanlaydi\nTel +998 71 000 00 00")
+
+
 @pytest.mark.parametrize(
     ("flag", "line"),
     [
+        ("travel_deducted", "Авиабилет за счёт фирмы, затем удержание из заработной платы частями"),
+        ("travel_deducted", "We advance the airfare; the cost is recovered from wages in 4 months"),
+        ("travel_deducted", "Yoʻl chiptasi bizdan, keyin maoshdan chegiriladi"),
+        ("urgency", "Только 5 vacancies left — набор закрывается"),
+        ("urgency", "Ishga qabul faqat shu hafta!"),
+        ("urgency", "Only 2 slots left for March"),
+        ("confinement", "Ётоқхона ферма ичида, шаҳарга чиқиш керак эмас"),
+        ("wrong_visa", "Германияга mehmon vizasi bilan, ishni joyida topamiz"),
+        ("no_contract", "Работаем без контракта, расчёт каждую неделю"),
+        ("fee", "Hech qanday yashirin shartlar yoʻq. Oformleniya 700$ oldindan"),
         ("fee", "Welding course: tuition 1 800 $, a job in Poland guaranteed after it"),
         ("fee", "Омӯзиши ронандагӣ — 2000 сомонӣ, пеш аз сафар"),
         ("documents_kept", "Паспорт сдаёшь бригадиру, отдадим в конце сезона"),
@@ -176,13 +242,13 @@ def test_a_flag_is_found_in_other_words_and_languages(reader: AdvertReader, flag
 
 def test_an_example_its_flag_does_not_find_is_an_error_for_editors(tmp_path: Path) -> None:
     content = copy_of_real_content(tmp_path)
-    edit(content / "advert_flags.yaml", '"Паспорта храним у администратора в сейфе"', '"Паспорта лежат в сейфе"')
+    edit(content / "advert_flags.yaml", '"Паспорта храним у администратора в сейфе"', '"Паспорта нужны для оформления"')
     with pytest.raises(ContentError) as error:
         load_curriculum(content, today=CONTENT_DAY)
     (problem,) = [p for p in error.value.errors if p.file == "advert_flags.yaml"]
-    assert "'Паспорта лежат в сейфе' does not show the flag 'documents_kept'" in problem.message
+    assert "'Паспорта нужны для оформления' does not show the flag 'documents_kept'" in problem.message
     line = (content / "advert_flags.yaml").read_text(encoding="utf-8").splitlines()[problem.line - 1]
-    assert "Паспорта лежат в сейфе" in line
+    assert "Паспорта нужны для оформления" in line
 
 
 def test_a_judgement_flag_that_is_not_a_flag_is_an_error(tmp_path: Path) -> None:
@@ -212,10 +278,11 @@ def test_the_evaluation_script_reports_the_goals_figures() -> None:
     assert "== tuning (studied): tests/data/adverts_A.yaml" in done.stdout
     assert "== tuning (studied): tests/data/adverts_B.yaml" in done.stdout, "set B was studied: tuning data now"
     assert "== tuning (studied): tests/data/adverts_C.yaml" in done.stdout, "set C was studied: tuning data now"
+    assert "== tuning (studied): tests/data/adverts_D.yaml" in done.stdout, "set D was studied: tuning data now"
     held_out = done.stdout.split("== held out (never studied)")[1:]
     assert held_out, "a held-out set nobody has looked into is reported"
     assert not any("missed" in part or "false by flag" in part for part in held_out), "its misses are never printed"
-    for total in [line for line in done.stdout.splitlines() if line.startswith("all ")][:3]:
+    for total in [line for line in done.stdout.splitlines() if line.startswith("all ")][:4]:
         recall = float(total.split("recall")[1].split("%")[0])
         assert recall >= 90.0, f"a tuning set is no longer read as it was: {total}"
     sealed = subprocess.run(

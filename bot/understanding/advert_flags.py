@@ -15,6 +15,8 @@ from bot.common.languages import LanguageCode
 ADVERT_FLAGS_FILE = "advert_flags.yaml"
 MONEY = "{money}"
 """Written in a phrase for any amount of money ("оформление {money}")."""
+APART = "..."
+"""Written between a phrase's parts that may stand anywhere in one clause ("паспорт* ... сейф*")."""
 
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,40}$")]
 """A flag's name (as bot.content.models.Identifier, written here so this module needs nothing of content)."""

@@ -11,9 +11,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.understanding.advert_flags import MONEY, AdvertFlag, AdvertFlags
+from bot.understanding.advert_flags import APART, MONEY, AdvertFlag, AdvertFlags
 from bot.understanding.phrases import PhraseMatcher
-from bot.understanding.transliteration import words
+from bot.understanding.transliteration import fold, words
 
 MONEY_WORD = "moneyamount"
 """What an amount of money that is not pay becomes before phrases are matched: what `{money}` stands for."""
@@ -38,7 +38,8 @@ CURRENCIES: dict[str, str] = {
 _CURRENCY = "|".join(f"(?P<{code}_{{side}}>{pattern})" for code, pattern in CURRENCIES.items())
 _AMOUNT = re.compile(
     rf"(?:(?:{_CURRENCY.format(side='pre')})\s?)?(?P<low>{_NUMBER}){_MULTIPLIER.format(name='low_mult')}"
-    rf"(?:\s?(?:–|-|—|to|до)\s?(?P<high>{_NUMBER}){_MULTIPLIER.format(name='high_mult')})?"
+    rf"(?:\s?(?:–|-|—|to|до)\s?(?:(?:{_CURRENCY.format(side='mid')})\s?)?(?P<high>{_NUMBER})"
+    rf"{_MULTIPLIER.format(name='high_mult')})?"
     rf"(?:\s?(?:{_CURRENCY.format(side='post')}))?",
     re.IGNORECASE,
 )
@@ -52,15 +53,17 @@ _PERIODS: tuple[tuple[float, re.Pattern[str]], ...] = (
 )
 """How many of a period make a month, and how each period is written."""
 _PAY_LINE = re.compile(
-    r"зп|з/п|зарплат|(?<!\w)оплата|доход|довольств|оклад|ставк|заработ|маош|maosh|музд|oylik|ойлик|oylig|ойлиг|"
+    r"(?<!\w)(?:зп|з/п|зарплат|оплата|доход|довольств|оклад|ставк|заработ|маош|maosh|музд|oylik|ойлик|oylig|ойлиг|"
     r"ish haqi|иш ҳақи|"
-    r"salary|pay\b|wage|earn|month|мес|в день",
+    r"salary|pay\b|wage|earn|month|мес(?!т)|ежемесячн|еженедельн|в день|income|даромад|daromad)",
     re.IGNORECASE,
 )
+"""Words of pay, each at a word's start: "место", "доставка" and "prepay" hold none."""
 _ONE_TIME = re.compile(
     r"единовремен|разов|подъ[её]мн|при подписании|за подписание|якбора|якдафъа|ҳангоми имзо|"
-    r"bir martalik|бир марталик|bir yo['ʻ’`]?la|бир йўла|imzola|имзола|"
-    r"on signing|signing bonus|sign-?up|sign-?on|joining bonus|bonus on",
+    r"bir martalik|бир марталик|bir marta\b|бир марта\b|bir yo['ʻ’`]?la|бир йўла|imzola|имзола|"
+    r"як бор(?!\w)|як маротиба|як дафъа|"
+    r"on signing|signing bonus|sign-?up|sign-?on|joining bonus|bonus on|one-?time|one time|once\b|lump sum",
     re.IGNORECASE,
 )
 """Words of a one-time payment: an amount after one in its line (no word of a period between) is not a wage."""
@@ -77,6 +80,13 @@ _COST = re.compile(
     re.IGNORECASE,
 )
 """Words that make an amount a cost to the worker, not pay, when they come before it in its clause."""
+_PAID_FOR = re.compile(rf"\s*(?:for|за|барои)\s+(?:[\w-]+\s+)?(?:[\w-]+\s+)?(?:{_COST.pattern})", re.I)
+"""An amount paid for a cost named right after it (two words may come between: "for the work visa"):
+a price, not pay, whatever word of pay came before."""
+_PAY_AFTER = re.compile(r"\s*(?:base|basic)\b", re.IGNORECASE)
+"""A wage named after its amount ("USD 3,500 base + commission")."""
+_PERIOD_STOP = re.compile(r"[,;!?]\s")
+"""Where the words that say an amount's period end: a period in the next clause is another thing's."""
 _CLAUSE = re.compile(r"[,;]\s+|[.!?]+\s+")
 """Where a line's clauses part: a cost and the wage beside it are told apart, and "free" cancels
 only what stands in its own clause ("медкомиссия 3 000 ₽, остальное бесплатно")."""
@@ -86,6 +96,12 @@ _CONTACT = re.compile(
     re.IGNORECASE,
 )
 _QUOTED_NAME = re.compile(r"«([^»\n]{2,60})»|“([^”\n]{2,60})”|\"([^\"\n]{2,60})\"")
+_PRIVATIVE = re.compile(r"(?<![\w-])([Бб]е)\s+(?=[а-яёҳҷқғӯӣА-ЯЁҲҶҚҒӮӢ])")
+FOLDED_EMPLOYER_LETTERS = 4
+"""Employer words longer than this are also found in the other script ("агентлиги", "agentligi");
+shorter ones (АО, ИП) would meet ordinary words once folded."""
+WRAPPED_SHARE = 0.6
+"""A line at least this share of the longest line's length may have been wrapped."""
 MIN_ADVERT_CHARS = 120
 """A pasted text shorter than this is a question, not an advert."""
 PRINT_BITS = 63
@@ -117,19 +133,23 @@ class AdvertReader:
         self._flags = flags
         self._serious = flags.serious()
 
+        def labelled(part: str) -> list[tuple[str, str]]:
+            return [
+                (name, phrase.replace(MONEY, MONEY_WORD))
+                for name, flag in flags.flags.items()
+                for phrases in getattr(flag, part).values()
+                for phrase in phrases
+            ]
+
         def matcher(part: str, *, typos: bool = True) -> PhraseMatcher:
             return PhraseMatcher(
-                (
-                    (name, phrase.replace(MONEY, MONEY_WORD))
-                    for name, flag in flags.flags.items()
-                    for phrases in getattr(flag, part).values()
-                    for phrase in phrases
-                ),
+                (pair for pair in labelled(part) if APART not in pair[1]),
                 typos=typos,
                 careful_typos=True,  # "неофициально" is not a typo of "официально": a typo keeps the first letter
             )
 
         self._phrases, self._also, self._unless = matcher("phrases"), matcher("also"), matcher("unless")
+        self._apart = _ApartPhrases(labelled("phrases"))
         self._unless_near = matcher("unless_near", typos=False)  # "not deducted" is one letter from "deducted"
         self._advert_words = PhraseMatcher(
             ("advert", phrase) for phrases in flags.advert_words.values() for phrase in phrases
@@ -145,8 +165,9 @@ class AdvertReader:
     def read(self, text: str) -> AdvertReading:
         found: set[str] = set()
         for line in lines(text):
-            for clause in _CLAUSE.split(marked_amounts(line)):
-                found |= set(self._phrases.labels_in(clause)) - set(self._unless_near.labels_in(clause))
+            for clause in _CLAUSE.split(_joined_privatives(marked_amounts(line))):
+                in_clause = set(self._phrases.labels_in(clause)) | self._apart.labels_in(clause)
+                found |= in_clause - set(self._unless_near.labels_in(clause))
         marked = marked_amounts(text)
         found &= _wanted_also(self._flags, set(self._also.labels_in(marked)))
         found -= set(self._unless.labels_in(marked))
@@ -178,6 +199,33 @@ class AdvertReader:
         return contact or (money and text.count("\n") >= 2)
 
 
+class _ApartPhrases:
+    """Phrases written `words ... words`: each part anywhere in one clause, however far apart
+    ("Шиносномаҳоро мо барои бехатарии худатон дар идора нигоҳ медорем": the passport, kept)."""
+
+    def __init__(self, phrases: list[tuple[str, str]]) -> None:
+        parts = [(name, index, phrase.split(APART)) for index, (name, phrase) in enumerate(phrases) if APART in phrase]
+        self._needed = {(name, index): len(split) for name, index, split in parts}
+        self._parts = PhraseMatcher(
+            [(f"{name} {index} {number}", part) for name, index, split in parts for number, part in enumerate(split)],
+            careful_typos=True,
+        )
+
+    def labels_in(self, clause: str) -> set[str]:
+        seen: dict[tuple[str, int], int] = {}
+        for label in self._parts.labels_in(clause):
+            name, index, _number = label.split()
+            seen[name, int(index)] = seen.get((name, int(index)), 0) + 1
+        return {name for (name, index), count in seen.items() if count == self._needed[name, index]}
+
+
+def _joined_privatives(text: str) -> str:
+    """Tajik "бе" (without) written apart joined to its word, as it is also written: "бе патент" is
+    "бепатент". Apart it folds to "be", a common word that phrases leave out, and "без патента"
+    would read as "патент" alone."""
+    return _PRIVATIVE.sub(r"\1", text)
+
+
 def _wanted_also(flags: AdvertFlags, also_found: set[str]) -> set[str]:
     """Flags whose `with` phrases are satisfied (or that have none)."""
     return {name for name, flag in flags.flags.items() if not any(flag.also.values()) or name in also_found}
@@ -185,7 +233,7 @@ def _wanted_also(flags: AdvertFlags, also_found: set[str]) -> set[str]:
 
 def _currency(match: re.Match[str]) -> str | None:
     for key, value in match.groupdict().items():
-        if value and (key.endswith("_pre") or key.endswith("_post")):
+        if value and key.endswith(("_pre", "_mid", "_post")):
             return key.rsplit("_", 1)[0]
     multiplier = (match["low_mult"] or match["high_mult"] or "").lower()
     return "RUB" if multiplier.startswith("т") and "р" in multiplier else None  # "95 т.р.": thousand roubles
@@ -204,10 +252,14 @@ def _number(text: str, multiplier: str | None) -> float:
 
 def lines(text: str) -> list[str]:
     """The advert's lines as written: a line that starts with a small letter goes on the one before
-    (a sentence wrapped by the phone, or by a screenshot read back with OCR)."""
+    when that one is about as long as the longest (a sentence wrapped by the phone, or by a
+    screenshot read back with OCR); after a short line it is a line of its own, typed without
+    capitals ("transport free" / "pay 500$ for visa": the "free" is not the visa's)."""
+    physical = text.splitlines()
+    wrap_at = WRAPPED_SHARE * max((len(line) for line in physical), default=0)
     joined: list[str] = []
-    for line in text.splitlines():
-        if joined and line[:1].islower():
+    for index, line in enumerate(physical):
+        if joined and line[:1].islower() and len(physical[index - 1]) >= wrap_at:
             joined[-1] = f"{joined[-1]} {line}"
         else:
             joined.append(line)
@@ -231,18 +283,22 @@ def marked_amounts(text: str) -> str:
 
 def _is_pay(line: str, match: re.Match[str]) -> bool:
     """An amount is pay unless a cost ("стоимость", "fee", "виза") comes before it in its clause,
-    nearer than any word of pay ("оформление и зарплата 65 000 ₽" is pay); then pay when a period
-    follows or precedes it, or its line speaks of pay."""
+    nearer than any word of pay ("оформление и зарплата 65 000 ₽" is pay), or it is paid for a cost
+    named right after it ("pay 500$ for visa processing", "5 000 ₽ за оформление"); then pay when a
+    period follows or precedes it, or its line speaks of pay."""
     before = _CLAUSE.split(line[: match.start()])[-1]
     cost = max((found.end() for found in _COST.finditer(before)), default=-1)
     pay = max((found.end() for found in _PAY_LINE.finditer(before)), default=-1)
-    if cost > pay:
+    if cost > pay or _PAID_FOR.match(line, match.end()):
         return False
+    if _PAY_AFTER.match(line, match.end()):
+        return True
     return pay >= 0 or _months_per(line, match) is not None or _PAY_LINE.search(line) is not None
 
 
 def _months_per(line: str, match: re.Match[str]) -> float | None:
     after, before = line[match.end() : match.end() + 25], line[max(0, match.start() - 20) : match.start()]
+    after = _PERIOD_STOP.split(after, maxsplit=1)[0]  # "100 000 rubl, srochno, bu hafta ketadi": no weekly pay
     return _period(after, first=True) or _period(before, first=False)
 
 
@@ -300,11 +356,14 @@ class _PayAbove:
         return False
 
 
+def _title_case(word: str) -> bool:
+    return word[:1].isupper() and word[1:].islower() and word.isascii()
+
+
 def _employer_word(word: str) -> re.Pattern[str]:
     """Title-case Latin words ("Hotel", "Farms") count only when written so, after a capitalised name
     ("Al Waha Farms"; "Farm / meat factory" names no firm); others in any case, anywhere."""
-    exact = word[:1].isupper() and word[1:].islower() and word.isascii()
-    if exact:
+    if _title_case(word):
         return re.compile(rf"(?<![\w.])[A-Z0-9][\w&'’-]*[ \t]+{re.escape(word)}(?!\w)")
     end = r"(?!\w)" if len(word) <= 4 else ""  # "вазорати мудофиа" is also "мудофиаи"
     return re.compile(rf"(?<!\w){re.escape(word)}{end}", re.IGNORECASE)
@@ -359,6 +418,11 @@ class _NoEmployerNamed:
     def __init__(self, flag: AdvertFlag) -> None:
         self._kind_then_name = _kind_then_name(flag.employer_kinds)
         self._words = [_employer_word(word) for word in flag.employer_words if " " not in word]
+        self._folded = [
+            re.compile(rf"(?<!\w){re.escape(fold(word))}")
+            for word in flag.employer_words
+            if " " not in word and len(word) > FOLDED_EMPLOYER_LETTERS and not _title_case(word)
+        ]
         self._phrases = PhraseMatcher(("employer", word) for word in flag.employer_words if " " in word)
 
     def __call__(self, text: str) -> bool:
@@ -369,7 +433,10 @@ class _NoEmployerNamed:
             return True
         if self._kind_then_name is not None and self._kind_then_name.search(text):
             return True
-        return any(word.search(text) for word in self._words) or bool(self._phrases.labels_in(text))
+        if any(word.search(text) for word in self._words) or self._phrases.labels_in(text):
+            return True
+        folded = " ".join(words(text))  # "агентлиги" in Uzbek Cyrillic is "agentligi"
+        return any(word.search(folded) for word in self._folded)
 
 
 _RULES: dict[str, Callable[[AdvertFlag], Callable[[str], bool]]] = {
