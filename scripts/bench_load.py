@@ -69,6 +69,8 @@ class LightTelegram:
         """What the users sent, measured part only: a button's data prefix, "typed" or "/menu"."""
         self.calls: Counter[str] = Counter()
         """Bot API methods the bot called, by name."""
+        self.handed_out = 0
+        """Updates getUpdates returned, counting each time one was returned again."""
 
     async def start(self) -> None:
         app = web.Application()
@@ -120,7 +122,9 @@ class LightTelegram:
                 await asyncio.wait_for(self.arrived.wait(), float(params.get("timeout") or 0) or 0.01)
             except TimeoutError:
                 return []
-        return self.updates[: int(params.get("limit") or 100)]
+        batch = self.updates[: int(params.get("limit") or 100)]
+        self.handed_out += len(batch)
+        return batch
 
     def message(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = int(params["chat_id"])
@@ -303,6 +307,7 @@ async def measure(
         phases["warmed up"] = (memory_mb(process.pid, "VmRSS"), peak_memory_mb(process.pid))
         telegram.kinds.clear()
         telegram.calls.clear()
+        telegram.handed_out = 0
         sampler = Sampler(process.pid, sampled) if sampled else None
         if sampler is not None:
             await sampler.start()
@@ -337,6 +342,7 @@ async def measure(
         "kinds": telegram.kinds,
         "calls": telegram.calls,
         "phases": phases,
+        "handed_out": telegram.handed_out,
         "libraries": libraries,
         "layers": layers,
     }
@@ -392,6 +398,13 @@ async def main(
     print(f"CPU per update Safar/baseline, median of rounds: {statistics.median(costs):.2f}")
     print(f"extra peak memory: {extra:+.1f} MB (goal ≤ 30 MB)")
     print_phases(baselines, safars)
+    # Safar's polling confirms an update only once handled, so getUpdates hands out again the ones still under way.
+    fetched = [
+        f"{r['handed_out'] / max(sum(r['kinds'].values()), 1):.2f}"
+        for pair in zip(baselines, safars, strict=True)
+        for r in pair
+    ]
+    print("updates getUpdates handed out per update sent, baseline and Safar by round: " + ", ".join(fetched))
     if sample:
         print_layers(safars, sample)
     for number, safar in enumerate(safars, 1):
