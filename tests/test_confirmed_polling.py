@@ -7,6 +7,9 @@ import contextlib
 import sqlite3
 from pathlib import Path
 
+import pytest
+from aiogram.exceptions import ClientDecodeError
+
 from bot.config import Settings
 from bot.handlers.counsellors import TALK_LABEL
 from bot.i18n import load_i18n
@@ -141,3 +144,17 @@ async def test_updates_handed_out_again_while_under_way_are_not_read_again(
     assert [update.update_id for update in updates] == [telegram.last_update_id]
     assert updates[0].message is not None and updates[0].message.text == "/sos"
     assert call.handed_out == 2, "Telegram handed out both"
+
+
+async def test_a_reply_that_is_not_json_still_fails_as_aiogram_reports_it(settings: Settings) -> None:
+    """A proxy's error page instead of Telegram's JSON: the poll fails with aiogram's own error
+    (and polling backs off and tries again), not with an error of the leaving-out."""
+    bot = bot_for(settings, retry=False)
+    call = GetNewUpdates(offset=1, timeout=0, limit=WINDOW).leaving_out({1})
+    try:
+        page = "<html>502 Bad Gateway</html>"
+        assert call.without_held(page, bot.session.json_loads, bot.session.json_dumps) == page
+        with pytest.raises(ClientDecodeError):
+            bot.session.check_response(bot=bot, method=call, status_code=502, content=page)
+    finally:
+        await bot.session.close()

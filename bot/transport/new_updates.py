@@ -33,7 +33,10 @@ class GetNewUpdates(GetUpdates):
     def without_held(self, content: str, loads: Callable[..., Any], dumps: Callable[..., str]) -> str:
         """The reply's text with the held updates taken out of its result (unchanged when none is
         held, or when it is not a list of updates: an error, read by aiogram as usual)."""
-        data = loads(content)
+        try:
+            data = loads(content)
+        except ValueError:  # not JSON (a proxy's error page): aiogram reports it as it always did
+            return content
         result = data.get("result") if isinstance(data, dict) else None
         if not isinstance(result, list):
             return content
