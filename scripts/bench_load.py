@@ -34,6 +34,8 @@ from typing import Any
 
 from aiohttp import web
 
+from scripts.sampled_profile import Sampler, shares
+
 TOKEN = "7000001:AAE-benchmarkToken_0123456789abcdefghij"
 BOT_ID = 7000001
 PROJECT = Path(__file__).resolve().parents[1]
@@ -56,6 +58,8 @@ class LightTelegram:
         self.updates: list[dict[str, Any]] = []
         self.next_update_id = 1
         self.arrived = asyncio.Event()
+        self.polled = asyncio.Event()
+        """Set at the bot's first getUpdates: it has started."""
         self.closing = False
         self.chats: dict[int, Chat] = {}
         self.next_message_id = 1
@@ -65,6 +69,8 @@ class LightTelegram:
         """What the users sent, measured part only: a button's data prefix, "typed" or "/menu"."""
         self.calls: Counter[str] = Counter()
         """Bot API methods the bot called, by name."""
+        self.handed_out = 0
+        """Updates getUpdates returned, counting each time one was returned again."""
 
     async def start(self) -> None:
         app = web.Application()
@@ -97,6 +103,7 @@ class LightTelegram:
         elif request.can_read_body:
             params = dict(await request.post())
         if method == "getUpdates":
+            self.polled.set()
             result: Any = await self.get_updates(params)
         elif method in ("sendMessage", "editMessageText", "editMessageReplyMarkup"):
             result = self.message(params)
@@ -115,7 +122,9 @@ class LightTelegram:
                 await asyncio.wait_for(self.arrived.wait(), float(params.get("timeout") or 0) or 0.01)
             except TimeoutError:
                 return []
-        return self.updates[: int(params.get("limit") or 100)]
+        batch = self.updates[: int(params.get("limit") or 100)]
+        self.handed_out += len(batch)
+        return batch
 
     def message(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = int(params["chat_id"])
@@ -209,11 +218,23 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def peak_memory_mb(pid: int) -> float:
+def memory_mb(pid: int, field: str = "VmHWM") -> float:
+    """A process's peak (VmHWM) or present (VmRSS) resident memory, from /proc."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def mapped_libraries(pid: int) -> set[str]:
+    """The compiled extensions and shared libraries a process has mapped, by file name: whether a
+    lazily loaded one (cryptography's OpenSSL, for instance) was loaded by the load."""
+    names = {line.split()[-1].rsplit("/", 1)[-1] for line in Path(f"/proc/{pid}/maps").read_text().splitlines()}
+    return {name for name in names if ".so" in name}
+
+
+def peak_memory_mb(pid: int) -> float:
+    return memory_mb(pid, "VmHWM")
 
 
 def load_average() -> str:
@@ -265,7 +286,9 @@ def restore(stored_state: Path, db_path: Path) -> None:
     shutil.copyfile(stored_state, db_path)
 
 
-async def measure(command: list[str], env: dict[str, str], users: int, steps: int, seed: int) -> dict[str, Any]:
+async def measure(
+    command: list[str], env: dict[str, str], users: int, steps: int, seed: int, sampled: Path | None = None
+) -> dict[str, Any]:
     telegram = LightTelegram()
     await telegram.start()
     process = await asyncio.create_subprocess_exec(
@@ -275,20 +298,30 @@ async def measure(command: list[str], env: dict[str, str], users: int, steps: in
     pin(process.pid)
     try:
         rng = random.Random(seed)
+        await telegram.polled.wait()  # started: content loaded, database open, polling
+        phases = {"started": (memory_mb(process.pid, "VmRSS"), peak_memory_mb(process.pid))}
         warm: list[float] = []
         # Every user opens the bot first (not measured): Safar shows the language picker, then the menu.
         await asyncio.gather(*(one_user(telegram, uid, 2, warm, random.Random(uid)) for uid in range(1, users + 1)))
         latencies: list[float] = []
+        phases["warmed up"] = (memory_mb(process.pid, "VmRSS"), peak_memory_mb(process.pid))
         telegram.kinds.clear()
         telegram.calls.clear()
+        telegram.handed_out = 0
+        sampler = Sampler(process.pid, sampled) if sampled else None
+        if sampler is not None:
+            await sampler.start()
         started, cpu_before = time.perf_counter(), cpu_seconds(process.pid)
         await asyncio.gather(
             *(one_user(telegram, uid, steps, latencies, random.Random(rng.random())) for uid in range(1, users + 1))
         )
         elapsed = time.perf_counter() - started
         cpu_used = cpu_seconds(process.pid) - cpu_before
+        layers = await sampler.stop() if sampler is not None else Counter()
         busy = cpu_used / elapsed
         memory = peak_memory_mb(process.pid)
+        phases["after the load"] = (memory_mb(process.pid, "VmRSS"), memory)
+        libraries = mapped_libraries(process.pid)
     finally:
         telegram.closing = True  # a bot waiting in a long poll gets its answer and can stop at once
         telegram.arrived.set()
@@ -308,10 +341,16 @@ async def measure(command: list[str], env: dict[str, str], users: int, steps: in
         "errors": len(errors),
         "kinds": telegram.kinds,
         "calls": telegram.calls,
+        "phases": phases,
+        "handed_out": telegram.handed_out,
+        "libraries": libraries,
+        "layers": layers,
     }
 
 
-async def main(users: int, steps: int, stored: int, seed: int, rounds: int, profile: str | None) -> None:
+async def main(
+    users: int, steps: int, stored: int, seed: int, rounds: int, profile: str | None, sample: str | None, repeat: bool
+) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "DB_", "WEBHOOK_", "ADMIN_", "FLOOD_"))}
     env |= {"PYTHONPATH": str(PROJECT), "BOT_TOKEN": TOKEN, "LOG_LEVEL": "WARNING"}
     baselines, safars = [], []
@@ -324,17 +363,17 @@ async def main(users: int, steps: int, stored: int, seed: int, rounds: int, prof
         safar_env = env | {"DB_PATH": str(db_path), "PSEUDONYM_KEY": key, "FLOOD_UPDATES_PER_SECOND": "1000"}
         profiler = ["-m", "cProfile", "-o", profile] if profile else []
         for round_number in range(rounds):  # alternated, so a slow moment of the machine hits both
+            round_seed = seed if repeat else seed + round_number
+            sampled = Path(sample) / f"safar-round-{round_number + 1}.txt" if sample else None
             # Both bots get the same users in a round, and every Safar round starts from the same
             # stored state: a round used to inherit the last one's writes (places in lessons,
             # passport countries, flags, events), so its workload drifted from round to round.
-            baselines.append(
-                await measure([sys.executable, "scripts/baseline_bot.py"], env, users, steps, seed + round_number)
-            )
+            baselines.append(await measure([sys.executable, "scripts/baseline_bot.py"], env, users, steps, round_seed))
             restore(stored_state, db_path)
             keys = {"KEY_DIR": str(Path(folder) / f"keys-{round_number}")}  # a new database's first start
             safars.append(
                 await measure(
-                    [sys.executable, *profiler, "-m", "bot"], safar_env | keys, users, steps, seed + round_number
+                    [sys.executable, *profiler, "-m", "bot"], safar_env | keys, users, steps, round_seed, sampled
                 )
             )
     print(f"K = {users} users × {steps} steps, {rounds} alternated round(s); Safar with {stored:,} users' state stored")
@@ -358,7 +397,21 @@ async def main(users: int, steps: int, stored: int, seed: int, rounds: int, prof
     # the CPU each update cost its bot depends far less on the neighbours.
     print(f"CPU per update Safar/baseline, median of rounds: {statistics.median(costs):.2f}")
     print(f"extra peak memory: {extra:+.1f} MB (goal ≤ 30 MB)")
-    print_workload(safars[-1])
+    print_phases(baselines, safars)
+    # Safar's polling confirms an update only once handled, so getUpdates hands out again the ones still under way.
+    fetched = [
+        f"{r['handed_out'] / max(sum(r['kinds'].values()), 1):.2f}"
+        for pair in zip(baselines, safars, strict=True)
+        for r in pair
+    ]
+    print("updates getUpdates handed out per update sent, baseline and Safar by round: " + ", ".join(fetched))
+    if sample:
+        print_layers(safars, sample)
+    for number, safar in enumerate(safars, 1):
+        extra = sorted(safar["libraries"] - set().union(*(b["libraries"] for b in baselines)))
+        print(f"Safar {number} mapped beyond the baseline: {', '.join(extra)}")
+    for number, safar in enumerate(safars, 1):
+        print_workload(safar, number)
     if profile:
         import pstats
 
@@ -366,15 +419,37 @@ async def main(users: int, steps: int, stored: int, seed: int, rounds: int, prof
         pstats.Stats(profile).sort_stats("tottime").print_stats(25)
 
 
-def print_workload(row: dict[str, Any]) -> None:
-    """What Safar was asked in its last round: the mix of updates and the Bot API calls per update,
-    so runs of other workloads can be compared with this one."""
+def print_phases(baselines: list[dict[str, Any]], safars: list[dict[str, Any]]) -> None:
+    """Resident memory (VmRSS, and the peak so far) once polling started, after the warm-up and after
+    the measured load, per round: where the extra memory comes from."""
+    print("resident memory MB (VmRSS / peak so far): " + ", ".join(safars[0]["phases"]))
+    for number, (baseline, safar) in enumerate(zip(baselines, safars, strict=True), 1):
+        for name, row in ((f"baseline {number}", baseline), (f"Safar {number}", safar)):
+            print(f"{name:10} " + "   ".join(f"{rss:6.1f} / {peak:6.1f}" for rss, peak in row["phases"].values()))
+
+
+def print_layers(safars: list[dict[str, Any]], folder: str) -> None:
+    """Safar's CPU per update by layer in each round, from py-spy's samples of the measured load
+    (scripts/sampled_profile.py; the stacks are in `folder`): what a slower round spent more on."""
+    rows = [{name: share * safar["cpu_ms_per_update"] for name, share in shares(safar["layers"])} for safar in safars]
+    names = sorted({name for row in rows for name in row}, key=lambda name: -rows[0].get(name, 0.0))
+    print(f"Safar's CPU ms per update by layer, each round (py-spy, stacks in {folder}):")
+    print(f"{'':58} " + " ".join(f"{f'round {n}':>8}" for n in range(1, len(rows) + 1)))
+    for name in names:
+        print(f"{name[:58]:58} " + " ".join(f"{row.get(name, 0.0):8.2f}" for row in rows))
+
+
+def print_workload(row: dict[str, Any], number: int) -> None:
+    """What Safar was asked in a round: the mix of updates and the Bot API calls per update, so
+    rounds and runs of other workloads can be compared with each other."""
     kinds: Counter[str] = row["kinds"]
     calls: Counter[str] = row["calls"]
     sent = max(sum(kinds.values()), 1)
-    print("Safar's workload, last round: " + ", ".join(f"{k} {100 * n / sent:.1f}%" for k, n in kinds.most_common()))
+    print(
+        f"Safar's workload, round {number}: " + ", ".join(f"{k} {100 * n / sent:.1f}%" for k, n in kinds.most_common())
+    )
     calls.pop("getUpdates", None)
-    print("Bot API calls per update: " + ", ".join(f"{k} {n / sent:.2f}" for k, n in calls.most_common()))
+    print("  Bot API calls per update: " + ", ".join(f"{k} {n / sent:.2f}" for k, n in calls.most_common()))
 
 
 if __name__ == "__main__":
@@ -385,7 +460,13 @@ if __name__ == "__main__":
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--profile", metavar="FILE", help="run Safar under cProfile and print where time goes")
-    arguments = parser.parse_args()
-    asyncio.run(
-        main(arguments.users, arguments.steps, arguments.stored, arguments.seed, arguments.rounds, arguments.profile)
+    parser.add_argument(
+        "--sample", metavar="FOLDER", help="sample Safar's measured load with py-spy: CPU per update by layer per round"
     )
+    parser.add_argument(
+        "--repeat", action="store_true", help="every round with the same users and taps (--seed), not seed + round"
+    )
+    a = parser.parse_args()
+    if a.sample:
+        Path(a.sample).mkdir(parents=True, exist_ok=True)
+    asyncio.run(main(a.users, a.steps, a.stored, a.seed, a.rounds, a.profile, a.sample, a.repeat))

@@ -77,8 +77,10 @@ async def test_the_load_benchmark_answers_every_update_of_both_bots(tmp_path: Pa
     ], text
     assert all(float(rate) > 0 for _, rate, _, _ in rows)
     assert "throughput ratio Safar/baseline" in text and "extra peak memory" in text
-    assert re.search(r"^Safar's workload, last round: .*\d%", text, re.MULTILINE), text
-    assert re.search(r"^Bot API calls per update: .*answerCallbackQuery \d", text, re.MULTILINE), text
+    assert len(re.findall(r"^Safar's workload, round \d: .*\d%", text, re.MULTILINE)) == 2, text
+    assert re.search(r"^  Bot API calls per update: .*answerCallbackQuery \d", text, re.MULTILINE), text
+    assert len(re.findall(r"^(?:baseline|Safar) \d(?: +[\d.]+ / +[\d.]+){3}$", text, re.MULTILINE)) == 4, text
+    assert re.search(r"^updates getUpdates handed out per update sent, .*: (?:[\d.]+, ){3}[\d.]+$", text, re.M), text
 
 
 async def test_the_scale_benchmark_answers_every_update_in_every_layout(tmp_path: Path) -> None:

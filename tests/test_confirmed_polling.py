@@ -7,9 +7,15 @@ import contextlib
 import sqlite3
 from pathlib import Path
 
+import pytest
+from aiogram.exceptions import ClientDecodeError
+
+from bot.config import Settings
 from bot.handlers.counsellors import TALK_LABEL
 from bot.i18n import load_i18n
+from bot.runtime.app import bot_for
 from bot.runtime.confirmed_polling import WINDOW
+from bot.transport.new_updates import GetNewUpdates
 from tests.support.desk import copies_into, desk_process_settings
 from tests.support.fake_telegram import FakeTelegram
 from tests.support.journeys import LANGUAGE_LABELS, start_in
@@ -116,3 +122,39 @@ async def test_kill_9_while_a_message_into_a_case_waits_relays_it_after_the_rest
         await telegram.until(lambda: confirmed_below(telegram) > telegram.last_update_id, within=60)
         await eventually(lambda: queued(tmp_path) == 0, within=60, what="the relay queue emptied")
     assert [copy["text"] for copy in copies_into(telegram, topic)] == ["они забрали мой паспорт"]
+
+
+async def test_updates_handed_out_again_while_under_way_are_not_read_again(
+    settings: Settings, telegram: FakeTelegram
+) -> None:
+    """Every poll hands out again the updates still under way (their offset is not confirmed):
+    under load most of a batch. The poller leaves them out before aiogram reads the reply into its
+    models, which was the costliest part of reading it (scripts/bench_load.py); a full window still
+    counts as full."""
+    first, second = telegram.user(user_id=3500, language_code="en"), telegram.user(user_id=3501, language_code="en")
+    await first.send("/sos")
+    under_way = telegram.last_update_id
+    await second.send("/sos")
+    bot = bot_for(settings)
+    try:
+        call = GetNewUpdates(offset=under_way, timeout=0, limit=WINDOW).leaving_out({under_way})
+        updates = await bot(call)
+    finally:
+        await bot.session.close()
+    assert [update.update_id for update in updates] == [telegram.last_update_id]
+    assert updates[0].message is not None and updates[0].message.text == "/sos"
+    assert call.handed_out == 2, "Telegram handed out both"
+
+
+async def test_a_reply_that_is_not_json_still_fails_as_aiogram_reports_it(settings: Settings) -> None:
+    """A proxy's error page instead of Telegram's JSON: the poll fails with aiogram's own error
+    (and polling backs off and tries again), not with an error of the leaving-out."""
+    bot = bot_for(settings, retry=False)
+    call = GetNewUpdates(offset=1, timeout=0, limit=WINDOW).leaving_out({1})
+    try:
+        page = "<html>502 Bad Gateway</html>"
+        assert call.without_held(page, bot.session.json_loads, bot.session.json_dumps) == page
+        with pytest.raises(ClientDecodeError):
+            bot.session.check_response(bot=bot, method=call, status_code=502, content=page)
+    finally:
+        await bot.session.close()

@@ -28,3 +28,22 @@ def test_long_polling_without_metrics_loads_no_http_server() -> None:
     only for the webhook or /healthz, is a megabyte of memory on every small server."""
     loaded = subprocess.run([sys.executable, "-c", POLLING_PROBE], capture_output=True, text=True, check=True).stdout
     assert loaded.split() == []
+
+
+STEMMER_PROBE = """
+import sys
+import bot.cli, bot.runtime.app, bot.runtime.polling
+from bot.understanding.stemming import word_keys
+loaded = sorted(name for name in sys.modules if name.startswith("snowballstemmer.") and name.endswith("_stemmer"))
+print(" ".join(sorted(word_keys("работодателя"))), "|", " ".join(loaded))
+"""
+
+
+def test_the_stemmer_loads_russian_alone() -> None:
+    """Safar stems Russian words only; `import snowballstemmer` loads the stemmers of some thirty
+    languages (about 3 MB of memory on every server, scripts/README.md)."""
+    keys, loaded = subprocess.run(
+        [sys.executable, "-c", STEMMER_PROBE], capture_output=True, text=True, check=True
+    ).stdout.split("|")
+    assert "rabotodatel" in keys.split(), "an inflected Russian word still meets its stem"
+    assert loaded.split() == [], "no stemmer of another language is loaded"

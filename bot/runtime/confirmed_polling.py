@@ -24,6 +24,7 @@ import contextlib
 import logging
 import time
 from collections import deque
+from collections.abc import Container
 from typing import Any
 
 from aiogram import Bot, Dispatcher
@@ -33,6 +34,7 @@ from aiogram.types import Update
 from aiogram.utils.backoff import Backoff, BackoffConfig
 
 from bot.middlewares.chat_queues import Queued
+from bot.transport.new_updates import GetNewUpdates
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +90,11 @@ class ConfirmedOffsets:
                 self.handled(update_id)
 
         waiting.add_done_callback(done)
+
+    @property
+    def held(self) -> Container[int]:
+        """Fetched ids Telegram may hand out again (not yet below a sent offset): never read twice."""
+        return self._seen
 
     def under_way(self) -> int:
         return len(self._under_way)
@@ -166,7 +173,10 @@ class ConfirmingDispatcher(Dispatcher):
         while True:
             await offsets.settle(SETTLE_SECONDS)
             offset = offsets.offset()
-            call = GetUpdates(offset=offset, timeout=polling_timeout, limit=WINDOW, allowed_updates=allowed_updates)
+            # The updates under way come back in every batch until handled: left out before they are read.
+            call = GetNewUpdates(
+                offset=offset, timeout=polling_timeout, limit=WINDOW, allowed_updates=allowed_updates
+            ).leaving_out(offsets.held)
             offsets.sent(offset)
             try:
                 updates = await bot(call, request_timeout=request_timeout)
@@ -181,7 +191,7 @@ class ConfirmingDispatcher(Dispatcher):
                 backoff.reset()
                 failed = False
             new = [update for update in updates if offsets.fetched(update.update_id)]
-            if not new and len(updates) >= WINDOW:
+            if not new and call.handed_out >= WINDOW:
                 offsets.window_full()
             for update in new:
                 if slots is not None:

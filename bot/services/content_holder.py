@@ -70,6 +70,9 @@ class ContentSources:
             problems += error.problems
         if curriculum is None or registry is None or plans is None:
             raise ContentError(problems)
+        # Every file is read and checked: its parsed tree is let go before the indexes are built,
+        # so they reuse the memory it leaves instead of growing the process (3.4 MB, scripts/README.md).
+        forget_parsed_files()
         return LoadedContent.of(curriculum, AgencyIndex(registry), plans)
 
 

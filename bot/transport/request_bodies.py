@@ -12,6 +12,7 @@ from aiogram.types import InputFile
 from aiohttp import BytesPayload, ClientError, ClientTimeout, FormData
 
 from bot.common.serialized_keyboards import KEYBOARDS
+from bot.transport.new_updates import GetNewUpdates
 
 _JSON = json.JSONEncoder(ensure_ascii=False)
 """One encoder for every request: json.dumps with options would build a new one per call."""
@@ -51,6 +52,8 @@ class SafarSession(AiohttpSession):
             raise TelegramNetworkError(method=method, message="Request timeout error") from error
         except ClientError as error:
             raise TelegramNetworkError(method=method, message=f"{type(error).__name__}: {error}") from error
+        if isinstance(method, GetNewUpdates):  # updates handed out again while under way: not read again
+            raw_result = method.without_held(raw_result, self.json_loads, self.json_dumps)
         checked = self.check_response(bot=bot, method=method, status_code=response.status, content=raw_result)
         return cast(TelegramType, checked.result)
 

@@ -1,10 +1,13 @@
 """The keys a folded word is found by: itself, its Russian stem (snowball) and its Tajik/Uzbek stem
 (suffixes stripped), so every inflection of a word meets the others. Two words match when they share a key."""
 
+import importlib
+import importlib.util
 import re
+import sys
+import types
 from functools import lru_cache
-
-import snowballstemmer  # type: ignore[import-untyped]
+from typing import Any
 
 from bot.understanding.transliteration import fold
 
@@ -36,7 +39,25 @@ _RUSSIAN_BACK = {
     "r": "р", "s": "с", "t": "т", "u": "у", "f": "ф", "h": "х",
 }  # fmt: skip
 _RUSSIAN_BACK_PATTERN = re.compile("|".join(sorted(_RUSSIAN_BACK, key=len, reverse=True)))
-_RUSSIAN = snowballstemmer.stemmer("russian")
+
+
+def _russian_stemmer() -> Any:
+    """Snowball's Russian stemmer alone. `import snowballstemmer` runs its package's `__init__`,
+    which imports the stemmers of all its 30-odd languages (about 3 MB of memory, scripts/README.md);
+    Safar needs one. Its module is imported from the installed package's folder under a private
+    package name, so the package's `__init__` never runs and `snowballstemmer` itself is untouched."""
+    spec = importlib.util.find_spec("snowballstemmer")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("snowballstemmer is not installed")
+    name = "_safar_snowball"
+    if name not in sys.modules:
+        package = types.ModuleType(name, "snowballstemmer's modules, without its package's __init__")
+        package.__path__ = list(spec.submodule_search_locations)
+        sys.modules[name] = package
+    return importlib.import_module(f"{name}.russian_stemmer").RussianStemmer()
+
+
+_RUSSIAN = _russian_stemmer()
 
 
 def tajik_uzbek_stem(word: str) -> str:
