@@ -23,6 +23,7 @@ class RecentMessages:
         self._per_person = per_person
 
     def sent(self, chat_id: int, message_id: int, at: float) -> None:
+        self._let_go_of_undeletable(at)
         key = self._pseudonym(chat_id)
         messages = self._sent.get(key)
         if messages is None:
@@ -32,6 +33,21 @@ class RecentMessages:
         self._sent.move_to_end(key)
         if message_id not in (known for _, known in messages):
             messages.append((at, message_id))
+        while at - messages[0][0] >= DELETABLE_SECONDS:
+            messages.popleft()
+
+    def _let_go_of_undeletable(self, now: float) -> None:
+        """Forget the people whose newest message can no longer be deleted: the least recently
+        written to come first, so a long-running bot holds two days of ids, not weeks of them."""
+        while self._sent:
+            oldest = next(iter(self._sent.values()))
+            if oldest and now - oldest[-1][0] < DELETABLE_SECONDS:
+                return
+            self._sent.popitem(last=False)
+
+    def __len__(self) -> int:
+        """How many message ids are held (for memory figures and tests)."""
+        return sum(len(messages) for messages in self._sent.values())
 
     def take(self, chat_id: int, now: float) -> list[int]:
         """The ids still deletable, forgotten as they are handed over."""
