@@ -1,6 +1,6 @@
 """The scale-out layout end to end: three webhook workers and two schedulers (real `python -m bot`
 processes) on one PostgreSQL and one Redis, a round-robin proxy in front, the fake Bot API behind.
-48 people start the bot, walk lessons, plan reminders and report offers while staff send a
+80 people start the bot, walk lessons, plan reminders and report offers while staff send a
 broadcast and due reminders go out; meanwhile one worker and one scheduler are killed with
 SIGKILL and started again.
 
@@ -43,8 +43,8 @@ from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.slow
 
-USERS = 48
-BULK_CHATS = range(700_001, 700_049)
+USERS = 80
+BULK_CHATS = range(700_001, 700_081)
 """Opted-in chats with a reminder due now: each gets the reminder and the broadcast."""
 BULK_RATE = 20
 TELEGRAM_BULK_LIMIT = 30
