@@ -1,6 +1,7 @@
 """`python -m bot` without paying for its imports each time: a process that has imported the bot
-once (aiogram's ~450 pydantic models cost ~10 CPU-seconds per cold start) forks a fresh bot per
-test in a few milliseconds, like Android's zygote or multiprocessing's forkserver.
+once (aiogram's ~450 pydantic models cost ~10 CPU-seconds per cold start), and read the packaged
+content once, forks a fresh bot per test in a few milliseconds, like Android's zygote or
+multiprocessing's forkserver.
 
 Each fork is the real entry point (`bot/__main__.py` run as `__main__`) in its own process with
 the test's arguments, environment, working directory and standard streams, so it starts, fails,
@@ -50,6 +51,7 @@ def _serve(path: str) -> list[str] | None:
 
     for module in PRELOADED:
         importlib.import_module(module)
+    _read_the_packaged_content()
     gc.freeze()  # the imported objects stay out of every fork's collections: fewer copied pages
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(path)
@@ -84,6 +86,20 @@ def _serve(path: str) -> list[str] | None:
                     for other in waiting.values():
                         other.close()
                     return arguments
+
+
+def _read_the_packaged_content() -> None:
+    """Read the packaged content once, as a bot started today reads it, and let every fork find it
+    where the tests' own bots do (tests/support/content_cache.py): a start over the same unchanged
+    files on the same day skips seconds of reading; any other content (a test's own folder, an
+    edited file, another day) is read by the fork itself, as a cold start reads it."""
+    from bot.common.clock import SystemClock
+    from bot.i18n import load_i18n, translator
+    from bot.services.content_holder import ContentSources
+    from tests.support import content_cache
+
+    content_cache.install()
+    ContentSources(None, None, translator(load_i18n()), SystemClock()).load()
 
 
 def _fork(connection: socket.socket, waiting: dict[int, socket.socket]) -> list[str] | None:
