@@ -1,6 +1,7 @@
 """Requests go as JSON bodies that carry exactly what aiogram's form would, keyboards included."""
 
 import json
+import ssl
 from typing import Any
 
 from aiogram import Bot
@@ -76,3 +77,14 @@ async def test_a_users_journey_goes_over_the_wire_as_json(telegram: FakeTelegram
     methods = {method for method, _ in sent}
     assert {"sendMessage", "editMessageText", "answerCallbackQuery", "setMyCommands"} <= methods
     assert {kind for _, kind in sent} == {"application/json"}, sent
+
+
+def test_every_session_of_the_process_trusts_the_ca_bundle_through_one_tls_context() -> None:
+    """aiogram builds a context per session (~40 ms reading the CA bundle); the bot opens two."""
+    contexts = [SafarSession(timeout=5)._connector_init["ssl"] for _ in range(2)]
+    assert contexts[0] is contexts[1]
+    assert contexts[0].verify_mode == ssl.CERT_REQUIRED and contexts[0].check_hostname
+    assert contexts[0].cert_store_stats()["x509_ca"] > 100  # certifi's bundle, as aiogram's own session loads
+    assert (
+        AiohttpSession()._connector_init.keys() == SafarSession()._connector_init.keys()
+    )  # nothing of aiogram's left out

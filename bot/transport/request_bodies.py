@@ -1,18 +1,20 @@
 """Request bodies: JSON instead of URL-encoded forms, and keyboards serialised once."""
 
 import json
-from typing import cast
+from typing import Any, cast
 
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.base import BaseSession
 from aiogram.exceptions import TelegramNetworkError
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import InputFile
-from aiohttp import BytesPayload, ClientError, ClientTimeout, FormData
+from aiohttp import BytesPayload, ClientError, ClientTimeout, FormData, TCPConnector
 
 from bot.common.serialized_keyboards import KEYBOARDS
 from bot.transport.new_updates import GetNewUpdates
+from bot.transport.tls import shared_tls_context
 
 _JSON = json.JSONEncoder(ensure_ascii=False)
 """One encoder for every request: json.dumps with options would build a new one per call."""
@@ -27,6 +29,16 @@ class SafarSession(AiohttpSession):
     profiled). The Bot API takes `application/json` bodies for everything except uploads, which
     still go as multipart forms.
     """
+
+    def __init__(self, limit: int = 100, **kwargs: Any) -> None:
+        """AiohttpSession's set-up (aiogram 3.31, without a proxy: Safar sets none) with the
+        process's one TLS context instead of a new one read from the CA bundle (bot/transport/tls.py)."""
+        BaseSession.__init__(self, **kwargs)
+        self._session = None
+        self._connector_type = TCPConnector
+        self._connector_init = {"ssl": shared_tls_context(), "limit": limit, "ttl_dns_cache": 3600}
+        self._should_reset_connector = True
+        self._proxy = None
 
     async def make_request(
         self,
