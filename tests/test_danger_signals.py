@@ -9,8 +9,8 @@ import pytest
 from bot.cli import main
 from bot.common.languages import LANGUAGES
 from bot.content import load_curriculum
-from bot.understanding.danger_signals import DANGER_SIGNALS_FILE
 from bot.content.curriculum import NodeId
+from bot.understanding.danger_signals import DANGER_SIGNALS_FILE
 from bot.understanding.search import NodeSearch
 from tests.support.content_fixtures import CONTENT_DAY, copy_of_real_content, edit
 from tests.support.real_content import real_curriculum
