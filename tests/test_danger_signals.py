@@ -9,6 +9,7 @@ import pytest
 from bot.cli import main
 from bot.common.languages import LANGUAGES
 from bot.content import load_curriculum
+from bot.content.curriculum import NodeId
 from bot.understanding.danger_signals import DANGER_SIGNALS_FILE
 from bot.understanding.search import NodeSearch
 from tests.support.content_fixtures import CONTENT_DAY, copy_of_real_content, edit
@@ -216,3 +217,65 @@ def test_asking_about_a_kind_of_danger_offers_its_screen_without_the_alarm() -> 
     answer = SEARCH.find("im a student writing about debt bondage, where can i read more", "en")
     assert answer.alarm.value == "none"
     assert str(answer.nodes[-1]) == "hotlines/trafficking", answer.nodes
+
+
+@pytest.mark.parametrize(
+    ("typed", "kind"),
+    [
+        # Documents kept: with whom, where, collected on a pretext, not returned.
+        ("документы у директора лежат, просим, не отдает", "documents_taken"),
+        ("паспорта наши в сейфе у хозяина", "documents_taken"),
+        ("шиносномаамон дар корфармо, пас надоданд", "documents_taken"),
+        ("hujjatlarimizni yigʻib olishdi, bir oydan beri qaytarmadi", "documents_taken"),
+        ("the manager collected our passports on the first day", "documents_taken"),
+        # Leaving or quitting forbidden.
+        ("уволиться не дают, говорят доработай сезон", "not_allowed_to_leave"),
+        ("аз хобгоҳ баромадан мумкин нест, шаб", "not_allowed_to_leave"),
+        ("fermadan ketish mumkin emas deyishdi", "not_allowed_to_leave"),
+        ("they say I can't quit before the contract ends", "not_allowed_to_leave"),
+        # All pay kept, work for nothing.
+        ("прораб всю зарплату забирает себе", "wages_withheld"),
+        ("маоши моро бригадир нигоҳ медорад", "wages_withheld"),
+        ("3 oydan beri bepul ishlayapmiz", "wages_withheld"),
+        ("the agent takes all our wages", "wages_withheld"),
+        # A debt that keeps growing, or keeps a person until it is paid.
+        ("долг за жильё растёт каждый месяц", "debt_bondage"),
+        ("қарзи роҳ тамом намешавад", "debt_bondage"),
+        ("qarzimiz har oy koʻpayib boryapti", "debt_bondage"),
+        ("we owe the broker for the flights and the debt keeps growing", "debt_bondage"),
+        # An injured worker kept from a doctor.
+        ("мастер не дает вызвать скорую, у брата нога сломана", "medical_help_refused"),
+        ("хоҷаин ба беморхона намемонад", "medical_help_refused"),
+        ("brigadir kasalxonaga qoʻymayapti", "medical_help_refused"),
+        ("the foreman won't let him go to hospital", "medical_help_refused"),
+        # Violence to her, him or me, by anyone, told by someone else.
+        ("отчим ее бьет, мама боится", "violence"),
+        ("mana har ruz mezanad amakam", "violence"),  # "мана" (me), not a ban ("манъ") stamped
+        ("akasi uni urib ketdi", "violence"),
+        ("her uncle hits her when he drinks", "violence"),
+    ],
+)
+def test_danger_said_in_indirect_words_is_read(typed: str, kind: str) -> None:
+    """Each kind of situation in every language, said without the words the first phrases foresaw."""
+    answer = SEARCH.danger_in(typed)
+    assert answer.alarm.value == "clear" and kind in answer.danger, answer
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "отец ребёнка не платит алименты, где найти юриста бесплатно",  # free help: no work for nothing
+        "падарам пули роҳро намедиҳад, ман ба Қазоқистон рафтан мехоҳам",  # "ман" is no ban ("манъ")
+        "як вақт маош дер доданд, ҳозир ҳама хуб, шартнома чӣ тавр санҷам",  # once, now all is fine
+        "pasport olish uchun qanday hujjatlar kerak",  # getting a passport is no passport taken
+        "where can I find a hospital without papers",
+    ],
+)
+def test_ordinary_words_near_the_new_phrases_raise_no_alarm(typed: str) -> None:
+    assert SEARCH.danger_in(typed).alarm.value == "none", SEARCH.danger_in(typed)
+
+
+def test_a_debt_that_keeps_a_person_shows_the_trafficking_screen_before_unpaid_wages() -> None:
+    """Work for nothing until a debt is paid is the graver matter: its screen comes first."""
+    answer = SEARCH.danger_in("I work for free until I repay the recruiter, he keeps my salary")
+    assert answer.kind_screens[0] == NodeId("hotlines", "trafficking"), answer.kind_screens

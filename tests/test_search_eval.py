@@ -13,10 +13,10 @@ from bot.content.curriculum import NodeId
 from scripts.eval_search import EVAL_SET, TUNING_SETS, build, evaluate, heldout_sets, load_questions
 from tests.support.processes import PROJECT, environment
 
-BLIND_A, BLIND_B, BLIND_C, BLIND_D, BLIND_E = TUNING_SETS[1:6]
-STUDIED = {"top1": 0.78, "top3": 0.89, "danger_recall": 0.96, "false_alarm_rate": 0.04, "asked_harmless_rate": 0.03}
-"""What the blind sets A, B, C and D reached once studied (2026-12-07, after E was studied: top-1
-81-82%, top-3 91-94%, recall 97-100%, false alarms 1-3%, asked 1-2%), a little below: not to fall
+BLIND_A, BLIND_B, BLIND_C, BLIND_D, BLIND_E, BLIND_F = TUNING_SETS[1:7]
+STUDIED = {"top1": 0.80, "top3": 0.91, "danger_recall": 0.97, "false_alarm_rate": 0.03, "asked_harmless_rate": 0.025}
+"""What the blind sets A, B, C and D reached once studied (2026-12-07, after F was studied: top-1
+81-83%, top-3 92-94%, recall 97-100%, false alarms 1-3%, asked 1-2%), a little below: not to fall
 back."""
 FLOORS = {
     # The project's own questions: the goals they were written for.
@@ -25,13 +25,21 @@ FLOORS = {
     BLIND_B.name: STUDIED,
     BLIND_C.name: STUDIED,
     BLIND_D.name: STUDIED,
-    # Studied last (top-1 73%, top-3 85%, recall 99%, false alarms 2%, asked 4%).
+    # Studied before F (top-1 74%, top-3 85%, recall 100%, false alarms 2%, asked 4%).
     BLIND_E.name: {
-        "top1": 0.71,
+        "top1": 0.72,
         "top3": 0.83,
         "danger_recall": 0.97,
         "false_alarm_rate": 0.03,
         "asked_harmless_rate": 0.05,
+    },
+    # Studied last (top-1 83%, top-3 90%, recall 100%, false alarms 0.3%, asked 0.7%).
+    BLIND_F.name: {
+        "top1": 0.81,
+        "top3": 0.88,
+        "danger_recall": 0.98,
+        "false_alarm_rate": 0.02,
+        "asked_harmless_rate": 0.02,
     },
 }
 
@@ -45,7 +53,7 @@ def figures() -> dict[str, dict[str, object]]:
 def test_the_sets_are_what_the_figures_are_measured_on() -> None:
     own = load_questions(EVAL_SET)
     assert len(own) >= 80 and {q.language for q in own} == {"tg", "ru", "uz", "en"}
-    for path in (BLIND_A, BLIND_B, BLIND_C, BLIND_D, BLIND_E):
+    for path in (BLIND_A, BLIND_B, BLIND_C, BLIND_D, BLIND_E, BLIND_F):
         blind = load_questions(path)
         cells = {q.cell for q in blind}
         assert len(cells) == 9 and all(sum(q.cell == cell for q in blind) >= 15 for cell in cells)
