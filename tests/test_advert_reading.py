@@ -287,6 +287,13 @@ def test_a_cost_named_after_its_amount_or_a_place_is_not_pay(reader: AdvertReade
     assert amounts("За место в бригаде 7 000 ₽ один раз") == [], "'место' (a place) is no month"
 
 
+def test_a_deduction_is_of_travel_only_beside_the_journey(reader: AdvertReader) -> None:
+    meal = "Обед 150 ₽ удерживается из зарплаты\nГрафик 5/2, жильё рядом\nБилет до Москвы оплачивает работодатель"
+    assert "travel_deducted" not in flags(reader, meal), "a meal taken from wages, a ticket named far below"
+    ticket = "Билет покупаем мы\nСтоимость удерживается из первых двух зарплат\nГрафик 5/2"
+    assert "travel_deducted" in flags(reader, ticket), "the ticket on the line before the deduction"
+
+
 def test_a_place_after_a_kind_of_firm_is_not_its_name(reader: AdvertReader) -> None:
     assert "no_employer" in flags(reader, "Zavodga ishchilar, kompaniya Seulga olib boradi\nTel +998 90 000 00 00")
     assert "no_employer" not in flags(reader, "Zavodga ishchilar, kompaniya Samsung\nTel +998 90 000 00 00")

@@ -152,6 +152,7 @@ class AdvertReader:
             )
 
         self._phrases, self._also, self._unless = matcher("phrases"), matcher("also"), matcher("unless")
+        self._nearby = frozenset(name for name, flag in flags.flags.items() if flag.with_nearby)
         self._apart = _ApartPhrases(labelled("phrases"))
         self._unless_near = matcher("unless_near", typos=False)  # "not deducted" is one letter from "deducted"
         self._advert_words = PhraseMatcher(
@@ -167,10 +168,14 @@ class AdvertReader:
 
     def read(self, text: str) -> AdvertReading:
         found: set[str] = set()
-        for line in lines(text):
-            for clause in _CLAUSE.split(_joined_privatives(marked_amounts(line))):
+        marked_lines = [marked_amounts(line) for line in lines(text)]
+        for index, line in enumerate(marked_lines):
+            in_line: set[str] = set()
+            for clause in _CLAUSE.split(_joined_privatives(line)):
                 in_clause = set(self._phrases.labels_in(clause)) | self._apart.labels_in(clause)
-                found |= in_clause - set(self._unless_near.labels_in(clause))
+                in_line |= in_clause - set(self._unless_near.labels_in(clause))
+            nearby = "\n".join(marked_lines[max(0, index - 1) : index + 2])
+            found |= in_line - {name for name in in_line & self._nearby if name not in self._also.labels_in(nearby)}
         marked = marked_amounts(text)
         found &= _wanted_also(self._flags, set(self._also.labels_in(marked)))
         found -= set(self._unless.labels_in(marked))
