@@ -49,6 +49,9 @@ class AdvertFlag(BaseModel):
     rule: Rule | None = None
     phrases: PhrasesByLanguage = {}
     also: PhrasesByLanguage = Field(default_factory=dict, alias="with")
+    with_nearby: bool = False
+    """`with` phrases count only on the flag's own line or the line next to it (a meal taken from
+    wages is no travel deduction because a ticket is named elsewhere in the advert)."""
     unless: PhrasesByLanguage = {}
     """Phrases that cancel the flag anywhere in the advert ("we never charge a fee")."""
     unless_near: PhrasesByLanguage = {}

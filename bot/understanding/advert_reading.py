@@ -49,7 +49,7 @@ _PERIODS: tuple[tuple[float, re.Pattern[str]], ...] = (
     (4.33, re.compile(r"(?<!\w)(?:недел|еженедел|week|hafta|ҳафта|хафта)", re.IGNORECASE)),
     (26.0, re.compile(r"(?<!\w)(?:день|за смену|в смену|смена(?!\w|\s*\d)|day|kun|кун|рӯз)|/день|/смен", re.I)),
     (1 / 12, re.compile(r"(?<!\w)(?:год|year|yil|йил|сол)(?!\w)", re.IGNORECASE)),
-    (1.0, re.compile(r"(?<!\w)(?:мес|month|oy|ой|моҳ|мох)", re.IGNORECASE)),
+    (1.0, re.compile(r"(?<!\w)(?:мес(?!т)|month|oy|ой|моҳ|мох)", re.IGNORECASE)),
 )
 """How many of a period make a month, and how each period is written."""
 _PAY_LINE = re.compile(
@@ -85,6 +85,9 @@ _PAID_FOR = re.compile(rf"\s*(?:for|за|барои)\s+(?:[\w-]+\s+)?(?:[\w-]+\s
 a price, not pay, whatever word of pay came before."""
 _PAY_AFTER = re.compile(r"\s*(?:base|basic)\b", re.IGNORECASE)
 """A wage named after its amount ("USD 3,500 base + commission")."""
+_COST_AFTER = re.compile(r"\s*(?:deposit|fee|взнос|залог|предоплат|депозит|закалат|garov|zalog)", re.IGNORECASE)
+"""A cost named right after its amount ("Pay €800 deposit", "5 000 ₽ залог"): a price, not pay,
+whatever word of pay came before."""
 _PERIOD_STOP = re.compile(r"[,;!?]\s")
 """Where the words that say an amount's period end: a period in the next clause is another thing's."""
 _CLAUSE = re.compile(r"[,;]\s+|[.!?]+\s+")
@@ -149,6 +152,7 @@ class AdvertReader:
             )
 
         self._phrases, self._also, self._unless = matcher("phrases"), matcher("also"), matcher("unless")
+        self._nearby = frozenset(name for name, flag in flags.flags.items() if flag.with_nearby)
         self._apart = _ApartPhrases(labelled("phrases"))
         self._unless_near = matcher("unless_near", typos=False)  # "not deducted" is one letter from "deducted"
         self._advert_words = PhraseMatcher(
@@ -164,10 +168,14 @@ class AdvertReader:
 
     def read(self, text: str) -> AdvertReading:
         found: set[str] = set()
-        for line in lines(text):
-            for clause in _CLAUSE.split(_joined_privatives(marked_amounts(line))):
+        marked_lines = [marked_amounts(line) for line in lines(text)]
+        for index, line in enumerate(marked_lines):
+            in_line: set[str] = set()
+            for clause in _CLAUSE.split(_joined_privatives(line)):
                 in_clause = set(self._phrases.labels_in(clause)) | self._apart.labels_in(clause)
-                found |= in_clause - set(self._unless_near.labels_in(clause))
+                in_line |= in_clause - set(self._unless_near.labels_in(clause))
+            nearby = "\n".join(marked_lines[max(0, index - 1) : index + 2])
+            found |= in_line - {name for name in in_line & self._nearby if name not in self._also.labels_in(nearby)}
         marked = marked_amounts(text)
         found &= _wanted_also(self._flags, set(self._also.labels_in(marked)))
         found -= set(self._unless.labels_in(marked))
@@ -289,7 +297,7 @@ def _is_pay(line: str, match: re.Match[str]) -> bool:
     before = _CLAUSE.split(line[: match.start()])[-1]
     cost = max((found.end() for found in _COST.finditer(before)), default=-1)
     pay = max((found.end() for found in _PAY_LINE.finditer(before)), default=-1)
-    if cost > pay or _PAID_FOR.match(line, match.end()):
+    if cost > pay or _PAID_FOR.match(line, match.end()) or _COST_AFTER.match(line, match.end()):
         return False
     if _PAY_AFTER.match(line, match.end()):
         return True
@@ -401,12 +409,19 @@ def _own_domain(text: str) -> bool:
     return False
 
 
+_PLACE_ENDING = r"(?<!ga)(?<!gacha)(?<!dagi)(?<!гача)(?<!даги)"
+"""Uzbek endings of a place a firm goes to or stands in ("kompaniya Kuala-Lumpurga olib o'tadi", the
+company takes you to Kuala Lumpur): the word after a kind of firm is then a place, not its name."""
+
+
 def _kind_then_name(kinds: list[str]) -> re.Pattern[str] | None:
     """A kind of firm, then a name with a capital on the same line: "кафе Самарканд", "Agent: Ocean Star"."""
     if not kinds:
         return None
     alternatives = "|".join(re.escape(kind) for kind in kinds)
-    return re.compile(rf"(?<!\w)(?i:{alternatives})\w*:?[ \t]+[A-ZА-ЯЁҲҶҚҒӮӢЎ][a-zа-яёҳҷқғӯӣў'ʻ-]{{2,}}")
+    return re.compile(
+        rf"(?<!\w)(?i:{alternatives})\w*:?[ \t]+[A-ZА-ЯЁҲҶҚҒӮӢЎ][a-zа-яёҳҷқғӯӣў'ʻ-]{{2}}[\w'ʻ-]*+{_PLACE_ENDING}"
+    )
 
 
 class _NoEmployerNamed:
