@@ -49,9 +49,8 @@ BULK_CHATS = range(700_001, 700_081)
 BULK_RATE = 20
 TELEGRAM_BULK_LIMIT = 30
 RATE_WINDOW = 3
-"""Seconds the bulk rate is counted over: a stall of the fake's event loop bunches the messages of
-up to a second into one (32 in one second seen with the cap at 20); two schedulers each keeping their
-own rate send 120 in three."""
+"""Seconds the bulk rate is counted over here: a stall of the fake's event loop bunches the messages
+of up to a second into one."""
 """Messages a second Telegram accepts from one bot in bulk."""
 WEB_WORKERS = 3
 SCHEDULERS = 2
@@ -352,14 +351,16 @@ async def scenario(tmp_path: Path, redis_url: str, database_url: str | None, web
     assert sorted(twice) == sorted(in_flight), f"sent twice with no kill under way: {set(twice) - set(in_flight)}"
     assert all(count <= 2 for counts in per_chat.values() for count in counts.values())
 
-    # The bulk rate of the one bot token, all schedulers together. The limiter spaces grants 1/rate
-    # apart (tests/test_shared_send_rate.py checks that alone, to one message). Here the fake stamps a
-    # message when its event loop, shared with the simulated people and the proxy, gets to it: on a
-    # loaded machine a stall of that loop bunches messages sent well apart (27 in a second was seen
-    # with the cap at 20). What must hold is Telegram's own limit: two schedulers each keeping their
-    # own rate went past it (36 in a second when the shared slots were switched off).
-    busiest = most_in_window([at for at, _, _ in bulk_deliveries(telegram)], 1.0)
-    widest = most_in_window([at for at, _, _ in bulk_deliveries(telegram)], RATE_WINDOW)
+    # The bulk rate of the one bot token, all schedulers together, held here only to Telegram's own
+    # limit over a few seconds. The fake stamps a message when its event loop, shared with 80
+    # simulated people and the proxy, gets to it, and that bunches messages sent well apart: 27 in
+    # one second on an idle machine, 32 on a loaded one, with the cap at 20 (the schedulers not
+    # sharing their slots measured 38 in one second and 78 in three: too close to tell apart here).
+    # That the slots are shared is checked where it can be measured: the grants to one message, and
+    # three sender processes' span on the fake's clock (tests/test_shared_send_rate.py).
+    stamps = [at for at, _, _ in bulk_deliveries(telegram)]
+    busiest = most_in_window(stamps, 1.0)
+    widest = most_in_window(stamps, RATE_WINDOW)
     assert widest <= TELEGRAM_BULK_LIMIT * RATE_WINDOW, f"{widest} bulk messages in {RATE_WINDOW} s"
 
     # The statistics, as /stats shows them once this hour is over (everything was flushed at the stop).

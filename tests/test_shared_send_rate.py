@@ -1,5 +1,6 @@
 """Telegram's bulk limit is per bot: several senders (scheduler processes) sharing one Redis stay
-under it together, measured where Telegram would measure it, on the fake Bot API's clock."""
+under it together: the grants to one message a slot, and what arrives on the fake Bot API's clock
+allowing for a loaded machine's stalls."""
 
 import asyncio
 import sys
@@ -15,16 +16,26 @@ from tests.support.processes import PROJECT, environment
 RATE = 20.0
 """Each sender's BULK_MESSAGES_PER_SECOND: alone, each would send this many a second."""
 PER_SENDER = 20
-ON_TIME = 3
-"""Slots are granted 1/RATE apart, never more than RATE in a second (asserted on the grants). On the
-way to the Bot API a message can be held back (a busy machine does not run a process for a few
-tens of milliseconds) and arrive just before the next one: a few messages' jitter at the receiving
-end, which BULK_MESSAGES_PER_SECOND's default (25 of Telegram's 30) leaves room for. Without
-sharing it would be 3 × RATE."""
+
+
+STALL = 1.0
+"""How long a loaded machine may hold a message back on its way (a stall of a process or of the
+fake's event loop; 28 stamps in one second were seen with slots granted 20 a second)."""
 
 
 def busiest_second(times: list[float]) -> int:
     return max(sum(1 for t in times if start <= t < start + 1.0) for start in times)
+
+
+def assert_received_at_the_shared_rate(times: list[float]) -> None:
+    """What Telegram would see, whatever the machine's stalls: the messages of all three senders
+    took as long as one sender alone would take for all of them (less one stall), and no second got
+    more than a stall's worth on top of the rate. Without sharing, the 60 take a third as long and
+    one second gets them all."""
+    span = max(times) - min(times)
+    assert span >= (len(times) - 1) / RATE - STALL, f"{len(times)} messages arrived within {span:.2f} s"
+    got = busiest_second(times)
+    assert got <= RATE + RATE * STALL, f"{got} messages in one second"
 
 
 def received(telegram: FakeTelegram) -> list[float]:
@@ -46,8 +57,7 @@ async def test_three_senders_sharing_redis_never_exceed_the_rate_together(
     assert [len(outcomes) for outcomes in sent] == [PER_SENDER] * 3
     assert len(telegram.delivered) == len(granted) == 3 * PER_SENDER
     assert busiest_second(granted) <= RATE, f"{busiest_second(granted)} slots granted in one second"
-    got = busiest_second(received(telegram))
-    assert got <= RATE + ON_TIME, f"{got} messages in one second"
+    assert_received_at_the_shared_rate(received(telegram))
 
 
 ATTEMPTS = 3
@@ -85,8 +95,7 @@ async def three_sender_processes(
     assert [out.strip() for out, _ in outputs] == [str(PER_SENDER).encode()] * 3
     delivered = [(moment, chat) for moment, chat, _ in telegram.delivered[already:] if chat != WARM_UP]
     assert len(delivered) == 3 * PER_SENDER
-    got = busiest_second([moment for moment, _ in delivered])
-    assert got <= RATE + ON_TIME, f"{got} messages in one second"
+    assert_received_at_the_shared_rate([moment for moment, _ in delivered])
     return [[moment for moment, chat in delivered if chat // 1000 == n + 1] for n in range(3)]
 
 
