@@ -1,6 +1,7 @@
 """The bulk sender against the fake Bot API: Telegram's limits kept, errors survived, order kept."""
 
 import itertools
+import time
 
 from pydantic import SecretStr
 
@@ -74,3 +75,20 @@ async def test_server_errors_are_retried_and_then_deferred(telegram: FakeTelegra
         telegram.fail_next("sendMessage", BadRequest("Internal Server Error", 500))
     assert await send(sender, [Outgoing(6, "later")]) == [("later", Outcome.DEFERRED)]
     await bot.session.close()
+
+
+async def test_a_message_whose_claim_ran_out_while_telegram_made_us_wait_is_left_for_the_next_claim(
+    telegram: FakeTelegram,
+) -> None:
+    """Another scheduler takes a claim back once its lease ends and sends it: this one must not send
+    it too after a 429 (or a starved machine) kept it waiting past the lease."""
+    sender, bot = sender_for(telegram, per_second=1)
+    telegram.fail_next("sendMessage", BadRequest("Too Many Requests: retry after 2", 429, retry_after=2))
+    deadline = time.monotonic() + 1.5
+    items = [Outgoing(chat, f"to {chat}", start_before=deadline) for chat in (1, 2, 3)]
+    outcomes = await send(sender, items)
+    fresh = await send(sender, [Outgoing(4, "claimed just now", start_before=time.monotonic() + 60)])
+    await bot.session.close()  # type: ignore[attr-defined]
+    assert sorted(outcomes) == [("to 1", Outcome.EXPIRED), ("to 2", Outcome.EXPIRED), ("to 3", Outcome.EXPIRED)]
+    assert fresh == [("claimed just now", Outcome.SENT)]
+    assert [text for _, _, text in telegram.delivered] == ["claimed just now"]

@@ -33,7 +33,8 @@ FLOOD_WAITS = Counter("safar_bot_api_flood_waits", "429 Too Many Requests answer
 FLOOD_WAIT_SECONDS = Counter("safar_bot_api_flood_wait_seconds", "Seconds Telegram asked to wait (retry_after)")
 REMINDERS = Counter(
     "safar_reminders",
-    "Reminders: due (claimed), sent, failed (not sendable), blocked (user blocked the bot), deferred (retried later)",
+    "Reminders: due (claimed), sent, failed (not sendable), blocked (user blocked the bot), deferred (retried later), "
+    "expired (the claim ran out before its turn: another run sends it)",
     ["outcome"],
 )
 BROADCAST_MESSAGES = Counter("safar_broadcast_messages", "Broadcast messages by outcome", ["outcome"])

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from bot.common.clock import Clock
 from bot.observability.metrics import BROADCAST_MESSAGES
 from bot.services.batch_job import BatchJob
-from bot.services.sender import BulkSender, Outcome, Outgoing
+from bot.services.sender import BulkSender, Outcome, Outgoing, start_before
 from bot.storage.stores.broadcasts import Broadcast, BroadcastStore, Progress
 from bot.storage.stores.reminders import ReminderStore
 
@@ -44,8 +44,12 @@ class Broadcaster(BatchJob[BulkSender]):
         """Send one batch of each running broadcast; returns how many messages were attempted."""
         attempted = 0
         for broadcast in await self._store.running():
+            deadline = start_before(self._lease_seconds)
             recipients = await self._store.claim(broadcast.id, self._batch_size, self._clock.now(), self._lease_seconds)
-            items = [Outgoing(chat, broadcast.text, reference=(broadcast.id, key)) for key, chat in recipients]
+            items = [
+                Outgoing(chat, broadcast.text, reference=(broadcast.id, key), start_before=deadline)
+                for key, chat in recipients
+            ]
             await self._sender.send_all(items, self._record)
             attempted += len(items)
             progress = await self._store.progress(broadcast.id)
@@ -54,9 +58,11 @@ class Broadcaster(BatchJob[BulkSender]):
         return attempted
 
     async def _record(self, item: Outgoing, outcome: Outcome) -> None:
+        BROADCAST_MESSAGES.labels(outcome.value).inc()
+        if outcome is Outcome.EXPIRED:
+            return  # the claim ran out: the row is another run's to send
         broadcast_id, user_key = item.reference
         state = {Outcome.SENT: "sent", Outcome.BLOCKED: "failed", Outcome.DEFERRED: "pending"}[outcome]
         await self._store.mark(broadcast_id, user_key, state)  # counted as not delivered when blocked
-        BROADCAST_MESSAGES.labels(outcome.value).inc()
         if outcome is Outcome.BLOCKED:
             await self._chats.chat_blocked(user_key)

@@ -22,7 +22,7 @@ from bot.services.reminder_schedule import (
     next_regular,
     out_of_quiet_hours,
 )
-from bot.services.sender import BulkSender, Outcome, Outgoing
+from bot.services.sender import BulkSender, Outcome, Outgoing, start_before
 from bot.storage.stores.reminders import DueReminder, ReminderStore
 
 log = logging.getLogger(__name__)
@@ -67,6 +67,7 @@ class ReminderDispatcher(BatchJob[BulkSender]):
         released = await self._store.release_expired_claims(now)
         if released:
             log.warning("%d reminder claim(s) expired (a previous run stopped); delivering them again", released)
+        deadline = start_before(self._lease_seconds)
         due = await self._store.claim_due(now, self._batch_size, self._lease_seconds)
         REMINDERS.labels("due").inc(len(due))
         items = []
@@ -83,6 +84,7 @@ class ReminderDispatcher(BatchJob[BulkSender]):
                 REMINDERS.labels("failed").inc()
                 continue
             outgoing.reference = entry
+            outgoing.start_before = deadline
             items.append(outgoing)
         await self._sender.send_all(items, self._record)
         return len(due)
@@ -97,8 +99,9 @@ class ReminderDispatcher(BatchJob[BulkSender]):
                 self._recorder.record(reminder.user_key, "reminder_delivered", reminder.kind)
         elif outcome is Outcome.BLOCKED:
             await self._store.chat_blocked(reminder.user_key)
-        else:
+        elif outcome is Outcome.DEFERRED:
             await self._store.release(reminder.id)
+        # EXPIRED: the claim ran out before its turn; the row is another run's to send
 
     def _next_due(self, entry: DueReminder) -> datetime | None:
         """When a repeating reminder comes again: the monthly payment, next month; a regular one

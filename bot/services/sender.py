@@ -40,6 +40,9 @@ class Outcome(Enum):
     BLOCKED = "blocked"
     DEFERRED = "deferred"
     """Not delivered now (repeated failures, or the sender is stopping): try again later."""
+    EXPIRED = "expired"
+    """Not sent: its claim ran out before its turn came, so another process may hold it by now.
+    Leave it alone (neither release nor mark it): whoever claims it next sends it."""
 
 
 @dataclass
@@ -49,6 +52,10 @@ class Outgoing:
     markup: Any = None
     reference: Any = None
     """What the caller needs to record the outcome (a reminder id, a broadcast recipient)."""
+    start_before: float | None = None
+    """`time.monotonic()` after which the message is not started: the end of its claim's lease,
+    less a margin for a send under way. A process stalled past it (a long 429, a starved machine)
+    would otherwise send what a second process has claimed again and sent."""
 
 
 class SendSlots(Protocol):
@@ -107,6 +114,12 @@ class BulkSender:
             now = time.monotonic()
             if ready and len(in_flight) < self._max_in_flight:
                 start_at = max(ready[0][0], self._paused_until, self._next_slot)
+                if start_at <= now and _expired(queues[ready[0][2]][0], now):
+                    _, _, chat = heapq.heappop(ready)
+                    await on_result(queues[chat].popleft(), Outcome.EXPIRED)
+                    if queues[chat]:
+                        heapq.heappush(ready, (now, next(order), chat))
+                    continue
                 if start_at <= now and self._shared is not None and (wait := await self._shared.take()) > 0:
                     self._next_slot = max(self._next_slot, time.monotonic() + wait)  # another process took it
                     continue
@@ -168,6 +181,17 @@ class BulkSender:
             if error is None:
                 queues[chat].popleft()
                 await on_result(item, Outcome.SENT)
+        now = time.monotonic()
         for queue in queues.values():
             for item in queue:
-                await on_result(item, Outcome.DEFERRED)
+                await on_result(item, Outcome.EXPIRED if _expired(item, now) else Outcome.DEFERRED)
+
+
+def start_before(lease_seconds: float) -> float:
+    """The `start_before` of messages claimed now for `lease_seconds`: a third of the lease is left
+    for a send started just before it, and for the process's clock against the database's."""
+    return time.monotonic() + lease_seconds * 2 / 3
+
+
+def _expired(item: Outgoing, now: float) -> bool:
+    return item.start_before is not None and now >= item.start_before
