@@ -9,6 +9,8 @@ import pytest
 
 from bot.content import ContentError, load_curriculum
 from bot.content.curriculum import NodeId
+from bot.content.loader import PACKAGED_CONTENT
+from bot.content.yaml_source import forget_parsed_files, parse_yaml, without_lines
 from tests.support.content_fixtures import CONTENT_DAY, MAIN
 
 CONTACTS = """\
@@ -237,3 +239,30 @@ def test_a_contacts_age_is_measured_from_the_date_the_loader_is_given(tmp_path: 
     assert [str(w) for w in load_curriculum(root, today=date(2027, 6, 3)).warnings] == [
         "contacts.yaml:7: warning: contact 'ru_emergency' was last checked on 2026-06-01: check it again"
     ]
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, dict):
+        return {_plain(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return str(value) if isinstance(value, str) else value
+
+
+def test_content_read_without_lines_has_the_same_values_as_read_with_them() -> None:
+    """The loader reads with libyaml first (fast, no lines): for every packaged file the values,
+    dates as typed and YAML 1.2 words such as `No` included, must be what the reading with lines gives."""
+    files = sorted(PACKAGED_CONTENT.rglob("*.yaml"))
+    assert len(files) > 10
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        with without_lines():
+            fast = parse_yaml(text)
+        exact = parse_yaml(text)
+        assert type(fast) is dict and type(exact) is not dict, "the two readings are not the same reader"
+        assert _plain(fast) == _plain(exact), path.name
+    forget_parsed_files()
+    sample = "checked: 2026-22-11\nanswer: No\nlist: [1, yes]\n"
+    with without_lines():
+        assert parse_yaml(sample) == {"checked": "2026-22-11", "answer": "No", "list": [1, "yes"]}
+    forget_parsed_files()

@@ -7,13 +7,13 @@ import subprocess
 import sys
 
 PROBE = """
-from bot.content.yaml_source import parse_yaml
+from bot.content.yaml_source import parsed_files_kept
 from bot.services.content_holder import ContentSources
 from bot.understanding import search, stemming
 
 loaded = ContentSources().load()
 found = len(loaded.search.find("забрали паспорт", "ru").nodes)
-kept = [parse_yaml.cache_info().currsize, search._content_words.cache_info().currsize,
+kept = [parsed_files_kept(), search._content_words.cache_info().currsize,
         stemming.content_word_keys.cache_info().currsize]
 print(found, *kept)
 """

@@ -7,10 +7,9 @@ raises `ContentError` with each problem as `file:line: what is wrong`.
 from collections.abc import Container, Iterable
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
-from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from bot.common.callback_prefixes import CALLBACK_PREFIX_ANSWER, CALLBACK_PREFIX_GO
@@ -40,7 +39,7 @@ from bot.content.rendering import (
 from bot.content.suggest import closest, did_you_mean
 from bot.content.template_checks import compile_and_check
 from bot.content.text_checks import phone_numbers
-from bot.content.yaml_source import DuplicateKeyError, describe_yaml_error, parse_yaml
+from bot.content.yaml_source import DuplicateKeyError, describe_yaml_error, parse_yaml, without_lines
 from bot.understanding.advert_flags import ADVERT_FLAGS_FILE, AdvertFlags
 from bot.understanding.danger_signals import DANGER_SIGNALS_FILE, DangerSignals, screen_problems, signal_problems
 
@@ -61,9 +60,22 @@ M = TypeVar("M", bound=BaseModel)
 def load_curriculum(content_dir: Path | None = None, translate: Translate = english, *, today: date) -> Curriculum:
     """Load and check all content under `content_dir` (the packaged content by default).
 
-    `today` is what `checked` dates are measured against: too old, or in the future.
+    `today` is what `checked` dates are measured against: too old, or in the future. Read first
+    without lines (libyaml, fast); content with any problem is read again with them, so that each
+    problem says its line.
     """
     root = content_dir or PACKAGED_CONTENT
+    try:
+        with without_lines():
+            curriculum = _load_curriculum(root, translate, today)
+        if not curriculum.warnings and not curriculum.media.problems:
+            return curriculum
+    except ContentError:
+        pass
+    return _load_curriculum(root, translate, today)
+
+
+def _load_curriculum(root: Path, translate: Translate, today: date) -> Curriculum:
     report = Findings()
     contacts_source = _parse(root, root / CONTACTS_FILE, report)
     report.contacts_unreadable = contacts_source is None
@@ -169,7 +181,7 @@ def load_advert_flags(root: Path) -> AdvertFlags:
     return flags
 
 
-def read_yaml_mapping(path: Path, name: str, encoding: str = "utf-8") -> CommentedMap:
+def read_yaml_mapping(path: Path, name: str, encoding: str = "utf-8") -> dict[str, Any]:
     """A content file as a mapping with line numbers; ContentError saying why it cannot be."""
 
     def refuse(line: int, message: str) -> ContentError:
@@ -193,7 +205,7 @@ def read_yaml_mapping(path: Path, name: str, encoding: str = "utf-8") -> Comment
         raise refuse(*describe_yaml_error(error)) from error
     except YAMLError as error:
         raise refuse(1, f"this is not valid YAML: {error}") from error
-    if not isinstance(tree, CommentedMap):
+    if not isinstance(tree, dict):
         raise refuse(1, "the file must be a YAML mapping of fields (name: value)")
     return tree
 

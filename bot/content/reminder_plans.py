@@ -2,11 +2,10 @@
 deadlines, with the source of every deadline. Loaded and checked like the lessons."""
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
-from ruamel.yaml.comments import CommentedMap
 
 from bot.common.languages import LANGUAGES
 from bot.content.errors import ContentError, Problem
@@ -117,7 +116,7 @@ def load_reminder_plans(root: Path, lessons: set[str]) -> ReminderPlans:
     return plans
 
 
-def _cross_check(plans: ReminderPlans, lessons: set[str], tree: CommentedMap) -> list[Problem]:
+def _cross_check(plans: ReminderPlans, lessons: set[str], tree: dict[str, Any]) -> list[Problem]:
     problems: list[Problem] = []
     texts: list[tuple[tuple[str | int, ...], Localized, str | None]] = [
         (("monthly_payment",), plans.monthly_payment, plans.monthly_lesson),
@@ -148,7 +147,7 @@ def _cross_check(plans: ReminderPlans, lessons: set[str], tree: CommentedMap) ->
     return problems
 
 
-def _check_facts(plans: ReminderPlans, facts: dict[str, RegisteredFact], tree: CommentedMap) -> list[Problem]:
+def _check_facts(plans: ReminderPlans, facts: dict[str, RegisteredFact], tree: dict[str, Any]) -> list[Problem]:
     """Every deadline names a registered fact, and a number the bot computes with agrees with it."""
     cited: list[tuple[tuple[str | int, ...], str, int | None]] = [
         (("monthly_fact",), plans.monthly_fact, None),

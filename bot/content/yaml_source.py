@@ -4,16 +4,23 @@ Editors fix what they can find: every problem is reported with its line, so the 
 (ruamel's round-trip mappings and lists) keeps the positions the parser saw. Dates are kept as
 the text the editor typed, so an impossible date such as 2026-22-11 becomes a located message
 from the checks instead of a parser crash.
+
+Keeping the lines is slow (pure Python: about 1.5 s of CPU for the packaged content, most of a
+start-up's reading). Inside `without_lines()` the same documents are read by libyaml (ruamel.yaml.clib)
+into plain dicts, lists and texts, the same values about fifteen times faster, with no lines: the
+loader reads that way first and again with lines only when it has a problem to point at.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import RoundTripConstructor
-from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.constructor import RoundTripConstructor, SafeConstructor
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode
 
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
@@ -41,13 +48,46 @@ class _ContentConstructor(RoundTripConstructor):
 _ContentConstructor.add_constructor(TIMESTAMP_TAG, _ContentConstructor.construct_date_as_typed)
 
 
-@lru_cache(maxsize=64)
+class _PlainConstructor(SafeConstructor):
+    """Dates as typed, as in `_ContentConstructor`; a duplicate key is ruamel's own error here."""
+
+    def construct_date_as_typed(self, node: ScalarNode) -> str:
+        return str(node.value)
+
+
+_PlainConstructor.add_constructor(TIMESTAMP_TAG, _PlainConstructor.construct_date_as_typed)
+_WITHOUT_LINES: ContextVar[bool] = ContextVar("yaml_without_lines", default=False)
+
+
+@contextmanager
+def without_lines() -> Iterator[None]:
+    """Within this block `parse_yaml` returns plain values with no lines (see the module's note):
+    `line_of` then says line 1, so read this way only where no problem is expected."""
+    token = _WITHOUT_LINES.set(True)
+    try:
+        yield
+    finally:
+        _WITHOUT_LINES.reset(token)
+
+
 def parse_yaml(text: str) -> Any:
     """One YAML 1.2 document (so `No` stays text); raises ruamel's `YAMLError` when it is not valid.
 
     Within one load, a file read twice is parsed once; the trees are shared: read them, never
     change them. `forget_parsed_files` drops them once the load is done.
     """
+    return _parsed(text, _WITHOUT_LINES.get())
+
+
+@lru_cache(maxsize=64)
+def _parsed(text: str, plain: bool) -> Any:
+    if plain:
+        yaml = YAML(typ="safe", pure=False)
+        yaml.Constructor = _PlainConstructor
+        try:
+            return yaml.load(text)
+        except YAMLError:
+            pass  # said with its line by the round-trip reader below
     yaml = YAML(typ="rt")
     yaml.Constructor = _ContentConstructor
     return yaml.load(text)
@@ -58,7 +98,12 @@ def forget_parsed_files() -> None:
     never read again, and the round-trip trees (comments, line marks) of every file were about
     4 MB of the bot's memory for as long as it ran (scripts/README.md). A /reload parses every
     file again (about a second more, in a worker thread) instead."""
-    parse_yaml.cache_clear()
+    _parsed.cache_clear()
+
+
+def parsed_files_kept() -> int:
+    """How many parsed trees `parse_yaml` holds (none once a load is done)."""
+    return _parsed.cache_info().currsize
 
 
 def line_of(root: Any, location: Sequence[str | int]) -> int:
@@ -83,6 +128,8 @@ def value_line(root: Any, location: Sequence[str | int]) -> int:
     parent = root
     for part in parents:
         parent = parent[part]
+    if not hasattr(parent, "lc"):
+        return 1  # read without lines
     line = int(parent.lc.value(last)[0]) + 1
     value = parent[last]
     is_block = type(value).__name__ in ("LiteralScalarString", "FoldedScalarString")
