@@ -494,7 +494,8 @@ middlewares' frames, its Bot API calls), and MAX_UPDATES_IN_FLIGHT of them at on
 thousands: with 700, collections ran many times a second and found nothing (under
 scripts/bench_load.py's load, 0 objects collected in 1,800 collections, 12% of the bot's CPU). With
 this, they come once the live objects grew by this many or cyclic garbage (an exception's
-traceback, say) added up to it: in the same load, 2 collections and 0.4% of the CPU."""
+traceback, say) added up to it: in the same load, 2 collections and 0.4% of the CPU. The price:
+up to about 5 MB of cyclic garbage may wait for its collection (scripts/README.md)."""
 
 
 def settle_memory() -> None:
