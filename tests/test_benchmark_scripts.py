@@ -78,6 +78,9 @@ async def test_the_load_benchmark_answers_every_update_of_both_bots(tmp_path: Pa
     assert all(float(rate) > 0 for _, rate, _, _ in rows)
     assert "throughput ratio Safar/baseline" in text and "extra peak memory" in text
     assert len(re.findall(r"^Safar's workload, round \d: .*\d%", text, re.MULTILINE)) == 2, text
+    # Each bot ran under scripts/gc_timed.py: its collections during the load, in every round.
+    collections = re.findall(r"^(baseline|Safar) \d +[\d.]+ ms \(\d+/\d+/\d+, [\d,]+ collected\)$", text, re.MULTILINE)
+    assert collections == 2 * ["baseline", "Safar"], text
     assert re.search(r"^  Bot API calls per update: .*answerCallbackQuery \d", text, re.MULTILINE), text
     assert len(re.findall(r"^(?:baseline|Safar) \d(?: +[\d.]+ / +[\d.]+){3}$", text, re.MULTILINE)) == 4, text
     assert re.search(r"^updates getUpdates handed out per update sent, .*: (?:[\d.]+, ){3}[\d.]+$", text, re.M), text
