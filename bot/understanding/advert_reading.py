@@ -61,7 +61,7 @@ _PAY_LINE = re.compile(
 """Words of pay, each at a word's start: "место", "доставка" and "prepay" hold none."""
 _ONE_TIME = re.compile(
     r"единовремен|разов|подъ[её]мн|при подписании|за подписание|якбора|якдафъа|ҳангоми имзо|"
-    r"bir martalik|бир марталик|bir marta\b|бир марта\b|bir yo['ʻ’`]?la|бир йўла|imzola|имзола|"
+    r"bir martalik|бир марталик|bir marta\b|бир марта\b|bir yo['ʻ’`]?la|бир йўла|imzola|имзола|birdaniga|бирданига|"
     r"як бор(?!\w)|як маротиба|як дафъа|"
     r"on signing|signing bonus|sign-?up|sign-?on|joining bonus|bonus on|one-?time|one time|once\b|lump sum",
     re.IGNORECASE,
@@ -95,7 +95,8 @@ _CLAUSE = re.compile(r"[,;]\s+|[.!?]+\s+")
 only what stands in its own clause ("медкомиссия 3 000 ₽, остальное бесплатно")."""
 _CONTACT = re.compile(
     r"\+?\d[\d\s\-()]{8,}\d|(?<![\w.])@[A-Za-z0-9_]{4,}|[\w.+-]+@[\w-]+\.[\w.]+|whats\s?app|ватсап|вотсап|"
-    r"вайбер|viber|телеграм|telegram|\bтг\b|\btg\b|в личку|\bdm\b",
+    r"вайбер|viber|телеграм|telegram|\bтг\b|\btg\b|в личку|\bdm\b|в лс\b|личкага|lichkaga|shaxsiyga|шахсийга|"
+    r"ба шахсӣ|ба личка|pm me|dm me",
     re.IGNORECASE,
 )
 _QUOTED_NAME = re.compile(r"«([^»\n]{2,60})»|“([^”\n]{2,60})”|\"([^\"\n]{2,60})\"")
@@ -154,7 +155,11 @@ class AdvertReader:
         self._phrases, self._also, self._unless = matcher("phrases"), matcher("also"), matcher("unless")
         self._nearby = frozenset(name for name, flag in flags.flags.items() if flag.with_nearby)
         self._apart = _ApartPhrases(labelled("phrases"))
-        self._unless_near = matcher("unless_near", typos=False)  # "not deducted" is one letter from "deducted"
+        self._unless_near = PhraseMatcher(  # "not deducted" is one letter from "deducted": no typos
+            (pair for pair in labelled("unless_near") if APART not in pair[1]), every_word=True, typos=False
+        )
+        """Every word counts in what cancels a flag, common ones too: "you keep your passport" is
+        not "keep your passport" with "you" left out as a common word."""
         self._advert_words = PhraseMatcher(
             ("advert", phrase) for phrases in flags.advert_words.values() for phrase in phrases
         )
@@ -454,9 +459,28 @@ class _NoEmployerNamed:
         return any(word.search(folded) for word in self._folded)
 
 
+class _TwoCountriesOnward:
+    """One line naming two countries with a word of the journey going on: "Аввал ба Бангкок, баъд
+    ... ба офис дар Мянма", "keyin Kambodjadagi filialga o'tkazamiz" after "Malayziyaga ish". The
+    countries are those of transit and of work abroad, never the readers' own or Russia (where
+    "сначала в Москву, потом в Тверь" is one country), so two of them on one line is a route."""
+
+    def __init__(self, flag: AdvertFlag) -> None:
+        self._countries = PhraseMatcher(
+            ((code, name) for code, names in flag.countries.items() for name in names), careful_typos=True
+        )
+        self._onward = PhraseMatcher(
+            (("onward", word) for words in flag.onward_words.values() for word in words), careful_typos=True
+        )
+
+    def __call__(self, text: str) -> bool:
+        return any(len(self._countries.labels_in(line)) >= 2 and self._onward.labels_in(line) for line in lines(text))
+
+
 _RULES: dict[str, Callable[[AdvertFlag], Callable[[str], bool]]] = {
     "pay_above": _PayAbove,
     "no_employer_named": _NoEmployerNamed,
+    "two_countries_onward": _TwoCountriesOnward,
 }
 """The flags found by a rule instead of phrases (`rule:` in advert_flags.yaml)."""
 
