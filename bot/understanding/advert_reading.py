@@ -23,9 +23,9 @@ _NUMBER = r"\d{1,3}(?:[ \u00a0\u202f.,]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2}
 _MULTIPLIER = r"(?:\s?(?P<{name}>млн|mln|million|миллион\w*|тыс\w*\.?|тысяч\w*|т\.?\s?р\.?|ming|минг|к|k)(?![a-zа-я]))?"
 CURRENCIES: dict[str, str] = {
     "RUB": r"₽|руб\w*|рубл\w*|rubl\w*|rub\b|р\.|р(?![a-zа-яё])",
-    "USD": r"\$|usd|доллар\w*|dollar\w*",
+    "USD": r"\$|usd|долл\w*|dollar\w*|бакс\w*|у\.\s?е\.",
     "EUR": r"€|eur\b|евро|yevro",
-    "GBP": r"£|gbp",
+    "GBP": r"£|gbp|фунт\w*|funt\w*|pounds?\b",
     "KZT": r"тенге|tenge|₸",
     "UZS": r"сўм|сум\b|so['ʻ’`]?m\b",
     "TJS": r"сомон\w*|somoni",
@@ -34,6 +34,15 @@ CURRENCIES: dict[str, str] = {
     "PLN": r"zł|zl\b|pln|злот\w*",
     "CAD": r"cad\b",
     "KRW": r"krw|₩|вон\b|won\b",
+    "JPY": r"jpy|¥|иен\w*|йен\w*|yen\b|iyen\w*",
+    "CNY": r"cny|юан\w*|yuan\w*",
+    "TRY": r"₺|лир[аыу]?\b|lira\w*",
+    "CZK": r"czk|kč|крон\w*|koruna\w*",
+    "HUF": r"huf|форинт\w*|forint\w*",
+    "ILS": r"₪|шекел\w*|shekel\w*",
+    "MYR": r"ringgit\w*|ринггит\w*|myr\b",
+    "THB": r"฿|baht\b|бат\b|thb\b",
+    "SOM": r"сом\b|som\b",
 }
 _CURRENCY = "|".join(f"(?P<{code}_{{side}}>{pattern})" for code, pattern in CURRENCIES.items())
 _AMOUNT = re.compile(
@@ -73,10 +82,11 @@ _EVERY = re.compile(
 """Words of a regular payment that end a one-time one ("1 200 000 ₽ + ежемесячно 210 000 ₽")."""
 _COST = re.compile(
     r"стоимост|цен[аыу]|взнос|оформлени|оформля|услуг|пакет|предоплат|залог|виз[аыуе]\b|документ|медкомисс|"
-    r"медосмотр|обучени|курс|тренинг|билет|перел[её]т|долг|штраф|"
+    r"медосмотр|обучени|курс|тренинг|билет|перел[её]т|долг|штраф|приглашени|разрешени|"
     r"fee|price|cost|package|deposit|charge|visa|document|medical|training|course|tuition|ticket|flight|debt|loan|"
-    r"xizmat|xarajat|narx|oformleni|hujjat|viza|tibbiy|trening|oʻqi|o'qi|bilet|chipta|qarz|"
-    r"хизмат|харажат|хароҷот|нарх|ҳужжат|ҳуҷҷат|тиббий|тиббӣ|омӯзиш|тренинг|муоина|чипта|қарз|бақайдгир",
+    r"invitation|permit|"
+    r"xizmat|xarajat|narx|oformleni|hujjat|viza|tibbiy|trening|oʻqi|o'qi|bilet|chipta|qarz|taklifnoma|"
+    r"хизмат|харажат|хароҷот|нарх|ҳужжат|ҳуҷҷат|тиббий|тиббӣ|омӯзиш|тренинг|муоина|чипта|қарз|бақайдгир|даъватнома",
     re.IGNORECASE,
 )
 """Words that make an amount a cost to the worker, not pay, when they come before it in its clause."""
