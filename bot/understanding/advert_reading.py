@@ -162,14 +162,18 @@ class AdvertReader:
                 careful_typos=True,  # "неофициально" is not a typo of "официально": a typo keeps the first letter
             )
 
-        self._phrases, self._also, self._unless = matcher("phrases"), matcher("also"), matcher("unless")
+        def cancelling(part: str) -> PhraseMatcher:
+            """Every word counts in what cancels a flag, common ones too ("you keep your passport" is
+            not "keep your passport" with "you" left out as a common word), and no typos: "not
+            deducted" is a letter from "deducted", "passport remains with you" from "retains"."""
+            return PhraseMatcher(
+                (pair for pair in labelled(part) if APART not in pair[1]), every_word=True, typos=False
+            )
+
+        self._phrases, self._also = matcher("phrases"), matcher("also")
+        self._unless, self._unless_near = cancelling("unless"), cancelling("unless_near")
         self._nearby = frozenset(name for name, flag in flags.flags.items() if flag.with_nearby)
         self._apart = _ApartPhrases(labelled("phrases"))
-        self._unless_near = PhraseMatcher(  # "not deducted" is one letter from "deducted": no typos
-            (pair for pair in labelled("unless_near") if APART not in pair[1]), every_word=True, typos=False
-        )
-        """Every word counts in what cancels a flag, common ones too: "you keep your passport" is
-        not "keep your passport" with "you" left out as a common word."""
         self._advert_words = PhraseMatcher(
             ("advert", phrase) for phrases in flags.advert_words.values() for phrase in phrases
         )
