@@ -70,6 +70,8 @@ class AdvertFlag(BaseModel):
     (its cities of transit too: "Бангкок" is Thailand)."""
     onward_words: PhrasesByLanguage = {}
     """For `two_countries_onward`: words of a journey going on ("first", "then", "from there")."""
+    route_words: PhrasesByLanguage = {}
+    """For `two_countries_onward`: words of a driver's route, whose countries are the job's, not a journey."""
 
 
 class AdvertFlags(BaseModel):

@@ -58,13 +58,13 @@ _PERIODS: tuple[tuple[float, re.Pattern[str]], ...] = (
     (4.33, re.compile(r"(?<!\w)(?:недел|еженедел|week|hafta|ҳафта|хафта)", re.IGNORECASE)),
     (26.0, re.compile(r"(?<!\w)(?:день|за смену|в смену|смена(?!\w|\s*\d)|day|kun|кун|рӯз)|/день|/смен", re.I)),
     (1 / 12, re.compile(r"(?<!\w)(?:год|year|yil|йил|сол)(?!\w)", re.IGNORECASE)),
-    (1.0, re.compile(r"(?<!\w)(?:мес(?!т)|month|oy|ой|моҳ|мох)", re.IGNORECASE)),
+    (1.0, re.compile(r"(?<!\w)(?:мес(?:яц|\.|(?!\w))|month|oy|ой|моҳ|мох)", re.IGNORECASE)),
 )
 """How many of a period make a month, and how each period is written."""
 _PAY_LINE = re.compile(
     r"(?<!\w)(?:зп|з/п|зарплат|оплата|доход|довольств|оклад|ставк|заработ|маош|maosh|музд|oylik|ойлик|oylig|ойлиг|"
     r"ish haqi|иш ҳақи|"
-    r"salary|pay\b|wage|earn|month|мес(?!т)|ежемесячн|еженедельн|в день|income|даромад|daromad)",
+    r"salary|pay\b|wage|earn|month|мес(?:яц|\.|(?!\w))|ежемесячн|еженедельн|в день|income|даромад|daromad)",
     re.IGNORECASE,
 )
 """Words of pay, each at a word's start: "место", "доставка" and "prepay" hold none."""
@@ -475,9 +475,10 @@ class _NoEmployerNamed:
 
 class _TwoCountriesOnward:
     """One line naming two countries with a word of the journey going on: "Аввал ба Бангкок, баъд
-    ... ба офис дар Мянма", "keyin Kambodjadagi filialga o'tkazamiz" after "Malayziyaga ish". The
+    ... ба офис дар Мянма", "Malayziyaga ish — keyin Kambodjadagi filialga o'tkazamiz". The
     countries are those of transit and of work abroad, never the readers' own or Russia (where
-    "сначала в Москву, потом в Тверь" is one country), so two of them on one line is a route."""
+    "сначала в Москву, потом в Тверь" is one country), so two of them on one line is a route; unless
+    the line is a driver's route ("routes Poland – Germany – France"), the job's, not a journey."""
 
     def __init__(self, flag: AdvertFlag) -> None:
         self._countries = PhraseMatcher(
@@ -486,9 +487,17 @@ class _TwoCountriesOnward:
         self._onward = PhraseMatcher(
             (("onward", word) for words in flag.onward_words.values() for word in words), careful_typos=True
         )
+        self._route = PhraseMatcher(
+            (("route", word) for words in flag.route_words.values() for word in words), careful_typos=True
+        )
 
     def __call__(self, text: str) -> bool:
-        return any(len(self._countries.labels_in(line)) >= 2 and self._onward.labels_in(line) for line in lines(text))
+        return any(
+            len(self._countries.labels_in(line)) >= 2
+            and self._onward.labels_in(line)
+            and not self._route.labels_in(line)
+            for line in lines(text)
+        )
 
 
 _RULES: dict[str, Callable[[AdvertFlag], Callable[[str], bool]]] = {
