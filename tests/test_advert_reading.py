@@ -358,6 +358,26 @@ def test_money_in_more_currencies_and_tajik_verbs_is_read_as_a_price(reader: Adv
     assert "no_contract" in flags(reader, "Ба стройка коргар лозим, патент шарт не, пул нақд")
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "брат виза две тысячи долларов, половину сейчас кидаешь",
+        "салом бародар, виза ду ҳазор доллар, нисфашро ҳозир",
+        "Alo aka, viza ikki ming dollar, yarmini oldindan",
+        "hey bro the visa is two thousand dollars, half now",
+        "Для начала нужен взнос 5 тыс на оформление",
+    ],
+)
+def test_an_amount_said_in_words_or_without_its_currency_is_still_money(reader: AdvertReader, line: str) -> None:
+    assert "fee" in flags(reader, line), "a transcribed voice note says the number in words"
+
+
+def test_an_amount_in_words_is_read_at_its_value() -> None:
+    assert [round(a.monthly) for a in amounts("Oylik bir yarim million soʻm")] == [1_500_000]
+    assert [round(a.monthly) for a in amounts("зарплата сто двадцать тысяч рублей в месяц")] == [120_000]
+    assert [round(a.monthly) for a in amounts("Kuniga uch ming rubl")] == [78_000]
+
+
 def test_an_example_its_flag_does_not_find_is_an_error_for_editors(tmp_path: Path) -> None:
     content = copy_of_real_content(tmp_path)
     edit(content / "advert_flags.yaml", '"Паспорта храним у администратора в сейфе"', '"Паспорта нужны для оформления"')

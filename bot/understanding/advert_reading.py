@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.understanding.advert_flags import APART, MONEY, AdvertFlag, AdvertFlags
+from bot.understanding.advert_numbers import SPOKEN_NUMBER, spoken_value
 from bot.understanding.phrases import PhraseMatcher
 from bot.understanding.transliteration import fold, words
 
@@ -22,16 +23,16 @@ PAY_WORD = "payamount"
 _NUMBER = r"\d{1,3}(?:[ \u00a0\u202f.,]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
 _MULTIPLIER = r"(?:\s?(?P<{name}>млн|mln|million|миллион\w*|тыс\w*\.?|тысяч\w*|т\.?\s?р\.?|ming|минг|к|k)(?![a-zа-я]))?"
 CURRENCIES: dict[str, str] = {
-    "RUB": r"₽|руб\w*|рубл\w*|rubl\w*|rub\b|р\.|р(?![a-zа-яё])",
+    "RUB": r"₽|руб\w*|рубл\w*|rubl\w*|roubl\w*|rub\b|р\.|р(?![a-zа-яё])",
     "USD": r"\$|usd|долл\w*|dollar\w*|бакс\w*|у\.\s?е\.",
-    "EUR": r"€|eur\b|евро|yevro",
+    "EUR": r"€|eur\b|euros?\b|евро|yevro",
     "GBP": r"£|gbp|фунт\w*|funt\w*|pounds?\b",
     "KZT": r"тенге|tenge|₸",
     "UZS": r"сўм|сум\b|so['ʻ’`]?m\b",
     "TJS": r"сомон\w*|somoni",
     "AED": r"aed|дирхам\w*|dirham\w*",
     "SAR": r"sar\b|riyal\w*",
-    "PLN": r"zł|zl\b|pln|злот\w*",
+    "PLN": r"zł|zl\b|pln|злот\w*|zlot\w*",
     "CAD": r"cad\b",
     "KRW": r"krw|₩|вон\b|won\b",
     "JPY": r"jpy|¥|иен\w*|йен\w*|yen\b|iyen\w*",
@@ -46,13 +47,16 @@ CURRENCIES: dict[str, str] = {
 }
 _CURRENCY = "|".join(f"(?P<{code}_{{side}}>{pattern})" for code, pattern in CURRENCIES.items())
 _AMOUNT = re.compile(
-    rf"(?:(?:{_CURRENCY.format(side='pre')})\s?)?(?P<low>{_NUMBER}){_MULTIPLIER.format(name='low_mult')}"
+    rf"(?:(?:{_CURRENCY.format(side='pre')})\s?)?(?P<low>{_NUMBER}|{SPOKEN_NUMBER}){_MULTIPLIER.format(name='low_mult')}"
     rf"(?:\s?(?:–|-|—|to|до)\s?(?:(?:{_CURRENCY.format(side='mid')})\s?)?(?P<high>{_NUMBER})"
     rf"{_MULTIPLIER.format(name='high_mult')})?"
     rf"(?:\s?(?:{_CURRENCY.format(side='post')}))?",
     re.IGNORECASE,
 )
 _MULTIPLIERS = {"млн": 1e6, "mln": 1e6, "million": 1e6, "миллион": 1e6}
+UNKNOWN_CURRENCY = "XXX"
+"""Thousands with no currency written ("взнос 5 тыс", "10 ming"): money for `{money}`, with no
+pay ceiling (ISO 4217's code for no currency)."""
 _PERIODS: tuple[tuple[float, re.Pattern[str]], ...] = (
     (168.0, re.compile(r"(?<!\w)(?:час(?:а|ов)?(?!\w)|hour|soat|соат)|/h\b|/ч\b", re.IGNORECASE)),
     (4.33, re.compile(r"(?<!\w)(?:недел|еженедел|week|hafta|ҳафта|хафта)", re.IGNORECASE)),
@@ -263,10 +267,14 @@ def _currency(match: re.Match[str]) -> str | None:
         if value and key.endswith(("_pre", "_mid", "_post")):
             return key.rsplit("_", 1)[0]
     multiplier = (match["low_mult"] or match["high_mult"] or "").lower()
-    return "RUB" if multiplier.startswith("т") and "р" in multiplier else None  # "95 т.р.": thousand roubles
+    if multiplier.startswith("т") and "р" in multiplier:
+        return "RUB"  # "95 т.р.": thousand roubles
+    return UNKNOWN_CURRENCY if multiplier.startswith(("тыс", "ming", "минг")) else None
 
 
 def _number(text: str, multiplier: str | None) -> float:
+    if not text[:1].isdigit():
+        return spoken_value(text) * (_number("1", multiplier) if multiplier else 1.0)
     digits = re.sub(r"[ \u00a0\u202f]", "", text)
     if re.fullmatch(r"\d{1,3}([.,]\d{3})+", digits):  # 1,500 or 1.500: thousands
         digits = re.sub(r"[.,]", "", digits)
