@@ -331,6 +331,7 @@ def test_two_countries_on_a_line_with_the_journey_going_on_are_a_route_through_a
     [
         "Полёт в Москву, потом поездом до Казани, билеты оплачивает работодатель",
         "Truck drivers C+E, routes Poland – Germany – France, then back to base",
+        "Work in Poland and Czech Republic at the same company, then return home",
         "Аввал шартнома, баъд виза, баъд чипта. Корфармо дар Полша",
     ],
 )

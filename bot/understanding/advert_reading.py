@@ -485,8 +485,9 @@ class _TwoCountriesOnward:
     """One line naming two countries with a word of the journey going on: "Аввал ба Бангкок, баъд
     ... ба офис дар Мянма", "Malayziyaga ish — keyin Kambodjadagi filialga o'tkazamiz". The
     countries are those of transit and of work abroad, never the readers' own or Russia (where
-    "сначала в Москву, потом в Тверь" is one country), so two of them on one line is a route; unless
-    the line is a driver's route ("routes Poland – Germany – France"), the job's, not a journey."""
+    "сначала в Москву, потом в Тверь" is one country), so two of them on one line with the journey
+    going on between them is a route; unless the line is a driver's route ("routes Poland – Germany
+    – France"), the job's, not a journey."""
 
     def __init__(self, flag: AdvertFlag) -> None:
         self._countries = PhraseMatcher(
@@ -500,12 +501,18 @@ class _TwoCountriesOnward:
         )
 
     def __call__(self, text: str) -> bool:
-        return any(
-            len(self._countries.labels_in(line)) >= 2
-            and self._onward.labels_in(line)
-            and not self._route.labels_in(line)
-            for line in lines(text)
-        )
+        return any(self._route_on(line) for line in lines(text))
+
+    def _route_on(self, line: str) -> bool:
+        """Two countries, and a word of the journey going on before the last of them or right after
+        it (Uzbek "Belarus orqali", via Belarus): "Work in Poland and Czechia, then home" is no route."""
+        first_seen: dict[str, int] = {}
+        for country, position in self._countries.found_in(line):
+            first_seen[country] = min(position, first_seen.get(country, position))
+        if len(first_seen) < 2 or self._route.labels_in(line):
+            return False
+        last = max(first_seen.values())
+        return any(position <= last + 1 for _label, position in self._onward.found_in(line))
 
 
 _RULES: dict[str, Callable[[AdvertFlag], Callable[[str], bool]]] = {
