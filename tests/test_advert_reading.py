@@ -78,7 +78,7 @@ def test_the_pay_ceiling_depends_on_the_country_named(reader: AdvertReader) -> N
 
 
 def test_an_employer_is_named_by_a_label_or_an_inflected_name_not_by_any_quotes(reader: AdvertReader) -> None:
-    assert "no_employer" not in flags(reader, "Контракт с Министерством обороны на 1 год\nЗвони +7 900 000-00-03")
+    assert "no_employer" not in flags(reader, "Запись через службу занятости, вахта 1 месяц\nЗвони +7 900 000-00-03")
     assert "no_employer" not in flags(reader, "Crew for a fishing vessel\nAgent: Blue Wave Crewing, +62 000 0000 000")
     assert "no_employer" in flags(reader, "Laosga “online support” xodimlari kerak\nYozing @support_example")
     assert "no_employer" in flags(reader, "Qozon, non zavodi\nErkaklar kerak\n+998 90 000 00 00"), "a line apart"
@@ -301,6 +301,84 @@ def test_a_place_after_a_kind_of_firm_is_not_its_name(reader: AdvertReader) -> N
     assert "no_employer" not in flags(reader, "Drivers for Keliu Transportas UAB\n+370 600 00000")
 
 
+def test_a_ministry_named_beside_only_a_telegram_name_names_no_employer_a_reader_can_check(
+    reader: AdvertReader,
+) -> None:
+    ministry = "Контракт с Министерством обороны, 1 год\nВыплаты от 210 000 ₽\nПиши @kontrakt_example"
+    assert {"military", "no_employer"} <= flags(reader, ministry)
+    programme = "Mavsumiy ish, Koreya. Hujjatlar tuman hokimligi orqali\nIshonch telefoni: +998 00 000 00 03"
+    assert "no_employer" not in flags(reader, programme), "a public office the reader can walk into"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Аввал ба Истанбул, баъд мошин шуморо ба Полша мебарад",
+        "Malayziyaga ish — keyin Kambodjadagi filialga oʻtkazamiz",
+        "Первым рейсом до Еревана, дальше на машине в Грузию",
+        "Work in Italy, you travel via Serbia",
+        "Олмон тавассути Беларус, ҳуҷҷатҳо дар роҳ",
+    ],
+)
+def test_two_countries_on_a_line_with_the_journey_going_on_are_a_route_through_another(
+    reader: AdvertReader, line: str
+) -> None:
+    assert "third_country" in flags(reader, line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Полёт в Москву, потом поездом до Казани, билеты оплачивает работодатель",
+        "Truck drivers C+E, routes Poland – Germany – France, then back to base",
+        "Work in Poland and Czech Republic at the same company, then return home",
+        "Аввал шартнома, баъд виза, баъд чипта. Корфармо дар Полша",
+    ],
+)
+def test_one_country_or_a_drivers_route_is_no_route_through_another(reader: AdvertReader, line: str) -> None:
+    assert "third_country" not in flags(reader, line)
+
+
+def test_what_cancels_a_flag_is_read_word_for_word(reader: AdvertReader) -> None:
+    honest = "Flight paid by the company and never deducted. You will keep your passport."
+    assert not reader.read(honest).serious, "the worker keeping the passport is not the employer keeping it"
+    assert "documents_kept" in flags(reader, "The employer retains passports during employment")
+    assert "documents_kept" in flags(reader, "The agency will keep your passport, for safety"), "not you"
+    assert "travel_deducted" not in flags(reader, "Yoʻl chiptasi ish beruvchi hisobidan, oylikdan qaytarib olinmaydi")
+
+
+def test_pounds_are_too_high_only_far_above_a_long_week_at_the_uk_minimum(reader: AdvertReader) -> None:
+    assert "pay_too_high" not in flags(reader, "Ферма в Англии, £150 a day, жильё рядом\n@uk_farm_example")
+    assert "pay_too_high" in flags(reader, "Ферма в Англии, £300 a day, опыт не нужен\n@uk_farm_example")
+
+
+def test_money_in_more_currencies_and_tajik_verbs_is_read_as_a_price(reader: AdvertReader) -> None:
+    assert "fee" in flags(reader, "Ба фирма 1000 доллар месупоред, баъд виза"), "'месупоред' is no month"
+    assert "fee" in flags(reader, "Оформление 60 000 иен, виза за неделю")
+    assert "fee" in flags(reader, "Vizani biz qilamiz, faqat kichik badal — 1 500 $")
+    assert "no_contract" in flags(reader, "Ба стройка коргар лозим, патент шарт не, пул нақд")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "брат виза две тысячи долларов, половину сейчас кидаешь",
+        "салом бародар, виза ду ҳазор доллар, нисфашро ҳозир",
+        "Alo aka, viza ikki ming dollar, yarmini oldindan",
+        "hey bro the visa is two thousand dollars, half now",
+        "Для начала нужен взнос 5 тыс на оформление",
+    ],
+)
+def test_an_amount_said_in_words_or_without_its_currency_is_still_money(reader: AdvertReader, line: str) -> None:
+    assert "fee" in flags(reader, line), "a transcribed voice note says the number in words"
+
+
+def test_an_amount_in_words_is_read_at_its_value() -> None:
+    assert [round(a.monthly) for a in amounts("Oylik bir yarim million soʻm")] == [1_500_000]
+    assert [round(a.monthly) for a in amounts("зарплата сто двадцать тысяч рублей в месяц")] == [120_000]
+    assert [round(a.monthly) for a in amounts("Kuniga uch ming rubl")] == [78_000]
+
+
 def test_an_example_its_flag_does_not_find_is_an_error_for_editors(tmp_path: Path) -> None:
     content = copy_of_real_content(tmp_path)
     edit(content / "advert_flags.yaml", '"Паспорта храним у администратора в сейфе"', '"Паспорта нужны для оформления"')
@@ -324,6 +402,14 @@ def test_a_judgement_flag_that_is_not_a_flag_is_an_error(tmp_path: Path) -> None
     )
 
 
+def test_the_route_rule_without_its_countries_is_an_error(tmp_path: Path) -> None:
+    content = copy_of_real_content(tmp_path)
+    edit(content / "advert_flags.yaml", "    rule: no_employer_named\n", "    rule: two_countries_onward\n")
+    with pytest.raises(ContentError) as error:
+        load_curriculum(content, today=CONTENT_DAY)
+    assert any("needs 'countries' and 'onward_words'" in p.message for p in error.value.errors), error.value
+
+
 def test_a_flag_without_its_sentence_in_one_language_is_an_error(tmp_path: Path) -> None:
     content = copy_of_real_content(tmp_path)
     edit(content / "advert_flags.yaml", '      en: "You are being rushed', '      xx: "You are being rushed')
@@ -341,17 +427,18 @@ def test_the_evaluation_script_reports_the_goals_figures() -> None:
     assert "== tuning (studied): tests/data/adverts_C.yaml" in done.stdout, "set C was studied: tuning data now"
     assert "== tuning (studied): tests/data/adverts_D.yaml" in done.stdout, "set D was studied: tuning data now"
     assert "== tuning (studied): tests/data/adverts_E.yaml" in done.stdout, "set E was studied: tuning data now"
+    assert "== tuning (studied): tests/data/adverts_F.yaml" in done.stdout, "set F was studied: tuning data now"
     held_out = done.stdout.split("== held out (never studied)")[1:]
     assert held_out, "a held-out set nobody has looked into is reported"
     assert not any("missed" in part or "false by flag" in part for part in held_out), "its misses are never printed"
-    for total in [line for line in done.stdout.splitlines() if line.startswith("all ")][:5]:
+    for total in [line for line in done.stdout.splitlines() if line.startswith("all ")][:6]:
         recall = float(total.split("recall")[1].split("%")[0])
         assert recall >= 90.0, f"a tuning set is no longer read as it was: {total}"
     sealed = subprocess.run(
-        [sys.executable, "scripts/eval_adverts.py", "--sealed", "tests/data/adverts_A.yaml"],
+        [sys.executable, "scripts/eval_adverts.py", "--sealed", "tests/data/heldout/adverts_G.yaml"],
         cwd=ROOT, capture_output=True, text=True, check=True, timeout=300,
     )  # fmt: skip
-    assert "missed" not in sealed.stdout and "a0" not in sealed.stdout, "a sealed set's adverts are never printed"
+    assert "missed" not in sealed.stdout and "g0" not in sealed.stdout, "a sealed set's adverts are never printed"
 
 
 @needs_tesseract

@@ -40,6 +40,8 @@ def advert_flag_problems(
             problems.append(Problem(file, where, f"flag '{name}' has no phrases and no rule: it can never be found"))
         if flag.rule == "pay_above" and not flag.monthly_ceiling:
             problems.append(Problem(file, where, f"flag '{name}' needs 'monthly_ceiling' for its rule"))
+        if flag.rule == "two_countries_onward" and not (flag.countries and any(flag.onward_words.values())):
+            problems.append(Problem(file, where, f"flag '{name}' needs 'countries' and 'onward_words' for its rule"))
         for language, examples in flag.examples.items():
             for index, example in enumerate(examples):
                 if name not in reader.read(example).flags:

@@ -23,7 +23,7 @@ Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,40}$")]
 Phrase = Annotated[str, StringConstraints(min_length=1, max_length=120)]
 Sentence = Annotated[str, StringConstraints(min_length=10, max_length=600)]
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
-Rule = Literal["pay_above", "no_employer_named"]
+Rule = Literal["pay_above", "no_employer_named", "two_countries_onward"]
 PhrasesByLanguage = dict[LanguageCode, list[Phrase]]
 
 
@@ -65,6 +65,13 @@ class AdvertFlag(BaseModel):
     """For `no_employer_named`: words that name an employer (a legal form, "Hotel" after a name)."""
     employer_kinds: list[Phrase] = []
     """For `no_employer_named`: kinds of firm that, followed by a capitalised name, name an employer."""
+    countries: dict[Identifier, list[Phrase]] = {}
+    """For `two_countries_onward`: each country of transit or work and the names it is written by
+    (its cities of transit too: "Бангкок" is Thailand)."""
+    onward_words: PhrasesByLanguage = {}
+    """For `two_countries_onward`: words of a journey going on ("first", "then", "from there")."""
+    route_words: PhrasesByLanguage = {}
+    """For `two_countries_onward`: words of a driver's route, whose countries are the job's, not a journey."""
 
 
 class AdvertFlags(BaseModel):

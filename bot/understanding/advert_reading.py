@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.understanding.advert_flags import APART, MONEY, AdvertFlag, AdvertFlags
+from bot.understanding.advert_numbers import SPOKEN_NUMBER, spoken_value
 from bot.understanding.phrases import PhraseMatcher
 from bot.understanding.transliteration import fold, words
 
@@ -22,46 +23,58 @@ PAY_WORD = "payamount"
 _NUMBER = r"\d{1,3}(?:[ \u00a0\u202f.,]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
 _MULTIPLIER = r"(?:\s?(?P<{name}>млн|mln|million|миллион\w*|тыс\w*\.?|тысяч\w*|т\.?\s?р\.?|ming|минг|к|k)(?![a-zа-я]))?"
 CURRENCIES: dict[str, str] = {
-    "RUB": r"₽|руб\w*|рубл\w*|rubl\w*|rub\b|р\.|р(?![a-zа-яё])",
-    "USD": r"\$|usd|доллар\w*|dollar\w*",
-    "EUR": r"€|eur\b|евро|yevro",
-    "GBP": r"£|gbp",
+    "RUB": r"₽|руб\w*|рубл\w*|rubl\w*|roubl\w*|rub\b|р\.|р(?![a-zа-яё])",
+    "USD": r"\$|usd|долл\w*|dollar\w*|бакс\w*|у\.\s?е\.",
+    "EUR": r"€|eur\b|euros?\b|евро|yevro",
+    "GBP": r"£|gbp|фунт\w*|funt\w*|pounds?\b",
     "KZT": r"тенге|tenge|₸",
     "UZS": r"сўм|сум\b|so['ʻ’`]?m\b",
     "TJS": r"сомон\w*|somoni",
     "AED": r"aed|дирхам\w*|dirham\w*",
     "SAR": r"sar\b|riyal\w*",
-    "PLN": r"zł|zl\b|pln|злот\w*",
+    "PLN": r"zł|zl\b|pln|злот\w*|zlot\w*",
     "CAD": r"cad\b",
     "KRW": r"krw|₩|вон\b|won\b",
+    "JPY": r"jpy|¥|иен\w*|йен\w*|yen\b|iyen\w*",
+    "CNY": r"cny|юан\w*|yuan\w*",
+    "TRY": r"₺|лир[аыу]?\b|lira\w*",
+    "CZK": r"czk|kč|крон\w*|koruna\w*",
+    "HUF": r"huf|форинт\w*|forint\w*",
+    "ILS": r"₪|шекел\w*|shekel\w*",
+    "MYR": r"ringgit\w*|ринггит\w*|myr\b",
+    "THB": r"฿|baht\b|бат\b|thb\b",
+    "SOM": r"сом\b|som\b",
 }
 _CURRENCY = "|".join(f"(?P<{code}_{{side}}>{pattern})" for code, pattern in CURRENCIES.items())
 _AMOUNT = re.compile(
-    rf"(?:(?:{_CURRENCY.format(side='pre')})\s?)?(?P<low>{_NUMBER}){_MULTIPLIER.format(name='low_mult')}"
+    rf"(?:(?:{_CURRENCY.format(side='pre')})\s?)?(?P<low>{_NUMBER}|{SPOKEN_NUMBER}){_MULTIPLIER.format(name='low_mult')}"
     rf"(?:\s?(?:–|-|—|to|до)\s?(?:(?:{_CURRENCY.format(side='mid')})\s?)?(?P<high>{_NUMBER})"
     rf"{_MULTIPLIER.format(name='high_mult')})?"
     rf"(?:\s?(?:{_CURRENCY.format(side='post')}))?",
     re.IGNORECASE,
 )
 _MULTIPLIERS = {"млн": 1e6, "mln": 1e6, "million": 1e6, "миллион": 1e6}
+UNKNOWN_CURRENCY = "XXX"
+"""Thousands with no currency written ("взнос 5 тыс", "10 ming"): money for `{money}`, with no
+pay ceiling (ISO 4217's code for no currency)."""
 _PERIODS: tuple[tuple[float, re.Pattern[str]], ...] = (
     (168.0, re.compile(r"(?<!\w)(?:час(?:а|ов)?(?!\w)|hour|soat|соат)|/h\b|/ч\b", re.IGNORECASE)),
     (4.33, re.compile(r"(?<!\w)(?:недел|еженедел|week|hafta|ҳафта|хафта)", re.IGNORECASE)),
     (26.0, re.compile(r"(?<!\w)(?:день|за смену|в смену|смена(?!\w|\s*\d)|day|kun|кун|рӯз)|/день|/смен", re.I)),
     (1 / 12, re.compile(r"(?<!\w)(?:год|year|yil|йил|сол)(?!\w)", re.IGNORECASE)),
-    (1.0, re.compile(r"(?<!\w)(?:мес(?!т)|month|oy|ой|моҳ|мох)", re.IGNORECASE)),
+    (1.0, re.compile(r"(?<!\w)(?:мес(?:яц|\.|(?!\w))|month|oy|ой|моҳ|мох)", re.IGNORECASE)),
 )
 """How many of a period make a month, and how each period is written."""
 _PAY_LINE = re.compile(
     r"(?<!\w)(?:зп|з/п|зарплат|оплата|доход|довольств|оклад|ставк|заработ|маош|maosh|музд|oylik|ойлик|oylig|ойлиг|"
     r"ish haqi|иш ҳақи|"
-    r"salary|pay\b|wage|earn|month|мес(?!т)|ежемесячн|еженедельн|в день|income|даромад|daromad)",
+    r"salary|pay\b|wage|earn|month|мес(?:яц|\.|(?!\w))|ежемесячн|еженедельн|в день|income|даромад|daromad)",
     re.IGNORECASE,
 )
 """Words of pay, each at a word's start: "место", "доставка" and "prepay" hold none."""
 _ONE_TIME = re.compile(
     r"единовремен|разов|подъ[её]мн|при подписании|за подписание|якбора|якдафъа|ҳангоми имзо|"
-    r"bir martalik|бир марталик|bir marta\b|бир марта\b|bir yo['ʻ’`]?la|бир йўла|imzola|имзола|"
+    r"bir martalik|бир марталик|bir marta\b|бир марта\b|bir yo['ʻ’`]?la|бир йўла|imzola|имзола|birdaniga|бирданига|"
     r"як бор(?!\w)|як маротиба|як дафъа|"
     r"on signing|signing bonus|sign-?up|sign-?on|joining bonus|bonus on|one-?time|one time|once\b|lump sum",
     re.IGNORECASE,
@@ -73,10 +86,11 @@ _EVERY = re.compile(
 """Words of a regular payment that end a one-time one ("1 200 000 ₽ + ежемесячно 210 000 ₽")."""
 _COST = re.compile(
     r"стоимост|цен[аыу]|взнос|оформлени|оформля|услуг|пакет|предоплат|залог|виз[аыуе]\b|документ|медкомисс|"
-    r"медосмотр|обучени|курс|тренинг|билет|перел[её]т|долг|штраф|"
+    r"медосмотр|обучени|курс|тренинг|билет|перел[её]т|долг|штраф|приглашени|разрешени|"
     r"fee|price|cost|package|deposit|charge|visa|document|medical|training|course|tuition|ticket|flight|debt|loan|"
-    r"xizmat|xarajat|narx|oformleni|hujjat|viza|tibbiy|trening|oʻqi|o'qi|bilet|chipta|qarz|"
-    r"хизмат|харажат|хароҷот|нарх|ҳужжат|ҳуҷҷат|тиббий|тиббӣ|омӯзиш|тренинг|муоина|чипта|қарз|бақайдгир",
+    r"invitation|permit|"
+    r"xizmat|xarajat|narx|oformleni|hujjat|viza|tibbiy|trening|oʻqi|o'qi|bilet|chipta|qarz|taklifnoma|"
+    r"хизмат|харажат|хароҷот|нарх|ҳужжат|ҳуҷҷат|тиббий|тиббӣ|омӯзиш|тренинг|муоина|чипта|қарз|бақайдгир|даъватнома",
     re.IGNORECASE,
 )
 """Words that make an amount a cost to the worker, not pay, when they come before it in its clause."""
@@ -95,7 +109,8 @@ _CLAUSE = re.compile(r"[,;]\s+|[.!?]+\s+")
 only what stands in its own clause ("медкомиссия 3 000 ₽, остальное бесплатно")."""
 _CONTACT = re.compile(
     r"\+?\d[\d\s\-()]{8,}\d|(?<![\w.])@[A-Za-z0-9_]{4,}|[\w.+-]+@[\w-]+\.[\w.]+|whats\s?app|ватсап|вотсап|"
-    r"вайбер|viber|телеграм|telegram|\bтг\b|\btg\b|в личку|\bdm\b",
+    r"вайбер|viber|телеграм|telegram|\bтг\b|\btg\b|в личку|\bdm\b|в лс\b|личкага|lichkaga|shaxsiyga|шахсийга|"
+    r"ба шахсӣ|ба личка|pm me|dm me",
     re.IGNORECASE,
 )
 _QUOTED_NAME = re.compile(r"«([^»\n]{2,60})»|“([^”\n]{2,60})”|\"([^\"\n]{2,60})\"")
@@ -151,10 +166,18 @@ class AdvertReader:
                 careful_typos=True,  # "неофициально" is not a typo of "официально": a typo keeps the first letter
             )
 
-        self._phrases, self._also, self._unless = matcher("phrases"), matcher("also"), matcher("unless")
+        def cancelling(part: str) -> PhraseMatcher:
+            """Every word counts in what cancels a flag, common ones too ("you keep your passport" is
+            not "keep your passport" with "you" left out as a common word), and no typos: "not
+            deducted" is a letter from "deducted", "passport remains with you" from "retains"."""
+            return PhraseMatcher(
+                (pair for pair in labelled(part) if APART not in pair[1]), every_word=True, typos=False
+            )
+
+        self._phrases, self._also = matcher("phrases"), matcher("also")
+        self._unless, self._unless_near = cancelling("unless"), cancelling("unless_near")
         self._nearby = frozenset(name for name, flag in flags.flags.items() if flag.with_nearby)
         self._apart = _ApartPhrases(labelled("phrases"))
-        self._unless_near = matcher("unless_near", typos=False)  # "not deducted" is one letter from "deducted"
         self._advert_words = PhraseMatcher(
             ("advert", phrase) for phrases in flags.advert_words.values() for phrase in phrases
         )
@@ -244,10 +267,14 @@ def _currency(match: re.Match[str]) -> str | None:
         if value and key.endswith(("_pre", "_mid", "_post")):
             return key.rsplit("_", 1)[0]
     multiplier = (match["low_mult"] or match["high_mult"] or "").lower()
-    return "RUB" if multiplier.startswith("т") and "р" in multiplier else None  # "95 т.р.": thousand roubles
+    if multiplier.startswith("т") and "р" in multiplier:
+        return "RUB"  # "95 т.р.": thousand roubles
+    return UNKNOWN_CURRENCY if multiplier.startswith(("тыс", "ming", "минг")) else None
 
 
 def _number(text: str, multiplier: str | None) -> float:
+    if not text[:1].isdigit():
+        return spoken_value(text) * (_number("1", multiplier) if multiplier else 1.0)
     digits = re.sub(r"[ \u00a0\u202f]", "", text)
     if re.fullmatch(r"\d{1,3}([.,]\d{3})+", digits):  # 1,500 or 1.500: thousands
         digits = re.sub(r"[.,]", "", digits)
@@ -454,9 +481,44 @@ class _NoEmployerNamed:
         return any(word.search(folded) for word in self._folded)
 
 
+class _TwoCountriesOnward:
+    """One line naming two countries with a word of the journey going on: "Аввал ба Бангкок, баъд
+    ... ба офис дар Мянма", "Malayziyaga ish — keyin Kambodjadagi filialga o'tkazamiz". The
+    countries are those of transit and of work abroad, never the readers' own or Russia (where
+    "сначала в Москву, потом в Тверь" is one country), so two of them on one line with the journey
+    going on between them is a route; unless the line is a driver's route ("routes Poland – Germany
+    – France"), the job's, not a journey."""
+
+    def __init__(self, flag: AdvertFlag) -> None:
+        self._countries = PhraseMatcher(
+            ((code, name) for code, names in flag.countries.items() for name in names), careful_typos=True
+        )
+        self._onward = PhraseMatcher(
+            (("onward", word) for words in flag.onward_words.values() for word in words), careful_typos=True
+        )
+        self._route = PhraseMatcher(
+            (("route", word) for words in flag.route_words.values() for word in words), careful_typos=True
+        )
+
+    def __call__(self, text: str) -> bool:
+        return any(self._route_on(line) for line in lines(text))
+
+    def _route_on(self, line: str) -> bool:
+        """Two countries, and a word of the journey going on before the last of them or right after
+        it (Uzbek "Belarus orqali", via Belarus): "Work in Poland and Czechia, then home" is no route."""
+        first_seen: dict[str, int] = {}
+        for country, position in self._countries.found_in(line):
+            first_seen[country] = min(position, first_seen.get(country, position))
+        if len(first_seen) < 2 or self._route.labels_in(line):
+            return False
+        last = max(first_seen.values())
+        return any(position <= last + 1 for _label, position in self._onward.found_in(line))
+
+
 _RULES: dict[str, Callable[[AdvertFlag], Callable[[str], bool]]] = {
     "pay_above": _PayAbove,
     "no_employer_named": _NoEmployerNamed,
+    "two_countries_onward": _TwoCountriesOnward,
 }
 """The flags found by a rule instead of phrases (`rule:` in advert_flags.yaml)."""
 
