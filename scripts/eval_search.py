@@ -48,7 +48,7 @@ from bot.understanding.search import Alarm, NodeSearch  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 EVAL_SET = DATA / "search_eval.yaml"
-TUNING_SETS = (EVAL_SET, *(DATA / f"search_tuning_{name}.yaml" for name in "ABCDEF"))
+TUNING_SETS = (EVAL_SET, *(DATA / f"search_tuning_{name}.yaml" for name in "ABCDEFG"))
 HELDOUT_DIR = DATA / "heldout"
 TOPIC_SCREENS = HELDOUT_DIR / "topic_screens.yaml"
 COUNTRIES = {"RU", "KZ", "TJ", "UZ"}
