@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from bot.understanding.danger_signals import DangerSignals
 from bot.understanding.phrases import PhraseMatcher
-from bot.understanding.situations import SituationReader
+from bot.understanding.situations import SituationReader, negated_span
 from bot.understanding.stop_words import STOP_WORDS, meaningful_words
 from bot.understanding.transliteration import words
 
@@ -99,7 +99,10 @@ class DangerReader:
         # A signal asked as a yes-or-no question (Uzbek "chiqarishmaydimi?", won't they let me
         # out?) asks about what may happen: doubtful, not clear.
         situations, doubtful_situations = self._situations.read(text, ordinary)
-        spans = self._clear.spans_in(text, ordinary) + situations
+        signalled = [
+            (kind, span) for kind, span in self._clear.spans_in(text, ordinary) if not negated_span(every, span)
+        ]
+        spans = signalled + situations
         clear = list(dict.fromkeys(kind for kind, span in spans if not _asked(every, span)))
         asked = [kind for kind, _span in spans if kind not in clear]
         doubtful = [

@@ -51,12 +51,10 @@ ContextCue = Literal["asking", "denied", "past"]
 MIN_SITUATION_FAMILIES = 2
 """A situation is families together: one family alone is a word, and words are what phrases are for."""
 MAX_SITUATION_FAMILIES = 4
-FamilyChoice = Annotated[str, StringConstraints(pattern=r"^!?[a-z0-9_]{1,40}(\|[a-z0-9_]{1,40}){0,3}$")]
+FamilyChoice = Annotated[str, StringConstraints(pattern=r"^!?[a-z0-9_]{1,40}(\|[a-z0-9_]{1,40}){0,5}$")]
 """A family, or families any one of which will do ("relative|person"); `!family`: none of its words
 in the sentence ("!if": a question of what may happen)."""
-Situation = Annotated[
-    list[FamilyChoice], Field(min_length=MIN_SITUATION_FAMILIES, max_length=MAX_SITUATION_FAMILIES)
-]
+Situation = Annotated[list[FamilyChoice], Field(min_length=MIN_SITUATION_FAMILIES, max_length=MAX_SITUATION_FAMILIES)]
 Label = TypeVar("Label", bound=str)
 _WORDS = re.compile(r"\S+")
 

@@ -24,9 +24,10 @@ from bot.understanding.transliteration import words
 WINDOW = 10
 """The most words from the first family word to the last: one clause, or two short ones."""
 NEGATIONS = frozenset(
-    {"ne", "not", "net", "no", "never", "dont", "didnt", "doesnt", "havent", "hasnt", "wont", "isnt", "wasnt"}
+    {"ne", "not", "net", "never", "dont", "didnt", "doesnt", "havent", "hasnt", "wont", "isnt", "wasnt"}
 )
-"""Words that turn a family word around, folded (не, нет, not, never, don't ...)."""
+"""Words that turn a family word or a signal around, folded (не, нет, not, never, don't ...); not
+"no", which is also Russian "но" (but) folded."""
 MAX_TRIED = 256
 """Combinations of family words tried per situation: a long message repeating a word must not take long."""
 WITHOUT = "!"
@@ -82,11 +83,23 @@ def _negated(every: list[str], at: int) -> bool:
     return at > 0 and every[at - 1] in NEGATIONS
 
 
+def negated_span(every: list[str], span: Span) -> bool:
+    """A word of a phrase found right after a negation that is not the phrase's own: "документы не
+    забирали" is not "забрали документы"; "не отдают паспорт" keeps its own "не"."""
+    return any(at > 0 and at - 1 not in span and every[at - 1] in NEGATIONS for at in span)
+
+
 def _together(families: tuple[str, ...], found: Mapping[str, list[Span]], sentence: list[int]) -> Span | None:
     """One span of each family, in one sentence, not sharing a word, within WINDOW words, and no
     word of a family written `!family` in that sentence: all the positions, or None."""
     choices = [_spans(choice, found) for choice in families if not choice.startswith(WITHOUT)]
-    absent = {sentence[at] for choice in families if choice.startswith(WITHOUT) for span in _spans(choice[1:], found) for at in span}
+    absent = {
+        sentence[at]
+        for choice in families
+        if choice.startswith(WITHOUT)
+        for span in _spans(choice[1:], found)
+        for at in span
+    }
     if not all(choices):
         return None
     for spans in itertools.islice(itertools.product(*choices), MAX_TRIED):
