@@ -215,6 +215,15 @@ def _situation_problems(signals: DangerSignals, tree: object, file: str) -> list
                             "(check the spelling, or add its words)",
                         )
                     )
+                elif sum(not choice.startswith("!") for choice in families) < MIN_SITUATION_FAMILIES:
+                    problems.append(
+                        Problem(
+                            file,
+                            line,
+                            f"{section}.{kind}: {families} needs two families that must stand together "
+                            "(a family written with ! only rules a sentence out)",
+                        )
+                    )
                 elif len(set(named)) < len(named):
                     problems.append(
                         Problem(file, line, f"{section}.{kind}: a family is named twice in {families}: name each once")

@@ -64,8 +64,12 @@ class SituationReader:
         for family, span in self._families.spans_in(text, skip, every=True):
             if not _negated(every, min(span)):
                 found[family].append(span)
-        clear = [(kind, span) for kind, families in self._clear if (span := _together(families, found, sentence))]
-        doubtful = [kind for kind, families in self._doubtful if _together(families, found, sentence)]
+        clear = [
+            (kind, together)
+            for kind, families in self._clear
+            if (together := _together(families, found, sentence)) is not None
+        ]
+        doubtful = [kind for kind, families in self._doubtful if _together(families, found, sentence) is not None]
         return clear, list(dict.fromkeys(doubtful))
 
 
