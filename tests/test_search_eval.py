@@ -13,11 +13,11 @@ from bot.content.curriculum import NodeId
 from scripts.eval_search import EVAL_SET, TUNING_SETS, build, evaluate, heldout_sets, load_questions
 from tests.support.processes import PROJECT, environment
 
-BLIND_A, BLIND_B, BLIND_C, BLIND_D, BLIND_E, BLIND_F = TUNING_SETS[1:7]
-STUDIED = {"top1": 0.80, "top3": 0.91, "danger_recall": 0.97, "false_alarm_rate": 0.03, "asked_harmless_rate": 0.025}
-"""What the blind sets A, B, C and D reached once studied (2026-12-07, after F was studied: top-1
-81-83%, top-3 92-94%, recall 97-100%, false alarms 1-3%, asked 1-2%), a little below: not to fall
-back."""
+BLIND_A, BLIND_B, BLIND_C, BLIND_D, BLIND_E, BLIND_F, BLIND_G = TUNING_SETS[1:8]
+STUDIED = {"top1": 0.81, "top3": 0.91, "danger_recall": 0.99, "false_alarm_rate": 0.03, "asked_harmless_rate": 0.035}
+"""What the blind sets A, B, C and D reached once studied (2026-12-07, after G was studied and danger
+was read as situations: top-1 82-83%, top-3 92-95%, recall 100%, false alarms 1-2.4%, asked
+0.7-3%), a little below: not to fall back."""
 FLOORS = {
     # The project's own questions: the goals they were written for.
     EVAL_SET.name: {"top1": 0.93, "top3": 0.98, "danger_recall": 0.98, "false_alarm_rate": 0.05},
@@ -25,21 +25,30 @@ FLOORS = {
     BLIND_B.name: STUDIED,
     BLIND_C.name: STUDIED,
     BLIND_D.name: STUDIED,
-    # Studied before F (top-1 74%, top-3 85%, recall 100%, false alarms 2%, asked 4%).
+    # Studied before F (top-1 74.5%, top-3 86%, recall 100%, false alarms 1.4%, asked 2.8%).
     BLIND_E.name: {
-        "top1": 0.72,
-        "top3": 0.83,
-        "danger_recall": 0.97,
-        "false_alarm_rate": 0.03,
-        "asked_harmless_rate": 0.05,
-    },
-    # Studied last (top-1 83%, top-3 90%, recall 100%, false alarms 0.3%, asked 0.7%).
-    BLIND_F.name: {
-        "top1": 0.81,
-        "top3": 0.88,
-        "danger_recall": 0.98,
+        "top1": 0.73,
+        "top3": 0.85,
+        "danger_recall": 0.99,
         "false_alarm_rate": 0.02,
-        "asked_harmless_rate": 0.02,
+        "asked_harmless_rate": 0.035,
+    },
+    # Studied before G (top-1 83%, top-3 91%, recall 100%, false alarms 0.3%, asked 0.7%).
+    BLIND_F.name: {
+        "top1": 0.82,
+        "top3": 0.90,
+        "danger_recall": 0.99,
+        "false_alarm_rate": 0.01,
+        "asked_harmless_rate": 0.01,
+    },
+    # Studied last (top-1 80%, top-3 92%, recall 100%, false alarms 1.4%, asked 0%; held out: 71.7%,
+    # 87.2%, 79.0%, 1.4%, 0%).
+    BLIND_G.name: {
+        "top1": 0.78,
+        "top3": 0.90,
+        "danger_recall": 0.99,
+        "false_alarm_rate": 0.02,
+        "asked_harmless_rate": 0.01,
     },
 }
 
@@ -53,7 +62,7 @@ def figures() -> dict[str, dict[str, object]]:
 def test_the_sets_are_what_the_figures_are_measured_on() -> None:
     own = load_questions(EVAL_SET)
     assert len(own) >= 80 and {q.language for q in own} == {"tg", "ru", "uz", "en"}
-    for path in (BLIND_A, BLIND_B, BLIND_C, BLIND_D, BLIND_E, BLIND_F):
+    for path in (BLIND_A, BLIND_B, BLIND_C, BLIND_D, BLIND_E, BLIND_F, BLIND_G):
         blind = load_questions(path)
         cells = {q.cell for q in blind}
         assert len(cells) == 9 and all(sum(q.cell == cell for q in blind) >= 15 for cell in cells)

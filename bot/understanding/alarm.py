@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from bot.understanding.danger_signals import DangerSignals
 from bot.understanding.phrases import PhraseMatcher
+from bot.understanding.situations import SituationReader, negated_span
 from bot.understanding.stop_words import STOP_WORDS, meaningful_words
 from bot.understanding.transliteration import words
 
@@ -77,6 +78,7 @@ class DangerReader:
         self._clear = matcher(signals.phrases())
         self._doubtful = matcher(signals.doubtful_phrases())
         self._ordinary = matcher(signals.ordinary_phrases())
+        self._situations = SituationReader(signals, protected)
         # Careful typos here too: "барнагардонд" (did not return) is no typo of "баргардонд" (returned).
         self._context = PhraseMatcher(signals.context_phrases(), protected, every_word=True, careful_typos=True)
         # Place names are read with careful typos too: "ustanovit" (install) is not a misspelt "Astana".
@@ -96,11 +98,17 @@ class DangerReader:
         every = words(text)
         # A signal asked as a yes-or-no question (Uzbek "chiqarishmaydimi?", won't they let me
         # out?) asks about what may happen: doubtful, not clear.
-        spans = self._clear.spans_in(text, ordinary)
+        situations, doubtful_situations = self._situations.read(text, ordinary)
+        signalled = [
+            (kind, span) for kind, span in self._clear.spans_in(text, ordinary) if not negated_span(every, span)
+        ]
+        spans = signalled + situations
         clear = list(dict.fromkeys(kind for kind, span in spans if not _asked(every, span)))
         asked = [kind for kind, _span in spans if kind not in clear]
         doubtful = [
-            kind for kind in dict.fromkeys([*asked, *self._doubtful.labels_in(text, ordinary)]) if kind not in clear
+            kind
+            for kind in dict.fromkeys([*asked, *self._doubtful.labels_in(text, ordinary), *doubtful_situations])
+            if kind not in clear
         ]
         cues = {label for label, span in self._context.spans_in(text) if not _negated(every, min(span))}
         alarm = _decide(clear, doubtful, cues)

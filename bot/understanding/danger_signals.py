@@ -18,6 +18,12 @@ offered first with the hotlines (police detention: your rights), most specific k
 `country_hints` place a message when it names no place (roubles: Russia); `at_home` names the kinds
 that happen where people live, for which the reader's own country comes before a destination;
 `household` names the people one lives with: violence in a message naming one is harm at home.
+
+`families` and `situations` read danger said in words no phrase foresaw. A family is a concept
+written once in every language (`documents`: паспорт, шиноснома, hujjat, papers; `withhold`: took,
+keeps, won't give back); a situation is a kind of danger made of families that stand together in
+one sentence, in any order and whatever their exact words ("documents" with "withhold"; "pay",
+"not paid" and "months"). `doubtful_situations` ask instead of alarming, as `doubtful` phrases do.
 """
 
 import re
@@ -42,6 +48,13 @@ Phrase = Annotated[str, StringConstraints(min_length=1, max_length=120)]
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 ScreenId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,40}/[a-z0-9_]{1,40}$")]
 ContextCue = Literal["asking", "denied", "past"]
+MIN_SITUATION_FAMILIES = 2
+"""A situation is families together: one family alone is a word, and words are what phrases are for."""
+MAX_SITUATION_FAMILIES = 4
+FamilyChoice = Annotated[str, StringConstraints(pattern=r"^!?[a-z0-9_]{1,40}(\|[a-z0-9_]{1,40}){0,5}$")]
+"""A family, or families any one of which will do ("relative|person"); `!family`: none of its words
+in the sentence ("!if": a question of what may happen)."""
+Situation = Annotated[list[FamilyChoice], Field(min_length=MIN_SITUATION_FAMILIES, max_length=MAX_SITUATION_FAMILIES)]
 Label = TypeVar("Label", bound=str)
 _WORDS = re.compile(r"\S+")
 
@@ -62,6 +75,13 @@ class DangerSignals(BaseModel):
     at_home: list[Identifier] = []
     household: dict[LanguageCode, list[Phrase]] = {}
     screens: dict[Identifier, ScreenId] = {}
+    families: dict[Identifier, dict[LanguageCode, list[Phrase]]] = {}
+    situations: dict[Identifier, list[Situation]] = {}
+    doubtful_situations: dict[Identifier, list[Situation]] = {}
+
+    def family_phrases(self) -> list[tuple[str, str, str]]:
+        """Every (family, language, phrase) of the concept families."""
+        return _flattened(self.families)
 
     def household_words(self) -> list[str]:
         """The words, in every language, for the people someone lives with (husband, mother-in-law)."""
@@ -100,6 +120,23 @@ def signal_problems(signals: DangerSignals, tree: object, file: str) -> list[Pro
         message = _phrase_problem(phrase)
         if message:
             problems.append(Problem(file, line_of(tree, (section, kind, language, index)), message))
+    for family, language, index, phrase in _indexed_families(signals):
+        message = _phrase_problem(phrase, family=True)
+        if message:
+            problems.append(Problem(file, line_of(tree, ("families", family, language, index)), message))
+    for family, by_language in signals.families.items():
+        missing = [language for language in LANGUAGES if not by_language.get(language)]
+        if missing:
+            problems.append(
+                Problem(
+                    file,
+                    line_of(tree, ("families", family)),
+                    f"family '{family}' has no words for {', '.join(missing)}: situations built on it "
+                    "are not read in that language",
+                    is_warning=True,
+                )
+            )
+    problems.extend(_situation_problems(signals, tree, file))
     for kind, by_language in signals.signals.items():
         missing = [language for language in LANGUAGES if not by_language.get(language)]
         if missing:
@@ -159,10 +196,56 @@ def _indexed(signals: DangerSignals) -> list[tuple[str, str, str, int, str]]:
     ]
 
 
-def _phrase_problem(phrase: str) -> str:
+def _situation_problems(signals: DangerSignals, tree: object, file: str) -> list[Problem]:
+    """A situation naming a family that is not written, or the same family twice."""
+    problems = []
+    sections = {"situations": signals.situations, "doubtful_situations": signals.doubtful_situations}
+    for section, by_kind in sections.items():
+        for kind, situations in by_kind.items():
+            for index, families in enumerate(situations):
+                line = line_of(tree, (section, kind, index))
+                named = [family for choice in families for family in choice.lstrip("!").split("|")]
+                unknown = [family for family in named if family not in signals.families]
+                if unknown:
+                    problems.append(
+                        Problem(
+                            file,
+                            line,
+                            f"{section}.{kind}: the family '{unknown[0]}' is not written under families: "
+                            "(check the spelling, or add its words)",
+                        )
+                    )
+                elif sum(not choice.startswith("!") for choice in families) < MIN_SITUATION_FAMILIES:
+                    problems.append(
+                        Problem(
+                            file,
+                            line,
+                            f"{section}.{kind}: {families} needs two families that must stand together "
+                            "(a family written with ! only rules a sentence out)",
+                        )
+                    )
+                elif len(set(named)) < len(named):
+                    problems.append(
+                        Problem(file, line, f"{section}.{kind}: a family is named twice in {families}: name each once")
+                    )
+    return problems
+
+
+def _indexed_families(signals: DangerSignals) -> list[tuple[str, str, int, str]]:
+    return [
+        (family, language, index, phrase)
+        for family, by_language in signals.families.items()
+        for language, phrases in by_language.items()
+        for index, phrase in enumerate(phrases)
+    ]
+
+
+def _phrase_problem(phrase: str, family: bool = False) -> str:
     count = len(_WORDS.findall(phrase))
     if count > MAX_PHRASE_WORDS:
         return f"'{phrase}' has {count} words; keep a signal to {MAX_PHRASE_WORDS} or fewer (split it)"
+    if family:
+        return ""  # a family's word may be a common one ("не дают", "нет"): it counts beside another family
     if not meaningful_words(phrase.replace(WILDCARD, "")):
         return f"'{phrase}' has only common words (such as 'the', 'и'): add the word that says what happened"
     return ""

@@ -12,7 +12,7 @@ the letters are.
 
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
@@ -126,8 +126,11 @@ class PhraseMatcher:
         left out (a mask: "занг мезанад", calls, is not "мезанад", beats)."""
         return [(label, min(chosen)) for label, chosen in self.spans_in(text, skip)]
 
-    def spans_in(self, text: str, skip: frozenset[int] = frozenset()) -> list[tuple[str, tuple[int, ...]]]:
-        """Each phrase found in `text`, with the positions of the words it matched."""
+    def spans_in(
+        self, text: str, skip: frozenset[int] = frozenset(), every: bool = False
+    ) -> list[tuple[str, tuple[int, ...]]]:
+        """Each phrase found in `text`, with the positions of the words it matched; with `every`,
+        each place it is found (a word typed twice is found twice), not only the first."""
         found_at: dict[str, list[int]] = defaultdict(list)
         typed_words = words(text) if self._every_word else meaningful_words(text)
         for position, typed in enumerate(typed_words):
@@ -137,9 +140,10 @@ class PhraseMatcher:
                 found_at[word].append(position)
         found: list[tuple[str, tuple[int, ...]]] = []
         for phrase in self._phrases:
-            chosen = self._chosen(phrase, found_at)
-            if chosen is not None:
+            for chosen in self._all_chosen(phrase, found_at):
                 found.append((phrase.label, chosen))
+                if not every:
+                    break
         return found
 
     def _words_matching(self, typed: str) -> set[str]:
@@ -181,10 +185,11 @@ class PhraseMatcher:
         prefix = next((p for p in VERB_PREFIXES if typed.startswith(p) and word.startswith(p)), "")
         return typed[len(prefix) : len(prefix) + 1] == word[len(prefix) : len(prefix) + 1]
 
-    def _chosen(self, phrase: _Phrase, found_at: dict[str, list[int]]) -> tuple[int, ...] | None:
+    def _all_chosen(self, phrase: _Phrase, found_at: dict[str, list[int]]) -> Iterator[tuple[int, ...]]:
+        """The positions of the phrase's words, close together, each way it is found."""
         positions = [found_at.get(word, []) for word in phrase.words]
         if not all(positions):
-            return None
+            return
         window = len(phrase.words) + (EVERY_WORD_SLACK if self._every_word else SLACK)
         for chosen in itertools.islice(itertools.product(*positions), MAX_COMBINATIONS):
             if (
@@ -192,8 +197,7 @@ class PhraseMatcher:
                 and max(chosen) - min(chosen) < window
                 and _short_words_lead(phrase, chosen)
             ):
-                return chosen
-        return None
+                yield chosen
 
 
 def _other_person(typed: str, word: str) -> bool:

@@ -31,6 +31,7 @@ qilaman qilamiz qildim qilib qilsa qilsak qiladi qilishadi qilmoqchiman boʻlib 
 boʻlar boʻlmasa kerakmi deydi dedi deyapti
 soʻradi soʻrashdi aytdi aytishdi спросил спросили сказал сказали говорит asked said says told
 hammasi joyida yaxshi нормально хорошо порядке normalno fine okay ok ҳамааш хуб
+не нет ни not no
 """
 _TAJIK_VERBS = {
     # present stem, past stem: to do, to become, to have, to be, to say, to want, to be able
@@ -50,8 +51,9 @@ _TAJIK_FORMS = " ".join(
 not become; "гуфтаанд", they said), typed with and without the Tajik letters: helpers, not topics."""
 FREQUENT_WORDS = frozenset(word for line in (_FREQUENT_WORDS + _TAJIK_FORMS).split() for word in words(line))
 """The verbs and question words of every way of asking ("how can I", "чӣ кор кунам", "qanday
-qilsam boʻladi", "who", Tajik "дорад", has), of what someone said or asked, and of all being well
-("hammasi joyida", "всё нормально"): frequent in questions, rare in the lessons, so a search would
+qilsam boʻladi", "who", Tajik "дорад", has), of what someone said or asked, of all being well
+("hammasi joyida", "всё нормально"), and the negations (не, нет, not): frequent in questions,
+rare in the lessons, so a search would
 take them for the rare, telling word of whichever screen uses one (a harmless message saying all is
 well is not about the screen that says so). Search leaves them out; phrases keep them ("pul toʻlash
 kerak" of a job advert needs its "kerak")."""
