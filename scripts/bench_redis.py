@@ -16,7 +16,6 @@ import asyncio
 import os
 import secrets
 import statistics
-import sys
 import tempfile
 from pathlib import Path
 
@@ -39,12 +38,17 @@ async def main(users: int, steps: int, stored: int, seed: int, rounds: int, prof
         redis_env = safar_env | {"REDIS_URL": f"unix://{server.socket_file}"}
         try:
             for round_number in range(rounds):  # alternated, so a slow moment of the machine hits both
+                gc_times = Path(folder) / f"gc-{round_number}"
                 defaults.append(
-                    await measure([sys.executable, "-m", "bot"], safar_env, users, steps, seed + round_number)
+                    await measure(
+                        ["-m", "bot"], safar_env, users, steps, seed + round_number, gc_times.with_suffix(".json")
+                    )
                 )
                 server.flushall()
                 shared.append(
-                    await measure([sys.executable, "-m", "bot"], redis_env, users, steps, seed + round_number)
+                    await measure(
+                        ["-m", "bot"], redis_env, users, steps, seed + round_number, gc_times.with_suffix(".redis.json")
+                    )
                 )
         finally:
             server.shutdown(nosave=True)

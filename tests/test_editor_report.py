@@ -5,6 +5,8 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.content.facts import load_fact_registry
+from bot.content.loader import PACKAGED_CONTENT
 from tests.support.content_fixtures import copy_of_real_content, edit
 from tests.support.real_content import real_curriculum
 
@@ -44,7 +46,8 @@ def test_every_fact_is_listed_with_its_age_oldest_first(capsys: pytest.CaptureFi
     assert main(["report", "--today", "2027-11-30"]) == 0
     out = capsys.readouterr().out
     facts = out.split("Facts: ", 1)[1].split("\n\n", 1)[0].splitlines()
-    assert facts[0] == "49. Due for re-checking (not checked for 12 months): 13."
+    registered = len(load_fact_registry(PACKAGED_CONTENT)[0])
+    assert facts[0] == f"{registered}. Due for re-checking (not checked for 12 months): 13."
     assert facts[1] == "  adult_training: checked 22.11.2026, 12 month(s) ago, 1 source(s)  ← due for re-checking"
     assert "  ru_patent_moscow_2026: checked 01.12.2026, 11 month(s) ago, 2 source(s)" in facts
 
