@@ -49,6 +49,10 @@ one-word keywords ("напомни", "eslatma", "licence"): "напомни оп
 reminders, not for the patent's screen, though "patent" and "pay" are rarer words. A word of a
 keyword of several ("ish agentligi") is not enough: "ish" (work) is in every question. Measured on
 the tuning sets (2026-12-07): top-1 up on every blind set A-H, 16 misses fixed, 1 made."""
+LANGUAGE_HOMES = {"tg": "TJ", "uz": "UZ"}
+"""The country of a reader who chose Tajik or Uzbek and has not told Safar their country: where harm
+at home most likely happens ("my husband came back from Russia and beats me", typed in Tajik, is
+violence in Tajikistan)."""
 TYPO_FACTOR = 0.7
 """A misspelt word counts a little less than one spelt right."""
 CALM_FACTOR = 0.5
@@ -158,7 +162,7 @@ class NodeSearch:
         `language` is the interface language; the message may be in any language. `home` is the
         reader's own country, as they told Safar: where harm at home happens when no place is named."""
         reading = self._reader.read(query)
-        answer = self._answer(reading, home)
+        answer = self._answer(reading, home or LANGUAGE_HOMES.get(language))
         nodes = self.screens(query, limit, calm=answer.alarm is Alarm.NONE and not reading.asked_about)
         # Asking about a kind of danger ("what is debt bondage"): its own screen is offered too, last.
         asked = [screen for kind, screen in self._kind_screens if kind in reading.asked_about][:1]
