@@ -9,7 +9,8 @@ The sets:
   216, 216, 233, 226 and 227 messages, written by people who saw only the topic list,
   /work/heldout/TOPICS.md); their misses were studied (A on 2026-12-06, B to H on 2026-12-07), so
   they are tuning data now (H was held out until its one run and studied after it);
-- tests/data/heldout/search_*.yaml: blind sets nobody has looked into (I ...): held out.
+- tests/data/heldout/search_*.yaml: blind sets nobody has looked into (I, 235 messages, written on
+  2026-12-07 and run once): held out.
 A PATH given on the command line is run as a held-out set of the blind format instead.
 
 Blind sets name topics (TOPICS.md), mapped to Safar's screens by tests/data/heldout/topic_screens.yaml;
