@@ -7,6 +7,7 @@ import pytest
 from bot.content import load_curriculum
 from bot.content.curriculum import NodeId
 from bot.services.danger_view import danger_view, offer_label
+from bot.understanding.alarm import Alarm
 from bot.understanding.search import NodeSearch
 from tests.support.content_fixtures import CONTENT_DAY, copy_of_real_content, edit
 from tests.support.real_content import real_curriculum
@@ -88,3 +89,39 @@ def test_a_question_naming_a_country_finds_that_countrys_screen_first(typed: str
     """Russia's registration deadlines do not answer a question about Kazakhstan."""
     answer = NodeSearch(real_curriculum(translated=False)).find(typed, language)
     assert answer.nodes and str(answer.nodes[0]) == "abroad/kazakhstan", answer.nodes
+
+
+REAL_SEARCH = NodeSearch(real_curriculum())
+
+
+@pytest.mark.parametrize(
+    ("typed", "language", "country"),
+    [
+        ("шавҳарам аз Маскав баргашт, ҳар шаб маро мезанад", "tg", "TJ"),
+        ("erim Rossiyadan qaytdi, har kuni meni uradi", "uz", "UZ"),
+        ("муж вернулся из России и бьёт меня", "ru", None),  # Russian is read in every country
+    ],
+)
+def test_harm_at_home_typed_by_a_reader_who_told_no_country_is_placed_by_the_interface_language(
+    typed: str, language: str, country: str | None
+) -> None:
+    answer = REAL_SEARCH.find(typed, language)
+    assert answer.is_danger and answer.country == country
+
+
+def test_the_country_a_reader_told_comes_before_the_interface_language() -> None:
+    answer = REAL_SEARCH.find("шавҳарам аз Маскав баргашт, ҳар шаб маро мезанад", "tg", home="UZ")
+    assert answer.country == "UZ"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "меня держат в спецприёмнике третий день, говорят депортация, телефон отобрали",
+        "brata zabral OMON s raboty, on ne otvechaet",
+        "akam Tulada ishlaydi, 6 kundan beri telefoni oʻchiq, hech kim bilmaydi qayerda",
+    ],
+)
+def test_russia_is_recognised_by_its_own_institutions_and_towns_when_the_country_is_not_named(typed: str) -> None:
+    answer = REAL_SEARCH.find(typed, "ru")
+    assert answer.alarm is not Alarm.NONE and answer.country == "RU", (answer.alarm, answer.country)

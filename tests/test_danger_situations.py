@@ -48,6 +48,12 @@ def line_of(path: Path, text: str) -> int:
         ("qarzim har oy koʻpayib boryapti", "debt_bondage"),
         # leaving or complaining, with what will follow, as someone said it
         ("прораб говорит кто пожалуется того сдам в миграционку", "threats"),
+        ("начальник сказал: кто уйдёт до зимы, тому ноги сломаю", "threats"),
+        ("my employer says if I complain he will tell migration I am illegal", "threats"),
+        # a relative who does not pick up the phone, for days
+        ("писарам панҷ рӯз боз телефонашро намегирад", "missing_person"),
+        ("ukam uch kundan beri telefonini olmayapti", "missing_person"),
+        ("my brother is not picking up his phone for a week now", "missing_person"),
         # a hospital refused by the one in charge
         ("прораб не отвез его в больницу, нога опухла", "medical_help_refused"),
         # promised one job, another one given

@@ -9,15 +9,17 @@ from pathlib import Path
 
 import pytest
 
+from bot.content import Curriculum
 from bot.content.curriculum import NodeId
+from bot.understanding.search import NodeSearch
 from scripts.eval_search import EVAL_SET, TUNING_SETS, build, evaluate, heldout_sets, load_questions
 from tests.support.processes import PROJECT, environment
 
-BLIND_A, BLIND_B, BLIND_C, BLIND_D, BLIND_E, BLIND_F, BLIND_G = TUNING_SETS[1:8]
-STUDIED = {"top1": 0.81, "top3": 0.91, "danger_recall": 0.99, "false_alarm_rate": 0.03, "asked_harmless_rate": 0.035}
-"""What the blind sets A, B, C and D reached once studied (2026-12-07, after G was studied and danger
-was read as situations: top-1 82-83%, top-3 92-95%, recall 100%, false alarms 1-2.4%, asked
-0.7-3%), a little below: not to fall back."""
+BLIND_A, BLIND_B, BLIND_C, BLIND_D, BLIND_E, BLIND_F, BLIND_G, BLIND_H = TUNING_SETS[1:9]
+STUDIED = {"top1": 0.82, "top3": 0.91, "danger_recall": 0.99, "false_alarm_rate": 0.03, "asked_harmless_rate": 0.035}
+"""What the blind sets A, B, C and D reached once studied (2026-12-07, after H was studied and
+features were found by their own words: top-1 82.7-84%, top-3 92-95%, recall 100%, false alarms
+1-2.4%, asked 0.7-3%), a little below: not to fall back."""
 FLOORS = {
     # The project's own questions: the goals they were written for.
     EVAL_SET.name: {"top1": 0.93, "top3": 0.98, "danger_recall": 0.98, "false_alarm_rate": 0.05},
@@ -27,13 +29,13 @@ FLOORS = {
     BLIND_D.name: STUDIED,
     # Studied before F (top-1 74.5%, top-3 86%, recall 100%, false alarms 1.4%, asked 2.8%).
     BLIND_E.name: {
-        "top1": 0.73,
+        "top1": 0.74,
         "top3": 0.85,
         "danger_recall": 0.99,
         "false_alarm_rate": 0.02,
         "asked_harmless_rate": 0.035,
     },
-    # Studied before G (top-1 83%, top-3 91%, recall 100%, false alarms 0.3%, asked 0.7%).
+    # Studied before G (top-1 83.3%, top-3 91%, recall 100%, false alarms 0.3%, asked 0.7%).
     BLIND_F.name: {
         "top1": 0.82,
         "top3": 0.90,
@@ -41,28 +43,43 @@ FLOORS = {
         "false_alarm_rate": 0.01,
         "asked_harmless_rate": 0.01,
     },
-    # Studied last (top-1 80%, top-3 92%, recall 100%, false alarms 1.4%, asked 0%; held out: 71.7%,
-    # 87.2%, 79.0%, 1.4%, 0%).
+    # Studied before H (top-1 81.4%, top-3 92%, recall 100%, false alarms 1.4%, asked 0%; held out:
+    # 71.7%, 87.2%, 79.0%, 1.4%, 0%).
     BLIND_G.name: {
-        "top1": 0.78,
+        "top1": 0.80,
         "top3": 0.90,
         "danger_recall": 0.99,
         "false_alarm_rate": 0.02,
         "asked_harmless_rate": 0.01,
     },
+    # Studied last (top-1 77.5%, top-3 86.8%, recall 90.3%, false alarms 2.3%, asked 1.9%; held out:
+    # 74.9%, 85.5%, 86.1%, 2.3%, 1.9%).
+    BLIND_H.name: {
+        "top1": 0.76,
+        "top3": 0.86,
+        "danger_recall": 0.89,
+        "false_alarm_rate": 0.03,
+        "asked_harmless_rate": 0.025,
+    },
 }
 
 
 @pytest.fixture(scope="module")
-def figures() -> dict[str, dict[str, object]]:
-    search, curriculum = build()
+def built() -> tuple[NodeSearch, Curriculum]:
+    """One index for the whole module: building it costs more than evaluating a set."""
+    return build()
+
+
+@pytest.fixture(scope="module")
+def figures(built: tuple[NodeSearch, Curriculum]) -> dict[str, dict[str, object]]:
+    search, curriculum = built
     return {path.name: evaluate(load_questions(path), search, curriculum)[0].as_dict() for path in TUNING_SETS}
 
 
 def test_the_sets_are_what_the_figures_are_measured_on() -> None:
     own = load_questions(EVAL_SET)
     assert len(own) >= 80 and {q.language for q in own} == {"tg", "ru", "uz", "en"}
-    for path in (BLIND_A, BLIND_B, BLIND_C, BLIND_D, BLIND_E, BLIND_F, BLIND_G):
+    for path in (BLIND_A, BLIND_B, BLIND_C, BLIND_D, BLIND_E, BLIND_F, BLIND_G, BLIND_H):
         blind = load_questions(path)
         cells = {q.cell for q in blind}
         assert len(cells) == 9 and all(sum(q.cell == cell for q in blind) >= 15 for cell in cells)
@@ -78,8 +95,8 @@ def test_the_tuning_sets_keep_their_figures(figures: dict[str, dict[str, object]
         assert (value <= floor) if figure.endswith("rate") else (value >= floor), (figure, figures[name])
 
 
-def test_every_topic_of_the_blind_sets_names_screens_that_exist() -> None:
-    _, curriculum = build()
+def test_every_topic_of_the_blind_sets_names_screens_that_exist(built: tuple[NodeSearch, Curriculum]) -> None:
+    _, curriculum = built
     screens = {
         screen for path in (*TUNING_SETS[1:], *heldout_sets()) for q in load_questions(path) for screen in q.expect
     }

@@ -49,3 +49,22 @@ def test_all_being_well_is_no_topic() -> None:
 
 def test_the_register_of_controlled_persons_finds_its_own_screen() -> None:
     assert first("что такое реестр контролируемых лиц?") == "abroad/register"
+
+
+@pytest.mark.parametrize(
+    ("typed", "language"),
+    [
+        ("напомните оплатить патент 25-го", "ru"),
+        ("napomni oplatit patent 25 chisla", "ru"),
+        ("eslatma: patent toʻlash 7-sana", "uz"),
+        ("yodovar kun patent pardoxt har moh", "tg"),
+    ],
+)
+def test_a_feature_named_by_its_own_word_comes_before_the_topic_it_is_for(typed: str, language: str) -> None:
+    """Asking Safar to remind about the patent asks for the reminders, though "patent" and "pay"
+    are the rarer words."""
+    assert first(typed, language) in {"tools/reminders", "abroad/reminders"}
+
+
+def test_the_topic_alone_still_finds_its_own_screen_before_the_feature() -> None:
+    assert first("сколько стоит патент и как его оплатить") == "abroad/patent"
