@@ -5,7 +5,7 @@
     python scripts/eval_adverts.py --sealed /work/heldout/adverts_X.yaml  # one set, figures only
 
 The sets, each written blind by someone who saw only the list of flags (never the rules):
-- tests/data/adverts_A.yaml to adverts_F.yaml: their misses were studied and the rules tuned on
+- tests/data/adverts_A.yaml to adverts_G.yaml: their misses were studied and the rules tuned on
   them, so they are tuning data now (figures on them say little about new adverts);
 - tests/data/heldout/adverts_*.yaml: held out, run once after the last rule change; their
   adverts and misses are never printed.
@@ -13,7 +13,8 @@ The sets, each written blind by someone who saw only the list of flags (never th
 Figures (the issue's goals): flag recall (expected flags found / expected flags, goal ≥ 90%);
 adverts with a false flag (a flag found that the set does not expect, goal ≤ 10%); ordinary
 adverts called dangerous (a serious flag found in an advert the set marks `dangerous: false`,
-goal 0).
+goal 0); and, the other way, dangerous adverts called so (a judgement flag alone in a named
+employer's written contract is a warning, so a dangerous advert could lose its "do not go").
 """
 
 import argparse
@@ -31,9 +32,9 @@ from bot.content.loader import PACKAGED_CONTENT, load_advert_flags  # noqa: E402
 from bot.understanding.advert_reading import AdvertReader  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
-TUNING_SETS = tuple(DATA / f"adverts_{name}.yaml" for name in "ABCDEF")
+TUNING_SETS = tuple(DATA / f"adverts_{name}.yaml" for name in "ABCDEFG")
 """Blind sets whose misses were studied: tuning data now (C and D were held out until 2026-12-07,
-E and F until their one run that day; each was studied in the round after)."""
+E, F and G until their one run that day; each was studied in the round after)."""
 HELDOUT_DIR = DATA / "heldout"
 
 
@@ -50,6 +51,8 @@ class Figures:
     with_false_flag: int = 0
     ordinary: int = 0
     ordinary_called_dangerous: int = 0
+    dangerous: int = 0
+    dangerous_called_dangerous: int = 0
     missed: Counter[str] = field(default_factory=Counter)
     false: Counter[str] = field(default_factory=Counter)
 
@@ -65,7 +68,8 @@ class Figures:
         return (
             f"{name:<10} adverts {self.adverts:>3}  recall {self.recall:6.1%} ({self.found}/{self.expected})  "
             f"false flags {self.false_share:6.1%} ({self.with_false_flag})  "
-            f"ordinary called dangerous {self.ordinary_called_dangerous}/{self.ordinary}"
+            f"ordinary called dangerous {self.ordinary_called_dangerous}/{self.ordinary}  "
+            f"dangerous called so {self.dangerous_called_dangerous}/{self.dangerous}"
         )
 
 
@@ -85,6 +89,9 @@ def evaluate(adverts: list[dict[str, object]], reader: AdvertReader, *, show_mis
             if not advert.get("dangerous"):
                 figures.ordinary += 1
                 figures.ordinary_called_dangerous += reading.serious
+            else:
+                figures.dangerous += 1
+                figures.dangerous_called_dangerous += reading.serious
         if show_misses and expected != found:
             print(f"{advert['id']}: missed {sorted(expected - found)} false {sorted(found - expected)}")
     return by_cell

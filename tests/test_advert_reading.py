@@ -379,6 +379,69 @@ def test_an_amount_in_words_is_read_at_its_value() -> None:
     assert [round(a.monthly) for a in amounts("Kuniga uch ming rubl")] == [78_000]
 
 
+def test_a_phrase_that_needs_its_common_words_is_read_word_for_word(reader: AdvertReader) -> None:
+    assert "urgency" in flags(reader, "Departure this Friday, 3 places left")
+    assert "urgency" not in flags(reader, "Hilton Hotel, Fridays off, salary 900$")
+    assert "military" not in flags(reader, "Reception staff for the front desk, Hilton Hotel Dubai")
+    assert "military" in flags(reader, "Набираем на фронт, контракт на год")
+    confined = "Хобгоҳ дар худи корхона, берун баромадан манъ аст"
+    assert "confinement" in flags(reader, confined), "Tajik манъ (forbidden) is no common 'ман' (I)"
+    assert "confinement" not in flags(reader, "Хобгоҳ дар худи корхона, берун баромадан мумкин аст")
+
+
+def test_a_word_ending_in_r_before_a_number_is_no_price_in_roubles(reader: AdvertReader) -> None:
+    assert amounts("Маош дар 1 моҳ 3000 сомонӣ") == amounts("Маош 3000 сомонӣ дар як моҳ")
+    assert "fee" not in flags(reader, "Ҳуҷҷатҳо дар 5 рӯз тайёр, шартнома бо корфармо\n+992 900 00 00 00")
+    assert [round(a.monthly) for a in amounts("Маош 500р/смена")] == [13_000]
+
+
+def test_thousands_said_in_tajik_are_money(reader: AdvertReader) -> None:
+    assert [a.monthly for a in amounts("Маош моҳе 95 ҳазор рубл")] == [95_000]
+    assert "pay_too_high" in flags(reader, "Кор дар Маскав, моҳе 500 хазор рубл медиҳанд\n+7 900 000-00-01")
+
+
+def test_a_list_in_brackets_stays_in_its_clause(reader: AdvertReader) -> None:
+    line = "Documents (passport, permit) are kept in our office for safety"
+    assert "documents_kept" in flags(reader, line)
+    assert "documents_kept" in flags(reader, "Ҳуҷҷатҳо (шиноснома, патент) дар идора нигоҳ дошта мешаванд")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Брат, есть склад в Казани, 80 тыс в месяц, пишите мне в телегу",
+        "Ака, дар Қазон кор ҳаст, 80 ҳазор рубл, ба ман нависед",
+        "Qozonda omborda ish bor, oyiga 900 dollar, kim borsa menga yozsin",
+        "Warehouse in Kazan, 900 dollars a month, message me if you want it",
+        "Housemaid in Kuwait, 120 KWD, contact agency WhatsApp +965 0000 0000",
+    ],
+)
+def test_a_person_to_write_to_or_a_messenger_after_agency_names_no_employer(reader: AdvertReader, line: str) -> None:
+    assert "no_employer" in flags(reader, line)
+
+
+def test_work_that_needs_no_trade_has_a_lower_pay_ceiling(reader: AdvertReader) -> None:
+    assert "pay_too_high" in flags(reader, "Посудомойщица в кафе, зарплата 240 000 ₽ в месяц\n+7 900 000-00-01")
+    assert "pay_too_high" in flags(reader, "Farrosh kerak, oyiga 230 000 rubl\n+7 900 000-00-01")
+    assert "pay_too_high" not in flags(reader, "Сварщики на вахту, зарплата 240 000 ₽ в месяц\n+7 900 000-00-01")
+    assert "pay_too_high" not in flags(reader, "Уборщица в офис, зарплата 60 000 ₽ в месяц\n+7 900 000-00-01")
+
+
+def test_travel_taken_from_wages_in_a_named_employers_contract_is_a_warning(reader: AdvertReader) -> None:
+    named = "ООО «Северстрой», вахта в Мурманске, трудовой договор\nБилет за счёт компании, потом вычтем из зарплаты"
+    assert reader.read(named).flags == ("travel_deducted",)
+    assert not reader.read(named).serious, "a term the reader can read and dispute in a written contract"
+    unnamed = "Вахта в Мурманске\nБилет купим, потом вычтем из зарплаты\n+7 900 000-00-01"
+    assert reader.read(unnamed).serious
+    no_contract = "ООО «Северстрой», вахта в Мурманске\nБилет за счёт компании, потом вычтем из зарплаты"
+    assert reader.read(no_contract).serious
+
+
+def test_a_payment_on_signing_is_no_fee_but_a_payment_asked_is(reader: AdvertReader) -> None:
+    assert "fee" not in flags(reader, "Пардохти якдафъаина 500 000 рубл ҳангоми имзо")
+    assert "fee" in flags(reader, "Кор дар Лаҳистон, пардохт 1500$ барои ҳуҷҷатҳо")
+
+
 def test_an_example_its_flag_does_not_find_is_an_error_for_editors(tmp_path: Path) -> None:
     content = copy_of_real_content(tmp_path)
     edit(content / "advert_flags.yaml", '"Паспорта храним у администратора в сейфе"', '"Паспорта нужны для оформления"')
@@ -392,7 +455,7 @@ def test_an_example_its_flag_does_not_find_is_an_error_for_editors(tmp_path: Pat
 
 def test_a_judgement_flag_that_is_not_a_flag_is_an_error(tmp_path: Path) -> None:
     content = copy_of_real_content(tmp_path)
-    edit(content / "advert_flags.yaml", "judgement_flags: [pay_too_high]", "judgement_flags: [pay_to_high]")
+    edit(content / "advert_flags.yaml", "judgement_flags: [pay_too_high,", "judgement_flags: [pay_to_high,")
     with pytest.raises(ContentError) as error:
         load_curriculum(content, today=CONTENT_DAY)
     (problem,) = [p for p in error.value.errors if p.file == "advert_flags.yaml"]
@@ -428,17 +491,19 @@ def test_the_evaluation_script_reports_the_goals_figures() -> None:
     assert "== tuning (studied): tests/data/adverts_D.yaml" in done.stdout, "set D was studied: tuning data now"
     assert "== tuning (studied): tests/data/adverts_E.yaml" in done.stdout, "set E was studied: tuning data now"
     assert "== tuning (studied): tests/data/adverts_F.yaml" in done.stdout, "set F was studied: tuning data now"
+    assert "== tuning (studied): tests/data/adverts_G.yaml" in done.stdout, "set G was studied: tuning data now"
     held_out = done.stdout.split("== held out (never studied)")[1:]
     assert held_out, "a held-out set nobody has looked into is reported"
     assert not any("missed" in part or "false by flag" in part for part in held_out), "its misses are never printed"
-    for total in [line for line in done.stdout.splitlines() if line.startswith("all ")][:6]:
+    for total in [line for line in done.stdout.splitlines() if line.startswith("all ")][:7]:
         recall = float(total.split("recall")[1].split("%")[0])
         assert recall >= 90.0, f"a tuning set is no longer read as it was: {total}"
     sealed = subprocess.run(
-        [sys.executable, "scripts/eval_adverts.py", "--sealed", "tests/data/heldout/adverts_G.yaml"],
+        [sys.executable, "scripts/eval_adverts.py", "--sealed", "tests/data/heldout/adverts_H.yaml"],
         cwd=ROOT, capture_output=True, text=True, check=True, timeout=300,
     )  # fmt: skip
-    assert "missed" not in sealed.stdout and "g0" not in sealed.stdout, "a sealed set's adverts are never printed"
+    printed = [line for line in sealed.stdout.splitlines() if not line.startswith("== ")]
+    assert printed and all(" recall " in line for line in printed), "a sealed set prints figures, never an advert"
 
 
 @needs_tesseract

@@ -37,6 +37,16 @@ class CountryCeiling(BaseModel):
     monthly_ceiling: dict[Currency, Annotated[int, Field(gt=0)]]
 
 
+class WorkCeiling(BaseModel):
+    """Lower monthly pay ceilings for work that needs no trade, found by the words that name it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: Phrase
+    work: PhrasesByLanguage
+    monthly_ceiling: dict[Currency, Annotated[int, Field(gt=0)]]
+
+
 class AdvertFlag(BaseModel):
     """One red flag: found by phrases (with `with` also present and no `unless`), or by a rule."""
 
@@ -61,6 +71,8 @@ class AdvertFlag(BaseModel):
     """For `pay_above`: the monthly pay in each currency above which pay is "far above the usual"."""
     country_ceilings: list["CountryCeiling"] = []
     """For `pay_above`: ceilings where the advert names one of these countries."""
+    work_ceilings: list["WorkCeiling"] = []
+    """For `pay_above`: lower ceilings where the advert names work of this kind (a dishwasher, a cleaner)."""
     employer_words: list[Phrase] = []
     """For `no_employer_named`: words that name an employer (a legal form, "Hotel" after a name)."""
     employer_kinds: list[Phrase] = []

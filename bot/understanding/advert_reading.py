@@ -7,13 +7,15 @@ The text is read in memory and dropped: nothing here stores or logs it.
 """
 
 import hashlib
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.understanding.advert_flags import APART, MONEY, AdvertFlag, AdvertFlags
 from bot.understanding.advert_numbers import SPOKEN_NUMBER, spoken_value
-from bot.understanding.phrases import PhraseMatcher
+from bot.understanding.phrases import ALTERNATIVE, WILDCARD, PhraseMatcher
+from bot.understanding.stop_words import STOP_WORDS, folds_into_stop_word
 from bot.understanding.transliteration import fold, words
 
 MONEY_WORD = "moneyamount"
@@ -21,9 +23,12 @@ MONEY_WORD = "moneyamount"
 PAY_WORD = "payamount"
 """What an amount of pay becomes: a wage is never a fee ("ЗП 60 000 ₽, оформление по договору")."""
 _NUMBER = r"\d{1,3}(?:[ \u00a0\u202f.,]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
-_MULTIPLIER = r"(?:\s?(?P<{name}>млн|mln|million|миллион\w*|тыс\w*\.?|тысяч\w*|т\.?\s?р\.?|ming|минг|к|k)(?![a-zа-я]))?"
+_MULTIPLIER = (
+    r"(?:\s?(?P<{name}>млн|mln|million|миллион\w*|тыс\w*\.?|тысяч\w*|т\.?\s?р\.?|ming|минг|ҳазор|хазор|hazor|к|k)"
+    r"(?!\w))?"
+)
 CURRENCIES: dict[str, str] = {
-    "RUB": r"₽|руб\w*|рубл\w*|rubl\w*|roubl\w*|rub\b|р\.|р(?![a-zа-яё])",
+    "RUB": r"₽|руб\w*|рубл\w*|rubl\w*|roubl\w*|rub\b|р\.|р(?!\w)",
     "USD": r"\$|usd|долл\w*|dollar\w*|бакс\w*|у\.\s?е\.",
     "EUR": r"€|eur\b|euros?\b|евро|yevro",
     "GBP": r"£|gbp|фунт\w*|funt\w*|pounds?\b",
@@ -47,7 +52,7 @@ CURRENCIES: dict[str, str] = {
 }
 _CURRENCY = "|".join(f"(?P<{code}_{{side}}>{pattern})" for code, pattern in CURRENCIES.items())
 _AMOUNT = re.compile(
-    rf"(?:(?:{_CURRENCY.format(side='pre')})\s?)?(?P<low>{_NUMBER}|{SPOKEN_NUMBER}){_MULTIPLIER.format(name='low_mult')}"
+    rf"(?:(?<!\w)(?:{_CURRENCY.format(side='pre')})\s?)?(?P<low>{_NUMBER}|{SPOKEN_NUMBER}){_MULTIPLIER.format(name='low_mult')}"
     rf"(?:\s?(?:–|-|—|to|до)\s?(?:(?:{_CURRENCY.format(side='mid')})\s?)?(?P<high>{_NUMBER})"
     rf"{_MULTIPLIER.format(name='high_mult')})?"
     rf"(?:\s?(?:{_CURRENCY.format(side='post')}))?",
@@ -67,7 +72,7 @@ _PERIODS: tuple[tuple[float, re.Pattern[str]], ...] = (
 """How many of a period make a month, and how each period is written."""
 _PAY_LINE = re.compile(
     r"(?<!\w)(?:зп|з/п|зарплат|оплата|доход|довольств|оклад|ставк|заработ|маош|maosh|музд|oylik|ойлик|oylig|ойлиг|"
-    r"ish haqi|иш ҳақи|"
+    r"ish haqi|иш ҳақи|медиҳанд|медихан|медиҳем|медихем|"
     r"salary|pay\b|wage|earn|month|мес(?:яц|\.|(?!\w))|ежемесячн|еженедельн|в день|income|даромад|daromad)",
     re.IGNORECASE,
 )
@@ -107,12 +112,34 @@ _PERIOD_STOP = re.compile(r"[,;!?]\s")
 _CLAUSE = re.compile(r"[,;]\s+|[.!?]+\s+")
 """Where a line's clauses part: a cost and the wage beside it are told apart, and "free" cancels
 only what stands in its own clause ("медкомиссия 3 000 ₽, остальное бесплатно")."""
+_BRACKETED = re.compile(r"\([^()\n]*\)")
+
+
+def clauses(line: str) -> list[str]:
+    """A line's clauses; a list in brackets stays in its clause ("Ҳуҷҷатҳои шуморо (шиноснома,
+    патент) ... нигоҳ медорем": the documents and what is done with them are one clause)."""
+    return _CLAUSE.split(_BRACKETED.sub(lambda match: re.sub(r"[,;]", " ", match[0]), line))
+
+
 _CONTACT = re.compile(
     r"\+?\d[\d\s\-()]{8,}\d|(?<![\w.])@[A-Za-z0-9_]{4,}|[\w.+-]+@[\w-]+\.[\w.]+|whats\s?app|ватсап|вотсап|"
     r"вайбер|viber|телеграм|telegram|\bтг\b|\btg\b|в личку|\bdm\b|в лс\b|личкага|lichkaga|shaxsiyga|шахсийга|"
     r"ба шахсӣ|ба личка|pm me|dm me",
     re.IGNORECASE,
 )
+_PERSONAL_CONTACT = re.compile(
+    r"(?<!\w)(?:(?:пиши|пишите|напиши|напишите|звони|звоните|позвони|позвоните)\s+(?:мне|сюда)|в\s+телег[уеи]|"
+    r"номер\s+скину|скину\s+(?:номер|ссылку|контакт)|"
+    r"ба\s+ман\s+(?:навис|занг)|рақам\w*\s+(?:ба\s+\w+\s+)?мефирист|"
+    r"menga\s+(?:yoz|qo['ʻ’`]?ng['ʻ’`]?iroq)|менга\s+(?:ёз|қўнғироқ)|raqam\w*\s+(?:\w+\s+)?yubor|рақам\w*\s+(?:\w+\s+)?юбор|"
+    r"yozib\s+yuboraman|ёзиб\s+юбораман|"
+    r"(?:message|text|call|write\s+to|send)\s+me\b|i\s*(?:'ll|will)\s+send\s+you\s+(?:the|his|her|their)\s+(?:number|contact))",
+    re.IGNORECASE,
+)
+"""A person to write to instead of a firm, as a voice note or a friend's message says it ("пишите мне
+в телегу", "Рақамашро ба шумо мефиристам", I will send you his number; "menga yozsin", "send me")."""
+_MESSENGER = r"(?i:whats\s?app|telegram|viber|signal|imo|wechat|instagram)(?!\w)"
+"""A messenger's name after a kind of firm ("Contact agency WhatsApp +965 ...") names no firm."""
 _QUOTED_NAME = re.compile(r"«([^»\n]{2,60})»|“([^”\n]{2,60})”|\"([^\"\n]{2,60})\"")
 _PRIVATIVE = re.compile(r"(?<![\w-])([Бб]е)\s+(?=[а-яёҳҷқғӯӣА-ЯЁҲҶҚҒӮӢ])")
 FOLDED_EMPLOYER_LETTERS = 4
@@ -122,6 +149,8 @@ WRAPPED_SHARE = 0.6
 """A line at least this share of the longest line's length may have been wrapped."""
 MIN_ADVERT_CHARS = 120
 """A pasted text shorter than this is a question, not an advert."""
+MAX_VARIANTS = 256
+"""Phrases one phrase with alternatives may stand for (as the phrase matcher's own limit)."""
 PRINT_BITS = 63
 """Fingerprints fit PostgreSQL's BIGINT."""
 
@@ -159,12 +188,8 @@ class AdvertReader:
                 for phrase in phrases
             ]
 
-        def matcher(part: str, *, typos: bool = True) -> PhraseMatcher:
-            return PhraseMatcher(
-                (pair for pair in labelled(part) if APART not in pair[1]),
-                typos=typos,
-                careful_typos=True,  # "неофициально" is not a typo of "официально": a typo keeps the first letter
-            )
+        def matcher(part: str) -> _CommonWordsKept:
+            return _CommonWordsKept([pair for pair in labelled(part) if APART not in pair[1]])
 
         def cancelling(part: str) -> PhraseMatcher:
             """Every word counts in what cancels a flag, common ones too ("you keep your passport" is
@@ -194,7 +219,7 @@ class AdvertReader:
         marked_lines = [marked_amounts(line) for line in lines(text)]
         for index, line in enumerate(marked_lines):
             in_line: set[str] = set()
-            for clause in _CLAUSE.split(_joined_privatives(line)):
+            for clause in clauses(_joined_privatives(line)):
                 in_clause = set(self._phrases.labels_in(clause)) | self._apart.labels_in(clause)
                 in_line |= in_clause - set(self._unless_near.labels_in(clause))
             nearby = "\n".join(marked_lines[max(0, index - 1) : index + 2])
@@ -228,6 +253,40 @@ class AdvertReader:
         contact = _CONTACT.search(text) is not None
         money = any(_currency(m) for m in _AMOUNT.finditer(text))
         return contact or (money and text.count("\n") >= 2)
+
+
+class _CommonWordsKept:
+    """Phrases matched as a search matches them (common words left out), except two kinds, matched
+    word for word: those that shrink to one word without their common words ("this friday" is not
+    any "Friday", "на фронт" is not the English "front desk"), and those with a word that only folds
+    into a common one (Tajik "манъ", forbidden, folds to "ман", I)."""
+
+    def __init__(self, phrases: list[tuple[str, str]]) -> None:
+        each = [(label, variant) for label, phrase in phrases for variant in _variants(phrase)]
+        # "неофициально" is not a typo of "официально": a typo keeps the first letter
+        self._plain = PhraseMatcher([pair for pair in each if not _word_for_word(pair[1])], careful_typos=True)
+        self._exact = PhraseMatcher(
+            [pair for pair in each if _word_for_word(pair[1])], careful_typos=True, every_word=True
+        )
+
+    def labels_in(self, text: str) -> list[str]:
+        return list(dict.fromkeys([*self._plain.labels_in(text), *self._exact.labels_in(text)]))
+
+
+def _variants(phrase: str) -> list[str]:
+    """Each phrase that a phrase with alternatives (`a|b c`) stands for: "в это воскресенье" needs its
+    "это", "в эту пятницу" does not."""
+    choices = [token.split(ALTERNATIVE) for token in phrase.split()]
+    return [" ".join(chosen) for chosen in itertools.islice(itertools.product(*choices), MAX_VARIANTS)]
+
+
+def _word_for_word(phrase: str) -> bool:
+    """Whether a phrase needs its common words to mean what it says (see `_CommonWordsKept`)."""
+    tokens = phrase.replace(WILDCARD, " ").split()
+    folded = [word for token in tokens for word in words(token)]
+    kept = [word for word in folded if word not in STOP_WORDS and len(word) >= 2]
+    shrinks = len(kept) < len(folded) and len(kept) <= 1
+    return shrinks or any(folds_into_stop_word(token) for token in tokens)
 
 
 class _ApartPhrases:
@@ -269,7 +328,7 @@ def _currency(match: re.Match[str]) -> str | None:
     multiplier = (match["low_mult"] or match["high_mult"] or "").lower()
     if multiplier.startswith("т") and "р" in multiplier:
         return "RUB"  # "95 т.р.": thousand roubles
-    return UNKNOWN_CURRENCY if multiplier.startswith(("тыс", "ming", "минг")) else None
+    return UNKNOWN_CURRENCY if multiplier.startswith(("тыс", "ming", "минг", "ҳазор", "хазор", "hazor")) else None
 
 
 def _number(text: str, multiplier: str | None) -> float:
@@ -372,7 +431,9 @@ def _period(text: str, *, first: bool) -> float | None:
 class _PayAbove:
     """Pay at or above the ceiling of its currency: the ceiling of a country the advert names where
     the editors gave one (pay in dollars is another thing in Canada than in Cambodia), else the
-    general one. With several such countries named, the highest ceiling counts."""
+    general one. With several such countries named, the highest ceiling counts. Work that needs no
+    trade (washing dishes, cleaning) has a lower ceiling where the editors gave one: 300 000 roubles
+    is a welder's pay on a far-north shift, and a lure for a dishwasher."""
 
     def __init__(self, flag: AdvertFlag) -> None:
         self._general = flag.monthly_ceiling
@@ -380,12 +441,26 @@ class _PayAbove:
         self._places = PhraseMatcher(
             (str(index), place) for index, ceiling in enumerate(flag.country_ceilings) for place in ceiling.places
         )
+        self._work_ceilings = [ceiling.monthly_ceiling for ceiling in flag.work_ceilings]
+        self._work = PhraseMatcher(
+            (
+                (str(index), phrase)
+                for index, ceiling in enumerate(flag.work_ceilings)
+                for phrases in ceiling.work.values()
+                for phrase in phrases
+            ),
+            careful_typos=True,
+        )
 
     def __call__(self, text: str) -> bool:
         named = [self._countries[int(index)] for index in self._places.labels_in(text)]
+        work = [self._work_ceilings[int(index)] for index in self._work.labels_in(text)]
         for amount in amounts(text):
             ceilings = [country[amount.currency] for country in named if amount.currency in country]
             ceiling = max(ceilings) if ceilings else self._general.get(amount.currency)
+            lower = [kind[amount.currency] for kind in work if amount.currency in kind]
+            if lower:
+                ceiling = min([*lower, *([ceiling] if ceiling is not None else [])])
             if ceiling is not None and amount.monthly >= ceiling:
                 return True
         return False
@@ -447,7 +522,8 @@ def _kind_then_name(kinds: list[str]) -> re.Pattern[str] | None:
         return None
     alternatives = "|".join(re.escape(kind) for kind in kinds)
     return re.compile(
-        rf"(?<!\w)(?i:{alternatives})\w*:?[ \t]+[A-ZА-ЯЁҲҶҚҒӮӢЎ][a-zа-яёҳҷқғӯӣў'ʻ-]{{2}}[\w'ʻ-]*+{_PLACE_ENDING}"
+        rf"(?<!\w)(?i:{alternatives})\w*:?[ \t]+(?!{_MESSENGER})"
+        rf"[A-ZА-ЯЁҲҶҚҒӮӢЎ][a-zа-яёҳҷқғӯӣў'ʻ-]{{2}}[\w'ʻ-]*+{_PLACE_ENDING}"
     )
 
 
@@ -468,7 +544,8 @@ class _NoEmployerNamed:
         self._phrases = PhraseMatcher(("employer", word) for word in flag.employer_words if " " in word)
 
     def __call__(self, text: str) -> bool:
-        return _CONTACT.search(text) is not None and not self.names_employer(text)
+        contact = _CONTACT.search(text) or _PERSONAL_CONTACT.search(text)
+        return contact is not None and not self.names_employer(text)
 
     def names_employer(self, text: str) -> bool:
         if employer_names(text) or _own_domain(text):

@@ -19,6 +19,16 @@ qancha necha
 STOP_WORDS = frozenset(word for line in _STOP_WORDS.split() for word in words(line))
 """Words too common to tell one screen from another, and greetings, in every language, folded."""
 
+_WRITTEN_STOP_WORDS = frozenset(_STOP_WORDS.lower().split())
+
+
+def folds_into_stop_word(word: str) -> bool:
+    """A word that is no stop word as written but folds into one (Tajik "манъ", forbidden, folds to
+    "ман", I): a phrase that has it must be matched word for word, or it loses the word."""
+    folded = words(word)
+    return len(folded) == 1 and folded[0] in STOP_WORDS and word.lower() not in _WRITTEN_STOP_WORDS
+
+
 _FREQUENT_WORDS = """
 want need just make know get got did can could would now still tell help
 хочу знать узнать сделать делать подскажите скажите какой какая какие куда сейчас просто тоже был была было будет
