@@ -19,13 +19,14 @@ def test_the_default_setup_loads_no_client_for_postgresql_or_redis() -> None:
 POLLING_PROBE = """
 import sys
 import bot.cli, bot.runtime.app, bot.runtime.polling
-print(" ".join(sorted(set(sys.modules) & {"aiohttp.web", "bot.observability.liveness", "bot.runtime.webhook"})))
+print(" ".join(sorted(set(sys.modules) & {"aiohttp.web", "bot.observability.liveness", "bot.runtime.webhook", "prometheus_client"})))
 """
 
 
 def test_long_polling_without_metrics_loads_no_http_server() -> None:
     """The default (long polling, METRICS_PORT unset) serves no HTTP: aiohttp's server side, loaded
-    only for the webhook or /healthz, is a megabyte of memory on every small server."""
+    only for the webhook or /healthz, is a megabyte of memory on every small server; so is
+    prometheus_client, whose figures only /metrics shows."""
     loaded = subprocess.run([sys.executable, "-c", POLLING_PROBE], capture_output=True, text=True, check=True).stdout
     assert loaded.split() == []
 

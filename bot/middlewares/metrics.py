@@ -7,10 +7,9 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update
 from aiogram.types.update import UpdateTypeLookupError
-from prometheus_client import Counter, Histogram
 
 from bot.middlewares.chat_queues import Queued
-from bot.observability.metrics import HANDLER_SECONDS, UPDATES
+from bot.observability.metrics import HANDLER_SECONDS, UPDATES, counting
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
@@ -24,7 +23,7 @@ class UpdateMetrics(BaseMiddleware):
     """
 
     def __init__(self) -> None:
-        self._children: dict[str, tuple[Counter, Histogram]] = {}
+        self._children: dict[str, tuple[Any, Any]] = {}
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
@@ -34,7 +33,9 @@ class UpdateMetrics(BaseMiddleware):
             kind = "unknown"
         children = self._children.get(kind)
         if children is None:
-            children = self._children[kind] = (UPDATES.labels(kind), HANDLER_SECONDS.labels(kind))
+            children = (UPDATES.labels(kind), HANDLER_SECONDS.labels(kind))
+            if counting():  # kept only once they count (bot/observability/metrics.py)
+                self._children[kind] = children
         counted, timed = children
         counted.inc()
         began = time.perf_counter()

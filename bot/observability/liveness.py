@@ -16,7 +16,7 @@ from pathlib import Path
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 
-from bot.observability.metrics import BROADCAST_RECIPIENTS, DATABASE_BYTES
+from bot.observability.metrics import BROADCAST_RECIPIENTS, DATABASE_BYTES, start_counting
 from bot.storage.backends.sqlite import Database
 from bot.storage.stores.broadcasts import BroadcastStore
 from bot.transport.observed import Heartbeat
@@ -39,6 +39,9 @@ class Monitor:
     max_silence_seconds: float = 20.0
     gauges: Sequence[Callable[[], Awaitable[None]]] = ()
     """More gauges read from the database when scraped (the counsellors' desk's figures)."""
+
+    def __post_init__(self) -> None:
+        start_counting()  # made before the first update: what /metrics shows is counted from the start
 
     async def problem(self) -> str | None:
         """Why the bot is not healthy, or None when it is."""

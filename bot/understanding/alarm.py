@@ -9,7 +9,7 @@ Russia"), nor where the writer is when that is not the only place named ("I am i
 in Almaty"). Nothing here keeps the text.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -69,7 +69,7 @@ class Reading:
 class DangerReader:
     """Danger signals, doubtful phrases, context words and countries, found in typed text."""
 
-    def __init__(self, signals: DangerSignals, protected: frozenset[str] = frozenset()) -> None:
+    def __init__(self, signals: DangerSignals, protected: Set[str] = frozenset()) -> None:
         # Signals are read on every word: "phone is off" is not "phone" once "is" and "off" are dropped.
         def matcher(phrases: Iterable[tuple[str, str, str]]) -> PhraseMatcher:
             labelled = ((label, phrase) for label, _, phrase in phrases)

@@ -12,7 +12,7 @@ the letters are.
 
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Set
 from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
@@ -84,7 +84,7 @@ class PhraseMatcher:
     def __init__(
         self,
         phrases: Iterable[tuple[str, str]],
-        protected: frozenset[str] = frozenset(),
+        protected: Set[str] = frozenset(),
         every_word: bool = False,
         careful_typos: bool = False,
         *,
@@ -150,7 +150,8 @@ class PhraseMatcher:
         """The phrase words that the typed word counts as."""
         keys = word_keys(typed)
         matching = {word for key in keys for word in self._by_key.get(key, ()) if not _other_person(typed, word)}
-        known = not self._typos or not keys.isdisjoint(self._protected)
+        # Asked of `protected`: it may be a dict's keys, which look up the few keys given.
+        known = not self._typos or not self._protected.isdisjoint(keys)
         typos = 0 if known else self._max_typos(typed)
         if typos:
             for word, _distance, _index in extract(

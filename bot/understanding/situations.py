@@ -15,7 +15,7 @@ holds negated and plain forms one letter apart (Uzbek "berishmadi", they did not
 import itertools
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 
 from bot.understanding.danger_signals import DangerSignals
 from bot.understanding.phrases import PhraseMatcher
@@ -42,7 +42,7 @@ Span = tuple[int, ...]
 class SituationReader:
     """The kinds of danger whose situations stand in a message, clear and doubtful."""
 
-    def __init__(self, signals: DangerSignals, protected: frozenset[str] = frozenset()) -> None:
+    def __init__(self, signals: DangerSignals, protected: Set[str] = frozenset()) -> None:
         self._families = PhraseMatcher(
             ((family, phrase) for family, _language, phrase in signals.family_phrases()),
             protected,
