@@ -124,30 +124,25 @@ def signal_problems(signals: DangerSignals, tree: object, file: str) -> list[Pro
         message = _phrase_problem(phrase, family=True)
         if message:
             problems.append(Problem(file, line_of(tree, ("families", family, language, index)), message))
-    for family, by_language in signals.families.items():
-        missing = [language for language in LANGUAGES if not by_language.get(language)]
-        if missing:
-            problems.append(
-                Problem(
-                    file,
-                    line_of(tree, ("families", family)),
-                    f"family '{family}' has no words for {', '.join(missing)}: situations built on it "
-                    "are not read in that language",
-                    is_warning=True,
-                )
+    for family, missing in _languages_missing(signals.families):
+        problems.append(
+            Problem(
+                file,
+                line_of(tree, ("families", family)),
+                f"family '{family}' has no words for {missing}: situations built on it are not read in that language",
+                is_warning=True,
             )
+        )
     problems.extend(_situation_problems(signals, tree, file))
-    for kind, by_language in signals.signals.items():
-        missing = [language for language in LANGUAGES if not by_language.get(language)]
-        if missing:
-            problems.append(
-                Problem(
-                    file,
-                    line_of(tree, ("signals", kind)),
-                    f"signal '{kind}' has no phrases for {', '.join(missing)}: people typing in it will not be warned",
-                    is_warning=True,
-                )
+    for kind, missing in _languages_missing(signals.signals):
+        problems.append(
+            Problem(
+                file,
+                line_of(tree, ("signals", kind)),
+                f"signal '{kind}' has no phrases for {missing}: people typing in it will not be warned",
+                is_warning=True,
             )
+        )
     return problems
 
 
@@ -229,6 +224,16 @@ def _situation_problems(signals: DangerSignals, tree: object, file: str) -> list
                         Problem(file, line, f"{section}.{kind}: a family is named twice in {families}: name each once")
                     )
     return problems
+
+
+def _languages_missing(by_name: Mapping[str, Mapping[LanguageCode, list[str]]]) -> list[tuple[str, str]]:
+    """Each name with no words in some language, and those languages (a blind spot for their readers)."""
+    found = []
+    for name, by_language in by_name.items():
+        missing = [language for language in LANGUAGES if not by_language.get(language)]
+        if missing:
+            found.append((name, ", ".join(missing)))
+    return found
 
 
 def _indexed_families(signals: DangerSignals) -> list[tuple[str, str, int, str]]:
