@@ -5,14 +5,12 @@ from base64 import urlsafe_b64encode
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from jinja2 import Template
-
 from bot.common.languages import FALLBACK_CHAIN, LANGUAGES
 from bot.content.errors import Problem
 from bot.content.facts import RegisteredFact
 from bot.content.media import MediaLibrary
 from bot.content.models import Contact, Lesson, Localized, Node, ResultCase
-from bot.content.rendering import Citizenship, ContactRecorder, ContactRenderer, pick, render
+from bot.content.rendering import Citizenship, ContactRecorder, ContactRenderer, TextTemplate, pick, render
 from bot.understanding.advert_flags import AdvertFlags
 from bot.understanding.danger_signals import DangerSignals
 
@@ -64,7 +62,7 @@ class Curriculum:
     lessons: dict[str, Lesson]
     contacts: dict[str, Contact]
     contact_renderer: ContactRenderer
-    templates: dict[tuple[NodeId, str, str], Template]
+    templates: dict[tuple[NodeId, str, str], TextTemplate]
     """Compiled templates by (node, part, language); part is 'text' or 'result:<i>'."""
     warnings: list[Problem] = field(default_factory=list)
     facts: "dict[str, RegisteredFact]" = field(default_factory=dict)

@@ -7,7 +7,7 @@ Each problem is reported once, on the line the editor must change.
 import re
 from functools import lru_cache
 
-from jinja2 import Template, TemplateSyntaxError, UndefinedError
+from jinja2 import TemplateSyntaxError, UndefinedError
 
 from bot.common.languages import LANGUAGES
 from bot.content.curriculum import NodeId
@@ -18,6 +18,8 @@ from bot.content.rendering import (
     ContactRenderer,
     ContactSelectionError,
     NoMatchingContactError,
+    PlainText,
+    TextTemplate,
     UnknownContactError,
     render,
     template_environment,
@@ -37,9 +39,9 @@ def compile_and_check(
     sources: dict[str, SourceFile],
     renderer: ContactRenderer,
     report: Findings,
-) -> dict[tuple[NodeId, str, str], Template]:
+) -> dict[tuple[NodeId, str, str], TextTemplate]:
     """Every node text compiled, keyed by node, part and language; problems go to `report`."""
-    templates: dict[tuple[NodeId, str, str], Template] = {}
+    templates: dict[tuple[NodeId, str, str], TextTemplate] = {}
     for lesson_id, lesson in lessons.items():
         source = sources[lesson_id]
         for node_name, node in lesson.nodes.items():
@@ -98,7 +100,7 @@ def _check_placeholders(
             report.error(source, line, f"the '{language}' text {' and '.join(differences)}")
 
 
-def _compile(body: str, source: SourceFile, line: int, report: Findings) -> Template | None:
+def _compile(body: str, source: SourceFile, line: int, report: Findings) -> TextTemplate | None:
     try:
         template = _compiled(body)
     except TemplateSyntaxError as error:
@@ -111,12 +113,13 @@ _ENVIRONMENT = template_environment()
 
 
 @lru_cache(maxsize=8192)
-def _compiled(body: str) -> Template:
+def _compiled(body: str) -> TextTemplate:
     """One text compiled once per process: compiling is most of the time a load takes (a /reload,
     every start of the bot and of the editors' tools), and most texts are the same as last time.
     A compiled template holds no state between renders, so the content in use and a reload share it.
-    A text that does not compile raises each time (failures are not kept)."""
-    return _ENVIRONMENT.from_string(body)
+    A text that does not compile raises each time (failures are not kept). A text with nothing to
+    fill in is not compiled at all (`PlainText`)."""
+    return PlainText(body) if PlainText.fits(body) else _ENVIRONMENT.from_string(body)
 
 
 def _plain_syntax(message: str) -> str:
@@ -135,7 +138,7 @@ def _plain_syntax(message: str) -> str:
 
 
 def _check_rendered(
-    template: Template,
+    template: TextTemplate,
     body: str,
     written_in: str,
     renderer: ContactRenderer,
