@@ -11,6 +11,7 @@ from bot.content.curriculum import HOTLINES_LESSON, NodeId
 from bot.content.loader import PACKAGED_CONTENT
 from bot.content.models import Localized, NodeKind
 from bot.content.reminder_plans import load_reminder_plans
+from bot.content.rendering import READER_COUNTRIES, PlainText, render, template_environment
 from bot.content.telegram_html import message_problems
 from bot.editing.report import facts_cited
 from bot.handlers.callback_data import CALLBACK_DATA_CLASSES
@@ -141,3 +142,17 @@ def test_every_registered_fact_is_cited_by_a_lesson_a_reminder_or_an_advert_flag
     cited |= {fact for flag in CURRICULUM.advert_flags.flags.values() for fact in flag.facts}
     assert set(CURRICULUM.facts) - cited == set()
     assert cited - set(CURRICULUM.facts) == set()
+
+
+def test_texts_with_nothing_to_fill_in_read_as_jinja2_would_render_them() -> None:
+    """Such texts are not compiled (a compiled template is a module of its own in memory,
+    scripts/README.md): each must still read, in every language and for every reader, exactly
+    as jinja2 renders it."""
+    environment = template_environment()
+    plain = [(key, t) for key, t in CURRICULUM.templates.items() if isinstance(t, PlainText)]
+    assert len(plain) > 100, "most shipped texts have nothing to fill in"
+    for (_node, _part, language), text in plain:
+        compiled = environment.from_string(text.text)
+        for reader in READER_COUNTRIES:
+            shown = render(text, language, CURRICULUM.contact_renderer, reader)
+            assert shown == render(compiled, language, CURRICULUM.contact_renderer, reader)
