@@ -3,6 +3,7 @@
     python scripts/eval_adverts.py                 # every set: tuning sets with their misses, held-out sets' figures
     python scripts/eval_adverts.py tests/data/adverts_A.yaml           # one set, figures and every miss
     python scripts/eval_adverts.py --sealed /work/heldout/adverts_X.yaml  # one set, figures only
+    python scripts/eval_adverts.py --limit 2       # the first 2 adverts of each set: a quick run
 
 The sets, each written blind by someone who saw only the list of flags (never the rules):
 - tests/data/adverts_A.yaml to adverts_G.yaml: their misses were studied and the rules tuned on
@@ -102,9 +103,9 @@ def load_adverts(path: Path) -> list[dict[str, object]]:
     return adverts
 
 
-def report(name: str, path: Path, reader: AdvertReader, *, sealed: bool) -> None:
+def report(name: str, path: Path, reader: AdvertReader, *, sealed: bool, limit: int = 0) -> None:
     print(f"== {name}: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
-    by_cell = evaluate(load_adverts(path), reader, show_misses=not sealed)
+    by_cell = evaluate(load_adverts(path)[: limit or None], reader, show_misses=not sealed)
     for cell in ["all", *sorted(cell for cell in by_cell if cell != "all")]:
         print(by_cell[cell].line(cell))
     if not sealed:
@@ -112,19 +113,20 @@ def report(name: str, path: Path, reader: AdvertReader, *, sealed: bool) -> None
         print("false by flag:", dict(by_cell["all"].false.most_common()))
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("set", type=Path, nargs="?", help="one set to run instead of every set")
     parser.add_argument("--sealed", action="store_true", help="print figures only, never an advert or a miss")
-    args = parser.parse_args()
+    parser.add_argument("--limit", type=int, default=0, help="only the first N adverts of each set (a quick run)")
+    args = parser.parse_args(argv)
     reader = AdvertReader(load_advert_flags(PACKAGED_CONTENT))
     if args.set is not None:
-        report("sealed" if args.sealed else "set", args.set, reader, sealed=args.sealed)
+        report("sealed" if args.sealed else "set", args.set, reader, sealed=args.sealed, limit=args.limit)
         return 0
     for path in TUNING_SETS:
-        report("tuning (studied)", path, reader, sealed=False)
+        report("tuning (studied)", path, reader, sealed=False, limit=args.limit)
     for path in heldout_sets():
-        report("held out (never studied)", path, reader, sealed=True)
+        report("held out (never studied)", path, reader, sealed=True, limit=args.limit)
     return 0
 
 

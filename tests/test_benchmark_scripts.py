@@ -11,8 +11,10 @@ from tests.support.processes import PROJECT, environment
 from tests.support.zygote import start_bot
 
 
-async def run_script(tmp_path: Path, *arguments: str, within: float = 120) -> str:
-    """The script's output; it must exit by itself, with status 0."""
+async def run_script(tmp_path: Path, *arguments: str, within: float = 600) -> str:
+    """The script's output; it must exit by itself, with status 0. It returns as soon as the script
+    exits; the limit only ends a script that hangs, so it is generous for a loaded CI machine (the
+    load benchmark did not exit within 120 s at load average 5)."""
     script, *rest = arguments  # forked from a process that imported the bot already (tests/support/zygote.py)
     process = await start_bot(
         rest, script=script, cwd=PROJECT, env=environment(tmp_path),
@@ -87,9 +89,7 @@ async def test_the_load_benchmark_answers_every_update_of_both_bots(tmp_path: Pa
 
 
 async def test_the_scale_benchmark_answers_every_update_in_every_layout(tmp_path: Path) -> None:
-    text = await run_script(
-        tmp_path, "scripts/bench_scale.py", "--users", "4", "--steps", "3", "--workers", "2", within=300
-    )
+    text = await run_script(tmp_path, "scripts/bench_scale.py", "--users", "4", "--steps", "3", "--workers", "2")
     rows = re.findall(r"^(SQLite, 1 process|PostgreSQL \+ Redis, \d web workers?) +(\S+) .* (\d+) +(\d+) +(\S+)$",
                       text, re.MULTILINE)  # fmt: skip
     assert [(name, unanswered, errors) for name, _, unanswered, errors, _ in rows] == [

@@ -8,7 +8,7 @@ import aiohttp
 
 from tests.support.fake_telegram import TOKEN, FakeTelegram
 from tests.support.processes import environment, free_port, run_to_end, running, stop
-from tests.support.waiting import eventually
+from tests.support.waiting import LOADED_MACHINE, eventually
 from tests.support.zygote import start_bot
 
 
@@ -42,7 +42,7 @@ async def test_json_logs_have_the_fields_of_text_logs_and_no_user(tmp_path: Path
         async with running(tmp_path / log_format, **settings) as process:
             user = telegram.user(user_id=84512, language_code="en")
             await user.send("/start")
-            await user.reply(within=30)
+            await user.reply(within=LOADED_MACHINE)
             code, stderr = await stop(process)
         assert code == 0, stderr
         lines[log_format] = stderr.splitlines()
@@ -80,7 +80,7 @@ async def test_the_bot_polls_answers_and_stops_cleanly_on_sigterm(tmp_path: Path
     async with running(tmp_path, cold=True, BOT_TOKEN=TOKEN, BOT_API_BASE_URL=telegram.base_url) as process:
         user = telegram.user(language_code="uz")
         await user.send("/start")
-        picker = await user.reply(within=60)  # a cold start imports for ~10 CPU-seconds
+        picker = await user.reply(within=LOADED_MACHINE)  # a cold start imports for ~10 CPU-seconds
         assert "✅ Oʻzbekcha" in picker.labels()
         code, stderr = await stop(process)
     assert code == 0, stderr
@@ -98,7 +98,9 @@ async def test_the_webhook_refuses_requests_without_the_secret_and_handles_a_ret
     }  # fmt: skip
     async with running(tmp_path, **settings) as process:
         # A loaded CI machine starts the bot slowly.
-        await eventually(lambda: any(method == "setWebhook" for method, _ in telegram.calls), 30, what="setWebhook")
+        await eventually(
+            lambda: any(method == "setWebhook" for method, _ in telegram.calls), LOADED_MACHINE, what="setWebhook"
+        )
         webhook = next(params for method, params in telegram.calls if method == "setWebhook")
         assert webhook["url"] == "https://safar.example.org/telegram/webhook"
         assert webhook["secret_token"] == "s3cret-token"
@@ -119,7 +121,7 @@ async def test_the_webhook_refuses_requests_without_the_secret_and_handles_a_ret
                     url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"}
                 ) as ok:
                     assert ok.status == 200
-        picker = await user.reply(within=20)
+        picker = await user.reply(within=LOADED_MACHINE)
         assert "✅ English" in picker.labels()
         # Each call was answered only once its update was handled: a second reply would be here already.
         assert user.nothing_sent(), "the repeated update_id was handled once"

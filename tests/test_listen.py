@@ -20,6 +20,7 @@ from tests.support.fake_telegram import FakeTelegram, FakeUser, Sent
 from tests.support.journeys import LANGUAGE_LABELS, expected_text, open_topic, start_in
 from tests.support.media_fixtures import SPECIMEN_ENTRY, TONES, picture, record_screen, voice_note
 from tests.support.running import STAFF_ID, RunningBot
+from tests.support.waiting import LOADED_MACHINE
 
 HOTLINES = NodeId("hotlines", "start")
 LISTEN = "🔊"
@@ -193,7 +194,7 @@ async def _press(worker: Application, telegram: FakeTelegram, user_id: int, data
         "id": query_id, "chat_instance": "ci", "data": data, "message": message,
         "from": {"id": user_id, "is_bot": False, "first_name": "Test", "language_code": "ru"}}}  # fmt: skip
     await worker.dispatcher.feed_raw_update(worker.bot, update)
-    await asyncio.wait_for(answered.wait(), 30)
+    await asyncio.wait_for(answered.wait(), LOADED_MACHINE)
 
 
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)

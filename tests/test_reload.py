@@ -216,7 +216,7 @@ class HeldSources(ContentSources):
 
     def load(self) -> LoadedContent:
         self.started.set()
-        if not self.release.wait(timeout=10):
+        if not self.release.wait(timeout=60):  # a loaded machine; only a blocked loop waits it out
             self.gave_up.set()
         return super().load()
 

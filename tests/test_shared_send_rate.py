@@ -3,7 +3,6 @@ under it together: the grants to one message a slot, and what arrives on the fak
 allowing for a loaded machine's stalls."""
 
 import asyncio
-import sys
 from pathlib import Path
 
 from redis.asyncio import Redis
@@ -12,6 +11,7 @@ from bot.storage.redis.send_slots import RedisSendSlots
 from tests.support.bulk_sender_process import BOT_ID, WARM_UP, bulk_bot, send
 from tests.support.fake_telegram import FakeTelegram
 from tests.support.processes import PROJECT, environment
+from tests.support.zygote import start_bot
 
 RATE = 20.0
 """Each sender's BULK_MESSAGES_PER_SECOND: alone, each would send this many a second."""
@@ -60,6 +60,7 @@ async def test_three_senders_sharing_redis_never_exceed_the_rate_together(
     assert_received_at_the_shared_rate(received(telegram))
 
 
+SENDER = "tests/support/bulk_sender_process.py"
 ATTEMPTS = 3
 """Times the three processes are started before the test gives up on seeing them send together."""
 
@@ -73,16 +74,8 @@ async def three_sender_processes(
         (telegram.base_url, redis_url, str(RATE), str(1000 * (n + 1)), str(PER_SENDER), "3", f"test:ready:{attempt}")
         for n in range(3)
     ]
-    processes = [
-        await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "tests.support.bulk_sender_process",
-            *given,
-            cwd=PROJECT,
-            env=environment(tmp_path),
-            stdout=asyncio.subprocess.PIPE,
-        )
+    processes = [  # forked from the zygote (tests/support/zygote.py): three processes, not three imports of aiogram
+        await start_bot(given, script=SENDER, cwd=PROJECT, env=environment(tmp_path), stdout=asyncio.subprocess.PIPE)
         for given in arguments
     ]
     try:  # only a guard against a hang: on a loaded machine three Pythons take a while to start and warm up
@@ -92,7 +85,7 @@ async def three_sender_processes(
             if process.returncode is None:
                 process.kill()
                 await process.wait()
-    assert [out.strip() for out, _ in outputs] == [str(PER_SENDER).encode()] * 3
+    assert [(out or b"").strip() for out, _ in outputs] == [str(PER_SENDER).encode()] * 3
     delivered = [(moment, chat) for moment, chat, _ in telegram.delivered[already:] if chat != WARM_UP]
     assert len(delivered) == 3 * PER_SENDER
     assert_received_at_the_shared_rate([moment for moment, _ in delivered])

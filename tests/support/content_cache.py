@@ -12,13 +12,16 @@ content that fails to load is never kept. `python -m bot` processes load for the
 
 import hashlib
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Container, Hashable, Iterable
 from pathlib import Path
 
+import bot.content.loader
 import bot.i18n
+from bot.content.findings import Findings
 from bot.content.loader import PACKAGED_CONTENT
 from bot.i18n import LOCALES_DIR
 from bot.services.content_holder import ContentSources, LoadedContent
+from bot.understanding.advert_flags import ADVERT_FLAGS_FILE, AdvertFlags
 
 KEPT = 6
 """Content states kept at once: the packaged content on the few dates tests set, and some spare."""
@@ -84,9 +87,31 @@ def install() -> Callable[[], None]:
             (target / relative).write_bytes(data)
 
     bot.i18n.compile_catalogues = compile_catalogues
+    real_advert_flags = bot.content.loader._load_advert_flags
+    sound: dict[Hashable, AdvertFlags] = {}
+
+    def load_advert_flags(root: Path, report: Findings, facts: Container[str] | None = None) -> AdvertFlags:
+        """The advert flags checked once per state of their file: reading every flag's examples
+        through the advert check is most of the time a test's own content folder takes to load,
+        and most such folders leave advert_flags.yaml as it was. Only flags without a problem are
+        kept (a problem's line depends on how the file was read: bot/content/yaml_source.py)."""
+        path = root / ADVERT_FLAGS_FILE
+        if not path.is_file() or not (facts is None or isinstance(facts, Iterable)):
+            return real_advert_flags(root, report, facts)
+        key = (path.read_bytes(), None if facts is None else frozenset(facts))  # the facts it may cite
+        if key in sound:
+            return sound[key]
+        before = len(report.problems)
+        flags = real_advert_flags(root, report, facts)
+        if len(report.problems) == before:
+            sound[key] = flags
+        return flags
+
+    bot.content.loader._load_advert_flags = load_advert_flags
 
     def undo() -> None:
         ContentSources.load = real_load  # type: ignore[method-assign]
         bot.i18n.compile_catalogues = real_compile
+        bot.content.loader._load_advert_flags = real_advert_flags
 
     return undo

@@ -1139,8 +1139,10 @@ class FakeUser:
         await asyncio.wait_for(answered.wait(), 10)
         return self.telegram.inline_answers[query_id]
 
-    async def reply(self, within: float = 10) -> Sent:
-        """The next message the bot sends or edits in this chat."""
+    async def reply(self, within: float = 60) -> Sent:
+        """The next message the bot sends or edits in this chat. It returns as soon as one comes; the
+        time limit only ends a test whose reply never comes, so it is generous for a loaded CI machine
+        (a /reload, reading every content file, took more than 10 s at load average 8)."""
         return await asyncio.wait_for(self.telegram.outboxes[self.id].get(), within)
 
     def nothing_sent(self) -> bool:

@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from bot.config import Settings
+from tests.support.waiting import LOADED_MACHINE
 from tests.support.zygote import BotProcess, start_bot
 
 SETTING_NAMES = {name.upper() for name in Settings.model_fields} | {"CREDENTIALS_DIRECTORY"}
@@ -25,7 +26,7 @@ def environment(tmp_path: Path, **settings: str) -> dict[str, str]:
     return env | settings
 
 
-async def run_to_end(tmp_path: Path, within: float = 60, **settings: str) -> tuple[int, str]:
+async def run_to_end(tmp_path: Path, within: float = LOADED_MACHINE, **settings: str) -> tuple[int, str]:
     process = await start_bot(
         [], cwd=tmp_path, env=environment(tmp_path, **settings),
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
@@ -35,7 +36,9 @@ async def run_to_end(tmp_path: Path, within: float = 60, **settings: str) -> tup
     return process.returncode, stderr.decode()
 
 
-async def run_command(tmp_path: Path, arguments: list[str], within: float = 60, **settings: str) -> tuple[int, str]:
+async def run_command(
+    tmp_path: Path, arguments: list[str], within: float = LOADED_MACHINE, **settings: str
+) -> tuple[int, str]:
     """`python -m bot ARGUMENTS` as an operator runs it: its exit status and all it printed."""
     process = await start_bot(
         arguments, cwd=tmp_path, env=environment(tmp_path, **settings),
@@ -82,7 +85,7 @@ async def running(
 
 async def stop(process: BotProcess | asyncio.subprocess.Process) -> tuple[int, str]:
     process.send_signal(signal.SIGTERM)
-    await asyncio.wait_for(process.wait(), 30)  # a clean stop finishes what is under way; CI's cores are shared
+    await asyncio.wait_for(process.wait(), LOADED_MACHINE)  # a clean stop finishes what is under way
     assert process.stderr is not None
     return int(process.returncode or 0), (await process.stderr.read()).decode()
 
