@@ -50,7 +50,7 @@ from bot.understanding.search import Alarm, NodeSearch  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 EVAL_SET = DATA / "search_eval.yaml"
-TUNING_SETS = (EVAL_SET, *(DATA / f"search_tuning_{name}.yaml" for name in "ABCDEFGH"))
+TUNING_SETS = (EVAL_SET, *(DATA / f"search_tuning_{name}.yaml" for name in "ABCDEFGHI"))
 HELDOUT_DIR = DATA / "heldout"
 TOPIC_SCREENS = HELDOUT_DIR / "topic_screens.yaml"
 COUNTRIES = {"RU", "KZ", "TJ", "UZ"}

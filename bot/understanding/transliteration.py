@@ -38,6 +38,10 @@ _APOSTROPHES = re.compile(r"[ʻʼ'’`‘]")
 _REPEATS = re.compile(r"(.)\1+")
 """Doubled letters are often typed single (hujjat / hujat, kk, ss): one letter is kept."""
 _WORD = re.compile(r"[a-z0-9]+")
+_GLIDE_E = re.compile(r"(?:(?<=[aeiou])|(?<![a-z0-9]))i(?=e)")
+"""Latin "ye" at a word's start or after a vowel (Uzbek "qayerda", "yetarli"; Russian "yest",
+"znayet") is what Cyrillic writes with е alone ("қаерда", "етарли", "есть", "знает"): the glide is
+dropped, so both spellings meet."""
 
 
 def _transliterate(text: str) -> str:
@@ -67,7 +71,7 @@ def fold(text: str) -> str:
         plain = "".join(char for char in unicodedata.normalize("NFKD", plain) if not unicodedata.combining(char))
     plain = _DIGRAPHS.sub(lambda m: _DIGRAPH_FOLDS[m.group(0)], _APOSTROPHES.sub("", plain))
     plain = _SOFT_C.sub("ts", plain)
-    return _REPEATS.sub(r"\1", plain.translate(_LATIN_TABLE))
+    return _GLIDE_E.sub("", _REPEATS.sub(r"\1", plain.translate(_LATIN_TABLE)))
 
 
 def words(text: str) -> list[str]:
