@@ -281,7 +281,16 @@ class NodeSearch:
         """The longest form of `word`, its Tajik or Uzbek endings taken off, that the lessons use
         (as a word or a stem): "pulashro" (your money) is "pul", "kujoro" is "kujo". Only for a word
         none of whose own keys the lessons use, so a short root never outranks a whole word."""
-        return next((root for root in tajik_uzbek_roots(word) if root in self._idf), None)
+        found = next((root for root in tajik_uzbek_roots(word) if root in self._idf), None)
+        if found is None:
+            # Endings the list above does not know (регистрасиямро): the longest word of the
+            # lessons, of six letters or more, that the typed word starts with, three letters or
+            # fewer left over.
+            found = next(
+                (word[:end] for end in range(len(word) - 1, max(len(word) - 4, 5), -1) if word[:end] in self._idf),
+                None,
+            )
+        return found
 
     def _word_scores(self, word: str, factor: float = 1.0) -> dict[NodeId, float]:
         best: dict[NodeId, float] = {}
