@@ -30,8 +30,9 @@ WRITER_ENDINGS = ("daman", "damiz", "damiz", "daiman", "daimiz", "dasiz")
 """Uzbek "I am / we are in" folded into the place name: "Samarqanddamiz" (we are in Samarkand)."""
 NEGATIONS = frozenset({"ne", "not", "net", "havent", "hasnt", "didnt", "dont", "never"})
 """Words that turn a cue around ("не вернули": not given back), folded."""
-QUESTION_ENDINGS = ("dimi", "shmi", "dimikan", "ganmi")
-"""The Uzbek question particle -mi on a verb, folded ("chiqarishmaydimi", "olishganmi")."""
+QUESTION_ENDINGS = ("dimi", "shmi", "dimikan", "ganmi", "simi")
+"""The Uzbek question particle -mi on a verb, folded ("chiqarishmaydimi", "olishganmi"), or on a
+noun of something's kind ("odam savdosimi?", is it trafficking?)."""
 WRITER_REACH = 3
 HARM_AT_HOME = frozenset({"violence"})
 """The kinds that, with a person one lives with named (a husband, a mother-in-law), are harm at home:

@@ -35,6 +35,9 @@ _SOFT_C = re.compile(r"c(?=[eiy])")
 """Latin c before e, i or y is how Russian ц is typed in Latin letters ("registraciya", "policiya"):
 the same "ts" that ц folds to. Elsewhere c is k."""
 _APOSTROPHES = re.compile(r"[ʻʼ'’`‘]")
+_SOFT_SIGN = re.compile(r"(?<=[bdfjklmnprstvz])[ʼ'’`](?=e)")
+"""An apostrophe between a consonant and e is how Russian ь is typed in Latin letters ("b'et",
+"sem'ey"): folded as ье is, "ie". Not after g or o, where it is Uzbek's gʻ and oʻ."""
 _REPEATS = re.compile(r"(.)\1+")
 """Doubled letters are often typed single (hujjat / hujat, kk, ss): one letter is kept."""
 _WORD = re.compile(r"[a-z0-9]+")
@@ -69,7 +72,7 @@ def fold(text: str) -> str:
     plain = _YO.sub("yo", _SOFT_E.sub("ie", text.lower())).translate(_CYRILLIC_TABLE)
     if not plain.isascii():
         plain = "".join(char for char in unicodedata.normalize("NFKD", plain) if not unicodedata.combining(char))
-    plain = _DIGRAPHS.sub(lambda m: _DIGRAPH_FOLDS[m.group(0)], _APOSTROPHES.sub("", plain))
+    plain = _DIGRAPHS.sub(lambda m: _DIGRAPH_FOLDS[m.group(0)], _APOSTROPHES.sub("", _SOFT_SIGN.sub("i", plain)))
     plain = _SOFT_C.sub("ts", plain)
     return _GLIDE_E.sub("", _REPEATS.sub(r"\1", plain.translate(_LATIN_TABLE)))
 
