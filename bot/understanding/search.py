@@ -206,7 +206,8 @@ class NodeSearch:
         scores: dict[NodeId, float] = defaultdict(float)
         shared: dict[NodeId, int] = defaultdict(int)
         place_scores: dict[NodeId, float] = defaultdict(float)
-        typed = dict.fromkeys(topic_words(query))
+        # A number is no topic: "iPhone 13" is not the screen that mentions 13 of anything.
+        typed = dict.fromkeys(word for word in topic_words(query) if not word.isdigit())
         places = self._reader.place_words(query)
         named = self._reader.countries_named(query)
         known = 0

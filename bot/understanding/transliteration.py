@@ -22,9 +22,9 @@ _UZBEK_CYRILLIC_O = {"ў": "o"}
 agency names depend on that (қ, ғ and ҳ are in the table above, as q, gʻ and h fold to k, g, h)."""
 _SOFT_E = re.compile(r"[ьъ][её]")
 """Russian ье/ъе sound "ye", and that is how Latin letters write them: бьет is "byet", not "bet"."""
-_YO = re.compile(r"(?<![бвгджзйклмнпрстфхцчшщғқҳҷ])ё")
+_YO = re.compile(r"(?<![бвгджзклмнпрстфхцчшщғқҳҷ])ё")
 """ё at a word's start or after a vowel sounds "yo", and that is how Latin letters write it in Tajik
-and Uzbek ("ёрдам" is "yordam", "ёрӣ" is "yori"); after a consonant it stays e (Russian "берёт",
+and Uzbek ("ёрдам" is "yordam", "ёрӣ" is "yori", "тайёр" is "tayyor"); after a consonant it stays e (Russian "берёт",
 typed "берет" as often as not)."""
 _CYRILLIC_TABLE = str.maketrans({**_CYRILLIC_TO_LATIN, **_UZBEK_CYRILLIC_O})
 _LATIN_TABLE = str.maketrans({**_NAME_FOLDS, "y": "i"})
