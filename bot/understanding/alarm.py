@@ -125,6 +125,13 @@ class DangerReader:
         typed = meaningful_words(text)
         return {typed[at] for _code, span in self._countries.spans_in(text) for at in span}
 
+    def places(self, text: str) -> tuple[set[str], set[str]]:
+        """`place_words` and `countries_named` together, from one reading of `text` (search needs
+        both for every message; reading the place names once is a tenth of a search's time)."""
+        typed = meaningful_words(text)
+        spans = self._countries.spans_in(text)
+        return {typed[at] for _code, span in spans for at in span}, {code for code, _span in spans}
+
     def countries_named(self, text: str) -> set[str]:
         """Every country `text` names, whatever role it plays."""
         return {code for code, _at in self._countries.found_in(text)}

@@ -208,8 +208,7 @@ class NodeSearch:
         place_scores: dict[NodeId, float] = defaultdict(float)
         # A number is no topic: "iPhone 13" is not the screen that mentions 13 of anything.
         typed = dict.fromkeys(word for word in topic_words(query) if not word.isdigit())
-        places = self._reader.place_words(query)
-        named = self._reader.countries_named(query)
+        places, named = self._reader.places(query)
         known = 0
         features: set[NodeId] = set()
         found_by: list[dict[NodeId, float]] = []
