@@ -68,3 +68,27 @@ def test_a_feature_named_by_its_own_word_comes_before_the_topic_it_is_for(typed:
 
 def test_the_topic_alone_still_finds_its_own_screen_before_the_feature() -> None:
     assert first("сколько стоит патент и как его оплатить") == "abroad/patent"
+
+
+def test_a_topic_asked_with_a_menus_words_finds_the_topic() -> None:
+    """'Before leaving' sets the scene; the bank loan is what is asked. The menu alone still finds
+    the menu."""
+    assert first("кредит дорам, пеш аз рафтан чӣ кор кунам", "tg") == "before_you_go/money"
+    assert first("пеш аз сафар чӣ кор кунам", "tg") == "before_you_go/start"
+
+
+def test_a_number_is_no_topic() -> None:
+    """The day of the month is not the screen that happens to mention the same number."""
+    assert first("ёдрас кун ҳар моҳ 15-ум патент", "tg") == "tools/reminders"
+
+
+@pytest.mark.parametrize(
+    ("typed", "screen"),
+    [
+        ("писарам синфи 2, падараш дар Русия, дарс намехонад", "families/school"),  # a grade
+        ("падари бачаҳо алимент намедиҳад, ба суд чӣ тавр диҳам", "families/legal"),  # not school
+        ("ҳеҷ кас паспортамро нагирифтааст, фақат нусхаашро нигоҳ дорам", "before_you_go/documents"),
+    ],
+)
+def test_everyday_words_find_the_families_and_documents_screens(typed: str, screen: str) -> None:
+    assert first(typed, "tg") == screen
