@@ -169,6 +169,15 @@ def test_check_reports_a_danger_screen_that_does_not_exist(tmp_path: Path, capsy
         ("ўғлим Россияда, бир ойдан бери алоқа йўқ", ["missing_person"]),  # Uzbek Cyrillic ё and ў
         ("agar ravi politsiyaro jeg mezanam guft", ["threats"]),  # "чег задан" is to call, not to beat
         ("хозяин мегуя агар рави пулта намедихам", ["threats", "wages_withheld"]),  # the boss, quoted
+        ("бародарам дар Хабаровск 10 рӯз аст телефонаш хомӯш", ["missing_person"]),  # a town, not "the news"
+        ("паспортам худаш дар дастам, фақат телефонам гум шуд", []),  # the passport is in my hands
+        ("говорят пока не отработаешь долг никуда не уедешь", ["not_allowed_to_leave", "debt_bondage"]),
+        ("агар маош дер шавад, ин кори маҷбурӣ мешавад ё не?", []),  # asks what it is
+        ("brigadir ketamiz desak uramiz deydi", ["threats"]),  # if we say we leave, we beat you
+        ("otec b'et mamu kazhdyy vecher", ["violence"]),  # Latin apostrophe for ь
+        ("хозяин ночью заходит в комнату к сестре", ["violence"]),
+        ("пар сол полиса доштанд, баъд сар доданд", []),  # last year, released
+        ("пасорти мана бригадир гирифт", ["documents_taken"]),  # паспорт typed without its п
     ],
 )
 def test_signals_are_read_in_context(typed: str, kinds: list[str]) -> None:

@@ -15,11 +15,11 @@ from bot.understanding.search import NodeSearch
 from scripts.eval_search import EVAL_SET, TUNING_SETS, build, evaluate, heldout_sets, load_questions
 from tests.support.processes import PROJECT, environment
 
-BLIND_A, BLIND_B, BLIND_C, BLIND_D, BLIND_E, BLIND_F, BLIND_G, BLIND_H = TUNING_SETS[1:9]
-STUDIED = {"top1": 0.82, "top3": 0.91, "danger_recall": 0.99, "false_alarm_rate": 0.03, "asked_harmless_rate": 0.035}
-"""What the blind sets A, B, C and D reached once studied (2026-12-07, after H was studied and
-features were found by their own words: top-1 82.7-84%, top-3 92-95%, recall 100%, false alarms
-1-2.4%, asked 0.7-3%), a little below: not to fall back."""
+BLIND_A, BLIND_B, BLIND_C, BLIND_D, BLIND_E, BLIND_F, BLIND_G, BLIND_H, BLIND_I = TUNING_SETS[1:10]
+STUDIED = {"top1": 0.84, "top3": 0.92, "danger_recall": 0.99, "false_alarm_rate": 0.03, "asked_harmless_rate": 0.035}
+"""What the blind sets A, B, C and D reached once studied (2026-12-07, after I was studied: top-1
+84.9-87.1%, top-3 92.9-96%, recall 100%, false alarms 1-2.4%, asked 0.6-3%), a little below: not
+to fall back."""
 FLOORS = {
     # The project's own questions: the goals they were written for.
     EVAL_SET.name: {"top1": 0.93, "top3": 0.98, "danger_recall": 0.98, "false_alarm_rate": 0.05},
@@ -27,38 +27,47 @@ FLOORS = {
     BLIND_B.name: STUDIED,
     BLIND_C.name: STUDIED,
     BLIND_D.name: STUDIED,
-    # Studied before F (top-1 74.5%, top-3 86%, recall 100%, false alarms 1.4%, asked 2.8%).
+    # Studied before F (now top-1 78.2%, top-3 88.9%, recall 100%, false alarms 1.7%, asked 3.5%).
     BLIND_E.name: {
-        "top1": 0.74,
-        "top3": 0.85,
+        "top1": 0.77,
+        "top3": 0.88,
         "danger_recall": 0.99,
         "false_alarm_rate": 0.02,
-        "asked_harmless_rate": 0.035,
+        "asked_harmless_rate": 0.04,
     },
-    # Studied before G (top-1 83.3%, top-3 91%, recall 100%, false alarms 0.3%, asked 0.7%).
+    # Studied before G (now top-1 84.1%, top-3 91.4%, recall 100%, false alarms 0.3%, asked 0.7%).
     BLIND_F.name: {
-        "top1": 0.82,
+        "top1": 0.83,
         "top3": 0.90,
         "danger_recall": 0.99,
         "false_alarm_rate": 0.01,
         "asked_harmless_rate": 0.01,
     },
-    # Studied before H (top-1 81.4%, top-3 92%, recall 100%, false alarms 1.4%, asked 0%; held out:
-    # 71.7%, 87.2%, 79.0%, 1.4%, 0%).
+    # Studied before H (now top-1 82.7%, top-3 92.5%, recall 100%, false alarms 1.4%, asked 0%; held
+    # out: 71.7%, 87.2%, 79.0%, 1.4%, 0%).
     BLIND_G.name: {
-        "top1": 0.80,
-        "top3": 0.90,
+        "top1": 0.82,
+        "top3": 0.91,
         "danger_recall": 0.99,
         "false_alarm_rate": 0.02,
         "asked_harmless_rate": 0.01,
     },
-    # Studied last (top-1 77.5%, top-3 86.8%, recall 90.3%, false alarms 2.3%, asked 1.9%; held out:
-    # 74.9%, 85.5%, 86.1%, 2.3%, 1.9%).
+    # Studied before I (now top-1 80.6%, top-3 87.7%, recall 97.2%, false alarms 2.3%, asked 1.9%;
+    # held out: 74.9%, 85.5%, 86.1%, 2.3%, 1.9%).
     BLIND_H.name: {
-        "top1": 0.76,
-        "top3": 0.86,
-        "danger_recall": 0.89,
+        "top1": 0.79,
+        "top3": 0.87,
+        "danger_recall": 0.96,
         "false_alarm_rate": 0.03,
+        "asked_harmless_rate": 0.025,
+    },
+    # Studied last (2026-12-07: top-1 82.1%, top-3 93.2%, recall 100%, false alarms 1.0%, asked 1.9%;
+    # held out: 78.3%, 90.2%, 92.5%, 4.5%, 1.3%).
+    BLIND_I.name: {
+        "top1": 0.81,
+        "top3": 0.92,
+        "danger_recall": 0.99,
+        "false_alarm_rate": 0.015,
         "asked_harmless_rate": 0.025,
     },
 }
@@ -81,7 +90,7 @@ def figures(built: tuple[NodeSearch, Curriculum], name: str) -> dict[str, object
 def test_the_sets_are_what_the_figures_are_measured_on() -> None:
     own = load_questions(EVAL_SET)
     assert len(own) >= 80 and {q.language for q in own} == {"tg", "ru", "uz", "en"}
-    for path in (BLIND_A, BLIND_B, BLIND_C, BLIND_D, BLIND_E, BLIND_F, BLIND_G, BLIND_H):
+    for path in (BLIND_A, BLIND_B, BLIND_C, BLIND_D, BLIND_E, BLIND_F, BLIND_G, BLIND_H, BLIND_I):
         blind = load_questions(path)
         cells = {q.cell for q in blind}
         assert len(cells) == 9 and all(sum(q.cell == cell for q in blind) >= 15 for cell in cells)

@@ -68,3 +68,33 @@ def test_a_feature_named_by_its_own_word_comes_before_the_topic_it_is_for(typed:
 
 def test_the_topic_alone_still_finds_its_own_screen_before_the_feature() -> None:
     assert first("сколько стоит патент и как его оплатить") == "abroad/patent"
+
+
+def test_a_topic_asked_with_a_menus_words_finds_the_topic() -> None:
+    """'Before leaving' sets the scene; the bank loan is what is asked. The menu alone still finds
+    the menu."""
+    assert first("кредит дорам, пеш аз рафтан чӣ кор кунам", "tg") == "before_you_go/money"
+    assert first("пеш аз сафар чӣ кор кунам", "tg") == "before_you_go/start"
+
+
+def test_a_number_is_no_topic() -> None:
+    """The day of the month is not the screen that happens to mention the same number."""
+    assert first("ба ман ёдрас кунед ки 10-уми ҳар моҳ патентро пардохт кунам", "tg") == "tools/reminders"
+
+
+@pytest.mark.parametrize(("typed", "screen"), [("пули роҳ", "before_you_go/money"), ("пули патент", "abroad/patent")])
+def test_a_short_word_under_the_tajik_izofa_is_found_by_its_root(typed: str, screen: str) -> None:
+    """ "пули" (money of) is "пул" with the izofa -и, too short an ending to take off every word."""
+    assert first(typed, "tg") == screen
+
+
+@pytest.mark.parametrize(
+    ("typed", "screen"),
+    [
+        ("писарам синфи 2, падараш дар Русия, дарс намехонад", "families/school"),  # a grade
+        ("падари бачаҳо алимент намедиҳад, ба суд чӣ тавр диҳам", "families/legal"),  # not school
+        ("ҳеҷ кас паспортамро нагирифтааст, фақат нусхаашро нигоҳ дорам", "before_you_go/documents"),
+    ],
+)
+def test_everyday_words_find_the_families_and_documents_screens(typed: str, screen: str) -> None:
+    assert first(typed, "tg") == screen

@@ -30,8 +30,9 @@ WRITER_ENDINGS = ("daman", "damiz", "damiz", "daiman", "daimiz", "dasiz")
 """Uzbek "I am / we are in" folded into the place name: "Samarqanddamiz" (we are in Samarkand)."""
 NEGATIONS = frozenset({"ne", "not", "net", "havent", "hasnt", "didnt", "dont", "never"})
 """Words that turn a cue around ("не вернули": not given back), folded."""
-QUESTION_ENDINGS = ("dimi", "shmi", "dimikan", "ganmi")
-"""The Uzbek question particle -mi on a verb, folded ("chiqarishmaydimi", "olishganmi")."""
+QUESTION_ENDINGS = ("dimi", "shmi", "dimikan", "ganmi", "simi")
+"""The Uzbek question particle -mi on a verb, folded ("chiqarishmaydimi", "olishganmi"), or on a
+noun of something's kind ("odam savdosimi?", is it trafficking?)."""
 WRITER_REACH = 3
 HARM_AT_HOME = frozenset({"violence"})
 """The kinds that, with a person one lives with named (a husband, a mother-in-law), are harm at home:
@@ -123,6 +124,13 @@ class DangerReader:
         """The meaningful words of `text` that name a place (Moscow, Kazakhstan, Samarqanddamiz)."""
         typed = meaningful_words(text)
         return {typed[at] for _code, span in self._countries.spans_in(text) for at in span}
+
+    def places(self, text: str) -> tuple[set[str], set[str]]:
+        """`place_words` and `countries_named` together, from one reading of `text` (search needs
+        both for every message; reading the place names once is a tenth of a search's time)."""
+        typed = meaningful_words(text)
+        spans = self._countries.spans_in(text)
+        return {typed[at] for _code, span in spans for at in span}, {code for code, _span in spans}
 
     def countries_named(self, text: str) -> set[str]:
         """Every country `text` names, whatever role it plays."""

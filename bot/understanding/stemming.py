@@ -72,6 +72,11 @@ def tajik_uzbek_stem(word: str) -> str:
     return word
 
 
+_ROOT_ONLY_SUFFIXES = ("i",)
+"""The Tajik izofa and the Uzbek possessive -i ("puli", money of; "sinfi", the class of): too short
+an ending to cut off every word the index is built from, but a root worth looking up."""
+
+
 def tajik_uzbek_roots(word: str) -> list[str]:
     """Shorter and shorter forms of `word` with one more Tajik or Uzbek ending taken off each time,
     down to a root of MIN_ROOT_LENGTH letters ("pulashro", your money: pulash, pul): candidates
@@ -81,7 +86,7 @@ def tajik_uzbek_roots(word: str) -> list[str]:
         suffix = next(
             (
                 suffix
-                for suffix in _TAJIK_UZBEK_SUFFIXES
+                for suffix in (*_TAJIK_UZBEK_SUFFIXES, *_ROOT_ONLY_SUFFIXES)
                 if word.endswith(suffix) and len(word) - len(suffix) >= MIN_ROOT_LENGTH
             ),
             None,

@@ -42,6 +42,9 @@ boʻlar boʻlmasa kerakmi deydi dedi deyapti
 soʻradi soʻrashdi aytdi aytishdi спросил спросили сказал сказали говорит asked said says told
 hammasi joyida yaxshi нормально хорошо порядке normalno fine okay ok ҳамааш хуб
 не нет ни not no
+ҳеҷ касе баъд баъди ҳар фақат танҳо вале аммо боз дигар худ худам худаш дуруст ҳоло
+hech har faqat ammo yana boshqa keyin oʻzim
+ҳеч ҳар фақат аммо яна бошқа кейин ўзим только
 """
 _TAJIK_VERBS = {
     # present stem, past stem: to do, to become, to have, to be, to say, to want, to be able

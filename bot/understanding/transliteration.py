@@ -22,9 +22,9 @@ _UZBEK_CYRILLIC_O = {"ў": "o"}
 agency names depend on that (қ, ғ and ҳ are in the table above, as q, gʻ and h fold to k, g, h)."""
 _SOFT_E = re.compile(r"[ьъ][её]")
 """Russian ье/ъе sound "ye", and that is how Latin letters write them: бьет is "byet", not "bet"."""
-_YO = re.compile(r"(?<![бвгджзйклмнпрстфхцчшщғқҳҷ])ё")
+_YO = re.compile(r"(?<![бвгджзклмнпрстфхцчшщғқҳҷ])ё")
 """ё at a word's start or after a vowel sounds "yo", and that is how Latin letters write it in Tajik
-and Uzbek ("ёрдам" is "yordam", "ёрӣ" is "yori"); after a consonant it stays e (Russian "берёт",
+and Uzbek ("ёрдам" is "yordam", "ёрӣ" is "yori", "тайёр" is "tayyor"); after a consonant it stays e (Russian "берёт",
 typed "берет" as often as not)."""
 _CYRILLIC_TABLE = str.maketrans({**_CYRILLIC_TO_LATIN, **_UZBEK_CYRILLIC_O})
 _LATIN_TABLE = str.maketrans({**_NAME_FOLDS, "y": "i"})
@@ -35,9 +35,16 @@ _SOFT_C = re.compile(r"c(?=[eiy])")
 """Latin c before e, i or y is how Russian ц is typed in Latin letters ("registraciya", "policiya"):
 the same "ts" that ц folds to. Elsewhere c is k."""
 _APOSTROPHES = re.compile(r"[ʻʼ'’`‘]")
+_SOFT_SIGN = re.compile(r"(?<=[bdfjklmnprstvz])[ʼ'’`](?=e)")
+"""An apostrophe between a consonant and e is how Russian ь is typed in Latin letters ("b'et",
+"sem'ey"): folded as ье is, "ie". Not after g or o, where it is Uzbek's gʻ and oʻ."""
 _REPEATS = re.compile(r"(.)\1+")
 """Doubled letters are often typed single (hujjat / hujat, kk, ss): one letter is kept."""
 _WORD = re.compile(r"[a-z0-9]+")
+_GLIDE_E = re.compile(r"(?:(?<=[aeiou])|(?<![a-z0-9]))i(?=e)")
+"""Latin "ye" at a word's start or after a vowel (Uzbek "qayerda", "yetarli"; Russian "yest",
+"znayet") is what Cyrillic writes with е alone ("қаерда", "етарли", "есть", "знает"): the glide is
+dropped, so both spellings meet."""
 
 
 def _transliterate(text: str) -> str:
@@ -65,9 +72,9 @@ def fold(text: str) -> str:
     plain = _YO.sub("yo", _SOFT_E.sub("ie", text.lower())).translate(_CYRILLIC_TABLE)
     if not plain.isascii():
         plain = "".join(char for char in unicodedata.normalize("NFKD", plain) if not unicodedata.combining(char))
-    plain = _DIGRAPHS.sub(lambda m: _DIGRAPH_FOLDS[m.group(0)], _APOSTROPHES.sub("", plain))
+    plain = _DIGRAPHS.sub(lambda m: _DIGRAPH_FOLDS[m.group(0)], _APOSTROPHES.sub("", _SOFT_SIGN.sub("i", plain)))
     plain = _SOFT_C.sub("ts", plain)
-    return _REPEATS.sub(r"\1", plain.translate(_LATIN_TABLE))
+    return _GLIDE_E.sub("", _REPEATS.sub(r"\1", plain.translate(_LATIN_TABLE)))
 
 
 def words(text: str) -> list[str]:
