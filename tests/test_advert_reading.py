@@ -254,6 +254,24 @@ def test_an_employer_word_is_found_in_either_uzbek_script(reader: AdvertReader) 
         ("online_scam_asia", "Operators needed in Laos, free ticket"),
         ("urgency", "Hujjat qabuli ertaga yopiladi, joylar oz qoldi"),
         ("urgency", "Ҷойҳои кори фаврӣ, қабул то охири ҳафта"),
+        ("travel_deducted", "Дорогу оплатим, первый месяц отрабатываете"),
+        ("travel_deducted", "Чиптаро ширкат мехарад, пас аз маоши шумо кам карда мешавад"),
+        ("travel_deducted", "Aviachipta puli keyin oyliklaringizdan qoplanadi"),
+        ("documents_kept", "Pasportlarni menga topshirasiz, shartnoma tugaguncha o'zimda turadi"),
+        ("documents_kept", "Ҳужжатларингизни ишлаган пайтингизда ушлаб турамиз"),
+        ("documents_kept", "Паспорта у нас хранятся до окончания сезона"),
+        ("no_contract", "Трудовой договор пока не заключаем, работаем так"),
+        ("no_contract", "Разрешение на работу: не требуется"),
+        ("no_contract", "Qog'ozsiz ishlaysiz, pul qo'lga naqd"),
+        ("military", "Хизмат дар қувваҳои мусаллаҳи Русия, шартнома 1 сол"),
+        ("military", "Rossiya armiyasiga kontrakt, oyligi yuqori"),
+        ("urgency", "Hujjatlar qabuli faqat 10-martgacha, ulguring!"),
+        ("urgency", "Applications close on Friday"),
+        ("confinement", "Hostelda yashaysiz, telefonlar faqat yakshanba kuni beriladi"),
+        ("confinement", "Crew stays on board for the whole season"),
+        ("fee", "Ҳуҷҷатҳоро мо тайёр мекунем, пулро пешакӣ медиҳед"),
+        ("fee", "Barcha xarajatlar, hammasi bo'lib 3 000 $"),
+        ("fee", "Only $400 for file opening, the rest after the visa"),
     ],
 )
 def test_a_flag_is_found_in_other_words_and_languages(reader: AdvertReader, flag: str, line: str) -> None:
@@ -273,6 +291,10 @@ def test_a_flag_is_found_in_other_words_and_languages(reader: AdvertReader, flag
         ("third_country", "Truck drivers for Poland and Germany, Lithuanian firm"),
         ("wrong_visa", "Сначала летим в Белград (безвиз), там ждём рабочую визу"),
         ("fee", "Общежитие: место в комнате на четверых 5 000 ₽ в месяц"),
+        ("fee", "Recruitment fee: 0, the employer pays the visa"),
+        ("no_contract", "Для граждан ЕАЭС патент не нужен, остальным — патент обязателен"),
+        ("no_contract", "Без патента не звоните"),
+        ("documents_kept", "Hujjatlaringizni agentlikning viloyat bo'limiga topshiring"),
     ],
 )
 def test_words_beside_a_flags_words_that_say_something_else_do_not_show_it(
@@ -427,6 +449,49 @@ def test_work_that_needs_no_trade_has_a_lower_pay_ceiling(reader: AdvertReader) 
     assert "pay_too_high" not in flags(reader, "Уборщица в офис, зарплата 60 000 ₽ в месяц\n+7 900 000-00-01")
 
 
+def test_a_bare_amount_beside_work_that_needs_no_trade_is_its_pay_against_half_the_ceiling(
+    reader: AdvertReader,
+) -> None:
+    assert "pay_too_high" in flags(reader, "Уборщица в отель, Дубай — 2 200 $\n+971 00 000 0001")
+    assert "pay_too_high" not in flags(reader, "Cleaner in an office, Toronto, Canada — $2,200\n+1 000 000 0001")
+    assert "pay_too_high" not in flags(reader, "Уборщица в отель, Дубай — 900 $\n+971 00 000 0001")
+    assert "pay_too_high" in flags(reader, "Сварщик в Дубай\n💰 3 500 $ + бонус")
+
+
+def test_a_period_in_another_clause_before_an_amount_is_not_its_own() -> None:
+    assert amounts("Live-in, 6 days a week, salary 1,500 SAR")[0].monthly == 1500
+    assert amounts("Salary 400 USD a week")[0].monthly == 400 * 4.33
+
+
+def test_tenge_written_tg_is_money_not_telegram(reader: AdvertReader) -> None:
+    line = "Кассиры в супермаркет, Астана\nЗарплата 250 000 тг в месяц, соцпакет, трудовой договор"
+    assert "no_employer" not in flags(reader, line)
+    assert amounts(line)[0].currency == "KZT"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Салом, ман Фаррух. Дар Қазон дар склад кор ҳаст, моҳе 90 ҳазор",
+        "Братцы, это Анвар, бригадир. На стройку в Твери нужны 5 человек, 3000 смена",
+        "Hi all, I'm Daniel, need 3 helpers for a warehouse in Dubai, 1,200 AED",
+    ],
+)
+def test_a_person_introducing_himself_is_the_contact_and_names_no_employer(reader: AdvertReader, line: str) -> None:
+    assert "no_employer" in flags(reader, line)
+    assert "no_employer" not in flags(reader, f"{line}\nООО «Складские решения», трудовой договор")
+
+
+def test_a_kind_of_firm_in_the_plural_before_towns_names_no_employer(reader: AdvertReader) -> None:
+    assert "no_employer" in flags(reader, "Работа на заводах Самары и Тольятти, пишите @zavod_example")
+    assert "no_employer" not in flags(reader, "Работа на заводе Самарасталь, пишите @zavod_example")
+
+
+def test_free_processing_cancels_a_fee_only_in_its_own_clause(reader: AdvertReader) -> None:
+    assert "fee" in flags(reader, "Оформление бесплатное*\n*кроме медкомиссии и обучения — 12 000 ₽")
+    assert "fee" not in flags(reader, "Оформление бесплатное, медкомиссия за счёт компании")
+
+
 def test_travel_taken_from_wages_in_a_named_employers_contract_is_a_warning(reader: AdvertReader) -> None:
     named = "ООО «Северстрой», вахта в Мурманске, трудовой договор\nБилет за счёт компании, потом вычтем из зарплаты"
     assert reader.read(named).flags == ("travel_deducted",)
@@ -492,14 +557,15 @@ def test_the_evaluation_script_reports_the_goals_figures() -> None:
     assert "== tuning (studied): tests/data/adverts_E.yaml" in done.stdout, "set E was studied: tuning data now"
     assert "== tuning (studied): tests/data/adverts_F.yaml" in done.stdout, "set F was studied: tuning data now"
     assert "== tuning (studied): tests/data/adverts_G.yaml" in done.stdout, "set G was studied: tuning data now"
+    assert "== tuning (studied): tests/data/adverts_H.yaml" in done.stdout, "set H was studied: tuning data now"
     held_out = done.stdout.split("== held out (never studied)")[1:]
     assert held_out, "a held-out set nobody has looked into is reported"
     assert not any("missed" in part or "false by flag" in part for part in held_out), "its misses are never printed"
-    for total in [line for line in done.stdout.splitlines() if line.startswith("all ")][:7]:
+    for total in [line for line in done.stdout.splitlines() if line.startswith("all ")][:8]:
         recall = float(total.split("recall")[1].split("%")[0])
         assert recall >= 90.0, f"a tuning set is no longer read as it was: {total}"
     sealed = subprocess.run(
-        [sys.executable, "scripts/eval_adverts.py", "--sealed", "tests/data/heldout/adverts_H.yaml"],
+        [sys.executable, "scripts/eval_adverts.py", "--sealed", "tests/data/heldout/adverts_I.yaml"],
         cwd=ROOT, capture_output=True, text=True, check=True, timeout=300,
     )  # fmt: skip
     printed = [line for line in sealed.stdout.splitlines() if not line.startswith("== ")]
