@@ -414,8 +414,9 @@ def amounts(text: str, names_work: Callable[[str], bool] | None = None) -> list[
     bonus is not a wage)."""
     found: list[Amount] = []
     for line in lines(text):
-        work_line = names_work is not None and names_work(line)
-        for match in _AMOUNT.finditer(line):
+        matches = [match for match in _AMOUNT.finditer(line) if _currency(match)]
+        work_line = bool(matches) and names_work is not None and names_work(line)
+        for match in matches:
             currency = _currency(match)
             if currency is None or not _is_pay(line, match, work_line) or _one_time(line, match):
                 continue
