@@ -257,6 +257,24 @@ def test_an_employer_word_is_found_in_either_uzbek_script(reader: AdvertReader) 
         ("online_scam_asia", "Operators needed in Laos, free ticket"),
         ("urgency", "Hujjat qabuli ertaga yopiladi, joylar oz qoldi"),
         ("urgency", "Ҷойҳои кори фаврӣ, қабул то охири ҳафта"),
+        ("travel_deducted", "Дорогу оплатим, первый месяц отрабатываете"),
+        ("travel_deducted", "Чиптаро ширкат мехарад, пас аз маоши шумо кам карда мешавад"),
+        ("travel_deducted", "Aviachipta puli keyin oyliklaringizdan qoplanadi"),
+        ("documents_kept", "Pasportlarni menga topshirasiz, shartnoma tugaguncha o'zimda turadi"),
+        ("documents_kept", "Ҳужжатларингизни ишлаган пайтингизда ушлаб турамиз"),
+        ("documents_kept", "Паспорта у нас хранятся до окончания сезона"),
+        ("no_contract", "Трудовой договор пока не заключаем, работаем так"),
+        ("no_contract", "Разрешение на работу: не требуется"),
+        ("no_contract", "Qog'ozsiz ishlaysiz, pul qo'lga naqd"),
+        ("military", "Хизмат дар қувваҳои мусаллаҳи Русия, шартнома 1 сол"),
+        ("military", "Rossiya armiyasiga kontrakt, oyligi yuqori"),
+        ("urgency", "Hujjatlar qabuli faqat 10-martgacha, ulguring!"),
+        ("urgency", "Applications close on Friday"),
+        ("confinement", "Hostelda yashaysiz, telefonlar faqat yakshanba kuni beriladi"),
+        ("confinement", "Crew stays on board for the whole season"),
+        ("fee", "Ҳуҷҷатҳоро мо тайёр мекунем, пулро пешакӣ медиҳед"),
+        ("fee", "Barcha xarajatlar, hammasi bo'lib 3 000 $"),
+        ("fee", "Only $400 for file opening, the rest after the visa"),
     ],
 )
 def test_a_flag_is_found_in_other_words_and_languages(reader: AdvertReader, flag: str, line: str) -> None:
@@ -276,6 +294,10 @@ def test_a_flag_is_found_in_other_words_and_languages(reader: AdvertReader, flag
         ("third_country", "Truck drivers for Poland and Germany, Lithuanian firm"),
         ("wrong_visa", "Сначала летим в Белград (безвиз), там ждём рабочую визу"),
         ("fee", "Общежитие: место в комнате на четверых 5 000 ₽ в месяц"),
+        ("fee", "Recruitment fee: 0, the employer pays the visa"),
+        ("no_contract", "Для граждан ЕАЭС патент не нужен, остальным — патент обязателен"),
+        ("no_contract", "Без патента не звоните"),
+        ("documents_kept", "Hujjatlaringizni agentlikning viloyat bo'limiga topshiring"),
     ],
 )
 def test_words_beside_a_flags_words_that_say_something_else_do_not_show_it(
@@ -430,6 +452,49 @@ def test_work_that_needs_no_trade_has_a_lower_pay_ceiling(reader: AdvertReader) 
     assert "pay_too_high" not in flags(reader, "Уборщица в офис, зарплата 60 000 ₽ в месяц\n+7 900 000-00-01")
 
 
+def test_a_bare_amount_beside_work_that_needs_no_trade_is_its_pay_against_half_the_ceiling(
+    reader: AdvertReader,
+) -> None:
+    assert "pay_too_high" in flags(reader, "Уборщица в отель, Дубай — 2 200 $\n+971 00 000 0001")
+    assert "pay_too_high" not in flags(reader, "Cleaner in an office, Toronto, Canada — $2,200\n+1 000 000 0001")
+    assert "pay_too_high" not in flags(reader, "Уборщица в отель, Дубай — 900 $\n+971 00 000 0001")
+    assert "pay_too_high" in flags(reader, "Сварщик в Дубай\n💰 3 500 $ + бонус")
+
+
+def test_a_period_in_another_clause_before_an_amount_is_not_its_own() -> None:
+    assert amounts("Live-in, 6 days a week, salary 1,500 SAR")[0].monthly == 1500
+    assert amounts("Salary 400 USD a week")[0].monthly == 400 * 4.33
+
+
+def test_tenge_written_tg_is_money_not_telegram(reader: AdvertReader) -> None:
+    line = "Кассиры в супермаркет, Астана\nЗарплата 250 000 тг в месяц, соцпакет, трудовой договор"
+    assert "no_employer" not in flags(reader, line)
+    assert amounts(line)[0].currency == "KZT"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Салом, ман Фаррух. Дар Қазон дар склад кор ҳаст, моҳе 90 ҳазор",
+        "Братцы, это Анвар, бригадир. На стройку в Твери нужны 5 человек, 3000 смена",
+        "Hi all, I'm Daniel, need 3 helpers for a warehouse in Dubai, 1,200 AED",
+    ],
+)
+def test_a_person_introducing_himself_is_the_contact_and_names_no_employer(reader: AdvertReader, line: str) -> None:
+    assert "no_employer" in flags(reader, line)
+    assert "no_employer" not in flags(reader, f"{line}\nООО «Складские решения», трудовой договор")
+
+
+def test_a_kind_of_firm_in_the_plural_before_towns_names_no_employer(reader: AdvertReader) -> None:
+    assert "no_employer" in flags(reader, "Работа на заводах Самары и Тольятти, пишите @zavod_example")
+    assert "no_employer" not in flags(reader, "Работа на заводе Самарасталь, пишите @zavod_example")
+
+
+def test_free_processing_cancels_a_fee_only_in_its_own_clause(reader: AdvertReader) -> None:
+    assert "fee" in flags(reader, "Оформление бесплатное*\n*кроме медкомиссии и обучения — 12 000 ₽")
+    assert "fee" not in flags(reader, "Оформление бесплатное, медкомиссия за счёт компании")
+
+
 def test_travel_taken_from_wages_in_a_named_employers_contract_is_a_warning(reader: AdvertReader) -> None:
     named = "ООО «Северстрой», вахта в Мурманске, трудовой договор\nБилет за счёт компании, потом вычтем из зарплаты"
     assert reader.read(named).flags == ("travel_deducted",)
@@ -489,7 +554,9 @@ def test_the_tuning_sets_are_still_read_as_they_were(reader: AdvertReader, path:
     """The goals' figures, each set read once per run in this process (the script only prints them)."""
     total = evaluate(load_adverts(path), reader, show_misses=False)["all"]
     assert total.adverts >= 80, "a set too small to measure on"
-    assert total.recall >= 0.90, f"a tuning set is no longer read as it was: {total.line('all')}"
+    assert total.recall >= 0.97, f"a tuning set is no longer read as it was: {total.line('all')}"
+    assert total.false_share <= 0.10, f"more adverts get a flag they do not have: {total.line('all')}"
+    assert total.ordinary_called_dangerous == 0, f"an ordinary advert is called dangerous: {total.line('all')}"
 
 
 def test_the_evaluation_script_reports_the_goals_figures(capsys: pytest.CaptureFixture[str]) -> None:
@@ -506,6 +573,7 @@ def test_the_evaluation_script_reports_the_goals_figures(capsys: pytest.CaptureF
     assert "== tuning (studied): tests/data/adverts_E.yaml" in done.stdout, "set E was studied: tuning data now"
     assert "== tuning (studied): tests/data/adverts_F.yaml" in done.stdout, "set F was studied: tuning data now"
     assert "== tuning (studied): tests/data/adverts_G.yaml" in done.stdout, "set G was studied: tuning data now"
+    assert "== tuning (studied): tests/data/adverts_H.yaml" in done.stdout, "set H was studied: tuning data now"
     tuning = [f"== tuning (studied): {path.relative_to(ROOT)}" for path in TUNING_SETS]
     assert [line for line in done.stdout.splitlines() if line.startswith("== tuning")] == tuning
     held_out = done.stdout.split("== held out (never studied)")[1:]
@@ -514,7 +582,7 @@ def test_the_evaluation_script_reports_the_goals_figures(capsys: pytest.CaptureF
     totals = [line for line in done.stdout.splitlines() if line.startswith("all ")]
     assert len(totals) == len(TUNING_SETS) + len(held_out), done.stdout
     assert all(re.match(r"all +adverts +3 +recall +[\d.]+% \(\d+/\d+\)", total) for total in totals), totals
-    assert eval_adverts(["--sealed", "tests/data/heldout/adverts_H.yaml", "--limit", "3"]) == 0
+    assert eval_adverts(["--sealed", "tests/data/heldout/adverts_I.yaml", "--limit", "3"]) == 0
     printed = [line for line in capsys.readouterr().out.splitlines() if not line.startswith("== ")]
     assert printed and all(" recall " in line for line in printed), "a sealed set prints figures, never an advert"
 

@@ -44,7 +44,11 @@ class WorkCeiling(BaseModel):
 
     name: Phrase
     work: PhrasesByLanguage
-    monthly_ceiling: dict[Currency, Annotated[int, Field(gt=0)]]
+    monthly_ceiling: dict[Currency, Annotated[int, Field(gt=0)]] = {}
+    share_of_ceiling: Annotated[float, Field(gt=0, le=1)] | None = None
+    """For a currency with no ceiling of its own here: this share of the ceiling that applies
+    otherwise (a country's or the general one), so that a cleaner's lure in Dubai and in Canada are
+    each measured against their own country's pay."""
 
 
 class AdvertFlag(BaseModel):

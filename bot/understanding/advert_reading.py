@@ -32,7 +32,7 @@ CURRENCIES: dict[str, str] = {
     "USD": r"\$|usd|долл\w*|dollar\w*|бакс\w*|у\.\s?е\.",
     "EUR": r"€|eur\b|euros?\b|евро|yevro",
     "GBP": r"£|gbp|фунт\w*|funt\w*|pounds?\b",
-    "KZT": r"тенге|tenge|₸",
+    "KZT": r"тенге|tenge|₸|тг(?!\w)",
     "UZS": r"сўм|сум\b|so['ʻ’`]?m\b",
     "TJS": r"сомон\w*|somoni",
     "AED": r"aed|дирхам\w*|dirham\w*",
@@ -73,10 +73,13 @@ _PERIODS: tuple[tuple[float, re.Pattern[str]], ...] = (
 _PAY_LINE = re.compile(
     r"(?<!\w)(?:зп|з/п|зарплат|оплата|доход|довольств|оклад|ставк|заработ|маош|maosh|музд|oylik|ойлик|oylig|ойлиг|"
     r"ish haqi|иш ҳақи|медиҳанд|медихан|медиҳем|медихем|"
-    r"salary|pay\b|wage|earn|month|мес(?:яц|\.|(?!\w))|ежемесячн|еженедельн|в день|income|даромад|daromad)",
+    r"salary|pay\b|wage|earn|month|мес(?:яц|\.|(?!\w))|ежемесячн|еженедельн|в день|income|даромад|daromad)"
+    r"|💰|💵",
     re.IGNORECASE,
 )
-"""Words of pay, each at a word's start: "место", "доставка" and "prepay" hold none."""
+"""Words of pay, each at a word's start: "место", "доставка" and "prepay" hold none; and the
+money-bag and banknote signs that stand for "pay:" in adverts ("💰 2 500 $ + % от продаж"; a
+banknote with wings, 💸, is money going out: a fee as often as pay)."""
 _ONE_TIME = re.compile(
     r"единовремен|разов|подъ[её]мн|при подписании|за подписание|якбора|якдафъа|ҳангоми имзо|"
     r"bir martalik|бир марталик|bir marta\b|бир марта\b|bir yo['ʻ’`]?la|бир йўла|imzola|имзола|birdaniga|бирданига|"
@@ -123,7 +126,8 @@ def clauses(line: str) -> list[str]:
 
 _CONTACT = re.compile(
     r"\+?\d[\d\s\-()]{8,}\d|(?<![\w.])@[A-Za-z0-9_]{4,}|[\w.+-]+@[\w-]+\.[\w.]+|whats\s?app|ватсап|вотсап|"
-    r"вайбер|viber|телеграм|telegram|\bтг\b|\btg\b|в личку|\bdm\b|в лс\b|личкага|lichkaga|shaxsiyga|шахсийга|"
+    r"вайбер|viber|телеграм|telegram|(?<!\d)(?<!\d\s)\b(?:тг|tg)\b|"  # "250 000 тг" is tenge
+    r"в личку|\bdm\b|в лс\b|личкага|lichkaga|shaxsiyga|шахсийга|"
     r"ба шахсӣ|ба личка|pm me|dm me",
     re.IGNORECASE,
 )
@@ -138,6 +142,12 @@ _PERSONAL_CONTACT = re.compile(
 )
 """A person to write to instead of a firm, as a voice note or a friend's message says it ("пишите мне
 в телегу", "Рақамашро ба шумо мефиристам", I will send you his number; "menga yozsin", "send me")."""
+_INTRODUCED = re.compile(
+    r"(?<!\w)(?i:ман|men|мен|это|меня зовут|my name is|i am|i'm|mening ismim|номам)\s+"
+    r"[A-ZА-ЯЁҲҶҚҒӮӢЎ][a-zа-яёҳҷқғӯӣў'ʻ]{2,}(?:\s+(?:ака|aka|акa|бригадир|brigadir))?\s*[,.!—-]",
+)
+"""A person who introduces himself by his first name ("Салом бачахо, ман Далер.", "это Рустам,
+бригадир", "men Sherzod brigadir"): he is the contact, whoever he works for."""
 _MESSENGER = r"(?i:whats\s?app|telegram|viber|signal|imo|wechat|instagram)(?!\w)"
 """A messenger's name after a kind of firm ("Contact agency WhatsApp +965 ...") names no firm."""
 _QUOTED_NAME = re.compile(r"«([^»\n]{2,60})»|“([^”\n]{2,60})”|\"([^\"\n]{2,60})\"")
@@ -375,11 +385,12 @@ def marked_amounts(text: str) -> str:
     return "\n".join(marked(line) for line in lines(text))
 
 
-def _is_pay(line: str, match: re.Match[str]) -> bool:
+def _is_pay(line: str, match: re.Match[str], work_line: bool = False) -> bool:
     """An amount is pay unless a cost ("стоимость", "fee", "виза") comes before it in its clause,
     nearer than any word of pay ("оформление и зарплата 65 000 ₽" is pay), or it is paid for a cost
     named right after it ("pay 500$ for visa processing", "5 000 ₽ за оформление"); then pay when a
-    period follows or precedes it, or its line speaks of pay."""
+    period follows or precedes it, its line speaks of pay, or its line names the work (`work_line`:
+    "Фаррош дар меҳмонхона — 2 500 $")."""
     before = _CLAUSE.split(line[: match.start()])[-1]
     cost = max((found.end() for found in _COST.finditer(before)), default=-1)
     pay = max((found.end() for found in _PAY_LINE.finditer(before)), default=-1)
@@ -387,23 +398,27 @@ def _is_pay(line: str, match: re.Match[str]) -> bool:
         return False
     if _PAY_AFTER.match(line, match.end()):
         return True
-    return pay >= 0 or _months_per(line, match) is not None or _PAY_LINE.search(line) is not None
+    return pay >= 0 or work_line or _months_per(line, match) is not None or _PAY_LINE.search(line) is not None
 
 
 def _months_per(line: str, match: re.Match[str]) -> float | None:
     after, before = line[match.end() : match.end() + 25], line[max(0, match.start() - 20) : match.start()]
     after = _PERIOD_STOP.split(after, maxsplit=1)[0]  # "100 000 rubl, srochno, bu hafta ketadi": no weekly pay
+    before = _PERIOD_STOP.split(before)[-1]  # "6 days a week, salary 1,500 SAR": no weekly pay either
     return _period(after, first=True) or _period(before, first=False)
 
 
-def amounts(text: str) -> list[Amount]:
-    """Amounts of pay in `text`, per month: only on lines that speak of pay or give a period, not
-    costs (a fee, a price) and not one-time payments (a signing bonus is not a wage)."""
+def amounts(text: str, names_work: Callable[[str], bool] | None = None) -> list[Amount]:
+    """Amounts of pay in `text`, per month: only on lines that speak of pay, give a period or (with
+    `names_work`) name the work, not costs (a fee, a price) and not one-time payments (a signing
+    bonus is not a wage)."""
     found: list[Amount] = []
     for line in lines(text):
-        for match in _AMOUNT.finditer(line):
+        matches = [match for match in _AMOUNT.finditer(line) if _currency(match)]
+        work_line = bool(matches) and names_work is not None and names_work(line)
+        for match in matches:
             currency = _currency(match)
-            if currency is None or not _is_pay(line, match) or _one_time(line, match):
+            if currency is None or not _is_pay(line, match, work_line) or _one_time(line, match):
                 continue
             low = _number(match["low"], match["low_mult"] or match["high_mult"])
             high = _number(match["high"], match["high_mult"]) if match["high"] else low
@@ -432,8 +447,10 @@ class _PayAbove:
     """Pay at or above the ceiling of its currency: the ceiling of a country the advert names where
     the editors gave one (pay in dollars is another thing in Canada than in Cambodia), else the
     general one. With several such countries named, the highest ceiling counts. Work that needs no
-    trade (washing dishes, cleaning) has a lower ceiling where the editors gave one: 300 000 roubles
-    is a welder's pay on a far-north shift, and a lure for a dishwasher."""
+    trade (washing dishes, cleaning, "no experience needed") has a lower ceiling where the editors
+    gave one, or a share of the ceiling that applies otherwise: 300 000 roubles is a welder's pay on a
+    far-north shift, and a lure for a dishwasher. A bare amount on a line naming such work
+    ("Фаррош дар меҳмонхона — 2 500 $") is its pay."""
 
     def __init__(self, flag: AdvertFlag) -> None:
         self._general = flag.monthly_ceiling
@@ -442,6 +459,7 @@ class _PayAbove:
             (str(index), place) for index, ceiling in enumerate(flag.country_ceilings) for place in ceiling.places
         )
         self._work_ceilings = [ceiling.monthly_ceiling for ceiling in flag.work_ceilings]
+        self._work_shares = [ceiling.share_of_ceiling for ceiling in flag.work_ceilings]
         self._work = PhraseMatcher(
             (
                 (str(index), phrase)
@@ -454,16 +472,23 @@ class _PayAbove:
 
     def __call__(self, text: str) -> bool:
         named = [self._countries[int(index)] for index in self._places.labels_in(text)]
-        work = [self._work_ceilings[int(index)] for index in self._work.labels_in(text)]
-        for amount in amounts(text):
+        work = [int(index) for index in self._work.labels_in(text)]
+        for amount in amounts(text, names_work=lambda line: bool(self._work.labels_in(line))):
             ceilings = [country[amount.currency] for country in named if amount.currency in country]
-            ceiling = max(ceilings) if ceilings else self._general.get(amount.currency)
-            lower = [kind[amount.currency] for kind in work if amount.currency in kind]
-            if lower:
-                ceiling = min([*lower, *([ceiling] if ceiling is not None else [])])
+            usual = max(ceilings) if ceilings else self._general.get(amount.currency)
+            lower = [self._lower(index, amount.currency, usual) for index in work]
+            ceiling = min([value for value in [*lower, usual] if value is not None], default=None)
             if ceiling is not None and amount.monthly >= ceiling:
                 return True
         return False
+
+    def _lower(self, index: int, currency: str, ceiling: float | None) -> float | None:
+        """The lower ceiling of a kind of work: its own in the currency, else its share of `ceiling`."""
+        own = self._work_ceilings[index].get(currency)
+        if own is not None:
+            return own
+        share = self._work_shares[index]
+        return share * ceiling if share is not None and ceiling is not None else None
 
 
 def _title_case(word: str) -> bool:
@@ -517,12 +542,13 @@ company takes you to Kuala Lumpur): the word after a kind of firm is then a plac
 
 
 def _kind_then_name(kinds: list[str]) -> re.Pattern[str] | None:
-    """A kind of firm, then a name with a capital on the same line: "кафе Самарканд", "Agent: Ocean Star"."""
+    """A kind of firm, then a name with a capital on the same line: "кафе Самарканд", "Agent: Ocean Star";
+    not a kind in the plural of a place ("на заводах Ансан, Хвасон": towns, not a firm)."""
     if not kinds:
         return None
     alternatives = "|".join(re.escape(kind) for kind in kinds)
     return re.compile(
-        rf"(?<!\w)(?i:{alternatives})\w*:?[ \t]+(?!{_MESSENGER})"
+        rf"(?<!\w)(?i:{alternatives})(?!(?i:ах|ях|ами|ями)(?!\w))\w*:?[ \t]+(?!{_MESSENGER})"
         rf"[A-ZА-ЯЁҲҶҚҒӮӢЎ][a-zа-яёҳҷқғӯӣў'ʻ-]{{2}}[\w'ʻ-]*+{_PLACE_ENDING}"
     )
 
@@ -544,7 +570,7 @@ class _NoEmployerNamed:
         self._phrases = PhraseMatcher(("employer", word) for word in flag.employer_words if " " in word)
 
     def __call__(self, text: str) -> bool:
-        contact = _CONTACT.search(text) or _PERSONAL_CONTACT.search(text)
+        contact = _CONTACT.search(text) or _PERSONAL_CONTACT.search(text) or _INTRODUCED.search(text)
         return contact is not None and not self.names_employer(text)
 
     def names_employer(self, text: str) -> bool:
