@@ -95,7 +95,11 @@ class DangerReader:
         self._household = PhraseMatcher((("household", word) for word in signals.household_words()), protected)
 
     def read(self, text: str) -> Reading:
-        ordinary = frozenset(at for _label, span in self._ordinary.spans_in(text) for at in span)
+        # An ordinary phrase's words stand side by side ("занг заданам", to phone): "занг" three
+        # words after "маро мезананд" (they beat me) does not make the beating a phone call.
+        ordinary = frozenset(
+            at for _label, span in self._ordinary.spans_in(text, every=True) if _side_by_side(span) for at in span
+        )
         every = words(text)
         # A signal asked as a yes-or-no question (Uzbek "chiqarishmaydimi?", won't they let me
         # out?) asks about what may happen: doubtful, not clear.
@@ -160,6 +164,13 @@ class DangerReader:
         if not places and not at_home:
             places = {code for code, _at in self._country_hints.found_in(text)}
         return places.pop() if len(places) == 1 else None
+
+
+def _side_by_side(span: tuple[int, ...]) -> bool:
+    """The words of a span stand together: in the phrase's order with three other words between
+    them at most ("dadam meni Koreyaga yuborishga pul bermayapti"), or in another order side by side."""
+    in_order = all(before < after for before, after in zip(span, span[1:], strict=False))
+    return max(span) - min(span) < len(span) + (3 if in_order else 0)
 
 
 def _asked(every: list[str], span: tuple[int, ...]) -> bool:
