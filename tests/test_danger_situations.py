@@ -168,6 +168,8 @@ def test_a_colleague_who_did_not_come_back_asks() -> None:
         "akamga oylik bermagan edi, keyin olib berishdi, endi ish qidiryapti",  # paid in the end
         "my son beat up a kid at school, what should I do",  # the child did the beating
         "мажбурий меҳнат белгилари қандай?",  # asking about the signs
+        "паспортам гум шуд чӣ кунам",  # a lost thing is not a missing person
+        "telefonim yoʻqoldi, eslatmalar yangi raqamga keladimi",
     ],
 )
 def test_danger_words_denied_settled_or_asked_about_raise_no_alarm(typed: str) -> None:
