@@ -12,6 +12,7 @@ in Almaty"). Nothing here keeps the text.
 from collections.abc import Iterable, Set
 from dataclasses import dataclass, field
 from enum import StrEnum
+from itertools import pairwise
 
 from bot.understanding.danger_signals import DangerSignals
 from bot.understanding.phrases import PhraseMatcher
@@ -169,7 +170,7 @@ class DangerReader:
 def _side_by_side(span: tuple[int, ...]) -> bool:
     """The words of a span stand together: in the phrase's order with three other words between
     them at most ("dadam meni Koreyaga yuborishga pul bermayapti"), or in another order side by side."""
-    in_order = all(before < after for before, after in zip(span, span[1:], strict=False))
+    in_order = all(before < after for before, after in pairwise(span))
     return max(span) - min(span) < len(span) + (3 if in_order else 0)
 
 
