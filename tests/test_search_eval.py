@@ -61,7 +61,7 @@ FLOORS = {
         "false_alarm_rate": 0.03,
         "asked_harmless_rate": 0.025,
     },
-    # Studied last (2026-12-07: top-1 82.1%, top-3 93.2%, recall 100%, false alarms 1.0%, asked 1.9%;
+    # Studied before J (now top-1 81.7%, top-3 93.2%, recall 100%, false alarms 0.6%, asked 1.3%;
     # held out: 78.3%, 90.2%, 92.5%, 4.5%, 1.3%).
     BLIND_I.name: {
         "top1": 0.81,
@@ -69,6 +69,15 @@ FLOORS = {
         "danger_recall": 0.99,
         "false_alarm_rate": 0.015,
         "asked_harmless_rate": 0.025,
+    },
+    # Studied last (2026-12-07: top-1 82.7%, top-3 93.3%, recall 100%, false alarms 1.0%, asked 0.7%;
+    # held out: 77.8%, 89.8%, 85.2%, 5.6%, 1.4%).
+    BLIND_J.name: {
+        "top1": 0.81,
+        "top3": 0.92,
+        "danger_recall": 0.99,
+        "false_alarm_rate": 0.015,
+        "asked_harmless_rate": 0.01,
     },
 }
 
