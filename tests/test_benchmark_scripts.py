@@ -69,23 +69,24 @@ async def test_the_agency_benchmark_prints_its_figures_and_exits(tmp_path: Path)
 
 async def test_the_load_benchmark_answers_every_update_of_both_bots(tmp_path: Path) -> None:
     text = await run_script(
-        tmp_path, "scripts/bench_load.py", "--users", "6", "--steps", "4", "--stored", "50", "--rounds", "2"
+        tmp_path, "scripts/bench_load.py", "--users", "6", "--steps", "4", "--stored", "50", "--rounds", "1"
     )
+    # One round: a second one starts both bots cold again (~20 CPU-s) on a copy of the same stored
+    # state, through the same code; with both rounds on one key folder it still answered everything.
     rows = re.findall(r"^(baseline|Safar) \d +(\S+) .* (\d+) +(\d+)$", text, re.MULTILINE)
-    # The second round starts Safar again on the stored state of the first (a new database and keys).
-    assert [(name, unanswered, errors) for name, _, unanswered, errors in rows] == 2 * [
+    assert [(name, unanswered, errors) for name, _, unanswered, errors in rows] == [
         ("baseline", "0", "0"),
         ("Safar", "0", "0"),
     ], text
     assert all(float(rate) > 0 for _, rate, _, _ in rows)
     assert "throughput ratio Safar/baseline" in text and "extra peak memory" in text
-    assert len(re.findall(r"^Safar's workload, round \d: .*\d%", text, re.MULTILINE)) == 2, text
-    # Each bot ran under scripts/gc_timed.py: its collections during the load, in every round.
+    assert len(re.findall(r"^Safar's workload, round \d: .*\d%", text, re.MULTILINE)) == 1, text
+    # Each bot ran under scripts/gc_timed.py: its collections during the load.
     collections = re.findall(r"^(baseline|Safar) \d +[\d.]+ ms \(\d+/\d+/\d+, [\d,]+ collected\)$", text, re.MULTILINE)
-    assert collections == 2 * ["baseline", "Safar"], text
+    assert collections == ["baseline", "Safar"], text
     assert re.search(r"^  Bot API calls per update: .*answerCallbackQuery \d", text, re.MULTILINE), text
-    assert len(re.findall(r"^(?:baseline|Safar) \d(?: +[\d.]+ / +[\d.]+){3}$", text, re.MULTILINE)) == 4, text
-    assert re.search(r"^updates getUpdates handed out per update sent, .*: (?:[\d.]+, ){3}[\d.]+$", text, re.M), text
+    assert len(re.findall(r"^(?:baseline|Safar) \d(?: +[\d.]+ / +[\d.]+){3}$", text, re.MULTILINE)) == 2, text
+    assert re.search(r"^updates getUpdates handed out per update sent, .*: [\d.]+, [\d.]+$", text, re.M), text
 
 
 async def test_the_scale_benchmark_answers_every_update_in_every_layout(tmp_path: Path) -> None:

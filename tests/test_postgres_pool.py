@@ -10,6 +10,9 @@ from bot.storage.backends import postgres
 from bot.storage.backends.sqlite import open_database
 from tests.support.waiting import eventually
 
+NEVER_ANSWERS = "SELECT pg_sleep(600)"
+"""A statement the server is still running when the pool closes: a hung query, not a wait of the test."""
+
 
 async def test_a_burst_of_statements_waits_for_the_pool_instead_of_opening_more_connections(
     postgres_url: str,
@@ -20,6 +23,7 @@ async def test_a_burst_of_statements_waits_for_the_pool_instead_of_opening_more_
         most_open = 0
 
         async def one_update(number: int) -> int:
+            # Each statement holds its connection 10 ms on the server, so the burst overlaps (not a wait of the test).
             row = await database.fetchone("SELECT :n + 0 FROM pg_sleep(0.01)", {"n": number})
             assert row is not None
             return int(row[0])
@@ -66,12 +70,12 @@ async def test_a_stop_does_not_hang_on_a_statement_that_never_answers(
 ) -> None:
     monkeypatch.setattr(postgres, "CLOSE_WITHIN", 0.5)
     database = await open_database(postgres_url, connections=2)
-    stuck = asyncio.create_task(database.execute("SELECT pg_sleep(600)"))
+    stuck = asyncio.create_task(database.execute(NEVER_ANSWERS))
     admin = await open_database(postgres_url, connections=1)
     try:
 
         async def sleeping() -> bool:  # the server runs the stuck statement
-            return bool(await admin.fetchall("SELECT 1 FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(600)'"))
+            return bool(await admin.fetchall("SELECT 1 FROM pg_stat_activity WHERE query = :q", {"q": NEVER_ANSWERS}))
 
         await eventually(sleeping, what="the statement under way")
         await asyncio.wait_for(database.close(), 30)

@@ -10,7 +10,9 @@ Its exit status comes back from the zygote, which is its parent. SAFAR_TEST_COLD
 every start a cold one (to check that a behaviour does not depend on the zygote).
 
 Run as `python -m tests.support.zygote SOCKET`: import, answer "ready", then serve until its
-standard input closes (the pytest worker that started it has gone).
+standard input closes (the pytest worker that started it has gone). A fork that starts bots of its
+own (a benchmark script run by a test, tests/support/cluster.py in it) asks the same zygote for
+them instead of starting a second one, which would import everything again.
 """
 
 import array
@@ -49,6 +51,8 @@ def _serve(path: str) -> list[str] | None:
     bot, or `SCRIPT ARGUMENTS` (the caller runs it)."""
     import importlib
 
+    global _INHERITED
+    zygote = (path, dict(os.environ))  # as a fork sees it once its request's environment replaced this one
     for module in PRELOADED:
         importlib.import_module(module)
     _read_the_packaged_content()
@@ -79,6 +83,7 @@ def _serve(path: str) -> list[str] | None:
                 connection, _ = listener.accept()
                 arguments = _fork(connection, waiting)
                 if arguments is not None:  # the fork: leave the zygote's loop, become the bot
+                    _INHERITED = zygote
                     selector.close()
                     listener.close()
                     for fd in (wakeup_read, wakeup_write):
@@ -186,7 +191,14 @@ def main() -> None:
 class Zygote:
     """The zygote of this pytest worker, started at its first use and gone with the worker."""
 
-    def __init__(self) -> None:
+    def __init__(self, inherited: tuple[str, dict[str, str]] | None = None) -> None:
+        if inherited is not None:  # this process is a fork of a zygote, which is ready and serving
+            self.path, self.environment = inherited
+            self._process: subprocess.Popen[bytes] | None = None
+            self._answer = b"ready"
+            self._answered = threading.Event()
+            self._answered.set()
+            return
         self._folder = tempfile.mkdtemp(prefix="safar-zygote-")
         self.path = os.path.join(self._folder, "socket")
         self.environment = _clean_environment()
@@ -202,6 +214,8 @@ class Zygote:
     def _close(self) -> None:
         """Close its stdin (it kills forks still running and exits) and wait, so its CPU time and
         its forks' count in this worker's, as cold starts' do."""
+        if self._process is None:
+            return
         if self._process.stdin is not None:
             self._process.stdin.close()
         try:
@@ -211,7 +225,7 @@ class Zygote:
         shutil.rmtree(self._folder, ignore_errors=True)
 
     def _read_answer(self) -> None:
-        assert self._process.stdout is not None
+        assert self._process is not None and self._process.stdout is not None
         self._answer = self._process.stdout.readline()  # after ~10 CPU-seconds of imports, once
         self._answered.set()
 
@@ -220,7 +234,8 @@ class Zygote:
         if not self._answered.is_set():
             await asyncio.to_thread(self._answered.wait)
         if self._answer.strip() != b"ready":
-            raise RuntimeError(f"the zygote did not start (exit status {self._process.poll()})")
+            status = self._process.poll() if self._process is not None else None
+            raise RuntimeError(f"the zygote did not start (exit status {status})")
 
     def accepts(self, env: Mapping[str, str]) -> bool:
         """Whether a fork of the zygote starts as this environment's cold start would."""
@@ -238,12 +253,16 @@ def _clean_environment() -> dict[str, str]:
 
 
 _ZYGOTE: Zygote | None = None
+_INHERITED: tuple[str, dict[str, str]] | None = None
+"""In a fork of the zygote: the zygote's socket and environment, so that the bots this process
+starts are forks of the same zygote (as siblings of this process, whose exit statuses come back
+over the socket) instead of a second zygote's."""
 
 
 def _zygote() -> Zygote:
     global _ZYGOTE
     if _ZYGOTE is None:
-        _ZYGOTE = Zygote()
+        _ZYGOTE = Zygote(_INHERITED)
     return _ZYGOTE
 
 
@@ -384,4 +403,8 @@ async def start_bot(
 
 
 if __name__ == "__main__":
-    main()
+    # Serve from the module itself, not from `__main__`: a fork that imports it (a benchmark script
+    # starting bots through tests/support) then finds `_INHERITED` set.
+    from tests.support import zygote as module
+
+    module.main()
