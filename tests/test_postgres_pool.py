@@ -56,6 +56,11 @@ async def test_a_connection_the_server_closed_while_idle_is_replaced_before_a_st
         admin = await open_database(postgres_url, connections=1)
         try:  # what a server restart or a firewall's idle timeout does to the pooled connection
             await admin.execute("SELECT pg_terminate_backend(:pid)", {"pid": first[0]})
+
+            async def gone() -> bool:  # the signal is sent at once; the backend ends when it is scheduled
+                return not await admin.fetchall("SELECT 1 FROM pg_stat_activity WHERE pid = :pid", {"pid": first[0]})
+
+            await eventually(gone, what="the pooled connection's server process ended")
         finally:
             await admin.close()
         again = await database.fetchone("SELECT pg_backend_pid(), 1 + :n", {"n": 1})
