@@ -33,7 +33,7 @@ from bot.content.loader import PACKAGED_CONTENT, load_advert_flags  # noqa: E402
 from bot.understanding.advert_reading import AdvertReader  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
-TUNING_SETS = tuple(DATA / f"adverts_{name}.yaml" for name in "ABCDEFGH")
+TUNING_SETS = tuple(DATA / f"adverts_{name}.yaml" for name in "ABCDEFGHI")
 """Blind sets whose misses were studied: tuning data now (C and D were held out until 2026-12-07,
 E, F, G and H until their one run that day; each was studied in the round after)."""
 HELDOUT_DIR = DATA / "heldout"

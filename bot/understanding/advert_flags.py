@@ -88,6 +88,9 @@ class AdvertFlag(BaseModel):
     """For `two_countries_onward`: words of a journey going on ("first", "then", "from there")."""
     route_words: PhrasesByLanguage = {}
     """For `two_countries_onward`: words of a driver's route, whose countries are the job's, not a journey."""
+    leg_words: PhrasesByLanguage = {}
+    """For `two_countries_onward`: words of one leg of a journey ("перелёт до", "u yerdan"); a line
+    with one of them and a country, in an advert that names another country, is a route too."""
 
 
 class AdvertFlags(BaseModel):
