@@ -503,6 +503,10 @@ def test_travel_taken_from_wages_in_a_named_employers_contract_is_a_warning(read
     assert reader.read(unnamed).serious
     no_contract = "ООО «Северстрой», вахта в Мурманске\nБилет за счёт компании, потом вычтем из зарплаты"
     assert reader.read(no_contract).serious
+    lent = "ООО «Северстрой», вахта в Мурманске\nБилет купим в счёт аванса, потом вычтем из зарплаты"
+    assert reader.read(lent).flags == ("travel_deducted",)
+    assert not reader.read(lent).serious, "a named employer lending the ticket as an advance on wages"
+    assert reader.read(lent.replace("ООО «Северстрой», в", "В") + "\n+7 900 000-00-01").serious
 
 
 def test_a_payment_on_signing_is_no_fee_but_a_payment_asked_is(reader: AdvertReader) -> None:

@@ -103,6 +103,9 @@ class AdvertFlags(BaseModel):
     names its employer and a written contract, they are a warning, not a reason not to go."""
     contract_words: PhrasesByLanguage = {}
     """Words of a written employment contract offered ("трудовой договор", "mehnat shartnomasi")."""
+    advance_words: PhrasesByLanguage = {}
+    """Words of a travel cost lent as an advance on wages ("аванс"): in an advert that names its
+    employer, travel taken from wages alone is then a warning even with no written contract named."""
 
     def serious(self) -> frozenset[str]:
         return frozenset(name for name, flag in self.flags.items() if flag.serious)

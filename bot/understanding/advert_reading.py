@@ -152,6 +152,8 @@ _MESSENGER = r"(?i:whats\s?app|telegram|viber|signal|imo|wechat|instagram)(?!\w)
 """A messenger's name after a kind of firm ("Contact agency WhatsApp +965 ...") names no firm."""
 _QUOTED_NAME = re.compile(r"«([^»\n]{2,60})»|“([^”\n]{2,60})”|\"([^\"\n]{2,60})\"")
 _PRIVATIVE = re.compile(r"(?<![\w-])([Бб]е)\s+(?=[а-яёҳҷқғӯӣА-ЯЁҲҶҚҒӮӢ])")
+TRAVEL_DEDUCTED = "travel_deducted"
+"""The flag whose debt, lent openly as an advance on wages by a named employer, is a warning."""
 FOLDED_EMPLOYER_LETTERS = 4
 """Employer words longer than this are also found in the other script ("агентлиги", "agentligi");
 shorter ones (АО, ИП) would meet ordinary words once folded."""
@@ -223,6 +225,9 @@ class AdvertReader:
         self._contract = PhraseMatcher(
             ("contract", phrase) for phrases in flags.contract_words.values() for phrase in phrases
         )
+        self._advance = PhraseMatcher(
+            ("advance", phrase) for phrases in flags.advance_words.values() for phrase in phrases
+        )
 
     def read(self, text: str) -> AdvertReading:
         found: set[str] = set()
@@ -248,12 +253,14 @@ class AdvertReader:
 
     def _dangerous(self, text: str, found: set[str]) -> bool:
         """A serious flag found, unless the only serious flags rest on the editors' judgement (pay
-        ceilings) and the advert names its employer and a written contract: then it is a warning."""
+        ceilings) and the advert names its employer and a written contract, or travel taken from
+        wages alone is lent as an advance by a named employer: then it is a warning."""
         serious = self._serious & found
         if not serious or not serious <= set(self._flags.judgement_flags):
             return bool(serious)
         named = self._employer is not None and self._employer.names_employer(text)
-        return not (named and self._contract.labels_in(text))
+        lent = serious == {TRAVEL_DEDUCTED} and bool(self._advance.labels_in(text))
+        return not (named and (self._contract.labels_in(text) or lent))
 
     def looks_like_advert(self, text: str) -> bool:
         """A pasted text that reads like a job advert: long, with words of adverts, and an amount or
