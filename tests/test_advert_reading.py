@@ -503,6 +503,10 @@ def test_travel_taken_from_wages_in_a_named_employers_contract_is_a_warning(read
     assert reader.read(unnamed).serious
     no_contract = "ООО «Северстрой», вахта в Мурманске\nБилет за счёт компании, потом вычтем из зарплаты"
     assert reader.read(no_contract).serious
+    lent = "ООО «Северстрой», вахта в Мурманске\nБилет купим в счёт аванса, потом вычтем из зарплаты"
+    assert reader.read(lent).flags == ("travel_deducted",)
+    assert not reader.read(lent).serious, "a named employer lending the ticket as an advance on wages"
+    assert reader.read(lent.replace("ООО «Северстрой», в", "В") + "\n+7 900 000-00-01").serious
 
 
 def test_a_payment_on_signing_is_no_fee_but_a_payment_asked_is(reader: AdvertReader) -> None:
@@ -549,6 +553,58 @@ def test_a_flag_without_its_sentence_in_one_language_is_an_error(tmp_path: Path)
     assert any(p.file == "advert_flags.yaml" for p in error.value.errors)
 
 
+def test_a_flight_to_one_country_and_work_named_in_another_is_a_third_country(reader: AdvertReader) -> None:
+    flown = "Работа на складе, Куала-Лумпур (Малайзия)\nЗарплата 900 $\nБилет до Бангкока за наш счёт\n@job_example"
+    assert "third_country" in flags(reader, flown)
+    home = "Работа на складе, Куала-Лумпур (Малайзия)\nЗарплата 900 $\nБилет до Куала-Лумпура за наш счёт"
+    assert "third_country" not in flags(reader, home), "a flight to the country of the work is no detour"
+    driver = "Водители CE, маршрут Польша – Германия, трансфер на базу\nРабота в Польше, ООО «Транс-Пример»"
+    assert "third_country" not in flags(reader, driver), "a driver's route is the job's"
+    assert "third_country" in flags(reader, "Avval Braziliyaga uchasiz, keyin Meksikaga olib o'tamiz")
+
+
+def test_a_word_to_send_or_a_quoted_phrase_names_no_employer(reader: AdvertReader) -> None:
+    assert "no_employer" in flags(reader, 'Склад в Казани, 80 тыс\nОтправь "ДА" на @sklad_example')
+    assert "no_employer" in flags(reader, 'Ombor ishi, "Oldindan toʻlov yoʻq deb aytamiz" — @ombor_example')
+    assert "no_employer" not in flags(reader, "Склад в Казани, ООО «Зелёная долина», +7 900 000-00-01")
+    assert "no_employer" not in flags(reader, "Kompaniya: KQ Delta Logistika, tel +998 90 000 00 01")
+    assert "no_employer" not in flags(reader, "Care assistants, write to hr@care-home-north.example")
+
+
+def test_service_done_or_citizenship_required_is_no_military_offer(reader: AdvertReader) -> None:
+    assert "military" not in flags(reader, "Охранники в ТЦ, отслужившие военную службу приветствуются")
+    assert "military" not in flags(reader, "Qoʻriqchilar kerak, harbiy xizmatni oʻtaganlar ustun")
+    assert "military" not in flags(reader, "ЧОП, смены 2/2 (двойное гражданство РФ подходит)")
+    assert "military" in flags(reader, "Служба по контракту, через год гражданство РФ")
+
+
+@pytest.mark.parametrize(
+    ("line", "flag"),
+    [
+        ("Оформление официальное не делаем, платим наличными", "no_contract"),
+        ("Документы у нас никто не проверяет, выходи завтра", "no_contract"),
+        ("Хизматрасонӣ 1 800 $, баъд виза", "fee"),
+        ("Ҳужжатлар учун тўлов 400 $", "fee"),
+        ("Pasportingizni omonatga olamiz", "documents_kept"),
+        ("Живёте в общежитии при заводе, выходить никуда не нужно, всё внутри", "confinement"),
+        ("Выезд в город — только с сопровождающим", "confinement"),
+        ("Going out only with the manager", "confinement"),
+        ("Faqat 8 ta joy bor", "urgency"),
+        ("Boarding tomorrow only", "urgency"),
+        ("Уволишься раньше срока — стоимость билета удерживаем", "travel_deducted"),
+        ("Уйдёте до конца контракта — стоимость перелёта удержим", "travel_deducted"),
+        ("Translators needed in Cambodia, 1 500 $", "online_scam_asia"),
+    ],
+)
+def test_the_ways_of_set_i_to_say_a_flag_are_read(reader: AdvertReader, line: str, flag: str) -> None:
+    assert flag in flags(reader, line)
+
+
+def test_a_ticket_the_employer_reimburses_is_not_taken_from_wages(reader: AdvertReader) -> None:
+    assert "travel_deducted" not in flags(reader, "Стоимость билета возмещаем после 3 месяцев работы")
+    assert "travel_deducted" not in flags(reader, "Airfare reimbursed after 3 months of work")
+
+
 @pytest.mark.parametrize("path", TUNING_SETS, ids=lambda path: path.stem)
 def test_the_tuning_sets_are_still_read_as_they_were(reader: AdvertReader, path: Path) -> None:
     """The goals' figures, each set read once per run in this process (the script only prints them)."""
@@ -574,6 +630,7 @@ def test_the_evaluation_script_reports_the_goals_figures(capsys: pytest.CaptureF
     assert "== tuning (studied): tests/data/adverts_F.yaml" in done.stdout, "set F was studied: tuning data now"
     assert "== tuning (studied): tests/data/adverts_G.yaml" in done.stdout, "set G was studied: tuning data now"
     assert "== tuning (studied): tests/data/adverts_H.yaml" in done.stdout, "set H was studied: tuning data now"
+    assert "== tuning (studied): tests/data/adverts_I.yaml" in done.stdout, "set I was studied: tuning data now"
     tuning = [f"== tuning (studied): {path.relative_to(ROOT)}" for path in TUNING_SETS]
     assert [line for line in done.stdout.splitlines() if line.startswith("== tuning")] == tuning
     held_out = done.stdout.split("== held out (never studied)")[1:]
@@ -582,7 +639,7 @@ def test_the_evaluation_script_reports_the_goals_figures(capsys: pytest.CaptureF
     totals = [line for line in done.stdout.splitlines() if line.startswith("all ")]
     assert len(totals) == len(TUNING_SETS) + len(held_out), done.stdout
     assert all(re.match(r"all +adverts +3 +recall +[\d.]+% \(\d+/\d+\)", total) for total in totals), totals
-    assert eval_adverts(["--sealed", "tests/data/heldout/adverts_I.yaml", "--limit", "3"]) == 0
+    assert eval_adverts(["--sealed", "tests/data/heldout/adverts_J.yaml", "--limit", "3"]) == 0
     printed = [line for line in capsys.readouterr().out.splitlines() if not line.startswith("== ")]
     assert printed and all(" recall " in line for line in printed), "a sealed set prints figures, never an advert"
 

@@ -88,6 +88,9 @@ class AdvertFlag(BaseModel):
     """For `two_countries_onward`: words of a journey going on ("first", "then", "from there")."""
     route_words: PhrasesByLanguage = {}
     """For `two_countries_onward`: words of a driver's route, whose countries are the job's, not a journey."""
+    leg_words: PhrasesByLanguage = {}
+    """For `two_countries_onward`: words of one leg of a journey ("перелёт до", "u yerdan"); a line
+    with one of them and a country, in an advert that names another country, is a route too."""
 
 
 class AdvertFlags(BaseModel):
@@ -100,6 +103,9 @@ class AdvertFlags(BaseModel):
     names its employer and a written contract, they are a warning, not a reason not to go."""
     contract_words: PhrasesByLanguage = {}
     """Words of a written employment contract offered ("трудовой договор", "mehnat shartnomasi")."""
+    advance_words: PhrasesByLanguage = {}
+    """Words of a travel cost lent as an advance on wages ("аванс"): in an advert that names its
+    employer, travel taken from wages alone is then a warning even with no written contract named."""
 
     def serious(self) -> frozenset[str]:
         return frozenset(name for name, flag in self.flags.items() if flag.serious)

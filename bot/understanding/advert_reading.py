@@ -152,6 +152,8 @@ _MESSENGER = r"(?i:whats\s?app|telegram|viber|signal|imo|wechat|instagram)(?!\w)
 """A messenger's name after a kind of firm ("Contact agency WhatsApp +965 ...") names no firm."""
 _QUOTED_NAME = re.compile(r"«([^»\n]{2,60})»|“([^”\n]{2,60})”|\"([^\"\n]{2,60})\"")
 _PRIVATIVE = re.compile(r"(?<![\w-])([Бб]е)\s+(?=[а-яёҳҷқғӯӣА-ЯЁҲҶҚҒӮӢ])")
+TRAVEL_DEDUCTED = "travel_deducted"
+"""The flag whose debt, lent openly as an advance on wages by a named employer, is a warning."""
 FOLDED_EMPLOYER_LETTERS = 4
 """Employer words longer than this are also found in the other script ("агентлиги", "agentligi");
 shorter ones (АО, ИП) would meet ordinary words once folded."""
@@ -223,6 +225,9 @@ class AdvertReader:
         self._contract = PhraseMatcher(
             ("contract", phrase) for phrases in flags.contract_words.values() for phrase in phrases
         )
+        self._advance = PhraseMatcher(
+            ("advance", phrase) for phrases in flags.advance_words.values() for phrase in phrases
+        )
 
     def read(self, text: str) -> AdvertReading:
         found: set[str] = set()
@@ -248,12 +253,14 @@ class AdvertReader:
 
     def _dangerous(self, text: str, found: set[str]) -> bool:
         """A serious flag found, unless the only serious flags rest on the editors' judgement (pay
-        ceilings) and the advert names its employer and a written contract: then it is a warning."""
+        ceilings) and the advert names its employer and a written contract, or travel taken from
+        wages alone is lent as an advance by a named employer: then it is a warning."""
         serious = self._serious & found
         if not serious or not serious <= set(self._flags.judgement_flags):
             return bool(serious)
         named = self._employer is not None and self._employer.names_employer(text)
-        return not (named and self._contract.labels_in(text))
+        lent = serious == {TRAVEL_DEDUCTED} and bool(self._advance.labels_in(text))
+        return not (named and (self._contract.labels_in(text) or lent))
 
     def looks_like_advert(self, text: str) -> bool:
         """A pasted text that reads like a job advert: long, with words of adverts, and an amount or
@@ -507,9 +514,10 @@ def _employer_word(word: str) -> re.Pattern[str]:
 _TOP_DOMAINS = (
     "ru|su|by|kz|kg|uz|tj|tm|az|am|ge|md|ua|tr|ae|sa|qa|kw|om|bh|il|pl|lt|lv|ee|cz|sk|hu|ro|bg|rs|hr|si|de|at|ch|"
     "fi|se|no|dk|nl|be|fr|it|es|pt|ie|uk|eu|us|ca|au|nz|jp|kr|cn|tw|hk|sg|my|th|vn|ph|id|in|pk|"
-    "com|org|net|gov|edu|info|biz|io|co|jobs|work|me"
+    "com|org|net|gov|edu|info|biz|io|co|jobs|work|me|example"
 )
-"""Top-level domains of web addresses: "bor.Oylik", typed without a space after a full stop, is none."""
+"""Top-level domains of web addresses: "bor.Oylik", typed without a space after a full stop, is none
+("example" is the reserved domain writers put for a firm's real one: "hr@klinikum-nord.example")."""
 _DOMAIN = re.compile(
     rf"(?<![\w.-])(?:[\w.+-]+@)?((?:[a-z0-9-]+\.)+(?:{_TOP_DOMAINS}))(?![\w.-]*@)(?![\w-])", re.IGNORECASE
 )
@@ -542,14 +550,16 @@ company takes you to Kuala Lumpur): the word after a kind of firm is then a plac
 
 
 def _kind_then_name(kinds: list[str]) -> re.Pattern[str] | None:
-    """A kind of firm, then a name with a capital on the same line: "кафе Самарканд", "Agent: Ocean Star";
+    """A kind of firm, then a name with a capital on the same line: "кафе Самарканд", "Agent: Ocean Star",
+    "Kompaniya: KK Star Technology" (letters in capitals, then a word);
     not a kind in the plural of a place ("на заводах Ансан, Хвасон": towns, not a firm)."""
     if not kinds:
         return None
     alternatives = "|".join(re.escape(kind) for kind in kinds)
     return re.compile(
         rf"(?<!\w)(?i:{alternatives})(?!(?i:ах|ях|ами|ями)(?!\w))\w*:?[ \t]+(?!{_MESSENGER})"
-        rf"[A-ZА-ЯЁҲҶҚҒӮӢЎ][a-zа-яёҳҷқғӯӣў'ʻ-]{{2}}[\w'ʻ-]*+{_PLACE_ENDING}"
+        rf"(?:[A-ZА-ЯЁҲҶҚҒӮӢЎ][a-zа-яёҳҷқғӯӣў'ʻ-]{{2}}[\w'ʻ-]*+{_PLACE_ENDING}"
+        rf"|[A-ZА-ЯЁҲҶҚҒӮӢЎ]{{2,}}[ \t]+[A-ZА-ЯЁҲҶҚҒӮӢЎ][a-zа-яёҳҷқғӯӣў'ʻ-]{{2}})"
     )
 
 
@@ -603,8 +613,25 @@ class _TwoCountriesOnward:
             (("route", word) for words in flag.route_words.values() for word in words), careful_typos=True
         )
 
+        self._leg = PhraseMatcher(
+            (("leg", word) for words in flag.leg_words.values() for word in words), careful_typos=True
+        )
+
     def __call__(self, text: str) -> bool:
-        return any(self._route_on(line) for line in lines(text))
+        advert_lines = lines(text)
+        return any(self._route_on(line) for line in advert_lines) or self._leg_elsewhere(advert_lines)
+
+    def _leg_elsewhere(self, advert_lines: list[str]) -> bool:
+        """A leg of the journey to one country on one line ("перелёт до Бангкока оплачиваем", "Aviabilet
+        Bangkokkacha bepul, u yerdan olib ketamiz") and another country named anywhere in the advert
+        ("Место работы: Мьявади (Мьянма)"): the flight goes to one country, the work is in another."""
+        countries_by_line = [set(self._countries.labels_in(line)) for line in advert_lines]
+        if len(set().union(*countries_by_line)) < 2:
+            return False
+        return any(
+            countries and self._leg.labels_in(line) and not self._route.labels_in(line)
+            for line, countries in zip(advert_lines, countries_by_line, strict=True)
+        )
 
     def _route_on(self, line: str) -> bool:
         """Two countries, and a word of the journey going on before the last of them or right after
@@ -626,11 +653,29 @@ _RULES: dict[str, Callable[[AdvertFlag], Callable[[str], bool]]] = {
 """The flags found by a rule instead of phrases (`rule:` in advert_flags.yaml)."""
 
 
+_WRITE_TO = re.compile(
+    r"(?i)(?:напиш\w*|пиши\w*|отправ\w*|нависед|нависи\w*|yoz\w*|ёз\w*|joʻnat\w*|write|send|type|text)\W*$"
+)
+"""A word to send comes after these ("Напиши \"ХОЧУ\"", "Yozing \"+\""): it names no firm."""
+PHRASE_WORDS = 4
+"""A quoted text of this many words or more, all but the first in small letters, is a phrase quoted
+("\"Kichik ro'yxatdan o'tish to'lovi\"", a small registration fee), not a firm's name."""
+
+
 def employer_names(text: str) -> tuple[str, ...]:
     """Firm names given in quotes, for the agency look-up: those that start with a capital or a
-    digit (a quoted “customer support” or «оформление» names no firm)."""
-    quoted = (next(group for group in match.groups() if group).strip() for match in _QUOTED_NAME.finditer(text))
-    return tuple(name for name in quoted if name[:1].isupper() or name[:1].isdigit())
+    digit (a quoted “customer support” or «оформление» names no firm), unless they are a word to
+    send or a quoted phrase."""
+    names = []
+    for match in _QUOTED_NAME.finditer(text):
+        name = next(group for group in match.groups() if group).strip()
+        if not (name[:1].isupper() or name[:1].isdigit()) or _WRITE_TO.search(text, 0, match.start()):
+            continue
+        name_words = name.split()
+        if len(name_words) >= PHRASE_WORDS and all(word[:1].islower() for word in name_words[1:]):
+            continue
+        names.append(name)
+    return tuple(names)
 
 
 def fingerprint(text: str) -> int:
