@@ -109,7 +109,16 @@ class PhraseMatcher:
             for key in content_word_keys(word) if len(word) > SHORT_STEM_WORD else (word,):
                 self._by_key[key].add(word)
         self._whole = sorted(whole)
-        self._prefixes = sorted(word.rstrip(WILDCARD) for word in every if word.endswith(WILDCARD))
+        self._prefixes: dict[int, list[str]] = defaultdict(list)
+        """Prefix words (without `*`) by length: a typed word's start of that length is looked up in
+        them at once, not compared with each prefix in turn."""
+        for prefix in sorted(word.rstrip(WILDCARD) for word in every if word.endswith(WILDCARD)):
+            self._prefixes[len(prefix)].append(prefix)
+        self._exact_prefixes = {length: frozenset(group) for length, group in self._prefixes.items()}
+        self._by_first_word: dict[str, list[int]] = defaultdict(list)
+        """Phrases by their first word: only the phrases whose first word was typed are tried."""
+        for index, phrase in enumerate(self._phrases):
+            self._by_first_word[phrase.words[0]].append(index)
         self._protected = protected
         """Keys of known words: a typed word with one matches a phrase word only as written (or
         inflected), never as a typo."""
@@ -139,7 +148,8 @@ class PhraseMatcher:
             for word in self._words_matching(typed):
                 found_at[word].append(position)
         found: list[tuple[str, tuple[int, ...]]] = []
-        for phrase in self._phrases:
+        candidates = sorted(index for word in found_at for index in self._by_first_word.get(word, ()))
+        for phrase in (self._phrases[index] for index in candidates):
             for chosen in self._all_chosen(phrase, found_at):
                 found.append((phrase.label, chosen))
                 if not every:
@@ -159,16 +169,20 @@ class PhraseMatcher:
             ):
                 if max_typos(word) and self._typo_allowed(typed, word) and not _other_person(typed, word):
                     matching.add(word)
-        for prefix in self._prefixes:
-            start = typed[: len(prefix)]
-            if start == prefix or (
-                not known
-                and len(typed) >= len(prefix)
-                and Levenshtein.distance(start, prefix) <= self._max_typos(prefix)
-                and self._typo_allowed(typed, prefix)
-                and (not self._careful_typos or start[-1] == prefix[-1])
+        for length, prefixes in self._prefixes.items():
+            if length > len(typed):
+                continue
+            start = typed[:length]
+            if start in self._exact_prefixes[length]:
+                matching.add(start + WILDCARD)
+            allowed = 0 if known else self._max_typos(start)
+            if not allowed:
+                continue
+            for prefix, _distance, _index in extract(
+                start, prefixes, scorer=Levenshtein.distance, score_cutoff=allowed, limit=None
             ):
-                matching.add(prefix + WILDCARD)
+                if self._typo_allowed(typed, prefix) and (not self._careful_typos or start[-1] == prefix[-1]):
+                    matching.add(prefix + WILDCARD)
         return matching
 
     # With careful typos a prefix's last letter is not misspelt: there the ending starts, and a
