@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from bot.understanding.danger_signals import DangerSignals
-from bot.understanding.phrases import PhraseMatcher
+from bot.understanding.phrases import PhraseMatcher, one_text
 from bot.understanding.situations import SituationReader, negated_span
 from bot.understanding.stop_words import STOP_WORDS, meaningful_words
 from bot.understanding.transliteration import words
@@ -94,6 +94,7 @@ class DangerReader:
         self._home_kinds = list(signals.at_home)
         self._household = PhraseMatcher((("household", word) for word in signals.household_words()), protected)
 
+    @one_text()
     def read(self, text: str) -> Reading:
         ordinary = frozenset(at for _label, span in self._ordinary.spans_in(text) for at in span)
         every = words(text)

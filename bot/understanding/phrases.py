@@ -13,6 +13,8 @@ the letters are.
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Set
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
@@ -51,6 +53,52 @@ SHORT_WORD = 3
 """Letters of a word that must come right before the next word of its phrase (a negation)."""
 MAX_COMBINATIONS = 256
 """Word positions tried per phrase: a long message repeating a word must not take long."""
+
+
+@dataclass
+class _TextBeingRead:
+    words: dict[tuple[str, bool], list[str]]
+    """A text's (or line's) words, meaningful or every one."""
+    keys: dict[str, frozenset[str]]
+    """A typed word's keys (`word_keys`)."""
+
+
+_being_read: ContextVar[_TextBeingRead | None] = ContextVar("_being_read", default=None)
+
+
+@contextmanager
+def one_text() -> Iterator[None]:
+    """Reading one text with many matchers (line by line, clause by clause) splits it and stems
+    each typed word once, not once per matcher. What is kept is dropped when the block ends, so no
+    typed word stays in memory after its update (`word_keys` is never cached for longer)."""
+    if _being_read.get() is not None:
+        yield
+        return
+    token = _being_read.set(_TextBeingRead({}, {}))
+    try:
+        yield
+    finally:
+        _being_read.reset(token)
+
+
+def _typed_words(text: str, every_word: bool) -> list[str]:
+    being_read = _being_read.get()
+    if being_read is None:
+        return words(text) if every_word else meaningful_words(text)
+    found = being_read.words.get((text, every_word))
+    if found is None:
+        found = being_read.words[text, every_word] = words(text) if every_word else meaningful_words(text)
+    return found
+
+
+def _word_keys(typed: str) -> frozenset[str]:
+    being_read = _being_read.get()
+    if being_read is None:
+        return word_keys(typed)
+    keys = being_read.keys.get(typed)
+    if keys is None:
+        keys = being_read.keys[typed] = word_keys(typed)
+    return keys
 
 
 @dataclass(frozen=True)
@@ -141,7 +189,7 @@ class PhraseMatcher:
         """Each phrase found in `text`, with the positions of the words it matched; with `every`,
         each place it is found (a word typed twice is found twice), not only the first."""
         found_at: dict[str, list[int]] = defaultdict(list)
-        typed_words = words(text) if self._every_word else meaningful_words(text)
+        typed_words = _typed_words(text, self._every_word)
         for position, typed in enumerate(typed_words):
             if position in skip:
                 continue
@@ -158,7 +206,7 @@ class PhraseMatcher:
 
     def _words_matching(self, typed: str) -> set[str]:
         """The phrase words that the typed word counts as."""
-        keys = word_keys(typed)
+        keys = _word_keys(typed)
         matching = {word for key in keys for word in self._by_key.get(key, ()) if not _other_person(typed, word)}
         # Asked of `protected`: it may be a dict's keys, which look up the few keys given.
         known = not self._typos or not self._protected.isdisjoint(keys)
