@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from bot.understanding.advert_flags import APART, MONEY, AdvertFlag, AdvertFlags
 from bot.understanding.advert_numbers import SPOKEN_NUMBER, spoken_value
-from bot.understanding.phrases import ALTERNATIVE, WILDCARD, PhraseMatcher
+from bot.understanding.phrases import ALTERNATIVE, WILDCARD, PhraseMatcher, one_text
 from bot.understanding.stop_words import STOP_WORDS, folds_into_stop_word
 from bot.understanding.transliteration import fold, words
 
@@ -229,6 +229,7 @@ class AdvertReader:
             ("advance", phrase) for phrases in flags.advance_words.values() for phrase in phrases
         )
 
+    @one_text()
     def read(self, text: str) -> AdvertReading:
         found: set[str] = set()
         marked_lines = [marked_amounts(line) for line in lines(text)]

@@ -15,7 +15,7 @@ from enum import StrEnum
 from itertools import pairwise
 
 from bot.understanding.danger_signals import DangerSignals
-from bot.understanding.phrases import PhraseMatcher
+from bot.understanding.phrases import PhraseMatcher, one_text
 from bot.understanding.situations import SituationReader, negated_span
 from bot.understanding.stop_words import STOP_WORDS, meaningful_words
 from bot.understanding.transliteration import words
@@ -95,6 +95,7 @@ class DangerReader:
         self._home_kinds = list(signals.at_home)
         self._household = PhraseMatcher((("household", word) for word in signals.household_words()), protected)
 
+    @one_text()
     def read(self, text: str) -> Reading:
         # An ordinary phrase's words stand side by side ("занг заданам", to phone): "занг" three
         # words after "маро мезананд" (they beat me) does not make the beating a phone call.

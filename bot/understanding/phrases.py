@@ -13,6 +13,8 @@ the letters are.
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Set
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
@@ -51,6 +53,52 @@ SHORT_WORD = 3
 """Letters of a word that must come right before the next word of its phrase (a negation)."""
 MAX_COMBINATIONS = 256
 """Word positions tried per phrase: a long message repeating a word must not take long."""
+
+
+@dataclass
+class _TextBeingRead:
+    words: dict[tuple[str, bool], list[str]]
+    """A text's (or line's) words, meaningful or every one."""
+    keys: dict[str, frozenset[str]]
+    """A typed word's keys (`word_keys`)."""
+
+
+_being_read: ContextVar[_TextBeingRead | None] = ContextVar("_being_read", default=None)
+
+
+@contextmanager
+def one_text() -> Iterator[None]:
+    """Reading one text with many matchers (line by line, clause by clause) splits it and stems
+    each typed word once, not once per matcher. What is kept is dropped when the block ends, so no
+    typed word stays in memory after its update (`word_keys` is never cached for longer)."""
+    if _being_read.get() is not None:
+        yield
+        return
+    token = _being_read.set(_TextBeingRead({}, {}))
+    try:
+        yield
+    finally:
+        _being_read.reset(token)
+
+
+def _typed_words(text: str, every_word: bool) -> list[str]:
+    being_read = _being_read.get()
+    if being_read is None:
+        return words(text) if every_word else meaningful_words(text)
+    found = being_read.words.get((text, every_word))
+    if found is None:
+        found = being_read.words[text, every_word] = words(text) if every_word else meaningful_words(text)
+    return found
+
+
+def _word_keys(typed: str) -> frozenset[str]:
+    being_read = _being_read.get()
+    if being_read is None:
+        return word_keys(typed)
+    keys = being_read.keys.get(typed)
+    if keys is None:
+        keys = being_read.keys[typed] = word_keys(typed)
+    return keys
 
 
 @dataclass(frozen=True)
@@ -109,7 +157,16 @@ class PhraseMatcher:
             for key in content_word_keys(word) if len(word) > SHORT_STEM_WORD else (word,):
                 self._by_key[key].add(word)
         self._whole = sorted(whole)
-        self._prefixes = sorted(word.rstrip(WILDCARD) for word in every if word.endswith(WILDCARD))
+        self._prefixes: dict[int, list[str]] = defaultdict(list)
+        """Prefix words (without `*`) by length: a typed word's start of that length is looked up in
+        them at once, not compared with each prefix in turn."""
+        for prefix in sorted(word.rstrip(WILDCARD) for word in every if word.endswith(WILDCARD)):
+            self._prefixes[len(prefix)].append(prefix)
+        self._exact_prefixes = {length: frozenset(group) for length, group in self._prefixes.items()}
+        self._by_first_word: dict[str, list[int]] = defaultdict(list)
+        """Phrases by their first word: only the phrases whose first word was typed are tried."""
+        for index, phrase in enumerate(self._phrases):
+            self._by_first_word[phrase.words[0]].append(index)
         self._protected = protected
         """Keys of known words: a typed word with one matches a phrase word only as written (or
         inflected), never as a typo."""
@@ -132,14 +189,15 @@ class PhraseMatcher:
         """Each phrase found in `text`, with the positions of the words it matched; with `every`,
         each place it is found (a word typed twice is found twice), not only the first."""
         found_at: dict[str, list[int]] = defaultdict(list)
-        typed_words = words(text) if self._every_word else meaningful_words(text)
+        typed_words = _typed_words(text, self._every_word)
         for position, typed in enumerate(typed_words):
             if position in skip:
                 continue
             for word in self._words_matching(typed):
                 found_at[word].append(position)
         found: list[tuple[str, tuple[int, ...]]] = []
-        for phrase in self._phrases:
+        candidates = sorted(index for word in found_at for index in self._by_first_word.get(word, ()))
+        for phrase in (self._phrases[index] for index in candidates):
             for chosen in self._all_chosen(phrase, found_at):
                 found.append((phrase.label, chosen))
                 if not every:
@@ -148,7 +206,7 @@ class PhraseMatcher:
 
     def _words_matching(self, typed: str) -> set[str]:
         """The phrase words that the typed word counts as."""
-        keys = word_keys(typed)
+        keys = _word_keys(typed)
         matching = {word for key in keys for word in self._by_key.get(key, ()) if not _other_person(typed, word)}
         # Asked of `protected`: it may be a dict's keys, which look up the few keys given.
         known = not self._typos or not self._protected.isdisjoint(keys)
@@ -159,16 +217,20 @@ class PhraseMatcher:
             ):
                 if max_typos(word) and self._typo_allowed(typed, word) and not _other_person(typed, word):
                     matching.add(word)
-        for prefix in self._prefixes:
-            start = typed[: len(prefix)]
-            if start == prefix or (
-                not known
-                and len(typed) >= len(prefix)
-                and Levenshtein.distance(start, prefix) <= self._max_typos(prefix)
-                and self._typo_allowed(typed, prefix)
-                and (not self._careful_typos or start[-1] == prefix[-1])
+        for length, prefixes in self._prefixes.items():
+            if length > len(typed):
+                continue
+            start = typed[:length]
+            if start in self._exact_prefixes[length]:
+                matching.add(start + WILDCARD)
+            allowed = 0 if known else self._max_typos(start)
+            if not allowed:
+                continue
+            for prefix, _distance, _index in extract(
+                start, prefixes, scorer=Levenshtein.distance, score_cutoff=allowed, limit=None
             ):
-                matching.add(prefix + WILDCARD)
+                if self._typo_allowed(typed, prefix) and (not self._careful_typos or start[-1] == prefix[-1]):
+                    matching.add(prefix + WILDCARD)
         return matching
 
     # With careful typos a prefix's last letter is not misspelt: there the ending starts, and a
