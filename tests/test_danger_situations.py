@@ -58,6 +58,18 @@ def line_of(path: Path, text: str) -> int:
         ("прораб не отвез его в больницу, нога опухла", "medical_help_refused"),
         # promised one job, another one given
         ("обещали работу на кухне, а заставляют делать совсем другое", "forced_labour"),
+        # what will follow: documents burnt, the visa cancelled, a report for talking about pay
+        ("бригадир сказал если уйду сожжет мой паспорт", "threats"),
+        ("boss says if I talk to anyone he will report me to migration", "threats"),
+        # pay kept as a debt by an agent; 'you owe' from the boss; not sent home
+        ("agent har oy maoshimni qarz deb olib qoladi", "wages_withheld"),
+        ("xoʻjayin qarzing bor deydi, uyga joʻnatmaydi", "debt_bondage"),
+        # an ambulance the boss does not want to call
+        ("прораб не хочет вызывать скорую, у брата нога опухла", "medical_help_refused"),
+        # a remand prison
+        ("племянник второй месяц сидит в сизо", "police_detention"),
+        # a phone call typed after a beating does not make the beating a phone call
+        ("хушдоманам маро мезананд, ба модарам занг заданам намемонанд", "violence"),
     ],
 )
 def test_a_situation_is_read_in_words_no_phrase_foresaw(typed: str, kind: str) -> None:
@@ -130,29 +142,6 @@ def test_a_family_without_a_language_is_a_warning(tmp_path: Path, capsys: pytest
     assert "family 'debt' has no words for uz: situations built on it are not read in that language" in (
         capsys.readouterr().out
     )
-
-
-@pytest.mark.parametrize(
-    ("typed", "kind"),
-    [
-        # what will follow: documents burnt, the visa cancelled, a report for talking about pay
-        ("бригадир сказал если уйду сожжет мой паспорт", "threats"),
-        ("boss says if I talk to anyone he will report me to migration", "threats"),
-        # pay kept as a debt by an agent; 'you owe' from the boss; not sent home
-        ("agent har oy maoshimni qarz deb olib qoladi", "wages_withheld"),
-        ("xoʻjayin qarzing bor deydi, uyga joʻnatmaydi", "debt_bondage"),
-        # an ambulance the boss does not want to call
-        ("прораб не хочет вызывать скорую, у брата нога опухла", "medical_help_refused"),
-        # a remand prison
-        ("племянник второй месяц сидит в сизо", "police_detention"),
-        # a phone call typed after a beating does not make the beating a phone call
-        ("хушдоманам маро мезананд, ба модарам занг заданам намемонанд", "violence"),
-    ],
-)
-def test_danger_said_as_a_threat_a_debt_or_a_refusal_alarms(typed: str, kind: str) -> None:
-    answer = SEARCH.find(typed, "ru")
-    assert answer.alarm is Alarm.CLEAR, (typed, answer.danger)
-    assert kind in answer.danger
 
 
 def test_a_colleague_who_did_not_come_back_asks() -> None:

@@ -124,25 +124,19 @@ def signal_problems(signals: DangerSignals, tree: object, file: str) -> list[Pro
         message = _phrase_problem(phrase, family=True)
         if message:
             problems.append(Problem(file, line_of(tree, ("families", family, language, index)), message))
-    for family, missing in _languages_missing(signals.families):
-        problems.append(
-            Problem(
-                file,
-                line_of(tree, ("families", family)),
-                f"family '{family}' has no words for {missing}: situations built on it are not read in that language",
-                is_warning=True,
-            )
-        )
+    untranslated = (
+        (
+            "families",
+            signals.families,
+            "family '{}' has no words for {}: situations built on it are not read in that language",
+        ),
+        ("signals", signals.signals, "signal '{}' has no phrases for {}: people typing in it will not be warned"),
+    )
+    for section, entries, warning in untranslated:
+        for name, missing in _languages_missing(entries):
+            line = line_of(tree, (section, name))
+            problems.append(Problem(file, line, warning.format(name, missing), is_warning=True))
     problems.extend(_situation_problems(signals, tree, file))
-    for kind, missing in _languages_missing(signals.signals):
-        problems.append(
-            Problem(
-                file,
-                line_of(tree, ("signals", kind)),
-                f"signal '{kind}' has no phrases for {missing}: people typing in it will not be warned",
-                is_warning=True,
-            )
-        )
     return problems
 
 
