@@ -4,10 +4,18 @@ It does the least a menu bot can: every message gets a reply with a two-button k
 button press is answered and the message edited with the same keyboard. Long polling, defaults.
 
     BOT_TOKEN=... BOT_API_BASE_URL=http://127.0.0.1:8081 python scripts/baseline_bot.py
+
+With BASELINE_MODELS_ON_DEMAND=1 it has aiogram build its Telegram models on first use, as Safar's
+process does (bot/common/telegram_models_on_demand.py): `bench_load.py --baseline-on-demand`.
 """
 
 import asyncio
 import os
+
+if os.environ.get("BASELINE_MODELS_ON_DEMAND") == "1":
+    from bot.common.telegram_models_on_demand import build_telegram_models_on_demand
+
+    build_telegram_models_on_demand()
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession

@@ -12,7 +12,9 @@ process's peak memory (VmHWM), how busy its core was (near 100% when the bot, no
 driver, is what limits the rate) and the CPU time it spent per answered update; then Safar's
 throughput as a ratio of the baseline's (goal ≥ 0.9 at K = 200, issue 34), its CPU per update as a ratio of the
 baseline's (what the code costs, whatever share of the core other work left each bot), and its extra
-peak memory (goal ≤ 30 MB).
+peak memory (goal ≤ 30 MB). Safar's process builds aiogram's Telegram models on first use (about
+100 MB less than the bare bot's import, which builds them all); `--baseline-on-demand` gives the
+bare bot the same, so that the extra peak memory is what Safar's own code, content and load cost.
 
     PYTHONPATH=. .venv/bin/python scripts/bench_load.py [--users 200] [--steps 25] [--stored 10000]
 """
@@ -377,10 +379,19 @@ async def measure(
 
 
 async def main(
-    users: int, steps: int, stored: int, seed: int, rounds: int, profile: str | None, sample: str | None, repeat: bool
+    users: int,
+    steps: int,
+    stored: int,
+    seed: int,
+    rounds: int,
+    profile: str | None,
+    sample: str | None,
+    repeat: bool,
+    baseline_on_demand: bool = False,
 ) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "DB_", "WEBHOOK_", "ADMIN_", "FLOOD_"))}
     env |= {"PYTHONPATH": str(PROJECT), "BOT_TOKEN": TOKEN, "LOG_LEVEL": "WARNING"}
+    baseline_env = env | {"BASELINE_MODELS_ON_DEMAND": "1"} if baseline_on_demand else env
     baselines, safars = [], []
     load_before = load_average()
     with tempfile.TemporaryDirectory() as folder:
@@ -398,7 +409,12 @@ async def main(
             # passport countries, flags, events), so its workload drifted from round to round.
             baselines.append(
                 await measure(
-                    ["scripts/baseline_bot.py"], env, users, steps, round_seed, Path(folder) / f"gc-{round_number}.json"
+                    ["scripts/baseline_bot.py"],
+                    baseline_env,
+                    users,
+                    steps,
+                    round_seed,
+                    Path(folder) / f"gc-{round_number}.json",
                 )
             )
             restore(stored_state, db_path)
@@ -417,6 +433,8 @@ async def main(
             )
     print(f"K = {users} users × {steps} steps, {rounds} alternated round(s); Safar with {stored:,} users' state stored")
     print(f"load average at the start {load_before}, at the end {load_average()}")
+    if baseline_on_demand:
+        print("the baseline builds aiogram's Telegram models on first use, as Safar does (--baseline-on-demand)")
     print(
         f"{'':10} {'updates/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'peak MB':>8} {'CPU %':>6} {'CPU ms/upd':>10} "
         f"{'unanswered':>10} {'errors':>6}"
@@ -520,7 +538,12 @@ if __name__ == "__main__":
     parser.add_argument(
         "--repeat", action="store_true", help="every round with the same users and taps (--seed), not seed + round"
     )
+    parser.add_argument(
+        "--baseline-on-demand",
+        action="store_true",
+        help="the baseline builds aiogram's models on first use too, as Safar does: Safar's own extra memory",
+    )
     a = parser.parse_args()
     if a.sample:
         Path(a.sample).mkdir(parents=True, exist_ok=True)
-    asyncio.run(main(a.users, a.steps, a.stored, a.seed, a.rounds, a.profile, a.sample, a.repeat))
+    asyncio.run(main(a.users, a.steps, a.stored, a.seed, a.rounds, a.profile, a.sample, a.repeat, a.baseline_on_demand))

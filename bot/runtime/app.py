@@ -15,6 +15,7 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.enums import ParseMode
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from aiogram.utils.i18n import I18n
+from pydantic import BaseModel
 
 from bot.common.clock import Clock, SystemClock
 from bot.common.staff_roles import StaffRoles
@@ -41,6 +42,7 @@ from bot.privacy.secret_keys import ChatCipher, KeyRing
 from bot.runtime.broadcast_progress import broadcast_progress
 from bot.runtime.confirmed_polling import ConfirmingDispatcher
 from bot.runtime.process_roles import SCHEDULER, claims
+from bot.runtime.telegram_models import build_models_every_update_uses
 from bot.services.advert_watch import AdvertWatch
 from bot.services.broadcast_approval import BroadcastApprovals
 from bot.services.broadcaster import Broadcaster
@@ -498,12 +500,14 @@ traceback, say) added up to it: in the same load, 2 collections and 0.4% of the 
 up to about 5 MB of cyclic garbage may wait for its collection (scripts/README.md)."""
 
 
-def settle_memory() -> None:
+def settle_memory(*models_used: type[BaseModel]) -> None:
     """Move everything loaded at start-up (aiogram's models, the content) out of the garbage
     collector's sight: it never becomes garbage, and scanning it again and again cost time per
     update and the worst pauses under load (scripts/bench_load.py: about a quarter more updates/s
     together with the remembered keyboards). Then collect only when something can have become
-    garbage (YOUNG_COLLECTION_THRESHOLD)."""
+    garbage (YOUNG_COLLECTION_THRESHOLD). aiogram's models every update uses (and `models_used`)
+    are built first, to be frozen with the rest."""
+    build_models_every_update_uses(*models_used)
     gc.collect()
     gc.freeze()
     _return_freed_memory()

@@ -2,6 +2,7 @@
 
 import logging
 
+from aiogram.types import Update
 from aiogram.webhook.aiohttp_server import setup_application
 from aiohttp import web
 
@@ -54,7 +55,7 @@ async def run_webhook(settings: Settings) -> None:
             await check_counsellors_group(app.bot, settings.counsellors_chat_id)
         await register_commands(app.bot, app.i18n, app.settings.staff.ids)
         await app.bot.set_webhook(settings.webhook_url.rstrip("/") + WEBHOOK_PATH, secret_token=secret)
-        settle_memory()
+        settle_memory(Update)  # each webhook call is read with it
         log.info("Safar is serving its webhook on %s:%d", settings.webhook_host, settings.webhook_port)
         async with reminder_jobs(app):  # a web worker's own jobs only; with SAFAR_ROLE=all, every job
             await until_stopped()
