@@ -3,6 +3,8 @@
 import logging
 from contextlib import AsyncExitStack
 
+from aiogram.methods import GetUpdates
+
 from bot.config import Settings
 from bot.middlewares.in_flight import let_updates_finish
 from bot.runtime.app import Application, application, settle_memory
@@ -30,7 +32,7 @@ async def poll(app: Application, *, handle_signals: bool = True, polling_timeout
         )
         await app.bot.delete_webhook(drop_pending_updates=False)
         await register_commands(app.bot, app.i18n, app.settings.staff.ids)
-        settle_memory()
+        settle_memory(GetUpdates)  # each turn's answer is read with its model
         log.info("Safar is running (long polling)")
         if app.settings.metrics_port is not None:
             # Loaded only here: its HTTP server and Prometheus' exposition are megabytes a
