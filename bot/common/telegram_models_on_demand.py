@@ -1,7 +1,7 @@
 """aiogram's Telegram types and Bot API methods get their validators when first used, not at import.
 
-`aiogram.types` ends by calling `model_rebuild()` on every one of its 440-odd pydantic models, and
-each of the 188 method models of `aiogram.methods` is built as its class is made: each validator
+`aiogram.types` ends by calling `model_rebuild()` on every one of its 403 pydantic models, and
+each of the 185 method models of `aiogram.methods` is built as its class is made: each validator
 and serializer with every type it nests written out again, about 107 MB of the process's resident
 memory (scripts/README.md, issue 34's seventh round), though a bot validates a few dozen of them
 (an update, the Bot API's answers, the keyboards and calls it makes).
@@ -67,7 +67,7 @@ def _lend_names(namespace: dict[str, Any]) -> None:
 
 def _run_methods_base_module(run: Callable[[], None], module: ModuleType) -> None:
     """Run `aiogram.methods.base`, then declare its method model `defer_build=True` before the
-    188 methods inherit its configuration."""
+    185 methods inherit its configuration."""
     run()
     module.TelegramMethod.model_config["defer_build"] = True
 
