@@ -14,7 +14,7 @@ from bot.content.loader import PACKAGED_CONTENT, load_advert_flags
 from bot.services.advert_watch import MIN_PEOPLE, week_figures
 from bot.storage.stores.advert_checks import AdvertCheck
 from bot.understanding.advert_reading import AdvertReader, amounts, distance
-from scripts.eval_adverts import TUNING_SETS, evaluate, load_adverts
+from scripts.eval_adverts import TUNING_SETS, evaluate, heldout_sets, load_adverts
 from scripts.eval_adverts import main as eval_adverts
 from tests.support.content_fixtures import CONTENT_DAY, copy_of_real_content, edit
 
@@ -615,31 +615,31 @@ def test_the_tuning_sets_are_still_read_as_they_were(reader: AdvertReader, path:
     assert total.ordinary_called_dangerous == 0, f"an ordinary advert is called dangerous: {total.line('all')}"
 
 
-def test_the_evaluation_script_reports_the_goals_figures(capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_evaluation_script_reports_the_goals_figures(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     """The script's job, on the first adverts of each set: every set named, its figures printed, a
-    held-out set's misses never (the figures themselves are asserted above)."""
+    held-out set's misses never (the figures themselves are asserted above). Between rounds no
+    held-out set may be in the repository (J was retired into tuning; the lead adds the next one),
+    so a sealed run is also made on a copy of a tuning set."""
     done = subprocess.run(
         [sys.executable, "scripts/eval_adverts.py", "--limit", "3"],
         cwd=ROOT, capture_output=True, text=True, check=True, timeout=300,
     )  # fmt: skip
     assert "== tuning (studied): tests/data/adverts_A.yaml" in done.stdout
-    assert "== tuning (studied): tests/data/adverts_B.yaml" in done.stdout, "set B was studied: tuning data now"
-    assert "== tuning (studied): tests/data/adverts_C.yaml" in done.stdout, "set C was studied: tuning data now"
-    assert "== tuning (studied): tests/data/adverts_D.yaml" in done.stdout, "set D was studied: tuning data now"
-    assert "== tuning (studied): tests/data/adverts_E.yaml" in done.stdout, "set E was studied: tuning data now"
-    assert "== tuning (studied): tests/data/adverts_F.yaml" in done.stdout, "set F was studied: tuning data now"
-    assert "== tuning (studied): tests/data/adverts_G.yaml" in done.stdout, "set G was studied: tuning data now"
-    assert "== tuning (studied): tests/data/adverts_H.yaml" in done.stdout, "set H was studied: tuning data now"
     assert "== tuning (studied): tests/data/adverts_I.yaml" in done.stdout, "set I was studied: tuning data now"
+    assert "== tuning (studied): tests/data/adverts_J.yaml" in done.stdout, "set J was studied: tuning data now"
     tuning = [f"== tuning (studied): {path.relative_to(ROOT)}" for path in TUNING_SETS]
     assert [line for line in done.stdout.splitlines() if line.startswith("== tuning")] == tuning
     held_out = done.stdout.split("== held out (never studied)")[1:]
-    assert held_out, "a held-out set nobody has looked into is reported"
+    assert len(held_out) == len(heldout_sets()), "every held-out set nobody has looked into is reported"
     assert not any("missed" in part or "false by flag" in part for part in held_out), "its misses are never printed"
     totals = [line for line in done.stdout.splitlines() if line.startswith("all ")]
     assert len(totals) == len(TUNING_SETS) + len(held_out), done.stdout
     assert all(re.match(r"all +adverts +3 +recall +[\d.]+% \(\d+/\d+\)", total) for total in totals), totals
-    assert eval_adverts(["--sealed", "tests/data/heldout/adverts_J.yaml", "--limit", "3"]) == 0
+    sealed = tmp_path / "adverts_sealed.yaml"
+    shutil.copy(TUNING_SETS[-1], sealed)
+    assert eval_adverts(["--sealed", str(sealed), "--limit", "3"]) == 0
     printed = [line for line in capsys.readouterr().out.splitlines() if not line.startswith("== ")]
     assert printed and all(" recall " in line for line in printed), "a sealed set prints figures, never an advert"
 
