@@ -651,3 +651,74 @@ def test_the_screenshot_script_reads_rendered_adverts_back() -> None:
         cwd=ROOT, capture_output=True, text=True, check=True, timeout=600,
     )  # fmt: skip
     assert "same flags from the screenshot as from the text: 2/2" in done.stdout, done.stdout
+
+
+@pytest.mark.parametrize(
+    ("line", "flag"),
+    [
+        ("Документы держим у себя до конца сезона", "documents_kept"),
+        ("Паспорт сдается в кадры на весь сезон", "documents_kept"),
+        ("Ҳуҷҷатҳоятонро дар офис мегирем", "documents_kept"),
+        ("Pasportni rahbar oladi, ketsangiz qaytaradi", "documents_kept"),
+        ("Билет берём на себя, потом вычтем", "travel_deducted"),
+        ("Проезд оплачиваем с вычетом", "travel_deducted"),
+        ("Роҳхароҷро мо медиҳем, баъд аз маош мегирем", "travel_deducted"),
+        ("Flight is on us, you repay it monthly", "travel_deducted"),
+        ("Telefonni smena paytida boshliq saqlaydi", "confinement"),
+        ("Аз хобгоҳ берун наравед", "confinement"),
+        ("Kontrakt 6 oy, ketish mumkin emas", "confinement"),
+        ("Phones are kept by the supervisor during the shift", "confinement"),
+        ("Фардо ҳаракат мекунем", "urgency"),
+        ("Ertaga olib ketamiz", "urgency"),
+        ("Departure in 5 days", "urgency"),
+        ("Отправка через 2 дня", "urgency"),
+        ("Call now, the group is forming", "urgency"),
+        ("Kontraktsiz ishlaymiz, pul qoʻlga", "no_contract"),
+        ("Без патента пойдёт, платим наличными", "no_contract"),
+        ("Охрана складов в новых регионах", "military"),
+        ("Citizenship after 12 months of service", "military"),
+        ("Turist boʻlib borasiz, ishni oʻzimiz topamiz", "wrong_visa"),
+        ("Оформление визы под ключ — всего 700$", "fee"),
+        ("Нархи 500$, виза дар 2 ҳафта", "fee"),
+        ("Zarplata 1500$, бронь места 150$", "fee"),
+        ("Visa 300 OMR, paid to the agent", "fee"),
+        ("Sotuv menejeri, Kambodja, 3500$", "pay_too_high"),
+        ("Администратор в салон, Дубай. 4500$ + жильё", "pay_too_high"),
+        ("Грузчики-комплектовщики, Москва, 190 000 ₽/мес", "pay_too_high"),
+        ("Рабочие на стройку, 180 000 руб в месяц", "pay_too_high"),
+    ],
+)
+def test_the_ways_of_set_j_to_say_a_flag_are_read(reader: AdvertReader, line: str, flag: str) -> None:
+    """Each a class of set J's misses, in words of its own: documents held or taken, travel deducted
+    with no word of wages, the phone kept or going out forbidden, tomorrow and departure in days,
+    Uzbek "-siz" (without), citizenship for service, prices named by a price, a booking or a
+    currency of the Gulf, pay standing alone after the job, and work with no trade named."""
+    assert flag in flags(reader, line)
+
+
+@pytest.mark.parametrize(
+    ("line", "flag"),
+    [
+        ("Ҳужжатсиз ҳам оламиз, бригада керак", "documents_kept"),  # "оламиз": we hire
+        ("Rasmiy mehnat shartnomasi, oylik 8 mln soʻm", "no_contract"),  # one letter from "shartnomasiz"
+        ("2-year contract, 30 days paid leave", "urgency"),
+        ("We pay your flight and visa upfront, no fees", "fee"),
+        ("Сварщик НАКС, вахта, 250 000 ₽/мес", "pay_too_high"),  # a trade: the general ceiling
+        ("Yotoqxona bor, bilet 300$ oʻzingizdan", "pay_too_high"),  # a cost, not pay
+        ("Sponsorship guaranteed for £5000, salary £2200", "pay_too_high"),  # a price, not pay
+    ],
+)
+def test_words_near_set_js_ways_that_say_something_else_do_not_show_them(
+    reader: AdvertReader, line: str, flag: str
+) -> None:
+    assert flag not in flags(reader, line)
+
+
+def test_the_channel_an_advert_came_from_is_no_employer_and_a_bare_write_is_a_contact(reader: AdvertReader) -> None:
+    forwarded = "Пересылка из канала «Работа Москва»\nНужен разнорабочий, 3000 в смену\nТел +7 900 000-00-40"
+    assert "no_employer" in flags(reader, forwarded)
+    assert "no_employer" not in flags(reader, "Кафе «Самарканд» нужен повар, 3000 в смену\nТел +7 900 000-00-40")
+    assert "no_employer" in flags(reader, "Работа в Польше, 1200 евро, оформление бесплатно. Пишите!")
+    state = "Агентии давлатии шуғли меҳнатии муҳоҷирон коргарон интихоб мекунад. Тел +992 00 000 0001"
+    assert "no_employer" not in flags(reader, state)
+    assert "no_employer" not in flags(reader, "Korzinka Market kassir kerak, anketa: @korzinka_hr_example")
