@@ -615,9 +615,7 @@ def test_the_tuning_sets_are_still_read_as_they_were(reader: AdvertReader, path:
     assert total.ordinary_called_dangerous == 0, f"an ordinary advert is called dangerous: {total.line('all')}"
 
 
-def test_the_evaluation_script_reports_the_goals_figures(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
+def test_the_evaluation_script_reports_the_goals_figures(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """The script's job, on the first adverts of each set: every set named, its figures printed, a
     held-out set's misses never (the figures themselves are asserted above). Between rounds no
     held-out set may be in the repository (J was retired into tuning; the lead adds the next one),

@@ -605,10 +605,8 @@ class _NoEmployerNamed:
         self._phrases = PhraseMatcher(("employer", word) for word in flag.employer_words if " " in word)
 
     def __call__(self, text: str) -> bool:
-        contact = (
-            _CONTACT.search(text) or _PERSONAL_CONTACT.search(text) or _INTRODUCED.search(text) or _ASKED_TO_WRITE.search(text)
-        )
-        return contact is not None and not self.names_employer(text)
+        ways = (_CONTACT, _PERSONAL_CONTACT, _INTRODUCED, _ASKED_TO_WRITE)
+        return any(way.search(text) for way in ways) and not self.names_employer(text)
 
     def names_employer(self, text: str) -> bool:
         if employer_names(text) or _own_domain(text):
