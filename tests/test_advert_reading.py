@@ -14,7 +14,7 @@ from bot.content.loader import PACKAGED_CONTENT, load_advert_flags
 from bot.services.advert_watch import MIN_PEOPLE, week_figures
 from bot.storage.stores.advert_checks import AdvertCheck
 from bot.understanding.advert_reading import AdvertReader, amounts, distance
-from scripts.eval_adverts import TUNING_SETS, evaluate, load_adverts
+from scripts.eval_adverts import TUNING_SETS, evaluate, heldout_sets, load_adverts
 from scripts.eval_adverts import main as eval_adverts
 from tests.support.content_fixtures import CONTENT_DAY, copy_of_real_content, edit
 
@@ -615,31 +615,29 @@ def test_the_tuning_sets_are_still_read_as_they_were(reader: AdvertReader, path:
     assert total.ordinary_called_dangerous == 0, f"an ordinary advert is called dangerous: {total.line('all')}"
 
 
-def test_the_evaluation_script_reports_the_goals_figures(capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_evaluation_script_reports_the_goals_figures(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """The script's job, on the first adverts of each set: every set named, its figures printed, a
-    held-out set's misses never (the figures themselves are asserted above)."""
+    held-out set's misses never (the figures themselves are asserted above). Between rounds no
+    held-out set may be in the repository (J was retired into tuning; the lead adds the next one),
+    so a sealed run is also made on a copy of a tuning set."""
     done = subprocess.run(
         [sys.executable, "scripts/eval_adverts.py", "--limit", "3"],
         cwd=ROOT, capture_output=True, text=True, check=True, timeout=300,
     )  # fmt: skip
     assert "== tuning (studied): tests/data/adverts_A.yaml" in done.stdout
-    assert "== tuning (studied): tests/data/adverts_B.yaml" in done.stdout, "set B was studied: tuning data now"
-    assert "== tuning (studied): tests/data/adverts_C.yaml" in done.stdout, "set C was studied: tuning data now"
-    assert "== tuning (studied): tests/data/adverts_D.yaml" in done.stdout, "set D was studied: tuning data now"
-    assert "== tuning (studied): tests/data/adverts_E.yaml" in done.stdout, "set E was studied: tuning data now"
-    assert "== tuning (studied): tests/data/adverts_F.yaml" in done.stdout, "set F was studied: tuning data now"
-    assert "== tuning (studied): tests/data/adverts_G.yaml" in done.stdout, "set G was studied: tuning data now"
-    assert "== tuning (studied): tests/data/adverts_H.yaml" in done.stdout, "set H was studied: tuning data now"
     assert "== tuning (studied): tests/data/adverts_I.yaml" in done.stdout, "set I was studied: tuning data now"
+    assert "== tuning (studied): tests/data/adverts_J.yaml" in done.stdout, "set J was studied: tuning data now"
     tuning = [f"== tuning (studied): {path.relative_to(ROOT)}" for path in TUNING_SETS]
     assert [line for line in done.stdout.splitlines() if line.startswith("== tuning")] == tuning
     held_out = done.stdout.split("== held out (never studied)")[1:]
-    assert held_out, "a held-out set nobody has looked into is reported"
+    assert len(held_out) == len(heldout_sets()), "every held-out set nobody has looked into is reported"
     assert not any("missed" in part or "false by flag" in part for part in held_out), "its misses are never printed"
     totals = [line for line in done.stdout.splitlines() if line.startswith("all ")]
     assert len(totals) == len(TUNING_SETS) + len(held_out), done.stdout
     assert all(re.match(r"all +adverts +3 +recall +[\d.]+% \(\d+/\d+\)", total) for total in totals), totals
-    assert eval_adverts(["--sealed", "tests/data/heldout/adverts_J.yaml", "--limit", "3"]) == 0
+    sealed = tmp_path / "adverts_sealed.yaml"
+    shutil.copy(TUNING_SETS[-1], sealed)
+    assert eval_adverts(["--sealed", str(sealed), "--limit", "3"]) == 0
     printed = [line for line in capsys.readouterr().out.splitlines() if not line.startswith("== ")]
     assert printed and all(" recall " in line for line in printed), "a sealed set prints figures, never an advert"
 
@@ -651,3 +649,74 @@ def test_the_screenshot_script_reads_rendered_adverts_back() -> None:
         cwd=ROOT, capture_output=True, text=True, check=True, timeout=600,
     )  # fmt: skip
     assert "same flags from the screenshot as from the text: 2/2" in done.stdout, done.stdout
+
+
+@pytest.mark.parametrize(
+    ("line", "flag"),
+    [
+        ("Документы держим у себя до конца сезона", "documents_kept"),
+        ("Паспорт сдается в кадры на весь сезон", "documents_kept"),
+        ("Ҳуҷҷатҳоятонро дар офис мегирем", "documents_kept"),
+        ("Pasportni rahbar oladi, ketsangiz qaytaradi", "documents_kept"),
+        ("Билет берём на себя, потом вычтем", "travel_deducted"),
+        ("Проезд оплачиваем с вычетом", "travel_deducted"),
+        ("Роҳхароҷро мо медиҳем, баъд аз маош мегирем", "travel_deducted"),
+        ("Flight is on us, you repay it monthly", "travel_deducted"),
+        ("Telefonni smena paytida boshliq saqlaydi", "confinement"),
+        ("Аз хобгоҳ берун наравед", "confinement"),
+        ("Kontrakt 6 oy, ketish mumkin emas", "confinement"),
+        ("Phones are kept by the supervisor during the shift", "confinement"),
+        ("Фардо ҳаракат мекунем", "urgency"),
+        ("Ertaga olib ketamiz", "urgency"),
+        ("Departure in 5 days", "urgency"),
+        ("Отправка через 2 дня", "urgency"),
+        ("Call now, the group is forming", "urgency"),
+        ("Kontraktsiz ishlaymiz, pul qoʻlga", "no_contract"),
+        ("Без патента пойдёт, платим наличными", "no_contract"),
+        ("Охрана складов в новых регионах", "military"),
+        ("Citizenship after 12 months of service", "military"),
+        ("Turist boʻlib borasiz, ishni oʻzimiz topamiz", "wrong_visa"),
+        ("Оформление визы под ключ — всего 700$", "fee"),
+        ("Нархи 500$, виза дар 2 ҳафта", "fee"),
+        ("Zarplata 1500$, бронь места 150$", "fee"),
+        ("Visa 300 OMR, paid to the agent", "fee"),
+        ("Sotuv menejeri, Kambodja, 3500$", "pay_too_high"),
+        ("Администратор в салон, Дубай. 4500$ + жильё", "pay_too_high"),
+        ("Грузчики-комплектовщики, Москва, 190 000 ₽/мес", "pay_too_high"),
+        ("Рабочие на стройку, 180 000 руб в месяц", "pay_too_high"),
+    ],
+)
+def test_the_ways_of_set_j_to_say_a_flag_are_read(reader: AdvertReader, line: str, flag: str) -> None:
+    """Each a class of set J's misses, in words of its own: documents held or taken, travel deducted
+    with no word of wages, the phone kept or going out forbidden, tomorrow and departure in days,
+    Uzbek "-siz" (without), citizenship for service, prices named by a price, a booking or a
+    currency of the Gulf, pay standing alone after the job, and work with no trade named."""
+    assert flag in flags(reader, line)
+
+
+@pytest.mark.parametrize(
+    ("line", "flag"),
+    [
+        ("Ҳужжатсиз ҳам оламиз, бригада керак", "documents_kept"),  # "оламиз": we hire
+        ("Rasmiy mehnat shartnomasi, oylik 8 mln soʻm", "no_contract"),  # one letter from "shartnomasiz"
+        ("2-year contract, 30 days paid leave", "urgency"),
+        ("We pay your flight and visa upfront, no fees", "fee"),
+        ("Сварщик НАКС, вахта, 250 000 ₽/мес", "pay_too_high"),  # a trade: the general ceiling
+        ("Yotoqxona bor, bilet 300$ oʻzingizdan", "pay_too_high"),  # a cost, not pay
+        ("Sponsorship guaranteed for £5000, salary £2200", "pay_too_high"),  # a price, not pay
+    ],
+)
+def test_words_near_set_js_ways_that_say_something_else_do_not_show_them(
+    reader: AdvertReader, line: str, flag: str
+) -> None:
+    assert flag not in flags(reader, line)
+
+
+def test_the_channel_an_advert_came_from_is_no_employer_and_a_bare_write_is_a_contact(reader: AdvertReader) -> None:
+    forwarded = "Пересылка из канала «Работа Москва»\nНужен разнорабочий, 3000 в смену\nТел +7 900 000-00-40"
+    assert "no_employer" in flags(reader, forwarded)
+    assert "no_employer" not in flags(reader, "Кафе «Самарканд» нужен повар, 3000 в смену\nТел +7 900 000-00-40")
+    assert "no_employer" in flags(reader, "Работа в Польше, 1200 евро, оформление бесплатно. Пишите!")
+    state = "Агентии давлатии шуғли меҳнатии муҳоҷирон коргарон интихоб мекунад. Тел +992 00 000 0001"
+    assert "no_employer" not in flags(reader, state)
+    assert "no_employer" not in flags(reader, "Korzinka Market kassir kerak, anketa: @korzinka_hr_example")

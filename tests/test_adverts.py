@@ -118,6 +118,27 @@ async def test_a_forwarded_advert_gets_each_red_flag_with_why_and_the_checks_to_
     assert (await user.reply()).text == expected_text("contract", "check_intro", "ru")
 
 
+async def test_an_advert_in_set_js_words_gets_each_of_its_flags(bot: RunningBot, telegram: FakeTelegram) -> None:
+    """Set J's classes in one forward: a channel's quoted name (no employer), warehouse work at a
+    lure's pay, travel paid "then taken from wages" with no word of a ticket, documents taken at the
+    airport, and "tomorrow" in Tajik."""
+    user = await started(bot, telegram, 608, "tg")
+    await user.forward(
+        "Репост аз канали «Кор дар Русия»\n"
+        "Ба склад коргарон лозим, маош 190 000 рубл дар як моҳ\n"
+        "Роҳхароҷро мо медиҳем, баъд аз маош мегирем\n"
+        "Ҳуҷҷатҳоро дар фурудгоҳ мегирем\n"
+        "Фардо мефиристем!\n"
+        "+7 900 000-00-41",
+        channel("kor_rusiya_example"),
+    )
+    answer = await user.reply()
+    for flag in ("pay_too_high", "travel_deducted", "documents_kept", "no_employer", "urgency"):
+        assert why(flag, "tg") in answer.text, flag
+    assert html.escape(label(bot, ADVERT_SERIOUS, "tg")) in answer.text
+    within_limits(answer)
+
+
 async def test_a_forwarded_plea_for_help_gets_the_hotlines_not_an_advert_check(
     bot: RunningBot, telegram: FakeTelegram
 ) -> None:

@@ -37,6 +37,10 @@ CURRENCIES: dict[str, str] = {
     "TJS": r"сомон\w*|somoni",
     "AED": r"aed|дирхам\w*|dirham\w*",
     "SAR": r"sar\b|riyal\w*",
+    "QAR": r"qar\b",
+    "OMR": r"omr\b|rial\b|rials\b",
+    "KWD": r"kwd\b",
+    "BHD": r"bhd\b",
     "PLN": r"zł|zl\b|pln|злот\w*|zlot\w*",
     "CAD": r"cad\b",
     "KRW": r"krw|₩|вон\b|won\b",
@@ -94,14 +98,16 @@ _EVERY = re.compile(
 """Words of a regular payment that end a one-time one ("1 200 000 ₽ + ежемесячно 210 000 ₽")."""
 _COST = re.compile(
     r"стоимост|цен[аыу]|взнос|оформлени|оформля|услуг|пакет|предоплат|залог|виз[аыуе]\b|документ|медкомисс|"
-    r"медосмотр|обучени|курс|тренинг|билет|перел[её]т|долг|штраф|приглашени|разрешени|"
+    r"медосмотр|обучени|курс|тренинг|билет|перел[её]т|долг|штраф|приглашени|разрешени|брон[ьи]|бронир|"
     r"fee|price|cost|package|deposit|charge|visa|document|medical|training|course|tuition|ticket|flight|debt|loan|"
-    r"invitation|permit|"
-    r"xizmat|xarajat|narx|oformleni|hujjat|viza|tibbiy|trening|oʻqi|o'qi|bilet|chipta|qarz|taklifnoma|"
+    r"invitation|permit|booking|reservation|sponsorship|certificate|"
+    r"xizmat|xarajat|narx|oformleni|hujjat|viza|tibbiy|trening|oʻqi|o'qi|bilet|chipta|qarz|taklifnoma|bron\b|"
     r"хизмат|харажат|хароҷот|нарх|ҳужжат|ҳуҷҷат|тиббий|тиббӣ|омӯзиш|тренинг|муоина|чипта|қарз|бақайдгир|даъватнома",
     re.IGNORECASE,
 )
-"""Words that make an amount a cost to the worker, not pay, when they come before it in its clause."""
+"""Words that make an amount a cost to the worker, not pay, when they come before it in its clause
+(a place booked, "Бронь места 200$", and a sponsorship sold, "Certificate of Sponsorship for £8000",
+are prices, whatever word of pay stands elsewhere on the line)."""
 _PAID_FOR = re.compile(rf"\s*(?:for|за|барои)\s+(?:[\w-]+\s+)?(?:[\w-]+\s+)?(?:{_COST.pattern})", re.I)
 """An amount paid for a cost named right after it (two words may come between: "for the work visa"):
 a price, not pay, whatever word of pay came before."""
@@ -116,6 +122,7 @@ _CLAUSE = re.compile(r"[,;]\s+|[.!?]+\s+")
 """Where a line's clauses part: a cost and the wage beside it are told apart, and "free" cancels
 only what stands in its own clause ("медкомиссия 3 000 ₽, остальное бесплатно")."""
 _BRACKETED = re.compile(r"\([^()\n]*\)")
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def clauses(line: str) -> list[str]:
@@ -148,6 +155,14 @@ _INTRODUCED = re.compile(
 )
 """A person who introduces himself by his first name ("Салом бачахо, ман Далер.", "это Рустам,
 бригадир", "men Sherzod brigadir"): he is the contact, whoever he works for."""
+_ASKED_TO_WRITE = re.compile(
+    r"(?<!\w)(?:писать|пишите|звонить|звоните|yozing|yozinglar|ёзинг|ёзинглар|нависед|занг занед|"
+    r"write to us|contact us|call us)(?!\w)",
+    re.IGNORECASE,
+)
+"""Asked to write or call with no number or name given ("Писать срочно, осталось 4 места"): the
+reader is to answer whoever posted it, a contact that names nobody."""
+
 _MESSENGER = r"(?i:whats\s?app|telegram|viber|signal|imo|wechat|instagram)(?!\w)"
 """A messenger's name after a kind of firm ("Contact agency WhatsApp +965 ...") names no firm."""
 _QUOTED_NAME = re.compile(r"«([^»\n]{2,60})»|“([^”\n]{2,60})”|\"([^\"\n]{2,60})\"")
@@ -404,9 +419,18 @@ def _is_pay(line: str, match: re.Match[str], work_line: bool = False) -> bool:
     pay = max((found.end() for found in _PAY_LINE.finditer(before)), default=-1)
     if cost > pay or _PAID_FOR.match(line, match.end()) or _COST_AFTER.match(line, match.end()):
         return False
-    if _PAY_AFTER.match(line, match.end()):
+    if _PAY_AFTER.match(line, match.end()) or _stands_alone(line, match):
         return True
     return pay >= 0 or work_line or _months_per(line, match) is not None or _PAY_LINE.search(line) is not None
+
+
+def _stands_alone(line: str, match: re.Match[str]) -> bool:
+    """An amount that is its clause alone, or before "+" and what comes with it, after the job is
+    named ("Kripto investitsiya boʻyicha menejer, 3000$", "администратор дар салон. 4000$ + хона"):
+    the pay offered, though no word of pay is written (a cost has been ruled out before)."""
+    before = _CLAUSE.split(line[: match.start()])[-1]
+    after = _CLAUSE.split(line[match.end() :])[0]
+    return not _LETTER.search(before) and (not _LETTER.search(after) or after.lstrip().startswith("+"))
 
 
 def _months_per(line: str, match: re.Match[str]) -> float | None:
@@ -581,8 +605,8 @@ class _NoEmployerNamed:
         self._phrases = PhraseMatcher(("employer", word) for word in flag.employer_words if " " in word)
 
     def __call__(self, text: str) -> bool:
-        contact = _CONTACT.search(text) or _PERSONAL_CONTACT.search(text) or _INTRODUCED.search(text)
-        return contact is not None and not self.names_employer(text)
+        ways = (_CONTACT, _PERSONAL_CONTACT, _INTRODUCED, _ASKED_TO_WRITE)
+        return any(way.search(text) for way in ways) and not self.names_employer(text)
 
     def names_employer(self, text: str) -> bool:
         if employer_names(text) or _own_domain(text):
@@ -658,6 +682,9 @@ _WRITE_TO = re.compile(
     r"(?i)(?:напиш\w*|пиши\w*|отправ\w*|нависед|нависи\w*|yoz\w*|ёз\w*|joʻnat\w*|write|send|type|text)\W*$"
 )
 """A word to send comes after these ("Напиши \"ХОЧУ\"", "Yozing \"+\""): it names no firm."""
+_CHANNEL = re.compile(r"(?i)(?:канал\w*|kanal\w*|channel|chat|чат\w*|группа|группы|guruh\w*|гурӯҳ\w*)\W*$")
+"""A channel or chat named before a quoted name ("Пересылка из канала «Работа для своих»", "Репост аз
+канали «Муҳоҷир Инфо»"): the name is where the advert was forwarded from, not who hires."""
 PHRASE_WORDS = 4
 """A quoted text of this many words or more, all but the first in small letters, is a phrase quoted
 ("\"Kichik ro'yxatdan o'tish to'lovi\"", a small registration fee), not a firm's name."""
@@ -666,11 +693,13 @@ PHRASE_WORDS = 4
 def employer_names(text: str) -> tuple[str, ...]:
     """Firm names given in quotes, for the agency look-up: those that start with a capital or a
     digit (a quoted “customer support” or «оформление» names no firm), unless they are a word to
-    send or a quoted phrase."""
+    send, a quoted phrase or the channel the advert was forwarded from."""
     names = []
     for match in _QUOTED_NAME.finditer(text):
         name = next(group for group in match.groups() if group).strip()
         if not (name[:1].isupper() or name[:1].isdigit()) or _WRITE_TO.search(text, 0, match.start()):
+            continue
+        if _CHANNEL.search(text, 0, match.start()):
             continue
         name_words = name.split()
         if len(name_words) >= PHRASE_WORDS and all(word[:1].islower() for word in name_words[1:]):
