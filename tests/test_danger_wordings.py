@@ -91,3 +91,15 @@ def test_asking_what_happens_if_the_police_detain_finds_the_rights_screen_withou
 def test_harm_long_past_told_from_safety_raises_no_alarm(typed: str) -> None:
     answer = SEARCH.find(typed, "ru")
     assert answer.alarm is Alarm.NONE, (typed, answer.alarm, answer.danger)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "отец пули роҳро намедиҳад, говорит сначала учись",  # Russian "father", Tajik "won't give money"
+        "папа пул намедиҳад барои роҳ",
+    ],
+)
+def test_a_father_who_will_not_pay_for_the_trip_in_mixed_languages_is_no_wage_withheld(typed: str) -> None:
+    answer = SEARCH.find(typed, "tg")
+    assert answer.alarm is Alarm.NONE, (typed, answer.alarm, answer.danger)

@@ -98,3 +98,9 @@ def test_a_short_word_under_the_tajik_izofa_is_found_by_its_root(typed: str, scr
 )
 def test_everyday_words_find_the_families_and_documents_screens(typed: str, screen: str) -> None:
     assert first(typed, "tg") == screen
+
+
+@pytest.mark.parametrize("typed", ["shartnomani imzolaymi?", "bu shartnomani imzolaymi yoki yoʻq"])
+def test_an_uzbek_verb_made_of_a_noun_and_asked_is_found_by_the_noun(typed: str) -> None:
+    """ "imzolaymi" (shall I sign?) is "imzo" (signature) with the -la of a verb and the question -mi."""
+    assert first(typed, "uz") == "contract/signing"
