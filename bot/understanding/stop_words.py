@@ -13,7 +13,7 @@ when where who why will should before about any there here some my me our out in
 men siz nima uchun bilan va bu agar qanday biz ular ham
 hello hi thanks thank please привет здравствуйте спасибо пожалуйста салом салям раҳмат лутфан
 salom assalomu alaykum rahmat iltimos
-do to is am be of in on at it an or if so many сколько ли на по из за до бы же чанд ба то
+do to is am be of in on at it an or if so many сколько ли на по из за до бы же об обо про чанд ба то
 qancha necha
 """
 STOP_WORDS = frozenset(word for line in _STOP_WORDS.split() for word in words(line))
