@@ -104,3 +104,16 @@ def test_everyday_words_find_the_families_and_documents_screens(typed: str, scre
 def test_an_uzbek_verb_made_of_a_noun_and_asked_is_found_by_the_noun(typed: str) -> None:
     """ "imzolaymi" (shall I sign?) is "imzo" (signature) with the -la of a verb and the question -mi."""
     assert first(typed, "uz") == "contract/signing"
+
+
+@pytest.mark.parametrize(
+    "typed", ["Germaniyaga ishga davlat orqali borish imkoni bormi", "Koreyaga ishlash uchun davlat dasturi bormi"]
+)
+def test_the_uzbek_is_there_is_a_word_of_asking_not_of_the_agency_check(typed: str) -> None:
+    """ "bormi" (is there?) stands in the agency check's keyword "litsenziyasi bormi"; asked about
+    anything else, it must not pull the question to the agency check."""
+    assert first(typed, "uz") in {"before_you_go/state_help", "before_you_go/destination"}
+
+
+def test_an_agency_licence_asked_with_bormi_still_finds_the_agency_check() -> None:
+    assert first("bu agentlikning litsenziyasi bormi", "uz") == "tools/agency_check"

@@ -38,7 +38,7 @@ nega nimaga qaysi qanaqa kimga зачем чем чего кому which whom wh
 kerak boʻladi boʻlsa boʻladimi qilish qilsam qilay nimadan mumkin qayerda qayerga qachon edi deb hozir endi
 кто кӣ kim дорам дорад доранд дорӣ дорем лекин ҳама ҳамааш ҳамаш бошам бошад бошанд
 qilaman qilamiz qildim qilib qilsa qilsak qiladi qilishadi qilmoqchiman boʻlib boʻlgan boʻlmaydi boʻlyapti
-boʻlar boʻlmasa kerakmi deydi dedi deyapti
+boʻlar boʻlmasa kerakmi deydi dedi deyapti bormi yoʻqmi
 soʻradi soʻrashdi aytdi aytishdi спросил спросили сказал сказали говорит asked said says told
 hammasi joyida yaxshi нормально хорошо порядке normalno fine okay ok ҳамааш хуб
 не нет ни not no
