@@ -117,3 +117,20 @@ def test_the_uzbek_is_there_is_a_word_of_asking_not_of_the_agency_check(typed: s
 
 def test_an_agency_licence_asked_with_bormi_still_finds_the_agency_check() -> None:
     assert first("bu agentlikning litsenziyasi bormi", "uz") == "tools/agency_check"
+
+
+def test_asking_whether_an_offer_is_trafficking_finds_the_offer_not_the_self_check() -> None:
+    """The red-flag self-check is for someone already in a job; a message that reads as no danger
+    and asks about an offer is answered with the offer's screen."""
+    assert first("как понять, что вакансия в Корее не торговля людьми") == "recruitment/offer"
+
+
+def test_forced_labour_long_past_told_from_home_finds_the_way_back_to_work() -> None:
+    typed = "two years ago I was in forced labour, now I am home and want to retrain as a driver"
+    assert first(typed, "en") != "red_flags/intro"
+    assert "coming_home/skills" in [str(node) for node in SEARCH.find(typed, "en").nodes]
+
+
+@pytest.mark.parametrize("typed", ["тревожные признаки принудительного труда", "red flags check"])
+def test_the_self_check_asked_for_by_name_is_still_found_first(typed: str) -> None:
+    assert first(typed) == "red_flags/intro"
