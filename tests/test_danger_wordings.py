@@ -3,6 +3,8 @@ given back only for money, a spouse named with the Arabic-Tajik word, a beating 
 a boss's "if you leave, the police will take you", and harm long past told from safety (search over
 the real content, through NodeSearch.find as the bot calls it)."""
 
+from dataclasses import replace
+
 import pytest
 
 from bot.understanding.search import Alarm, NodeSearch
@@ -72,6 +74,19 @@ def test_a_bosss_if_you_leave_the_police_will_take_you_is_a_threat_not_a_detenti
     assert "threats" in answer.danger
     assert "police_detention" not in answer.danger
     assert "abroad/detained" not in [str(node) for node in answer.kind_screens]
+
+
+def test_a_conditional_detention_is_read_when_no_situation_is_written() -> None:
+    """An editor's file may have phrases only (and scripts/bench_search.py builds one): with no "if"
+    family written, a detention after "если" is read as one, and reading it does not fail."""
+    curriculum = real_curriculum(translated=False)
+    phrases_only = curriculum.danger_signals.model_copy(
+        update={"families": {}, "situations": {}, "doubtful_situations": {}}
+    )
+    search = NodeSearch(replace(curriculum, danger_signals=phrases_only))
+    answer = search.find("прораб говорит: если уйдешь, менты задержат", "ru")
+    assert answer.alarm is Alarm.CLEAR
+    assert "police_detention" in answer.danger
 
 
 def test_asking_what_happens_if_the_police_detain_finds_the_rights_screen_without_alarm() -> None:

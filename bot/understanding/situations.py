@@ -96,8 +96,11 @@ class SituationReading:
         return bool(self._in_sentence_of(family, span))
 
     def _in_sentence_of(self, family: str, span: Span) -> list[int]:
+        found = [at for spans in self.families.get(family, []) for at in spans]
+        if not found:  # also when no situation is written, and the sentences were not worked out
+            return []
         where = self.sentence[min(span)]
-        return [at for found in self.families.get(family, []) for at in found if self.sentence[at] == where]
+        return [at for at in found if self.sentence[at] == where]
 
 
 def _situations(by_kind: Mapping[str, Iterable[Sequence[str]]]) -> list[tuple[str, tuple[str, ...]]]:
