@@ -21,13 +21,14 @@ STUDIED = {"top1": 0.84, "top3": 0.92, "danger_recall": 0.99, "false_alarm_rate"
 84.9-87.1%, top-3 92.9-96%, recall 100%, false alarms 1-2.4%, asked 0.6-3%), a little below: not
 to fall back."""
 K_FIGURES = {
-    "top1": 0.82,
+    "top1": 0.84,
     "top3": 0.92,
     "danger_recall": 0.99,
-    "false_alarm_rate": 0.015,
-    "asked_harmless_rate": 0.015,
+    "false_alarm_rate": 0.01,
+    "asked_harmless_rate": 0.01,
 }
-"""K once studied (2026-12-07), a little below what it reached."""
+"""K once studied (2026-12-07: top-1 85.8%, top-3 93.8%, recall 100%, false alarms 0%, asked 0%),
+a little below."""
 FLOORS = {
     # The project's own questions: the goals they were written for.
     EVAL_SET.name: {"top1": 0.93, "top3": 0.98, "danger_recall": 0.98, "false_alarm_rate": 0.05},
