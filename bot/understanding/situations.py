@@ -16,6 +16,7 @@ import itertools
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence, Set
+from dataclasses import dataclass
 
 from bot.understanding.danger_signals import DangerSignals
 from bot.understanding.phrases import PhraseMatcher
@@ -34,6 +35,8 @@ WITHOUT = "!"
 """A family written `!family` in a situation must not stand in its sentence: "if the police detain
 me" asks about what may happen, "the police took my brother" reports it."""
 ALTERNATIVE = "|"
+CONDITION = "if"
+"""The family of "if" (если, агар, agar): what follows it may happen, it has not."""
 _SENTENCE_END = re.compile(r"[.!?;\n]+")
 
 Span = tuple[int, ...]
@@ -53,11 +56,12 @@ class SituationReader:
         self._clear = _situations(signals.situations)
         self._doubtful = _situations(signals.doubtful_situations)
 
-    def read(self, text: str, skip: frozenset[int] = frozenset()) -> tuple[list[tuple[str, Span]], list[str]]:
+    def read(self, text: str, skip: frozenset[int] = frozenset()) -> "SituationReading":
         """The clear kinds found, each with the positions of its words (among every word of the
-        text), and the doubtful kinds. Words at `skip` are left out (ordinary phrases)."""
+        text), the doubtful kinds, and where an "if" stands. Words at `skip` are left out (ordinary
+        phrases)."""
         if not self._clear and not self._doubtful:
-            return [], []
+            return SituationReading([], [], {}, [])
         every = words(text)
         sentence = _sentence_of(text, len(every))
         found: dict[str, list[Span]] = defaultdict(list)
@@ -70,7 +74,33 @@ class SituationReader:
             if (together := _together(families, found, sentence)) is not None
         ]
         doubtful = [kind for kind, families in self._doubtful if _together(families, found, sentence) is not None]
-        return clear, list(dict.fromkeys(doubtful))
+        return SituationReading(clear, list(dict.fromkeys(doubtful)), found, sentence)
+
+
+@dataclass(frozen=True)
+class SituationReading:
+    clear: list[tuple[str, Span]]
+    doubtful: list[str]
+    families: Mapping[str, list[Span]]
+    """Where each family's words stand (not negated)."""
+    sentence: list[int]
+    """The sentence each word stands in."""
+
+    def conditional(self, span: Span) -> bool:
+        """An "if" stands before the span in its sentence: "если уйдешь, полиция заберет" tells
+        what may happen, not what did."""
+        return any(at < min(span) for at in self._in_sentence_of(CONDITION, span))
+
+    def beside(self, family: str, span: Span) -> bool:
+        """A word of `family` stands in the span's sentence."""
+        return bool(self._in_sentence_of(family, span))
+
+    def _in_sentence_of(self, family: str, span: Span) -> list[int]:
+        found = [at for spans in self.families.get(family, []) for at in spans]
+        if not found:  # also when no situation is written, and the sentences were not worked out
+            return []
+        where = self.sentence[min(span)]
+        return [at for at in found if self.sentence[at] == where]
 
 
 def _situations(by_kind: Mapping[str, Iterable[Sequence[str]]]) -> list[tuple[str, tuple[str, ...]]]:

@@ -72,9 +72,11 @@ def tajik_uzbek_stem(word: str) -> str:
     return word
 
 
-_ROOT_ONLY_SUFFIXES = ("i",)
-"""The Tajik izofa and the Uzbek possessive -i ("puli", money of; "sinfi", the class of): too short
-an ending to cut off every word the index is built from, but a root worth looking up."""
+_ROOT_ONLY_SUFFIXES = ("i", "mi", "la")
+"""The Tajik izofa and the Uzbek possessive -i ("puli", money of; "sinfi", the class of), the Uzbek
+question particle -mi and the -la that makes a verb of a noun ("imzolaymi?", shall I sign?, is
+"imzo", a signature, asked): too short an ending to cut off every word the index is built from, but
+a root worth looking up."""
 
 
 def tajik_uzbek_roots(word: str) -> list[str]:

@@ -13,7 +13,7 @@ when where who why will should before about any there here some my me our out in
 men siz nima uchun bilan va bu agar qanday biz ular ham
 hello hi thanks thank please привет здравствуйте спасибо пожалуйста салом салям раҳмат лутфан
 salom assalomu alaykum rahmat iltimos
-do to is am be of in on at it an or if so many сколько ли на по из за до бы же чанд ба то
+do to is am be of in on at it an or if so many сколько ли на по из за до бы же об обо про чанд ба то
 qancha necha
 """
 STOP_WORDS = frozenset(word for line in _STOP_WORDS.split() for word in words(line))
@@ -38,7 +38,7 @@ nega nimaga qaysi qanaqa kimga зачем чем чего кому which whom wh
 kerak boʻladi boʻlsa boʻladimi qilish qilsam qilay nimadan mumkin qayerda qayerga qachon edi deb hozir endi
 кто кӣ kim дорам дорад доранд дорӣ дорем лекин ҳама ҳамааш ҳамаш бошам бошад бошанд
 qilaman qilamiz qildim qilib qilsa qilsak qiladi qilishadi qilmoqchiman boʻlib boʻlgan boʻlmaydi boʻlyapti
-boʻlar boʻlmasa kerakmi deydi dedi deyapti
+boʻlar boʻlmasa kerakmi deydi dedi deyapti bormi yoʻqmi
 soʻradi soʻrashdi aytdi aytishdi спросил спросили сказал сказали говорит asked said says told
 hammasi joyida yaxshi нормально хорошо порядке normalno fine okay ok ҳамааш хуб
 не нет ни not no
