@@ -774,10 +774,12 @@ def test_the_ways_of_set_k_to_say_a_flag_are_read(reader: AdvertReader, line: st
     [
         ("Бўш иш ўринлари — фақат расмий агентликлар орқали", "urgency"),  # jobs, not places left
         ("Yashash joyi bepul, faqat ovqat oʻzingizdan", "urgency"),  # a place to live
+        ("Turar joy bor faqat erkaklar uchun", "urgency"),  # housing, for men only
         ("Faqat 6 ta oʻrin bor!", "no_contract"),  # still a rush, nothing else
         ("Прилетаете в Алматы, документы для въезда не нужны", "no_contract"),  # papers for the border
         ("Customer service €1,800", "fee"),
         ("Спецодежда и пропуск бесплатно, зарплата 90 000 ₽", "fee"),
+        ("Премия без пропусков 5 000 ₽ в месяц", "fee"),  # a bonus for no absences, not a pass
         ("Сборщик мебели, 150 000 ₽ в месяц", "pay_too_high"),  # a trade
         ('"Sever Trans Logistics" LLC: drivers, +7 900 000-00-70', "no_employer"),
     ],

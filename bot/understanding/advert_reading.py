@@ -103,15 +103,15 @@ _COST = re.compile(
     r"invitation|permit|booking|reservation|sponsorship|certificate|"
     r"xizmat|xarajat|narx|oformleni|hujjat|viza|tibbiy|trening|oʻqi|o'qi|bilet|chipta|qarz|taklifnoma|bron\b|"
     r"хизмат|харажат|хароҷот|нарх|ҳужжат|ҳуҷҷат|тиббий|тиббӣ|омӯзиш|тренинг|муоина|чипта|қарз|бақайдгир|даъватнома|"
-    r"спецодежд|униформ|пропуск|uniform|workwear|kiyim|кийим|либос|"
+    r"спецодежд|униформ|uniform|workwear|kiyim|кийим|либос|"
     r"(?:оплатить|оплатите|заплатить|заплатите)\b",
     re.IGNORECASE,
 )
 """Words that make an amount a cost to the worker, not pay, when they come before it in its clause
 (a place booked, "Бронь места 200$", and a sponsorship sold, "Certificate of Sponsorship for £8000",
-are prices, whatever word of pay stands elsewhere on the line; so are workwear or a pass the reader
-is told to buy, "Нужно оплатить спецодежду и пропуск — 3 000 ₽ (вернём с первой ЗП)", though the
-line speaks of wages)."""
+are prices, whatever word of pay stands elsewhere on the line; so are workwear and what the reader
+is told to pay for, "Нужно оплатить спецодежду и пропуск — 3 000 ₽ (вернём с первой ЗП)", though the
+line speaks of wages; a pass alone is not: "премия без пропусков" is a bonus for no absences)."""
 _PAID_FOR = re.compile(rf"\s*(?:for|за|барои)\s+(?:[\w-]+\s+)?(?:[\w-]+\s+)?(?:{_COST.pattern})", re.I)
 """An amount paid for a cost named right after it (two words may come between: "for the work visa"):
 a price, not pay, whatever word of pay came before."""
