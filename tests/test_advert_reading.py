@@ -605,12 +605,33 @@ def test_a_ticket_the_employer_reimburses_is_not_taken_from_wages(reader: Advert
     assert "travel_deducted" not in flags(reader, "Airfare reimbursed after 3 months of work")
 
 
+SOUTH_EAST_ASIA_PAY_LEFT = {"k005", "k021", "k028", "k042", "k049", "k061", "k086", "k091", "k111"}
+"""Set K's misses left, all `pay_too_high` for "online operator" work in South-East Asia at $2,000 a
+month or a range around it ($1,200-2,500 to $1,800-3,000): K's writer calls that a lure, while F,
+G, H, I and J's writers label the same pay in the same adverts ordinary (f009 and f067 at $1,500-3,000,
+f040, f085, g042, g063, g098, h026, i051, j029 at $2,000). No ceiling serves both; South-East Asia's
+stays at $2,500, with no source to lower it by. (K's ten false `no_employer` flags, a ministry of
+defence named beside only a phone or a Telegram name, are the decision of F's round written in
+advert_flags.yaml, which C, E, F, I and J's writers share and A, B, G, H and K's do not.)"""
+LEFT_MISSES = {"adverts_K": {(name, "pay_too_high") for name in SOUTH_EAST_ASIA_PAY_LEFT}}
+
+
 @pytest.mark.parametrize("path", TUNING_SETS, ids=lambda path: path.stem)
 def test_the_tuning_sets_are_still_read_as_they_were(reader: AdvertReader, path: Path) -> None:
-    """The goals' figures, each set read once per run in this process (the script only prints them)."""
-    total = evaluate(load_adverts(path), reader, show_misses=False)["all"]
+    """The goals' figures, each set read once per run in this process (the script only prints them);
+    a set with misses left for a stated reason may miss those and no other."""
+    adverts = load_adverts(path)
+    total = evaluate(adverts, reader, show_misses=False)["all"]
     assert total.adverts >= 80, "a set too small to measure on"
-    assert total.recall >= 0.97, f"a tuning set is no longer read as it was: {total.line('all')}"
+    if path.stem in LEFT_MISSES:
+        missed = {
+            (str(advert["id"]), flag)
+            for advert in adverts
+            for flag in set(advert.get("flags") or []) - flags(reader, str(advert["text"]))  # type: ignore[call-overload]
+        }
+        assert missed <= LEFT_MISSES[path.stem], f"missed beyond those left: {sorted(missed - LEFT_MISSES[path.stem])}"
+    else:
+        assert total.recall >= 0.97, f"a tuning set is no longer read as it was: {total.line('all')}"
     assert total.false_share <= 0.10, f"more adverts get a flag they do not have: {total.line('all')}"
     assert total.ordinary_called_dangerous == 0, f"an ordinary advert is called dangerous: {total.line('all')}"
 
@@ -618,7 +639,7 @@ def test_the_tuning_sets_are_still_read_as_they_were(reader: AdvertReader, path:
 def test_the_evaluation_script_reports_the_goals_figures(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """The script's job, on the first adverts of each set: every set named, its figures printed, a
     held-out set's misses never (the figures themselves are asserted above). Between rounds no
-    held-out set may be in the repository (J was retired into tuning; the lead adds the next one),
+    held-out set may be in the repository (K was retired into tuning; the lead adds the next one),
     so a sealed run is also made on a copy of a tuning set."""
     done = subprocess.run(
         [sys.executable, "scripts/eval_adverts.py", "--limit", "3"],
@@ -627,6 +648,7 @@ def test_the_evaluation_script_reports_the_goals_figures(capsys: pytest.CaptureF
     assert "== tuning (studied): tests/data/adverts_A.yaml" in done.stdout
     assert "== tuning (studied): tests/data/adverts_I.yaml" in done.stdout, "set I was studied: tuning data now"
     assert "== tuning (studied): tests/data/adverts_J.yaml" in done.stdout, "set J was studied: tuning data now"
+    assert "== tuning (studied): tests/data/adverts_K.yaml" in done.stdout, "set K was studied: tuning data now"
     tuning = [f"== tuning (studied): {path.relative_to(ROOT)}" for path in TUNING_SETS]
     assert [line for line in done.stdout.splitlines() if line.startswith("== tuning")] == tuning
     held_out = done.stdout.split("== held out (never studied)")[1:]
@@ -720,3 +742,55 @@ def test_the_channel_an_advert_came_from_is_no_employer_and_a_bare_write_is_a_co
     state = "Агентии давлатии шуғли меҳнатии муҳоҷирон коргарон интихоб мекунад. Тел +992 00 000 0001"
     assert "no_employer" not in flags(reader, state)
     assert "no_employer" not in flags(reader, "Korzinka Market kassir kerak, anketa: @korzinka_hr_example")
+
+
+@pytest.mark.parametrize(
+    ("line", "flag"),
+    [
+        ("Ishga rasmiylashtirishsiz olamiz, oylik naqd", "no_contract"),
+        ("Биринчи ой расмийлаштиришсиз ишлайсиз", "no_contract"),
+        ("Avval rasmiylashtirmasdan ishlab turasiz", "no_contract"),
+        ("Перед выходом оплатите униформу и пропуск — 2 500 ₽, зарплата 70 000 ₽", "fee"),
+        ("Workwear and tools: €150, deducted later; salary €1,600", "fee"),
+        ("Processing service €900, paid before the visa", "fee"),
+        ("Maxsus kiyim va forma: 60 $", "fee"),
+        ("Сборщики заказов в гипермаркет, 230 000 ₽ в месяц", "pay_too_high"),
+        ("Order pickers for a warehouse in Lyon, €3,400 per month", "pay_too_high"),
+        ("Polshada qadoqlash ishi, oylik 3 600 €", "pay_too_high"),
+        ('"Data entry" — Malaysia, free ticket\nDM @asia_data_example', "no_employer"),
+        ('"EPS" sertifikati 250 $, keyin ish\nTelegram: @korea_ish_example', "no_employer"),
+    ],
+)
+def test_the_ways_of_set_k_to_say_a_flag_are_read(reader: AdvertReader, line: str, flag: str) -> None:
+    """Each a class of set K's misses, in words of its own: Uzbek "-siz" and "-masdan" on
+    formalising (no contract); workwear, a pass or a "service" the reader pays for, even beside the
+    wage; order pickers and packing as work with no trade; a job title or a certificate in quotes
+    names no firm."""
+    assert flag in flags(reader, line)
+
+
+@pytest.mark.parametrize(
+    ("line", "flag"),
+    [
+        ("Бўш иш ўринлари — фақат расмий агентликлар орқали", "urgency"),  # jobs, not places left
+        ("Yashash joyi bepul, faqat ovqat oʻzingizdan", "urgency"),  # a place to live
+        ("Turar joy bor faqat erkaklar uchun", "urgency"),  # housing, for men only
+        ("Faqat 6 ta oʻrin bor!", "no_contract"),  # still a rush, nothing else
+        ("Прилетаете в Алматы, документы для въезда не нужны", "no_contract"),  # papers for the border
+        ("Customer service €1,800", "fee"),
+        ("Спецодежда и пропуск бесплатно, зарплата 90 000 ₽", "fee"),
+        ("Премия без пропусков 5 000 ₽ в месяц", "fee"),  # a bonus for no absences, not a pass
+        ("Сборщик мебели, 150 000 ₽ в месяц", "pay_too_high"),  # a trade
+        ('"Sever Trans Logistics" LLC: drivers, +7 900 000-00-70', "no_employer"),
+    ],
+)
+def test_words_near_set_ks_ways_that_say_something_else_do_not_show_them(
+    reader: AdvertReader, line: str, flag: str
+) -> None:
+    assert flag not in flags(reader, line)
+
+
+def test_a_rush_in_uzbek_is_still_a_count_of_places_left(reader: AdvertReader) -> None:
+    assert "urgency" in flags(reader, "Faqat 6 ta oʻrin bor!")
+    assert "urgency" in flags(reader, "Faqat 3 joy qoldi")
+    assert "no_contract" in flags(reader, "Работа без оформления, документы не нужны")

@@ -139,6 +139,24 @@ async def test_an_advert_in_set_js_words_gets_each_of_its_flags(bot: RunningBot,
     within_limits(answer)
 
 
+async def test_an_advert_in_set_ks_words_gets_each_of_its_flags(bot: RunningBot, telegram: FakeTelegram) -> None:
+    """Set K's classes in one forward: a job title in quotes names no firm, packing work at a lure's
+    pay, and the first month "without formalising" (Uzbek "-siz"): none was found before."""
+    user = await started(bot, telegram, 609, "uz")
+    await user.forward(
+        '"Customer care" — Polshada qadoqlash ishi 📦\n'
+        "Oylik 3 800 €, tajriba shart emas\n"
+        "Birinchi oy rasmiylashtirishsiz ishlaysiz\n"
+        "Telegram: @polsha_ish_example",
+        channel("polsha_ish_example"),
+    )
+    answer = await user.reply()
+    for flag in ("pay_too_high", "no_contract", "no_employer"):
+        assert why(flag, "uz") in answer.text, flag
+    assert html.escape(label(bot, ADVERT_SERIOUS, "uz")) in answer.text
+    within_limits(answer)
+
+
 async def test_a_forwarded_plea_for_help_gets_the_hotlines_not_an_advert_check(
     bot: RunningBot, telegram: FakeTelegram
 ) -> None:

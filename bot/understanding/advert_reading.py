@@ -102,12 +102,16 @@ _COST = re.compile(
     r"fee|price|cost|package|deposit|charge|visa|document|medical|training|course|tuition|ticket|flight|debt|loan|"
     r"invitation|permit|booking|reservation|sponsorship|certificate|"
     r"xizmat|xarajat|narx|oformleni|hujjat|viza|tibbiy|trening|oʻqi|o'qi|bilet|chipta|qarz|taklifnoma|bron\b|"
-    r"хизмат|харажат|хароҷот|нарх|ҳужжат|ҳуҷҷат|тиббий|тиббӣ|омӯзиш|тренинг|муоина|чипта|қарз|бақайдгир|даъватнома",
+    r"хизмат|харажат|хароҷот|нарх|ҳужжат|ҳуҷҷат|тиббий|тиббӣ|омӯзиш|тренинг|муоина|чипта|қарз|бақайдгир|даъватнома|"
+    r"спецодежд|униформ|uniform|workwear|kiyim|кийим|либос|"
+    r"(?:оплатить|оплатите|заплатить|заплатите)\b",
     re.IGNORECASE,
 )
 """Words that make an amount a cost to the worker, not pay, when they come before it in its clause
 (a place booked, "Бронь места 200$", and a sponsorship sold, "Certificate of Sponsorship for £8000",
-are prices, whatever word of pay stands elsewhere on the line)."""
+are prices, whatever word of pay stands elsewhere on the line; so are workwear and what the reader
+is told to pay for, "Нужно оплатить спецодежду и пропуск — 3 000 ₽ (вернём с первой ЗП)", though the
+line speaks of wages; a pass alone is not: "премия без пропусков" is a bonus for no absences)."""
 _PAID_FOR = re.compile(rf"\s*(?:for|за|барои)\s+(?:[\w-]+\s+)?(?:[\w-]+\s+)?(?:{_COST.pattern})", re.I)
 """An amount paid for a cost named right after it (two words may come between: "for the work visa"):
 a price, not pay, whatever word of pay came before."""
@@ -687,13 +691,25 @@ _CHANNEL = re.compile(r"(?i)(?:канал\w*|kanal\w*|channel|chat|чат\w*|г�
 канали «Муҳоҷир Инфо»"): the name is where the advert was forwarded from, not who hires."""
 PHRASE_WORDS = 4
 """A quoted text of this many words or more, all but the first in small letters, is a phrase quoted
-("\"Kichik ro'yxatdan o'tish to'lovi\"", a small registration fee), not a firm's name."""
+("\"Kichik ro'yxatdan o'tish to'lovi\"", a small registration fee), not a firm's name. In Latin
+letters two words are enough: firms written so capitalise each word ("Al Waha Farms"), while a job
+title does not ("\"Customer support\"", "\"IT support\""); Cyrillic firm names do not either
+(«Хлебный двор»)."""
+LATIN_PHRASE_WORDS = 2
+_THING_NAMED = re.compile(
+    r"(?i)[ \t]*(?:сертификат\w*|sertifikat\w*|certificate|виз[аыуе]\w*|viza\w*|visa|программ\w*|dastur\w*|"
+    r"дастур\w*|programme|program|зон[аыуе]\w*|zona\w*|zone)(?!\w)"
+)
+"""What a quoted name is, said right after it: a certificate, a visa, a programme or a zone
+("\"CoS\" sertifikati", "\"Gold\" visa") is no firm that hires."""
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
 
 def employer_names(text: str) -> tuple[str, ...]:
     """Firm names given in quotes, for the agency look-up: those that start with a capital or a
     digit (a quoted “customer support” or «оформление» names no firm), unless they are a word to
-    send, a quoted phrase or the channel the advert was forwarded from."""
+    send, a quoted phrase, the channel the advert was forwarded from, or a document, a programme or
+    a zone."""
     names = []
     for match in _QUOTED_NAME.finditer(text):
         name = next(group for group in match.groups() if group).strip()
@@ -702,7 +718,10 @@ def employer_names(text: str) -> tuple[str, ...]:
         if _CHANNEL.search(text, 0, match.start()):
             continue
         name_words = name.split()
-        if len(name_words) >= PHRASE_WORDS and all(word[:1].islower() for word in name_words[1:]):
+        enough = PHRASE_WORDS if _CYRILLIC.search(name) else LATIN_PHRASE_WORDS
+        if len(name_words) >= enough and all(word[:1].islower() for word in name_words[1:]):
+            continue
+        if _THING_NAMED.match(text, match.end()):
             continue
         names.append(name)
     return tuple(names)
