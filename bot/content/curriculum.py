@@ -18,6 +18,11 @@ MAIN_LESSON = "main"
 """The lesson whose start node is the main menu."""
 HOTLINES_LESSON = "hotlines"
 """The lesson `/sos` and the help button open."""
+TALK_TOOL = "talk_to_person"
+"""The `tool:` of a lesson button that offers a person (the counsellors' desk)."""
+HELP_BY_KIND_NODE = "needs"
+"""The hotlines screen that lists help by kind (legal aid, psychological support, ...): where a person
+was offered and the counsellors' desk is not set up, this is the honest way to one."""
 
 REF_LENGTH = 8
 """Characters of a node reference in callback data: 48 bits, collisions are checked at load."""
@@ -110,6 +115,17 @@ class Curriculum:
     @property
     def hotlines(self) -> NodeId:
         return self.start_of(HOTLINES_LESSON)
+
+    @property
+    def help_by_kind(self) -> NodeId | None:
+        node_id = NodeId(HOTLINES_LESSON, HELP_BY_KIND_NODE)
+        return node_id if self.has(node_id) else None
+
+    def offers_only_a_person(self, node_id: NodeId) -> bool:
+        """A screen whose one way on is "Talk to a person": a button or a search result leading to it
+        is an offer of a person, shown only while the counsellors' desk is open."""
+        buttons = self.node(node_id).buttons if self.has(node_id) else []
+        return bool(buttons) and all(button.tool == TALK_TOOL for button in buttons)
 
     def by_ref(self, ref: str) -> NodeId | None:
         return self._by_ref.get(ref)

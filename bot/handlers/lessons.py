@@ -9,6 +9,7 @@ from bot.content import NodeId
 from bot.content.rendering import Citizenship
 from bot.handlers.callback_data import AnswerCheck, Navigate, OpenNode
 from bot.handlers.conversation import move
+from bot.handlers.counsellor_replies import tell_case_still_open
 from bot.handlers.filters import NodeFromButton, PrivateChat, QuestionFromButton
 from bot.handlers.listening import send_lesson_screen, show_lesson_screen
 from bot.services.content_holder import ContentHolder
@@ -29,6 +30,7 @@ async def menu_command(
     user_key: str,
     media_sender: MediaSender | None = None,
 ) -> None:
+    await tell_case_still_open(message, desk, user_key)
     screen = await move(state, lambda c: content.current.engine.home(c, language, passport_country))
     await send_lesson_screen(message, screen, desk, users, user_key, media_sender)
 
