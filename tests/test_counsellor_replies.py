@@ -61,6 +61,7 @@ async def test_danger_typed_at_night_in_a_case_gets_the_hotlines_and_when_counse
     await user.send("menya zapirayut na noch")  # a new burst: the hotlines again
     assert (await user.reply()).text.startswith(said(desk_bot, DANGER_IN_CASE, language, number="#1")[:40])
     await telegram.until(lambda: len(copies_into(telegram, topic)) == 3)
+    assert user.nothing_sent()  # the second message, in the same burst, had no alarm of its own
 
 
 async def test_a_case_opened_in_hours_is_told_once_when_counsellors_have_gone(
@@ -74,6 +75,9 @@ async def test_a_case_opened_in_hours_is_told_once_when_counsellors_have_gone(
     await user.send("Hello, I have a question about my contract")
     assert (await user.reply()).text == SENT
     await user.send("It says I pay for the flight")  # the same burst: no second "sent"
+    await user.send("and the boss took my passport")  # the same burst, but danger: the hotlines at once
+    alarm = await user.reply()
+    assert alarm.text.startswith("📨 This went to the counsellor too (case #1)") and DANGER_FIRST[:30] in alarm.text
     clock.set(SATURDAY_NIGHT)
     await user.send("Are you there?")
     away = await user.reply()
@@ -81,7 +85,8 @@ async def test_a_case_opened_in_hours_is_told_once_when_counsellors_have_gone(
     clock.advance(minutes=30)
     await user.send("Hello?")  # a new burst, the same closed spell: "sent", not the return again
     assert (await user.reply()).text == SENT
-    await telegram.until(lambda: len(copies_into(telegram, topic)) == 4)
+    await telegram.until(lambda: len(copies_into(telegram, topic)) == 5)
+    assert user.nothing_sent()
 
 
 async def test_start_in_a_case_says_the_case_is_still_open(desk_bot: RunningBot, telegram: FakeTelegram) -> None:

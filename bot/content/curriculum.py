@@ -36,6 +36,10 @@ class NodeId(NamedTuple):
         return f"{self.lesson}/{self.node}"
 
 
+PERSON_OFFER = NodeId("tools", "person")
+"""The screen that only offers a person (the counsellors' desk): its keywords find "operator", "a real person"."""
+
+
 def node_ref(node_id: NodeId) -> str:
     """A short, stable name for a node in callback data, whatever length its ids have.
 
@@ -122,10 +126,9 @@ class Curriculum:
         return node_id if self.has(node_id) else None
 
     def offers_only_a_person(self, node_id: NodeId) -> bool:
-        """A screen whose one way on is "Talk to a person": a button or a search result leading to it
-        is an offer of a person, shown only while the counsellors' desk is open."""
-        buttons = self.node(node_id).buttons if self.has(node_id) else []
-        return bool(buttons) and all(button.tool == TALK_TOOL for button in buttons)
+        """The screen that is nothing but the offer of a person ("Talk to a person" in the tools): a
+        button or a search result leading to it is that offer, shown only while the desk is open."""
+        return node_id == PERSON_OFFER
 
     def by_ref(self, ref: str) -> NodeId | None:
         return self._by_ref.get(ref)
