@@ -9,7 +9,8 @@ import pytest
 
 from bot.common.navigation import NavAction
 from bot.config import Settings
-from bot.content.curriculum import PERSON_OFFER, TALK_TOOL
+from bot.content.curriculum import PERSON_OFFER, TALK_TOOL, node_ref
+from bot.handlers.callback_data import OpenNode
 from bot.handlers.fallback import MEDIA_WITHOUT_DESK
 from bot.handlers.screens import TALK_LABEL, WHO_CAN_HELP_LABEL
 from bot.i18n.messages import NAV_LABELS
@@ -121,3 +122,14 @@ def test_the_screens_the_code_names_exist_in_the_content() -> None:
     assert curriculum.has(PERSON_OFFER) and curriculum.help_by_kind is not None
     talk = [b.tool for b in curriculum.node(PERSON_OFFER).buttons]
     assert talk == [TALK_TOOL]
+
+
+async def test_an_old_button_to_the_offer_of_a_person_leads_to_the_hotlines_by_kind(
+    bot: RunningBot, telegram: FakeTelegram
+) -> None:
+    user = await person(bot, telegram, 7105, "uz")
+    await user.send("/menu")
+    menu = await user.reply()
+    await user.press_data(menu, OpenNode(ref=node_ref(PERSON_OFFER)).pack())  # from when the desk was open
+    shown = await user.reply()
+    assert shown.text == real_curriculum().lessons["hotlines"].nodes["needs"].text["uz"]
