@@ -12,7 +12,9 @@ import pytest
 
 from bot.common.telegram_limits import MAX_MESSAGE_CHARS
 from bot.config import Settings
+from bot.handlers.counsellor_replies import SENT
 from bot.handlers.counsellors import NOT_DELIVERED, TALK_LABEL
+from bot.i18n.messages import DANGER_FIRST
 from tests.support.clock import ManualClock
 from tests.support.desk import COUNSELLOR_ID, GROUP, MONDAY_MORNING, copies_into, label, open_case, shown_answer
 from tests.support.fake_telegram import FakeTelegram, FakeUser, Sent
@@ -155,7 +157,9 @@ async def test_in_an_open_case_everything_is_relayed_first(
     else:
         await user.send_media(kind)
     await telegram.until(lambda: len(copies_into(telegram, topic)) == 1)
-    assert user.telegram.outboxes[user.id].empty()  # nothing answered instead: it went to the counsellor
+    told = await user.reply()  # it went to the counsellor, and the person is told so
+    assert told.text.startswith(label(desk_bot, SENT, "ru")[:2])
+    assert (label(desk_bot, DANGER_FIRST, "ru") in told.text) == (kind == "text")  # danger: the hotlines too
 
 
 @pytest.mark.parametrize(("kind", "says"), [("contact", "phone number"), ("location", "where you are")])
@@ -271,11 +275,12 @@ async def test_over_the_minute_limit_the_person_is_told_which_messages_were_not_
     await user.send_album(4)  # one album is one message, whatever its pictures
     for number in range(4):
         await user.send(f"message {number}")
-    await telegram.until(lambda: len(replies_to(telegram, user.id)) == 2)
+    await telegram.until(lambda: len(replies_to(telegram, user.id)) == 3)  # "sent" once, and two refusals
     await telegram.until(lambda: len(copies_into(telegram, topic)) == 6)  # the queue copies in the background
     texts = [copy.get("text") for copy in copies_into(telegram, topic)]
     assert texts == [None, None, None, None, "message 0", "message 1"]
-    not_sent = replies_to(telegram, user.id)
+    sent, *not_sent = replies_to(telegram, user.id)
+    assert sent["text"] == label(desk_bot, SENT, "ru")
     quoted = {p["message_id"] for p in not_sent}
     assert len(quoted) == 2 and all("⏳" in p["text"] for p in not_sent)  # each refused message, answered
 
@@ -292,6 +297,7 @@ async def test_a_case_reaches_only_its_own_topic(desk_bot: RunningBot, telegram:
     _, second_topic = await open_case(desk_bot, second, "ru")
     await second.send("second's secret")
     await telegram.until(lambda: len(copies_into(telegram, second_topic)) == 1)
+    assert (await second.reply()).text == label(desk_bot, SENT, "ru")
     (second_message,) = [
         key[1] for key, m in telegram.posted.items() if key[0] == second.id and m.get("text") == "second's secret"
     ]

@@ -72,6 +72,8 @@ async def test_a_person_talks_to_a_counsellor_in_their_language(
     await telegram.until(lambda: len(copies_into(telegram, topic)) == 5)
     kinds = [next(k for k in ("text", "voice", "photo") if k in copy) for copy in copies_into(telegram, topic)]
     assert kinds == ["text", "voice", "photo", "photo", "photo"]  # in the order sent, none lost
+    alarm = await user.reply()  # one reply for the burst: the hotlines, for a taken passport
+    assert alarm.text.startswith("📨") and "112" in alarm.text
 
     counsellor = FakeUser(telegram, COUNSELLOR_ID, "en")
     await counsellor.post_in_topic(GROUP, topic, "We can help. Do you have a copy of your contract?")
@@ -188,6 +190,7 @@ async def test_a_seized_copy_links_no_closed_case_to_a_chat(
     _, topic = await open_case(desk_bot, user, "ru")
     await user.send("Help")
     await telegram.until(lambda: len(copies_into(telegram, topic)) == 1)
+    await user.reply()  # "sent to the counsellor"
     (box,) = [row[0] for row in await desk_bot.app.database.fetchall("SELECT chat_box FROM counsellor_cases")]
     await FakeUser(telegram, COUNSELLOR_ID, "en").post_in_topic(GROUP, topic, "/close")
     await user.reply()

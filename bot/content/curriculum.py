@@ -18,6 +18,11 @@ MAIN_LESSON = "main"
 """The lesson whose start node is the main menu."""
 HOTLINES_LESSON = "hotlines"
 """The lesson `/sos` and the help button open."""
+TALK_TOOL = "talk_to_person"
+"""The `tool:` of a lesson button that offers a person (the counsellors' desk)."""
+HELP_BY_KIND_NODE = "needs"
+"""The hotlines screen that lists help by kind (legal aid, psychological support, ...): where a person
+was offered and the counsellors' desk is not set up, this is the honest way to one."""
 
 REF_LENGTH = 8
 """Characters of a node reference in callback data: 48 bits, collisions are checked at load."""
@@ -29,6 +34,10 @@ class NodeId(NamedTuple):
 
     def __str__(self) -> str:
         return f"{self.lesson}/{self.node}"
+
+
+PERSON_OFFER = NodeId("tools", "person")
+"""The screen that only offers a person (the counsellors' desk): its keywords find "operator", "a real person"."""
 
 
 def node_ref(node_id: NodeId) -> str:
@@ -110,6 +119,16 @@ class Curriculum:
     @property
     def hotlines(self) -> NodeId:
         return self.start_of(HOTLINES_LESSON)
+
+    @property
+    def help_by_kind(self) -> NodeId | None:
+        node_id = NodeId(HOTLINES_LESSON, HELP_BY_KIND_NODE)
+        return node_id if self.has(node_id) else None
+
+    def offers_only_a_person(self, node_id: NodeId) -> bool:
+        """The screen that is nothing but the offer of a person ("Talk to a person" in the tools): a
+        button or a search result leading to it is that offer, shown only while the desk is open."""
+        return node_id == PERSON_OFFER
 
     def by_ref(self, ref: str) -> NodeId | None:
         return self._by_ref.get(ref)

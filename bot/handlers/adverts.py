@@ -113,7 +113,7 @@ async def read_advert(
     if message.photo:
         if pictures is None or not pictures.available:
             if not await _album_goes_on(message, advert_albums, chat_queues):
-                await message.answer(html.escape(_(ADVERT_NO_PICTURES)), reply_markup=_talk_only(desk, message))
+                await message.answer(html.escape(_(ADVERT_NO_PICTURES)), reply_markup=_someone_to_look(desk, message))
             return
         read = await _picture_words(message, bot, pictures, user_key)
         if message.media_group_id is not None and advert_albums is not None:
@@ -125,7 +125,7 @@ async def read_advert(
             if album.unread and read is not None:
                 unread = _(ADVERT_PICTURES_UNREAD).format(unread=album.unread, pictures=album.pictures)
         if read is None:
-            await message.answer(html.escape(_(ADVERT_NO_WORDS)), reply_markup=_talk_only(desk, message))
+            await message.answer(html.escape(_(ADVERT_NO_WORDS)), reply_markup=_someone_to_look(desk, message))
             return
         text = f"{text}\n{read}"
     reading = loaded.adverts.read(text[:MAX_ADVERT_CHARS])
@@ -231,10 +231,12 @@ def advert_markup(
     return builder.as_markup()
 
 
-def _talk_only(desk: CounsellorDesk | None, message: Message) -> InlineKeyboardMarkup | None:
-    """A counsellor can look at what Safar could not read (with the desk open)."""
-    if not desk_open(desk):
-        return None
+def _someone_to_look(desk: CounsellorDesk | None, message: Message) -> InlineKeyboardMarkup:
+    """A counsellor can look at what Safar could not read (with the desk open); without one, the
+    hotlines are a tap away."""
     builder = InlineKeyboardBuilder()
-    builder.button(text=_(TALK_LABEL), callback_data=DeskStep(step="offer", message=message.message_id))
+    if desk_open(desk):
+        builder.button(text=_(TALK_LABEL), callback_data=DeskStep(step="offer", message=message.message_id))
+    else:
+        add_nav_row(builder, [NavAction.HELP])
     return builder.as_markup()

@@ -17,12 +17,16 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.common.staff_roles import StaffRoles
+from bot.content.rendering import Citizenship
 from bot.handlers.adverts import AnAdvert, read_advert
 from bot.handlers.callback_data import ClearChat, DeskHelped, DeskStep
 from bot.handlers.counsellor_feedback import ask_if_it_helped, helped
+from bot.handlers.counsellor_hours import moment, working_hours
+from bot.handlers.counsellor_replies import answer_in_case, end_markup
 from bot.handlers.filters import PrivateChat
 from bot.handlers.screens import TALK_LABEL, replace_screen
 from bot.i18n import N_
+from bot.services.content_holder import ContentHolder
 from bot.services.counsellor_desk import CounsellorDesk, DeskUnavailable, desk_open
 from bot.storage.stores.counsellor_cases import OpenCase
 from bot.storage.stores.user_settings import UserSettingsStore
@@ -51,11 +55,10 @@ def with_talk_button(markup: InlineKeyboardMarkup, desk: CounsellorDesk | None) 
 
 def consent_text(desk: CounsellorDesk) -> str:
     settings = desk.settings
-    start, end = settings.hours
     hours = int(settings.answer_within.total_seconds() // 3600)
     return _(
         "<b>{organisation}</b> can answer you here, in this chat. Counsellors work Monday to Friday, "
-        "{start}:00–{end}:00 ({zone}), and usually answer within {hours} hours.\n\n"
+        "{working_hours}, and usually answer within {hours} hours.\n\n"
         "<b>What the counsellor sees:</b> a case number, your language and the country of your passport "
         "if you told Safar. Never your name, username, phone number or profile.\n"
         "Everything you send arrives as you sent it: your voice in a voice message, your face in a video, "
@@ -64,15 +67,9 @@ def consent_text(desk: CounsellorDesk) -> str:
         "confirm it.\n\n"
         "You can end the conversation at any time."
     ).format(
-        organisation=html.escape(settings.organisation), start=f"{start:02d}", end=f"{end:02d}",
-        zone=html.escape(str(settings.time_zone)), hours=hours,
+        organisation=html.escape(settings.organisation),
+        working_hours=html.escape(working_hours(settings, desk.now())), hours=hours,
     )  # fmt: skip
-
-
-def end_markup() -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    builder.button(text=_("End conversation"), callback_data=DeskStep(step="end"))
-    return builder.as_markup()
 
 
 def ended_markup(locale: str | None = None) -> InlineKeyboardMarkup:
@@ -136,11 +133,11 @@ async def start(
         "You are talking to a counsellor now (case {number}). Write your question here, or send a voice "
         "message; a counsellor usually answers within {hours} hours. Answers come here, from Safar."
     ).format(number=f"#{opened.case_id}", hours=hours)
-    if not opened.in_hours:
+    if not opened.in_hours and (back := desk.back_at()) is not None:
+        desk.replies.told_back_at(opened.case_id, back)
         text += "\n\n" + _(
-            "Counsellors are not at work now: they will answer when they are back. If you are in danger now, "
-            "call a hotline: /sos"
-        )
+            "Counsellors are not at work now: they are back {when}. If you are in danger now, call a hotline: /sos"
+        ).format(when=moment(back, desk.settings.time_zone))
     await replace_screen(query, html.escape(text), end_markup())
     case = await desk.case_of(user_key)
     if callback_data.message and case is not None:  # the voice note or picture that led here
@@ -188,13 +185,22 @@ class InOpenCase(Filter):
         return {"case": case} if case is not None else False
 
 
-async def relay(message: Message, desk: CounsellorDesk, case: OpenCase) -> None:
+async def relay(
+    message: Message,
+    desk: CounsellorDesk,
+    case: OpenCase,
+    language: str,
+    content: ContentHolder | None = None,
+    passport_country: Citizenship = None,
+) -> None:
     """Queued for the case's topic, stored before the update is acknowledged; a copy the group
-    refuses is told to the person by the queue (bot/services/counsellor_relays.py)."""
+    refuses is told to the person by the queue (bot/services/counsellor_relays.py). Then the person
+    hears what the message calls for: "sent", the hotlines for danger, when counsellors are back."""
     if not await desk.limit.allow(case.case_id, message.media_group_id):
         await tell_not_sent(message, desk)
         return
     await desk.from_person(case, message.message_id)
+    await answer_in_case(message, desk, case, content, language, passport_country)
 
 
 async def tell_not_sent(message: Message, desk: CounsellorDesk) -> None:

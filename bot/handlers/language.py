@@ -17,6 +17,7 @@ from bot.content import NodeId
 from bot.content.rendering import Citizenship
 from bot.handlers.callback_data import ChooseLanguage
 from bot.handlers.conversation import move
+from bot.handlers.counsellor_replies import tell_case_still_open
 from bot.handlers.filters import PrivateChat
 from bot.handlers.screens import add_nav_row, send_screen, show_screen
 from bot.handlers.stale import answer_stale
@@ -90,6 +91,7 @@ async def start(
         notice = i18n.gettext(PRIVACY_NOTICE, locale=likely)  # the first thing anyone reads from Safar
         await message.answer(f"{text}\n\n{notice}", reply_markup=markup)
         return
+    await tell_case_still_open(message, desk, user_key)
     loaded = content.current
     if target is None:
         screen = await move(state, lambda c: loaded.engine.home(c, language))

@@ -9,10 +9,11 @@ from bot.content import NodeId
 from bot.content.rendering import Citizenship
 from bot.handlers.callback_data import AnswerCheck, Navigate, OpenNode
 from bot.handlers.conversation import move
+from bot.handlers.counsellor_replies import tell_case_still_open
 from bot.handlers.filters import NodeFromButton, PrivateChat, QuestionFromButton
 from bot.handlers.listening import send_lesson_screen, show_lesson_screen
 from bot.services.content_holder import ContentHolder
-from bot.services.counsellor_desk import CounsellorDesk
+from bot.services.counsellor_desk import CounsellorDesk, desk_open
 from bot.storage.stores.user_settings import UserSettingsStore
 from bot.transport.media_uploads import MediaSender
 
@@ -29,6 +30,7 @@ async def menu_command(
     user_key: str,
     media_sender: MediaSender | None = None,
 ) -> None:
+    await tell_case_still_open(message, desk, user_key)
     screen = await move(state, lambda c: content.current.engine.home(c, language, passport_country))
     await send_lesson_screen(message, screen, desk, users, user_key, media_sender)
 
@@ -64,8 +66,10 @@ async def open_node(
     user_key: str,
     media_sender: MediaSender | None = None,
 ) -> None:
-    engine = content.current.engine
-    screen = await move(state, lambda c: engine.open(c, node, language, passport_country))
+    loaded = content.current
+    if loaded.curriculum.offers_only_a_person(node) and not desk_open(desk):  # an old button, a desk gone
+        node = loaded.curriculum.help_by_kind or loaded.curriculum.hotlines
+    screen = await move(state, lambda c: loaded.engine.open(c, node, language, passport_country))
     await show_lesson_screen(query, screen, desk, users, user_key, media_sender)
 
 

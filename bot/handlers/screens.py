@@ -11,7 +11,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.common.navigation import NavAction
 from bot.common.serialized_keyboards import KEYBOARDS, shared_button
-from bot.content.curriculum import HOTLINES_LESSON, node_ref
+from bot.content.curriculum import HELP_BY_KIND_NODE, HOTLINES_LESSON, TALK_TOOL, NodeId, node_ref
 from bot.handlers.callback_data import (
     AnswerCheck,
     CalledContact,
@@ -38,8 +38,9 @@ CALLED_LABEL = N_("☎️ I called")
 FLAG_LABEL = N_("✏️ Wrong or out of date?")
 SHARE_TEXT = N_("Safar: how to go to work abroad safely, step by step, with hotlines that help.")
 TALK_LABEL = N_("💬 Talk to a person")
-TALK_TOOL = "talk_to_person"
-"""The `tool:` of a lesson button that offers a person (the counsellors' desk); hidden while it is closed."""
+WHO_CAN_HELP_LABEL = N_("🧭 Who can help: hotlines, legal aid")
+"""Where a lesson offers a person and the counsellors' desk is closed: the hotlines by kind of help."""
+HELP_BY_KIND = NodeId(HOTLINES_LESSON, HELP_BY_KIND_NODE)
 
 
 def nav_label(action: NavAction) -> str:
@@ -99,10 +100,26 @@ def is_talk(button: ScreenButton) -> bool:
 
 
 def talk_rows(screen: Screen, talk: bool) -> tuple[tuple[ScreenButton, ...], ...]:
-    rows = tuple(kept for row in screen.rows if (kept := tuple(b for b in row if talk or not is_talk(b))))
-    if talk and screen.node.lesson == HOTLINES_LESSON and not any(is_talk(b) for row in rows for b in row):
-        rows = (*rows, (ScreenButton(_(TALK_LABEL), "tool", TALK_TOOL),))
-    return rows
+    """With the desk open, a person on every hotline screen too. Closed, an offer of a person becomes
+    the way to the hotlines by kind of help (once a screen, and not on the hotline screens themselves)."""
+    if talk:
+        rows = tuple(tuple(row) for row in screen.rows)
+        if screen.node.lesson == HOTLINES_LESSON and not any(is_talk(b) for row in rows for b in row):
+            rows = (*rows, (ScreenButton(_(TALK_LABEL), "tool", TALK_TOOL),))
+        return rows
+    instead = None if screen.node.lesson == HOTLINES_LESSON else who_can_help()
+    kept_rows = []
+    for row in screen.rows:
+        kept = tuple(b for b in row if not is_talk(b))
+        if instead is not None and len(kept) < len(row):
+            kept, instead = (*kept, instead), None
+        if kept:
+            kept_rows.append(kept)
+    return tuple(kept_rows)
+
+
+def who_can_help() -> ScreenButton:
+    return ScreenButton(_(WHO_CAN_HELP_LABEL), "go", node_ref(HELP_BY_KIND))
 
 
 def feedback_row(screen: Screen) -> tuple[tuple[str, str], ...]:

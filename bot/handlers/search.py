@@ -20,7 +20,7 @@ from bot.content.rendering import Citizenship
 from bot.handlers.callback_data import MAX_FOUND_SCREENS, MAX_LEAD_SCREENS, DangerAnswer, DeskStep, OpenNode
 from bot.handlers.conversation import move
 from bot.handlers.filters import PrivateChat, TypedText
-from bot.handlers.screens import TALK_LABEL, add_nav_row, screen_markup
+from bot.handlers.screens import TALK_LABEL, WHO_CAN_HELP_LABEL, add_nav_row, screen_markup
 from bot.i18n.messages import (
     DANGER_FIRST,
     DANGER_NO,
@@ -123,7 +123,7 @@ async def _answer(
             markup = InlineKeyboardMarkup(inline_keyboard=[[talk], *markup.inline_keyboard])
         return f"{html.escape(hint)}\n\n{home.text}", markup
     builder = InlineKeyboardBuilder()
-    _add_screens(builder, loaded.curriculum, nodes, language)
+    _add_screens(builder, loaded.curriculum, nodes, language, talk=desk_open(desk))
     builder.adjust(1)
     add_nav_row(builder, [NavAction.HOME, NavAction.HELP])
     return html.escape(_(SEARCH_FOUND)), builder.as_markup()
@@ -161,23 +161,31 @@ async def show_danger(
     language: str,
     desk: CounsellorDesk | None = None,
     passport_country: Citizenship = None,
+    *,
+    lead: str = "",
 ) -> None:
     """Hotlines (the country's, or every country's emergency numbers) and the red-flag check; and a
-    person to talk to, with the desk open."""
+    person to talk to, with the desk open. `lead`: a line above it all (plain text), such as "this went
+    to the counsellor too" in an open case."""
     view = danger_view(curriculum, answer.country, answer.kind_screens)
     await message.answer(
-        danger_text(curriculum, view, language, passport_country),
+        danger_text(curriculum, view, language, passport_country, lead=lead),
         reply_markup=danger_markup(curriculum, view, answer, language, talk=desk_open(desk)),
     )
 
 
-def danger_text(curriculum: Curriculum, view: DangerView, language: str, citizen_of: Citizenship = None) -> str:
-    """The alarm: a kind word, then the hotlines (the country's, or every country's emergency numbers),
-    with the contacts for the reader's passport country."""
+def danger_text(
+    curriculum: Curriculum, view: DangerView, language: str, citizen_of: Citizenship = None, *, lead: str = ""
+) -> str:
+    """The alarm: a kind word (after `lead`, if any), then the hotlines (the country's, or every
+    country's emergency numbers), with the contacts for the reader's passport country."""
     hotlines = curriculum.render_text(view.screen, language, citizen_of)
-    text = f"{html.escape(_(DANGER_FIRST))}\n\n{hotlines}"
-    # Each screen fits on its own (the content check sees to that); with the sentence it may not.
-    return text if len(text.encode("utf-16-le")) // 2 <= MAX_MESSAGE_CHARS else hotlines
+    # Each screen fits on its own (the content check sees to that); with the sentences it may not.
+    for heads in ((lead, _(DANGER_FIRST)), (lead,), ()):
+        text = "\n\n".join([*(html.escape(head) for head in heads if head), hotlines])
+        if len(text.encode("utf-16-le")) // 2 <= MAX_MESSAGE_CHARS:
+            return text
+    return hotlines
 
 
 def danger_markup(
@@ -192,15 +200,31 @@ def danger_markup(
     for node_id in offers:
         builder.button(text=offer_label(curriculum, node_id, language), callback_data=OpenNode(ref=node_ref(node_id)))
     shown = {*offers, view.screen}
-    _add_screens(builder, curriculum, [node for node in answer.nodes if node not in shown], language)
+    others = [
+        node for node in answer.nodes if node not in shown and not (talk and curriculum.offers_only_a_person(node))
+    ]
+    _add_screens(builder, curriculum, others, language, talk=talk)
     builder.adjust(1)
     add_nav_row(builder, [NavAction.HOME, NavAction.HELP])
     return builder.as_markup()
 
 
-def _add_screens(builder: InlineKeyboardBuilder, curriculum: Curriculum, nodes: list[NodeId], language: str) -> None:
+def _add_screens(
+    builder: InlineKeyboardBuilder, curriculum: Curriculum, nodes: list[NodeId], language: str, *, talk: bool
+) -> None:
+    """A button a screen found. A screen that only offers a person is that offer itself with the desk
+    open (`talk`), and the hotlines by kind of help without it (once, and not twice beside itself)."""
+    instead = None if talk else curriculum.help_by_kind
     for node_id in nodes:
-        builder.button(text=screen_title(curriculum, node_id, language), callback_data=OpenNode(ref=node_ref(node_id)))
+        title, data = screen_title(curriculum, node_id, language), OpenNode(ref=node_ref(node_id)).pack()
+        if curriculum.offers_only_a_person(node_id):
+            if talk:
+                data = DeskStep(step="offer").pack()
+            elif instead is None or instead in nodes:
+                continue
+            else:
+                title, data, instead = _(WHO_CAN_HELP_LABEL), OpenNode(ref=node_ref(instead)).pack(), None
+        builder.button(text=title, callback_data=data)
 
 
 def build_router() -> Router:

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from bot.common.clock import Clock
 from bot.content.rendering import Translate
+from bot.services.case_replies import CaseReplies
 from bot.services.counsellor_relays import RelayQueue
 from bot.services.desk_figures import DeskFigures
 from bot.storage.stores.counsellor_blocks import CounsellorBlockStore
@@ -146,6 +147,8 @@ class CounsellorDesk:
         self.limit: CaseLimit = limit or RelayLimit(settings.messages_per_minute, clock)
         self.told_not_counsellor: set[tuple[int, int]] = set()
         """(topic, staff id) already told their messages there are not relayed: told once."""
+        self.replies = CaseReplies(clock)
+        """What the person is answered while their case is open (services/case_replies.py)."""
         self.available = True
 
     def gettext(self, msgid: str) -> str:
@@ -169,6 +172,14 @@ class CounsellorDesk:
             if opening > local and opening.weekday() < 5:
                 return opening
         return opened  # no working day at all: cannot happen with Monday to Friday
+
+    def now(self) -> datetime:
+        return self._clock.now()
+
+    def back_at(self) -> datetime | None:
+        """When counsellors are back at work, in the desk's time zone; None while they are at work."""
+        now = self._clock.now()
+        return None if self.in_hours(now) else self.waits_from(now)
 
     async def case_of(self, user_key: str) -> OpenCase | None:
         """The person's open case (a closed one in its grace period is not theirs to write into)."""
@@ -219,6 +230,7 @@ class CounsellorDesk:
         """Closed by the person or a counsellor (`staff_id`); the topic is closed too (kept for the retention)."""
         if not await self._store.close(case, self._clock.now()):
             return False
+        self.replies.forget(case.case_id)
         if self.figures is not None:
             self.figures.closed(case.user_key, None if by_person else staff_id)
         await self.relays.case_closed(case, by_person=by_person)  # after the person's last copies
@@ -229,6 +241,7 @@ class CounsellorDesk:
         gone = await self._store.forget(user_key, self._clock.now())
         if gone is None:
             return
+        self.replies.forget(gone.case_id)
         if self.figures is not None and not gone.closed:
             self.figures.closed(user_key, None)
         try:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Final, Literal
 
 from bot.content import Curriculum, NodeId
-from bot.content.curriculum import answers_ref, node_ref
+from bot.content.curriculum import TALK_TOOL, answers_ref, node_ref
 from bot.content.models import Button, Node, NodeKind
 
 MAX_ANSWERS_IN_ONE_ROW = 3
@@ -44,6 +44,8 @@ def _button(curriculum: Curriculum, lesson: str, button: Button, language: str) 
     if button.tool is not None:
         return ScreenButton(label, "tool", button.tool)
     target = NodeId(lesson, button.goto) if button.goto else curriculum.start_of(str(button.lesson))
+    if curriculum.offers_only_a_person(target):
+        return ScreenButton(label, "tool", TALK_TOOL)  # the offer itself: hidden with the desk closed
     return ScreenButton(label, "go", node_ref(target))
 
 

@@ -8,8 +8,7 @@ the screen, so one plan serves all four languages.
 
 from collections import deque
 
-from bot.content.curriculum import Curriculum
-from bot.handlers.screens import TALK_TOOL
+from bot.content.curriculum import TALK_TOOL, Curriculum
 from bot.services.lesson_engine import Conversation, DialogueEngine
 
 Target = tuple[str, ...]
@@ -57,6 +56,8 @@ def every_target(curriculum: Curriculum) -> set[Target]:
     """What a complete walk must reach: every node, every named result, every tool button."""
     targets: set[Target] = set()
     for node_id in curriculum.node_ids():
+        if curriculum.offers_only_a_person(node_id):
+            continue  # the offer of a person: without the desk it is nowhere (test_person_without_desk.py)
         node = curriculum.node(node_id)
         targets.add(("node", str(node_id)))
         targets.update(("result", str(node_id), case.name) for case in node.results)
