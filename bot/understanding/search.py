@@ -57,7 +57,9 @@ violence in Tajikistan)."""
 MENU_SHARE = 0.75
 """The share of what a lesson's menu alone finds that a screen under it takes when the message
 finds that screen by a word of its own too. Measured on the tuning sets A-I (2026-12-07): 0.5 fixed
-6 misses, 0.75 fixed 16 and made 1, 1.0 fixed 18 and made 5."""
+6 misses, 0.75 fixed 16 and made 1, 1.0 fixed 18 and made 5. A screen's own word counted as one
+finding it more than the menu, not only one the menu lacks (2026-12-07, A-K): top-1 up on eight
+of the twelve tuning sets, down one message on C and two on G."""
 TYPO_FACTOR = 0.7
 """A misspelt word counts a little less than one spelt right."""
 FORM_STEM_LENGTH = 5
@@ -290,12 +292,14 @@ class NodeSearch:
         """A screen of a lesson takes a share of what the lesson's menu alone finds, when the
         message finds it by a word of its own too: the menu's words set the scene ("before leaving")
         and the screen's own words name the topic, so "пеш аз рафтан қарзи бонкро пӯшонам?" is the
-        screen on debts before leaving, not the before-you-go menu. A message with no word of a
-        screen's own ("what to do before I leave") keeps the menu first."""
+        screen on debts before leaving, not the before-you-go menu. A word of the screen's own is
+        one that finds it more than the menu: "қарз" (debt) is a keyword of the whole lesson, so
+        it finds the menu too, but less. A message with no word of a screen's own ("what to do
+        before I leave") keeps the menu first."""
         for node_id, menu in self._menus.items():
             if node_id not in scores or menu not in scores:
                 continue
-            own = any(best.get(node_id, 0.0) > 0 and menu not in best for best in found_by)
+            own = any(best.get(node_id, 0.0) > best.get(menu, 0.0) for best in found_by)
             if own:
                 scores[node_id] += MENU_SHARE * sum(
                     best[menu] for best in found_by if menu in best and node_id not in best
