@@ -118,3 +118,26 @@ def test_harm_long_past_told_from_safety_raises_no_alarm(typed: str) -> None:
 def test_a_father_who_will_not_pay_for_the_trip_in_mixed_languages_is_no_wage_withheld(typed: str) -> None:
     answer = SEARCH.find(typed, "tg")
     assert answer.alarm is Alarm.NONE, (typed, answer.alarm, answer.danger)
+
+
+@pytest.mark.parametrize(
+    ("typed", "kind"),
+    [
+        # spoken Tajik: "-ама" is "-амро" (my ... as the object), "гирифтан" the dropped -д of "they took"
+        ("паспортама гирифтан", "documents_taken"),
+        ("pasportama giriftan", "documents_taken"),
+        ("телефонамро гирифтан", "not_allowed_to_leave"),
+        # "-ма" after a consonant is "-амро", "намедихан" is "намедиҳанд" (they don't pay me)
+        ("маошма намедихан", "wages_withheld"),
+    ],
+)
+def test_spoken_tajik_forms_of_danger_raise_the_alarm_as_the_written_ones_do(typed: str, kind: str) -> None:
+    answer = SEARCH.find(typed, "tg")
+    assert answer.alarm is Alarm.CLEAR, (typed, answer.alarm, answer.danger)
+    assert kind in answer.danger, (typed, answer.danger)
+
+
+@pytest.mark.parametrize("typed", ["паспорт гирифтан мехоҳам", "патент гирифтан", "шиноснома гирифтан чанд пул"])
+def test_getting_a_document_in_the_infinitive_raises_no_alarm(typed: str) -> None:
+    """ "гирифтан" is also "to get": with no "my" on the document, it is a question about getting one."""
+    assert SEARCH.find(typed, "tg").alarm is Alarm.NONE

@@ -4,7 +4,7 @@ is in, the verbs of asking, a short Tajik root under its endings (search over th
 import pytest
 
 from bot.content import load_curriculum
-from bot.understanding.search import NodeSearch
+from bot.understanding.search import Alarm, NodeSearch
 from tests.support.content_fixtures import CONTENT_DAY
 
 SEARCH = NodeSearch(load_curriculum(today=CONTENT_DAY))
@@ -134,3 +134,73 @@ def test_forced_labour_long_past_told_from_home_finds_the_way_back_to_work() -> 
 @pytest.mark.parametrize("typed", ["тревожные признаки принудительного труда", "red flags check"])
 def test_the_self_check_asked_for_by_name_is_still_found_first(typed: str) -> None:
     assert first(typed) == "red_flags/intro"
+
+
+@pytest.mark.parametrize(
+    ("typed", "language"),
+    [("помогите", "ru"), ("помогите пожалуйста", "ru"), ("pomogite", "ru"), ("help", "en"), ("yordam bering", "uz")],
+)
+def test_a_bare_plea_for_help_asks_about_danger_and_offers_the_hotlines_menu(typed: str, language: str) -> None:
+    """ "помогите" is no misspelt "помните" (remember): it is a plea, and may be all someone can type."""
+    answer = SEARCH.find(typed, language)
+    assert answer.alarm is Alarm.UNSURE, (typed, answer.alarm)
+    assert [str(node) for node in answer.nodes][:1] == ["hotlines/start"], (typed, answer.nodes)
+
+
+def test_a_plea_with_a_topic_is_answered_without_the_question() -> None:
+    answer = SEARCH.find("помогите найти работу в Москве", "ru")
+    assert answer.alarm is Alarm.NONE
+    assert "recruitment/done" not in [str(node) for node in answer.nodes]
+
+
+def test_a_form_of_a_word_of_the_lessons_is_not_read_as_a_typo_of_another_word() -> None:
+    """ "помогите" (help!) shares its stem with the lessons' "помогает" (helps): not a misspelt "помните"."""
+    assert "recruitment/done" not in [str(node) for node in SEARCH.find("помогите с работой", "ru").nodes]
+
+
+@pytest.mark.parametrize(
+    ("typed", "language"), [("патент", "ru"), ("как получить патент", "ru"), ("патентро чи тавр гирам", "tg")]
+)
+def test_a_bare_question_about_a_thing_finds_its_screen_before_the_screen_of_those_who_need_none(
+    typed: str, language: str
+) -> None:
+    """The Kyrgyz screen's keyword "без патента" (no patent needed) is about the patent's absence."""
+    assert first(typed, language) == "abroad/patent"
+
+
+@pytest.mark.parametrize(
+    ("typed", "screens"),
+    [
+        ("ман бори аввал ба Русия меравам чи кор кунам", {"before_you_go/start", "abroad/russia"}),
+        ("хонам рафтан мехохам", {"coming_home/start"}),
+    ],
+)
+def test_a_first_trip_and_going_home_find_their_lessons(typed: str, screens: set[str]) -> None:
+    assert first(typed, "tg") in screens
+
+
+@pytest.mark.parametrize(
+    "typed", ["пеш аз рафтан аз бонк қарз гирифтан хатарнок аст?", "қарз гирифта ба Русия рафтан дуруст аст ё не?"]
+)
+def test_a_word_of_the_whole_lesson_that_finds_a_screen_most_is_that_screens_own(typed: str) -> None:
+    """ "қарз" (debt) is a keyword of the before-you-go lesson and of its money screen: it finds the
+    money screen more than the menu, so the menu's "рафтан" (to go) sets the scene, not the answer."""
+    assert first(typed, "tg") == "before_you_go/money"
+
+
+def test_getting_is_no_topic_of_its_own() -> None:
+    """ "гирифтан" (to get) of the money screen's "қарз гирифтан" (to borrow) is not what "патент
+    гирифтан" (to get a patent) asks about."""
+    assert first("патент гирифтан", "tg") == "abroad/patent"
+
+
+def test_no_money_for_the_ticket_is_the_money_for_the_journey() -> None:
+    assert first("нет денег на билет") == "before_you_go/money"
+
+
+def test_an_uzbek_noun_in_ma_is_not_read_as_spoken_tajik_in_the_lessons() -> None:
+    """Spoken Tajik "-ма" (my ..., "маошма") is read in what people type only: the lessons' Uzbek
+    "oʻtkazma" (a transfer) is no "oʻtkaz" + "my", which would make a refusal ("отказ") at the
+    border a question about sending money home."""
+    assert first("в прошлом году на границе отказ шуд, имсол метонам?", "tg") != "families/remittances"
+    assert first("pul oʻtkazma", "uz") == "families/remittances"

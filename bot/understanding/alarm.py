@@ -40,6 +40,8 @@ HARM_AT_HOME = frozenset({"violence"})
 """The kinds that, with a person one lives with named (a husband, a mother-in-law), are harm at home:
 "my husband came back from Russia and beats me every day" is violence at home, however far apart
 "husband" and "beats" are typed."""
+PLEA_KIND = "in_danger"
+"""The kind a bare plea for help is asked about: someone may be in danger and say no more."""
 THREATENED_KINDS = frozenset({"police_detention"})
 SAYERS = ("say",)
 """The family of saying (говорит, мегӯяд, deydi, says): a conditional detention someone says is their
@@ -73,6 +75,9 @@ class Reading:
     asked_about: list[str] = field(default_factory=list)
     """The kinds of danger the message names to ask about them ("what is debt bondage", "I saw on
     TV"): no alarm, but the kinds' own screens are what it asks for."""
+    plea: bool = False
+    """The message is a plea for help and nothing else ("помогите", "help"): it asks, and the
+    hotlines menu is what it gets."""
 
 
 class DangerReader:
@@ -101,6 +106,7 @@ class DangerReader:
         )
         self._home_kinds = list(signals.at_home)
         self._household = PhraseMatcher((("household", word) for word in signals.household_words()), protected)
+        self._pleas = PhraseMatcher((("plea", plea) for plea in signals.plea_phrases()), protected, careful_typos=True)
 
     @one_text()
     def read(self, text: str) -> Reading:
@@ -138,7 +144,15 @@ class DangerReader:
             kinds = [*(kind for kind in self._home_kinds if kind not in kinds), *kinds]
         at_home = not set(self._home_kinds).isdisjoint(kinds)
         asked_about = list(dict.fromkeys([*(clear + doubtful if "asking" in cues else []), *threatened]))
-        return Reading(alarm, kinds, self._country(text, at_home), at_home, asked_about)
+        plea = alarm is Alarm.NONE and not cues and self._only_a_plea(text)
+        if plea:
+            alarm, kinds = Alarm.UNSURE, [PLEA_KIND]
+        return Reading(alarm, kinds, self._country(text, at_home), at_home, asked_about, plea)
+
+    def _only_a_plea(self, text: str) -> bool:
+        """Every meaningful word of `text` is a word of a plea for help ("помогите пожалуйста")."""
+        covered = {at for _label, span in self._pleas.spans_in(text, every=True) for at in span}
+        return bool(covered) and covered == set(range(len(meaningful_words(text))))
 
     def place_words(self, text: str) -> set[str]:
         """The meaningful words of `text` that name a place (Moscow, Kazakhstan, Samarqanddamiz)."""

@@ -19,6 +19,8 @@ offered first with the hotlines (police detention: your rights), most specific k
 `country_hints` place a message when it names no place (roubles: Russia); `at_home` names the kinds
 that happen where people live, for which the reader's own country comes before a destination;
 `household` names the people one lives with: violence in a message naming one is harm at home.
+`pleas` are pleas for help ("помогите", "yordam bering"): a message that is only a plea may come
+from someone in danger, so it asks, and the hotlines menu is the screen it gets.
 
 `families` and `situations` read danger said in words no phrase foresaw. A family is a concept
 written once in every language (`documents`: паспорт, шиноснома, hujjat, papers; `withhold`: took,
@@ -75,6 +77,7 @@ class DangerSignals(BaseModel):
     )
     at_home: list[Identifier] = []
     household: dict[LanguageCode, list[Phrase]] = {}
+    pleas: dict[LanguageCode, list[Phrase]] = {}
     screens: dict[Identifier, ScreenId] = {}
     families: dict[Identifier, dict[LanguageCode, list[Phrase]]] = {}
     situations: dict[Identifier, list[Situation]] = {}
@@ -87,6 +90,10 @@ class DangerSignals(BaseModel):
     def household_words(self) -> list[str]:
         """The words, in every language, for the people someone lives with (husband, mother-in-law)."""
         return [word for words in self.household.values() for word in words]
+
+    def plea_phrases(self) -> list[str]:
+        """The pleas for help, in every language ("помогите", "yordam bering", "help me")."""
+        return [phrase for phrases in self.pleas.values() for phrase in phrases]
 
     def ordinary_phrases(self) -> list[tuple[str, str, str]]:
         """Every (label, language, phrase) that holds a signal word but means something ordinary."""

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import extract
 
-from bot.understanding.stemming import content_word_keys, tajik_uzbek_stem, word_keys
+from bot.understanding.stemming import content_word_keys, tajik_uzbek_stem, typed_word_keys
 from bot.understanding.stop_words import STOP_WORDS, meaningful_words
 from bot.understanding.transliteration import words
 from bot.understanding.typos import max_typos
@@ -94,10 +94,10 @@ def _typed_words(text: str, every_word: bool) -> list[str]:
 def _word_keys(typed: str) -> frozenset[str]:
     being_read = _being_read.get()
     if being_read is None:
-        return word_keys(typed)
+        return typed_word_keys(typed)
     keys = being_read.keys.get(typed)
     if keys is None:
-        keys = being_read.keys[typed] = word_keys(typed)
+        keys = being_read.keys[typed] = typed_word_keys(typed)
     return keys
 
 

@@ -24,8 +24,9 @@ from bot.content.curriculum import MAIN_LESSON, NodeId
 from bot.content.models import Node
 from bot.content.rendering import pick
 from bot.understanding.alarm import Alarm, DangerReader, Reading
-from bot.understanding.stemming import content_word_keys, tajik_uzbek_roots, word_keys
+from bot.understanding.stemming import content_word_keys, russian_stem, tajik_uzbek_roots, typed_word_keys, word_keys
 from bot.understanding.stop_words import topic_words
+from bot.understanding.transliteration import words
 from bot.understanding.typos import Vocabulary
 
 KEYWORD_WEIGHT = 4.0
@@ -56,15 +57,22 @@ violence in Tajikistan)."""
 MENU_SHARE = 0.75
 """The share of what a lesson's menu alone finds that a screen under it takes when the message
 finds that screen by a word of its own too. Measured on the tuning sets A-I (2026-12-07): 0.5 fixed
-6 misses, 0.75 fixed 16 and made 1, 1.0 fixed 18 and made 5."""
+6 misses, 0.75 fixed 16 and made 1, 1.0 fixed 18 and made 5. A screen's own word counted as one
+finding it more than the menu, not only one the menu lacks (2026-12-07, A-K): top-1 up on eight
+of the twelve tuning sets, down one message on C and two on G."""
 TYPO_FACTOR = 0.7
 """A misspelt word counts a little less than one spelt right."""
+FORM_STEM_LENGTH = 5
+"""The shortest Russian stem that ties a typed word to the lessons' words starting with it: a form
+of theirs, not a typo of another word (shorter stems begin too many words)."""
 CALM_FACTOR = 0.5
 """How much a screen of danger counts when the message reads as no danger (nor asks about one): a
 kind's own screen, its screens by country (trafficking in Russia ...) and the red-flag self-check.
 "How do I know a job offer is not trafficking" asks about an offer: the offer's screens, not the
 self-check for someone already in forced labour. Measured on the tuning sets (2026-12-07): the
 self-check and the screens by country added fixed 10 misses and made 3, top-1 up on E, F, G, K."""
+HOTLINES_LESSON = "hotlines"
+"""The lesson whose menu ("where to get help") answers a plea for help and nothing else."""
 RED_FLAG_CHECK_LESSON = "red_flags"
 """The lesson of the red-flag self-check, shown with the hotlines when danger is read."""
 PLACE_FACTOR = 0.5
@@ -74,6 +82,12 @@ screen about that place's country ("registration in Kazakhstan")."""
 OTHER_COUNTRY_FACTOR = 0.5
 """How much a screen about one country counts when the message names only another ("registration
 in Kazakhstan" is not answered by Russia's registration deadlines)."""
+KEYWORD_NEGATIONS = frozenset({"bez", "be", "no", "without"})
+"""Words (folded: без, бе, no, without) that make a keyword a thing's absence: its words count as
+the screen's text, not as its keywords ("не платят", not paid, is the unpaid screen's topic itself).
+The Kyrgyz screen's "без патента" outranked the patent's own screen for "патент" alone."""
+KEYWORD_NEGATION_ENDINGS = ("siz",)
+"""The Uzbek "without" ending, folded ("patentsiz")."""
 _TAG = re.compile(r"<[^>]*>|\{\{.*?\}\}|\{%.*?%\}")
 _HEADING = re.compile(r"^\s*<b>(.*?)</b>", re.DOTALL)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s")
@@ -172,6 +186,7 @@ class NodeSearch:
             for index, node_id in enumerate(curriculum.node_ids())
         }
         self._menus = _menus(curriculum)
+        self._help_menu = curriculum.start_of(HOTLINES_LESSON) if HOTLINES_LESSON in curriculum.lessons else None
         """For each screen a lesson's menu leads to, that menu."""
 
     def find(self, query: str, language: str, limit: int = 3, home: str | None = None) -> SearchAnswer:
@@ -186,6 +201,8 @@ class NodeSearch:
         asked = [screen for kind, screen in self._kind_screens if kind in reading.asked_about][:1]
         if nodes and asked and asked[0] not in nodes:
             nodes = [*nodes[: limit - 1], *asked]
+        if reading.plea and self._help_menu is not None:
+            nodes = [self._help_menu, *(node for node in nodes if node != self._help_menu)][:limit]
         return SearchAnswer(
             nodes=[node for node in nodes if node not in answer.kind_screens],
             danger=answer.danger,
@@ -223,7 +240,10 @@ class NodeSearch:
             best = self._word_scores(word)
             if not best and (root := self._known_root(word)):
                 found, best = root, self._word_scores(root)
-            if not best and (near := self._vocabulary.closest(word)):
+            form = None if best else self._another_form(word)
+            if form:
+                found, best = form, self._word_scores(form, TYPO_FACTOR)
+            if not best and not form and (near := self._vocabulary.closest(word)):
                 found, best = near, self._word_scores(near, TYPO_FACTOR)
             keys = word_keys(found)
             features.update(node_id for node_id, own in self._feature_keys.items() if not own.isdisjoint(keys))
@@ -272,12 +292,14 @@ class NodeSearch:
         """A screen of a lesson takes a share of what the lesson's menu alone finds, when the
         message finds it by a word of its own too: the menu's words set the scene ("before leaving")
         and the screen's own words name the topic, so "пеш аз рафтан қарзи бонкро пӯшонам?" is the
-        screen on debts before leaving, not the before-you-go menu. A message with no word of a
-        screen's own ("what to do before I leave") keeps the menu first."""
+        screen on debts before leaving, not the before-you-go menu. A word of the screen's own is
+        one that finds it more than the menu: "қарз" (debt) is a keyword of the whole lesson, so
+        it finds the menu too, but less. A message with no word of a screen's own ("what to do
+        before I leave") keeps the menu first."""
         for node_id, menu in self._menus.items():
             if node_id not in scores or menu not in scores:
                 continue
-            own = any(best.get(node_id, 0.0) > 0 and menu not in best for best in found_by)
+            own = any(best.get(node_id, 0.0) > best.get(menu, 0.0) for best in found_by)
             if own:
                 scores[node_id] += MENU_SHARE * sum(
                     best[menu] for best in found_by if menu in best and node_id not in best
@@ -298,9 +320,18 @@ class NodeSearch:
             )
         return found
 
+    def _another_form(self, word: str) -> str | None:
+        """The word of the lessons that `word`'s Russian stem starts: the typed word is a form of it,
+        not a typo of another word that happens to be a few letters away ("помогите", help!, is a
+        form of "помогает", helps, not a misspelt "помните", remember)."""
+        stem = russian_stem(word)
+        if len(stem) < FORM_STEM_LENGTH or stem == word:
+            return None
+        return self._vocabulary.word_starting(stem)
+
     def _word_scores(self, word: str, factor: float = 1.0) -> dict[NodeId, float]:
         best: dict[NodeId, float] = {}
-        for key in word_keys(word):
+        for key in typed_word_keys(word):
             idf = self._idf.get(key, 0.0)
             for node_id, weight in self._postings.get(key, ()):
                 best[node_id] = max(best.get(node_id, 0.0), weight * idf * factor)
@@ -326,7 +357,9 @@ class NodeSearch:
                 node_id = owner.get(name, NodeId(lesson_id, name))
                 add(node_id, lesson.title.values(), HEADING_WEIGHT if node_id == start else LESSON_WEIGHT)
                 add(node_id, _flat(lesson.keywords), LESSON_WEIGHT)
-                add(node_id, _flat(node.keywords), KEYWORD_WEIGHT)
+                keywords = _flat(node.keywords)
+                add(node_id, [k for k in keywords if not _negated_keyword(k)], KEYWORD_WEIGHT)
+                add(node_id, [k for k in keywords if _negated_keyword(k)], TEXT_WEIGHT)
                 add(node_id, (node.text or {}).values(), TEXT_WEIGHT)
                 add(node_id, _headings(node), HEADING_WEIGHT)
                 for case in node.results:
@@ -381,6 +414,15 @@ def _feature_keys(curriculum: Curriculum) -> dict[NodeId, frozenset[str]]:
         for name, node in lesson.nodes.items()
         if node.keywords
     }
+
+
+def _negated_keyword(keyword: str) -> bool:
+    """A keyword naming a thing someone does not need ("без патента", "patentsiz"): the screen is
+    about its absence, and a bare question about the thing is for the thing's own screen."""
+    folded = words(keyword)
+    return any(word in KEYWORD_NEGATIONS for word in folded) or any(
+        word.endswith(KEYWORD_NEGATION_ENDINGS) for word in folded
+    )
 
 
 def _headings(node: Node) -> list[str]:

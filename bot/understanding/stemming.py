@@ -60,6 +60,21 @@ def _russian_stemmer() -> Any:
 _RUSSIAN = _russian_stemmer()
 
 
+_SPOKEN_OBJECT = re.compile(r"(?<=[bdfghjklmnprstvz])(ma|mro)$")
+"""Spoken Tajik "my ... (object)" after a consonant: "маошма", "китобмро" (written маошамро, китобамро)."""
+_SPOKEN_PRESENT_PLURAL = re.compile(r"^((?:name|me)[a-z]{3,}a)n$")
+"""Spoken Tajik drops the -д of "they" in the present: "намедихан", "мезанан" (written намедиҳанд,
+мезананд). Only after the present's ме-/наме-, which no infinitive (гирифтан, to take) has."""
+
+
+def spoken_tajik(word: str) -> str:
+    """A folded word as written Tajik spells it, when it is a spoken form: "маошма" is "маошам",
+    "намедихан" is "намедиханд". Other words are returned as they are."""
+    if len(word) > MIN_STEM_LENGTH + 2 and _SPOKEN_OBJECT.search(word):
+        return _SPOKEN_OBJECT.sub("am", word)
+    return _SPOKEN_PRESENT_PLURAL.sub(r"\1nd", word)
+
+
 def tajik_uzbek_stem(word: str) -> str:
     """Strips Tajik and Uzbek case, plural, possessive and verb endings, longest first, repeatedly."""
     for _ in range(3):
@@ -114,6 +129,15 @@ def word_keys(word: str) -> frozenset[str]:
     if not word.isalpha() or len(word) <= MIN_STEM_LENGTH:
         return frozenset({word})
     return frozenset({word, russian_stem(word), tajik_uzbek_stem(word)})
+
+
+def typed_word_keys(word: str) -> frozenset[str]:
+    """`word_keys` of a typed word, and of its written form when it is spoken Tajik ("маошма" is
+    found as "маошам", my wages): only for what people type, as the content is written Tajik and
+    Uzbek nouns end in -ма too ("oʻtkazma", a transfer, is no "oʻtkaz" + "my")."""
+    keys = word_keys(word)
+    written = spoken_tajik(word)
+    return keys if written == word else keys | word_keys(written)
 
 
 content_word_keys = lru_cache(maxsize=65536)(word_keys)

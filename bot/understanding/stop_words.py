@@ -41,14 +41,15 @@ qilaman qilamiz qildim qilib qilsa qilsak qiladi qilishadi qilmoqchiman boʻlib 
 boʻlar boʻlmasa kerakmi deydi dedi deyapti bormi yoʻqmi
 soʻradi soʻrashdi aytdi aytishdi спросил спросили сказал сказали говорит asked said says told
 hammasi joyida yaxshi нормально хорошо порядке normalno fine okay ok ҳамааш хуб
-не нет ни not no
+не нет ни нест not no
 ҳеҷ касе баъд баъди ҳар фақат танҳо вале аммо боз дигар худ худам худаш дуруст ҳоло
 hech har faqat ammo yana boshqa keyin oʻzim
 ҳеч ҳар фақат аммо яна бошқа кейин ўзим только
 """
 _TAJIK_VERBS = {
-    # present stem, past stem: to do, to become, to have, to be, to say, to want, to be able
+    # present stem, past stem: to do, to become, to have, to be, to say, to want, to be able, to get
     "кун": "кард", "шав": "шуд", "дор": "дошт", "бош": "буд", "гӯ": "гуфт", "хоҳ": "хост", "тавон": "тавонист",
+    "гир": "гирифт",
 }  # fmt: skip
 _TAJIK_PERSONS = ("ам", "ӣ", "ад", "ем", "ед", "анд", "и", "ен", "ан", "ай", "ян", "яд", "янд")
 _TAJIK_PAST_PERSONS = ("", "ам", "ӣ", "ем", "ед", "анд", "и", "ан", "ааст", "аанд", "а", "аам", "аем")
@@ -65,7 +66,7 @@ not become; "гуфтаанд", they said), typed with and without the Tajik let
 FREQUENT_WORDS = frozenset(word for line in (_FREQUENT_WORDS + _TAJIK_FORMS).split() for word in words(line))
 """The verbs and question words of every way of asking ("how can I", "чӣ кор кунам", "qanday
 qilsam boʻladi", "who", Tajik "дорад", has), of what someone said or asked, of all being well
-("hammasi joyida", "всё нормально"), and the negations (не, нет, not): frequent in questions,
+("hammasi joyida", "всё нормально"), and the negations (не, нет, Tajik нест, not): frequent in questions,
 rare in the lessons, so a search would
 take them for the rare, telling word of whichever screen uses one (a harmless message saying all is
 well is not about the screen that says so). Search leaves them out; phrases keep them ("pul toʻlash

@@ -1,5 +1,7 @@
 """Misspelt words matched to the words Safar knows, within a few wrong letters (none in short words)."""
 
+from bisect import bisect_left
+
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import extractOne
 
@@ -16,7 +18,8 @@ class Vocabulary:
 
     def __init__(self, known: set[str]) -> None:
         self._by_length: dict[int, list[str]] = {}
-        for word in sorted(known):
+        self._sorted = sorted(known)
+        for word in self._sorted:
             self._by_length.setdefault(len(word), []).append(word)
 
     def closest(self, word: str) -> str | None:
@@ -33,3 +36,10 @@ class Vocabulary:
             if found is not None and (best is None or found[1] < best[0]):
                 best = (int(found[1]), str(found[0]))
         return None if best is None else best[1]
+
+    def word_starting(self, start: str) -> str | None:
+        """The first known word (alphabetically) that starts with `start`: a typed word whose stem
+        starts one is another form of that word ("помогите", help!, of "помогает", helps), not a
+        misspelling of a different one ("помните", remember)."""
+        at = bisect_left(self._sorted, start)
+        return self._sorted[at] if at < len(self._sorted) and self._sorted[at].startswith(start) else None
