@@ -516,6 +516,8 @@ class FakeTelegram:
             )
         offset = int(params.get("offset", 0))
         self.offsets.append(offset)
+        # What the offset confirms is known as the call arrives; a long poll is served up to 10 s later.
+        self.call_served.set()
         timeout = float(params.get("timeout", 0))
         deadline = time.monotonic() + timeout
         async with self.new_updates:
