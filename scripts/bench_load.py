@@ -33,11 +33,14 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
 from scripts.sampled_profile import Sampler, shares
+
+if TYPE_CHECKING:
+    from tests.support.zygote import BotProcess
 
 TOKEN = "7000001:AAE-benchmarkToken_0123456789abcdefghij"
 BOT_ID = 7000001
@@ -303,6 +306,28 @@ def collections_between(before: dict[str, Any], after: dict[str, Any]) -> list[t
     ]
 
 
+async def start_bot_process(
+    command: list[str], env: dict[str, str], profiler: list[str] | None = None
+) -> "asyncio.subprocess.Process | BotProcess":
+    """`python [PROFILER] scripts/gc_timed.py COMMAND`, started cold as a measurement needs. When
+    this script is itself a fork of the tests' zygote (tests/test_benchmark_scripts.py runs it end
+    to end at a small size, and asserts no figure), the bot is a fork of the same zygote instead:
+    the same entry point and code, without importing aiogram and the bot again (~10 CPU-seconds
+    per bot, two or four bots per run)."""
+    zygote = sys.modules.get("tests.support.zygote")
+    if profiler or zygote is None or getattr(zygote, "_INHERITED", None) is None:
+        return await asyncio.create_subprocess_exec(
+            sys.executable, *(profiler or []), "scripts/gc_timed.py", *command, cwd=PROJECT, env=env,
+            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+    from tests.support.zygote import start_bot
+
+    return await start_bot(
+        command, script="scripts/gc_timed.py", cwd=PROJECT, env=env,
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+
+
 async def measure(
     command: list[str],
     env: dict[str, str],
@@ -318,11 +343,9 @@ async def measure(
     that runs it (cProfile's)."""
     telegram = LightTelegram()
     await telegram.start()
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, *(profiler or []), "scripts/gc_timed.py", *command, cwd=PROJECT,
-        env=env | {"BOT_API_BASE_URL": telegram.base_url, "GC_TIMES": str(gc_times)},
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
+    process = await start_bot_process(
+        command, env | {"BOT_API_BASE_URL": telegram.base_url, "GC_TIMES": str(gc_times)}, profiler
+    )
     pin(process.pid)
     try:
         rng = random.Random(seed)
@@ -358,6 +381,8 @@ async def measure(
         _, stderr = await process.communicate()
         await telegram.stop()
     errors = [line for line in stderr.decode().splitlines() if "Traceback" in line or " ERROR " in line]
+    for line in errors[:3]:  # the count alone does not say what to look at (logs hold no user's data)
+        print(f"bot error: {line}", file=sys.stderr)
     answered = sorted(x for x in latencies if x != float("inf"))
     return {
         "updates_per_second": len(answered) / elapsed,

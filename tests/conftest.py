@@ -16,7 +16,10 @@ from tests.support.fake_telegram import TOKEN, FakeTelegram
 from tests.support.redis_server import redis_server, redis_url  # noqa: F401 (fixtures for the REDIS_URL tests)
 from tests.support.running import STAFF_ID, RunningBot
 
-pytest_plugins = ("tests.support.postgres_server",)  # PostgreSQL: the server, fresh databases, `both_backends`
+pytest_plugins = (
+    "tests.support.postgres_server",  # PostgreSQL: the server, fresh databases, `both_backends`
+    *(("tests.support.cpu_time",) if os.environ.get("SAFAR_TEST_CPU_TIMES") else ()),  # where the CPU goes
+)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -56,9 +56,11 @@ async def test_a_slow_update_with_a_full_window_behind_it_does_not_stop_the_bot(
     with telegram.holding(slow.id):
         await slow.send("/sos")
         await telegram.until(lambda: telegram.calls_held[slow.id] == 1)
-        for n in range(WINDOW):
-            person = telegram.user(user_id=3201 + n, language_code="en")
+        # All at once, as a crowd writes: one by one, each reply waited for a poll's settling time.
+        people = [telegram.user(user_id=3201 + n, language_code="en") for n in range(WINDOW)]
+        for person in people:
             await person.send("/sos")
+        for person in people:
             await person.reply(within=10)
         latecomer = telegram.user(user_id=3400, language_code="en")
         await latecomer.send("/sos")

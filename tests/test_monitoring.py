@@ -95,17 +95,18 @@ async def test_metrics_count_what_the_bot_does_and_show_no_user(
 
 async def test_healthz_follows_the_update_loop(telegram: FakeTelegram, watched: RunningBot, settings: Settings) -> None:
     assert await get(settings, "/healthz") == (200, "ok\n")
-    # Polling runs with a 1 s long-poll timeout in tests: silence beyond 2 s is an outage.
-    # The outage outlasts that by far, so a loaded machine's late polling still sees it.
-    telegram.start_outage("timeout", 8, frozenset({"getUpdates"}))
+    # Polling runs with a 1 s long-poll timeout in tests: silence beyond 2 s is an outage. It lasts
+    # until /healthz has shown it (at most a minute, for a loaded machine's late polling), then ends.
+    telegram.start_outage("timeout", 60, frozenset({"getUpdates"}))
     answers: list[tuple[int, str]] = []
 
     async def health_is(status: int) -> bool:
         answers.append(await get(settings, "/healthz"))
         return answers[-1][0] == status
 
-    await eventually(lambda: health_is(503), 8, what="the outage seen on /healthz")
+    await eventually(lambda: health_is(503), 60, what="the outage seen on /healthz")
     assert answers[-1][1].startswith("unhealthy: no getUpdates returned for"), answers[-1]
+    telegram.end_outage()
     await eventually(lambda: health_is(200), 30, what="healthy again once the outage ended and polling returned")
     assert answers[-1] == (200, "ok\n")
 

@@ -3,11 +3,10 @@ is in, the verbs of asking, a short Tajik root under its endings (search over th
 
 import pytest
 
-from bot.content import load_curriculum
 from bot.understanding.search import Alarm, NodeSearch
-from tests.support.content_fixtures import CONTENT_DAY
+from tests.support.real_content import real_curriculum
 
-SEARCH = NodeSearch(load_curriculum(today=CONTENT_DAY))
+SEARCH = NodeSearch(real_curriculum(translated=False))  # the packaged content, as `safar check` reads it
 
 
 def first(typed: str, language: str = "ru") -> str:

@@ -18,8 +18,21 @@ def _state_key(conversation: Conversation) -> tuple[object, ...]:
     return (conversation.position, tuple(sorted(conversation.answers.items())))
 
 
+_PLANNED: dict[int, tuple[Curriculum, dict[Target, tuple[int, ...]]]] = {}
+"""Plans by curriculum: three test modules plan the same shared one (tests/support/real_content.py)
+at collection, in every worker, and a plan takes about a CPU-second."""
+
+
 def plan_walks(curriculum: Curriculum) -> dict[Target, tuple[int, ...]]:
-    """Shortest taps to every node ("node", id), result ("result", id, name) and tool ("tool", id, i)."""
+    """Shortest taps to every node ("node", id), result ("result", id, name) and tool ("tool", id, i).
+    The curriculum is immutable (frozen models), so its plan is made once; callers get a copy."""
+    planned = _PLANNED.get(id(curriculum))
+    if planned is None or planned[0] is not curriculum:
+        planned = _PLANNED[id(curriculum)] = (curriculum, _plan(curriculum))
+    return dict(planned[1])
+
+
+def _plan(curriculum: Curriculum) -> dict[Target, tuple[int, ...]]:
     engine = DialogueEngine(curriculum)
     start = Conversation()
     engine.home(start, "en")
