@@ -6,8 +6,12 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
+from bot.content.curriculum import NodeId
+from bot.handlers.adverts import OFFER_CHECK
+from bot.understanding.search import screen_title
 from tests.support.fake_telegram import FakeTelegram, FakeUser
 from tests.support.journeys import expected_text, open_topic, start_in
+from tests.support.real_content import real_curriculum
 from tests.support.running import RunningBot
 
 FIXTURE = Path(__file__).parent / "fixtures" / "agencies.yaml"
@@ -97,15 +101,30 @@ async def test_the_lesson_button_opens_the_check_and_leaving_it_restores_search(
     assert (await user.reply()).text == "Дарсҳое, ки метавонанд кӯмак кунанд:", "typed text is a search again"
 
 
-async def test_without_a_loaded_list_the_bot_says_so(telegram: FakeTelegram, bot: RunningBot) -> None:
-    user = await checking_agencies(telegram, "uz", "Oʻzbekcha")
+async def test_without_a_loaded_list_the_bot_says_so_before_asking_and_offers_the_checks(
+    telegram: FakeTelegram, bot: RunningBot
+) -> None:
+    user = telegram.user(language_code="uz")
+    await start_in(user, "Oʻzbekcha")
+    await user.send("/agency")
+    screen = await user.reply()
+    assert "Litsenziyali agentliklar roʻyxati hali Safarga yuklanmagan" in screen.text, "said up front"
+    assert "yozing" not in screen.text and "Type" not in screen.text, "no invitation to type a name"
+    assert "Tojikiston Respublikasi Mehnat, migratsiya va aholi bandligi vazirligida" in screen.text
+    curriculum = real_curriculum()
+    offer_check, red_flags = (
+        screen_title(curriculum, node, "uz") for node in (OFFER_CHECK, NodeId("red_flags", "intro"))
+    )
+    assert screen.labels()[:2] == [offer_check, red_flags]
+    await user.press(screen, red_flags)
+    assert (await user.reply()).text == expected_text("red_flags", "intro", "uz")
     await user.send("Safar Plus")
-    answer = await user.reply()
-    assert answer.text.startswith("Litsenziyali agentliklar roʻyxati hali Safarga yuklanmagan")
-    assert "Tojikiston Respublikasi Mehnat, migratsiya va aholi bandligi vazirligida" in answer.text
+    assert "yuklanmagan" not in (await user.reply()).text, "typed text is a search again, not a look-up"
 
 
-async def test_an_overlong_name_or_a_photo_gets_a_clear_answer(telegram: FakeTelegram, bot: RunningBot) -> None:
+async def test_an_overlong_name_or_a_photo_gets_a_clear_answer(
+    telegram: FakeTelegram, bot_with_registry: RunningBot
+) -> None:
     user = await checking_agencies(telegram, "en", "English")
     await user.send("x" * 500)
     assert (await user.reply()).text == "That is too long for a name. Type only the agency's name or licence number."

@@ -101,7 +101,7 @@ async def test_staff_see_answer_rates_with_small_counts_hidden_and_failing_numbe
     )
     assert "fewer than 50% answered: call it, re-check its source" in text
     assert rows["molmep_ru_central_1"].endswith(
-        "): &lt;5 answers, rate not shown (fewer than 5 answers), wrong number &lt;5; source checked 22.11.2026"
+        "): &lt;5 answers, rate not shown (fewer than 5 answers), wrong number &lt;5; source checked 07.12.2026"
     )
     assert "): &lt;5 answers, rate not shown" in rows["tj_emergency"]
     outsider = telegram.user(3999, "en")

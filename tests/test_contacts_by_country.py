@@ -20,6 +20,8 @@ TAJIK_OFFICE_PHONES = ("+7 966 031-22-22", "+7 936 174-19-92", "+7 926 311-52-53
 """The Tajik Labour Ministry's numbers in Russia (molmep_ru_*): for citizens of Tajikistan."""
 UZBEK_AGENCY_PHONE = "+7 925 045 4744"
 """uz_migration_agency_ru: for citizens of Uzbekistan."""
+UZBEK_EMBASSY_SITE = "http://uzembassy.ru"
+"""uz_embassy_ru: Uzbekistan's embassy in Moscow, for citizens of Uzbekistan."""
 MY_COUNTRY = "🪪 My country's embassy and contacts"
 FOR_TAJIKS = "🇹🇯 For citizens of Tajikistan"
 FOR_UZBEKS = "🇺🇿 For citizens of Uzbekistan"
@@ -80,7 +82,8 @@ async def test_an_uzbek_citizen_reads_uzbek_offices_and_no_tajik_only_ones(
     await user.press(await user.reply(), PASSPORT_BUTTON[language])
     passport = await user.reply()
     assert TAJIK_CONSULATE[language] not in passport.text
-    assert said(NONE_FOR_UZBEKS, language) in passport.text, "an honest line instead of another country's consulates"
+    assert UZBEK_EMBASSY_SITE in passport.text, "their own embassy instead of another country's consulates"
+    assert said(NONE_FOR_UZBEKS, language) not in passport.text
 
 
 async def test_typed_danger_answers_with_the_readers_own_countrys_offices(

@@ -363,13 +363,17 @@ async def test_90_days_a_year_and_the_patent_kazakhstan_90_in_180_and_ruid_in_fo
     await open_before_you_go(user, menu)
     destination = await tap(user, await user.reply(), "🗺")
     assert "RuID" in destination.text and "30" in destination.text and "2026" in destination.text
-    unconfirmed = {
-        "tg": "тасдиқ карда натавонистем",
-        "ru": "что проект принят, мы не смогли",
-        "uz": "tasdiqlay olmadik",
-        "en": "could not confirm that the draft was adopted",
+    unknown_now = {
+        "tg": "гуфта наметавонем, ки ҳоло ихтиёрӣ аст",
+        "ru": "не можем сказать, что сейчас это добровольно",
+        "uz": "hozir ixtiyoriy deb ayta olmaymiz",
+        "en": "cannot tell you it is voluntary now",
     }
-    assert unconfirmed[language] in destination.text
+    assert unknown_now[language] in destination.text, "past 1 July 2026, the reader learns what is known today"
+    safest = {"tg": "Бехатартар", "ru": "Надёжнее всего", "uz": "Eng ishonchlisi", "en": "Safest"}
+    assert safest[language] in destination.text
+    future = {"tg": "ҳатмӣ мекунад", "ru": "станет", "uz": "boʻladi", "en": "would make"}
+    assert future[language] not in destination.text, "a date already past is not announced as coming"
     state_help = await tap(user, destination, "🏛")
     khujand = {"tg": "Хуҷанд", "ru": "Худжанде", "uz": "Xoʻjand", "en": "Khujand"}
     assert khujand[language] in state_help.text and "migration.tj" in state_help.text

@@ -2,15 +2,18 @@
 language, whatever else the message matches; the country is read from the message, never stored."""
 
 import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
+from bot.config import Settings
 from bot.content.curriculum import NodeId
 from bot.handlers.callback_data import ReportChoice
 from bot.i18n import load_i18n
 from bot.i18n.messages import DANGER_FIRST, SEARCH_FOUND
 from bot.i18n.reminders import BAD_DATE
-from bot.i18n.tools import AGENCY_NO_LIST, REPORT_AGENCY, REPORT_DETAILS, REPORT_WAITING
+from bot.i18n.tools import AGENCY_NOT_FOUND, REPORT_AGENCY, REPORT_DETAILS, REPORT_WAITING
 from bot.understanding.search import screen_title
 from tests.support.fake_telegram import FakeTelegram, FakeUser
 from tests.support.journeys import LANGUAGE_LABELS, expected_text, start_in
@@ -19,6 +22,8 @@ from tests.support.running import RunningBot
 
 I18N = load_i18n()
 CURRICULUM = real_curriculum()
+AGENCIES = Path(__file__).parent / "fixtures" / "agencies.yaml"
+"""A test list of licensed agencies: with none loaded, /agency asks for no name and has no step."""
 
 NO_COUNTRY = {
     "tg": "паспортамро гирифтанд",
@@ -134,8 +139,17 @@ async def test_danger_typed_into_a_report_gets_the_hotlines_first_and_the_report
     assert (await user.reply()).text == said(REPORT_WAITING, language), "and the report is sent as typed"
 
 
+@pytest.fixture
+async def bot_with_registry(settings: Settings) -> AsyncIterator[RunningBot]:
+    settings.agency_registry_path = AGENCIES
+    running = RunningBot(settings)
+    await running.start()
+    yield running
+    await running.stop()
+
+
 async def test_danger_typed_as_the_agency_to_check_or_a_date_gets_the_hotlines_first(
-    telegram: FakeTelegram, bot: RunningBot
+    telegram: FakeTelegram, bot_with_registry: RunningBot
 ) -> None:
     user = await started(telegram, "ru")
     await user.send("/agency")
@@ -143,7 +157,8 @@ async def test_danger_typed_as_the_agency_to_check_or_a_date_gets_the_hotlines_f
     await user.send(IN_RUSSIA["ru"])
     alarm = await user.reply()
     assert alarm.text == f"{said(DANGER_FIRST, 'ru')}\n\n{expected_text('hotlines', 'russia', 'ru')}"
-    assert (await user.reply()).text.startswith(said(AGENCY_NO_LIST, "ru")), "then the check answers as always"
+    checked = (await user.reply()).text
+    assert checked.startswith(said(AGENCY_NOT_FOUND, "ru").split("{typed}")[0]), "then the check answers as always"
 
     await user.send("/reminders")
     await user.press(await user.reply(), "Дата моего отъезда")

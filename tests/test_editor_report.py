@@ -33,7 +33,7 @@ def test_every_lesson_is_reported_with_its_facts_and_contacts(capsys: pytest.Cap
         "    ru_labour_code_67 (checked 22.11.2026, 0 month(s) ago): “Labour Code of the Russian Federation, "
         "Article 67”, tkrfkod.ru (text of the code), undated, read 2026-11-22, https://tkrfkod.ru/statja-67/"
     ) in contract
-    assert "    molmep_ru_central_1: checked 22.11.2026, 0 month(s) ago" in contract
+    assert "    molmep_ru_central_1: checked 07.12.2026, 0 month(s) ago" in contract
     abroad = out.split("abroad — Arriving in Russia or Kazakhstan", 1)[1].split("\n\n", 1)[0]
     assert "    ru_stay_90_per_year (checked 06.12.2026" in abroad, "a fact inserted with fact() is counted"
     hotlines = out.split("hotlines — Help and hotlines", 1)[1].split("\n\n", 1)[0]

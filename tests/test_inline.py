@@ -45,7 +45,7 @@ async def test_an_empty_query_offers_the_most_needed_cards_in_the_askers_languag
         ("России", "ru", [cid for cid, c in real_curriculum(translated=False).contacts.items() if c.country == "RU"]),
         ("Русия", "tg", [cid for cid, c in real_curriculum(translated=False).contacts.items() if c.country == "RU"]),
         ("odam savdosi", "uz", ["iom_tajikistan"]),
-        ("passport russia", "en", ["tj_consulate_spb"]),
+        ("passport russia", "en", ["tj_consulate_spb", "uz_embassy_ru"]),
     ],
 )
 async def test_a_country_or_need_in_any_language_finds_its_cards(

@@ -55,10 +55,13 @@ async def test_the_weather_typed_ob_havo_is_not_covered(telegram: FakeTelegram, 
     assert answer.text.startswith(html.escape(label(bot, NOT_COVERED, "uz"))), answer.text
 
 
-async def test_a_greeting_still_gets_the_hint_to_try_other_words(telegram: FakeTelegram, bot: RunningBot) -> None:
+async def test_a_word_that_matches_nothing_still_gets_the_hint_to_try_other_words(
+    telegram: FakeTelegram, bot: RunningBot
+) -> None:
+    """A greeting gets a greeting back (tests/test_greetings.py); an unknown word, the hint."""
     user = telegram.user(language_code="ru")
     await start_in(user, LANGUAGE_LABELS["ru"])
-    await user.send("привет")
+    await user.send("zzz")
     answer = await user.reply()
     assert answer.text.startswith(html.escape(label(bot, SEARCH_NOTHING_FOUND, "ru")))
 

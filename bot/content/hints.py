@@ -59,7 +59,7 @@ _HINTS: tuple[tuple[str, str], ...] = (
     (r"needs a 'phone' or a 'url'", "Give the contact a phone number, a web address, or both."),
     (r"exactly one of 'goto', 'lesson', 'url' or 'tool'",
      "A button leads to one place: keep one of goto, lesson, url or tool (agency_check, report_offer, "
-     "passport_country, talk_to_person)."),
+     "passport_country, talk_to_person, reminders)."),
     (r"must have no condition", "Add a last result with no min_score, max_score or category, for everyone else."),
     (r"'buttons' or 'answers'", "A check question has 'answers:'; other nodes have 'buttons:'."),
     (r"needs 'text' or 'results'", "Give the node a 'text:' (or 'results:' if it ends a check)."),

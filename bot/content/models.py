@@ -71,10 +71,11 @@ class Fact(_Strict):
     checked: Day
 
 
-Tool = Literal["agency_check", "report_offer", "passport_country", "talk_to_person"]
+Tool = Literal["agency_check", "report_offer", "passport_country", "talk_to_person", "reminders"]
 """Interactive tools a lesson button can open: the agency check, the offer report, the reader's
-own country's embassy and contacts (which asks their passport's country first), and a person to
-talk to (the counsellors' desk; the button is left out where it is not set up)."""
+own country's embassy and contacts (which asks their passport's country first), a person to
+talk to (the counsellors' desk; the button is left out where it is not set up), and the reminders
+menu (what /reminders shows)."""
 
 PassportCountry = Literal["TJ", "UZ", "KG", "other"]
 """The country of a reader's passport, as they answered it: the language does not tell it."""

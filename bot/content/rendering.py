@@ -26,6 +26,9 @@ Citizenship = PassportCountry | None
 """Whose citizen the reader is, as they said (`/country`); None until they have said."""
 READER_COUNTRIES: tuple[Citizenship, ...] = (None, *get_args(PassportCountry))
 """Every reader a text can be rendered for: each passport country, and one who has not said."""
+LIKELY_CITIZENSHIP: dict[str, PassportCountry] = {"tg": "TJ", "uz": "UZ"}
+"""Whose citizen a reader who has not said probably is, by the interface language: used only to
+put those citizens' contacts first among every country's, never to hide another country's."""
 
 
 class TextTemplate(Protocol):
@@ -239,6 +242,17 @@ class ContactRenderer:
                     "country's Ministry of Foreign Affairs.",
                 )
 
+    def citizens_first(self, contact_ids: list[str], country: PassportCountry | None) -> list[str]:
+        """`contact_ids` with those meant for another country's citizens moved after the rest (stable)."""
+        if country is None:
+            return contact_ids
+
+        def anothers(contact_id: str) -> bool:
+            citizens = self._contacts[contact_id].citizens
+            return bool(citizens) and country not in citizens
+
+        return sorted(contact_ids, key=anothers)
+
     def for_citizens(self, country: str) -> list[str]:
         """The contacts marked for citizens of `country` (their embassy, home ministry), in file order."""
         return [cid for cid, contact in self._contacts.items() if country in contact.citizens and not contact.hidden]
@@ -326,6 +340,8 @@ class _Page:
     def _cards(self, contact_ids: list[str]) -> str:
         self._shown.update(contact_ids)
         unknown = self._citizen_of is None
+        if unknown:
+            contact_ids = self._contacts.citizens_first(contact_ids, LIKELY_CITIZENSHIP.get(self._language))
         return "\n\n".join(self._contacts.block(cid, self._language, name_citizens=unknown) for cid in contact_ids)
 
     def _none(self) -> str:

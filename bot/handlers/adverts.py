@@ -214,15 +214,20 @@ def _utf16_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+def offer_checks(curriculum: Curriculum) -> list[NodeId]:
+    """The screens that help judge an offer without Safar's lists: the offer check and the red-flag check."""
+    checks = [OFFER_CHECK] if OFFER_CHECK.lesson in curriculum.lessons else []
+    if RED_FLAGS_LESSON in curriculum.lessons:
+        checks.append(curriculum.start_of(RED_FLAGS_LESSON))
+    return checks
+
+
 def advert_markup(
     curriculum: Curriculum, language: str, desk: CounsellorDesk | None, message_id: int
 ) -> InlineKeyboardMarkup:
     """The offer check, the red-flag check, and a person (who sees this advert if the person starts)."""
     builder = InlineKeyboardBuilder()
-    checks = [OFFER_CHECK] if OFFER_CHECK.lesson in curriculum.lessons else []
-    if RED_FLAGS_LESSON in curriculum.lessons:
-        checks.append(curriculum.start_of(RED_FLAGS_LESSON))
-    for node_id in checks:
+    for node_id in offer_checks(curriculum):
         builder.button(text=screen_title(curriculum, node_id, language), callback_data=OpenNode(ref=node_ref(node_id)))
     if desk_open(desk):
         builder.button(text=_(TALK_LABEL), callback_data=DeskStep(step="offer", message=message_id))

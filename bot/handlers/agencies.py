@@ -58,7 +58,8 @@ def describe(matches: list[AgencyMatch], typed: str, index: AgencyIndex, today: 
         parts.append(_(AGENCY_HOW_TO_CONFIRM))
     if index.registry.list_taken is not None:
         parts.append(f"<i>{_(AGENCY_LIST_DATE).format(date=day_text(index.registry.list_taken))}</i>")
-    parts.append(_(AGENCY_AGAIN))
+    if len(index):
+        parts.append(_(AGENCY_AGAIN))
     return "\n\n".join(parts)
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import get_args
 
-from aiogram import Router
+from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
@@ -32,6 +32,7 @@ from bot.handlers.callback_data import (
     RevealPayment,
     SetMonthlyDay,
     SetTimeZone,
+    StartTool,
     WeeksBeforeExpiry,
 )
 from bot.handlers.conversation import move
@@ -49,6 +50,9 @@ from bot.services.reminder_planning import Change, Outcome, Person, ReminderPlan
 from bot.services.reminder_schedule import TIME_ZONES, WEEK_CHOICES
 from bot.storage.stores.reminders import MAX_PENDING_PER_ACCOUNT
 
+REMINDERS_TOOL = "reminders"
+"""The `tool:` of a lesson button that opens the reminders menu."""
+
 
 async def reminders_command(
     message: Message, state: FSMContext, planner: ReminderPlanner, content: ContentHolder, user_key: str, language: str
@@ -56,6 +60,19 @@ async def reminders_command(
     await state.set_state(None)
     body, markup = await _menu(planner, content, user_key, language)
     await message.answer(body, reply_markup=markup)
+
+
+async def opened_from_lesson(
+    query: CallbackQuery,
+    state: FSMContext,
+    planner: ReminderPlanner,
+    content: ContentHolder,
+    user_key: str,
+    language: str,
+) -> None:
+    """A lesson's "⏰ Remind me" opens the reminders menu itself, in place of the screen."""
+    await state.set_state(None)
+    await replace_screen(query, *await _menu(planner, content, user_key, language))
 
 
 async def _menu(
@@ -437,6 +454,7 @@ def build_router() -> Router:
     router.message.filter(PrivateChat())
     router.message.register(reminders_command, Command("reminders"))
     router.message.register(stop_command, Command("stop"))
+    router.callback_query.register(opened_from_lesson, StartTool.filter(F.name == REMINDERS_TOOL))
     for menu_data in get_args(MenuButton):
         router.callback_query.register(menu_button, menu_data.filter())
     router.callback_query.register(date_chosen, PickDate.filter())

@@ -19,6 +19,7 @@ from bot.content.curriculum import NodeId, node_ref
 from bot.content.rendering import Citizenship
 from bot.handlers.callback_data import MAX_FOUND_SCREENS, MAX_LEAD_SCREENS, DangerAnswer, DeskStep, OpenNode
 from bot.handlers.conversation import move
+from bot.handlers.fallback import answer_courtesy, courtesy
 from bot.handlers.filters import PrivateChat, TypedText
 from bot.handlers.screens import TALK_LABEL, WHO_CAN_HELP_LABEL, add_nav_row, screen_markup
 from bot.i18n.messages import (
@@ -61,6 +62,9 @@ async def free_text(
     if answer.asks:
         DANGER_QUESTION_COUNT.labels("asked").inc()
         await message.answer(html.escape(_(DANGER_QUESTION)), reply_markup=_question_markup(answer))
+        return
+    if (kind := courtesy(message.text or "")) is not None:  # every word a greeting or thanks: screens found are chance
+        await answer_courtesy(message, state, content, language, kind)
         return
     text, markup = await _answer(state, content, answer.nodes, language, desk, not_covered=answer.not_covered)
     await message.answer(text, reply_markup=markup)

@@ -11,19 +11,33 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.common.navigation import NavAction
-from bot.handlers.callback_data import ReportChoice, StartTool
+from bot.content.curriculum import node_ref
+from bot.handlers.adverts import offer_checks
+from bot.handlers.callback_data import OpenNode, ReportChoice, StartTool
 from bot.handlers.filters import PrivateChat
 from bot.handlers.screens import add_nav_row, replace_screen
 from bot.handlers.stale import answer_stale
 from bot.handlers.states import AgencyCheck, ReportOffer
-from bot.i18n.tools import AGENCY_PROMPT, PROBLEMS, REPORT_INTRO
+from bot.i18n.tools import AGENCY_HOW_TO_CONFIRM, AGENCY_PROMPT, AGENCY_UNAVAILABLE, PROBLEMS, REPORT_INTRO
 from bot.services.content_holder import ContentHolder
+from bot.understanding.search import screen_title
 
 
 def agency_prompt() -> tuple[str, InlineKeyboardBuilder]:
     builder = InlineKeyboardBuilder()
     add_nav_row(builder, [NavAction.HOME, NavAction.HELP])
     return _(AGENCY_PROMPT), builder
+
+
+def agency_unavailable(content: ContentHolder, language: str) -> tuple[str, InlineKeyboardBuilder]:
+    """Without the licensed list, say so before anyone types a name, and offer what helps instead."""
+    curriculum = content.current.curriculum
+    builder = InlineKeyboardBuilder()
+    for node_id in offer_checks(curriculum):
+        builder.button(text=screen_title(curriculum, node_id, language), callback_data=OpenNode(ref=node_ref(node_id)))
+    builder.adjust(1)
+    add_nav_row(builder, [NavAction.HOME, NavAction.HELP])
+    return f"{_(AGENCY_UNAVAILABLE)}\n\n{_(AGENCY_HOW_TO_CONFIRM)}", builder
 
 
 def report_start() -> tuple[str, InlineKeyboardBuilder]:
@@ -35,20 +49,26 @@ def report_start() -> tuple[str, InlineKeyboardBuilder]:
     return _(REPORT_INTRO), builder
 
 
-async def start_agency_check(state: FSMContext) -> tuple[str, InlineKeyboardBuilder]:
-    """Put the user where typed text is an agency name, and return the prompt."""
+async def start_agency_check(
+    state: FSMContext, content: ContentHolder, language: str
+) -> tuple[str, InlineKeyboardBuilder]:
+    """Put the user where typed text is an agency name, and return the prompt; with no list loaded,
+    leave typed text to search and say what helps instead."""
+    if not len(content.current.agencies):
+        await state.set_state(None)
+        return agency_unavailable(content, language)
     await state.set_state(AgencyCheck.query)
     return agency_prompt()
 
 
-async def start_report(state: FSMContext) -> tuple[str, InlineKeyboardBuilder]:
+async def start_report(state: FSMContext, content: ContentHolder, language: str) -> tuple[str, InlineKeyboardBuilder]:
     """Begin an empty report, and return its first question."""
     await state.set_state(ReportOffer.problem)
     await state.update_data(report={})
     return report_start()
 
 
-TOOLS: dict[str, Callable[[FSMContext], Awaitable[tuple[str, InlineKeyboardBuilder]]]] = {
+TOOLS: dict[str, Callable[[FSMContext, ContentHolder, str], Awaitable[tuple[str, InlineKeyboardBuilder]]]] = {
     "agency_check": start_agency_check,
     "report_offer": start_report,
 }
@@ -67,17 +87,17 @@ async def tool_button(
     if start is None:
         await answer_stale(query, state, content, language, callback_answer)
         return
-    text, builder = await start(state)
+    text, builder = await start(state, content, language)
     await replace_screen(query, text, builder.as_markup())
 
 
-async def agency_command(message: Message, state: FSMContext) -> None:
-    text, builder = await start_agency_check(state)
+async def agency_command(message: Message, state: FSMContext, content: ContentHolder, language: str) -> None:
+    text, builder = await start_agency_check(state, content, language)
     await message.answer(text, reply_markup=builder.as_markup())
 
 
-async def report_command(message: Message, state: FSMContext) -> None:
-    text, builder = await start_report(state)
+async def report_command(message: Message, state: FSMContext, content: ContentHolder, language: str) -> None:
+    text, builder = await start_report(state, content, language)
     await message.answer(text, reply_markup=builder.as_markup())
 
 

@@ -12,6 +12,8 @@ SEARCH_FOUND = N_("Lessons that may help:")
 SEARCH_NOTHING_FOUND = N_(
     "I did not find a lesson for that. Try one or two words, such as “passport” or “contract”, or choose a topic:"
 )
+GREETING_REPLY = N_("Hello! 👋")
+THANKS_REPLY = N_("You are welcome! 🙂 I am glad to help.")
 NOT_COVERED = N_("Safar has no lesson on this, so I will not guess. Choose a topic:")
 NOT_COVERED_ASK_PERSON = N_(
     "Safar has no lesson on this, so I will not guess. A person from our team can try to help: "

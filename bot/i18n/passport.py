@@ -20,9 +20,9 @@ TJ_INTRO = N_(
     "The Ministry of Labour's representatives are not a consulate, but can tell you where to go."
 )
 UZ_INTRO = N_(
-    "For citizens of Uzbekistan: the office of Uzbekistan's Migration Agency in Russia. "
-    "We have not found a phone number of Uzbekistan's embassy in Moscow from an official source: "
-    "do not trust numbers from unknown sites."
+    "For citizens of Uzbekistan: Uzbekistan's embassy in Moscow and the office of Uzbekistan's Migration "
+    "Agency in Russia. We have not found the embassy's phone number in a source we could check: take it "
+    "from the embassy's own site, and do not trust numbers from unknown sites."
 )
 KG_NOT_FOUND = N_(
     "We have not found a phone number of Kyrgyzstan's embassy or of its Ministry of Labour's office in Moscow "

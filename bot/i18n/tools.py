@@ -3,6 +3,11 @@
 from bot.i18n import N_
 
 AGENCY_PROMPT = N_("🔎 <b>Check an agency</b>\nType the agency's name or its licence number.")
+AGENCY_UNAVAILABLE = N_(
+    "🔎 <b>Check an agency</b>\n"
+    "The list of licensed agencies has not been loaded into Safar yet, so I cannot check an agency's name. "
+    "The offer check and the red-flag check below help you judge an offer without it."
+)
 AGENCY_NO_LIST = N_("The list of licensed agencies has not been loaded into Safar yet, so I cannot check names.")
 AGENCY_LICENSED = N_("✅ <b>{name}</b> is on the list of licensed agencies: licence № {licence}, valid until {until}.")
 AGENCY_LICENSED_NO_END = N_("✅ <b>{name}</b> is on the list of licensed agencies: licence № {licence}.")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from bot.content.loader import PACKAGED_CONTENT
 
-CONTENT_DAY = date(2026, 12, 6)
+CONTENT_DAY = date(2026, 12, 7)
 """The day tests load content on: after every `checked` date of the real content, within a year."""
 
 
