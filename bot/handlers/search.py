@@ -19,7 +19,6 @@ from bot.content.curriculum import NodeId, node_ref
 from bot.content.rendering import Citizenship
 from bot.handlers.callback_data import MAX_FOUND_SCREENS, MAX_LEAD_SCREENS, DangerAnswer, DeskStep, OpenNode
 from bot.handlers.conversation import move
-from bot.handlers.fallback import answer_courtesy, courtesy
 from bot.handlers.filters import PrivateChat, TypedText
 from bot.handlers.screens import TALK_LABEL, WHO_CAN_HELP_LABEL, add_nav_row, screen_markup
 from bot.i18n.messages import (
@@ -27,10 +26,12 @@ from bot.i18n.messages import (
     DANGER_NO,
     DANGER_QUESTION,
     DANGER_YES,
+    GREETING_REPLY,
     NOT_COVERED,
     NOT_COVERED_ASK_PERSON,
     SEARCH_FOUND,
     SEARCH_NOTHING_FOUND,
+    THANKS_REPLY,
 )
 from bot.observability.metrics import DANGER_QUESTION as DANGER_QUESTION_COUNT
 from bot.services.content_holder import ContentHolder
@@ -38,10 +39,20 @@ from bot.services.counsellor_desk import CounsellorDesk, desk_open
 from bot.services.danger_view import DangerView, danger_view, offer_label
 from bot.services.engagement import track
 from bot.understanding.alarm import Alarm
+from bot.understanding.courtesy import Courtesy, courtesy
 from bot.understanding.search import SearchAnswer, screen_title
 
 MAX_QUERY_CHARS = 500
 """Longer texts are not searched: nobody asks a question that long, and it costs time."""
+
+
+async def answer_courtesy(
+    message: Message, state: FSMContext, content: ContentHolder, language: str, kind: Courtesy
+) -> None:
+    """A kind word back, and the menu: the person loses nothing and sees where to go next."""
+    word = _(THANKS_REPLY) if kind is Courtesy.THANKS else _(GREETING_REPLY)
+    home = await move(state, lambda c: content.current.engine.home(c, language))
+    await message.answer(f"{html.escape(word)}\n\n{home.text}", reply_markup=screen_markup(home))
 
 
 async def free_text(
