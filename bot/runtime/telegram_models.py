@@ -13,6 +13,8 @@ from aiogram.methods.base import Response
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from pydantic import BaseModel
 
+from bot.transport.answer_types import answer_types
+
 EVERY_UPDATES_MODELS: tuple[type[BaseModel], ...] = (
     InlineKeyboardMarkup,
     InlineKeyboardButton,
@@ -31,4 +33,9 @@ def build_models_every_update_uses(*also: type[BaseModel]) -> None:
         model.model_rebuild()
         returning: Any = getattr(model, "__returning__", None)
         if returning is not None:
-            Response[returning].model_rebuild()
+            _ANSWER_MODELS.extend(Response[read_as] for read_as in answer_types(returning))  # type: ignore[valid-type]
+
+
+_ANSWER_MODELS: list[type[Response[Any]]] = []
+"""The answers' models, built and kept: pydantic caches a `Response[...]` weakly, and one dropped
+here was garbage before the first update, which built it again (2.9 MB each time)."""

@@ -11,6 +11,8 @@ from aiogram.methods.base import TelegramType
 from aiogram.types import Update
 from pydantic import ValidationError
 
+from bot.transport.answer_types import answer_types
+
 log = logging.getLogger(__name__)
 
 
@@ -23,11 +25,12 @@ class KeepResponseTypes(BaseRequestMiddleware):
     update (measured with scripts/bench_load.py and py-spy); holding a reference ends it.
 
     Relies on aiogram 3.31's `BaseSession.check_response` parsing each reply with
-    `Response[method.__returning__]`: the very class kept here. Should aiogram build its models
+    `Response[method.__returning__]`: the very class kept here (an edit's, `Message | bool`, is
+    read as one of the two: bot/transport/answer_types.py). Should aiogram build its models
     otherwise, this only holds a few unused classes, and bench_load.py shows the cost returning.
     """
 
-    _kept: ClassVar[dict[type[TelegramMethod[Any]], type[Response[Any]]]] = {}
+    _kept: ClassVar[dict[type[TelegramMethod[Any]], tuple[type[Response[Any]], ...]]] = {}
 
     async def __call__(
         self,
@@ -36,7 +39,7 @@ class KeepResponseTypes(BaseRequestMiddleware):
         method: TelegramMethod[TelegramType],
     ) -> Response[TelegramType]:
         if type(method) not in self._kept:
-            self._kept[type(method)] = Response[method.__returning__]  # type: ignore[name-defined]
+            self._kept[type(method)] = tuple(Response[read_as] for read_as in answer_types(method.__returning__))  # type: ignore[valid-type]
         return await make_request(bot, method)
 
 
