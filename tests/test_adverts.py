@@ -2,10 +2,12 @@
 matters, never calls it safe, and offers the offer check, the red-flag check and a person. The NGO
 sees weekly figures that name no one; a channel only once three different people forwarded from it."""
 
+import asyncio
 import html
 import io
 import os
 import re
+import shutil
 import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -266,20 +268,36 @@ async def test_an_album_of_an_advert_is_read_picture_by_picture_and_answered_onc
 
 @needs_tesseract
 async def test_a_burst_of_photos_from_one_person_does_not_hold_up_another(
-    bot: RunningBot, telegram: FakeTelegram
+    settings: Settings, telegram: FakeTelegram, tmp_path: Path
 ) -> None:
-    sender = await started(bot, telegram, 607, "ru")
-    other = await started(bot, telegram, 608, "ru")
-    picture = screenshot(CLEANER)
-    for _ in range(3):
-        await sender.send_photo(picture)
-    await telegram.until(lambda: telegram.downloads, within=60)  # the first picture is being read
-    await other.forward(FEE_AND_PASSPORTS, channel(None))
-    answer = await other.reply(within=30)
-    assert why("fee", "ru") in answer.text
-    assert sender.nothing_sent(), "the other person was answered while the first picture was still being read"
-    for _ in range(3):
-        assert why("pay_too_high", "ru") in (await sender.reply(within=240)).text
+    """The first picture's reading is held open (Tesseract behind a gate the test opens) while
+    another person forwards an advert: they are answered, the first person's pictures then are."""
+    gate, passed = tmp_path / "gate", tmp_path / "passed"
+    os.mkfifo(gate)
+    held = tmp_path / "held-tesseract"
+    held.write_text(
+        f'#!/bin/sh\n[ -e "{passed}" ] || cat "{gate}" > /dev/null\n: > "{passed}"\nexec {shutil.which("tesseract")} "$@"\n'
+    )
+    held.chmod(0o755)
+    settings.advert_ocr_command = str(held)
+    running = RunningBot(settings)
+    await running.start()
+    try:
+        sender = await started(running, telegram, 607, "ru")
+        other = await started(running, telegram, 608, "ru")
+        picture = screenshot(CLEANER)
+        for _ in range(3):
+            await sender.send_photo(picture)
+        await telegram.until(lambda: telegram.downloads, within=60)  # the first picture is being read
+        await other.forward(FEE_AND_PASSPORTS, channel(None))
+        answer = await other.reply(within=30)
+        assert why("fee", "ru") in answer.text
+        assert sender.nothing_sent(), "the other person was answered while the first picture was still being read"
+        await asyncio.to_thread(lambda: os.close(os.open(gate, os.O_WRONLY)))  # the reading goes on
+        for _ in range(3):
+            assert why("pay_too_high", "ru") in (await sender.reply(within=240)).text
+    finally:
+        await running.stop()
 
 
 async def test_without_tesseract_a_photo_is_offered_to_a_counsellor_or_its_text_asked_for(
