@@ -107,12 +107,17 @@ async def reminder_jobs(app: "Application") -> AsyncIterator[None]:
     try:
         yield
     finally:
+        # No job is submitted from here on; one submitted just before has its task started by the
+        # time the jobs are drained, so APScheduler's shutdown cancels none half-way (it would log
+        # the cancelled job as an error, and a flush cut short waits for the one below).
+        scheduler.pause()
         if relays is not None and relaying is not None:
             await relays.shutdown()  # a copy under way finishes; the rest stays queued for the next start
             await relaying
         if shared:
             await app.reminders.shutdown()  # messages under way finish; the rest of the batch is released
             await app.broadcaster.shutdown()
+        await asyncio.sleep(0)  # a task created before the pause runs its first step: drained below
         await jobs.drain()
         scheduler.shutdown(wait=False)
         await app.recorder.flush()  # a clean shutdown loses no event
