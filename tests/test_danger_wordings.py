@@ -14,27 +14,34 @@ SEARCH = NodeSearch(real_curriculum(translated=False))
 
 
 @pytest.mark.parametrize(
-    ("typed", "kind"),
+    ("typed", "kind", "language"),
     [
         # a door shut fast ("маҳкам") or a key kept outside: locked in
-        ("хоҷаин шабона дари вагончикро аз берун маҳкам мекунад", "not_allowed_to_leave"),
-        ("moro dar barak mepartoyand, kalidro az berun mebarad", "not_allowed_to_leave"),
+        ("хоҷаин шабона дари вагончикро аз берун маҳкам мекунад", "not_allowed_to_leave", "ru"),
+        ("moro dar barak mepartoyand, kalidro az berun mebarad", "not_allowed_to_leave", "ru"),
         # the threat verb with what will be done to the worker
-        ("бригадир грозит уволить всех, кто пожалуется", "threats"),
-        ("прораб пригрозил, что сдаст нас", "threats"),
+        ("бригадир грозит уволить всех, кто пожалуется", "threats", "ru"),
+        ("прораб пригрозил, что сдаст нас", "threats", "ru"),
         # touching a woman against her will is violence
-        ("хозяин лапает её на складе", "violence"),
-        ("the manager touches her every shift", "violence"),
+        ("хозяин лапает её на складе", "violence", "ru"),
+        ("the manager touches her every shift", "violence", "ru"),
         # documents given back only for money
-        ("the broker will give our passports back only after we pay him", "documents_taken"),
-        ("паспорт вернут только после того как заплатим агенту", "documents_taken"),
+        ("the broker will give our passports back only after we pay him", "documents_taken", "ru"),
+        ("паспорт вернут только после того как заплатим агенту", "documents_taken", "ru"),
         # beaten for wanting to leave, or a phone kept: not let go
-        ("бригадир избил брата, когда тот хотел уйти", "not_allowed_to_leave"),
-        ("the family she cleans for keeps her phone", "not_allowed_to_leave"),
+        ("бригадир избил брата, когда тот хотел уйти", "not_allowed_to_leave", "ru"),
+        ("the family she cleans for keeps her phone", "not_allowed_to_leave", "ru"),
+        # spoken Tajik: "-ама" is "-амро" (my ... as the object), "гирифтан" the dropped -д of "they took"
+        ("паспортама гирифтан", "documents_taken", "tg"),
+        ("pasportama giriftan", "documents_taken", "tg"),
+        ("телефонамро гирифтан", "not_allowed_to_leave", "tg"),
+        # "-ма" after a consonant is "-амро", "намедихан" is "намедиҳанд" (they don't pay me)
+        ("маошма намедихан", "wages_withheld", "tg"),
     ],
 )
-def test_everyday_wordings_of_a_kind_of_danger_raise_the_alarm(typed: str, kind: str) -> None:
-    answer = SEARCH.find(typed, "ru")
+def test_everyday_wordings_of_a_kind_of_danger_raise_the_alarm(typed: str, kind: str, language: str) -> None:
+    """Spoken Tajik forms (in the Tajik interface) are read as the written ones are."""
+    answer = SEARCH.find(typed, language)
     assert answer.alarm is Alarm.CLEAR, (typed, answer.alarm, answer.danger)
     assert kind in answer.danger, (typed, answer.danger)
 
@@ -118,23 +125,6 @@ def test_harm_long_past_told_from_safety_raises_no_alarm(typed: str) -> None:
 def test_a_father_who_will_not_pay_for_the_trip_in_mixed_languages_is_no_wage_withheld(typed: str) -> None:
     answer = SEARCH.find(typed, "tg")
     assert answer.alarm is Alarm.NONE, (typed, answer.alarm, answer.danger)
-
-
-@pytest.mark.parametrize(
-    ("typed", "kind"),
-    [
-        # spoken Tajik: "-ама" is "-амро" (my ... as the object), "гирифтан" the dropped -д of "they took"
-        ("паспортама гирифтан", "documents_taken"),
-        ("pasportama giriftan", "documents_taken"),
-        ("телефонамро гирифтан", "not_allowed_to_leave"),
-        # "-ма" after a consonant is "-амро", "намедихан" is "намедиҳанд" (they don't pay me)
-        ("маошма намедихан", "wages_withheld"),
-    ],
-)
-def test_spoken_tajik_forms_of_danger_raise_the_alarm_as_the_written_ones_do(typed: str, kind: str) -> None:
-    answer = SEARCH.find(typed, "tg")
-    assert answer.alarm is Alarm.CLEAR, (typed, answer.alarm, answer.danger)
-    assert kind in answer.danger, (typed, answer.danger)
 
 
 @pytest.mark.parametrize("typed", ["паспорт гирифтан мехоҳам", "патент гирифтан", "шиноснома гирифтан чанд пул"])
