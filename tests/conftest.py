@@ -66,6 +66,19 @@ async def bot(settings: Settings) -> AsyncIterator[RunningBot]:
     await running.stop()
 
 
+AGENCY_LIST = Path(__file__).parent / "fixtures" / "agencies.yaml"
+"""A small licensed-agency list: with a list loaded, /agency and the report's agency step look names up."""
+
+
+@pytest.fixture
+async def bot_with_registry(settings: Settings) -> AsyncIterator[RunningBot]:
+    settings.agency_registry_path = AGENCY_LIST
+    running = RunningBot(settings)
+    await running.start()
+    yield running
+    await running.stop()
+
+
 @pytest.fixture
 async def reminding_bot(settings: Settings, clock: ManualClock) -> AsyncIterator[RunningBot]:
     """The bot checking for due reminders every tenth of a second, on the module's own `clock`."""

@@ -1,11 +1,5 @@
 """A migrant checks an agency before paying anyone."""
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
-
-from bot.config import Settings
 from bot.content.curriculum import NodeId
 from bot.handlers.adverts import OFFER_CHECK
 from bot.understanding.search import screen_title
@@ -13,8 +7,6 @@ from tests.support.fake_telegram import FakeTelegram, FakeUser
 from tests.support.journeys import expected_text, open_topic, start_in
 from tests.support.real_content import real_curriculum
 from tests.support.running import RunningBot
-
-FIXTURE = Path(__file__).parent / "fixtures" / "agencies.yaml"
 
 
 async def checking_agencies(telegram: FakeTelegram, language: str, label: str) -> FakeUser:
@@ -24,15 +16,6 @@ async def checking_agencies(telegram: FakeTelegram, language: str, label: str) -
     await user.send("/agency")
     await user.reply()
     return user
-
-
-@pytest.fixture
-async def bot_with_registry(settings: Settings) -> AsyncIterator[RunningBot]:
-    settings.agency_registry_path = FIXTURE
-    running = RunningBot(settings)
-    await running.start()
-    yield running
-    await running.stop()
 
 
 async def test_a_licensed_agency_typed_in_latin_letters(telegram: FakeTelegram, bot_with_registry: RunningBot) -> None:

@@ -2,12 +2,9 @@
 language, whatever else the message matches; the country is read from the message, never stored."""
 
 import logging
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
-from bot.config import Settings
 from bot.content.curriculum import NodeId
 from bot.handlers.callback_data import ReportChoice
 from bot.i18n import load_i18n
@@ -22,7 +19,6 @@ from tests.support.running import RunningBot
 
 I18N = load_i18n()
 CURRICULUM = real_curriculum()
-AGENCIES = Path(__file__).parent / "fixtures" / "agencies.yaml"
 """A test list of licensed agencies: with none loaded, /agency asks for no name and has no step."""
 
 NO_COUNTRY = {
@@ -137,15 +133,6 @@ async def test_danger_typed_into_a_report_gets_the_hotlines_first_and_the_report
     assert alarm.text == f"{said(DANGER_FIRST, language)}\n\n{expected_text('hotlines', 'start', language)}"
     assert CURRICULUM.title("red_flags", language) in alarm.labels()
     assert (await user.reply()).text == said(REPORT_WAITING, language), "and the report is sent as typed"
-
-
-@pytest.fixture
-async def bot_with_registry(settings: Settings) -> AsyncIterator[RunningBot]:
-    settings.agency_registry_path = AGENCIES
-    running = RunningBot(settings)
-    await running.start()
-    yield running
-    await running.stop()
 
 
 async def test_danger_typed_as_the_agency_to_check_or_a_date_gets_the_hotlines_first(
