@@ -11,6 +11,7 @@ import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 from bot.understanding.advert_flags import APART, MONEY, AdvertFlag, AdvertFlags
 from bot.understanding.advert_numbers import SPOKEN_NUMBER, spoken_value
@@ -201,6 +202,12 @@ PRINT_BITS = 63
 """Fingerprints fit PostgreSQL's BIGINT."""
 
 
+PictureKind = Literal["advert", "identity_document", "other"]
+"""What a photo's words are (`AdvertReader.picture_kind`)."""
+_MACHINE_READABLE_ZONE = re.compile(r"[A-Z0-9]{1,3}<{2,}|<{4,}")
+"""A passport's or an ID card's machine-readable lines ("P<TJKRAHIMOV<<..."), as OCR reads them."""
+
+
 @dataclass(frozen=True)
 class AdvertReading:
     flags: tuple[str, ...]
@@ -262,6 +269,21 @@ class AdvertReader:
         self._advance = PhraseMatcher(
             ("advance", phrase) for phrases in flags.advance_words.values() for phrase in phrases
         )
+        self._job_words = PhraseMatcher(
+            (phrase, phrase)
+            for words_by_language in (flags.advert_words, flags.job_words)
+            for phrases in words_by_language.values()
+            for phrase in phrases
+        )
+        self._identity = PhraseMatcher(
+            (("identity", phrase) for phrases in flags.identity_document_words.values() for phrase in phrases),
+            careful_typos=True,
+        )
+        self._receipt = PhraseMatcher(
+            (("receipt", phrase) for phrases in flags.receipt_words.values() for phrase in phrases),
+            careful_typos=True,
+        )
+        self._employer_flag = next((name for name, flag in flags.flags.items() if flag.rule == "no_employer_named"), "")
 
     @one_text()
     def read(self, text: str) -> AdvertReading:
@@ -296,6 +318,31 @@ class AdvertReader:
         named = self._employer is not None and self._employer.names_employer(text)
         lent = serious == {TRAVEL_DEDUCTED} and bool(self._advance.labels_in(text))
         return not (named and (self._contract.labels_in(text) or lent))
+
+    def picture_kind(self, text: str, reading: AdvertReading) -> PictureKind:
+        """What the words read from a photo are. A photo is not assumed to be an advert ("no red
+        flags found in this advert" on a receipt would be false): an identity document's page first,
+        whatever else it says (it is never read as an advert, counted or relayed); a job advert with
+        any serious flag (worth telling whatever the picture), with two words of a job, or with one
+        and an amount, a contact, a web address or a flag other than no employer named; else
+        something else (a selfie's stray letters, a chat, a receipt)."""
+        if self._identity.labels_in(text) or _MACHINE_READABLE_ZONE.search(text):
+            return "identity_document"
+        if reading.serious:
+            return "advert"
+        if self._receipt.labels_in(text):
+            return "other"
+        job = self._job_words.labels_in(text)
+        other_flags = set(reading.flags) - {self._employer_flag}
+        found = (
+            _CONTACT.search(text) is not None
+            or _own_domain(text)
+            or bool(other_flags)
+            or any(_currency(match) for match in _AMOUNT.finditer(text))
+        )
+        if len(job) >= 2 or (job and found) or self.looks_like_advert(text):
+            return "advert"
+        return "other"
 
     def looks_like_advert(self, text: str) -> bool:
         """A pasted text that reads like a job advert: long, with words of adverts, and an amount or
