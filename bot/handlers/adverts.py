@@ -135,9 +135,9 @@ async def read_advert(
         text = f"{text}\n{read}"
     reading = loaded.adverts.read(text[:MAX_ADVERT_CHARS])
     if message.photo and (kind := loaded.adverts.picture_kind(text[:MAX_ADVERT_CHARS], reading)) != "advert":
+        told = ADVERT_IDENTITY_DOCUMENT if kind == "identity_document" else ADVERT_NOT_AN_ADVERT
         await message.answer(
-            html.escape(_(ADVERT_IDENTITY_DOCUMENT if kind == "identity_document" else ADVERT_NOT_AN_ADVERT)),
-            reply_markup=_not_an_advert_markup(kind, loaded.curriculum, language, desk, message),
+            html.escape(_(told)), reply_markup=_not_an_advert_markup(kind, loaded.curriculum, language, desk, message)
         )
         return  # neither counted nor fingerprinted: it is no advert, and may be someone's passport
     if advert_watch is not None:
