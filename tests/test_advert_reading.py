@@ -639,7 +639,7 @@ def test_the_tuning_sets_are_still_read_as_they_were(reader: AdvertReader, path:
 def test_the_evaluation_script_reports_the_goals_figures(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """The script's job, on the first adverts of each set: every set named, its figures printed, a
     held-out set's misses never (the figures themselves are asserted above). Between rounds no
-    held-out set may be in the repository (K was retired into tuning; the lead adds the next one),
+    held-out set may be in the repository (L was retired into tuning; the lead adds the next one),
     so a sealed run is also made on a copy of a tuning set."""
     done = subprocess.run(
         [sys.executable, "scripts/eval_adverts.py", "--limit", "3"],
@@ -649,6 +649,7 @@ def test_the_evaluation_script_reports_the_goals_figures(capsys: pytest.CaptureF
     assert "== tuning (studied): tests/data/adverts_I.yaml" in done.stdout, "set I was studied: tuning data now"
     assert "== tuning (studied): tests/data/adverts_J.yaml" in done.stdout, "set J was studied: tuning data now"
     assert "== tuning (studied): tests/data/adverts_K.yaml" in done.stdout, "set K was studied: tuning data now"
+    assert "== tuning (studied): tests/data/adverts_L.yaml" in done.stdout, "set L was studied: tuning data now"
     tuning = [f"== tuning (studied): {path.relative_to(ROOT)}" for path in TUNING_SETS]
     assert [line for line in done.stdout.splitlines() if line.startswith("== tuning")] == tuning
     held_out = done.stdout.split("== held out (never studied)")[1:]
@@ -794,3 +795,54 @@ def test_a_rush_in_uzbek_is_still_a_count_of_places_left(reader: AdvertReader) -
     assert "urgency" in flags(reader, "Faqat 6 ta oʻrin bor!")
     assert "urgency" in flags(reader, "Faqat 3 joy qoldi")
     assert "no_contract" in flags(reader, "Работа без оформления, документы не нужны")
+
+
+@pytest.mark.parametrize(
+    ("ordinary", "flagged", "flag"),
+    [
+        (  # a public agency attached to the ministry takes documents: "назди" is not "назди мо", with us
+            "Агентии муҳоҷирати меҳнатӣ (назди Вазорати меҳнат, муҳоҷират ва шуғли аҳолӣ) эълон мекунад: "
+            "қабули ҳуҷҷатҳо барои кори мавсимӣ оғоз шуд.",
+            "Ҳуҷҷатҳои шумо дар давоми мавсим назди мо",
+            "documents_kept",
+        ),
+        (  # documents paid by the employer are not documents held by the employer
+            "Til kurslari bepul, hujjatlar ish beruvchi hisobidan",
+            "Pasportlar ish beruvchida turadi",
+            "documents_kept",
+        ),
+        (  # a law that does not allow a charge is not a worker not allowed out
+            "We never charge for sponsorship: charging workers for a Certificate of Sponsorship is not allowed in the UK.",
+            "Workers are not allowed out of the hostel after the shift",
+            "confinement",
+        ),
+        (  # a household's cleaner a few times a week: an hourly rate, not a full-time month
+            "Need a cleaner for a flat in Dubai Marina, 3 times a week, AED 40/hour. Message @flat_cleaning_example",
+            "Need a cleaner for a hotel in Dubai Marina, full-time, AED 40/hour. Message @flat_cleaning_example",
+            "pay_too_high",
+        ),
+    ],
+)
+def test_set_ls_ordinary_adverts_called_dangerous_are_read_for_what_they_say(
+    reader: AdvertReader, ordinary: str, flagged: str, flag: str
+) -> None:
+    """Set L's four ordinary adverts that a serious flag called dangerous, each beside the advert
+    that does show the flag, so that the cause is fixed and not the flag."""
+    assert flag not in flags(reader, ordinary)
+    assert flag in flags(reader, flagged)
+
+
+@pytest.mark.parametrize(
+    "advert",
+    [
+        "Бизда хизмат мутлақо БЕПУЛ!\nФақат тиббий кўрик ва ҳужжат тайёрлаш — 900 £\n@britaniya_ish_example",
+        "Склад, упаковщики\nЗапись в группу — 1500₽ за место\n+7 900 000-00-14",
+        "Работа в Канаде\nСопровождение — 4500 $.\nПишите @canada_way_example",
+        "Дубайда юк ташувчи\nРўйхатдан ўтиш 300$\n+7 900 000-00-79",
+        "Europe via Belarus\n$6,000 all-inclusive\n@euro_route_example",
+    ],
+)
+def test_the_ways_of_set_l_to_ask_a_fee_are_read(reader: AdvertReader, advert: str) -> None:
+    """A free "service" in one line does not cancel a fee asked in another; a place in a group,
+    an escort, a registration and an all-inclusive price are fees."""
+    assert "fee" in flags(reader, advert)

@@ -1,7 +1,8 @@
 """The advert check: a forwarded message, a pasted text that reads like a job advert, or a photo or
-screenshot of one is read for red flags. The answer lists each flag found with why it matters,
-checks the firm names it gives against the licensed agencies, and ends with the offer check, the
-red-flag check and a person to talk to. It never calls an offer safe.
+screenshot of one is read for red flags (a photo whose words are no job advert, a selfie, a chat, a
+receipt or a passport's page, is told so instead and nothing of it is counted). The answer lists
+each flag found with why it matters, checks the firm names it gives against the licensed agencies,
+and ends with the offer check, the red-flag check and a person to talk to. It never calls an offer safe.
 
 Where an advert goes is decided in counsellors.build_router (an open case relays everything).
 Nothing of the advert is kept: its flags, the public channel it came from and a fingerprint are
@@ -31,11 +32,13 @@ from bot.handlers.callback_data import DeskStep, OpenNode
 from bot.handlers.screens import TALK_LABEL, add_nav_row
 from bot.i18n.adverts import (
     ADVERT_FLAGS_FOUND,
+    ADVERT_IDENTITY_DOCUMENT,
     ADVERT_MORE_FLAGS,
     ADVERT_NAMES,
     ADVERT_NO_FLAGS,
     ADVERT_NO_PICTURES,
     ADVERT_NO_WORDS,
+    ADVERT_NOT_AN_ADVERT,
     ADVERT_PICTURES_UNREAD,
     ADVERT_SERIOUS,
     ADVERT_WARNINGS_ONLY,
@@ -48,11 +51,13 @@ from bot.services.content_holder import ContentHolder, LoadedContent
 from bot.services.counsellor_desk import CounsellorDesk, desk_open
 from bot.services.danger_view import RED_FLAGS_LESSON
 from bot.services.picture_text import PictureText
-from bot.understanding.advert_reading import AdvertReading
+from bot.understanding.advert_reading import AdvertReading, PictureKind
 from bot.understanding.search import screen_title
 
 OFFER_CHECK = NodeId("contract", "check_intro")
 """The contract lesson's "Check your offer" questions."""
+KEEP_DOCUMENTS = NodeId("before_you_go", "documents")
+"""The screen on documents and their copies: the original passport stays with its owner."""
 MAX_ADVERT_CHARS = 4096
 """Read at most this much (a message's own limit; OCR of a long screenshot can give more)."""
 MIN_PICTURE_LETTERS = 20
@@ -129,6 +134,12 @@ async def read_advert(
             return
         text = f"{text}\n{read}"
     reading = loaded.adverts.read(text[:MAX_ADVERT_CHARS])
+    if message.photo and (kind := loaded.adverts.picture_kind(text[:MAX_ADVERT_CHARS], reading)) != "advert":
+        told = ADVERT_IDENTITY_DOCUMENT if kind == "identity_document" else ADVERT_NOT_AN_ADVERT
+        await message.answer(
+            html.escape(_(told)), reply_markup=_not_an_advert_markup(kind, loaded.curriculum, language, desk, message)
+        )
+        return  # neither counted nor fingerprinted: it is no advert, and may be someone's passport
     if advert_watch is not None:
         await advert_watch.count(user_key, reading, public_channel(message), advert_source)
     answer = advert_answer(reading, loaded, language, clock.now().date())
@@ -233,6 +244,26 @@ def advert_markup(
         builder.button(text=_(TALK_LABEL), callback_data=DeskStep(step="offer", message=message_id))
     builder.adjust(1)
     add_nav_row(builder, [NavAction.HOME])
+    return builder.as_markup()
+
+
+def _not_an_advert_markup(
+    kind: PictureKind, curriculum: Curriculum, language: str, desk: CounsellorDesk | None, message: Message
+) -> InlineKeyboardMarkup:
+    """A picture that is no advert: a person to help with it (with the desk open; an identity
+    document's page is never relayed to them), else the hotlines and who can help; for a passport,
+    the screen on keeping documents."""
+    builder = InlineKeyboardBuilder()
+    if kind == "identity_document" and curriculum.has(KEEP_DOCUMENTS):
+        builder.button(
+            text=screen_title(curriculum, KEEP_DOCUMENTS, language),
+            callback_data=OpenNode(ref=node_ref(KEEP_DOCUMENTS)),
+        )
+    if desk_open(desk):
+        relayed = 0 if kind == "identity_document" else message.message_id
+        builder.button(text=_(TALK_LABEL), callback_data=DeskStep(step="offer", message=relayed))
+    builder.adjust(1)
+    add_nav_row(builder, [NavAction.HOME] if desk_open(desk) else [NavAction.HELP])
     return builder.as_markup()
 
 

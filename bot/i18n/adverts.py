@@ -25,6 +25,16 @@ ADVERT_NO_WORDS = N_(
     "Safar could not read the words in this picture. Copy the advert's text and send it here, "
     "or forward the message itself."
 )
+ADVERT_NOT_AN_ADVERT = N_(
+    "This picture does not look like a job advert, so Safar has not checked it for red flags. Safar reads "
+    "photos and screenshots of job adverts and offers: send one, or copy the advert's text and send it here, "
+    "or forward the message itself. Nothing of this picture is kept."
+)
+ADVERT_IDENTITY_DOCUMENT = N_(
+    "This looks like a page of a passport or another identity document, not a job advert: Safar has not "
+    "checked it and has kept nothing of it. Send a photo of your passport only to people and offices you "
+    "trust, and always keep the original yourself."
+)
 ADVERT_NO_PICTURES = N_(
     "Safar cannot read pictures here. Copy the advert's text and send it here, or forward the message itself."
 )

@@ -106,6 +106,12 @@ class AdvertFlags(BaseModel):
     advance_words: PhrasesByLanguage = {}
     """Words of a travel cost lent as an advance on wages ("аванс"): in an advert that names its
     employer, travel taken from wages alone is then a warning even with no written contract named."""
+    job_words: PhrasesByLanguage = {}
+    """Words of a job offered that, with `advert_words`, make a photo's words a job advert."""
+    identity_document_words: PhrasesByLanguage = {}
+    """Words of an identity document's page ("date of birth"): such a photo is not an advert."""
+    receipt_words: PhrasesByLanguage = {}
+    """Words of a shop's receipt ("кассовый чек"): such a photo is not an advert."""
 
     def serious(self) -> frozenset[str]:
         return frozenset(name for name, flag in self.flags.items() if flag.serious)

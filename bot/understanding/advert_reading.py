@@ -11,6 +11,7 @@ import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 from bot.understanding.advert_flags import APART, MONEY, AdvertFlag, AdvertFlags
 from bot.understanding.advert_numbers import SPOKEN_NUMBER, spoken_value
@@ -66,14 +67,27 @@ _MULTIPLIERS = {"млн": 1e6, "mln": 1e6, "million": 1e6, "миллион": 1e6
 UNKNOWN_CURRENCY = "XXX"
 """Thousands with no currency written ("взнос 5 тыс", "10 ming"): money for `{money}`, with no
 pay ceiling (ISO 4217's code for no currency)."""
+HOURS_A_MONTH, DAYS_A_MONTH = 168.0, 26.0
+"""An hourly or a daily rate is a month's pay at these, a full-time week of 5 days' hours or 6 days."""
 _PERIODS: tuple[tuple[float, re.Pattern[str]], ...] = (
-    (168.0, re.compile(r"(?<!\w)(?:час(?:а|ов)?(?!\w)|hour|soat|соат)|/h\b|/ч\b", re.IGNORECASE)),
+    (HOURS_A_MONTH, re.compile(r"(?<!\w)(?:час(?:а|ов)?(?!\w)|hour|soat|соат)|/h\b|/ч\b", re.IGNORECASE)),
     (4.33, re.compile(r"(?<!\w)(?:недел|еженедел|week|hafta|ҳафта|хафта)", re.IGNORECASE)),
-    (26.0, re.compile(r"(?<!\w)(?:день|за смену|в смену|смена(?!\w|\s*\d)|day|kun|кун|рӯз)|/день|/смен", re.I)),
+    (DAYS_A_MONTH, re.compile(r"(?<!\w)(?:день|за смену|в смену|смена(?!\w|\s*\d)|day|kun|кун|рӯз)|/день|/смен", re.I)),
     (1 / 12, re.compile(r"(?<!\w)(?:год|year|yil|йил|сол)(?!\w)", re.IGNORECASE)),
     (1.0, re.compile(r"(?<!\w)(?:мес(?:яц|\.|(?!\w))|month|oy|ой|моҳ|мох)", re.IGNORECASE)),
 )
 """How many of a period make a month, and how each period is written."""
+FULL_WEEK_DAYS = {HOURS_A_MONTH: 5, DAYS_A_MONTH: 6}
+PART_TIME_DAYS = 4
+"""Work on this many days a week or fewer is part-time: an hourly or daily rate counts for those days only."""
+_DAYS_A_WEEK = re.compile(
+    r"(?<![\w.,])(?P<n>[1-7])\s*(?:-?[xх]\s*)?(?:раз[а]?|дн(?:я|ей)|days?|times|kun|кун|рӯз|marta|марта|маротиба)"
+    r"\s+(?:в|a|per|дар|ба)?\s*(?:як\s+)?(?:неделю|week|ҳафта|хафта|hafta)|"
+    r"(?<!\w)(?:haftada|ҳафтада|haftasiga|ҳафтасига|ҳафтае|хафтае|ҳафтаи|дар\s+як\s+ҳафта)\s*(?P<m>[1-7])\s*"
+    r"(?:kun|кун|marta|марта|рӯз|маротиба|бор)",
+    re.IGNORECASE,
+)
+"""Days of work a week written with a number ("3 times a week", "2 раза в неделю", "haftada 3 kun")."""
 _PAY_LINE = re.compile(
     r"(?<!\w)(?:зп|з/п|зарплат|оплата|доход|довольств|оклад|ставк|заработ|маош|maosh|музд|oylik|ойлик|oylig|ойлиг|"
     r"ish haqi|иш ҳақи|медиҳанд|медихан|медиҳем|медихем|"
@@ -182,8 +196,16 @@ MIN_ADVERT_CHARS = 120
 """A pasted text shorter than this is a question, not an advert."""
 MAX_VARIANTS = 256
 """Phrases one phrase with alternatives may stand for (as the phrase matcher's own limit)."""
+PARTICLE_LETTERS = 3
+"""A common word this short that ends a phrase completes the word before it ("out", "off", "мо")."""
 PRINT_BITS = 63
 """Fingerprints fit PostgreSQL's BIGINT."""
+
+
+PictureKind = Literal["advert", "identity_document", "other"]
+"""What a photo's words are (`AdvertReader.picture_kind`)."""
+_MACHINE_READABLE_ZONE = re.compile(r"[A-Z0-9]{1,3}<{2,}|<{4,}")
+"""A passport's or an ID card's machine-readable lines ("P<TJKRAHIMOV<<..."), as OCR reads them."""
 
 
 @dataclass(frozen=True)
@@ -247,6 +269,21 @@ class AdvertReader:
         self._advance = PhraseMatcher(
             ("advance", phrase) for phrases in flags.advance_words.values() for phrase in phrases
         )
+        self._job_words = PhraseMatcher(
+            (phrase, phrase)
+            for words_by_language in (flags.advert_words, flags.job_words)
+            for phrases in words_by_language.values()
+            for phrase in phrases
+        )
+        self._identity = PhraseMatcher(
+            (("identity", phrase) for phrases in flags.identity_document_words.values() for phrase in phrases),
+            careful_typos=True,
+        )
+        self._receipt = PhraseMatcher(
+            (("receipt", phrase) for phrases in flags.receipt_words.values() for phrase in phrases),
+            careful_typos=True,
+        )
+        self._employer_flag = next((name for name, flag in flags.flags.items() if flag.rule == "no_employer_named"), "")
 
     @one_text()
     def read(self, text: str) -> AdvertReading:
@@ -282,6 +319,31 @@ class AdvertReader:
         lent = serious == {TRAVEL_DEDUCTED} and bool(self._advance.labels_in(text))
         return not (named and (self._contract.labels_in(text) or lent))
 
+    def picture_kind(self, text: str, reading: AdvertReading) -> PictureKind:
+        """What the words read from a photo are. A photo is not assumed to be an advert ("no red
+        flags found in this advert" on a receipt would be false): an identity document's page first,
+        whatever else it says (it is never read as an advert, counted or relayed); a job advert with
+        any serious flag (worth telling whatever the picture), with two words of a job, or with one
+        and an amount, a contact, a web address or a flag other than no employer named; else
+        something else (a selfie's stray letters, a chat, a receipt)."""
+        if self._identity.labels_in(text) or _MACHINE_READABLE_ZONE.search(text):
+            return "identity_document"
+        if reading.serious:
+            return "advert"
+        if self._receipt.labels_in(text):
+            return "other"
+        job = self._job_words.labels_in(text)
+        other_flags = set(reading.flags) - {self._employer_flag}
+        found = (
+            _CONTACT.search(text) is not None
+            or _own_domain(text)
+            or bool(other_flags)
+            or any(_currency(match) for match in _AMOUNT.finditer(text))
+        )
+        if len(job) >= 2 or (job and found) or self.looks_like_advert(text):
+            return "advert"
+        return "other"
+
     def looks_like_advert(self, text: str) -> bool:
         """A pasted text that reads like a job advert: long, with words of adverts, and an amount or
         a way to reach someone; a story about one's own trouble (no contact, no lines) is not."""
@@ -296,18 +358,34 @@ class _CommonWordsKept:
     """Phrases matched as a search matches them (common words left out), except two kinds, matched
     word for word: those that shrink to one word without their common words ("this friday" is not
     any "Friday", "на фронт" is not the English "front desk"), and those with a word that only folds
-    into a common one (Tajik "манъ", forbidden, folds to "ман", I)."""
+    into a common one (Tajik "манъ", forbidden, folds to "ман", I). A phrase that ends in a short
+    common word is matched word for word with that word right after the one before it: the word
+    completes it ("not allowed out" is not "charging workers is not allowed"; "ҳуҷҷатҳо ... назди
+    мо", the documents with us, is not "назди Вазорат", attached to the ministry)."""
 
     def __init__(self, phrases: list[tuple[str, str]]) -> None:
         each = [(label, variant) for label, phrase in phrases for variant in _variants(phrase)]
+        completed = [pair for pair in each if _ends_in_particle(pair[1])]
+        each = [pair for pair in each if not _ends_in_particle(pair[1])]
         # "неофициально" is not a typo of "официально": a typo keeps the first letter
         self._plain = PhraseMatcher([pair for pair in each if not _word_for_word(pair[1])], careful_typos=True)
         self._exact = PhraseMatcher(
             [pair for pair in each if _word_for_word(pair[1])], careful_typos=True, every_word=True
         )
+        self._completed_labels = [label for label, _phrase in completed]
+        self._completed = PhraseMatcher(
+            [(str(index), phrase) for index, (_label, phrase) in enumerate(completed)],
+            careful_typos=True,
+            every_word=True,
+        )
 
     def labels_in(self, text: str) -> list[str]:
-        return list(dict.fromkeys([*self._plain.labels_in(text), *self._exact.labels_in(text)]))
+        completed = [
+            self._completed_labels[int(index)]
+            for index, chosen in self._completed.spans_in(text, every=True)
+            if chosen[-1] == chosen[-2] + 1
+        ]
+        return list(dict.fromkeys([*self._plain.labels_in(text), *self._exact.labels_in(text), *completed]))
 
 
 def _variants(phrase: str) -> list[str]:
@@ -315,6 +393,17 @@ def _variants(phrase: str) -> list[str]:
     "это", "в эту пятницу" does not."""
     choices = [token.split(ALTERNATIVE) for token in phrase.split()]
     return [" ".join(chosen) for chosen in itertools.islice(itertools.product(*choices), MAX_VARIANTS)]
+
+
+def _ends_in_particle(phrase: str) -> bool:
+    """Whether a phrase of two words or more ends in a short common word ("go out", "назди мо",
+    "қабул то"): the word that completes the one before it (see `_CommonWordsKept`)."""
+    tokens = phrase.split()
+    folded = [word for token in tokens for word in words(token.rstrip(WILDCARD))]
+    last = folded[-1] if folded else ""
+    return (
+        len(folded) >= 2 and not tokens[-1].endswith(WILDCARD) and last in STOP_WORDS and len(last) <= PARTICLE_LETTERS
+    )
 
 
 def _word_for_word(phrase: str) -> bool:
@@ -333,9 +422,8 @@ class _ApartPhrases:
     def __init__(self, phrases: list[tuple[str, str]]) -> None:
         parts = [(name, index, phrase.split(APART)) for index, (name, phrase) in enumerate(phrases) if APART in phrase]
         self._needed = {(name, index): len(split) for name, index, split in parts}
-        self._parts = PhraseMatcher(
-            [(f"{name} {index} {number}", part) for name, index, split in parts for number, part in enumerate(split)],
-            careful_typos=True,
+        self._parts = _CommonWordsKept(
+            [(f"{name} {index} {number}", part) for name, index, split in parts for number, part in enumerate(split)]
         )
 
     def labels_in(self, clause: str) -> set[str]:
@@ -458,8 +546,20 @@ def amounts(text: str, names_work: Callable[[str], bool] | None = None) -> list[
                 continue
             low = _number(match["low"], match["low_mult"] or match["high_mult"])
             high = _number(match["high"], match["high_mult"]) if match["high"] else low
-            found.append(Amount(currency, (low + high) / 2 * (_months_per(line, match) or 1.0)))
+            per_month = _months_per(line, match) or 1.0
+            found.append(Amount(currency, (low + high) / 2 * per_month * _part_time_share(text, per_month)))
     return found
+
+
+def _part_time_share(text: str, per_month: float) -> float:
+    """The share of a full-time month an hourly or daily rate is paid for, where the advert gives
+    part-time days ("3 times a week, AED 40/hour": a household's cleaner, not a full-time wage)."""
+    full_week = FULL_WEEK_DAYS.get(per_month)
+    written = _DAYS_A_WEEK.search(text)
+    if full_week is None or written is None:
+        return 1.0
+    days = int(written["n"] or written["m"])
+    return days / full_week if days <= PART_TIME_DAYS else 1.0
 
 
 def _one_time(line: str, match: re.Match[str]) -> bool:
