@@ -60,6 +60,26 @@ RefList = Annotated[
 """Up to three node refs joined by dots: the screens a typed message matched (the text is not kept)."""
 
 
+MAX_LISTED_SCREENS: Final = MAX_LEAD_SCREENS + MAX_FOUND_SCREENS
+ListedRefs = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=MAX_LISTED_SCREENS * (REF_LENGTH + 1),
+        pattern=rf"^{_REF}(\.{_REF}){{0,{MAX_LISTED_SCREENS - 1}}}$",
+    ),
+]
+"""The screens of one answer to a typed message (its situation's and those found), joined by dots."""
+
+
+class FoundScreen(CallbackData, prefix="fo"):
+    """A screen chosen from those a typed message found, with the list it was chosen from: "◀️ Back"
+    returns to that list (the words typed are kept nowhere). At most 3 + 8 + 1 + 44 = 56 bytes."""
+
+    ref: NodeRef
+    listed: ListedRefs
+
+
 class DangerAnswer(CallbackData, prefix="da"):
     """The answer to "Are you or someone close in danger now?": yes (hotlines) or no (the screens
     found), with the country and the screens, since the message itself is kept nowhere."""

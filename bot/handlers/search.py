@@ -20,7 +20,8 @@ from bot.content.rendering import Citizenship
 from bot.handlers.callback_data import MAX_FOUND_SCREENS, MAX_LEAD_SCREENS, DangerAnswer, DeskStep, Navigate, OpenNode
 from bot.handlers.conversation import move
 from bot.handlers.filters import PrivateChat, TypedText
-from bot.handlers.screens import TALK_LABEL, WHO_CAN_HELP_LABEL, add_nav_row, nav_label, screen_markup
+from bot.handlers.found_list import found_answer
+from bot.handlers.screens import TALK_LABEL, nav_label, screen_markup
 from bot.i18n.messages import (
     DANGER_FIRST,
     DANGER_NO,
@@ -29,7 +30,6 @@ from bot.i18n.messages import (
     GREETING_REPLY,
     NOT_COVERED,
     NOT_COVERED_ASK_PERSON,
-    SEARCH_FOUND,
     SEARCH_NOTHING_FOUND,
     THANKS_REPLY,
 )
@@ -40,7 +40,7 @@ from bot.services.danger_view import DangerView, danger_view, offer_label
 from bot.services.engagement import track
 from bot.understanding.alarm import Alarm
 from bot.understanding.courtesy import Courtesy, courtesy
-from bot.understanding.search import SearchAnswer, screen_title
+from bot.understanding.search import SearchAnswer
 
 MAX_QUERY_CHARS = 500
 """Longer texts are not searched: nobody asks a question that long, and it costs time."""
@@ -137,11 +137,7 @@ async def _answer(
             talk = InlineKeyboardButton(text=_(TALK_LABEL), callback_data=DeskStep(step="offer").pack())
             markup = InlineKeyboardMarkup(inline_keyboard=[[talk], *markup.inline_keyboard])
         return f"{html.escape(hint)}\n\n{home.text}", markup
-    builder = InlineKeyboardBuilder()
-    _add_screens(builder, loaded.curriculum, nodes, language, talk=desk_open(desk))
-    builder.adjust(1)
-    add_nav_row(builder, [NavAction.HOME, NavAction.HELP])
-    return html.escape(_(SEARCH_FOUND)), builder.as_markup()
+    return found_answer(loaded.curriculum, nodes, language, talk=desk_open(desk))
 
 
 def _home(passport_country: Citizenship) -> str | None:
@@ -232,24 +228,6 @@ def _open_button(curriculum: Curriculum, node_id: NodeId, language: str) -> Inli
     return InlineKeyboardButton(
         text=offer_label(curriculum, node_id, language), callback_data=OpenNode(ref=node_ref(node_id)).pack()
     )
-
-
-def _add_screens(
-    builder: InlineKeyboardBuilder, curriculum: Curriculum, nodes: list[NodeId], language: str, *, talk: bool
-) -> None:
-    """A button a screen found. A screen that only offers a person is that offer itself with the desk
-    open (`talk`), and the hotlines by kind of help without it (once, and not twice beside itself)."""
-    instead = None if talk else curriculum.help_by_kind
-    for node_id in nodes:
-        title, data = screen_title(curriculum, node_id, language), OpenNode(ref=node_ref(node_id)).pack()
-        if curriculum.offers_only_a_person(node_id):
-            if talk:
-                data = DeskStep(step="offer").pack()
-            elif instead is None or instead in nodes:
-                continue
-            else:
-                title, data, instead = _(WHO_CAN_HELP_LABEL), OpenNode(ref=node_ref(instead)).pack(), None
-        builder.button(text=title, callback_data=data)
 
 
 def build_router() -> Router:
