@@ -8,7 +8,7 @@ import pytest
 
 from bot.config import Settings
 from bot.handlers.callback_data import MAX_CALENDAR_YEAR, MIN_CALENDAR_YEAR, PickDate
-from bot.handlers.reminder_views import calendar_markup
+from bot.handlers.date_picker import calendar_markup
 from bot.i18n import load_i18n
 from bot.privacy.secret_keys import ChatCipher
 from bot.storage.backends.sqlite import open_database
@@ -481,11 +481,15 @@ async def test_a_batch_takes_one_reminder_per_person_so_a_thousand_others_go_fir
     assert len({key for key in owners if key != "abuser"}) == 998, "everyone else in the first two batches"
 
 
-def test_the_calendar_arrows_stop_at_the_years_a_button_can_carry() -> None:
+def test_the_calendar_arrows_stop_at_the_months_that_have_a_day_to_choose() -> None:
+    """From this month (no day before today can be a departure or an expiry) to the month 20 years on;
+    a month asked for beyond either end, even one a button could carry, is shown as the nearest end."""
+    today = date(2027, 1, 10)
     i18n = load_i18n()
     with i18n.context(), i18n.use_locale("en"):
-        last = calendar_markup("dep", MAX_CALENDAR_YEAR, 12, date(2027, 1, 1))
-        first = calendar_markup("exp", MIN_CALENDAR_YEAR, 1, date(1999, 1, 1))
+        last = calendar_markup("dep", MAX_CALENDAR_YEAR, 12, today, "en")
+        first = calendar_markup("exp", MIN_CALENDAR_YEAR, 1, today, "en")
     forward, back = last.inline_keyboard[0][2], first.inline_keyboard[0][0]
-    assert PickDate.unpack(str(forward.callback_data)) == PickDate(purpose="dep", year=MAX_CALENDAR_YEAR, month=12)
-    assert PickDate.unpack(str(back.callback_data)) == PickDate(purpose="exp", year=MIN_CALENDAR_YEAR, month=1)
+    assert last.inline_keyboard[0][1].text == "January 2047"
+    assert PickDate.unpack(str(forward.callback_data)) == PickDate(purpose="dep", year=2047, month=1)
+    assert PickDate.unpack(str(back.callback_data)) == PickDate(purpose="exp", year=2027, month=1)

@@ -36,8 +36,9 @@ from bot.handlers.callback_data import (
     WeeksBeforeExpiry,
 )
 from bot.handlers.conversation import move
+from bot.handlers.date_picker import calendar_markup
 from bot.handlers.filters import NodeFromButton, PrivateChat, TypedText
-from bot.handlers.reminder_views import Reveal, calendar_markup, choices, local_time, menu, revealed_text, title_of
+from bot.handlers.reminder_views import Reveal, choices, local_time, menu, revealed_text, title_of
 from bot.handlers.screens import replace_screen, screen_markup
 from bot.handlers.stale import answer_stale
 from bot.handlers.states import ReminderDates
@@ -139,7 +140,8 @@ async def _ask_date(press: MenuPress, purpose: DatePurpose) -> None:
     await press.state.set_state(ReminderDates.departure if purpose == "dep" else ReminderDates.expiry)
     prompt = text.DEPARTURE_DATE if purpose == "dep" else text.EXPIRY_DATE
     today = await press.planner.today(press.user_key)
-    await press.show(f"{_(prompt)}\n{_(text.PICK_DATE)}", calendar_markup(purpose, today.year, today.month, today))
+    markup = calendar_markup(purpose, today.year, today.month, today, press.language)
+    await press.show(f"{_(prompt)}\n{_(text.PICK_DATE)}", markup)
 
 
 async def _ask_arrival(press: MenuPress) -> None:
@@ -306,17 +308,19 @@ async def date_chosen(
     language: str,
     callback_answer: CallbackAnswer,
 ) -> None:
+    """A day pressed, or a month to show. A day that does not exist (31.02, forged or from an old
+    calendar) is answered like a date that cannot be read, with the calendar to choose again."""
     today = await planner.today(user_key)
+    purpose, year, month = callback_data.purpose, callback_data.year, callback_data.month
     if callback_data.day == 0:
-        markup = calendar_markup(callback_data.purpose, callback_data.year, callback_data.month, today)
-        await replace_screen(query, _(text.PICK_DATE), markup)
+        await replace_screen(query, _(text.PICK_DATE), calendar_markup(purpose, year, month, today, language))
         return
     try:
-        chosen = date(callback_data.year, callback_data.month, callback_data.day)
+        chosen = date(year, month, callback_data.day)
     except ValueError:
-        await answer_stale(query, state, content, language, callback_answer)
+        await replace_screen(query, _(text.BAD_DATE), calendar_markup(purpose, year, month, today, language))
         return
-    body, markup = await _after_date(state, callback_data.purpose, TypedDay(today, chosen), content, language)
+    body, markup = await _after_date(state, purpose, TypedDay(today, chosen), content, language)
     await replace_screen(query, body, markup)
 
 
@@ -327,7 +331,8 @@ async def date_typed(
     typed = await planner.read_day(user_key, message.text or "")
     if typed.day is None:
         today = typed.today
-        await message.answer(_(text.BAD_DATE), reply_markup=calendar_markup(purpose, today.year, today.month, today))
+        markup = calendar_markup(purpose, today.year, today.month, today, language)
+        await message.answer(_(text.BAD_DATE), reply_markup=markup)
         return
     body, markup = await _after_date(state, purpose, typed, content, language)
     await message.answer(body, reply_markup=markup)
@@ -364,7 +369,9 @@ async def _after_date(
 ) -> tuple[str, InlineKeyboardMarkup]:
     today = chosen.today
     if not chosen.ahead or chosen.day is None:
-        return _(text.PAST_DATE), calendar_markup(purpose, today.year, today.month, today)
+        return _(text.PAST_DATE), calendar_markup(purpose, today.year, today.month, today, language)
+    if chosen.too_far:
+        return _(text.TOO_FAR_DATE), calendar_markup(purpose, today.year, today.month, today, language)
     if purpose == "dep":
         await state.update_data(departure=chosen.day.isoformat())
         destinations = content.current.plans.destinations.items()

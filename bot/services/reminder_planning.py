@@ -104,6 +104,24 @@ class TypedDay:
     def ahead(self) -> bool:
         return self.day is not None and self.day > self.today
 
+    @property
+    def too_far(self) -> bool:
+        """Further ahead than any departure or document could be (a year mistyped: 2072 for 2027)."""
+        return self.day is not None and self.day > latest_day(self.today)
+
+
+LATEST_YEARS_AHEAD = 20
+"""The furthest a departure or an expiry date can sensibly be: passports and permits run for years,
+not decades; a later date is a typing slip, refused with a word on checking the year."""
+
+
+def latest_day(today: date) -> date:
+    """The last day the calendar offers and a typed date may be: `LATEST_YEARS_AHEAD` years on."""
+    try:
+        return today.replace(year=today.year + LATEST_YEARS_AHEAD)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year + LATEST_YEARS_AHEAD, day=28)
+
 
 class ReminderPlanner:
     """The person's side of reminders; the dispatcher (services/reminder_dispatcher.py) delivers them."""
