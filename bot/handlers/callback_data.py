@@ -40,8 +40,8 @@ NodeRef = Annotated[str, Field(min_length=1, max_length=REF_LENGTH, pattern=r"^[
 InterfaceKey = Annotated[str, Field(pattern=r"^[A-Za-z0-9_]{1,20}$")]
 """A key of bot.i18n.tools.PROBLEMS or COUNTRIES; the handler checks it is one of them."""
 DayOfMonth = Annotated[int, Field(ge=1, le=31)]
-DatePurpose = Literal["dep", "exp"]
-"""What a date is picked for: the departure, or a document's expiry."""
+DatePurpose = Literal["dep", "exp", "arr"]
+"""What a date is picked for: the departure, a document's expiry, or the day of arrival."""
 
 
 class OpenNode(CallbackData, prefix=CALLBACK_PREFIX_GO):

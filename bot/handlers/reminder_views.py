@@ -65,6 +65,13 @@ def plan_step(reminder: Reminder, content: LoadedContent) -> DepartureItem | Arr
     return next((step for step in steps if step.id == reminder.item), None)
 
 
+def arrival_step_title(content: LoadedContent, destination: str, item: str, language: str) -> str:
+    """A short name for a destination's arrival step (the first line of its text)."""
+    place = content.plans.destinations.get(destination)
+    step = next((step for step in place.arrival if step.id == item), None) if place else None
+    return _TAG.sub("", pick(step.text, language).splitlines()[0]) if step else item
+
+
 def title_of(reminder: Reminder, content: LoadedContent, language: str) -> str:
     """A short name for a scheduled reminder: the first line of its text."""
     body: str | None = None
