@@ -1,4 +1,4 @@
-"""Someone types that they are in danger: hotlines and the red-flag check come first, in every
+"""Someone types that they are in danger: hotlines and what to do come first, in every
 language, whatever else the message matches; the country is read from the message, never stored."""
 
 import logging

@@ -1,4 +1,4 @@
-"""Free text: danger first (hotlines and the red-flag check), then the screens that fit, or a hint
+"""Free text: danger first (hotlines and what to do), then the screens that fit, or a hint
 and the menu. When the danger is unclear, one question first: "Are you or someone close to you in
 danger now?" (yes: the hotlines; no: the screens). With the counsellors' desk open, the danger view
 and "nothing found" also offer a person. Nothing typed is kept or logged: the question's buttons

@@ -1,4 +1,5 @@
-"""What the bot shows first when a typed message signals danger: hotlines and the red-flag check.
+"""What the bot shows first when a typed message signals danger: the hotlines, the screen of the
+situation, and the red-flag check where it is about that danger.
 
 No country is stored. When the message names one that has a hotlines screen, that screen is
 shown; otherwise the hotlines start (the emergency numbers of every country) with a one-tap
