@@ -19,6 +19,7 @@ from bot.storage.stores.reminders import ReminderStore
 from tests.support.clock import ManualClock
 from tests.support.fake_telegram import FakeTelegram, FakeUser, Sent, parse_html
 from tests.support.journeys import LANGUAGE_LABELS, start_in
+from tests.support.reminding import arrived_today
 from tests.support.running import RunningBot
 from tests.support.stored import stored
 
@@ -134,6 +135,7 @@ async def test_show_brings_the_detail_in_place_with_its_facts_unchanged(
     await user.send("/reminders")
     await user.press(await user.reply(), "Men yetib keldim")
     await user.press(await user.reply(), "Rossiya")
+    await arrived_today(user)
     await user.reply()
     clock.set(datetime(2027, 3, 6, 7, 0, tzinfo=UTC))  # 10:00 in Moscow, 15 − 3 days after arrival
     reminder = await user.reply(within=5)

@@ -22,6 +22,7 @@ from bot.storage.stores.reminders import ReminderStore
 from tests.support.clock import ManualClock
 from tests.support.fake_telegram import FakeTelegram, parse_html
 from tests.support.journeys import expected_text, open_topic, start_in
+from tests.support.reminding import arrived_today
 from tests.support.running import RunningBot
 from tests.support.waiting import eventually
 
@@ -190,6 +191,7 @@ async def test_forget_leaves_no_row_with_the_users_key_or_chat(
     await user.send("/reminders")
     await user.press(await user.reply(), "I have arrived")
     await user.press(await user.reply(), "Russia")
+    await arrived_today(user)
     await user.reply()
     await staffed.app.recorder.flush()
     user_key = rows(settings, "SELECT user_key FROM user_settings")[0][0]

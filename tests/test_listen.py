@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.content import NodeId
 from bot.content.curriculum import node_ref
 from bot.handlers.callback_data import ListenTo
+from bot.i18n.listening import WHAT_LISTENING_KEEPS
 from bot.runtime.app import Application, application
 from tests.support.content_fixtures import copy_of_real_content, edit
 from tests.support.fake_telegram import FakeTelegram, FakeUser, Sent
@@ -142,7 +143,7 @@ async def test_listen_mode_sends_the_voice_first_and_the_text_on_request_until_f
         assert (await user.reply()).text == expected_text("coming_home", "support", "en")
 
         await user.send("/privacy")
-        assert "• Whether you chose listen mode" in (await user.reply()).text
+        assert "• If you press “🎧 Listen first” in a recorded lesson" in (await user.reply()).text
         await user.send("/forget")
         await user.press(await user.reply(), "Yes, erase")
         await user.reply()
@@ -213,3 +214,19 @@ async def test_two_workers_on_postgresql_upload_a_recording_once(
         await telegram.until(lambda: len(voices(telegram, 602)) == 1)
     assert len(uploads(telegram)) == 1, "the second worker sent the first one's upload by its file_id"
     assert voices(telegram, 601) == voices(telegram, 602)
+
+
+@pytest.mark.parametrize("language", ["tg", "ru", "uz", "en"])
+async def test_privacy_names_listen_mode_only_where_a_lesson_offers_it(
+    telegram: FakeTelegram, bot: RunningBot, language: str
+) -> None:
+    """The shipped lessons have no recordings: /privacy said "whether you chose listen mode", a mode
+    the person could find nowhere. It is said, and explained, where a recorded lesson offers it
+    (test_listen_mode_sends_the_voice_first_and_the_text_on_request_until_forget)."""
+    user = telegram.user(language_code=language)
+    await start_in(user, LANGUAGE_LABELS[language])
+    await user.send("/privacy")
+    text = (await user.reply()).text
+    line = bot.app.i18n.gettext(WHAT_LISTENING_KEEPS, locale=language)
+    assert line not in text and "🎧" not in text
+    assert "/forget" in text

@@ -9,6 +9,7 @@ from bot.config import Settings
 from tests.support.clock import ManualClock
 from tests.support.fake_telegram import FakeTelegram
 from tests.support.journeys import start_in
+from tests.support.reminding import arrived_today
 from tests.support.running import RunningBot
 from tests.support.stored import stored
 
@@ -48,6 +49,7 @@ async def test_only_people_who_asked_for_news_get_a_broadcast(telegram: FakeTele
     await subscriber.send("/reminders")
     await subscriber.press(await subscriber.reply(), "I have arrived")
     await subscriber.press(await subscriber.reply(), "Russia")
+    await arrived_today(subscriber)
     await subscriber.reply()
 
     staff, second = telegram.user(ADMIN, "en"), telegram.user(SECOND_ADMIN, "en")

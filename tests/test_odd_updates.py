@@ -179,7 +179,6 @@ async def test_odd_updates_are_ignored_or_answered_never_a_traceback(
         "cal:dep:0:1:0",  # year 0
         "cal:exp:10000:1:0",  # past the last year a date can have
         "cal:dep:2027:13:0",
-        "cal:dep:2027:2:30",
         "rm:x:99999999999999999999",  # beyond SQLite's integers
         "rm:x:²",  # a digit to str.isdigit(), not to int()
         "rm:zone:11",

@@ -9,6 +9,7 @@ from bot.i18n import load_i18n
 from bot.i18n.passport import CHANGE, COUNTRY_NAMES, QUESTION
 from tests.support.fake_telegram import FakeTelegram, FakeUser, Sent, parse_html
 from tests.support.journeys import LANGUAGE_LABELS, start_in
+from tests.support.reminding import arrived_today
 from tests.support.running import RunningBot
 from tests.support.stored import stored
 
@@ -141,6 +142,7 @@ async def test_a_kyrgyz_citizen_gets_no_patent_reminder_and_a_tajik_one_does(
     await kyrgyz.send("/reminders")
     await kyrgyz.press(await kyrgyz.reply(), "Я приехал(а)")
     await kyrgyz.press(await kyrgyz.reply(), "Москва или Московская область")
+    await arrived_today(kyrgyz)
     planned = (await kyrgyz.reply()).text
     assert planned.startswith("Готово. Я напомню вам:") and "Документы на патент" not in planned
     assert "Учёт через «Амину»" not in planned, "the 15 days are Tajik citizens' term, not an EAEU citizen's"
@@ -155,6 +157,7 @@ async def test_a_kyrgyz_citizen_gets_no_patent_reminder_and_a_tajik_one_does(
     await tajik.send("/reminders")
     await tajik.press(await tajik.reply(), "Я приехал(а)")
     await tajik.press(await tajik.reply(), "Москва или Московская область")
+    await arrived_today(tajik)
     assert "Документы на патент" in (await tajik.reply()).text
 
     kinds = [row[0] for row in await stored(settings, "SELECT item FROM reminders ORDER BY item")]

@@ -12,7 +12,7 @@ from bot.storage.stores.reminders import ReminderStore
 from tests.support.clock import ManualClock
 from tests.support.fake_telegram import FakeTelegram, FakeUser, Sent
 from tests.support.journeys import LANGUAGE_LABELS, start_in
-from tests.support.reminding import open_reminders, say
+from tests.support.reminding import arrived_today, open_reminders, say
 from tests.support.running import RunningBot
 from tests.support.stored import stored
 from tests.support.waiting import eventually
@@ -44,6 +44,7 @@ async def arrive_in_moscow(user: FakeUser, language: str, bot: RunningBot) -> Se
     moscow = bot.app.content.current.plans.destinations["RU_MSK"].name[language]
     await user.press(await open_reminders(user), say(text.ARRIVED, language))
     await user.press(await user.reply(), moscow)
+    await arrived_today(user)
     return await user.reply()
 
 
@@ -135,6 +136,7 @@ async def test_arriving_in_moscow_again_plans_one_amina_check_and_leaving_for_el
     ]
     await user.press(await open_reminders(user), "I have arrived")
     await user.press(await user.reply(), "Kazakhstan")
+    await arrived_today(user)
     await user.reply()
     assert await rows(settings, "SELECT kind, COUNT(*) FROM reminders GROUP BY kind ORDER BY kind") == [
         ("arrival", 1),

@@ -8,7 +8,7 @@ import pytest
 
 from bot.config import Settings
 from bot.handlers.callback_data import MAX_CALENDAR_YEAR, MIN_CALENDAR_YEAR, PickDate
-from bot.handlers.reminder_views import calendar_markup
+from bot.handlers.date_picker import calendar_markup
 from bot.i18n import load_i18n
 from bot.privacy.secret_keys import ChatCipher
 from bot.storage.backends.sqlite import open_database
@@ -16,7 +16,7 @@ from bot.storage.stores.reminders import ReminderStore
 from tests.support.clock import ManualClock
 from tests.support.fake_telegram import FakeTelegram, FakeUser
 from tests.support.journeys import expected_text, start_in
-from tests.support.reminding import open_reminders
+from tests.support.reminding import arrived_today, open_reminders
 from tests.support.running import RunningBot
 from tests.support.stored import stored
 from tests.support.waiting import eventually
@@ -95,6 +95,7 @@ async def test_a_monthly_payment_ending_on_the_31st_is_reminded_4_days_before_th
     menu = await open_reminders(user)
     await user.press(menu, "I have arrived")
     await user.press(await user.reply(), "Russia")
+    await arrived_today(user)
     planned = await user.reply()
     assert "• 11.02.2027 10:00 — Migration registration" in planned.text.splitlines()
     await user.press(planned, "All reminders")
@@ -133,6 +134,7 @@ async def test_nothing_arrives_at_night_it_waits_for_the_morning(
     menu = await open_reminders(user)
     await user.press(menu, "Ман расидам")
     await user.press(await user.reply(), "Русия")
+    await arrived_today(user)
     await user.reply()
     clock.set(datetime(2027, 4, 13, 19, 30, tzinfo=UTC))  # the bot was down at 10:00; now 22:30 in Moscow
     assert await nothing_arrives(user, reminding_bot)
@@ -218,6 +220,7 @@ async def test_cancelling_one_reminder_from_the_list(telegram: FakeTelegram, rem
     await start_in(user, "English")
     await user.press(await open_reminders(user), "I have arrived")
     await user.press(await user.reply(), "Russia")
+    await arrived_today(user)
     await user.reply()
     menu = await open_reminders(user)
     assert "Cancel 4" in " ".join(menu.labels())
@@ -249,6 +252,7 @@ async def test_in_moscow_the_morning_after_arrival_brings_registration_through_a
     await start_in(user, "Русский")
     await user.press(await open_reminders(user), "Я приехал(а)")
     await user.press(await user.reply(), "Москва или Московская область")
+    await arrived_today(user)
     planned = (await user.reply()).text.splitlines()
     assert planned == [
         "Готово. Я напомню вам:",
@@ -273,6 +277,7 @@ async def test_kazakhstan_gets_only_its_sourced_registration_deadline(
     await start_in(user, "Русский")
     await user.press(await open_reminders(user), "Я приехал(а)")
     await user.press(await user.reply(), "Казахстан")
+    await arrived_today(user)
     planned = (await user.reply()).text
     assert planned.startswith("Готово. Я напомню вам:")
     assert "Регистрация в Казахстане" in planned
@@ -286,6 +291,7 @@ async def test_forget_erases_reminders_and_the_chat(
     await start_in(user, "English")
     await user.press(await open_reminders(user), "I have arrived")
     await user.press(await user.reply(), "Russia")
+    await arrived_today(user)
     await user.reply()
     await user.send("/forget")
     await user.press(await user.reply(), "Yes, erase")
@@ -405,6 +411,7 @@ async def test_a_plan_that_would_pass_the_limit_is_refused_whole_and_the_person_
     await someone_with_reminders(user, settings, reminding_bot, others=17)
     await user.press(await open_reminders(user), "I have arrived")
     await user.press(await user.reply(), "Russia")
+    await arrived_today(user)
     refused = await user.reply()
     assert refused.text == (
         "Nothing was changed: with this plan you would have more than 20 reminders waiting, more than "
@@ -423,6 +430,7 @@ async def test_a_plan_that_would_pass_the_limit_is_refused_whole_and_the_person_
     await user.reply()
     await user.press(await open_reminders(user), "I have arrived")
     await user.press(await user.reply(), "Russia")
+    await arrived_today(user)
     assert (await user.reply()).text.startswith("Done. I will remind you:")
     assert await rows(settings, "SELECT COUNT(*) FROM reminders WHERE kind = 'arrival'") == [(4,)]
     assert await rows(settings, "SELECT COUNT(*) FROM reminders") == [(20,)]
@@ -481,11 +489,15 @@ async def test_a_batch_takes_one_reminder_per_person_so_a_thousand_others_go_fir
     assert len({key for key in owners if key != "abuser"}) == 998, "everyone else in the first two batches"
 
 
-def test_the_calendar_arrows_stop_at_the_years_a_button_can_carry() -> None:
+def test_the_calendar_arrows_stop_at_the_months_that_have_a_day_to_choose() -> None:
+    """From this month (no day before today can be a departure or an expiry) to the month 20 years on;
+    a month asked for beyond either end, even one a button could carry, is shown as the nearest end."""
+    today = date(2027, 1, 10)
     i18n = load_i18n()
     with i18n.context(), i18n.use_locale("en"):
-        last = calendar_markup("dep", MAX_CALENDAR_YEAR, 12, date(2027, 1, 1))
-        first = calendar_markup("exp", MIN_CALENDAR_YEAR, 1, date(1999, 1, 1))
+        last = calendar_markup("dep", MAX_CALENDAR_YEAR, 12, today, "en")
+        first = calendar_markup("exp", MIN_CALENDAR_YEAR, 1, today, "en")
     forward, back = last.inline_keyboard[0][2], first.inline_keyboard[0][0]
-    assert PickDate.unpack(str(forward.callback_data)) == PickDate(purpose="dep", year=MAX_CALENDAR_YEAR, month=12)
-    assert PickDate.unpack(str(back.callback_data)) == PickDate(purpose="exp", year=MIN_CALENDAR_YEAR, month=1)
+    assert last.inline_keyboard[0][1].text == "January 2047"
+    assert PickDate.unpack(str(forward.callback_data)) == PickDate(purpose="dep", year=2047, month=1)
+    assert PickDate.unpack(str(back.callback_data)) == PickDate(purpose="exp", year=2027, month=1)

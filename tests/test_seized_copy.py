@@ -21,6 +21,7 @@ from tests.support.journeys import open_topic, start_in
 from tests.support.postgres_server import BACKENDS, private_postgres_server
 from tests.support.privacy import encodings_of
 from tests.support.processes import running, stop
+from tests.support.reminding import arrived_today
 from tests.support.running import RunningBot
 from tests.support.write_order import Commit, columns, postgres_commits, sqlite_commits
 
@@ -77,6 +78,7 @@ async def walk_and_seize(tmp_path: Path, telegram: FakeTelegram, settings: dict[
         await user.send("/reminders")
         await user.press(await user.reply(), "I have arrived")
         await user.press(await user.reply(), "Russia")
+        await arrived_today(user)
         await user.reply()
 
         await user.send("/report")

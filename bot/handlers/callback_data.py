@@ -40,8 +40,8 @@ NodeRef = Annotated[str, Field(min_length=1, max_length=REF_LENGTH, pattern=r"^[
 InterfaceKey = Annotated[str, Field(pattern=r"^[A-Za-z0-9_]{1,20}$")]
 """A key of bot.i18n.tools.PROBLEMS or COUNTRIES; the handler checks it is one of them."""
 DayOfMonth = Annotated[int, Field(ge=1, le=31)]
-DatePurpose = Literal["dep", "exp"]
-"""What a date is picked for: the departure, or a document's expiry."""
+DatePurpose = Literal["dep", "exp", "arr"]
+"""What a date is picked for: the departure, a document's expiry, or the day of arrival."""
 
 
 class OpenNode(CallbackData, prefix=CALLBACK_PREFIX_GO):
@@ -58,6 +58,26 @@ RefList = Annotated[
     ),
 ]
 """Up to three node refs joined by dots: the screens a typed message matched (the text is not kept)."""
+
+
+MAX_LISTED_SCREENS: Final = MAX_LEAD_SCREENS + MAX_FOUND_SCREENS
+ListedRefs = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=MAX_LISTED_SCREENS * (REF_LENGTH + 1),
+        pattern=rf"^{_REF}(\.{_REF}){{0,{MAX_LISTED_SCREENS - 1}}}$",
+    ),
+]
+"""The screens of one answer to a typed message (its situation's and those found), joined by dots."""
+
+
+class FoundScreen(CallbackData, prefix="fo"):
+    """A screen chosen from those a typed message found, with the list it was chosen from: "◀️ Back"
+    returns to that list (the words typed are kept nowhere). At most 3 + 8 + 1 + 44 = 56 bytes."""
+
+    ref: NodeRef
+    listed: ListedRefs
 
 
 class DangerAnswer(CallbackData, prefix="da"):

@@ -1,16 +1,19 @@
-"""Walking lessons: content buttons, check answers, back / home / help, `/menu` and `/sos`."""
+"""Walking lessons: content buttons, check answers, back / home / help, `/menu` and `/sos`; and the
+screens a typed message found, with "◀️ Back" to their list."""
 
 from aiogram import Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
+from bot.common.navigation import NavAction
 from bot.content import NodeId
 from bot.content.rendering import Citizenship
-from bot.handlers.callback_data import AnswerCheck, Navigate, OpenNode
+from bot.handlers.callback_data import AnswerCheck, FoundScreen, Navigate, OpenNode
 from bot.handlers.conversation import move
 from bot.handlers.counsellor_replies import tell_case_still_open
 from bot.handlers.filters import NodeFromButton, PrivateChat, QuestionFromButton
+from bot.handlers.found_list import back_to_found, open_found
 from bot.handlers.listening import send_lesson_screen, show_lesson_screen
 from bot.services.content_holder import ContentHolder
 from bot.services.counsellor_desk import CounsellorDesk, desk_open
@@ -105,6 +108,8 @@ async def navigate(
     user_key: str,
     media_sender: MediaSender | None = None,
 ) -> None:
+    if callback_data.to is NavAction.BACK and await back_to_found(query, state, content, language, desk):
+        return
     engine = content.current.engine
     screen = await move(state, lambda c: engine.navigate(c, callback_data.to, language, passport_country))
     await show_lesson_screen(query, screen, desk, users, user_key, media_sender)
@@ -116,6 +121,7 @@ def build_router() -> Router:
     router.message.register(menu_command, Command("menu"))
     router.message.register(sos_command, Command("sos", "help"))
     router.callback_query.register(open_node, OpenNode.filter(), NodeFromButton())
+    router.callback_query.register(open_found, FoundScreen.filter(), NodeFromButton())
     router.callback_query.register(answer_check, AnswerCheck.filter(), QuestionFromButton())
     router.callback_query.register(navigate, Navigate.filter())
     return router

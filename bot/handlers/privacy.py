@@ -15,6 +15,7 @@ from bot.handlers.callback_data import ChooseNews, ClearChat, ConfirmForget
 from bot.handlers.filters import PrivateChat
 from bot.handlers.screens import replace_screen
 from bot.i18n import N_, listening
+from bot.services.content_holder import ContentHolder
 from bot.services.counsellor_desk import MAX_BLOCK_DAYS, CounsellorDesk
 from bot.services.engagement import EventRecorder
 from bot.services.recent_messages import RecentMessages
@@ -53,15 +54,33 @@ WHAT_THE_DESK_KEEPS = N_(
 """Said only where the counsellors' desk is set up: whether a block survives /forget, and why."""
 
 
-async def privacy(message: Message, report_retention_days: int, desk: CounsellorDesk | None = None) -> None:
+async def privacy(
+    message: Message,
+    report_retention_days: int,
+    content: ContentHolder,
+    language: str,
+    users: UserSettingsStore,
+    user_key: str,
+    desk: CounsellorDesk | None = None,
+) -> None:
     builder = InlineKeyboardBuilder()
     builder.button(text=_("🧹 Clear this chat"), callback_data=ClearChat())
     text = _(WHAT_IS_KEPT).format(hours=RAW_EVENT_HOURS, days=report_retention_days)
-    # the listen-mode line joins the list, before the paragraph on /forget
-    text = text.replace("\n\n", "\n" + _(listening.WHAT_LISTENING_KEEPS) + "\n\n", 1)
+    if await _listen_mode_matters(content, language, users, user_key):
+        # the listen-mode line joins the list, before the paragraph on /forget
+        text = text.replace("\n\n", "\n" + _(listening.WHAT_LISTENING_KEEPS) + "\n\n", 1)
     if desk is not None:
         text += "\n\n" + _(WHAT_THE_DESK_KEEPS).format(days=MAX_BLOCK_DAYS)
     await message.answer(text, reply_markup=builder.as_markup())
+
+
+async def _listen_mode_matters(content: ContentHolder, language: str, users: UserSettingsStore, user_key: str) -> bool:
+    """Listen mode is explained where a lesson offers it in the reader's language, or they chose it
+    once: with no recorded lesson, a line about it would name something the person cannot find."""
+    loaded = content.current
+    if any(loaded.engine.recorded_throughout(lesson, language) for lesson in loaded.curriculum.lessons):
+        return True
+    return await users.listen_first(user_key)
 
 
 async def clear_chat(query: CallbackQuery, bot: Bot, recent_messages: RecentMessages) -> None:

@@ -6,14 +6,13 @@ locked phone shows in the notification, say only that a reminder for a date has 
 nothing from the notification.
 """
 
-import calendar
 import hashlib
 import html
 import re
 from base64 import urlsafe_b64encode
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from aiogram.filters.callback_data import CallbackData
@@ -28,11 +27,7 @@ from bot.content.curriculum import REF_LENGTH, node_ref
 from bot.content.reminder_plans import ArrivalItem, DepartureItem, RegularItem
 from bot.content.rendering import day_text, pick
 from bot.handlers.callback_data import (
-    MAX_CALENDAR_YEAR,
-    MIN_CALENDAR_YEAR,
     CancelReminder,
-    DatePurpose,
-    PickDate,
     ReminderButton,
     ReminderLater,
     ReminderPaid,
@@ -68,6 +63,13 @@ def plan_step(reminder: Reminder, content: LoadedContent) -> DepartureItem | Arr
             return None
         steps = destination.arrival if reminder.kind == ReminderKind.ARRIVAL else destination.regular
     return next((step for step in steps if step.id == reminder.item), None)
+
+
+def arrival_step_title(content: LoadedContent, destination: str, item: str, language: str) -> str:
+    """A short name for a destination's arrival step (the first line of its text)."""
+    place = content.plans.destinations.get(destination)
+    step = next((step for step in place.arrival if step.id == item), None) if place else None
+    return _TAG.sub("", pick(step.text, language).splitlines()[0]) if step else item
 
 
 def title_of(reminder: Reminder, content: LoadedContent, language: str) -> str:
@@ -115,30 +117,6 @@ def menu(
     builder.row(InlineKeyboardButton(text=_(style), callback_data=ReminderStyle(plain=not plain).pack()))
     add_nav_row(builder, [NavAction.HOME, NavAction.HELP])
     return "\n".join(lines), builder.as_markup()
-
-
-def calendar_markup(purpose: DatePurpose, year: int, month: int, today: date) -> InlineKeyboardMarkup:
-    """A month of day buttons; days before today are shown but not offered. The arrows stop at the
-    calendar's range (they show the same month again)."""
-    builder = InlineKeyboardBuilder()
-    previous = (year - 1, 12) if month == 1 else (year, month - 1)
-    following = (year + 1, 1) if month == 12 else (year, month + 1)
-    if previous[0] < MIN_CALENDAR_YEAR:
-        previous = (year, month)
-    if following[0] > MAX_CALENDAR_YEAR:
-        following = (year, month)
-    builder.button(text="◀", callback_data=PickDate(purpose=purpose, year=previous[0], month=previous[1]))
-    builder.button(text=f"{month:02d}.{year}", callback_data=PickDate(purpose=purpose, year=year, month=month))
-    builder.button(text="▶", callback_data=PickDate(purpose=purpose, year=following[0], month=following[1]))
-    days = calendar.monthrange(year, month)[1]
-    for day in range(1, days + 1):
-        if date(year, month, day) < today:
-            builder.button(text="·", callback_data=PickDate(purpose=purpose, year=year, month=month))
-        else:
-            builder.button(text=str(day), callback_data=PickDate(purpose=purpose, year=year, month=month, day=day))
-    builder.adjust(3, *([7] * ((days + 6) // 7)))
-    add_nav_row(builder, [NavAction.HOME, NavAction.HELP])
-    return builder.as_markup()
 
 
 def choices(options: Sequence[tuple[str, CallbackData]], columns: int = 2) -> InlineKeyboardMarkup:

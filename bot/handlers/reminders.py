@@ -36,8 +36,17 @@ from bot.handlers.callback_data import (
     WeeksBeforeExpiry,
 )
 from bot.handlers.conversation import move
+from bot.handlers.date_picker import calendar_markup
 from bot.handlers.filters import NodeFromButton, PrivateChat, TypedText
-from bot.handlers.reminder_views import Reveal, calendar_markup, choices, local_time, menu, revealed_text, title_of
+from bot.handlers.reminder_views import (
+    Reveal,
+    arrival_step_title,
+    choices,
+    local_time,
+    menu,
+    revealed_text,
+    title_of,
+)
 from bot.handlers.screens import replace_screen, screen_markup
 from bot.handlers.stale import answer_stale
 from bot.handlers.states import ReminderDates
@@ -88,6 +97,27 @@ async def stop_command(message: Message, state: FSMContext, planner: ReminderPla
     await message.answer(_(text.STOPPED) if had_reminders else _(text.NOTHING_TO_STOP))
 
 
+async def planned(
+    planner: ReminderPlanner, content: ContentHolder, user_key: str, language: str, change: Change
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The reminders now waiting, or why nothing changed; and the arrival steps too close to be
+    reminded of, with their deadlines, to check at once."""
+    if change.outcome is Outcome.OVER_LIMIT:
+        return _over_limit(change), choices([])
+    lines = []
+    if scheduled := await planner.scheduled(user_key):
+        lines.append(_(text.PLANNED))
+    for reminder in scheduled:
+        title = title_of(reminder, content.current, language)
+        lines.append(f"• {local_time(reminder.due_at, change.zone)} — {title}")
+    if change.late:
+        lines += ["", _(text.LATE_STEPS)] if lines else [_(text.LATE_STEPS)]
+        for item, deadline in change.late:
+            title = arrival_step_title(content.current, change.destination or "", item, language)
+            lines.append(f"• {day_text(deadline)} — {title}")
+    return "\n".join(lines), choices([(_(text.ALL_REMINDERS), RemindMenu(action="menu"))])
+
+
 def _over_limit(change: Change) -> str:
     """Nothing was changed: the answer says why, for one reminder or for a plan."""
     limit_text = text.TOO_MANY if change.adding == 1 else text.PLAN_TOO_MANY
@@ -117,15 +147,7 @@ class MenuPress:
         await self.show(*await _menu(self.planner, self.content, self.user_key, self.language))
 
     async def show_planned(self, change: Change) -> None:
-        """The reminders now waiting, or why nothing changed."""
-        if change.outcome is Outcome.OVER_LIMIT:
-            await self.show(_over_limit(change), choices([]))
-            return
-        lines = [_(text.PLANNED)]
-        for reminder in await self.planner.scheduled(self.user_key):
-            title = title_of(reminder, self.content.current, self.language)
-            lines.append(f"• {local_time(reminder.due_at, change.zone)} — {title}")
-        await self.show("\n".join(lines), choices([(_(text.ALL_REMINDERS), RemindMenu(action="menu"))]))
+        await self.show(*await planned(self.planner, self.content, self.user_key, self.language, change))
 
     async def show_no_patent(self) -> None:
         await self.show(_(text.NO_PATENT_FOR_EAEU), choices([(_(text.ALL_REMINDERS), RemindMenu(action="menu"))]))
@@ -139,7 +161,8 @@ async def _ask_date(press: MenuPress, purpose: DatePurpose) -> None:
     await press.state.set_state(ReminderDates.departure if purpose == "dep" else ReminderDates.expiry)
     prompt = text.DEPARTURE_DATE if purpose == "dep" else text.EXPIRY_DATE
     today = await press.planner.today(press.user_key)
-    await press.show(f"{_(prompt)}\n{_(text.PICK_DATE)}", calendar_markup(purpose, today.year, today.month, today))
+    markup = calendar_markup(purpose, today.year, today.month, today, press.language)
+    await press.show(f"{_(prompt)}\n{_(text.PICK_DATE)}", markup)
 
 
 async def _ask_arrival(press: MenuPress) -> None:
@@ -215,15 +238,46 @@ async def _set_monthly(press: MenuPress, day: int) -> bool:
 
 
 async def _arrived(press: MenuPress, code: str) -> bool:
-    change = await press.planner.plan_arrival(press.person, code)
-    if change.outcome is Outcome.GONE:
+    """Where they arrived; then on which day, since the deadlines count from it (kept in the
+    conversation, like a departure date, until the day is chosen)."""
+    today = press.planner.today_at(code)
+    if today is None:
         return False
-    if change.outcome is Outcome.NO_PLAN:
-        country = pick(press.content.current.plans.destinations[code].name, press.language)
-        await press.show(_(text.NO_ARRIVAL_PLAN).format(country=country), choices([]))
-        return True
-    await press.show_planned(change)
+    await press.state.set_state(ReminderDates.arrival)
+    await press.state.update_data(arrival_to=code)
+    markup = calendar_markup("arr", today.year, today.month, today, press.language)
+    await press.show(f"{_(text.ARRIVAL_DATE)}\n{_(text.PICK_DATE)}", markup)
     return True
+
+
+async def _after_arrival(
+    state: FSMContext, planner: ReminderPlanner, person: Person, day: date, content: ContentHolder
+) -> tuple[str, InlineKeyboardMarkup] | None:
+    """The plan from the day of arrival chosen or typed; None when the place kept is gone."""
+    code = str((await state.get_data()).get("arrival_to") or "")
+    change = await planner.plan_arrival(person, code, day) if code else Change(Outcome.GONE)
+    language = person.language
+    match change.outcome:
+        case Outcome.GONE:
+            return None
+        case Outcome.NOT_YET:
+            today = planner.today_at(code) or day
+            return _(text.FUTURE_ARRIVAL), calendar_markup("arr", today.year, today.month, today, language)
+        case Outcome.NO_PLAN:
+            await state.set_state(None)
+            country = pick(content.current.plans.destinations[code].name, language)
+            return _(text.NO_ARRIVAL_PLAN).format(country=country), choices([])
+    await state.set_state(None)
+    return await planned(planner, content, person.user_key, language, change)
+
+
+async def _calendar_today(state: FSMContext, planner: ReminderPlanner, user_key: str, purpose: DatePurpose) -> date:
+    """The day a calendar starts from: where the person arrived, for a day of arrival; else theirs."""
+    if purpose == "arr":
+        code = str((await state.get_data()).get("arrival_to") or "")
+        if (today := planner.today_at(code)) is not None:
+            return today
+    return await planner.today(user_key)
 
 
 async def _plan_from_date(press: MenuPress, key: str, plan: Callable[[date], Awaitable[Change]]) -> bool:
@@ -306,31 +360,59 @@ async def date_chosen(
     language: str,
     callback_answer: CallbackAnswer,
 ) -> None:
-    today = await planner.today(user_key)
+    """A day pressed, or a month to show. A day that does not exist (31.02, forged or from an old
+    calendar) is answered like a date that cannot be read, with the calendar to choose again."""
+    purpose, year, month = callback_data.purpose, callback_data.year, callback_data.month
+    today = await _calendar_today(state, planner, user_key, purpose)
     if callback_data.day == 0:
-        markup = calendar_markup(callback_data.purpose, callback_data.year, callback_data.month, today)
-        await replace_screen(query, _(text.PICK_DATE), markup)
+        await replace_screen(query, _(text.PICK_DATE), calendar_markup(purpose, year, month, today, language))
         return
     try:
-        chosen = date(callback_data.year, callback_data.month, callback_data.day)
+        chosen = date(year, month, callback_data.day)
     except ValueError:
-        await answer_stale(query, state, content, language, callback_answer)
+        await replace_screen(query, _(text.BAD_DATE), calendar_markup(purpose, year, month, today, language))
         return
-    body, markup = await _after_date(state, callback_data.purpose, TypedDay(today, chosen), content, language)
+    if purpose == "arr":
+        person = Person(user_key, query.from_user.id, language)
+        answer = await _after_arrival(state, planner, person, chosen, content)
+        if answer is None:
+            await answer_stale(query, state, content, language, callback_answer)
+            return
+        body, markup = answer
+    else:
+        body, markup = await _after_date(state, purpose, TypedDay(today, chosen), content, language)
     await replace_screen(query, body, markup)
 
 
 async def date_typed(
     message: Message, state: FSMContext, content: ContentHolder, planner: ReminderPlanner, user_key: str, language: str
 ) -> None:
-    purpose: DatePurpose = "dep" if await state.get_state() == ReminderDates.departure.state else "exp"
-    typed = await planner.read_day(user_key, message.text or "")
+    purpose = PURPOSES.get(await state.get_state() or "", "exp")
+    if purpose == "arr":
+        code = str((await state.get_data()).get("arrival_to") or "")
+        typed = planner.read_arrival(code, message.text or "") or await planner.read_day(user_key, "")
+    else:
+        typed = await planner.read_day(user_key, message.text or "")
     if typed.day is None:
         today = typed.today
-        await message.answer(_(text.BAD_DATE), reply_markup=calendar_markup(purpose, today.year, today.month, today))
+        markup = calendar_markup(purpose, today.year, today.month, today, language)
+        await message.answer(_(text.BAD_DATE), reply_markup=markup)
         return
-    body, markup = await _after_date(state, purpose, typed, content, language)
+    if purpose == "arr":
+        person = Person(user_key, message.chat.id, language)
+        answer = await _after_arrival(state, planner, person, typed.day, content)
+        body, markup = answer or await _menu(planner, content, user_key, language)
+    else:
+        body, markup = await _after_date(state, purpose, typed, content, language)
     await message.answer(body, reply_markup=markup)
+
+
+PURPOSES: dict[str, DatePurpose] = {
+    str(ReminderDates.departure.state): "dep",
+    str(ReminderDates.expiry.state): "exp",
+    str(ReminderDates.arrival.state): "arr",
+}
+"""What a typed date is for, by the step the conversation is at."""
 
 
 async def patent_issue_typed(
@@ -364,7 +446,9 @@ async def _after_date(
 ) -> tuple[str, InlineKeyboardMarkup]:
     today = chosen.today
     if not chosen.ahead or chosen.day is None:
-        return _(text.PAST_DATE), calendar_markup(purpose, today.year, today.month, today)
+        return _(text.PAST_DATE), calendar_markup(purpose, today.year, today.month, today, language)
+    if chosen.too_far:
+        return _(text.TOO_FAR_DATE), calendar_markup(purpose, today.year, today.month, today, language)
     if purpose == "dep":
         await state.update_data(departure=chosen.day.isoformat())
         destinations = content.current.plans.destinations.items()
@@ -463,7 +547,7 @@ def build_router() -> Router:
     router.callback_query.register(payment_noted, ReminderLater.filter())
     for reveal in get_args(Reveal):
         router.callback_query.register(show_reminder, reveal.filter())
-    dates = StateFilter(ReminderDates.departure, ReminderDates.expiry)
+    dates = StateFilter(ReminderDates.departure, ReminderDates.expiry, ReminderDates.arrival)
     router.message.register(date_typed, dates, TypedText(), flags=TYPED_ANSWER)
     patent = StateFilter(ReminderDates.patent_issued)
     router.message.register(patent_issue_typed, patent, TypedText(), flags=TYPED_ANSWER)

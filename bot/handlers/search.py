@@ -1,4 +1,4 @@
-"""Free text: danger first (hotlines and the red-flag check), then the screens that fit, or a hint
+"""Free text: danger first (hotlines and what to do), then the screens that fit, or a hint
 and the menu. When the danger is unclear, one question first: "Are you or someone close to you in
 danger now?" (yes: the hotlines; no: the screens). With the counsellors' desk open, the danger view
 and "nothing found" also offer a person. Nothing typed is kept or logged: the question's buttons
@@ -17,10 +17,11 @@ from bot.common.telegram_limits import MAX_MESSAGE_CHARS
 from bot.content import Curriculum
 from bot.content.curriculum import NodeId, node_ref
 from bot.content.rendering import Citizenship
-from bot.handlers.callback_data import MAX_FOUND_SCREENS, MAX_LEAD_SCREENS, DangerAnswer, DeskStep, OpenNode
+from bot.handlers.callback_data import MAX_FOUND_SCREENS, MAX_LEAD_SCREENS, DangerAnswer, DeskStep, Navigate, OpenNode
 from bot.handlers.conversation import move
 from bot.handlers.filters import PrivateChat, TypedText
-from bot.handlers.screens import TALK_LABEL, WHO_CAN_HELP_LABEL, add_nav_row, screen_markup
+from bot.handlers.found_list import found_answer
+from bot.handlers.screens import TALK_LABEL, nav_label, screen_markup
 from bot.i18n.messages import (
     DANGER_FIRST,
     DANGER_NO,
@@ -29,7 +30,6 @@ from bot.i18n.messages import (
     GREETING_REPLY,
     NOT_COVERED,
     NOT_COVERED_ASK_PERSON,
-    SEARCH_FOUND,
     SEARCH_NOTHING_FOUND,
     THANKS_REPLY,
 )
@@ -40,7 +40,7 @@ from bot.services.danger_view import DangerView, danger_view, offer_label
 from bot.services.engagement import track
 from bot.understanding.alarm import Alarm
 from bot.understanding.courtesy import Courtesy, courtesy
-from bot.understanding.search import SearchAnswer, screen_title
+from bot.understanding.search import SearchAnswer
 
 MAX_QUERY_CHARS = 500
 """Longer texts are not searched: nobody asks a question that long, and it costs time."""
@@ -104,7 +104,7 @@ async def danger_answered(
         )
         view = danger_view(curriculum, answer.country, answer.kind_screens)
         text = danger_text(curriculum, view, language, passport_country)
-        markup = danger_markup(curriculum, view, answer, language, talk=desk_open(desk))
+        markup = danger_markup(curriculum, view, language, talk=desk_open(desk))
     else:  # the kind's screen (a relative who does not answer) is an answer too
         lead = _screens_of(curriculum, callback_data.lead)
         text, markup = await _answer(state, content, list(dict.fromkeys(lead + found)), language, desk)
@@ -137,11 +137,7 @@ async def _answer(
             talk = InlineKeyboardButton(text=_(TALK_LABEL), callback_data=DeskStep(step="offer").pack())
             markup = InlineKeyboardMarkup(inline_keyboard=[[talk], *markup.inline_keyboard])
         return f"{html.escape(hint)}\n\n{home.text}", markup
-    builder = InlineKeyboardBuilder()
-    _add_screens(builder, loaded.curriculum, nodes, language, talk=desk_open(desk))
-    builder.adjust(1)
-    add_nav_row(builder, [NavAction.HOME, NavAction.HELP])
-    return html.escape(_(SEARCH_FOUND)), builder.as_markup()
+    return found_answer(loaded.curriculum, nodes, language, talk=desk_open(desk))
 
 
 def _home(passport_country: Citizenship) -> str | None:
@@ -182,10 +178,10 @@ async def show_danger(
     """Hotlines (the country's, or every country's emergency numbers) and the red-flag check; and a
     person to talk to, with the desk open. `lead`: a line above it all (plain text), such as "this went
     to the counsellor too" in an open case."""
-    view = danger_view(curriculum, answer.country, answer.kind_screens)
+    view = danger_view(curriculum, answer.country, answer.kind_screens, answer.danger)
     await message.answer(
         danger_text(curriculum, view, language, passport_country, lead=lead),
-        reply_markup=danger_markup(curriculum, view, answer, language, talk=desk_open(desk)),
+        reply_markup=danger_markup(curriculum, view, language, talk=desk_open(desk)),
     )
 
 
@@ -203,43 +199,35 @@ def danger_text(
     return hotlines
 
 
+COUNTRIES_PER_ROW = 2
+"""Country buttons side by side: "🇰🇿 In Kazakhstan" still fits twice across a small phone."""
+
+
 def danger_markup(
-    curriculum: Curriculum, view: DangerView, answer: SearchAnswer, language: str, *, talk: bool = False
+    curriculum: Curriculum, view: DangerView, language: str, *, talk: bool = False
 ) -> InlineKeyboardMarkup:
-    """Countries, the red-flag check and other help (a person first, with `talk`), then the other
-    screens the message matched."""
-    builder = InlineKeyboardBuilder()
+    """A short keyboard for a person in danger: one tap per country (when none was named), the
+    screens of their situation, the red-flag check where it fits, a person (with `talk`), the menu.
+    The other screens a message happened to match are left out: they crowded the hotlines."""
+    rows: list[list[InlineKeyboardButton]] = []
+    countries = {choice.node for choice in view.choices}
+    flags = [_open_button(curriculum, node, language) for node in view.offers() if node in countries]
+    rows += [flags[i : i + COUNTRIES_PER_ROW] for i in range(0, len(flags), COUNTRIES_PER_ROW)]
+    rows += [[_open_button(curriculum, node, language)] for node in view.offers() if node not in countries]
     if talk:
-        builder.button(text=_(TALK_LABEL), callback_data=DeskStep(step="offer"))
-    offers = view.offers()
-    for node_id in offers:
-        builder.button(text=offer_label(curriculum, node_id, language), callback_data=OpenNode(ref=node_ref(node_id)))
-    shown = {*offers, view.screen}
-    others = [
-        node for node in answer.nodes if node not in shown and not (talk and curriculum.offers_only_a_person(node))
-    ]
-    _add_screens(builder, curriculum, others, language, talk=talk)
-    builder.adjust(1)
-    add_nav_row(builder, [NavAction.HOME, NavAction.HELP])
-    return builder.as_markup()
+        rows.append([InlineKeyboardButton(text=_(TALK_LABEL), callback_data=DeskStep(step="offer").pack())])
+    # a country's hotlines shown: 🆘 leads to the other countries' and every kind of help
+    nav = [NavAction.HOME] if view.screen == curriculum.hotlines else [NavAction.HOME, NavAction.HELP]
+    rows.append(
+        [InlineKeyboardButton(text=nav_label(action), callback_data=Navigate(to=action).pack()) for action in nav]
+    )
+    return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-def _add_screens(
-    builder: InlineKeyboardBuilder, curriculum: Curriculum, nodes: list[NodeId], language: str, *, talk: bool
-) -> None:
-    """A button a screen found. A screen that only offers a person is that offer itself with the desk
-    open (`talk`), and the hotlines by kind of help without it (once, and not twice beside itself)."""
-    instead = None if talk else curriculum.help_by_kind
-    for node_id in nodes:
-        title, data = screen_title(curriculum, node_id, language), OpenNode(ref=node_ref(node_id)).pack()
-        if curriculum.offers_only_a_person(node_id):
-            if talk:
-                data = DeskStep(step="offer").pack()
-            elif instead is None or instead in nodes:
-                continue
-            else:
-                title, data, instead = _(WHO_CAN_HELP_LABEL), OpenNode(ref=node_ref(instead)).pack(), None
-        builder.button(text=title, callback_data=data)
+def _open_button(curriculum: Curriculum, node_id: NodeId, language: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        text=offer_label(curriculum, node_id, language), callback_data=OpenNode(ref=node_ref(node_id)).pack()
+    )
 
 
 def build_router() -> Router:

@@ -17,6 +17,7 @@ class ReportOffer(StatesGroup):
 class ReminderDates(StatesGroup):
     departure = State()
     expiry = State()
+    arrival = State()
     patent_issued = State()
 
 

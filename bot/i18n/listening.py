@@ -12,5 +12,8 @@ LISTEN_BELOW = N_("🔊 Listen to the voice note below. To read this screen inst
 LISTENING_ON = N_("Listen mode is on: where a screen has a recording, it comes first, the text when you ask.")
 LISTENING_OFF = N_("Listen mode is off: screens come as text, with “🔊 Listen” where there is a recording.")
 NOT_AVAILABLE = N_("This recording or picture is not available right now. The text says the same.")
-WHAT_LISTENING_KEEPS = N_("• Whether you chose listen mode: kept with your language, erased by /forget.")
-"""The /privacy line for the listen-mode setting."""
+WHAT_LISTENING_KEEPS = N_(
+    "• If you press “🎧 Listen first” in a recorded lesson (screens then come as voice messages first, the text "
+    "when you ask): that choice is kept with your language and erased by /forget."
+)
+"""The /privacy line for the listen-mode setting, said where a lesson offers it or the person chose it."""

@@ -28,5 +28,5 @@ DANGER_YES = N_("Yes, we need help now")
 DANGER_NO = N_("No, I have a question")
 DANGER_FIRST = N_(
     "⚠️ What you wrote may mean you are in danger. It is not your fault, and help exists: call one of these "
-    "numbers, or take the red-flag check below."
+    "numbers, or see below what to do."
 )

@@ -20,6 +20,10 @@ MY_COUNTRY_TOOL = "passport_country"
 
 MAX_HISTORY = 30
 """Steps 'back' can undo; older ones are dropped so the stored state stays small."""
+FOUND_LIST = "~found"
+"""The "lesson" of a history entry that is a list of screens a typed message found, its node their
+refs joined by dots: "◀️ Back" from a screen chosen there returns to the list. No content lesson
+can have this name (lesson names are identifiers), and it holds screens, never the words typed."""
 MAX_CALLABLE = 20
 """Contacts listed under "I called": one button each, well within a keyboard and callback data."""
 
@@ -99,6 +103,34 @@ class DialogueEngine:
         conversation.position = question
         conversation.answers[question.node] = index
         return self.open(conversation, NodeId(question.lesson, answer.goto), language, citizen_of)
+
+    def open_from_list(
+        self, conversation: Conversation, target: NodeId, listed: str, language: str, citizen_of: Citizenship = None
+    ) -> Screen:
+        """Open a screen chosen from the screens a typed message found (`listed`: their refs joined
+        by dots), so that "◀️ Back" returns to that list."""
+        before = conversation.position
+        if before is not None:
+            conversation.history.append(before)
+        conversation.history = [*conversation.history, NodeId(FOUND_LIST, listed)][-MAX_HISTORY:]
+        if before is None or before.lesson != target.lesson:
+            conversation.answers = {}
+        conversation.position = None
+        return self.open(conversation, target, language, citizen_of)
+
+    def back_to_list(self, conversation: Conversation) -> list[NodeId] | None:
+        """Step back to a list of found screens when that is the way back: its screens that still
+        exist (None, and nothing changed, when the way back is a screen or the list's screens are
+        all gone). The place before the question becomes the place again."""
+        if not conversation.history or conversation.history[-1].lesson != FOUND_LIST:
+            return None
+        refs = conversation.history[-1].node.split(".")
+        listed = [node for ref in refs if (node := self.curriculum.by_ref(ref)) is not None]
+        if not listed:
+            return None
+        conversation.history.pop()
+        conversation.position = conversation.history.pop() if conversation.history else None
+        return listed
 
     def back(self, conversation: Conversation, language: str, citizen_of: Citizenship = None) -> Screen:
         while conversation.history:

@@ -8,8 +8,8 @@ update, call one method and render the `Change` it returns.
 """
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 from enum import Enum, auto
 
 from bot.common.clock import Clock
@@ -24,6 +24,7 @@ from bot.services.reminder_schedule import (
     contract_copy_due,
     departure_dues,
     expiry_due,
+    late_arrival_steps,
     local_today,
     months_after,
     next_monthly,
@@ -79,6 +80,10 @@ class Change:
     deadline: date | None = None
     reminded_on: date | None = None
     """The local day the reminder planned comes (the contract copy's)."""
+    late: tuple[tuple[str, date], ...] = ()
+    """Arrival steps too close to be reminded of, or past, with their deadlines: shown at once."""
+    destination: str | None = None
+    """The destination whose arrival steps `late` names."""
 
 
 @dataclass(frozen=True)
@@ -103,6 +108,31 @@ class TypedDay:
     @property
     def ahead(self) -> bool:
         return self.day is not None and self.day > self.today
+
+    @property
+    def too_far(self) -> bool:
+        """Further ahead than any departure or document could be (a year mistyped: 2072 for 2027)."""
+        return self.day is not None and self.day > latest_day(self.today)
+
+
+def _after(due: datetime, every_days: int, now: datetime) -> datetime:
+    """A repeating reminder's first time after `now`, stepping on from an arrival days ago."""
+    while due <= now:
+        due += timedelta(days=every_days)
+    return due
+
+
+LATEST_YEARS_AHEAD = 20
+"""The furthest a departure or an expiry date can sensibly be: passports and permits run for years,
+not decades; a later date is a typing slip, refused with a word on checking the year."""
+
+
+def latest_day(today: date) -> date:
+    """The last day the calendar offers and a typed date may be: `LATEST_YEARS_AHEAD` years on."""
+    try:
+        return today.replace(year=today.year + LATEST_YEARS_AHEAD)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year + LATEST_YEARS_AHEAD, day=28)
 
 
 class ReminderPlanner:
@@ -169,8 +199,20 @@ class ReminderPlanner:
         monthly = NewReminder(ReminderKind.MONTHLY, str(day), due, {"day": day, "early": early})
         return await self._plan(person, zone, replacing=(ReminderKind.SNOOZE, ReminderKind.MONTHLY), adding=[monthly])
 
-    async def plan_arrival(self, person: Person, destination: str) -> Change:
-        """Arrived today: the destination's deadlines and its regular checks, in its time zone."""
+    def today_at(self, destination: str) -> date | None:
+        """The local date where the person arrived, which the arrival calendar starts from."""
+        place = self._content.current.plans.destinations.get(destination)
+        return None if place is None else local_today(self._clock.now(), place.time_zone)
+
+    def read_arrival(self, destination: str, typed: str) -> TypedDay | None:
+        """A typed day of arrival: "20 февраля" is the last 20 February, not the next."""
+        today = self.today_at(destination)
+        return None if today is None else TypedDay(today, parse_date(typed, today, past=True))
+
+    async def plan_arrival(self, person: Person, destination: str, arrived_on: date | None = None) -> Change:
+        """Arrived on `arrived_on` (today when not said): the destination's deadlines counted from
+        it and its regular checks, in its time zone. A step whose reminder day is gone is not
+        scheduled (its words would be wrong) but returned in `late` with its deadline."""
         plans = self._content.current.plans
         place = plans.destinations.get(destination)
         if place is None:
@@ -178,17 +220,29 @@ class ReminderPlanner:
         zone, now = place.time_zone, self._clock.now()
         citizens_of = await self._users.passport_country(person.user_key)
         today = local_today(now, zone)
-        dues = arrival_dues(plans, destination, today, zone, now, citizens_of)
+        arrival = today if arrived_on is None else arrived_on
+        if arrival > today:
+            return Change(Outcome.NOT_YET, zone)
+        dues = arrival_dues(plans, destination, arrival, zone, now, citizens_of)
         if not dues:  # the time zone of where they are, all the same
             moved = await self._plan(person, zone, moved=True)
             return Change(Outcome.NO_PLAN, moved.zone)
-        adding = [NewReminder(ReminderKind.ARRIVAL, item, due, {"destination": destination}) for item, due in dues]
+        late = tuple(late_arrival_steps(plans, destination, arrival, today, citizens_of))
+        gone = {item for item, _deadline in late}
+        adding = [
+            NewReminder(ReminderKind.ARRIVAL, item, due, {"destination": destination})
+            for item, due in dues
+            if item not in gone
+        ]
         adding += [
-            NewReminder(ReminderKind.REGULAR, item, due, {"destination": destination, "every": every})
-            for item, every, due in regular_dues(plans, destination, today, zone, citizens_of)
+            NewReminder(
+                ReminderKind.REGULAR, item, _after(due, every, now), {"destination": destination, "every": every}
+            )
+            for item, every, due in regular_dues(plans, destination, arrival, zone, citizens_of)
         ]
         replacing = (ReminderKind.ARRIVAL, ReminderKind.REGULAR)
-        return await self._plan(person, zone, moved=True, replacing=replacing, adding=adding)
+        change = await self._plan(person, zone, moved=True, replacing=replacing, adding=adding)
+        return replace(change, late=late, destination=destination)
 
     async def plan_departure(self, person: Person, departure: date, destination: str) -> Change:
         """The checklist's steps still ahead of `departure`, replacing an earlier departure's."""

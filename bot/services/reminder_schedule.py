@@ -107,10 +107,11 @@ _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 _WORDS = re.compile(r"^\s*(\d{1,2})\s+([^\d\s.,]+)\.?(?:\s+(\d{4}))?\s*(?:г\.?|сол[и]?|yil)?\s*$", re.IGNORECASE)
 
 
-def parse_date(text: str, today: date) -> date | None:
+def parse_date(text: str, today: date, *, past: bool = False) -> date | None:
     """A date as people type it: 25.03.2027, 2027-03-25, 25/3/27, "25 март", "25 марта 2027".
 
-    Without a year, the next such date from `today` is meant. None when it is not a date.
+    Without a year, the next such date from `today` is meant, or with `past` (a day of arrival) the
+    last one up to today. None when it is not a date.
     """
     try:
         if match := _ISO.match(text):
@@ -125,6 +126,8 @@ def parse_date(text: str, today: date) -> date | None:
             if match[3]:
                 return date(int(match[3]), month, int(match[1]))
             candidate = date(today.year, month, int(match[1]))
+            if past:
+                return candidate if candidate <= today else date(today.year - 1, month, int(match[1]))
             return candidate if candidate >= today else date(today.year + 1, month, int(match[1]))
     except ValueError:  # 31.02, month 13 ...
         return None
@@ -157,6 +160,23 @@ def arrival_dues(
         if citizens_of not in item.not_for_citizens
     ]
     return [(item, due if due > now else next_delivery(now, zone)) for item, due in dues]
+
+
+def late_arrival_steps(
+    plans: "ReminderPlans", destination: str, arrival: date, today: date, citizens_of: str | None = None
+) -> list[tuple[str, date]]:
+    """The arrival steps whose reminder day is gone by `today` (the person arrived days ago), with
+    their deadlines: a reminder now would say "3 days are left" when fewer are, or none, so they are
+    shown at once instead, deadline and all."""
+    place = plans.destinations.get(destination)
+    if place is None:
+        return []
+    return [
+        (item.id, arrival + timedelta(days=item.deadline_days))
+        for item in place.arrival
+        if citizens_of not in item.not_for_citizens
+        and arrival + timedelta(days=item.deadline_days - item.remind_days_before) < today
+    ]
 
 
 def regular_dues(

@@ -15,3 +15,9 @@ async def open_reminders(user: FakeUser) -> Sent:
     """Send /reminders and return the menu it answers with."""
     await user.send("/reminders")
     return await user.reply()
+
+
+async def arrived_today(user: FakeUser) -> None:
+    """After choosing where one arrived: "Today", the first button of the arrival calendar."""
+    calendar = await user.reply()
+    await user.press_data(calendar, str(calendar.buttons[0][0]["callback_data"]))
