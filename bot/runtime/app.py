@@ -42,7 +42,7 @@ from bot.privacy.secret_keys import ChatCipher, KeyRing
 from bot.runtime.broadcast_progress import broadcast_progress
 from bot.runtime.confirmed_polling import ConfirmingDispatcher
 from bot.runtime.process_roles import SCHEDULER, claims
-from bot.runtime.telegram_models import build_models_every_update_uses
+from bot.runtime.telegram_models import build_models_every_update_uses, keep_no_handled_updates
 from bot.services.advert_watch import AdvertWatch
 from bot.services.broadcast_approval import BroadcastApprovals
 from bot.services.broadcaster import Broadcaster
@@ -506,8 +506,9 @@ def settle_memory(*models_used: type[BaseModel]) -> None:
     update and the worst pauses under load (scripts/bench_load.py: about a quarter more updates/s
     together with the remembered keyboards). Then collect only when something can have become
     garbage (YOUNG_COLLECTION_THRESHOLD). aiogram's models every update uses (and `models_used`)
-    are built first, to be frozen with the rest."""
+    are built first, to be frozen with the rest; handled updates are not kept (`keep_no_handled_updates`)."""
     build_models_every_update_uses(*models_used)
+    keep_no_handled_updates()
     gc.collect()
     gc.freeze()
     _return_freed_memory()
