@@ -16,7 +16,9 @@ class KeptButton(dict[str, object]):
     """A remembered keyboard's button as the mapping it is sent as (its text, and its callback data
     or url): about 0.2 KB, where aiogram's model keeps all of its fourteen fields, unset ones
     included (1.1 KB; scripts/README.md, issue 34's ninth round). Read like aiogram's button
-    (`button.callback_data`, None when unset); a keyboard built from it validates it into one."""
+    (`button.callback_data`, None when unset); a keyboard built from it validates it into one.
+    pydantic warns if such a keyboard is dumped with warnings on: the transport sends the
+    remembered JSON, and aiogram's upload form dumps with them off (tests/test_request_bodies.py)."""
 
     __slots__ = ()
 
