@@ -538,8 +538,10 @@ def share_one_malloc_arena() -> None:
     own each: glibc gives every thread that allocates its own arena (up to eight per core), and the
     database's thread (aiosqlite) had one of 1.4 to 2.6 MB under load beside the main arena's free
     space; sharing it, the load benchmark's peak was about 1.5 MB lower (scripts/README.md, issue
-    34's ninth round). Python's own threads hold the GIL to allocate, so they rarely contend for it.
-    An operator's MALLOC_ARENA_MAX is left as set; other C libraries (musl) have no mallopt."""
+    34's ninth round). The price is the shared arena's lock when SQLite allocates while the event
+    loop does (glibc's per-thread cache serves most small blocks without it), not measurable on a
+    loaded machine (scripts/README.md). An operator's MALLOC_ARENA_MAX is left as set; other C libraries
+    (musl) have no mallopt."""
     if "MALLOC_ARENA_MAX" in os.environ:
         return
     try:
