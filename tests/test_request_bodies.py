@@ -6,7 +6,7 @@ from typing import Any
 
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.methods import SendDocument, SendMessage, TelegramMethod
+from aiogram.methods import SendDocument, SendMessage, SendVoice, TelegramMethod
 from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup
 from aiohttp import BytesPayload, FormData
 
@@ -51,6 +51,30 @@ def test_a_message_with_a_remembered_keyboard_carries_what_aiogram_would_send() 
     assert as_telegram_reads_the_json(ours) == as_telegram_reads_the_form(aiogram)
     assert KEYBOARDS.get(keyboard) is not None
     assert KEYBOARDS.get(keyboard.model_copy(deep=True)) is None, "only the very object remembered"
+
+
+def test_a_remembered_keyboard_reads_extends_and_uploads_as_the_keyboard_it_was() -> None:
+    """Remembered keyboards keep their buttons as plain mappings, not aiogram's models: read like
+    buttons, a keyboard built from them (a screen's with "Talk to a person" under it) and an upload
+    with one (a recording sent with its screen's keyboard) carry the same buttons."""
+    buttons = [
+        InlineKeyboardButton(text="Оё ҳа?", callback_data="g:abc"),
+        InlineKeyboardButton(text="u", url="https://x.org"),
+    ]
+    original = InlineKeyboardMarkup(inline_keyboard=[buttons])
+    keyboard = KEYBOARDS.remember(original)
+    assert [(b.text, b.callback_data, b.url) for b in keyboard.inline_keyboard[0]] == [
+        ("Оё ҳа?", "g:abc", None), ("u", None, "https://x.org"),
+    ]  # fmt: skip
+    talk = InlineKeyboardButton(text="Talk", callback_data="ds:offer")
+    extended = InlineKeyboardMarkup(inline_keyboard=[*keyboard.inline_keyboard, [talk]])
+    assert extended == InlineKeyboardMarkup(inline_keyboard=[buttons, [talk]])
+    voice = BufferedInputFile(b"OggS", filename="screen.ogg")
+    ours, _ = both(SendVoice(chat_id=5, voice=voice, reply_markup=keyboard))
+    _, aiogram = both(SendVoice(chat_id=5, voice=voice, reply_markup=original))
+    assert isinstance(ours, FormData)
+    sent = as_telegram_reads_the_form(ours)["reply_markup"]
+    assert sent == as_telegram_reads_the_form(aiogram)["reply_markup"] == json.loads(KEYBOARDS.get(keyboard) or "")
 
 
 def test_a_keyboard_built_on_the_spot_is_sent_as_well() -> None:

@@ -11,7 +11,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
-from bot.common.serialized_keyboards import KEYBOARDS, shared_button
+from bot.common.serialized_keyboards import KEYBOARDS, keyboard_button
 from bot.common.telegram_limits import MAX_BUTTON_LABEL_CHARS
 from bot.content import NodeId
 from bot.content.rendering import Citizenship, pick
@@ -79,7 +79,7 @@ def _keyboard(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
 def _remembered(rows: tuple[tuple[tuple[str, str], ...], ...]) -> InlineKeyboardMarkup:
     """A feedback keyboard, built once per screen and language with its JSON, as screens' are
     (screens._markup): building and dumping the models was most of a feedback press's own cost."""
-    keyboard = [[shared_button(label, data) for label, data in row] for row in rows]
+    keyboard = [[keyboard_button(label, data) for label, data in row] for row in rows]
     return KEYBOARDS.remember(InlineKeyboardMarkup(inline_keyboard=keyboard))
 
 

@@ -10,7 +10,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.common.navigation import NavAction
-from bot.common.serialized_keyboards import KEYBOARDS, shared_button
+from bot.common.serialized_keyboards import KEYBOARDS, keyboard_button
 from bot.content.curriculum import HELP_BY_KIND_NODE, HOTLINES_LESSON, TALK_TOOL, NodeId, node_ref
 from bot.handlers.callback_data import (
     AnswerCheck,
@@ -163,17 +163,17 @@ def _markup(
     of an update (pydantic models and callback data packing), and screens repeat all day."""
     keyboard = [[_content_button(button) for button in row] for row in rows]
     if media:
-        keyboard.append([shared_button(label, data) for label, data in media])
+        keyboard.append([keyboard_button(label, data) for label, data in media])
     if feedback:
-        keyboard.append([shared_button(label, data) for label, data in feedback])
+        keyboard.append([keyboard_button(label, data) for label, data in feedback])
     if nav:
-        keyboard.append([shared_button(label, Navigate(to=action).pack()) for action, label in nav])
+        keyboard.append([keyboard_button(label, Navigate(to=action).pack()) for action, label in nav])
     return KEYBOARDS.remember(InlineKeyboardMarkup(inline_keyboard=keyboard))
 
 
 def _content_button(button: ScreenButton) -> InlineKeyboardButton:
     if button.kind == "url":
-        return shared_button(button.label, url=button.target)
+        return keyboard_button(button.label, url=button.target)
     if is_talk(button):
         data = DeskStep(step="offer").pack()
     elif button.kind == "tool":
@@ -182,7 +182,7 @@ def _content_button(button: ScreenButton) -> InlineKeyboardButton:
         data = AnswerCheck(ref=button.target, index=button.index).pack()
     else:
         data = OpenNode(ref=button.target).pack()
-    return shared_button(button.label, data)
+    return keyboard_button(button.label, data)
 
 
 def screen_text(screen: Screen, listen_first: bool) -> str:

@@ -3,6 +3,7 @@
 import ctypes
 import gc
 import logging
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
@@ -42,7 +43,7 @@ from bot.privacy.secret_keys import ChatCipher, KeyRing
 from bot.runtime.broadcast_progress import broadcast_progress
 from bot.runtime.confirmed_polling import ConfirmingDispatcher
 from bot.runtime.process_roles import SCHEDULER, claims
-from bot.runtime.telegram_models import build_models_every_update_uses
+from bot.runtime.telegram_models import build_models_every_update_uses, keep_no_handled_updates
 from bot.services.advert_watch import AdvertWatch
 from bot.services.broadcast_approval import BroadcastApprovals
 from bot.services.broadcaster import Broadcaster
@@ -435,6 +436,7 @@ def _bulk_deliveries(
 @asynccontextmanager
 async def application(settings: Settings, clock: Clock | None = None) -> AsyncIterator[Application]:
     """Everything the bot needs, opened in order and closed in reverse."""
+    share_one_malloc_arena()  # before the database's thread starts
     clock = clock or SystemClock()
     i18n = load_i18n()
     content = _content(settings, i18n, clock)  # broken content stops the start before the database is touched
@@ -506,8 +508,9 @@ def settle_memory(*models_used: type[BaseModel]) -> None:
     update and the worst pauses under load (scripts/bench_load.py: about a quarter more updates/s
     together with the remembered keyboards). Then collect only when something can have become
     garbage (YOUNG_COLLECTION_THRESHOLD). aiogram's models every update uses (and `models_used`)
-    are built first, to be frozen with the rest."""
+    are built first, to be frozen with the rest; handled updates are not kept (`keep_no_handled_updates`)."""
     build_models_every_update_uses(*models_used)
+    keep_no_handled_updates()
     gc.collect()
     gc.freeze()
     _return_freed_memory()
@@ -524,3 +527,24 @@ def _return_freed_memory() -> None:
         ctypes.CDLL(None).malloc_trim(0)  # the C library the interpreter itself runs on
     except (OSError, AttributeError):
         log.debug("malloc_trim is not available: freed memory stays with the process")
+
+
+M_ARENA_MAX = -8
+"""glibc's mallopt parameter for the most malloc arenas a process makes (malloc.h)."""
+
+
+def share_one_malloc_arena() -> None:
+    """Threads started from now on allocate from the arenas already there instead of one of their
+    own each: glibc gives every thread that allocates its own arena (up to eight per core), and the
+    database's thread (aiosqlite) had one of 1.4 to 2.6 MB under load beside the main arena's free
+    space; sharing it, the load benchmark's peak was about 1.5 MB lower (scripts/README.md, issue
+    34's ninth round). The price is the shared arena's lock when SQLite allocates while the event
+    loop does (glibc's per-thread cache serves most small blocks without it), not measurable on a
+    loaded machine (scripts/README.md). An operator's MALLOC_ARENA_MAX is left as set; other C libraries
+    (musl) have no mallopt."""
+    if "MALLOC_ARENA_MAX" in os.environ:
+        return
+    try:
+        ctypes.CDLL(None).mallopt(M_ARENA_MAX, 1)
+    except (OSError, AttributeError):
+        log.debug("mallopt is not available: each thread may get a malloc arena of its own")
