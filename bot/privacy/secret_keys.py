@@ -31,8 +31,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.privacy.openssl_gcm import AuthenticationFailed, OpenSSLGCM
-
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -283,25 +281,20 @@ def resolve_key(name: str, sources: KeySources, recorded: str | None, depended_o
 class ChatCipher:
     """Seals a chat id for storage (nonce + AES-GCM ciphertext) and opens it for delivery.
 
-    The cipher is OpenSSL's, reached through the libcrypto `hashlib` loaded already
-    (bot/privacy/openssl_gcm.py); `cryptography`, whose own OpenSSL adds about 7 MB of resident
-    memory, only where that libcrypto cannot be reached. Both write the same bytes."""
+    `cryptography` (about 9 MB of memory) is loaded when the first chat id is sealed or opened:
+    a bot nobody asked for reminders or news never needs it."""
 
     def __init__(self, key: bytes) -> None:
         if len(key) != 32:
             raise KeyProblem("the delivery key must be 32 bytes")
         self._key = key
-        self._loaded: OpenSSLGCM | AESGCM | None = None
+        self._loaded: AESGCM | None = None
 
-    def _aead(self) -> "OpenSSLGCM | AESGCM":
+    def _aead(self) -> "AESGCM":
         if self._loaded is None:
-            library = OpenSSLGCM.library()
-            if library is not None:
-                self._loaded = OpenSSLGCM(library, self._key)
-            else:
-                from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+            from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-                self._loaded = AESGCM(self._key)
+            self._loaded = AESGCM(self._key)
         return self._loaded
 
     def seal(self, chat_id: int) -> bytes:
@@ -309,13 +302,9 @@ class ChatCipher:
         return nonce + self._aead().encrypt(nonce, str(chat_id).encode(), CHAT_ID_CONTEXT)
 
     def open(self, sealed: bytes) -> int:
-        aead = self._aead()
-        refused: type[Exception] = AuthenticationFailed
-        if not isinstance(aead, OpenSSLGCM):
-            from cryptography.exceptions import InvalidTag
+        from cryptography.exceptions import InvalidTag
 
-            refused = InvalidTag
         try:
-            return int(aead.decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], CHAT_ID_CONTEXT))
-        except refused as error:
+            return int(self._aead().decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], CHAT_ID_CONTEXT))
+        except InvalidTag as error:
             raise KeyProblem("a stored chat id does not open with this delivery key") from error
