@@ -36,6 +36,9 @@ QUESTION_ENDINGS = ("dimi", "shmi", "dimikan", "ganmi", "simi")
 noun of something's kind ("odam savdosimi?", is it trafficking?)."""
 WRITER_REACH = 3
 """Words between "I am in" and the country it speaks of ("from" comes right before its country)."""
+RELATIVE_FAMILY = "relative"
+"""The family of the people someone writes about (sister, son, akam): "my sister in Dushanbe" places
+the sister, though "my" folds to "mi", the Russian "мы" (we)."""
 HARM_AT_HOME = frozenset({"violence"})
 """The kinds that, with a person one lives with named (a husband, a mother-in-law), are harm at home:
 "my husband came back from Russia and beats me every day" is violence at home, however far apart
@@ -106,6 +109,13 @@ class DangerReader:
         )
         self._home_kinds = list(signals.at_home)
         self._household = PhraseMatcher((("household", word) for word in signals.household_words()), protected)
+        self._relatives = PhraseMatcher(
+            ((family, word) for family, _language, word in signals.family_phrases() if family == RELATIVE_FAMILY),
+            protected,
+            every_word=True,
+            careful_typos=True,
+            typos=False,
+        )
         self._pleas = PhraseMatcher((("plea", plea) for plea in signals.plea_phrases()), protected, careful_typos=True)
 
     @one_text()
@@ -183,8 +193,14 @@ class DangerReader:
         def came_from(at: int) -> bool:
             return (at > 0 and every[at - 1] in FROM_WORDS) or every[at].endswith(FROM_ENDINGS)
 
+        relatives = {at for _family, span in self._relatives.spans_in(text, every=True) for at in span}
+
         def writer_at(at: int) -> bool:
-            return bool(set(every[max(0, at - WRITER_REACH) : at]) & WRITER_WORDS) or every[at].endswith(WRITER_ENDINGS)
+            """"I am in X", not "my sister in X": no relative between the writer's word and the place."""
+            return every[at].endswith(WRITER_ENDINGS) or any(
+                every[before] in WRITER_WORDS and relatives.isdisjoint(range(before + 1, at))
+                for before in range(max(0, at - WRITER_REACH), at)
+            )
 
         places = {code for code, at in named if not came_from(at)}
         if len(places) > 1:
