@@ -44,12 +44,14 @@ the answer says so and offers a person instead of a screen that does not fit. Me
 tuning sets (2026-12-07)."""
 FEATURE_LESSON = "tools"
 """The lesson whose screens are what Safar does (reminders, the agency check, /forget, a person)."""
-FEATURE_FACTOR = 1.5
+FEATURE_FACTOR = 2.0
 """How much more a feature's screen counts when the message names the feature by one of its own
 one-word keywords ("напомни", "eslatma", "licence"): "напомни оплатить патент 10 числа" asks for the
 reminders, not for the patent's screen, though "patent" and "pay" are rarer words. A word of a
 keyword of several ("ish agentligi") is not enough: "ish" (work) is in every question. Measured on
-the tuning sets (2026-12-07): top-1 up on every blind set A-H, 16 misses fixed, 1 made."""
+the tuning sets (2026-12-07): top-1 up on every blind set A-H, 16 misses fixed, 1 made. Raised from
+1.5 when a keyword's rarity came to count the screens it is a topic of (TOPIC_SHARE, 2026-12-08):
+the patent's own keywords grew rarer, and a reminder asked for must still come first."""
 LANGUAGE_HOMES = {"tg": "TJ", "uz": "UZ"}
 """The country of a reader who chose Tajik or Uzbek and has not told Safar their country: where harm
 at home most likely happens ("my husband came back from Russia and beats me", typed in Tajik, is
@@ -60,6 +62,14 @@ finds that screen by a word of its own too. Measured on the tuning sets A-I (202
 6 misses, 0.75 fixed 16 and made 1, 1.0 fixed 18 and made 5. A screen's own word counted as one
 finding it more than the menu, not only one the menu lacks (2026-12-07, A-K): top-1 up on eight
 of the twelve tuning sets, down one message on C and two on G."""
+TOPIC_SHARE = 0.5
+"""How much of a heading's or keyword's rarity is the rarity among the screens the word is a topic
+of (a keyword, a heading), the rest being its rarity among every screen that mentions it. "Полиция"
+is in the text of 37 screens but the topic of two (detained, and the doctor's "полис"): counted
+only among all 37, the keyword of the detention screen weighed less than a word of another
+screen's text ("санҷид", checked), and "police checked my documents" found the ban check.
+Measured on the tuning sets (2026-12-08): top-1 up on every blind set A-K (0.4 to 3.7 points),
+one of the project's own 150 questions lost (a hotline asked by country: second)."""
 TYPO_FACTOR = 0.7
 """A misspelt word counts a little less than one spelt right."""
 FORM_STEM_LENGTH = 5
@@ -160,6 +170,13 @@ class NodeSearch:
         are fewer than 200 different ones, and one tuple each was 1.2 MB (scripts/README.md)."""
         total = len(weights)
         self._idf = {key: math.log(1 + total / len(posting)) for key, posting in self._postings.items()}
+        self._topic_idf = {
+            key: TOPIC_SHARE * math.log(1 + total / topics) + (1 - TOPIC_SHARE) * self._idf[key]
+            for key, posting in self._postings.items()
+            if 0 < (topics := sum(weight >= HEADING_WEIGHT for _node, weight in posting)) < len(posting)
+        }
+        """A heading's or keyword's rarity, for the words that are some screens' topic and only
+        mentioned on others (TOPIC_SHARE)."""
         self._vocabulary = Vocabulary(vocabulary)
         """Whole words as written in the content, for finding what a misspelt word meant."""
         # Every key of every word above is a key of the index: its keys are the lessons' words.
@@ -333,8 +350,10 @@ class NodeSearch:
         best: dict[NodeId, float] = {}
         for key in typed_word_keys(word):
             idf = self._idf.get(key, 0.0)
+            topic_idf = self._topic_idf.get(key, idf)
             for node_id, weight in self._postings.get(key, ()):
-                best[node_id] = max(best.get(node_id, 0.0), weight * idf * factor)
+                rarity = topic_idf if weight >= HEADING_WEIGHT else idf
+                best[node_id] = max(best.get(node_id, 0.0), weight * rarity * factor)
         return best
 
     @staticmethod
