@@ -196,7 +196,7 @@ class DangerReader:
         relatives = {at for _family, span in self._relatives.spans_in(text, every=True) for at in span}
 
         def writer_at(at: int) -> bool:
-            """"I am in X", not "my sister in X": no relative between the writer's word and the place."""
+            """The writer is in X ("I am in X"), not a relative ("my sister in X"): none stands between."""
             return every[at].endswith(WRITER_ENDINGS) or any(
                 every[before] in WRITER_WORDS and relatives.isdisjoint(range(before + 1, at))
                 for before in range(max(0, at - WRITER_REACH), at)
