@@ -214,10 +214,11 @@ class NodeSearch:
         reading = self._reader.read(query)
         answer = self._answer(reading, home or LANGUAGE_HOMES.get(language))
         nodes = self.screens(query, limit, calm=answer.alarm is Alarm.NONE and not reading.asked_about)
-        # Asking about a kind of danger ("what is debt bondage"): its own screen is offered too, last.
+        # Asking about a kind of danger ("what is debt bondage", "an essay on trafficking"): its own
+        # screen is what is asked, first, before the screens the other words find.
         asked = [screen for kind, screen in self._kind_screens if kind in reading.asked_about][:1]
-        if nodes and asked and asked[0] not in nodes:
-            nodes = [*nodes[: limit - 1], *asked]
+        if nodes and asked:
+            nodes = [*asked, *(node for node in nodes if node != asked[0])][:limit]
         if reading.plea and self._help_menu is not None:
             nodes = [self._help_menu, *(node for node in nodes if node != self._help_menu)][:limit]
         return SearchAnswer(
