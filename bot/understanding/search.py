@@ -81,6 +81,10 @@ kind's own screen, its screens by country (trafficking in Russia ...) and the re
 "How do I know a job offer is not trafficking" asks about an offer: the offer's screens, not the
 self-check for someone already in forced labour. Measured on the tuning sets (2026-12-07): the
 self-check and the screens by country added fixed 10 misses and made 3, top-1 up on E, F, G, K."""
+OFFER_LESSONS = frozenset({"recruitment", "contract"})
+"""The lessons on checking a job offer: a question about a kind of danger whose own words find one
+of their screens first ("how do I recognise a fake offer? I don't want forced labour") asks how to
+tell, and that screen stays first, the kind's own screen second; so does the red-flag self-check."""
 HOTLINES_LESSON = "hotlines"
 """The lesson whose menu ("where to get help") answers a plea for help and nothing else."""
 RED_FLAG_CHECK_LESSON = "red_flags"
@@ -221,10 +225,13 @@ class NodeSearch:
         answer = self._answer(reading, home or LANGUAGE_HOMES.get(language))
         nodes = self.screens(query, limit, calm=answer.alarm is Alarm.NONE and not reading.asked_about)
         # Asking about a kind of danger ("what is debt bondage", "an essay on trafficking"): its own
-        # screen is what is asked, first, before the screens the other words find.
+        # screen is what is asked, first, before the screens the other words find; second after an
+        # offer's check or the red-flag self-check found first (how to tell, OFFER_LESSONS).
         asked = [screen for kind, screen in self._kind_screens if kind in reading.asked_about][:1]
         if nodes and asked:
-            nodes = [*asked, *(node for node in nodes if node != asked[0])][:limit]
+            rest = [node for node in nodes if node != asked[0]]
+            at = 1 if rest and (rest[0] in self._danger_screens or rest[0].lesson in OFFER_LESSONS) else 0
+            nodes = [*rest[:at], *asked, *rest[at:]][:limit]
         if reading.plea and self._help_menu is not None:
             nodes = [self._help_menu, *(node for node in nodes if node != self._help_menu)][:limit]
         return SearchAnswer(
