@@ -193,9 +193,7 @@ class DangerReader:
         def came_from(at: int) -> bool:
             return (at > 0 and every[at - 1] in FROM_WORDS) or every[at].endswith(FROM_ENDINGS)
 
-        relatives = {at for _family, span in self._relatives.spans_in(text, every=True) for at in span}
-
-        def writer_at(at: int) -> bool:
+        def writer_at(at: int, relatives: set[int]) -> bool:
             """The writer is in X ("I am in X"), not a relative ("my sister in X"): none stands between."""
             return every[at].endswith(WRITER_ENDINGS) or any(
                 every[before] in WRITER_WORDS and relatives.isdisjoint(range(before + 1, at))
@@ -203,8 +201,9 @@ class DangerReader:
             )
 
         places = {code for code, at in named if not came_from(at)}
-        if len(places) > 1:
-            places = {code for code, at in named if code in places and not writer_at(at)}
+        if len(places) > 1:  # only then read the relatives: most messages name one place or none
+            relatives = {at for _family, span in self._relatives.spans_in(text, every=True) for at in span}
+            places = {code for code, at in named if code in places and not writer_at(at, relatives)}
         if not places and not at_home:
             places = {code for code, _at in named}
         if not places and not at_home:
