@@ -25,7 +25,7 @@ from bot.content.models import Node
 from bot.content.rendering import pick
 from bot.understanding.alarm import Alarm, DangerReader, Reading
 from bot.understanding.stemming import content_word_keys, russian_stem, tajik_uzbek_roots, typed_word_keys, word_keys
-from bot.understanding.stop_words import topic_words
+from bot.understanding.stop_words import price_words, topic_words
 from bot.understanding.transliteration import words
 from bot.understanding.typos import Vocabulary
 
@@ -263,7 +263,8 @@ class NodeSearch:
         # A number is no topic: "iPhone 13" is not the screen that mentions 13 of anything.
         typed = dict.fromkeys(word for word in topic_words(query) if not word.isdigit())
         places, named = self._reader.places(query)
-        known = 0
+        known = telling = 0
+        prices = price_words(query)
         features: set[NodeId] = set()
         found_by: list[dict[NodeId, float]] = []
         for word in typed:
@@ -279,6 +280,7 @@ class NodeSearch:
             keys = word_keys(found)
             features.update(node_id for node_id, own in self._feature_keys.items() if not own.isdisjoint(keys))
             known += bool(best) and word not in places
+            telling += bool(best) and word not in places and word not in prices
             if word not in places:
                 found_by.append(best)
             for node_id, score in best.items():
@@ -304,6 +306,8 @@ class NodeSearch:
             return []  # a weak match on a few of many words: not what the message is about
         if 3 * known < topics:
             return []  # mostly words no lesson uses (a football score, a train timetable): not covered
+        if not telling:
+            return []  # only the price of something the lessons do not name (PRICE_WORDS)
         return ranked[:limit]
 
     def _add_places(self, scores: dict[NodeId, float], place_scores: dict[NodeId, float], named: set[str]) -> None:
