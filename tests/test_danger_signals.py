@@ -222,10 +222,15 @@ def test_a_signal_asked_as_a_question_asks_rather_than_alarms() -> None:
     assert SEARCH.danger_in("chegaradan chiqarishmaydi").alarm.value == "clear"
 
 
-def test_asking_about_a_kind_of_danger_offers_its_screen_without_the_alarm() -> None:
+def test_asking_about_a_kind_of_danger_offers_its_screen_first_without_the_alarm() -> None:
+    """What is asked about is the kind's screen, before what the other words find ("data" for an
+    essay is not the screen that erases yours)."""
     answer = SEARCH.find("im a student writing about debt bondage, where can i read more", "en")
     assert answer.alarm.value == "none"
-    assert str(answer.nodes[-1]) == "hotlines/trafficking", answer.nodes
+    assert str(answer.nodes[0]) == "hotlines/trafficking", answer.nodes
+    answer = SEARCH.find("дар бораи савдои одамон реферат менависам, маълумот лозим", "tg")
+    assert answer.alarm.value == "none"
+    assert str(answer.nodes[0]) == "hotlines/trafficking", answer.nodes
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,9 @@ from bot.understanding.search import NodeSearch
 from scripts.eval_search import EVAL_SET, TUNING_SETS, build, evaluate, heldout_sets, load_questions
 from tests.support.processes import PROJECT, environment
 
-BLIND_A, BLIND_B, BLIND_C, BLIND_D, BLIND_E, BLIND_F, BLIND_G, BLIND_H, BLIND_I, BLIND_J, BLIND_K = TUNING_SETS[1:12]
+BLIND_A, BLIND_B, BLIND_C, BLIND_D, BLIND_E, BLIND_F, BLIND_G, BLIND_H, BLIND_I, BLIND_J, BLIND_K, BLIND_L = (
+    TUNING_SETS[1:13]
+)
 STUDIED = {"top1": 0.84, "top3": 0.92, "danger_recall": 0.99, "false_alarm_rate": 0.03, "asked_harmless_rate": 0.035}
 """What the blind sets A, B, C and D reached once studied (2026-12-07, after I was studied: top-1
 84.9-87.1%, top-3 92.9-96%, recall 100%, false alarms 1-2.4%, asked 0.6-3%), a little below: not
@@ -88,8 +90,19 @@ FLOORS = {
         "false_alarm_rate": 0.015,
         "asked_harmless_rate": 0.01,
     },
-    # Studied last (2026-12-07: see K_FIGURES below; held out: 79.6%, 90.7%, 94.4%, 1.0%, 2.0%).
+    # Studied before L (2026-12-07: see K_FIGURES below; held out: 79.6%, 90.7%, 94.4%, 1.0%, 2.0%).
     BLIND_K.name: K_FIGURES,
+    # Studied last (2026-12-08: top-1 67.6%, top-3 82.2%, recall 100%, false alarms 2.3%, asked 0.7%;
+    # held out: 62.2%, 77.8%, 91.7%, 8.8%, 0.7%). A third of its misses are its writer's labels:
+    # registration questions under the register of controlled persons, sending money home under
+    # "the money stopped coming" (scripts/eval_search.py lists them with --misses).
+    BLIND_L.name: {
+        "top1": 0.66,
+        "top3": 0.80,
+        "danger_recall": 0.99,
+        "false_alarm_rate": 0.03,
+        "asked_harmless_rate": 0.01,
+    },
 }
 
 

@@ -203,3 +203,12 @@ def test_an_uzbek_noun_in_ma_is_not_read_as_spoken_tajik_in_the_lessons() -> Non
     border a question about sending money home."""
     assert first("в прошлом году на границе отказ шуд, имсол метонам?", "tg") != "families/remittances"
     assert first("pul oʻtkazma", "uz") == "families/remittances"
+
+
+def test_the_price_of_something_the_lessons_do_not_name_is_not_covered() -> None:
+    """The patent's screen speaks of its price, so 'сколько стоит' alone finds it; a bus fare is
+    not what that screen answers, and the honest answer is "not covered" and a person."""
+    answer = SEARCH.find("автобус Душанбе Москва скока стоит", "ru")
+    assert answer.nodes == [] and answer.not_covered
+    assert first("патент чанд пул", "tg") == "abroad/patent"
+    assert first("сколько стоит патент в месяц") == "abroad/patent"

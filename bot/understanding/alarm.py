@@ -36,6 +36,9 @@ QUESTION_ENDINGS = ("dimi", "shmi", "dimikan", "ganmi", "simi")
 noun of something's kind ("odam savdosimi?", is it trafficking?)."""
 WRITER_REACH = 3
 """Words between "I am in" and the country it speaks of ("from" comes right before its country)."""
+RELATIVE_FAMILY = "relative"
+"""The family of the people someone writes about (sister, son, akam): "my sister in Dushanbe" places
+the sister, though "my" folds to "mi", the Russian "мы" (we)."""
 HARM_AT_HOME = frozenset({"violence"})
 """The kinds that, with a person one lives with named (a husband, a mother-in-law), are harm at home:
 "my husband came back from Russia and beats me every day" is violence at home, however far apart
@@ -106,6 +109,13 @@ class DangerReader:
         )
         self._home_kinds = list(signals.at_home)
         self._household = PhraseMatcher((("household", word) for word in signals.household_words()), protected)
+        self._relatives = PhraseMatcher(
+            ((family, word) for family, _language, word in signals.family_phrases() if family == RELATIVE_FAMILY),
+            protected,
+            every_word=True,
+            careful_typos=True,
+            typos=False,
+        )
         self._pleas = PhraseMatcher((("plea", plea) for plea in signals.plea_phrases()), protected, careful_typos=True)
 
     @one_text()
@@ -183,12 +193,17 @@ class DangerReader:
         def came_from(at: int) -> bool:
             return (at > 0 and every[at - 1] in FROM_WORDS) or every[at].endswith(FROM_ENDINGS)
 
-        def writer_at(at: int) -> bool:
-            return bool(set(every[max(0, at - WRITER_REACH) : at]) & WRITER_WORDS) or every[at].endswith(WRITER_ENDINGS)
+        def writer_at(at: int, relatives: set[int]) -> bool:
+            """The writer is in X ("I am in X"), not a relative ("my sister in X"): none stands between."""
+            return every[at].endswith(WRITER_ENDINGS) or any(
+                every[before] in WRITER_WORDS and relatives.isdisjoint(range(before + 1, at))
+                for before in range(max(0, at - WRITER_REACH), at)
+            )
 
         places = {code for code, at in named if not came_from(at)}
-        if len(places) > 1:
-            places = {code for code, at in named if code in places and not writer_at(at)}
+        if len(places) > 1:  # only then read the relatives: most messages name one place or none
+            relatives = {at for _family, span in self._relatives.spans_in(text, every=True) for at in span}
+            places = {code for code, at in named if code in places and not writer_at(at, relatives)}
         if not places and not at_home:
             places = {code for code, _at in named}
         if not places and not at_home:

@@ -43,6 +43,10 @@ VERB_PREFIXES = ("name", "me", "na", "ne")
 """Tajik verb prefixes (folded наме-, ме-, на-, не-): a typo keeps the first letter of the verb after
 them too, whose root is short and tells one verb from another ("намехонад", does not study, is not "намемонад",
 does not let go; "мекунанд", they do, is not "мезананд", they beat)."""
+ROOT_LETTERS = 3
+"""With careful typos, the first letters of a verb's stem (a prefix phrase word) that a typo never
+touches: Uzbek and Tajik verb roots are short, and a letter there is another verb ("kelolmayapti",
+cannot come to a funeral, is not "ketolmayapti", cannot leave)."""
 SHORT_STEM_WORD = 5
 """A phrase word this short is found as written only, not by its stem: a short stem is shared across
 languages ("slave" and Russian "слава", glory, both stem to "slav")."""
@@ -229,12 +233,9 @@ class PhraseMatcher:
             for prefix, _distance, _index in extract(
                 start, prefixes, scorer=Levenshtein.distance, score_cutoff=allowed, limit=None
             ):
-                if self._typo_allowed(typed, prefix) and (not self._careful_typos or start[-1] == prefix[-1]):
+                if self._typo_allowed(typed, prefix) and (not self._careful_typos or _same_root(start, prefix)):
                     matching.add(prefix + WILDCARD)
         return matching
-
-    # With careful typos a prefix's last letter is not misspelt: there the ending starts, and a
-    # different ending is a different word (Uzbek "qoʻrqib", afraid, is not "qoʻrqit*", frighten).
 
     def _max_typos(self, word: str) -> int:
         allowed = max_typos(word)
@@ -261,6 +262,13 @@ class PhraseMatcher:
                 and _short_words_lead(phrase, chosen)
             ):
                 yield chosen
+
+
+def _same_root(start: str, prefix: str) -> bool:
+    """With careful typos, a prefix (a verb's stem, its endings left open) is not misspelt in its
+    last letter, where the ending starts (Uzbek "qoʻrqib", afraid, is not "qoʻrqit*", frighten), nor
+    in its first ROOT_LETTERS, its root ("kelolma-", cannot come, is not "ketolma-", cannot leave)."""
+    return start[-1] == prefix[-1] and start[:ROOT_LETTERS] == prefix[:ROOT_LETTERS]
 
 
 def _other_person(typed: str, word: str) -> bool:

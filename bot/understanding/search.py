@@ -25,7 +25,7 @@ from bot.content.models import Node
 from bot.content.rendering import pick
 from bot.understanding.alarm import Alarm, DangerReader, Reading
 from bot.understanding.stemming import content_word_keys, russian_stem, tajik_uzbek_roots, typed_word_keys, word_keys
-from bot.understanding.stop_words import topic_words
+from bot.understanding.stop_words import price_words, topic_words
 from bot.understanding.transliteration import words
 from bot.understanding.typos import Vocabulary
 
@@ -44,12 +44,14 @@ the answer says so and offers a person instead of a screen that does not fit. Me
 tuning sets (2026-12-07)."""
 FEATURE_LESSON = "tools"
 """The lesson whose screens are what Safar does (reminders, the agency check, /forget, a person)."""
-FEATURE_FACTOR = 1.5
+FEATURE_FACTOR = 2.0
 """How much more a feature's screen counts when the message names the feature by one of its own
 one-word keywords ("напомни", "eslatma", "licence"): "напомни оплатить патент 10 числа" asks for the
 reminders, not for the patent's screen, though "patent" and "pay" are rarer words. A word of a
 keyword of several ("ish agentligi") is not enough: "ish" (work) is in every question. Measured on
-the tuning sets (2026-12-07): top-1 up on every blind set A-H, 16 misses fixed, 1 made."""
+the tuning sets (2026-12-07): top-1 up on every blind set A-H, 16 misses fixed, 1 made. Raised from
+1.5 when a keyword's rarity came to count the screens it is a topic of (TOPIC_SHARE, 2026-12-08):
+the patent's own keywords grew rarer, and a reminder asked for must still come first."""
 LANGUAGE_HOMES = {"tg": "TJ", "uz": "UZ"}
 """The country of a reader who chose Tajik or Uzbek and has not told Safar their country: where harm
 at home most likely happens ("my husband came back from Russia and beats me", typed in Tajik, is
@@ -60,6 +62,14 @@ finds that screen by a word of its own too. Measured on the tuning sets A-I (202
 6 misses, 0.75 fixed 16 and made 1, 1.0 fixed 18 and made 5. A screen's own word counted as one
 finding it more than the menu, not only one the menu lacks (2026-12-07, A-K): top-1 up on eight
 of the twelve tuning sets, down one message on C and two on G."""
+TOPIC_SHARE = 0.5
+"""How much of a heading's or keyword's rarity is the rarity among the screens the word is a topic
+of (a keyword, a heading), the rest being its rarity among every screen that mentions it. "Полиция"
+is in the text of 37 screens but the topic of two (detained, and the doctor's "полис"): counted
+only among all 37, the keyword of the detention screen weighed less than a word of another
+screen's text ("санҷид", checked), and "police checked my documents" found the ban check.
+Measured on the tuning sets (2026-12-08): top-1 up on every blind set A-K (0.4 to 3.7 points),
+one of the project's own 150 questions lost (a hotline asked by country: second)."""
 TYPO_FACTOR = 0.7
 """A misspelt word counts a little less than one spelt right."""
 FORM_STEM_LENGTH = 5
@@ -71,6 +81,10 @@ kind's own screen, its screens by country (trafficking in Russia ...) and the re
 "How do I know a job offer is not trafficking" asks about an offer: the offer's screens, not the
 self-check for someone already in forced labour. Measured on the tuning sets (2026-12-07): the
 self-check and the screens by country added fixed 10 misses and made 3, top-1 up on E, F, G, K."""
+OFFER_LESSONS = frozenset({"recruitment", "contract"})
+"""The lessons on checking a job offer: a question about a kind of danger whose own words find one
+of their screens first ("how do I recognise a fake offer? I don't want forced labour") asks how to
+tell, and that screen stays first, the kind's own screen second; so does the red-flag self-check."""
 HOTLINES_LESSON = "hotlines"
 """The lesson whose menu ("where to get help") answers a plea for help and nothing else."""
 RED_FLAG_CHECK_LESSON = "red_flags"
@@ -79,6 +93,12 @@ PLACE_FACTOR = 0.5
 """How much a place's name counts: where someone is says less about what they ask than the rest
 ("how much is the patent in Moscow" is about the patent, not Moscow's Amina app), except on a
 screen about that place's country ("registration in Kazakhstan")."""
+PLACE_FOUND_SHARE = 0.2
+"""How much of what the best screen gets the rest of a message must give a screen about a place's
+country for the place to count in full there: a word the whole lesson shares ("патент" is a keyword
+of every screen abroad) is not the rest of the message finding Moscow's Amina screen, and "how much
+is the patent in Moscow" is the patent's. Measured on the tuning sets (2026-12-08): top-1 up on A,
+E, F, G, H, down on none."""
 OTHER_COUNTRY_FACTOR = 0.5
 """How much a screen about one country counts when the message names only another ("registration
 in Kazakhstan" is not answered by Russia's registration deadlines)."""
@@ -160,6 +180,13 @@ class NodeSearch:
         are fewer than 200 different ones, and one tuple each was 1.2 MB (scripts/README.md)."""
         total = len(weights)
         self._idf = {key: math.log(1 + total / len(posting)) for key, posting in self._postings.items()}
+        self._topic_idf = {
+            key: TOPIC_SHARE * math.log(1 + total / topics) + (1 - TOPIC_SHARE) * self._idf[key]
+            for key, posting in self._postings.items()
+            if 0 < (topics := sum(weight >= HEADING_WEIGHT for _node, weight in posting)) < len(posting)
+        }
+        """A heading's or keyword's rarity, for the words that are some screens' topic and only
+        mentioned on others (TOPIC_SHARE)."""
         self._vocabulary = Vocabulary(vocabulary)
         """Whole words as written in the content, for finding what a misspelt word meant."""
         # Every key of every word above is a key of the index: its keys are the lessons' words.
@@ -197,10 +224,14 @@ class NodeSearch:
         reading = self._reader.read(query)
         answer = self._answer(reading, home or LANGUAGE_HOMES.get(language))
         nodes = self.screens(query, limit, calm=answer.alarm is Alarm.NONE and not reading.asked_about)
-        # Asking about a kind of danger ("what is debt bondage"): its own screen is offered too, last.
+        # Asking about a kind of danger ("what is debt bondage", "an essay on trafficking"): its own
+        # screen is what is asked, first, before the screens the other words find; second after an
+        # offer's check or the red-flag self-check found first (how to tell, OFFER_LESSONS).
         asked = [screen for kind, screen in self._kind_screens if kind in reading.asked_about][:1]
-        if nodes and asked and asked[0] not in nodes:
-            nodes = [*nodes[: limit - 1], *asked]
+        if nodes and asked:
+            rest = [node for node in nodes if node != asked[0]]
+            at = 1 if rest and (rest[0] in self._danger_screens or rest[0].lesson in OFFER_LESSONS) else 0
+            nodes = [*rest[:at], *asked, *rest[at:]][:limit]
         if reading.plea and self._help_menu is not None:
             nodes = [self._help_menu, *(node for node in nodes if node != self._help_menu)][:limit]
         return SearchAnswer(
@@ -232,7 +263,8 @@ class NodeSearch:
         # A number is no topic: "iPhone 13" is not the screen that mentions 13 of anything.
         typed = dict.fromkeys(word for word in topic_words(query) if not word.isdigit())
         places, named = self._reader.places(query)
-        known = 0
+        known = telling = 0
+        prices = price_words(query)
         features: set[NodeId] = set()
         found_by: list[dict[NodeId, float]] = []
         for word in typed:
@@ -248,6 +280,7 @@ class NodeSearch:
             keys = word_keys(found)
             features.update(node_id for node_id, own in self._feature_keys.items() if not own.isdisjoint(keys))
             known += bool(best) and word not in places
+            telling += bool(best) and word not in places and word not in prices
             if word not in places:
                 found_by.append(best)
             for node_id, score in best.items():
@@ -273,6 +306,8 @@ class NodeSearch:
             return []  # a weak match on a few of many words: not what the message is about
         if 3 * known < topics:
             return []  # mostly words no lesson uses (a football score, a train timetable): not covered
+        if not telling:
+            return []  # only the price of something the lessons do not name (PRICE_WORDS)
         return ranked[:limit]
 
     def _add_places(self, scores: dict[NodeId, float], place_scores: dict[NodeId, float], named: set[str]) -> None:
@@ -283,7 +318,7 @@ class NodeSearch:
         best = max(scores.values(), default=0.0)
         for node_id, score in place_scores.items():
             about_it = not named.isdisjoint(self._screen_countries.get(node_id, ()))
-            if not best or (about_it and node_id in scores):
+            if not best or (about_it and scores.get(node_id, 0.0) >= PLACE_FOUND_SHARE * best):
                 scores[node_id] += score
             else:
                 scores[node_id] += min(score * PLACE_FACTOR, scores.get(node_id, 0.0))
@@ -333,8 +368,10 @@ class NodeSearch:
         best: dict[NodeId, float] = {}
         for key in typed_word_keys(word):
             idf = self._idf.get(key, 0.0)
+            topic_idf = self._topic_idf.get(key, idf)
             for node_id, weight in self._postings.get(key, ()):
-                best[node_id] = max(best.get(node_id, 0.0), weight * idf * factor)
+                rarity = topic_idf if weight >= HEADING_WEIGHT else idf
+                best[node_id] = max(best.get(node_id, 0.0), weight * rarity * factor)
         return best
 
     @staticmethod

@@ -1,6 +1,7 @@
 """Words too common to tell one screen from another, left out before matching."""
 
 import re
+from itertools import pairwise
 
 from bot.understanding.transliteration import words
 
@@ -71,6 +72,30 @@ rare in the lessons, so a search would
 take them for the rare, telling word of whichever screen uses one (a harmless message saying all is
 well is not about the screen that says so). Search leaves them out; phrases keep them ("pul toʻlash
 kerak" of a job advert needs its "kerak")."""
+_PRICE_WORDS = """
+price prices cost costs cheap cheaper cheapest expensive
+цена цены цену стоит стоимость стоить дешево дешевле дешевый дорого дорогой скока
+нарх нархи нархаш арзон арзонтар арзонаш қимат гарон
+narx narxi narxlar narxlari arzon arzonroq qimmat
+"""
+PRICE_WORDS = frozenset(words(_PRICE_WORDS))
+"""Words that ask what something costs, in every language: they say what is asked about a thing,
+not which thing. A question whose only words the lessons know are these ("iphone 15 narxi
+qancha", "автобус до Москвы сколько стоит") is about something the lessons do not cover, though
+the patent's screen speaks of its price."""
+_HOW_MUCH = frozenset(words("сколько скока чанд qancha necha how much"))
+_MONEY = frozenset(words("пул пули деньги денег pul puli money"))
+
+
+def price_words(text: str) -> set[str]:
+    """The words of `text` that ask a price: PRICE_WORDS, and money right after "how much" ("чанд
+    пул", "how much money": what it costs, not the money one has or sends)."""
+    every = words(text)
+    return {word for word in every if word in PRICE_WORDS} | {
+        word for before, word in pairwise(every) if before in _HOW_MUCH and word in _MONEY
+    }
+
+
 _UNFOLDED_STOP_WORDS = re.compile(r"\b(?:much|such)\b", re.IGNORECASE)
 """English words that fold into a word of another language ("much" and Russian "муж", husband,
 both fold to "muj"): left out of a search before folding."""
