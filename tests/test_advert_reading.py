@@ -920,3 +920,42 @@ def test_the_ways_of_set_m_to_say_a_flag_are_read(reader: AdvertReader, line: st
 
 def test_typing_fast_is_a_skill_not_a_rush(reader: AdvertReader) -> None:
     assert "urgency" not in flags(reader, "Ёши 18–35, тез ёзишни билса бас")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "По закону работодатель не вправе удерживать ваш паспорт",
+        "Никто не имеет права забирать у вас паспорт",
+        "Работодатель не имеет права отбирать телефон и паспорт",
+        "Ҳеҷ кас ҳақ надорад ҳуҷҷатҳои шуморо нигоҳ дорад",
+        "Ish beruvchi pasportingizni olishga haqli emas",
+        "Pasportingizni saqlab turishga hech kim haqli emas",
+        "Employers have no right to keep your passport or phone",
+    ],
+)
+def test_a_clause_stating_the_law_or_a_right_nobody_has_shows_no_flag(reader: AdvertReader, line: str) -> None:
+    """An honest advert that tells the reader their rights asks nothing of them: the clause states
+    the law (what an employer, or nobody, may do), whatever act it names."""
+    assert not flags(reader, line)
+    assert not reader.read(line).serious
+
+
+@pytest.mark.parametrize(
+    ("line", "flag"),
+    [
+        ("Вы не вправе покидать территорию объекта до конца контракта", "confinement"),
+        ("Паспорт сдаёте бригадиру, телефоны отбираем на смену", "confinement"),
+        ("Паспорт сдаёте бригадиру, телефоны отбираем на смену", "documents_kept"),
+    ],
+)
+def test_a_right_denied_to_the_worker_is_no_statement_of_the_law(reader: AdvertReader, line: str, flag: str) -> None:
+    """Only the employer's or nobody's lack of a right states the law: the worker's is a demand."""
+    assert flag in flags(reader, line)
+
+
+def test_phones_not_taken_or_nothing_deducted_is_no_flag(reader: AdvertReader) -> None:
+    assert "confinement" not in flags(reader, "Паспорта не забираем, телефоны не отбираем")
+    assert "confinement" not in flags(reader, "Phones are not collected, you keep your phone")
+    deducted = "The employer pays the visa, medical and flight; nothing is deducted from wages"
+    assert "travel_deducted" not in flags(reader, deducted)

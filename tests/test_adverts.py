@@ -227,6 +227,24 @@ async def test_past_service_or_citizenship_asked_of_a_guard_is_not_called_danger
     assert html.escape(label(bot, ADVERT_SERIOUS, "uz")) in answer.text
 
 
+async def test_an_advert_telling_the_reader_their_rights_is_not_called_dangerous(
+    bot: RunningBot, telegram: FakeTelegram
+) -> None:
+    """An honest employer that states the law on passports is not told to be one that keeps them."""
+    user = await started(bot, telegram, 612, "ru")
+    await user.forward(
+        "ООО «ПримерСклад» (Казань) набирает комплектовщиков\n"
+        "Оплата 70 000 ₽ в месяц, трудовой договор\n"
+        "Помните: по закону работодатель не вправе удерживать ваш паспорт\n"
+        "Отдел кадров: +7 900 000-00-51, hr@primersklad.example",
+        channel("kazan_jobs_example"),
+    )
+    answer = await user.reply()
+    assert why("documents_kept", "ru") not in answer.text
+    assert html.escape(label(bot, ADVERT_SERIOUS, "ru")) not in answer.text
+    within_limits(answer)
+
+
 async def test_a_pasted_advert_is_read_and_a_typed_question_still_goes_to_search(
     bot: RunningBot, telegram: FakeTelegram
 ) -> None:

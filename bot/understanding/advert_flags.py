@@ -113,6 +113,9 @@ class AdvertFlags(BaseModel):
     qualification_words: PhrasesByLanguage = {}
     """Words that make a clause say who is wanted or preferred ("Приоритет —", "ustunlik beriladi",
     "preferred"): flags that can describe the worker (`describes_worker`) are not found in it."""
+    law_words: PhrasesByLanguage = {}
+    """Words that make a clause state the law or a right nobody has ("работодатель не вправе",
+    "against the law"): no flag is found in such a clause; it asks nothing of the reader."""
     job_words: PhrasesByLanguage = {}
     """Words of a job offered that, with `advert_words`, make a photo's words a job advert."""
     identity_document_words: PhrasesByLanguage = {}

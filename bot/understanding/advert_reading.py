@@ -286,6 +286,11 @@ class AdvertReader:
         self._qualification = PhraseMatcher(
             ("qualification", phrase) for phrases in flags.qualification_words.values() for phrase in phrases
         )
+        self._law = PhraseMatcher(
+            (("law", phrase) for phrases in flags.law_words.values() for phrase in phrases),
+            every_word=True,
+            typos=False,
+        )
         self._about_worker = frozenset(name for name, flag in flags.flags.items() if flag.describes_worker)
         self._employer_flag = next((name for name, flag in flags.flags.items() if flag.rule == "no_employer_named"), "")
 
@@ -297,6 +302,8 @@ class AdvertReader:
             in_line: set[str] = set()
             listed = _citizenships_listed(line)
             for clause in clauses(_joined_privatives(_kept_together(line))):
+                if self._law.labels_in(clause):  # the law told, nothing asked of the reader
+                    continue
                 in_clause = set(self._phrases.labels_in(clause)) | self._apart.labels_in(clause)
                 if self._qualification.labels_in(clause) or any(part in clause for part in listed):
                     in_clause -= self._about_worker
