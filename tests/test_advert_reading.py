@@ -639,7 +639,7 @@ def test_the_tuning_sets_are_still_read_as_they_were(reader: AdvertReader, path:
 def test_the_evaluation_script_reports_the_goals_figures(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """The script's job, on the first adverts of each set: every set named, its figures printed, a
     held-out set's misses never (the figures themselves are asserted above). Between rounds no
-    held-out set may be in the repository (L was retired into tuning; the lead adds the next one),
+    held-out set may be in the repository (M was retired into tuning; the lead adds the next one),
     so a sealed run is also made on a copy of a tuning set."""
     done = subprocess.run(
         [sys.executable, "scripts/eval_adverts.py", "--limit", "3"],
@@ -650,6 +650,7 @@ def test_the_evaluation_script_reports_the_goals_figures(capsys: pytest.CaptureF
     assert "== tuning (studied): tests/data/adverts_J.yaml" in done.stdout, "set J was studied: tuning data now"
     assert "== tuning (studied): tests/data/adverts_K.yaml" in done.stdout, "set K was studied: tuning data now"
     assert "== tuning (studied): tests/data/adverts_L.yaml" in done.stdout, "set L was studied: tuning data now"
+    assert "== tuning (studied): tests/data/adverts_M.yaml" in done.stdout, "set M was studied: tuning data now"
     tuning = [f"== tuning (studied): {path.relative_to(ROOT)}" for path in TUNING_SETS]
     assert [line for line in done.stdout.splitlines() if line.startswith("== tuning")] == tuning
     held_out = done.stdout.split("== held out (never studied)")[1:]
@@ -846,3 +847,115 @@ def test_the_ways_of_set_l_to_ask_a_fee_are_read(reader: AdvertReader, advert: s
     """A free "service" in one line does not cancel a fee asked in another; a place in a group,
     an escort, a registration and an all-inclusive price are fees."""
     assert "fee" in flags(reader, advert)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Qoʻriqlash xizmatiga xodimlar kerak, armiyada xizmat qilganlar afzal koʻriladi",
+        "Ҳарбий хизматда бўлганларга устунлик берилади",
+        "Warehouse guards wanted, military service a plus",
+        "Security officers: armed forces experience is an advantage",
+        "Водители категории Е, опыт службы в ВС РФ будет преимуществом",
+        "Охранник в бизнес-центр, в приоритете бывшие военнослужащие вооружённых сил",
+        "Гражданство: РФ, Армения, Казахстан или Киргизия",
+        "Шаҳрвандии Русия, Қазоқистон ё Беларус лозим",
+        "Qozogʻiston, Belarus yoki Rossiya fuqaroligi boʻlishi shart",
+    ],
+)
+def test_service_or_citizenship_asked_of_the_worker_is_no_military_offer(reader: AdvertReader, line: str) -> None:
+    """Set M's three ordinary adverts called dangerous (adverts13): past service preferred or several
+    citizenships accepted say who may apply, not what the job is. The clause is read for its role
+    (a preference, a list of states), in words of my own, not M's; I's round had fixed the same
+    class by the verbs of service done, which M's writer did not use."""
+    assert "military" not in flags(reader, line)
+    assert not reader.read(line).serious
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Гражданство РФ через год службы по контракту",
+        "Гражданам Таджикистана — гражданство РФ после года службы",
+        "Служба по контракту. Приоритет — опыт боевых действий, выплата 2 000 000 ₽",
+        "КОНТРАКТНАЯ СЛУЖБА, выплаты от 200 000 ₽",
+        "Russian citizenship after 6 months, armed forces contract",
+    ],
+)
+def test_one_states_citizenship_offered_or_service_beside_a_preference_is_still_military(
+    reader: AdvertReader, line: str
+) -> None:
+    """The other side: citizenship of one state offered, or service offered in a clause of its own
+    beside a preference, is recruitment; "гражданам Таджикистана" (to citizens of Tajikistan) no longer
+    cancels "гражданство РФ" after it, as "гражданам РФ" did (set M's m003)."""
+    assert "military" in flags(reader, line)
+    assert reader.read(line).serious
+
+
+@pytest.mark.parametrize(
+    ("line", "flag"),
+    [
+        ("Паспорт на время работы отдаёте хозяину квартиры", "documents_kept"),
+        ("Телефоном пользоваться только по выходным", "confinement"),
+        ("Phone allowed only after 9 pm", "confinement"),
+        ("Telefon smena paytida brigadirda turadi", "confinement"),
+        ("Uydan chiqish faqat shartnoma oxirida", "confinement"),
+        ("Ошпаз лозим, таъҷилан!", "urgency"),
+        ("Tez yozinglar, joylar oz", "urgency"),
+        ("Faqat shu oy qabul qilamiz", "urgency"),
+        ("Бо раводиди сайёҳӣ меравед, дар сехи дӯзандагӣ кор мекунед", "wrong_visa"),
+        ("Visa and flight advanced by the agency, deducted 200 $ monthly", "travel_deducted"),
+        ("Pasportingizni birinchi kuni xoʻjayinga topshirasiz", "documents_kept"),
+        ("Chet davlat armiyasiga haydovchilar kerak", "military"),
+        ("Армияга кўнгиллилар олинади", "military"),
+    ],
+)
+def test_the_ways_of_set_m_to_say_a_flag_are_read(reader: AdvertReader, line: str, flag: str) -> None:
+    """A passport handed to the household or the boss, a phone allowed only at set times or held by
+    the boss, leaving only at the season's end, rushes in Tajik and Uzbek, a tourist visa in Tajik's
+    own word for visa, a ticket lent and deducted monthly, volunteers for a foreign army (set M's
+    misses, by class, in words of my own)."""
+    assert flag in flags(reader, line)
+
+
+def test_typing_fast_is_a_skill_not_a_rush(reader: AdvertReader) -> None:
+    assert "urgency" not in flags(reader, "Ёши 18–35, тез ёзишни билса бас")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "По закону работодатель не вправе удерживать ваш паспорт",
+        "Никто не имеет права забирать у вас паспорт",
+        "Работодатель не имеет права отбирать телефон и паспорт",
+        "Ҳеҷ кас ҳақ надорад ҳуҷҷатҳои шуморо нигоҳ дорад",
+        "Ish beruvchi pasportingizni olishga haqli emas",
+        "Pasportingizni saqlab turishga hech kim haqli emas",
+        "Employers have no right to keep your passport or phone",
+    ],
+)
+def test_a_clause_stating_the_law_or_a_right_nobody_has_shows_no_flag(reader: AdvertReader, line: str) -> None:
+    """An honest advert that tells the reader their rights asks nothing of them: the clause states
+    the law (what an employer, or nobody, may do), whatever act it names."""
+    assert not flags(reader, line)
+    assert not reader.read(line).serious
+
+
+@pytest.mark.parametrize(
+    ("line", "flag"),
+    [
+        ("Вы не вправе покидать территорию объекта до конца контракта", "confinement"),
+        ("Паспорт сдаёте бригадиру, телефоны отбираем на смену", "confinement"),
+        ("Паспорт сдаёте бригадиру, телефоны отбираем на смену", "documents_kept"),
+    ],
+)
+def test_a_right_denied_to_the_worker_is_no_statement_of_the_law(reader: AdvertReader, line: str, flag: str) -> None:
+    """Only the employer's or nobody's lack of a right states the law: the worker's is a demand."""
+    assert flag in flags(reader, line)
+
+
+def test_phones_not_taken_or_nothing_deducted_is_no_flag(reader: AdvertReader) -> None:
+    assert "confinement" not in flags(reader, "Паспорта не забираем, телефоны не отбираем")
+    assert "confinement" not in flags(reader, "Phones are not collected, you keep your phone")
+    deducted = "The employer pays the visa, medical and flight; nothing is deducted from wages"
+    assert "travel_deducted" not in flags(reader, deducted)

@@ -197,6 +197,54 @@ async def test_warning_signs_alone_are_not_called_dangerous(bot: RunningBot, tel
     assert html.escape(label(bot, ADVERT_SERIOUS, "uz")) not in answer.text
 
 
+async def test_past_service_or_citizenship_asked_of_a_guard_is_not_called_dangerous(
+    bot: RunningBot, telegram: FakeTelegram
+) -> None:
+    """Set M's class (adverts13): an honest guard's advert that prefers those who served and lists
+    the citizenships it accepts is not called military recruitment; service offered beside such a
+    preference still is."""
+    user = await started(bot, telegram, 611, "uz")
+    await user.forward(
+        "«Misol Qoʻriqlash» MChJ savdo markaziga qoʻriqchilar oladi\n"
+        "Qurolli kuchlarda xizmat qilganlarga ustunlik beriladi\n"
+        "Qozogʻiston, Belarus yoki Rossiya fuqaroligi boʻlishi shart\n"
+        "Smena 2/2, oylik 5 000 000 soʻm, mehnat shartnomasi bilan\n"
+        "Kadrlar boʻlimi: +998 71 000 00 11",
+        channel("ish_toshkent_example"),
+    )
+    answer = await user.reply()
+    assert why("military", "uz") not in answer.text
+    assert html.escape(label(bot, ADVERT_SERIOUS, "uz")) not in answer.text
+    within_limits(answer)
+    await user.forward(
+        "Rossiya armiyasi bilan shartnoma, 1 yil\n"
+        "Jangovar tajribasi borlarga ustunlik beriladi\n"
+        "Oylik 250 000 rubl, yozing: @kontrakt_uz_example",
+        channel("kontrakt_uz_example"),
+    )
+    answer = await user.reply()
+    assert why("military", "uz") in answer.text
+    assert html.escape(label(bot, ADVERT_SERIOUS, "uz")) in answer.text
+
+
+async def test_an_advert_telling_the_reader_their_rights_is_not_called_dangerous(
+    bot: RunningBot, telegram: FakeTelegram
+) -> None:
+    """An honest employer that states the law on passports is not told to be one that keeps them."""
+    user = await started(bot, telegram, 612, "ru")
+    await user.forward(
+        "ООО «ПримерСклад» (Казань) набирает комплектовщиков\n"
+        "Оплата 70 000 ₽ в месяц, трудовой договор\n"
+        "Помните: по закону работодатель не вправе удерживать ваш паспорт\n"
+        "Отдел кадров: +7 900 000-00-51, hr@primersklad.example",
+        channel("kazan_jobs_example"),
+    )
+    answer = await user.reply()
+    assert why("documents_kept", "ru") not in answer.text
+    assert html.escape(label(bot, ADVERT_SERIOUS, "ru")) not in answer.text
+    within_limits(answer)
+
+
 async def test_a_pasted_advert_is_read_and_a_typed_question_still_goes_to_search(
     bot: RunningBot, telegram: FakeTelegram
 ) -> None:

@@ -70,6 +70,10 @@ class AdvertFlag(BaseModel):
     """Phrases that cancel the flag anywhere in the advert ("we never charge a fee")."""
     unless_near: PhrasesByLanguage = {}
     """Phrases that cancel the flag only in their own clause ("training is free", "not deducted")."""
+    describes_worker: bool = False
+    """Whether the flag's phrases can also describe the person who applies (military service done, a
+    citizenship held): in a clause of `qualification_words` they then say who is wanted, not what
+    the job is, and the flag is not found there."""
     examples: PhrasesByLanguage = {}
     monthly_ceiling: dict[Currency, Annotated[int, Field(gt=0)]] = {}
     """For `pay_above`: the monthly pay in each currency above which pay is "far above the usual"."""
@@ -106,6 +110,12 @@ class AdvertFlags(BaseModel):
     advance_words: PhrasesByLanguage = {}
     """Words of a travel cost lent as an advance on wages ("аванс"): in an advert that names its
     employer, travel taken from wages alone is then a warning even with no written contract named."""
+    qualification_words: PhrasesByLanguage = {}
+    """Words that make a clause say who is wanted or preferred ("Приоритет —", "ustunlik beriladi",
+    "preferred"): flags that can describe the worker (`describes_worker`) are not found in it."""
+    law_words: PhrasesByLanguage = {}
+    """Words that make a clause state the law or a right nobody has ("работодатель не вправе",
+    "against the law"): no flag is found in such a clause; it asks nothing of the reader."""
     job_words: PhrasesByLanguage = {}
     """Words of a job offered that, with `advert_words`, make a photo's words a job advert."""
     identity_document_words: PhrasesByLanguage = {}

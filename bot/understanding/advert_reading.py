@@ -283,6 +283,15 @@ class AdvertReader:
             (("receipt", phrase) for phrases in flags.receipt_words.values() for phrase in phrases),
             careful_typos=True,
         )
+        self._qualification = PhraseMatcher(
+            ("qualification", phrase) for phrases in flags.qualification_words.values() for phrase in phrases
+        )
+        self._law = PhraseMatcher(
+            (("law", phrase) for phrases in flags.law_words.values() for phrase in phrases),
+            every_word=True,
+            typos=False,
+        )
+        self._about_worker = frozenset(name for name, flag in flags.flags.items() if flag.describes_worker)
         self._employer_flag = next((name for name, flag in flags.flags.items() if flag.rule == "no_employer_named"), "")
 
     @one_text()
@@ -291,8 +300,13 @@ class AdvertReader:
         marked_lines = [marked_amounts(line) for line in lines(text)]
         for index, line in enumerate(marked_lines):
             in_line: set[str] = set()
-            for clause in clauses(_joined_privatives(line)):
+            listed = _citizenships_listed(line)
+            for clause in clauses(_joined_privatives(_kept_together(line))):
+                if self._law.labels_in(clause):  # the law told, nothing asked of the reader
+                    continue
                 in_clause = set(self._phrases.labels_in(clause)) | self._apart.labels_in(clause)
+                if self._qualification.labels_in(clause) or any(part in clause for part in listed):
+                    in_clause -= self._about_worker
                 in_line |= in_clause - set(self._unless_near.labels_in(clause))
             nearby = "\n".join(marked_lines[max(0, index - 1) : index + 2])
             found |= in_line - {name for name in in_line & self._nearby if name not in self._also.labels_in(nearby)}
@@ -439,6 +453,34 @@ def _joined_privatives(text: str) -> str:
     "бепатент". Apart it folds to "be", a common word that phrases leave out, and "без патента"
     would read as "патент" alone."""
     return _PRIVATIVE.sub(r"\1", text)
+
+
+_CAPITALISED = r"[A-ZА-ЯЁҲҶҚҒӮӢЎ][\w'ʻ’-]*"
+_CITIZENSHIP = (
+    r"(?i:гражданств\w*|граждан(?:ам|е)?|шаҳрвандии|шаҳрвандони|шаҳрвандӣ|fuqaroligi|fuqarolari|"
+    r"фуқаролиги|фуқаролари|citizenship|citizens)"
+)
+_STATES = rf"{_CAPITALISED}(?:\s*(?:,|/|(?<!\w)(?i:и|или|ва|va|yoki|ё|ёки|and|or)(?!\w))\s*{_CAPITALISED}){{2,}}"
+_CITIZENSHIPS = re.compile(
+    rf"(?<!\w){_CITIZENSHIP}(?!\w)\s*:?\s*(?:(?i:of)\s+)?{_STATES}|(?<!\w){_STATES}\s+{_CITIZENSHIP}(?!\w)"
+)
+"""A citizenship with three states or more listed, before or after it ("Гражданство РФ, Беларуси,
+Казахстана, Кыргызстана"; Uzbek "Rossiya, Qozogʻiston yoki Belarus fuqaroligi"): who may apply. A
+citizenship offered as a lure is one state's ("гражданство РФ через год")."""
+
+
+def _citizenships_listed(line: str) -> list[str]:
+    """The citizenship lists of a line, as they stand in its clauses once kept together."""
+    return [_list_kept(match) for match in _CITIZENSHIPS.finditer(line)]
+
+
+def _list_kept(match: re.Match[str]) -> str:
+    return re.sub(r"[,;]", " ", match[0])
+
+
+def _kept_together(line: str) -> str:
+    """A line with each citizenship list in one clause: its commas part states, not clauses."""
+    return _CITIZENSHIPS.sub(_list_kept, line)
 
 
 def _wanted_also(flags: AdvertFlags, also_found: set[str]) -> set[str]:
