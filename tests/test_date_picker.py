@@ -162,3 +162,18 @@ async def test_a_typed_day_of_arrival_without_a_year_is_the_last_such_day(
     await where_arrived(user, "ru", "Россия")
     await user.send("20 февраля")  # this February, not next year's
     assert "• 04.03.2027 10:00 — Миграционный учёт" in (await user.reply()).text.splitlines()
+
+
+@pytest.mark.parametrize("language", ["tg", "ru", "uz", "en"])
+def test_the_calendars_names_are_cldrs(language: str) -> None:
+    """The names are written out to spare the bot Babel's locale data (about 7 MB for four languages):
+    they must stay what CLDR says."""
+    from babel.dates import get_day_names, get_month_names
+
+    from bot.i18n.calendar_names import MONTHS
+    from bot.i18n.calendar_names import WEEKDAYS as NAMES
+
+    days = get_day_names("abbreviated", locale=language)
+    months = get_month_names("wide", context="stand-alone", locale=language)
+    assert NAMES[language] == tuple(days[day] for day in range(7))
+    assert MONTHS[language] == tuple(months[month] for month in range(1, 13))

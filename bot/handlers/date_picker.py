@@ -2,38 +2,33 @@
 day in its weekday's column, and only the days that can be right offered: a departure or an expiry
 is ahead (from tomorrow to `LATEST_YEARS_AHEAD` years on), a day of arrival is today or before (up
 to `ARRIVAL_DAYS_BACK` days), with "Today" first. The arrows stop where no day could be chosen any
-more. Weekday and month names are CLDR's, through Babel."""
+more. Weekday and month names are CLDR's (bot/i18n/calendar_names.py)."""
 
 import calendar
 from datetime import date, timedelta
-from functools import lru_cache
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
-from babel.dates import get_day_names, get_month_names
 
 from bot.common.navigation import NavAction
 from bot.content.rendering import day_text
 from bot.handlers.callback_data import DatePurpose, Navigate, PickDate
 from bot.handlers.screens import nav_label
 from bot.i18n import reminders as text
+from bot.i18n.calendar_names import MONTHS, WEEKDAYS
 from bot.services.reminder_planning import latest_day
 
 NOT_OFFERED = "·"
 """A cell with no day to choose: before the 1st, after the last day, or a day that cannot be right."""
 
 
-@lru_cache(maxsize=8)
 def weekday_names(language: str) -> tuple[str, ...]:
     """Monday to Sunday, abbreviated as the language writes them ("Дшб", "пн", "Dush", "Mon")."""
-    names = get_day_names("abbreviated", locale=language)
-    return tuple(names[day] for day in range(7))
+    return WEEKDAYS.get(language, WEEKDAYS["en"])
 
 
-@lru_cache(maxsize=8)
 def month_names(language: str) -> tuple[str, ...]:
-    names = get_month_names("wide", context="stand-alone", locale=language)
-    return tuple(names[month] for month in range(1, 13))
+    return MONTHS.get(language, MONTHS["en"])
 
 
 ARRIVAL_DAYS_BACK = 365
