@@ -143,6 +143,17 @@ _BRACKETED = re.compile(r"\([^()\n]*\)")
 _LETTER = re.compile(r"[^\W\d_]")
 
 
+_HEADING = re.compile(r"^[^:\n]{1,40}:")
+"""A line's heading, before its colon ("Приоритет:", "Требования:"), that says what the line lists."""
+
+
+def _heading(line: str) -> str:
+    """What a line's heading says: a preference or a requirement heading ("Приоритет: отставные
+    военные, ветераны боевых действий") makes every clause after it say who is wanted."""
+    found = _HEADING.match(line)
+    return found[0] if found else ""
+
+
 def clauses(line: str) -> list[str]:
     """A line's clauses; a list in brackets stays in its clause ("Ҳуҷҷатҳои шуморо (шиноснома,
     патент) ... нигоҳ медорем": the documents and what is done with them are one clause)."""
@@ -291,6 +302,7 @@ class AdvertReader:
             every_word=True,
             typos=False,
         )
+        self._other_cost = matcher("other_costs")
         self._about_worker = frozenset(name for name, flag in flags.flags.items() if flag.describes_worker)
         self._employer_flag = next((name for name, flag in flags.flags.items() if flag.rule == "no_employer_named"), "")
 
@@ -301,12 +313,15 @@ class AdvertReader:
         for index, line in enumerate(marked_lines):
             in_line: set[str] = set()
             listed = _citizenships_listed(line)
+            wanted_line = bool(self._qualification.labels_in(_heading(line)))
             for clause in clauses(_joined_privatives(_kept_together(line))):
                 if self._law.labels_in(clause):  # the law told, nothing asked of the reader
                     continue
                 in_clause = set(self._phrases.labels_in(clause)) | self._apart.labels_in(clause)
-                if self._qualification.labels_in(clause) or any(part in clause for part in listed):
+                if wanted_line or self._qualification.labels_in(clause) or any(part in clause for part in listed):
                     in_clause -= self._about_worker
+                if in_clause & self._nearby and self._other_cost.labels_in(clause):
+                    in_clause -= self._nearby - set(self._also.labels_in(clause))
                 in_line |= in_clause - set(self._unless_near.labels_in(clause))
             nearby = "\n".join(marked_lines[max(0, index - 1) : index + 2])
             found |= in_line - {name for name in in_line & self._nearby if name not in self._also.labels_in(nearby)}
