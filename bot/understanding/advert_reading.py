@@ -106,6 +106,9 @@ _ONE_TIME = re.compile(
     re.IGNORECASE,
 )
 """Words of a one-time payment: an amount after one in its line (no word of a period between) is not a wage."""
+_ONE_TIME_AFTER = re.compile(rf"сразу(?!\s+после)|{_ONE_TIME.pattern}", re.IGNORECASE)
+"""Also a one-time payment right after its amount: "2 000 000 ₽ сразу" is paid at once, not each
+month ("сразу после смены" is when a wage is paid)."""
 _EVERY = re.compile(
     r"ежемесячн|ежедневн|еженедел|monthly|weekly|daily|har oy|ҳар моҳ|ҳар ой|per month|в месяц|/мес", re.I
 )
@@ -625,7 +628,7 @@ def _one_time(line: str, match: re.Match[str]) -> bool:
     before = line[: match.start()]
     once = max((found.end() for found in _ONE_TIME.finditer(before)), default=-1)
     regular = max((found.end() for found in _EVERY.finditer(before)), default=-1)
-    return once > regular or _ONE_TIME.match(line[match.end() :].lstrip(" +)(")) is not None
+    return once > regular or _ONE_TIME_AFTER.match(line[match.end() :].lstrip(" +)(")) is not None
 
 
 def _period(text: str, *, first: bool) -> float | None:
