@@ -6,7 +6,7 @@
     python scripts/eval_adverts.py --limit 2       # the first 2 adverts of each set: a quick run
 
 The sets, each written blind by someone who saw only the list of flags (never the rules):
-- tests/data/adverts_A.yaml to adverts_M.yaml: their misses were studied and the rules tuned on
+- tests/data/adverts_A.yaml to adverts_N.yaml: their misses were studied and the rules tuned on
   them, so they are tuning data now (figures on them say little about new adverts);
 - tests/data/heldout/adverts_*.yaml: held out, run once after the last rule change; their
   adverts and misses are never printed.
@@ -33,9 +33,9 @@ from bot.content.loader import PACKAGED_CONTENT, load_advert_flags  # noqa: E402
 from bot.understanding.advert_reading import AdvertReader  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
-TUNING_SETS = tuple(DATA / f"adverts_{name}.yaml" for name in "ABCDEFGHIJKLM")
+TUNING_SETS = tuple(DATA / f"adverts_{name}.yaml" for name in "ABCDEFGHIJKLMN")
 """Blind sets whose misses were studied: tuning data now (C and D were held out until 2026-12-07,
-E, F, G, H, I, J and K until their one run that day, L until its run on 2026-12-07, M until its run
+E, F, G, H, I, J and K until their one run that day, L until its run on 2026-12-07, M and N until their runs
 on 2026-12-08; each was studied in the round after)."""
 HELDOUT_DIR = DATA / "heldout"
 

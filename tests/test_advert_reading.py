@@ -613,7 +613,38 @@ f040, f085, g042, g063, g098, h026, i051, j029 at $2,000). No ceiling serves bot
 stays at $2,500, with no source to lower it by. (K's ten false `no_employer` flags, a ministry of
 defence named beside only a phone or a Telegram name, are the decision of F's round written in
 advert_flags.yaml, which C, E, F, I and J's writers share and A, B, G, H and K's do not.)"""
-LEFT_MISSES = {"adverts_K": {(name, "pay_too_high") for name in SOUTH_EAST_ASIA_PAY_LEFT}}
+SET_N_LEFT = {(name, "pay_too_high") for name in ("n016", "n052", "n090", "n106", "n113")} | {("n011", "no_contract")}
+"""Set N's misses left (adverts14): the same South-East Asian "online" pay as K's ($1,800 to $2,000,
+or $1,500-3,000), under its $2,500 ceiling for the reason above; and "можно без патента" (n011),
+whose "можно" is a common word the phrase matcher leaves out, so the phrase would be "без патента"
+alone, which honest adverts also say ("без патента не звоните", "Беларуси — без патента")."""
+LEFT_MISSES = {
+    "adverts_K": {(name, "pay_too_high") for name in SOUTH_EAST_ASIA_PAY_LEFT},
+    "adverts_N": SET_N_LEFT,
+}
+
+
+@pytest.mark.parametrize(
+    ("line", "flag"),
+    [
+        ("Помощь с визой 700 € 💶", "fee"),
+        ("Total cost €2,500, pay half before departure", "fee"),
+        ("No visa? Route via Serbia and Bosnia, we arrange everything", "third_country"),
+        ("Thailand online job, free ticket", "online_scam_asia"),
+        ("Ба фабрикаи ширинӣ бастабандҳо лозим, маош 250 000 ₽ дар як моҳ", "pay_too_high"),
+        ("Продавец на рынок, зарплата 300 000 ₽ в месяц", "pay_too_high"),
+    ],
+)
+def test_the_ways_of_set_n_to_say_a_flag_are_read(reader: AdvertReader, line: str, flag: str) -> None:
+    assert flag in flags(reader, line)
+
+
+def test_a_sum_paid_at_once_or_a_refusal_to_call_is_no_wage_and_no_flag(reader: AdvertReader) -> None:
+    """Set N's ways to say a thing that is not the flag (adverts14)."""
+    assert "pay_too_high" not in flags(reader, "💰 2 000 000 ₽ сразу / якбора"), "paid once, not each month"
+    assert "pay_too_high" in flags(reader, "Грузчики, 250 000 ₽ в месяц, оплата сразу после смены")
+    assert "no_contract" not in flags(reader, "Патент обязательно!! без патента не звоните")
+    assert "fee" not in flags(reader, "Помощь с визой бесплатно, зарплата 2 000 € в месяц")
 
 
 @pytest.mark.parametrize("path", TUNING_SETS, ids=lambda path: path.stem)
@@ -639,7 +670,7 @@ def test_the_tuning_sets_are_still_read_as_they_were(reader: AdvertReader, path:
 def test_the_evaluation_script_reports_the_goals_figures(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """The script's job, on the first adverts of each set: every set named, its figures printed, a
     held-out set's misses never (the figures themselves are asserted above). Between rounds no
-    held-out set may be in the repository (M was retired into tuning; the lead adds the next one),
+    held-out set may be in the repository (N was retired into tuning; the lead adds the next one),
     so a sealed run is also made on a copy of a tuning set."""
     done = subprocess.run(
         [sys.executable, "scripts/eval_adverts.py", "--limit", "3"],
@@ -651,6 +682,7 @@ def test_the_evaluation_script_reports_the_goals_figures(capsys: pytest.CaptureF
     assert "== tuning (studied): tests/data/adverts_K.yaml" in done.stdout, "set K was studied: tuning data now"
     assert "== tuning (studied): tests/data/adverts_L.yaml" in done.stdout, "set L was studied: tuning data now"
     assert "== tuning (studied): tests/data/adverts_M.yaml" in done.stdout, "set M was studied: tuning data now"
+    assert "== tuning (studied): tests/data/adverts_N.yaml" in done.stdout, "set N was studied: tuning data now"
     tuning = [f"== tuning (studied): {path.relative_to(ROOT)}" for path in TUNING_SETS]
     assert [line for line in done.stdout.splitlines() if line.startswith("== tuning")] == tuning
     held_out = done.stdout.split("== held out (never studied)")[1:]

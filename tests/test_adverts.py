@@ -245,6 +245,48 @@ async def test_an_advert_telling_the_reader_their_rights_is_not_called_dangerous
     within_limits(answer)
 
 
+async def test_a_list_of_who_is_preferred_or_a_meal_taken_from_wages_is_not_called_dangerous(
+    bot: RunningBot, telegram: FakeTelegram
+) -> None:
+    """Set N's class (adverts14): a line headed "Приоритет:" or "Требования:" lists who is wanted in
+    every clause, and a meal's cost kept from wages is no ticket to work off, though the fare is
+    named on the next line; a ticket and a meal taken together still are."""
+    user = await started(bot, telegram, 613, "ru")
+    await user.forward(
+        "ЧОП «Пример-Охрана» набирает охранников в бизнес-центры Казани\n"
+        "Приоритет: бывшие военнослужащие, участники боевых действий, сотрудники полиции\n"
+        "Требования: гражданство РФ, лицензия охранника\n"
+        "Смена 24/72, 3 000 ₽ за сутки, трудовой договор\n"
+        "Отдел кадров: +7 900 000-00-52",
+        channel("kazan_ohrana_example"),
+    )
+    answer = await user.reply()
+    assert why("military", "ru") not in answer.text
+    assert html.escape(label(bot, ADVERT_SERIOUS, "ru")) not in answer.text
+    within_limits(answer)
+    user = await started(bot, telegram, 614, "tg")
+    await user.forward(
+        "Ширкати «НамунаСохт» ба вахта дар Сургут коргар мегирад\n"
+        "Маош аз 95 000 ₽, шартномаи меҳнатӣ\n"
+        "Хӯроки нисфирӯзӣ: нархаш аз маош нигоҳ дошта мешавад\n"
+        "Роҳкиро то Сургут аз ҳисоби ширкат\n"
+        "Шӯъбаи кадрҳо: +7 900 000-00-53",
+        channel("surgut_vahta_example"),
+    )
+    answer = await user.reply()
+    assert why("travel_deducted", "tg") not in answer.text
+    assert html.escape(label(bot, ADVERT_SERIOUS, "tg")) not in answer.text
+    await user.forward(
+        "Ба вахта дар Сургут коргар лозим, маош 95 000 ₽\n"
+        "Роҳкиро ва хӯрок аз маош нигоҳ дошта мешавад\n"
+        "Нависед: @surgut_kor_example",
+        channel("surgut_kor_example"),
+    )
+    answer = await user.reply()
+    assert why("travel_deducted", "tg") in answer.text
+    assert html.escape(label(bot, ADVERT_SERIOUS, "tg")) in answer.text
+
+
 async def test_a_pasted_advert_is_read_and_a_typed_question_still_goes_to_search(
     bot: RunningBot, telegram: FakeTelegram
 ) -> None:

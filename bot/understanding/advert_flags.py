@@ -66,6 +66,10 @@ class AdvertFlag(BaseModel):
     with_nearby: bool = False
     """`with` phrases count only on the flag's own line or the line next to it (a meal taken from
     wages is no travel deduction because a ticket is named elsewhere in the advert)."""
+    other_costs: PhrasesByLanguage = {}
+    """For a `with_nearby` flag: other costs (a meal, housing) whose clause, naming one of them and
+    none of `with`, is about that cost: "Хӯрок: арзишаш аз маош ... нигоҳ дошта мешавад" is a meal
+    taken from wages, not the ticket named on the next line."""
     unless: PhrasesByLanguage = {}
     """Phrases that cancel the flag anywhere in the advert ("we never charge a fee")."""
     unless_near: PhrasesByLanguage = {}

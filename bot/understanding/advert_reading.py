@@ -106,6 +106,9 @@ _ONE_TIME = re.compile(
     re.IGNORECASE,
 )
 """Words of a one-time payment: an amount after one in its line (no word of a period between) is not a wage."""
+_ONE_TIME_AFTER = re.compile(rf"сразу(?!\s+после)|{_ONE_TIME.pattern}", re.IGNORECASE)
+"""Also a one-time payment right after its amount: "2 000 000 ₽ сразу" is paid at once, not each
+month ("сразу после смены" is when a wage is paid)."""
 _EVERY = re.compile(
     r"ежемесячн|ежедневн|еженедел|monthly|weekly|daily|har oy|ҳар моҳ|ҳар ой|per month|в месяц|/мес", re.I
 )
@@ -141,6 +144,17 @@ _CLAUSE = re.compile(r"[,;]\s+|[.!?]+\s+")
 only what stands in its own clause ("медкомиссия 3 000 ₽, остальное бесплатно")."""
 _BRACKETED = re.compile(r"\([^()\n]*\)")
 _LETTER = re.compile(r"[^\W\d_]")
+
+
+_HEADING = re.compile(r"^[^:\n]{1,40}:")
+"""A line's heading, before its colon ("Приоритет:", "Требования:"), that says what the line lists."""
+
+
+def _heading(line: str) -> str:
+    """What a line's heading says: a preference or a requirement heading ("Приоритет: отставные
+    военные, ветераны боевых действий") makes every clause after it say who is wanted."""
+    found = _HEADING.match(line)
+    return found[0] if found else ""
 
 
 def clauses(line: str) -> list[str]:
@@ -291,6 +305,7 @@ class AdvertReader:
             every_word=True,
             typos=False,
         )
+        self._other_cost = matcher("other_costs")
         self._about_worker = frozenset(name for name, flag in flags.flags.items() if flag.describes_worker)
         self._employer_flag = next((name for name, flag in flags.flags.items() if flag.rule == "no_employer_named"), "")
 
@@ -301,12 +316,15 @@ class AdvertReader:
         for index, line in enumerate(marked_lines):
             in_line: set[str] = set()
             listed = _citizenships_listed(line)
+            wanted_line = bool(self._qualification.labels_in(_heading(line)))
             for clause in clauses(_joined_privatives(_kept_together(line))):
                 if self._law.labels_in(clause):  # the law told, nothing asked of the reader
                     continue
                 in_clause = set(self._phrases.labels_in(clause)) | self._apart.labels_in(clause)
-                if self._qualification.labels_in(clause) or any(part in clause for part in listed):
+                if wanted_line or self._qualification.labels_in(clause) or any(part in clause for part in listed):
                     in_clause -= self._about_worker
+                if in_clause & self._nearby and self._other_cost.labels_in(clause):
+                    in_clause -= self._nearby - set(self._also.labels_in(clause))
                 in_line |= in_clause - set(self._unless_near.labels_in(clause))
             nearby = "\n".join(marked_lines[max(0, index - 1) : index + 2])
             found |= in_line - {name for name in in_line & self._nearby if name not in self._also.labels_in(nearby)}
@@ -610,7 +628,7 @@ def _one_time(line: str, match: re.Match[str]) -> bool:
     before = line[: match.start()]
     once = max((found.end() for found in _ONE_TIME.finditer(before)), default=-1)
     regular = max((found.end() for found in _EVERY.finditer(before)), default=-1)
-    return once > regular or _ONE_TIME.match(line[match.end() :].lstrip(" +)(")) is not None
+    return once > regular or _ONE_TIME_AFTER.match(line[match.end() :].lstrip(" +)(")) is not None
 
 
 def _period(text: str, *, first: bool) -> float | None:
