@@ -119,8 +119,8 @@ FLOORS = {
     # 95.8%, 5.9%, 1.3%). Its one danger message left is disputable: a brother in hospital abroad
     # whose operation must be paid now (a need for money and the consulate, not danger to life).
     BLIND_M.name: {
-        "top1": 0.74,
-        "top3": 0.86,
+        "top1": 0.75,
+        "top3": 0.87,
         "danger_recall": 0.98,
         "false_alarm_rate": 0.02,
         "asked_harmless_rate": 0.02,

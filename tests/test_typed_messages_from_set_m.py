@@ -1,7 +1,8 @@
-"""What the blind set M taught about danger (2026-12-08), told to the bot as a user types it:
+"""What the blind set M taught (2026-12-08), told to the bot as a user types it:
 bleeding and a threat to burn the house are danger; the writer's own fear ("метарсам", I am afraid),
 a film, a lesson or coursework about forced labour, and harm "long resolved" are not; "will they
-deport me?" asks about a law, so it gets the question at most, never the alarm."""
+deport me?" asks about a law, so it gets the question at most, never the alarm; "where do I start?"
+asks for the first steps before leaving."""
 
 import pytest
 
@@ -102,3 +103,24 @@ async def test_will_they_deport_me_after_a_paid_fine_is_asked_not_alarmed(
     assert (await user.reply()).text in (said(DANGER_QUESTION, "ru"), said(SEARCH_FOUND, "ru"))
     await user.send("хозяин говорит: уйдёшь — депортирую тебя")
     assert (await user.reply()).text.startswith(said(DANGER_FIRST, "ru"))
+
+
+@pytest.mark.parametrize(
+    ("language", "typed"),
+    [
+        ("ru", "Хочу поехать на работу в Россию, с чего начать?"),
+        ("uz", "Rossiyaga ishga bormoqchiman, nimadan boshlash kerak?"),
+        ("en", "I want to work in Russia, where do I start?"),
+    ],
+)
+async def test_where_to_start_before_leaving_offers_the_first_steps(
+    telegram: FakeTelegram, bot: RunningBot, language: str, typed: str
+) -> None:
+    """ "С чего начать?" (where do I start) asks for the first steps before leaving, not a contract check."""
+    user = await started(telegram, language)
+    await user.send(typed)
+    found = await user.reply()
+    first_steps = screen_title(CURRICULUM, NodeId("before_you_go", "start"), language)
+    assert first_steps in found.labels()[:3], found.labels()
+    await user.press(found, first_steps)
+    assert (await user.reply()).text == expected_text("before_you_go", "start", language)
