@@ -5,11 +5,11 @@
 The sets:
 - tests/data/search_eval.yaml: the project's own questions (its `heldout: true` part was looked at
   long ago, so it counts as tuning now);
-- tests/data/search_tuning_A.yaml ... _L.yaml: blind sets A, B, C, D, E, F, G, H, I, J, K and L
-  (207, 225, 225, 216, 216, 233, 226, 227, 235, 225, 225 and 225 messages, written by people who saw
-  only the topic list, /work/heldout/TOPICS.md); their misses were studied (A on 2026-12-06, B to K
-  on 2026-12-07, L on 2026-12-08), so they are tuning data now (H to L were held out until their one
-  run and studied after it);
+- tests/data/search_tuning_A.yaml ... _M.yaml: blind sets A, B, C, D, E, F, G, H, I, J, K, L and M
+  (207, 225, 225, 216, 216, 233, 226, 227, 235, 225, 225, 225 and 225 messages, written by people who
+  saw only the topic list, /work/heldout/TOPICS.md); their misses were studied (A on 2026-12-06, B to K
+  on 2026-12-07, L and M on 2026-12-08), so they are tuning data now (H to M were held out until their
+  one run and studied after it);
 - tests/data/heldout/search_*.yaml: blind sets nobody has looked into: held out (none between a
   set's retiring and the next one's arrival).
 A PATH given on the command line is run as a held-out set of the blind format instead.
@@ -51,7 +51,7 @@ from bot.understanding.search import Alarm, NodeSearch  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 EVAL_SET = DATA / "search_eval.yaml"
-TUNING_SETS = (EVAL_SET, *(DATA / f"search_tuning_{name}.yaml" for name in "ABCDEFGHIJKL"))
+TUNING_SETS = (EVAL_SET, *(DATA / f"search_tuning_{name}.yaml" for name in "ABCDEFGHIJKLM"))
 HELDOUT_DIR = DATA / "heldout"
 TOPIC_SCREENS = HELDOUT_DIR / "topic_screens.yaml"
 COUNTRIES = {"RU", "KZ", "TJ", "UZ"}

@@ -15,9 +15,21 @@ from bot.understanding.search import NodeSearch
 from scripts.eval_search import EVAL_SET, TUNING_SETS, build, evaluate, heldout_sets, load_questions
 from tests.support.processes import PROJECT, environment
 
-BLIND_A, BLIND_B, BLIND_C, BLIND_D, BLIND_E, BLIND_F, BLIND_G, BLIND_H, BLIND_I, BLIND_J, BLIND_K, BLIND_L = (
-    TUNING_SETS[1:13]
-)
+(
+    BLIND_A,
+    BLIND_B,
+    BLIND_C,
+    BLIND_D,
+    BLIND_E,
+    BLIND_F,
+    BLIND_G,
+    BLIND_H,
+    BLIND_I,
+    BLIND_J,
+    BLIND_K,
+    BLIND_L,
+    BLIND_M,
+) = TUNING_SETS[1:14]
 STUDIED = {"top1": 0.84, "top3": 0.92, "danger_recall": 0.99, "false_alarm_rate": 0.03, "asked_harmless_rate": 0.035}
 """What the blind sets A, B, C and D reached once studied (2026-12-07, after I was studied: top-1
 84.9-87.1%, top-3 92.9-96%, recall 100%, false alarms 1-2.4%, asked 0.6-3%), a little below: not
@@ -92,7 +104,7 @@ FLOORS = {
     },
     # Studied before L (2026-12-07: see K_FIGURES below; held out: 79.6%, 90.7%, 94.4%, 1.0%, 2.0%).
     BLIND_K.name: K_FIGURES,
-    # Studied last (2026-12-08: top-1 67.6%, top-3 82.2%, recall 100%, false alarms 2.3%, asked 0.7%;
+    # Studied before M (2026-12-08: top-1 67.6%, top-3 82.2%, recall 100%, false alarms 2.3%, asked 0.7%;
     # held out: 62.2%, 77.8%, 91.7%, 8.8%, 0.7%). A third of its misses are its writer's labels:
     # registration questions under the register of controlled persons, sending money home under
     # "the money stopped coming" (scripts/eval_search.py lists them with --misses).
@@ -102,6 +114,16 @@ FLOORS = {
         "danger_recall": 0.99,
         "false_alarm_rate": 0.03,
         "asked_harmless_rate": 0.01,
+    },
+    # Studied last (2026-12-08: see the figures in the commit that retired it; held out: 74.2%, 88.0%,
+    # 95.8%, 5.9%, 1.3%). Its one danger message left is disputable: a brother in hospital abroad
+    # whose operation must be paid now (a need for money and the consulate, not danger to life).
+    BLIND_M.name: {
+        "top1": 0.75,
+        "top3": 0.87,
+        "danger_recall": 0.98,
+        "false_alarm_rate": 0.02,
+        "asked_harmless_rate": 0.02,
     },
 }
 
