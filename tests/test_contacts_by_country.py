@@ -6,15 +6,13 @@ import pytest
 
 from bot.content.curriculum import Curriculum, NodeId
 from bot.content.rendering import READER_COUNTRIES, Citizenship
-from bot.i18n import load_i18n
 from bot.i18n.passport import COUNTRY_NAMES, QUESTION
 from bot.services.lesson_engine import Conversation, DialogueEngine
 from tests.support.fake_telegram import FakeTelegram, FakeUser, Sent
-from tests.support.journeys import LANGUAGE_LABELS, start_in
+from tests.support.journeys import LANGUAGE_LABELS, said, start_in
 from tests.support.real_content import real_curriculum
 from tests.support.running import RunningBot
 
-I18N = load_i18n()
 LANGUAGES = list(LANGUAGE_LABELS)
 TAJIK_OFFICE_PHONES = ("+7 966 031-22-22", "+7 936 174-19-92", "+7 926 311-52-53", "+7 495 967-98-44")
 """The Tajik Labour Ministry's numbers in Russia (molmep_ru_*): for citizens of Tajikistan."""
@@ -43,10 +41,6 @@ TAJIK_CONSULATE = {
     "uz": "Tojikistonning Sankt-Peterburgdagi Bosh konsulligi",
     "en": "Consulate General of Tajikistan in St Petersburg",
 }
-
-
-def said(text: str, language: str) -> str:
-    return I18N.gettext(text, locale=language)
 
 
 async def choose_country(user: FakeUser, country: str, language: str) -> Sent:

@@ -8,16 +8,14 @@ import pytest
 from bot.config import Settings
 from bot.content.curriculum import NodeId
 from bot.handlers.counsellors import TALK_LABEL
-from bot.i18n import load_i18n
 from bot.i18n.messages import DANGER_FIRST, NAV_LABELS
 from bot.services.danger_view import offer_label
 from tests.support.desk import set_up_desk
 from tests.support.fake_telegram import FakeTelegram, Sent
-from tests.support.journeys import LANGUAGE_LABELS, expected_text, start_in
+from tests.support.journeys import LANGUAGE_LABELS, expected_text, said, start_in
 from tests.support.real_content import real_curriculum
 from tests.support.running import RunningBot
 
-I18N = load_i18n()
 CURRICULUM = real_curriculum()
 FLAGS = ("🇷🇺", "🇰🇿", "🇺🇿", "🇹🇯")
 MAX_ROWS = 6
@@ -37,10 +35,6 @@ DANGERS = [
     ("tg", "паспортамро гирифтанд"),
     ("uz", "pasportimni olib qoʻyishdi"),
 ]
-
-
-def said(msgid: str, language: str) -> str:
-    return I18N.gettext(msgid, locale=language)
 
 
 def title(lesson: str, node: str, language: str) -> str:

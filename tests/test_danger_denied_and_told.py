@@ -6,15 +6,13 @@ calls it, over the real content)."""
 import pytest
 
 from bot.content.curriculum import NodeId
-from bot.i18n import load_i18n
 from bot.i18n.messages import DANGER_FIRST, SEARCH_FOUND
 from bot.understanding.search import Alarm, NodeSearch, screen_title
-from tests.support.fake_telegram import FakeTelegram, FakeUser
-from tests.support.journeys import LANGUAGE_LABELS, expected_text, start_in
+from tests.support.fake_telegram import FakeTelegram
+from tests.support.journeys import expected_text, said, started
 from tests.support.real_content import real_curriculum
 from tests.support.running import RunningBot
 
-I18N = load_i18n()
 CURRICULUM = real_curriculum()
 SEARCH = NodeSearch(real_curriculum(translated=False))
 
@@ -32,12 +30,6 @@ ARRESTED = {
 }
 
 
-async def started(telegram: FakeTelegram, language: str) -> FakeUser:
-    user = telegram.user(language_code=language)
-    await start_in(user, LANGUAGE_LABELS[language])
-    return user
-
-
 @pytest.mark.parametrize("language", ["tg", "ru", "uz", "en"])
 async def test_saying_one_is_not_in_danger_gets_what_one_asks_for_without_the_alarm(
     telegram: FakeTelegram, bot: RunningBot, language: str
@@ -45,7 +37,7 @@ async def test_saying_one_is_not_in_danger_gets_what_one_asks_for_without_the_al
     user = await started(telegram, language)
     await user.send(NOT_IN_DANGER[language])
     found = await user.reply()
-    assert found.text == I18N.gettext(SEARCH_FOUND, locale=language), "no hotlines first"
+    assert found.text == said(SEARCH_FOUND, language), "no hotlines first"
     forget = screen_title(CURRICULUM, NodeId("tools", "forget"), language)
     assert found.labels()[0] == forget, found.labels()
     await user.press(found, forget)
@@ -59,7 +51,7 @@ async def test_an_arrest_or_a_hold_at_the_airport_gets_the_hotlines_and_the_righ
     user = await started(telegram, language)
     await user.send(ARRESTED[language])
     alarm = await user.reply()
-    assert alarm.text.startswith(I18N.gettext(DANGER_FIRST, locale=language))
+    assert alarm.text.startswith(said(DANGER_FIRST, language))
     detained = screen_title(CURRICULUM, NodeId("abroad", "detained"), language)
     assert detained in alarm.labels(), alarm.labels()
 

@@ -7,17 +7,15 @@ import pytest
 
 from bot.content.curriculum import NodeId
 from bot.handlers.callback_data import ReportChoice
-from bot.i18n import load_i18n
 from bot.i18n.messages import DANGER_FIRST, SEARCH_FOUND
 from bot.i18n.reminders import BAD_DATE
 from bot.i18n.tools import AGENCY_NOT_FOUND, REPORT_AGENCY, REPORT_DETAILS, REPORT_WAITING
 from bot.understanding.search import screen_title
-from tests.support.fake_telegram import FakeTelegram, FakeUser
-from tests.support.journeys import LANGUAGE_LABELS, expected_text, start_in
+from tests.support.fake_telegram import FakeTelegram
+from tests.support.journeys import expected_text, said, started
 from tests.support.real_content import real_curriculum
 from tests.support.running import RunningBot
 
-I18N = load_i18n()
 CURRICULUM = real_curriculum()
 """A test list of licensed agencies: with none loaded, /agency asks for no name and has no step."""
 
@@ -34,16 +32,6 @@ IN_RUSSIA = {
     "uz": "Rossiyada ish haqi bermayapti",
     "en": "in Russia my boss beats me",
 }
-
-
-def said(msgid: str, language: str) -> str:
-    return I18N.gettext(msgid, locale=language)
-
-
-async def started(telegram: FakeTelegram, language: str) -> FakeUser:
-    user = telegram.user(language_code=language)
-    await start_in(user, LANGUAGE_LABELS[language])
-    return user
 
 
 @pytest.mark.parametrize("language", ["tg", "ru", "uz", "en"])

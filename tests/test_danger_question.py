@@ -9,15 +9,13 @@ import itertools
 import pytest
 
 from bot.content.curriculum import NodeId, node_ref
-from bot.i18n import load_i18n
 from bot.i18n.messages import DANGER_FIRST, DANGER_NO, DANGER_QUESTION, DANGER_YES, SEARCH_FOUND
 from bot.understanding.search import screen_title
-from tests.support.fake_telegram import FakeTelegram, FakeUser
-from tests.support.journeys import LANGUAGE_LABELS, expected_text, start_in
+from tests.support.fake_telegram import FakeTelegram
+from tests.support.journeys import expected_text, said, started
 from tests.support.real_content import real_curriculum
 from tests.support.running import RunningBot
 
-I18N = load_i18n()
 CURRICULUM = real_curriculum()
 STALE = "This menu has changed. Here is the current one."
 UNCLEAR = {  # a brother who does not answer: gone missing, or a flat battery
@@ -28,18 +26,8 @@ UNCLEAR = {  # a brother who does not answer: gone missing, or a flat battery
 }
 
 
-def said(msgid: str, language: str) -> str:
-    return I18N.gettext(msgid, locale=language)
-
-
 def title(lesson: str, node: str, language: str) -> str:
     return screen_title(CURRICULUM, NodeId(lesson, node), language)
-
-
-async def started(telegram: FakeTelegram, language: str) -> FakeUser:
-    user = telegram.user(language_code=language)
-    await start_in(user, LANGUAGE_LABELS[language])
-    return user
 
 
 @pytest.mark.parametrize("language", ["tg", "ru", "uz", "en"])

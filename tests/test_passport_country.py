@@ -5,25 +5,19 @@ each answer changes which embassy and home contacts they see; kept like the lang
 import pytest
 
 from bot.config import Settings
-from bot.i18n import load_i18n
 from bot.i18n.passport import CHANGE, COUNTRY_NAMES, QUESTION
 from tests.support.fake_telegram import FakeTelegram, FakeUser, Sent, parse_html
-from tests.support.journeys import LANGUAGE_LABELS, start_in
+from tests.support.journeys import LANGUAGE_LABELS, said, start_in
 from tests.support.reminding import arrived_today
 from tests.support.running import RunningBot
 from tests.support.stored import stored
 
 pytestmark = pytest.mark.both_backends
 
-I18N = load_i18n()
 TAJIK_MINISTRY_PHONE = "+7 966 031-22-22"
 """molmep_ru_central_1: for citizens of Tajikistan."""
 UZBEK_AGENCY_PHONE = "+7 925 045 4744"
 """uz_migration_agency_ru: for citizens of Uzbekistan."""
-
-
-def said(text: str, language: str) -> str:
-    return I18N.gettext(text, locale=language)
 
 
 async def countries_stored(settings: Settings) -> list[str | None]:

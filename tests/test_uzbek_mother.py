@@ -6,9 +6,8 @@ import pytest
 
 from bot.content.curriculum import Curriculum
 from bot.content.rendering import pick
-from bot.i18n import load_i18n
 from tests.support.fake_telegram import FakeTelegram, FakeUser, Sent
-from tests.support.journeys import LANGUAGE_LABELS, start_in
+from tests.support.journeys import LANGUAGE_LABELS, said, start_in
 from tests.support.real_content import real_curriculum
 from tests.support.running import RunningBot
 from tests.test_contacts_by_country import (
@@ -24,13 +23,8 @@ from tests.test_contacts_by_country import (
     russian_hotlines,
 )
 
-I18N = load_i18n()
 NOT_ANSWERING = "📵"
 RU_EMERGENCY = "☎️ 112"
-
-
-def said(text: str, language: str) -> str:
-    return I18N.gettext(text, locale=language)
 
 
 async def not_answering_screen(user: FakeUser) -> Sent:

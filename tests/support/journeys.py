@@ -1,9 +1,13 @@
 """Steps shared by the end-to-end tests, in the words a user would use."""
 
 import re
+from functools import cache
+
+from aiogram.utils.i18n import I18n
 
 from bot.content.curriculum import NodeId
-from tests.support.fake_telegram import FakeUser, Sent
+from bot.i18n import load_i18n
+from tests.support.fake_telegram import FakeTelegram, FakeUser, Sent
 from tests.support.real_content import real_curriculum
 
 
@@ -48,3 +52,21 @@ def cyrillic_in_uzbek(text: str) -> re.Match[str] | None:
     for name in NAMES_KEPT_IN_CYRILLIC:
         text = text.replace(name, "")
     return CYRILLIC.search(text)
+
+
+@cache
+def catalogues() -> I18n:
+    """The interface's catalogues, compiled once per test process."""
+    return load_i18n()
+
+
+def said(msgid: str, language: str) -> str:
+    """An interface string as a reader of `language` sees it."""
+    return catalogues().gettext(msgid, locale=language)
+
+
+async def started(telegram: FakeTelegram, language: str) -> FakeUser:
+    """A new user who has sent /start and chosen `language`."""
+    user = telegram.user(language_code=language)
+    await start_in(user, LANGUAGE_LABELS[language])
+    return user
