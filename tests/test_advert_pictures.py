@@ -72,6 +72,18 @@ def test_a_chat_a_receipt_and_a_passport_page_are_not_adverts(reader: AdvertRead
     assert kind(reader, chat_with_a_threat) == "advert", "a serious flag is told, whatever the picture"
 
 
+def test_an_advert_asking_for_passport_details_is_an_advert_not_a_passport_page(reader: AdvertReader) -> None:
+    """A passport's field names ("date of birth") also stand in adverts and their application forms:
+    beside a job's words or a contact they are not a passport photographed."""
+    scam = (
+        "Работа в Дубае! Официант, зарплата 3000$. Для оформления пришлите фото паспорта, "
+        "дату рождения и место рождения: @dubai_jobs_example"
+    )
+    assert kind(reader, scam) == "advert"
+    form = "Вакансия: грузчик на склад, Подольск. Анкета: ФИО, дата рождения, гражданство. Звоните +7 900 000-00-77"
+    assert kind(reader, form) == "advert"
+
+
 @pytest.mark.parametrize("path", TUNING_SETS, ids=lambda path: path.stem)
 def test_every_advert_of_the_sets_reads_as_an_advert_from_its_words(reader: AdvertReader, path: Path) -> None:
     """Short or long, with a trade named or a contract offered: an advert's own words make it one."""

@@ -830,6 +830,16 @@ def test_a_rush_in_uzbek_is_still_a_count_of_places_left(reader: AdvertReader) -
     assert "no_contract" in flags(reader, "Работа без оформления, документы не нужны")
 
 
+def test_days_off_a_week_are_not_part_time_days(reader: AdvertReader) -> None:
+    """ "2 days off a week" is a full-time job: its hourly rate is a full month's pay."""
+    full_time = (
+        "Требуются официанты в Москву, 2500 руб/час, смена 10 часов. Выходные 2 дня в неделю. Звоните +7 900 000-00-78"
+    )
+    assert "pay_too_high" in flags(reader, full_time)
+    part_time = "Требуется уборщица в Москву, 2 дня в неделю, 500 руб/час. Звоните +7 900 000-00-79"
+    assert "pay_too_high" not in flags(reader, part_time)
+
+
 @pytest.mark.parametrize(
     ("ordinary", "flagged", "flag"),
     [

@@ -88,6 +88,11 @@ _DAYS_A_WEEK = re.compile(
     re.IGNORECASE,
 )
 """Days of work a week written with a number ("3 times a week", "2 раза в неделю", "haftada 3 kun")."""
+_DAY_OFF = re.compile(
+    r"(?<!\w)(?:выходн\w*|days?\s+off|off\s+days?|dam\s+olish\w*|дам\s+олиш\w*|истироҳат\w*|истирохат\w*|rest\s+days?)",
+    re.IGNORECASE,
+)
+"""Words of days off, which a number of days a week beside them counts instead of the days worked."""
 _PAY_LINE = re.compile(
     r"(?<!\w)(?:зп|з/п|зарплат|оплата|доход|довольств|оклад|ставк|заработ|маош|maosh|музд|oylik|ойлик|oylig|ойлиг|"
     r"ish haqi|иш ҳақи|медиҳанд|медихан|медиҳем|медихем|"
@@ -353,18 +358,23 @@ class AdvertReader:
 
     def picture_kind(self, text: str, reading: AdvertReading) -> PictureKind:
         """What the words read from a photo are. A photo is not assumed to be an advert ("no red
-        flags found in this advert" on a receipt would be false): an identity document's page first,
-        whatever else it says (it is never read as an advert, counted or relayed); a job advert with
-        any serious flag (worth telling whatever the picture), with two words of a job, or with one
-        and an amount, a contact, a web address or a flag other than no employer named; else
-        something else (a selfie's stray letters, a chat, a receipt)."""
-        if self._identity.labels_in(text) or _MACHINE_READABLE_ZONE.search(text):
+        flags found in this advert" on a receipt would be false): a passport's machine-readable lines
+        first, whatever else the picture says (never read as an advert, counted or relayed); a job
+        advert with any serious flag (worth telling whatever the picture: a scam asking for one's
+        date of birth and passport photo is still a scam); an identity document's page by its field
+        names, when no word of a job and no contact stand beside them (an application form in an
+        advert names the same fields); a job advert with two words of a job, or with one and an
+        amount, a contact, a web address or a flag other than no employer named; else something else
+        (a selfie's stray letters, a chat, a receipt)."""
+        if _MACHINE_READABLE_ZONE.search(text):
             return "identity_document"
         if reading.serious:
             return "advert"
+        job = self._job_words.labels_in(text)
+        if self._identity.labels_in(text) and not job and _CONTACT.search(text) is None:
+            return "identity_document"
         if self._receipt.labels_in(text):
             return "other"
-        job = self._job_words.labels_in(text)
         other_flags = set(reading.flags) - {self._employer_flag}
         found = (
             _CONTACT.search(text) is not None
@@ -615,11 +625,18 @@ def _part_time_share(text: str, per_month: float) -> float:
     """The share of a full-time month an hourly or daily rate is paid for, where the advert gives
     part-time days ("3 times a week, AED 40/hour": a household's cleaner, not a full-time wage)."""
     full_week = FULL_WEEK_DAYS.get(per_month)
-    written = _DAYS_A_WEEK.search(text)
+    written = next((found for found in _DAYS_A_WEEK.finditer(text) if not _days_off(text, found)), None)
     if full_week is None or written is None:
         return 1.0
     days = int(written["n"] or written["m"])
     return days / full_week if days <= PART_TIME_DAYS else 1.0
+
+
+def _days_off(text: str, days: re.Match[str]) -> bool:
+    """Days a week that are the days off ("Выходные 2 дня в неделю", "2 days off a week"), not the
+    days worked."""
+    around = text[max(0, days.start() - 25) : days.end() + 10]
+    return _DAY_OFF.search(around) is not None
 
 
 def _one_time(line: str, match: re.Match[str]) -> bool:
