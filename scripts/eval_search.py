@@ -169,9 +169,13 @@ def ask(search: NodeSearch, curriculum: Curriculum, question: Question) -> Outco
     found = [str(node) for node in answer.nodes]
     shown = found
     outcome = Outcome(question, answer.alarm, found, shown, answer.country)
-    if outcome.alarmed:
-        alarm = [str(node) for node in danger_view(curriculum, answer.country, answer.kind_screens).screens()]
-        outcome.shown = alarm + [node for node in found if node not in alarm]
+    if outcome.alarmed:  # what the danger answer shows, as bot/handlers/search.py builds it: the
+        # hotlines screen, then its buttons (the situation's screens and the check, then the
+        # countries); the screens the search found are not shown beside an alarm
+        view = danger_view(curriculum, answer.country, answer.kind_screens, answer.danger)
+        countries = [choice.node for choice in view.choices]
+        buttons = [node for node in view.offers() if node not in countries] + countries
+        outcome.shown = [str(node) for node in dict.fromkeys([view.screen, *buttons])]
     return outcome
 
 
