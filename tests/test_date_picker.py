@@ -15,6 +15,7 @@ from bot.i18n.reminders import (
     DEPARTURE,
     FUTURE_ARRIVAL,
     LATE_STEPS,
+    LONG_AGO_ARRIVAL,
     PAST_DATE,
     PLANNED,
     TOO_FAR_DATE,
@@ -151,6 +152,23 @@ async def test_a_day_of_arrival_still_to_come_is_refused_clearly(
     assert refused.buttons[0][0]["text"].endswith("22.02.2027"), "the calendar again, today first"
     await user.send("25.02.2027")
     assert (await user.reply()).text == say(FUTURE_ARRIVAL, language)
+
+
+@pytest.mark.parametrize("language", ["tg", "en"])
+async def test_a_day_of_arrival_years_ago_is_a_year_mistyped_and_refused_clearly(
+    telegram: FakeTelegram, reminding_bot: RunningBot, clock: ManualClock, language: str
+) -> None:
+    """A year slip ("12.03.2017" for 2027) would list every step as too late, with deadlines years old."""
+    clock.set(datetime(2027, 2, 22, 6, 0, tzinfo=UTC))
+    user = telegram.user(language_code=language)
+    await start_in(user, LANGUAGE_LABELS[language])
+    await where_arrived(user, language, {"tg": "Русия", "en": "Russia"}[language])
+    await user.send("12.02.2017")
+    refused = await user.reply()
+    assert refused.text == say(LONG_AGO_ARRIVAL, language)
+    assert refused.buttons[0][0]["text"].endswith("22.02.2027"), "the calendar again, today first"
+    await user.send("12.02.2027")
+    assert say(LATE_STEPS, language) not in (await user.reply()).text, "ten days ago: the steps are still ahead"
 
 
 async def test_a_typed_day_of_arrival_without_a_year_is_the_last_such_day(

@@ -5,7 +5,7 @@ under a delivered reminder."""
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import get_args
 
 from aiogram import F, Router
@@ -36,7 +36,7 @@ from bot.handlers.callback_data import (
     WeeksBeforeExpiry,
 )
 from bot.handlers.conversation import move
-from bot.handlers.date_picker import calendar_markup
+from bot.handlers.date_picker import ARRIVAL_DAYS_BACK, calendar_markup
 from bot.handlers.filters import NodeFromButton, PrivateChat, TypedText
 from bot.handlers.reminder_views import (
     Reveal,
@@ -255,8 +255,11 @@ async def _after_arrival(
 ) -> tuple[str, InlineKeyboardMarkup] | None:
     """The plan from the day of arrival chosen or typed; None when the place kept is gone."""
     code = str((await state.get_data()).get("arrival_to") or "")
-    change = await planner.plan_arrival(person, code, day) if code else Change(Outcome.GONE)
     language = person.language
+    today = planner.today_at(code) if code else None
+    if today is not None and day < today - timedelta(days=ARRIVAL_DAYS_BACK):  # a year mistyped
+        return _(text.LONG_AGO_ARRIVAL), calendar_markup("arr", today.year, today.month, today, language)
+    change = await planner.plan_arrival(person, code, day) if code else Change(Outcome.GONE)
     match change.outcome:
         case Outcome.GONE:
             return None

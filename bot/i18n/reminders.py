@@ -26,6 +26,7 @@ TOO_FAR_DATE = N_("That date is too far ahead to be right. Check the year, or ch
 ARRIVAL_DATE = N_("🛬 On which day did you arrive? The deadlines are counted from it.")
 TODAY = N_("Today, {date}")
 FUTURE_ARRIVAL = N_("That day has not come yet. Choose the day you arrived: today or earlier.")
+LONG_AGO_ARRIVAL = N_("That day is more than a year ago. Check the year, or choose the day you arrived below.")
 LATE_STEPS = N_("Too close to remind you, or already passed. Check these now:")
 WHERE_TO = N_("Where are you going?")
 WHERE_ARRIVED = N_("Where have you arrived?")
