@@ -57,6 +57,14 @@ def add_found_screens(
         builder.button(text=title, callback_data=data)
 
 
+def reachable(curriculum: Curriculum, node: NodeId, desk: CounsellorDesk | None) -> NodeId:
+    """The screen a button opens, or, for one that only offers a person while the counsellors' desk
+    is closed (an old button, a desk gone), help by kind of need."""
+    if curriculum.offers_only_a_person(node) and not desk_open(desk):
+        return curriculum.help_by_kind or curriculum.hotlines
+    return node
+
+
 async def open_found(
     query: CallbackQuery,
     callback_data: FoundScreen,
@@ -71,9 +79,10 @@ async def open_found(
     user_key: str,
     media_sender: MediaSender | None = None,
 ) -> None:
-    engine = content.current.engine
+    loaded = content.current
+    node = reachable(loaded.curriculum, node, desk)
     screen = await move(
-        state, lambda c: engine.open_from_list(c, node, callback_data.listed, language, passport_country)
+        state, lambda c: loaded.engine.open_from_list(c, node, callback_data.listed, language, passport_country)
     )
     await show_lesson_screen(query, screen, desk, users, user_key, media_sender)
 

@@ -13,10 +13,10 @@ from bot.handlers.callback_data import AnswerCheck, FoundScreen, Navigate, OpenN
 from bot.handlers.conversation import move
 from bot.handlers.counsellor_replies import tell_case_still_open
 from bot.handlers.filters import NodeFromButton, PrivateChat, QuestionFromButton
-from bot.handlers.found_list import back_to_found, open_found
+from bot.handlers.found_list import back_to_found, open_found, reachable
 from bot.handlers.listening import send_lesson_screen, show_lesson_screen
 from bot.services.content_holder import ContentHolder
-from bot.services.counsellor_desk import CounsellorDesk, desk_open
+from bot.services.counsellor_desk import CounsellorDesk
 from bot.storage.stores.user_settings import UserSettingsStore
 from bot.transport.media_uploads import MediaSender
 
@@ -70,8 +70,7 @@ async def open_node(
     media_sender: MediaSender | None = None,
 ) -> None:
     loaded = content.current
-    if loaded.curriculum.offers_only_a_person(node) and not desk_open(desk):  # an old button, a desk gone
-        node = loaded.curriculum.help_by_kind or loaded.curriculum.hotlines
+    node = reachable(loaded.curriculum, node, desk)
     screen = await move(state, lambda c: loaded.engine.open(c, node, language, passport_country))
     await show_lesson_screen(query, screen, desk, users, user_key, media_sender)
 

@@ -55,8 +55,6 @@ class DangerView:
     choices: list[CountryChoice]
     """Each country's hotlines screen, when no country was named."""
     red_flag_check: NodeId | None
-    more_help: list[NodeId]
-    """The other kinds of help the hotlines start offers (trafficking, by kind of help ...)."""
     kind_screens: list[NodeId] = field(default_factory=list)
     """The screens of the kinds of danger the message signals (your rights when detained)."""
     check_fits: bool = True
@@ -65,11 +63,6 @@ class DangerView:
     """A situation screen offered already leads to the check ("🚩 Check yourself")."""
     by_kind: NodeId | None = None
     """The hotlines by kind of help: where a danger with no screen of its own is offered more."""
-
-    def screens(self) -> list[NodeId]:
-        """The screens this answer shows first: the hotlines, then the kinds' screens and the check."""
-        check = [self.red_flag_check] if self.red_flag_check else []
-        return [self.screen, *[node for node in dict.fromkeys(self.kind_screens + check) if node != self.screen]]
 
     def situation(self) -> list[NodeId]:
         """The screens of the person's situation offered as buttons, most specific first."""
@@ -117,18 +110,11 @@ def danger_view(
     by_kind = curriculum.help_by_kind
     if named is not None:
         return DangerView(
-            screen=named, choices=[], red_flag_check=check, more_help=[], kind_screens=own, check_fits=fits,
+            screen=named, choices=[], red_flag_check=check, kind_screens=own, check_fits=fits,
             check_one_tap_away=one_tap, by_kind=by_kind,
         )  # fmt: skip
-    start = curriculum.hotlines
-    countries = {choice.node for choice in choices}
-    more = [
-        NodeId(start.lesson, button.goto)
-        for button in curriculum.node(start).buttons
-        if button.goto is not None and NodeId(start.lesson, button.goto) not in countries
-    ]
     return DangerView(
-        screen=start, choices=choices, red_flag_check=check, more_help=more, kind_screens=own, check_fits=fits,
+        screen=curriculum.hotlines, choices=choices, red_flag_check=check, kind_screens=own, check_fits=fits,
         check_one_tap_away=one_tap, by_kind=by_kind,
     )  # fmt: skip
 
